@@ -1,0 +1,120 @@
+//! The master key and the keys derived from it (HKDF-SHA256, one label per use). Every node of a
+//! cluster must share the master key; without one configured it is generated into the data
+//! directory (mode 0600) on first start.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use hkdf::Hkdf;
+use jsonwebtoken::{DecodingKey, EncodingKey};
+use rand::RngCore;
+use secrecy::ExposeSecret;
+use sha2::Sha256;
+
+use crate::config::Config;
+
+/// An HMAC key for signing JWTs of one kind.
+pub struct JwtKey {
+    pub encoding: EncodingKey,
+    pub decoding: DecodingKey,
+}
+
+pub struct Keys {
+    pub api_token: JwtKey,
+    pub admin_session: JwtKey,
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keys(***)")
+    }
+}
+
+impl Keys {
+    pub fn load(config: &Config) -> anyhow::Result<Keys> {
+        let master = match &config.master_key {
+            Some(secret) => decode_master(secret.expose_secret())
+                .context("the configured master_key must be 32 bytes in base64")?,
+            None => load_or_create(&config.data_dir.join("master.key"))?,
+        };
+        Ok(Keys::derive(&master))
+    }
+
+    pub fn derive(master: &[u8; 32]) -> Keys {
+        let hk = Hkdf::<Sha256>::new(Some(b"lanyard"), master);
+        let jwt = |label: &[u8]| {
+            let mut okm = [0u8; 32];
+            hk.expand(label, &mut okm)
+                .unwrap_or_else(|_| unreachable!("32 bytes is a valid HKDF output length"));
+            JwtKey {
+                encoding: EncodingKey::from_secret(&okm),
+                decoding: DecodingKey::from_secret(&okm),
+            }
+        };
+        Keys {
+            api_token: jwt(b"api-token v1"),
+            admin_session: jwt(b"admin-session v1"),
+        }
+    }
+}
+
+fn decode_master(text: &str) -> anyhow::Result<[u8; 32]> {
+    let bytes = STANDARD.decode(text.trim()).context("not base64")?;
+    bytes
+        .try_into()
+        .map_err(|bytes: Vec<u8>| anyhow::anyhow!("{} bytes instead of 32", bytes.len()))
+}
+
+fn load_or_create(path: &Path) -> anyhow::Result<[u8; 32]> {
+    if path.exists() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the master key {}", path.display()))?;
+        return decode_master(&text)
+            .with_context(|| format!("the master key in {} is damaged", path.display()));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the data directory {}", dir.display()))?;
+    }
+    let mut key = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating the master key {}", path.display()))?;
+    file.write_all(STANDARD.encode(key).as_bytes())?;
+    file.sync_all()?;
+    tracing::info!(path = %path.display(), "generated a new master key");
+    Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_master_key_is_private_and_stable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/master.key");
+        let first = load_or_create(&path).unwrap();
+        let second = load_or_create(&path).unwrap();
+        assert_eq!(first, second);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::write(&path, "short").unwrap();
+        assert!(load_or_create(&path).is_err());
+    }
+}

@@ -1,0 +1,10 @@
+//! Who is calling: admin sign-in and sessions, API tokens, passwords and the keys that sign
+//! tokens and cookies.
+
+pub mod admins;
+pub mod keys;
+pub mod password;
+pub mod principal;
+pub mod routes;
+pub mod sessions;
+pub mod tokens;

@@ -1,0 +1,178 @@
+//! API tokens for automation: JWTs signed by the server whose `jti` is a stored row, so they
+//! can be listed, expired and revoked. The JWT is returned once, at creation.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::api_token;
+use entity::role_binding::{self, PrincipalKind};
+use jsonwebtoken::{Algorithm, Header, Validation};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use super::admins::{store_role_bindings, RoleGrant};
+use super::principal::Principal;
+use crate::audit::{self, AuditRecord};
+use crate::authz::admin::PlatformPermit;
+use crate::error::{AppError, AppResult};
+use crate::ids::new_id;
+use crate::state::AppState;
+
+const ISSUER: &str = "lanyard";
+const AUDIENCE: &str = "lanyard-api";
+pub const MAX_TTL_DAYS: i64 = 366;
+/// `last_used_at` is written at most this often per token, so reads do not become writes.
+const LAST_USED_RESOLUTION_SECS: i64 = 60;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    jti: String,
+    iss: String,
+    aud: String,
+    iat: i64,
+    exp: i64,
+}
+
+pub struct CreatedToken {
+    pub token: api_token::Model,
+    pub secret: String,
+}
+
+pub fn sign(state: &AppState, id: &str, issued: DateTime<Utc>, expires: DateTime<Utc>) -> AppResult<String> {
+    let claims = Claims {
+        jti: id.to_owned(),
+        iss: ISSUER.into(),
+        aud: AUDIENCE.into(),
+        iat: issued.timestamp(),
+        exp: expires.timestamp(),
+    };
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &state.keys.api_token.encoding)
+        .map_err(|err| AppError::Internal(err.into()))
+}
+
+/// Creates a token with the given roles. `created_by` names the admin (or token) that asked.
+pub async fn create(
+    state: &AppState,
+    permit: &PlatformPermit,
+    name: &str,
+    ttl_days: i64,
+    grants: &[RoleGrant],
+) -> AppResult<CreatedToken> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 128 {
+        return Err(AppError::bad_input("name", "a token needs a name of 1 to 128 characters"));
+    }
+    if !(1..=MAX_TTL_DAYS).contains(&ttl_days) {
+        return Err(AppError::bad_input(
+            "expiresInDays",
+            format!("a token expires after 1 to {MAX_TTL_DAYS} days"),
+        ));
+    }
+    if grants.is_empty() {
+        return Err(AppError::bad_input("roles", "a token needs at least one role"));
+    }
+    let now = Utc::now();
+    let id = new_id();
+    let txn = state.store.begin_write().await?;
+    let token = api_token::ActiveModel {
+        id: Set(id.clone()),
+        name: Set(name.to_owned()),
+        created_by: Set(permit.actor().id.clone()),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(ttl_days)),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(&*txn)
+    .await?;
+    store_role_bindings(&*txn, PrincipalKind::Token, &id, grants).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::platform("createApiToken", "api_token", Some(&id)).summary(
+            serde_json::json!({ "name": name, "expiresAt": token.expires_at, "roles": grants }),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    let secret = sign(state, &id, now, token.expires_at)?;
+    Ok(CreatedToken { token, secret })
+}
+
+pub async fn list(state: &AppState, _permit: &PlatformPermit, after: Option<&str>, limit: u64) -> AppResult<Vec<api_token::Model>> {
+    let mut query = api_token::Entity::find().order_by_asc(api_token::Column::Id);
+    if let Some(after) = after {
+        query = query.filter(api_token::Column::Id.gt(after));
+    }
+    Ok(query.limit(limit).all(&state.store.conn).await?)
+}
+
+pub async fn count(state: &AppState, _permit: &PlatformPermit) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(api_token::Entity::find().count(&state.store.conn).await?)
+}
+
+pub async fn roles_of(state: &AppState, token_id: &str) -> AppResult<Vec<role_binding::Model>> {
+    Ok(role_binding::Entity::find()
+        .filter(role_binding::Column::PrincipalKind.eq(PrincipalKind::Token))
+        .filter(role_binding::Column::PrincipalId.eq(token_id))
+        .all(&state.store.conn)
+        .await?)
+}
+
+/// Revokes a token at once, on every node. Revoking a revoked token changes nothing.
+pub async fn revoke(state: &AppState, permit: &PlatformPermit, id: &str) -> AppResult<api_token::Model> {
+    let txn = state.store.begin_write().await?;
+    let token = api_token::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or(AppError::NotFound("API token"))?;
+    if token.revoked_at.is_some() {
+        return Ok(token);
+    }
+    let mut active: api_token::ActiveModel = token.into();
+    active.revoked_at = Set(Some(Utc::now()));
+    let token = active.update(&*txn).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::platform("revokeApiToken", "api_token", Some(id))
+            .summary(serde_json::json!({ "name": token.name })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// Resolves a bearer token to its principal. Any fault — bad signature, expired, unknown,
+/// revoked — is `UNAUTHENTICATED`.
+pub async fn authenticate(state: &AppState, jwt: &str) -> AppResult<Principal> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_audience(&[AUDIENCE]);
+    validation.set_issuer(&[ISSUER]);
+    validation.leeway = 0;
+    let claims = jsonwebtoken::decode::<Claims>(jwt, &state.keys.api_token.decoding, &validation)
+        .map_err(|_| AppError::Unauthenticated)?
+        .claims;
+    let token = api_token::Entity::find_by_id(claims.jti.clone())
+        .one(&state.store.conn)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let now = Utc::now();
+    if token.revoked_at.is_some() || token.expires_at <= now {
+        return Err(AppError::Unauthenticated);
+    }
+    let stale = token
+        .last_used_at
+        .is_none_or(|at| (now - at).num_seconds() >= LAST_USED_RESOLUTION_SECS);
+    if stale {
+        let txn = state.store.begin_write().await?;
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, sea_orm::sea_query::Expr::value(now))
+            .filter(api_token::Column::Id.eq(token.id.clone()))
+            .exec(&*txn)
+            .await?;
+        txn.commit().await?;
+    }
+    Principal::with_roles(state, PrincipalKind::Token, token.id, token.name).await
+}

@@ -1,0 +1,291 @@
+//! Admin-API authorization. Every resolver starts with [`check_platform`] or
+//! [`check_instance`]; what they return — a [`PlatformPermit`] or an [`InstancePermit`] — is
+//! what the domain services require, so a service cannot be called without a permitted check,
+//! and an instance-scoped service only ever sees the instance that was checked.
+
+use std::collections::{HashMap, HashSet};
+
+use cedar_policy::{Context, Entities, Entity, Request, RestrictedExpression};
+
+use super::{action_uid, uid, PolicyEngine};
+use crate::auth::principal::{Principal, PrincipalKind};
+use crate::error::{AppError, AppResult};
+
+pub const PLATFORM_ID: &str = "lanyard";
+
+/// Every admin operation, named as in `policies/schema.cedarschema`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdminAction {
+    ListAllInstances,
+    ReadAdmins,
+    ReadApiTokens,
+    ReadPlatformAudit,
+    CreateInstance,
+    ManageAdmins,
+    ManageApiTokens,
+    ReadInstance,
+    ReadDirectory,
+    ReadAudit,
+    UpdateInstance,
+    DeleteInstance,
+    CreateUser,
+    UpdateUser,
+    DeleteUser,
+    SetUserPassword,
+    SetUserStatus,
+    ImportUsers,
+    CreateGroup,
+    UpdateGroup,
+    DeleteGroup,
+    ChangeGroupMembers,
+    CreateOrgUnit,
+    UpdateOrgUnit,
+    MoveOrgUnit,
+    DeleteOrgUnit,
+    ChangeOrgUnitMembers,
+}
+
+impl AdminAction {
+    pub fn cedar_id(self) -> &'static str {
+        use AdminAction::*;
+        match self {
+            ListAllInstances => "listAllInstances",
+            ReadAdmins => "readAdmins",
+            ReadApiTokens => "readApiTokens",
+            ReadPlatformAudit => "readPlatformAudit",
+            CreateInstance => "createInstance",
+            ManageAdmins => "manageAdmins",
+            ManageApiTokens => "manageApiTokens",
+            ReadInstance => "readInstance",
+            ReadDirectory => "readDirectory",
+            ReadAudit => "readAudit",
+            UpdateInstance => "updateInstance",
+            DeleteInstance => "deleteInstance",
+            CreateUser => "createUser",
+            UpdateUser => "updateUser",
+            DeleteUser => "deleteUser",
+            SetUserPassword => "setUserPassword",
+            SetUserStatus => "setUserStatus",
+            ImportUsers => "importUsers",
+            CreateGroup => "createGroup",
+            UpdateGroup => "updateGroup",
+            DeleteGroup => "deleteGroup",
+            ChangeGroupMembers => "changeGroupMembers",
+            CreateOrgUnit => "createOrgUnit",
+            UpdateOrgUnit => "updateOrgUnit",
+            MoveOrgUnit => "moveOrgUnit",
+            DeleteOrgUnit => "deleteOrgUnit",
+            ChangeOrgUnitMembers => "changeOrgUnitMembers",
+        }
+    }
+}
+
+/// Who performed an admin operation, for the audit log.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub kind: &'static str,
+    pub id: String,
+    pub name: String,
+    pub client_ip: Option<String>,
+}
+
+/// Proof that `action` was permitted on the platform.
+#[derive(Debug)]
+pub struct PlatformPermit {
+    actor: Actor,
+    action: AdminAction,
+}
+
+/// Proof that `action` was permitted inside one instance.
+#[derive(Debug)]
+pub struct InstancePermit {
+    actor: Actor,
+    action: AdminAction,
+    instance_id: String,
+}
+
+impl PlatformPermit {
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+    pub fn action(&self) -> AdminAction {
+        self.action
+    }
+}
+
+impl InstancePermit {
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+    pub fn action(&self) -> AdminAction {
+        self.action
+    }
+    pub fn instance_id(&self) -> &str {
+        &self.instance_id
+    }
+}
+
+/// Decides `action` on the platform as a whole.
+pub fn check_platform(
+    engine: &PolicyEngine,
+    principal: Option<&Principal>,
+    action: AdminAction,
+) -> AppResult<PlatformPermit> {
+    let principal = principal.ok_or(AppError::Unauthenticated)?;
+    decide(engine, principal, action, None)?;
+    Ok(PlatformPermit {
+        actor: principal.actor(),
+        action,
+    })
+}
+
+/// Decides `action` inside `instance_id`.
+pub fn check_instance(
+    engine: &PolicyEngine,
+    principal: Option<&Principal>,
+    action: AdminAction,
+    instance_id: &str,
+) -> AppResult<InstancePermit> {
+    let principal = principal.ok_or(AppError::Unauthenticated)?;
+    decide(engine, principal, action, Some(instance_id))?;
+    Ok(InstancePermit {
+        actor: principal.actor(),
+        action,
+        instance_id: instance_id.to_owned(),
+    })
+}
+
+fn decide(
+    engine: &PolicyEngine,
+    principal: &Principal,
+    action: AdminAction,
+    instance_id: Option<&str>,
+) -> AppResult<()> {
+    let (request, entities) = build_request(engine, principal, action, instance_id)
+        .map_err(|err| AppError::Internal(anyhow::anyhow!(err)))?;
+    let verdict = engine.decide(&request, &entities);
+    if !verdict.errors.is_empty() {
+        tracing::warn!(errors = ?verdict.errors, action = action.cedar_id(), "policy evaluation errors");
+    }
+    if verdict.allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "{} is not allowed to {}",
+            principal.display_name(),
+            action.cedar_id()
+        )))
+    }
+}
+
+fn build_request(
+    engine: &PolicyEngine,
+    principal: &Principal,
+    action: AdminAction,
+    instance_id: Option<&str>,
+) -> Result<(Request, Entities), String> {
+    let principal_entity = principal_entity(principal)?;
+    let platform = uid("Platform", PLATFORM_ID);
+    let mut entities = vec![principal_entity.clone(), Entity::with_uid(platform.clone())];
+    let resource = match instance_id {
+        Some(id) => {
+            let instance = uid("Instance", id);
+            entities.push(Entity::new_no_attrs(
+                instance.clone(),
+                HashSet::from([platform]),
+            ));
+            instance
+        }
+        None => platform,
+    };
+    for role in principal_entity_parents(principal) {
+        entities.push(Entity::with_uid(uid("Role", role)));
+    }
+    let request = Request::new(
+        principal_entity.uid(),
+        action_uid(action.cedar_id()),
+        resource,
+        Context::empty(),
+        Some(engine.schema()),
+    )
+    .map_err(|err| err.to_string())?;
+    let entities =
+        Entities::from_entities(entities, Some(engine.schema())).map_err(|e| e.to_string())?;
+    Ok((request, entities))
+}
+
+fn principal_entity_parents(principal: &Principal) -> Vec<&'static str> {
+    let mut roles = Vec::new();
+    if principal.super_admin {
+        roles.push("super_admin");
+    }
+    if principal.global_auditor {
+        roles.push("auditor");
+    }
+    roles
+}
+
+fn principal_entity(principal: &Principal) -> Result<Entity, String> {
+    let kind = match principal.kind {
+        PrincipalKind::Admin => "Admin",
+        PrincipalKind::Token => "ApiToken",
+    };
+    let instances = |ids: &[String]| {
+        RestrictedExpression::new_set(
+            ids.iter()
+                .map(|id| RestrictedExpression::new_entity_uid(uid("Instance", id))),
+        )
+    };
+    let attrs = HashMap::from([
+        (
+            "name".to_string(),
+            RestrictedExpression::new_string(principal.name.clone()),
+        ),
+        ("adminOf".to_string(), instances(&principal.admin_of)),
+        ("auditorOf".to_string(), instances(&principal.auditor_of)),
+    ]);
+    let parents = principal_entity_parents(principal)
+        .into_iter()
+        .map(|role| uid("Role", role))
+        .collect();
+    Entity::new(uid(kind, &principal.id), attrs, parents).map_err(|err| err.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn principal(super_admin: bool, global_auditor: bool, admin_of: &[&str]) -> Principal {
+        Principal {
+            kind: PrincipalKind::Token,
+            id: "t1".into(),
+            name: "script".into(),
+            super_admin,
+            global_auditor,
+            admin_of: admin_of.iter().map(|s| s.to_string()).collect(),
+            auditor_of: vec![],
+            client_ip: None,
+        }
+    }
+
+    #[test]
+    fn deny_by_default_and_scoped_to_the_instance() {
+        let engine = PolicyEngine::embedded().unwrap();
+        let nobody = principal(false, false, &[]);
+        assert!(check_instance(&engine, Some(&nobody), AdminAction::ReadInstance, "a").is_err());
+        let admin_a = principal(false, false, &["a"]);
+        let permit =
+            check_instance(&engine, Some(&admin_a), AdminAction::CreateUser, "a").unwrap();
+        assert_eq!(permit.instance_id(), "a");
+        assert!(check_instance(&engine, Some(&admin_a), AdminAction::CreateUser, "b").is_err());
+        assert!(check_instance(&engine, Some(&admin_a), AdminAction::DeleteInstance, "a").is_err());
+        assert!(check_platform(&engine, Some(&admin_a), AdminAction::CreateInstance).is_err());
+        let auditor = principal(false, true, &[]);
+        assert!(check_instance(&engine, Some(&auditor), AdminAction::ReadAudit, "z").is_ok());
+        assert!(check_instance(&engine, Some(&auditor), AdminAction::CreateUser, "z").is_err());
+        assert!(matches!(
+            check_platform(&engine, None, AdminAction::ReadAdmins),
+            Err(AppError::Unauthenticated)
+        ));
+    }
+}

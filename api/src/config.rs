@@ -1,0 +1,299 @@
+//! Layered configuration: built-in defaults < `lanyard.toml` < `LANYARD_*` environment variables
+//! (`__` separates nested keys, e.g. `LANYARD_GRAPHQL__MAX_DEPTH`) < command-line flags.
+//! `DATABASE_URL` is honoured as an alias of `LANYARD_DATABASE_URL`, which wins over it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Figment(#[from] Box<figment::Error>),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Config {
+    /// Address the HTTP server binds; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// The URL users and service providers reach this server at (used for cookies and links).
+    pub public_url: String,
+    pub database_url: String,
+    /// Where the default SQLite file and a generated master key live.
+    pub data_dir: PathBuf,
+    /// 32 bytes, base64. Derives the keys that sign API tokens and session cookies and that
+    /// encrypt private keys at rest. Generated into `data_dir/master.key` when absent; every node
+    /// of a cluster must be given the same one.
+    pub master_key: Option<SecretString>,
+    /// Password of the `admin` super admin created on first start; when absent a one-time setup
+    /// password is generated and printed once.
+    pub bootstrap_admin_password: Option<SecretString>,
+    /// Seed a demo instance and print an admin token.
+    pub demo: bool,
+    /// Load Cedar schema and policies from this directory instead of the built-in copies.
+    pub policy_dir: Option<PathBuf>,
+    pub log: LogConfig,
+    pub graphql: GraphqlConfig,
+    pub admin_session_minutes: u32,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    /// A `tracing` filter directive, e.g. `info,lanyard=debug`.
+    pub level: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct GraphqlConfig {
+    /// Introspection and the GraphiQL page at `GET /graphql`. On with `--demo`.
+    pub introspection: Option<bool>,
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub max_body_bytes: usize,
+    pub timeout_ms: u64,
+}
+
+impl Config {
+    pub fn introspection_enabled(&self) -> bool {
+        self.graphql.introspection.unwrap_or(self.demo)
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// Checks what types cannot: values that parse but make no sense.
+    fn validate(self) -> Result<Self, ConfigError> {
+        let url = self.public_url.trim_end_matches('/');
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ConfigError::Invalid(format!(
+                "public_url must start with http:// or https://, got {url:?}"
+            )));
+        }
+        if !(self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::Invalid(
+                "database_url must be a sqlite: or postgres:// URL".into(),
+            ));
+        }
+        if self.graphql.max_depth == 0 || self.graphql.max_body_bytes < 1024 {
+            return Err(ConfigError::Invalid(
+                "graphql.max_depth must be at least 1 and graphql.max_body_bytes at least 1024"
+                    .into(),
+            ));
+        }
+        if self.admin_session_minutes == 0 {
+            return Err(ConfigError::Invalid(
+                "admin_session_minutes must be at least 1".into(),
+            ));
+        }
+        Ok(Config {
+            public_url: url.to_string(),
+            ..self
+        })
+    }
+}
+
+/// The built-in defaults, the lowest layer.
+#[derive(Serialize)]
+struct Defaults {
+    listen: &'static str,
+    public_url: &'static str,
+    database_url: &'static str,
+    data_dir: &'static str,
+    demo: bool,
+    log: LogConfig,
+    graphql: GraphqlConfig,
+    admin_session_minutes: u32,
+}
+
+fn defaults() -> Defaults {
+    Defaults {
+        listen: "127.0.0.1:8080",
+        public_url: "http://localhost:8080",
+        database_url: "sqlite://data/lanyard.db?mode=rwc",
+        data_dir: "data",
+        demo: false,
+        log: LogConfig {
+            format: LogFormat::Text,
+            level: "info".into(),
+        },
+        graphql: GraphqlConfig {
+            introspection: None,
+            max_depth: 12,
+            max_complexity: 2000,
+            max_aliases: 30,
+            max_body_bytes: 2 * 1024 * 1024,
+            timeout_ms: 30_000,
+        },
+        admin_session_minutes: 8 * 60,
+    }
+}
+
+/// The built-in GraphQL limits, for building the schema without a configuration.
+pub fn default_graphql() -> GraphqlConfig {
+    defaults().graphql
+}
+
+/// Flags given on the command line: the highest layer. Only the flags that were given are set.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
+    #[serde(skip)]
+    pub log_format: Option<LogFormat>,
+}
+
+/// Loads the configuration: defaults, then the TOML file (`lanyard.toml` in the working
+/// directory unless another is named; a named file must exist), then the environment, then
+/// the flags.
+pub fn load(file: Option<&Path>, overrides: Overrides) -> Result<Config, ConfigError> {
+    let mut figment = Figment::from(Serialized::defaults(defaults()));
+    match file {
+        Some(path) if !path.exists() => {
+            return Err(ConfigError::Invalid(format!(
+                "configuration file {} does not exist",
+                path.display()
+            )))
+        }
+        Some(path) => figment = figment.merge(Toml::file_exact(path)),
+        None => figment = figment.merge(Toml::file("lanyard.toml")),
+    }
+    let log_format = overrides.log_format;
+    let figment = figment
+        .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()))
+        .merge(Env::prefixed("LANYARD_").split("__"))
+        .merge(Serialized::defaults(overrides));
+    let figment = match log_format {
+        Some(format) => figment.merge(Serialized::default("log.format", format)),
+        None => figment,
+    };
+    let config: Config = figment.extract().map_err(Box::new)?;
+    config.validate()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::Jail;
+    use secrecy::ExposeSecret;
+
+    fn flags_with_listen(listen: &str) -> Overrides {
+        Overrides {
+            listen: Some(listen.into()),
+            ..Overrides::default()
+        }
+    }
+
+    #[test]
+    fn defaults_apply_without_file_env_or_flags() {
+        Jail::expect_with(|_jail| {
+            let config = load(None, Overrides::default()).expect("defaults load");
+            assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+            assert_eq!(config.database_url, "sqlite://data/lanyard.db?mode=rwc");
+            assert!(!config.introspection_enabled());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn each_layer_overrides_the_one_below() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "lanyard.toml",
+                r#"
+                listen = "127.0.0.1:9001"
+                public_url = "https://id.example.com/"
+                database_url = "sqlite://file.db"
+                [graphql]
+                max_depth = 7
+                "#,
+            )?;
+            let from_file = load(None, Overrides::default()).expect("file loads");
+            assert_eq!(from_file.listen.to_string(), "127.0.0.1:9001");
+            assert_eq!(from_file.public_url, "https://id.example.com");
+            assert_eq!(from_file.graphql.max_depth, 7);
+
+            jail.set_env("DATABASE_URL", "postgres://db/alias");
+            assert_eq!(
+                load(None, Overrides::default()).unwrap().database_url,
+                "postgres://db/alias"
+            );
+            jail.set_env("LANYARD_DATABASE_URL", "postgres://db/lanyard");
+            jail.set_env("LANYARD_LISTEN", "127.0.0.1:9002");
+            jail.set_env("LANYARD_GRAPHQL__MAX_DEPTH", "9");
+            let from_env = load(None, Overrides::default()).unwrap();
+            assert_eq!(from_env.database_url, "postgres://db/lanyard");
+            assert_eq!(from_env.listen.to_string(), "127.0.0.1:9002");
+            assert_eq!(from_env.graphql.max_depth, 9);
+
+            let from_flags = load(None, flags_with_listen("127.0.0.1:9003")).unwrap();
+            assert_eq!(from_flags.listen.to_string(), "127.0.0.1:9003");
+            assert_eq!(from_flags.graphql.max_depth, 9, "flags leave other keys alone");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secrets_load_but_do_not_print() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LANYARD_BOOTSTRAP_ADMIN_PASSWORD", "correct horse battery");
+            let config = load(None, Overrides::default()).unwrap();
+            let secret = config.bootstrap_admin_password.as_ref().unwrap();
+            assert_eq!(secret.expose_secret(), "correct horse battery");
+            assert!(!format!("{config:?}").contains("correct horse"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_key_named() {
+        Jail::expect_with(|jail| {
+            jail.set_env("LANYARD_LISTEN", "not an address");
+            let err = load(None, Overrides::default()).unwrap_err().to_string();
+            assert!(err.to_lowercase().contains("listen"), "{err}");
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            jail.create_file("lanyard.toml", "public_url = \"ftp://x\"")?;
+            let err = load(None, Overrides::default()).unwrap_err().to_string();
+            assert!(err.contains("public_url"), "{err}");
+            Ok(())
+        });
+        Jail::expect_with(|jail| {
+            jail.create_file("lanyard.toml", "listen = [")?;
+            assert!(load(None, Overrides::default()).is_err());
+            let missing = load(Some(Path::new("nope.toml")), Overrides::default());
+            assert!(missing.unwrap_err().to_string().contains("nope.toml"));
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,104 @@
+//! `serve --demo`: a demo instance to try Lanyard with (users alice and bob, two groups, an
+//! org-unit tree) and an admin token, printed at start. Seeding goes through the same permits
+//! and domain functions as the API; it happens once, a new token is issued at every start.
+
+use entity::instance;
+use entity::role_binding::{PrincipalKind, Role};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use crate::auth::admins::RoleGrant;
+use crate::auth::principal::Principal;
+use crate::authz::admin::{check_instance, check_platform, AdminAction};
+use crate::directory::{groups, instances, org_units, users};
+use crate::error::AppResult;
+use crate::ids::random_secret;
+use crate::state::AppState;
+
+pub const DEMO_INSTANCE: &str = "Demo";
+
+fn system() -> Principal {
+    Principal {
+        kind: PrincipalKind::Admin,
+        id: "system".into(),
+        name: "demo seed".into(),
+        super_admin: true,
+        global_auditor: false,
+        admin_of: vec![],
+        auditor_of: vec![],
+        client_ip: None,
+    }
+}
+
+pub async fn seed(state: &AppState) -> AppResult<Vec<String>> {
+    let me = system();
+    let engine = &state.policies;
+    let mut lines = Vec::new();
+    let existing = instance::Entity::find()
+        .filter(instance::Column::Name.eq(DEMO_INSTANCE))
+        .one(&state.store.conn)
+        .await?;
+    let instance = match existing {
+        Some(instance) => instance,
+        None => {
+            let permit = check_platform(engine, Some(&me), AdminAction::CreateInstance)?;
+            let instance = instances::create(
+                state,
+                &permit,
+                instances::InstanceInput {
+                    name: DEMO_INSTANCE,
+                    description: Some("Seeded by lanyard serve --demo"),
+                },
+            )
+            .await?;
+            let id = instance.id.as_str();
+            let group = |action| check_instance(engine, Some(&me), action, id);
+            let engineering = groups::create(state, &group(AdminAction::CreateGroup)?, "Engineering", Some("Builds the product")).await?;
+            let finance = groups::create(state, &group(AdminAction::CreateGroup)?, "Finance", Some("Counts the money")).await?;
+            let units = group(AdminAction::CreateOrgUnit)?;
+            let corp = org_units::create(state, &units, "Acme Corp", None).await?;
+            let eng_unit = org_units::create(state, &units, "Engineering", Some(&corp.id)).await?;
+            let platform = org_units::create(state, &units, "Platform", Some(&eng_unit.id)).await?;
+            let sales = org_units::create(state, &units, "Sales", Some(&corp.id)).await?;
+            let create = group(AdminAction::CreateUser)?;
+            for (username, name, team, unit) in [
+                ("alice", "Alice Liddell", &engineering, &platform),
+                ("bob", "Bob Builder", &finance, &sales),
+            ] {
+                let password = random_secret(14);
+                users::create(
+                    state,
+                    &create,
+                    users::NewUser {
+                        username: username.into(),
+                        display_name: Some(name.into()),
+                        email: Some(format!("{username}@demo.lanyard.example")),
+                        password: Some(password.clone()),
+                        group_ids: vec![team.id.clone()],
+                        org_unit_ids: vec![unit.id.clone()],
+                        ..Default::default()
+                    },
+                )
+                .await?;
+                lines.push(format!("Demo user {username} password: {password}"));
+            }
+            instance
+        }
+    };
+    let permit = check_platform(engine, Some(&me), AdminAction::ManageApiTokens)?;
+    let token = crate::auth::tokens::create(
+        state,
+        &permit,
+        "demo",
+        30,
+        &[RoleGrant {
+            role: Role::SuperAdmin,
+            instance_id: None,
+        }],
+    )
+    .await?;
+    lines.push(format!("Demo instance {:?}: id {}", instance.name, instance.id));
+    lines.push(format!("Console: {}/console/", state.config.public_url));
+    lines.push(format!("GraphQL: {}/graphql", state.config.public_url));
+    lines.push(format!("Admin API token (super admin, 30 days): {}", token.secret));
+    Ok(lines)
+}

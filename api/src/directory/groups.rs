@@ -1,0 +1,189 @@
+//! Groups of users and their members.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use entity::{group, group_member, user};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use super::{prefix_match, unique_violation, validate};
+use crate::audit::{self, AuditRecord};
+use crate::authz::admin::InstancePermit;
+use crate::error::{AppError, AppResult};
+use crate::ids::new_id;
+use crate::state::AppState;
+
+async fn find_in<C: ConnectionTrait>(db: &C, instance_id: &str, id: &str) -> AppResult<group::Model> {
+    group::Entity::find_by_id(id)
+        .filter(group::Column::InstanceId.eq(instance_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("group"))
+}
+
+async fn ensure_name_free<C: ConnectionTrait>(db: &C, instance_id: &str, name: &str, except: Option<&str>) -> AppResult<()> {
+    let mut query = group::Entity::find()
+        .filter(group::Column::InstanceId.eq(instance_id))
+        .filter(group::Column::Name.eq(name));
+    if let Some(id) = except {
+        query = query.filter(group::Column::Id.ne(id));
+    }
+    if query.one(db).await?.is_some() {
+        return Err(AppError::conflict("name", format!("a group named {name:?} exists")));
+    }
+    Ok(())
+}
+
+pub async fn create(state: &AppState, permit: &InstancePermit, name: &str, description: Option<&str>) -> AppResult<group::Model> {
+    let name = validate::name("name", name, 128)?;
+    let description = validate::text("description", description.unwrap_or_default(), 2000)?;
+    let txn = state.store.begin_write().await?;
+    super::instances::get_in(&*txn, permit.instance_id()).await?;
+    ensure_name_free(&*txn, permit.instance_id(), &name, None).await?;
+    let now = Utc::now();
+    let id = new_id();
+    let model = group::ActiveModel {
+        id: Set(id.clone()),
+        instance_id: Set(permit.instance_id().to_owned()),
+        name: Set(name),
+        description: Set(description),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&*txn)
+    .await
+    .map_err(unique_violation("name", "the group name"))?;
+    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "group", Some(&id)).summary(serde_json::json!({ "name": model.name }))).await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn update(state: &AppState, permit: &InstancePermit, id: &str, name: Option<&str>, description: Option<&str>) -> AppResult<group::Model> {
+    let name = name.map(|n| validate::name("name", n, 128)).transpose()?;
+    let description = description.map(|d| validate::text("description", d, 2000)).transpose()?;
+    let txn = state.store.begin_write().await?;
+    let current = find_in(&*txn, permit.instance_id(), id).await?;
+    let mut active: group::ActiveModel = current.clone().into();
+    if let Some(name) = name {
+        ensure_name_free(&*txn, permit.instance_id(), &name, Some(id)).await?;
+        active.name = Set(name);
+    }
+    if let Some(description) = description {
+        active.description = Set(description);
+    }
+    active.updated_at = Set(Utc::now());
+    let model = active.update(&*txn).await.map_err(unique_violation("name", "the group name"))?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "group", Some(id)).summary(serde_json::json!({ "name": { "from": current.name, "to": model.name } })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<()> {
+    let txn = state.store.begin_write().await?;
+    let current = find_in(&*txn, permit.instance_id(), id).await?;
+    group::Entity::delete_by_id(id).exec(&*txn).await?;
+    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "group", Some(id)).summary(serde_json::json!({ "name": current.name }))).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn get(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<group::Model> {
+    find_in(&state.store.conn, permit.instance_id(), id).await
+}
+
+/// A page of groups ordered by name.
+pub async fn list(state: &AppState, permit: &InstancePermit, search: Option<&str>, after: Option<&str>, limit: u64) -> AppResult<(Vec<group::Model>, u64)> {
+    let mut query = group::Entity::find().filter(group::Column::InstanceId.eq(permit.instance_id()));
+    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        query = query.filter(prefix_match(group::Column::Name, search));
+    }
+    let total = query.clone().count(&state.store.conn).await?;
+    if let Some(after) = after {
+        query = query.filter(group::Column::Name.gt(after));
+    }
+    let page = query.order_by_asc(group::Column::Name).limit(limit).all(&state.store.conn).await?;
+    Ok((page, total))
+}
+
+/// Checks that every id is a user of the instance; the first that is not is named.
+pub async fn ensure_users<C: ConnectionTrait>(db: &C, instance_id: &str, user_ids: &[String]) -> AppResult<()> {
+    if user_ids.is_empty() || user_ids.len() > 1000 {
+        return Err(AppError::bad_input("userIds", "give 1 to 1000 user ids"));
+    }
+    let wanted: HashSet<&String> = user_ids.iter().collect();
+    let mut found = HashSet::new();
+    for chunk in user_ids.chunks(500) {
+        found.extend(
+            user::Entity::find()
+                .select_only()
+                .column(user::Column::Id)
+                .filter(user::Column::InstanceId.eq(instance_id))
+                .filter(user::Column::Id.is_in(chunk.to_vec()))
+                .into_tuple::<String>()
+                .all(db)
+                .await?,
+        );
+    }
+    if let Some(missing) = wanted.into_iter().find(|id| !found.contains(*id)) {
+        return Err(AppError::bad_input("userIds", format!("no user {missing:?} in this instance")));
+    }
+    Ok(())
+}
+
+/// Adds members; users already in the group are left as they are.
+pub async fn add_members(state: &AppState, permit: &InstancePermit, id: &str, user_ids: &[String]) -> AppResult<group::Model> {
+    let txn = state.store.begin_write().await?;
+    let group = find_in(&*txn, permit.instance_id(), id).await?;
+    ensure_users(&*txn, permit.instance_id(), user_ids).await?;
+    let now = Utc::now();
+    let rows: Vec<group_member::ActiveModel> = user_ids
+        .iter()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .map(|user_id| group_member::ActiveModel {
+            group_id: Set(id.to_owned()),
+            user_id: Set(user_id.clone()),
+            instance_id: Set(permit.instance_id().to_owned()),
+            created_at: Set(now),
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        group_member::Entity::insert_many(chunk.to_vec())
+            .on_conflict(OnConflict::columns([group_member::Column::GroupId, group_member::Column::UserId]).do_nothing().to_owned())
+            .do_nothing()
+            .exec(&*txn)
+            .await?;
+    }
+    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "group", Some(id)).summary(serde_json::json!({ "name": group.name, "added": user_ids }))).await?;
+    txn.commit().await?;
+    Ok(group)
+}
+
+pub async fn remove_members(state: &AppState, permit: &InstancePermit, id: &str, user_ids: &[String]) -> AppResult<group::Model> {
+    let txn = state.store.begin_write().await?;
+    let group = find_in(&*txn, permit.instance_id(), id).await?;
+    if user_ids.is_empty() || user_ids.len() > 1000 {
+        return Err(AppError::bad_input("userIds", "give 1 to 1000 user ids"));
+    }
+    group_member::Entity::delete_many()
+        .filter(group_member::Column::GroupId.eq(id))
+        .filter(group_member::Column::UserId.is_in(user_ids.to_vec()))
+        .exec(&*txn)
+        .await?;
+    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "group", Some(id)).summary(serde_json::json!({ "name": group.name, "removed": user_ids }))).await?;
+    txn.commit().await?;
+    Ok(group)
+}
+
+pub async fn member_count(state: &AppState, group_id: &str) -> AppResult<u64> {
+    Ok(group_member::Entity::find().filter(group_member::Column::GroupId.eq(group_id)).count(&state.store.conn).await?)
+}

@@ -1,0 +1,582 @@
+//! Users (accounts) of an instance.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Utc;
+use entity::user::{self, UserStatus};
+use entity::{group, group_member, org_unit, org_unit_member};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+};
+
+use super::validate::{self, Email, Username};
+use super::{prefix_match, unique_violation};
+use crate::audit::{self, AuditRecord};
+use crate::auth::password::{self, NewPassword};
+use crate::authz::admin::InstancePermit;
+use crate::error::{AppError, AppResult};
+use crate::ids::new_id;
+use crate::state::AppState;
+
+pub const MAX_IMPORT_ROWS: usize = 1000;
+
+#[derive(Clone, Debug, Default)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub external_id: Option<String>,
+    pub password: Option<String>,
+    pub group_ids: Vec<String>,
+    pub org_unit_ids: Vec<String>,
+}
+
+/// Fields to change; `None` leaves a field alone, an empty string clears an optional one.
+#[derive(Clone, Debug, Default)]
+pub struct UserPatch {
+    pub username: Option<String>,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub external_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct UserFilter {
+    /// Username or email prefix, case-insensitive.
+    pub search: Option<String>,
+    pub status: Option<UserStatus>,
+    pub group_id: Option<String>,
+    pub org_unit_id: Option<String>,
+    /// With `org_unit_id`: members of its whole subtree (the default) or of the unit alone.
+    pub include_sub_units: bool,
+}
+
+/// One rejected row of an import.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub row: usize,
+    pub field: Option<String>,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A new user's values, checked.
+struct ValidUser {
+    username: Username,
+    display_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    external_id: Option<String>,
+    password: Option<NewPassword>,
+    group_ids: Vec<String>,
+    org_unit_ids: Vec<String>,
+}
+
+fn check_new(input: &NewUser) -> AppResult<ValidUser> {
+    let username = Username::parse("username", &input.username)?;
+    let display_name = match input.display_name.as_deref().map(str::trim) {
+        None | Some("") => username.as_str().to_owned(),
+        Some(name) => validate::name("displayName", name, 128)?,
+    };
+    Ok(ValidUser {
+        display_name,
+        email: validate::optional(input.email.as_deref(), |v| {
+            Email::parse("email", v).map(Email::into_string)
+        })?,
+        phone: validate::optional(input.phone.as_deref(), |v| validate::phone("phone", v))?,
+        external_id: validate::optional(input.external_id.as_deref(), |v| {
+            validate::name("externalId", v, 128)
+        })?,
+        password: input
+            .password
+            .as_deref()
+            .map(|p| NewPassword::parse("password", p))
+            .transpose()?,
+        group_ids: input.group_ids.clone(),
+        org_unit_ids: input.org_unit_ids.clone(),
+        username,
+    })
+}
+
+/// Ids among `ids` that are not groups (or org units) of the instance.
+async fn missing_ids<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    group_ids: &HashSet<&String>,
+    org_unit_ids: &HashSet<&String>,
+) -> AppResult<(HashSet<String>, HashSet<String>)> {
+    let found_groups: HashSet<String> = if group_ids.is_empty() {
+        HashSet::new()
+    } else {
+        group::Entity::find()
+            .filter(group::Column::InstanceId.eq(instance_id))
+            .filter(group::Column::Id.is_in(group_ids.iter().map(|s| s.to_string())))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|g| g.id)
+            .collect()
+    };
+    let found_units: HashSet<String> = if org_unit_ids.is_empty() {
+        HashSet::new()
+    } else {
+        org_unit::Entity::find()
+            .filter(org_unit::Column::InstanceId.eq(instance_id))
+            .filter(org_unit::Column::Id.is_in(org_unit_ids.iter().map(|s| s.to_string())))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| u.id)
+            .collect()
+    };
+    Ok((
+        group_ids.iter().filter(|id| !found_groups.contains(id.as_str())).map(|s| s.to_string()).collect(),
+        org_unit_ids.iter().filter(|id| !found_units.contains(id.as_str())).map(|s| s.to_string()).collect(),
+    ))
+}
+
+async fn insert_valid<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    users: Vec<(ValidUser, Option<String>)>,
+) -> AppResult<Vec<user::Model>> {
+    let now = Utc::now();
+    let mut rows = Vec::with_capacity(users.len());
+    let mut groups = Vec::new();
+    let mut units = Vec::new();
+    for (valid, hash) in users {
+        let id = new_id();
+        for group_id in dedup(&valid.group_ids) {
+            groups.push(group_member::ActiveModel {
+                group_id: Set(group_id),
+                user_id: Set(id.clone()),
+                instance_id: Set(instance_id.to_owned()),
+                created_at: Set(now),
+            });
+        }
+        for unit_id in dedup(&valid.org_unit_ids) {
+            units.push(org_unit_member::ActiveModel {
+                org_unit_id: Set(unit_id),
+                user_id: Set(id.clone()),
+                instance_id: Set(instance_id.to_owned()),
+                created_at: Set(now),
+            });
+        }
+        rows.push(user::Model {
+            id,
+            instance_id: instance_id.to_owned(),
+            username: valid.username.as_str().to_owned(),
+            display_name: valid.display_name,
+            email: valid.email,
+            phone: valid.phone,
+            status: UserStatus::Active,
+            password_hash: hash,
+            external_id: valid.external_id,
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    for chunk in rows.chunks(100) {
+        user::Entity::insert_many(chunk.iter().cloned().map(user::ActiveModel::from))
+            .exec(db)
+            .await
+            .map_err(unique_violation("username", "the username or email"))?;
+    }
+    for chunk in groups.chunks(200) {
+        group_member::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+    }
+    for chunk in units.chunks(200) {
+        org_unit_member::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+    }
+    Ok(rows)
+}
+
+fn dedup(ids: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    ids.iter().filter(|id| seen.insert(*id)).cloned().collect()
+}
+
+async fn hash_all(users: &[ValidUser]) -> AppResult<Vec<Option<String>>> {
+    let mut hashes = Vec::with_capacity(users.len());
+    for user in users {
+        hashes.push(match &user.password {
+            Some(p) => Some(password::hash(p).await?),
+            None => None,
+        });
+    }
+    Ok(hashes)
+}
+
+async fn ensure_unique<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    username: &str,
+    email: Option<&str>,
+    except: Option<&str>,
+) -> AppResult<()> {
+    let mut taken = user::Entity::find()
+        .filter(user::Column::InstanceId.eq(instance_id))
+        .filter(user::Column::Username.eq(username));
+    if let Some(id) = except {
+        taken = taken.filter(user::Column::Id.ne(id));
+    }
+    if taken.one(db).await?.is_some() {
+        return Err(AppError::conflict("username", format!("the username {username:?} is already taken")));
+    }
+    if let Some(email) = email {
+        let mut taken = user::Entity::find()
+            .filter(user::Column::InstanceId.eq(instance_id))
+            .filter(user::Column::Email.eq(email));
+        if let Some(id) = except {
+            taken = taken.filter(user::Column::Id.ne(id));
+        }
+        if taken.one(db).await?.is_some() {
+            return Err(AppError::conflict("email", format!("the email {email:?} is already taken")));
+        }
+    }
+    Ok(())
+}
+
+pub async fn create(state: &AppState, permit: &InstancePermit, input: NewUser) -> AppResult<user::Model> {
+    let valid = check_new(&input)?;
+    let hash = hash_all(std::slice::from_ref(&valid)).await?.pop().flatten();
+    let instance_id = permit.instance_id();
+    let txn = state.store.begin_write().await?;
+    super::instances::get_in(&*txn, instance_id).await?;
+    ensure_unique(&*txn, instance_id, valid.username.as_str(), valid.email.as_deref(), None).await?;
+    let groups: HashSet<&String> = valid.group_ids.iter().collect();
+    let units: HashSet<&String> = valid.org_unit_ids.iter().collect();
+    let (bad_groups, bad_units) = missing_ids(&*txn, instance_id, &groups, &units).await?;
+    if let Some(id) = bad_groups.into_iter().next() {
+        return Err(AppError::bad_input("groupIds", format!("no group {id:?} in this instance")));
+    }
+    if let Some(id) = bad_units.into_iter().next() {
+        return Err(AppError::bad_input("orgUnitIds", format!("no org unit {id:?} in this instance")));
+    }
+    let user = insert_valid(&*txn, instance_id, vec![(valid, hash)]).await?.remove(0);
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "user", Some(&user.id)).summary(serde_json::json!({
+            "username": user.username, "email": user.email, "displayName": user.display_name,
+            "groupIds": input.group_ids, "orgUnitIds": input.org_unit_ids,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Creates up to [`MAX_IMPORT_ROWS`] users at once, all or none: when any row is wrong,
+/// nothing is saved and every wrong row is reported.
+pub async fn import(
+    state: &AppState,
+    permit: &InstancePermit,
+    rows: Vec<NewUser>,
+) -> AppResult<Result<Vec<user::Model>, Vec<RowError>>> {
+    if rows.is_empty() || rows.len() > MAX_IMPORT_ROWS {
+        return Err(AppError::bad_input(
+            "users",
+            format!("import 1 to {MAX_IMPORT_ROWS} users per call, not {}", rows.len()),
+        ));
+    }
+    let mut errors = Vec::new();
+    let mut valid = Vec::new();
+    let mut seen_usernames = HashMap::new();
+    let mut seen_emails = HashMap::new();
+    for (row, input) in rows.iter().enumerate() {
+        match check_new(input) {
+            Ok(user) => {
+                if let Some(first) = seen_usernames.insert(user.username.as_str().to_owned(), row) {
+                    errors.push(row_error(row, "username", "CONFLICT", format!("the username repeats row {first}")));
+                }
+                if let Some(email) = &user.email {
+                    if let Some(first) = seen_emails.insert(email.clone(), row) {
+                        errors.push(row_error(row, "email", "CONFLICT", format!("the email repeats row {first}")));
+                    }
+                }
+                valid.push((row, user));
+            }
+            Err(err) => errors.push(RowError {
+                row,
+                field: err.field().map(str::to_owned),
+                code: err.code(),
+                message: err.to_string(),
+            }),
+        }
+    }
+    let instance_id = permit.instance_id();
+    let txn = state.store.begin_write().await?;
+    super::instances::get_in(&*txn, instance_id).await?;
+    let usernames: Vec<String> = seen_usernames.keys().cloned().collect();
+    let emails: Vec<String> = seen_emails.keys().cloned().collect();
+    let mut existing = Vec::new();
+    for chunk in usernames.chunks(500) {
+        existing.extend(
+            user::Entity::find()
+                .filter(user::Column::InstanceId.eq(instance_id))
+                .filter(user::Column::Username.is_in(chunk.to_vec()))
+                .all(&*txn)
+                .await?,
+        );
+    }
+    for chunk in emails.chunks(500) {
+        existing.extend(
+            user::Entity::find()
+                .filter(user::Column::InstanceId.eq(instance_id))
+                .filter(user::Column::Email.is_in(chunk.to_vec()))
+                .all(&*txn)
+                .await?,
+        );
+    }
+    let taken_usernames: HashSet<&str> = existing.iter().map(|u| u.username.as_str()).collect();
+    let taken_emails: HashSet<&str> = existing.iter().filter_map(|u| u.email.as_deref()).collect();
+    let groups: HashSet<&String> = valid.iter().flat_map(|(_, u)| &u.group_ids).collect();
+    let units: HashSet<&String> = valid.iter().flat_map(|(_, u)| &u.org_unit_ids).collect();
+    let (bad_groups, bad_units) = missing_ids(&*txn, instance_id, &groups, &units).await?;
+    for (row, user) in &valid {
+        if taken_usernames.contains(user.username.as_str()) {
+            errors.push(row_error(*row, "username", "CONFLICT", format!("the username {:?} is already taken", user.username.as_str())));
+        }
+        if let Some(email) = user.email.as_deref().filter(|e| taken_emails.contains(e)) {
+            errors.push(row_error(*row, "email", "CONFLICT", format!("the email {email:?} is already taken")));
+        }
+        if let Some(id) = user.group_ids.iter().find(|id| bad_groups.contains(*id)) {
+            errors.push(row_error(*row, "groupIds", "BAD_USER_INPUT", format!("no group {id:?} in this instance")));
+        }
+        if let Some(id) = user.org_unit_ids.iter().find(|id| bad_units.contains(*id)) {
+            errors.push(row_error(*row, "orgUnitIds", "BAD_USER_INPUT", format!("no org unit {id:?} in this instance")));
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.row);
+        return Ok(Err(errors));
+    }
+    drop(txn);
+    // Hash outside the write lock: it is the slow part.
+    let users: Vec<ValidUser> = valid.into_iter().map(|(_, u)| u).collect();
+    let hashes = hash_all(&users).await?;
+    let txn = state.store.begin_write().await?;
+    let created = insert_valid(&*txn, instance_id, users.into_iter().zip(hashes).collect()).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "user", None).summary(serde_json::json!({
+            "imported": created.len(),
+            "usernames": created.iter().map(|u| u.username.as_str()).collect::<Vec<_>>(),
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(created))
+}
+
+fn row_error(row: usize, field: &str, code: &'static str, message: String) -> RowError {
+    RowError { row, field: Some(field.to_owned()), code, message }
+}
+
+async fn find_in<C: ConnectionTrait>(db: &C, instance_id: &str, id: &str) -> AppResult<user::Model> {
+    user::Entity::find_by_id(id)
+        .filter(user::Column::InstanceId.eq(instance_id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("user"))
+}
+
+pub async fn get(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<user::Model> {
+    find_in(&state.store.conn, permit.instance_id(), id).await
+}
+
+pub async fn update(state: &AppState, permit: &InstancePermit, id: &str, patch: UserPatch) -> AppResult<user::Model> {
+    let username = patch.username.as_deref().map(|u| Username::parse("username", u)).transpose()?;
+    let display_name = patch.display_name.as_deref().map(|n| validate::name("displayName", n, 128)).transpose()?;
+    let email = patch
+        .email
+        .as_deref()
+        .map(|e| validate::optional(Some(e), |v| Email::parse("email", v).map(Email::into_string)))
+        .transpose()?;
+    let phone = patch.phone.as_deref().map(|p| validate::optional(Some(p), |v| validate::phone("phone", v))).transpose()?;
+    let external_id = patch
+        .external_id
+        .as_deref()
+        .map(|x| validate::optional(Some(x), |v| validate::name("externalId", v, 128)))
+        .transpose()?;
+    let txn = state.store.begin_write().await?;
+    let current = find_in(&*txn, permit.instance_id(), id).await?;
+    let new_username = username.as_ref().map(|u| u.as_str().to_owned()).unwrap_or(current.username.clone());
+    let new_email = email.clone().unwrap_or(current.email.clone());
+    ensure_unique(&*txn, permit.instance_id(), &new_username, new_email.as_deref(), Some(id)).await?;
+    let mut active: user::ActiveModel = current.clone().into();
+    active.username = Set(new_username);
+    active.email = Set(new_email);
+    if let Some(name) = display_name {
+        active.display_name = Set(name);
+    }
+    if let Some(phone) = phone {
+        active.phone = Set(phone);
+    }
+    if let Some(external_id) = external_id {
+        active.external_id = Set(external_id);
+    }
+    active.updated_at = Set(Utc::now());
+    let user = active.update(&*txn).await.map_err(unique_violation("username", "the username or email"))?;
+    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "user", Some(id)).summary(diff(&current, &user))).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+fn diff(before: &user::Model, after: &user::Model) -> serde_json::Value {
+    let mut changes = serde_json::Map::new();
+    let mut field = |name: &str, a: serde_json::Value, b: serde_json::Value| {
+        if a != b {
+            changes.insert(name.to_owned(), serde_json::json!({ "from": a, "to": b }));
+        }
+    };
+    field("username", before.username.clone().into(), after.username.clone().into());
+    field("displayName", before.display_name.clone().into(), after.display_name.clone().into());
+    field("email", before.email.clone().into(), after.email.clone().into());
+    field("phone", before.phone.clone().into(), after.phone.clone().into());
+    field("externalId", before.external_id.clone().into(), after.external_id.clone().into());
+    serde_json::json!({ "username": after.username, "changes": changes })
+}
+
+pub async fn set_status(state: &AppState, permit: &InstancePermit, id: &str, status: UserStatus) -> AppResult<user::Model> {
+    let txn = state.store.begin_write().await?;
+    let current = find_in(&*txn, permit.instance_id(), id).await?;
+    let mut active: user::ActiveModel = current.clone().into();
+    active.status = Set(status);
+    active.updated_at = Set(Utc::now());
+    let user = active.update(&*txn).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "user", Some(id)).summary(serde_json::json!({
+            "username": user.username,
+            "status": { "from": status_name(current.status), "to": status_name(status) },
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+pub fn status_name(status: UserStatus) -> &'static str {
+    match status {
+        UserStatus::Active => "active",
+        UserStatus::Disabled => "disabled",
+        UserStatus::Locked => "locked",
+    }
+}
+
+pub async fn set_password(state: &AppState, permit: &InstancePermit, id: &str, password: &str) -> AppResult<user::Model> {
+    let password = NewPassword::parse("password", password)?;
+    let hash = password::hash(&password).await?;
+    let txn = state.store.begin_write().await?;
+    let current = find_in(&*txn, permit.instance_id(), id).await?;
+    let mut active: user::ActiveModel = current.into();
+    active.password_hash = Set(Some(hash));
+    active.updated_at = Set(Utc::now());
+    let user = active.update(&*txn).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "user", Some(id)).summary(serde_json::json!({ "username": user.username, "password": "changed" })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<()> {
+    let txn = state.store.begin_write().await?;
+    let current = find_in(&*txn, permit.instance_id(), id).await?;
+    user::Entity::delete_by_id(id).exec(&*txn).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "user", Some(id)).summary(serde_json::json!({ "username": current.username })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn filtered(instance_id: &str, filter: &UserFilter, subtree: Option<&org_unit::Model>) -> Select<user::Entity> {
+    let mut query = user::Entity::find().filter(user::Column::InstanceId.eq(instance_id));
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        query = query.filter(
+            Condition::any()
+                .add(prefix_match(user::Column::Username, search))
+                .add(prefix_match(user::Column::Email, search)),
+        );
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(user::Column::Status.eq(status));
+    }
+    if let Some(group_id) = &filter.group_id {
+        query = query.filter(
+            user::Column::Id.in_subquery(
+                Query::select()
+                    .column(group_member::Column::UserId)
+                    .from(group_member::Entity)
+                    .and_where(group_member::Column::GroupId.eq(group_id.clone()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(unit) = subtree {
+        let members = if filter.include_sub_units {
+            Query::select()
+                .column((org_unit_member::Entity, org_unit_member::Column::UserId))
+                .from(org_unit_member::Entity)
+                .inner_join(
+                    org_unit::Entity,
+                    Expr::col((org_unit::Entity, org_unit::Column::Id))
+                        .equals((org_unit_member::Entity, org_unit_member::Column::OrgUnitId)),
+                )
+                .and_where(Expr::col((org_unit::Entity, org_unit::Column::InstanceId)).eq(instance_id))
+                .and_where(Expr::col((org_unit::Entity, org_unit::Column::Path)).like(format!("{}%", unit.path)))
+                .to_owned()
+        } else {
+            Query::select()
+                .column(org_unit_member::Column::UserId)
+                .from(org_unit_member::Entity)
+                .and_where(org_unit_member::Column::OrgUnitId.eq(unit.id.clone()))
+                .to_owned()
+        };
+        query = query.filter(user::Column::Id.in_subquery(members));
+    }
+    query
+}
+
+/// A page of users ordered by username, after the username `after`, and the filtered total.
+pub async fn list(
+    state: &AppState,
+    permit: &InstancePermit,
+    filter: &UserFilter,
+    after: Option<&str>,
+    limit: u64,
+) -> AppResult<(Vec<user::Model>, u64)> {
+    let db = &state.store.conn;
+    let subtree = match &filter.org_unit_id {
+        Some(id) => Some(
+            org_unit::Entity::find_by_id(id.clone())
+                .filter(org_unit::Column::InstanceId.eq(permit.instance_id()))
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::bad_input("filter.orgUnitId", format!("no org unit {id:?} in this instance")))?,
+        ),
+        None => None,
+    };
+    let base = filtered(permit.instance_id(), filter, subtree.as_ref());
+    let total = base.clone().count(db).await?;
+    let mut page = base.order_by_asc(user::Column::Username);
+    if let Some(after) = after {
+        page = page.filter(user::Column::Username.gt(after));
+    }
+    Ok((page.limit(limit).all(db).await?, total))
+}

@@ -1,0 +1,232 @@
+//! The one place where errors become what a client sees: an HTTP `{error, message}` body or a
+//! GraphQL error with `extensions.code`. Internal failures are logged with their whole chain
+//! and reach the client only as a generic message with a reference to find the log line.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("authentication required")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    BadUserInput {
+        field: Option<String>,
+        message: String,
+    },
+    #[error("{message}")]
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::BadUserInput {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden() -> Self {
+        AppError::Forbidden("you are not allowed to do this".into())
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Forbidden(_) => "FORBIDDEN",
+            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::BadUserInput { .. } => "BAD_USER_INPUT",
+            AppError::Conflict { .. } => "CONFLICT",
+            AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::BadUserInput { field, .. } | AppError::Conflict { field, .. } => {
+                field.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// What the client may read. For internal errors this logs the chain and returns a
+    /// generic text with a reference id that appears in the log.
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::Internal(err) => {
+                let reference = uuid::Uuid::new_v4().simple().to_string();
+                tracing::error!(reference = %reference, error = ?err, "internal error");
+                format!("internal error (reference {reference})")
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        AppError::Internal(anyhow::Error::new(err).context("database"))
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(err: sea_orm::TransactionError<AppError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    error: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: self.code(),
+            message: self.public_message(),
+            field: self.field().map(str::to_owned),
+        };
+        (self.status(), axum::Json(body)).into_response()
+    }
+}
+
+impl AppError {
+    /// Turns a resolver error into what the client sees. Resolvers return `AppError` through
+    /// `?` (async-graphql keeps it as the error's source); anything else that fails inside
+    /// GraphQL — parsing, validation, a bad variable — is the client's input.
+    pub fn to_graphql(err: &mut async_graphql::ServerError) {
+        let (code, field, message) = match err.source::<AppError>() {
+            Some(app) => (app.code(), app.field().map(str::to_owned), app.public_message()),
+            None => (
+                err.extensions
+                    .as_ref()
+                    .and_then(|ext| ext.get("code"))
+                    .and_then(|code| match code {
+                        async_graphql::Value::String(code) => KNOWN_CODES
+                            .iter()
+                            .copied()
+                            .find(|known| known == code),
+                        _ => None,
+                    })
+                    .unwrap_or("BAD_USER_INPUT"),
+                None,
+                err.message.clone(),
+            ),
+        };
+        err.message = message;
+        let ext = err.extensions.get_or_insert_with(Default::default);
+        ext.set("code", code);
+        if let Some(field) = field {
+            ext.set("field", field);
+        }
+    }
+}
+
+const KNOWN_CODES: [&str; 6] = [
+    "UNAUTHENTICATED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "BAD_USER_INPUT",
+    "CONFLICT",
+    "INTERNAL",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::to_bytes;
+
+    async fn http_body(err: AppError) -> (StatusCode, serde_json::Value) {
+        let response = err.into_response();
+        let status = response.status();
+        let bytes = to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn http_errors_carry_code_message_and_field() {
+        let (status, body) = http_body(AppError::bad_input("email", "not an email")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["error"], "BAD_USER_INPUT");
+        assert_eq!(body["message"], "not an email");
+        assert_eq!(body["field"], "email");
+        let (status, body) = http_body(AppError::Unauthenticated).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["error"], "UNAUTHENTICATED");
+    }
+
+    #[tokio::test]
+    async fn internal_errors_never_leak_their_cause() {
+        let err = AppError::Internal(anyhow::anyhow!("password=hunter2 at /srv/db"));
+        let (status, body) = http_body(err).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let message = body["message"].as_str().unwrap();
+        assert!(message.starts_with("internal error (reference "), "{message}");
+        assert!(!message.contains("hunter2"));
+    }
+
+    fn as_server_error(err: AppError) -> async_graphql::ServerError {
+        let gql: async_graphql::Error = err.into();
+        let mut server = gql.into_server_error(async_graphql::Pos::default());
+        AppError::to_graphql(&mut server);
+        server
+    }
+
+    #[test]
+    fn graphql_errors_carry_extensions_code() {
+        let server = as_server_error(AppError::conflict("username", "taken"));
+        let ext = serde_json::to_value(server.extensions.unwrap()).unwrap();
+        assert_eq!(ext["code"], "CONFLICT");
+        assert_eq!(ext["field"], "username");
+        let server = as_server_error(AppError::Internal(anyhow::anyhow!("secret")));
+        assert!(!server.message.contains("secret"));
+        let ext = serde_json::to_value(server.extensions.unwrap()).unwrap();
+        assert_eq!(ext["code"], "INTERNAL");
+    }
+
+    #[test]
+    fn errors_without_an_app_source_are_bad_input() {
+        let mut server = async_graphql::ServerError::new("Unknown field \"x\"", None);
+        AppError::to_graphql(&mut server);
+        let ext = serde_json::to_value(server.extensions.unwrap()).unwrap();
+        assert_eq!(ext["code"], "BAD_USER_INPUT");
+    }
+}

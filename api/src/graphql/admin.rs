@@ -1,0 +1,287 @@
+//! GraphQL of admin access: who am I, console admins, API tokens.
+
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::role_binding::{PrincipalKind, Role as DbRole};
+use entity::{admin, api_token};
+
+use super::connection::{Page, PageArgs};
+use super::{principal, state};
+use crate::auth::admins::{self, RoleGrant};
+use crate::auth::tokens;
+use crate::authz::admin::{check_platform, AdminAction};
+use crate::error::AppError;
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Everything, everywhere.
+    SuperAdmin,
+    /// Everything inside one instance.
+    InstanceAdmin,
+    /// Read-only, in one instance or (without an instance) everywhere.
+    Auditor,
+}
+
+impl From<DbRole> for Role {
+    fn from(role: DbRole) -> Self {
+        match role {
+            DbRole::SuperAdmin => Role::SuperAdmin,
+            DbRole::InstanceAdmin => Role::InstanceAdmin,
+            DbRole::Auditor => Role::Auditor,
+        }
+    }
+}
+
+impl From<Role> for DbRole {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::SuperAdmin => DbRole::SuperAdmin,
+            Role::InstanceAdmin => DbRole::InstanceAdmin,
+            Role::Auditor => DbRole::Auditor,
+        }
+    }
+}
+
+#[derive(InputObject, SimpleObject, Clone)]
+#[graphql(input_name = "RoleGrantInput")]
+pub struct RoleGrantGql {
+    role: Role,
+    /// The instance the role applies to; none for `SUPER_ADMIN` and global auditors.
+    instance_id: Option<ID>,
+}
+
+impl From<RoleGrant> for RoleGrantGql {
+    fn from(grant: RoleGrant) -> Self {
+        RoleGrantGql { role: grant.role.into(), instance_id: grant.instance_id.map(ID) }
+    }
+}
+
+fn grants(input: Vec<RoleGrantGql>) -> Vec<RoleGrant> {
+    input
+        .into_iter()
+        .map(|g| RoleGrant { role: g.role.into(), instance_id: g.instance_id.map(|id| id.0) })
+        .collect()
+}
+
+/// The caller.
+#[derive(SimpleObject)]
+pub struct Viewer {
+    id: ID,
+    name: String,
+    /// `ADMIN` or `API_TOKEN`.
+    kind: String,
+    super_admin: bool,
+    global_auditor: bool,
+    admin_of: Vec<ID>,
+    auditor_of: Vec<ID>,
+}
+
+pub struct Admin(admin::Model);
+
+#[Object]
+impl Admin {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn username(&self) -> &str {
+        &self.0.username
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrantGql>> {
+        let state = state(ctx)?;
+        Ok(admins::roles_of(&state.store.conn, PrincipalKind::Admin, &self.0.id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}
+
+/// An API token. Its secret is shown once, by `createApiToken`.
+pub struct ApiToken(api_token::Model);
+
+#[Object]
+impl ApiToken {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The admin or token that created it.
+    async fn created_by(&self) -> ID {
+        ID(self.0.created_by.clone())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+    /// When it was last used, to the minute.
+    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_used_at
+    }
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+    /// `ACTIVE`, `EXPIRED` or `REVOKED`.
+    async fn state(&self) -> &'static str {
+        if self.0.revoked_at.is_some() {
+            "REVOKED"
+        } else if self.0.expires_at <= Utc::now() {
+            "EXPIRED"
+        } else {
+            "ACTIVE"
+        }
+    }
+    async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrantGql>> {
+        let state = state(ctx)?;
+        Ok(admins::roles_of(&state.store.conn, PrincipalKind::Token, &self.0.id)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}
+
+#[derive(Default)]
+pub struct AdminQuery;
+
+#[Object]
+impl AdminQuery {
+    /// Who is calling and with which roles. Needs only authentication.
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<Viewer> {
+        let caller = principal(ctx).ok_or(AppError::Unauthenticated)?;
+        Ok(Viewer {
+            id: ID(caller.id.clone()),
+            name: caller.name.clone(),
+            kind: match caller.kind {
+                PrincipalKind::Admin => "ADMIN".into(),
+                PrincipalKind::Token => "API_TOKEN".into(),
+            },
+            super_admin: caller.super_admin,
+            global_auditor: caller.global_auditor,
+            admin_of: caller.admin_of.iter().cloned().map(ID).collect(),
+            auditor_of: caller.auditor_of.iter().cloned().map(ID).collect(),
+        })
+    }
+
+    /// Console administrators. Action: `readAdmins`.
+    async fn admins(&self, ctx: &Context<'_>) -> Result<Vec<Admin>> {
+        let state = state(ctx)?;
+        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ReadAdmins)?;
+        Ok(admins::list(state, &permit).await?.into_iter().map(Admin).collect())
+    }
+
+    /// API tokens, oldest first. Action: `readApiTokens`.
+    async fn api_tokens(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Page<ApiToken>> {
+        let state = state(ctx)?;
+        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ReadApiTokens)?;
+        let page = PageArgs::parse(first, after)?;
+        let rows = tokens::list(state, &permit, page.after.as_deref(), page.fetch()).await?;
+        let total = tokens::count(state, &permit).await?;
+        Ok(page.connection(rows, total, |t| t.id.clone(), ApiToken))
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateAdminInput {
+    username: String,
+    password: String,
+    roles: Vec<RoleGrantGql>,
+}
+
+#[derive(InputObject)]
+pub struct SetAdminRolesInput {
+    id: ID,
+    roles: Vec<RoleGrantGql>,
+}
+
+#[derive(InputObject)]
+pub struct AdminRefInput {
+    id: ID,
+}
+
+#[derive(InputObject)]
+pub struct CreateApiTokenInput {
+    name: String,
+    /// 1 to 366 days.
+    #[graphql(default = 90)]
+    expires_in_days: i32,
+    roles: Vec<RoleGrantGql>,
+}
+
+#[derive(InputObject)]
+pub struct RevokeApiTokenInput {
+    id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct AdminPayload {
+    admin: Admin,
+}
+
+#[derive(SimpleObject)]
+pub struct CreateApiTokenPayload {
+    token: ApiToken,
+    /// The bearer secret. Shown this once; store it now.
+    secret: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ApiTokenPayload {
+    token: ApiToken,
+}
+
+#[derive(SimpleObject)]
+pub struct DeleteAdminPayload {
+    deleted_id: ID,
+}
+
+#[derive(Default)]
+pub struct AdminMutation;
+
+#[Object]
+impl AdminMutation {
+    /// Action: `manageAdmins`.
+    async fn create_admin(&self, ctx: &Context<'_>, input: CreateAdminInput) -> Result<AdminPayload> {
+        let state = state(ctx)?;
+        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
+        let admin = admins::create(state, &permit, &input.username, &input.password, &grants(input.roles)).await?;
+        Ok(AdminPayload { admin: Admin(admin) })
+    }
+
+    /// Replaces an admin's roles. Action: `manageAdmins`.
+    async fn set_admin_roles(&self, ctx: &Context<'_>, input: SetAdminRolesInput) -> Result<AdminPayload> {
+        let state = state(ctx)?;
+        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
+        let admin = admins::set_roles(state, &permit, &input.id, &grants(input.roles)).await?;
+        Ok(AdminPayload { admin: Admin(admin) })
+    }
+
+    /// Action: `manageAdmins`.
+    async fn delete_admin(&self, ctx: &Context<'_>, input: AdminRefInput) -> Result<DeleteAdminPayload> {
+        let state = state(ctx)?;
+        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
+        admins::delete(state, &permit, &input.id).await?;
+        Ok(DeleteAdminPayload { deleted_id: input.id })
+    }
+
+    /// Creates a token; its secret is in the payload and nowhere else. Action: `manageApiTokens`.
+    async fn create_api_token(&self, ctx: &Context<'_>, input: CreateApiTokenInput) -> Result<CreateApiTokenPayload> {
+        let state = state(ctx)?;
+        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageApiTokens)?;
+        let created = tokens::create(state, &permit, &input.name, i64::from(input.expires_in_days), &grants(input.roles)).await?;
+        Ok(CreateApiTokenPayload { token: ApiToken(created.token), secret: created.secret })
+    }
+
+    /// Revokes a token at once. Action: `manageApiTokens`.
+    async fn revoke_api_token(&self, ctx: &Context<'_>, input: RevokeApiTokenInput) -> Result<ApiTokenPayload> {
+        let state = state(ctx)?;
+        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageApiTokens)?;
+        Ok(ApiTokenPayload { token: ApiToken(tokens::revoke(state, &permit, &input.id).await?) })
+    }
+}

@@ -1,0 +1,105 @@
+//! GraphQL of the audit log.
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::audit_event;
+
+use super::connection::{Page, PageArgs};
+use super::{principal, state};
+use crate::audit::{self as log, AuditFilter, AuditScope};
+use crate::authz::admin::{check_instance, check_platform, AdminAction};
+
+#[derive(SimpleObject)]
+pub struct AuditActor {
+    /// `admin`, `token` or `system`.
+    kind: String,
+    id: String,
+    name: String,
+}
+
+pub struct AuditEvent(audit_event::Model);
+
+#[Object]
+impl AuditEvent {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn instance_id(&self) -> Option<ID> {
+        self.0.instance_id.clone().map(ID)
+    }
+    async fn actor(&self) -> AuditActor {
+        AuditActor {
+            kind: self.0.actor_kind.clone(),
+            id: self.0.actor_id.clone(),
+            name: self.0.actor_name.clone(),
+        }
+    }
+    /// The operation, e.g. `createUser`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+    async fn target_kind(&self) -> &str {
+        &self.0.target_kind
+    }
+    async fn target_id(&self) -> Option<ID> {
+        self.0.target_id.clone().map(ID)
+    }
+    async fn outcome(&self) -> &str {
+        &self.0.outcome
+    }
+    /// What changed, as JSON.
+    async fn summary(&self) -> async_graphql::Json<serde_json::Value> {
+        async_graphql::Json(self.0.summary.clone())
+    }
+    async fn client_ip(&self) -> Option<&str> {
+        self.0.client_ip.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct AuditEventFilter {
+    /// The actor's id or name.
+    actor: Option<String>,
+    action: Option<String>,
+    target_id: Option<ID>,
+}
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Audit events, newest first: of one instance (action `readAudit`), or without
+    /// `instanceId` those of the platform itself (action `readPlatformAudit`).
+    async fn audit_events(
+        &self,
+        ctx: &Context<'_>,
+        instance_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<AuditEventFilter>,
+    ) -> Result<Page<AuditEvent>> {
+        let state = state(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let filter = AuditFilter {
+            actor: filter.actor,
+            action: filter.action,
+            target_id: filter.target_id.map(|id| id.0),
+        };
+        let page = PageArgs::parse(first, after)?;
+        let (rows, total) = match instance_id {
+            Some(id) => {
+                let permit = check_instance(&state.policies, principal(ctx), AdminAction::ReadAudit, &id)?;
+                log::list(state, AuditScope::Instance(&permit), &filter, page.after.as_deref(), page.fetch()).await?
+            }
+            None => {
+                let permit = check_platform(&state.policies, principal(ctx), AdminAction::ReadPlatformAudit)?;
+                log::list(state, AuditScope::Platform(&permit), &filter, page.after.as_deref(), page.fetch()).await?
+            }
+        };
+        Ok(page.connection(rows, total, |e| e.id.clone(), AuditEvent))
+    }
+}

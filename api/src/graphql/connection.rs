@@ -1,0 +1,113 @@
+//! Relay-style forward pagination: `first`/`after`, `edges { cursor node }`, `pageInfo` and
+//! `totalCount`. Cursors are opaque (base64url of the sort key).
+
+use async_graphql::connection::{Connection, CursorType, Edge};
+use async_graphql::{OutputType, SimpleObject};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+use crate::directory::MAX_PAGE;
+use crate::error::{AppError, AppResult};
+
+pub const DEFAULT_PAGE: u64 = 20;
+
+pub struct Cursor(pub String);
+
+impl CursorType for Cursor {
+    type Error = String;
+
+    fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
+        URL_SAFE_NO_PAD
+            .decode(s)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .map(Cursor)
+            .ok_or_else(|| "invalid cursor".to_owned())
+    }
+
+    fn encode_cursor(&self) -> String {
+        URL_SAFE_NO_PAD.encode(&self.0)
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct Total {
+    /// How many items match, over all pages.
+    pub total_count: u64,
+}
+
+pub type Page<N> = Connection<Cursor, N, Total>;
+
+/// A validated `first`/`after` pair. `fetch` is one more than the page so that the query
+/// tells whether there is a next page.
+pub struct PageArgs {
+    pub after: Option<String>,
+    pub limit: u64,
+}
+
+impl PageArgs {
+    pub fn parse(first: Option<i32>, after: Option<String>) -> AppResult<PageArgs> {
+        let limit = match first {
+            None => DEFAULT_PAGE,
+            Some(n) if n >= 1 && (n as u64) <= MAX_PAGE => n as u64,
+            Some(n) => {
+                return Err(AppError::bad_input(
+                    "first",
+                    format!("first must be between 1 and {MAX_PAGE}, not {n}"),
+                ))
+            }
+        };
+        let after = match after {
+            None => None,
+            Some(cursor) => Some(
+                Cursor::decode_cursor(&cursor)
+                    .map_err(|_| AppError::bad_input("after", "not a cursor of this list"))?
+                    .0,
+            ),
+        };
+        Ok(PageArgs { after, limit })
+    }
+
+    pub fn fetch(&self) -> u64 {
+        self.limit + 1
+    }
+
+    /// Builds the connection from up to `fetch()` rows.
+    pub fn connection<T, N: OutputType>(
+        &self,
+        mut rows: Vec<T>,
+        total: u64,
+        key: impl Fn(&T) -> String,
+        node: impl Fn(T) -> N,
+    ) -> Page<N> {
+        let has_next = rows.len() as u64 > self.limit;
+        rows.truncate(self.limit as usize);
+        let mut connection = Connection::with_additional_fields(
+            self.after.is_some(),
+            has_next,
+            Total { total_count: total },
+        );
+        connection.edges.extend(
+            rows.into_iter()
+                .map(|row| Edge::new(Cursor(key(&row)), node(row))),
+        );
+        connection
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_arguments_are_checked() {
+        assert_eq!(PageArgs::parse(None, None).unwrap().limit, DEFAULT_PAGE);
+        assert!(PageArgs::parse(Some(0), None).is_err());
+        assert!(PageArgs::parse(Some(101), None).is_err());
+        assert!(PageArgs::parse(Some(-5), None).is_err());
+        let err = PageArgs::parse(Some(5), Some("%%%".into())).err().unwrap();
+        assert_eq!(err.field(), Some("after"));
+        let cursor = Cursor("bob".into()).encode_cursor();
+        assert_eq!(PageArgs::parse(Some(5), Some(cursor)).unwrap().after.as_deref(), Some("bob"));
+    }
+}

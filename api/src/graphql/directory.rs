@@ -1,0 +1,780 @@
+//! GraphQL of the directory: instances, users, groups, org units. Every resolver starts with
+//! the Cedar check of its action; the domain functions in `crate::directory` do the work.
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::user::UserStatus as DbUserStatus;
+use entity::{group, instance, org_unit, user};
+
+use super::connection::{Page, PageArgs};
+use super::loaders::{DirectoryLoader, GroupsOfUser, OrgUnitById, OrgUnitsOfUser};
+use super::{principal, state};
+use crate::authz::admin::{check_instance, check_platform, AdminAction, InstancePermit};
+use crate::directory::{groups, instances, org_units, users};
+
+fn instance_permit(ctx: &Context<'_>, action: AdminAction, instance_id: &str) -> Result<InstancePermit> {
+    let state = state(ctx)?;
+    Ok(check_instance(&state.policies, principal(ctx), action, instance_id)?)
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum UserStatus {
+    Active,
+    Disabled,
+    Locked,
+}
+
+impl From<DbUserStatus> for UserStatus {
+    fn from(status: DbUserStatus) -> Self {
+        match status {
+            DbUserStatus::Active => UserStatus::Active,
+            DbUserStatus::Disabled => UserStatus::Disabled,
+            DbUserStatus::Locked => UserStatus::Locked,
+        }
+    }
+}
+
+impl From<UserStatus> for DbUserStatus {
+    fn from(status: UserStatus) -> Self {
+        match status {
+            UserStatus::Active => DbUserStatus::Active,
+            UserStatus::Disabled => DbUserStatus::Disabled,
+            UserStatus::Locked => DbUserStatus::Locked,
+        }
+    }
+}
+
+/// A tenant: its own users, groups, org units (and later applications and keys).
+pub struct Instance(pub instance::Model);
+
+#[Object]
+impl Instance {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Users ordered by username. Action: `readDirectory`.
+    async fn users(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<UserFilter>,
+    ) -> Result<Page<User>> {
+        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        let page = PageArgs::parse(first, after)?;
+        let filter = filter.map(UserFilter::into_domain).unwrap_or_else(|| users::UserFilter {
+            include_sub_units: true,
+            ..Default::default()
+        });
+        let (rows, total) = users::list(state(ctx)?, &permit, &filter, page.after.as_deref(), page.fetch()).await?;
+        Ok(page.connection(rows, total, |u| u.username.clone(), User))
+    }
+
+    /// One user by id. Action: `readDirectory`.
+    async fn user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
+        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        Ok(User(users::get(state(ctx)?, &permit, &id).await?))
+    }
+
+    /// Groups ordered by name; `search` is a name prefix. Action: `readDirectory`.
+    async fn groups(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        search: Option<String>,
+    ) -> Result<Page<Group>> {
+        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        let page = PageArgs::parse(first, after)?;
+        let (rows, total) = groups::list(state(ctx)?, &permit, search.as_deref(), page.after.as_deref(), page.fetch()).await?;
+        Ok(page.connection(rows, total, |g| g.name.clone(), Group))
+    }
+
+    /// One group by id. Action: `readDirectory`.
+    async fn group(&self, ctx: &Context<'_>, id: ID) -> Result<Group> {
+        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        Ok(Group(groups::get(state(ctx)?, &permit, &id).await?))
+    }
+
+    /// The children of `parentId`, or the roots of the tree without it. Action: `readDirectory`.
+    async fn org_units(
+        &self,
+        ctx: &Context<'_>,
+        parent_id: Option<ID>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<OrgUnit>> {
+        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        let page = PageArgs::parse(first, after)?;
+        let (rows, total) = org_units::children(state(ctx)?, &permit, parent_id.as_ref().map(|id| id.as_str()), page.after.as_deref(), page.fetch()).await?;
+        Ok(page.connection(rows, total, |u| u.id.clone(), OrgUnit))
+    }
+
+    /// One org unit by id. Action: `readDirectory`.
+    async fn org_unit(&self, ctx: &Context<'_>, id: ID) -> Result<OrgUnit> {
+        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        Ok(OrgUnit(org_units::get(state(ctx)?, &permit, &id).await?))
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct UserFilter {
+    /// A prefix of the username or email, any case.
+    search: Option<String>,
+    status: Option<UserStatus>,
+    /// Members of this group.
+    group_id: Option<ID>,
+    /// Members of this org unit…
+    org_unit_id: Option<ID>,
+    /// …and of its sub-units (the default).
+    #[graphql(default = true)]
+    include_sub_units: bool,
+}
+
+impl UserFilter {
+    fn into_domain(self) -> users::UserFilter {
+        users::UserFilter {
+            search: self.search,
+            status: self.status.map(Into::into),
+            group_id: self.group_id.map(|id| id.0),
+            org_unit_id: self.org_unit_id.map(|id| id.0),
+            include_sub_units: self.include_sub_units,
+        }
+    }
+}
+
+/// An account of an instance. Its password is never readable.
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn instance_id(&self) -> ID {
+        ID(self.0.instance_id.clone())
+    }
+    async fn username(&self) -> &str {
+        &self.0.username
+    }
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_deref()
+    }
+    async fn status(&self) -> UserStatus {
+        self.0.status.into()
+    }
+    /// Whether a password is set (the password itself is never readable).
+    async fn has_password(&self) -> bool {
+        self.0.password_hash.is_some()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The groups the user is in. Action: `readDirectory`.
+    async fn groups(&self, ctx: &Context<'_>) -> Result<Vec<Group>> {
+        instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        let loader = ctx.data::<DataLoader<DirectoryLoader>>()?;
+        let groups = loader.load_one(GroupsOfUser(self.0.id.clone())).await?;
+        Ok(groups.unwrap_or_default().into_iter().map(Group).collect())
+    }
+
+    /// The org units the user is a direct member of. Action: `readDirectory`.
+    async fn org_units(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnit>> {
+        instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        let loader = ctx.data::<DataLoader<DirectoryLoader>>()?;
+        let units = loader.load_one(OrgUnitsOfUser(self.0.id.clone())).await?;
+        Ok(units.unwrap_or_default().into_iter().map(OrgUnit).collect())
+    }
+}
+
+pub struct Group(pub group::Model);
+
+#[Object]
+impl Group {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The group's members, ordered by username. Action: `readDirectory`.
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        search: Option<String>,
+    ) -> Result<Page<User>> {
+        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        let page = PageArgs::parse(first, after)?;
+        let filter = users::UserFilter {
+            search,
+            group_id: Some(self.0.id.clone()),
+            ..Default::default()
+        };
+        let (rows, total) = users::list(state(ctx)?, &permit, &filter, page.after.as_deref(), page.fetch()).await?;
+        Ok(page.connection(rows, total, |u| u.username.clone(), User))
+    }
+}
+
+pub struct OrgUnit(pub org_unit::Model);
+
+#[Object]
+impl OrgUnit {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn parent_id(&self) -> Option<ID> {
+        self.0.parent_id.clone().map(ID)
+    }
+    /// How deep in the tree: 1 for a root.
+    async fn depth(&self) -> usize {
+        org_units::depth(&self.0.path)
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The parent unit. Action: `readDirectory`.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<OrgUnit>> {
+        instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        let Some(parent_id) = &self.0.parent_id else {
+            return Ok(None);
+        };
+        let loader = ctx.data::<DataLoader<DirectoryLoader>>()?;
+        Ok(loader.load_one(OrgUnitById(parent_id.clone())).await?.map(OrgUnit))
+    }
+
+    /// The units from the root down to this one's parent. Action: `readDirectory`.
+    async fn ancestors(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnit>> {
+        instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        let mut ids = org_units::lineage(&self.0.path);
+        ids.pop();
+        let loader = ctx.data::<DataLoader<DirectoryLoader>>()?;
+        let found = loader.load_many(ids.iter().cloned().map(OrgUnitById)).await?;
+        Ok(ids
+            .into_iter()
+            .filter_map(|id| found.get(&OrgUnitById(id)).cloned().map(OrgUnit))
+            .collect())
+    }
+
+    /// Direct sub-units. Action: `readDirectory`.
+    async fn children(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Page<OrgUnit>> {
+        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        let page = PageArgs::parse(first, after)?;
+        let (rows, total) = org_units::children(state(ctx)?, &permit, Some(&self.0.id), page.after.as_deref(), page.fetch()).await?;
+        Ok(page.connection(rows, total, |u| u.id.clone(), OrgUnit))
+    }
+
+    /// Members of this unit, and of its sub-units unless `includeSubUnits` is false.
+    /// Action: `readDirectory`.
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        #[graphql(default = true)] include_sub_units: bool,
+    ) -> Result<Page<User>> {
+        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        let page = PageArgs::parse(first, after)?;
+        let filter = users::UserFilter {
+            org_unit_id: Some(self.0.id.clone()),
+            include_sub_units,
+            ..Default::default()
+        };
+        let (rows, total) = users::list(state(ctx)?, &permit, &filter, page.after.as_deref(), page.fetch()).await?;
+        Ok(page.connection(rows, total, |u| u.username.clone(), User))
+    }
+}
+
+#[derive(Default)]
+pub struct DirectoryQuery;
+
+#[Object]
+impl DirectoryQuery {
+    /// The instances the caller may read, by id. Action: `readInstance` on each
+    /// (`listAllInstances` to see them all).
+    async fn instances(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Page<Instance>> {
+        let state = state(ctx)?;
+        let caller = principal(ctx).ok_or(crate::error::AppError::Unauthenticated)?;
+        let page = PageArgs::parse(first, after)?;
+        let only = match check_platform(&state.policies, Some(caller), AdminAction::ListAllInstances) {
+            Ok(_) => None,
+            Err(_) => Some(
+                caller
+                    .admin_of
+                    .iter()
+                    .chain(&caller.auditor_of)
+                    .filter(|id| check_instance(&state.policies, Some(caller), AdminAction::ReadInstance, id).is_ok())
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
+        };
+        let (rows, total) = instances::list(state, only.as_deref(), page.after.as_deref(), page.fetch()).await?;
+        Ok(page.connection(rows, total, |i| i.id.clone(), Instance))
+    }
+
+    /// One instance. Action: `readInstance`.
+    async fn instance(&self, ctx: &Context<'_>, id: ID) -> Result<Instance> {
+        let permit = instance_permit(ctx, AdminAction::ReadInstance, &id)?;
+        Ok(Instance(instances::get(state(ctx)?, &permit).await?))
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateInstanceInput {
+    name: String,
+    description: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateInstanceInput {
+    id: ID,
+    name: String,
+    description: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct DeleteInput {
+    id: ID,
+}
+
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    instance_id: ID,
+    username: String,
+    display_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    external_id: Option<String>,
+    /// Optional initial password (8 to 256 characters).
+    password: Option<String>,
+    #[graphql(default)]
+    group_ids: Vec<ID>,
+    #[graphql(default)]
+    org_unit_ids: Vec<ID>,
+}
+
+impl CreateUserInput {
+    fn into_domain(self) -> (String, users::NewUser) {
+        (
+            self.instance_id.0,
+            users::NewUser {
+                username: self.username,
+                display_name: self.display_name,
+                email: self.email,
+                phone: self.phone,
+                external_id: self.external_id,
+                password: self.password,
+                group_ids: self.group_ids.into_iter().map(|id| id.0).collect(),
+                org_unit_ids: self.org_unit_ids.into_iter().map(|id| id.0).collect(),
+            },
+        )
+    }
+}
+
+/// One row of an import; the same fields as `createUser`.
+#[derive(InputObject)]
+pub struct ImportUserRow {
+    username: String,
+    display_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    external_id: Option<String>,
+    password: Option<String>,
+    #[graphql(default)]
+    group_ids: Vec<ID>,
+    #[graphql(default)]
+    org_unit_ids: Vec<ID>,
+}
+
+#[derive(InputObject)]
+pub struct ImportUsersInput {
+    instance_id: ID,
+    /// 1 to 1000 rows. All are created, or none.
+    users: Vec<ImportUserRow>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateUserInput {
+    id: ID,
+    instance_id: ID,
+    username: Option<String>,
+    display_name: Option<String>,
+    /// An empty string removes the email.
+    email: Option<String>,
+    /// An empty string removes the phone number.
+    phone: Option<String>,
+    /// An empty string removes the external id.
+    external_id: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UserRefInput {
+    id: ID,
+    instance_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct SetUserStatusInput {
+    id: ID,
+    instance_id: ID,
+    status: UserStatus,
+}
+
+#[derive(InputObject)]
+pub struct SetUserPasswordInput {
+    id: ID,
+    instance_id: ID,
+    password: String,
+}
+
+#[derive(InputObject)]
+pub struct CreateGroupInput {
+    instance_id: ID,
+    name: String,
+    description: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateGroupInput {
+    id: ID,
+    instance_id: ID,
+    name: Option<String>,
+    description: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct ObjectRefInput {
+    id: ID,
+    instance_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct MembersInput {
+    /// The group or org unit.
+    id: ID,
+    instance_id: ID,
+    user_ids: Vec<ID>,
+}
+
+#[derive(InputObject)]
+pub struct CreateOrgUnitInput {
+    instance_id: ID,
+    name: String,
+    /// The parent unit; a root unit without it.
+    parent_id: Option<ID>,
+}
+
+#[derive(InputObject)]
+pub struct RenameOrgUnitInput {
+    id: ID,
+    instance_id: ID,
+    name: String,
+}
+
+#[derive(InputObject)]
+pub struct MoveOrgUnitInput {
+    id: ID,
+    instance_id: ID,
+    /// The new parent; to the root without it.
+    parent_id: Option<ID>,
+}
+
+#[derive(SimpleObject)]
+pub struct InstancePayload {
+    instance: Instance,
+}
+
+#[derive(SimpleObject)]
+pub struct UserPayload {
+    user: User,
+}
+
+#[derive(SimpleObject)]
+pub struct GroupPayload {
+    group: Group,
+}
+
+#[derive(SimpleObject)]
+pub struct OrgUnitPayload {
+    org_unit: OrgUnit,
+}
+
+#[derive(SimpleObject)]
+pub struct DeletePayload {
+    deleted_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct ImportRowError {
+    /// The row's index in `users`, from 0.
+    row: i32,
+    field: Option<String>,
+    code: String,
+    message: String,
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct ImportUsersPayload {
+    /// Whether the rows were created; when false nothing was saved and `errors` says why.
+    ok: bool,
+    imported_count: i32,
+    errors: Vec<ImportRowError>,
+    #[graphql(skip)]
+    users: Vec<user::Model>,
+}
+
+#[ComplexObject]
+impl ImportUsersPayload {
+    /// The created users (at most the first 100; list the instance's users for all).
+    async fn users(&self) -> Vec<User> {
+        self.users.iter().take(100).cloned().map(User).collect()
+    }
+}
+
+#[derive(Default)]
+pub struct DirectoryMutation;
+
+#[Object]
+impl DirectoryMutation {
+    /// Action: `createInstance`.
+    async fn create_instance(&self, ctx: &Context<'_>, input: CreateInstanceInput) -> Result<InstancePayload> {
+        let state = state(ctx)?;
+        let permit = check_platform(&state.policies, principal(ctx), AdminAction::CreateInstance)?;
+        let model = instances::create(
+            state,
+            &permit,
+            instances::InstanceInput { name: &input.name, description: input.description.as_deref() },
+        )
+        .await?;
+        Ok(InstancePayload { instance: Instance(model) })
+    }
+
+    /// Action: `updateInstance`.
+    async fn update_instance(&self, ctx: &Context<'_>, input: UpdateInstanceInput) -> Result<InstancePayload> {
+        let permit = instance_permit(ctx, AdminAction::UpdateInstance, &input.id)?;
+        let model = instances::update(
+            state(ctx)?,
+            &permit,
+            instances::InstanceInput { name: &input.name, description: input.description.as_deref() },
+        )
+        .await?;
+        Ok(InstancePayload { instance: Instance(model) })
+    }
+
+    /// Deletes an instance with everything in it. Action: `deleteInstance`.
+    async fn delete_instance(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+        let permit = instance_permit(ctx, AdminAction::DeleteInstance, &input.id)?;
+        instances::delete(state(ctx)?, &permit).await?;
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+
+    /// Action: `createUser`.
+    async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<UserPayload> {
+        let (instance_id, new_user) = input.into_domain();
+        let permit = instance_permit(ctx, AdminAction::CreateUser, &instance_id)?;
+        Ok(UserPayload { user: User(users::create(state(ctx)?, &permit, new_user).await?) })
+    }
+
+    /// Creates up to 1000 users, all or none; per-row errors when any row is wrong.
+    /// Action: `importUsers`.
+    async fn import_users(&self, ctx: &Context<'_>, input: ImportUsersInput) -> Result<ImportUsersPayload> {
+        let permit = instance_permit(ctx, AdminAction::ImportUsers, &input.instance_id)?;
+        let rows = input
+            .users
+            .into_iter()
+            .map(|row| users::NewUser {
+                username: row.username,
+                display_name: row.display_name,
+                email: row.email,
+                phone: row.phone,
+                external_id: row.external_id,
+                password: row.password,
+                group_ids: row.group_ids.into_iter().map(|id| id.0).collect(),
+                org_unit_ids: row.org_unit_ids.into_iter().map(|id| id.0).collect(),
+            })
+            .collect();
+        Ok(match users::import(state(ctx)?, &permit, rows).await? {
+            Ok(created) => ImportUsersPayload {
+                ok: true,
+                imported_count: created.len() as i32,
+                errors: vec![],
+                users: created,
+            },
+            Err(errors) => ImportUsersPayload {
+                ok: false,
+                imported_count: 0,
+                errors: errors
+                    .into_iter()
+                    .map(|e| ImportRowError {
+                        row: e.row as i32,
+                        field: e.field,
+                        code: e.code.to_owned(),
+                        message: e.message,
+                    })
+                    .collect(),
+                users: vec![],
+            },
+        })
+    }
+
+    /// Action: `updateUser`.
+    async fn update_user(&self, ctx: &Context<'_>, input: UpdateUserInput) -> Result<UserPayload> {
+        let permit = instance_permit(ctx, AdminAction::UpdateUser, &input.instance_id)?;
+        let patch = users::UserPatch {
+            username: input.username,
+            display_name: input.display_name,
+            email: input.email,
+            phone: input.phone,
+            external_id: input.external_id,
+        };
+        Ok(UserPayload { user: User(users::update(state(ctx)?, &permit, &input.id, patch).await?) })
+    }
+
+    /// Enables (`ACTIVE`), disables or locks a user. Action: `setUserStatus`.
+    async fn set_user_status(&self, ctx: &Context<'_>, input: SetUserStatusInput) -> Result<UserPayload> {
+        let permit = instance_permit(ctx, AdminAction::SetUserStatus, &input.instance_id)?;
+        let user = users::set_status(state(ctx)?, &permit, &input.id, input.status.into()).await?;
+        Ok(UserPayload { user: User(user) })
+    }
+
+    /// Action: `setUserPassword`.
+    async fn set_user_password(&self, ctx: &Context<'_>, input: SetUserPasswordInput) -> Result<UserPayload> {
+        let permit = instance_permit(ctx, AdminAction::SetUserPassword, &input.instance_id)?;
+        let user = users::set_password(state(ctx)?, &permit, &input.id, &input.password).await?;
+        Ok(UserPayload { user: User(user) })
+    }
+
+    /// Action: `deleteUser`.
+    async fn delete_user(&self, ctx: &Context<'_>, input: UserRefInput) -> Result<DeletePayload> {
+        let permit = instance_permit(ctx, AdminAction::DeleteUser, &input.instance_id)?;
+        users::delete(state(ctx)?, &permit, &input.id).await?;
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+
+    /// Action: `createGroup`.
+    async fn create_group(&self, ctx: &Context<'_>, input: CreateGroupInput) -> Result<GroupPayload> {
+        let permit = instance_permit(ctx, AdminAction::CreateGroup, &input.instance_id)?;
+        let group = groups::create(state(ctx)?, &permit, &input.name, input.description.as_deref()).await?;
+        Ok(GroupPayload { group: Group(group) })
+    }
+
+    /// Action: `updateGroup`.
+    async fn update_group(&self, ctx: &Context<'_>, input: UpdateGroupInput) -> Result<GroupPayload> {
+        let permit = instance_permit(ctx, AdminAction::UpdateGroup, &input.instance_id)?;
+        let group = groups::update(state(ctx)?, &permit, &input.id, input.name.as_deref(), input.description.as_deref()).await?;
+        Ok(GroupPayload { group: Group(group) })
+    }
+
+    /// Action: `deleteGroup`.
+    async fn delete_group(&self, ctx: &Context<'_>, input: ObjectRefInput) -> Result<DeletePayload> {
+        let permit = instance_permit(ctx, AdminAction::DeleteGroup, &input.instance_id)?;
+        groups::delete(state(ctx)?, &permit, &input.id).await?;
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+
+    /// Adds users to a group; members already in it stay. Action: `changeGroupMembers`.
+    async fn add_group_members(&self, ctx: &Context<'_>, input: MembersInput) -> Result<GroupPayload> {
+        let permit = instance_permit(ctx, AdminAction::ChangeGroupMembers, &input.instance_id)?;
+        let ids = ids(input.user_ids);
+        Ok(GroupPayload { group: Group(groups::add_members(state(ctx)?, &permit, &input.id, &ids).await?) })
+    }
+
+    /// Action: `changeGroupMembers`.
+    async fn remove_group_members(&self, ctx: &Context<'_>, input: MembersInput) -> Result<GroupPayload> {
+        let permit = instance_permit(ctx, AdminAction::ChangeGroupMembers, &input.instance_id)?;
+        let ids = ids(input.user_ids);
+        Ok(GroupPayload { group: Group(groups::remove_members(state(ctx)?, &permit, &input.id, &ids).await?) })
+    }
+
+    /// Action: `createOrgUnit`.
+    async fn create_org_unit(&self, ctx: &Context<'_>, input: CreateOrgUnitInput) -> Result<OrgUnitPayload> {
+        let permit = instance_permit(ctx, AdminAction::CreateOrgUnit, &input.instance_id)?;
+        let unit = org_units::create(state(ctx)?, &permit, &input.name, input.parent_id.as_ref().map(|id| id.as_str())).await?;
+        Ok(OrgUnitPayload { org_unit: OrgUnit(unit) })
+    }
+
+    /// Action: `updateOrgUnit`.
+    async fn rename_org_unit(&self, ctx: &Context<'_>, input: RenameOrgUnitInput) -> Result<OrgUnitPayload> {
+        let permit = instance_permit(ctx, AdminAction::UpdateOrgUnit, &input.instance_id)?;
+        let unit = org_units::rename(state(ctx)?, &permit, &input.id, &input.name).await?;
+        Ok(OrgUnitPayload { org_unit: OrgUnit(unit) })
+    }
+
+    /// Moves a unit with its subtree. Action: `moveOrgUnit`.
+    async fn move_org_unit(&self, ctx: &Context<'_>, input: MoveOrgUnitInput) -> Result<OrgUnitPayload> {
+        let permit = instance_permit(ctx, AdminAction::MoveOrgUnit, &input.instance_id)?;
+        let unit = org_units::move_to(state(ctx)?, &permit, &input.id, input.parent_id.as_ref().map(|id| id.as_str())).await?;
+        Ok(OrgUnitPayload { org_unit: OrgUnit(unit) })
+    }
+
+    /// Deletes an empty unit. Action: `deleteOrgUnit`.
+    async fn delete_org_unit(&self, ctx: &Context<'_>, input: ObjectRefInput) -> Result<DeletePayload> {
+        let permit = instance_permit(ctx, AdminAction::DeleteOrgUnit, &input.instance_id)?;
+        org_units::delete(state(ctx)?, &permit, &input.id).await?;
+        Ok(DeletePayload { deleted_id: input.id })
+    }
+
+    /// Action: `changeOrgUnitMembers`.
+    async fn add_org_unit_members(&self, ctx: &Context<'_>, input: MembersInput) -> Result<OrgUnitPayload> {
+        let permit = instance_permit(ctx, AdminAction::ChangeOrgUnitMembers, &input.instance_id)?;
+        let ids = ids(input.user_ids);
+        Ok(OrgUnitPayload { org_unit: OrgUnit(org_units::add_members(state(ctx)?, &permit, &input.id, &ids).await?) })
+    }
+
+    /// Action: `changeOrgUnitMembers`.
+    async fn remove_org_unit_members(&self, ctx: &Context<'_>, input: MembersInput) -> Result<OrgUnitPayload> {
+        let permit = instance_permit(ctx, AdminAction::ChangeOrgUnitMembers, &input.instance_id)?;
+        let ids = ids(input.user_ids);
+        Ok(OrgUnitPayload { org_unit: OrgUnit(org_units::remove_members(state(ctx)?, &permit, &input.id, &ids).await?) })
+    }
+}
+
+fn ids(ids: Vec<ID>) -> Vec<String> {
+    ids.into_iter().map(|id| id.0).collect()
+}

@@ -1,0 +1,176 @@
+//! The GraphQL API: schema wiring (one module per domain) and the hardened HTTP endpoint.
+//! `POST /graphql` with `application/json` only: no GET execution, no `text/plain`, no batches;
+//! body size, depth, complexity and alias limits; an execution timeout; every error carries
+//! `extensions.code`.
+
+mod admin;
+mod audit;
+mod connection;
+mod directory;
+mod limits;
+mod loaders;
+
+use std::time::Duration;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::http::GraphiQLSource;
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::auth::principal::{authenticate, Principal};
+use crate::config::GraphqlConfig;
+use crate::error::AppError;
+use crate::http::ClientIp;
+use crate::state::AppState;
+
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(directory::DirectoryQuery, admin::AdminQuery, audit::AuditQuery);
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(directory::DirectoryMutation, admin::AdminMutation);
+
+pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Per-request data: who is calling.
+pub struct RequestContext {
+    pub principal: Option<Principal>,
+}
+
+/// Builds the schema with the configured limits. No database, no side effects: the SDL export
+/// uses it too.
+pub fn schema(config: &GraphqlConfig, introspection: bool) -> LanyardSchema {
+    let builder = Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+        .limit_depth(config.max_depth)
+        .limit_complexity(config.max_complexity)
+        .limit_recursive_depth(config.max_depth.max(32))
+        .limit_directives(10)
+        .extension(limits::AliasLimit(config.max_aliases));
+    let builder = if introspection {
+        builder
+    } else {
+        builder.disable_introspection()
+    };
+    builder.finish()
+}
+
+/// The SDL committed as `schema.graphql`.
+pub fn sdl() -> String {
+    let config = crate::config::default_graphql();
+    schema(&config, true).sdl()
+}
+
+fn graphql_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code } }]
+    });
+    (status, axum::Json(body)).into_response()
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+pub async fn post(
+    State(state): State<AppState>,
+    ClientIp(client_ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !is_json(&headers) {
+        return graphql_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_USER_INPUT",
+            "GraphQL requests must be POSTed with Content-Type: application/json",
+        );
+    }
+    let value: serde_json::Value = match serde_json::from_slice(&body) {
+        Ok(value) => value,
+        Err(err) => {
+            return graphql_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &format!("the body is not JSON: {err}"),
+            )
+        }
+    };
+    if value.is_array() {
+        return graphql_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "batched requests are not supported; send one operation per request",
+        );
+    }
+    let request: async_graphql::Request = match serde_json::from_value(value) {
+        Ok(request) => request,
+        Err(err) => {
+            return graphql_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_USER_INPUT",
+                &format!("not a GraphQL request: {err}"),
+            )
+        }
+    };
+    let principal = match authenticate(&state, &headers, client_ip).await {
+        Ok(principal) => principal,
+        Err(err) => {
+            let status = err.status();
+            let code = err.code();
+            return graphql_error(status, code, &err.public_message());
+        }
+    };
+    let loader = DataLoader::new(loaders::DirectoryLoader::new(state.clone()), tokio::spawn);
+    let request = request
+        .data(state.clone())
+        .data(RequestContext { principal })
+        .data(loader);
+    let timeout = Duration::from_millis(state.config.graphql.timeout_ms);
+    let mut response = match tokio::time::timeout(timeout, state.schema.execute(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            return graphql_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "INTERNAL",
+                "the request took too long and was stopped; nothing of it was saved",
+            )
+        }
+    };
+    for error in &mut response.errors {
+        AppError::to_graphql(error);
+    }
+    state.http_metrics.graphql_operation(response.errors.is_empty());
+    let mut http = axum::Json(&response).into_response();
+    http.headers_mut()
+        .insert(header::CACHE_CONTROL, "no-store".parse().expect("static header"));
+    http
+}
+
+/// `GET /graphql`: the GraphiQL page when introspection is on; never executes anything.
+pub async fn get(State(state): State<AppState>) -> Response {
+    if state.config.introspection_enabled() {
+        Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
+    } else {
+        graphql_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            "GraphQL requests must be POSTed as application/json",
+        )
+    }
+}
+
+/// Resolver helpers: the shared state and the caller.
+pub(crate) fn state<'a>(ctx: &async_graphql::Context<'a>) -> async_graphql::Result<&'a AppState> {
+    ctx.data::<AppState>()
+}
+
+pub(crate) fn principal<'a>(ctx: &async_graphql::Context<'a>) -> Option<&'a Principal> {
+    ctx.data::<RequestContext>()
+        .ok()
+        .and_then(|c| c.principal.as_ref())
+}

@@ -1,0 +1,216 @@
+//! The HTTP surface: routes, body extraction with clear errors, health, readiness and
+//! Prometheus metrics, and the layers every response passes (panic catching, tracing,
+//! security headers).
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::de::DeserializeOwned;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub fn router(state: AppState) -> Router {
+    let graphql_body_limit = state.config.graphql.max_body_bytes;
+    Router::new()
+        .route(
+            "/graphql",
+            get(crate::graphql::get)
+                .post(crate::graphql::post)
+                .layer(DefaultBodyLimit::max(graphql_body_limit)),
+        )
+        .merge(crate::auth::routes::router())
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/console", get(console))
+        .route("/console/", get(console))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(|_panic| {
+            tracing::error!("a request handler panicked");
+            AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
+        .with_state(state)
+}
+
+/// The client's address as the socket saw it.
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip().to_string()),
+        ))
+    }
+}
+
+/// JSON request bodies whose rejections are `{error, message}` like every other error.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(JsonBody(value)),
+            Err(rejection) => {
+                let status = rejection.status();
+                let message = match &rejection {
+                    JsonRejection::MissingJsonContentType(_) => {
+                        "send the body as Content-Type: application/json".to_owned()
+                    }
+                    other => other.body_text(),
+                };
+                let body = serde_json::json!({ "error": "BAD_USER_INPUT", "message": message });
+                Err((status, axum::Json(body)).into_response())
+            }
+        }
+    }
+}
+
+async fn not_found() -> Response {
+    AppError::NotFound("page").into_response()
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    if state.store.ping().await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+async fn console(State(state): State<AppState>) -> Html<String> {
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Lanyard</title></head>\
+         <body><h1>Lanyard</h1><p>The admin console is not built into this server yet. \
+         The whole admin API is at <code>{}/graphql</code>.</p></body></html>",
+        html_escape(&state.config.public_url)
+    ))
+}
+
+pub fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Request counters kept by this process, exposed at `/metrics`.
+#[derive(Debug, Default)]
+pub struct HttpMetrics {
+    by_class: [AtomicU64; 5],
+    graphql_ok: AtomicU64,
+    graphql_failed: AtomicU64,
+}
+
+impl HttpMetrics {
+    pub fn graphql_operation(&self, ok: bool) {
+        let counter = if ok { &self.graphql_ok } else { &self.graphql_failed };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+async fn count_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let class = (response.status().as_u16() / 100).clamp(1, 5) as usize - 1;
+    state.http_metrics.by_class[class].fetch_add(1, Ordering::Relaxed);
+    response
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    let m = &state.http_metrics;
+    let db = &state.store.stats;
+    let mut out = String::new();
+    out.push_str("# HELP lanyard_http_responses_total HTTP responses by status class.\n");
+    out.push_str("# TYPE lanyard_http_responses_total counter\n");
+    for (i, counter) in m.by_class.iter().enumerate() {
+        out.push_str(&format!(
+            "lanyard_http_responses_total{{class=\"{}xx\"}} {}\n",
+            i + 1,
+            counter.load(Ordering::Relaxed)
+        ));
+    }
+    out.push_str("# HELP lanyard_graphql_operations_total GraphQL operations by result.\n");
+    out.push_str("# TYPE lanyard_graphql_operations_total counter\n");
+    out.push_str(&format!(
+        "lanyard_graphql_operations_total{{result=\"ok\"}} {}\nlanyard_graphql_operations_total{{result=\"error\"}} {}\n",
+        m.graphql_ok.load(Ordering::Relaxed),
+        m.graphql_failed.load(Ordering::Relaxed)
+    ));
+    out.push_str("# HELP lanyard_db_statements_total SQL statements executed.\n");
+    out.push_str("# TYPE lanyard_db_statements_total counter\n");
+    out.push_str(&format!(
+        "lanyard_db_statements_total {}\n",
+        db.statements.load(Ordering::Relaxed)
+    ));
+    out.push_str("# HELP lanyard_db_statements_failed_total SQL statements that failed.\n");
+    out.push_str("# TYPE lanyard_db_statements_failed_total counter\n");
+    out.push_str(&format!(
+        "lanyard_db_statements_failed_total {}\n",
+        db.failed_statements.load(Ordering::Relaxed)
+    ));
+    out.push_str("# HELP lanyard_db_statement_seconds_total Time spent in SQL statements.\n");
+    out.push_str("# TYPE lanyard_db_statement_seconds_total counter\n");
+    out.push_str(&format!(
+        "lanyard_db_statement_seconds_total {:.6}\n",
+        db.statement_micros.load(Ordering::Relaxed) as f64 / 1e6
+    ));
+    out.push_str("# HELP lanyard_build_info Version of this server.\n");
+    out.push_str("# TYPE lanyard_build_info gauge\n");
+    out.push_str(&format!(
+        "lanyard_build_info{{version=\"{}\"}} 1\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        out,
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+}

@@ -1,0 +1,18 @@
+//! Identifiers and random secrets.
+
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+
+/// A new primary key: a UUIDv7, so ids sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// A random string of letters and digits, for generated passwords and setup secrets.
+pub fn random_secret(length: usize) -> String {
+    rand::rngs::OsRng
+        .sample_iter(&Alphanumeric)
+        .take(length)
+        .map(char::from)
+        .collect()
+}

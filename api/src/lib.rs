@@ -1,0 +1,18 @@
+//! Lanyard: an identity-as-a-service server. The architecture is in `DESIGN.md`; the
+//! modules follow its domains.
+
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod directory;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod ids;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

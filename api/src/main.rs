@@ -1,0 +1,6 @@
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    lanyard::cli::run(lanyard::cli::Cli::parse()).await
+}

@@ -1,0 +1,20 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use crate::auth::keys::Keys;
+use crate::authz::PolicyEngine;
+use crate::config::Config;
+use crate::db::Store;
+use crate::graphql::LanyardSchema;
+use crate::http::HttpMetrics;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub policies: Arc<PolicyEngine>,
+    pub keys: Arc<Keys>,
+    pub schema: LanyardSchema,
+    pub http_metrics: Arc<HttpMetrics>,
+}

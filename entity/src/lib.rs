@@ -1,0 +1,28 @@
+//! SeaORM entities of Lanyard, one module per table. Columns are typed; enums are stored as
+//! short strings so that SQLite and PostgreSQL hold the same values.
+
+pub mod admin;
+pub mod admin_session;
+pub mod api_token;
+pub mod audit_event;
+pub mod group;
+pub mod group_member;
+pub mod instance;
+pub mod org_unit;
+pub mod org_unit_member;
+pub mod role_binding;
+pub mod user;
+
+pub mod prelude {
+    pub use super::admin::Entity as Admin;
+    pub use super::admin_session::Entity as AdminSession;
+    pub use super::api_token::Entity as ApiToken;
+    pub use super::audit_event::Entity as AuditEvent;
+    pub use super::group::Entity as Group;
+    pub use super::group_member::Entity as GroupMember;
+    pub use super::instance::Entity as Instance;
+    pub use super::org_unit::Entity as OrgUnit;
+    pub use super::org_unit_member::Entity as OrgUnitMember;
+    pub use super::role_binding::Entity as RoleBinding;
+    pub use super::user::Entity as User;
+}
