@@ -139,7 +139,7 @@ fn defaults() -> Defaults {
         graphql: GraphqlConfig {
             introspection: None,
             max_depth: 12,
-            max_complexity: 2000,
+            max_complexity: 5000,
             max_aliases: 30,
             max_body_bytes: 2 * 1024 * 1024,
             timeout_ms: 30_000,

@@ -1,0 +1,255 @@
+//! The harness of the end-to-end tests: each test gets its own server on its own port and its
+//! own database — a temporary SQLite file, or, when `LANYARD_TEST_POSTGRES` names a PostgreSQL
+//! server, a fresh database on it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use lanyard::config::{Config, LogConfig, LogFormat};
+use lanyard::startup::Application;
+use sea_orm::{ConnectionTrait, Database};
+use secrecy::SecretString;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub const BOOTSTRAP_PASSWORD: &str = "bootstrap-password-1";
+
+/// The PostgreSQL server to create test databases on, when the PostgreSQL suite runs.
+pub fn postgres_base() -> Option<String> {
+    std::env::var("LANYARD_TEST_POSTGRES").ok().filter(|s| !s.is_empty())
+}
+
+pub fn backend_name() -> &'static str {
+    if postgres_base().is_some() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+/// A database URL of its own for one test.
+pub async fn fresh_database(dir: &TempDir) -> String {
+    match postgres_base() {
+        Some(base) => {
+            let name = format!(
+                "lanyard_test_{}",
+                uuid::Uuid::new_v4().simple().to_string().get(..16).unwrap_or("x")
+            );
+            let admin = Database::connect(format!("{base}/postgres"))
+                .await
+                .expect("connecting to the PostgreSQL test server");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("creating a test database");
+            admin.close().await.ok();
+            format!("{base}/{name}")
+        }
+        None => format!("sqlite://{}/lanyard.db?mode=rwc", dir.path().display()),
+    }
+}
+
+pub fn test_config(dir: &TempDir, database_url: String) -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().expect("loopback address"),
+        public_url: "http://127.0.0.1".into(),
+        database_url,
+        data_dir: dir.path().to_path_buf(),
+        master_key: None,
+        bootstrap_admin_password: Some(SecretString::from(BOOTSTRAP_PASSWORD)),
+        demo: false,
+        policy_dir: None,
+        log: LogConfig {
+            format: LogFormat::Text,
+            level: "warn".into(),
+        },
+        graphql: lanyard::config::default_graphql(),
+        admin_session_minutes: 60,
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    /// A super-admin API token.
+    pub token: String,
+    pub database_url: String,
+    pub dir: TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = fresh_database(&dir).await;
+        let mut config = test_config(&dir, database_url.clone());
+        adjust(&mut config);
+        let app = Application::build(config).await.expect("server builds");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            app.run_until(async {
+                rx.await.ok();
+            })
+            .await
+            .expect("server runs");
+        });
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("http client");
+        let mut test = TestApp {
+            base,
+            http,
+            token: String::new(),
+            database_url,
+            dir,
+            shutdown: Some(tx),
+            server: Some(server),
+        };
+        let cookie = test.sign_in("admin", BOOTSTRAP_PASSWORD).await;
+        let created = test
+            .gql_with_cookie(
+                &cookie,
+                "mutation { createApiToken(input: {name: \"tests\", roles: [{role: SUPER_ADMIN}]}) { secret } }",
+                json!({}),
+            )
+            .await;
+        test.token = created["data"]["createApiToken"]["secret"]
+            .as_str()
+            .unwrap_or_else(|| panic!("token created: {created}"))
+            .to_owned();
+        test
+    }
+
+    /// Signs in to the console and returns the session cookie (`name=value`).
+    pub async fn sign_in(&self, username: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(format!("{}/auth/admin/login", self.base))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(response.status(), 204, "sign-in of {username}");
+        let set_cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .expect("a session cookie")
+            .to_owned();
+        set_cookie.split(';').next().unwrap_or_default().to_owned()
+    }
+
+    pub async fn gql_with_cookie(&self, cookie: &str, query: &str, variables: Value) -> Value {
+        self.http
+            .post(format!("{}/graphql", self.base))
+            .header("cookie", cookie)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("graphql request")
+            .json()
+            .await
+            .expect("graphql JSON")
+    }
+
+    /// Runs a GraphQL operation with `token` and returns the whole response body.
+    pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.http
+            .post(format!("{}/graphql", self.base))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("graphql request")
+            .json()
+            .await
+            .expect("graphql JSON")
+    }
+
+    /// As the super-admin token; panics on GraphQL errors and returns `data`.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql_as(&self.token, query, variables).await;
+        assert!(body.get("errors").is_none(), "GraphQL errors: {body}");
+        body["data"].clone()
+    }
+
+    pub async fn create_instance(&self, name: &str) -> String {
+        let data = self
+            .gql(
+                "mutation($name: String!) { createInstance(input: {name: $name}) { instance { id } } }",
+                json!({ "name": name }),
+            )
+            .await;
+        data["createInstance"]["instance"]["id"]
+            .as_str()
+            .expect("instance id")
+            .to_owned()
+    }
+
+    /// A token with the given roles (GraphQL `RoleGrantInput` list).
+    pub async fn token_with_roles(&self, roles: Value) -> String {
+        let data = self
+            .gql(
+                "mutation($roles: [RoleGrantInput!]!) { createApiToken(input: {name: \"scoped\", roles: $roles}) { secret } }",
+                json!({ "roles": roles }),
+            )
+            .await;
+        data["createApiToken"]["secret"].as_str().expect("secret").to_owned()
+    }
+
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self
+            .http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics text");
+        text.lines()
+            .find_map(|line| line.strip_prefix(&format!("{name} ")))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("metric {name} in {text}"))
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            tx.send(()).ok();
+        }
+        if let Some(server) = self.server.take() {
+            server.await.ok();
+        }
+    }
+}
+
+/// The first error's `extensions.code` of a GraphQL response.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an error with a code: {body}"))
+}
+
+/// The `lanyard` binary built beside the test executable (`make test` builds it first).
+pub fn lanyard_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target directory");
+    let binary = dir.join("lanyard");
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo build --bin lanyard` first (make test does)",
+        binary.display()
+    );
+    binary
+}

@@ -43,7 +43,7 @@ impl From<Role> for DbRole {
 }
 
 #[derive(InputObject, SimpleObject, Clone)]
-#[graphql(input_name = "RoleGrantInput")]
+#[graphql(name = "RoleGrant", input_name = "RoleGrantInput")]
 pub struct RoleGrantGql {
     role: Role,
     /// The instance the role applies to; none for `SUPER_ADMIN` and global auditors.
@@ -177,6 +177,7 @@ impl AdminQuery {
     }
 
     /// API tokens, oldest first. Action: `readApiTokens`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn api_tokens(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Page<ApiToken>> {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::ReadApiTokens)?;

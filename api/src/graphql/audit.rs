@@ -74,6 +74,7 @@ pub struct AuditQuery;
 impl AuditQuery {
     /// Audit events, newest first: of one instance (action `readAudit`), or without
     /// `instanceId` those of the platform itself (action `readPlatformAudit`).
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn audit_events(
         &self,
         ctx: &Context<'_>,

@@ -1,14 +1,13 @@
 //! GraphQL of the directory: instances, users, groups, org units. Every resolver starts with
 //! the Cedar check of its action; the domain functions in `crate::directory` do the work.
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::user::UserStatus as DbUserStatus;
 use entity::{group, instance, org_unit, user};
 
 use super::connection::{Page, PageArgs};
-use super::loaders::{DirectoryLoader, GroupsOfUser, OrgUnitById, OrgUnitsOfUser};
+use super::loaders::{GroupsOfUser, Loaders, OrgUnitById, OrgUnitsOfUser};
 use super::{principal, state};
 use crate::authz::admin::{check_instance, check_platform, AdminAction, InstancePermit};
 use crate::directory::{groups, instances, org_units, users};
@@ -67,6 +66,7 @@ impl Instance {
     }
 
     /// Users ordered by username. Action: `readDirectory`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn users(
         &self,
         ctx: &Context<'_>,
@@ -80,8 +80,7 @@ impl Instance {
             include_sub_units: true,
             ..Default::default()
         });
-        let (rows, total) = users::list(state(ctx)?, &permit, &filter, page.after.as_deref(), page.fetch()).await?;
-        Ok(page.connection(rows, total, |u| u.username.clone(), User))
+        users_page(ctx, &permit, &filter, page).await
     }
 
     /// One user by id. Action: `readDirectory`.
@@ -91,6 +90,7 @@ impl Instance {
     }
 
     /// Groups ordered by name; `search` is a name prefix. Action: `readDirectory`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn groups(
         &self,
         ctx: &Context<'_>,
@@ -111,6 +111,7 @@ impl Instance {
     }
 
     /// The children of `parentId`, or the roots of the tree without it. Action: `readDirectory`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn org_units(
         &self,
         ctx: &Context<'_>,
@@ -129,6 +130,31 @@ impl Instance {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
         Ok(OrgUnit(org_units::get(state(ctx)?, &permit, &id).await?))
     }
+}
+
+/// A page of users, with the nested fields the query asks for loaded in one batch each: one
+/// query per field whatever the page size.
+async fn users_page(
+    ctx: &Context<'_>,
+    permit: &InstancePermit,
+    filter: &users::UserFilter,
+    page: PageArgs,
+) -> Result<Page<User>> {
+    let (rows, total) = users::list(state(ctx)?, permit, filter, page.after.as_deref(), page.fetch()).await?;
+    let node = ctx.look_ahead().field("edges").field("node");
+    let loader = ctx.data::<Loaders>()?;
+    if node.field("groups").exists() {
+        loader.load_many(rows.iter().map(|u| GroupsOfUser(u.id.clone()))).await?;
+    }
+    let units = node.field("orgUnits");
+    if units.exists() {
+        let loaded = loader.load_many(rows.iter().map(|u| OrgUnitsOfUser(u.id.clone()))).await?;
+        if units.field("parent").exists() {
+            let parents = loaded.values().flatten().filter_map(|unit| unit.parent_id.clone());
+            loader.load_many(parents.map(OrgUnitById)).await?;
+        }
+    }
+    Ok(page.connection(rows, total, |u| u.username.clone(), User))
 }
 
 #[derive(InputObject, Default)]
@@ -200,7 +226,7 @@ impl User {
     /// The groups the user is in. Action: `readDirectory`.
     async fn groups(&self, ctx: &Context<'_>) -> Result<Vec<Group>> {
         instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
-        let loader = ctx.data::<DataLoader<DirectoryLoader>>()?;
+        let loader = ctx.data::<Loaders>()?;
         let groups = loader.load_one(GroupsOfUser(self.0.id.clone())).await?;
         Ok(groups.unwrap_or_default().into_iter().map(Group).collect())
     }
@@ -208,7 +234,7 @@ impl User {
     /// The org units the user is a direct member of. Action: `readDirectory`.
     async fn org_units(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnit>> {
         instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
-        let loader = ctx.data::<DataLoader<DirectoryLoader>>()?;
+        let loader = ctx.data::<Loaders>()?;
         let units = loader.load_one(OrgUnitsOfUser(self.0.id.clone())).await?;
         Ok(units.unwrap_or_default().into_iter().map(OrgUnit).collect())
     }
@@ -235,6 +261,7 @@ impl Group {
     }
 
     /// The group's members, ordered by username. Action: `readDirectory`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -249,8 +276,7 @@ impl Group {
             group_id: Some(self.0.id.clone()),
             ..Default::default()
         };
-        let (rows, total) = users::list(state(ctx)?, &permit, &filter, page.after.as_deref(), page.fetch()).await?;
-        Ok(page.connection(rows, total, |u| u.username.clone(), User))
+        users_page(ctx, &permit, &filter, page).await
     }
 }
 
@@ -284,7 +310,7 @@ impl OrgUnit {
         let Some(parent_id) = &self.0.parent_id else {
             return Ok(None);
         };
-        let loader = ctx.data::<DataLoader<DirectoryLoader>>()?;
+        let loader = ctx.data::<Loaders>()?;
         Ok(loader.load_one(OrgUnitById(parent_id.clone())).await?.map(OrgUnit))
     }
 
@@ -293,7 +319,7 @@ impl OrgUnit {
         instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
         let mut ids = org_units::lineage(&self.0.path);
         ids.pop();
-        let loader = ctx.data::<DataLoader<DirectoryLoader>>()?;
+        let loader = ctx.data::<Loaders>()?;
         let found = loader.load_many(ids.iter().cloned().map(OrgUnitById)).await?;
         Ok(ids
             .into_iter()
@@ -302,6 +328,7 @@ impl OrgUnit {
     }
 
     /// Direct sub-units. Action: `readDirectory`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn children(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Page<OrgUnit>> {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
         let page = PageArgs::parse(first, after)?;
@@ -311,6 +338,7 @@ impl OrgUnit {
 
     /// Members of this unit, and of its sub-units unless `includeSubUnits` is false.
     /// Action: `readDirectory`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -325,8 +353,7 @@ impl OrgUnit {
             include_sub_units,
             ..Default::default()
         };
-        let (rows, total) = users::list(state(ctx)?, &permit, &filter, page.after.as_deref(), page.fetch()).await?;
-        Ok(page.connection(rows, total, |u| u.username.clone(), User))
+        users_page(ctx, &permit, &filter, page).await
     }
 }
 
@@ -337,6 +364,7 @@ pub struct DirectoryQuery;
 impl DirectoryQuery {
     /// The instances the caller may read, by id. Action: `readInstance` on each
     /// (`listAllInstances` to see them all).
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn instances(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Page<Instance>> {
         let state = state(ctx)?;
         let caller = principal(ctx).ok_or(crate::error::AppError::Unauthenticated)?;

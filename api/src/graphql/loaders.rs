@@ -3,19 +3,22 @@
 
 use std::collections::HashMap;
 
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{group, group_member, org_unit, org_unit_member};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::state::AppState;
+
+/// The request's loaders, caching what they loaded for the rest of the request.
+pub type Loaders = DataLoader<DirectoryLoader, HashMapCache>;
 
 pub struct DirectoryLoader {
     state: AppState,
 }
 
 impl DirectoryLoader {
-    pub fn new(state: AppState) -> Self {
-        DirectoryLoader { state }
+    pub fn for_request(state: AppState) -> Loaders {
+        DataLoader::with_cache(DirectoryLoader { state }, tokio::spawn, HashMapCache::default())
     }
 }
 

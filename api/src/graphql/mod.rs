@@ -12,7 +12,6 @@ mod loaders;
 
 use std::time::Duration;
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 use axum::body::Bytes;
@@ -125,7 +124,8 @@ pub async fn post(
             return graphql_error(status, code, &err.public_message());
         }
     };
-    let loader = DataLoader::new(loaders::DirectoryLoader::new(state.clone()), tokio::spawn);
+    // Cached per request, so that what a parent resolver prefetched is not loaded again.
+    let loader = loaders::DirectoryLoader::for_request(state.clone());
     let request = request
         .data(state.clone())
         .data(RequestContext { principal })

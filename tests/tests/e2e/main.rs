@@ -1,1 +1,11 @@
-fn main(){}
+//! End-to-end tests: real HTTP against a real server on a real database (SQLite by default,
+//! PostgreSQL when `LANYARD_TEST_POSTGRES` is set).
+
+mod access;
+mod directory;
+mod durability;
+mod graphql_hardening;
+mod migrations;
+mod policies;
+mod query_count;
+mod schema;

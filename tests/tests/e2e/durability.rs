@@ -1,0 +1,184 @@
+//! The real binary: `kill -9` in the middle of a stream of acknowledged mutations loses none of
+//! them; `serve --demo` prints credentials that work.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use lanyard_tests::{fresh_database, lanyard_binary, BOOTSTRAP_PASSWORD};
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::mpsc;
+
+struct Server {
+    child: Child,
+    base: String,
+    lines: mpsc::UnboundedReceiver<String>,
+}
+
+/// Starts `lanyard serve` on a free port and waits until it listens.
+async fn start(database_url: &str, data_dir: &std::path::Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(lanyard_binary())
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0", "--database-url", database_url])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(extra)
+        .env("LANYARD_BOOTSTRAP_ADMIN_PASSWORD", BOOTSTRAP_PASSWORD)
+        .env("LANYARD_LOG__LEVEL", "warn")
+        .current_dir(data_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("lanyard starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, mut lines) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut reader = BufReader::new(stdout).lines();
+        while let Ok(Some(line)) = reader.next_line().await {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let line = tokio::time::timeout_at(deadline.into(), lines.recv())
+            .await
+            .expect("the server says it listens within a minute")
+            .expect("the server printed its port");
+        if let Some(port) = line.strip_prefix("Lanyard listening on port ") {
+            return Server { child, base: format!("http://127.0.0.1:{port}"), lines };
+        }
+    }
+}
+
+async fn gql(http: &reqwest::Client, base: &str, token: &str, query: &str, variables: Value) -> reqwest::Result<Value> {
+    http.post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await?
+        .json()
+        .await
+}
+
+async fn admin_token(http: &reqwest::Client, base: &str) -> String {
+    let login = http
+        .post(format!("{base}/auth/admin/login"))
+        .json(&json!({ "username": "admin", "password": BOOTSTRAP_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let body: Value = http
+        .post(format!("{base}/graphql"))
+        .header("cookie", cookie)
+        .json(&json!({ "query": "mutation { createApiToken(input: {name: \"writer\", roles: [{role: SUPER_ADMIN}]}) { secret } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["data"]["createApiToken"]["secret"].as_str().expect("token").to_owned()
+}
+
+#[tokio::test]
+async fn kill_dash_nine_loses_no_acknowledged_mutation() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(&dir).await;
+    let http = reqwest::Client::new();
+    let mut server = start(&url, dir.path(), &[]).await;
+    let token = admin_token(&http, &server.base).await;
+    let created = gql(&http, &server.base, &token, "mutation { createInstance(input: {name: \"Durable\"}) { instance { id } } }", json!({})).await.unwrap();
+    let instance = created["data"]["createInstance"]["instance"]["id"].as_str().unwrap().to_owned();
+
+    // Two writers stream mutations; each records what the server acknowledged.
+    let (ack_tx, mut acks) = mpsc::unbounded_channel::<String>();
+    let mut writers = Vec::new();
+    for writer in 0..2 {
+        let (http, base, token, instance, ack_tx) = (http.clone(), server.base.clone(), token.clone(), instance.clone(), ack_tx.clone());
+        writers.push(tokio::spawn(async move {
+            for n in 0.. {
+                let name = format!("g{writer}-{n}");
+                let body = gql(&http, &base, &token,
+                    "mutation($i: ID!, $n: String!) { createGroup(input: {instanceId: $i, name: $n}) { group { id } } }",
+                    json!({ "i": instance, "n": name })).await;
+                match body {
+                    Ok(body) if body["data"]["createGroup"]["group"]["id"].is_string() => {
+                        if ack_tx.send(name).is_err() {
+                            return;
+                        }
+                    }
+                    _ => return,
+                }
+            }
+        }));
+    }
+    drop(ack_tx);
+    let mut acknowledged = Vec::new();
+    while acknowledged.len() < 150 {
+        acknowledged.push(acks.recv().await.expect("writes are acknowledged"));
+    }
+    server.child.start_kill().expect("SIGKILL");
+    server.child.wait().await.unwrap();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    while let Ok(name) = acks.try_recv() {
+        acknowledged.push(name);
+    }
+    drop(server.lines);
+
+    let server = start(&url, dir.path(), &[]).await;
+    let mut stored = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = gql(&http, &server.base, &token,
+            "query($i: ID!, $a: String) { instance(id: $i) { groups(first: 100, after: $a) { pageInfo { hasNextPage endCursor } edges { node { name } } } } }",
+            json!({ "i": instance, "a": after })).await.unwrap();
+        let groups = &page["data"]["instance"]["groups"];
+        stored.extend(groups["edges"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap().to_owned()));
+        if !groups["pageInfo"]["hasNextPage"].as_bool().unwrap() {
+            break;
+        }
+        after = groups["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    let missing: Vec<&String> = acknowledged.iter().filter(|name| !stored.contains(name)).collect();
+    assert!(missing.is_empty(), "acknowledged but lost after kill -9: {missing:?}");
+    assert!(acknowledged.len() >= 150);
+    let audit = gql(&http, &server.base, &token,
+        "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"createGroup\"}) { totalCount } }",
+        json!({ "i": instance })).await.unwrap();
+    assert_eq!(audit["data"]["auditEvents"]["totalCount"].as_u64().unwrap() as usize, stored.len(), "each stored change has its audit event");
+}
+
+#[tokio::test]
+async fn serve_demo_prints_a_token_that_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(&dir).await;
+    let mut server = start(&url, dir.path(), &["--demo"]).await;
+    let mut token = None;
+    let mut passwords = 0;
+    while token.is_none() {
+        let line = tokio::time::timeout(Duration::from_secs(30), server.lines.recv()).await.unwrap().unwrap();
+        if line.starts_with("Demo user ") {
+            passwords += 1;
+        }
+        token = line.strip_prefix("Admin API token (super admin, 30 days): ").map(str::to_owned);
+    }
+    assert_eq!(passwords, 2, "alice's and bob's passwords are printed");
+    let http = reqwest::Client::new();
+    let body = gql(&http, &server.base, token.as_deref().unwrap(),
+        "{ instances { edges { node { name users { edges { node { username groups { name } } } } groups { totalCount } orgUnits { totalCount } } } } }",
+        json!({})).await.unwrap();
+    let demo = &body["data"]["instances"]["edges"][0]["node"];
+    assert_eq!(demo["name"], "Demo", "{body}");
+    let users: Vec<&str> = demo["users"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["username"].as_str().unwrap()).collect();
+    assert_eq!(users, vec!["alice", "bob"]);
+    assert_eq!(demo["groups"]["totalCount"], 2);
+    let schema = gql(&http, &server.base, token.as_deref().unwrap(), "{ __schema { queryType { name } } }", json!({})).await.unwrap();
+    assert_eq!(schema["data"]["__schema"]["queryType"]["name"], "QueryRoot", "introspection is on with --demo");
+}
