@@ -8,7 +8,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{self, LogFormat, Overrides};
 
 #[derive(Parser, Debug)]
-#[command(name = "lanyard", version, about = "Lanyard identity-as-a-service server")]
+#[command(
+    name = "lanyard",
+    version,
+    about = "Lanyard identity-as-a-service server"
+)]
 pub struct Cli {
     /// A TOML configuration file (default: ./lanyard.toml when present).
     #[arg(long, global = true, env = "LANYARD_CONFIG")]

@@ -189,7 +189,11 @@ pub fn load(file: Option<&Path>, overrides: Overrides) -> Result<Config, ConfigE
     }
     let log_format = overrides.log_format;
     let figment = figment
-        .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()))
+        .merge(
+            Env::raw()
+                .only(&["DATABASE_URL"])
+                .map(|_| "database_url".into()),
+        )
         .merge(Env::prefixed("LANYARD_").split("__"))
         .merge(Serialized::defaults(overrides));
     let figment = match log_format {
@@ -201,6 +205,7 @@ pub fn load(file: Option<&Path>, overrides: Overrides) -> Result<Config, ConfigE
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment's Jail closures return figment::Error
 mod tests {
     use super::*;
     use figment::Jail;
@@ -257,7 +262,10 @@ mod tests {
 
             let from_flags = load(None, flags_with_listen("127.0.0.1:9003")).unwrap();
             assert_eq!(from_flags.listen.to_string(), "127.0.0.1:9003");
-            assert_eq!(from_flags.graphql.max_depth, 9, "flags leave other keys alone");
+            assert_eq!(
+                from_flags.graphql.max_depth, 9,
+                "flags leave other keys alone"
+            );
             Ok(())
         });
     }

@@ -52,8 +52,20 @@ pub async fn seed(state: &AppState) -> AppResult<Vec<String>> {
             .await?;
             let id = instance.id.as_str();
             let group = |action| check_instance(engine, Some(&me), action, id);
-            let engineering = groups::create(state, &group(AdminAction::CreateGroup)?, "Engineering", Some("Builds the product")).await?;
-            let finance = groups::create(state, &group(AdminAction::CreateGroup)?, "Finance", Some("Counts the money")).await?;
+            let engineering = groups::create(
+                state,
+                &group(AdminAction::CreateGroup)?,
+                "Engineering",
+                Some("Builds the product"),
+            )
+            .await?;
+            let finance = groups::create(
+                state,
+                &group(AdminAction::CreateGroup)?,
+                "Finance",
+                Some("Counts the money"),
+            )
+            .await?;
             let units = group(AdminAction::CreateOrgUnit)?;
             let corp = org_units::create(state, &units, "Acme Corp", None).await?;
             let eng_unit = org_units::create(state, &units, "Engineering", Some(&corp.id)).await?;
@@ -96,9 +108,15 @@ pub async fn seed(state: &AppState) -> AppResult<Vec<String>> {
         }],
     )
     .await?;
-    lines.push(format!("Demo instance {:?}: id {}", instance.name, instance.id));
+    lines.push(format!(
+        "Demo instance {:?}: id {}",
+        instance.name, instance.id
+    ));
     lines.push(format!("Console: {}/console/", state.config.public_url));
     lines.push(format!("GraphQL: {}/graphql", state.config.public_url));
-    lines.push(format!("Admin API token (super admin, 30 days): {}", token.secret));
+    lines.push(format!(
+        "Admin API token (super admin, 30 days): {}",
+        token.secret
+    ));
     Ok(lines)
 }

@@ -134,16 +134,19 @@ impl AppError {
     /// GraphQL — parsing, validation, a bad variable — is the client's input.
     pub fn to_graphql(err: &mut async_graphql::ServerError) {
         let (code, field, message) = match err.source::<AppError>() {
-            Some(app) => (app.code(), app.field().map(str::to_owned), app.public_message()),
+            Some(app) => (
+                app.code(),
+                app.field().map(str::to_owned),
+                app.public_message(),
+            ),
             None => (
                 err.extensions
                     .as_ref()
                     .and_then(|ext| ext.get("code"))
                     .and_then(|code| match code {
-                        async_graphql::Value::String(code) => KNOWN_CODES
-                            .iter()
-                            .copied()
-                            .find(|known| known == code),
+                        async_graphql::Value::String(code) => {
+                            KNOWN_CODES.iter().copied().find(|known| known == code)
+                        }
                         _ => None,
                     })
                     .unwrap_or("BAD_USER_INPUT"),
@@ -199,7 +202,10 @@ mod tests {
         let (status, body) = http_body(err).await;
         assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         let message = body["message"].as_str().unwrap();
-        assert!(message.starts_with("internal error (reference "), "{message}");
+        assert!(
+            message.starts_with("internal error (reference "),
+            "{message}"
+        );
         assert!(!message.contains("hunter2"));
     }
 

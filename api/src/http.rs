@@ -38,7 +38,10 @@ pub fn router(state: AppState) -> Router {
         .route("/console/", get(console))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
-        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -142,7 +145,11 @@ pub struct HttpMetrics {
 
 impl HttpMetrics {
     pub fn graphql_operation(&self, ok: bool) {
-        let counter = if ok { &self.graphql_ok } else { &self.graphql_failed };
+        let counter = if ok {
+            &self.graphql_ok
+        } else {
+            &self.graphql_failed
+        };
         counter.fetch_add(1, Ordering::Relaxed);
     }
 }
@@ -199,7 +206,10 @@ async fn metrics(State(state): State<AppState>) -> Response {
         env!("CARGO_PKG_VERSION")
     ));
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         out,
     )
         .into_response()
@@ -211,6 +221,9 @@ mod tests {
 
     #[test]
     fn html_is_escaped() {
-        assert_eq!(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            html_escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

@@ -27,7 +27,11 @@ pub(crate) mod cols {
     use sea_orm_migration::prelude::*;
 
     pub fn id<T: IntoIden>(name: T) -> ColumnDef {
-        ColumnDef::new(name).string_len(36).not_null().primary_key().to_owned()
+        ColumnDef::new(name)
+            .string_len(36)
+            .not_null()
+            .primary_key()
+            .to_owned()
     }
 
     pub fn reference<T: IntoIden>(name: T) -> ColumnDef {
@@ -35,7 +39,10 @@ pub(crate) mod cols {
     }
 
     pub fn instant<T: IntoIden>(name: T) -> ColumnDef {
-        ColumnDef::new(name).timestamp_with_time_zone().not_null().to_owned()
+        ColumnDef::new(name)
+            .timestamp_with_time_zone()
+            .not_null()
+            .to_owned()
     }
 
     pub fn cascade_to<F: IntoIden + 'static, T: IntoIden + 'static, C: IntoIden>(

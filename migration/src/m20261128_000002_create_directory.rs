@@ -72,7 +72,11 @@ impl MigrationTrait for Migration {
                     .col(id(Users::Id))
                     .col(reference(Users::InstanceId))
                     .col(ColumnDef::new(Users::Username).string_len(64).not_null())
-                    .col(ColumnDef::new(Users::DisplayName).string_len(128).not_null())
+                    .col(
+                        ColumnDef::new(Users::DisplayName)
+                            .string_len(128)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Users::Email).string_len(254).null())
                     .col(ColumnDef::new(Users::Phone).string_len(32).null())
                     .col(ColumnDef::new(Users::Status).string_len(16).not_null())

@@ -81,7 +81,11 @@ impl MigrationTrait for Migration {
                     )
                     .col(reference(RoleBindings::PrincipalId))
                     .col(ColumnDef::new(RoleBindings::Role).string_len(32).not_null())
-                    .col(ColumnDef::new(RoleBindings::InstanceId).string_len(36).null())
+                    .col(
+                        ColumnDef::new(RoleBindings::InstanceId)
+                            .string_len(36)
+                            .null(),
+                    )
                     .col(instant(RoleBindings::CreatedAt))
                     .to_owned(),
             )

@@ -31,14 +31,42 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(AuditEvents::Table)
                     .col(id(AuditEvents::Id))
-                    .col(ColumnDef::new(AuditEvents::InstanceId).string_len(36).null())
-                    .col(ColumnDef::new(AuditEvents::ActorKind).string_len(16).not_null())
-                    .col(ColumnDef::new(AuditEvents::ActorId).string_len(36).not_null())
-                    .col(ColumnDef::new(AuditEvents::ActorName).string_len(128).not_null())
-                    .col(ColumnDef::new(AuditEvents::Action).string_len(64).not_null())
-                    .col(ColumnDef::new(AuditEvents::TargetKind).string_len(32).not_null())
+                    .col(
+                        ColumnDef::new(AuditEvents::InstanceId)
+                            .string_len(36)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::ActorKind)
+                            .string_len(16)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::ActorId)
+                            .string_len(36)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::ActorName)
+                            .string_len(128)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::Action)
+                            .string_len(64)
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(AuditEvents::TargetKind)
+                            .string_len(32)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AuditEvents::TargetId).string_len(36).null())
-                    .col(ColumnDef::new(AuditEvents::Outcome).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(AuditEvents::Outcome)
+                            .string_len(16)
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(AuditEvents::Summary).json().not_null())
                     .col(ColumnDef::new(AuditEvents::ClientIp).string_len(64).null())
                     .col(instant(AuditEvents::CreatedAt))

@@ -17,7 +17,9 @@ pub const BOOTSTRAP_PASSWORD: &str = "bootstrap-password-1";
 
 /// The PostgreSQL server to create test databases on, when the PostgreSQL suite runs.
 pub fn postgres_base() -> Option<String> {
-    std::env::var("LANYARD_TEST_POSTGRES").ok().filter(|s| !s.is_empty())
+    std::env::var("LANYARD_TEST_POSTGRES")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 pub fn backend_name() -> &'static str {
@@ -34,7 +36,11 @@ pub async fn fresh_database(dir: &TempDir) -> String {
         Some(base) => {
             let name = format!(
                 "lanyard_test_{}",
-                uuid::Uuid::new_v4().simple().to_string().get(..16).unwrap_or("x")
+                uuid::Uuid::new_v4()
+                    .simple()
+                    .to_string()
+                    .get(..16)
+                    .unwrap_or("x")
             );
             let admin = Database::connect(format!("{base}/postgres"))
                 .await
@@ -90,6 +96,7 @@ impl TestApp {
         let database_url = fresh_database(&dir).await;
         let mut config = test_config(&dir, database_url.clone());
         adjust(&mut config);
+        lanyard::telemetry::init(&config.log);
         let app = Application::build(config).await.expect("server builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let (tx, rx) = oneshot::channel::<()>();
@@ -202,7 +209,10 @@ impl TestApp {
                 json!({ "roles": roles }),
             )
             .await;
-        data["createApiToken"]["secret"].as_str().expect("secret").to_owned()
+        data["createApiToken"]["secret"]
+            .as_str()
+            .expect("secret")
+            .to_owned()
     }
 
     pub async fn metric(&self, name: &str) -> f64 {

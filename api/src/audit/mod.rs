@@ -36,7 +36,11 @@ impl AuditRecord {
     }
 
     /// A change inside the instance the permit was checked for.
-    pub fn instance(permit: &InstancePermit, target_kind: &'static str, target_id: Option<&str>) -> Self {
+    pub fn instance(
+        permit: &InstancePermit,
+        target_kind: &'static str,
+        target_id: Option<&str>,
+    ) -> Self {
         AuditRecord {
             instance_id: Some(permit.instance_id().to_owned()),
             action: permit.action().cedar_id().to_owned(),

@@ -52,14 +52,26 @@ pub async fn store_role_bindings<C: ConnectionTrait>(
         let field = format!("roles[{index}].instanceId");
         match (grant.role, &grant.instance_id) {
             (Role::SuperAdmin, Some(_)) => {
-                return Err(AppError::bad_input(field, "super_admin applies to every instance; give no instanceId"))
+                return Err(AppError::bad_input(
+                    field,
+                    "super_admin applies to every instance; give no instanceId",
+                ))
             }
             (Role::InstanceAdmin, None) => {
-                return Err(AppError::bad_input(field, "instance_admin needs an instanceId"))
+                return Err(AppError::bad_input(
+                    field,
+                    "instance_admin needs an instanceId",
+                ))
             }
             (_, Some(instance_id)) => {
-                if instance::Entity::find_by_id(instance_id.clone()).one(db).await?.is_none() {
-                    return Err(AppError::bad_input(field, format!("no instance {instance_id:?}")));
+                let found = instance::Entity::find_by_id(instance_id.clone())
+                    .one(db)
+                    .await?;
+                if found.is_none() {
+                    return Err(AppError::bad_input(
+                        field,
+                        format!("no instance {instance_id:?}"),
+                    ));
                 }
             }
             _ => {}
@@ -91,7 +103,11 @@ fn dedup(grants: &[RoleGrant]) -> Vec<&RoleGrant> {
     seen
 }
 
-pub async fn roles_of<C: ConnectionTrait>(db: &C, kind: PrincipalKind, id: &str) -> AppResult<Vec<RoleGrant>> {
+pub async fn roles_of<C: ConnectionTrait>(
+    db: &C,
+    kind: PrincipalKind,
+    id: &str,
+) -> AppResult<Vec<RoleGrant>> {
     Ok(role_binding::Entity::find()
         .filter(role_binding::Column::PrincipalKind.eq(kind))
         .filter(role_binding::Column::PrincipalId.eq(id))
@@ -99,7 +115,10 @@ pub async fn roles_of<C: ConnectionTrait>(db: &C, kind: PrincipalKind, id: &str)
         .all(db)
         .await?
         .into_iter()
-        .map(|b| RoleGrant { role: b.role, instance_id: b.instance_id })
+        .map(|b| RoleGrant {
+            role: b.role,
+            instance_id: b.instance_id,
+        })
         .collect())
 }
 
@@ -127,7 +146,10 @@ pub async fn create(
         .await?
         .is_some()
     {
-        return Err(AppError::conflict("username", format!("an admin named {:?} exists", username.as_str())));
+        return Err(AppError::conflict(
+            "username",
+            format!("an admin named {:?} exists", username.as_str()),
+        ));
     }
     let now = Utc::now();
     let id = new_id();
@@ -166,7 +188,10 @@ pub async fn set_roles(
         .ok_or(AppError::NotFound("admin"))?;
     let keeps_super = grants.iter().any(|g| g.role == Role::SuperAdmin);
     if !keeps_super && is_last_super_admin(&*txn, admin_id).await? {
-        return Err(AppError::conflict("roles", "the last super admin cannot lose the role"));
+        return Err(AppError::conflict(
+            "roles",
+            "the last super admin cannot lose the role",
+        ));
     }
     role_binding::Entity::delete_many()
         .filter(role_binding::Column::PrincipalKind.eq(PrincipalKind::Admin))
@@ -195,7 +220,10 @@ pub async fn delete(state: &AppState, permit: &PlatformPermit, admin_id: &str) -
         return Err(AppError::conflict("id", "you cannot delete yourself"));
     }
     if is_last_super_admin(&*txn, admin_id).await? {
-        return Err(AppError::conflict("id", "the last super admin cannot be deleted"));
+        return Err(AppError::conflict(
+            "id",
+            "the last super admin cannot be deleted",
+        ));
     }
     role_binding::Entity::delete_many()
         .filter(role_binding::Column::PrincipalKind.eq(PrincipalKind::Admin))
@@ -253,7 +281,10 @@ pub async fn bootstrap(state: &AppState) -> anyhow::Result<Option<String>> {
         &*txn,
         PrincipalKind::Admin,
         &id,
-        &[RoleGrant { role: Role::SuperAdmin, instance_id: None }],
+        &[RoleGrant {
+            role: Role::SuperAdmin,
+            instance_id: None,
+        }],
     )
     .await?;
     audit::record(

@@ -108,7 +108,10 @@ mod tests {
     async fn hashes_are_argon2id_and_verify() {
         let password = NewPassword::parse("password", "correct horse").unwrap();
         let hash = hash(&password).await.unwrap();
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(!hash.contains("correct horse"));
         assert!(verify(Some(hash.clone()), "correct horse".into()).await);
         assert!(!verify(Some(hash), "wrong horse".into()).await);

@@ -121,7 +121,10 @@ mod tests {
     fn cookies_are_found_among_others() {
         let mut headers = HeaderMap::new();
         headers.append("cookie", "a=1; lanyard_admin=xyz; b=2".parse().unwrap());
-        assert_eq!(cookie_value(&headers, SESSION_COOKIE).as_deref(), Some("xyz"));
+        assert_eq!(
+            cookie_value(&headers, SESSION_COOKIE).as_deref(),
+            Some("xyz")
+        );
         assert_eq!(cookie_value(&headers, "missing"), None);
     }
 }

@@ -39,7 +39,10 @@ async fn login(
     let cookie = sessions::sign_in(&state, &form.username, &form.password, client_ip).await?;
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, cookie), (header::CACHE_CONTROL, "no-store".into())],
+        [
+            (header::SET_COOKIE, cookie),
+            (header::CACHE_CONTROL, "no-store".into()),
+        ],
     )
         .into_response())
 }

@@ -84,11 +84,19 @@ pub async fn sign_in(
         &state.keys.admin_session.encoding,
     )
     .map_err(|err| AppError::Internal(err.into()))?;
-    Ok(cookie(state, &jwt, state.config.admin_session_minutes as i64 * 60))
+    Ok(cookie(
+        state,
+        &jwt,
+        state.config.admin_session_minutes as i64 * 60,
+    ))
 }
 
 pub fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> String {
-    let secure = if state.config.is_https() { "; Secure" } else { "" };
+    let secure = if state.config.is_https() {
+        "; Secure"
+    } else {
+        ""
+    };
     format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
     )

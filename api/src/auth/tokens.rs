@@ -38,7 +38,12 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
-pub fn sign(state: &AppState, id: &str, issued: DateTime<Utc>, expires: DateTime<Utc>) -> AppResult<String> {
+pub fn sign(
+    state: &AppState,
+    id: &str,
+    issued: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> AppResult<String> {
     let claims = Claims {
         jti: id.to_owned(),
         iss: ISSUER.into(),
@@ -46,8 +51,12 @@ pub fn sign(state: &AppState, id: &str, issued: DateTime<Utc>, expires: DateTime
         iat: issued.timestamp(),
         exp: expires.timestamp(),
     };
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &state.keys.api_token.encoding)
-        .map_err(|err| AppError::Internal(err.into()))
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &state.keys.api_token.encoding,
+    )
+    .map_err(|err| AppError::Internal(err.into()))
 }
 
 /// Creates a token with the given roles. `created_by` names the admin (or token) that asked.
@@ -60,7 +69,10 @@ pub async fn create(
 ) -> AppResult<CreatedToken> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 128 {
-        return Err(AppError::bad_input("name", "a token needs a name of 1 to 128 characters"));
+        return Err(AppError::bad_input(
+            "name",
+            "a token needs a name of 1 to 128 characters",
+        ));
     }
     if !(1..=MAX_TTL_DAYS).contains(&ttl_days) {
         return Err(AppError::bad_input(
@@ -69,7 +81,10 @@ pub async fn create(
         ));
     }
     if grants.is_empty() {
-        return Err(AppError::bad_input("roles", "a token needs at least one role"));
+        return Err(AppError::bad_input(
+            "roles",
+            "a token needs at least one role",
+        ));
     }
     let now = Utc::now();
     let id = new_id();
@@ -99,7 +114,12 @@ pub async fn create(
     Ok(CreatedToken { token, secret })
 }
 
-pub async fn list(state: &AppState, _permit: &PlatformPermit, after: Option<&str>, limit: u64) -> AppResult<Vec<api_token::Model>> {
+pub async fn list(
+    state: &AppState,
+    _permit: &PlatformPermit,
+    after: Option<&str>,
+    limit: u64,
+) -> AppResult<Vec<api_token::Model>> {
     let mut query = api_token::Entity::find().order_by_asc(api_token::Column::Id);
     if let Some(after) = after {
         query = query.filter(api_token::Column::Id.gt(after));
@@ -121,7 +141,11 @@ pub async fn roles_of(state: &AppState, token_id: &str) -> AppResult<Vec<role_bi
 }
 
 /// Revokes a token at once, on every node. Revoking a revoked token changes nothing.
-pub async fn revoke(state: &AppState, permit: &PlatformPermit, id: &str) -> AppResult<api_token::Model> {
+pub async fn revoke(
+    state: &AppState,
+    permit: &PlatformPermit,
+    id: &str,
+) -> AppResult<api_token::Model> {
     let txn = state.store.begin_write().await?;
     let token = api_token::Entity::find_by_id(id)
         .one(&*txn)
@@ -168,7 +192,10 @@ pub async fn authenticate(state: &AppState, jwt: &str) -> AppResult<Principal> {
     if stale {
         let txn = state.store.begin_write().await?;
         api_token::Entity::update_many()
-            .col_expr(api_token::Column::LastUsedAt, sea_orm::sea_query::Expr::value(now))
+            .col_expr(
+                api_token::Column::LastUsedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
             .filter(api_token::Column::Id.eq(token.id.clone()))
             .exec(&*txn)
             .await?;

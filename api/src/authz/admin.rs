@@ -274,8 +274,7 @@ mod tests {
         let nobody = principal(false, false, &[]);
         assert!(check_instance(&engine, Some(&nobody), AdminAction::ReadInstance, "a").is_err());
         let admin_a = principal(false, false, &["a"]);
-        let permit =
-            check_instance(&engine, Some(&admin_a), AdminAction::CreateUser, "a").unwrap();
+        let permit = check_instance(&engine, Some(&admin_a), AdminAction::CreateUser, "a").unwrap();
         assert_eq!(permit.instance_id(), "a");
         assert!(check_instance(&engine, Some(&admin_a), AdminAction::CreateUser, "b").is_err());
         assert!(check_instance(&engine, Some(&admin_a), AdminAction::DeleteInstance, "a").is_err());

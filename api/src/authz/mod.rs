@@ -111,10 +111,11 @@ impl PolicyEngine {
         let mut base = PolicySet::new();
         for (file, text) in files {
             for policy in parse_with_ids(&file, &text)?.policies() {
-                base.add(policy.clone()).map_err(|err| PolicyError::MissingId {
-                    file: file.clone(),
-                    message: err.to_string(),
-                })?;
+                base.add(policy.clone())
+                    .map_err(|err| PolicyError::MissingId {
+                        file: file.clone(),
+                        message: err.to_string(),
+                    })?;
             }
         }
         validate(&schema, &base)?;
@@ -162,10 +163,12 @@ fn parse_with_ids(file: &str, text: &str) -> Result<PolicySet, PolicyError> {
     let mut named = PolicySet::new();
     let mut seen = HashSet::new();
     for policy in parsed.policies() {
-        let id = policy.annotation("id").ok_or_else(|| PolicyError::MissingId {
-            file: file.to_owned(),
-            message: format!("policy without @id: {}", first_line(&policy.to_string())),
-        })?;
+        let id = policy
+            .annotation("id")
+            .ok_or_else(|| PolicyError::MissingId {
+                file: file.to_owned(),
+                message: format!("policy without @id: {}", first_line(&policy.to_string())),
+            })?;
         if !seen.insert(id.to_owned()) {
             return Err(PolicyError::MissingId {
                 file: file.to_owned(),

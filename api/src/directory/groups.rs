@@ -17,7 +17,11 @@ use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::state::AppState;
 
-async fn find_in<C: ConnectionTrait>(db: &C, instance_id: &str, id: &str) -> AppResult<group::Model> {
+async fn find_in<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    id: &str,
+) -> AppResult<group::Model> {
     group::Entity::find_by_id(id)
         .filter(group::Column::InstanceId.eq(instance_id))
         .one(db)
@@ -25,7 +29,12 @@ async fn find_in<C: ConnectionTrait>(db: &C, instance_id: &str, id: &str) -> App
         .ok_or(AppError::NotFound("group"))
 }
 
-async fn ensure_name_free<C: ConnectionTrait>(db: &C, instance_id: &str, name: &str, except: Option<&str>) -> AppResult<()> {
+async fn ensure_name_free<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    name: &str,
+    except: Option<&str>,
+) -> AppResult<()> {
     let mut query = group::Entity::find()
         .filter(group::Column::InstanceId.eq(instance_id))
         .filter(group::Column::Name.eq(name));
@@ -33,12 +42,20 @@ async fn ensure_name_free<C: ConnectionTrait>(db: &C, instance_id: &str, name: &
         query = query.filter(group::Column::Id.ne(id));
     }
     if query.one(db).await?.is_some() {
-        return Err(AppError::conflict("name", format!("a group named {name:?} exists")));
+        return Err(AppError::conflict(
+            "name",
+            format!("a group named {name:?} exists"),
+        ));
     }
     Ok(())
 }
 
-pub async fn create(state: &AppState, permit: &InstancePermit, name: &str, description: Option<&str>) -> AppResult<group::Model> {
+pub async fn create(
+    state: &AppState,
+    permit: &InstancePermit,
+    name: &str,
+    description: Option<&str>,
+) -> AppResult<group::Model> {
     let name = validate::name("name", name, 128)?;
     let description = validate::text("description", description.unwrap_or_default(), 2000)?;
     let txn = state.store.begin_write().await?;
@@ -57,14 +74,28 @@ pub async fn create(state: &AppState, permit: &InstancePermit, name: &str, descr
     .insert(&*txn)
     .await
     .map_err(unique_violation("name", "the group name"))?;
-    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "group", Some(&id)).summary(serde_json::json!({ "name": model.name }))).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "group", Some(&id))
+            .summary(serde_json::json!({ "name": model.name })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(model)
 }
 
-pub async fn update(state: &AppState, permit: &InstancePermit, id: &str, name: Option<&str>, description: Option<&str>) -> AppResult<group::Model> {
+pub async fn update(
+    state: &AppState,
+    permit: &InstancePermit,
+    id: &str,
+    name: Option<&str>,
+    description: Option<&str>,
+) -> AppResult<group::Model> {
     let name = name.map(|n| validate::name("name", n, 128)).transpose()?;
-    let description = description.map(|d| validate::text("description", d, 2000)).transpose()?;
+    let description = description
+        .map(|d| validate::text("description", d, 2000))
+        .transpose()?;
     let txn = state.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     let mut active: group::ActiveModel = current.clone().into();
@@ -76,11 +107,15 @@ pub async fn update(state: &AppState, permit: &InstancePermit, id: &str, name: O
         active.description = Set(description);
     }
     active.updated_at = Set(Utc::now());
-    let model = active.update(&*txn).await.map_err(unique_violation("name", "the group name"))?;
+    let model = active
+        .update(&*txn)
+        .await
+        .map_err(unique_violation("name", "the group name"))?;
     audit::record(
         &txn,
         permit.actor(),
-        AuditRecord::instance(permit, "group", Some(id)).summary(serde_json::json!({ "name": { "from": current.name, "to": model.name } })),
+        AuditRecord::instance(permit, "group", Some(id))
+            .summary(serde_json::json!({ "name": { "from": current.name, "to": model.name } })),
     )
     .await?;
     txn.commit().await?;
@@ -91,7 +126,13 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
     let txn = state.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     group::Entity::delete_by_id(id).exec(&*txn).await?;
-    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "group", Some(id)).summary(serde_json::json!({ "name": current.name }))).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "group", Some(id))
+            .summary(serde_json::json!({ "name": current.name })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -101,8 +142,15 @@ pub async fn get(state: &AppState, permit: &InstancePermit, id: &str) -> AppResu
 }
 
 /// A page of groups ordered by name.
-pub async fn list(state: &AppState, permit: &InstancePermit, search: Option<&str>, after: Option<&str>, limit: u64) -> AppResult<(Vec<group::Model>, u64)> {
-    let mut query = group::Entity::find().filter(group::Column::InstanceId.eq(permit.instance_id()));
+pub async fn list(
+    state: &AppState,
+    permit: &InstancePermit,
+    search: Option<&str>,
+    after: Option<&str>,
+    limit: u64,
+) -> AppResult<(Vec<group::Model>, u64)> {
+    let mut query =
+        group::Entity::find().filter(group::Column::InstanceId.eq(permit.instance_id()));
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
         query = query.filter(prefix_match(group::Column::Name, search));
     }
@@ -110,12 +158,20 @@ pub async fn list(state: &AppState, permit: &InstancePermit, search: Option<&str
     if let Some(after) = after {
         query = query.filter(group::Column::Name.gt(after));
     }
-    let page = query.order_by_asc(group::Column::Name).limit(limit).all(&state.store.conn).await?;
+    let page = query
+        .order_by_asc(group::Column::Name)
+        .limit(limit)
+        .all(&state.store.conn)
+        .await?;
     Ok((page, total))
 }
 
 /// Checks that every id is a user of the instance; the first that is not is named.
-pub async fn ensure_users<C: ConnectionTrait>(db: &C, instance_id: &str, user_ids: &[String]) -> AppResult<()> {
+pub async fn ensure_users<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    user_ids: &[String],
+) -> AppResult<()> {
     if user_ids.is_empty() || user_ids.len() > 1000 {
         return Err(AppError::bad_input("userIds", "give 1 to 1000 user ids"));
     }
@@ -134,13 +190,21 @@ pub async fn ensure_users<C: ConnectionTrait>(db: &C, instance_id: &str, user_id
         );
     }
     if let Some(missing) = wanted.into_iter().find(|id| !found.contains(*id)) {
-        return Err(AppError::bad_input("userIds", format!("no user {missing:?} in this instance")));
+        return Err(AppError::bad_input(
+            "userIds",
+            format!("no user {missing:?} in this instance"),
+        ));
     }
     Ok(())
 }
 
 /// Adds members; users already in the group are left as they are.
-pub async fn add_members(state: &AppState, permit: &InstancePermit, id: &str, user_ids: &[String]) -> AppResult<group::Model> {
+pub async fn add_members(
+    state: &AppState,
+    permit: &InstancePermit,
+    id: &str,
+    user_ids: &[String],
+) -> AppResult<group::Model> {
     let txn = state.store.begin_write().await?;
     let group = find_in(&*txn, permit.instance_id(), id).await?;
     ensure_users(&*txn, permit.instance_id(), user_ids).await?;
@@ -158,17 +222,32 @@ pub async fn add_members(state: &AppState, permit: &InstancePermit, id: &str, us
         .collect();
     for chunk in rows.chunks(200) {
         group_member::Entity::insert_many(chunk.to_vec())
-            .on_conflict(OnConflict::columns([group_member::Column::GroupId, group_member::Column::UserId]).do_nothing().to_owned())
+            .on_conflict(
+                OnConflict::columns([group_member::Column::GroupId, group_member::Column::UserId])
+                    .do_nothing()
+                    .to_owned(),
+            )
             .do_nothing()
             .exec(&*txn)
             .await?;
     }
-    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "group", Some(id)).summary(serde_json::json!({ "name": group.name, "added": user_ids }))).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "group", Some(id))
+            .summary(serde_json::json!({ "name": group.name, "added": user_ids })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(group)
 }
 
-pub async fn remove_members(state: &AppState, permit: &InstancePermit, id: &str, user_ids: &[String]) -> AppResult<group::Model> {
+pub async fn remove_members(
+    state: &AppState,
+    permit: &InstancePermit,
+    id: &str,
+    user_ids: &[String],
+) -> AppResult<group::Model> {
     let txn = state.store.begin_write().await?;
     let group = find_in(&*txn, permit.instance_id(), id).await?;
     if user_ids.is_empty() || user_ids.len() > 1000 {
@@ -179,11 +258,20 @@ pub async fn remove_members(state: &AppState, permit: &InstancePermit, id: &str,
         .filter(group_member::Column::UserId.is_in(user_ids.to_vec()))
         .exec(&*txn)
         .await?;
-    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "group", Some(id)).summary(serde_json::json!({ "name": group.name, "removed": user_ids }))).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "group", Some(id))
+            .summary(serde_json::json!({ "name": group.name, "removed": user_ids })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(group)
 }
 
 pub async fn member_count(state: &AppState, group_id: &str) -> AppResult<u64> {
-    Ok(group_member::Entity::find().filter(group_member::Column::GroupId.eq(group_id)).count(&state.store.conn).await?)
+    Ok(group_member::Entity::find()
+        .filter(group_member::Column::GroupId.eq(group_id))
+        .count(&state.store.conn)
+        .await?)
 }

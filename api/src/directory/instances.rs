@@ -19,7 +19,11 @@ pub struct InstanceInput<'a> {
     pub description: Option<&'a str>,
 }
 
-pub async fn create(state: &AppState, permit: &PlatformPermit, input: InstanceInput<'_>) -> AppResult<instance::Model> {
+pub async fn create(
+    state: &AppState,
+    permit: &PlatformPermit,
+    input: InstanceInput<'_>,
+) -> AppResult<instance::Model> {
     let name = validate::name("name", input.name, 128)?;
     let description = validate::text("description", input.description.unwrap_or_default(), 2000)?;
     let now = Utc::now();
@@ -75,7 +79,11 @@ pub async fn list(
     Ok((page, total))
 }
 
-pub async fn update(state: &AppState, permit: &InstancePermit, input: InstanceInput<'_>) -> AppResult<instance::Model> {
+pub async fn update(
+    state: &AppState,
+    permit: &InstancePermit,
+    input: InstanceInput<'_>,
+) -> AppResult<instance::Model> {
     let name = validate::name("name", input.name, 128)?;
     let description = input
         .description
@@ -96,9 +104,8 @@ pub async fn update(state: &AppState, permit: &InstancePermit, input: InstanceIn
     audit::record(
         &txn,
         permit.actor(),
-        AuditRecord::instance(permit, "instance", Some(permit.instance_id())).summary(
-            serde_json::json!({ "name": { "from": current.name, "to": model.name } }),
-        ),
+        AuditRecord::instance(permit, "instance", Some(permit.instance_id()))
+            .summary(serde_json::json!({ "name": { "from": current.name, "to": model.name } })),
     )
     .await?;
     txn.commit().await?;

@@ -1,5 +1,5 @@
 //! The org-unit tree of an instance. Each unit stores its materialised path (`/root/…/self/`),
-//! so a subtree is one prefix match and a move rewrites the paths below it in one statement.
+//! so a subtree is one prefix match and a move rewrites the paths below it in one transaction.
 
 use chrono::Utc;
 use entity::{org_unit, org_unit_member};
@@ -21,15 +21,27 @@ use crate::state::AppState;
 pub const MAX_DEPTH: usize = 20;
 
 pub fn depth(path: &str) -> usize {
-    path.trim_matches('/').split('/').filter(|s| !s.is_empty()).count()
+    path.trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .count()
 }
 
 /// The ids from the root down to and including the unit itself.
 pub fn lineage(path: &str) -> Vec<String> {
-    path.trim_matches('/').split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    path.trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
-async fn find_in<C: ConnectionTrait>(db: &C, instance_id: &str, id: &str, field: &str) -> AppResult<org_unit::Model> {
+async fn find_in<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    id: &str,
+    field: &str,
+) -> AppResult<org_unit::Model> {
     org_unit::Entity::find_by_id(id)
         .filter(org_unit::Column::InstanceId.eq(instance_id))
         .one(db)
@@ -61,12 +73,20 @@ async fn ensure_sibling_name_free<C: ConnectionTrait>(
         query = query.filter(org_unit::Column::Id.ne(id));
     }
     if query.one(db).await?.is_some() {
-        return Err(AppError::conflict("name", format!("an org unit named {name:?} exists at that place")));
+        return Err(AppError::conflict(
+            "name",
+            format!("an org unit named {name:?} exists at that place"),
+        ));
     }
     Ok(())
 }
 
-pub async fn create(state: &AppState, permit: &InstancePermit, name: &str, parent_id: Option<&str>) -> AppResult<org_unit::Model> {
+pub async fn create(
+    state: &AppState,
+    permit: &InstancePermit,
+    name: &str,
+    parent_id: Option<&str>,
+) -> AppResult<org_unit::Model> {
     let name = validate::name("name", name, 128)?;
     let txn = state.store.begin_write().await?;
     super::instances::get_in(&*txn, permit.instance_id()).await?;
@@ -75,11 +95,18 @@ pub async fn create(state: &AppState, permit: &InstancePermit, name: &str, paren
         None => None,
     };
     if parent.as_ref().is_some_and(|p| depth(&p.path) >= MAX_DEPTH) {
-        return Err(AppError::bad_input("parentId", format!("org units nest at most {MAX_DEPTH} deep")));
+        return Err(AppError::bad_input(
+            "parentId",
+            format!("org units nest at most {MAX_DEPTH} deep"),
+        ));
     }
     ensure_sibling_name_free(&*txn, permit.instance_id(), parent_id, &name, None).await?;
     let id = new_id();
-    let path = format!("{}{}/", parent.as_ref().map(|p| p.path.as_str()).unwrap_or("/"), id);
+    let path = format!(
+        "{}{}/",
+        parent.as_ref().map(|p| p.path.as_str()).unwrap_or("/"),
+        id
+    );
     let now = Utc::now();
     let model = org_unit::ActiveModel {
         id: Set(id.clone()),
@@ -95,18 +122,31 @@ pub async fn create(state: &AppState, permit: &InstancePermit, name: &str, paren
     audit::record(
         &txn,
         permit.actor(),
-        AuditRecord::instance(permit, "org_unit", Some(&id)).summary(serde_json::json!({ "name": model.name, "parentId": parent_id })),
+        AuditRecord::instance(permit, "org_unit", Some(&id))
+            .summary(serde_json::json!({ "name": model.name, "parentId": parent_id })),
     )
     .await?;
     txn.commit().await?;
     Ok(model)
 }
 
-pub async fn rename(state: &AppState, permit: &InstancePermit, id: &str, name: &str) -> AppResult<org_unit::Model> {
+pub async fn rename(
+    state: &AppState,
+    permit: &InstancePermit,
+    id: &str,
+    name: &str,
+) -> AppResult<org_unit::Model> {
     let name = validate::name("name", name, 128)?;
     let txn = state.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id, "id").await?;
-    ensure_sibling_name_free(&*txn, permit.instance_id(), current.parent_id.as_deref(), &name, Some(id)).await?;
+    ensure_sibling_name_free(
+        &*txn,
+        permit.instance_id(),
+        current.parent_id.as_deref(),
+        &name,
+        Some(id),
+    )
+    .await?;
     let mut active: org_unit::ActiveModel = current.clone().into();
     active.name = Set(name);
     active.updated_at = Set(Utc::now());
@@ -114,7 +154,8 @@ pub async fn rename(state: &AppState, permit: &InstancePermit, id: &str, name: &
     audit::record(
         &txn,
         permit.actor(),
-        AuditRecord::instance(permit, "org_unit", Some(id)).summary(serde_json::json!({ "name": { "from": current.name, "to": model.name } })),
+        AuditRecord::instance(permit, "org_unit", Some(id))
+            .summary(serde_json::json!({ "name": { "from": current.name, "to": model.name } })),
     )
     .await?;
     txn.commit().await?;
@@ -123,7 +164,12 @@ pub async fn rename(state: &AppState, permit: &InstancePermit, id: &str, name: &
 
 /// Moves a unit (with its subtree) under another parent, or to the root with `None`. A move
 /// under itself or one of its descendants would make a cycle and is refused.
-pub async fn move_to(state: &AppState, permit: &InstancePermit, id: &str, new_parent_id: Option<&str>) -> AppResult<org_unit::Model> {
+pub async fn move_to(
+    state: &AppState,
+    permit: &InstancePermit,
+    id: &str,
+    new_parent_id: Option<&str>,
+) -> AppResult<org_unit::Model> {
     let txn = state.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id, "id").await?;
     let parent = match new_parent_id {
@@ -132,38 +178,52 @@ pub async fn move_to(state: &AppState, permit: &InstancePermit, id: &str, new_pa
     };
     if let Some(parent) = &parent {
         if parent.path.starts_with(&current.path) {
-            return Err(AppError::bad_input("parentId", "an org unit cannot move under itself or one of its descendants"));
+            return Err(AppError::bad_input(
+                "parentId",
+                "an org unit cannot move under itself or one of its descendants",
+            ));
         }
     }
-    let new_path = format!("{}{}/", parent.as_ref().map(|p| p.path.as_str()).unwrap_or("/"), id);
-    let subtree_depth = org_unit::Entity::find()
+    let new_path = format!(
+        "{}{}/",
+        parent.as_ref().map(|p| p.path.as_str()).unwrap_or("/"),
+        id
+    );
+    let subtree = org_unit::Entity::find()
         .filter(org_unit::Column::InstanceId.eq(permit.instance_id()))
         .filter(org_unit::Column::Path.starts_with(&current.path))
         .all(&*txn)
-        .await?
+        .await?;
+    let subtree_depth = subtree
         .iter()
         .map(|unit| depth(&unit.path) - depth(&current.path))
         .max()
         .unwrap_or(0);
     if depth(&new_path) + subtree_depth > MAX_DEPTH {
-        return Err(AppError::bad_input("parentId", format!("org units nest at most {MAX_DEPTH} deep")));
+        return Err(AppError::bad_input(
+            "parentId",
+            format!("org units nest at most {MAX_DEPTH} deep"),
+        ));
     }
-    ensure_sibling_name_free(&*txn, permit.instance_id(), new_parent_id, &current.name, Some(id)).await?;
-    // path = new_path || substr(path, len(old_path) + 1) for the unit and every descendant.
-    let rewritten = Expr::cust_with_values(
-        "? || substr(\"path\", ?)",
-        [
-            sea_orm::Value::from(new_path.clone()),
-            sea_orm::Value::from((current.path.chars().count() + 1) as i64),
-        ],
-    );
-    org_unit::Entity::update_many()
-        .col_expr(org_unit::Column::Path, rewritten)
-        .filter(org_unit::Column::InstanceId.eq(permit.instance_id()))
-        .filter(org_unit::Column::Path.starts_with(&current.path))
-        .exec(&*txn)
-        .await?;
-    let mut active: org_unit::ActiveModel = find_in(&*txn, permit.instance_id(), id, "id").await?.into();
+    ensure_sibling_name_free(
+        &*txn,
+        permit.instance_id(),
+        new_parent_id,
+        &current.name,
+        Some(id),
+    )
+    .await?;
+    // The unit and every descendant get the new prefix, in this transaction.
+    for unit in subtree {
+        let rewritten = format!("{new_path}{}", &unit.path[current.path.len()..]);
+        org_unit::Entity::update_many()
+            .col_expr(org_unit::Column::Path, Expr::value(rewritten))
+            .filter(org_unit::Column::Id.eq(unit.id))
+            .exec(&*txn)
+            .await?;
+    }
+    let mut active: org_unit::ActiveModel =
+        find_in(&*txn, permit.instance_id(), id, "id").await?.into();
     active.parent_id = Set(new_parent_id.map(str::to_owned));
     active.updated_at = Set(Utc::now());
     let model = active.update(&*txn).await?;
@@ -183,27 +243,62 @@ pub async fn move_to(state: &AppState, permit: &InstancePermit, id: &str, new_pa
 pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<()> {
     let txn = state.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id, "id").await?;
-    let children = org_unit::Entity::find().filter(org_unit::Column::ParentId.eq(id)).count(&*txn).await?;
+    let children = org_unit::Entity::find()
+        .filter(org_unit::Column::ParentId.eq(id))
+        .count(&*txn)
+        .await?;
     if children > 0 {
-        return Err(AppError::conflict("id", format!("{:?} has {children} sub-units; move or delete them first", current.name)));
+        return Err(AppError::conflict(
+            "id",
+            format!(
+                "{:?} has {children} sub-units; move or delete them first",
+                current.name
+            ),
+        ));
     }
-    let members = org_unit_member::Entity::find().filter(org_unit_member::Column::OrgUnitId.eq(id)).count(&*txn).await?;
+    let members = org_unit_member::Entity::find()
+        .filter(org_unit_member::Column::OrgUnitId.eq(id))
+        .count(&*txn)
+        .await?;
     if members > 0 {
-        return Err(AppError::conflict("id", format!("{:?} has {members} members; remove them first", current.name)));
+        return Err(AppError::conflict(
+            "id",
+            format!(
+                "{:?} has {members} members; remove them first",
+                current.name
+            ),
+        ));
     }
     org_unit::Entity::delete_by_id(id).exec(&*txn).await?;
-    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "org_unit", Some(id)).summary(serde_json::json!({ "name": current.name }))).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "org_unit", Some(id))
+            .summary(serde_json::json!({ "name": current.name })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
 
-pub async fn get(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<org_unit::Model> {
+pub async fn get(
+    state: &AppState,
+    permit: &InstancePermit,
+    id: &str,
+) -> AppResult<org_unit::Model> {
     find_in(&state.store.conn, permit.instance_id(), id, "id").await
 }
 
 /// Children of `parent_id` (roots with `None`), by id (creation order).
-pub async fn children(state: &AppState, permit: &InstancePermit, parent_id: Option<&str>, after: Option<&str>, limit: u64) -> AppResult<(Vec<org_unit::Model>, u64)> {
-    let mut query = org_unit::Entity::find().filter(org_unit::Column::InstanceId.eq(permit.instance_id()));
+pub async fn children(
+    state: &AppState,
+    permit: &InstancePermit,
+    parent_id: Option<&str>,
+    after: Option<&str>,
+    limit: u64,
+) -> AppResult<(Vec<org_unit::Model>, u64)> {
+    let mut query =
+        org_unit::Entity::find().filter(org_unit::Column::InstanceId.eq(permit.instance_id()));
     query = match parent_id {
         Some(parent) => query.filter(org_unit::Column::ParentId.eq(parent)),
         None => query.filter(org_unit::Column::ParentId.is_null()),
@@ -212,11 +307,19 @@ pub async fn children(state: &AppState, permit: &InstancePermit, parent_id: Opti
     if let Some(after) = after {
         query = query.filter(org_unit::Column::Id.gt(after));
     }
-    let page = query.order_by_asc(org_unit::Column::Id).limit(limit).all(&state.store.conn).await?;
+    let page = query
+        .order_by_asc(org_unit::Column::Id)
+        .limit(limit)
+        .all(&state.store.conn)
+        .await?;
     Ok((page, total))
 }
 
-pub async fn by_ids(state: &AppState, instance_id: &str, ids: &[String]) -> AppResult<Vec<org_unit::Model>> {
+pub async fn by_ids(
+    state: &AppState,
+    instance_id: &str,
+    ids: &[String],
+) -> AppResult<Vec<org_unit::Model>> {
     Ok(org_unit::Entity::find()
         .filter(org_unit::Column::InstanceId.eq(instance_id))
         .filter(org_unit::Column::Id.is_in(ids.to_vec()))
@@ -224,7 +327,12 @@ pub async fn by_ids(state: &AppState, instance_id: &str, ids: &[String]) -> AppR
         .await?)
 }
 
-pub async fn add_members(state: &AppState, permit: &InstancePermit, id: &str, user_ids: &[String]) -> AppResult<org_unit::Model> {
+pub async fn add_members(
+    state: &AppState,
+    permit: &InstancePermit,
+    id: &str,
+    user_ids: &[String],
+) -> AppResult<org_unit::Model> {
     let txn = state.store.begin_write().await?;
     let unit = find_in(&*txn, permit.instance_id(), id, "id").await?;
     ensure_users(&*txn, permit.instance_id(), user_ids).await?;
@@ -243,17 +351,35 @@ pub async fn add_members(state: &AppState, permit: &InstancePermit, id: &str, us
         .collect();
     for chunk in rows.chunks(200) {
         org_unit_member::Entity::insert_many(chunk.to_vec())
-            .on_conflict(OnConflict::columns([org_unit_member::Column::OrgUnitId, org_unit_member::Column::UserId]).do_nothing().to_owned())
+            .on_conflict(
+                OnConflict::columns([
+                    org_unit_member::Column::OrgUnitId,
+                    org_unit_member::Column::UserId,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
             .do_nothing()
             .exec(&*txn)
             .await?;
     }
-    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "org_unit", Some(id)).summary(serde_json::json!({ "name": unit.name, "added": user_ids }))).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "org_unit", Some(id))
+            .summary(serde_json::json!({ "name": unit.name, "added": user_ids })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(unit)
 }
 
-pub async fn remove_members(state: &AppState, permit: &InstancePermit, id: &str, user_ids: &[String]) -> AppResult<org_unit::Model> {
+pub async fn remove_members(
+    state: &AppState,
+    permit: &InstancePermit,
+    id: &str,
+    user_ids: &[String],
+) -> AppResult<org_unit::Model> {
     if user_ids.is_empty() || user_ids.len() > 1000 {
         return Err(AppError::bad_input("userIds", "give 1 to 1000 user ids"));
     }
@@ -264,7 +390,13 @@ pub async fn remove_members(state: &AppState, permit: &InstancePermit, id: &str,
         .filter(org_unit_member::Column::UserId.is_in(user_ids.to_vec()))
         .exec(&*txn)
         .await?;
-    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "org_unit", Some(id)).summary(serde_json::json!({ "name": unit.name, "removed": user_ids }))).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "org_unit", Some(id))
+            .summary(serde_json::json!({ "name": unit.name, "removed": user_ids })),
+    )
+    .await?;
     txn.commit().await?;
     Ok(unit)
 }

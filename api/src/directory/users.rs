@@ -134,8 +134,16 @@ async fn missing_ids<C: ConnectionTrait>(
             .collect()
     };
     Ok((
-        group_ids.iter().filter(|id| !found_groups.contains(id.as_str())).map(|s| s.to_string()).collect(),
-        org_unit_ids.iter().filter(|id| !found_units.contains(id.as_str())).map(|s| s.to_string()).collect(),
+        group_ids
+            .iter()
+            .filter(|id| !found_groups.contains(id.as_str()))
+            .map(|s| s.to_string())
+            .collect(),
+        org_unit_ids
+            .iter()
+            .filter(|id| !found_units.contains(id.as_str()))
+            .map(|s| s.to_string())
+            .collect(),
     ))
 }
 
@@ -187,10 +195,14 @@ async fn insert_valid<C: ConnectionTrait>(
             .map_err(unique_violation("username", "the username or email"))?;
     }
     for chunk in groups.chunks(200) {
-        group_member::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        group_member::Entity::insert_many(chunk.to_vec())
+            .exec(db)
+            .await?;
     }
     for chunk in units.chunks(200) {
-        org_unit_member::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+        org_unit_member::Entity::insert_many(chunk.to_vec())
+            .exec(db)
+            .await?;
     }
     Ok(rows)
 }
@@ -225,7 +237,10 @@ async fn ensure_unique<C: ConnectionTrait>(
         taken = taken.filter(user::Column::Id.ne(id));
     }
     if taken.one(db).await?.is_some() {
-        return Err(AppError::conflict("username", format!("the username {username:?} is already taken")));
+        return Err(AppError::conflict(
+            "username",
+            format!("the username {username:?} is already taken"),
+        ));
     }
     if let Some(email) = email {
         let mut taken = user::Entity::find()
@@ -235,29 +250,54 @@ async fn ensure_unique<C: ConnectionTrait>(
             taken = taken.filter(user::Column::Id.ne(id));
         }
         if taken.one(db).await?.is_some() {
-            return Err(AppError::conflict("email", format!("the email {email:?} is already taken")));
+            return Err(AppError::conflict(
+                "email",
+                format!("the email {email:?} is already taken"),
+            ));
         }
     }
     Ok(())
 }
 
-pub async fn create(state: &AppState, permit: &InstancePermit, input: NewUser) -> AppResult<user::Model> {
+pub async fn create(
+    state: &AppState,
+    permit: &InstancePermit,
+    input: NewUser,
+) -> AppResult<user::Model> {
     let valid = check_new(&input)?;
-    let hash = hash_all(std::slice::from_ref(&valid)).await?.pop().flatten();
+    let hash = hash_all(std::slice::from_ref(&valid))
+        .await?
+        .pop()
+        .flatten();
     let instance_id = permit.instance_id();
     let txn = state.store.begin_write().await?;
     super::instances::get_in(&*txn, instance_id).await?;
-    ensure_unique(&*txn, instance_id, valid.username.as_str(), valid.email.as_deref(), None).await?;
+    ensure_unique(
+        &*txn,
+        instance_id,
+        valid.username.as_str(),
+        valid.email.as_deref(),
+        None,
+    )
+    .await?;
     let groups: HashSet<&String> = valid.group_ids.iter().collect();
     let units: HashSet<&String> = valid.org_unit_ids.iter().collect();
     let (bad_groups, bad_units) = missing_ids(&*txn, instance_id, &groups, &units).await?;
     if let Some(id) = bad_groups.into_iter().next() {
-        return Err(AppError::bad_input("groupIds", format!("no group {id:?} in this instance")));
+        return Err(AppError::bad_input(
+            "groupIds",
+            format!("no group {id:?} in this instance"),
+        ));
     }
     if let Some(id) = bad_units.into_iter().next() {
-        return Err(AppError::bad_input("orgUnitIds", format!("no org unit {id:?} in this instance")));
+        return Err(AppError::bad_input(
+            "orgUnitIds",
+            format!("no org unit {id:?} in this instance"),
+        ));
     }
-    let user = insert_valid(&*txn, instance_id, vec![(valid, hash)]).await?.remove(0);
+    let user = insert_valid(&*txn, instance_id, vec![(valid, hash)])
+        .await?
+        .remove(0);
     audit::record(
         &txn,
         permit.actor(),
@@ -281,7 +321,10 @@ pub async fn import(
     if rows.is_empty() || rows.len() > MAX_IMPORT_ROWS {
         return Err(AppError::bad_input(
             "users",
-            format!("import 1 to {MAX_IMPORT_ROWS} users per call, not {}", rows.len()),
+            format!(
+                "import 1 to {MAX_IMPORT_ROWS} users per call, not {}",
+                rows.len()
+            ),
         ));
     }
     let mut errors = Vec::new();
@@ -292,11 +335,21 @@ pub async fn import(
         match check_new(input) {
             Ok(user) => {
                 if let Some(first) = seen_usernames.insert(user.username.as_str().to_owned(), row) {
-                    errors.push(row_error(row, "username", "CONFLICT", format!("the username repeats row {first}")));
+                    errors.push(row_error(
+                        row,
+                        "username",
+                        "CONFLICT",
+                        format!("the username repeats row {first}"),
+                    ));
                 }
                 if let Some(email) = &user.email {
                     if let Some(first) = seen_emails.insert(email.clone(), row) {
-                        errors.push(row_error(row, "email", "CONFLICT", format!("the email repeats row {first}")));
+                        errors.push(row_error(
+                            row,
+                            "email",
+                            "CONFLICT",
+                            format!("the email repeats row {first}"),
+                        ));
                     }
                 }
                 valid.push((row, user));
@@ -340,16 +393,36 @@ pub async fn import(
     let (bad_groups, bad_units) = missing_ids(&*txn, instance_id, &groups, &units).await?;
     for (row, user) in &valid {
         if taken_usernames.contains(user.username.as_str()) {
-            errors.push(row_error(*row, "username", "CONFLICT", format!("the username {:?} is already taken", user.username.as_str())));
+            errors.push(row_error(
+                *row,
+                "username",
+                "CONFLICT",
+                format!("the username {:?} is already taken", user.username.as_str()),
+            ));
         }
         if let Some(email) = user.email.as_deref().filter(|e| taken_emails.contains(e)) {
-            errors.push(row_error(*row, "email", "CONFLICT", format!("the email {email:?} is already taken")));
+            errors.push(row_error(
+                *row,
+                "email",
+                "CONFLICT",
+                format!("the email {email:?} is already taken"),
+            ));
         }
         if let Some(id) = user.group_ids.iter().find(|id| bad_groups.contains(*id)) {
-            errors.push(row_error(*row, "groupIds", "BAD_USER_INPUT", format!("no group {id:?} in this instance")));
+            errors.push(row_error(
+                *row,
+                "groupIds",
+                "BAD_USER_INPUT",
+                format!("no group {id:?} in this instance"),
+            ));
         }
         if let Some(id) = user.org_unit_ids.iter().find(|id| bad_units.contains(*id)) {
-            errors.push(row_error(*row, "orgUnitIds", "BAD_USER_INPUT", format!("no org unit {id:?} in this instance")));
+            errors.push(row_error(
+                *row,
+                "orgUnitIds",
+                "BAD_USER_INPUT",
+                format!("no org unit {id:?} in this instance"),
+            ));
         }
     }
     if !errors.is_empty() {
@@ -376,10 +449,19 @@ pub async fn import(
 }
 
 fn row_error(row: usize, field: &str, code: &'static str, message: String) -> RowError {
-    RowError { row, field: Some(field.to_owned()), code, message }
+    RowError {
+        row,
+        field: Some(field.to_owned()),
+        code,
+        message,
+    }
 }
 
-async fn find_in<C: ConnectionTrait>(db: &C, instance_id: &str, id: &str) -> AppResult<user::Model> {
+async fn find_in<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    id: &str,
+) -> AppResult<user::Model> {
     user::Entity::find_by_id(id)
         .filter(user::Column::InstanceId.eq(instance_id))
         .one(db)
@@ -391,15 +473,36 @@ pub async fn get(state: &AppState, permit: &InstancePermit, id: &str) -> AppResu
     find_in(&state.store.conn, permit.instance_id(), id).await
 }
 
-pub async fn update(state: &AppState, permit: &InstancePermit, id: &str, patch: UserPatch) -> AppResult<user::Model> {
-    let username = patch.username.as_deref().map(|u| Username::parse("username", u)).transpose()?;
-    let display_name = patch.display_name.as_deref().map(|n| validate::name("displayName", n, 128)).transpose()?;
+pub async fn update(
+    state: &AppState,
+    permit: &InstancePermit,
+    id: &str,
+    patch: UserPatch,
+) -> AppResult<user::Model> {
+    let username = patch
+        .username
+        .as_deref()
+        .map(|u| Username::parse("username", u))
+        .transpose()?;
+    let display_name = patch
+        .display_name
+        .as_deref()
+        .map(|n| validate::name("displayName", n, 128))
+        .transpose()?;
     let email = patch
         .email
         .as_deref()
-        .map(|e| validate::optional(Some(e), |v| Email::parse("email", v).map(Email::into_string)))
+        .map(|e| {
+            validate::optional(Some(e), |v| {
+                Email::parse("email", v).map(Email::into_string)
+            })
+        })
         .transpose()?;
-    let phone = patch.phone.as_deref().map(|p| validate::optional(Some(p), |v| validate::phone("phone", v))).transpose()?;
+    let phone = patch
+        .phone
+        .as_deref()
+        .map(|p| validate::optional(Some(p), |v| validate::phone("phone", v)))
+        .transpose()?;
     let external_id = patch
         .external_id
         .as_deref()
@@ -407,9 +510,19 @@ pub async fn update(state: &AppState, permit: &InstancePermit, id: &str, patch: 
         .transpose()?;
     let txn = state.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
-    let new_username = username.as_ref().map(|u| u.as_str().to_owned()).unwrap_or(current.username.clone());
+    let new_username = username
+        .as_ref()
+        .map(|u| u.as_str().to_owned())
+        .unwrap_or(current.username.clone());
     let new_email = email.clone().unwrap_or(current.email.clone());
-    ensure_unique(&*txn, permit.instance_id(), &new_username, new_email.as_deref(), Some(id)).await?;
+    ensure_unique(
+        &*txn,
+        permit.instance_id(),
+        &new_username,
+        new_email.as_deref(),
+        Some(id),
+    )
+    .await?;
     let mut active: user::ActiveModel = current.clone().into();
     active.username = Set(new_username);
     active.email = Set(new_email);
@@ -423,8 +536,16 @@ pub async fn update(state: &AppState, permit: &InstancePermit, id: &str, patch: 
         active.external_id = Set(external_id);
     }
     active.updated_at = Set(Utc::now());
-    let user = active.update(&*txn).await.map_err(unique_violation("username", "the username or email"))?;
-    audit::record(&txn, permit.actor(), AuditRecord::instance(permit, "user", Some(id)).summary(diff(&current, &user))).await?;
+    let user = active
+        .update(&*txn)
+        .await
+        .map_err(unique_violation("username", "the username or email"))?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "user", Some(id)).summary(diff(&current, &user)),
+    )
+    .await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -436,15 +557,40 @@ fn diff(before: &user::Model, after: &user::Model) -> serde_json::Value {
             changes.insert(name.to_owned(), serde_json::json!({ "from": a, "to": b }));
         }
     };
-    field("username", before.username.clone().into(), after.username.clone().into());
-    field("displayName", before.display_name.clone().into(), after.display_name.clone().into());
-    field("email", before.email.clone().into(), after.email.clone().into());
-    field("phone", before.phone.clone().into(), after.phone.clone().into());
-    field("externalId", before.external_id.clone().into(), after.external_id.clone().into());
+    field(
+        "username",
+        before.username.clone().into(),
+        after.username.clone().into(),
+    );
+    field(
+        "displayName",
+        before.display_name.clone().into(),
+        after.display_name.clone().into(),
+    );
+    field(
+        "email",
+        before.email.clone().into(),
+        after.email.clone().into(),
+    );
+    field(
+        "phone",
+        before.phone.clone().into(),
+        after.phone.clone().into(),
+    );
+    field(
+        "externalId",
+        before.external_id.clone().into(),
+        after.external_id.clone().into(),
+    );
     serde_json::json!({ "username": after.username, "changes": changes })
 }
 
-pub async fn set_status(state: &AppState, permit: &InstancePermit, id: &str, status: UserStatus) -> AppResult<user::Model> {
+pub async fn set_status(
+    state: &AppState,
+    permit: &InstancePermit,
+    id: &str,
+    status: UserStatus,
+) -> AppResult<user::Model> {
     let txn = state.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     let mut active: user::ActiveModel = current.clone().into();
@@ -472,7 +618,12 @@ pub fn status_name(status: UserStatus) -> &'static str {
     }
 }
 
-pub async fn set_password(state: &AppState, permit: &InstancePermit, id: &str, password: &str) -> AppResult<user::Model> {
+pub async fn set_password(
+    state: &AppState,
+    permit: &InstancePermit,
+    id: &str,
+    password: &str,
+) -> AppResult<user::Model> {
     let password = NewPassword::parse("password", password)?;
     let hash = password::hash(&password).await?;
     let txn = state.store.begin_write().await?;
@@ -484,7 +635,8 @@ pub async fn set_password(state: &AppState, permit: &InstancePermit, id: &str, p
     audit::record(
         &txn,
         permit.actor(),
-        AuditRecord::instance(permit, "user", Some(id)).summary(serde_json::json!({ "username": user.username, "password": "changed" })),
+        AuditRecord::instance(permit, "user", Some(id))
+            .summary(serde_json::json!({ "username": user.username, "password": "changed" })),
     )
     .await?;
     txn.commit().await?;
@@ -498,16 +650,26 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
     audit::record(
         &txn,
         permit.actor(),
-        AuditRecord::instance(permit, "user", Some(id)).summary(serde_json::json!({ "username": current.username })),
+        AuditRecord::instance(permit, "user", Some(id))
+            .summary(serde_json::json!({ "username": current.username })),
     )
     .await?;
     txn.commit().await?;
     Ok(())
 }
 
-fn filtered(instance_id: &str, filter: &UserFilter, subtree: Option<&org_unit::Model>) -> Select<user::Entity> {
+fn filtered(
+    instance_id: &str,
+    filter: &UserFilter,
+    subtree: Option<&org_unit::Model>,
+) -> Select<user::Entity> {
     let mut query = user::Entity::find().filter(user::Column::InstanceId.eq(instance_id));
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         query = query.filter(
             Condition::any()
                 .add(prefix_match(user::Column::Username, search))
@@ -538,8 +700,13 @@ fn filtered(instance_id: &str, filter: &UserFilter, subtree: Option<&org_unit::M
                     Expr::col((org_unit::Entity, org_unit::Column::Id))
                         .equals((org_unit_member::Entity, org_unit_member::Column::OrgUnitId)),
                 )
-                .and_where(Expr::col((org_unit::Entity, org_unit::Column::InstanceId)).eq(instance_id))
-                .and_where(Expr::col((org_unit::Entity, org_unit::Column::Path)).like(format!("{}%", unit.path)))
+                .and_where(
+                    Expr::col((org_unit::Entity, org_unit::Column::InstanceId)).eq(instance_id),
+                )
+                .and_where(
+                    Expr::col((org_unit::Entity, org_unit::Column::Path))
+                        .like(format!("{}%", unit.path)),
+                )
                 .to_owned()
         } else {
             Query::select()
@@ -568,7 +735,12 @@ pub async fn list(
                 .filter(org_unit::Column::InstanceId.eq(permit.instance_id()))
                 .one(db)
                 .await?
-                .ok_or_else(|| AppError::bad_input("filter.orgUnitId", format!("no org unit {id:?} in this instance")))?,
+                .ok_or_else(|| {
+                    AppError::bad_input(
+                        "filter.orgUnitId",
+                        format!("no org unit {id:?} in this instance"),
+                    )
+                })?,
         ),
         None => None,
     };

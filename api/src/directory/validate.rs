@@ -13,7 +13,10 @@ impl Username {
         let valid_chars = value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
-        let starts_well = value.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        let starts_well = value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
         if value.is_empty() || value.len() > 64 || !valid_chars || !starts_well {
             return Err(AppError::bad_input(
                 field,
@@ -68,9 +71,14 @@ pub fn phone(field: &str, raw: &str) -> AppResult<String> {
     let body = value.strip_prefix('+').unwrap_or(value);
     if !(5..=32).contains(&value.len())
         || digits < 5
-        || !body.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
     {
-        return Err(AppError::bad_input(field, format!("{raw:?} is not a valid phone number")));
+        return Err(AppError::bad_input(
+            field,
+            format!("{raw:?} is not a valid phone number"),
+        ));
     }
     Ok(value.to_owned())
 }
@@ -89,8 +97,15 @@ pub fn name(field: &str, raw: &str, max: usize) -> AppResult<String> {
 
 /// Free text such as a description: up to `max` characters; line breaks allowed.
 pub fn text(field: &str, raw: &str, max: usize) -> AppResult<String> {
-    if raw.chars().count() > max || raw.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(AppError::bad_input(field, format!("must be at most {max} characters")));
+    if raw.chars().count() > max
+        || raw
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(AppError::bad_input(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(raw.trim().to_owned())
 }
@@ -115,7 +130,16 @@ mod tests {
         for ok in ["alice", "a", "bob.smith", "j_doe-2", "x@corp"] {
             assert!(Username::parse("username", ok).is_ok(), "{ok}");
         }
-        for bad in ["", " ", ".alice", "al ice", "ålice", "a/b", "<script>", &"a".repeat(65)] {
+        for bad in [
+            "",
+            " ",
+            ".alice",
+            "al ice",
+            "ålice",
+            "a/b",
+            "<script>",
+            &"a".repeat(65),
+        ] {
             let err = Username::parse("username", bad).unwrap_err();
             assert_eq!(err.field(), Some("username"), "{bad}");
         }
@@ -123,15 +147,33 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse("email", " Alice@Example.COM ").unwrap().into_string(), "alice@example.com");
-        for bad in ["alice", "@x.com", "a@", "a@b", "a@.com", "a b@x.com", "a@x..com", "a@@x.com", "a@x.com\u{0}"] {
+        assert_eq!(
+            Email::parse("email", " Alice@Example.COM ")
+                .unwrap()
+                .into_string(),
+            "alice@example.com"
+        );
+        for bad in [
+            "alice",
+            "@x.com",
+            "a@",
+            "a@b",
+            "a@.com",
+            "a b@x.com",
+            "a@x..com",
+            "a@@x.com",
+            "a@x.com\u{0}",
+        ] {
             assert!(Email::parse("email", bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
     fn phones_names_and_text() {
-        assert_eq!(phone("phone", "+86 138-0000-0000").unwrap(), "+86 138-0000-0000");
+        assert_eq!(
+            phone("phone", "+86 138-0000-0000").unwrap(),
+            "+86 138-0000-0000"
+        );
         assert!(phone("phone", "call me").is_err());
         assert!(phone("phone", "12").is_err());
         assert!(name("name", "  Engineering ", 128).unwrap() == "Engineering");

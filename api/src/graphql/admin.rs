@@ -52,14 +52,20 @@ pub struct RoleGrantGql {
 
 impl From<RoleGrant> for RoleGrantGql {
     fn from(grant: RoleGrant) -> Self {
-        RoleGrantGql { role: grant.role.into(), instance_id: grant.instance_id.map(ID) }
+        RoleGrantGql {
+            role: grant.role.into(),
+            instance_id: grant.instance_id.map(ID),
+        }
     }
 }
 
 fn grants(input: Vec<RoleGrantGql>) -> Vec<RoleGrant> {
     input
         .into_iter()
-        .map(|g| RoleGrant { role: g.role.into(), instance_id: g.instance_id.map(|id| id.0) })
+        .map(|g| RoleGrant {
+            role: g.role.into(),
+            instance_id: g.instance_id.map(|id| id.0),
+        })
         .collect()
 }
 
@@ -91,11 +97,13 @@ impl Admin {
     }
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrantGql>> {
         let state = state(ctx)?;
-        Ok(admins::roles_of(&state.store.conn, PrincipalKind::Admin, &self.0.id)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        Ok(
+            admins::roles_of(&state.store.conn, PrincipalKind::Admin, &self.0.id)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        )
     }
 }
 
@@ -139,11 +147,13 @@ impl ApiToken {
     }
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrantGql>> {
         let state = state(ctx)?;
-        Ok(admins::roles_of(&state.store.conn, PrincipalKind::Token, &self.0.id)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        Ok(
+            admins::roles_of(&state.store.conn, PrincipalKind::Token, &self.0.id)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        )
     }
 }
 
@@ -173,12 +183,21 @@ impl AdminQuery {
     async fn admins(&self, ctx: &Context<'_>) -> Result<Vec<Admin>> {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::ReadAdmins)?;
-        Ok(admins::list(state, &permit).await?.into_iter().map(Admin).collect())
+        Ok(admins::list(state, &permit)
+            .await?
+            .into_iter()
+            .map(Admin)
+            .collect())
     }
 
     /// API tokens, oldest first. Action: `readApiTokens`.
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
-    async fn api_tokens(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Page<ApiToken>> {
+    async fn api_tokens(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<ApiToken>> {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::ReadApiTokens)?;
         let page = PageArgs::parse(first, after)?;
@@ -248,41 +267,94 @@ pub struct AdminMutation;
 #[Object]
 impl AdminMutation {
     /// Action: `manageAdmins`.
-    async fn create_admin(&self, ctx: &Context<'_>, input: CreateAdminInput) -> Result<AdminPayload> {
+    async fn create_admin(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateAdminInput,
+    ) -> Result<AdminPayload> {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
-        let admin = admins::create(state, &permit, &input.username, &input.password, &grants(input.roles)).await?;
-        Ok(AdminPayload { admin: Admin(admin) })
+        let admin = admins::create(
+            state,
+            &permit,
+            &input.username,
+            &input.password,
+            &grants(input.roles),
+        )
+        .await?;
+        Ok(AdminPayload {
+            admin: Admin(admin),
+        })
     }
 
     /// Replaces an admin's roles. Action: `manageAdmins`.
-    async fn set_admin_roles(&self, ctx: &Context<'_>, input: SetAdminRolesInput) -> Result<AdminPayload> {
+    async fn set_admin_roles(
+        &self,
+        ctx: &Context<'_>,
+        input: SetAdminRolesInput,
+    ) -> Result<AdminPayload> {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
         let admin = admins::set_roles(state, &permit, &input.id, &grants(input.roles)).await?;
-        Ok(AdminPayload { admin: Admin(admin) })
+        Ok(AdminPayload {
+            admin: Admin(admin),
+        })
     }
 
     /// Action: `manageAdmins`.
-    async fn delete_admin(&self, ctx: &Context<'_>, input: AdminRefInput) -> Result<DeleteAdminPayload> {
+    async fn delete_admin(
+        &self,
+        ctx: &Context<'_>,
+        input: AdminRefInput,
+    ) -> Result<DeleteAdminPayload> {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
         admins::delete(state, &permit, &input.id).await?;
-        Ok(DeleteAdminPayload { deleted_id: input.id })
+        Ok(DeleteAdminPayload {
+            deleted_id: input.id,
+        })
     }
 
     /// Creates a token; its secret is in the payload and nowhere else. Action: `manageApiTokens`.
-    async fn create_api_token(&self, ctx: &Context<'_>, input: CreateApiTokenInput) -> Result<CreateApiTokenPayload> {
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiTokenInput,
+    ) -> Result<CreateApiTokenPayload> {
         let state = state(ctx)?;
-        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageApiTokens)?;
-        let created = tokens::create(state, &permit, &input.name, i64::from(input.expires_in_days), &grants(input.roles)).await?;
-        Ok(CreateApiTokenPayload { token: ApiToken(created.token), secret: created.secret })
+        let permit = check_platform(
+            &state.policies,
+            principal(ctx),
+            AdminAction::ManageApiTokens,
+        )?;
+        let created = tokens::create(
+            state,
+            &permit,
+            &input.name,
+            i64::from(input.expires_in_days),
+            &grants(input.roles),
+        )
+        .await?;
+        Ok(CreateApiTokenPayload {
+            token: ApiToken(created.token),
+            secret: created.secret,
+        })
     }
 
     /// Revokes a token at once. Action: `manageApiTokens`.
-    async fn revoke_api_token(&self, ctx: &Context<'_>, input: RevokeApiTokenInput) -> Result<ApiTokenPayload> {
+    async fn revoke_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeApiTokenInput,
+    ) -> Result<ApiTokenPayload> {
         let state = state(ctx)?;
-        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageApiTokens)?;
-        Ok(ApiTokenPayload { token: ApiToken(tokens::revoke(state, &permit, &input.id).await?) })
+        let permit = check_platform(
+            &state.policies,
+            principal(ctx),
+            AdminAction::ManageApiTokens,
+        )?;
+        Ok(ApiTokenPayload {
+            token: ApiToken(tokens::revoke(state, &permit, &input.id).await?),
+        })
     }
 }

@@ -93,12 +93,31 @@ impl AuditQuery {
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = match instance_id {
             Some(id) => {
-                let permit = check_instance(&state.policies, principal(ctx), AdminAction::ReadAudit, &id)?;
-                log::list(state, AuditScope::Instance(&permit), &filter, page.after.as_deref(), page.fetch()).await?
+                let permit =
+                    check_instance(&state.policies, principal(ctx), AdminAction::ReadAudit, &id)?;
+                log::list(
+                    state,
+                    AuditScope::Instance(&permit),
+                    &filter,
+                    page.after.as_deref(),
+                    page.fetch(),
+                )
+                .await?
             }
             None => {
-                let permit = check_platform(&state.policies, principal(ctx), AdminAction::ReadPlatformAudit)?;
-                log::list(state, AuditScope::Platform(&permit), &filter, page.after.as_deref(), page.fetch()).await?
+                let permit = check_platform(
+                    &state.policies,
+                    principal(ctx),
+                    AdminAction::ReadPlatformAudit,
+                )?;
+                log::list(
+                    state,
+                    AuditScope::Platform(&permit),
+                    &filter,
+                    page.after.as_deref(),
+                    page.fetch(),
+                )
+                .await?
             }
         };
         Ok(page.connection(rows, total, |e| e.id.clone(), AuditEvent))

@@ -108,6 +108,12 @@ mod tests {
         let err = PageArgs::parse(Some(5), Some("%%%".into())).err().unwrap();
         assert_eq!(err.field(), Some("after"));
         let cursor = Cursor("bob".into()).encode_cursor();
-        assert_eq!(PageArgs::parse(Some(5), Some(cursor)).unwrap().after.as_deref(), Some("bob"));
+        assert_eq!(
+            PageArgs::parse(Some(5), Some(cursor))
+                .unwrap()
+                .after
+                .as_deref(),
+            Some("bob")
+        );
     }
 }

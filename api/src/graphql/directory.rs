@@ -12,9 +12,18 @@ use super::{principal, state};
 use crate::authz::admin::{check_instance, check_platform, AdminAction, InstancePermit};
 use crate::directory::{groups, instances, org_units, users};
 
-fn instance_permit(ctx: &Context<'_>, action: AdminAction, instance_id: &str) -> Result<InstancePermit> {
+fn instance_permit(
+    ctx: &Context<'_>,
+    action: AdminAction,
+    instance_id: &str,
+) -> Result<InstancePermit> {
     let state = state(ctx)?;
-    Ok(check_instance(&state.policies, principal(ctx), action, instance_id)?)
+    Ok(check_instance(
+        &state.policies,
+        principal(ctx),
+        action,
+        instance_id,
+    )?)
 }
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -76,10 +85,12 @@ impl Instance {
     ) -> Result<Page<User>> {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
         let page = PageArgs::parse(first, after)?;
-        let filter = filter.map(UserFilter::into_domain).unwrap_or_else(|| users::UserFilter {
-            include_sub_units: true,
-            ..Default::default()
-        });
+        let filter = filter
+            .map(UserFilter::into_domain)
+            .unwrap_or_else(|| users::UserFilter {
+                include_sub_units: true,
+                ..Default::default()
+            });
         users_page(ctx, &permit, &filter, page).await
     }
 
@@ -100,7 +111,14 @@ impl Instance {
     ) -> Result<Page<Group>> {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
         let page = PageArgs::parse(first, after)?;
-        let (rows, total) = groups::list(state(ctx)?, &permit, search.as_deref(), page.after.as_deref(), page.fetch()).await?;
+        let (rows, total) = groups::list(
+            state(ctx)?,
+            &permit,
+            search.as_deref(),
+            page.after.as_deref(),
+            page.fetch(),
+        )
+        .await?;
         Ok(page.connection(rows, total, |g| g.name.clone(), Group))
     }
 
@@ -121,7 +139,14 @@ impl Instance {
     ) -> Result<Page<OrgUnit>> {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
         let page = PageArgs::parse(first, after)?;
-        let (rows, total) = org_units::children(state(ctx)?, &permit, parent_id.as_ref().map(|id| id.as_str()), page.after.as_deref(), page.fetch()).await?;
+        let (rows, total) = org_units::children(
+            state(ctx)?,
+            &permit,
+            parent_id.as_ref().map(|id| id.as_str()),
+            page.after.as_deref(),
+            page.fetch(),
+        )
+        .await?;
         Ok(page.connection(rows, total, |u| u.id.clone(), OrgUnit))
     }
 
@@ -140,17 +165,31 @@ async fn users_page(
     filter: &users::UserFilter,
     page: PageArgs,
 ) -> Result<Page<User>> {
-    let (rows, total) = users::list(state(ctx)?, permit, filter, page.after.as_deref(), page.fetch()).await?;
+    let (rows, total) = users::list(
+        state(ctx)?,
+        permit,
+        filter,
+        page.after.as_deref(),
+        page.fetch(),
+    )
+    .await?;
     let node = ctx.look_ahead().field("edges").field("node");
     let loader = ctx.data::<Loaders>()?;
     if node.field("groups").exists() {
-        loader.load_many(rows.iter().map(|u| GroupsOfUser(u.id.clone()))).await?;
+        loader
+            .load_many(rows.iter().map(|u| GroupsOfUser(u.id.clone())))
+            .await?;
     }
     let units = node.field("orgUnits");
     if units.exists() {
-        let loaded = loader.load_many(rows.iter().map(|u| OrgUnitsOfUser(u.id.clone()))).await?;
+        let loaded = loader
+            .load_many(rows.iter().map(|u| OrgUnitsOfUser(u.id.clone())))
+            .await?;
         if units.field("parent").exists() {
-            let parents = loaded.values().flatten().filter_map(|unit| unit.parent_id.clone());
+            let parents = loaded
+                .values()
+                .flatten()
+                .filter_map(|unit| unit.parent_id.clone());
             loader.load_many(parents.map(OrgUnitById)).await?;
         }
     }
@@ -311,7 +350,10 @@ impl OrgUnit {
             return Ok(None);
         };
         let loader = ctx.data::<Loaders>()?;
-        Ok(loader.load_one(OrgUnitById(parent_id.clone())).await?.map(OrgUnit))
+        Ok(loader
+            .load_one(OrgUnitById(parent_id.clone()))
+            .await?
+            .map(OrgUnit))
     }
 
     /// The units from the root down to this one's parent. Action: `readDirectory`.
@@ -320,7 +362,9 @@ impl OrgUnit {
         let mut ids = org_units::lineage(&self.0.path);
         ids.pop();
         let loader = ctx.data::<Loaders>()?;
-        let found = loader.load_many(ids.iter().cloned().map(OrgUnitById)).await?;
+        let found = loader
+            .load_many(ids.iter().cloned().map(OrgUnitById))
+            .await?;
         Ok(ids
             .into_iter()
             .filter_map(|id| found.get(&OrgUnitById(id)).cloned().map(OrgUnit))
@@ -329,10 +373,22 @@ impl OrgUnit {
 
     /// Direct sub-units. Action: `readDirectory`.
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
-    async fn children(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Page<OrgUnit>> {
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<OrgUnit>> {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
         let page = PageArgs::parse(first, after)?;
-        let (rows, total) = org_units::children(state(ctx)?, &permit, Some(&self.0.id), page.after.as_deref(), page.fetch()).await?;
+        let (rows, total) = org_units::children(
+            state(ctx)?,
+            &permit,
+            Some(&self.0.id),
+            page.after.as_deref(),
+            page.fetch(),
+        )
+        .await?;
         Ok(page.connection(rows, total, |u| u.id.clone(), OrgUnit))
     }
 
@@ -365,23 +421,38 @@ impl DirectoryQuery {
     /// The instances the caller may read, by id. Action: `readInstance` on each
     /// (`listAllInstances` to see them all).
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
-    async fn instances(&self, ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> Result<Page<Instance>> {
+    async fn instances(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<Instance>> {
         let state = state(ctx)?;
         let caller = principal(ctx).ok_or(crate::error::AppError::Unauthenticated)?;
         let page = PageArgs::parse(first, after)?;
-        let only = match check_platform(&state.policies, Some(caller), AdminAction::ListAllInstances) {
-            Ok(_) => None,
-            Err(_) => Some(
-                caller
-                    .admin_of
-                    .iter()
-                    .chain(&caller.auditor_of)
-                    .filter(|id| check_instance(&state.policies, Some(caller), AdminAction::ReadInstance, id).is_ok())
-                    .cloned()
-                    .collect::<Vec<_>>(),
-            ),
-        };
-        let (rows, total) = instances::list(state, only.as_deref(), page.after.as_deref(), page.fetch()).await?;
+        let only =
+            match check_platform(&state.policies, Some(caller), AdminAction::ListAllInstances) {
+                Ok(_) => None,
+                Err(_) => Some(
+                    caller
+                        .admin_of
+                        .iter()
+                        .chain(&caller.auditor_of)
+                        .filter(|id| {
+                            check_instance(
+                                &state.policies,
+                                Some(caller),
+                                AdminAction::ReadInstance,
+                                id,
+                            )
+                            .is_ok()
+                        })
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                ),
+            };
+        let (rows, total) =
+            instances::list(state, only.as_deref(), page.after.as_deref(), page.fetch()).await?;
         Ok(page.connection(rows, total, |i| i.id.clone(), Instance))
     }
 
@@ -611,47 +682,77 @@ pub struct DirectoryMutation;
 #[Object]
 impl DirectoryMutation {
     /// Action: `createInstance`.
-    async fn create_instance(&self, ctx: &Context<'_>, input: CreateInstanceInput) -> Result<InstancePayload> {
+    async fn create_instance(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateInstanceInput,
+    ) -> Result<InstancePayload> {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::CreateInstance)?;
         let model = instances::create(
             state,
             &permit,
-            instances::InstanceInput { name: &input.name, description: input.description.as_deref() },
+            instances::InstanceInput {
+                name: &input.name,
+                description: input.description.as_deref(),
+            },
         )
         .await?;
-        Ok(InstancePayload { instance: Instance(model) })
+        Ok(InstancePayload {
+            instance: Instance(model),
+        })
     }
 
     /// Action: `updateInstance`.
-    async fn update_instance(&self, ctx: &Context<'_>, input: UpdateInstanceInput) -> Result<InstancePayload> {
+    async fn update_instance(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateInstanceInput,
+    ) -> Result<InstancePayload> {
         let permit = instance_permit(ctx, AdminAction::UpdateInstance, &input.id)?;
         let model = instances::update(
             state(ctx)?,
             &permit,
-            instances::InstanceInput { name: &input.name, description: input.description.as_deref() },
+            instances::InstanceInput {
+                name: &input.name,
+                description: input.description.as_deref(),
+            },
         )
         .await?;
-        Ok(InstancePayload { instance: Instance(model) })
+        Ok(InstancePayload {
+            instance: Instance(model),
+        })
     }
 
     /// Deletes an instance with everything in it. Action: `deleteInstance`.
-    async fn delete_instance(&self, ctx: &Context<'_>, input: DeleteInput) -> Result<DeletePayload> {
+    async fn delete_instance(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteInput,
+    ) -> Result<DeletePayload> {
         let permit = instance_permit(ctx, AdminAction::DeleteInstance, &input.id)?;
         instances::delete(state(ctx)?, &permit).await?;
-        Ok(DeletePayload { deleted_id: input.id })
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
     }
 
     /// Action: `createUser`.
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<UserPayload> {
         let (instance_id, new_user) = input.into_domain();
         let permit = instance_permit(ctx, AdminAction::CreateUser, &instance_id)?;
-        Ok(UserPayload { user: User(users::create(state(ctx)?, &permit, new_user).await?) })
+        Ok(UserPayload {
+            user: User(users::create(state(ctx)?, &permit, new_user).await?),
+        })
     }
 
     /// Creates up to 1000 users, all or none; per-row errors when any row is wrong.
     /// Action: `importUsers`.
-    async fn import_users(&self, ctx: &Context<'_>, input: ImportUsersInput) -> Result<ImportUsersPayload> {
+    async fn import_users(
+        &self,
+        ctx: &Context<'_>,
+        input: ImportUsersInput,
+    ) -> Result<ImportUsersPayload> {
         let permit = instance_permit(ctx, AdminAction::ImportUsers, &input.instance_id)?;
         let rows = input
             .users
@@ -701,18 +802,28 @@ impl DirectoryMutation {
             phone: input.phone,
             external_id: input.external_id,
         };
-        Ok(UserPayload { user: User(users::update(state(ctx)?, &permit, &input.id, patch).await?) })
+        Ok(UserPayload {
+            user: User(users::update(state(ctx)?, &permit, &input.id, patch).await?),
+        })
     }
 
     /// Enables (`ACTIVE`), disables or locks a user. Action: `setUserStatus`.
-    async fn set_user_status(&self, ctx: &Context<'_>, input: SetUserStatusInput) -> Result<UserPayload> {
+    async fn set_user_status(
+        &self,
+        ctx: &Context<'_>,
+        input: SetUserStatusInput,
+    ) -> Result<UserPayload> {
         let permit = instance_permit(ctx, AdminAction::SetUserStatus, &input.instance_id)?;
         let user = users::set_status(state(ctx)?, &permit, &input.id, input.status.into()).await?;
         Ok(UserPayload { user: User(user) })
     }
 
     /// Action: `setUserPassword`.
-    async fn set_user_password(&self, ctx: &Context<'_>, input: SetUserPasswordInput) -> Result<UserPayload> {
+    async fn set_user_password(
+        &self,
+        ctx: &Context<'_>,
+        input: SetUserPasswordInput,
+    ) -> Result<UserPayload> {
         let permit = instance_permit(ctx, AdminAction::SetUserPassword, &input.instance_id)?;
         let user = users::set_password(state(ctx)?, &permit, &input.id, &input.password).await?;
         Ok(UserPayload { user: User(user) })
@@ -722,84 +833,179 @@ impl DirectoryMutation {
     async fn delete_user(&self, ctx: &Context<'_>, input: UserRefInput) -> Result<DeletePayload> {
         let permit = instance_permit(ctx, AdminAction::DeleteUser, &input.instance_id)?;
         users::delete(state(ctx)?, &permit, &input.id).await?;
-        Ok(DeletePayload { deleted_id: input.id })
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
     }
 
     /// Action: `createGroup`.
-    async fn create_group(&self, ctx: &Context<'_>, input: CreateGroupInput) -> Result<GroupPayload> {
+    async fn create_group(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateGroupInput,
+    ) -> Result<GroupPayload> {
         let permit = instance_permit(ctx, AdminAction::CreateGroup, &input.instance_id)?;
-        let group = groups::create(state(ctx)?, &permit, &input.name, input.description.as_deref()).await?;
-        Ok(GroupPayload { group: Group(group) })
+        let group = groups::create(
+            state(ctx)?,
+            &permit,
+            &input.name,
+            input.description.as_deref(),
+        )
+        .await?;
+        Ok(GroupPayload {
+            group: Group(group),
+        })
     }
 
     /// Action: `updateGroup`.
-    async fn update_group(&self, ctx: &Context<'_>, input: UpdateGroupInput) -> Result<GroupPayload> {
+    async fn update_group(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateGroupInput,
+    ) -> Result<GroupPayload> {
         let permit = instance_permit(ctx, AdminAction::UpdateGroup, &input.instance_id)?;
-        let group = groups::update(state(ctx)?, &permit, &input.id, input.name.as_deref(), input.description.as_deref()).await?;
-        Ok(GroupPayload { group: Group(group) })
+        let group = groups::update(
+            state(ctx)?,
+            &permit,
+            &input.id,
+            input.name.as_deref(),
+            input.description.as_deref(),
+        )
+        .await?;
+        Ok(GroupPayload {
+            group: Group(group),
+        })
     }
 
     /// Action: `deleteGroup`.
-    async fn delete_group(&self, ctx: &Context<'_>, input: ObjectRefInput) -> Result<DeletePayload> {
+    async fn delete_group(
+        &self,
+        ctx: &Context<'_>,
+        input: ObjectRefInput,
+    ) -> Result<DeletePayload> {
         let permit = instance_permit(ctx, AdminAction::DeleteGroup, &input.instance_id)?;
         groups::delete(state(ctx)?, &permit, &input.id).await?;
-        Ok(DeletePayload { deleted_id: input.id })
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
     }
 
     /// Adds users to a group; members already in it stay. Action: `changeGroupMembers`.
-    async fn add_group_members(&self, ctx: &Context<'_>, input: MembersInput) -> Result<GroupPayload> {
+    async fn add_group_members(
+        &self,
+        ctx: &Context<'_>,
+        input: MembersInput,
+    ) -> Result<GroupPayload> {
         let permit = instance_permit(ctx, AdminAction::ChangeGroupMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
-        Ok(GroupPayload { group: Group(groups::add_members(state(ctx)?, &permit, &input.id, &ids).await?) })
+        Ok(GroupPayload {
+            group: Group(groups::add_members(state(ctx)?, &permit, &input.id, &ids).await?),
+        })
     }
 
     /// Action: `changeGroupMembers`.
-    async fn remove_group_members(&self, ctx: &Context<'_>, input: MembersInput) -> Result<GroupPayload> {
+    async fn remove_group_members(
+        &self,
+        ctx: &Context<'_>,
+        input: MembersInput,
+    ) -> Result<GroupPayload> {
         let permit = instance_permit(ctx, AdminAction::ChangeGroupMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
-        Ok(GroupPayload { group: Group(groups::remove_members(state(ctx)?, &permit, &input.id, &ids).await?) })
+        Ok(GroupPayload {
+            group: Group(groups::remove_members(state(ctx)?, &permit, &input.id, &ids).await?),
+        })
     }
 
     /// Action: `createOrgUnit`.
-    async fn create_org_unit(&self, ctx: &Context<'_>, input: CreateOrgUnitInput) -> Result<OrgUnitPayload> {
+    async fn create_org_unit(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOrgUnitInput,
+    ) -> Result<OrgUnitPayload> {
         let permit = instance_permit(ctx, AdminAction::CreateOrgUnit, &input.instance_id)?;
-        let unit = org_units::create(state(ctx)?, &permit, &input.name, input.parent_id.as_ref().map(|id| id.as_str())).await?;
-        Ok(OrgUnitPayload { org_unit: OrgUnit(unit) })
+        let unit = org_units::create(
+            state(ctx)?,
+            &permit,
+            &input.name,
+            input.parent_id.as_ref().map(|id| id.as_str()),
+        )
+        .await?;
+        Ok(OrgUnitPayload {
+            org_unit: OrgUnit(unit),
+        })
     }
 
     /// Action: `updateOrgUnit`.
-    async fn rename_org_unit(&self, ctx: &Context<'_>, input: RenameOrgUnitInput) -> Result<OrgUnitPayload> {
+    async fn rename_org_unit(
+        &self,
+        ctx: &Context<'_>,
+        input: RenameOrgUnitInput,
+    ) -> Result<OrgUnitPayload> {
         let permit = instance_permit(ctx, AdminAction::UpdateOrgUnit, &input.instance_id)?;
         let unit = org_units::rename(state(ctx)?, &permit, &input.id, &input.name).await?;
-        Ok(OrgUnitPayload { org_unit: OrgUnit(unit) })
+        Ok(OrgUnitPayload {
+            org_unit: OrgUnit(unit),
+        })
     }
 
     /// Moves a unit with its subtree. Action: `moveOrgUnit`.
-    async fn move_org_unit(&self, ctx: &Context<'_>, input: MoveOrgUnitInput) -> Result<OrgUnitPayload> {
+    async fn move_org_unit(
+        &self,
+        ctx: &Context<'_>,
+        input: MoveOrgUnitInput,
+    ) -> Result<OrgUnitPayload> {
         let permit = instance_permit(ctx, AdminAction::MoveOrgUnit, &input.instance_id)?;
-        let unit = org_units::move_to(state(ctx)?, &permit, &input.id, input.parent_id.as_ref().map(|id| id.as_str())).await?;
-        Ok(OrgUnitPayload { org_unit: OrgUnit(unit) })
+        let unit = org_units::move_to(
+            state(ctx)?,
+            &permit,
+            &input.id,
+            input.parent_id.as_ref().map(|id| id.as_str()),
+        )
+        .await?;
+        Ok(OrgUnitPayload {
+            org_unit: OrgUnit(unit),
+        })
     }
 
     /// Deletes an empty unit. Action: `deleteOrgUnit`.
-    async fn delete_org_unit(&self, ctx: &Context<'_>, input: ObjectRefInput) -> Result<DeletePayload> {
+    async fn delete_org_unit(
+        &self,
+        ctx: &Context<'_>,
+        input: ObjectRefInput,
+    ) -> Result<DeletePayload> {
         let permit = instance_permit(ctx, AdminAction::DeleteOrgUnit, &input.instance_id)?;
         org_units::delete(state(ctx)?, &permit, &input.id).await?;
-        Ok(DeletePayload { deleted_id: input.id })
+        Ok(DeletePayload {
+            deleted_id: input.id,
+        })
     }
 
     /// Action: `changeOrgUnitMembers`.
-    async fn add_org_unit_members(&self, ctx: &Context<'_>, input: MembersInput) -> Result<OrgUnitPayload> {
+    async fn add_org_unit_members(
+        &self,
+        ctx: &Context<'_>,
+        input: MembersInput,
+    ) -> Result<OrgUnitPayload> {
         let permit = instance_permit(ctx, AdminAction::ChangeOrgUnitMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
-        Ok(OrgUnitPayload { org_unit: OrgUnit(org_units::add_members(state(ctx)?, &permit, &input.id, &ids).await?) })
+        Ok(OrgUnitPayload {
+            org_unit: OrgUnit(org_units::add_members(state(ctx)?, &permit, &input.id, &ids).await?),
+        })
     }
 
     /// Action: `changeOrgUnitMembers`.
-    async fn remove_org_unit_members(&self, ctx: &Context<'_>, input: MembersInput) -> Result<OrgUnitPayload> {
+    async fn remove_org_unit_members(
+        &self,
+        ctx: &Context<'_>,
+        input: MembersInput,
+    ) -> Result<OrgUnitPayload> {
         let permit = instance_permit(ctx, AdminAction::ChangeOrgUnitMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
-        Ok(OrgUnitPayload { org_unit: OrgUnit(org_units::remove_members(state(ctx)?, &permit, &input.id, &ids).await?) })
+        Ok(OrgUnitPayload {
+            org_unit: OrgUnit(
+                org_units::remove_members(state(ctx)?, &permit, &input.id, &ids).await?,
+            ),
+        })
     }
 }
 

@@ -22,7 +22,8 @@ fn count_aliases(set: &SelectionSet) -> usize {
         .iter()
         .map(|item| match &item.node {
             Selection::Field(field) => {
-                usize::from(field.node.alias.is_some()) + count_aliases(&field.node.selection_set.node)
+                usize::from(field.node.alias.is_some())
+                    + count_aliases(&field.node.selection_set.node)
             }
             Selection::InlineFragment(fragment) => count_aliases(&fragment.node.selection_set.node),
             Selection::FragmentSpread(_) => 0,
@@ -57,7 +58,10 @@ impl Extension for AliasLimitExtension {
         let aliases = aliases_in(&document);
         if aliases > self.0 {
             return Err(ServerError::new(
-                format!("the query uses {aliases} aliases; at most {} are allowed", self.0),
+                format!(
+                    "the query uses {aliases} aliases; at most {} are allowed",
+                    self.0
+                ),
                 None,
             ));
         }

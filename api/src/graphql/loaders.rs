@@ -18,7 +18,11 @@ pub struct DirectoryLoader {
 
 impl DirectoryLoader {
     pub fn for_request(state: AppState) -> Loaders {
-        DataLoader::with_cache(DirectoryLoader { state }, tokio::spawn, HashMapCache::default())
+        DataLoader::with_cache(
+            DirectoryLoader { state },
+            tokio::spawn,
+            HashMapCache::default(),
+        )
     }
 }
 
@@ -38,7 +42,10 @@ impl Loader<GroupsOfUser> for DirectoryLoader {
     type Value = Vec<group::Model>;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[GroupsOfUser]) -> Result<HashMap<GroupsOfUser, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[GroupsOfUser],
+    ) -> Result<HashMap<GroupsOfUser, Self::Value>, Self::Error> {
         let user_ids: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
         let rows = group_member::Entity::find()
             .filter(group_member::Column::UserId.is_in(user_ids))
@@ -50,7 +57,9 @@ impl Loader<GroupsOfUser> for DirectoryLoader {
         let mut by_user: HashMap<GroupsOfUser, Vec<group::Model>> =
             keys.iter().map(|k| (k.clone(), Vec::new())).collect();
         for (membership, group) in rows {
-            if let (Some(group), Some(list)) = (group, by_user.get_mut(&GroupsOfUser(membership.user_id))) {
+            if let (Some(group), Some(list)) =
+                (group, by_user.get_mut(&GroupsOfUser(membership.user_id)))
+            {
                 list.push(group);
             }
         }
@@ -62,7 +71,10 @@ impl Loader<OrgUnitsOfUser> for DirectoryLoader {
     type Value = Vec<org_unit::Model>;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[OrgUnitsOfUser]) -> Result<HashMap<OrgUnitsOfUser, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[OrgUnitsOfUser],
+    ) -> Result<HashMap<OrgUnitsOfUser, Self::Value>, Self::Error> {
         let user_ids: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
         let rows = org_unit_member::Entity::find()
             .filter(org_unit_member::Column::UserId.is_in(user_ids))
@@ -74,7 +86,9 @@ impl Loader<OrgUnitsOfUser> for DirectoryLoader {
         let mut by_user: HashMap<OrgUnitsOfUser, Vec<org_unit::Model>> =
             keys.iter().map(|k| (k.clone(), Vec::new())).collect();
         for (membership, unit) in rows {
-            if let (Some(unit), Some(list)) = (unit, by_user.get_mut(&OrgUnitsOfUser(membership.user_id))) {
+            if let (Some(unit), Some(list)) =
+                (unit, by_user.get_mut(&OrgUnitsOfUser(membership.user_id)))
+            {
                 list.push(unit);
             }
         }
@@ -86,13 +100,19 @@ impl Loader<OrgUnitById> for DirectoryLoader {
     type Value = org_unit::Model;
     type Error = async_graphql::Error;
 
-    async fn load(&self, keys: &[OrgUnitById]) -> Result<HashMap<OrgUnitById, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[OrgUnitById],
+    ) -> Result<HashMap<OrgUnitById, Self::Value>, Self::Error> {
         let ids: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
         let rows = org_unit::Entity::find()
             .filter(org_unit::Column::Id.is_in(ids))
             .all(&self.state.store.conn)
             .await
             .map_err(crate::error::AppError::from)?;
-        Ok(rows.into_iter().map(|u| (OrgUnitById(u.id.clone()), u)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|u| (OrgUnitById(u.id.clone()), u))
+            .collect())
     }
 }

@@ -26,7 +26,11 @@ use crate::http::ClientIp;
 use crate::state::AppState;
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(directory::DirectoryQuery, admin::AdminQuery, audit::AuditQuery);
+pub struct QueryRoot(
+    directory::DirectoryQuery,
+    admin::AdminQuery,
+    audit::AuditQuery,
+);
 
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(directory::DirectoryMutation, admin::AdminMutation);
@@ -41,12 +45,16 @@ pub struct RequestContext {
 /// Builds the schema with the configured limits. No database, no side effects: the SDL export
 /// uses it too.
 pub fn schema(config: &GraphqlConfig, introspection: bool) -> LanyardSchema {
-    let builder = Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
-        .limit_depth(config.max_depth)
-        .limit_complexity(config.max_complexity)
-        .limit_recursive_depth(config.max_depth.max(32))
-        .limit_directives(10)
-        .extension(limits::AliasLimit(config.max_aliases));
+    let builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(config.max_depth)
+    .limit_complexity(config.max_complexity)
+    .limit_recursive_depth(config.max_depth.max(32))
+    .limit_directives(10)
+    .extension(limits::AliasLimit(config.max_aliases));
     let builder = if introspection {
         builder
     } else {
@@ -144,10 +152,14 @@ pub async fn post(
     for error in &mut response.errors {
         AppError::to_graphql(error);
     }
-    state.http_metrics.graphql_operation(response.errors.is_empty());
+    state
+        .http_metrics
+        .graphql_operation(response.errors.is_empty());
     let mut http = axum::Json(&response).into_response();
-    http.headers_mut()
-        .insert(header::CACHE_CONTROL, "no-store".parse().expect("static header"));
+    http.headers_mut().insert(
+        header::CACHE_CONTROL,
+        "no-store".parse().expect("static header"),
+    );
     http
 }
 

@@ -9,8 +9,16 @@ const CREATE_UNIT: &str = "mutation($i: ID!, $n: String!, $p: ID) { createOrgUni
 const USERS_PAGE: &str = "query($i: ID!, $after: String, $filter: UserFilter) { instance(id: $i) { users(first: 100, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } edges { node { username orgUnits { name } } } } } }";
 
 async fn unit(app: &TestApp, instance: &str, name: &str, parent: Option<&str>) -> String {
-    let data = app.gql(CREATE_UNIT, json!({ "i": instance, "n": name, "p": parent })).await;
-    data["createOrgUnit"]["orgUnit"]["id"].as_str().unwrap().to_owned()
+    let data = app
+        .gql(
+            CREATE_UNIT,
+            json!({ "i": instance, "n": name, "p": parent }),
+        )
+        .await;
+    data["createOrgUnit"]["orgUnit"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// Every username matching `filter`, following the cursors page by page.
@@ -18,7 +26,12 @@ async fn all_usernames(app: &TestApp, instance: &str, filter: Value) -> (Vec<Str
     let mut names = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let data = app.gql(USERS_PAGE, json!({ "i": instance, "after": after, "filter": filter })).await;
+        let data = app
+            .gql(
+                USERS_PAGE,
+                json!({ "i": instance, "after": after, "filter": filter }),
+            )
+            .await;
         let users = &data["instance"]["users"];
         for edge in users["edges"].as_array().unwrap() {
             names.push(edge["node"]["username"].as_str().unwrap().to_owned());
@@ -50,7 +63,9 @@ async fn a_script_imports_a_thousand_users_pages_through_them_and_filters_by_sub
             json!({ "username": format!("user{i:04}"), "email": format!("user{i:04}@acme.example"), "orgUnitIds": [unit] })
         })
         .collect();
-    let imported = app.gql(IMPORT, json!({ "i": instance, "rows": rows })).await;
+    let imported = app
+        .gql(IMPORT, json!({ "i": instance, "rows": rows }))
+        .await;
     assert_eq!(imported["importUsers"]["ok"], true, "{imported}");
     assert_eq!(imported["importUsers"]["importedCount"], 1000);
 
@@ -68,7 +83,12 @@ async fn a_script_imports_a_thousand_users_pages_through_them_and_filters_by_sub
         let n: u32 = u[4..].parse().unwrap();
         n % 4 == 0 || n % 4 == 1
     }));
-    let (direct, _) = all_usernames(&app, &instance, json!({ "orgUnitId": eng, "includeSubUnits": false })).await;
+    let (direct, _) = all_usernames(
+        &app,
+        &instance,
+        json!({ "orgUnitId": eng, "includeSubUnits": false }),
+    )
+    .await;
     assert_eq!(direct.len(), 250);
     let (whole, _) = all_usernames(&app, &instance, json!({ "orgUnitId": corp })).await;
     assert_eq!(whole.len(), 1000);
@@ -100,7 +120,9 @@ async fn an_import_with_bad_rows_saves_nothing_and_reports_each_row() {
         { "username": "good4", "orgUnitIds": ["no-such-unit"] },
         { "username": "good5", "password": "short" },
     ]);
-    let result = app.gql(IMPORT, json!({ "i": instance, "rows": rows })).await;
+    let result = app
+        .gql(IMPORT, json!({ "i": instance, "rows": rows }))
+        .await;
     let payload = &result["importUsers"];
     assert_eq!(payload["ok"], false);
     assert_eq!(payload["importedCount"], 0);
@@ -108,7 +130,13 @@ async fn an_import_with_bad_rows_saves_nothing_and_reports_each_row() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["field"].as_str().unwrap(),
+                e["code"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         errors,
@@ -123,10 +151,22 @@ async fn an_import_with_bad_rows_saves_nothing_and_reports_each_row() {
         ]
     );
     let (names, total) = all_usernames(&app, &instance, json!(null)).await;
-    assert_eq!((names, total), (vec!["taken".to_owned()], 1), "all or nothing");
+    assert_eq!(
+        (names, total),
+        (vec!["taken".to_owned()], 1),
+        "all or nothing"
+    );
 
-    let too_many: Vec<Value> = (0..1001).map(|i| json!({ "username": format!("u{i}") })).collect();
-    let body = app.gql_as(&app.token, IMPORT, json!({ "i": instance, "rows": too_many })).await;
+    let too_many: Vec<Value> = (0..1001)
+        .map(|i| json!({ "username": format!("u{i}") }))
+        .collect();
+    let body = app
+        .gql_as(
+            &app.token,
+            IMPORT,
+            json!({ "i": instance, "rows": too_many }),
+        )
+        .await;
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], "users");
     app.stop().await;
@@ -137,7 +177,12 @@ async fn users_are_validated_unique_and_their_passwords_never_readable() {
     let app = TestApp::spawn().await;
     let instance = app.create_instance("Acme").await;
     let create = "mutation($i: ID!, $u: String!, $e: String, $p: String) { createUser(input: {instanceId: $i, username: $u, email: $e, password: $p}) { user { id username email status hasPassword } } }";
-    let alice = app.gql(create, json!({ "i": instance, "u": "alice", "e": "Alice@Acme.example", "p": "correct horse" })).await;
+    let alice = app
+        .gql(
+            create,
+            json!({ "i": instance, "u": "alice", "e": "Alice@Acme.example", "p": "correct horse" }),
+        )
+        .await;
     let user = &alice["createUser"]["user"];
     assert_eq!(user["email"], "alice@acme.example");
     assert_eq!(user["hasPassword"], true);
@@ -145,21 +190,54 @@ async fn users_are_validated_unique_and_their_passwords_never_readable() {
     let id = user["id"].as_str().unwrap().to_owned();
 
     for (vars, field, code) in [
-        (json!({ "i": instance, "u": "alice" }), "username", "CONFLICT"),
-        (json!({ "i": instance, "u": "alice2", "e": "ALICE@acme.example" }), "email", "CONFLICT"),
-        (json!({ "i": instance, "u": "-x" }), "username", "BAD_USER_INPUT"),
-        (json!({ "i": instance, "u": "x".repeat(65) }), "username", "BAD_USER_INPUT"),
-        (json!({ "i": instance, "u": "eve", "e": "eve@" }), "email", "BAD_USER_INPUT"),
-        (json!({ "i": instance, "u": "eve", "p": "1234" }), "password", "BAD_USER_INPUT"),
+        (
+            json!({ "i": instance, "u": "alice" }),
+            "username",
+            "CONFLICT",
+        ),
+        (
+            json!({ "i": instance, "u": "alice2", "e": "ALICE@acme.example" }),
+            "email",
+            "CONFLICT",
+        ),
+        (
+            json!({ "i": instance, "u": "-x" }),
+            "username",
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({ "i": instance, "u": "x".repeat(65) }),
+            "username",
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({ "i": instance, "u": "eve", "e": "eve@" }),
+            "email",
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({ "i": instance, "u": "eve", "p": "1234" }),
+            "password",
+            "BAD_USER_INPUT",
+        ),
     ] {
         let body = app.gql_as(&app.token, create, vars.clone()).await;
         assert_eq!(error_code(&body), code, "{vars}: {body}");
-        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{vars}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], field,
+            "{vars}: {body}"
+        );
     }
 
     let text = app.gql(&format!("query($i: ID!) {{ instance(id: $i) {{ user(id: \"{id}\") {{ username hasPassword }} }} }}"), json!({ "i": instance })).await;
     assert!(!text.to_string().contains("argon2"));
-    let no_field = app.gql_as(&app.token, "query($i: ID!) { instance(id: $i) { users { edges { node { passwordHash } } } } }", json!({ "i": instance })).await;
+    let no_field = app
+        .gql_as(
+            &app.token,
+            "query($i: ID!) { instance(id: $i) { users { edges { node { passwordHash } } } } }",
+            json!({ "i": instance }),
+        )
+        .await;
     assert_eq!(error_code(&no_field), "BAD_USER_INPUT");
 
     let updated = app
@@ -169,7 +247,10 @@ async fn users_are_validated_unique_and_their_passwords_never_readable() {
         )
         .await;
     assert_eq!(updated["updateUser"]["user"]["displayName"], "Alice L.");
-    assert!(updated["updateUser"]["user"]["email"].is_null(), "an empty string clears the email");
+    assert!(
+        updated["updateUser"]["user"]["email"].is_null(),
+        "an empty string clears the email"
+    );
     let disabled = app
         .gql(
             "mutation($i: ID!, $id: ID!) { setUserStatus(input: {instanceId: $i, id: $id, status: DISABLED}) { user { status } } }",
@@ -181,7 +262,13 @@ async fn users_are_validated_unique_and_their_passwords_never_readable() {
     assert_eq!(filtered["instance"]["users"]["totalCount"], 1);
     let deleted = app.gql("mutation($i: ID!, $id: ID!) { deleteUser(input: {instanceId: $i, id: $id}) { deletedId } }", json!({ "i": instance, "id": id })).await;
     assert_eq!(deleted["deleteUser"]["deletedId"], id);
-    let gone = app.gql_as(&app.token, &format!("query($i: ID!) {{ instance(id: $i) {{ user(id: \"{id}\") {{ id }} }} }}"), json!({ "i": instance })).await;
+    let gone = app
+        .gql_as(
+            &app.token,
+            &format!("query($i: ID!) {{ instance(id: $i) {{ user(id: \"{id}\") {{ id }} }} }}"),
+            json!({ "i": instance }),
+        )
+        .await;
     assert_eq!(error_code(&gone), "NOT_FOUND");
     app.stop().await;
 }
@@ -195,36 +282,59 @@ async fn org_units_form_a_tree_without_cycles() {
     let b = unit(&app, &instance, "B", Some(&a)).await;
     let c = unit(&app, &instance, "C", Some(&b)).await;
 
-    let duplicate = app.gql_as(&app.token, CREATE_UNIT, json!({ "i": instance, "n": "A", "p": root })).await;
+    let duplicate = app
+        .gql_as(
+            &app.token,
+            CREATE_UNIT,
+            json!({ "i": instance, "n": "A", "p": root }),
+        )
+        .await;
     assert_eq!(error_code(&duplicate), "CONFLICT");
     assert_eq!(duplicate["errors"][0]["extensions"]["field"], "name");
 
     let move_unit = "mutation($i: ID!, $id: ID!, $p: ID) { moveOrgUnit(input: {instanceId: $i, id: $id, parentId: $p}) { orgUnit { id depth ancestors { name } } } }";
     for target in [&a, &c] {
-        let cycle = app.gql_as(&app.token, move_unit, json!({ "i": instance, "id": a, "p": target })).await;
+        let cycle = app
+            .gql_as(
+                &app.token,
+                move_unit,
+                json!({ "i": instance, "id": a, "p": target }),
+            )
+            .await;
         assert_eq!(error_code(&cycle), "BAD_USER_INPUT", "{cycle}");
         assert_eq!(cycle["errors"][0]["extensions"]["field"], "parentId");
     }
 
     // Move B (with C under it) to the root: C's ancestors follow.
-    app.gql(move_unit, json!({ "i": instance, "id": b, "p": null })).await;
+    app.gql(move_unit, json!({ "i": instance, "id": b, "p": null }))
+        .await;
     let c_now = app
         .gql(&format!("query($i: ID!) {{ instance(id: $i) {{ orgUnit(id: \"{c}\") {{ depth ancestors {{ name }} parent {{ name }} }} }} }}"), json!({ "i": instance }))
         .await;
     assert_eq!(c_now["instance"]["orgUnit"]["depth"], 2);
-    assert_eq!(c_now["instance"]["orgUnit"]["ancestors"], json!([{ "name": "B" }]));
+    assert_eq!(
+        c_now["instance"]["orgUnit"]["ancestors"],
+        json!([{ "name": "B" }])
+    );
 
     let user = app
         .gql("mutation($i: ID!, $o: ID!) { createUser(input: {instanceId: $i, username: \"dora\", orgUnitIds: [$o]}) { user { id } } }", json!({ "i": instance, "o": c }))
         .await["createUser"]["user"]["id"]
         .clone();
     let members = app.gql(&format!("query($i: ID!) {{ instance(id: $i) {{ orgUnit(id: \"{b}\") {{ members {{ totalCount }} }} }} }}"), json!({ "i": instance })).await;
-    assert_eq!(members["instance"]["orgUnit"]["members"]["totalCount"], 1, "B's subtree holds C's member");
+    assert_eq!(
+        members["instance"]["orgUnit"]["members"]["totalCount"], 1,
+        "B's subtree holds C's member"
+    );
 
     let delete = "mutation($i: ID!, $id: ID!) { deleteOrgUnit(input: {instanceId: $i, id: $id}) { deletedId } }";
-    let not_empty = app.gql_as(&app.token, delete, json!({ "i": instance, "id": b })).await;
+    let not_empty = app
+        .gql_as(&app.token, delete, json!({ "i": instance, "id": b }))
+        .await;
     assert_eq!(error_code(&not_empty), "CONFLICT");
-    let has_members = app.gql_as(&app.token, delete, json!({ "i": instance, "id": c })).await;
+    let has_members = app
+        .gql_as(&app.token, delete, json!({ "i": instance, "id": c }))
+        .await;
     assert_eq!(error_code(&has_members), "CONFLICT");
     app.gql(
         "mutation($i: ID!, $o: ID!, $u: ID!) { removeOrgUnitMembers(input: {instanceId: $i, id: $o, userIds: [$u]}) { orgUnit { id } } }",
@@ -235,7 +345,10 @@ async fn org_units_form_a_tree_without_cycles() {
     app.gql(delete, json!({ "i": instance, "id": b })).await;
     let roots = app.gql("query($i: ID!) { instance(id: $i) { orgUnits { totalCount edges { node { name children { totalCount } } } } } }", json!({ "i": instance })).await;
     assert_eq!(roots["instance"]["orgUnits"]["totalCount"], 1);
-    assert_eq!(roots["instance"]["orgUnits"]["edges"][0]["node"]["children"]["totalCount"], 1);
+    assert_eq!(
+        roots["instance"]["orgUnits"]["edges"][0]["node"]["children"]["totalCount"],
+        1
+    );
     app.stop().await;
 }
 
@@ -245,23 +358,57 @@ async fn groups_hold_members_once_and_ids_of_other_instances_are_refused() {
     let instance = app.create_instance("Acme").await;
     let other = app.create_instance("Other").await;
     let create_user = "mutation($i: ID!, $u: String!) { createUser(input: {instanceId: $i, username: $u}) { user { id } } }";
-    let alice = app.gql(create_user, json!({ "i": instance, "u": "alice" })).await["createUser"]["user"]["id"].clone();
-    let stranger = app.gql(create_user, json!({ "i": other, "u": "stranger" })).await["createUser"]["user"]["id"].clone();
+    let alice = app
+        .gql(create_user, json!({ "i": instance, "u": "alice" }))
+        .await["createUser"]["user"]["id"]
+        .clone();
+    let stranger = app
+        .gql(create_user, json!({ "i": other, "u": "stranger" }))
+        .await["createUser"]["user"]["id"]
+        .clone();
     let group = app
         .gql("mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"Engineering\"}) { group { id } } }", json!({ "i": instance }))
         .await["createGroup"]["group"]["id"]
         .clone();
     let add = "mutation($i: ID!, $g: ID!, $u: [ID!]!) { addGroupMembers(input: {instanceId: $i, id: $g, userIds: $u}) { group { members { totalCount edges { node { username groups { name } } } } } } }";
-    let added = app.gql(add, json!({ "i": instance, "g": group, "u": [alice, alice] })).await;
-    assert_eq!(added["addGroupMembers"]["group"]["members"]["totalCount"], 1);
-    let again = app.gql(add, json!({ "i": instance, "g": group, "u": [alice] })).await;
-    assert_eq!(again["addGroupMembers"]["group"]["members"]["totalCount"], 1, "adding twice is harmless");
-    assert_eq!(again["addGroupMembers"]["group"]["members"]["edges"][0]["node"]["groups"][0]["name"], "Engineering");
+    let added = app
+        .gql(
+            add,
+            json!({ "i": instance, "g": group, "u": [alice, alice] }),
+        )
+        .await;
+    assert_eq!(
+        added["addGroupMembers"]["group"]["members"]["totalCount"],
+        1
+    );
+    let again = app
+        .gql(add, json!({ "i": instance, "g": group, "u": [alice] }))
+        .await;
+    assert_eq!(
+        again["addGroupMembers"]["group"]["members"]["totalCount"], 1,
+        "adding twice is harmless"
+    );
+    assert_eq!(
+        again["addGroupMembers"]["group"]["members"]["edges"][0]["node"]["groups"][0]["name"],
+        "Engineering"
+    );
 
-    let cross = app.gql_as(&app.token, add, json!({ "i": instance, "g": group, "u": [stranger] })).await;
+    let cross = app
+        .gql_as(
+            &app.token,
+            add,
+            json!({ "i": instance, "g": group, "u": [stranger] }),
+        )
+        .await;
     assert_eq!(error_code(&cross), "BAD_USER_INPUT");
     assert_eq!(cross["errors"][0]["extensions"]["field"], "userIds");
-    let wrong_instance = app.gql_as(&app.token, add, json!({ "i": other, "g": group, "u": [stranger] })).await;
+    let wrong_instance = app
+        .gql_as(
+            &app.token,
+            add,
+            json!({ "i": other, "g": group, "u": [stranger] }),
+        )
+        .await;
     assert_eq!(error_code(&wrong_instance), "NOT_FOUND");
 
     let dup = app.gql_as(&app.token, "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"Engineering\"}) { group { id } } }", json!({ "i": instance })).await;

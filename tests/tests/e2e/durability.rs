@@ -49,12 +49,22 @@ async fn start(database_url: &str, data_dir: &std::path::Path, extra: &[&str]) -
             .expect("the server says it listens within a minute")
             .expect("the server printed its port");
         if let Some(port) = line.strip_prefix("Lanyard listening on port ") {
-            return Server { child, base: format!("http://127.0.0.1:{port}"), lines };
+            return Server {
+                child,
+                base: format!("http://127.0.0.1:{port}"),
+                lines,
+            };
         }
     }
 }
 
-async fn gql(http: &reqwest::Client, base: &str, token: &str, query: &str, variables: Value) -> reqwest::Result<Value> {
+async fn gql(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> reqwest::Result<Value> {
     http.post(format!("{base}/graphql"))
         .bearer_auth(token)
         .json(&json!({ "query": query, "variables": variables }))
@@ -71,7 +81,13 @@ async fn admin_token(http: &reqwest::Client, base: &str) -> String {
         .send()
         .await
         .unwrap();
-    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let body: Value = http
         .post(format!("{base}/graphql"))
         .header("cookie", cookie)
@@ -82,7 +98,10 @@ async fn admin_token(http: &reqwest::Client, base: &str) -> String {
         .json()
         .await
         .unwrap();
-    body["data"]["createApiToken"]["secret"].as_str().expect("token").to_owned()
+    body["data"]["createApiToken"]["secret"]
+        .as_str()
+        .expect("token")
+        .to_owned()
 }
 
 #[tokio::test]
@@ -92,14 +111,31 @@ async fn kill_dash_nine_loses_no_acknowledged_mutation() {
     let http = reqwest::Client::new();
     let mut server = start(&url, dir.path(), &[]).await;
     let token = admin_token(&http, &server.base).await;
-    let created = gql(&http, &server.base, &token, "mutation { createInstance(input: {name: \"Durable\"}) { instance { id } } }", json!({})).await.unwrap();
-    let instance = created["data"]["createInstance"]["instance"]["id"].as_str().unwrap().to_owned();
+    let created = gql(
+        &http,
+        &server.base,
+        &token,
+        "mutation { createInstance(input: {name: \"Durable\"}) { instance { id } } }",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    let instance = created["data"]["createInstance"]["instance"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // Two writers stream mutations; each records what the server acknowledged.
     let (ack_tx, mut acks) = mpsc::unbounded_channel::<String>();
     let mut writers = Vec::new();
     for writer in 0..2 {
-        let (http, base, token, instance, ack_tx) = (http.clone(), server.base.clone(), token.clone(), instance.clone(), ack_tx.clone());
+        let (http, base, token, instance, ack_tx) = (
+            http.clone(),
+            server.base.clone(),
+            token.clone(),
+            instance.clone(),
+            ack_tx.clone(),
+        );
         writers.push(tokio::spawn(async move {
             for n in 0.. {
                 let name = format!("g{writer}-{n}");
@@ -140,19 +176,35 @@ async fn kill_dash_nine_loses_no_acknowledged_mutation() {
             "query($i: ID!, $a: String) { instance(id: $i) { groups(first: 100, after: $a) { pageInfo { hasNextPage endCursor } edges { node { name } } } } }",
             json!({ "i": instance, "a": after })).await.unwrap();
         let groups = &page["data"]["instance"]["groups"];
-        stored.extend(groups["edges"].as_array().unwrap().iter().map(|e| e["node"]["name"].as_str().unwrap().to_owned()));
+        stored.extend(
+            groups["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["node"]["name"].as_str().unwrap().to_owned()),
+        );
         if !groups["pageInfo"]["hasNextPage"].as_bool().unwrap() {
             break;
         }
         after = groups["pageInfo"]["endCursor"].as_str().map(str::to_owned);
     }
-    let missing: Vec<&String> = acknowledged.iter().filter(|name| !stored.contains(name)).collect();
-    assert!(missing.is_empty(), "acknowledged but lost after kill -9: {missing:?}");
+    let missing: Vec<&String> = acknowledged
+        .iter()
+        .filter(|name| !stored.contains(name))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "acknowledged but lost after kill -9: {missing:?}"
+    );
     assert!(acknowledged.len() >= 150);
     let audit = gql(&http, &server.base, &token,
         "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"createGroup\"}) { totalCount } }",
         json!({ "i": instance })).await.unwrap();
-    assert_eq!(audit["data"]["auditEvents"]["totalCount"].as_u64().unwrap() as usize, stored.len(), "each stored change has its audit event");
+    assert_eq!(
+        audit["data"]["auditEvents"]["totalCount"].as_u64().unwrap() as usize,
+        stored.len(),
+        "each stored change has its audit event"
+    );
 }
 
 #[tokio::test]
@@ -163,11 +215,16 @@ async fn serve_demo_prints_a_token_that_works() {
     let mut token = None;
     let mut passwords = 0;
     while token.is_none() {
-        let line = tokio::time::timeout(Duration::from_secs(30), server.lines.recv()).await.unwrap().unwrap();
+        let line = tokio::time::timeout(Duration::from_secs(30), server.lines.recv())
+            .await
+            .unwrap()
+            .unwrap();
         if line.starts_with("Demo user ") {
             passwords += 1;
         }
-        token = line.strip_prefix("Admin API token (super admin, 30 days): ").map(str::to_owned);
+        token = line
+            .strip_prefix("Admin API token (super admin, 30 days): ")
+            .map(str::to_owned);
     }
     assert_eq!(passwords, 2, "alice's and bob's passwords are printed");
     let http = reqwest::Client::new();
@@ -176,9 +233,25 @@ async fn serve_demo_prints_a_token_that_works() {
         json!({})).await.unwrap();
     let demo = &body["data"]["instances"]["edges"][0]["node"];
     assert_eq!(demo["name"], "Demo", "{body}");
-    let users: Vec<&str> = demo["users"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["username"].as_str().unwrap()).collect();
+    let users: Vec<&str> = demo["users"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["username"].as_str().unwrap())
+        .collect();
     assert_eq!(users, vec!["alice", "bob"]);
     assert_eq!(demo["groups"]["totalCount"], 2);
-    let schema = gql(&http, &server.base, token.as_deref().unwrap(), "{ __schema { queryType { name } } }", json!({})).await.unwrap();
-    assert_eq!(schema["data"]["__schema"]["queryType"]["name"], "QueryRoot", "introspection is on with --demo");
+    let schema = gql(
+        &http,
+        &server.base,
+        token.as_deref().unwrap(),
+        "{ __schema { queryType { name } } }",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        schema["data"]["__schema"]["queryType"]["name"], "QueryRoot",
+        "introspection is on with --demo"
+    );
 }

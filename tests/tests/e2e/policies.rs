@@ -10,16 +10,21 @@ use lanyard::authz::PolicyEngine;
 use serde_json::Value;
 
 fn fixtures(kind: &str) -> Vec<(String, Value)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies").join(kind);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../policies")
+        .join(kind);
     let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
         .map(|path| {
             let text = std::fs::read_to_string(&path).unwrap();
-            let value = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            (path.file_name().unwrap().to_string_lossy().into_owned(), value)
+            let value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                value,
+            )
         })
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -31,10 +36,22 @@ fn decide(engine: &PolicyEngine, name: &str, fixture: &Value) -> lanyard::authz:
     let uid = |key: &str| {
         EntityUid::from_json(fixture[key].clone()).unwrap_or_else(|e| panic!("{name}: {key}: {e}"))
     };
-    let context = Context::from_json_value(fixture.get("context").cloned().unwrap_or(Value::Object(Default::default())), None)
-        .unwrap_or_else(|e| panic!("{name}: context: {e}"));
-    let request = Request::new(uid("principal"), uid("action"), uid("resource"), context, Some(engine.schema()))
-        .unwrap_or_else(|e| panic!("{name}: request does not fit the schema: {e}"));
+    let context = Context::from_json_value(
+        fixture
+            .get("context")
+            .cloned()
+            .unwrap_or(Value::Object(Default::default())),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{name}: context: {e}"));
+    let request = Request::new(
+        uid("principal"),
+        uid("action"),
+        uid("resource"),
+        context,
+        Some(engine.schema()),
+    )
+    .unwrap_or_else(|e| panic!("{name}: request does not fit the schema: {e}"));
     let entities = Entities::from_json_value(fixture["entities"].clone(), Some(engine.schema()))
         .unwrap_or_else(|e| panic!("{name}: entities: {e}"));
     engine.decide(&request, &entities)
@@ -52,7 +69,10 @@ fn allow_fixtures_are_allowed_and_cover_every_base_policy() {
     }
     let all: BTreeSet<String> = engine.base_policy_ids().into_iter().collect();
     let uncovered: Vec<_> = all.difference(&reasons).collect();
-    assert!(uncovered.is_empty(), "base policies no ALLOW fixture exercises: {uncovered:?}");
+    assert!(
+        uncovered.is_empty(),
+        "base policies no ALLOW fixture exercises: {uncovered:?}"
+    );
 }
 
 #[test]

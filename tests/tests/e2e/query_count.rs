@@ -26,7 +26,9 @@ async fn a_page_of_100_users_costs_the_same_queries_as_a_page_of_10() {
         .await["createOrgUnit"]["orgUnit"]["id"]
         .clone();
     let rows: Vec<Value> = (0..120)
-        .map(|i| json!({ "username": format!("u{i:03}"), "groupIds": groups, "orgUnitIds": [unit] }))
+        .map(
+            |i| json!({ "username": format!("u{i:03}"), "groupIds": groups, "orgUnitIds": [unit] }),
+        )
         .collect();
     let imported = app
         .gql("mutation($i: ID!, $r: [ImportUserRow!]!) { importUsers(input: {instanceId: $i, users: $r}) { ok } }", json!({ "i": instance, "r": rows }))
@@ -40,11 +42,21 @@ async fn a_page_of_100_users_costs_the_same_queries_as_a_page_of_10() {
         let after = app.metric("lanyard_db_statements_total").await;
         let edges = data["instance"]["users"]["edges"].as_array().unwrap();
         assert_eq!(edges.len(), size);
-        assert!(edges.iter().all(|e| e["node"]["groups"].as_array().unwrap().len() == 2));
-        assert!(edges.iter().all(|e| e["node"]["orgUnits"][0]["parent"]["name"] == "Root"));
+        assert!(edges
+            .iter()
+            .all(|e| e["node"]["groups"].as_array().unwrap().len() == 2));
+        assert!(edges
+            .iter()
+            .all(|e| e["node"]["orgUnits"][0]["parent"]["name"] == "Root"));
         cost.push(after - before);
     }
-    assert!(cost.iter().all(|c| *c == cost[0]), "statements for 10 vs 100 users: {cost:?}");
-    assert!(cost[1] <= 12.0, "a small, fixed number of statements: {cost:?}");
+    assert!(
+        cost.iter().all(|c| *c == cost[0]),
+        "statements for 10 vs 100 users: {cost:?}"
+    );
+    assert!(
+        cost[1] <= 12.0,
+        "a small, fixed number of statements: {cost:?}"
+    );
     app.stop().await;
 }
