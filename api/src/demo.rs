@@ -25,6 +25,7 @@ fn system() -> Principal {
         global_auditor: false,
         admin_of: vec![],
         auditor_of: vec![],
+        app_admin_of: vec![],
         client_ip: None,
     }
 }
@@ -105,6 +106,7 @@ pub async fn seed(state: &AppState) -> AppResult<Vec<String>> {
         &[RoleGrant {
             role: Role::SuperAdmin,
             instance_id: None,
+            application_id: None,
         }],
     )
     .await?;

@@ -4,6 +4,8 @@
 pub mod admin;
 pub mod admin_session;
 pub mod api_token;
+pub mod application;
+pub mod application_account;
 pub mod audit_event;
 pub mod group;
 pub mod group_member;
@@ -11,12 +13,15 @@ pub mod instance;
 pub mod org_unit;
 pub mod org_unit_member;
 pub mod role_binding;
+pub mod signing_key;
 pub mod user;
 
 pub mod prelude {
     pub use super::admin::Entity as Admin;
     pub use super::admin_session::Entity as AdminSession;
     pub use super::api_token::Entity as ApiToken;
+    pub use super::application::Entity as Application;
+    pub use super::application_account::Entity as ApplicationAccount;
     pub use super::audit_event::Entity as AuditEvent;
     pub use super::group::Entity as Group;
     pub use super::group_member::Entity as GroupMember;
@@ -24,5 +29,6 @@ pub mod prelude {
     pub use super::org_unit::Entity as OrgUnit;
     pub use super::org_unit_member::Entity as OrgUnitMember;
     pub use super::role_binding::Entity as RoleBinding;
+    pub use super::signing_key::Entity as SigningKey;
     pub use super::user::Entity as User;
 }

@@ -21,6 +21,9 @@ pub enum Role {
     /// Read-only: of one instance, or of all when `instance_id` is empty.
     #[sea_orm(string_value = "auditor")]
     Auditor,
+    /// Everything about one application (`application_id`) of an instance.
+    #[sea_orm(string_value = "app_admin")]
+    AppAdmin,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -32,6 +35,7 @@ pub struct Model {
     pub principal_id: String,
     pub role: Role,
     pub instance_id: Option<String>,
+    pub application_id: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -7,6 +7,7 @@ mod m20261128_000001_create_instances;
 mod m20261128_000002_create_directory;
 mod m20261128_000003_create_admin_access;
 mod m20261128_000004_create_audit_events;
+mod m20261128_000005_create_applications;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_create_directory::Migration),
             Box::new(m20261128_000003_create_admin_access::Migration),
             Box::new(m20261128_000004_create_audit_events::Migration),
+            Box::new(m20261128_000005_create_applications::Migration),
         ]
     }
 }

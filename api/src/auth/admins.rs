@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::role_binding::{self, PrincipalKind, Role};
-use entity::{admin, instance};
+use entity::{admin, application, instance};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -27,6 +27,8 @@ pub struct RoleGrant {
     pub role: Role,
     #[serde(rename = "instanceId")]
     pub instance_id: Option<String>,
+    #[serde(rename = "applicationId", skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<String>,
 }
 
 fn serialize_role<S: serde::Serializer>(role: &Role, s: S) -> Result<S::Ok, S::Error> {
@@ -38,6 +40,7 @@ pub fn role_name(role: Role) -> &'static str {
         Role::SuperAdmin => "super_admin",
         Role::InstanceAdmin => "instance_admin",
         Role::Auditor => "auditor",
+        Role::AppAdmin => "app_admin",
     }
 }
 
@@ -57,10 +60,10 @@ pub async fn store_role_bindings<C: ConnectionTrait>(
                     "super_admin applies to every instance; give no instanceId",
                 ))
             }
-            (Role::InstanceAdmin, None) => {
+            (Role::InstanceAdmin | Role::AppAdmin, None) => {
                 return Err(AppError::bad_input(
                     field,
-                    "instance_admin needs an instanceId",
+                    "instance_admin and app_admin need an instanceId",
                 ))
             }
             (_, Some(instance_id)) => {
@@ -76,6 +79,34 @@ pub async fn store_role_bindings<C: ConnectionTrait>(
             }
             _ => {}
         }
+        let app_field = format!("roles[{index}].applicationId");
+        match (grant.role, &grant.application_id) {
+            (Role::AppAdmin, None) => {
+                return Err(AppError::bad_input(
+                    app_field,
+                    "app_admin needs an applicationId",
+                ))
+            }
+            (Role::AppAdmin, Some(app_id)) => {
+                let found = application::Entity::find_by_id(app_id.clone())
+                    .filter(application::Column::InstanceId.eq(grant.instance_id.clone()))
+                    .one(db)
+                    .await?;
+                if found.is_none() {
+                    return Err(AppError::bad_input(
+                        app_field,
+                        format!("no application {app_id:?} in that instance"),
+                    ));
+                }
+            }
+            (_, Some(_)) => {
+                return Err(AppError::bad_input(
+                    app_field,
+                    "only app_admin takes an applicationId",
+                ))
+            }
+            (_, None) => {}
+        }
     }
     let now = Utc::now();
     for grant in dedup(grants) {
@@ -85,6 +116,7 @@ pub async fn store_role_bindings<C: ConnectionTrait>(
             principal_id: Set(principal_id.to_owned()),
             role: Set(grant.role),
             instance_id: Set(grant.instance_id.clone()),
+            application_id: Set(grant.application_id.clone()),
             created_at: Set(now),
         }
         .insert(db)
@@ -118,6 +150,7 @@ pub async fn roles_of<C: ConnectionTrait>(
         .map(|b| RoleGrant {
             role: b.role,
             instance_id: b.instance_id,
+            application_id: b.application_id,
         })
         .collect())
 }
@@ -284,6 +317,7 @@ pub async fn bootstrap(state: &AppState) -> anyhow::Result<Option<String>> {
         &[RoleGrant {
             role: Role::SuperAdmin,
             instance_id: None,
+            application_id: None,
         }],
     )
     .await?;

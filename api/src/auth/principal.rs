@@ -23,6 +23,8 @@ pub struct Principal {
     pub global_auditor: bool,
     pub admin_of: Vec<String>,
     pub auditor_of: Vec<String>,
+    /// Applications administered, as (instance id, application id).
+    pub app_admin_of: Vec<(String, String)>,
     pub client_ip: Option<String>,
 }
 
@@ -66,15 +68,19 @@ impl Principal {
             global_auditor: false,
             admin_of: Vec::new(),
             auditor_of: Vec::new(),
+            app_admin_of: Vec::new(),
             client_ip: None,
         };
         for binding in bindings {
-            match (binding.role, binding.instance_id) {
-                (Role::SuperAdmin, _) => principal.super_admin = true,
-                (Role::Auditor, None) => principal.global_auditor = true,
-                (Role::Auditor, Some(instance)) => principal.auditor_of.push(instance),
-                (Role::InstanceAdmin, Some(instance)) => principal.admin_of.push(instance),
-                (Role::InstanceAdmin, None) => {}
+            match (binding.role, binding.instance_id, binding.application_id) {
+                (Role::SuperAdmin, _, _) => principal.super_admin = true,
+                (Role::Auditor, None, _) => principal.global_auditor = true,
+                (Role::Auditor, Some(instance), _) => principal.auditor_of.push(instance),
+                (Role::InstanceAdmin, Some(instance), _) => principal.admin_of.push(instance),
+                (Role::AppAdmin, Some(instance), Some(app)) => {
+                    principal.app_admin_of.push((instance, app))
+                }
+                (Role::InstanceAdmin | Role::AppAdmin, _, _) => {}
             }
         }
         Ok(principal)

@@ -43,6 +43,15 @@ pub enum AdminAction {
     MoveOrgUnit,
     DeleteOrgUnit,
     ChangeOrgUnitMembers,
+    ReadMarketplace,
+    ReadApplications,
+    ReadSigningKeys,
+    CreateApplication,
+    ManageSigningKeys,
+    ReadApplication,
+    UpdateApplication,
+    DeleteApplication,
+    ManageApplicationAccounts,
 }
 
 impl AdminAction {
@@ -76,6 +85,15 @@ impl AdminAction {
             MoveOrgUnit => "moveOrgUnit",
             DeleteOrgUnit => "deleteOrgUnit",
             ChangeOrgUnitMembers => "changeOrgUnitMembers",
+            ReadMarketplace => "readMarketplace",
+            ReadApplications => "readApplications",
+            ReadSigningKeys => "readSigningKeys",
+            CreateApplication => "createApplication",
+            ManageSigningKeys => "manageSigningKeys",
+            ReadApplication => "readApplication",
+            UpdateApplication => "updateApplication",
+            DeleteApplication => "deleteApplication",
+            ManageApplicationAccounts => "manageApplicationAccounts",
         }
     }
 }
@@ -102,6 +120,30 @@ pub struct InstancePermit {
     actor: Actor,
     action: AdminAction,
     instance_id: String,
+}
+
+/// Proof that `action` was permitted on one application of one instance.
+#[derive(Debug)]
+pub struct ApplicationPermit {
+    actor: Actor,
+    action: AdminAction,
+    instance_id: String,
+    application_id: String,
+}
+
+impl ApplicationPermit {
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+    pub fn action(&self) -> AdminAction {
+        self.action
+    }
+    pub fn instance_id(&self) -> &str {
+        &self.instance_id
+    }
+    pub fn application_id(&self) -> &str {
+        &self.application_id
+    }
 }
 
 impl PlatformPermit {
@@ -132,7 +174,7 @@ pub fn check_platform(
     action: AdminAction,
 ) -> AppResult<PlatformPermit> {
     let principal = principal.ok_or(AppError::Unauthenticated)?;
-    decide(engine, principal, action, None)?;
+    decide(engine, principal, action, Resource::Platform)?;
     Ok(PlatformPermit {
         actor: principal.actor(),
         action,
@@ -147,7 +189,7 @@ pub fn check_instance(
     instance_id: &str,
 ) -> AppResult<InstancePermit> {
     let principal = principal.ok_or(AppError::Unauthenticated)?;
-    decide(engine, principal, action, Some(instance_id))?;
+    decide(engine, principal, action, Resource::Instance(instance_id))?;
     Ok(InstancePermit {
         actor: principal.actor(),
         action,
@@ -155,13 +197,44 @@ pub fn check_instance(
     })
 }
 
+/// Decides `action` on one application. The caller has looked up which instance the
+/// application belongs to; a wrong pairing only narrows what is allowed.
+pub fn check_application(
+    engine: &PolicyEngine,
+    principal: Option<&Principal>,
+    action: AdminAction,
+    instance_id: &str,
+    application_id: &str,
+) -> AppResult<ApplicationPermit> {
+    let principal = principal.ok_or(AppError::Unauthenticated)?;
+    decide(
+        engine,
+        principal,
+        action,
+        Resource::Application(instance_id, application_id),
+    )?;
+    Ok(ApplicationPermit {
+        actor: principal.actor(),
+        action,
+        instance_id: instance_id.to_owned(),
+        application_id: application_id.to_owned(),
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Resource<'a> {
+    Platform,
+    Instance(&'a str),
+    Application(&'a str, &'a str),
+}
+
 fn decide(
     engine: &PolicyEngine,
     principal: &Principal,
     action: AdminAction,
-    instance_id: Option<&str>,
+    resource: Resource<'_>,
 ) -> AppResult<()> {
-    let (request, entities) = build_request(engine, principal, action, instance_id)
+    let (request, entities) = build_request(engine, principal, action, resource)
         .map_err(|err| AppError::Internal(anyhow::anyhow!(err)))?;
     let verdict = engine.decide(&request, &entities);
     if !verdict.errors.is_empty() {
@@ -182,21 +255,28 @@ fn build_request(
     engine: &PolicyEngine,
     principal: &Principal,
     action: AdminAction,
-    instance_id: Option<&str>,
+    resource: Resource<'_>,
 ) -> Result<(Request, Entities), String> {
     let principal_entity = principal_entity(principal)?;
     let platform = uid("Platform", PLATFORM_ID);
     let mut entities = vec![principal_entity.clone(), Entity::with_uid(platform.clone())];
-    let resource = match instance_id {
-        Some(id) => {
-            let instance = uid("Instance", id);
-            entities.push(Entity::new_no_attrs(
-                instance.clone(),
-                HashSet::from([platform]),
-            ));
-            instance
+    let mut instance_entity = |id: &str| {
+        let instance = uid("Instance", id);
+        entities.push(Entity::new_no_attrs(
+            instance.clone(),
+            HashSet::from([platform.clone()]),
+        ));
+        instance
+    };
+    let resource = match resource {
+        Resource::Platform => platform.clone(),
+        Resource::Instance(id) => instance_entity(id),
+        Resource::Application(instance_id, app_id) => {
+            let instance = instance_entity(instance_id);
+            let app = uid("Application", app_id);
+            entities.push(Entity::new_no_attrs(app.clone(), HashSet::from([instance])));
+            app
         }
-        None => platform,
     };
     for role in principal_entity_parents(principal) {
         entities.push(Entity::with_uid(uid("Role", role)));
@@ -243,6 +323,25 @@ fn principal_entity(principal: &Principal) -> Result<Entity, String> {
         ),
         ("adminOf".to_string(), instances(&principal.admin_of)),
         ("auditorOf".to_string(), instances(&principal.auditor_of)),
+        (
+            "appAdminOf".to_string(),
+            RestrictedExpression::new_set(
+                principal
+                    .app_admin_of
+                    .iter()
+                    .map(|(_, app)| RestrictedExpression::new_entity_uid(uid("Application", app))),
+            ),
+        ),
+        (
+            "appInstances".to_string(),
+            instances(
+                &principal
+                    .app_admin_of
+                    .iter()
+                    .map(|(instance, _)| instance.clone())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
     ]);
     let parents = principal_entity_parents(principal)
         .into_iter()
@@ -264,6 +363,7 @@ mod tests {
             global_auditor,
             admin_of: admin_of.iter().map(|s| s.to_string()).collect(),
             auditor_of: vec![],
+            app_admin_of: vec![],
             client_ip: None,
         }
     }
@@ -282,6 +382,18 @@ mod tests {
         let auditor = principal(false, true, &[]);
         assert!(check_instance(&engine, Some(&auditor), AdminAction::ReadAudit, "z").is_ok());
         assert!(check_instance(&engine, Some(&auditor), AdminAction::CreateUser, "z").is_err());
+        // Application admins: their application, and reading its instance's directory.
+        let app_admin = Principal {
+            app_admin_of: vec![("a".into(), "app1".into())],
+            ..principal(false, false, &[])
+        };
+        let update = AdminAction::UpdateApplication;
+        assert!(check_application(&engine, Some(&app_admin), update, "a", "app1").is_ok());
+        assert!(check_application(&engine, Some(&app_admin), update, "a", "app2").is_err());
+        assert!(check_instance(&engine, Some(&app_admin), AdminAction::ReadDirectory, "a").is_ok());
+        assert!(check_instance(&engine, Some(&app_admin), AdminAction::CreateUser, "a").is_err());
+        assert!(check_application(&engine, Some(&admin_a), update, "a", "app9").is_ok());
+        assert!(check_application(&engine, Some(&admin_a), update, "b", "app9").is_err());
         assert!(matches!(
             check_platform(&engine, None, AdminAction::ReadAdmins),
             Err(AppError::Unauthenticated)

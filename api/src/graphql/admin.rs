@@ -20,6 +20,8 @@ pub enum Role {
     InstanceAdmin,
     /// Read-only, in one instance or (without an instance) everywhere.
     Auditor,
+    /// Everything about one application (give `instanceId` and `applicationId`).
+    AppAdmin,
 }
 
 impl From<DbRole> for Role {
@@ -28,6 +30,7 @@ impl From<DbRole> for Role {
             DbRole::SuperAdmin => Role::SuperAdmin,
             DbRole::InstanceAdmin => Role::InstanceAdmin,
             DbRole::Auditor => Role::Auditor,
+            DbRole::AppAdmin => Role::AppAdmin,
         }
     }
 }
@@ -38,6 +41,7 @@ impl From<Role> for DbRole {
             Role::SuperAdmin => DbRole::SuperAdmin,
             Role::InstanceAdmin => DbRole::InstanceAdmin,
             Role::Auditor => DbRole::Auditor,
+            Role::AppAdmin => DbRole::AppAdmin,
         }
     }
 }
@@ -48,6 +52,8 @@ pub struct RoleGrantGql {
     role: Role,
     /// The instance the role applies to; none for `SUPER_ADMIN` and global auditors.
     instance_id: Option<ID>,
+    /// The application, for `APP_ADMIN` only.
+    application_id: Option<ID>,
 }
 
 impl From<RoleGrant> for RoleGrantGql {
@@ -55,6 +61,7 @@ impl From<RoleGrant> for RoleGrantGql {
         RoleGrantGql {
             role: grant.role.into(),
             instance_id: grant.instance_id.map(ID),
+            application_id: grant.application_id.map(ID),
         }
     }
 }
@@ -65,6 +72,7 @@ fn grants(input: Vec<RoleGrantGql>) -> Vec<RoleGrant> {
         .map(|g| RoleGrant {
             role: g.role.into(),
             instance_id: g.instance_id.map(|id| id.0),
+            application_id: g.application_id.map(|id| id.0),
         })
         .collect()
 }
