@@ -8,7 +8,7 @@ use sea_orm::{
     QuerySelect, Select, Set,
 };
 
-use crate::authz::admin::{Actor, InstancePermit, PlatformPermit};
+use crate::authz::admin::{Actor, ApplicationPermit, InstancePermit, PlatformPermit};
 use crate::db::WriteTxn;
 use crate::error::AppResult;
 use crate::ids::new_id;
@@ -46,6 +46,18 @@ impl AuditRecord {
             action: permit.action().cedar_id().to_owned(),
             target_kind,
             target_id: target_id.map(str::to_owned),
+            outcome: "success",
+            summary: serde_json::json!({}),
+        }
+    }
+
+    /// A change to one application, or to something inside it (its accounts).
+    pub fn application(permit: &ApplicationPermit, target_kind: &'static str) -> Self {
+        AuditRecord {
+            instance_id: Some(permit.instance_id().to_owned()),
+            action: permit.action().cedar_id().to_owned(),
+            target_kind,
+            target_id: Some(permit.application_id().to_owned()),
             outcome: "success",
             summary: serde_json::json!({}),
         }

@@ -155,6 +155,19 @@ impl Instance {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
         Ok(OrgUnit(org_units::get(state(ctx)?, &permit, &id).await?))
     }
+
+    /// The instance's applications, oldest first; `search` is a name prefix.
+    /// Action: `readApplications`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
+    async fn applications(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        search: Option<String>,
+    ) -> Result<Page<super::apps::Application>> {
+        super::apps::instance_applications(ctx, &self.0.id, first, after, search).await
+    }
 }
 
 /// A page of users, with the nested fields the query asks for loaded in one batch each: one
@@ -657,6 +670,17 @@ pub struct ImportRowError {
     message: String,
 }
 
+impl From<users::RowError> for ImportRowError {
+    fn from(e: users::RowError) -> Self {
+        ImportRowError {
+            row: e.row as i32,
+            field: e.field,
+            code: e.code.to_owned(),
+            message: e.message,
+        }
+    }
+}
+
 #[derive(SimpleObject)]
 #[graphql(complex)]
 pub struct ImportUsersPayload {
@@ -778,15 +802,7 @@ impl DirectoryMutation {
             Err(errors) => ImportUsersPayload {
                 ok: false,
                 imported_count: 0,
-                errors: errors
-                    .into_iter()
-                    .map(|e| ImportRowError {
-                        row: e.row as i32,
-                        field: e.field,
-                        code: e.code.to_owned(),
-                        message: e.message,
-                    })
-                    .collect(),
+                errors: errors.into_iter().map(ImportRowError::from).collect(),
                 users: vec![],
             },
         })

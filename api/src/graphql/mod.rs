@@ -4,6 +4,7 @@
 //! `extensions.code`.
 
 mod admin;
+mod apps;
 mod audit;
 mod connection;
 mod directory;
@@ -30,10 +31,15 @@ pub struct QueryRoot(
     directory::DirectoryQuery,
     admin::AdminQuery,
     audit::AuditQuery,
+    apps::AppsQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(directory::DirectoryMutation, admin::AdminMutation);
+pub struct MutationRoot(
+    directory::DirectoryMutation,
+    admin::AdminMutation,
+    apps::AppsMutation,
+);
 
 pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

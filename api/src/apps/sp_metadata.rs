@@ -1,0 +1,223 @@
+//! Import of a service provider's SAML metadata: the entity ID, the HTTP-POST assertion
+//! consumer service, the signing certificate and whether it signs its AuthnRequests.
+//! Outside input: size-capped, no DOCTYPE or entities (no XXE, no entity expansion), every
+//! fault a clear error naming `metadataXml`.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::error::{AppError, AppResult};
+
+pub const MAX_METADATA_BYTES: usize = 256 * 1024;
+const FIELD: &str = "metadataXml";
+pub const POST_BINDING: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpMetadata {
+    pub entity_id: String,
+    pub acs_url: String,
+    /// Base64 DER of the signing certificate, when the SP publishes one.
+    pub signing_certificate: Option<String>,
+    pub authn_requests_signed: bool,
+}
+
+fn bad(message: impl Into<String>) -> AppError {
+    AppError::bad_input(FIELD, message)
+}
+
+fn attribute(element: &BytesStart<'_>, name: &str) -> AppResult<Option<String>> {
+    for attr in element.attributes() {
+        let attr = attr.map_err(|e| bad(format!("malformed attribute: {e}")))?;
+        if attr.key.local_name().as_ref() == name.as_bytes() {
+            let raw =
+                std::str::from_utf8(&attr.value).map_err(|_| bad("the metadata is not UTF-8"))?;
+            let value = quick_xml::escape::unescape(raw)
+                .map_err(|e| bad(format!("malformed attribute value: {e}")))?;
+            return Ok(Some(value.into_owned()));
+        }
+    }
+    Ok(None)
+}
+
+struct Acs {
+    location: String,
+    index: u32,
+    is_default: bool,
+}
+
+pub fn parse(xml: &str) -> AppResult<SpMetadata> {
+    if xml.len() > MAX_METADATA_BYTES {
+        return Err(bad(format!(
+            "the metadata is larger than {} KiB",
+            MAX_METADATA_BYTES / 1024
+        )));
+    }
+    let upper = xml.to_ascii_uppercase();
+    if upper.contains("<!DOCTYPE") || upper.contains("<!ENTITY") {
+        return Err(bad(
+            "metadata with a DOCTYPE or entity declarations is refused",
+        ));
+    }
+    let mut reader = Reader::from_str(xml);
+    let mut entity_id = None;
+    let mut in_sp = false;
+    let mut seen_sp = false;
+    let mut authn_requests_signed = false;
+    let mut acs: Vec<Acs> = Vec::new();
+    let mut key_use: Option<Option<String>> = None;
+    let mut in_cert = false;
+    let mut signing_certificate = None;
+    let mut depth = 0usize;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| bad(format!("not well-formed XML: {e}")))?;
+        match event {
+            Event::Start(ref element) | Event::Empty(ref element) => {
+                let is_start = matches!(event, Event::Start(_));
+                if is_start {
+                    depth += 1;
+                    if depth > 64 {
+                        return Err(bad("the metadata nests too deep"));
+                    }
+                }
+                match element.local_name().as_ref() {
+                    b"EntityDescriptor" if entity_id.is_none() => {
+                        entity_id = attribute(element, "entityID")?;
+                    }
+                    b"SPSSODescriptor" if !seen_sp => {
+                        in_sp = is_start;
+                        seen_sp = true;
+                        authn_requests_signed = attribute(element, "AuthnRequestsSigned")?
+                            .is_some_and(|v| v == "true" || v == "1");
+                    }
+                    b"AssertionConsumerService"
+                        if in_sp
+                            && attribute(element, "Binding")?.as_deref() == Some(POST_BINDING) =>
+                    {
+                        let location = attribute(element, "Location")?
+                            .ok_or_else(|| bad("an AssertionConsumerService has no Location"))?;
+                        let index = attribute(element, "index")?
+                            .and_then(|i| i.parse().ok())
+                            .unwrap_or(u32::MAX);
+                        let is_default = attribute(element, "isDefault")?
+                            .is_some_and(|v| v == "true" || v == "1");
+                        acs.push(Acs {
+                            location,
+                            index,
+                            is_default,
+                        });
+                    }
+                    b"KeyDescriptor" if in_sp && is_start => {
+                        key_use = Some(attribute(element, "use")?)
+                    }
+                    b"X509Certificate"
+                        if is_start
+                            && key_use
+                                .as_ref()
+                                .is_some_and(|u| u.as_deref() != Some("encryption")) =>
+                    {
+                        in_cert = true
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(text) if in_cert => {
+                let body: String = String::from_utf8_lossy(&text)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                if signing_certificate.is_none() && !body.is_empty() {
+                    signing_certificate = Some(body);
+                }
+            }
+            Event::End(element) => {
+                depth = depth.saturating_sub(1);
+                match element.local_name().as_ref() {
+                    b"SPSSODescriptor" => in_sp = false,
+                    b"KeyDescriptor" => key_use = None,
+                    b"X509Certificate" => in_cert = false,
+                    _ => {}
+                }
+            }
+            Event::DocType(_) => return Err(bad("metadata with a DOCTYPE is refused")),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    let entity_id = entity_id
+        .filter(|e| !e.trim().is_empty())
+        .ok_or_else(|| bad("no EntityDescriptor with an entityID"))?;
+    if !seen_sp {
+        return Err(bad(
+            "no SPSSODescriptor: this is not a service provider's metadata",
+        ));
+    }
+    acs.sort_by_key(|a| (!a.is_default, a.index));
+    let acs_url = acs
+        .into_iter()
+        .next()
+        .map(|a| a.location)
+        .ok_or_else(|| bad("no AssertionConsumerService with the HTTP-POST binding"))?;
+    if let Some(cert) = &signing_certificate {
+        super::applications::check_certificate(FIELD, cert)?;
+    }
+    Ok(SpMetadata {
+        entity_id: super::applications::check_uri(FIELD, &entity_id, true)?,
+        acs_url: super::applications::check_uri(FIELD, &acs_url, false)?,
+        signing_certificate,
+        authn_requests_signed,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SP: &str = r#"<?xml version="1.0"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://signin-intl.aliyun.com/1234567890123456/saml/SSO">
+  <md:SPSSODescriptor AuthnRequestsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://sp.example.com/redirect" index="0"/>
+    <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://sp.example.com/acs2" index="2"/>
+    <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://signin-intl.aliyun.com/saml/SSO" index="1"/>
+  </md:SPSSODescriptor>
+</md:EntityDescriptor>"#;
+
+    #[test]
+    fn the_post_acs_with_the_lowest_index_wins() {
+        let parsed = parse(SP).unwrap();
+        assert_eq!(
+            parsed.entity_id,
+            "https://signin-intl.aliyun.com/1234567890123456/saml/SSO"
+        );
+        assert_eq!(parsed.acs_url, "https://signin-intl.aliyun.com/saml/SSO");
+        assert!(parsed.authn_requests_signed);
+        assert_eq!(parsed.signing_certificate, None);
+        let unprefixed = SP.replace("md:", "").replace("xmlns:md", "xmlns");
+        assert_eq!(parse(&unprefixed).unwrap(), parsed);
+    }
+
+    #[test]
+    fn hostile_or_broken_metadata_is_refused_with_the_field_named() {
+        let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><EntityDescriptor entityID="&lol2;"/>"#;
+        let xxe = r#"<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><EntityDescriptor entityID="&xxe;"/>"#;
+        let cases = [
+            bomb.to_owned(),
+            xxe.to_owned(),
+            "<EntityDescriptor entityID=\"x\">".to_owned(),
+            "not xml at all".to_owned(),
+            String::new(),
+            r#"<EntityDescriptor entityID="https://sp"><IDPSSODescriptor/></EntityDescriptor>"#.to_owned(),
+            r#"<EntityDescriptor entityID="https://sp"><SPSSODescriptor/></EntityDescriptor>"#.to_owned(),
+            r#"<EntityDescriptor><SPSSODescriptor><AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://a"/></SPSSODescriptor></EntityDescriptor>"#.to_owned(),
+            r#"<EntityDescriptor entityID="https://sp"><SPSSODescriptor><AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="javascript:alert(1)"/></SPSSODescriptor></EntityDescriptor>"#.to_owned(),
+            r#"<EntityDescriptor entityID="https://sp"><SPSSODescriptor><KeyDescriptor use="signing"><KeyInfo><X509Data><X509Certificate>bm90IGEgY2VydA==</X509Certificate></X509Data></KeyInfo></KeyDescriptor><AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://a/acs"/></SPSSODescriptor></EntityDescriptor>"#.to_owned(),
+            format!("<a>{}</a>", "x".repeat(MAX_METADATA_BYTES)),
+            format!("{}{}", "<a>".repeat(100), "</a>".repeat(100)),
+        ];
+        for xml in cases {
+            let err = parse(&xml).unwrap_err();
+            assert_eq!(err.field(), Some(FIELD), "{xml:.80}: {err}");
+        }
+    }
+}

@@ -1,0 +1,801 @@
+//! GraphQL of applications: the marketplace, applications and their SSO settings, SP
+//! metadata import and application accounts.
+
+use std::collections::HashMap;
+
+use async_graphql::{Context, Enum, InputObject, Json, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::application::{AccountMode as DbAccountMode, Initiation as DbInitiation};
+use entity::{application_account, user};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+use super::connection::{Page, PageArgs};
+use super::directory::{ImportRowError, User};
+use super::{principal, state};
+use crate::apps::accounts::{self, Mapping};
+use crate::apps::applications::{self, Changes, Resolved};
+use crate::apps::sp_metadata;
+use crate::apps::templates::{self, AttributeStatement as DomainAttribute, ParamKind, Template};
+use crate::authz::admin::{
+    check_application, check_instance, check_platform, AdminAction, ApplicationPermit,
+};
+use crate::error::AppError;
+use crate::saml::endpoints;
+
+/// Decides `action` on an application, found by id. Unknown ids are `NOT_FOUND`.
+pub(crate) async fn app_permit(
+    ctx: &Context<'_>,
+    action: AdminAction,
+    application_id: &str,
+) -> Result<ApplicationPermit> {
+    let state = state(ctx)?;
+    let instance_id = applications::instance_of(state, application_id).await?;
+    Ok(check_application(
+        &state.policies,
+        principal(ctx),
+        action,
+        &instance_id,
+        application_id,
+    )?)
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Initiation {
+    /// From the portal (IdP-initiated) and from the application (SP-initiated).
+    IdpOrSp,
+    /// Only from the application's own login page.
+    SpOnly,
+}
+
+impl From<DbInitiation> for Initiation {
+    fn from(v: DbInitiation) -> Self {
+        match v {
+            DbInitiation::IdpOrSp => Initiation::IdpOrSp,
+            DbInitiation::SpOnly => Initiation::SpOnly,
+        }
+    }
+}
+
+impl From<Initiation> for DbInitiation {
+    fn from(v: Initiation) -> Self {
+        match v {
+            Initiation::IdpOrSp => DbInitiation::IdpOrSp,
+            Initiation::SpOnly => DbInitiation::SpOnly,
+        }
+    }
+}
+
+/// What becomes the NameID ("application account name property").
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AccountMode {
+    /// The IDaaS username.
+    Username,
+    /// The IDaaS email address.
+    Email,
+    /// The user's application account; SSO is refused to users without one.
+    AppAccount,
+    /// The user's application account, else the IDaaS username.
+    AppAccountOrUsername,
+}
+
+impl From<DbAccountMode> for AccountMode {
+    fn from(v: DbAccountMode) -> Self {
+        match v {
+            DbAccountMode::Username => AccountMode::Username,
+            DbAccountMode::Email => AccountMode::Email,
+            DbAccountMode::AppAccount => AccountMode::AppAccount,
+            DbAccountMode::AppAccountOrUsername => AccountMode::AppAccountOrUsername,
+        }
+    }
+}
+
+impl From<AccountMode> for DbAccountMode {
+    fn from(v: AccountMode) -> Self {
+        match v {
+            AccountMode::Username => DbAccountMode::Username,
+            AccountMode::Email => DbAccountMode::Email,
+            AccountMode::AppAccount => DbAccountMode::AppAccount,
+            AccountMode::AppAccountOrUsername => DbAccountMode::AppAccountOrUsername,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct TemplateParam {
+    key: &'static str,
+    label: &'static str,
+    description: &'static str,
+    /// `ALIBABA_ACCOUNT_ID` (16 digits), `RAM_NAME`, `RAM_ROLE_LIST` (comma-separated) or
+    /// `SESSION_DURATION` (900–43200 seconds).
+    kind: &'static str,
+    required: bool,
+}
+
+/// A marketplace entry.
+pub struct ApplicationTemplate(&'static Template);
+
+#[Object]
+impl ApplicationTemplate {
+    async fn id(&self) -> &str {
+        self.0.id
+    }
+    async fn name(&self) -> &str {
+        self.0.name
+    }
+    async fn description(&self) -> &str {
+        self.0.description
+    }
+    async fn category(&self) -> &str {
+        self.0.category
+    }
+    /// A data: URI of the logo.
+    async fn logo(&self) -> &str {
+        self.0.logo
+    }
+    async fn protocol(&self) -> &str {
+        self.0.protocol
+    }
+    async fn params(&self) -> Vec<TemplateParam> {
+        self.0
+            .params
+            .iter()
+            .map(|p| TemplateParam {
+                key: p.key,
+                label: p.label,
+                description: p.description,
+                kind: match p.kind {
+                    ParamKind::AlibabaAccountId => "ALIBABA_ACCOUNT_ID",
+                    ParamKind::RamName => "RAM_NAME",
+                    ParamKind::RamRoleList => "RAM_ROLE_LIST",
+                    ParamKind::SessionDuration => "SESSION_DURATION",
+                },
+                required: p.required,
+            })
+            .collect()
+    }
+    /// The SAML settings the template derives when given no parameters (placeholders shown
+    /// as `<accountId>`).
+    async fn derived_preview(&self) -> DerivedSettings {
+        let params = self
+            .0
+            .params
+            .iter()
+            .map(|p| {
+                (
+                    p.key.to_owned(),
+                    serde_json::Value::String(format!("<{}>", p.key)),
+                )
+            })
+            .collect();
+        let derived = self.0.derive(&params);
+        DerivedSettings {
+            sp_entity_id: derived.sp_entity_id,
+            acs_url: derived.acs_url,
+            name_id_format: derived.name_id_format.to_owned(),
+            name_id_suffix: derived.name_id_suffix,
+            default_relay_state: derived.default_relay_state,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct DerivedSettings {
+    sp_entity_id: Option<String>,
+    acs_url: Option<String>,
+    name_id_format: String,
+    name_id_suffix: Option<String>,
+    default_relay_state: Option<String>,
+}
+
+#[derive(SimpleObject, InputObject, Clone)]
+#[graphql(input_name = "AttributeStatementInput")]
+pub struct AttributeStatement {
+    name: String,
+    /// Defaults to `urn:oasis:names:tc:SAML:2.0:attrname-format:basic`.
+    #[graphql(default)]
+    name_format: String,
+    /// `username`, `email`, `displayName`, `phone`, `externalId`, `nameId`, or `literal`.
+    source: String,
+    /// The values of a `literal` attribute.
+    #[graphql(default)]
+    values: Vec<String>,
+}
+
+impl From<DomainAttribute> for AttributeStatement {
+    fn from(a: DomainAttribute) -> Self {
+        AttributeStatement {
+            name: a.name,
+            name_format: a.name_format,
+            source: a.source,
+            values: a.values,
+        }
+    }
+}
+
+/// The NameID a user would get, or why there is none.
+#[derive(SimpleObject)]
+pub struct NameIdResult {
+    name_id: Option<String>,
+    reason: Option<String>,
+}
+
+pub struct ApplicationAccount {
+    account: application_account::Model,
+    user: Option<user::Model>,
+}
+
+#[Object]
+impl ApplicationAccount {
+    async fn id(&self) -> ID {
+        ID(self.account.id.clone())
+    }
+    async fn account_name(&self) -> &str {
+        &self.account.account_name
+    }
+    async fn user_id(&self) -> ID {
+        ID(self.account.user_id.clone())
+    }
+    async fn user(&self) -> Option<User> {
+        self.user.clone().map(User)
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.account.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.account.updated_at
+    }
+}
+
+/// Attaches the users of a page of accounts in one query.
+async fn with_users(
+    ctx: &Context<'_>,
+    rows: Vec<application_account::Model>,
+) -> Result<Vec<ApplicationAccount>> {
+    let ids: Vec<String> = rows.iter().map(|a| a.user_id.clone()).collect();
+    let users: HashMap<String, user::Model> = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(&state(ctx)?.store.conn)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .map(|u| (u.id.clone(), u))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|account| {
+            let user = users.get(&account.user_id).cloned();
+            ApplicationAccount { account, user }
+        })
+        .collect())
+}
+
+/// An application of an instance and its SSO settings.
+pub struct Application(pub Resolved);
+
+#[Object]
+impl Application {
+    async fn id(&self) -> ID {
+        ID(self.0.model.id.clone())
+    }
+    async fn instance_id(&self) -> ID {
+        ID(self.0.model.instance_id.clone())
+    }
+    async fn name(&self) -> &str {
+        &self.0.model.name
+    }
+    async fn template(&self) -> ApplicationTemplate {
+        ApplicationTemplate(self.0.template)
+    }
+    async fn enabled(&self) -> bool {
+        self.0.model.enabled
+    }
+    async fn sso_enabled(&self) -> bool {
+        self.0.model.sso_enabled
+    }
+    async fn initiation(&self) -> Initiation {
+        self.0.model.initiation.into()
+    }
+    /// The template's parameters, e.g. `{"accountId": "…"}`.
+    async fn params(&self) -> Json<serde_json::Value> {
+        Json(self.0.model.params.clone())
+    }
+    /// The SP's entity ID (audience): the override, else what the template derives.
+    async fn sp_entity_id(&self) -> Option<String> {
+        self.0.sp_entity_id()
+    }
+    async fn sp_entity_id_overridden(&self) -> bool {
+        self.0.model.sp_entity_id_override.is_some()
+    }
+    /// Where responses are posted: the override, else what the template derives.
+    async fn acs_url(&self) -> Option<String> {
+        self.0.acs_url()
+    }
+    async fn acs_url_overridden(&self) -> bool {
+        self.0.model.acs_url_override.is_some()
+    }
+    async fn name_id_format(&self) -> &str {
+        &self.0.model.name_id_format
+    }
+    async fn account_mode(&self) -> AccountMode {
+        self.0.model.account_mode.into()
+    }
+    /// Appended as `@suffix` to NameIDs without an `@`.
+    async fn name_id_suffix(&self) -> Option<String> {
+        self.0.name_id_suffix()
+    }
+    async fn default_relay_state(&self) -> Option<&str> {
+        self.0.model.default_relay_state.as_deref()
+    }
+    async fn sign_response(&self) -> bool {
+        self.0.model.sign_response
+    }
+    async fn sign_assertion(&self) -> bool {
+        self.0.model.sign_assertion
+    }
+    async fn signature_algorithm(&self) -> &str {
+        &self.0.model.signature_algorithm
+    }
+    async fn assertion_lifetime_seconds(&self) -> i32 {
+        self.0.model.assertion_lifetime_secs
+    }
+    async fn sp_certificate_pem(&self) -> Option<&str> {
+        self.0.model.sp_certificate_pem.as_deref()
+    }
+    async fn authn_requests_signed(&self) -> bool {
+        self.0.model.authn_requests_signed
+    }
+    /// The template's attributes, then the admin's.
+    async fn attribute_statements(&self) -> Vec<AttributeStatement> {
+        self.0
+            .attribute_statements()
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+    /// Settings still missing before SSO can work (e.g. `params.accountId`).
+    async fn missing_settings(&self) -> Vec<String> {
+        self.0.incomplete()
+    }
+    /// This application's IdP entity ID (what the SP trusts).
+    async fn idp_entity_id(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(endpoints::entity_id(
+            &state(ctx)?.config.public_url,
+            &self.0.model.id,
+        ))
+    }
+    async fn idp_sso_url(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(endpoints::sso_url(
+            &state(ctx)?.config.public_url,
+            &self.0.model.id,
+        ))
+    }
+    /// Where the IdP metadata downloads from (public).
+    async fn idp_metadata_url(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(endpoints::metadata_url(
+            &state(ctx)?.config.public_url,
+            &self.0.model.id,
+        ))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.model.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.model.updated_at
+    }
+
+    /// Application accounts ordered by account name. Action: `readApplication`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
+    async fn accounts(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        search: Option<String>,
+    ) -> Result<Page<ApplicationAccount>> {
+        let permit = app_permit(ctx, AdminAction::ReadApplication, &self.0.model.id).await?;
+        let page = PageArgs::parse(first, after)?;
+        let (rows, total) = accounts::list(
+            state(ctx)?,
+            &permit,
+            search.as_deref(),
+            page.after.as_deref(),
+            page.fetch(),
+        )
+        .await?;
+        let accounts = with_users(ctx, rows).await?;
+        Ok(page.connection(accounts, total, |a| a.account.account_name.clone(), |a| a))
+    }
+
+    /// The NameID `userId` would get, or the reason there is none. Action: `readApplication`.
+    async fn name_id_for(&self, ctx: &Context<'_>, user_id: ID) -> Result<NameIdResult> {
+        let permit = app_permit(ctx, AdminAction::ReadApplication, &self.0.model.id).await?;
+        let state = state(ctx)?;
+        let user = user::Entity::find_by_id(user_id.0.clone())
+            .filter(user::Column::InstanceId.eq(permit.instance_id()))
+            .one(&state.store.conn)
+            .await
+            .map_err(AppError::from)?
+            .ok_or(AppError::NotFound("user"))?;
+        Ok(
+            match applications::name_id_for(state, &self.0, &user).await? {
+                Ok(name_id) => NameIdResult {
+                    name_id: Some(name_id),
+                    reason: None,
+                },
+                Err(reason) => NameIdResult {
+                    name_id: None,
+                    reason: Some(reason),
+                },
+            },
+        )
+    }
+}
+
+#[derive(Default)]
+pub struct AppsQuery;
+
+#[Object]
+impl AppsQuery {
+    /// Templates whose name, description or category contain every word of `search`.
+    /// Action: `readMarketplace`.
+    async fn marketplace(
+        &self,
+        ctx: &Context<'_>,
+        search: Option<String>,
+        category: Option<String>,
+    ) -> Result<Vec<ApplicationTemplate>> {
+        check_platform(
+            &state(ctx)?.policies,
+            principal(ctx),
+            AdminAction::ReadMarketplace,
+        )?;
+        Ok(templates::search(search.as_deref(), category.as_deref())
+            .into_iter()
+            .map(ApplicationTemplate)
+            .collect())
+    }
+
+    /// One application by id. Action: `readApplication`.
+    async fn application(&self, ctx: &Context<'_>, id: ID) -> Result<Application> {
+        let permit = app_permit(ctx, AdminAction::ReadApplication, &id).await?;
+        Ok(Application(applications::get(state(ctx)?, &permit).await?))
+    }
+}
+
+/// The applications of an instance, for `Instance.applications`. Action: `readApplications`.
+pub(crate) async fn instance_applications(
+    ctx: &Context<'_>,
+    instance_id: &str,
+    first: Option<i32>,
+    after: Option<String>,
+    search: Option<String>,
+) -> Result<Page<Application>> {
+    let state = state(ctx)?;
+    let permit = check_instance(
+        &state.policies,
+        principal(ctx),
+        AdminAction::ReadApplications,
+        instance_id,
+    )?;
+    let page = PageArgs::parse(first, after)?;
+    let (rows, total) = applications::list(
+        state,
+        &permit,
+        search.as_deref(),
+        page.after.as_deref(),
+        page.fetch(),
+    )
+    .await?;
+    Ok(page.connection(rows, total, |a| a.model.id.clone(), Application))
+}
+
+#[derive(InputObject)]
+pub struct AddApplicationInput {
+    instance_id: ID,
+    /// A marketplace template id, e.g. `alibaba-cloud-user-sso-intl`.
+    template_id: String,
+    name: String,
+    /// Template parameters now, or later with `configureApplicationSso`.
+    params: Option<Json<serde_json::Value>>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateApplicationInput {
+    id: ID,
+    name: Option<String>,
+    enabled: Option<bool>,
+}
+
+/// SSO settings to change; omitted fields stay. For the text overrides an empty string
+/// returns to what the template derives.
+#[derive(InputObject, Default)]
+pub struct ConfigureApplicationSsoInput {
+    id: ID,
+    /// Template parameters to set (merged into the current ones), e.g. `{"accountId": "…"}`.
+    params: Option<Json<serde_json::Value>>,
+    sso_enabled: Option<bool>,
+    initiation: Option<Initiation>,
+    account_mode: Option<AccountMode>,
+    name_id_format: Option<String>,
+    /// `""` for none.
+    name_id_suffix: Option<String>,
+    default_relay_state: Option<String>,
+    sign_response: Option<bool>,
+    sign_assertion: Option<bool>,
+    /// `rsa-sha256` or `rsa-sha512`.
+    signature_algorithm: Option<String>,
+    assertion_lifetime_seconds: Option<i32>,
+    sp_entity_id: Option<String>,
+    acs_url: Option<String>,
+    sp_certificate_pem: Option<String>,
+    authn_requests_signed: Option<bool>,
+    /// Replaces the admin's attribute statements.
+    attribute_statements: Option<Vec<AttributeStatement>>,
+}
+
+#[derive(InputObject)]
+pub struct ImportSpMetadataInput {
+    id: ID,
+    /// The SP's metadata XML (at most 256 KiB, no DOCTYPE).
+    metadata_xml: String,
+}
+
+#[derive(InputObject)]
+pub struct ApplicationRefInput {
+    id: ID,
+}
+
+#[derive(InputObject)]
+pub struct SetApplicationAccountInput {
+    application_id: ID,
+    user_id: ID,
+    account_name: String,
+}
+
+#[derive(InputObject)]
+pub struct RemoveApplicationAccountInput {
+    application_id: ID,
+    user_id: ID,
+}
+
+#[derive(InputObject)]
+pub struct AccountRow {
+    user_id: ID,
+    account_name: String,
+}
+
+#[derive(InputObject)]
+pub struct UpsertApplicationAccountsInput {
+    application_id: ID,
+    /// 1 to 1000 rows; all are applied, or none.
+    accounts: Vec<AccountRow>,
+}
+
+#[derive(SimpleObject)]
+pub struct ApplicationPayload {
+    application: Application,
+}
+
+#[derive(SimpleObject)]
+pub struct DeleteApplicationPayload {
+    deleted_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct ApplicationAccountPayload {
+    account: ApplicationAccount,
+}
+
+#[derive(SimpleObject)]
+pub struct RemoveApplicationAccountPayload {
+    /// False when the user had no account (nothing changed).
+    removed: bool,
+}
+
+#[derive(SimpleObject)]
+pub struct UpsertApplicationAccountsPayload {
+    ok: bool,
+    count: i32,
+    errors: Vec<ImportRowError>,
+}
+
+#[derive(Default)]
+pub struct AppsMutation;
+
+#[Object]
+impl AppsMutation {
+    /// Adds an application from a marketplace template. Action: `createApplication`.
+    async fn add_application(
+        &self,
+        ctx: &Context<'_>,
+        input: AddApplicationInput,
+    ) -> Result<ApplicationPayload> {
+        let state = state(ctx)?;
+        let permit = check_instance(
+            &state.policies,
+            principal(ctx),
+            AdminAction::CreateApplication,
+            &input.instance_id,
+        )?;
+        let app = applications::add(
+            state,
+            &permit,
+            &input.template_id,
+            &input.name,
+            input.params.as_ref().map(|p| &p.0),
+        )
+        .await?;
+        Ok(ApplicationPayload {
+            application: Application(app),
+        })
+    }
+
+    /// Renames, enables or disables an application. Action: `updateApplication`.
+    async fn update_application(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateApplicationInput,
+    ) -> Result<ApplicationPayload> {
+        let permit = app_permit(ctx, AdminAction::UpdateApplication, &input.id).await?;
+        let changes = Changes {
+            name: input.name,
+            enabled: input.enabled,
+            ..Changes::default()
+        };
+        Ok(ApplicationPayload {
+            application: Application(applications::update(state(ctx)?, &permit, changes).await?),
+        })
+    }
+
+    /// Changes SSO settings. Action: `updateApplication`.
+    async fn configure_application_sso(
+        &self,
+        ctx: &Context<'_>,
+        input: ConfigureApplicationSsoInput,
+    ) -> Result<ApplicationPayload> {
+        let permit = app_permit(ctx, AdminAction::UpdateApplication, &input.id).await?;
+        let changes = Changes {
+            sso_enabled: input.sso_enabled,
+            initiation: input.initiation.map(Into::into),
+            params: input.params.map(|p| p.0),
+            account_mode: input.account_mode.map(Into::into),
+            name_id_format: input.name_id_format,
+            name_id_suffix: input.name_id_suffix,
+            default_relay_state: input.default_relay_state,
+            sign_response: input.sign_response,
+            sign_assertion: input.sign_assertion,
+            signature_algorithm: input.signature_algorithm,
+            assertion_lifetime_secs: input.assertion_lifetime_seconds,
+            sp_entity_id: input.sp_entity_id,
+            acs_url: input.acs_url,
+            sp_certificate_pem: input.sp_certificate_pem,
+            authn_requests_signed: input.authn_requests_signed,
+            attribute_statements: input.attribute_statements.map(|list| {
+                list.into_iter()
+                    .map(|a| DomainAttribute {
+                        name: a.name,
+                        name_format: a.name_format,
+                        source: a.source,
+                        values: a.values,
+                    })
+                    .collect()
+            }),
+            ..Changes::default()
+        };
+        Ok(ApplicationPayload {
+            application: Application(applications::update(state(ctx)?, &permit, changes).await?),
+        })
+    }
+
+    /// Fills the SP entity ID, ACS URL, SP certificate and "AuthnRequests signed" from the
+    /// SP's metadata. Action: `updateApplication`.
+    async fn import_sp_metadata(
+        &self,
+        ctx: &Context<'_>,
+        input: ImportSpMetadataInput,
+    ) -> Result<ApplicationPayload> {
+        let permit = app_permit(ctx, AdminAction::UpdateApplication, &input.id).await?;
+        let parsed = sp_metadata::parse(&input.metadata_xml)?;
+        let changes = Changes {
+            sp_entity_id: Some(parsed.entity_id),
+            acs_url: Some(parsed.acs_url),
+            sp_certificate_pem: Some(parsed.signing_certificate.clone().unwrap_or_default()),
+            authn_requests_signed: Some(
+                parsed.authn_requests_signed && parsed.signing_certificate.is_some(),
+            ),
+            ..Changes::default()
+        };
+        Ok(ApplicationPayload {
+            application: Application(applications::update(state(ctx)?, &permit, changes).await?),
+        })
+    }
+
+    /// Action: `deleteApplication`.
+    async fn delete_application(
+        &self,
+        ctx: &Context<'_>,
+        input: ApplicationRefInput,
+    ) -> Result<DeleteApplicationPayload> {
+        let permit = app_permit(ctx, AdminAction::DeleteApplication, &input.id).await?;
+        applications::delete(state(ctx)?, &permit).await?;
+        Ok(DeleteApplicationPayload {
+            deleted_id: input.id,
+        })
+    }
+
+    /// Sets (adds or changes) a user's account name. Action: `manageApplicationAccounts`.
+    async fn set_application_account(
+        &self,
+        ctx: &Context<'_>,
+        input: SetApplicationAccountInput,
+    ) -> Result<ApplicationAccountPayload> {
+        let permit = app_permit(
+            ctx,
+            AdminAction::ManageApplicationAccounts,
+            &input.application_id,
+        )
+        .await?;
+        let state = state(ctx)?;
+        let app = applications::get(state, &permit).await?;
+        let account =
+            accounts::set_one(state, &permit, &app, &input.user_id, &input.account_name).await?;
+        let mut with = with_users(ctx, vec![account]).await?;
+        Ok(ApplicationAccountPayload {
+            account: with.remove(0),
+        })
+    }
+
+    /// Action: `manageApplicationAccounts`.
+    async fn remove_application_account(
+        &self,
+        ctx: &Context<'_>,
+        input: RemoveApplicationAccountInput,
+    ) -> Result<RemoveApplicationAccountPayload> {
+        let permit = app_permit(
+            ctx,
+            AdminAction::ManageApplicationAccounts,
+            &input.application_id,
+        )
+        .await?;
+        Ok(RemoveApplicationAccountPayload {
+            removed: accounts::remove(state(ctx)?, &permit, &input.user_id).await?,
+        })
+    }
+
+    /// Sets many account names at once, all or none; running it again changes nothing.
+    /// Action: `manageApplicationAccounts`.
+    async fn upsert_application_accounts(
+        &self,
+        ctx: &Context<'_>,
+        input: UpsertApplicationAccountsInput,
+    ) -> Result<UpsertApplicationAccountsPayload> {
+        let permit = app_permit(
+            ctx,
+            AdminAction::ManageApplicationAccounts,
+            &input.application_id,
+        )
+        .await?;
+        let state = state(ctx)?;
+        let app = applications::get(state, &permit).await?;
+        let rows = input
+            .accounts
+            .into_iter()
+            .map(|r| Mapping {
+                user_id: r.user_id.0,
+                account_name: r.account_name,
+            })
+            .collect();
+        Ok(match accounts::upsert(state, &permit, &app, rows).await? {
+            Ok(saved) => UpsertApplicationAccountsPayload {
+                ok: true,
+                count: saved.len() as i32,
+                errors: vec![],
+            },
+            Err(errors) => UpsertApplicationAccountsPayload {
+                ok: false,
+                count: 0,
+                errors: errors.into_iter().map(ImportRowError::from).collect(),
+            },
+        })
+    }
+}
