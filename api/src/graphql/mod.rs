@@ -155,8 +155,17 @@ pub async fn post(
             )
         }
     };
+    let limits = &state.config.graphql;
     for error in &mut response.errors {
         AppError::to_graphql(error);
+        if error.message.starts_with("Query is too complex") {
+            error.message = format!(
+                "the query is too complex (limit {}): a list counts `first` (default 20) times its fields, so ask for smaller pages or fewer nested lists",
+                limits.max_complexity
+            );
+        } else if error.message.starts_with("Query is nested too deep") {
+            error.message = format!("the query is nested too deep (limit {})", limits.max_depth);
+        }
     }
     state
         .http_metrics
