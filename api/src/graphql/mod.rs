@@ -7,6 +7,7 @@ mod admin;
 mod audit;
 mod connection;
 mod directory;
+mod keys;
 mod limits;
 mod loaders;
 
@@ -30,10 +31,15 @@ pub struct QueryRoot(
     directory::DirectoryQuery,
     admin::AdminQuery,
     audit::AuditQuery,
+    keys::KeysQuery,
 );
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(directory::DirectoryMutation, admin::AdminMutation);
+pub struct MutationRoot(
+    directory::DirectoryMutation,
+    admin::AdminMutation,
+    keys::KeysMutation,
+);
 
 pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
