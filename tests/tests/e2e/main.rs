@@ -5,6 +5,7 @@ mod access;
 mod directory;
 mod durability;
 mod graphql_hardening;
+mod metadata;
 mod migrations;
 mod policies;
 mod query_count;
