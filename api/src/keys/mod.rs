@@ -246,6 +246,22 @@ pub async fn create_initial<C: ConnectionTrait>(
     insert(db, instance_id, key, KeyState::Active).await
 }
 
+/// Whether `raw` can be a row id (a UUID). Anything else names no row and is not sent to the
+/// database: PostgreSQL refuses a NUL byte in text with an error, not an empty result.
+pub fn plausible_id(raw: &str) -> bool {
+    (1..=64).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// The permit's instance id, when it can name an instance at all.
+fn checked_instance(permit: &InstancePermit) -> AppResult<&str> {
+    let id = permit.instance_id();
+    if plausible_id(id) {
+        Ok(id)
+    } else {
+        Err(AppError::NotFound("instance"))
+    }
+}
+
 /// Locks the instance row for the rest of the transaction (PostgreSQL; SQLite's writes are
 /// serialised already), so that two nodes cannot both add a pending or an active key.
 async fn lock_instance<C: ConnectionTrait>(db: &C, instance_id: &str) -> AppResult<()> {
@@ -275,8 +291,8 @@ pub async fn rotate(
     permit: &InstancePermit,
     algorithm: KeyAlgorithm,
 ) -> AppResult<signing_key::Model> {
-    let instance =
-        crate::directory::instances::get_in(&state.store.conn, permit.instance_id()).await?;
+    let instance_id = checked_instance(permit)?;
+    let instance = crate::directory::instances::get_in(&state.store.conn, instance_id).await?;
     let no_pending =
         |keys: &[signing_key::Model]| match keys.iter().find(|k| k.state == KeyState::Pending) {
             Some(pending) => Err(AppError::conflict(
@@ -290,12 +306,12 @@ pub async fn rotate(
             None => Ok(()),
         };
     // Checked before the slow generation too, so that a doomed request fails fast.
-    no_pending(&keys_of(&state.store.conn, permit.instance_id()).await?)?;
+    no_pending(&keys_of(&state.store.conn, instance_id).await?)?;
     let generated = generate(state, &instance.name, algorithm).await?;
     let txn = state.store.begin_write().await?;
-    lock_instance(&*txn, permit.instance_id()).await?;
-    no_pending(&keys_of(&*txn, permit.instance_id()).await?)?;
-    let model = insert(&*txn, permit.instance_id(), generated, KeyState::Pending).await?;
+    lock_instance(&*txn, instance_id).await?;
+    no_pending(&keys_of(&*txn, instance_id).await?)?;
+    let model = insert(&*txn, instance_id, generated, KeyState::Pending).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -318,9 +334,13 @@ pub async fn activate(
     permit: &InstancePermit,
     key_id: &str,
 ) -> AppResult<signing_key::Model> {
+    let instance_id = checked_instance(permit)?;
+    if !plausible_id(key_id) {
+        return Err(AppError::NotFound("signing key"));
+    }
     let txn = state.store.begin_write().await?;
-    lock_instance(&*txn, permit.instance_id()).await?;
-    let keys = keys_of(&*txn, permit.instance_id()).await?;
+    lock_instance(&*txn, instance_id).await?;
+    let keys = keys_of(&*txn, instance_id).await?;
     let key = keys
         .iter()
         .find(|k| k.id == key_id)
@@ -369,7 +389,7 @@ pub async fn activate(
 
 /// Every key of the instance, newest first.
 pub async fn list(state: &AppState, permit: &InstancePermit) -> AppResult<Vec<signing_key::Model>> {
-    keys_of(&state.store.conn, permit.instance_id()).await
+    keys_of(&state.store.conn, checked_instance(permit)?).await
 }
 
 /// The keys the IdP metadata lists: the active one first, then a pending one, then those
@@ -545,6 +565,14 @@ mod tests {
             .certificate_pem
             .starts_with("-----BEGIN CERTIFICATE-----"));
         assert!(common_name(&name).chars().count() <= 64);
+    }
+
+    #[test]
+    fn only_uuid_like_ids_reach_the_database() {
+        assert!(plausible_id("0190a0a0-0000-7000-8000-000000000000"));
+        for bad in ["", "a\0b", "'; DROP", "ü", &"a".repeat(65)] {
+            assert!(!plausible_id(bad), "{bad:?}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ use sea_orm::EntityTrait;
 
 use super::metadata;
 use crate::error::{AppError, AppResult};
+use crate::keys;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -25,12 +26,12 @@ async fn idp_metadata(
     State(state): State<AppState>,
     application_id: Result<Path<String>, PathRejection>,
 ) -> AppResult<Response> {
-    // A path that does not even decode (invalid UTF-8) names no application either. Ids are
-    // UUIDs; anything longer cannot be one and is not looked up.
+    // A path that does not even decode (invalid UTF-8) names no application either, nor does
+    // one that cannot be an id.
     let Ok(Path(application_id)) = application_id else {
         return Err(AppError::NotFound("application"));
     };
-    if application_id.len() > 64 {
+    if !keys::plausible_id(&application_id) {
         return Err(AppError::NotFound("application"));
     }
     let application = application::Entity::find_by_id(application_id)
