@@ -6,10 +6,16 @@ CARGO ?= cargo
 # The PostgreSQL server the PostgreSQL suite creates its databases on.
 TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: run test deps build lint test-sqlite test-postgres schema
+.PHONY: run test deps venv build lint test-sqlite test-postgres schema
 
 deps:
 	@scripts/install-deps.sh
+
+# pysaml2, the third-party SAML library the interop tests load Lanyard's metadata with.
+VENV_PYTHON := $(CURDIR)/.venv/bin/python
+venv: deps
+	@[ -x $(VENV_PYTHON) ] || python3 -m venv .venv
+	@$(VENV_PYTHON) -c 'import saml2' 2>/dev/null || .venv/bin/pip install -q pysaml2
 
 build: deps
 	$(CARGO) build --bin lanyard
@@ -22,13 +28,13 @@ lint: deps
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 # The end-to-end tests run the real binary too (kill -9, --demo): build it first.
-test-sqlite: deps
+test-sqlite: deps venv
 	$(CARGO) build --workspace --bins
-	$(CARGO) test --workspace
+	LANYARD_TEST_PYTHON=$(VENV_PYTHON) $(CARGO) test --workspace
 
-test-postgres: deps
+test-postgres: deps venv
 	$(CARGO) build --workspace --bins
-	TEST_POSTGRES=$(TEST_POSTGRES) scripts/with-postgres.sh $(CARGO) test -p lanyard-tests
+	LANYARD_TEST_PYTHON=$(VENV_PYTHON) TEST_POSTGRES=$(TEST_POSTGRES) scripts/with-postgres.sh $(CARGO) test -p lanyard-tests
 
 test: lint test-sqlite test-postgres
 

@@ -49,6 +49,9 @@ pub struct Config {
     pub log: LogConfig,
     pub graphql: GraphqlConfig,
     pub admin_session_minutes: u32,
+    /// How long a retired signing key stays in the IdP metadata, so that service providers
+    /// that refresh it late still trust responses signed just before a rollover.
+    pub key_retirement_grace_hours: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -70,6 +73,11 @@ pub struct GraphqlConfig {
 }
 
 impl Config {
+    /// How long a retired signing key is still published.
+    pub fn key_retirement_grace(&self) -> chrono::Duration {
+        chrono::Duration::hours(i64::from(self.key_retirement_grace_hours))
+    }
+
     pub fn introspection_enabled(&self) -> bool {
         self.graphql.introspection.unwrap_or(self.demo)
     }
@@ -123,6 +131,7 @@ struct Defaults {
     log: LogConfig,
     graphql: GraphqlConfig,
     admin_session_minutes: u32,
+    key_retirement_grace_hours: u32,
 }
 
 fn defaults() -> Defaults {
@@ -145,6 +154,7 @@ fn defaults() -> Defaults {
             timeout_ms: 30_000,
         },
         admin_session_minutes: 8 * 60,
+        key_retirement_grace_hours: 7 * 24,
     }
 }
 
@@ -225,6 +235,7 @@ mod tests {
             assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
             assert_eq!(config.database_url, "sqlite://data/lanyard.db?mode=rwc");
             assert!(!config.introspection_enabled());
+            assert_eq!(config.key_retirement_grace_hours, 168);
             Ok(())
         });
     }

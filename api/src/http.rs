@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(graphql_body_limit)),
         )
         .merge(crate::auth::routes::router())
+        .merge(crate::saml::routes::router())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

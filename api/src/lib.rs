@@ -14,6 +14,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod keys;
 pub mod saml;
 pub mod startup;
 pub mod state;

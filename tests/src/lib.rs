@@ -72,6 +72,7 @@ pub fn test_config(dir: &TempDir, database_url: String) -> Config {
         },
         graphql: lanyard::config::default_graphql(),
         admin_session_minutes: 60,
+        key_retirement_grace_hours: 168,
     }
 }
 

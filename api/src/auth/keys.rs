@@ -25,6 +25,8 @@ pub struct JwtKey {
 pub struct Keys {
     pub api_token: JwtKey,
     pub admin_session: JwtKey,
+    /// AES-256-GCM key that seals the private keys of signing keys at rest.
+    pub signing_key_seal: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -45,10 +47,14 @@ impl Keys {
 
     pub fn derive(master: &[u8; 32]) -> Keys {
         let hk = Hkdf::<Sha256>::new(Some(b"lanyard"), master);
-        let jwt = |label: &[u8]| {
+        let expand = |label: &[u8]| {
             let mut okm = [0u8; 32];
             hk.expand(label, &mut okm)
                 .unwrap_or_else(|_| unreachable!("32 bytes is a valid HKDF output length"));
+            okm
+        };
+        let jwt = |label: &[u8]| {
+            let okm = expand(label);
             JwtKey {
                 encoding: EncodingKey::from_secret(&okm),
                 decoding: DecodingKey::from_secret(&okm),
@@ -57,6 +63,7 @@ impl Keys {
         Keys {
             api_token: jwt(b"api-token v1"),
             admin_session: jwt(b"admin-session v1"),
+            signing_key_seal: expand(b"signing-keys v1"),
         }
     }
 }
@@ -116,5 +123,20 @@ mod tests {
         }
         std::fs::write(&path, "short").unwrap();
         assert!(load_or_create(&path).is_err());
+    }
+
+    #[test]
+    fn derived_keys_differ_per_label_and_do_not_print() {
+        let keys = Keys::derive(&[7u8; 32]);
+        assert_ne!(keys.signing_key_seal, [7u8; 32]);
+        assert_eq!(
+            keys.signing_key_seal,
+            Keys::derive(&[7u8; 32]).signing_key_seal
+        );
+        assert_ne!(
+            keys.signing_key_seal,
+            Keys::derive(&[8u8; 32]).signing_key_seal
+        );
+        assert_eq!(format!("{keys:?}"), "Keys(***)");
     }
 }

@@ -1,6 +1,7 @@
 //! Instances (tenants).
 
 use chrono::Utc;
+use entity::signing_key::KeyAlgorithm;
 use entity::{instance, role_binding};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -12,6 +13,7 @@ use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{InstancePermit, PlatformPermit};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
+use crate::keys;
 use crate::state::AppState;
 
 pub struct InstanceInput<'a> {
@@ -26,6 +28,8 @@ pub async fn create(
 ) -> AppResult<instance::Model> {
     let name = validate::name("name", input.name, 128)?;
     let description = validate::text("description", input.description.unwrap_or_default(), 2000)?;
+    // Generated before the write transaction: it is slow, and writers queue behind it.
+    let key = keys::generate(state, &name, KeyAlgorithm::Rsa2048).await?;
     let now = Utc::now();
     let id = new_id();
     let txn = state.store.begin_write().await?;
@@ -38,11 +42,12 @@ pub async fn create(
     }
     .insert(&*txn)
     .await?;
+    let key = keys::create_initial(&*txn, &id, key).await?;
     audit::record(
         &txn,
         permit.actor(),
         AuditRecord::platform("createInstance", "instance", Some(&id))
-            .summary(serde_json::json!({ "name": name })),
+            .summary(serde_json::json!({ "name": name, "signingKeyId": key.id })),
     )
     .await?;
     txn.commit().await?;

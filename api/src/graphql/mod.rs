@@ -8,6 +8,7 @@ mod apps;
 mod audit;
 mod connection;
 mod directory;
+mod keys;
 mod limits;
 mod loaders;
 
@@ -32,6 +33,7 @@ pub struct QueryRoot(
     admin::AdminQuery,
     audit::AuditQuery,
     apps::AppsQuery,
+    keys::KeysQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -39,6 +41,7 @@ pub struct MutationRoot(
     directory::DirectoryMutation,
     admin::AdminMutation,
     apps::AppsMutation,
+    keys::KeysMutation,
 );
 
 pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

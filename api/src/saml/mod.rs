@@ -2,3 +2,5 @@
 //! requests, responses and bindings).
 
 pub mod endpoints;
+pub mod metadata;
+pub mod routes;

@@ -6,6 +6,7 @@ mod apps;
 mod directory;
 mod durability;
 mod graphql_hardening;
+mod metadata;
 mod migrations;
 mod policies;
 mod query_count;

@@ -1,0 +1,190 @@
+//! GraphQL of signing keys: list an instance's keys, rotate (add a pending key) and activate it.
+//! Private keys are never part of the schema.
+
+use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::signing_key::{self, KeyAlgorithm as DbKeyAlgorithm, KeyState as DbKeyState};
+
+use super::{principal, state};
+use crate::authz::admin::{check_instance, AdminAction};
+use crate::keys;
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "SigningKeyAlgorithm")]
+pub enum KeyAlgorithm {
+    /// RSA 2048 bits; signs with RSA-SHA256. Accepted by every service provider.
+    #[graphql(name = "RSA_2048")]
+    Rsa2048,
+    /// RSA 3072 bits; signs with RSA-SHA256.
+    #[graphql(name = "RSA_3072")]
+    Rsa3072,
+    /// ECDSA on P-256; signs with ECDSA-SHA256. Not every service provider accepts it.
+    #[graphql(name = "ECDSA_P256")]
+    EcdsaP256,
+}
+
+impl From<DbKeyAlgorithm> for KeyAlgorithm {
+    fn from(algorithm: DbKeyAlgorithm) -> Self {
+        match algorithm {
+            DbKeyAlgorithm::Rsa2048 => KeyAlgorithm::Rsa2048,
+            DbKeyAlgorithm::Rsa3072 => KeyAlgorithm::Rsa3072,
+            DbKeyAlgorithm::EcdsaP256 => KeyAlgorithm::EcdsaP256,
+        }
+    }
+}
+
+impl From<KeyAlgorithm> for DbKeyAlgorithm {
+    fn from(algorithm: KeyAlgorithm) -> Self {
+        match algorithm {
+            KeyAlgorithm::Rsa2048 => DbKeyAlgorithm::Rsa2048,
+            KeyAlgorithm::Rsa3072 => DbKeyAlgorithm::Rsa3072,
+            KeyAlgorithm::EcdsaP256 => DbKeyAlgorithm::EcdsaP256,
+        }
+    }
+}
+
+/// Where a key is in its rollover.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "SigningKeyState")]
+pub enum KeyState {
+    /// Published in the metadata; signs nothing yet.
+    Pending,
+    /// Signs SAML responses and metadata.
+    Active,
+    /// Signs nothing; published for the grace period after it was retired.
+    Retired,
+}
+
+impl From<DbKeyState> for KeyState {
+    fn from(key_state: DbKeyState) -> Self {
+        match key_state {
+            DbKeyState::Pending => KeyState::Pending,
+            DbKeyState::Active => KeyState::Active,
+            DbKeyState::Retired => KeyState::Retired,
+        }
+    }
+}
+
+/// A key SAML messages of an instance are signed with. Its private key never leaves the server.
+pub struct SigningKey(signing_key::Model);
+
+#[Object]
+impl SigningKey {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn algorithm(&self) -> KeyAlgorithm {
+        self.0.algorithm.into()
+    }
+    async fn state(&self) -> KeyState {
+        self.0.state.into()
+    }
+    /// The self-signed X.509 certificate, PEM.
+    async fn certificate_pem(&self) -> &str {
+        &self.0.certificate_pem
+    }
+    /// SHA-256 of the certificate, upper-case hex pairs separated by colons.
+    async fn fingerprint_sha256(&self) -> Result<String> {
+        Ok(keys::fingerprint_sha256(&self.0.certificate_pem)?)
+    }
+    /// When the certificate expires.
+    async fn not_after(&self) -> DateTime<Utc> {
+        self.0.not_after
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn activated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.activated_at
+    }
+    async fn retired_at(&self) -> Option<DateTime<Utc>> {
+        self.0.retired_at
+    }
+}
+
+#[derive(Default)]
+pub struct KeysQuery;
+
+#[Object]
+impl KeysQuery {
+    /// The signing keys of an instance, newest first. Action: `readSigningKeys`.
+    async fn signing_keys(&self, ctx: &Context<'_>, instance_id: ID) -> Result<Vec<SigningKey>> {
+        let state = state(ctx)?;
+        let permit = check_instance(
+            &state.policies,
+            principal(ctx),
+            AdminAction::ReadSigningKeys,
+            &instance_id,
+        )?;
+        Ok(keys::list(state, &permit)
+            .await?
+            .into_iter()
+            .map(SigningKey)
+            .collect())
+    }
+}
+
+#[derive(InputObject)]
+pub struct RotateSigningKeyInput {
+    instance_id: ID,
+    #[graphql(default_with = "KeyAlgorithm::Rsa2048")]
+    algorithm: KeyAlgorithm,
+}
+
+#[derive(InputObject)]
+pub struct ActivateSigningKeyInput {
+    instance_id: ID,
+    /// The pending key.
+    id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct SigningKeyPayload {
+    signing_key: SigningKey,
+}
+
+#[derive(Default)]
+pub struct KeysMutation;
+
+#[Object]
+impl KeysMutation {
+    /// Adds a pending key, published in the metadata at once so that service providers can
+    /// learn it before it signs; at most one key is pending. Action: `manageSigningKeys`.
+    async fn rotate_signing_key(
+        &self,
+        ctx: &Context<'_>,
+        input: RotateSigningKeyInput,
+    ) -> Result<SigningKeyPayload> {
+        let state = state(ctx)?;
+        let permit = check_instance(
+            &state.policies,
+            principal(ctx),
+            AdminAction::ManageSigningKeys,
+            &input.instance_id,
+        )?;
+        let key = keys::rotate(state, &permit, input.algorithm.into()).await?;
+        Ok(SigningKeyPayload {
+            signing_key: SigningKey(key),
+        })
+    }
+
+    /// Makes the pending key the one that signs; the previously active key retires and stays
+    /// in the metadata for `key_retirement_grace_hours`. Action: `manageSigningKeys`.
+    async fn activate_signing_key(
+        &self,
+        ctx: &Context<'_>,
+        input: ActivateSigningKeyInput,
+    ) -> Result<SigningKeyPayload> {
+        let state = state(ctx)?;
+        let permit = check_instance(
+            &state.policies,
+            principal(ctx),
+            AdminAction::ManageSigningKeys,
+            &input.instance_id,
+        )?;
+        let key = keys::activate(state, &permit, &input.id).await?;
+        Ok(SigningKeyPayload {
+            signing_key: SigningKey(key),
+        })
+    }
+}

@@ -1,0 +1,601 @@
+//! The signing keys of an instance: generation (with a self-signed certificate), encryption of
+//! the private key at rest, the `pending` → `active` → `retired` rollover, what the IdP metadata
+//! publishes, and the key SAML messages are signed with.
+//!
+//! A private key leaves this module only inside a [`Signer`], and never through an API.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use entity::instance;
+use entity::signing_key::{self, KeyAlgorithm, KeyState};
+use openssl::asn1::{Asn1Integer, Asn1Time};
+use openssl::bn::{BigNum, MsbOption};
+use openssl::ec::{EcGroup, EcKey};
+use openssl::hash::MessageDigest;
+use openssl::nid::Nid;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::symm::{decrypt_aead, encrypt_aead, Cipher};
+use openssl::x509::extension::{BasicConstraints, KeyUsage};
+use openssl::x509::{X509Name, X509};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use crate::audit::{self, AuditRecord};
+use crate::authz::admin::InstancePermit;
+use crate::error::{AppError, AppResult};
+use crate::ids::new_id;
+use crate::state::AppState;
+
+/// How long a generated certificate is valid.
+const CERTIFICATE_DAYS: i64 = 3650;
+const NONCE_LEN: usize = 12;
+const TAG_LEN: usize = 16;
+
+/// A freshly generated key, its private half already sealed, not yet stored.
+pub struct GeneratedKey {
+    id: String,
+    algorithm: KeyAlgorithm,
+    certificate_pem: String,
+    private_key_sealed: String,
+    not_after: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for GeneratedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GeneratedKey")
+            .field("id", &self.id)
+            .field("algorithm", &self.algorithm)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What SAML messages of an instance are signed with: its active key, decrypted.
+pub struct Signer {
+    pub key_id: String,
+    pub algorithm: KeyAlgorithm,
+    pub certificate_der: Vec<u8>,
+    /// PKCS#8 DER.
+    pub private_key_der: Vec<u8>,
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("key_id", &self.key_id)
+            .field("algorithm", &self.algorithm)
+            .field("private_key_der", &"***")
+            .finish_non_exhaustive()
+    }
+}
+
+/// Generates a key pair and its certificate off the async executor (RSA generation takes
+/// tens to hundreds of milliseconds). Call it before taking a write transaction.
+pub async fn generate(
+    state: &AppState,
+    instance_name: &str,
+    algorithm: KeyAlgorithm,
+) -> AppResult<GeneratedKey> {
+    let seal_key = state.keys.signing_key_seal;
+    let name = instance_name.to_owned();
+    tokio::task::spawn_blocking(move || generate_blocking(&seal_key, &name, algorithm))
+        .await
+        .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("key generation")))?
+        .map_err(|err| AppError::Internal(err.context("generating a signing key")))
+}
+
+fn generate_blocking(
+    seal_key: &[u8; 32],
+    instance_name: &str,
+    algorithm: KeyAlgorithm,
+) -> anyhow::Result<GeneratedKey> {
+    let id = new_id();
+    let private_key = new_private_key(algorithm)?;
+    let not_before = Utc::now();
+    let not_after = not_before + chrono::Duration::days(CERTIFICATE_DAYS);
+    let certificate = self_signed(&private_key, instance_name, not_before, not_after)?;
+    let private_key_der = private_key.private_key_to_pkcs8()?;
+    Ok(GeneratedKey {
+        private_key_sealed: seal(seal_key, &id, &private_key_der)?,
+        id,
+        algorithm,
+        certificate_pem: String::from_utf8(certificate.to_pem()?)?,
+        not_after,
+    })
+}
+
+fn new_private_key(algorithm: KeyAlgorithm) -> anyhow::Result<PKey<Private>> {
+    Ok(match algorithm {
+        KeyAlgorithm::Rsa2048 => PKey::from_rsa(Rsa::generate(2048)?)?,
+        KeyAlgorithm::Rsa3072 => PKey::from_rsa(Rsa::generate(3072)?)?,
+        KeyAlgorithm::EcdsaP256 => {
+            let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1)?;
+            PKey::from_ec_key(EcKey::generate(&group)?)?
+        }
+    })
+}
+
+fn self_signed(
+    key: &PKey<Private>,
+    instance_name: &str,
+    not_before: DateTime<Utc>,
+    not_after: DateTime<Utc>,
+) -> anyhow::Result<X509> {
+    let mut name = X509Name::builder()?;
+    name.append_entry_by_nid(Nid::COMMONNAME, &common_name(instance_name))?;
+    name.append_entry_by_nid(Nid::ORGANIZATIONNAME, "Lanyard")?;
+    let name = name.build();
+    let mut builder = X509::builder()?;
+    builder.set_version(2)?;
+    let serial = random_serial()?;
+    builder.set_serial_number(&serial)?;
+    builder.set_subject_name(&name)?;
+    builder.set_issuer_name(&name)?;
+    builder.set_pubkey(key)?;
+    let (starts, ends) = (
+        Asn1Time::from_unix(not_before.timestamp())?,
+        Asn1Time::from_unix(not_after.timestamp())?,
+    );
+    builder.set_not_before(&starts)?;
+    builder.set_not_after(&ends)?;
+    builder.append_extension(BasicConstraints::new().critical().build()?)?;
+    builder.append_extension(
+        KeyUsage::new()
+            .critical()
+            .digital_signature()
+            .non_repudiation()
+            .build()?,
+    )?;
+    builder.sign(key, MessageDigest::sha256())?;
+    Ok(builder.build())
+}
+
+/// `Lanyard <instance name>`, cut to the 64 characters X.509 allows in a common name.
+fn common_name(instance_name: &str) -> String {
+    let clean: String = instance_name.chars().filter(|c| !c.is_control()).collect();
+    let full = format!("Lanyard {}", clean.trim());
+    full.chars().take(64).collect::<String>().trim().to_owned()
+}
+
+fn random_serial() -> anyhow::Result<Asn1Integer> {
+    let mut serial = BigNum::new()?;
+    serial.rand(127, MsbOption::MAYBE_ZERO, false)?;
+    Ok(serial.to_asn1_integer()?)
+}
+
+/// AES-256-GCM with a random nonce and the key's row id as associated data, so a sealed key
+/// copied onto another row does not open. The result is base64 of nonce ‖ tag ‖ ciphertext.
+fn seal(seal_key: &[u8; 32], key_id: &str, plaintext: &[u8]) -> anyhow::Result<String> {
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let mut tag = [0u8; TAG_LEN];
+    let ciphertext = encrypt_aead(
+        Cipher::aes_256_gcm(),
+        seal_key,
+        Some(&nonce),
+        key_id.as_bytes(),
+        plaintext,
+        &mut tag,
+    )?;
+    let mut out = Vec::with_capacity(NONCE_LEN + TAG_LEN + ciphertext.len());
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&tag);
+    out.extend_from_slice(&ciphertext);
+    Ok(STANDARD.encode(out))
+}
+
+fn open(seal_key: &[u8; 32], key_id: &str, sealed: &str) -> anyhow::Result<Vec<u8>> {
+    let bytes = STANDARD
+        .decode(sealed.trim())
+        .map_err(|_| anyhow::anyhow!("the sealed private key is not base64"))?;
+    if bytes.len() <= NONCE_LEN + TAG_LEN {
+        anyhow::bail!("the sealed private key is too short");
+    }
+    let (nonce, rest) = bytes.split_at(NONCE_LEN);
+    let (tag, ciphertext) = rest.split_at(TAG_LEN);
+    decrypt_aead(
+        Cipher::aes_256_gcm(),
+        seal_key,
+        Some(nonce),
+        key_id.as_bytes(),
+        ciphertext,
+        tag,
+    )
+    .map_err(|_| {
+        anyhow::anyhow!(
+            "the private key of signing key {key_id} does not decrypt: it was altered, moved to \
+             another row, or sealed with another master key"
+        )
+    })
+}
+
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    key: GeneratedKey,
+    key_state: KeyState,
+) -> AppResult<signing_key::Model> {
+    let now = Utc::now();
+    Ok(signing_key::ActiveModel {
+        id: Set(key.id),
+        instance_id: Set(instance_id.to_owned()),
+        algorithm: Set(key.algorithm),
+        state: Set(key_state),
+        certificate_pem: Set(key.certificate_pem),
+        private_key_sealed: Set(key.private_key_sealed),
+        not_after: Set(key.not_after),
+        created_at: Set(now),
+        activated_at: Set((key_state == KeyState::Active).then_some(now)),
+        retired_at: Set(None),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Stores the first key of a new instance, active at once. Runs inside the transaction that
+/// creates the instance; the key was generated before it began.
+pub async fn create_initial<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    key: GeneratedKey,
+) -> AppResult<signing_key::Model> {
+    insert(db, instance_id, key, KeyState::Active).await
+}
+
+/// Whether `raw` can be a row id (a UUID). Anything else names no row and is not sent to the
+/// database: PostgreSQL refuses a NUL byte in text with an error, not an empty result.
+pub fn plausible_id(raw: &str) -> bool {
+    (1..=64).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// The permit's instance id, when it can name an instance at all.
+fn checked_instance(permit: &InstancePermit) -> AppResult<&str> {
+    let id = permit.instance_id();
+    if plausible_id(id) {
+        Ok(id)
+    } else {
+        Err(AppError::NotFound("instance"))
+    }
+}
+
+/// Locks the instance row for the rest of the transaction (PostgreSQL; SQLite's writes are
+/// serialised already), so that two nodes cannot both add a pending or an active key.
+async fn lock_instance<C: ConnectionTrait>(db: &C, instance_id: &str) -> AppResult<()> {
+    instance::Entity::find_by_id(instance_id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("instance"))
+        .map(|_| ())
+}
+
+async fn keys_of<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+) -> AppResult<Vec<signing_key::Model>> {
+    Ok(signing_key::Entity::find()
+        .filter(signing_key::Column::InstanceId.eq(instance_id))
+        .order_by_desc(signing_key::Column::CreatedAt)
+        .order_by_desc(signing_key::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Adds a pending key: published in the metadata at once, signing nothing until activated.
+pub async fn rotate(
+    state: &AppState,
+    permit: &InstancePermit,
+    algorithm: KeyAlgorithm,
+) -> AppResult<signing_key::Model> {
+    let instance_id = checked_instance(permit)?;
+    let instance = crate::directory::instances::get_in(&state.store.conn, instance_id).await?;
+    let no_pending =
+        |keys: &[signing_key::Model]| match keys.iter().find(|k| k.state == KeyState::Pending) {
+            Some(pending) => Err(AppError::conflict(
+                "instanceId",
+                format!(
+                    "the instance already has a pending signing key ({}): activate it before \
+                 rotating again",
+                    pending.id
+                ),
+            )),
+            None => Ok(()),
+        };
+    // Checked before the slow generation too, so that a doomed request fails fast.
+    no_pending(&keys_of(&state.store.conn, instance_id).await?)?;
+    let generated = generate(state, &instance.name, algorithm).await?;
+    let txn = state.store.begin_write().await?;
+    lock_instance(&*txn, instance_id).await?;
+    no_pending(&keys_of(&*txn, instance_id).await?)?;
+    let model = insert(&*txn, instance_id, generated, KeyState::Pending).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "signing_key", Some(&model.id)).summary(serde_json::json!({
+            "operation": "rotate",
+            "algorithm": algorithm_name(model.algorithm),
+            "state": { "to": "pending" },
+            "fingerprintSha256": fingerprint_sha256(&model.certificate_pem)?,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Makes the pending key `key_id` the one that signs; the key that signed until now retires
+/// (and stays in the metadata for the grace period).
+pub async fn activate(
+    state: &AppState,
+    permit: &InstancePermit,
+    key_id: &str,
+) -> AppResult<signing_key::Model> {
+    let instance_id = checked_instance(permit)?;
+    if !plausible_id(key_id) {
+        return Err(AppError::NotFound("signing key"));
+    }
+    let txn = state.store.begin_write().await?;
+    lock_instance(&*txn, instance_id).await?;
+    let keys = keys_of(&*txn, instance_id).await?;
+    let key = keys
+        .iter()
+        .find(|k| k.id == key_id)
+        .ok_or(AppError::NotFound("signing key"))?;
+    if key.state != KeyState::Pending {
+        return Err(AppError::bad_input(
+            "id",
+            format!(
+                "signing key {key_id} is {}, not pending: only the pending key from \
+                 rotateSigningKey can be activated",
+                state_name(key.state)
+            ),
+        ));
+    }
+    let now = Utc::now();
+    let mut retired = Vec::new();
+    for previous in keys.iter().filter(|k| k.state == KeyState::Active) {
+        let mut active: signing_key::ActiveModel = previous.clone().into();
+        active.state = Set(KeyState::Retired);
+        active.retired_at = Set(Some(now));
+        active.update(&*txn).await?;
+        retired.push(serde_json::json!({
+            "id": previous.id,
+            "fingerprintSha256": fingerprint_sha256(&previous.certificate_pem)?,
+        }));
+    }
+    let mut active: signing_key::ActiveModel = key.clone().into();
+    active.state = Set(KeyState::Active);
+    active.activated_at = Set(Some(now));
+    let model = active.update(&*txn).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "signing_key", Some(&model.id)).summary(serde_json::json!({
+            "operation": "activate",
+            "algorithm": algorithm_name(model.algorithm),
+            "state": { "from": "pending", "to": "active" },
+            "fingerprintSha256": fingerprint_sha256(&model.certificate_pem)?,
+            "retired": retired,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Every key of the instance, newest first.
+pub async fn list(state: &AppState, permit: &InstancePermit) -> AppResult<Vec<signing_key::Model>> {
+    keys_of(&state.store.conn, checked_instance(permit)?).await
+}
+
+/// The keys the IdP metadata lists: the active one first, then a pending one, then those
+/// retired less than `grace` ago — so that service providers trust a new key before it signs
+/// and an old one until they have refreshed.
+pub async fn published<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    grace: chrono::Duration,
+) -> AppResult<Vec<signing_key::Model>> {
+    // An instance has a handful of keys: filtering here keeps the instant comparison out of
+    // SQLite, which stores instants as text.
+    let cutoff = Utc::now() - grace;
+    let mut keys: Vec<_> = keys_of(db, instance_id)
+        .await?
+        .into_iter()
+        .filter(|k| match k.state {
+            KeyState::Pending | KeyState::Active => true,
+            KeyState::Retired => k.retired_at.is_some_and(|at| at >= cutoff),
+        })
+        .collect();
+    keys.sort_by_key(|k| match k.state {
+        KeyState::Active => 0,
+        KeyState::Pending => 1,
+        KeyState::Retired => 2,
+    });
+    Ok(keys)
+}
+
+/// The instance's active key, decrypted. An instance from before signing keys existed gets
+/// its first key here.
+pub async fn active_signer(state: &AppState, instance_id: &str) -> AppResult<Signer> {
+    let key = match active_key(&state.store.conn, instance_id).await? {
+        Some(key) => key,
+        None => ensure_active(state, instance_id).await?,
+    };
+    let seal_key = state.keys.signing_key_seal;
+    let private_key_der = open(&seal_key, &key.id, &key.private_key_sealed)?;
+    Ok(Signer {
+        certificate_der: certificate_der(&key.certificate_pem)?,
+        key_id: key.id,
+        algorithm: key.algorithm,
+        private_key_der,
+    })
+}
+
+async fn active_key<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+) -> AppResult<Option<signing_key::Model>> {
+    Ok(signing_key::Entity::find()
+        .filter(signing_key::Column::InstanceId.eq(instance_id))
+        .filter(signing_key::Column::State.eq(KeyState::Active))
+        .order_by_desc(signing_key::Column::Id)
+        .one(db)
+        .await?)
+}
+
+async fn ensure_active(state: &AppState, instance_id: &str) -> AppResult<signing_key::Model> {
+    let instance = crate::directory::instances::get_in(&state.store.conn, instance_id).await?;
+    let generated = generate(state, &instance.name, KeyAlgorithm::Rsa2048).await?;
+    let txn = state.store.begin_write().await?;
+    lock_instance(&*txn, instance_id).await?;
+    if let Some(key) = active_key(&*txn, instance_id).await? {
+        return Ok(key);
+    }
+    let model = insert(&*txn, instance_id, generated, KeyState::Active).await?;
+    txn.commit().await?;
+    tracing::info!(instance_id, key_id = %model.id, "created the first signing key of an instance");
+    Ok(model)
+}
+
+/// The DER of a stored certificate.
+pub fn certificate_der(certificate_pem: &str) -> AppResult<Vec<u8>> {
+    let certificate = X509::from_pem(certificate_pem.as_bytes())
+        .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("stored certificate")))?;
+    certificate
+        .to_der()
+        .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("stored certificate")))
+}
+
+/// SHA-256 of the certificate's DER, upper-case hex pairs joined by colons (as `openssl x509
+/// -fingerprint -sha256` prints it).
+pub fn fingerprint_sha256(certificate_pem: &str) -> AppResult<String> {
+    let der = certificate_der(certificate_pem)?;
+    let digest = openssl::sha::sha256(&der);
+    Ok(digest
+        .iter()
+        .map(|byte| format!("{byte:02X}"))
+        .collect::<Vec<_>>()
+        .join(":"))
+}
+
+fn algorithm_name(algorithm: KeyAlgorithm) -> &'static str {
+    match algorithm {
+        KeyAlgorithm::Rsa2048 => "RSA_2048",
+        KeyAlgorithm::Rsa3072 => "RSA_3072",
+        KeyAlgorithm::EcdsaP256 => "ECDSA_P256",
+    }
+}
+
+fn state_name(key_state: KeyState) -> &'static str {
+    match key_state {
+        KeyState::Pending => "pending",
+        KeyState::Active => "active",
+        KeyState::Retired => "retired",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEAL: [u8; 32] = [42u8; 32];
+
+    #[test]
+    fn a_sealed_key_opens_only_unaltered_with_its_id_and_key() {
+        let sealed = seal(&SEAL, "key-1", b"private key bytes").unwrap();
+        assert_eq!(open(&SEAL, "key-1", &sealed).unwrap(), b"private key bytes");
+        assert_ne!(
+            seal(&SEAL, "key-1", b"private key bytes").unwrap(),
+            sealed,
+            "a fresh nonce each time"
+        );
+
+        assert!(open(&SEAL, "key-2", &sealed).is_err(), "another row's id");
+        assert!(open(&[1u8; 32], "key-1", &sealed).is_err(), "another key");
+        let bytes = STANDARD.decode(&sealed).unwrap();
+        for position in [0, NONCE_LEN, NONCE_LEN + TAG_LEN, bytes.len() - 1] {
+            let mut tampered = bytes.clone();
+            tampered[position] ^= 0x01;
+            let tampered = STANDARD.encode(tampered);
+            assert!(open(&SEAL, "key-1", &tampered).is_err(), "byte {position}");
+        }
+        for garbage in ["", "not base64!", "AAAA", &STANDARD.encode([0u8; 28])] {
+            assert!(open(&SEAL, "key-1", garbage).is_err(), "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn generated_keys_carry_a_matching_certificate_and_seal_their_private_half() {
+        for algorithm in [KeyAlgorithm::Rsa2048, KeyAlgorithm::EcdsaP256] {
+            let key = generate_blocking(&SEAL, "Acme", algorithm).unwrap();
+            assert!(!key.private_key_sealed.contains("PRIVATE"));
+            let certificate = X509::from_pem(key.certificate_pem.as_bytes()).unwrap();
+            let subject = certificate
+                .subject_name()
+                .entries_by_nid(Nid::COMMONNAME)
+                .next()
+                .unwrap()
+                .data()
+                .as_slice()
+                .to_vec();
+            assert_eq!(subject, b"Lanyard Acme");
+            let der = open(&SEAL, &key.id, &key.private_key_sealed).unwrap();
+            let private = PKey::private_key_from_pkcs8(&der).unwrap();
+            assert!(certificate.public_key().unwrap().public_eq(&private));
+            assert!(certificate
+                .verify(&certificate.public_key().unwrap())
+                .unwrap());
+            let days = (key.not_after - Utc::now()).num_days();
+            assert!((3649..=3650).contains(&days), "{days}");
+            assert!(format!("{key:?}").contains(&key.id));
+            assert!(!format!("{key:?}").contains(&key.private_key_sealed));
+        }
+    }
+
+    #[test]
+    fn long_or_odd_instance_names_still_make_a_certificate() {
+        let name = "Ünïcødé & <Co> \u{7}".repeat(20);
+        let key = generate_blocking(&SEAL, &name, KeyAlgorithm::EcdsaP256).unwrap();
+        assert!(key
+            .certificate_pem
+            .starts_with("-----BEGIN CERTIFICATE-----"));
+        assert!(common_name(&name).chars().count() <= 64);
+    }
+
+    #[test]
+    fn only_uuid_like_ids_reach_the_database() {
+        assert!(plausible_id("0190a0a0-0000-7000-8000-000000000000"));
+        for bad in ["", "a\0b", "'; DROP", "ü", &"a".repeat(65)] {
+            assert!(!plausible_id(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn fingerprints_are_colon_separated_sha256() {
+        let key = generate_blocking(&SEAL, "Acme", KeyAlgorithm::EcdsaP256).unwrap();
+        let fingerprint = fingerprint_sha256(&key.certificate_pem).unwrap();
+        assert_eq!(fingerprint.len(), 32 * 3 - 1);
+        assert!(fingerprint
+            .split(':')
+            .all(|pair| pair.len() == 2 && pair.chars().all(|c| c.is_ascii_hexdigit())));
+        assert!(fingerprint_sha256("garbage").is_err());
+    }
+
+    #[test]
+    fn the_signer_does_not_print_its_private_key() {
+        let signer = Signer {
+            key_id: "k".into(),
+            algorithm: KeyAlgorithm::Rsa2048,
+            certificate_der: vec![1, 2, 3],
+            private_key_der: vec![0xAB; 4],
+        };
+        let printed = format!("{signer:?}");
+        assert!(!printed.contains("171"), "{printed}");
+        assert!(printed.contains("***"));
+    }
+}
