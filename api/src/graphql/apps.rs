@@ -376,6 +376,11 @@ impl Application {
             &self.0.model.id,
         ))
     }
+    /// The IdP metadata XML to upload to the service provider: the same document the public
+    /// download serves, signed with the instance's active key.
+    async fn idp_metadata(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(crate::saml::metadata::for_application(state(ctx)?, &self.0.model).await?)
+    }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.model.created_at
     }

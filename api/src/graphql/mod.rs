@@ -93,6 +93,18 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
+/// NUL is valid JSON but no text Lanyard stores may hold it (PostgreSQL refuses it).
+fn contains_nul(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::String(text) => text.contains('\0'),
+        serde_json::Value::Array(items) => items.iter().any(contains_nul),
+        serde_json::Value::Object(fields) => fields
+            .iter()
+            .any(|(key, value)| key.contains('\0') || contains_nul(value)),
+        _ => false,
+    }
+}
+
 pub async fn post(
     State(state): State<AppState>,
     ClientIp(client_ip): ClientIp,
@@ -116,6 +128,17 @@ pub async fn post(
             )
         }
     };
+    if contains_nul(&value)
+        || value["query"]
+            .as_str()
+            .is_some_and(|query| query.contains("\\u0000"))
+    {
+        return graphql_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "text may not contain NUL characters",
+        );
+    }
     if value.is_array() {
         return graphql_error(
             StatusCode::BAD_REQUEST,

@@ -105,6 +105,16 @@ async fn malformed_and_oversized_bodies_get_clear_errors() {
         .unwrap();
     assert_eq!(response.status(), 413);
 
+    for (query, variables) in [
+        (
+            "query($id: ID!) { instance(id: $id) { id } }",
+            json!({ "id": "\u{0}" }),
+        ),
+        ("{ instance(id: \"a\\u0000b\") { id } }", json!({})),
+    ] {
+        let body = app.gql_as(&app.token, query, variables).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
+    }
     let garbage = app.gql_as(&app.token, "{ viewer { id ", json!({})).await;
     assert_eq!(error_code(&garbage), "BAD_USER_INPUT");
     let unknown = app.gql_as(&app.token, "{ nope }", json!({})).await;

@@ -382,12 +382,7 @@ async fn signing_keys_show_no_private_material_and_stay_in_their_instance() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn the_metadata_matches_its_snapshot() {
-    let app = TestApp::spawn().await;
-    let instance = app.create_instance("Acme").await;
-    let application = insert_application(&app, &instance, "Alibaba Cloud", true).await;
-    let xml = metadata(&app, &application).await;
+fn redact(xml: &str) -> String {
     let redactions = [
         (r#"ID="_[0-9a-f]{32}""#, r#"ID="[id]""#),
         (r##"URI="#_[0-9a-f]{32}""##, r##"URI="#[id]""##),
@@ -405,13 +400,59 @@ async fn the_metadata_matches_its_snapshot() {
             "<ds:SignatureValue>[signature]</ds:SignatureValue>",
         ),
     ];
-    let mut redacted = xml;
+    let mut redacted = xml.to_owned();
     for (pattern, replacement) in redactions {
         redacted = regex::Regex::new(pattern)
             .unwrap()
             .replace_all(&redacted, replacement)
             .into_owned();
     }
-    insta::assert_snapshot!("idp_metadata", redacted);
+    redacted
+}
+
+#[tokio::test]
+async fn the_metadata_matches_its_snapshot() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let application = insert_application(&app, &instance, "Alibaba Cloud", true).await;
+    let xml = metadata(&app, &application).await;
+    insta::assert_snapshot!("idp_metadata", redact(&xml));
+    app.stop().await;
+}
+
+/// Every marketplace template, added and configured through GraphQL as an admin would; the
+/// metadata the GraphQL field gives is the one the public route serves.
+#[tokio::test]
+async fn the_metadata_of_each_template_matches_its_snapshot() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let templates = app.gql("{ marketplace { id } }", json!({})).await;
+    let ids: Vec<String> = templates["marketplace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 5, "{templates}");
+    for template in ids {
+        let params = match template.as_str() {
+            t if t.starts_with("alibaba-cloud-role") => {
+                json!({ "accountId": "5123456789012345", "idpName": "lanyard", "roles": "admin" })
+            }
+            t if t.starts_with("alibaba-cloud-user") => json!({ "accountId": "5123456789012345" }),
+            _ => json!({}),
+        };
+        let added = app
+            .gql(
+                "mutation($i: ID!, $t: String!, $p: JSON) { addApplication(input: {instanceId: $i, templateId: $t, name: $t, params: $p}) { application { id idpMetadata } } }",
+                json!({ "i": instance, "t": template, "p": params }),
+            )
+            .await;
+        let application = &added["addApplication"]["application"];
+        let from_graphql = application["idpMetadata"].as_str().unwrap();
+        let downloaded = metadata(&app, application["id"].as_str().unwrap()).await;
+        assert_eq!(redact(from_graphql), redact(&downloaded), "{template}");
+        insta::assert_snapshot!(format!("idp_metadata_{template}"), redact(&downloaded));
+    }
     app.stop().await;
 }
