@@ -248,13 +248,21 @@ async fn pysaml2_trusts_the_metadata_through_a_key_rollover() {
         json!("nope"),
         json!("'; DROP TABLE signing_keys; --"),
         json!("x".repeat(5000)),
-        json!("\u{0}"),
     ] {
         let body = app
             .gql_as(&app.token, ACTIVATE, json!({ "i": instance, "id": id }))
             .await;
         assert_eq!(error_code(&body), "NOT_FOUND", "{body}");
     }
+    // NUL never reaches a resolver: the GraphQL endpoint refuses it as input.
+    let body = app
+        .gql_as(
+            &app.token,
+            ACTIVATE,
+            json!({ "i": instance, "id": "\u{0}" }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
 
     // An ECDSA key signs with ecdsa-sha256; the retired RSA keys stay listed.
     let ecdsa = app
@@ -363,14 +371,14 @@ async fn signing_keys_show_no_private_material_and_stay_in_their_instance() {
         let body = app.gql_as(&admin_a, query, vars).await;
         assert_eq!(error_code(&body), "FORBIDDEN", "{query}: {body}");
     }
-    // Ids that cannot be ids are not found, on PostgreSQL too (which refuses NUL in text).
+    // NUL in an id is refused as input, on PostgreSQL too (which refuses NUL in text).
     for (query, vars) in [
         (KEYS, json!({ "i": "\u{0}" })),
         (ROTATE_DEFAULT, json!({ "i": "a\u{0}" })),
         (ACTIVATE, json!({ "i": "\u{0}", "id": "\u{0}" })),
     ] {
         let body = app.gql_as(&app.token, query, vars).await;
-        assert_eq!(error_code(&body), "NOT_FOUND", "{query}: {body}");
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{query}: {body}");
     }
     let auditor = app.token_with_roles(json!([{ "role": "AUDITOR" }])).await;
     let read = app.gql_as(&auditor, KEYS, json!({ "i": b })).await;
