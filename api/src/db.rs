@@ -122,10 +122,6 @@ impl Store {
     pub async fn ping(&self) -> bool {
         self.conn.ping().await.is_ok()
     }
-
-    pub async fn execute_unprepared(&self, sql: &str) -> Result<(), sea_orm::DbErr> {
-        self.conn.execute_unprepared(sql).await.map(|_| ())
-    }
 }
 
 fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {

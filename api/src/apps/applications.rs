@@ -136,15 +136,6 @@ pub async fn get(state: &AppState, permit: &ApplicationPermit) -> AppResult<Reso
     )
 }
 
-/// A public lookup for the metadata and SSO routes, which have no admin.
-pub async fn get_public(state: &AppState, id: &str) -> AppResult<Resolved> {
-    let model = application::Entity::find_by_id(id)
-        .one(&state.store.conn)
-        .await?
-        .ok_or(AppError::NotFound("application"))?;
-    Resolved::new(model)
-}
-
 pub async fn list(
     state: &AppState,
     permit: &InstancePermit,

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::api_token;
-use entity::role_binding::{self, PrincipalKind};
+use entity::role_binding::PrincipalKind;
 use jsonwebtoken::{Algorithm, Header, Validation};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -130,14 +130,6 @@ pub async fn list(
 pub async fn count(state: &AppState, _permit: &PlatformPermit) -> AppResult<u64> {
     use sea_orm::PaginatorTrait;
     Ok(api_token::Entity::find().count(&state.store.conn).await?)
-}
-
-pub async fn roles_of(state: &AppState, token_id: &str) -> AppResult<Vec<role_binding::Model>> {
-    Ok(role_binding::Entity::find()
-        .filter(role_binding::Column::PrincipalKind.eq(PrincipalKind::Token))
-        .filter(role_binding::Column::PrincipalId.eq(token_id))
-        .all(&state.store.conn)
-        .await?)
 }
 
 /// Revokes a token at once, on every node. Revoking a revoked token changes nothing.

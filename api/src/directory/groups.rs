@@ -268,10 +268,3 @@ pub async fn remove_members(
     txn.commit().await?;
     Ok(group)
 }
-
-pub async fn member_count(state: &AppState, group_id: &str) -> AppResult<u64> {
-    Ok(group_member::Entity::find()
-        .filter(group_member::Column::GroupId.eq(group_id))
-        .count(&state.store.conn)
-        .await?)
-}

@@ -315,18 +315,6 @@ pub async fn children(
     Ok((page, total))
 }
 
-pub async fn by_ids(
-    state: &AppState,
-    instance_id: &str,
-    ids: &[String],
-) -> AppResult<Vec<org_unit::Model>> {
-    Ok(org_unit::Entity::find()
-        .filter(org_unit::Column::InstanceId.eq(instance_id))
-        .filter(org_unit::Column::Id.is_in(ids.to_vec()))
-        .all(&state.store.conn)
-        .await?)
-}
-
 pub async fn add_members(
     state: &AppState,
     permit: &InstancePermit,
