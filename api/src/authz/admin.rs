@@ -52,6 +52,10 @@ pub enum AdminAction {
     UpdateApplication,
     DeleteApplication,
     ManageApplicationAccounts,
+    ReadAccessPolicies,
+    ExplainAccess,
+    ManageAccessPolicies,
+    ManageAppAccess,
 }
 
 impl AdminAction {
@@ -94,6 +98,10 @@ impl AdminAction {
             UpdateApplication => "updateApplication",
             DeleteApplication => "deleteApplication",
             ManageApplicationAccounts => "manageApplicationAccounts",
+            ReadAccessPolicies => "readAccessPolicies",
+            ExplainAccess => "explainAccess",
+            ManageAccessPolicies => "manageAccessPolicies",
+            ManageAppAccess => "manageAppAccess",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! body size, depth, complexity and alias limits; an execution timeout; every error carries
 //! `extensions.code`.
 
+mod access;
 mod admin;
 mod apps;
 mod audit;
@@ -34,6 +35,7 @@ pub struct QueryRoot(
     audit::AuditQuery,
     apps::AppsQuery,
     keys::KeysQuery,
+    access::AccessQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -42,6 +44,7 @@ pub struct MutationRoot(
     admin::AdminMutation,
     apps::AppsMutation,
     keys::KeysMutation,
+    access::AccessMutation,
 );
 
 pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
