@@ -194,7 +194,7 @@ pub async fn load_user(store: &Store, user_id: &str) -> AppResult<UserFacts> {
         .into_tuple::<String>()
         .all(db);
     let (user, groups, paths) = tokio::try_join!(user, groups, paths)?;
-    let user = user.ok_or_else(|| AppError::NotFound("user".into()))?;
+    let user = user.ok_or_else(|| AppError::NotFound("user"))?;
     Ok(UserFacts::new(&user, groups, paths))
 }
 
@@ -204,7 +204,7 @@ pub async fn load_app(store: &Store, instance_id: &str, app_id: &str) -> AppResu
         .one(&store.conn)
         .await?
         .map(|app| AppFacts::from(&app))
-        .ok_or_else(|| AppError::NotFound("application".into()))
+        .ok_or_else(|| AppError::NotFound("application"))
 }
 
 /// The grants of the application that can cover the user, as links: with the `all_members`
