@@ -94,6 +94,7 @@ pub struct AuditFilter {
     pub actor: Option<String>,
     pub action: Option<String>,
     pub target_id: Option<String>,
+    pub outcome: Option<String>,
 }
 
 /// Whose events a listing covers: one instance, or the platform's own (no instance).
@@ -119,6 +120,9 @@ fn query(scope: &AuditScope<'_>, filter: &AuditFilter) -> Select<audit_event::En
     }
     if let Some(action) = &filter.action {
         query = query.filter(audit_event::Column::Action.eq(action.clone()));
+    }
+    if let Some(outcome) = &filter.outcome {
+        query = query.filter(audit_event::Column::Outcome.eq(outcome.clone()));
     }
     if let Some(target) = &filter.target_id {
         query = query.filter(audit_event::Column::TargetId.eq(target.clone()));

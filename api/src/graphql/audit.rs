@@ -11,7 +11,7 @@ use crate::authz::admin::{check_instance, check_platform, AdminAction};
 
 #[derive(SimpleObject)]
 pub struct AuditActor {
-    /// `admin`, `token` or `system`.
+    /// `admin`, `token`, `system`, or `user` (an employee's SSO decision).
     kind: String,
     id: String,
     name: String,
@@ -44,6 +44,7 @@ impl AuditEvent {
     async fn target_id(&self) -> Option<ID> {
         self.0.target_id.clone().map(ID)
     }
+    /// `success` for admin changes; `allow` or `deny` for SSO decisions.
     async fn outcome(&self) -> &str {
         &self.0.outcome
     }
@@ -65,6 +66,8 @@ pub struct AuditEventFilter {
     actor: Option<String>,
     action: Option<String>,
     target_id: Option<ID>,
+    /// `success`, or for SSO decisions (`action: "sso"`) `allow` or `deny`.
+    outcome: Option<String>,
 }
 
 #[derive(Default)]
@@ -89,6 +92,7 @@ impl AuditQuery {
             actor: filter.actor,
             action: filter.action,
             target_id: filter.target_id.map(|id| id.0),
+            outcome: filter.outcome,
         };
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = match instance_id {

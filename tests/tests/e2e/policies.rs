@@ -152,3 +152,46 @@ fn deny_fixtures_are_denied() {
         assert!(!verdict.allowed, "{name} should be denied: {verdict:?}");
     }
 }
+
+/// `lanyard serve --policy-dir` with a policy that breaks the schema: the server refuses to
+/// start and says which file; with the repository's own files it starts.
+#[tokio::test]
+async fn the_server_refuses_to_start_with_an_invalid_policy_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let policies = dir.path().join("policies");
+    std::fs::create_dir(&policies).unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
+    for name in ["schema.cedarschema", "admin.cedar", "access.cedar"] {
+        std::fs::copy(repo.join(name), policies.join(name)).unwrap();
+    }
+    let url = lanyard_tests::fresh_database(&dir).await;
+    let started = lanyard_tests::ServerProcess::start(
+        &url,
+        dir.path(),
+        &["--policy-dir", policies.to_str().unwrap()],
+    )
+    .await;
+    drop(started);
+
+    std::fs::write(
+        policies.join("office.cedar"),
+        "@id(\"office\")\nforbid (principal, action == Lanyard::Action::\"sso\", resource)\nunless { context.sourceIP == \"x\" };\n",
+    )
+    .unwrap();
+    let output = tokio::process::Command::new(lanyard_tests::lanyard_binary())
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0", "--database-url", &url])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .arg("--policy-dir")
+        .arg(&policies)
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("Cedar policies") && stderr.contains("sourceIP"),
+        "{stderr}"
+    );
+}
