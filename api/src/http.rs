@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(crate::auth::routes::router())
         .merge(crate::saml::routes::router())
+        .merge(crate::portal::router())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

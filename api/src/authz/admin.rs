@@ -52,6 +52,8 @@ pub enum AdminAction {
     UpdateApplication,
     DeleteApplication,
     ManageApplicationAccounts,
+    ReadUserSessions,
+    RevokeUserSessions,
 }
 
 impl AdminAction {
@@ -94,6 +96,8 @@ impl AdminAction {
             UpdateApplication => "updateApplication",
             DeleteApplication => "deleteApplication",
             ManageApplicationAccounts => "manageApplicationAccounts",
+            ReadUserSessions => "readUserSessions",
+            RevokeUserSessions => "revokeUserSessions",
         }
     }
 }
