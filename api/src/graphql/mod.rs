@@ -11,6 +11,7 @@ mod directory;
 mod keys;
 mod limits;
 mod loaders;
+mod sessions;
 
 use std::time::Duration;
 
@@ -34,6 +35,7 @@ pub struct QueryRoot(
     audit::AuditQuery,
     apps::AppsQuery,
     keys::KeysQuery,
+    sessions::SessionsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -42,13 +44,16 @@ pub struct MutationRoot(
     admin::AdminMutation,
     apps::AppsMutation,
     keys::KeysMutation,
+    sessions::SessionsMutation,
 );
 
 pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-/// Per-request data: who is calling.
+/// Per-request data: who is calling, and the headers (an employee's `me` reads its session
+/// cookie from them).
 pub struct RequestContext {
     pub principal: Option<Principal>,
+    pub headers: HeaderMap,
 }
 
 /// Builds the schema with the configured limits. No database, no side effects: the SDL export
@@ -168,7 +173,10 @@ pub async fn post(
     let loader = loaders::DirectoryLoader::for_request(state.clone());
     let request = request
         .data(state.clone())
-        .data(RequestContext { principal })
+        .data(RequestContext {
+            principal,
+            headers: headers.clone(),
+        })
         .data(loader);
     let timeout = Duration::from_millis(state.config.graphql.timeout_ms);
     let mut response = match tokio::time::timeout(timeout, state.schema.execute(request)).await {

@@ -10,4 +10,7 @@ mod metadata;
 mod migrations;
 mod policies;
 mod query_count;
+mod saml_hostile;
 mod schema;
+mod sso;
+mod sso_interop;
