@@ -8,7 +8,7 @@
 
 pub mod pages;
 
-use axum::extract::rejection::PathRejection;
+use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -201,10 +201,10 @@ async fn sign_in(
     instance_id: Result<Path<String>, PathRejection>,
     ClientIp(client_ip): ClientIp,
     headers: HeaderMap,
-    form: Option<Form<SignInFields>>,
+    form: Result<Form<SignInFields>, FormRejection>,
 ) -> Result<Response, PageError> {
     let instance = instance_of_path(&state, instance_id).await?;
-    let Some(Form(form)) = form else {
+    let Ok(Form(form)) = form else {
         return Err(AppError::bad_input("form", "send the sign-in form").into());
     };
     csrf::verify(&state, &headers, &login_purpose(&instance.id), &form.csrf)?;
@@ -269,7 +269,7 @@ async fn sign_out(
     State(state): State<AppState>,
     instance_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
-    form: Option<Form<SignOutFields>>,
+    form: Result<Form<SignOutFields>, FormRejection>,
 ) -> Result<Response, PageError> {
     let instance = instance_of_path(&state, instance_id).await?;
     let csrf_token = form.map(|Form(f)| f.csrf).unwrap_or_default();

@@ -403,6 +403,8 @@ struct Shape {
     references: Vec<String>,
     /// Algorithms of every `ds:Transform` and `ds:CanonicalizationMethod`.
     transforms: Vec<String>,
+    /// Algorithms of every `ds:SignatureMethod`.
+    signature_methods: Vec<String>,
 }
 
 fn attribute(element: &BytesStart<'_>, name: &[u8]) -> Result<Option<String>, RequestError> {
@@ -410,7 +412,7 @@ fn attribute(element: &BytesStart<'_>, name: &[u8]) -> Result<Option<String>, Re
         let attr = attr.map_err(|e| RequestError::Malformed(e.to_string()))?;
         if attr.key.as_ref() == name {
             let value = attr
-                .unescape_value()
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|e| RequestError::Malformed(e.to_string()))?;
             return Ok(Some(value.into_owned()));
         }
@@ -467,6 +469,9 @@ fn scan(xml: &str) -> Result<Shape, RequestError> {
                 b"Transform" | b"CanonicalizationMethod" => shape
                     .transforms
                     .push(attribute(&element, b"Algorithm")?.unwrap_or_default()),
+                b"SignatureMethod" => shape
+                    .signature_methods
+                    .push(attribute(&element, b"Algorithm")?.unwrap_or_default()),
                 _ => {}
             }
         }
@@ -507,16 +512,13 @@ fn check_signature_structure(shape: &Shape) -> Result<(), RequestError> {
 }
 
 fn verify_embedded_signature(xml: &str, certificate: &[u8]) -> Result<(), RequestError> {
-    check_signature_structure(&scan(xml)?)?;
+    let shape = scan(xml)?;
+    check_signature_structure(&shape)?;
+    for algorithm in &shape.signature_methods {
+        digest_for(algorithm)?;
+    }
     let unverified = UnverifiedAuthnRequest::from_xml(xml)
         .map_err(|err| RequestError::Malformed(err.to_string()))?;
-    let algorithm = unverified
-        .request
-        .signature
-        .as_ref()
-        .map(|s| s.signed_info.signature_method.algorithm.to_string())
-        .unwrap_or_default();
-    digest_for(&algorithm)?;
     unverified
         .try_verify_with_cert(&CertificateDer::from(certificate.to_vec()))
         .map(|_| ())
@@ -875,6 +877,7 @@ pub(crate) mod tests {
             signatures: vec![1],
             references: vec!["#_r".into()],
             transforms: vec![ALLOWED_TRANSFORMS[0].into(), ALLOWED_TRANSFORMS[1].into()],
+            signature_methods: vec![],
         };
         assert!(check_signature_structure(&good).is_ok());
         let wrapped = Shape {
@@ -911,6 +914,7 @@ pub(crate) mod tests {
             signatures: shape.signatures.clone(),
             references: shape.references.clone(),
             transforms: shape.transforms.clone(),
+            signature_methods: shape.signature_methods.clone(),
         }
     }
 

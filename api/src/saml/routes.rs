@@ -3,7 +3,7 @@
 //! HTTP-POST AuthnRequests), IdP-initiated starts from the portal, and the return to a pending
 //! request after signing in. Browser-facing failures are HTML pages with a 4xx status.
 
-use axum::extract::rejection::PathRejection;
+use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -74,7 +74,7 @@ async fn sso_post(
     State(state): State<AppState>,
     application_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
-    form: Option<Form<Vec<(String, String)>>>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, PageError> {
     let app = application_of_path(&state, application_id).await?;
     let fields = form.map(|Form(f)| f).unwrap_or_default();

@@ -67,7 +67,7 @@ pub struct Decision {
 
 /// May this employee SSO into this application now?
 pub async fn decide(
-    state: &AppState,
+    _state: &AppState,
     live: &EmployeeSession,
     app: &Resolved,
     initiator: Initiator,
