@@ -275,14 +275,14 @@ async fn idp_initiated_sso_into_alibaba_cloud_from_the_portal() {
     // The decision is audited with what determined it.
     let audit = app
         .gql(
-            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"sso\"}) { totalCount edges { node { outcome actorName summary } } } }",
+            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"sso\"}) { totalCount edges { node { outcome actor { name } summary } } } }",
             json!({ "i": t.instance }),
         )
         .await;
     assert_eq!(audit["auditEvents"]["totalCount"], 2, "{audit}");
     let event = &audit["auditEvents"]["edges"][0]["node"];
     assert_eq!(event["outcome"], "allow");
-    assert_eq!(event["actorName"], "alice");
+    assert_eq!(event["actor"]["name"], "alice");
     assert!(event["summary"]["determiningPolicies"].as_array().is_some_and(|p| !p.is_empty()));
     app.stop().await;
 }
@@ -442,7 +442,7 @@ async fn a_user_without_the_application_account_gets_no_assertion_by_any_route()
     // The reference is the audit event of the denial.
     let audit = app
         .gql(
-            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"sso\"}) { edges { node { id outcome actorName summary } } } }",
+            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"sso\"}) { edges { node { id outcome actor { name } summary } } } }",
             json!({ "i": t.instance }),
         )
         .await;
@@ -453,7 +453,7 @@ async fn a_user_without_the_application_account_gets_no_assertion_by_any_route()
         .find(|n| n["id"] == reference)
         .unwrap_or_else(|| panic!("{reference} in {audit}"));
     assert_eq!(event["outcome"], "deny");
-    assert_eq!(event["actorName"], "bob");
+    assert_eq!(event["actor"]["name"], "bob");
     assert!(!event["summary"]["determiningPolicies"].as_array().unwrap().is_empty());
 
     // alice gets her mapped account.
@@ -518,9 +518,9 @@ async fn failed_sign_ins_lock_the_account_for_a_while_and_admins_see_and_revoke_
         json!({ "i": t.instance, "id": t.alice }),
     )
     .await;
-    let alice = browser();
+    let alice = self::browser();
     assert_eq!(sign_in(&app, &alice, &login, "alice", PASSWORD).await.status(), 303);
-    let second = browser();
+    let second = self::browser();
     assert_eq!(sign_in(&app, &second, &login, "alice", PASSWORD).await.status(), 303);
 
     let sessions = "query($i: ID!, $u: ID!) { userSessions(instanceId: $i, userId: $u) { id createdAt expiresAt lastSeenAt authMethods clientIp userAgent } }";
