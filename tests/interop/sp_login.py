@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Signs in to Lanyard as an employee through a third-party SAML service provider library.
 
-    sp_login.py LIBRARY FLOW METADATA_FILE LANYARD_BASE APPLICATION_ID USERNAME PASSWORD
+    sp_login.py LIBRARY FLOW METADATA_FILE PUBLIC_URL LANYARD_BASE APPLICATION_ID USERNAME PASSWORD
 
-LIBRARY is `pysaml2` or `python3-saml`; FLOW is `sp` (the SP sends a signed AuthnRequest and
+PUBLIC_URL is Lanyard's configured public URL (what its metadata and redirects name) and
+LANYARD_BASE where it actually listens; the "browser" maps one onto the other. LIBRARY is `pysaml2` or `python3-saml`; FLOW is `sp` (the SP sends a signed AuthnRequest and
 the browser is sent to sign in) or `idp` (the employee signs in to the portal and starts the
 application). The SP is configured only from Lanyard's IdP metadata (and its own key pair in
 this directory). A browser is played with `requests`: the sign-in page and its CSRF token, the
@@ -50,18 +51,25 @@ def hidden(page, name):
 class Browser:
     """Follows redirects by hand (to check each Location stays on Lanyard) and keeps cookies."""
 
-    def __init__(self, base):
+    def __init__(self, public_url, base):
+        self.public_url = public_url
         self.base = base
         self.session = requests.Session()
 
+    def local(self, url):
+        if url.startswith(self.public_url + "/"):
+            return self.base + url[len(self.public_url):]
+        if not url.startswith(self.base + "/"):
+            fail(f"sent off Lanyard to {url}")
+        return url
+
     def go(self, method, url, **kwargs):
+        url = self.local(url)
         for _ in range(10):
             response = self.session.request(method, url, allow_redirects=False, timeout=30, **kwargs)
             if response.status_code not in (301, 302, 303, 307, 308):
                 return response
-            location = urljoin(url, response.headers["location"])
-            if not location.startswith(self.base):
-                fail(f"redirected off Lanyard to {location}")
+            location = self.local(urljoin(url, response.headers["location"]))
             method, url, kwargs = "GET", location, {}
         fail("too many redirects")
 
@@ -118,15 +126,21 @@ def pysaml2_client(metadata_file):
 
 
 def pysaml2_flow(flow, metadata_file, browser, start_url, username, password):
-    from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+    from saml2 import BINDING_HTTP_POST
 
     client = pysaml2_client(metadata_file)
     outstanding = {}
     if flow == "sp":
         idp = list(client.metadata.keys())[0]
         # HTTP-POST binding: the request carries an enveloped XML signature.
+        # pysaml2 signs with RSA-SHA1 unless told otherwise, which Lanyard refuses.
         request_id, info = client.prepare_for_authenticate(
-            entityid=idp, relay_state=RELAY_STATE, binding=BINDING_HTTP_POST, sign=True
+            entityid=idp,
+            relay_state=RELAY_STATE,
+            binding=BINDING_HTTP_POST,
+            sign=True,
+            sigalg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+            digest_alg="http://www.w3.org/2001/04/xmlenc#sha256",
         )
         outstanding[request_id] = "/"
         page = info["data"]
@@ -235,10 +249,10 @@ def onelogin_flow(flow, metadata_file, browser, start_url, username, password):
 
 
 def main(argv):
-    if len(argv) != 8:
+    if len(argv) != 9:
         fail(__doc__)
-    library, flow, metadata_file, base, application_id, username, password = argv[1:]
-    browser = Browser(base.rstrip("/"))
+    library, flow, metadata_file, public_url, base, application_id, username, password = argv[1:]
+    browser = Browser(public_url.rstrip("/"), base.rstrip("/"))
     start_url = f"{browser.base}/saml/apps/{application_id}/start"
     run = {"pysaml2": pysaml2_flow, "python3-saml": onelogin_flow}.get(library)
     if run is None or flow not in ("sp", "idp"):

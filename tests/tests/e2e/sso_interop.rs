@@ -125,7 +125,17 @@ fn run_script(
 ) -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/interop/sp_login.py");
     let output = Command::new(python())
-        .args([script, library, flow, metadata, base, application, user, PASSWORD])
+        .args([
+            script,
+            library,
+            flow,
+            metadata,
+            "http://127.0.0.1",
+            base,
+            application,
+            user,
+            PASSWORD,
+        ])
         .output()
         .expect("running the interop script");
     assert!(
