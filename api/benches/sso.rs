@@ -44,16 +44,23 @@ fn main() -> anyhow::Result<()> {
     println!("IdP-initiated SSO, {WORKERS} client workers on loopback, {seconds} s per key");
     println!(
         "{:<11} {:>11} {:>9} {:>9} {:>13} {:>13} {:>9} {:>9} {:>8}",
-        "key", "responses/s", "p50 ms", "p99 ms", "raw sign/s 1t", "raw sign/s 2t", "ratio 1t",
-        "ratio 2t", "verified"
+        "key",
+        "responses/s",
+        "p50 ms",
+        "p99 ms",
+        "raw sign/s 1t",
+        "raw sign/s 2t",
+        "ratio 1t",
+        "ratio 2t",
+        "verified"
     );
     for (label, algorithm) in [("RSA-2048", "RSA_2048"), ("ECDSA P-256", "ECDSA_P256")] {
         let certificate = runtime.block_on(activate_key(&base, &admin, &instance, algorithm))?;
         let key = match algorithm {
             "RSA_2048" => PKey::from_rsa(openssl::rsa::Rsa::generate(2048)?)?,
-            _ => PKey::from_ec_key(openssl::ec::EcKey::generate(&openssl::ec::EcGroup::from_curve_name(
-                openssl::nid::Nid::X9_62_PRIME256V1,
-            )?)?)?,
+            _ => PKey::from_ec_key(openssl::ec::EcKey::generate(
+                &openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1)?,
+            )?)?,
         };
         let raw_one = raw_signing_rate(&key, 1, Duration::from_secs(3));
         let raw_two = raw_signing_rate(&key, 2, Duration::from_secs(3));
@@ -182,7 +189,12 @@ fn verifies(body: &str, certificate: &CertificateDer) -> bool {
     Crypto::verify_signed_xml(&xml, certificate, Some("ID")).is_ok()
 }
 
-async fn gql(client: &reqwest::Client, base: &str, query: &str, variables: Value) -> anyhow::Result<Value> {
+async fn gql(
+    client: &reqwest::Client,
+    base: &str,
+    query: &str,
+    variables: Value,
+) -> anyhow::Result<Value> {
     let body: Value = client
         .post(format!("{base}/graphql"))
         .json(&json!({ "query": query, "variables": variables }))
@@ -231,8 +243,13 @@ async fn setup(
         .send()
         .await?;
     anyhow::ensure!(login.status() == 204, "admin sign-in: {}", login.status());
-    let instance = gql(&admin, &base, "mutation { createInstance(input: {name: \"Bench\"}) { instance { id } } }", json!({})).await?
-        ["createInstance"]["instance"]["id"]
+    let instance = gql(
+        &admin,
+        &base,
+        "mutation { createInstance(input: {name: \"Bench\"}) { instance { id } } }",
+        json!({}),
+    )
+    .await?["createInstance"]["instance"]["id"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
@@ -277,10 +294,18 @@ async fn setup(
     let signed_in = employee
         .post(format!("{base}/sso/{instance}/login"))
         .header("cookie", &pre)
-        .form(&[("csrf", csrf.as_str()), ("username", "alice"), ("password", PASSWORD)])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "alice"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await?;
-    anyhow::ensure!(signed_in.status() == 303, "employee sign-in: {}", signed_in.status());
+    anyhow::ensure!(
+        signed_in.status() == 303,
+        "employee sign-in: {}",
+        signed_in.status()
+    );
     let session = signed_in
         .headers()
         .get_all("set-cookie")
@@ -309,13 +334,11 @@ async fn activate_key(
         json!({ "i": instance }),
     )
     .await?;
-    let active = keys["signingKeys"]
-        .as_array()
-        .and_then(|keys| {
-            keys.iter()
-                .find(|k| k["state"] == "ACTIVE" && k["algorithm"] == algorithm)
-                .cloned()
-        });
+    let active = keys["signingKeys"].as_array().and_then(|keys| {
+        keys.iter()
+            .find(|k| k["state"] == "ACTIVE" && k["algorithm"] == algorithm)
+            .cloned()
+    });
     let key = match active {
         Some(key) => key,
         None => {

@@ -8,8 +8,8 @@
 
 use axum::http::HeaderMap;
 use chrono::{DateTime, Duration, Utc};
-use entity::user::{self, UserStatus};
 use entity::employee_session;
+use entity::user::{self, UserStatus};
 use jsonwebtoken::{Algorithm, Header, Validation};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,

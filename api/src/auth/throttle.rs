@@ -70,7 +70,11 @@ pub async fn check(state: &AppState, scopes: &Scopes) -> AppResult<()> {
     let now = Utc::now();
     match rows
         .iter()
-        .filter_map(|row| row.locked_until.filter(|until| *until > now).map(|u| (row, u)))
+        .filter_map(|row| {
+            row.locked_until
+                .filter(|until| *until > now)
+                .map(|u| (row, u))
+        })
         .max_by_key(|(_, until)| *until)
     {
         Some((row, until)) => Err(refusal(&row.scope, until, now)),
@@ -106,14 +110,12 @@ pub async fn record_failure(state: &AppState, scopes: &Scopes) -> AppResult<Opti
     let now = Utc::now();
     let txn = state.store.begin_write().await?;
     let mut locked = None;
-    for (scope, limit) in std::iter::once((&scopes.account, config.max_failures_per_account))
-        .chain(
-            scopes
-                .address
-                .as_ref()
-                .map(|a| (a, config.max_failures_per_address)),
-        )
-    {
+    for (scope, limit) in std::iter::once((&scopes.account, config.max_failures_per_account)).chain(
+        scopes
+            .address
+            .as_ref()
+            .map(|a| (a, config.max_failures_per_address)),
+    ) {
         if let Some(until) = count_failure(&*txn, scope, limit, config, now).await? {
             locked.get_or_insert(refusal(scope, until, now));
         }
@@ -152,8 +154,11 @@ async fn count_failure<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("throttle row {scope} vanished")))?;
-    let (failures, window_started_at) =
-        next_count(&row, now, Duration::minutes(i64::from(config.window_minutes)));
+    let (failures, window_started_at) = next_count(
+        &row,
+        now,
+        Duration::minutes(i64::from(config.window_minutes)),
+    );
     let lock = (failures >= limit as i32)
         .then(|| now + Duration::minutes(i64::from(config.lockout_minutes)));
     let mut active: sign_in_throttle::ActiveModel = row.into();
@@ -246,7 +251,10 @@ mod tests {
     fn refusals_say_what_is_locked_and_for_how_long() {
         let now = Utc::now();
         let account = refusal("user:i:alice", now + Duration::seconds(61), now);
-        assert!(account.to_string().contains("account is locked"), "{account}");
+        assert!(
+            account.to_string().contains("account is locked"),
+            "{account}"
+        );
         assert!(account.to_string().contains("2 minutes"), "{account}");
         assert_eq!(account.retry_after_secs(), Some(61));
         let address = refusal("ip:10.0.0.1", now + Duration::seconds(5), now);

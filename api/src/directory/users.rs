@@ -599,8 +599,7 @@ pub async fn set_status(
     let user = active.update(&*txn).await?;
     if status == UserStatus::Active {
         // Reactivating also ends a lockout after failed sign-ins.
-        crate::auth::throttle::unlock_employee(&*txn, permit.instance_id(), &user.username)
-            .await?;
+        crate::auth::throttle::unlock_employee(&*txn, permit.instance_id(), &user.username).await?;
     }
     audit::record(
         &txn,

@@ -91,9 +91,10 @@ pub fn see_other(location: &str, cookies: &[String]) -> Response {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     response
 }
 
@@ -169,7 +170,10 @@ async fn sign_in_page(
         .is_some()
         && !matches!(next, Continue::Request(_))
     {
-        return Ok(see_other(&next.url(&state.config.public_url, &instance.id), &[]));
+        return Ok(see_other(
+            &next.url(&state.config.public_url, &instance.id),
+            &[],
+        ));
     }
     Ok(render_sign_in(
         &state,
@@ -220,8 +224,7 @@ async fn sign_in(
     if form.password.len() > 1024 {
         return Err(AppError::bad_input("password", "the password is too long").into());
     }
-    match employee_sessions::sign_in(&state, &instance.id, &username, &form.password, attempt)
-        .await
+    match employee_sessions::sign_in(&state, &instance.id, &username, &form.password, attempt).await
     {
         Ok((_, cookie)) => Ok(see_other(
             &next.url(&state.config.public_url, &instance.id),
@@ -330,7 +333,9 @@ pub async fn allowed_applications(
     let mut allowed = Vec::new();
     for model in candidates {
         let app = Resolved::new(model)?;
-        if sso::decide(state, live, &app, Initiator::Idp).await?.allowed
+        if sso::decide(state, live, &app, Initiator::Idp)
+            .await?
+            .allowed
             && name_id_for(state, &app, &live.user).await?.is_ok()
         {
             allowed.push(app);
@@ -363,7 +368,11 @@ mod tests {
             "app:a/b",
             "\u{0}",
         ] {
-            assert_eq!(Continue::parse(Some(hostile)), Continue::Portal, "{hostile}");
+            assert_eq!(
+                Continue::parse(Some(hostile)),
+                Continue::Portal,
+                "{hostile}"
+            );
         }
         let url = Continue::Start(id.into()).url("https://id.example.com", "i1");
         assert_eq!(url, format!("https://id.example.com/saml/apps/{id}/start"));

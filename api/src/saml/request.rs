@@ -85,7 +85,9 @@ pub enum RequestError {
     MissingIssuer,
     #[error("the Issuer {0:?} is not the service provider registered for this application")]
     WrongIssuer(String),
-    #[error("the AssertionConsumerServiceURL {0:?} is not the one registered for this application")]
+    #[error(
+        "the AssertionConsumerServiceURL {0:?} is not the one registered for this application"
+    )]
     WrongAcs(String),
     #[error("the Destination {0:?} is not this SSO endpoint")]
     WrongDestination(String),
@@ -316,9 +318,7 @@ impl UnverifiedRequest {
     ) -> Result<VerifiedRequest, RequestError> {
         let signed = match (self.binding, &self.query_signature) {
             (Binding::Redirect, Some(query)) => {
-                let certificate = expected
-                    .sp_certificate
-                    .ok_or(RequestError::NoCertificate)?;
+                let certificate = expected.sp_certificate.ok_or(RequestError::NoCertificate)?;
                 verify_query_signature(query, certificate)?;
                 true
             }
@@ -555,8 +555,8 @@ fn verify_query_signature(query: &QuerySignature, certificate: &[u8]) -> Result<
         (true, Some(der)) => der,
         _ => signature,
     };
-    let mut verifier = openssl::sign::Verifier::new(digest, &key)
-        .map_err(|_| RequestError::BadSignature)?;
+    let mut verifier =
+        openssl::sign::Verifier::new(digest, &key).map_err(|_| RequestError::BadSignature)?;
     verifier
         .update(query.signed_octets.as_bytes())
         .map_err(|_| RequestError::BadSignature)?;
@@ -795,7 +795,11 @@ pub(crate) mod tests {
         ));
         let no_acs = request_xml("_g", SP, ACS, now)
             .replace(&format!(" AssertionConsumerServiceURL=\"{ACS}\""), "");
-        assert_eq!(check(no_acs).unwrap().acs_url, ACS, "absent: the registered one");
+        assert_eq!(
+            check(no_acs).unwrap().acs_url,
+            ACS,
+            "absent: the registered one"
+        );
     }
 
     #[test]

@@ -236,7 +236,12 @@ pub fn sign(
         .map_err(|err| anyhow::anyhow!("signing the assertion: {err}"))?;
     let template =
         sign_response.then(|| signature_template(&response_id, method, &signer.certificate_der));
-    let xml = response(content, &response_id, without_declaration(&signed), template);
+    let xml = response(
+        content,
+        &response_id,
+        without_declaration(&signed),
+        template,
+    );
     if !sign_response {
         return Ok(xml);
     }
@@ -253,7 +258,12 @@ const SUBMIT_SCRIPT: &str = "document.forms[0].submit();";
 pub fn post_form(acs_url: &str, saml_response_xml: &str, relay_state: Option<&str>) -> PostForm {
     let e = crate::http::html_escape;
     let relay = relay_state
-        .map(|r| format!("<input type=\"hidden\" name=\"RelayState\" value=\"{}\">", e(r)))
+        .map(|r| {
+            format!(
+                "<input type=\"hidden\" name=\"RelayState\" value=\"{}\">",
+                e(r)
+            )
+        })
         .unwrap_or_default();
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -323,14 +333,19 @@ mod tests {
             let attributes = [Attribute {
                 name: "https://www.aliyun.com/SAML-Role/Attributes/Role".into(),
                 name_format: "urn:oasis:names:tc:SAML:2.0:attrname-format:uri".into(),
-                values: vec!["acs:ram::1:role/a,acs:ram::1:saml-provider/x".into(), "<&>".into()],
+                values: vec![
+                    "acs:ram::1:role/a,acs:ram::1:saml-provider/x".into(),
+                    "<&>".into(),
+                ],
             }];
             let method = SignatureMethod::for_key(algorithm, "rsa-sha256");
             let xml = sign(&content(&attributes, now), &signer, method, false).unwrap();
             assert!(xml.starts_with("<samlp:Response"), "{xml}");
             assert_eq!(xml.matches("<ds:Signature xmlns").count(), 1);
             assert!(xml.contains("InResponseTo=\"_req&quot;&lt;1&gt;\""));
-            assert!(xml.contains("<saml:AttributeValue xsi:type=\"xs:string\">&lt;&amp;&gt;</saml:AttributeValue>"));
+            assert!(xml.contains(
+                "<saml:AttributeValue xsi:type=\"xs:string\">&lt;&amp;&gt;</saml:AttributeValue>"
+            ));
             assert!(xml.contains(method.signature));
             // The signature found first is the assertion's: it verifies in place.
             verify(&xml, &signer).unwrap_or_else(|e| panic!("{algorithm:?}: {e}\n{xml}"));
@@ -347,12 +362,16 @@ mod tests {
 
     #[test]
     fn rsa_sha512_is_used_when_asked_and_only_for_rsa() {
-        assert!(SignatureMethod::for_key(KeyAlgorithm::Rsa2048, "rsa-sha512")
-            .signature
-            .ends_with("rsa-sha512"));
-        assert!(SignatureMethod::for_key(KeyAlgorithm::EcdsaP256, "rsa-sha512")
-            .signature
-            .ends_with("ecdsa-sha256"));
+        assert!(
+            SignatureMethod::for_key(KeyAlgorithm::Rsa2048, "rsa-sha512")
+                .signature
+                .ends_with("rsa-sha512")
+        );
+        assert!(
+            SignatureMethod::for_key(KeyAlgorithm::EcdsaP256, "rsa-sha512")
+                .signature
+                .ends_with("ecdsa-sha256")
+        );
     }
 
     #[test]

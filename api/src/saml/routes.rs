@@ -79,7 +79,10 @@ async fn sso_post(
     let app = application_of_path(&state, application_id).await?;
     let fields = form.map(|Form(f)| f).unwrap_or_default();
     let single = |name: &'static str| -> Result<Option<&str>, AppError> {
-        let mut values = fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let mut values = fields
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str());
         let first = values.next();
         match values.next() {
             Some(_) => Err(refused(RequestError::Repeated(name))),
@@ -153,7 +156,10 @@ async fn continue_request(
         request_id: &row.request_id,
         relay_state: row.relay_state.as_deref(),
     };
-    Ok(respond(app, sso::answer(state, &live, app, answering).await?))
+    Ok(respond(
+        app,
+        sso::answer(state, &live, app, answering).await?,
+    ))
 }
 
 /// `GET /saml/requests/{id}`: back from the sign-in page to a pending request.

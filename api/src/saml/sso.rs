@@ -79,13 +79,19 @@ pub async fn decide(
     };
     let model = &app.model;
     if model.instance_id != live.session.instance_id {
-        return Ok(deny("sso.same-instance", "this application is not in your organisation".into()));
+        return Ok(deny(
+            "sso.same-instance",
+            "this application is not in your organisation".into(),
+        ));
     }
     if live.user.status != user::UserStatus::Active {
         return Ok(deny("sso.active-user", "your account is not active".into()));
     }
     if !model.enabled || !model.sso_enabled {
-        return Ok(deny("sso.application-enabled", format!("{} is turned off", model.name)));
+        return Ok(deny(
+            "sso.application-enabled",
+            format!("{} is turned off", model.name),
+        ));
     }
     if initiator == Initiator::Idp && model.initiation == Initiation::SpOnly {
         return Ok(deny(
@@ -120,16 +126,21 @@ async fn record(
     audit::record(
         &txn,
         &live.actor(),
-        AuditRecord::in_instance(&app.model.instance_id, "sso", "application", Some(&app.model.id))
-            .outcome(if decision.allowed { "allow" } else { "deny" })
-            .with_id(id.clone())
-            .summary(serde_json::json!({
-                "application": app.model.name,
-                "initiatedBy": initiator.as_str(),
-                "determiningPolicies": decision.determining,
-                "reason": decision.reason,
-                "details": extra,
-            })),
+        AuditRecord::in_instance(
+            &app.model.instance_id,
+            "sso",
+            "application",
+            Some(&app.model.id),
+        )
+        .outcome(if decision.allowed { "allow" } else { "deny" })
+        .with_id(id.clone())
+        .summary(serde_json::json!({
+            "application": app.model.name,
+            "initiatedBy": initiator.as_str(),
+            "determiningPolicies": decision.determining,
+            "reason": decision.reason,
+            "details": extra,
+        })),
     )
     .await?;
     txn.commit().await?;

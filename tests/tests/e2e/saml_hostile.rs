@@ -32,7 +32,9 @@ async fn signed_in(app: &TestApp, require_signed: bool) -> (Tenant, reqwest::Cli
     let browser = browser();
     let login = format!("{}/sso/{}/login", app.base, t.instance);
     assert_eq!(
-        sign_in(app, &browser, &login, "alice", PASSWORD).await.status(),
+        sign_in(app, &browser, &login, "alice", PASSWORD)
+            .await
+            .status(),
         303
     );
     (t, browser)
@@ -121,7 +123,11 @@ async fn a_properly_signed_request_is_answered_which_the_hostile_ones_are_measur
     assert_eq!(posted.status(), 200);
     assert!(posted.text().await.unwrap().contains("SAMLResponse"));
     let redirected = browser
-        .get(format!("{}?{}", sso_url(&app, &t), signed_query("_good-get", RSA_SHA256)))
+        .get(format!(
+            "{}?{}",
+            sso_url(&app, &t),
+            signed_query("_good-get", RSA_SHA256)
+        ))
         .send()
         .await
         .unwrap();
@@ -149,7 +155,13 @@ async fn a_signed_request_wrapped_inside_a_forged_one_is_refused() {
         .send()
         .await
         .unwrap();
-    refused(&app, response, 400, "one enveloped signature of the request itself").await;
+    refused(
+        &app,
+        response,
+        400,
+        "one enveloped signature of the request itself",
+    )
+    .await;
     app.stop().await;
 }
 
@@ -158,7 +170,11 @@ async fn an_unsigned_request_is_refused_where_signing_is_required() {
     let app = TestApp::spawn().await;
     let (t, browser) = signed_in(&app, true).await;
     let response = browser
-        .get(format!("{}?{}", sso_url(&app, &t), redirect_query("_unsigned", None)))
+        .get(format!(
+            "{}?{}",
+            sso_url(&app, &t),
+            redirect_query("_unsigned", None)
+        ))
         .send()
         .await
         .unwrap();
@@ -182,11 +198,21 @@ async fn an_unknown_issuer_is_refused() {
     let (t, browser) = signed_in(&app, false).await;
     let xml = authn_request("_stranger", "https://evil.example.com/sp", ACS, Utc::now());
     let response = browser
-        .get(format!("{}?SAMLRequest={}", sso_url(&app, &t), encode(&deflate(xml.as_bytes()))))
+        .get(format!(
+            "{}?SAMLRequest={}",
+            sso_url(&app, &t),
+            encode(&deflate(xml.as_bytes()))
+        ))
         .send()
         .await
         .unwrap();
-    refused(&app, response, 400, "is not the service provider registered").await;
+    refused(
+        &app,
+        response,
+        400,
+        "is not the service provider registered",
+    )
+    .await;
     app.stop().await;
 }
 
@@ -194,10 +220,17 @@ async fn an_unknown_issuer_is_refused() {
 async fn an_unregistered_acs_is_refused() {
     let app = TestApp::spawn().await;
     let (t, browser) = signed_in(&app, false).await;
-    for acs in ["https://evil.example.com/saml/SSO", "https://signin-intl.aliyun.com/saml/SSO?x=1"] {
+    for acs in [
+        "https://evil.example.com/saml/SSO",
+        "https://signin-intl.aliyun.com/saml/SSO?x=1",
+    ] {
         let xml = authn_request(&format!("_acs-{}", acs.len()), AUDIENCE, acs, Utc::now());
         let response = browser
-            .get(format!("{}?SAMLRequest={}", sso_url(&app, &t), encode(&deflate(xml.as_bytes()))))
+            .get(format!(
+                "{}?SAMLRequest={}",
+                sso_url(&app, &t),
+                encode(&deflate(xml.as_bytes()))
+            ))
             .send()
             .await
             .unwrap();
@@ -211,7 +244,10 @@ async fn a_missing_or_unknown_sig_alg_is_refused() {
     let app = TestApp::spawn().await;
     let (t, browser) = signed_in(&app, true).await;
     let good = signed_query("_alg", RSA_SHA256);
-    let without_alg = regex::Regex::new("&SigAlg=[^&]*").unwrap().replace(&good, "").into_owned();
+    let without_alg = regex::Regex::new("&SigAlg=[^&]*")
+        .unwrap()
+        .replace(&good, "")
+        .into_owned();
     let response = browser
         .get(format!("{}?{without_alg}", sso_url(&app, &t)))
         .send()
@@ -234,7 +270,11 @@ async fn a_missing_or_unknown_sig_alg_is_refused() {
     .enumerate()
     {
         let response = browser
-            .get(format!("{}?{}", sso_url(&app, &t), signed_query(&format!("_alg-{n}"), alg)))
+            .get(format!(
+                "{}?{}",
+                sso_url(&app, &t),
+                signed_query(&format!("_alg-{n}"), alg)
+            ))
             .send()
             .await
             .unwrap();
@@ -256,7 +296,11 @@ async fn a_deflate_bomb_is_refused() {
     let compressed = deflate(padded.as_bytes());
     assert!(compressed.len() < 64 * 1024, "{}", compressed.len());
     let response = browser
-        .get(format!("{}?SAMLRequest={}", sso_url(&app, &t), encode(&compressed)))
+        .get(format!(
+            "{}?SAMLRequest={}",
+            sso_url(&app, &t),
+            encode(&compressed)
+        ))
         .send()
         .await
         .unwrap();
@@ -282,7 +326,13 @@ async fn doctype_and_entities_are_refused() {
             .send()
             .await
             .unwrap();
-        refused(&app, response, 400, "DTDs and entity declarations are refused").await;
+        refused(
+            &app,
+            response,
+            400,
+            "DTDs and entity declarations are refused",
+        )
+        .await;
     }
     // An entity reference without a declaration is simply malformed.
     let undeclared = xml.replace("</saml:Issuer>", "&ext;</saml:Issuer>");
@@ -300,13 +350,20 @@ async fn doctype_and_entities_are_refused() {
 async fn a_stale_issue_instant_is_refused() {
     let app = TestApp::spawn().await;
     let (t, browser) = signed_in(&app, false).await;
-    for (n, instant) in [Utc::now() - Duration::minutes(10), Utc::now() + Duration::minutes(10)]
-        .into_iter()
-        .enumerate()
+    for (n, instant) in [
+        Utc::now() - Duration::minutes(10),
+        Utc::now() + Duration::minutes(10),
+    ]
+    .into_iter()
+    .enumerate()
     {
         let xml = authn_request(&format!("_stale-{n}"), AUDIENCE, ACS, instant);
         let response = browser
-            .get(format!("{}?SAMLRequest={}", sso_url(&app, &t), encode(&deflate(xml.as_bytes()))))
+            .get(format!(
+                "{}?SAMLRequest={}",
+                sso_url(&app, &t),
+                encode(&deflate(xml.as_bytes()))
+            ))
             .send()
             .await
             .unwrap();
@@ -343,14 +400,22 @@ async fn an_oversized_relay_state_is_refused() {
     let (t, browser) = signed_in(&app, false).await;
     let relay = "r".repeat(81);
     let response = browser
-        .get(format!("{}?{}", sso_url(&app, &t), redirect_query("_relay", Some(&relay))))
+        .get(format!(
+            "{}?{}",
+            sso_url(&app, &t),
+            redirect_query("_relay", Some(&relay))
+        ))
         .send()
         .await
         .unwrap();
     refused(&app, response, 400, "RelayState is longer than 80 bytes").await;
     let exactly = "r".repeat(80);
     let fine = browser
-        .get(format!("{}?{}", sso_url(&app, &t), redirect_query("_relay-80", Some(&exactly))))
+        .get(format!(
+            "{}?{}",
+            sso_url(&app, &t),
+            redirect_query("_relay-80", Some(&exactly))
+        ))
         .send()
         .await
         .unwrap();
@@ -382,7 +447,11 @@ async fn a_sign_in_post_without_its_csrf_token_is_refused() {
     other.get(&url).send().await.unwrap();
     let stolen = other
         .post(&url)
-        .form(&[("csrf", token.as_str()), ("username", "alice"), ("password", PASSWORD)])
+        .form(&[
+            ("csrf", token.as_str()),
+            ("username", "alice"),
+            ("password", PASSWORD),
+        ])
         .send()
         .await
         .unwrap();
@@ -415,9 +484,17 @@ async fn no_parameter_redirects_off_site() {
     // Signed in, the sign-in page goes straight on — to the same safe places.
     let browser = browser();
     let login = format!("{}/sso/{}/login", app.base, t.instance);
-    assert_eq!(sign_in(&app, &browser, &login, "alice", PASSWORD).await.status(), 303);
+    assert_eq!(
+        sign_in(&app, &browser, &login, "alice", PASSWORD)
+            .await
+            .status(),
+        303
+    );
     let response = browser
-        .get(format!("{}/sso/{}/login?continue=https://evil.example.com", app.base, t.instance))
+        .get(format!(
+            "{}/sso/{}/login?continue=https://evil.example.com",
+            app.base, t.instance
+        ))
         .send()
         .await
         .unwrap();
@@ -436,16 +513,27 @@ async fn no_parameter_redirects_off_site() {
     assert!(response.headers().get("location").is_none());
     let page = response.text().await.unwrap();
     assert!(page.contains(&format!("action=\"{ACS}\"")), "{page}");
-    assert_eq!(hidden(&page, "RelayState").as_deref(), Some("https://evil.example.com/"));
+    assert_eq!(
+        hidden(&page, "RelayState").as_deref(),
+        Some("https://evil.example.com/")
+    );
     // A pending-request path that is not a request id goes nowhere.
-    for bogus in ["https:%2F%2Fevil.example.com", "..%2F..%2Fetc", "0190a0a0-0000-7000-8000-000000000000"] {
+    for bogus in [
+        "https:%2F%2Fevil.example.com",
+        "..%2F..%2Fetc",
+        "0190a0a0-0000-7000-8000-000000000000",
+    ] {
         let response = browser
             .get(format!("{}/saml/requests/{bogus}", app.base))
             .send()
             .await
             .unwrap();
         assert!(response.headers().get("location").is_none(), "{bogus}");
-        assert!(response.status().is_client_error(), "{bogus}: {}", response.status());
+        assert!(
+            response.status().is_client_error(),
+            "{bogus}: {}",
+            response.status()
+        );
     }
     app.stop().await;
 }

@@ -33,7 +33,12 @@ pub async fn tenant(app: &TestApp) -> Tenant {
                 json!({ "i": instance, "u": name, "p": PASSWORD }),
             )
             .await;
-        users.push(data["createUser"]["user"]["id"].as_str().unwrap().to_owned());
+        users.push(
+            data["createUser"]["user"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     let added = app
         .gql(
@@ -92,7 +97,10 @@ pub async fn sign_in(
 ) -> reqwest::Response {
     let page = browser.get(login_url).send().await.unwrap();
     assert_eq!(page.status(), 200, "{login_url}");
-    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(!csp.contains("script-src"), "{csp}");
     let html = page.text().await.unwrap();
     let action = regex::Regex::new("<form method=\"post\" action=\"([^\"]+)\"")
@@ -114,7 +122,11 @@ pub async fn sign_in(
 }
 
 /// Follows a redirect that must stay on Lanyard.
-pub async fn follow(app: &TestApp, browser: &reqwest::Client, response: reqwest::Response) -> reqwest::Response {
+pub async fn follow(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    response: reqwest::Response,
+) -> reqwest::Response {
     assert_eq!(response.status(), 303, "{:?}", response.text().await);
     let target = location(&response);
     assert!(target.starts_with("http://127.0.0.1/"), "{target}");
@@ -194,7 +206,10 @@ pub fn check_response(
         .unwrap_or_else(|e| panic!("the signature does not verify: {e}\n{xml}"));
     assert!(signed.contains("<saml:Assertion"), "{signed}");
     let idp = format!("http://127.0.0.1/saml/apps/{application}");
-    assert_eq!(text_of(&signed, "<saml:Issuer>([^<]+)<").as_deref(), Some(idp.as_str()));
+    assert_eq!(
+        text_of(&signed, "<saml:Issuer>([^<]+)<").as_deref(),
+        Some(idp.as_str())
+    );
     assert_eq!(
         text_of(&signed, "<saml:Audience>([^<]+)<").as_deref(),
         Some(AUDIENCE)
@@ -203,21 +218,32 @@ pub fn check_response(
         text_of(&signed, "Recipient=\"([^\"]+)\"").as_deref(),
         Some(ACS)
     );
-    assert_eq!(text_of(xml, "Destination=\"([^\"]+)\"").as_deref(), Some(ACS));
+    assert_eq!(
+        text_of(xml, "Destination=\"([^\"]+)\"").as_deref(),
+        Some(ACS)
+    );
     assert_eq!(
         text_of(&signed, "<saml:SubjectConfirmation Method=\"([^\"]+)\"").as_deref(),
         Some("urn:oasis:names:tc:SAML:2.0:cm:bearer")
     );
     assert_eq!(
-        text_of(&signed, "SubjectConfirmationData[^>]*InResponseTo=\"([^\"]+)\"").as_deref(),
+        text_of(
+            &signed,
+            "SubjectConfirmationData[^>]*InResponseTo=\"([^\"]+)\""
+        )
+        .as_deref(),
         in_response_to
     );
-    assert!(xml.contains("<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>"));
-    let not_on_or_after: chrono::DateTime<Utc> =
-        text_of(&signed, "<saml:Conditions NotBefore=\"[^\"]+\" NotOnOrAfter=\"([^\"]+)\"")
-            .unwrap()
-            .parse()
-            .unwrap();
+    assert!(
+        xml.contains("<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>")
+    );
+    let not_on_or_after: chrono::DateTime<Utc> = text_of(
+        &signed,
+        "<saml:Conditions NotBefore=\"[^\"]+\" NotOnOrAfter=\"([^\"]+)\"",
+    )
+    .unwrap()
+    .parse()
+    .unwrap();
     assert!(not_on_or_after > Utc::now());
     assert!(not_on_or_after < Utc::now() + chrono::Duration::seconds(301));
     text_of(&signed, "<saml:NameID[^>]*>([^<]+)<").expect("a NameID")
@@ -247,10 +273,16 @@ async fn idp_initiated_sso_into_alibaba_cloud_from_the_portal() {
         .map(|v| v.to_str().unwrap().to_owned())
         .find(|c| c.starts_with("lanyard_sso_"))
         .expect("a session cookie");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let form = posted_form(follow(&app, &browser, signed_in).await).await;
     assert_eq!(form.action, ACS);
-    assert_eq!(form.relay_state.as_deref(), Some("https://home.console.aliyun.com"));
+    assert_eq!(
+        form.relay_state.as_deref(),
+        Some("https://home.console.aliyun.com")
+    );
     let name_id = check_response(&form.xml, &certificate, &t.app, None);
     assert_eq!(name_id, format!("alice@{ACCOUNT_ID}.onaliyun.com"));
 
@@ -262,7 +294,10 @@ async fn idp_initiated_sso_into_alibaba_cloud_from_the_portal() {
         .unwrap();
     assert_eq!(portal.status(), 200);
     let html = portal.text().await.unwrap();
-    assert!(html.contains(&format!("/saml/apps/{}/start", t.app)), "{html}");
+    assert!(
+        html.contains(&format!("/saml/apps/{}/start", t.app)),
+        "{html}"
+    );
     assert!(html.contains("Alibaba Cloud"));
     let again = browser
         .get(format!("{}/saml/apps/{}/start", app.base, t.app))
@@ -283,7 +318,9 @@ async fn idp_initiated_sso_into_alibaba_cloud_from_the_portal() {
     let event = &audit["auditEvents"]["edges"][0]["node"];
     assert_eq!(event["outcome"], "allow");
     assert_eq!(event["actor"]["name"], "alice");
-    assert!(event["summary"]["determiningPolicies"].as_array().is_some_and(|p| !p.is_empty()));
+    assert!(event["summary"]["determiningPolicies"]
+        .as_array()
+        .is_some_and(|p| !p.is_empty()));
     app.stop().await;
 }
 
@@ -338,7 +375,10 @@ async fn sp_initiated_sso_signs_in_first_and_answers_the_request() {
     let sso = format!("{}/saml/apps/{}/sso", app.base, t.app);
 
     let first = browser
-        .get(format!("{sso}?{}", redirect_query("_req-1", Some("https://home.console.aliyun.com/x"))))
+        .get(format!(
+            "{sso}?{}",
+            redirect_query("_req-1", Some("https://home.console.aliyun.com/x"))
+        ))
         .send()
         .await
         .unwrap();
@@ -380,7 +420,14 @@ async fn sp_initiated_sso_signs_in_first_and_answers_the_request() {
     let again = follow(
         &app,
         &browser,
-        sign_in(&app, &browser, &login.replacen("http://127.0.0.1", &app.base, 1), "alice", PASSWORD).await,
+        sign_in(
+            &app,
+            &browser,
+            &login.replacen("http://127.0.0.1", &app.base, 1),
+            "alice",
+            PASSWORD,
+        )
+        .await,
     )
     .await;
     assert_eq!(again.status(), 400);
@@ -405,12 +452,23 @@ async fn a_user_without_the_application_account_gets_no_assertion_by_any_route()
 
     // bob: IdP-initiated and SP-initiated both end on the denial page.
     let bob = browser();
-    let login = format!("{}/sso/{}/login?continue=app:{}", app.base, t.instance, t.app);
-    let denied = follow(&app, &bob, sign_in(&app, &bob, &login, "bob", PASSWORD).await).await;
+    let login = format!(
+        "{}/sso/{}/login?continue=app:{}",
+        app.base, t.instance, t.app
+    );
+    let denied = follow(
+        &app,
+        &bob,
+        sign_in(&app, &bob, &login, "bob", PASSWORD).await,
+    )
+    .await;
     assert_eq!(denied.status(), 403);
     let page = denied.text().await.unwrap();
     assert!(!page.contains("SAMLResponse"), "{page}");
-    assert!(page.contains("You do not have access to Alibaba Cloud"), "{page}");
+    assert!(
+        page.contains("You do not have access to Alibaba Cloud"),
+        "{page}"
+    );
     let reference = regex::Regex::new("<strong>([0-9a-f-]{36})</strong>")
         .unwrap()
         .captures(&page)
@@ -454,11 +512,22 @@ async fn a_user_without_the_application_account_gets_no_assertion_by_any_route()
         .unwrap_or_else(|| panic!("{reference} in {audit}"));
     assert_eq!(event["outcome"], "deny");
     assert_eq!(event["actor"]["name"], "bob");
-    assert!(!event["summary"]["determiningPolicies"].as_array().unwrap().is_empty());
+    assert!(!event["summary"]["determiningPolicies"]
+        .as_array()
+        .unwrap()
+        .is_empty());
 
     // alice gets her mapped account.
     let alice = browser();
-    let form = posted_form(follow(&app, &alice, sign_in(&app, &alice, &login, "alice", PASSWORD).await).await).await;
+    let form = posted_form(
+        follow(
+            &app,
+            &alice,
+            sign_in(&app, &alice, &login, "alice", PASSWORD).await,
+        )
+        .await,
+    )
+    .await;
     let certificate = metadata_certificate(&app, &t.app).await;
     assert_eq!(
         check_response(&form.xml, &certificate, &t.app, None),
@@ -502,14 +571,21 @@ async fn failed_sign_ins_lock_the_account_for_a_while_and_admins_see_and_revoke_
         if attempt < 5 {
             assert!(page.contains("The username or password is not correct."));
         } else {
-            assert!(page.contains("This account is locked after too many failed sign-ins"), "{page}");
+            assert!(
+                page.contains("This account is locked after too many failed sign-ins"),
+                "{page}"
+            );
         }
     }
     // Locked: even the right password is refused, with the same clear message.
     let locked = sign_in(&app, &browser, &login, "alice", PASSWORD).await;
     assert_eq!(locked.status(), 429);
     assert!(locked.headers().contains_key("retry-after"));
-    assert!(locked.text().await.unwrap().contains("Try again in 15 minutes"));
+    assert!(locked
+        .text()
+        .await
+        .unwrap()
+        .contains("Try again in 15 minutes"));
     // Another account from the same address is not locked; reactivating alice unlocks her.
     let bob = sign_in(&app, &browser, &login, "bob", PASSWORD).await;
     assert_eq!(bob.status(), 303);
@@ -519,12 +595,24 @@ async fn failed_sign_ins_lock_the_account_for_a_while_and_admins_see_and_revoke_
     )
     .await;
     let alice = self::browser();
-    assert_eq!(sign_in(&app, &alice, &login, "alice", PASSWORD).await.status(), 303);
+    assert_eq!(
+        sign_in(&app, &alice, &login, "alice", PASSWORD)
+            .await
+            .status(),
+        303
+    );
     let second = self::browser();
-    assert_eq!(sign_in(&app, &second, &login, "alice", PASSWORD).await.status(), 303);
+    assert_eq!(
+        sign_in(&app, &second, &login, "alice", PASSWORD)
+            .await
+            .status(),
+        303
+    );
 
     let sessions = "query($i: ID!, $u: ID!) { userSessions(instanceId: $i, userId: $u) { id createdAt expiresAt lastSeenAt authMethods clientIp userAgent } }";
-    let listed = app.gql(sessions, json!({ "i": t.instance, "u": t.alice })).await;
+    let listed = app
+        .gql(sessions, json!({ "i": t.instance, "u": t.alice }))
+        .await;
     let listed = listed["userSessions"].as_array().unwrap().clone();
     assert_eq!(listed.len(), 2, "{listed:?}");
     assert_eq!(listed[0]["authMethods"], json!(["pwd"]));
@@ -554,7 +642,9 @@ async fn failed_sign_ins_lock_the_account_for_a_while_and_admins_see_and_revoke_
     let auditor = app
         .token_with_roles(json!([{ "role": "AUDITOR", "instanceId": t.instance }]))
         .await;
-    let read = app.gql_as(&auditor, sessions, json!({ "i": t.instance, "u": t.alice })).await;
+    let read = app
+        .gql_as(&auditor, sessions, json!({ "i": t.instance, "u": t.alice }))
+        .await;
     assert!(read.get("errors").is_none(), "{read}");
     let write = app
         .gql_as(
@@ -599,7 +689,12 @@ async fn me_lists_the_applications_of_the_signed_in_employee() {
         .await
         .unwrap();
     assert_eq!(anonymous["data"]["me"], Value::Null, "{anonymous}");
-    assert_eq!(sign_in(&app, &browser, &login, "alice", PASSWORD).await.status(), 303);
+    assert_eq!(
+        sign_in(&app, &browser, &login, "alice", PASSWORD)
+            .await
+            .status(),
+        303
+    );
     let me: Value = browser
         .post(format!("{}/graphql", app.base))
         .json(&query)
@@ -645,6 +740,9 @@ async fn admin_sign_in_is_throttled_too() {
     assert!(locked.headers().contains_key("retry-after"));
     let body: Value = locked.json().await.unwrap();
     assert_eq!(body["error"], "TOO_MANY_REQUESTS");
-    assert!(body["message"].as_str().unwrap().contains("locked"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("locked"),
+        "{body}"
+    );
     app.stop().await;
 }

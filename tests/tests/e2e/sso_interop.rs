@@ -42,7 +42,12 @@ async fn configure(app: &TestApp, library: &str) -> (String, String, String) {
                 json!({ "i": instance, "u": name, "p": PASSWORD }),
             )
             .await;
-        users.push(data["createUser"]["user"]["id"].as_str().unwrap().to_owned());
+        users.push(
+            data["createUser"]["user"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     let added = app
         .gql(
@@ -100,7 +105,10 @@ async fn third_party_sp_signs_employees_in(library: &str) {
     };
     for flow in ["sp", "idp"] {
         let accepted = run(flow, "alice").await;
-        assert_eq!(accepted["outcome"], "accepted", "{library} {flow}: {accepted}");
+        assert_eq!(
+            accepted["outcome"], "accepted",
+            "{library} {flow}: {accepted}"
+        );
         assert_eq!(accepted["name_id"], "alice.interop", "{accepted}");
         let display = accepted["attributes"]["displayName"].to_string();
         assert!(display.contains("Alice Wong"), "{accepted}");
