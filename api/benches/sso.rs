@@ -58,9 +58,11 @@ fn main() -> anyhow::Result<()> {
         let certificate = runtime.block_on(activate_key(&base, &admin, &instance, algorithm))?;
         let key = match algorithm {
             "RSA_2048" => PKey::from_rsa(openssl::rsa::Rsa::generate(2048)?)?,
-            _ => PKey::from_ec_key(openssl::ec::EcKey::generate(
-                &openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1)?,
-            )?)?,
+            _ => {
+                let group =
+                    openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1)?;
+                PKey::from_ec_key(openssl::ec::EcKey::generate(&group)?)?
+            }
         };
         let raw_one = raw_signing_rate(&key, 1, Duration::from_secs(3));
         let raw_two = raw_signing_rate(&key, 2, Duration::from_secs(3));

@@ -726,13 +726,13 @@ pub(crate) mod tests {
             UnverifiedRequest::from_redirect(&without_signature).unwrap_err(),
             RequestError::MissingSignature
         );
+        let sig_alg = regex::Regex::new("SigAlg=[^&]*").unwrap();
         for alg in [
             "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
             "urn:nonsense",
             "",
         ] {
-            let odd = regex::Regex::new("SigAlg=[^&]*")
-                .unwrap()
+            let odd = sig_alg
                 .replace(&query, format!("SigAlg={}", encode(alg)))
                 .into_owned();
             let err = UnverifiedRequest::from_redirect(&odd)

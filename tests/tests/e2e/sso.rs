@@ -202,8 +202,9 @@ pub fn check_response(
 ) -> String {
     // The signed assertion, verified with the metadata's key and only through the signature:
     // xmlsec reduces the document to what the signature covers.
-    let signed = Crypto::reduce_xml_to_signed(xml, &[certificate.clone()], Default::default())
-        .unwrap_or_else(|e| panic!("the signature does not verify: {e}\n{xml}"));
+    let signed =
+        Crypto::reduce_xml_to_signed(xml, std::slice::from_ref(certificate), Default::default())
+            .unwrap_or_else(|e| panic!("the signature does not verify: {e}\n{xml}"));
     assert!(signed.contains("<saml:Assertion"), "{signed}");
     let idp = format!("http://127.0.0.1/saml/apps/{application}");
     assert_eq!(
