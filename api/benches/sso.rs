@@ -272,6 +272,13 @@ async fn setup(
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    gql(
+        &admin,
+        &base,
+        "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
+        json!({ "a": application }),
+    )
+    .await?;
     let employee = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()?;

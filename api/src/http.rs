@@ -67,6 +67,13 @@ pub fn router(state: AppState) -> Router {
 /// The client's address as the socket saw it.
 pub struct ClientIp(pub Option<String>);
 
+impl ClientIp {
+    /// The address parsed, for access decisions.
+    pub fn addr(&self) -> Option<std::net::IpAddr> {
+        self.0.as_deref().and_then(|ip| ip.parse().ok())
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 

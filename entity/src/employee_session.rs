@@ -15,7 +15,7 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     /// Refreshed at most once a minute; the idle expiry counts from it.
     pub last_seen_at: DateTimeUtc,
-    /// How the employee authenticated, comma-separated (`pwd`).
+    /// How the employee authenticated, comma-separated (`password`).
     pub auth_methods: String,
     pub client_ip: Option<String>,
     pub user_agent: Option<String>,

@@ -135,7 +135,7 @@ pub async fn sign_in(
         created_at: Set(now),
         expires_at: Set(expires),
         last_seen_at: Set(now),
-        auth_methods: Set("pwd".into()),
+        auth_methods: Set("password".into()),
         client_ip: Set(attempt.client_ip.clone()),
         user_agent: Set(attempt
             .user_agent
@@ -371,7 +371,7 @@ mod tests {
             created_at: created,
             expires_at: created + Duration::hours(8),
             last_seen_at: last_seen,
-            auth_methods: "pwd".into(),
+            auth_methods: "password".into(),
             client_ip: None,
             user_agent: None,
         }

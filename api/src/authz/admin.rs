@@ -52,6 +52,10 @@ pub enum AdminAction {
     UpdateApplication,
     DeleteApplication,
     ManageApplicationAccounts,
+    ReadAccessPolicies,
+    ExplainAccess,
+    ManageAccessPolicies,
+    ManageAppAccess,
     ReadUserSessions,
     RevokeUserSessions,
 }
@@ -96,6 +100,10 @@ impl AdminAction {
             UpdateApplication => "updateApplication",
             DeleteApplication => "deleteApplication",
             ManageApplicationAccounts => "manageApplicationAccounts",
+            ReadAccessPolicies => "readAccessPolicies",
+            ExplainAccess => "explainAccess",
+            ManageAccessPolicies => "manageAccessPolicies",
+            ManageAppAccess => "manageAppAccess",
             ReadUserSessions => "readUserSessions",
             RevokeUserSessions => "revokeUserSessions",
         }

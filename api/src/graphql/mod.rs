@@ -3,6 +3,7 @@
 //! body size, depth, complexity and alias limits; an execution timeout; every error carries
 //! `extensions.code`.
 
+mod access;
 mod admin;
 mod apps;
 mod audit;
@@ -35,6 +36,7 @@ pub struct QueryRoot(
     audit::AuditQuery,
     apps::AppsQuery,
     keys::KeysQuery,
+    access::AccessQuery,
     sessions::SessionsQuery,
 );
 
@@ -44,6 +46,7 @@ pub struct MutationRoot(
     admin::AdminMutation,
     apps::AppsMutation,
     keys::KeysMutation,
+    access::AccessMutation,
     sessions::SessionsMutation,
 );
 
@@ -54,6 +57,7 @@ pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 pub struct RequestContext {
     pub principal: Option<Principal>,
     pub headers: HeaderMap,
+    pub client_ip: Option<std::net::IpAddr>,
 }
 
 /// Builds the schema with the configured limits. No database, no side effects: the SDL export
@@ -161,6 +165,7 @@ pub async fn post(
             )
         }
     };
+    let client_addr = client_ip.as_deref().and_then(|ip| ip.parse().ok());
     let principal = match authenticate(&state, &headers, client_ip).await {
         Ok(principal) => principal,
         Err(err) => {
@@ -176,6 +181,7 @@ pub async fn post(
         .data(RequestContext {
             principal,
             headers: headers.clone(),
+            client_ip: client_addr,
         })
         .data(loader);
     let timeout = Duration::from_millis(state.config.graphql.timeout_ms);

@@ -32,7 +32,7 @@ impl EmployeeSession {
     async fn last_seen_at(&self) -> DateTime<Utc> {
         self.0.last_seen_at
     }
-    /// How the employee authenticated, e.g. `["pwd"]`.
+    /// How the employee authenticated, e.g. `["password"]`.
     async fn auth_methods(&self) -> Vec<String> {
         self.0
             .auth_methods
@@ -81,15 +81,17 @@ impl SessionsQuery {
         if !plausible_id(&instance_id) {
             return Ok(None);
         }
-        let headers = &ctx.data::<RequestContext>()?.headers;
-        Ok(employee_sessions::current(state, headers, &instance_id)
-            .await?
-            .map(Me))
+        let request = ctx.data::<RequestContext>()?;
+        Ok(
+            employee_sessions::current(state, &request.headers, &instance_id)
+                .await?
+                .map(|live| Me(live, request.client_ip)),
+        )
     }
 }
 
-/// A signed-in employee.
-pub struct Me(LiveSession);
+/// A signed-in employee (and the address the request came from, for access decisions).
+pub struct Me(LiveSession, Option<std::net::IpAddr>);
 
 #[Object]
 impl Me {
@@ -109,7 +111,7 @@ impl Me {
     /// allowed by the access decision, and with the account the application needs.
     async fn applications(&self, ctx: &Context<'_>) -> Result<Vec<PortalApplication>> {
         let state = state(ctx)?;
-        Ok(portal::allowed_applications(state, &self.0)
+        Ok(portal::allowed_applications(state, &self.0, self.1)
             .await?
             .into_iter()
             .map(|app| PortalApplication {

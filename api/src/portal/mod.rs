@@ -19,13 +19,14 @@ use entity::instance;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
+use crate::access::Initiator;
 use crate::apps::applications::{name_id_for, Resolved};
 use crate::auth::csrf;
 use crate::auth::employee_sessions::{self, Attempt, EmployeeSession};
 use crate::error::{AppError, AppResult};
 use crate::http::ClientIp;
 use crate::keys::plausible_id;
-use crate::saml::sso::{self, Initiator};
+use crate::saml::sso;
 use crate::state::AppState;
 use pages::{PageError, PortalEntry, SignInForm};
 
@@ -288,6 +289,7 @@ async fn sign_out(
 async fn portal(
     State(state): State<AppState>,
     instance_id: Result<Path<String>, PathRejection>,
+    client_ip: ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let instance = instance_of_path(&state, instance_id).await?;
@@ -297,7 +299,7 @@ async fn portal(
             &[],
         ));
     };
-    let apps = allowed_applications(&state, &live).await?;
+    let apps = allowed_applications(&state, &live, client_ip.addr()).await?;
     let entries: Vec<PortalEntry<'_>> = apps
         .iter()
         .map(|app| PortalEntry {
@@ -321,6 +323,7 @@ async fn portal(
 pub async fn allowed_applications(
     state: &AppState,
     live: &EmployeeSession,
+    client_ip: Option<std::net::IpAddr>,
 ) -> AppResult<Vec<Resolved>> {
     let candidates = application::Entity::find()
         .filter(application::Column::InstanceId.eq(live.session.instance_id.clone()))
@@ -333,7 +336,7 @@ pub async fn allowed_applications(
     let mut allowed = Vec::new();
     for model in candidates {
         let app = Resolved::new(model)?;
-        if sso::decide(state, live, &app, Initiator::Idp)
+        if sso::decide(state, live, &app, Initiator::Idp, client_ip)
             .await?
             .allowed
             && name_id_for(state, &app, &live.user).await?.is_ok()

@@ -19,10 +19,12 @@ use super::{endpoints, metadata, pending};
 use crate::apps::applications::Resolved;
 use crate::auth::employee_sessions::{self, EmployeeSession};
 use crate::error::{AppError, AppResult};
+use crate::http::ClientIp;
 use crate::keys;
 use crate::portal::pages::{self, PageError};
 use crate::portal::{see_other, sign_in_url, Continue};
 use crate::state::AppState;
+use std::net::IpAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -61,18 +63,20 @@ async fn sso_redirect(
     State(state): State<AppState>,
     application_id: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
+    client_ip: ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let app = application_of_path(&state, application_id).await?;
     let unverified =
         UnverifiedRequest::from_redirect(query.as_deref().unwrap_or_default()).map_err(refused)?;
-    sp_initiated(&state, &app, unverified, &headers).await
+    sp_initiated(&state, &app, unverified, &headers, client_ip.addr()).await
 }
 
 /// `POST /saml/apps/{id}/sso`: an AuthnRequest by HTTP-POST.
 async fn sso_post(
     State(state): State<AppState>,
     application_id: Result<Path<String>, PathRejection>,
+    client_ip: ClientIp,
     headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, PageError> {
@@ -91,7 +95,7 @@ async fn sso_post(
     };
     let unverified = UnverifiedRequest::from_post(single("SAMLRequest")?, single("RelayState")?)
         .map_err(refused)?;
-    sp_initiated(&state, &app, unverified, &headers).await
+    sp_initiated(&state, &app, unverified, &headers, client_ip.addr()).await
 }
 
 /// Verifies the request against the application, records it (the replay check), and answers
@@ -101,6 +105,7 @@ async fn sp_initiated(
     app: &Resolved,
     unverified: UnverifiedRequest,
     headers: &HeaderMap,
+    client_ip: Option<IpAddr>,
 ) -> Result<Response, PageError> {
     let (Some(sp_entity_id), Some(acs_url)) = (app.sp_entity_id(), app.acs_url()) else {
         return Err(AppError::bad_input(
@@ -127,7 +132,7 @@ async fn sp_initiated(
     let verified = unverified.verify(&expected, Utc::now()).map_err(refused)?;
     let row = pending::accept(state, &app.model.id, &verified).await?;
     let live = employee_sessions::current(state, headers, &app.model.instance_id).await?;
-    continue_request(state, app, row, live).await
+    continue_request(state, app, row, live, client_ip).await
 }
 
 /// Answers a recorded request for a signed-in employee, or sends them to sign in first (again,
@@ -137,6 +142,7 @@ async fn continue_request(
     app: &Resolved,
     row: entity::saml_request::Model,
     live: Option<EmployeeSession>,
+    client_ip: Option<IpAddr>,
 ) -> Result<Response, PageError> {
     let live = match live {
         Some(live) if !(row.force_authn && live.session.created_at < row.received_at) => live,
@@ -158,7 +164,7 @@ async fn continue_request(
     };
     Ok(respond(
         app,
-        sso::answer(state, &live, app, answering).await?,
+        sso::answer(state, &live, app, answering, client_ip).await?,
     ))
 }
 
@@ -166,6 +172,7 @@ async fn continue_request(
 async fn resume(
     State(state): State<AppState>,
     request_id: Result<Path<String>, PathRejection>,
+    client_ip: ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let Ok(Path(request_id)) = request_id else {
@@ -174,13 +181,14 @@ async fn resume(
     let row = pending::pending(&state, &request_id).await?;
     let app = application_of_path(&state, Ok(Path(row.application_id.clone()))).await?;
     let live = employee_sessions::current(&state, &headers, &app.model.instance_id).await?;
-    continue_request(&state, &app, row, live).await
+    continue_request(&state, &app, row, live, client_ip.addr()).await
 }
 
 /// `GET /saml/apps/{id}/start`: IdP-initiated SSO from the portal.
 async fn idp_initiated(
     State(state): State<AppState>,
     application_id: Result<Path<String>, PathRejection>,
+    client_ip: ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let app = application_of_path(&state, application_id).await?;
@@ -197,7 +205,14 @@ async fn idp_initiated(
     };
     Ok(respond(
         &app,
-        sso::answer(&state, &live, &app, Answering::Unsolicited).await?,
+        sso::answer(
+            &state,
+            &live,
+            &app,
+            Answering::Unsolicited,
+            client_ip.addr(),
+        )
+        .await?,
     ))
 }
 

@@ -1,39 +1,21 @@
 //! The SSO flow shared by IdP- and SP-initiated sign-ins: an employee's session and an
-//! application → the access decision → either a signed Response in the HTTP-POST form, or a
-//! denial with a reference. The decision and its determining policies are audited either way;
-//! no assertion is built without an allowing decision.
+//! application → the access decision (Cedar, [`crate::access`]) → either a signed Response in
+//! the HTTP-POST form, or a denial with a reference. The decision and its determining policies
+//! are audited either way; no assertion is built without an allowing decision.
+
+use std::net::IpAddr;
 
 use chrono::{Duration, Utc};
-use entity::application::Initiation;
 use entity::user;
 
 use super::endpoints;
 use super::response::{self, Attribute, PostForm, ResponseContent, SignatureMethod};
+use crate::access::{self, AccessContext, AccessDecision, AccessRequest, Effect, Initiator};
 use crate::apps::applications::{name_id_for, Resolved};
-use crate::audit::{self, AuditRecord};
 use crate::auth::employee_sessions::EmployeeSession;
 use crate::error::{AppError, AppResult};
-use crate::ids::new_id;
 use crate::keys;
 use crate::state::AppState;
-
-/// Who started the sign-in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Initiator {
-    /// From Lanyard's portal.
-    Idp,
-    /// An AuthnRequest from the application.
-    Sp,
-}
-
-impl Initiator {
-    fn as_str(self) -> &'static str {
-        match self {
-            Initiator::Idp => "idp",
-            Initiator::Sp => "sp",
-        }
-    }
-}
 
 /// What the response answers.
 #[derive(Clone, Debug)]
@@ -55,96 +37,64 @@ pub enum Outcome {
     Denied { reference: String, reason: String },
 }
 
-/// One access decision and why.
-#[derive(Clone, Debug)]
-pub struct Decision {
-    pub allowed: bool,
-    /// The policies (or rules) that determined it.
-    pub determining: Vec<String>,
-    /// What to tell the employee when denied.
-    pub reason: Option<String>,
+fn access_request<'a>(
+    live: &'a EmployeeSession,
+    app: &'a Resolved,
+    initiated_by: Initiator,
+    client_ip: Option<IpAddr>,
+) -> AccessRequest<'a> {
+    AccessRequest {
+        instance_id: &app.model.instance_id,
+        user_id: &live.user.id,
+        application_id: &app.model.id,
+        context: AccessContext {
+            source_ip: client_ip.unwrap_or(IpAddr::from([0, 0, 0, 0])),
+            now: Utc::now(),
+            mfa: false,
+            auth_methods: live.auth_methods(),
+            initiated_by,
+        },
+    }
 }
 
-/// May this employee SSO into this application now?
-pub async fn decide(
-    _state: &AppState,
-    live: &EmployeeSession,
-    app: &Resolved,
-    initiator: Initiator,
-) -> AppResult<Decision> {
-    let deny = |rule: &str, reason: String| Decision {
+/// A refusal decided before or after Cedar, by something that is not a policy: an
+/// application whose SSO is not set up, a user without the account the application needs.
+fn refusal(reason: String) -> AccessDecision {
+    AccessDecision {
         allowed: false,
-        determining: vec![rule.to_owned()],
-        reason: Some(reason),
-    };
-    let model = &app.model;
-    if model.instance_id != live.session.instance_id {
-        return Ok(deny(
-            "sso.same-instance",
-            "this application is not in your organisation".into(),
-        ));
+        reasons: Vec::new(),
+        diagnostics: vec![reason],
     }
-    if live.user.status != user::UserStatus::Active {
-        return Ok(deny("sso.active-user", "your account is not active".into()));
-    }
-    if !model.enabled || !model.sso_enabled {
-        return Ok(deny(
-            "sso.application-enabled",
-            format!("{} is turned off", model.name),
-        ));
-    }
-    if initiator == Initiator::Idp && model.initiation == Initiation::SpOnly {
-        return Ok(deny(
-            "sso.idp-initiation",
-            format!("{} must be opened from its own sign-in page", model.name),
-        ));
-    }
-    if !app.incomplete().is_empty() {
-        return Ok(deny(
-            "sso.application-configured",
-            format!("single sign-on to {} is not set up yet", model.name),
-        ));
-    }
-    Ok(Decision {
-        allowed: true,
-        determining: vec!["sso.interim-allow".into()],
-        reason: None,
-    })
 }
 
-/// Audits a decision; returns the event id, which is the reference a denied employee sees.
-async fn record(
+/// May this employee SSO into this application now? The access decision (Cedar), after the
+/// check that the application's SSO is configured at all.
+pub async fn decide(
     state: &AppState,
     live: &EmployeeSession,
     app: &Resolved,
-    initiator: Initiator,
-    decision: &Decision,
-    extra: serde_json::Value,
-) -> AppResult<String> {
-    let id = new_id();
-    let txn = state.store.begin_write().await?;
-    audit::record(
-        &txn,
-        &live.actor(),
-        AuditRecord::in_instance(
-            &app.model.instance_id,
-            "sso",
-            "application",
-            Some(&app.model.id),
-        )
-        .outcome(if decision.allowed { "allow" } else { "deny" })
-        .with_id(id.clone())
-        .summary(serde_json::json!({
-            "application": app.model.name,
-            "initiatedBy": initiator.as_str(),
-            "determiningPolicies": decision.determining,
-            "reason": decision.reason,
-            "details": extra,
-        })),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(id)
+    initiated_by: Initiator,
+    client_ip: Option<IpAddr>,
+) -> AppResult<AccessDecision> {
+    if !app.incomplete().is_empty() {
+        return Ok(refusal(format!(
+            "single sign-on to {} is not set up yet",
+            app.model.name
+        )));
+    }
+    let request = access_request(live, app, initiated_by, client_ip);
+    state.access.decide(&state.store, &request).await
+}
+
+/// What to tell a denied employee: the forbidding policy, or that nothing grants access.
+fn denial_reason(decision: &AccessDecision) -> String {
+    decision
+        .reasons
+        .iter()
+        .find(|r| r.effect == Effect::Forbid)
+        .map(|r| r.description.clone())
+        .or_else(|| decision.diagnostics.first().cloned())
+        .unwrap_or_else(|| "the application is not assigned to you".into())
 }
 
 /// Decides and, when allowed, builds and signs the Response (off the async executor) and the
@@ -155,57 +105,33 @@ pub async fn answer(
     live: &EmployeeSession,
     app: &Resolved,
     answering: Answering<'_>,
+    client_ip: Option<IpAddr>,
 ) -> AppResult<Outcome> {
-    let initiator = match answering {
+    let initiated_by = match answering {
         Answering::Unsolicited => Initiator::Idp,
         Answering::Request { .. } => Initiator::Sp,
     };
-    let mut decision = decide(state, live, app, initiator).await?;
-    let name_id = if decision.allowed {
+    let mut decision = decide(state, live, app, initiated_by, client_ip).await?;
+    let mut name_id = None;
+    if decision.allowed {
         match name_id_for(state, app, &live.user).await? {
-            Ok(name_id) => Some(name_id),
-            Err(reason) => {
-                decision = Decision {
-                    allowed: false,
-                    determining: vec!["sso.application-account".into()],
-                    reason: Some(reason),
-                };
-                None
-            }
+            Ok(found) => name_id = Some(found),
+            Err(reason) => decision = refusal(reason),
         }
-    } else {
-        None
+    }
+    let request = access_request(live, app, initiated_by, client_ip);
+    let reference =
+        access::record_decision(&state.store, &request, &live.user.username, &decision).await?;
+    let (Some(name_id), true) = (name_id, decision.allowed) else {
+        return Ok(Outcome::Denied {
+            reference,
+            reason: denial_reason(&decision),
+        });
     };
     let request_id = match &answering {
         Answering::Request { request_id, .. } => Some(*request_id),
         Answering::Unsolicited => None,
     };
-    let (Some(name_id), true) = (name_id, decision.allowed) else {
-        let reference = record(
-            state,
-            live,
-            app,
-            initiator,
-            &decision,
-            serde_json::json!({ "requestId": request_id }),
-        )
-        .await?;
-        return Ok(Outcome::Denied {
-            reference,
-            reason: decision
-                .reason
-                .unwrap_or_else(|| "no policy grants it".into()),
-        });
-    };
-    record(
-        state,
-        live,
-        app,
-        initiator,
-        &decision,
-        serde_json::json!({ "requestId": request_id, "nameId": name_id }),
-    )
-    .await?;
     let relay_state = match &answering {
         Answering::Request { relay_state, .. } => relay_state.map(str::to_owned),
         Answering::Unsolicited => app.model.default_relay_state.clone(),

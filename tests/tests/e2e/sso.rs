@@ -49,12 +49,22 @@ pub async fn tenant(app: &TestApp) -> Tenant {
     let application = &added["addApplication"]["application"];
     assert_eq!(application["spEntityId"], AUDIENCE);
     assert_eq!(application["acsUrl"], ACS);
+    // The seed's "authorization scope: all members" (a new application lets nobody in).
+    set_scope(app, application["id"].as_str().unwrap(), "ALL_MEMBERS").await;
     Tenant {
         instance,
         alice: users[0].clone(),
         bob: users[1].clone(),
         app: application["id"].as_str().unwrap().to_owned(),
     }
+}
+
+pub async fn set_scope(app: &TestApp, application: &str, scope: &str) {
+    app.gql(
+        "mutation($a: ID!, $s: AuthorizationScope!) { setAuthorizationScope(input: {applicationId: $a, scope: $s}) { changed } }",
+        json!({ "a": application, "s": scope }),
+    )
+    .await;
 }
 
 /// A browser: its own cookie jar, redirects not followed (the tests look at each one).
@@ -513,10 +523,12 @@ async fn a_user_without_the_application_account_gets_no_assertion_by_any_route()
         .unwrap_or_else(|| panic!("{reference} in {audit}"));
     assert_eq!(event["outcome"], "deny");
     assert_eq!(event["actor"]["name"], "bob");
-    assert!(!event["summary"]["determiningPolicies"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(
+        event["summary"]["diagnostics"]
+            .to_string()
+            .contains("no application account"),
+        "{event}"
+    );
 
     // alice gets her mapped account.
     let alice = browser();
@@ -616,7 +628,7 @@ async fn failed_sign_ins_lock_the_account_for_a_while_and_admins_see_and_revoke_
         .await;
     let listed = listed["userSessions"].as_array().unwrap().clone();
     assert_eq!(listed.len(), 2, "{listed:?}");
-    assert_eq!(listed[0]["authMethods"], json!(["pwd"]));
+    assert_eq!(listed[0]["authMethods"], json!(["password"]));
     assert_eq!(listed[0]["clientIp"], "127.0.0.1");
 
     // Revoking one ends it at once: that browser is sent to sign in again.
@@ -744,6 +756,80 @@ async fn admin_sign_in_is_throttled_too() {
     assert!(
         body["message"].as_str().unwrap().contains("locked"),
         "{body}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_user_outside_the_authorization_scope_gets_no_assertion() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    set_scope(&app, &t.app, "MANUAL").await;
+    app.gql(
+        "mutation($a: ID!, $u: ID!) { grantApplicationAccess(input: {applicationId: $a, subjects: [{kind: USER, id: $u}]}) { changed } }",
+        json!({ "a": t.app, "u": t.alice }),
+    )
+    .await;
+    let login = format!(
+        "{}/sso/{}/login?continue=app:{}",
+        app.base, t.instance, t.app
+    );
+    let bob = browser();
+    let denied = follow(
+        &app,
+        &bob,
+        sign_in(&app, &bob, &login, "bob", PASSWORD).await,
+    )
+    .await;
+    assert_eq!(denied.status(), 403);
+    let page = denied.text().await.unwrap();
+    assert!(!page.contains("SAMLResponse"), "{page}");
+    assert!(page.contains("not assigned to you"), "{page}");
+    let sp = bob
+        .get(format!(
+            "{}/saml/apps/{}/sso?{}",
+            app.base,
+            t.app,
+            redirect_query("_outside-1", None)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sp.status(), 403);
+    assert!(!sp.text().await.unwrap().contains("SAMLResponse"));
+    let alice = browser();
+    let form = posted_form(
+        follow(
+            &app,
+            &alice,
+            sign_in(&app, &alice, &login, "alice", PASSWORD).await,
+        )
+        .await,
+    )
+    .await;
+    let certificate = metadata_certificate(&app, &t.app).await;
+    check_response(&form.xml, &certificate, &t.app, None);
+    // alice was let in by her grant: the audit names it.
+    let audit = app
+        .gql(
+            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"sso\"}) { edges { node { outcome actor { name } summary } } } }",
+            json!({ "i": t.instance }),
+        )
+        .await;
+    let allowed = audit["auditEvents"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["outcome"] == "allow")
+        .expect("an allow event")
+        .clone();
+    assert_eq!(allowed["actor"]["name"], "alice");
+    assert!(
+        allowed["summary"]["determiningPolicies"]
+            .to_string()
+            .contains("grant:"),
+        "{allowed}"
     );
     app.stop().await;
 }

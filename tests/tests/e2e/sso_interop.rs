@@ -2,7 +2,7 @@
 //! Lanyard's downloaded IdP metadata, signing in through the real HTTP routes, sign-in form
 //! included (tests/interop/sp_login.py). SP-initiated (pysaml2 with a signed HTTP-POST request,
 //! python3-saml with a signed HTTP-Redirect request) and IdP-initiated logins are accepted by
-//! the library; a user without the application account gets no assertion.
+//! the library; a user outside the application's authorization scope gets no assertion.
 
 use std::process::Command;
 
@@ -28,8 +28,8 @@ fn python() -> String {
 }
 
 /// An application for the library's SP: a generic SAML 2.0 application with the SP's entity
-/// ID, ACS and certificate, signed requests required, the application-account mode (alice is
-/// mapped, bob is not) and a display-name attribute.
+/// ID, ACS and certificate, signed requests required, the application-account mode and a
+/// display-name attribute, granted to alice only.
 async fn configure(app: &TestApp, library: &str) -> (String, String, String) {
     let python = python();
     assert!(!python.is_empty());
@@ -64,8 +64,16 @@ async fn configure(app: &TestApp, library: &str) -> (String, String, String) {
         json!({ "id": application, "e": format!("https://sp.interop.test/{library}"), "c": SP_CERT }),
     )
     .await;
+    for (user, account) in users.iter().zip(["alice.interop", "bob.interop"]) {
+        app.gql(
+            "mutation($a: ID!, $u: ID!, $n: String!) { setApplicationAccount(input: {applicationId: $a, userId: $u, accountName: $n}) { account { accountName } } }",
+            json!({ "a": application, "u": user, "n": account }),
+        )
+        .await;
+    }
+    // Only alice is in the authorization scope: bob is refused by the access decision.
     app.gql(
-        "mutation($a: ID!, $u: ID!) { setApplicationAccount(input: {applicationId: $a, userId: $u, accountName: \"alice.interop\"}) { account { accountName } } }",
+        "mutation($a: ID!, $u: ID!) { grantApplicationAccess(input: {applicationId: $a, subjects: [{kind: USER, id: $u}]}) { changed } }",
         json!({ "a": application, "u": users[0] }),
     )
     .await;
