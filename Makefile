@@ -6,16 +6,16 @@ CARGO ?= cargo
 # The PostgreSQL server the PostgreSQL suite creates its databases on.
 TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: run test deps venv build lint test-sqlite test-postgres schema
+.PHONY: run test deps venv build lint test-sqlite test-postgres schema bench
 
 deps:
 	@scripts/install-deps.sh
 
-# pysaml2, the third-party SAML library the interop tests load Lanyard's metadata with.
+# pysaml2 and python3-saml, the third-party SAML libraries the interop tests use as service
+# providers (scripts/install-venv.sh explains the lxml/xmlsec libxml2 pitfall it handles).
 VENV_PYTHON := $(CURDIR)/.venv/bin/python
 venv: deps
-	@[ -x $(VENV_PYTHON) ] || python3 -m venv .venv
-	@$(VENV_PYTHON) -c 'import saml2' 2>/dev/null || .venv/bin/pip install -q pysaml2
+	@scripts/install-venv.sh
 
 build: deps
 	$(CARGO) build --bin lanyard
@@ -37,6 +37,10 @@ test-postgres: deps venv
 	LANYARD_TEST_PYTHON=$(VENV_PYTHON) TEST_POSTGRES=$(TEST_POSTGRES) scripts/with-postgres.sh $(CARGO) test -p lanyard-tests
 
 test: lint test-sqlite test-postgres
+
+# IdP-initiated SSO throughput beside the raw signing rate (release build; see api/benches/sso.rs).
+bench: deps
+	$(CARGO) bench -p lanyard --bench sso
 
 # Regenerates schema.graphql from the code (a test fails when it is stale).
 schema:

@@ -52,6 +52,31 @@ pub struct Config {
     /// How long a retired signing key stays in the IdP metadata, so that service providers
     /// that refresh it late still trust responses signed just before a rollover.
     pub key_retirement_grace_hours: u32,
+    pub sso: SsoConfig,
+    pub sign_in: SignInConfig,
+}
+
+/// Employee sessions and SAML single sign-on.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SsoConfig {
+    /// The absolute lifetime of an employee's IdP session.
+    pub session_minutes: u32,
+    /// An IdP session unused for this long ends.
+    pub idle_minutes: u32,
+    /// How far an AuthnRequest's IssueInstant may be from this server's clock.
+    pub clock_skew_seconds: u32,
+}
+
+/// Throttling of failed sign-ins (employees and console admins alike).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SignInConfig {
+    /// Failures of one account within `window_minutes` that lock it for `lockout_minutes`.
+    pub max_failures_per_account: u32,
+    /// Failures from one client address within `window_minutes` that refuse it for
+    /// `lockout_minutes`, whatever account it tries.
+    pub max_failures_per_address: u32,
+    pub window_minutes: u32,
+    pub lockout_minutes: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -113,6 +138,21 @@ impl Config {
                 "admin_session_minutes must be at least 1".into(),
             ));
         }
+        if self.sso.session_minutes == 0 || self.sso.idle_minutes == 0 {
+            return Err(ConfigError::Invalid(
+                "sso.session_minutes and sso.idle_minutes must be at least 1".into(),
+            ));
+        }
+        let sign_in = &self.sign_in;
+        if sign_in.max_failures_per_account == 0
+            || sign_in.max_failures_per_address == 0
+            || sign_in.window_minutes == 0
+            || sign_in.lockout_minutes == 0
+        {
+            return Err(ConfigError::Invalid(
+                "the sign_in limits and durations must be at least 1".into(),
+            ));
+        }
         Ok(Config {
             public_url: url.to_string(),
             ..self
@@ -132,6 +172,8 @@ struct Defaults {
     graphql: GraphqlConfig,
     admin_session_minutes: u32,
     key_retirement_grace_hours: u32,
+    sso: SsoConfig,
+    sign_in: SignInConfig,
 }
 
 fn defaults() -> Defaults {
@@ -155,6 +197,27 @@ fn defaults() -> Defaults {
         },
         admin_session_minutes: 8 * 60,
         key_retirement_grace_hours: 7 * 24,
+        sso: default_sso(),
+        sign_in: default_sign_in(),
+    }
+}
+
+/// The built-in SSO settings.
+pub fn default_sso() -> SsoConfig {
+    SsoConfig {
+        session_minutes: 12 * 60,
+        idle_minutes: 2 * 60,
+        clock_skew_seconds: 180,
+    }
+}
+
+/// The built-in sign-in throttling.
+pub fn default_sign_in() -> SignInConfig {
+    SignInConfig {
+        max_failures_per_account: 5,
+        max_failures_per_address: 50,
+        window_minutes: 15,
+        lockout_minutes: 15,
     }
 }
 
@@ -236,6 +299,8 @@ mod tests {
             assert_eq!(config.database_url, "sqlite://data/lanyard.db?mode=rwc");
             assert!(!config.introspection_enabled());
             assert_eq!(config.key_retirement_grace_hours, 168);
+            assert_eq!(config.sso.idle_minutes, 120);
+            assert_eq!(config.sign_in.max_failures_per_account, 5);
             Ok(())
         });
     }
@@ -266,10 +331,12 @@ mod tests {
             jail.set_env("LANYARD_DATABASE_URL", "postgres://db/lanyard");
             jail.set_env("LANYARD_LISTEN", "127.0.0.1:9002");
             jail.set_env("LANYARD_GRAPHQL__MAX_DEPTH", "9");
+            jail.set_env("LANYARD_SIGN_IN__LOCKOUT_MINUTES", "30");
             let from_env = load(None, Overrides::default()).unwrap();
             assert_eq!(from_env.database_url, "postgres://db/lanyard");
             assert_eq!(from_env.listen.to_string(), "127.0.0.1:9002");
             assert_eq!(from_env.graphql.max_depth, 9);
+            assert_eq!(from_env.sign_in.lockout_minutes, 30);
 
             let from_flags = load(None, flags_with_listen("127.0.0.1:9003")).unwrap();
             assert_eq!(from_flags.listen.to_string(), "127.0.0.1:9003");

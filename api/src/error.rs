@@ -27,6 +27,12 @@ pub enum AppError {
     /// An access policy an admin wrote that does not parse or validate, with where.
     #[error("{}", describe_problems(.0))]
     InvalidPolicy(Vec<crate::authz::PolicyProblem>),
+    /// Sign-ins refused for a while after repeated failures.
+    #[error("{message}")]
+    TooManyAttempts {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -75,6 +81,7 @@ impl AppError {
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::BadUserInput { .. } | AppError::InvalidPolicy(_) => "BAD_USER_INPUT",
             AppError::Conflict { .. } => "CONFLICT",
+            AppError::TooManyAttempts { .. } => "TOO_MANY_REQUESTS",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -86,6 +93,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadUserInput { .. } | AppError::InvalidPolicy(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -144,7 +152,25 @@ impl IntoResponse for AppError {
             message: self.public_message(),
             field: self.field().map(str::to_owned),
         };
-        (self.status(), axum::Json(body)).into_response()
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after_secs() {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
+    }
+}
+
+impl AppError {
+    /// For `Retry-After`: when refused sign-ins are accepted again.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::TooManyAttempts {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        }
     }
 }
 
@@ -244,6 +270,13 @@ mod tests {
         let (status, body) = http_body(AppError::Unauthenticated).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(body["error"], "UNAUTHENTICATED");
+        let throttled = AppError::TooManyAttempts {
+            message: "try later".into(),
+            retry_after_secs: 60,
+        };
+        let response = throttled.into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()["retry-after"], "60");
     }
 
     #[tokio::test]

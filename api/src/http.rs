@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(crate::auth::routes::router())
         .merge(crate::saml::routes::router())
+        .merge(crate::portal::router())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -65,6 +66,13 @@ pub fn router(state: AppState) -> Router {
 
 /// The client's address as the socket saw it.
 pub struct ClientIp(pub Option<String>);
+
+impl ClientIp {
+    /// The address parsed, for access decisions.
+    pub fn addr(&self) -> Option<std::net::IpAddr> {
+        self.0.as_deref().and_then(|ip| ip.parse().ok())
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;

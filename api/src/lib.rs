@@ -16,6 +16,7 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod keys;
+pub mod portal;
 pub mod saml;
 pub mod startup;
 pub mod state;

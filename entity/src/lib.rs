@@ -9,12 +9,15 @@ pub mod api_token;
 pub mod application;
 pub mod application_account;
 pub mod audit_event;
+pub mod employee_session;
 pub mod group;
 pub mod group_member;
 pub mod instance;
 pub mod org_unit;
 pub mod org_unit_member;
 pub mod role_binding;
+pub mod saml_request;
+pub mod sign_in_throttle;
 pub mod signing_key;
 pub mod user;
 
@@ -27,12 +30,15 @@ pub mod prelude {
     pub use super::application::Entity as Application;
     pub use super::application_account::Entity as ApplicationAccount;
     pub use super::audit_event::Entity as AuditEvent;
+    pub use super::employee_session::Entity as EmployeeSession;
     pub use super::group::Entity as Group;
     pub use super::group_member::Entity as GroupMember;
     pub use super::instance::Entity as Instance;
     pub use super::org_unit::Entity as OrgUnit;
     pub use super::org_unit_member::Entity as OrgUnitMember;
     pub use super::role_binding::Entity as RoleBinding;
+    pub use super::saml_request::Entity as SamlRequest;
+    pub use super::sign_in_throttle::Entity as SignInThrottle;
     pub use super::signing_key::Entity as SigningKey;
     pub use super::user::Entity as User;
 }

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// Whether an account may sign in. `Locked` is set by the lockout after failed sign-ins.
+/// Whether an account may sign in. `Locked` is set by an administrator; the automatic lockout
+/// after failed sign-ins is temporary and kept apart (`sign_in_throttles`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum UserStatus {

@@ -9,6 +9,8 @@ mod m20261128_000003_create_admin_access;
 mod m20261128_000004_create_audit_events;
 mod m20261128_000005_create_applications;
 mod m20261128_000006_create_access;
+mod m20261128_000007_create_employee_sessions;
+mod m20261128_000009_create_saml_requests;
 
 pub struct Migrator;
 
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_create_audit_events::Migration),
             Box::new(m20261128_000005_create_applications::Migration),
             Box::new(m20261128_000006_create_access::Migration),
+            Box::new(m20261128_000007_create_employee_sessions::Migration),
+            Box::new(m20261128_000009_create_saml_requests::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ use crate::ids::new_id;
 use crate::state::AppState;
 
 pub struct AuditRecord {
+    id: Option<String>,
     instance_id: Option<String>,
     action: String,
     target_kind: &'static str,
@@ -26,6 +27,7 @@ pub struct AuditRecord {
 impl AuditRecord {
     pub fn platform(action: &str, target_kind: &'static str, target_id: Option<&str>) -> Self {
         AuditRecord {
+            id: None,
             instance_id: None,
             action: action.to_owned(),
             target_kind,
@@ -42,6 +44,7 @@ impl AuditRecord {
         target_id: Option<&str>,
     ) -> Self {
         AuditRecord {
+            id: None,
             instance_id: Some(permit.instance_id().to_owned()),
             action: permit.action().cedar_id().to_owned(),
             target_kind,
@@ -54,6 +57,7 @@ impl AuditRecord {
     /// A change to one application, or to something inside it (its accounts).
     pub fn application(permit: &ApplicationPermit, target_kind: &'static str) -> Self {
         AuditRecord {
+            id: None,
             instance_id: Some(permit.instance_id().to_owned()),
             action: permit.action().cedar_id().to_owned(),
             target_kind,
@@ -63,15 +67,46 @@ impl AuditRecord {
         }
     }
 
+    /// Something an employee did or was refused inside an instance (sign-in, SSO), where no
+    /// admin permit exists.
+    pub fn in_instance(
+        instance_id: &str,
+        action: &str,
+        target_kind: &'static str,
+        target_id: Option<&str>,
+    ) -> Self {
+        AuditRecord {
+            id: None,
+            instance_id: Some(instance_id.to_owned()),
+            action: action.to_owned(),
+            target_kind,
+            target_id: target_id.map(str::to_owned),
+            outcome: "success",
+            summary: serde_json::json!({}),
+        }
+    }
+
     pub fn summary(mut self, summary: serde_json::Value) -> Self {
         self.summary = summary;
+        self
+    }
+
+    /// `allow`, `deny`, … instead of `success`.
+    pub fn outcome(mut self, outcome: &'static str) -> Self {
+        self.outcome = outcome;
+        self
+    }
+
+    /// The event's id chosen by the caller, e.g. a reference shown to the user.
+    pub fn with_id(mut self, id: String) -> Self {
+        self.id = Some(id);
         self
     }
 }
 
 pub async fn record(txn: &WriteTxn, actor: &Actor, record: AuditRecord) -> AppResult<()> {
     audit_event::ActiveModel {
-        id: Set(new_id()),
+        id: Set(record.id.unwrap_or_else(new_id)),
         instance_id: Set(record.instance_id),
         actor_kind: Set(actor.kind.to_owned()),
         actor_id: Set(actor.id.clone()),

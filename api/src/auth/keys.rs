@@ -25,6 +25,10 @@ pub struct JwtKey {
 pub struct Keys {
     pub api_token: JwtKey,
     pub admin_session: JwtKey,
+    /// Signs the cookies of employees' IdP sessions.
+    pub employee_session: JwtKey,
+    /// HMAC key binding a sign-in form's CSRF token to the browser's pre-session cookie.
+    pub sign_in_csrf: [u8; 32],
     /// AES-256-GCM key that seals the private keys of signing keys at rest.
     pub signing_key_seal: [u8; 32],
 }
@@ -63,6 +67,8 @@ impl Keys {
         Keys {
             api_token: jwt(b"api-token v1"),
             admin_session: jwt(b"admin-session v1"),
+            employee_session: jwt(b"employee-session v1"),
+            sign_in_csrf: expand(b"sign-in-csrf v1"),
             signing_key_seal: expand(b"signing-keys v1"),
         }
     }

@@ -2,9 +2,12 @@
 //! tokens and cookies.
 
 pub mod admins;
+pub mod csrf;
+pub mod employee_sessions;
 pub mod keys;
 pub mod password;
 pub mod principal;
 pub mod routes;
 pub mod sessions;
+pub mod throttle;
 pub mod tokens;

@@ -10,6 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
 use super::principal::{Principal, SESSION_COOKIE};
+use super::throttle;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::Actor;
 use crate::error::{AppError, AppResult};
@@ -25,13 +26,16 @@ struct Claims {
     exp: i64,
 }
 
-/// Checks the password and opens a session. Returns the `Set-Cookie` value.
+/// Checks the password and opens a session. Returns the `Set-Cookie` value. Failures are
+/// throttled per admin and per client address (see [`super::throttle`]).
 pub async fn sign_in(
     state: &AppState,
     username: &str,
     password: &str,
     client_ip: Option<String>,
 ) -> AppResult<String> {
+    let scopes = throttle::Scopes::admin(username, client_ip.as_deref());
+    throttle::check(state, &scopes).await?;
     let admin = admin::Entity::find()
         .filter(admin::Column::Username.eq(username))
         .one(&state.store.conn)
@@ -45,9 +49,12 @@ pub async fn sign_in(
         (true, Some(admin)) => admin,
         _ => {
             tracing::info!(username, client_ip = ?client_ip, "admin sign-in failed");
-            return Err(AppError::Unauthenticated);
+            return Err(throttle::record_failure(state, &scopes)
+                .await?
+                .unwrap_or(AppError::Unauthenticated));
         }
     };
+    throttle::record_success(state, &scopes).await?;
     let now = Utc::now();
     let expires = now + Duration::minutes(i64::from(state.config.admin_session_minutes));
     let id = new_id();

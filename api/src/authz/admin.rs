@@ -56,6 +56,8 @@ pub enum AdminAction {
     ExplainAccess,
     ManageAccessPolicies,
     ManageAppAccess,
+    ReadUserSessions,
+    RevokeUserSessions,
 }
 
 impl AdminAction {
@@ -102,6 +104,8 @@ impl AdminAction {
             ExplainAccess => "explainAccess",
             ManageAccessPolicies => "manageAccessPolicies",
             ManageAppAccess => "manageAppAccess",
+            ReadUserSessions => "readUserSessions",
+            RevokeUserSessions => "revokeUserSessions",
         }
     }
 }

@@ -597,6 +597,10 @@ pub async fn set_status(
     active.status = Set(status);
     active.updated_at = Set(Utc::now());
     let user = active.update(&*txn).await?;
+    if status == UserStatus::Active {
+        // Reactivating also ends a lockout after failed sign-ins.
+        crate::auth::throttle::unlock_employee(&*txn, permit.instance_id(), &user.username).await?;
+    }
     audit::record(
         &txn,
         permit.actor(),

@@ -11,7 +11,7 @@ use crate::authz::admin::{check_instance, check_platform, AdminAction};
 
 #[derive(SimpleObject)]
 pub struct AuditActor {
-    /// `admin`, `token`, `system`, or `user` (an employee's SSO decision).
+    /// `admin`, `token`, `system`, or `user` (an employee signing in or SSO).
     kind: String,
     id: String,
     name: String,

@@ -12,6 +12,7 @@ mod directory;
 mod keys;
 mod limits;
 mod loaders;
+mod sessions;
 
 use std::time::Duration;
 
@@ -36,6 +37,7 @@ pub struct QueryRoot(
     apps::AppsQuery,
     keys::KeysQuery,
     access::AccessQuery,
+    sessions::SessionsQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -45,13 +47,17 @@ pub struct MutationRoot(
     apps::AppsMutation,
     keys::KeysMutation,
     access::AccessMutation,
+    sessions::SessionsMutation,
 );
 
 pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-/// Per-request data: who is calling.
+/// Per-request data: who is calling, and the headers (an employee's `me` reads its session
+/// cookie from them).
 pub struct RequestContext {
     pub principal: Option<Principal>,
+    pub headers: HeaderMap,
+    pub client_ip: Option<std::net::IpAddr>,
 }
 
 /// Builds the schema with the configured limits. No database, no side effects: the SDL export
@@ -159,6 +165,7 @@ pub async fn post(
             )
         }
     };
+    let client_addr = client_ip.as_deref().and_then(|ip| ip.parse().ok());
     let principal = match authenticate(&state, &headers, client_ip).await {
         Ok(principal) => principal,
         Err(err) => {
@@ -171,7 +178,11 @@ pub async fn post(
     let loader = loaders::DirectoryLoader::for_request(state.clone());
     let request = request
         .data(state.clone())
-        .data(RequestContext { principal })
+        .data(RequestContext {
+            principal,
+            headers: headers.clone(),
+            client_ip: client_addr,
+        })
         .data(loader);
     let timeout = Duration::from_millis(state.config.graphql.timeout_ms);
     let mut response = match tokio::time::timeout(timeout, state.schema.execute(request)).await {

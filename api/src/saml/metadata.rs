@@ -9,6 +9,7 @@ use entity::signing_key::KeyAlgorithm;
 use samael::crypto::{Crypto, CryptoProvider};
 
 use super::endpoints;
+use super::xml::escape;
 use crate::error::{AppError, AppResult};
 use crate::keys::{self, Signer};
 use crate::state::AppState;
@@ -163,34 +164,8 @@ fn render(description: &Description<'_>, signer: &Signer) -> String {
     xml
 }
 
-/// Escapes text for an attribute value or element content. Characters XML 1.0 cannot carry at
-/// all (most control characters) are dropped rather than producing a document no one parses.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Kept in attributes as character references, so they survive normalisation.
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use openssl::ec::{EcGroup, EcKey};
     use openssl::hash::MessageDigest;
@@ -200,7 +175,7 @@ mod tests {
     use openssl::x509::{X509Name, X509};
     use samael::crypto::CertificateDer;
 
-    fn signer(algorithm: KeyAlgorithm) -> Signer {
+    pub(crate) fn signer(algorithm: KeyAlgorithm) -> Signer {
         let key: PKey<Private> = match algorithm {
             KeyAlgorithm::EcdsaP256 => PKey::from_ec_key(
                 EcKey::generate(&EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap()).unwrap(),

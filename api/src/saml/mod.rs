@@ -1,6 +1,11 @@
-//! SAML 2.0 identity provider: per-application endpoints and metadata (and, with the SSO work,
-//! requests, responses and bindings).
+//! SAML 2.0 identity provider: per-application endpoints and metadata, AuthnRequests,
+//! Responses, the HTTP bindings and the SSO flow.
 
 pub mod endpoints;
 pub mod metadata;
+pub mod pending;
+pub mod request;
+pub mod response;
 pub mod routes;
+pub mod sso;
+pub mod xml;

@@ -1,22 +1,237 @@
-//! The public SAML routes. The metadata download needs no authentication: service providers
-//! fetch it, and it holds nothing secret.
+//! The public SAML routes: the metadata download (no authentication: service providers fetch
+//! it, and it holds nothing secret), the SSO endpoint of each application (HTTP-Redirect and
+//! HTTP-POST AuthnRequests), IdP-initiated starts from the portal, and the return to a pending
+//! request after signing in. Browser-facing failures are HTML pages with a 4xx status.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::header;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Form, Router};
+use chrono::{Duration, Utc};
 use entity::application;
 use sea_orm::EntityTrait;
 
-use super::metadata;
+use super::request::{Expectations, RequestError, UnverifiedRequest};
+use super::sso::{self, Answering, Outcome};
+use super::{endpoints, metadata, pending};
+use crate::apps::applications::Resolved;
+use crate::auth::employee_sessions::{self, EmployeeSession};
 use crate::error::{AppError, AppResult};
+use crate::http::ClientIp;
 use crate::keys;
+use crate::portal::pages::{self, PageError};
+use crate::portal::{see_other, sign_in_url, Continue};
 use crate::state::AppState;
+use std::net::IpAddr;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/saml/apps/{application_id}/metadata", get(idp_metadata))
+    Router::new()
+        .route("/saml/apps/{application_id}/metadata", get(idp_metadata))
+        .route(
+            "/saml/apps/{application_id}/sso",
+            get(sso_redirect).post(sso_post),
+        )
+        .route("/saml/apps/{application_id}/start", get(idp_initiated))
+        .route("/saml/requests/{request_id}", get(resume))
+}
+
+async fn application_of_path(
+    state: &AppState,
+    application_id: Result<Path<String>, PathRejection>,
+) -> AppResult<Resolved> {
+    let Ok(Path(application_id)) = application_id else {
+        return Err(AppError::NotFound("application"));
+    };
+    if !keys::plausible_id(&application_id) {
+        return Err(AppError::NotFound("application"));
+    }
+    let model = application::Entity::find_by_id(application_id)
+        .one(&state.store.conn)
+        .await?
+        .ok_or(AppError::NotFound("application"))?;
+    Resolved::new(model)
+}
+
+fn refused(err: RequestError) -> AppError {
+    AppError::bad_input("SAMLRequest", err.to_string())
+}
+
+/// `GET /saml/apps/{id}/sso`: an AuthnRequest by HTTP-Redirect.
+async fn sso_redirect(
+    State(state): State<AppState>,
+    application_id: Result<Path<String>, PathRejection>,
+    RawQuery(query): RawQuery,
+    client_ip: ClientIp,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let app = application_of_path(&state, application_id).await?;
+    let unverified =
+        UnverifiedRequest::from_redirect(query.as_deref().unwrap_or_default()).map_err(refused)?;
+    sp_initiated(&state, &app, unverified, &headers, client_ip.addr()).await
+}
+
+/// `POST /saml/apps/{id}/sso`: an AuthnRequest by HTTP-POST.
+async fn sso_post(
+    State(state): State<AppState>,
+    application_id: Result<Path<String>, PathRejection>,
+    client_ip: ClientIp,
+    headers: HeaderMap,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Result<Response, PageError> {
+    let app = application_of_path(&state, application_id).await?;
+    let fields = form.map(|Form(f)| f).unwrap_or_default();
+    let single = |name: &'static str| -> Result<Option<&str>, AppError> {
+        let mut values = fields
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str());
+        let first = values.next();
+        match values.next() {
+            Some(_) => Err(refused(RequestError::Repeated(name))),
+            None => Ok(first),
+        }
+    };
+    let unverified = UnverifiedRequest::from_post(single("SAMLRequest")?, single("RelayState")?)
+        .map_err(refused)?;
+    sp_initiated(&state, &app, unverified, &headers, client_ip.addr()).await
+}
+
+/// Verifies the request against the application, records it (the replay check), and answers
+/// it at once when the employee is signed in, else after the sign-in page.
+async fn sp_initiated(
+    state: &AppState,
+    app: &Resolved,
+    unverified: UnverifiedRequest,
+    headers: &HeaderMap,
+    client_ip: Option<IpAddr>,
+) -> Result<Response, PageError> {
+    let (Some(sp_entity_id), Some(acs_url)) = (app.sp_entity_id(), app.acs_url()) else {
+        return Err(AppError::bad_input(
+            "SAMLRequest",
+            format!("single sign-on to {} is not set up yet", app.model.name),
+        )
+        .into());
+    };
+    let certificate = app
+        .model
+        .sp_certificate_pem
+        .as_deref()
+        .map(keys::certificate_der)
+        .transpose()?;
+    let sso_url = endpoints::sso_url(&state.config.public_url, &app.model.id);
+    let expected = Expectations {
+        sp_entity_id: &sp_entity_id,
+        acs_url: &acs_url,
+        sso_url: &sso_url,
+        sp_certificate: certificate.as_deref(),
+        signature_required: app.model.authn_requests_signed,
+        clock_skew: Duration::seconds(i64::from(state.config.sso.clock_skew_seconds)),
+    };
+    let verified = unverified.verify(&expected, Utc::now()).map_err(refused)?;
+    let row = pending::accept(state, &app.model.id, &verified).await?;
+    let live = employee_sessions::current(state, headers, &app.model.instance_id).await?;
+    continue_request(state, app, row, live, client_ip).await
+}
+
+/// Answers a recorded request for a signed-in employee, or sends them to sign in first (again,
+/// when the service provider asked for ForceAuthn and the session is older than the request).
+async fn continue_request(
+    state: &AppState,
+    app: &Resolved,
+    row: entity::saml_request::Model,
+    live: Option<EmployeeSession>,
+    client_ip: Option<IpAddr>,
+) -> Result<Response, PageError> {
+    let live = match live {
+        Some(live) if !(row.force_authn && live.session.created_at < row.received_at) => live,
+        _ => {
+            return Ok(see_other(
+                &sign_in_url(
+                    &state.config.public_url,
+                    &app.model.instance_id,
+                    &Continue::Request(row.id.clone()),
+                ),
+                &[],
+            ))
+        }
+    };
+    pending::mark_answered(state, &row).await?;
+    let answering = Answering::Request {
+        request_id: &row.request_id,
+        relay_state: row.relay_state.as_deref(),
+    };
+    Ok(respond(
+        app,
+        sso::answer(state, &live, app, answering, client_ip).await?,
+    ))
+}
+
+/// `GET /saml/requests/{id}`: back from the sign-in page to a pending request.
+async fn resume(
+    State(state): State<AppState>,
+    request_id: Result<Path<String>, PathRejection>,
+    client_ip: ClientIp,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let Ok(Path(request_id)) = request_id else {
+        return Err(AppError::NotFound("request").into());
+    };
+    let row = pending::pending(&state, &request_id).await?;
+    let app = application_of_path(&state, Ok(Path(row.application_id.clone()))).await?;
+    let live = employee_sessions::current(&state, &headers, &app.model.instance_id).await?;
+    continue_request(&state, &app, row, live, client_ip.addr()).await
+}
+
+/// `GET /saml/apps/{id}/start`: IdP-initiated SSO from the portal.
+async fn idp_initiated(
+    State(state): State<AppState>,
+    application_id: Result<Path<String>, PathRejection>,
+    client_ip: ClientIp,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let app = application_of_path(&state, application_id).await?;
+    let Some(live) = employee_sessions::current(&state, &headers, &app.model.instance_id).await?
+    else {
+        return Ok(see_other(
+            &sign_in_url(
+                &state.config.public_url,
+                &app.model.instance_id,
+                &Continue::Start(app.model.id.clone()),
+            ),
+            &[],
+        ));
+    };
+    Ok(respond(
+        &app,
+        sso::answer(
+            &state,
+            &live,
+            &app,
+            Answering::Unsolicited,
+            client_ip.addr(),
+        )
+        .await?,
+    ))
+}
+
+/// The auto-submitting form, or the page that says no.
+fn respond(app: &Resolved, outcome: Outcome) -> Response {
+    match outcome {
+        Outcome::Post(form) => {
+            let mut response = axum::response::Html(form.html).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if let Ok(csp) = HeaderValue::from_str(&form.csp) {
+                headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+            }
+            response
+        }
+        Outcome::Denied { reference, reason } => {
+            pages::denied(&app.model.name, &reason, &reference)
+        }
+    }
 }
 
 /// `GET /saml/apps/{application_id}/metadata`: the signed IdP metadata of one application, as a

@@ -11,4 +11,7 @@ mod metadata;
 mod migrations;
 mod policies;
 mod query_count;
+mod saml_hostile;
 mod schema;
+mod sso;
+mod sso_interop;

@@ -1,0 +1,376 @@
+//! IdP-initiated SSO throughput with an established session, beside the raw signing rate of
+//! this machine measured in the same run.
+//!
+//!     cargo bench -p lanyard --bench sso [-- SECONDS]
+//!
+//! The server runs in this process on SQLite in a temporary directory (or on
+//! `LANYARD_BENCH_DATABASE_URL`), with an Alibaba Cloud user-based SSO application. Two client
+//! workers (threads with their own HTTP connection) on loopback open the application's
+//! IdP-initiated start URL over and over with alice's session cookie. Every response is then
+//! checked: its form carries a SAMLResponse whose signature verifies with the instance's
+//! certificate — signing under concurrent load is thread-safe or this fails.
+//!
+//! Printed per key (RSA-2048, then ECDSA P-256): responses/s, p50 and p99 latency, the raw
+//! signing rate of the same key type (one thread, and two threads), and the ratios.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use lanyard::config::{Config, LogConfig, LogFormat};
+use lanyard::startup::Application;
+use openssl::hash::MessageDigest;
+use openssl::pkey::{PKey, Private};
+use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
+use secrecy::SecretString;
+use serde_json::{json, Value};
+
+const WORKERS: usize = 2;
+const ADMIN_PASSWORD: &str = "bench-admin-password";
+const PASSWORD: &str = "bench-employee-password";
+
+fn main() -> anyhow::Result<()> {
+    let seconds: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(10);
+    let dir = tempfile::tempdir()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let (base, start_url, cookie, instance, admin) = runtime.block_on(setup(&dir))?;
+    println!("IdP-initiated SSO, {WORKERS} client workers on loopback, {seconds} s per key");
+    println!(
+        "{:<11} {:>11} {:>9} {:>9} {:>13} {:>13} {:>9} {:>9} {:>8}",
+        "key",
+        "responses/s",
+        "p50 ms",
+        "p99 ms",
+        "raw sign/s 1t",
+        "raw sign/s 2t",
+        "ratio 1t",
+        "ratio 2t",
+        "verified"
+    );
+    for (label, algorithm) in [("RSA-2048", "RSA_2048"), ("ECDSA P-256", "ECDSA_P256")] {
+        let certificate = runtime.block_on(activate_key(&base, &admin, &instance, algorithm))?;
+        let key = match algorithm {
+            "RSA_2048" => PKey::from_rsa(openssl::rsa::Rsa::generate(2048)?)?,
+            _ => {
+                let group =
+                    openssl::ec::EcGroup::from_curve_name(openssl::nid::Nid::X9_62_PRIME256V1)?;
+                PKey::from_ec_key(openssl::ec::EcKey::generate(&group)?)?
+            }
+        };
+        let raw_one = raw_signing_rate(&key, 1, Duration::from_secs(3));
+        let raw_two = raw_signing_rate(&key, 2, Duration::from_secs(3));
+        // Warm up, then measure.
+        load(&start_url, &cookie, Duration::from_secs(1))?;
+        let started = Instant::now();
+        let results = load(&start_url, &cookie, Duration::from_secs(seconds))?;
+        let elapsed = started.elapsed().as_secs_f64();
+        let mut latencies: Vec<Duration> = results.iter().map(|r| r.0).collect();
+        latencies.sort();
+        let rate = results.len() as f64 / elapsed;
+        let verified = results
+            .iter()
+            .filter(|(_, body)| verifies(body, &certificate))
+            .count();
+        println!(
+            "{:<11} {:>11.0} {:>9.2} {:>9.2} {:>13.0} {:>13.0} {:>9.2} {:>9.2} {:>8}",
+            label,
+            rate,
+            percentile(&latencies, 0.50),
+            percentile(&latencies, 0.99),
+            raw_one,
+            raw_two,
+            rate / raw_one,
+            rate / raw_two,
+            format!("{verified}/{}", results.len()),
+        );
+        if verified != results.len() {
+            anyhow::bail!("{} responses did not verify", results.len() - verified);
+        }
+    }
+    Ok(())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+/// Signatures per second over SHA-256 of a response-sized buffer, on `threads` threads.
+fn raw_signing_rate(key: &PKey<Private>, threads: usize, length: Duration) -> f64 {
+    let data = vec![b'x'; 2048];
+    let counts: Vec<u64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let started = Instant::now();
+                    let mut count = 0u64;
+                    while started.elapsed() < length {
+                        let mut signer = openssl::sign::Signer::new(MessageDigest::sha256(), key)
+                            .expect("signer");
+                        signer.update(&data).expect("update");
+                        signer.sign_to_vec().expect("sign");
+                        count += 1;
+                    }
+                    count
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("signing thread"))
+            .collect()
+    });
+    counts.iter().sum::<u64>() as f64 / length.as_secs_f64()
+}
+
+/// Runs the workers for `length`; returns each response's latency and body.
+fn load(url: &str, cookie: &str, length: Duration) -> anyhow::Result<Vec<(Duration, String)>> {
+    let url = Arc::new(url.to_owned());
+    let cookie = Arc::new(cookie.to_owned());
+    let handles: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (url, cookie) = (url.clone(), cookie.clone());
+            std::thread::spawn(move || -> anyhow::Result<Vec<(Duration, String)>> {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime.block_on(async move {
+                    let client = reqwest::Client::builder()
+                        .redirect(reqwest::redirect::Policy::none())
+                        .build()?;
+                    let started = Instant::now();
+                    let mut out = Vec::new();
+                    while started.elapsed() < length {
+                        let sent = Instant::now();
+                        let response = client
+                            .get(url.as_str())
+                            .header("cookie", cookie.as_str())
+                            .send()
+                            .await?;
+                        anyhow::ensure!(response.status() == 200, "status {}", response.status());
+                        let body = response.text().await?;
+                        out.push((sent.elapsed(), body));
+                    }
+                    Ok(out)
+                })
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for handle in handles {
+        all.extend(
+            handle
+                .join()
+                .map_err(|_| anyhow::anyhow!("a worker panicked"))??,
+        );
+    }
+    Ok(all)
+}
+
+fn verifies(body: &str, certificate: &CertificateDer) -> bool {
+    let Some(encoded) = body
+        .split("name=\"SAMLResponse\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+    else {
+        return false;
+    };
+    let Ok(xml) = STANDARD.decode(encoded) else {
+        return false;
+    };
+    Crypto::verify_signed_xml(&xml, certificate, Some("ID")).is_ok()
+}
+
+async fn gql(
+    client: &reqwest::Client,
+    base: &str,
+    query: &str,
+    variables: Value,
+) -> anyhow::Result<Value> {
+    let body: Value = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    anyhow::ensure!(body.get("errors").is_none(), "GraphQL errors: {body}");
+    Ok(body["data"].clone())
+}
+
+/// Starts the server; adds an instance, alice and an Alibaba Cloud application; signs alice
+/// in. Returns the base URL, the start URL, alice's session cookie, the instance id and an
+/// admin client.
+async fn setup(
+    dir: &tempfile::TempDir,
+) -> anyhow::Result<(String, String, String, String, reqwest::Client)> {
+    let database_url = std::env::var("LANYARD_BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}/lanyard.db?mode=rwc", dir.path().display()));
+    let config = Config {
+        listen: "127.0.0.1:0".parse()?,
+        public_url: "http://127.0.0.1".into(),
+        database_url,
+        data_dir: dir.path().to_path_buf(),
+        master_key: None,
+        bootstrap_admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
+        demo: false,
+        policy_dir: None,
+        log: LogConfig {
+            format: LogFormat::Text,
+            level: "error".into(),
+        },
+        graphql: lanyard::config::default_graphql(),
+        admin_session_minutes: 60,
+        key_retirement_grace_hours: 168,
+        sso: lanyard::config::default_sso(),
+        sign_in: lanyard::config::default_sign_in(),
+    };
+    let app = Application::build(config).await?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let admin = reqwest::Client::builder().cookie_store(true).build()?;
+    let login = admin
+        .post(format!("{base}/auth/admin/login"))
+        .json(&json!({ "username": "admin", "password": ADMIN_PASSWORD }))
+        .send()
+        .await?;
+    anyhow::ensure!(login.status() == 204, "admin sign-in: {}", login.status());
+    let instance = gql(
+        &admin,
+        &base,
+        "mutation { createInstance(input: {name: \"Bench\"}) { instance { id } } }",
+        json!({}),
+    )
+    .await?["createInstance"]["instance"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    gql(
+        &admin,
+        &base,
+        "mutation($i: ID!, $p: String) { createUser(input: {instanceId: $i, username: \"alice\", password: $p}) { user { id } } }",
+        json!({ "i": instance, "p": PASSWORD }),
+    )
+    .await?;
+    let application = gql(
+        &admin,
+        &base,
+        "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-user-sso-intl\", name: \"Alibaba Cloud\", params: {accountId: \"5123456789012345\"}}) { application { id } } }",
+        json!({ "i": instance }),
+    )
+    .await?["addApplication"]["application"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    gql(
+        &admin,
+        &base,
+        "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
+        json!({ "a": application }),
+    )
+    .await?;
+    let employee = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let page = employee
+        .get(format!("{base}/sso/{instance}/login"))
+        .send()
+        .await?;
+    let pre = page
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_default()
+        .to_owned();
+    let html = page.text().await?;
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let signed_in = employee
+        .post(format!("{base}/sso/{instance}/login"))
+        .header("cookie", &pre)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("username", "alice"),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        signed_in.status() == 303,
+        "employee sign-in: {}",
+        signed_in.status()
+    );
+    let session = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("lanyard_sso_"))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_default()
+        .to_owned();
+    let start = format!("{base}/saml/apps/{application}/start");
+    Ok((base, start, session, instance, admin))
+}
+
+/// Makes a key of `algorithm` the instance's active one (the first RSA key already is);
+/// returns its certificate.
+async fn activate_key(
+    base: &str,
+    admin: &reqwest::Client,
+    instance: &str,
+    algorithm: &str,
+) -> anyhow::Result<CertificateDer> {
+    let keys = gql(
+        admin,
+        base,
+        "query($i: ID!) { signingKeys(instanceId: $i) { id algorithm state certificatePem } }",
+        json!({ "i": instance }),
+    )
+    .await?;
+    let active = keys["signingKeys"].as_array().and_then(|keys| {
+        keys.iter()
+            .find(|k| k["state"] == "ACTIVE" && k["algorithm"] == algorithm)
+            .cloned()
+    });
+    let key = match active {
+        Some(key) => key,
+        None => {
+            let rotated = gql(
+                admin,
+                base,
+                "mutation($i: ID!, $a: SigningKeyAlgorithm) { rotateSigningKey(input: {instanceId: $i, algorithm: $a}) { signingKey { id certificatePem } } }",
+                json!({ "i": instance, "a": algorithm }),
+            )
+            .await?["rotateSigningKey"]["signingKey"]
+                .clone();
+            gql(
+                admin,
+                base,
+                "mutation($i: ID!, $id: ID!) { activateSigningKey(input: {instanceId: $i, id: $id}) { signingKey { id } } }",
+                json!({ "i": instance, "id": rotated["id"] }),
+            )
+            .await?;
+            rotated
+        }
+    };
+    let pem = key["certificatePem"].as_str().unwrap_or_default();
+    Ok(CertificateDer::from(
+        openssl::x509::X509::from_pem(pem.as_bytes())?.to_der()?,
+    ))
+}

@@ -1,0 +1,395 @@
+//! Employees' IdP sessions: a server-side row per sign-in to an instance, referenced by a
+//! cookie signed with jsonwebtoken (HttpOnly, SameSite=Lax so that a service provider's POST
+//! back to the SSO endpoint still carries it, Secure behind TLS). Separate from the console's
+//! admin sessions: its own table, cookie name, signing key and audience.
+//!
+//! A session ends at its absolute expiry, after `sso.idle_minutes` unused, when the employee
+//! signs out, when an administrator revokes it, or when the user stops being active.
+
+use axum::http::HeaderMap;
+use chrono::{DateTime, Duration, Utc};
+use entity::employee_session;
+use entity::user::{self, UserStatus};
+use jsonwebtoken::{Algorithm, Header, Validation};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+
+use super::password;
+use super::principal::cookie_value;
+use super::throttle::{self, Scopes};
+use crate::audit::{self, AuditRecord};
+use crate::authz::admin::{Actor, InstancePermit};
+use crate::error::{AppError, AppResult};
+use crate::ids::new_id;
+use crate::keys::plausible_id;
+use crate::state::AppState;
+
+const AUDIENCE: &str = "lanyard-employee";
+const COOKIE_PREFIX: &str = "lanyard_sso_";
+/// `last_seen_at` is written at most this often, so that using a session is mostly a read.
+const TOUCH_EVERY_SECS: i64 = 60;
+/// More sessions than this for one user are not listed (the oldest are left out).
+pub const MAX_LISTED: u64 = 100;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sid: String,
+    /// The instance; a cookie of one instance is worthless in another.
+    iid: String,
+    aud: String,
+    exp: i64,
+}
+
+/// A live session and its (active) user.
+#[derive(Clone, Debug)]
+pub struct EmployeeSession {
+    pub session: employee_session::Model,
+    pub user: user::Model,
+}
+
+impl EmployeeSession {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            kind: "user",
+            id: self.user.id.clone(),
+            name: self.user.username.clone(),
+            client_ip: self.session.client_ip.clone(),
+        }
+    }
+
+    pub fn auth_methods(&self) -> Vec<String> {
+        self.session
+            .auth_methods
+            .split(',')
+            .filter(|m| !m.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+/// The cookie of an instance's sessions. Each instance has its own, so that an employee of two
+/// instances can be signed in to both.
+pub fn cookie_name(instance_id: &str) -> String {
+    format!("{COOKIE_PREFIX}{instance_id}")
+}
+
+/// Who is trying to sign in, and from where.
+#[derive(Clone, Debug, Default)]
+pub struct Attempt {
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// Checks an employee's password (throttled per account and address) and opens a session.
+/// Returns the session and the `Set-Cookie` value. Every refusal reads the same, whether the
+/// username exists, has no password, is disabled or the password is wrong.
+pub async fn sign_in(
+    state: &AppState,
+    instance_id: &str,
+    username: &str,
+    password: &str,
+    attempt: Attempt,
+) -> AppResult<(EmployeeSession, String)> {
+    let scopes = Scopes::employee(instance_id, username, attempt.client_ip.as_deref());
+    throttle::check(state, &scopes).await?;
+    let found = if username.trim().is_empty() || username.len() > 64 {
+        None
+    } else {
+        user::Entity::find()
+            .filter(user::Column::InstanceId.eq(instance_id))
+            .filter(user::Column::Username.eq(username.trim()))
+            .one(&state.store.conn)
+            .await?
+    };
+    let password_ok = password::verify(
+        found.as_ref().and_then(|u| u.password_hash.clone()),
+        password.to_owned(),
+    )
+    .await;
+    let user = match found {
+        Some(user) if password_ok && user.status == UserStatus::Active => user,
+        other => {
+            tracing::info!(
+                instance_id,
+                username,
+                client_ip = ?attempt.client_ip,
+                known = other.is_some(),
+                "employee sign-in failed"
+            );
+            return Err(throttle::record_failure(state, &scopes)
+                .await?
+                .unwrap_or_else(refused));
+        }
+    };
+    throttle::record_success(state, &scopes).await?;
+    let now = Utc::now();
+    let expires = now + Duration::minutes(i64::from(state.config.sso.session_minutes));
+    let id = new_id();
+    let txn = state.store.begin_write().await?;
+    let session = employee_session::ActiveModel {
+        id: Set(id.clone()),
+        instance_id: Set(instance_id.to_owned()),
+        user_id: Set(user.id.clone()),
+        created_at: Set(now),
+        expires_at: Set(expires),
+        last_seen_at: Set(now),
+        auth_methods: Set("password".into()),
+        client_ip: Set(attempt.client_ip.clone()),
+        user_agent: Set(attempt
+            .user_agent
+            .map(|ua| ua.chars().filter(|c| !c.is_control()).take(256).collect())),
+    }
+    .insert(&*txn)
+    .await?;
+    let live = EmployeeSession { session, user };
+    audit::record(
+        &txn,
+        &live.actor(),
+        AuditRecord::in_instance(instance_id, "signIn", "employee_session", Some(&id)),
+    )
+    .await?;
+    txn.commit().await?;
+    let claims = Claims {
+        sid: id,
+        iid: instance_id.to_owned(),
+        aud: AUDIENCE.into(),
+        exp: expires.timestamp(),
+    };
+    let jwt = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &state.keys.employee_session.encoding,
+    )
+    .map_err(|err| AppError::Internal(err.into()))?;
+    let max_age = i64::from(state.config.sso.session_minutes) * 60;
+    Ok((live, cookie(state, instance_id, &jwt, max_age)))
+}
+
+/// The refusal of a wrong username or password.
+pub fn refused() -> AppError {
+    AppError::Unauthenticated
+}
+
+/// A `Set-Cookie` value for the instance's session cookie; an empty value with max-age 0
+/// clears it.
+pub fn cookie(state: &AppState, instance_id: &str, value: &str, max_age_secs: i64) -> String {
+    let secure = if state.config.is_https() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}",
+        cookie_name(instance_id)
+    )
+}
+
+fn session_id(state: &AppState, instance_id: &str, jwt: &str) -> Option<String> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_audience(&[AUDIENCE]);
+    validation.leeway = 0;
+    let claims =
+        jsonwebtoken::decode::<Claims>(jwt, &state.keys.employee_session.decoding, &validation)
+            .ok()?
+            .claims;
+    (claims.iid == instance_id && plausible_id(&claims.sid)).then_some(claims.sid)
+}
+
+/// Whether a session is still alive at `now`.
+fn is_live(session: &employee_session::Model, idle: Duration, now: DateTime<Utc>) -> bool {
+    now < session.expires_at && now < session.last_seen_at + idle
+}
+
+/// The employee signed in to `instance_id` by this request's cookie, if any. A missing,
+/// forged, expired, revoked or foreign cookie is simply no session.
+pub async fn current(
+    state: &AppState,
+    headers: &HeaderMap,
+    instance_id: &str,
+) -> AppResult<Option<EmployeeSession>> {
+    let Some(jwt) = cookie_value(headers, &cookie_name(instance_id)) else {
+        return Ok(None);
+    };
+    let Some(sid) = session_id(state, instance_id, &jwt) else {
+        return Ok(None);
+    };
+    let Some(session) = employee_session::Entity::find_by_id(sid)
+        .one(&state.store.conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    let idle = Duration::minutes(i64::from(state.config.sso.idle_minutes));
+    if session.instance_id != instance_id || !is_live(&session, idle, now) {
+        return Ok(None);
+    }
+    let Some(user) = user::Entity::find_by_id(session.user_id.clone())
+        .one(&state.store.conn)
+        .await?
+        .filter(|u| u.status == UserStatus::Active && u.instance_id == instance_id)
+    else {
+        return Ok(None);
+    };
+    let session = if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
+        touch(state, session, now).await?
+    } else {
+        session
+    };
+    Ok(Some(EmployeeSession { session, user }))
+}
+
+async fn touch(
+    state: &AppState,
+    session: employee_session::Model,
+    now: DateTime<Utc>,
+) -> AppResult<employee_session::Model> {
+    let txn = state.store.begin_write().await?;
+    let mut active: employee_session::ActiveModel = session.into();
+    active.last_seen_at = Set(now);
+    let session = active.update(&*txn).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Ends the session this request's cookie names, if any.
+pub async fn sign_out(state: &AppState, headers: &HeaderMap, instance_id: &str) -> AppResult<()> {
+    let Some(live) = current(state, headers, instance_id).await? else {
+        return Ok(());
+    };
+    let txn = state.store.begin_write().await?;
+    employee_session::Entity::delete_by_id(live.session.id.clone())
+        .exec(&*txn)
+        .await?;
+    audit::record(
+        &txn,
+        &live.actor(),
+        AuditRecord::in_instance(
+            instance_id,
+            "signOut",
+            "employee_session",
+            Some(&live.session.id),
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A user's live sessions, newest first.
+pub async fn list_for_user(
+    state: &AppState,
+    permit: &InstancePermit,
+    user_id: &str,
+) -> AppResult<Vec<employee_session::Model>> {
+    if !plausible_id(user_id) {
+        return Err(AppError::NotFound("user"));
+    }
+    crate::directory::users::get(state, permit, user_id).await?;
+    let now = Utc::now();
+    let idle = Duration::minutes(i64::from(state.config.sso.idle_minutes));
+    Ok(employee_session::Entity::find()
+        .filter(employee_session::Column::InstanceId.eq(permit.instance_id()))
+        .filter(employee_session::Column::UserId.eq(user_id))
+        .order_by_desc(employee_session::Column::Id)
+        .paginate(&state.store.conn, MAX_LISTED)
+        .fetch_page(0)
+        .await?
+        .into_iter()
+        .filter(|s| is_live(s, idle, now))
+        .collect())
+}
+
+/// What to revoke.
+#[derive(Clone, Copy)]
+pub enum Revoke<'a> {
+    One { session_id: &'a str },
+    AllOfUser { user_id: &'a str },
+}
+
+/// Ends sessions of the permit's instance; returns how many. Takes effect on every node at the
+/// next request, as the cookie only names the row.
+pub async fn revoke(state: &AppState, permit: &InstancePermit, what: Revoke<'_>) -> AppResult<u64> {
+    let (target_id, query) = match what {
+        Revoke::One { session_id } => {
+            if !plausible_id(session_id) {
+                return Err(AppError::NotFound("session"));
+            }
+            (
+                session_id,
+                employee_session::Entity::delete_many()
+                    .filter(employee_session::Column::Id.eq(session_id)),
+            )
+        }
+        Revoke::AllOfUser { user_id } => {
+            if !plausible_id(user_id) {
+                return Err(AppError::NotFound("user"));
+            }
+            crate::directory::users::get(state, permit, user_id).await?;
+            (
+                user_id,
+                employee_session::Entity::delete_many()
+                    .filter(employee_session::Column::UserId.eq(user_id)),
+            )
+        }
+    };
+    let txn = state.store.begin_write().await?;
+    let deleted = query
+        .filter(employee_session::Column::InstanceId.eq(permit.instance_id()))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    if deleted == 0 && matches!(what, Revoke::One { .. }) {
+        return Err(AppError::NotFound("session"));
+    }
+    let target_kind = match what {
+        Revoke::One { .. } => "employee_session",
+        Revoke::AllOfUser { .. } => "user",
+    };
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, target_kind, Some(target_id))
+            .summary(serde_json::json!({ "revokedSessions": deleted })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(created: DateTime<Utc>, last_seen: DateTime<Utc>) -> employee_session::Model {
+        employee_session::Model {
+            id: "s".into(),
+            instance_id: "i".into(),
+            user_id: "u".into(),
+            created_at: created,
+            expires_at: created + Duration::hours(8),
+            last_seen_at: last_seen,
+            auth_methods: "password".into(),
+            client_ip: None,
+            user_agent: None,
+        }
+    }
+
+    #[test]
+    fn sessions_end_at_the_absolute_or_the_idle_expiry() {
+        let now = Utc::now();
+        let idle = Duration::minutes(30);
+        assert!(is_live(&session(now, now), idle, now));
+        let idled = session(now - Duration::hours(1), now - Duration::minutes(31));
+        assert!(!is_live(&idled, idle, now));
+        let old = session(now - Duration::hours(8), now);
+        assert!(!is_live(&old, idle, now), "absolute expiry wins over use");
+    }
+
+    #[test]
+    fn cookies_are_per_instance() {
+        assert_eq!(cookie_name("abc"), "lanyard_sso_abc");
+    }
+}

@@ -1,0 +1,387 @@
+//! What employees use in a browser: an instance's sign-in page, sign-out, and the portal that
+//! lists the applications they may single-sign-on into. Server-rendered, no JavaScript needed,
+//! forms protected by [`crate::auth::csrf`].
+//!
+//! After signing in the employee continues to a place named by [`Continue`]: the portal, an
+//! application's IdP-initiated start, or a pending AuthnRequest — ids the server maps to its
+//! own paths, never a URL from the request, so no parameter can redirect elsewhere.
+
+pub mod pages;
+
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use entity::application::{self, Initiation};
+use entity::instance;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::Deserialize;
+
+use crate::access::Initiator;
+use crate::apps::applications::{name_id_for, Resolved};
+use crate::auth::csrf;
+use crate::auth::employee_sessions::{self, Attempt, EmployeeSession};
+use crate::error::{AppError, AppResult};
+use crate::http::ClientIp;
+use crate::keys::plausible_id;
+use crate::saml::sso;
+use crate::state::AppState;
+use pages::{PageError, PortalEntry, SignInForm};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sso/{instance_id}/login", get(sign_in_page).post(sign_in))
+        .route("/sso/{instance_id}/logout", post(sign_out))
+        .route("/sso/{instance_id}/portal", get(portal))
+}
+
+/// Where an employee goes after signing in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Continue {
+    Portal,
+    /// IdP-initiated SSO into an application.
+    Start(String),
+    /// A pending AuthnRequest (its row id).
+    Request(String),
+}
+
+impl Continue {
+    /// Anything that is not a well-formed reference means the portal.
+    pub fn parse(raw: Option<&str>) -> Continue {
+        let raw = raw.unwrap_or_default();
+        match raw.split_once(':') {
+            Some(("app", id)) if plausible_id(id) => Continue::Start(id.to_owned()),
+            Some(("request", id)) if plausible_id(id) => Continue::Request(id.to_owned()),
+            _ => Continue::Portal,
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        match self {
+            Continue::Portal => "portal".into(),
+            Continue::Start(id) => format!("app:{id}"),
+            Continue::Request(id) => format!("request:{id}"),
+        }
+    }
+
+    /// The absolute URL on this server.
+    pub fn url(&self, public_url: &str, instance_id: &str) -> String {
+        match self {
+            Continue::Portal => format!("{public_url}/sso/{instance_id}/portal"),
+            Continue::Start(app) => format!("{public_url}/saml/apps/{app}/start"),
+            Continue::Request(id) => format!("{public_url}/saml/requests/{id}"),
+        }
+    }
+}
+
+/// The sign-in page URL that continues to `next`.
+pub fn sign_in_url(public_url: &str, instance_id: &str, next: &Continue) -> String {
+    format!(
+        "{public_url}/sso/{instance_id}/login?continue={}",
+        next.encode()
+    )
+}
+
+/// A 303 to `location`, with extra `Set-Cookie`s.
+pub fn see_other(location: &str, cookies: &[String]) -> Response {
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+    for cookie in cookies {
+        if let Ok(value) = cookie.parse() {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+async fn instance_of_path(
+    state: &AppState,
+    instance_id: Result<Path<String>, PathRejection>,
+) -> AppResult<instance::Model> {
+    let Ok(Path(instance_id)) = instance_id else {
+        return Err(AppError::NotFound("instance"));
+    };
+    if !plausible_id(&instance_id) {
+        return Err(AppError::NotFound("instance"));
+    }
+    instance::Entity::find_by_id(instance_id)
+        .one(&state.store.conn)
+        .await?
+        .ok_or(AppError::NotFound("instance"))
+}
+
+fn login_purpose(instance_id: &str) -> String {
+    format!("login:{instance_id}")
+}
+
+fn logout_purpose(instance_id: &str) -> String {
+    format!("logout:{instance_id}")
+}
+
+#[derive(Deserialize)]
+struct ContinueQuery {
+    #[serde(rename = "continue")]
+    next: Option<String>,
+}
+
+fn render_sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    instance: &instance::Model,
+    next: &Continue,
+    username: &str,
+    error: Option<&str>,
+) -> Response {
+    let pre = csrf::pre_session(state, headers);
+    let token = csrf::token(state, &pre.value, &login_purpose(&instance.id));
+    let mut response = pages::sign_in(
+        status,
+        &SignInForm {
+            instance_id: &instance.id,
+            instance_name: &instance.name,
+            csrf_token: &token,
+            continue_to: &next.encode(),
+            username,
+            error,
+        },
+    );
+    if let Some(cookie) = pre.set_cookie.and_then(|c| c.parse().ok()) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// `GET /sso/{instance_id}/login?continue=…`: the sign-in form; straight on when signed in.
+async fn sign_in_page(
+    State(state): State<AppState>,
+    instance_id: Result<Path<String>, PathRejection>,
+    Query(query): Query<ContinueQuery>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let instance = instance_of_path(&state, instance_id).await?;
+    let next = Continue::parse(query.next.as_deref());
+    if employee_sessions::current(&state, &headers, &instance.id)
+        .await?
+        .is_some()
+        && !matches!(next, Continue::Request(_))
+    {
+        return Ok(see_other(
+            &next.url(&state.config.public_url, &instance.id),
+            &[],
+        ));
+    }
+    Ok(render_sign_in(
+        &state,
+        &headers,
+        StatusCode::OK,
+        &instance,
+        &next,
+        "",
+        None,
+    ))
+}
+
+#[derive(Deserialize)]
+struct SignInFields {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(rename = "continue")]
+    next: Option<String>,
+}
+
+/// `POST /sso/{instance_id}/login`: checks the CSRF token, then the password (throttled), opens
+/// the session and continues.
+async fn sign_in(
+    State(state): State<AppState>,
+    instance_id: Result<Path<String>, PathRejection>,
+    ClientIp(client_ip): ClientIp,
+    headers: HeaderMap,
+    form: Result<Form<SignInFields>, FormRejection>,
+) -> Result<Response, PageError> {
+    let instance = instance_of_path(&state, instance_id).await?;
+    let Ok(Form(form)) = form else {
+        return Err(AppError::bad_input("form", "send the sign-in form").into());
+    };
+    csrf::verify(&state, &headers, &login_purpose(&instance.id), &form.csrf)?;
+    let next = Continue::parse(form.next.as_deref());
+    let username: String = form.username.chars().take(64).collect();
+    let attempt = Attempt {
+        client_ip,
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    };
+    if form.password.len() > 1024 {
+        return Err(AppError::bad_input("password", "the password is too long").into());
+    }
+    match employee_sessions::sign_in(&state, &instance.id, &username, &form.password, attempt).await
+    {
+        Ok((_, cookie)) => Ok(see_other(
+            &next.url(&state.config.public_url, &instance.id),
+            &[cookie],
+        )),
+        Err(AppError::Unauthenticated) => Ok(render_sign_in(
+            &state,
+            &headers,
+            StatusCode::UNAUTHORIZED,
+            &instance,
+            &next,
+            &username,
+            Some("The username or password is not correct."),
+        )),
+        Err(err @ AppError::TooManyAttempts { .. }) => {
+            let message = err.to_string();
+            let mut response = render_sign_in(
+                &state,
+                &headers,
+                StatusCode::TOO_MANY_REQUESTS,
+                &instance,
+                &next,
+                &username,
+                Some(&message),
+            );
+            if let Some(seconds) = err.retry_after_secs() {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, seconds.into());
+            }
+            Ok(response)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct SignOutFields {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /sso/{instance_id}/logout`: ends the session, clears its cookie, back to sign-in.
+async fn sign_out(
+    State(state): State<AppState>,
+    instance_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    form: Result<Form<SignOutFields>, FormRejection>,
+) -> Result<Response, PageError> {
+    let instance = instance_of_path(&state, instance_id).await?;
+    let csrf_token = form.map(|Form(f)| f.csrf).unwrap_or_default();
+    csrf::verify(&state, &headers, &logout_purpose(&instance.id), &csrf_token)?;
+    employee_sessions::sign_out(&state, &headers, &instance.id).await?;
+    Ok(see_other(
+        &sign_in_url(&state.config.public_url, &instance.id, &Continue::Portal),
+        &[employee_sessions::cookie(&state, &instance.id, "", 0)],
+    ))
+}
+
+/// `GET /sso/{instance_id}/portal`: the applications the employee may open.
+async fn portal(
+    State(state): State<AppState>,
+    instance_id: Result<Path<String>, PathRejection>,
+    client_ip: ClientIp,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let instance = instance_of_path(&state, instance_id).await?;
+    let Some(live) = employee_sessions::current(&state, &headers, &instance.id).await? else {
+        return Ok(see_other(
+            &sign_in_url(&state.config.public_url, &instance.id, &Continue::Portal),
+            &[],
+        ));
+    };
+    let apps = allowed_applications(&state, &live, client_ip.addr()).await?;
+    let entries: Vec<PortalEntry<'_>> = apps
+        .iter()
+        .map(|app| PortalEntry {
+            id: &app.model.id,
+            name: &app.model.name,
+            logo: app.template.logo,
+        })
+        .collect();
+    let pre = csrf::pre_session(&state, &headers);
+    let token = csrf::token(&state, &pre.value, &logout_purpose(&instance.id));
+    let mut response = pages::portal(&instance.id, &live.user.display_name, &token, &entries);
+    if let Some(cookie) = pre.set_cookie.and_then(|c| c.parse().ok()) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// Exactly the applications the employee can open from the portal: enabled, SSO on,
+/// IdP-initiation allowed, allowed by the access decision, and with the NameID the account
+/// mode needs. Sorted by name.
+pub async fn allowed_applications(
+    state: &AppState,
+    live: &EmployeeSession,
+    client_ip: Option<std::net::IpAddr>,
+) -> AppResult<Vec<Resolved>> {
+    let candidates = application::Entity::find()
+        .filter(application::Column::InstanceId.eq(live.session.instance_id.clone()))
+        .filter(application::Column::Enabled.eq(true))
+        .filter(application::Column::SsoEnabled.eq(true))
+        .filter(application::Column::Initiation.eq(Initiation::IdpOrSp))
+        .order_by_asc(application::Column::Name)
+        .all(&state.store.conn)
+        .await?;
+    let mut allowed = Vec::new();
+    for model in candidates {
+        let app = Resolved::new(model)?;
+        if sso::decide(state, live, &app, Initiator::Idp, client_ip)
+            .await?
+            .allowed
+            && name_id_for(state, &app, &live.user).await?.is_ok()
+        {
+            allowed.push(app);
+        }
+    }
+    Ok(allowed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continue_targets_are_ids_never_urls() {
+        let id = "0190a0a0-0000-7000-8000-000000000000";
+        assert_eq!(
+            Continue::parse(Some(&format!("app:{id}"))),
+            Continue::Start(id.into())
+        );
+        assert_eq!(
+            Continue::parse(Some(&format!("request:{id}"))),
+            Continue::Request(id.into())
+        );
+        for hostile in [
+            "https://evil.example.com",
+            "//evil.example.com",
+            "app:https://evil.example.com",
+            "app:../../x",
+            "request:",
+            "app:a/b",
+            "\u{0}",
+        ] {
+            assert_eq!(
+                Continue::parse(Some(hostile)),
+                Continue::Portal,
+                "{hostile}"
+            );
+        }
+        let url = Continue::Start(id.into()).url("https://id.example.com", "i1");
+        assert_eq!(url, format!("https://id.example.com/saml/apps/{id}/start"));
+        assert_eq!(
+            Continue::parse(Some(&Continue::Request(id.into()).encode())),
+            Continue::Request(id.into())
+        );
+    }
+}

@@ -1,0 +1,215 @@
+//! The server-rendered pages employees see: sign-in, the application portal, and the pages that
+//! refuse (no access, a bad request). Plain HTML that works without JavaScript; every value is
+//! escaped; a Content-Security-Policy allows no script at all.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::http::html_escape as e;
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;\
+padding:0 1rem;color:#1b1f24}h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem}\
+input{width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1rem;padding:.5rem 1.2rem}\
+.error{color:#a40e26;background:#fdecee;padding:.6rem;border-radius:4px}\
+ul.apps{list-style:none;padding:0}ul.apps li{margin:.6rem 0}ul.apps img{width:2rem;height:2rem;\
+vertical-align:middle;margin-right:.6rem}.muted{color:#57606a;font-size:.9rem}";
+
+fn content_security_policy() -> String {
+    use base64::Engine;
+    let hash =
+        base64::engine::general_purpose::STANDARD.encode(openssl::sha::sha256(STYLE.as_bytes()));
+    format!(
+        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; form-action 'self'; \
+         base-uri 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// A whole page with its status, CSP and no caching.
+pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} · Lanyard</title><style>{STYLE}</style></head><body>{body}</body></html>",
+        e(title)
+    );
+    let mut response = (status, html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy()) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    response
+}
+
+/// What the sign-in form shows.
+pub struct SignInForm<'a> {
+    pub instance_id: &'a str,
+    pub instance_name: &'a str,
+    pub csrf_token: &'a str,
+    pub continue_to: &'a str,
+    pub username: &'a str,
+    pub error: Option<&'a str>,
+}
+
+pub fn sign_in(status: StatusCode, form: &SignInForm<'_>) -> Response {
+    let error = form
+        .error
+        .map(|m| format!("<p class=\"error\" role=\"alert\">{}</p>", e(m)))
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>Sign in to {name}</h1>{error}\
+         <form method=\"post\" action=\"/sso/{instance}/login\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <input type=\"hidden\" name=\"continue\" value=\"{cont}\">\
+         <label for=\"username\">Username</label>\
+         <input id=\"username\" name=\"username\" autocomplete=\"username\" required \
+         maxlength=\"64\" value=\"{username}\" autofocus>\
+         <label for=\"password\">Password</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" \
+         autocomplete=\"current-password\" required maxlength=\"256\">\
+         <button type=\"submit\">Sign in</button></form>",
+        name = e(form.instance_name),
+        instance = e(form.instance_id),
+        csrf = e(form.csrf_token),
+        cont = e(form.continue_to),
+        username = e(form.username),
+    );
+    page(status, "Sign in", &body)
+}
+
+/// One tile of the portal.
+pub struct PortalEntry<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub logo: &'a str,
+}
+
+pub fn portal(
+    instance_id: &str,
+    display_name: &str,
+    csrf_token: &str,
+    entries: &[PortalEntry<'_>],
+) -> Response {
+    let list = if entries.is_empty() {
+        "<p class=\"muted\">No applications are assigned to you yet.</p>".to_owned()
+    } else {
+        let items: String = entries
+            .iter()
+            .map(|entry| {
+                let logo = if entry.logo.starts_with("data:image/") {
+                    format!("<img src=\"{}\" alt=\"\">", e(entry.logo))
+                } else {
+                    String::new()
+                };
+                format!(
+                    "<li><a href=\"/saml/apps/{}/start\">{logo}{}</a></li>",
+                    e(entry.id),
+                    e(entry.name)
+                )
+            })
+            .collect();
+        format!("<ul class=\"apps\">{items}</ul>")
+    };
+    let body = format!(
+        "<h1>Your applications</h1><p class=\"muted\">Signed in as {}</p>{list}\
+         <form method=\"post\" action=\"/sso/{}/logout\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <button type=\"submit\">Sign out</button></form>",
+        e(display_name),
+        e(instance_id),
+        e(csrf_token),
+    );
+    page(StatusCode::OK, "Applications", &body)
+}
+
+/// The page of a denied SSO: no assertion, a reference for the administrator.
+pub fn denied(application_name: &str, reason: &str, reference: &str) -> Response {
+    let body = format!(
+        "<h1>You do not have access to {app}</h1>\
+         <p>Lanyard did not sign you in to {app}: {reason}.</p>\
+         <p>If you need this application, ask your administrator and quote the reference \
+         <strong>{reference}</strong>.</p>",
+        app = e(application_name),
+        reason = e(reason.trim_end_matches('.')),
+        reference = e(reference),
+    );
+    page(StatusCode::FORBIDDEN, "Access not granted", &body)
+}
+
+/// An error as a page: the status and message of the error mapping, for browsers.
+pub fn error(err: &AppError) -> Response {
+    let title = match err.status() {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        StatusCode::FORBIDDEN => "Not allowed",
+        status if status.is_server_error() => "Something went wrong",
+        _ => "The sign-in request was refused",
+    };
+    let body = format!(
+        "<h1>{}</h1><p class=\"error\">{}</p>",
+        e(title),
+        e(&err.public_message())
+    );
+    let mut response = page(err.status(), title, &body);
+    if let Some(seconds) = err.retry_after_secs() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, seconds.into());
+    }
+    response
+}
+
+/// An [`AppError`] that renders as an HTML page: what the employee-facing handlers return.
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(err: E) -> Self {
+        PageError(err.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_escape_what_they_show_and_allow_no_script() {
+        let response = denied("<App>", "no \"grant\"", "ref&1");
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.starts_with("default-src 'none'"));
+        assert!(!csp.contains("script-src"));
+        let form = sign_in(
+            StatusCode::OK,
+            &SignInForm {
+                instance_id: "i1",
+                instance_name: "<Acme>",
+                csrf_token: "t",
+                continue_to: "\"><script>",
+                username: "'x'",
+                error: Some("<b>"),
+            },
+        );
+        assert_eq!(form.status(), StatusCode::OK);
+        let error = super::error(&AppError::TooManyAttempts {
+            message: "wait".into(),
+            retry_after_secs: 9,
+        });
+        assert_eq!(error.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(error.headers()[header::RETRY_AFTER], "9");
+    }
+}

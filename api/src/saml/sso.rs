@@ -1,0 +1,229 @@
+//! The SSO flow shared by IdP- and SP-initiated sign-ins: an employee's session and an
+//! application → the access decision (Cedar, [`crate::access`]) → either a signed Response in
+//! the HTTP-POST form, or a denial with a reference. The decision and its determining policies
+//! are audited either way; no assertion is built without an allowing decision.
+
+use std::net::IpAddr;
+
+use chrono::{Duration, Utc};
+use entity::user;
+
+use super::endpoints;
+use super::response::{self, Attribute, PostForm, ResponseContent, SignatureMethod};
+use crate::access::{self, AccessContext, AccessDecision, AccessRequest, Effect, Initiator};
+use crate::apps::applications::{name_id_for, Resolved};
+use crate::auth::employee_sessions::EmployeeSession;
+use crate::error::{AppError, AppResult};
+use crate::keys;
+use crate::state::AppState;
+
+/// What the response answers.
+#[derive(Clone, Debug)]
+pub enum Answering<'a> {
+    /// IdP-initiated: no request; the application's default RelayState.
+    Unsolicited,
+    /// A verified AuthnRequest.
+    Request {
+        request_id: &'a str,
+        relay_state: Option<&'a str>,
+    },
+}
+
+/// The outcome an employee sees.
+pub enum Outcome {
+    /// A signed Response on its way to the ACS.
+    Post(PostForm),
+    /// No assertion: the reference is the audit event's id.
+    Denied { reference: String, reason: String },
+}
+
+fn access_request<'a>(
+    live: &'a EmployeeSession,
+    app: &'a Resolved,
+    initiated_by: Initiator,
+    client_ip: Option<IpAddr>,
+) -> AccessRequest<'a> {
+    AccessRequest {
+        instance_id: &app.model.instance_id,
+        user_id: &live.user.id,
+        application_id: &app.model.id,
+        context: AccessContext {
+            source_ip: client_ip.unwrap_or(IpAddr::from([0, 0, 0, 0])),
+            now: Utc::now(),
+            mfa: false,
+            auth_methods: live.auth_methods(),
+            initiated_by,
+        },
+    }
+}
+
+/// A refusal decided before or after Cedar, by something that is not a policy: an
+/// application whose SSO is not set up, a user without the account the application needs.
+fn refusal(reason: String) -> AccessDecision {
+    AccessDecision {
+        allowed: false,
+        reasons: Vec::new(),
+        diagnostics: vec![reason],
+    }
+}
+
+/// May this employee SSO into this application now? The access decision (Cedar), after the
+/// check that the application's SSO is configured at all.
+pub async fn decide(
+    state: &AppState,
+    live: &EmployeeSession,
+    app: &Resolved,
+    initiated_by: Initiator,
+    client_ip: Option<IpAddr>,
+) -> AppResult<AccessDecision> {
+    if !app.incomplete().is_empty() {
+        return Ok(refusal(format!(
+            "single sign-on to {} is not set up yet",
+            app.model.name
+        )));
+    }
+    let request = access_request(live, app, initiated_by, client_ip);
+    state.access.decide(&state.store, &request).await
+}
+
+/// What to tell a denied employee: the forbidding policy, or that nothing grants access.
+fn denial_reason(decision: &AccessDecision) -> String {
+    decision
+        .reasons
+        .iter()
+        .find(|r| r.effect == Effect::Forbid)
+        .map(|r| r.description.clone())
+        .or_else(|| decision.diagnostics.first().cloned())
+        .unwrap_or_else(|| "the application is not assigned to you".into())
+}
+
+/// Decides and, when allowed, builds and signs the Response (off the async executor) and the
+/// form that posts it. A user without the NameID the application's account mode needs is
+/// denied like any other refusal.
+pub async fn answer(
+    state: &AppState,
+    live: &EmployeeSession,
+    app: &Resolved,
+    answering: Answering<'_>,
+    client_ip: Option<IpAddr>,
+) -> AppResult<Outcome> {
+    let initiated_by = match answering {
+        Answering::Unsolicited => Initiator::Idp,
+        Answering::Request { .. } => Initiator::Sp,
+    };
+    let mut decision = decide(state, live, app, initiated_by, client_ip).await?;
+    let mut name_id = None;
+    if decision.allowed {
+        match name_id_for(state, app, &live.user).await? {
+            Ok(found) => name_id = Some(found),
+            Err(reason) => decision = refusal(reason),
+        }
+    }
+    let request = access_request(live, app, initiated_by, client_ip);
+    let reference =
+        access::record_decision(&state.store, &request, &live.user.username, &decision).await?;
+    let (Some(name_id), true) = (name_id, decision.allowed) else {
+        return Ok(Outcome::Denied {
+            reference,
+            reason: denial_reason(&decision),
+        });
+    };
+    let request_id = match &answering {
+        Answering::Request { request_id, .. } => Some(*request_id),
+        Answering::Unsolicited => None,
+    };
+    let relay_state = match &answering {
+        Answering::Request { relay_state, .. } => relay_state.map(str::to_owned),
+        Answering::Unsolicited => app.model.default_relay_state.clone(),
+    };
+    let (Some(audience), Some(acs_url)) = (app.sp_entity_id(), app.acs_url()) else {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "application {} has no SP entity ID or ACS after the decision",
+            app.model.id
+        )));
+    };
+    let attributes = attributes_of(app, &live.user, &name_id);
+    let signer = keys::active_signer(state, &app.model.instance_id).await?;
+    let method = SignatureMethod::for_key(signer.algorithm, &app.model.signature_algorithm);
+    let idp_entity_id = endpoints::entity_id(&state.config.public_url, &app.model.id);
+    let authn_context = if state.config.is_https() {
+        response::AC_PASSWORD_PROTECTED
+    } else {
+        response::AC_PASSWORD
+    };
+    let session_index = session_index(&live.session.id);
+    let authn_instant = live.session.created_at;
+    let lifetime = Duration::seconds(i64::from(app.model.assertion_lifetime_secs.max(30)));
+    let name_id_format = app.model.name_id_format.clone();
+    let sign_response = app.model.sign_response;
+    let in_response_to = request_id.map(str::to_owned);
+    let acs_for_form = acs_url.clone();
+    let xml = tokio::task::spawn_blocking(move || {
+        let content = ResponseContent {
+            idp_entity_id: &idp_entity_id,
+            acs_url: &acs_url,
+            audience: &audience,
+            in_response_to: in_response_to.as_deref(),
+            name_id: &name_id,
+            name_id_format: &name_id_format,
+            session_index: &session_index,
+            authn_instant,
+            authn_context,
+            attributes: &attributes,
+            issued_at: Utc::now(),
+            lifetime,
+        };
+        response::sign(&content, &signer, method, sign_response)
+    })
+    .await
+    .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("signing a response")))?
+    .map_err(AppError::Internal)?;
+    Ok(Outcome::Post(response::post_form(
+        &acs_for_form,
+        &xml,
+        relay_state.as_deref(),
+    )))
+}
+
+/// The SessionIndex: derived from the session id, which itself never leaves the server.
+fn session_index(session_id: &str) -> String {
+    let digest = openssl::sha::sha256(session_id.as_bytes());
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("_{hex}")
+}
+
+/// The application's attribute statements with their values for this user.
+fn attributes_of(app: &Resolved, user: &user::Model, name_id: &str) -> Vec<Attribute> {
+    app.attribute_statements()
+        .into_iter()
+        .map(|statement| {
+            let values = match statement.source.as_str() {
+                "username" => vec![user.username.clone()],
+                "email" => user.email.clone().into_iter().collect(),
+                "displayName" => vec![user.display_name.clone()],
+                "phone" => user.phone.clone().into_iter().collect(),
+                "externalId" => user.external_id.clone().into_iter().collect(),
+                "nameId" => vec![name_id.to_owned()],
+                _ => statement.values.clone(),
+            };
+            Attribute {
+                name: statement.name,
+                name_format: statement.name_format,
+                values: values.into_iter().filter(|v| !v.is_empty()).collect(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_indexes_do_not_reveal_the_session() {
+        let index = session_index("0190a0a0-0000-7000-8000-000000000000");
+        assert_eq!(index.len(), 33);
+        assert!(!index.contains("0190a0a0"));
+        assert_eq!(index, session_index("0190a0a0-0000-7000-8000-000000000000"));
+    }
+}

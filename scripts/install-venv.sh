@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Creates .venv with the third-party SAML libraries the interop tests drive as service
+# providers: pysaml2 (signs and verifies with the xmlsec1 program) and python3-saml (OneLogin;
+# signs and verifies through the `xmlsec` Python binding on top of lxml).
+#
+# The binding and lxml must use the same libxml2, or `import xmlsec` fails with "lxml & xmlsec
+# libxml2 library version mismatch". Their binary wheels bundle one each; when the wheels do not
+# match (or there is no xmlsec wheel for this Python and pip builds it against the system
+# libxml2 while lxml keeps its bundled one), both are rebuilt from source against the system
+# libxml2 and libxmlsec1 (headers from scripts/install-deps.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=.venv/bin/python
+[[ -x $python ]] || python3 -m venv .venv
+
+check() {
+  "$python" - <<'PY' 2>/dev/null
+import saml2, onelogin.saml2.auth, lxml.etree, xmlsec
+from onelogin.saml2.utils import OneLogin_Saml2_Utils as U
+with open("tests/interop/sp-key.pem") as k, open("tests/interop/sp-cert.pem") as c:
+    key, cert = k.read(), c.read()
+signed = U.add_sign('<r xmlns="urn:x" ID="_a"><v>1</v></r>', key, cert)
+assert U.validate_sign(signed, cert, raise_exceptions=True)
+PY
+}
+
+check && exit 0
+.venv/bin/pip install -q --upgrade pip >/dev/null
+.venv/bin/pip install -q pysaml2 python3-saml
+check && exit 0
+echo "lxml and xmlsec disagree on libxml2: rebuilding both against the system libraries"
+.venv/bin/pip install -q --force-reinstall --no-cache-dir --no-binary lxml,xmlsec lxml xmlsec
+check || { echo "python3-saml still cannot sign and verify; see the error above" >&2; "$python" -c 'import xmlsec'; exit 1; }

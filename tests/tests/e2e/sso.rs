@@ -1,0 +1,835 @@
+//! Employee sign-in, IdP sessions, the portal, and SAML SSO both ways for an Alibaba Cloud
+//! user-based SSO application, checked as the service provider checks it: the Response's
+//! signature against the certificate of the downloaded metadata, audience, recipient,
+//! InResponseTo and the NameID `alice@<account id>.onaliyun.com`.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chrono::Utc;
+use lanyard_tests::{error_code, TestApp};
+use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
+use serde_json::{json, Value};
+
+pub const ACCOUNT_ID: &str = "5123456789012345";
+pub const AUDIENCE: &str = "https://signin-intl.aliyun.com/5123456789012345/saml/SSO";
+pub const ACS: &str = "https://signin-intl.aliyun.com/saml/SSO";
+pub const PASSWORD: &str = "correct horse battery";
+
+/// An instance with users alice and bob and an Alibaba Cloud (International) application.
+pub struct Tenant {
+    pub instance: String,
+    pub alice: String,
+    pub bob: String,
+    pub app: String,
+}
+
+pub async fn tenant(app: &TestApp) -> Tenant {
+    let instance = app.create_instance("Acme").await;
+    let mut users = Vec::new();
+    for name in ["alice", "bob"] {
+        let data = app
+            .gql(
+                "mutation($i: ID!, $u: String!, $p: String) { createUser(input: {instanceId: $i, username: $u, password: $p}) { user { id } } }",
+                json!({ "i": instance, "u": name, "p": PASSWORD }),
+            )
+            .await;
+        users.push(
+            data["createUser"]["user"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let added = app
+        .gql(
+            "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-user-sso-intl\", name: \"Alibaba Cloud\", params: {accountId: \"5123456789012345\"}}) { application { id spEntityId acsUrl } } }",
+            json!({ "i": instance }),
+        )
+        .await;
+    let application = &added["addApplication"]["application"];
+    assert_eq!(application["spEntityId"], AUDIENCE);
+    assert_eq!(application["acsUrl"], ACS);
+    // The seed's "authorization scope: all members" (a new application lets nobody in).
+    set_scope(app, application["id"].as_str().unwrap(), "ALL_MEMBERS").await;
+    Tenant {
+        instance,
+        alice: users[0].clone(),
+        bob: users[1].clone(),
+        app: application["id"].as_str().unwrap().to_owned(),
+    }
+}
+
+pub async fn set_scope(app: &TestApp, application: &str, scope: &str) {
+    app.gql(
+        "mutation($a: ID!, $s: AuthorizationScope!) { setAuthorizationScope(input: {applicationId: $a, scope: $s}) { changed } }",
+        json!({ "a": application, "s": scope }),
+    )
+    .await;
+}
+
+/// A browser: its own cookie jar, redirects not followed (the tests look at each one).
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of a hidden form field, HTML-unescaped.
+pub fn hidden(page: &str, name: &str) -> Option<String> {
+    let pattern = format!("name=\"{name}\" value=\"([^\"]*)\"");
+    regex::Regex::new(&pattern)
+        .unwrap()
+        .captures(page)
+        .map(|c| unescape(&c[1]))
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// Signs in through the form of the page at `login_url`; returns the response to the POST.
+pub async fn sign_in(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    login_url: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    let page = browser.get(login_url).send().await.unwrap();
+    assert_eq!(page.status(), 200, "{login_url}");
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(!csp.contains("script-src"), "{csp}");
+    let html = page.text().await.unwrap();
+    let action = regex::Regex::new("<form method=\"post\" action=\"([^\"]+)\"")
+        .unwrap()
+        .captures(&html)
+        .expect("a sign-in form")[1]
+        .to_owned();
+    browser
+        .post(format!("{}{action}", app.base))
+        .form(&[
+            ("csrf", hidden(&html, "csrf").unwrap()),
+            ("continue", hidden(&html, "continue").unwrap()),
+            ("username", username.to_owned()),
+            ("password", password.to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Follows a redirect that must stay on Lanyard.
+pub async fn follow(
+    app: &TestApp,
+    browser: &reqwest::Client,
+    response: reqwest::Response,
+) -> reqwest::Response {
+    assert_eq!(response.status(), 303, "{:?}", response.text().await);
+    let target = location(&response);
+    assert!(target.starts_with("http://127.0.0.1/"), "{target}");
+    let url = target.replacen("http://127.0.0.1", &app.base, 1);
+    browser.get(url).send().await.unwrap()
+}
+
+/// What an SP reads from the auto-submitting form.
+#[derive(Debug)]
+pub struct Posted {
+    pub action: String,
+    pub xml: String,
+    pub relay_state: Option<String>,
+}
+
+pub async fn posted_form(response: reqwest::Response) -> Posted {
+    assert_eq!(response.status(), 200);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("script-src 'sha256-"), "{csp}");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<noscript>") && html.contains("<button type=\"submit\">"));
+    let action = regex::Regex::new("<form method=\"post\" action=\"([^\"]+)\"")
+        .unwrap()
+        .captures(&html)
+        .expect("a form")[1]
+        .to_owned();
+    let encoded = hidden(&html, "SAMLResponse").expect("a SAMLResponse");
+    Posted {
+        action: unescape(&action),
+        xml: String::from_utf8(STANDARD.decode(encoded).unwrap()).unwrap(),
+        relay_state: hidden(&html, "RelayState"),
+    }
+}
+
+/// The signing certificate of the application's downloaded metadata.
+pub async fn metadata_certificate(app: &TestApp, application: &str) -> CertificateDer {
+    let xml = app
+        .http
+        .get(format!("{}/saml/apps/{application}/metadata", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let b64 = regex::Regex::new(
+        "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>([^<]+)<",
+    )
+    .unwrap()
+    .captures(&xml)
+    .expect("a signing certificate")[1]
+        .to_owned();
+    CertificateDer::from(STANDARD.decode(b64).unwrap())
+}
+
+fn text_of(xml: &str, pattern: &str) -> Option<String> {
+    regex::Regex::new(pattern)
+        .unwrap()
+        .captures(xml)
+        .map(|c| c[1].to_owned())
+}
+
+/// Checks the Response as an SP would; returns the NameID.
+pub fn check_response(
+    xml: &str,
+    certificate: &CertificateDer,
+    application: &str,
+    in_response_to: Option<&str>,
+) -> String {
+    // The signed assertion, verified with the metadata's key and only through the signature:
+    // xmlsec reduces the document to what the signature covers.
+    let signed =
+        Crypto::reduce_xml_to_signed(xml, std::slice::from_ref(certificate), Default::default())
+            .unwrap_or_else(|e| panic!("the signature does not verify: {e}\n{xml}"));
+    assert!(signed.contains("<saml:Assertion"), "{signed}");
+    let idp = format!("http://127.0.0.1/saml/apps/{application}");
+    assert_eq!(
+        text_of(&signed, "<saml:Issuer>([^<]+)<").as_deref(),
+        Some(idp.as_str())
+    );
+    assert_eq!(
+        text_of(&signed, "<saml:Audience>([^<]+)<").as_deref(),
+        Some(AUDIENCE)
+    );
+    assert_eq!(
+        text_of(&signed, "Recipient=\"([^\"]+)\"").as_deref(),
+        Some(ACS)
+    );
+    assert_eq!(
+        text_of(xml, "Destination=\"([^\"]+)\"").as_deref(),
+        Some(ACS)
+    );
+    assert_eq!(
+        text_of(&signed, "<saml:SubjectConfirmation Method=\"([^\"]+)\"").as_deref(),
+        Some("urn:oasis:names:tc:SAML:2.0:cm:bearer")
+    );
+    assert_eq!(
+        text_of(
+            &signed,
+            "SubjectConfirmationData[^>]*InResponseTo=\"([^\"]+)\""
+        )
+        .as_deref(),
+        in_response_to
+    );
+    assert!(
+        xml.contains("<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>")
+    );
+    let not_on_or_after: chrono::DateTime<Utc> = text_of(
+        &signed,
+        "<saml:Conditions NotBefore=\"[^\"]+\" NotOnOrAfter=\"([^\"]+)\"",
+    )
+    .unwrap()
+    .parse()
+    .unwrap();
+    assert!(not_on_or_after > Utc::now());
+    assert!(not_on_or_after < Utc::now() + chrono::Duration::seconds(301));
+    text_of(&signed, "<saml:NameID[^>]*>([^<]+)<").expect("a NameID")
+}
+
+#[tokio::test]
+async fn idp_initiated_sso_into_alibaba_cloud_from_the_portal() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    let certificate = metadata_certificate(&app, &t.app).await;
+    let browser = browser();
+
+    // Without a session the portal tile leads to the sign-in page and back.
+    let start = browser
+        .get(format!("{}/saml/apps/{}/start", app.base, t.app))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), 303);
+    let login = location(&start).replacen("http://127.0.0.1", &app.base, 1);
+    assert!(login.ends_with(&format!("/sso/{}/login?continue=app:{}", t.instance, t.app)));
+    let signed_in = sign_in(&app, &browser, &login, "alice", PASSWORD).await;
+    let cookie = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("lanyard_sso_"))
+        .expect("a session cookie");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let form = posted_form(follow(&app, &browser, signed_in).await).await;
+    assert_eq!(form.action, ACS);
+    assert_eq!(
+        form.relay_state.as_deref(),
+        Some("https://home.console.aliyun.com")
+    );
+    let name_id = check_response(&form.xml, &certificate, &t.app, None);
+    assert_eq!(name_id, format!("alice@{ACCOUNT_ID}.onaliyun.com"));
+
+    // The portal lists the application; the session is reused without a new sign-in.
+    let portal = browser
+        .get(format!("{}/sso/{}/portal", app.base, t.instance))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(portal.status(), 200);
+    let html = portal.text().await.unwrap();
+    assert!(
+        html.contains(&format!("/saml/apps/{}/start", t.app)),
+        "{html}"
+    );
+    assert!(html.contains("Alibaba Cloud"));
+    let again = browser
+        .get(format!("{}/saml/apps/{}/start", app.base, t.app))
+        .send()
+        .await
+        .unwrap();
+    let form = posted_form(again).await;
+    check_response(&form.xml, &certificate, &t.app, None);
+
+    // The decision is audited with what determined it.
+    let audit = app
+        .gql(
+            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"sso\"}) { totalCount edges { node { outcome actor { name } summary } } } }",
+            json!({ "i": t.instance }),
+        )
+        .await;
+    assert_eq!(audit["auditEvents"]["totalCount"], 2, "{audit}");
+    let event = &audit["auditEvents"]["edges"][0]["node"];
+    assert_eq!(event["outcome"], "allow");
+    assert_eq!(event["actor"]["name"], "alice");
+    assert!(event["summary"]["determiningPolicies"]
+        .as_array()
+        .is_some_and(|p| !p.is_empty()));
+    app.stop().await;
+}
+
+/// An AuthnRequest by HTTP-Redirect, as Alibaba Cloud sends it.
+pub fn redirect_query(id: &str, relay_state: Option<&str>) -> String {
+    let xml = authn_request(id, AUDIENCE, ACS, Utc::now());
+    let mut query = format!("SAMLRequest={}", encode(&deflate(xml.as_bytes())));
+    if let Some(relay) = relay_state {
+        query.push_str(&format!("&RelayState={}", encode(relay)));
+    }
+    query
+}
+
+pub fn authn_request(id: &str, issuer: &str, acs: &str, instant: chrono::DateTime<Utc>) -> String {
+    format!(
+        "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" \
+         xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{id}\" Version=\"2.0\" \
+         IssueInstant=\"{}\" AssertionConsumerServiceURL=\"{acs}\" \
+         ProtocolBinding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\">\
+         <saml:Issuer>{issuer}</saml:Issuer></samlp:AuthnRequest>",
+        instant.format("%Y-%m-%dT%H:%M:%SZ")
+    )
+}
+
+pub fn deflate(xml: &[u8]) -> String {
+    use std::io::Write;
+    let mut encoder =
+        flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(xml).unwrap();
+    STANDARD.encode(encoder.finish().unwrap())
+}
+
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn sp_initiated_sso_signs_in_first_and_answers_the_request() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    let certificate = metadata_certificate(&app, &t.app).await;
+    let browser = browser();
+    let sso = format!("{}/saml/apps/{}/sso", app.base, t.app);
+
+    let first = browser
+        .get(format!(
+            "{sso}?{}",
+            redirect_query("_req-1", Some("https://home.console.aliyun.com/x"))
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 303);
+    let login = location(&first);
+    assert!(login.contains("/login?continue=request:"), "{login}");
+    let signed_in = sign_in(
+        &app,
+        &browser,
+        &login.replacen("http://127.0.0.1", &app.base, 1),
+        "alice",
+        PASSWORD,
+    )
+    .await;
+    let form = posted_form(follow(&app, &browser, signed_in).await).await;
+    assert_eq!(form.action, ACS);
+    assert_eq!(
+        form.relay_state.as_deref(),
+        Some("https://home.console.aliyun.com/x"),
+        "RelayState comes back unchanged"
+    );
+    let name_id = check_response(&form.xml, &certificate, &t.app, Some("_req-1"));
+    assert_eq!(name_id, format!("alice@{ACCOUNT_ID}.onaliyun.com"));
+    assert!(form.xml.contains("InResponseTo=\"_req-1\""));
+
+    // Signed in already: the next request is answered at once, by HTTP-POST too.
+    let xml = authn_request("_req-2", AUDIENCE, ACS, Utc::now());
+    let posted = browser
+        .post(&sso)
+        .form(&[("SAMLRequest", STANDARD.encode(&xml))])
+        .send()
+        .await
+        .unwrap();
+    let form = posted_form(posted).await;
+    assert_eq!(form.relay_state, None);
+    check_response(&form.xml, &certificate, &t.app, Some("_req-2"));
+
+    // The way back to an answered request is closed.
+    let again = follow(
+        &app,
+        &browser,
+        sign_in(
+            &app,
+            &browser,
+            &login.replacen("http://127.0.0.1", &app.base, 1),
+            "alice",
+            PASSWORD,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(again.status(), 400);
+    assert!(!again.text().await.unwrap().contains("SAMLResponse"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_user_without_the_application_account_gets_no_assertion_by_any_route() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    app.gql(
+        "mutation($id: ID!) { configureApplicationSso(input: {id: $id, accountMode: APP_ACCOUNT}) { application { id } } }",
+        json!({ "id": t.app }),
+    )
+    .await;
+    app.gql(
+        "mutation($a: ID!, $u: ID!) { setApplicationAccount(input: {applicationId: $a, userId: $u, accountName: \"alice.wong\"}) { account { accountName } } }",
+        json!({ "a": t.app, "u": t.alice }),
+    )
+    .await;
+
+    // bob: IdP-initiated and SP-initiated both end on the denial page.
+    let bob = browser();
+    let login = format!(
+        "{}/sso/{}/login?continue=app:{}",
+        app.base, t.instance, t.app
+    );
+    let denied = follow(
+        &app,
+        &bob,
+        sign_in(&app, &bob, &login, "bob", PASSWORD).await,
+    )
+    .await;
+    assert_eq!(denied.status(), 403);
+    let page = denied.text().await.unwrap();
+    assert!(!page.contains("SAMLResponse"), "{page}");
+    assert!(
+        page.contains("You do not have access to Alibaba Cloud"),
+        "{page}"
+    );
+    let reference = regex::Regex::new("<strong>([0-9a-f-]{36})</strong>")
+        .unwrap()
+        .captures(&page)
+        .expect("a reference")[1]
+        .to_owned();
+    let sp = bob
+        .get(format!(
+            "{}/saml/apps/{}/sso?{}",
+            app.base,
+            t.app,
+            redirect_query("_bob-1", None)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sp.status(), 403);
+    assert!(!sp.text().await.unwrap().contains("SAMLResponse"));
+    // The portal does not list it for bob.
+    let portal = bob
+        .get(format!("{}/sso/{}/portal", app.base, t.instance))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!portal.contains(&t.app), "{portal}");
+
+    // The reference is the audit event of the denial.
+    let audit = app
+        .gql(
+            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"sso\"}) { edges { node { id outcome actor { name } summary } } } }",
+            json!({ "i": t.instance }),
+        )
+        .await;
+    let events = audit["auditEvents"]["edges"].as_array().unwrap();
+    let event = events
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["id"] == reference)
+        .unwrap_or_else(|| panic!("{reference} in {audit}"));
+    assert_eq!(event["outcome"], "deny");
+    assert_eq!(event["actor"]["name"], "bob");
+    assert!(
+        event["summary"]["diagnostics"]
+            .to_string()
+            .contains("no application account"),
+        "{event}"
+    );
+
+    // alice gets her mapped account.
+    let alice = browser();
+    let form = posted_form(
+        follow(
+            &app,
+            &alice,
+            sign_in(&app, &alice, &login, "alice", PASSWORD).await,
+        )
+        .await,
+    )
+    .await;
+    let certificate = metadata_certificate(&app, &t.app).await;
+    assert_eq!(
+        check_response(&form.xml, &certificate, &t.app, None),
+        format!("alice.wong@{ACCOUNT_ID}.onaliyun.com")
+    );
+
+    // A disabled user cannot sign in at all; a disabled application refuses everyone.
+    app.gql(
+        "mutation($i: ID!, $id: ID!) { setUserStatus(input: {instanceId: $i, id: $id, status: DISABLED}) { user { id } } }",
+        json!({ "i": t.instance, "id": t.bob }),
+    )
+    .await;
+    let disabled = sign_in(&app, &browser(), &login, "bob", PASSWORD).await;
+    assert_eq!(disabled.status(), 401);
+    app.gql(
+        "mutation($id: ID!) { updateApplication(input: {id: $id, enabled: false}) { application { id } } }",
+        json!({ "id": t.app }),
+    )
+    .await;
+    let off = alice
+        .get(format!("{}/saml/apps/{}/start", app.base, t.app))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(off.status(), 403);
+    assert!(!off.text().await.unwrap().contains("SAMLResponse"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn failed_sign_ins_lock_the_account_for_a_while_and_admins_see_and_revoke_sessions() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    let login = format!("{}/sso/{}/login", app.base, t.instance);
+    let browser = browser();
+    for attempt in 1..=5 {
+        let wrong = sign_in(&app, &browser, &login, "alice", "wrong password").await;
+        let expected = if attempt < 5 { 401 } else { 429 };
+        assert_eq!(wrong.status(), expected, "attempt {attempt}");
+        let page = wrong.text().await.unwrap();
+        if attempt < 5 {
+            assert!(page.contains("The username or password is not correct."));
+        } else {
+            assert!(
+                page.contains("This account is locked after too many failed sign-ins"),
+                "{page}"
+            );
+        }
+    }
+    // Locked: even the right password is refused, with the same clear message.
+    let locked = sign_in(&app, &browser, &login, "alice", PASSWORD).await;
+    assert_eq!(locked.status(), 429);
+    assert!(locked.headers().contains_key("retry-after"));
+    assert!(locked
+        .text()
+        .await
+        .unwrap()
+        .contains("Try again in 15 minutes"));
+    // Another account from the same address is not locked; reactivating alice unlocks her.
+    let bob = sign_in(&app, &browser, &login, "bob", PASSWORD).await;
+    assert_eq!(bob.status(), 303);
+    app.gql(
+        "mutation($i: ID!, $id: ID!) { setUserStatus(input: {instanceId: $i, id: $id, status: ACTIVE}) { user { id } } }",
+        json!({ "i": t.instance, "id": t.alice }),
+    )
+    .await;
+    let alice = self::browser();
+    assert_eq!(
+        sign_in(&app, &alice, &login, "alice", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    let second = self::browser();
+    assert_eq!(
+        sign_in(&app, &second, &login, "alice", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+
+    let sessions = "query($i: ID!, $u: ID!) { userSessions(instanceId: $i, userId: $u) { id createdAt expiresAt lastSeenAt authMethods clientIp userAgent } }";
+    let listed = app
+        .gql(sessions, json!({ "i": t.instance, "u": t.alice }))
+        .await;
+    let listed = listed["userSessions"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(listed[0]["authMethods"], json!(["password"]));
+    assert_eq!(listed[0]["clientIp"], "127.0.0.1");
+
+    // Revoking one ends it at once: that browser is sent to sign in again.
+    let revoked = app
+        .gql(
+            "mutation($i: ID!, $id: ID!) { revokeUserSession(input: {instanceId: $i, id: $id}) { revokedCount } }",
+            json!({ "i": t.instance, "id": listed[0]["id"] }),
+        )
+        .await;
+    assert_eq!(revoked["revokeUserSession"]["revokedCount"], 1);
+    let portal = format!("{}/sso/{}/portal", app.base, t.instance);
+    assert_eq!(second.get(&portal).send().await.unwrap().status(), 303);
+    assert_eq!(alice.get(&portal).send().await.unwrap().status(), 200);
+    let all = app
+        .gql(
+            "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }",
+            json!({ "i": t.instance, "u": t.alice }),
+        )
+        .await;
+    assert_eq!(all["revokeUserSessions"]["revokedCount"], 1);
+    assert_eq!(alice.get(&portal).send().await.unwrap().status(), 303);
+
+    // An auditor reads, cannot revoke; another instance's admin sees nothing.
+    let auditor = app
+        .token_with_roles(json!([{ "role": "AUDITOR", "instanceId": t.instance }]))
+        .await;
+    let read = app
+        .gql_as(&auditor, sessions, json!({ "i": t.instance, "u": t.alice }))
+        .await;
+    assert!(read.get("errors").is_none(), "{read}");
+    let write = app
+        .gql_as(
+            &auditor,
+            "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }",
+            json!({ "i": t.instance, "u": t.alice }),
+        )
+        .await;
+    assert_eq!(error_code(&write), "FORBIDDEN");
+    let other = app.create_instance("Other").await;
+    let other_admin = app
+        .token_with_roles(json!([{ "role": "INSTANCE_ADMIN", "instanceId": other }]))
+        .await;
+    let foreign = app
+        .gql_as(&other_admin, sessions, json!({ "i": other, "u": t.alice }))
+        .await;
+    assert_eq!(error_code(&foreign), "NOT_FOUND", "{foreign}");
+    let audit = app
+        .gql(
+            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"revokeUserSessions\"}) { totalCount } }",
+            json!({ "i": t.instance }),
+        )
+        .await;
+    assert_eq!(audit["auditEvents"]["totalCount"], 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn me_lists_the_applications_of_the_signed_in_employee() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    let browser = browser();
+    let login = format!("{}/sso/{}/login", app.base, t.instance);
+    let query = json!({ "query": "query($i: ID!) { me(instanceId: $i) { username applications { id name startUrl } } }", "variables": { "i": t.instance } });
+    let anonymous: Value = browser
+        .post(format!("{}/graphql", app.base))
+        .json(&query)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(anonymous["data"]["me"], Value::Null, "{anonymous}");
+    assert_eq!(
+        sign_in(&app, &browser, &login, "alice", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    let me: Value = browser
+        .post(format!("{}/graphql", app.base))
+        .json(&query)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["data"]["me"]["username"], "alice", "{me}");
+    let apps = me["data"]["me"]["applications"].as_array().unwrap();
+    assert_eq!(apps.len(), 1);
+    assert_eq!(apps[0]["id"], t.app);
+    assert_eq!(
+        apps[0]["startUrl"],
+        format!("http://127.0.0.1/saml/apps/{}/start", t.app)
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn admin_sign_in_is_throttled_too() {
+    let app = TestApp::spawn().await;
+    for attempt in 1..=5 {
+        let response = app
+            .http
+            .post(format!("{}/auth/admin/login", app.base))
+            .json(&json!({ "username": "admin", "password": "wrong password" }))
+            .send()
+            .await
+            .unwrap();
+        let expected = if attempt < 5 { 401 } else { 429 };
+        assert_eq!(response.status(), expected, "attempt {attempt}");
+    }
+    let locked = app
+        .http
+        .post(format!("{}/auth/admin/login", app.base))
+        .json(&json!({ "username": "admin", "password": lanyard_tests::BOOTSTRAP_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(locked.status(), 429);
+    assert!(locked.headers().contains_key("retry-after"));
+    let body: Value = locked.json().await.unwrap();
+    assert_eq!(body["error"], "TOO_MANY_REQUESTS");
+    assert!(
+        body["message"].as_str().unwrap().contains("locked"),
+        "{body}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_user_outside_the_authorization_scope_gets_no_assertion() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    set_scope(&app, &t.app, "MANUAL").await;
+    app.gql(
+        "mutation($a: ID!, $u: ID!) { grantApplicationAccess(input: {applicationId: $a, subjects: [{kind: USER, id: $u}]}) { changed } }",
+        json!({ "a": t.app, "u": t.alice }),
+    )
+    .await;
+    let login = format!(
+        "{}/sso/{}/login?continue=app:{}",
+        app.base, t.instance, t.app
+    );
+    let bob = browser();
+    let denied = follow(
+        &app,
+        &bob,
+        sign_in(&app, &bob, &login, "bob", PASSWORD).await,
+    )
+    .await;
+    assert_eq!(denied.status(), 403);
+    let page = denied.text().await.unwrap();
+    assert!(!page.contains("SAMLResponse"), "{page}");
+    assert!(page.contains("not assigned to you"), "{page}");
+    let sp = bob
+        .get(format!(
+            "{}/saml/apps/{}/sso?{}",
+            app.base,
+            t.app,
+            redirect_query("_outside-1", None)
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sp.status(), 403);
+    assert!(!sp.text().await.unwrap().contains("SAMLResponse"));
+    let alice = browser();
+    let form = posted_form(
+        follow(
+            &app,
+            &alice,
+            sign_in(&app, &alice, &login, "alice", PASSWORD).await,
+        )
+        .await,
+    )
+    .await;
+    let certificate = metadata_certificate(&app, &t.app).await;
+    check_response(&form.xml, &certificate, &t.app, None);
+    // alice was let in by her grant: the audit names it.
+    let audit = app
+        .gql(
+            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"sso\"}) { edges { node { outcome actor { name } summary } } } }",
+            json!({ "i": t.instance }),
+        )
+        .await;
+    let allowed = audit["auditEvents"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["outcome"] == "allow")
+        .expect("an allow event")
+        .clone();
+    assert_eq!(allowed["actor"]["name"], "alice");
+    assert!(
+        allowed["summary"]["determiningPolicies"]
+            .to_string()
+            .contains("grant:"),
+        "{allowed}"
+    );
+    app.stop().await;
+}
