@@ -1,33 +1,41 @@
 //! SeaORM entities of Lanyard, one module per table. Columns are typed; enums are stored as
 //! short strings so that SQLite and PostgreSQL hold the same values.
 
+pub mod action_token;
 pub mod admin;
 pub mod admin_session;
 pub mod api_token;
 pub mod application;
 pub mod application_account;
 pub mod audit_event;
+pub mod delivery_attempt;
+pub mod event_subscription;
 pub mod group;
 pub mod group_member;
 pub mod instance;
 pub mod org_unit;
 pub mod org_unit_member;
+pub mod outbox;
 pub mod role_binding;
 pub mod signing_key;
 pub mod user;
 
 pub mod prelude {
+    pub use super::action_token::Entity as ActionToken;
     pub use super::admin::Entity as Admin;
     pub use super::admin_session::Entity as AdminSession;
     pub use super::api_token::Entity as ApiToken;
     pub use super::application::Entity as Application;
     pub use super::application_account::Entity as ApplicationAccount;
     pub use super::audit_event::Entity as AuditEvent;
+    pub use super::delivery_attempt::Entity as DeliveryAttempt;
+    pub use super::event_subscription::Entity as EventSubscription;
     pub use super::group::Entity as Group;
     pub use super::group_member::Entity as GroupMember;
     pub use super::instance::Entity as Instance;
     pub use super::org_unit::Entity as OrgUnit;
     pub use super::org_unit_member::Entity as OrgUnitMember;
+    pub use super::outbox::Entity as Outbox;
     pub use super::role_binding::Entity as RoleBinding;
     pub use super::signing_key::Entity as SigningKey;
     pub use super::user::Entity as User;

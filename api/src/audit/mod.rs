@@ -63,6 +63,24 @@ impl AuditRecord {
         }
     }
 
+    /// Something a user did to their own account, without an admin (e.g. setting a password
+    /// through an emailed link). `action` is not a Cedar action: no admin was checked.
+    pub fn self_service(
+        instance_id: &str,
+        action: &str,
+        target_kind: &'static str,
+        target_id: &str,
+    ) -> Self {
+        AuditRecord {
+            instance_id: Some(instance_id.to_owned()),
+            action: action.to_owned(),
+            target_kind,
+            target_id: Some(target_id.to_owned()),
+            outcome: "success",
+            summary: serde_json::json!({}),
+        }
+    }
+
     pub fn summary(mut self, summary: serde_json::Value) -> Self {
         self.summary = summary;
         self

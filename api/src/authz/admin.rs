@@ -52,6 +52,9 @@ pub enum AdminAction {
     UpdateApplication,
     DeleteApplication,
     ManageApplicationAccounts,
+    InviteUser,
+    ReadDeliveries,
+    ManageEventSubscriptions,
 }
 
 impl AdminAction {
@@ -94,6 +97,9 @@ impl AdminAction {
             UpdateApplication => "updateApplication",
             DeleteApplication => "deleteApplication",
             ManageApplicationAccounts => "manageApplicationAccounts",
+            InviteUser => "inviteUser",
+            ReadDeliveries => "readDeliveries",
+            ManageEventSubscriptions => "manageEventSubscriptions",
         }
     }
 }

@@ -7,6 +7,7 @@ mod admin;
 mod apps;
 mod audit;
 mod connection;
+mod delivery;
 mod directory;
 mod keys;
 mod limits;
@@ -34,6 +35,7 @@ pub struct QueryRoot(
     audit::AuditQuery,
     apps::AppsQuery,
     keys::KeysQuery,
+    delivery::DeliveryQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -42,6 +44,7 @@ pub struct MutationRoot(
     admin::AdminMutation,
     apps::AppsMutation,
     keys::KeysMutation,
+    delivery::DeliveryMutation,
 );
 
 pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
