@@ -134,7 +134,7 @@ pub async fn claim(
     let earlier = Alias::new("earlier");
     let col = |c: outbox::Column| Expr::col((table.clone(), c));
     let blocked_by_earlier = Query::select()
-        .expr(Expr::val(1))
+        .expr(Expr::cust("1"))
         .from_as(outbox::Entity, earlier.clone())
         .and_where(
             Expr::col((earlier.clone(), outbox::Column::OrderingKey))

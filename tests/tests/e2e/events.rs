@@ -428,6 +428,10 @@ async fn the_jwks_lists_pending_keys_and_events_follow_a_rotation() {
 
 #[tokio::test]
 async fn two_nodes_deliver_each_event_once() {
+    if lanyard_tests::postgres_base().is_none() {
+        eprintln!("several nodes share PostgreSQL only (SQLite is for one node): runs in the PostgreSQL suite");
+        return;
+    }
     let first = TestApp::spawn_with(loopback_allowed).await;
     let second = first.spawn_peer(loopback_allowed).await;
     let instance = first.create_instance("Acme").await;

@@ -445,6 +445,10 @@ async fn an_untrusted_certificate_is_not_sent_to() {
 
 #[tokio::test]
 async fn two_nodes_share_the_outbox_without_sending_twice() {
+    if lanyard_tests::postgres_base().is_none() {
+        eprintln!("several nodes share PostgreSQL only (SQLite is for one node): runs in the PostgreSQL suite");
+        return;
+    }
     let smtp = SmtpSink::start(free_port()).await;
     let first = TestApp::spawn_with(with_smtp(smtp.port)).await;
     let second = first.spawn_peer(with_smtp(smtp.port)).await;
