@@ -43,27 +43,45 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A self-signed certificate for 127.0.0.1 and localhost, made with the openssl command.
+/// A private certificate authority and a server certificate it issued for 127.0.0.1 and
+/// localhost, made with the openssl command (an internal mail relay's setup).
 pub struct TestCertificate {
     pub dir: TempDir,
+}
+
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stderr(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .expect("the openssl command (Debian package openssl) runs");
+    assert!(status.success(), "openssl {args:?}");
 }
 
 impl TestCertificate {
     pub fn generate() -> TestCertificate {
         let dir = tempfile::tempdir().expect("temp dir");
-        let status = std::process::Command::new("openssl")
-            .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
-            .args(["-subj", "/CN=127.0.0.1"])
-            .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
-            .arg("-keyout")
-            .arg(dir.path().join("key.pem"))
-            .arg("-out")
-            .arg(dir.path().join("cert.pem"))
-            .stderr(Stdio::null())
-            .status()
-            .expect("the openssl command (Debian package openssl) runs");
-        assert!(status.success(), "openssl made a certificate");
+        let path = dir.path();
+        openssl(path, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=Lanyard Test CA", "-keyout", "ca.key", "-out", "ca.pem"]);
+        openssl(path, &["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+            "-keyout", "key.pem", "-out", "server.csr"]);
+        std::fs::write(
+            path.join("server.ext"),
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n\
+             keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+        )
+        .expect("extensions file");
+        openssl(path, &["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "cert.pem"]);
         TestCertificate { dir }
+    }
+
+    /// The authority to trust (`smtp.ca_file`).
+    pub fn ca(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
     }
 
     pub fn cert(&self) -> PathBuf {

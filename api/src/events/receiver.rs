@@ -188,7 +188,7 @@ mod tests {
             "https://[::ffff:169.254.169.254]/x",
             "http://169.254.169.254/",
             "https://",
-            "https:///path",
+            "https://:443/x",
             long.as_str(),
         ] {
             assert!(ReceiverUrl::parse(url, true).is_err(), "{url:?}");

@@ -2,7 +2,7 @@
 //! body each), and enqueueing into the outbox. A message is rendered when it is sent, from what
 //! the outbox row holds: the recipient, the template, its variables and — for the links of
 //! invitations and resets — the id of the action token, from which the link is derived. No
-//! secret is stored in the outbox.
+//! secret is stored in the outbox. The instance's name is read when the email is sent.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -117,8 +117,9 @@ pub async fn enqueue<C: ConnectionTrait>(
     .await
 }
 
-/// Tells a user that their account was locked, by email, in the transaction that locks it.
-/// Returns the outbox id, or `None` when the user has no email address.
+/// Tells a user that their account was locked, by email, in the transaction that locks it
+/// (one insert: the lockout's transaction stays short). Returns the outbox id, or `None` when
+/// the user has no email address.
 pub async fn notify_account_locked(
     txn: &WriteTxn,
     config: &Config,
@@ -127,11 +128,9 @@ pub async fn notify_account_locked(
     let Some(email) = user.email.clone() else {
         return Ok(None);
     };
-    let instance = crate::directory::instances::get_in(&**txn, &user.instance_id).await?;
     let vars = BTreeMap::from([
         ("display_name".to_owned(), user.display_name.clone()),
         ("username".to_owned(), user.username.clone()),
-        ("instance_name".to_owned(), instance.name),
         (
             "forgot_url".to_owned(),
             crate::recovery::forgot_url(config, &user.instance_id),
@@ -209,8 +208,10 @@ fn build_message(
     mailer: &Mailer,
     row: &outbox_entity::Model,
     payload: &EmailPayload,
+    instance_name: String,
 ) -> anyhow::Result<Message> {
     let mut vars = payload.vars.clone();
+    vars.insert("instance_name".to_owned(), instance_name);
     if let Some(token_id) = &payload.action_token_id {
         vars.insert(
             "link".to_owned(),
@@ -241,7 +242,12 @@ pub async fn send(state: &AppState, mailer: &Mailer, row: &outbox_entity::Model)
         Ok(payload) => payload,
         Err(err) => return Attempt::give_up(format!("unreadable email payload: {err}")),
     };
-    let message = match build_message(state, mailer, row, &payload) {
+    let instance =
+        match crate::directory::instances::get_in(&state.store.conn, &row.instance_id).await {
+            Ok(instance) => instance,
+            Err(err) => return Attempt::retry(format!("reading the instance: {err}")),
+        };
+    let message = match build_message(state, mailer, row, &payload, instance.name) {
         Ok(message) => message,
         Err(err) => return Attempt::give_up(format!("{err:#}")),
     };

@@ -172,7 +172,6 @@ pub async fn invite(
         return Err(AppError::NotFound("user"));
     }
     let txn = state.store.begin_write().await?;
-    let instance = crate::directory::instances::get_in(&*txn, permit.instance_id()).await?;
     let user = user::Entity::find_by_id(user_id)
         .filter(user::Column::InstanceId.eq(permit.instance_id()))
         .one(&*txn)
@@ -208,7 +207,6 @@ pub async fn invite(
             vars: BTreeMap::from([
                 ("display_name".to_owned(), user.display_name.clone()),
                 ("username".to_owned(), user.username.clone()),
-                ("instance_name".to_owned(), instance.name),
                 ("expires_at".to_owned(), expiry_text(token.expires_at)),
             ]),
             action_token_id: Some(token.id.clone()),
@@ -240,12 +238,6 @@ pub async fn request_reset(state: &AppState, instance_id: &str, login: &str) -> 
         return Ok(());
     }
     let txn = state.store.begin_write().await?;
-    let Some(instance) = crate::directory::instances::get_in(&*txn, instance_id)
-        .await
-        .ok()
-    else {
-        return Ok(());
-    };
     let user = user::Entity::find()
         .filter(user::Column::InstanceId.eq(instance_id))
         .filter(
@@ -292,7 +284,6 @@ pub async fn request_reset(state: &AppState, instance_id: &str, login: &str) -> 
             vars: BTreeMap::from([
                 ("display_name".to_owned(), user.display_name.clone()),
                 ("username".to_owned(), user.username.clone()),
-                ("instance_name".to_owned(), instance.name),
                 ("expires_at".to_owned(), expiry_text(token.expires_at)),
             ]),
             action_token_id: Some(token.id),

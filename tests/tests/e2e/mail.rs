@@ -397,7 +397,7 @@ async fn starttls_and_implicit_tls_with_authentication() {
         )
         .await;
         let port = smtp.port;
-        let ca = certificate.cert();
+        let ca = certificate.ca();
         let app = TestApp::spawn_with(move |config| {
             config.smtp.host = Some("127.0.0.1".into());
             config.smtp.port = Some(port);
