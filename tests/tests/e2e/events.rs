@@ -48,7 +48,7 @@ async fn create_user(app: &TestApp, instance: &str, username: &str) -> String {
 async fn deliveries(app: &TestApp, instance: &str, filter: Value) -> Vec<Value> {
     let data = app
         .gql(
-            "query($i: ID!, $f: DeliveryFilterInput) { deliveries(instanceId: $i, first: 100, filter: $f) { totalCount edges { node { id kind topic status attempts eventId lastError log { attempt delivered statusCode error responseExcerpt } } } } }",
+            "query($i: ID!, $f: DeliveryFilterInput) { deliveries(instanceId: $i, first: 30, filter: $f) { totalCount edges { node { id kind topic status attempts eventId lastError log { attempt delivered statusCode error responseExcerpt } } } } }",
             json!({ "i": instance, "f": filter }),
         )
         .await;
