@@ -516,7 +516,10 @@ mod tests {
     fn hostile_mail_settings_are_refused() {
         let refused = [
             ("[smtp]\nfrom = \"not an address\"", "smtp.from"),
-            ("[smtp]\nfrom = \"a@b.example\\r\\nBcc: x@evil.example\"", "smtp.from"),
+            (
+                "[smtp]\nfrom = \"a@b.example\\r\\nBcc: x@evil.example\"",
+                "smtp.from",
+            ),
             ("[smtp]\nhost = \"mail.example.com\\r\\nRCPT\"", "smtp.host"),
             ("[smtp]\nhost = \"\"", "smtp.host"),
             ("[smtp]\nport = 0", "smtp.port"),
@@ -528,7 +531,10 @@ mod tests {
             ("[outbox]\nmax_attempts = 0", "outbox.max_attempts"),
             ("[outbox]\nbatch_size = 0", "outbox.poll_interval_ms"),
             ("[outbox]\nmax_attempts = -1", "max_attempts"),
-            ("[events]\nallow_insecure_loopback = \"yes please\"", "allow_insecure_loopback"),
+            (
+                "[events]\nallow_insecure_loopback = \"yes please\"",
+                "allow_insecure_loopback",
+            ),
             ("reset_link_minutes = 0", "reset_link_minutes"),
         ];
         for (toml, key) in refused {

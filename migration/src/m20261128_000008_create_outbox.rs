@@ -134,11 +134,7 @@ impl MigrationTrait for Migration {
                     .col(id(Outbox::Id))
                     .col(reference(Outbox::InstanceId))
                     .col(ColumnDef::new(Outbox::Kind).string_len(16).not_null())
-                    .col(
-                        ColumnDef::new(Outbox::SubscriptionId)
-                            .string_len(36)
-                            .null(),
-                    )
+                    .col(ColumnDef::new(Outbox::SubscriptionId).string_len(36).null())
                     .col(ColumnDef::new(Outbox::OrderingKey).string_len(80).null())
                     .col(ColumnDef::new(Outbox::Topic).string_len(64).not_null())
                     .col(
@@ -154,7 +150,11 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .default(0),
                     )
-                    .col(ColumnDef::new(Outbox::NextAttemptMs).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(Outbox::NextAttemptMs)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Outbox::LeaseOwner).string_len(36).null())
                     .col(ColumnDef::new(Outbox::LeaseUntilMs).big_integer().null())
                     .col(ColumnDef::new(Outbox::LastError).text().null())
@@ -227,7 +227,11 @@ impl MigrationTrait for Migration {
                     .col(id(DeliveryAttempts::Id))
                     .col(reference(DeliveryAttempts::OutboxId))
                     .col(reference(DeliveryAttempts::InstanceId))
-                    .col(ColumnDef::new(DeliveryAttempts::Attempt).integer().not_null())
+                    .col(
+                        ColumnDef::new(DeliveryAttempts::Attempt)
+                            .integer()
+                            .not_null(),
+                    )
                     .col(instant(DeliveryAttempts::StartedAt))
                     .col(
                         ColumnDef::new(DeliveryAttempts::DurationMs)
@@ -276,7 +280,11 @@ impl MigrationTrait for Migration {
                     .col(id(ActionTokens::Id))
                     .col(reference(ActionTokens::InstanceId))
                     .col(reference(ActionTokens::UserId))
-                    .col(ColumnDef::new(ActionTokens::Purpose).string_len(16).not_null())
+                    .col(
+                        ColumnDef::new(ActionTokens::Purpose)
+                            .string_len(16)
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(ActionTokens::TokenHash)
                             .string_len(64)

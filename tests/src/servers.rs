@@ -64,18 +64,65 @@ impl TestCertificate {
     pub fn generate() -> TestCertificate {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path();
-        openssl(path, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-            "-subj", "/CN=Lanyard Test CA", "-keyout", "ca.key", "-out", "ca.pem"]);
-        openssl(path, &["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-            "-keyout", "key.pem", "-out", "server.csr"]);
+        openssl(
+            path,
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=Lanyard Test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+            ],
+        );
+        openssl(
+            path,
+            &[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-keyout",
+                "key.pem",
+                "-out",
+                "server.csr",
+            ],
+        );
         std::fs::write(
             path.join("server.ext"),
             "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n\
              keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
         )
         .expect("extensions file");
-        openssl(path, &["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "cert.pem"]);
+        openssl(
+            path,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-extfile",
+                "server.ext",
+                "-out",
+                "cert.pem",
+            ],
+        );
         TestCertificate { dir }
     }
 
@@ -349,7 +396,9 @@ async fn verify(state: &ReceiverState, jwt: &str) -> Result<Value, String> {
         .json()
         .await
         .map_err(|e| format!("the JWKS: {e}"))?;
-    let jwk = jwks.find(&kid).ok_or(format!("kid {kid} not in the JWKS"))?;
+    let jwk = jwks
+        .find(&kid)
+        .ok_or(format!("kid {kid} not in the JWKS"))?;
     let key = DecodingKey::from_jwk(jwk).map_err(|e| format!("the JWK: {e}"))?;
     let mut validation = Validation::new(header.alg);
     validation.set_audience(&[&state.url]);

@@ -693,7 +693,12 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
     let txn = state.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     user::Entity::delete_by_id(id).exec(&*txn).await?;
-    events::emit(&*txn, permit.instance_id(), vec![Event::user_deleted(&current)]).await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::user_deleted(&current)],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),

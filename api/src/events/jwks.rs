@@ -49,7 +49,10 @@ pub fn jwk_of(key: &signing_key::Model) -> anyhow::Result<serde_json::Value> {
     })
 }
 
-async fn jwks(State(state): State<AppState>, Path(instance_id): Path<String>) -> AppResult<Response> {
+async fn jwks(
+    State(state): State<AppState>,
+    Path(instance_id): Path<String>,
+) -> AppResult<Response> {
     if !plausible_id(&instance_id) {
         return Err(AppError::NotFound("instance"));
     }

@@ -144,7 +144,11 @@ impl Event {
         subject_id: &str,
         user_ids: &[String],
     ) -> Event {
-        let mut unique: Vec<&String> = user_ids.iter().collect::<HashSet<_>>().into_iter().collect();
+        let mut unique: Vec<&String> = user_ids
+            .iter()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         unique.sort();
         Event {
             event_type,

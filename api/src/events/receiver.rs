@@ -23,7 +23,10 @@ fn bad(message: impl Into<String>) -> AppError {
 /// Whether callbacks may be sent to `ip`.
 pub fn permitted(ip: IpAddr, allow_loopback: bool) -> bool {
     let ip = match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(IpAddr::V6(v6)),
+        IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map(IpAddr::V4)
+            .unwrap_or(IpAddr::V6(v6)),
         v4 => v4,
     };
     if ip.is_loopback() {
@@ -64,7 +67,9 @@ impl ReceiverUrl {
             )));
         }
         if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(bad("the receiver URL must not contain spaces or control characters"));
+            return Err(bad(
+                "the receiver URL must not contain spaces or control characters",
+            ));
         }
         let url = Url::parse(raw).map_err(|err| bad(format!("not a URL: {err}")))?;
         if !url.username().is_empty() || url.password().is_some() {
@@ -126,7 +131,9 @@ impl Resolve for GuardedResolver {
                 .filter(|addr| permitted(addr.ip(), allow_loopback))
                 .collect();
             if permitted.is_empty() {
-                return Err(format!("{host} resolves to no address callbacks may be sent to").into());
+                return Err(
+                    format!("{host} resolves to no address callbacks may be sent to").into(),
+                );
             }
             Ok(Box::new(permitted.into_iter()) as Addrs)
         })
@@ -159,7 +166,10 @@ mod tests {
             "http://2130706433/hook",
             "http://0x7f.1/hook",
         ] {
-            assert!(ReceiverUrl::parse(url, false).is_err(), "{url} without the flag");
+            assert!(
+                ReceiverUrl::parse(url, false).is_err(),
+                "{url} without the flag"
+            );
             assert!(ReceiverUrl::parse(url, true).is_ok(), "{url} with the flag");
         }
     }

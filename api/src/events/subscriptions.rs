@@ -2,7 +2,9 @@
 
 use chrono::Utc;
 use entity::event_subscription;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
 
 use super::receiver::ReceiverUrl;
 use super::{message_for, Event, EventType};
@@ -133,9 +135,8 @@ pub async fn create(
     audit::record(
         &txn,
         permit.actor(),
-        AuditRecord::instance(permit, "event_subscription", Some(&id)).summary(
-            serde_json::json!({ "url": model.url, "eventTypes": model.event_types }),
-        ),
+        AuditRecord::instance(permit, "event_subscription", Some(&id))
+            .summary(serde_json::json!({ "url": model.url, "eventTypes": model.event_types })),
     )
     .await?;
     txn.commit().await?;
@@ -162,7 +163,11 @@ pub async fn update(
         .as_deref()
         .map(|u| ReceiverUrl::parse(u, state.config.events.allow_insecure_loopback))
         .transpose()?;
-    let types = patch.event_types.as_deref().map(checked_types).transpose()?;
+    let types = patch
+        .event_types
+        .as_deref()
+        .map(checked_types)
+        .transpose()?;
     let description = patch
         .description
         .as_deref()
@@ -202,7 +207,9 @@ pub async fn update(
 pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<()> {
     let txn = state.store.begin_write().await?;
     let current = find_in(&*txn, permit, id).await?;
-    event_subscription::Entity::delete_by_id(id).exec(&*txn).await?;
+    event_subscription::Entity::delete_by_id(id)
+        .exec(&*txn)
+        .await?;
     audit::record(
         &txn,
         permit.actor(),

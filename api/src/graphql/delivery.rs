@@ -366,7 +366,11 @@ impl DeliveryMutation {
         ctx: &Context<'_>,
         input: CreateEventSubscriptionInput,
     ) -> Result<EventSubscriptionPayload> {
-        let permit = permit(ctx, AdminAction::ManageEventSubscriptions, &input.instance_id)?;
+        let permit = permit(
+            ctx,
+            AdminAction::ManageEventSubscriptions,
+            &input.instance_id,
+        )?;
         let model = subscriptions::create(
             state(ctx)?,
             &permit,
@@ -389,7 +393,11 @@ impl DeliveryMutation {
         ctx: &Context<'_>,
         input: UpdateEventSubscriptionInput,
     ) -> Result<EventSubscriptionPayload> {
-        let permit = permit(ctx, AdminAction::ManageEventSubscriptions, &input.instance_id)?;
+        let permit = permit(
+            ctx,
+            AdminAction::ManageEventSubscriptions,
+            &input.instance_id,
+        )?;
         let model = subscriptions::update(
             state(ctx)?,
             &permit,
@@ -414,7 +422,11 @@ impl DeliveryMutation {
         ctx: &Context<'_>,
         input: EventSubscriptionRefInput,
     ) -> Result<DeletedEventSubscriptionPayload> {
-        let permit = permit(ctx, AdminAction::ManageEventSubscriptions, &input.instance_id)?;
+        let permit = permit(
+            ctx,
+            AdminAction::ManageEventSubscriptions,
+            &input.instance_id,
+        )?;
         subscriptions::delete(state(ctx)?, &permit, &input.id).await?;
         Ok(DeletedEventSubscriptionPayload {
             deleted_id: input.id,
@@ -428,7 +440,11 @@ impl DeliveryMutation {
         ctx: &Context<'_>,
         input: EventSubscriptionRefInput,
     ) -> Result<DeliveryPayload> {
-        let permit = permit(ctx, AdminAction::ManageEventSubscriptions, &input.instance_id)?;
+        let permit = permit(
+            ctx,
+            AdminAction::ManageEventSubscriptions,
+            &input.instance_id,
+        )?;
         let state = state(ctx)?;
         let id = subscriptions::ping(state, &permit, &input.id).await?;
         Ok(DeliveryPayload {
@@ -439,7 +455,11 @@ impl DeliveryMutation {
     /// Sends a dead (or delivered) email or event again with fresh attempts; it keeps its
     /// event id / Message-ID. Action: `manageEventSubscriptions`.
     async fn redeliver(&self, ctx: &Context<'_>, input: RedeliverInput) -> Result<DeliveryPayload> {
-        let permit = permit(ctx, AdminAction::ManageEventSubscriptions, &input.instance_id)?;
+        let permit = permit(
+            ctx,
+            AdminAction::ManageEventSubscriptions,
+            &input.instance_id,
+        )?;
         let row = outbox::redeliver(state(ctx)?, &permit, &input.id).await?;
         Ok(DeliveryPayload {
             delivery: Delivery(row),

@@ -220,7 +220,11 @@ fn build_message(
     }
     let (text, html) = payload.template.bodies();
     let address = payload.to.parse().context("the recipient address")?;
-    let name = payload.to_name.chars().filter(|c| !c.is_control()).collect();
+    let name = payload
+        .to_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
     Ok(Message::builder()
         .from(mailer.from.clone())
         .to(Mailbox::new(Some(name), address))

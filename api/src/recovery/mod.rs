@@ -17,7 +17,9 @@ use entity::action_token::{self, TokenPurpose};
 use entity::user::{self, UserStatus};
 use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, AuditRecord};
@@ -44,7 +46,10 @@ fn token_value(key: &[u8; 32], id: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
         .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
     mac.update(id.as_bytes());
-    format!("{id}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+    format!(
+        "{id}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
 }
 
 fn token_hash(token: &str) -> String {
@@ -180,7 +185,10 @@ pub async fn invite(
     let Some(email) = user.email.clone() else {
         return Err(AppError::bad_input(
             "userId",
-            format!("{:?} has no email address to send the invitation to", user.username),
+            format!(
+                "{:?} has no email address to send the invitation to",
+                user.username
+            ),
         ));
     };
     if user.status == UserStatus::Disabled {

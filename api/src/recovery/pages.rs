@@ -94,7 +94,13 @@ impl Csrf {
 }
 
 /// An HTML page with the headers every recovery page has.
-fn page(state: &AppState, status: StatusCode, csrf: Option<&Csrf>, title: &str, body: &str) -> Response {
+fn page(
+    state: &AppState,
+    status: StatusCode,
+    csrf: Option<&Csrf>,
+    title: &str,
+    body: &str,
+) -> Response {
     let html = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -115,7 +121,11 @@ fn page(state: &AppState, status: StatusCode, csrf: Option<&Csrf>, title: &str, 
         ),
     );
     if let Some(csrf) = csrf.filter(|c| c.fresh) {
-        let secure = if state.config.is_https() { "; Secure" } else { "" };
+        let secure = if state.config.is_https() {
+            "; Secure"
+        } else {
+            ""
+        };
         let cookie = format!(
             "{CSRF_COOKIE}={}; Path=/i/; HttpOnly; SameSite=Strict{secure}",
             csrf.cookie
@@ -183,7 +193,9 @@ async fn instance_name(state: &AppState, instance_id: &str) -> Result<String, Re
 fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> Result<&'a str, String> {
     let value = form.get(name).map(String::as_str).unwrap_or("");
     if value.len() > MAX_FIELD || value.contains('\0') {
-        return Err(format!("the field {name} is too long or holds forbidden characters"));
+        return Err(format!(
+            "the field {name} is too long or holds forbidden characters"
+        ));
     }
     Ok(value)
 }
@@ -213,7 +225,13 @@ async fn forgot_form(
     };
     let csrf = Csrf::for_form(&headers);
     let body = forgot_body(&state, &instance_id, &instance, &csrf);
-    page(&state, StatusCode::OK, Some(&csrf), "Forgot your password?", &body)
+    page(
+        &state,
+        StatusCode::OK,
+        Some(&csrf),
+        "Forgot your password?",
+        &body,
+    )
 }
 
 async fn forgot_submit(
@@ -315,7 +333,13 @@ async fn set_form(
         Ok((_, user)) => {
             let csrf = Csrf::for_form(&headers);
             let body = set_body(&state, &instance_id, token, &user.username, &csrf, None);
-            page(&state, StatusCode::OK, Some(&csrf), "Set your password", &body)
+            page(
+                &state,
+                StatusCode::OK,
+                Some(&csrf),
+                "Set your password",
+                &body,
+            )
         }
         Err(LinkError::Invalid) => invalid_link(&state, &instance_id),
         Err(LinkError::App(err)) => internal_error(&state, &err),
@@ -345,7 +369,13 @@ async fn set_submit(
     };
     let again = |user: &str, message: &str| {
         let body = set_body(&state, &instance_id, token, user, &csrf, Some(message));
-        page(&state, StatusCode::BAD_REQUEST, Some(&csrf), "Set your password", &body)
+        page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            Some(&csrf),
+            "Set your password",
+            &body,
+        )
     };
     if password != confirm {
         return match super::check_link(&state, &instance_id, token).await {

@@ -316,10 +316,17 @@ async fn kill_dash_nine_mid_delivery_loses_no_event() {
         let body = gql(&http, &server.base, &token,
             "mutation($i: ID!, $n: String!) { createGroup(input: {instanceId: $i, name: $n}) { group { id } } }",
             json!({ "i": instance, "n": format!("g{n}") })).await.unwrap();
-        groups.push(body["data"]["createGroup"]["group"]["id"].as_str().unwrap().to_owned());
+        groups.push(
+            body["data"]["createGroup"]["group"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     receiver
-        .wait_for("the first deliveries", |r| r.iter().filter(|r| r.delivered()).count() >= 5)
+        .wait_for("the first deliveries", |r| {
+            r.iter().filter(|r| r.delivered()).count() >= 5
+        })
         .await;
     server.child.start_kill().expect("SIGKILL");
     server.child.wait().await.unwrap();
@@ -329,21 +336,30 @@ async fn kill_dash_nine_mid_delivery_loses_no_event() {
     let server = start(&url, dir.path(), &[], &FAST_OUTBOX).await;
     receiver.set_lanyard(&server.base, &instance);
     receiver
-        .wait_for("every acknowledged change's event after the restart", |received| {
-            let subjects: HashSet<&str> = received
-                .iter()
-                .filter(|r| r.delivered())
-                .map(|r| r.subject_id())
-                .collect();
-            groups.iter().all(|g| subjects.contains(g.as_str()))
-        })
+        .wait_for(
+            "every acknowledged change's event after the restart",
+            |received| {
+                let subjects: HashSet<&str> = received
+                    .iter()
+                    .filter(|r| r.delivered())
+                    .map(|r| r.subject_id())
+                    .collect();
+                groups.iter().all(|g| subjects.contains(g.as_str()))
+            },
+        )
         .await;
     let received = receiver.received();
-    assert!(received.iter().all(|r| r.claims.is_ok()), "every JWT verifies");
+    assert!(
+        received.iter().all(|r| r.claims.is_ok()),
+        "every JWT verifies"
+    );
     let delivered = receiver.delivered();
     let unique: HashSet<&str> = delivered.iter().map(|r| r.jti()).collect();
     assert_eq!(unique.len(), 40, "one event per change");
-    assert!(before_restart < 40, "the kill came mid-delivery ({before_restart} delivered)");
+    assert!(
+        before_restart < 40,
+        "the kill came mid-delivery ({before_restart} delivered)"
+    );
     eprintln!(
         "kill -9 mid-delivery: {before_restart} delivered before, {} after; {} repeated (same jti)",
         delivered.len() - before_restart,

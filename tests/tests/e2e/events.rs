@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use lanyard::config::Config;
-use lanyard_tests::servers::{wait_until, Behaviour, Receiver, Received};
+use lanyard_tests::servers::{wait_until, Behaviour, Received, Receiver};
 use lanyard_tests::{error_code, TestApp};
 use serde_json::{json, Value};
 
@@ -73,7 +73,13 @@ fn types_for(delivered: &[Received], subject: &str) -> Vec<String> {
 async fn every_directory_change_reaches_the_receiver_signed_and_in_order() {
     let app = TestApp::spawn_with(loopback_allowed).await;
     let instance = app.create_instance("Acme").await;
-    let receiver = Receiver::start(&app.base, "http://127.0.0.1", &instance, Behaviour::default()).await;
+    let receiver = Receiver::start(
+        &app.base,
+        "http://127.0.0.1",
+        &instance,
+        Behaviour::default(),
+    )
+    .await;
     subscribe(&app, &instance, &receiver.url).await;
 
     let ann = create_user(&app, &instance, "ann").await;
@@ -93,11 +99,23 @@ async fn every_directory_change_reaches_the_receiver_signed_and_in_order() {
     let application = mutate(&app, "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"generic-saml2\", name: \"Wiki\"}) { application { id } } }", json!({ "i": instance })).await["addApplication"]["application"]["id"].as_str().unwrap().to_owned();
     mutate(&app, "mutation($a: ID!, $u: ID!) { setApplicationAccount(input: {applicationId: $a, userId: $u, accountName: \"ann.a\"}) { account { accountName } } }", json!({ "a": application, "u": ann })).await;
     mutate(&app, "mutation($a: ID!, $u: ID!) { removeApplicationAccount(input: {applicationId: $a, userId: $u}) { removed } }", json!({ "a": application, "u": ann })).await;
-    mutate(&app, "mutation($i: ID!, $g: ID!) { deleteGroup(input: {instanceId: $i, id: $g}) { deletedId } }", json!({ "i": instance, "g": group })).await;
-    mutate(&app, "mutation($i: ID!, $u: ID!) { deleteUser(input: {instanceId: $i, id: $u}) { deletedId } }", json!({ "i": instance, "u": ann })).await;
+    mutate(
+        &app,
+        "mutation($i: ID!, $g: ID!) { deleteGroup(input: {instanceId: $i, id: $g}) { deletedId } }",
+        json!({ "i": instance, "g": group }),
+    )
+    .await;
+    mutate(
+        &app,
+        "mutation($i: ID!, $u: ID!) { deleteUser(input: {instanceId: $i, id: $u}) { deletedId } }",
+        json!({ "i": instance, "u": ann }),
+    )
+    .await;
 
     receiver
-        .wait_for("18 events", |received| received.iter().filter(|r| r.delivered()).count() >= 18)
+        .wait_for("18 events", |received| {
+            received.iter().filter(|r| r.delivered()).count() >= 18
+        })
         .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let received = receiver.received();
@@ -106,7 +124,11 @@ async fn every_directory_change_reaches_the_receiver_signed_and_in_order() {
         assert_eq!(r.path, "/hook");
     }
     let delivered = receiver.delivered();
-    assert_eq!(delivered.len(), 18, "one callback per change: {delivered:?}");
+    assert_eq!(
+        delivered.len(),
+        18,
+        "one callback per change: {delivered:?}"
+    );
     assert_eq!(
         types_for(&delivered, &ann),
         vec![
@@ -139,21 +161,45 @@ async fn every_directory_change_reaches_the_receiver_signed_and_in_order() {
             "org_unit.deleted"
         ]
     );
-    let created = delivered.iter().find(|r| r.event_type() == "user.created").unwrap().claims();
+    let created = delivered
+        .iter()
+        .find(|r| r.event_type() == "user.created")
+        .unwrap()
+        .claims();
     assert_eq!(created["data"]["username"], "ann");
     assert_eq!(created["instance_id"], instance.as_str());
     assert_eq!(created["subject"]["type"], "user");
-    let disabled = delivered.iter().filter(|r| r.event_type() == "user.updated").nth(1).unwrap().claims();
+    let disabled = delivered
+        .iter()
+        .filter(|r| r.event_type() == "user.updated")
+        .nth(1)
+        .unwrap()
+        .claims();
     assert_eq!(disabled["data"]["status"], "disabled");
-    let members = delivered.iter().find(|r| r.event_type() == "group.members_added").unwrap().claims();
+    let members = delivered
+        .iter()
+        .find(|r| r.event_type() == "group.members_added")
+        .unwrap()
+        .claims();
     assert_eq!(members["data"]["userIds"], json!([ann]));
     let jtis: HashSet<&str> = delivered.iter().map(Received::jti).collect();
     assert_eq!(jtis.len(), 18, "every event has its own id");
 
-    let events = deliveries(&app, &instance, json!({ "kind": "EVENT", "status": "DELIVERED" })).await;
+    let events = deliveries(
+        &app,
+        &instance,
+        json!({ "kind": "EVENT", "status": "DELIVERED" }),
+    )
+    .await;
     assert_eq!(events.len(), 18);
-    let event_ids: HashSet<&str> = events.iter().map(|e| e["eventId"].as_str().unwrap()).collect();
-    assert_eq!(event_ids, jtis, "the delivery log names the event ids receivers saw");
+    let event_ids: HashSet<&str> = events
+        .iter()
+        .map(|e| e["eventId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        event_ids, jtis,
+        "the delivery log names the event ids receivers saw"
+    );
     receiver.stop();
     app.stop().await;
 }
@@ -166,24 +212,45 @@ async fn a_receiver_that_fails_three_times_gets_the_event_on_the_fourth() {
         &app.base,
         "http://127.0.0.1",
         &instance,
-        Behaviour { fail_first: 3, ..Behaviour::default() },
+        Behaviour {
+            fail_first: 3,
+            ..Behaviour::default()
+        },
     )
     .await;
     subscribe(&app, &instance, &receiver.url).await;
     let user = create_user(&app, &instance, "bea").await;
-    receiver.wait_for("a delivered event", |r| r.iter().any(Received::delivered)).await;
+    receiver
+        .wait_for("a delivered event", |r| r.iter().any(Received::delivered))
+        .await;
     let received = receiver.received();
     assert_eq!(received.len(), 4, "three failures, then the delivery");
     let ids: HashSet<&str> = received.iter().map(Received::jti).collect();
-    assert_eq!(ids.len(), 1, "the same event id on every attempt: a receiver can de-duplicate");
+    assert_eq!(
+        ids.len(),
+        1,
+        "the same event id on every attempt: a receiver can de-duplicate"
+    );
     assert!(received.iter().all(|r| r.subject_id() == user));
-    wait_until(Duration::from_secs(10), "the outcome is recorded", || async {
-        deliveries(&app, &instance, json!({ "status": "DELIVERED" })).await.len() == 1
-    })
+    wait_until(
+        Duration::from_secs(10),
+        "the outcome is recorded",
+        || async {
+            deliveries(&app, &instance, json!({ "status": "DELIVERED" }))
+                .await
+                .len()
+                == 1
+        },
+    )
     .await;
     let delivery = &deliveries(&app, &instance, json!({})).await[0];
     assert_eq!(delivery["attempts"], 4);
-    let codes: Vec<i64> = delivery["log"].as_array().unwrap().iter().map(|a| a["statusCode"].as_i64().unwrap()).collect();
+    let codes: Vec<i64> = delivery["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["statusCode"].as_i64().unwrap())
+        .collect();
     assert_eq!(codes, vec![500, 500, 500, 200]);
     assert_eq!(delivery["log"][0]["responseExcerpt"], "try again");
     receiver.stop();
@@ -198,7 +265,10 @@ async fn a_later_event_of_a_subject_waits_for_the_earlier_one() {
         &app.base,
         "http://127.0.0.1",
         &instance,
-        Behaviour { fail_first: 4, ..Behaviour::default() },
+        Behaviour {
+            fail_first: 4,
+            ..Behaviour::default()
+        },
     )
     .await;
     subscribe(&app, &instance, &receiver.url).await;
@@ -206,7 +276,11 @@ async fn a_later_event_of_a_subject_waits_for_the_earlier_one() {
     for name in ["Cy 1", "Cy 2", "Cy 3"] {
         mutate(&app, "mutation($i: ID!, $u: ID!, $n: String!) { updateUser(input: {instanceId: $i, id: $u, displayName: $n}) { user { id } } }", json!({ "i": instance, "u": user, "n": name })).await;
     }
-    receiver.wait_for("four delivered events", |r| r.iter().filter(|r| r.delivered()).count() == 4).await;
+    receiver
+        .wait_for("four delivered events", |r| {
+            r.iter().filter(|r| r.delivered()).count() == 4
+        })
+        .await;
     let received = receiver.received();
     let types: Vec<&str> = received.iter().map(Received::event_type).collect();
     let first_update = types.iter().position(|t| *t == "user.updated").unwrap();
@@ -237,23 +311,39 @@ async fn dead_letters_do_not_block_and_can_be_redelivered() {
         &app.base,
         "http://127.0.0.1",
         &instance,
-        Behaviour { always_fail: true, ..Behaviour::default() },
+        Behaviour {
+            always_fail: true,
+            ..Behaviour::default()
+        },
     )
     .await;
     subscribe(&app, &instance, &receiver.url).await;
     let user = create_user(&app, &instance, "dee").await;
     wait_until(Duration::from_secs(15), "a dead letter", || async {
-        deliveries(&app, &instance, json!({ "status": "DEAD" })).await.len() == 1
+        deliveries(&app, &instance, json!({ "status": "DEAD" }))
+            .await
+            .len()
+            == 1
     })
     .await;
-    let dead = deliveries(&app, &instance, json!({ "status": "DEAD" })).await.remove(0);
+    let dead = deliveries(&app, &instance, json!({ "status": "DEAD" }))
+        .await
+        .remove(0);
     assert_eq!(dead["attempts"], 2);
     assert_eq!(dead["log"].as_array().unwrap().len(), 2);
-    assert!(dead["lastError"].as_str().unwrap().contains("500"), "{dead}");
+    assert!(
+        dead["lastError"].as_str().unwrap().contains("500"),
+        "{dead}"
+    );
 
     receiver.set_behaviour(Behaviour::default());
     mutate(&app, "mutation($i: ID!, $u: ID!) { updateUser(input: {instanceId: $i, id: $u, displayName: \"Dee\"}) { user { id } } }", json!({ "i": instance, "u": user })).await;
-    receiver.wait_for("the next event, not blocked by the dead one", |r| r.iter().any(|r| r.delivered() && r.event_type() == "user.updated")).await;
+    receiver
+        .wait_for("the next event, not blocked by the dead one", |r| {
+            r.iter()
+                .any(|r| r.delivered() && r.event_type() == "user.updated")
+        })
+        .await;
 
     let redelivered = app
         .gql(
@@ -263,9 +353,23 @@ async fn dead_letters_do_not_block_and_can_be_redelivered() {
         .await;
     assert_eq!(redelivered["redeliver"]["delivery"]["status"], "PENDING");
     assert_eq!(redelivered["redeliver"]["delivery"]["attempts"], 0);
-    receiver.wait_for("the redelivered event", |r| r.iter().any(|r| r.delivered() && r.event_type() == "user.created")).await;
-    let created: Vec<Received> = receiver.received().into_iter().filter(|r| r.event_type() == "user.created").collect();
-    assert!(created.iter().all(|r| r.jti() == dead["eventId"].as_str().unwrap()), "redelivery keeps the event id");
+    receiver
+        .wait_for("the redelivered event", |r| {
+            r.iter()
+                .any(|r| r.delivered() && r.event_type() == "user.created")
+        })
+        .await;
+    let created: Vec<Received> = receiver
+        .received()
+        .into_iter()
+        .filter(|r| r.event_type() == "user.created")
+        .collect();
+    assert!(
+        created
+            .iter()
+            .all(|r| r.jti() == dead["eventId"].as_str().unwrap()),
+        "redelivery keeps the event id"
+    );
 
     let pending = app
         .gql_as(
@@ -283,7 +387,13 @@ async fn dead_letters_do_not_block_and_can_be_redelivered() {
 async fn a_ping_tests_the_receiver_and_disabled_subscriptions_get_nothing() {
     let app = TestApp::spawn_with(loopback_allowed).await;
     let instance = app.create_instance("Acme").await;
-    let receiver = Receiver::start(&app.base, "http://127.0.0.1", &instance, Behaviour::default()).await;
+    let receiver = Receiver::start(
+        &app.base,
+        "http://127.0.0.1",
+        &instance,
+        Behaviour::default(),
+    )
+    .await;
     let subscription = subscribe(&app, &instance, &receiver.url).await;
     let ping = app
         .gql(
@@ -292,8 +402,15 @@ async fn a_ping_tests_the_receiver_and_disabled_subscriptions_get_nothing() {
         )
         .await;
     assert_eq!(ping["pingEventSubscription"]["delivery"]["topic"], "ping");
-    receiver.wait_for("the ping", |r| r.iter().any(|r| r.delivered() && r.event_type() == "ping")).await;
-    assert_eq!(receiver.received()[0].claims()["data"]["subscriptionId"], subscription.as_str());
+    receiver
+        .wait_for("the ping", |r| {
+            r.iter().any(|r| r.delivered() && r.event_type() == "ping")
+        })
+        .await;
+    assert_eq!(
+        receiver.received()[0].claims()["data"]["subscriptionId"],
+        subscription.as_str()
+    );
 
     app.gql(
         "mutation($i: ID!, $s: ID!) { updateEventSubscription(input: {instanceId: $i, id: $s, enabled: false}) { eventSubscription { enabled } } }",
@@ -302,9 +419,16 @@ async fn a_ping_tests_the_receiver_and_disabled_subscriptions_get_nothing() {
     .await;
     create_user(&app, &instance, "quiet").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(receiver.received().len(), 1, "a disabled subscription gets no events");
+    assert_eq!(
+        receiver.received().len(),
+        1,
+        "a disabled subscription gets no events"
+    );
     let listed = app
-        .gql("query($i: ID!) { eventSubscriptions(instanceId: $i) { id enabled } }", json!({ "i": instance }))
+        .gql(
+            "query($i: ID!) { eventSubscriptions(instanceId: $i) { id enabled } }",
+            json!({ "i": instance }),
+        )
         .await;
     assert_eq!(listed["eventSubscriptions"][0]["enabled"], false);
     app.gql(
@@ -312,7 +436,10 @@ async fn a_ping_tests_the_receiver_and_disabled_subscriptions_get_nothing() {
         json!({ "i": instance, "s": subscription }),
     )
     .await;
-    assert!(deliveries(&app, &instance, json!({})).await.is_empty(), "its deliveries go with it");
+    assert!(
+        deliveries(&app, &instance, json!({})).await.is_empty(),
+        "its deliveries go with it"
+    );
     receiver.stop();
     app.stop().await;
 }
@@ -325,28 +452,49 @@ async fn redirects_are_not_followed_and_answers_are_capped() {
         &app.base,
         "http://127.0.0.1",
         &instance,
-        Behaviour { redirect: true, ..Behaviour::default() },
+        Behaviour {
+            redirect: true,
+            ..Behaviour::default()
+        },
     )
     .await;
     subscribe(&app, &instance, &receiver.url).await;
     create_user(&app, &instance, "eve").await;
     wait_until(Duration::from_secs(10), "a failed attempt", || async {
-        deliveries(&app, &instance, json!({})).await[0]["log"].as_array().is_some_and(|l| !l.is_empty())
+        deliveries(&app, &instance, json!({})).await[0]["log"]
+            .as_array()
+            .is_some_and(|l| !l.is_empty())
     })
     .await;
     let delivery = &deliveries(&app, &instance, json!({})).await[0];
     assert_eq!(delivery["log"][0]["statusCode"], 302);
-    assert!(delivery["lastError"].as_str().unwrap().contains("redirects are not followed"));
-    receiver.set_behaviour(Behaviour { body_bytes: 10 * 1024 * 1024, ..Behaviour::default() });
+    assert!(delivery["lastError"]
+        .as_str()
+        .unwrap()
+        .contains("redirects are not followed"));
+    receiver.set_behaviour(Behaviour {
+        body_bytes: 10 * 1024 * 1024,
+        ..Behaviour::default()
+    });
     wait_until(Duration::from_secs(15), "delivered", || async {
-        deliveries(&app, &instance, json!({ "status": "DELIVERED" })).await.len() == 1
+        deliveries(&app, &instance, json!({ "status": "DELIVERED" }))
+            .await
+            .len()
+            == 1
     })
     .await;
     let delivered = &deliveries(&app, &instance, json!({})).await[0];
     let log = delivered["log"].as_array().unwrap();
     let excerpt = log.last().unwrap()["responseExcerpt"].as_str().unwrap();
-    assert!(excerpt.len() <= 1024 && excerpt.starts_with("xxx"), "{}", excerpt.len());
-    assert!(receiver.received().iter().all(|r| r.path == "/hook"), "never to the redirect target");
+    assert!(
+        excerpt.len() <= 1024 && excerpt.starts_with("xxx"),
+        "{}",
+        excerpt.len()
+    );
+    assert!(
+        receiver.received().iter().all(|r| r.path == "/hook"),
+        "never to the redirect target"
+    );
     receiver.stop();
     app.stop().await;
 }
@@ -365,16 +513,25 @@ async fn receiver_urls_are_checked() {
         "not a url",
         "https://sync.example.com/\u{0}",
     ] {
-        let body = app.gql_as(&app.token, query, json!({ "i": instance, "u": url })).await;
+        let body = app
+            .gql_as(&app.token, query, json!({ "i": instance, "u": url }))
+            .await;
         assert_eq!(error_code(&body), "BAD_USER_INPUT", "{url}: {body}");
         if !url.contains('\u{0}') {
             assert_eq!(body["errors"][0]["extensions"]["field"], "url", "{url}");
         }
     }
     let ok = app
-        .gql_as(&app.token, query, json!({ "i": instance, "u": "https://sync.example.com/lanyard" }))
+        .gql_as(
+            &app.token,
+            query,
+            json!({ "i": instance, "u": "https://sync.example.com/lanyard" }),
+        )
         .await;
-    assert_eq!(ok["data"]["createEventSubscription"]["eventSubscription"]["url"], "https://sync.example.com/lanyard");
+    assert_eq!(
+        ok["data"]["createEventSubscription"]["eventSubscription"]["url"],
+        "https://sync.example.com/lanyard"
+    );
     let none = app
         .gql_as(&app.token, "mutation($i: ID!) { createEventSubscription(input: {instanceId: $i, url: \"https://a.example\", eventTypes: [PING]}) { eventSubscription { id } } }", json!({ "i": instance }))
         .await;
@@ -383,13 +540,20 @@ async fn receiver_urls_are_checked() {
         .token_with_roles(json!([{ "role": "AUDITOR", "instanceId": instance }]))
         .await;
     let denied = app
-        .gql_as(&auditor, query, json!({ "i": instance, "u": "https://sync.example.com/x" }))
+        .gql_as(
+            &auditor,
+            query,
+            json!({ "i": instance, "u": "https://sync.example.com/x" }),
+        )
         .await;
     assert_eq!(error_code(&denied), "FORBIDDEN");
     let read = app
         .gql_as(&auditor, "query($i: ID!) { eventSubscriptions(instanceId: $i) { url } deliveries(instanceId: $i) { totalCount } }", json!({ "i": instance }))
         .await;
-    assert!(read.get("errors").is_none(), "auditors read subscriptions and deliveries: {read}");
+    assert!(
+        read.get("errors").is_none(),
+        "auditors read subscriptions and deliveries: {read}"
+    );
     app.stop().await;
 }
 
@@ -398,7 +562,15 @@ async fn the_jwks_lists_pending_keys_and_events_follow_a_rotation() {
     let app = TestApp::spawn_with(loopback_allowed).await;
     let instance = app.create_instance("Acme").await;
     let jwks_url = format!("{}/i/{instance}/.well-known/jwks.json", app.base);
-    let jwks: Value = app.http.get(&jwks_url).send().await.unwrap().json().await.unwrap();
+    let jwks: Value = app
+        .http
+        .get(&jwks_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(jwks["keys"].as_array().unwrap().len(), 1);
     assert_eq!(jwks["keys"][0]["kty"], "RSA");
     assert_eq!(jwks["keys"][0]["alg"], "RS256");
@@ -408,18 +580,50 @@ async fn the_jwks_lists_pending_keys_and_events_follow_a_rotation() {
         .as_str()
         .unwrap()
         .to_owned();
-    let jwks: Value = app.http.get(&jwks_url).send().await.unwrap().json().await.unwrap();
-    let kids: Vec<&str> = jwks["keys"].as_array().unwrap().iter().map(|k| k["kid"].as_str().unwrap()).collect();
-    assert!(kids.contains(&pending.as_str()), "a pending key is published before it signs");
+    let jwks: Value = app
+        .http
+        .get(&jwks_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kids: Vec<&str> = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kid"].as_str().unwrap())
+        .collect();
+    assert!(
+        kids.contains(&pending.as_str()),
+        "a pending key is published before it signs"
+    );
     app.gql("mutation($i: ID!, $k: ID!) { activateSigningKey(input: {instanceId: $i, id: $k}) { signingKey { id } } }", json!({ "i": instance, "k": pending })).await;
 
-    let receiver = Receiver::start(&app.base, "http://127.0.0.1", &instance, Behaviour::default()).await;
+    let receiver = Receiver::start(
+        &app.base,
+        "http://127.0.0.1",
+        &instance,
+        Behaviour::default(),
+    )
+    .await;
     subscribe(&app, &instance, &receiver.url).await;
     create_user(&app, &instance, "fox").await;
-    receiver.wait_for("an ES256 event", |r| r.iter().any(Received::delivered)).await;
+    receiver
+        .wait_for("an ES256 event", |r| r.iter().any(Received::delivered))
+        .await;
     assert!(receiver.received()[0].claims.is_ok());
-    for path in ["/i/nope/.well-known/jwks.json", "/i/0190a5b2-7c3e-7d4e-9f00-1234567890ab/.well-known/jwks.json"] {
-        let response = app.http.get(format!("{}{path}", app.base)).send().await.unwrap();
+    for path in [
+        "/i/nope/.well-known/jwks.json",
+        "/i/0190a5b2-7c3e-7d4e-9f00-1234567890ab/.well-known/jwks.json",
+    ] {
+        let response = app
+            .http
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 404, "{path}");
     }
     receiver.stop();
@@ -439,7 +643,10 @@ async fn two_nodes_deliver_each_event_once() {
         &first.base,
         "http://127.0.0.1",
         &instance,
-        Behaviour { delay_ms: 20, ..Behaviour::default() },
+        Behaviour {
+            delay_ms: 20,
+            ..Behaviour::default()
+        },
     )
     .await;
     subscribe(&first, &instance, &receiver.url).await;
@@ -447,14 +654,21 @@ async fn two_nodes_deliver_each_event_once() {
         let node = if n % 2 == 0 { &first } else { &second };
         mutate(node, "mutation($i: ID!, $n: String!) { createGroup(input: {instanceId: $i, name: $n}) { group { id } } }", json!({ "i": instance, "n": format!("g{n}") })).await;
     }
-    receiver.wait_for("30 events", |r| r.iter().filter(|r| r.delivered()).count() >= 30).await;
+    receiver
+        .wait_for("30 events", |r| {
+            r.iter().filter(|r| r.delivered()).count() >= 30
+        })
+        .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut seen: HashMap<String, usize> = HashMap::new();
     for r in receiver.received() {
         *seen.entry(r.jti().to_owned()).or_default() += 1;
     }
     assert_eq!(seen.len(), 30);
-    assert!(seen.values().all(|n| *n == 1), "no event sent twice: {seen:?}");
+    assert!(
+        seen.values().all(|n| *n == 1),
+        "no event sent twice: {seen:?}"
+    );
     receiver.stop();
     second.stop().await;
     first.stop().await;

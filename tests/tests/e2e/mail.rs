@@ -6,9 +6,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use lanyard::config::{Config, SmtpSecurity};
-use lanyard_tests::servers::{
-    free_port, link_in, wait_until, SmtpMode, SmtpSink, TestCertificate,
-};
+use lanyard_tests::servers::{free_port, link_in, wait_until, SmtpMode, SmtpSink, TestCertificate};
 use lanyard_tests::{test_config, TestApp};
 use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
@@ -86,7 +84,10 @@ impl Browser {
     fn remember(&mut self, response: &reqwest::Response) {
         if let Some(set) = response.headers().get("set-cookie") {
             let set = set.to_str().unwrap();
-            assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+            assert!(
+                set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+                "{set}"
+            );
             self.cookie = Some(set.split(';').next().unwrap().to_owned());
         }
     }
@@ -177,13 +178,20 @@ async fn an_invitation_is_mailed_and_its_link_sets_the_password_once() {
         "the Message-ID is stable: the outbox id"
     );
     let html = message["html"].as_str().unwrap();
-    assert!(html.contains("Ann O&#39;Neil &lt;QA&gt;"), "escaped: {html}");
+    assert!(
+        html.contains("Ann O&#39;Neil &lt;QA&gt;"),
+        "escaped: {html}"
+    );
     let link = link_in(&message);
-    assert!(link.starts_with(&format!("http://127.0.0.1/i/{instance}/password/set?token=")));
+    assert!(link.starts_with(&format!(
+        "http://127.0.0.1/i/{instance}/password/set?token="
+    )));
 
-    wait_until(Duration::from_secs(10), "the delivery is marked", || async {
-        delivery(&app, &instance, &delivery_id).await["status"] == "DELIVERED"
-    })
+    wait_until(
+        Duration::from_secs(10),
+        "the delivery is marked",
+        || async { delivery(&app, &instance, &delivery_id).await["status"] == "DELIVERED" },
+    )
     .await;
     let status = delivery(&app, &instance, &delivery_id).await;
     assert_eq!(status["attempts"], 1);
@@ -192,7 +200,10 @@ async fn an_invitation_is_mailed_and_its_link_sets_the_password_once() {
 
     let (code, page) = set_password_through(&app, &link, "a new secret 1").await;
     assert_eq!(code, 200, "{page}");
-    assert!(page.contains(&format!("href=\"/i/{instance}/login\"")), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/i/{instance}/login\"")),
+        "{page}"
+    );
     assert!(password_works(&app, &user, "a new secret 1").await);
     assert!(!password_works(&app, &user, "something else").await);
 
@@ -228,15 +239,27 @@ async fn a_reset_answers_alike_for_everyone_and_mails_only_real_accounts() {
     .await;
     let forgot = format!("/i/{instance}/password/forgot");
     let mut answers = Vec::new();
-    for login in ["bob", "nobody", "BOB@corp.example", "no-mail", "ghost@corp.example"] {
+    for login in [
+        "bob",
+        "nobody",
+        "BOB@corp.example",
+        "no-mail",
+        "ghost@corp.example",
+    ] {
         let mut browser = Browser::new(&app);
         let (code, form) = browser.get(&forgot).await;
         assert_eq!(code, 200);
         let started = std::time::Instant::now();
         let (code, page) = browser
-            .post(&forgot, &[("csrf", &hidden(&form, "csrf")), ("login", login)])
+            .post(
+                &forgot,
+                &[("csrf", &hidden(&form, "csrf")), ("login", login)],
+            )
             .await;
-        assert!(started.elapsed() >= Duration::from_millis(400), "answers take a fixed minimum");
+        assert!(
+            started.elapsed() >= Duration::from_millis(400),
+            "answers take a fixed minimum"
+        );
         answers.push((code, page));
     }
     assert!(
@@ -247,8 +270,14 @@ async fn a_reset_answers_alike_for_everyone_and_mails_only_real_accounts() {
 
     let messages = smtp.wait_for(2).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(smtp.messages().len(), 2, "only bob (by username and by email) gets mail");
-    assert!(messages.iter().all(|m| m["rcpt_tos"] == json!(["bob@corp.example"])));
+    assert_eq!(
+        smtp.messages().len(),
+        2,
+        "only bob (by username and by email) gets mail"
+    );
+    assert!(messages
+        .iter()
+        .all(|m| m["rcpt_tos"] == json!(["bob@corp.example"])));
     assert_eq!(messages[0]["subject"], "Reset your password at Acme");
 
     let first = link_in(&messages[0]);
@@ -258,7 +287,10 @@ async fn a_reset_answers_alike_for_everyone_and_mails_only_real_accounts() {
     assert_eq!(code, 200, "{page}");
     assert!(password_works(&app, &user, "reset secret 22").await);
     let (code, _) = Browser::new(&app).get(&path_of(&first)).await;
-    assert_eq!(code, 400, "setting a password uses up every other link of the user");
+    assert_eq!(
+        code, 400,
+        "setting a password uses up every other link of the user"
+    );
     smtp.stop().await;
     app.stop().await;
 }
@@ -274,7 +306,10 @@ async fn resets_are_limited_per_account_and_hour() {
         let mut browser = Browser::new(&app);
         let (_, form) = browser.get(&forgot).await;
         let (code, _) = browser
-            .post(&forgot, &[("csrf", &hidden(&form, "csrf")), ("login", "cat")])
+            .post(
+                &forgot,
+                &[("csrf", &hidden(&form, "csrf")), ("login", "cat")],
+            )
             .await;
         assert_eq!(code, 200);
     }
@@ -304,7 +339,9 @@ async fn locking_an_account_mails_a_notice_and_the_notice_works_on_its_own() {
         .contains(&format!("http://127.0.0.1/i/{instance}/password/forgot")));
 
     // The function the sign-in lockout calls, in its own transaction.
-    let store = lanyard::db::Store::connect(&app.database_url).await.unwrap();
+    let store = lanyard::db::Store::connect(&app.database_url)
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let config = test_config(&dir, app.database_url.clone());
     let model = entity::user::Entity::find()
@@ -353,10 +390,14 @@ async fn an_smtp_outage_delays_mail_and_sends_each_message_once() {
         let user = user_with_email(&app, &instance, &format!("user{n}")).await;
         deliveries.push(invite(&app, &instance, &user).await);
     }
-    wait_until(Duration::from_secs(15), "failed attempts while SMTP is down", || async {
-        let status = delivery(&app, &instance, &deliveries[0]).await;
-        status["attempts"].as_i64().unwrap() >= 2 && status["status"] == "PENDING"
-    })
+    wait_until(
+        Duration::from_secs(15),
+        "failed attempts while SMTP is down",
+        || async {
+            let status = delivery(&app, &instance, &deliveries[0]).await;
+            status["attempts"].as_i64().unwrap() >= 2 && status["status"] == "PENDING"
+        },
+    )
     .await;
     let down = delivery(&app, &instance, &deliveries[0]).await;
     assert!(down["lastError"].as_str().unwrap().len() > 3, "{down}");
@@ -365,9 +406,11 @@ async fn an_smtp_outage_delays_mail_and_sends_each_message_once() {
     let smtp = SmtpSink::start(port).await;
     let messages = smtp.wait_for(5).await;
     for id in &deliveries {
-        wait_until(Duration::from_secs(15), "delivered after the outage", || async {
-            delivery(&app, &instance, id).await["status"] == "DELIVERED"
-        })
+        wait_until(
+            Duration::from_secs(15),
+            "delivered after the outage",
+            || async { delivery(&app, &instance, id).await["status"] == "DELIVERED" },
+        )
         .await;
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -434,11 +477,17 @@ async fn an_untrusted_certificate_is_not_sent_to() {
     let user = user_with_email(&app, &instance, "fay").await;
     let id = invite(&app, &instance, &user).await;
     wait_until(Duration::from_secs(15), "a failed TLS attempt", || async {
-        delivery(&app, &instance, &id).await["attempts"].as_i64().unwrap() >= 1
+        delivery(&app, &instance, &id).await["attempts"]
+            .as_i64()
+            .unwrap()
+            >= 1
             && !delivery(&app, &instance, &id).await["lastError"].is_null()
     })
     .await;
-    assert!(smtp.messages().is_empty(), "nothing sent without a trusted certificate");
+    assert!(
+        smtp.messages().is_empty(),
+        "nothing sent without a trusted certificate"
+    );
     smtp.stop().await;
     app.stop().await;
 }
@@ -520,10 +569,41 @@ async fn hostile_input_to_the_recovery_pages_is_refused_plainly() {
     }
     // CSRF: missing, wrong, or from another cookie.
     let cases: Vec<(Option<String>, Vec<(&str, String)>)> = vec![
-        (browser.cookie.clone(), vec![("token", token.clone()), ("password", "pw-123456".into()), ("confirm", "pw-123456".into())]),
-        (browser.cookie.clone(), vec![("csrf", "AAAA".into()), ("token", token.clone()), ("password", "pw-123456".into()), ("confirm", "pw-123456".into())]),
-        (None, vec![("csrf", csrf.clone()), ("token", token.clone()), ("password", "pw-123456".into()), ("confirm", "pw-123456".into())]),
-        (Some("lanyard_form=ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ".into()), vec![("csrf", csrf.clone()), ("token", token.clone()), ("password", "pw-123456".into()), ("confirm", "pw-123456".into())]),
+        (
+            browser.cookie.clone(),
+            vec![
+                ("token", token.clone()),
+                ("password", "pw-123456".into()),
+                ("confirm", "pw-123456".into()),
+            ],
+        ),
+        (
+            browser.cookie.clone(),
+            vec![
+                ("csrf", "AAAA".into()),
+                ("token", token.clone()),
+                ("password", "pw-123456".into()),
+                ("confirm", "pw-123456".into()),
+            ],
+        ),
+        (
+            None,
+            vec![
+                ("csrf", csrf.clone()),
+                ("token", token.clone()),
+                ("password", "pw-123456".into()),
+                ("confirm", "pw-123456".into()),
+            ],
+        ),
+        (
+            Some("lanyard_form=ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ".into()),
+            vec![
+                ("csrf", csrf.clone()),
+                ("token", token.clone()),
+                ("password", "pw-123456".into()),
+                ("confirm", "pw-123456".into()),
+            ],
+        ),
     ];
     for (cookie, form) in cases {
         let mut request = app.http.post(format!("{}{set}", app.base)).form(&form);
@@ -537,11 +617,26 @@ async fn hostile_input_to_the_recovery_pages_is_refused_plainly() {
     let cookie = browser.cookie.clone().unwrap();
     let bodies = [
         ("application/json", "{\"csrf\": \"x\"}".to_owned()),
-        ("application/x-www-form-urlencoded", format!("csrf={csrf}&token=%ZZ")),
-        ("application/x-www-form-urlencoded", format!("csrf={csrf}&token={token}&password=a%00bcdefgh&confirm=a%00bcdefgh")),
-        ("application/x-www-form-urlencoded", format!("csrf={csrf}&token={token}&password={}", "p".repeat(2000))),
-        ("application/x-www-form-urlencoded", format!("csrf={csrf}&token={token}&password=%C3%28&confirm=%C3%28")),
-        ("application/x-www-form-urlencoded", format!("csrf={csrf}&x={}", "y".repeat(200_000))),
+        (
+            "application/x-www-form-urlencoded",
+            format!("csrf={csrf}&token=%ZZ"),
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            format!("csrf={csrf}&token={token}&password=a%00bcdefgh&confirm=a%00bcdefgh"),
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            format!("csrf={csrf}&token={token}&password={}", "p".repeat(2000)),
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            format!("csrf={csrf}&token={token}&password=%C3%28&confirm=%C3%28"),
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            format!("csrf={csrf}&x={}", "y".repeat(200_000)),
+        ),
     ];
     for (content_type, body) in bodies {
         let response = app
@@ -554,26 +649,51 @@ async fn hostile_input_to_the_recovery_pages_is_refused_plainly() {
             .await
             .unwrap();
         let status = response.status().as_u16();
-        assert!((400..500).contains(&status), "{content_type} {}: {status}", &body[..body.len().min(80)]);
+        assert!(
+            (400..500).contains(&status),
+            "{content_type} {}: {status}",
+            &body[..body.len().min(80)]
+        );
     }
     // Mismatched and too short passwords keep the form, with the error.
     let (code, page) = browser
-        .post(&set, &[("csrf", &csrf), ("token", &token), ("password", "pw-123456"), ("confirm", "pw-654321")])
+        .post(
+            &set,
+            &[
+                ("csrf", &csrf),
+                ("token", &token),
+                ("password", "pw-123456"),
+                ("confirm", "pw-654321"),
+            ],
+        )
         .await;
     assert_eq!(code, 400);
     assert!(page.contains("The two passwords differ."), "{page}");
     let (code, page) = browser
-        .post(&set, &[("csrf", &csrf), ("token", &token), ("password", "short"), ("confirm", "short")])
+        .post(
+            &set,
+            &[
+                ("csrf", &csrf),
+                ("token", &token),
+                ("password", "short"),
+                ("confirm", "short"),
+            ],
+        )
         .await;
     assert_eq!(code, 400);
     assert!(page.contains("at least 8 characters"), "{page}");
-    assert!(!password_works(&app, &user, "pw-123456").await, "nothing was set");
+    assert!(
+        !password_works(&app, &user, "pw-123456").await,
+        "nothing was set"
+    );
 
     // Forgot form: a hostile login is answered like any other.
     let (_, form) = browser.get(&forgot).await;
     let csrf = hidden(&form, "csrf");
     for login in ["", "' OR 1=1 --", "%", "a\u{202e}b", &"x".repeat(1000)] {
-        let (code, page) = browser.post(&forgot, &[("csrf", &csrf), ("login", login)]).await;
+        let (code, page) = browser
+            .post(&forgot, &[("csrf", &csrf), ("login", login)])
+            .await;
         assert_eq!(code, 200, "{login:?}: {page}");
         assert!(page.contains("Check your email"));
     }
@@ -610,24 +730,44 @@ async fn invitations_need_an_address_and_the_right_role() {
         .to_owned();
     let query = "mutation($i: ID!, $u: ID!, $h: Int) { inviteUser(input: {instanceId: $i, userId: $u, validHours: $h}) { expiresAt } }";
     let body = app
-        .gql_as(&app.token, query, json!({ "i": instance, "u": no_mail, "h": 72 }))
+        .gql_as(
+            &app.token,
+            query,
+            json!({ "i": instance, "u": no_mail, "h": 72 }),
+        )
         .await;
     assert_eq!(lanyard_tests::error_code(&body), "BAD_USER_INPUT");
     for hours in [0, 721, -1] {
         let body = app
-            .gql_as(&app.token, query, json!({ "i": instance, "u": no_mail, "h": hours }))
+            .gql_as(
+                &app.token,
+                query,
+                json!({ "i": instance, "u": no_mail, "h": hours }),
+            )
             .await;
-        assert_eq!(lanyard_tests::error_code(&body), "BAD_USER_INPUT", "{hours}");
+        assert_eq!(
+            lanyard_tests::error_code(&body),
+            "BAD_USER_INPUT",
+            "{hours}"
+        );
     }
     let body = app
-        .gql_as(&app.token, query, json!({ "i": instance, "u": "nope\u{0}", "h": 1 }))
+        .gql_as(
+            &app.token,
+            query,
+            json!({ "i": instance, "u": "nope\u{0}", "h": 1 }),
+        )
         .await;
     assert_eq!(lanyard_tests::error_code(&body), "BAD_USER_INPUT");
     let auditor = app
         .token_with_roles(json!([{ "role": "AUDITOR", "instanceId": instance }]))
         .await;
     let body = app
-        .gql_as(&auditor, query, json!({ "i": instance, "u": no_mail, "h": 1 }))
+        .gql_as(
+            &auditor,
+            query,
+            json!({ "i": instance, "u": no_mail, "h": 1 }),
+        )
         .await;
     assert_eq!(lanyard_tests::error_code(&body), "FORBIDDEN");
     app.stop().await;
