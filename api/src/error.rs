@@ -24,8 +24,27 @@ pub enum AppError {
         field: Option<String>,
         message: String,
     },
+    /// An access policy an admin wrote that does not parse or validate, with where.
+    #[error("{}", describe_problems(.0))]
+    InvalidPolicy(Vec<crate::authz::PolicyProblem>),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+fn describe_problems(problems: &[crate::authz::PolicyProblem]) -> String {
+    match problems.first() {
+        Some(first) => format!(
+            "the policy is not valid: {} (line {}, column {}){}",
+            first.message,
+            first.line,
+            first.column,
+            match problems.len() {
+                1 => String::new(),
+                n => format!(" and {} more problem(s)", n - 1),
+            }
+        ),
+        None => "the policy is not valid".into(),
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -54,7 +73,7 @@ impl AppError {
             AppError::Unauthenticated => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
-            AppError::BadUserInput { .. } => "BAD_USER_INPUT",
+            AppError::BadUserInput { .. } | AppError::InvalidPolicy(_) => "BAD_USER_INPUT",
             AppError::Conflict { .. } => "CONFLICT",
             AppError::Internal(_) => "INTERNAL",
         }
@@ -65,7 +84,7 @@ impl AppError {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
+            AppError::BadUserInput { .. } | AppError::InvalidPolicy(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -76,6 +95,7 @@ impl AppError {
             AppError::BadUserInput { field, .. } | AppError::Conflict { field, .. } => {
                 field.as_deref()
             }
+            AppError::InvalidPolicy(_) => Some("source"),
             _ => None,
         }
     }
@@ -133,12 +153,18 @@ impl AppError {
     /// `?` (async-graphql keeps it as the error's source); anything else that fails inside
     /// GraphQL — parsing, validation, a bad variable — is the client's input.
     pub fn to_graphql(err: &mut async_graphql::ServerError) {
+        let mut problems = Vec::new();
         let (code, field, message) = match err.source::<AppError>() {
-            Some(app) => (
-                app.code(),
-                app.field().map(str::to_owned),
-                app.public_message(),
-            ),
+            Some(app) => {
+                if let AppError::InvalidPolicy(found) = app {
+                    problems.clone_from(found);
+                }
+                (
+                    app.code(),
+                    app.field().map(str::to_owned),
+                    app.public_message(),
+                )
+            }
             None => (
                 err.extensions
                     .as_ref()
@@ -159,6 +185,30 @@ impl AppError {
         ext.set("code", code);
         if let Some(field) = field {
             ext.set("field", field);
+        }
+        if let Some(first) = problems.first() {
+            ext.set("line", first.line);
+            ext.set("column", first.column);
+            let list: Vec<async_graphql::Value> = problems
+                .iter()
+                .map(|p| {
+                    let mut item = async_graphql::indexmap::IndexMap::new();
+                    item.insert(
+                        async_graphql::Name::new("message"),
+                        async_graphql::Value::from(p.message.clone()),
+                    );
+                    item.insert(
+                        async_graphql::Name::new("line"),
+                        async_graphql::Value::from(p.line),
+                    );
+                    item.insert(
+                        async_graphql::Name::new("column"),
+                        async_graphql::Value::from(p.column),
+                    );
+                    async_graphql::Value::Object(item)
+                })
+                .collect();
+            ext.set("problems", list);
         }
     }
 }

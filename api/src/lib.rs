@@ -1,6 +1,7 @@
 //! Lanyard: an identity-as-a-service server. The architecture is in `DESIGN.md`; the
 //! modules follow its domains.
 
+pub mod access;
 pub mod apps;
 pub mod audit;
 pub mod auth;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::access::AccessService;
 use crate::auth::keys::Keys;
 use crate::authz::PolicyEngine;
 use crate::config::Config;
@@ -39,10 +40,12 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         let port = listener.local_addr()?.port();
+        let policies = Arc::new(policies);
         let state = AppState {
             config: Arc::new(config),
             store,
-            policies: Arc::new(policies),
+            access: Arc::new(AccessService::new(policies.clone())),
+            policies,
             keys: Arc::new(keys),
             schema,
             http_metrics: Arc::new(HttpMetrics::default()),

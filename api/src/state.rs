@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::access::AccessService;
 use crate::auth::keys::Keys;
 use crate::authz::PolicyEngine;
 use crate::config::Config;
@@ -14,6 +15,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
     pub policies: Arc<PolicyEngine>,
+    pub access: Arc<AccessService>,
     pub keys: Arc<Keys>,
     pub schema: LanyardSchema,
     pub http_metrics: Arc<HttpMetrics>,

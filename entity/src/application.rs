@@ -10,6 +10,16 @@ pub enum Initiation {
     SpOnly,
 }
 
+/// Who may single-sign-on: everyone of the instance, or the users, groups and org units granted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum AuthorizationScope {
+    #[sea_orm(string_value = "all_members")]
+    AllMembers,
+    #[sea_orm(string_value = "manual")]
+    Manual,
+}
+
 /// What becomes the SAML NameID of a user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
@@ -54,6 +64,7 @@ pub struct Model {
     pub attribute_statements: Json,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub authorization_scope: AuthorizationScope,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

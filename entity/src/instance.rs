@@ -9,6 +9,9 @@ pub struct Model {
     pub description: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Bumped by every change to the instance's access policies, so that every server node
+    /// reloads its cached copy.
+    pub access_version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,8 @@
 //! SeaORM entities of Lanyard, one module per table. Columns are typed; enums are stored as
 //! short strings so that SQLite and PostgreSQL hold the same values.
 
+pub mod access_grant;
+pub mod access_policy;
 pub mod action_token;
 pub mod admin;
 pub mod admin_session;
@@ -21,6 +23,8 @@ pub mod signing_key;
 pub mod user;
 
 pub mod prelude {
+    pub use super::access_grant::Entity as AccessGrant;
+    pub use super::access_policy::Entity as AccessPolicy;
     pub use super::action_token::Entity as ActionToken;
     pub use super::admin::Entity as Admin;
     pub use super::admin_session::Entity as AdminSession;

@@ -8,6 +8,7 @@ mod m20261128_000002_create_directory;
 mod m20261128_000003_create_admin_access;
 mod m20261128_000004_create_audit_events;
 mod m20261128_000005_create_applications;
+mod m20261128_000006_create_access;
 mod m20261128_000008_create_outbox;
 
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_admin_access::Migration),
             Box::new(m20261128_000004_create_audit_events::Migration),
             Box::new(m20261128_000005_create_applications::Migration),
+            Box::new(m20261128_000006_create_access::Migration),
             Box::new(m20261128_000008_create_outbox::Migration),
         ]
     }

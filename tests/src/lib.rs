@@ -3,7 +3,9 @@
 //! server, a fresh database on it.
 
 use std::path::PathBuf;
+use std::process::Stdio;
 use std::time::Duration;
+use std::time::Instant;
 
 pub mod servers;
 
@@ -15,7 +17,9 @@ use sea_orm::{ConnectionTrait, Database};
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use tempfile::TempDir;
-use tokio::sync::oneshot;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::{mpsc, oneshot};
 
 pub const BOOTSTRAP_PASSWORD: &str = "bootstrap-password-1";
 
@@ -311,4 +315,119 @@ pub fn lanyard_binary() -> PathBuf {
         binary.display()
     );
     binary
+}
+
+/// `lanyard serve` as a child process (the real binary).
+pub struct ServerProcess {
+    pub child: Child,
+    pub base: String,
+    /// What it prints on stdout, line by line.
+    pub lines: mpsc::UnboundedReceiver<String>,
+}
+
+impl ServerProcess {
+    /// Starts `lanyard serve` on a free port and waits until it listens.
+    pub async fn start(
+        database_url: &str,
+        data_dir: &std::path::Path,
+        extra: &[&str],
+    ) -> ServerProcess {
+        ServerProcess::start_with_env(database_url, data_dir, extra, &[]).await
+    }
+
+    /// The same, with extra environment variables (`LANYARD_…` settings).
+    pub async fn start_with_env(
+        database_url: &str,
+        data_dir: &std::path::Path,
+        extra: &[&str],
+        envs: &[(&str, &str)],
+    ) -> ServerProcess {
+        let mut child = Command::new(lanyard_binary())
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0", "--database-url", database_url])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(extra)
+            .env("LANYARD_BOOTSTRAP_ADMIN_PASSWORD", BOOTSTRAP_PASSWORD)
+            .env("LANYARD_LOG__LEVEL", "warn")
+            .envs(envs.iter().copied())
+            .current_dir(data_dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("lanyard starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, mut lines) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            let mut reader = BufReader::new(stdout).lines();
+            while let Ok(Some(line)) = reader.next_line().await {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let line = tokio::time::timeout_at(deadline.into(), lines.recv())
+                .await
+                .expect("the server says it listens within a minute")
+                .expect("the server printed its port");
+            if let Some(port) = line.strip_prefix("Lanyard listening on port ") {
+                return ServerProcess {
+                    child,
+                    base: format!("http://127.0.0.1:{port}"),
+                    lines,
+                };
+            }
+        }
+    }
+}
+
+/// A GraphQL operation against a server process.
+pub async fn gql_at(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> reqwest::Result<Value> {
+    http.post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await?
+        .json()
+        .await
+}
+
+/// Signs in as the bootstrap admin and makes a super-admin API token.
+pub async fn admin_token(http: &reqwest::Client, base: &str) -> String {
+    let login = http
+        .post(format!("{base}/auth/admin/login"))
+        .json(&json!({ "username": "admin", "password": BOOTSTRAP_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let body: Value = http
+        .post(format!("{base}/graphql"))
+        .header("cookie", cookie)
+        .json(&json!({ "query": "mutation { createApiToken(input: {name: \"writer\", roles: [{role: SUPER_ADMIN}]}) { secret } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["data"]["createApiToken"]["secret"]
+        .as_str()
+        .expect("token")
+        .to_owned()
 }

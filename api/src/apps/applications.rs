@@ -3,7 +3,7 @@
 //! an admin overrode it.
 
 use chrono::Utc;
-use entity::application::{self, AccountMode, Initiation};
+use entity::application::{self, AccountMode, AuthorizationScope, Initiation};
 use entity::user;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -213,6 +213,7 @@ pub async fn add(
         attribute_statements: Set(Value::Array(vec![])),
         created_at: Set(now),
         updated_at: Set(now),
+        authorization_scope: Set(AuthorizationScope::Manual),
     }
     .insert(&*txn)
     .await?;

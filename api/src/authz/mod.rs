@@ -1,7 +1,9 @@
 //! Cedar, the one engine that decides. This module owns the schema and the base policies in
 //! `policies/`, validates them at boot (the server refuses to start on an invalid one) and
-//! answers requests. `admin` turns admin-API requests into Cedar requests and hands out the
-//! proof of a permitted check that domain services require.
+//! answers requests. The base policies fall in two sets by their action: those scoped to
+//! `Action::"sso"` (with the grant template) decide employees' access and are used by
+//! `crate::access`; all others decide the admin API. `admin` turns admin-API requests into Cedar
+//! requests and hands out the proof of a permitted check that domain services require.
 
 pub mod admin;
 
@@ -10,13 +12,23 @@ use std::path::Path;
 use std::str::FromStr;
 
 use cedar_policy::{
-    Authorizer, Decision, Entities, EntityId, EntityTypeName, EntityUid, PolicyId, PolicySet,
-    Request, Schema, ValidationMode, Validator,
+    Authorizer, Decision, Entities, EntityId, EntityTypeName, EntityUid, Policy, PolicyId,
+    PolicySet, Request, Schema, ValidationMode, Validator,
 };
 
 const EMBEDDED_SCHEMA: &str = include_str!("../../../policies/schema.cedarschema");
-const EMBEDDED_POLICIES: &[(&str, &str)] =
-    &[("admin.cedar", include_str!("../../../policies/admin.cedar"))];
+const EMBEDDED_POLICIES: &[(&str, &str)] = &[
+    (
+        "access.cedar",
+        include_str!("../../../policies/access.cedar"),
+    ),
+    ("admin.cedar", include_str!("../../../policies/admin.cedar")),
+];
+
+/// The one action of access policies.
+pub const SSO_ACTION: &str = "sso";
+/// The template every grant of an authorization scope links.
+pub const GRANT_TEMPLATE: &str = "access.grant";
 
 pub const NAMESPACE: &str = "Lanyard";
 
@@ -50,14 +62,18 @@ pub struct Verdict {
 /// The schema and validated base policies. Cheap to share behind an `Arc`.
 pub struct PolicyEngine {
     schema: Schema,
+    /// Admin-API policies.
     base: PolicySet,
+    /// Access (SSO) policies and the grant template.
+    access: PolicySet,
     authorizer: Authorizer,
 }
 
 impl std::fmt::Debug for PolicyEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PolicyEngine")
-            .field("base_policies", &self.base.policies().count())
+            .field("admin_policies", &self.base.policies().count())
+            .field("access_policies", &self.access.policies().count())
             .finish()
     }
 }
@@ -109,19 +125,43 @@ impl PolicyEngine {
         let (schema, _warnings) = Schema::from_cedarschema_str(schema_src)
             .map_err(|err| PolicyError::Schema(format!("{err:?}")))?;
         let mut base = PolicySet::new();
+        let mut access = PolicySet::new();
+        let sso = action_uid(SSO_ACTION);
         for (file, text) in files {
-            for policy in parse_with_ids(&file, &text)?.policies() {
-                base.add(policy.clone())
-                    .map_err(|err| PolicyError::MissingId {
-                        file: file.clone(),
-                        message: err.to_string(),
-                    })?;
+            let parsed = parse_with_ids(&file, &text)?;
+            let duplicate = |err: cedar_policy::PolicySetError| PolicyError::MissingId {
+                file: file.clone(),
+                message: err.to_string(),
+            };
+            for policy in parsed.policies() {
+                let target = if is_sso_only(&policy.action_constraint(), &sso) {
+                    &mut access
+                } else {
+                    &mut base
+                };
+                target.add(policy.clone()).map_err(duplicate)?;
+            }
+            for template in parsed.templates() {
+                if !is_sso_only(&template.action_constraint(), &sso) {
+                    return Err(PolicyError::Invalid(format!(
+                        "{file}: template {} must be scoped to action == {NAMESPACE}::Action::\"{SSO_ACTION}\"",
+                        template.id()
+                    )));
+                }
+                access.add_template(template.clone()).map_err(duplicate)?;
             }
         }
         validate(&schema, &base)?;
+        validate(&schema, &access)?;
+        if access.template(&PolicyId::new(GRANT_TEMPLATE)).is_none() {
+            return Err(PolicyError::Invalid(format!(
+                "the grant template @id(\"{GRANT_TEMPLATE}\") is missing"
+            )));
+        }
         Ok(PolicyEngine {
             schema,
             base,
+            access,
             authorizer: Authorizer::new(),
         })
     }
@@ -130,14 +170,33 @@ impl PolicyEngine {
         &self.schema
     }
 
-    /// The ids of the base policies.
+    /// The ids of the base policies and templates, admin and access.
     pub fn base_policy_ids(&self) -> Vec<String> {
-        self.base.policies().map(|p| p.id().to_string()).collect()
+        let policies = self.base.policies().chain(self.access.policies());
+        policies
+            .map(|p| p.id().to_string())
+            .chain(self.access.templates().map(|t| t.id().to_string()))
+            .collect()
     }
 
-    /// Decides a request against the base policies. Deny when nothing permits.
+    /// The access policies and the grant template: what every SSO decision starts from.
+    pub fn access_policies(&self) -> &PolicySet {
+        &self.access
+    }
+
+    /// Decides an admin-API request against the admin policies. Deny when nothing permits.
     pub fn decide(&self, request: &Request, entities: &Entities) -> Verdict {
-        let response = self.authorizer.is_authorized(request, &self.base, entities);
+        self.decide_with(request, &self.base, entities)
+    }
+
+    /// Decides a request against the given set. Deny when nothing permits.
+    pub fn decide_with(
+        &self,
+        request: &Request,
+        policies: &PolicySet,
+        entities: &Entities,
+    ) -> Verdict {
+        let response = self.authorizer.is_authorized(request, policies, entities);
         Verdict {
             allowed: response.decision() == Decision::Allow,
             determining: response
@@ -154,7 +213,120 @@ impl PolicyEngine {
     }
 }
 
-/// Parses a file's policies and gives each the id of its `@id` annotation.
+/// One thing wrong with a policy an admin wrote, at a 1-based line and column of their text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyProblem {
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// The longest access policy an admin may write.
+pub const MAX_POLICY_BYTES: usize = 16 * 1024;
+
+impl PolicyEngine {
+    /// Parses and validates an instance's own access policy: exactly one `permit` or `forbid`
+    /// scoped to `action == Lanyard::Action::"sso"`, valid against the schema. What comes back
+    /// is safe to hand to the engine; what does not never reaches it.
+    pub fn check_access_policy(&self, source: &str) -> Result<Policy, Vec<PolicyProblem>> {
+        let at_start = |message: String| {
+            vec![PolicyProblem {
+                message,
+                line: 1,
+                column: 1,
+            }]
+        };
+        if source.len() > MAX_POLICY_BYTES {
+            return Err(at_start(format!(
+                "a policy may be at most {MAX_POLICY_BYTES} bytes long"
+            )));
+        }
+        let parsed = PolicySet::from_str(source).map_err(|err| problems(&err, source))?;
+        if parsed.templates().next().is_some() {
+            return Err(at_start(
+                "slots (?principal, ?resource) are not allowed: write a policy, not a template"
+                    .into(),
+            ));
+        }
+        let mut policies = parsed.policies();
+        let (Some(policy), None) = (policies.next(), policies.next()) else {
+            return Err(at_start(
+                "write exactly one permit or forbid statement per policy".into(),
+            ));
+        };
+        if !is_sso_only(&policy.action_constraint(), &action_uid(SSO_ACTION)) {
+            let offset = source.find("action").unwrap_or(0);
+            let (line, column) = line_and_column(source, offset);
+            return Err(vec![PolicyProblem {
+                message: format!(
+                    "access policies decide single sign-on only: scope the action as `action == {NAMESPACE}::Action::\"{SSO_ACTION}\"`"
+                ),
+                line,
+                column,
+            }]);
+        }
+        let mut alone = PolicySet::new();
+        alone
+            .add(policy.clone())
+            .map_err(|err| at_start(err.to_string()))?;
+        let result = Validator::new(self.schema.clone()).validate(&alone, ValidationMode::Strict);
+        let found: Vec<PolicyProblem> = result
+            .validation_errors()
+            .flat_map(|err| problems(err, source))
+            .collect();
+        if found.is_empty() {
+            Ok(policy.clone())
+        } else {
+            Err(found)
+        }
+    }
+}
+
+/// The problems a Cedar diagnostic reports, each at the first place it points to.
+fn problems(diagnostic: &dyn miette::Diagnostic, source: &str) -> Vec<PolicyProblem> {
+    let one = |d: &dyn miette::Diagnostic| {
+        let offset = d
+            .labels()
+            .and_then(|mut labels| labels.next())
+            .map_or(0, |label| label.offset());
+        let (line, column) = line_and_column(source, offset);
+        let mut message = d.to_string();
+        if let Some(help) = d.help() {
+            message = format!("{message} ({help})");
+        }
+        PolicyProblem {
+            message,
+            line,
+            column,
+        }
+    };
+    let mut out = vec![one(diagnostic)];
+    if let Some(related) = diagnostic.related() {
+        out.extend(related.map(one));
+    }
+    out
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_and_column(source: &str, offset: usize) -> (u32, u32) {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(column).unwrap_or(u32::MAX),
+    )
+}
+
+fn is_sso_only(constraint: &cedar_policy::ActionConstraint, sso: &EntityUid) -> bool {
+    matches!(constraint, cedar_policy::ActionConstraint::Eq(action) if action == sso)
+}
+
+/// Parses a file's policies and templates and gives each the id of its `@id` annotation.
 fn parse_with_ids(file: &str, text: &str) -> Result<PolicySet, PolicyError> {
     let parsed = PolicySet::from_str(text).map_err(|err| PolicyError::Parse {
         file: file.to_owned(),
@@ -162,25 +334,30 @@ fn parse_with_ids(file: &str, text: &str) -> Result<PolicySet, PolicyError> {
     })?;
     let mut named = PolicySet::new();
     let mut seen = HashSet::new();
-    for policy in parsed.policies() {
-        let id = policy
-            .annotation("id")
-            .ok_or_else(|| PolicyError::MissingId {
-                file: file.to_owned(),
-                message: format!("policy without @id: {}", first_line(&policy.to_string())),
-            })?;
+    let mut named_id = |annotation: Option<&str>, text: String| {
+        let id = annotation.ok_or_else(|| PolicyError::MissingId {
+            file: file.to_owned(),
+            message: format!("policy without @id: {}", first_line(&text)),
+        })?;
         if !seen.insert(id.to_owned()) {
             return Err(PolicyError::MissingId {
                 file: file.to_owned(),
                 message: format!("duplicate @id {id:?}"),
             });
         }
-        named
-            .add(policy.new_id(PolicyId::new(id)))
-            .map_err(|err| PolicyError::MissingId {
-                file: file.to_owned(),
-                message: err.to_string(),
-            })?;
+        Ok(PolicyId::new(id))
+    };
+    let refused = |err: cedar_policy::PolicySetError| PolicyError::MissingId {
+        file: file.to_owned(),
+        message: err.to_string(),
+    };
+    for policy in parsed.policies() {
+        let id = named_id(policy.annotation("id"), policy.to_string())?;
+        named.add(policy.new_id(id)).map_err(refused)?;
+    }
+    for template in parsed.templates() {
+        let id = named_id(template.annotation("id"), template.to_string())?;
+        named.add_template(template.new_id(id)).map_err(refused)?;
     }
     Ok(named)
 }
@@ -251,10 +428,54 @@ mod tests {
     }
 
     #[test]
+    fn an_admins_policy_is_checked_with_line_and_column() {
+        let engine = PolicyEngine::embedded().unwrap();
+        let good = "forbid (principal, action == Lanyard::Action::\"sso\", resource)\nunless { context.mfa };";
+        assert!(engine.check_access_policy(good).is_ok());
+
+        // An attribute the schema does not have, on line 2.
+        let typo = "permit (principal, action == Lanyard::Action::\"sso\", resource)\nwhen { principal.department == \"x\" };";
+        let found = engine.check_access_policy(typo).unwrap_err();
+        assert_eq!((found[0].line, found[0].column), (2, 8), "{found:?}");
+        assert!(found[0].message.contains("department"), "{found:?}");
+
+        // A syntax error points at where parsing stopped.
+        let broken = "permit (principal, action == Lanyard::Action::\"sso\", resource)\nwhen { context.mfa == };";
+        let found = engine.check_access_policy(broken).unwrap_err();
+        assert_eq!(found[0].line, 2, "{found:?}");
+
+        // Admin actions, several statements, templates and huge inputs are refused.
+        let admin = "permit (principal, action, resource);";
+        assert!(engine.check_access_policy(admin).unwrap_err()[0]
+            .message
+            .contains("single sign-on"));
+        let two = format!("{good}\n{good}");
+        assert!(engine.check_access_policy(&two).is_err());
+        let template =
+            "permit (principal == ?principal, action == Lanyard::Action::\"sso\", resource);";
+        assert!(engine.check_access_policy(template).unwrap_err()[0]
+            .message
+            .contains("slots"));
+        assert!(engine.check_access_policy("").is_err());
+        let huge = format!("{good}{}", " ".repeat(MAX_POLICY_BYTES));
+        assert!(engine.check_access_policy(&huge).is_err());
+        assert!(engine.check_access_policy("permit(\u{0}").is_err());
+    }
+
+    #[test]
+    fn lines_and_columns_count_characters() {
+        assert_eq!(line_and_column("abc", 0), (1, 1));
+        assert_eq!(line_and_column("ab\nçd", 5), (2, 2));
+        assert_eq!(line_and_column("ab", 99), (1, 3));
+    }
+
+    #[test]
     fn a_directory_with_an_invalid_policy_file_does_not_load() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("schema.cedarschema"), EMBEDDED_SCHEMA).unwrap();
-        std::fs::write(dir.path().join("a.cedar"), EMBEDDED_POLICIES[0].1).unwrap();
+        for (name, text) in EMBEDDED_POLICIES {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
         assert!(PolicyEngine::from_dir(dir.path()).is_ok());
         std::fs::write(dir.path().join("b.cedar"), "@id(\"b\") permit(principal,").unwrap();
         assert!(PolicyEngine::from_dir(dir.path()).is_err());

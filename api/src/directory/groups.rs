@@ -139,6 +139,8 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
     let txn = state.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     group::Entity::delete_by_id(id).exec(&*txn).await?;
+    crate::access::grants::forget_subject(&txn, entity::access_grant::SubjectKind::Group, id)
+        .await?;
     events::emit(
         &*txn,
         permit.instance_id(),

@@ -39,6 +39,7 @@ pub async fn create(
         description: Set(description),
         created_at: Set(now),
         updated_at: Set(now),
+        access_version: Set(0),
     }
     .insert(&*txn)
     .await?;

@@ -289,6 +289,8 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
         ));
     }
     org_unit::Entity::delete_by_id(id).exec(&*txn).await?;
+    crate::access::grants::forget_subject(&txn, entity::access_grant::SubjectKind::OrgUnit, id)
+        .await?;
     events::emit(
         &*txn,
         permit.instance_id(),

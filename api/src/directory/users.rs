@@ -693,6 +693,8 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
     let txn = state.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     user::Entity::delete_by_id(id).exec(&*txn).await?;
+    crate::access::grants::forget_subject(&txn, entity::access_grant::SubjectKind::User, id)
+        .await?;
     events::emit(
         &*txn,
         permit.instance_id(),

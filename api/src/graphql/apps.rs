@@ -9,6 +9,7 @@ use entity::application::{AccountMode as DbAccountMode, Initiation as DbInitiati
 use entity::{application_account, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+use super::access::{AccessGrant, ApplicationAccess, AuthorizationScope};
 use super::connection::{Page, PageArgs};
 use super::directory::{ImportRowError, User};
 use super::{principal, state};
@@ -409,6 +410,38 @@ impl Application {
         .await?;
         let accounts = with_users(ctx, rows).await?;
         Ok(page.connection(accounts, total, |a| a.account.account_name.clone(), |a| a))
+    }
+
+    /// Who may single-sign-on: all members of the instance, or those granted.
+    async fn authorization_scope(&self) -> AuthorizationScope {
+        ApplicationAccess(&self.0).scope()
+    }
+
+    /// The grants of the authorization scope (used while it is `MANUAL`), oldest first.
+    /// Action: `readApplication`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
+    async fn access_grants(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<AccessGrant>> {
+        ApplicationAccess(&self.0).grants(ctx, first, after).await
+    }
+
+    /// The active users the authorization scope lets in, groups and org-unit subtrees
+    /// resolved, by username. The instance's own access policies and each sign-in's context
+    /// still apply on top. Action: `readApplication`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
+    async fn effective_users(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<Page<User>> {
+        ApplicationAccess(&self.0)
+            .effective_users(ctx, first, after)
+            .await
     }
 
     /// The NameID `userId` would get, or the reason there is none. Action: `readApplication`.

@@ -168,6 +168,11 @@ impl Instance {
     ) -> Result<Page<super::apps::Application>> {
         super::apps::instance_applications(ctx, &self.0.id, first, after, search).await
     }
+
+    /// The instance's own Cedar access policies, by name. Action: `readAccessPolicies`.
+    async fn access_policies(&self, ctx: &Context<'_>) -> Result<Vec<super::access::AccessPolicy>> {
+        super::access::instance_policies(ctx, &self.0.id).await
+    }
 }
 
 /// A page of users, with the nested fields the query asks for loaded in one batch each: one
@@ -242,6 +247,14 @@ pub struct User(pub user::Model);
 impl User {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
+    }
+    /// The applications this user's authorization scopes let in (enabled, SSO on), by name.
+    /// Action: `readApplications`.
+    async fn effective_applications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::apps::Application>> {
+        super::access::effective_applications(ctx, &self.0).await
     }
     async fn instance_id(&self) -> ID {
         ID(self.0.instance_id.clone())

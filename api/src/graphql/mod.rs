@@ -3,6 +3,7 @@
 //! body size, depth, complexity and alias limits; an execution timeout; every error carries
 //! `extensions.code`.
 
+mod access;
 mod admin;
 mod apps;
 mod audit;
@@ -35,6 +36,7 @@ pub struct QueryRoot(
     audit::AuditQuery,
     apps::AppsQuery,
     keys::KeysQuery,
+    access::AccessQuery,
     delivery::DeliveryQuery,
 );
 
@@ -44,6 +46,7 @@ pub struct MutationRoot(
     admin::AdminMutation,
     apps::AppsMutation,
     keys::KeysMutation,
+    access::AccessMutation,
     delivery::DeliveryMutation,
 );
 

@@ -2,122 +2,19 @@
 //! them, nor any of their event callbacks; `serve --demo` prints credentials that work.
 
 use std::collections::HashSet;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use lanyard_tests::servers::{Behaviour, Receiver};
-use lanyard_tests::{fresh_database, lanyard_binary, BOOTSTRAP_PASSWORD};
-use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use lanyard_tests::{admin_token, fresh_database, gql_at as gql, ServerProcess};
+use serde_json::json;
 use tokio::sync::mpsc;
-
-struct Server {
-    child: Child,
-    base: String,
-    lines: mpsc::UnboundedReceiver<String>,
-}
-
-/// Starts `lanyard serve` on a free port and waits until it listens.
-async fn start(
-    database_url: &str,
-    data_dir: &std::path::Path,
-    extra: &[&str],
-    envs: &[(&str, &str)],
-) -> Server {
-    let mut child = Command::new(lanyard_binary())
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0", "--database-url", database_url])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .args(extra)
-        .env("LANYARD_BOOTSTRAP_ADMIN_PASSWORD", BOOTSTRAP_PASSWORD)
-        .env("LANYARD_LOG__LEVEL", "warn")
-        .envs(envs.iter().copied())
-        .current_dir(data_dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("lanyard starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, mut lines) = mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        let mut reader = BufReader::new(stdout).lines();
-        while let Ok(Some(line)) = reader.next_line().await {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let line = tokio::time::timeout_at(deadline.into(), lines.recv())
-            .await
-            .expect("the server says it listens within a minute")
-            .expect("the server printed its port");
-        if let Some(port) = line.strip_prefix("Lanyard listening on port ") {
-            return Server {
-                child,
-                base: format!("http://127.0.0.1:{port}"),
-                lines,
-            };
-        }
-    }
-}
-
-async fn gql(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-    query: &str,
-    variables: Value,
-) -> reqwest::Result<Value> {
-    http.post(format!("{base}/graphql"))
-        .bearer_auth(token)
-        .json(&json!({ "query": query, "variables": variables }))
-        .send()
-        .await?
-        .json()
-        .await
-}
-
-async fn admin_token(http: &reqwest::Client, base: &str) -> String {
-    let login = http
-        .post(format!("{base}/auth/admin/login"))
-        .json(&json!({ "username": "admin", "password": BOOTSTRAP_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let body: Value = http
-        .post(format!("{base}/graphql"))
-        .header("cookie", cookie)
-        .json(&json!({ "query": "mutation { createApiToken(input: {name: \"writer\", roles: [{role: SUPER_ADMIN}]}) { secret } }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["data"]["createApiToken"]["secret"]
-        .as_str()
-        .expect("token")
-        .to_owned()
-}
 
 #[tokio::test]
 async fn kill_dash_nine_loses_no_acknowledged_mutation() {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database(&dir).await;
     let http = reqwest::Client::new();
-    let mut server = start(&url, dir.path(), &[], &[]).await;
+    let mut server = ServerProcess::start(&url, dir.path(), &[]).await;
     let token = admin_token(&http, &server.base).await;
     let created = gql(
         &http,
@@ -176,7 +73,7 @@ async fn kill_dash_nine_loses_no_acknowledged_mutation() {
     }
     drop(server.lines);
 
-    let server = start(&url, dir.path(), &[], &[]).await;
+    let server = ServerProcess::start(&url, dir.path(), &[]).await;
     let mut stored = Vec::new();
     let mut after: Option<String> = None;
     loop {
@@ -219,7 +116,7 @@ async fn kill_dash_nine_loses_no_acknowledged_mutation() {
 async fn serve_demo_prints_a_token_that_works() {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database(&dir).await;
-    let mut server = start(&url, dir.path(), &["--demo"], &[]).await;
+    let mut server = ServerProcess::start(&url, dir.path(), &["--demo"]).await;
     let mut token = None;
     let mut passwords = 0;
     while token.is_none() {
@@ -280,7 +177,7 @@ async fn kill_dash_nine_mid_delivery_loses_no_event() {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database(&dir).await;
     let http = reqwest::Client::new();
-    let mut server = start(&url, dir.path(), &[], &FAST_OUTBOX).await;
+    let mut server = ServerProcess::start_with_env(&url, dir.path(), &[], &FAST_OUTBOX).await;
     let token = admin_token(&http, &server.base).await;
     let created = gql(
         &http,
@@ -333,7 +230,7 @@ async fn kill_dash_nine_mid_delivery_loses_no_event() {
     let before_restart = receiver.delivered().len();
     drop(server.lines);
 
-    let server = start(&url, dir.path(), &[], &FAST_OUTBOX).await;
+    let server = ServerProcess::start_with_env(&url, dir.path(), &[], &FAST_OUTBOX).await;
     receiver.set_lanyard(&server.base, &instance);
     receiver
         .wait_for(

@@ -2,6 +2,7 @@
 //! PostgreSQL when `LANYARD_TEST_POSTGRES` is set).
 
 mod access;
+mod access_decisions;
 mod apps;
 mod directory;
 mod durability;

@@ -60,6 +60,7 @@ async fn insert_application(app: &TestApp, instance_id: &str, name: &str, enable
         attribute_statements: Set(json!([])),
         created_at: Set(now),
         updated_at: Set(now),
+        authorization_scope: Set(entity::application::AuthorizationScope::Manual),
     }
     .insert(&db)
     .await

@@ -1,12 +1,18 @@
 //! The request fixtures in `policies/ALLOW` and `policies/DENY` replayed against the base
-//! policies: each ALLOW fixture must be allowed, each DENY denied, and every base policy must
-//! be the reason of at least one ALLOW fixture.
+//! policies: each ALLOW fixture must be allowed, each DENY denied. Every permit (and the grant
+//! template, through a link) must be the reason of at least one ALLOW fixture, every forbid the
+//! reason of at least one DENY fixture.
+//!
+//! A fixture of the `sso` action may carry `links`: grants of the authorization scope, each
+//! `{"id", "principal"}` linked to the grant template with the request's resource.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use cedar_policy::{Context, Entities, EntityUid, Request};
-use lanyard::authz::PolicyEngine;
+use std::collections::HashMap;
+
+use cedar_policy::{Context, Entities, EntityUid, PolicyId, Request, SlotId};
+use lanyard::authz::{PolicyEngine, GRANT_TEMPLATE, SSO_ACTION};
 use serde_json::Value;
 
 fn fixtures(kind: &str) -> Vec<(String, Value)> {
@@ -36,17 +42,19 @@ fn decide(engine: &PolicyEngine, name: &str, fixture: &Value) -> lanyard::authz:
     let uid = |key: &str| {
         EntityUid::from_json(fixture[key].clone()).unwrap_or_else(|e| panic!("{name}: {key}: {e}"))
     };
+    let action = uid("action");
+    let schema_action = (engine.schema(), &action);
     let context = Context::from_json_value(
         fixture
             .get("context")
             .cloned()
             .unwrap_or(Value::Object(Default::default())),
-        None,
+        Some(schema_action),
     )
     .unwrap_or_else(|e| panic!("{name}: context: {e}"));
     let request = Request::new(
         uid("principal"),
-        uid("action"),
+        action.clone(),
         uid("resource"),
         context,
         Some(engine.schema()),
@@ -54,7 +62,44 @@ fn decide(engine: &PolicyEngine, name: &str, fixture: &Value) -> lanyard::authz:
     .unwrap_or_else(|e| panic!("{name}: request does not fit the schema: {e}"));
     let entities = Entities::from_json_value(fixture["entities"].clone(), Some(engine.schema()))
         .unwrap_or_else(|e| panic!("{name}: entities: {e}"));
-    engine.decide(&request, &entities)
+    if action.id().unescaped() != SSO_ACTION {
+        assert!(fixture.get("links").is_none(), "{name}: links are for sso");
+        return engine.decide(&request, &entities);
+    }
+    let mut set = engine.access_policies().clone();
+    for link in fixture["links"].as_array().cloned().unwrap_or_default() {
+        let principal = EntityUid::from_json(link["principal"].clone())
+            .unwrap_or_else(|e| panic!("{name}: link principal: {e}"));
+        let id = link["id"].as_str().expect("link id");
+        set.link(
+            PolicyId::new(GRANT_TEMPLATE),
+            PolicyId::new(id),
+            HashMap::from([
+                (SlotId::principal(), principal),
+                (SlotId::resource(), uid("resource")),
+            ]),
+        )
+        .unwrap_or_else(|e| panic!("{name}: link {id}: {e}"));
+    }
+    let mut verdict = engine.decide_with(&request, &set, &entities);
+    // A link decides as its template: count it as the template's coverage.
+    for reason in &mut verdict.determining {
+        if set
+            .policy(&PolicyId::new(reason.as_str()))
+            .and_then(|p| p.template_id())
+            .is_some_and(|t| t.to_string() == GRANT_TEMPLATE)
+        {
+            *reason = GRANT_TEMPLATE.to_owned();
+        }
+    }
+    verdict
+}
+
+fn is_forbid(engine: &PolicyEngine, id: &str) -> bool {
+    engine
+        .access_policies()
+        .policy(&PolicyId::new(id))
+        .is_some_and(|p| p.effect() == cedar_policy::Effect::Forbid)
 }
 
 #[test]
@@ -67,11 +112,35 @@ fn allow_fixtures_are_allowed_and_cover_every_base_policy() {
         assert!(verdict.errors.is_empty(), "{name}: {verdict:?}");
         reasons.extend(verdict.determining);
     }
-    let all: BTreeSet<String> = engine.base_policy_ids().into_iter().collect();
-    let uncovered: Vec<_> = all.difference(&reasons).collect();
+    let permits: BTreeSet<String> = engine
+        .base_policy_ids()
+        .into_iter()
+        .filter(|id| !is_forbid(&engine, id))
+        .collect();
+    let uncovered: Vec<_> = permits.difference(&reasons).collect();
     assert!(
         uncovered.is_empty(),
         "base policies no ALLOW fixture exercises: {uncovered:?}"
+    );
+}
+
+#[test]
+fn every_forbid_is_the_reason_of_a_deny_fixture() {
+    let engine = PolicyEngine::embedded().unwrap();
+    let mut reasons = BTreeSet::new();
+    for (name, fixture) in fixtures("DENY") {
+        reasons.extend(decide(&engine, &name, &fixture).determining);
+    }
+    let forbids: BTreeSet<String> = engine
+        .base_policy_ids()
+        .into_iter()
+        .filter(|id| is_forbid(&engine, id))
+        .collect();
+    assert!(!forbids.is_empty());
+    let uncovered: Vec<_> = forbids.difference(&reasons).collect();
+    assert!(
+        uncovered.is_empty(),
+        "forbid policies no DENY fixture exercises: {uncovered:?}"
     );
 }
 

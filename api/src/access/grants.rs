@@ -1,0 +1,425 @@
+//! Authorization scopes: `all_members`, or grants to users, groups and org units (a grant to an
+//! org unit covers its subtree). Grants are rows; decisions link them into Cedar on the fly, so
+//! a grant or revoke takes effect with the next decision on every node.
+
+use chrono::Utc;
+use entity::access_grant::{self, SubjectKind};
+use entity::application::{self, AuthorizationScope};
+use entity::{group, group_member, org_unit, org_unit_member, user};
+use sea_orm::sea_query::{Condition, Expr, Query, SelectStatement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use crate::audit::{self, AuditRecord};
+use crate::authz::admin::{ApplicationPermit, InstancePermit};
+use crate::db::WriteTxn;
+use crate::error::{AppError, AppResult};
+use crate::ids::new_id;
+use crate::state::AppState;
+
+/// The most subjects one grant or revoke call takes.
+pub const MAX_SUBJECTS: usize = 1000;
+
+/// A user, group or org unit, as named by an admin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subject {
+    pub kind: SubjectKind,
+    pub id: String,
+}
+
+pub fn kind_name(kind: SubjectKind) -> &'static str {
+    match kind {
+        SubjectKind::User => "user",
+        SubjectKind::Group => "group",
+        SubjectKind::OrgUnit => "org_unit",
+    }
+}
+
+/// Sets whether everyone of the instance may use the application, or only those granted.
+/// Grants stay stored under `all_members`, and apply again when the scope returns to `manual`.
+pub async fn set_scope(
+    state: &AppState,
+    permit: &ApplicationPermit,
+    scope: AuthorizationScope,
+) -> AppResult<application::Model> {
+    let txn = state.store.begin_write().await?;
+    let app = application_in(&*txn, permit).await?;
+    let mut active: application::ActiveModel = app.into();
+    active.authorization_scope = Set(scope);
+    active.updated_at = Set(Utc::now());
+    let app = active.update(&*txn).await?;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::application(permit, "application").summary(serde_json::json!({
+            "authorizationScope": match scope {
+                AuthorizationScope::AllMembers => "all_members",
+                AuthorizationScope::Manual => "manual",
+            }
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(app)
+}
+
+async fn application_in<C: ConnectionTrait>(
+    db: &C,
+    permit: &ApplicationPermit,
+) -> AppResult<application::Model> {
+    application::Entity::find_by_id(permit.application_id())
+        .filter(application::Column::InstanceId.eq(permit.instance_id()))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("application"))
+}
+
+/// Checks that every subject exists in the instance. The error names the first that does not.
+pub(crate) async fn ensure_subjects<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    subjects: &[Subject],
+) -> AppResult<()> {
+    if subjects.is_empty() {
+        return Err(AppError::bad_input("subjects", "name at least one subject"));
+    }
+    if subjects.len() > MAX_SUBJECTS {
+        return Err(AppError::bad_input(
+            "subjects",
+            format!("at most {MAX_SUBJECTS} subjects per call"),
+        ));
+    }
+    let ids_of = |kind: SubjectKind| -> Vec<String> {
+        subjects
+            .iter()
+            .filter(|s| s.kind == kind)
+            .map(|s| s.id.clone())
+            .collect()
+    };
+    let users: Vec<String> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::InstanceId.eq(instance_id))
+        .filter(user::Column::Id.is_in(ids_of(SubjectKind::User)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let groups: Vec<String> = group::Entity::find()
+        .select_only()
+        .column(group::Column::Id)
+        .filter(group::Column::InstanceId.eq(instance_id))
+        .filter(group::Column::Id.is_in(ids_of(SubjectKind::Group)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let units: Vec<String> = org_unit::Entity::find()
+        .select_only()
+        .column(org_unit::Column::Id)
+        .filter(org_unit::Column::InstanceId.eq(instance_id))
+        .filter(org_unit::Column::Id.is_in(ids_of(SubjectKind::OrgUnit)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (index, subject) in subjects.iter().enumerate() {
+        let found = match subject.kind {
+            SubjectKind::User => &users,
+            SubjectKind::Group => &groups,
+            SubjectKind::OrgUnit => &units,
+        };
+        if !found.contains(&subject.id) {
+            return Err(AppError::bad_input(
+                format!("subjects.{index}"),
+                format!(
+                    "no {} {:?} in this instance",
+                    kind_name(subject.kind).replace('_', " "),
+                    subject.id
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Grants the application to the subjects. Granting what is already granted changes nothing,
+/// so scripts may repeat a call. Returns how many grants are new.
+pub async fn grant(
+    state: &AppState,
+    permit: &ApplicationPermit,
+    subjects: &[Subject],
+) -> AppResult<usize> {
+    let txn = state.store.begin_write().await?;
+    application_in(&*txn, permit).await?;
+    ensure_subjects(&*txn, permit.instance_id(), subjects).await?;
+    let existing = existing_grants(&txn, permit.application_id(), subjects).await?;
+    let now = Utc::now();
+    let mut added = Vec::new();
+    for subject in subjects {
+        let known = existing
+            .iter()
+            .chain(added.iter())
+            .any(|g: &access_grant::Model| {
+                g.subject_kind == subject.kind && g.subject_id == subject.id
+            });
+        if known {
+            continue;
+        }
+        let grant = access_grant::ActiveModel {
+            id: Set(new_id()),
+            instance_id: Set(permit.instance_id().to_owned()),
+            application_id: Set(permit.application_id().to_owned()),
+            subject_kind: Set(subject.kind),
+            subject_id: Set(subject.id.clone()),
+            created_at: Set(now),
+        }
+        .insert(&*txn)
+        .await?;
+        added.push(grant);
+    }
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::application(permit, "access_grant")
+            .summary(serde_json::json!({ "granted": describe(subjects), "new": added.len() })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(added.len())
+}
+
+/// Revokes the subjects' grants of the application, at once. Revoking what is not granted
+/// changes nothing. Returns how many grants were removed.
+pub async fn revoke(
+    state: &AppState,
+    permit: &ApplicationPermit,
+    subjects: &[Subject],
+) -> AppResult<u64> {
+    if subjects.is_empty() || subjects.len() > MAX_SUBJECTS {
+        return Err(AppError::bad_input(
+            "subjects",
+            format!("name between 1 and {MAX_SUBJECTS} subjects"),
+        ));
+    }
+    let txn = state.store.begin_write().await?;
+    application_in(&*txn, permit).await?;
+    let ids: Vec<String> = existing_grants(&txn, permit.application_id(), subjects)
+        .await?
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
+    let removed = access_grant::Entity::delete_many()
+        .filter(access_grant::Column::Id.is_in(ids))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::application(permit, "access_grant")
+            .summary(serde_json::json!({ "revoked": describe(subjects), "removed": removed })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(removed)
+}
+
+fn describe(subjects: &[Subject]) -> Vec<String> {
+    subjects
+        .iter()
+        .map(|s| format!("{}:{}", kind_name(s.kind), s.id))
+        .collect()
+}
+
+async fn existing_grants(
+    txn: &WriteTxn,
+    application_id: &str,
+    subjects: &[Subject],
+) -> AppResult<Vec<access_grant::Model>> {
+    let ids: Vec<String> = subjects.iter().map(|s| s.id.clone()).collect();
+    let rows = access_grant::Entity::find()
+        .filter(access_grant::Column::ApplicationId.eq(application_id))
+        .filter(access_grant::Column::SubjectId.is_in(ids))
+        .all(&**txn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|g| {
+            subjects
+                .iter()
+                .any(|s| s.kind == g.subject_kind && s.id == g.subject_id)
+        })
+        .collect())
+}
+
+/// The application's grants, oldest first.
+pub async fn list(
+    state: &AppState,
+    permit: &ApplicationPermit,
+    after: Option<&str>,
+    limit: u64,
+) -> AppResult<(Vec<access_grant::Model>, u64)> {
+    let query = access_grant::Entity::find()
+        .filter(access_grant::Column::ApplicationId.eq(permit.application_id()));
+    let total = query.clone().count(&state.store.conn).await?;
+    let mut page = query.order_by_asc(access_grant::Column::Id);
+    if let Some(after) = after {
+        page = page.filter(access_grant::Column::Id.gt(after));
+    }
+    Ok((page.limit(limit).all(&state.store.conn).await?, total))
+}
+
+/// Every grant of the instance's applications: what simulations evaluate.
+pub async fn all_of_instance<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+) -> AppResult<Vec<access_grant::Model>> {
+    Ok(access_grant::Entity::find()
+        .filter(access_grant::Column::InstanceId.eq(instance_id))
+        .all(db)
+        .await?)
+}
+
+/// The ids of the users a set of grants covers, as a subquery: users granted directly, members
+/// of granted groups, members of any unit inside a granted org unit's subtree.
+fn covered_users(
+    instance_id: &str,
+    grants: &[access_grant::Model],
+    units: &[org_unit::Model],
+) -> Condition {
+    let ids = |kind: SubjectKind| -> Vec<String> {
+        grants
+            .iter()
+            .filter(|g| g.subject_kind == kind)
+            .map(|g| g.subject_id.clone())
+            .collect()
+    };
+    let mut any = Condition::any().add(user::Column::Id.is_in(ids(SubjectKind::User)));
+    let groups = ids(SubjectKind::Group);
+    if !groups.is_empty() {
+        any = any.add(
+            user::Column::Id.in_subquery(
+                Query::select()
+                    .column(group_member::Column::UserId)
+                    .from(group_member::Entity)
+                    .and_where(group_member::Column::GroupId.is_in(groups))
+                    .to_owned(),
+            ),
+        );
+    }
+    if !units.is_empty() {
+        let mut subtree = Condition::any();
+        for unit in units {
+            subtree = subtree.add(org_unit::Column::Path.starts_with(&unit.path));
+        }
+        let unit_ids: SelectStatement = Query::select()
+            .column(org_unit::Column::Id)
+            .from(org_unit::Entity)
+            .and_where(Expr::col(org_unit::Column::InstanceId).eq(instance_id))
+            .cond_where(subtree)
+            .to_owned();
+        any = any.add(
+            user::Column::Id.in_subquery(
+                Query::select()
+                    .column(org_unit_member::Column::UserId)
+                    .from(org_unit_member::Entity)
+                    .and_where(org_unit_member::Column::OrgUnitId.in_subquery(unit_ids))
+                    .to_owned(),
+            ),
+        );
+    }
+    any
+}
+
+/// The users the application's authorization scope lets in: active users of the instance,
+/// with groups and org-unit subtrees resolved. Ordered by username. What the decision also
+/// requires (the application enabled with SSO on, the instance's own policies, the request's
+/// context) is not part of this list.
+pub async fn effective_users(
+    state: &AppState,
+    permit: &ApplicationPermit,
+    after: Option<&str>,
+    limit: u64,
+) -> AppResult<(Vec<user::Model>, u64)> {
+    let db = &state.store.conn;
+    let app = application_in(db, permit).await?;
+    let mut query = user::Entity::find()
+        .filter(user::Column::InstanceId.eq(permit.instance_id()))
+        .filter(user::Column::Status.eq(user::UserStatus::Active));
+    if app.authorization_scope == AuthorizationScope::Manual {
+        let grants = access_grant::Entity::find()
+            .filter(access_grant::Column::ApplicationId.eq(&app.id))
+            .all(db)
+            .await?;
+        let unit_ids: Vec<String> = grants
+            .iter()
+            .filter(|g| g.subject_kind == SubjectKind::OrgUnit)
+            .map(|g| g.subject_id.clone())
+            .collect();
+        let units = org_unit::Entity::find()
+            .filter(org_unit::Column::Id.is_in(unit_ids))
+            .all(db)
+            .await?;
+        query = query.filter(covered_users(permit.instance_id(), &grants, &units));
+    }
+    let total = query.clone().count(db).await?;
+    let mut page = query.order_by_asc(user::Column::Username);
+    if let Some(after) = after {
+        page = page.filter(user::Column::Username.gt(after));
+    }
+    Ok((page.limit(limit).all(db).await?, total))
+}
+
+/// The applications whose authorization scope lets the user in, ordered by name: `all_members`
+/// applications and those granted to the user, a group of theirs, or an org unit above them.
+/// Empty for a user who is not active. Applications that are disabled or have SSO off are left
+/// out, as no decision would allow them.
+pub async fn effective_applications(
+    state: &AppState,
+    permit: &InstancePermit,
+    user_id: &str,
+) -> AppResult<Vec<application::Model>> {
+    let facts = super::facts::load_user(&state.store, user_id).await?;
+    if facts.instance_id != permit.instance_id() {
+        return Err(AppError::NotFound("user"));
+    }
+    if facts.status != "active" {
+        return Ok(Vec::new());
+    }
+    let db = &state.store.conn;
+    let granted: Vec<String> = access_grant::Entity::find()
+        .filter(access_grant::Column::InstanceId.eq(permit.instance_id()))
+        .filter(access_grant::Column::SubjectId.is_in(facts.subject_ids()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|g| facts.covered_by(g.subject_kind, &g.subject_id))
+        .map(|g| g.application_id)
+        .collect();
+    Ok(application::Entity::find()
+        .filter(application::Column::InstanceId.eq(permit.instance_id()))
+        .filter(application::Column::Enabled.eq(true))
+        .filter(application::Column::SsoEnabled.eq(true))
+        .filter(
+            Condition::any()
+                .add(application::Column::AuthorizationScope.eq(AuthorizationScope::AllMembers))
+                .add(
+                    Condition::all()
+                        .add(application::Column::AuthorizationScope.eq(AuthorizationScope::Manual))
+                        .add(application::Column::Id.is_in(granted)),
+                ),
+        )
+        .order_by_asc(application::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// Removes the grants to a user, group or org unit that is being deleted, in its transaction.
+pub async fn forget_subject(txn: &WriteTxn, kind: SubjectKind, id: &str) -> AppResult<()> {
+    access_grant::Entity::delete_many()
+        .filter(access_grant::Column::SubjectKind.eq(kind))
+        .filter(access_grant::Column::SubjectId.eq(id))
+        .exec(&**txn)
+        .await?;
+    Ok(())
+}
