@@ -568,44 +568,22 @@ async fn hostile_input_to_the_recovery_pages_is_refused_plainly() {
         assert!(page.contains("cannot be used"), "{path}");
     }
     // CSRF: missing, wrong, or from another cookie.
-    let cases: Vec<(Option<String>, Vec<(&str, String)>)> = vec![
-        (
-            browser.cookie.clone(),
-            vec![
-                ("token", token.clone()),
-                ("password", "pw-123456".into()),
-                ("confirm", "pw-123456".into()),
-            ],
-        ),
-        (
-            browser.cookie.clone(),
-            vec![
-                ("csrf", "AAAA".into()),
-                ("token", token.clone()),
-                ("password", "pw-123456".into()),
-                ("confirm", "pw-123456".into()),
-            ],
-        ),
-        (
-            None,
-            vec![
-                ("csrf", csrf.clone()),
-                ("token", token.clone()),
-                ("password", "pw-123456".into()),
-                ("confirm", "pw-123456".into()),
-            ],
-        ),
-        (
-            Some("lanyard_form=ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ".into()),
-            vec![
-                ("csrf", csrf.clone()),
-                ("token", token.clone()),
-                ("password", "pw-123456".into()),
-                ("confirm", "pw-123456".into()),
-            ],
-        ),
+    let planted = "lanyard_form=ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ".to_owned();
+    let cases = [
+        (browser.cookie.clone(), None),
+        (browser.cookie.clone(), Some("AAAA")),
+        (None, Some(csrf.as_str())),
+        (Some(planted), Some(csrf.as_str())),
     ];
-    for (cookie, form) in cases {
+    for (cookie, csrf_field) in cases {
+        let mut form = vec![
+            ("token", token.clone()),
+            ("password", "pw-123456".to_owned()),
+            ("confirm", "pw-123456".to_owned()),
+        ];
+        if let Some(value) = csrf_field {
+            form.push(("csrf", value.to_owned()));
+        }
         let mut request = app.http.post(format!("{}{set}", app.base)).form(&form);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
