@@ -2,7 +2,7 @@
 # Installs the Debian packages Lanyard needs to build and test, when they are missing.
 set -euo pipefail
 
-packages=(build-essential pkg-config libclang-dev libxml2-dev libxmlsec1-dev libxslt1-dev postgresql python3-dev python3-venv xmlsec1)
+packages=(build-essential pkg-config libclang-dev libxml2-dev libxmlsec1-dev libxslt1-dev openssl postgresql python3-aiosmtpd python3-dev python3-venv xmlsec1)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

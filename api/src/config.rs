@@ -54,6 +54,11 @@ pub struct Config {
     pub key_retirement_grace_hours: u32,
     pub sso: SsoConfig,
     pub sign_in: SignInConfig,
+    pub smtp: SmtpConfig,
+    pub outbox: OutboxConfig,
+    pub events: EventsConfig,
+    /// How long a password-reset link stays valid.
+    pub reset_link_minutes: u32,
 }
 
 /// Employee sessions and SAML single sign-on.
@@ -77,6 +82,67 @@ pub struct SignInConfig {
     pub max_failures_per_address: u32,
     pub window_minutes: u32,
     pub lockout_minutes: u32,
+}
+
+/// How mail leaves the server. Without a `host`, emails wait in the outbox.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SmtpConfig {
+    pub host: Option<String>,
+    /// 25 with `none`, 587 with `starttls`, 465 with `tls` unless given.
+    pub port: Option<u16>,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    /// The From of every email, e.g. `Lanyard <no-reply@example.com>`.
+    pub from: String,
+    /// A PEM file of certificate authorities to trust besides the public ones (an internal relay).
+    pub ca_file: Option<PathBuf>,
+    pub timeout_seconds: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain SMTP: only for a relay on the same host or a trusted network.
+    None,
+    /// STARTTLS, required: the message is never sent in clear.
+    Starttls,
+    /// TLS from the first byte (SMTPS).
+    Tls,
+}
+
+impl SmtpConfig {
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.security {
+            SmtpSecurity::None => 25,
+            SmtpSecurity::Starttls => 587,
+            SmtpSecurity::Tls => 465,
+        })
+    }
+}
+
+/// The worker that delivers emails and event callbacks.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OutboxConfig {
+    /// How often each node looks for due messages.
+    pub poll_interval_ms: u64,
+    /// How long a claimed message is reserved for the node that claimed it. A node that dies
+    /// mid-delivery leaves its messages to others after this; it must exceed every timeout.
+    pub lease_seconds: u64,
+    /// Attempts before a message is dead-lettered.
+    pub max_attempts: u32,
+    /// The first retry waits about this long; each further one twice as long (with jitter).
+    pub retry_base_ms: u64,
+    pub retry_max_seconds: u64,
+    /// Messages one node claims at once.
+    pub batch_size: u32,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EventsConfig {
+    /// Accept `http://` receivers on loopback (127.0.0.0/8, ::1, localhost): for development.
+    pub allow_insecure_loopback: bool,
+    pub timeout_seconds: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -133,6 +199,7 @@ impl Config {
                     .into(),
             ));
         }
+        self.validate_mail()?;
         if self.admin_session_minutes == 0 {
             return Err(ConfigError::Invalid(
                 "admin_session_minutes must be at least 1".into(),
@@ -160,6 +227,72 @@ impl Config {
     }
 }
 
+impl Config {
+    fn validate_mail(&self) -> Result<(), ConfigError> {
+        let invalid = |message: &str| Err(ConfigError::Invalid(message.to_owned()));
+        let smtp = &self.smtp;
+        if let Some(host) = &smtp.host {
+            if host.is_empty()
+                || host.len() > 253
+                || !host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+            {
+                return invalid("smtp.host must be a host name or an IP address");
+            }
+        }
+        if smtp.port == Some(0) {
+            return invalid("smtp.port must be between 1 and 65535");
+        }
+        if smtp.username.is_some() != smtp.password.is_some() {
+            return invalid("smtp.username and smtp.password go together");
+        }
+        if smtp.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::Invalid(format!(
+                "smtp.from must be an address like `Lanyard <no-reply@example.com>`, got {:?}",
+                smtp.from
+            )));
+        }
+        if !(1..=600).contains(&smtp.timeout_seconds) {
+            return invalid("smtp.timeout_seconds must be between 1 and 600");
+        }
+        if !(1..=300).contains(&self.events.timeout_seconds) {
+            return invalid("events.timeout_seconds must be between 1 and 300");
+        }
+        let outbox = &self.outbox;
+        let longest = smtp.timeout_seconds.max(self.events.timeout_seconds);
+        if outbox.lease_seconds <= longest {
+            return Err(ConfigError::Invalid(format!(
+                "outbox.lease_seconds must exceed the SMTP and event timeouts ({longest} s)"
+            )));
+        }
+        if outbox.max_attempts == 0 || outbox.max_attempts > 100 {
+            return invalid("outbox.max_attempts must be between 1 and 100");
+        }
+        if !(10..=3_600_000).contains(&outbox.poll_interval_ms)
+            || !(1..=1000).contains(&outbox.batch_size)
+            || outbox.retry_base_ms == 0
+            || outbox.retry_max_seconds == 0
+        {
+            return invalid(
+                "outbox.poll_interval_ms (10 ms to 1 h), batch_size (1 to 1000), retry_base_ms and retry_max_seconds (at least 1) are out of range",
+            );
+        }
+        if !(1..=7 * 24 * 60).contains(&self.reset_link_minutes) {
+            return invalid("reset_link_minutes must be between 1 and 10080");
+        }
+        Ok(())
+    }
+}
+
+/// The non-secret defaults of `[smtp]`.
+#[derive(Serialize)]
+struct SmtpDefaults {
+    security: SmtpSecurity,
+    from: &'static str,
+    timeout_seconds: u64,
+}
+
 /// The built-in defaults, the lowest layer.
 #[derive(Serialize)]
 struct Defaults {
@@ -174,6 +307,10 @@ struct Defaults {
     key_retirement_grace_hours: u32,
     sso: SsoConfig,
     sign_in: SignInConfig,
+    smtp: SmtpDefaults,
+    outbox: OutboxConfig,
+    events: EventsConfig,
+    reset_link_minutes: u32,
 }
 
 fn defaults() -> Defaults {
@@ -199,6 +336,17 @@ fn defaults() -> Defaults {
         key_retirement_grace_hours: 7 * 24,
         sso: default_sso(),
         sign_in: default_sign_in(),
+        smtp: SmtpDefaults {
+            security: SmtpSecurity::Starttls,
+            from: "Lanyard <no-reply@localhost>",
+            timeout_seconds: 30,
+        },
+        outbox: default_outbox(),
+        events: EventsConfig {
+            allow_insecure_loopback: false,
+            timeout_seconds: 10,
+        },
+        reset_link_minutes: 60,
     }
 }
 
@@ -218,6 +366,18 @@ pub fn default_sign_in() -> SignInConfig {
         max_failures_per_address: 50,
         window_minutes: 15,
         lockout_minutes: 15,
+    }
+}
+
+/// The built-in outbox settings.
+pub fn default_outbox() -> OutboxConfig {
+    OutboxConfig {
+        poll_interval_ms: 1000,
+        lease_seconds: 120,
+        max_attempts: 12,
+        retry_base_ms: 2000,
+        retry_max_seconds: 3600,
+        batch_size: 16,
     }
 }
 
@@ -381,5 +541,78 @@ mod tests {
             assert!(missing.unwrap_err().to_string().contains("nope.toml"));
             Ok(())
         });
+    }
+
+    #[test]
+    fn smtp_and_outbox_load_from_file_and_env() {
+        Jail::expect_with(|jail| {
+            jail.create_file(
+                "lanyard.toml",
+                r#"
+                [smtp]
+                host = "smtp.example.com"
+                security = "tls"
+                username = "mailer"
+                password = "smtp-secret-1"
+                from = "Acme IT <it@acme.example>"
+                [outbox]
+                max_attempts = 5
+                "#,
+            )?;
+            jail.set_env("LANYARD_EVENTS__ALLOW_INSECURE_LOOPBACK", "true");
+            jail.set_env("LANYARD_SMTP__PORT", "2465");
+            let config = load(None, Overrides::default()).unwrap();
+            assert_eq!(config.smtp.security, SmtpSecurity::Tls);
+            assert_eq!(config.smtp.port(), 2465);
+            assert_eq!(config.outbox.max_attempts, 5);
+            assert_eq!(config.outbox.lease_seconds, 120, "defaults fill the rest");
+            assert!(config.events.allow_insecure_loopback);
+            assert!(!format!("{config:?}").contains("smtp-secret-1"));
+            Ok(())
+        });
+        Jail::expect_with(|_jail| {
+            let config = load(None, Overrides::default()).unwrap();
+            assert!(config.smtp.host.is_none(), "no SMTP unless configured");
+            assert_eq!(config.smtp.port(), 587);
+            assert!(!config.events.allow_insecure_loopback);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn hostile_mail_settings_are_refused() {
+        let refused = [
+            ("[smtp]\nfrom = \"not an address\"", "smtp.from"),
+            (
+                "[smtp]\nfrom = \"a@b.example\\r\\nBcc: x@evil.example\"",
+                "smtp.from",
+            ),
+            ("[smtp]\nhost = \"mail.example.com\\r\\nRCPT\"", "smtp.host"),
+            ("[smtp]\nhost = \"\"", "smtp.host"),
+            ("[smtp]\nport = 0", "smtp.port"),
+            ("[smtp]\nport = 70000", "port"),
+            ("[smtp]\nsecurity = \"ssl3\"", "security"),
+            ("[smtp]\nusername = \"only-a-name\"", "smtp.username"),
+            ("[smtp]\ntimeout_seconds = 0", "smtp.timeout_seconds"),
+            ("[outbox]\nlease_seconds = 5", "outbox.lease_seconds"),
+            ("[outbox]\nmax_attempts = 0", "outbox.max_attempts"),
+            ("[outbox]\nbatch_size = 0", "outbox.poll_interval_ms"),
+            ("[outbox]\nmax_attempts = -1", "max_attempts"),
+            (
+                "[events]\nallow_insecure_loopback = \"yes please\"",
+                "allow_insecure_loopback",
+            ),
+            ("reset_link_minutes = 0", "reset_link_minutes"),
+        ];
+        for (toml, key) in refused {
+            Jail::expect_with(|jail| {
+                jail.create_file("lanyard.toml", toml)?;
+                let err = load(None, Overrides::default())
+                    .expect_err(toml)
+                    .to_string();
+                assert!(err.contains(key), "{toml}: {err}");
+                Ok(())
+            });
+        }
     }
 }

@@ -33,6 +33,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::auth::routes::router())
         .merge(crate::saml::routes::router())
         .merge(crate::portal::router())
+        .merge(crate::recovery::pages::router())
+        .merge(crate::events::jwks::router())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

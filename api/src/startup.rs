@@ -13,12 +13,14 @@ use crate::authz::PolicyEngine;
 use crate::config::Config;
 use crate::db::{redact_url, Store};
 use crate::http::HttpMetrics;
+use crate::outbox::worker::Worker;
 use crate::state::AppState;
 
 pub struct Application {
     port: u16,
     listener: TcpListener,
     state: AppState,
+    worker: Worker,
     /// Lines for the operator, printed once at start (setup password, demo credentials).
     pub announcements: Vec<String>,
 }
@@ -59,10 +61,12 @@ impl Application {
         if state.config.demo {
             announcements.extend(crate::demo::seed(&state).await?);
         }
+        let worker = Worker::new(state.clone()).context("setting up email and event delivery")?;
         Ok(Application {
             port,
             listener,
             state,
+            worker,
             announcements,
         })
     }
@@ -75,18 +79,22 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    /// Serves (and delivers the outbox) until `shutdown` completes, then finishes the requests
+    /// and the deliveries in flight.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let router = crate::http::router(self.state.clone());
-        axum::serve(
+        let worker = self.worker.spawn();
+        let served = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+        worker.stop().await;
+        served?;
         self.state.store.conn.clone().close().await.ok();
         Ok(())
     }

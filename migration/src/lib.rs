@@ -10,6 +10,7 @@ mod m20261128_000004_create_audit_events;
 mod m20261128_000005_create_applications;
 mod m20261128_000006_create_access;
 mod m20261128_000007_create_employee_sessions;
+mod m20261128_000008_create_outbox;
 mod m20261128_000009_create_saml_requests;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_create_access::Migration),
             Box::new(m20261128_000007_create_employee_sessions::Migration),
             Box::new(m20261128_000009_create_saml_requests::Migration),
+            Box::new(m20261128_000008_create_outbox::Migration),
         ]
     }
 }

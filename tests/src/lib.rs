@@ -7,7 +7,11 @@ use std::process::Stdio;
 use std::time::Duration;
 use std::time::Instant;
 
-use lanyard::config::{Config, LogConfig, LogFormat};
+pub mod servers;
+
+use lanyard::config::{
+    Config, EventsConfig, LogConfig, LogFormat, OutboxConfig, SmtpConfig, SmtpSecurity,
+};
 use lanyard::startup::Application;
 use sea_orm::{ConnectionTrait, Database};
 use secrecy::SecretString;
@@ -79,6 +83,30 @@ pub fn test_config(dir: &TempDir, database_url: String) -> Config {
         key_retirement_grace_hours: 168,
         sso: lanyard::config::default_sso(),
         sign_in: lanyard::config::default_sign_in(),
+        // No mail server unless a test starts one; quick retries so that tests stay short.
+        smtp: SmtpConfig {
+            host: None,
+            port: None,
+            security: SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "Lanyard Tests <no-reply@lanyard.test>".into(),
+            ca_file: None,
+            timeout_seconds: 5,
+        },
+        outbox: OutboxConfig {
+            poll_interval_ms: 50,
+            lease_seconds: 10,
+            max_attempts: 12,
+            retry_base_ms: 50,
+            retry_max_seconds: 1,
+            batch_size: 16,
+        },
+        events: EventsConfig {
+            allow_insecure_loopback: false,
+            timeout_seconds: 5,
+        },
+        reset_link_minutes: 60,
     }
 }
 
@@ -101,6 +129,26 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(&dir).await;
+        TestApp::spawn_on(dir, database_url, adjust).await
+    }
+
+    /// A second node on this one's database, with the same master key (as a cluster has).
+    pub async fn spawn_peer(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let master = std::fs::read_to_string(self.dir.path().join("master.key"))
+            .expect("the first node's master key");
+        TestApp::spawn_on(dir, self.database_url.clone(), |config| {
+            config.master_key = Some(SecretString::from(master));
+            adjust(config);
+        })
+        .await
+    }
+
+    async fn spawn_on(
+        dir: TempDir,
+        database_url: String,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let mut config = test_config(&dir, database_url.clone());
         adjust(&mut config);
         lanyard::telemetry::init(&config.log);
@@ -286,6 +334,16 @@ impl ServerProcess {
         data_dir: &std::path::Path,
         extra: &[&str],
     ) -> ServerProcess {
+        ServerProcess::start_with_env(database_url, data_dir, extra, &[]).await
+    }
+
+    /// The same, with extra environment variables (`LANYARD_…` settings).
+    pub async fn start_with_env(
+        database_url: &str,
+        data_dir: &std::path::Path,
+        extra: &[&str],
+        envs: &[(&str, &str)],
+    ) -> ServerProcess {
         let mut child = Command::new(lanyard_binary())
             .arg("serve")
             .args(["--listen", "127.0.0.1:0", "--database-url", database_url])
@@ -294,6 +352,7 @@ impl ServerProcess {
             .args(extra)
             .env("LANYARD_BOOTSTRAP_ADMIN_PASSWORD", BOOTSTRAP_PASSWORD)
             .env("LANYARD_LOG__LEVEL", "warn")
+            .envs(envs.iter().copied())
             .current_dir(data_dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -17,6 +17,7 @@ use crate::authz::admin::ApplicationPermit;
 use crate::directory::users::RowError;
 use crate::directory::{prefix_match, unique_violation};
 use crate::error::{AppError, AppResult};
+use crate::events::{self, Event};
 use crate::ids::new_id;
 use crate::state::AppState;
 
@@ -216,6 +217,17 @@ pub async fn upsert(
         }
     }
     if !changed.is_empty() {
+        events::emit(
+            &*txn,
+            permit.instance_id(),
+            changed
+                .iter()
+                .map(|(_, user_id, name)| {
+                    Event::application_account(permit.application_id(), user_id, Some(name))
+                })
+                .collect(),
+        )
+        .await?;
         let summary: Vec<serde_json::Value> = changed
             .iter()
             .map(|(_, user_id, name)| serde_json::json!({ "userId": user_id, "accountName": name, "previous": by_user.get(user_id.as_str()).map(|a| a.account_name.clone()) }))
@@ -254,6 +266,16 @@ pub async fn remove(
     application_account::Entity::delete_by_id(account.id.clone())
         .exec(&*txn)
         .await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::application_account(
+            permit.application_id(),
+            user_id,
+            None,
+        )],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),

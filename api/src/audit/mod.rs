@@ -67,8 +67,8 @@ impl AuditRecord {
         }
     }
 
-    /// Something an employee did or was refused inside an instance (sign-in, SSO), where no
-    /// admin permit exists.
+    /// Something an employee did or was refused inside an instance (sign-in, SSO, setting a
+    /// password through an emailed link), where no admin permit exists.
     pub fn in_instance(
         instance_id: &str,
         action: &str,

@@ -31,6 +31,10 @@ pub struct Keys {
     pub sign_in_csrf: [u8; 32],
     /// AES-256-GCM key that seals the private keys of signing keys at rest.
     pub signing_key_seal: [u8; 32],
+    /// HMAC key from which the tokens of emailed links are derived (`recovery`).
+    pub action_token: [u8; 32],
+    /// HMAC key of the CSRF tokens of the server-rendered forms.
+    pub form_csrf: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -70,6 +74,8 @@ impl Keys {
             employee_session: jwt(b"employee-session v1"),
             sign_in_csrf: expand(b"sign-in-csrf v1"),
             signing_key_seal: expand(b"signing-keys v1"),
+            action_token: expand(b"action-tokens v1"),
+            form_csrf: expand(b"form-csrf v1"),
         }
     }
 }

@@ -58,6 +58,9 @@ pub enum AdminAction {
     ManageAppAccess,
     ReadUserSessions,
     RevokeUserSessions,
+    InviteUser,
+    ReadDeliveries,
+    ManageEventSubscriptions,
 }
 
 impl AdminAction {
@@ -106,6 +109,9 @@ impl AdminAction {
             ManageAppAccess => "manageAppAccess",
             ReadUserSessions => "readUserSessions",
             RevokeUserSessions => "revokeUserSessions",
+            InviteUser => "inviteUser",
+            ReadDeliveries => "readDeliveries",
+            ManageEventSubscriptions => "manageEventSubscriptions",
         }
     }
 }

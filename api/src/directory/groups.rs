@@ -14,6 +14,7 @@ use super::{prefix_match, unique_violation, validate};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::InstancePermit;
 use crate::error::{AppError, AppResult};
+use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
 use crate::state::AppState;
 
@@ -74,6 +75,12 @@ pub async fn create(
     .insert(&*txn)
     .await
     .map_err(unique_violation("name", "the group name"))?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::group(EventType::GroupCreated, &model)],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -111,6 +118,12 @@ pub async fn update(
         .update(&*txn)
         .await
         .map_err(unique_violation("name", "the group name"))?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::group(EventType::GroupUpdated, &model)],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -128,6 +141,12 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
     group::Entity::delete_by_id(id).exec(&*txn).await?;
     crate::access::grants::forget_subject(&txn, entity::access_grant::SubjectKind::Group, id)
         .await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::group(EventType::GroupDeleted, &current)],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -240,6 +259,17 @@ pub async fn add_members(
             .summary(serde_json::json!({ "name": group.name, "added": user_ids })),
     )
     .await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::members(
+            EventType::GroupMembersAdded,
+            "group",
+            id,
+            user_ids,
+        )],
+    )
+    .await?;
     txn.commit().await?;
     Ok(group)
 }
@@ -260,6 +290,17 @@ pub async fn remove_members(
         .filter(group_member::Column::UserId.is_in(user_ids.to_vec()))
         .exec(&*txn)
         .await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::members(
+            EventType::GroupMembersRemoved,
+            "group",
+            id,
+            user_ids,
+        )],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),

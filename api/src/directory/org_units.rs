@@ -14,6 +14,7 @@ use super::validate;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::InstancePermit;
 use crate::error::{AppError, AppResult};
+use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
 use crate::state::AppState;
 
@@ -119,6 +120,12 @@ pub async fn create(
     }
     .insert(&*txn)
     .await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::org_unit(EventType::OrgUnitCreated, &model)],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -151,6 +158,12 @@ pub async fn rename(
     active.name = Set(name);
     active.updated_at = Set(Utc::now());
     let model = active.update(&*txn).await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::org_unit(EventType::OrgUnitUpdated, &model)],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -227,6 +240,12 @@ pub async fn move_to(
     active.parent_id = Set(new_parent_id.map(str::to_owned));
     active.updated_at = Set(Utc::now());
     let model = active.update(&*txn).await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::org_unit(EventType::OrgUnitUpdated, &model)],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -272,6 +291,12 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
     org_unit::Entity::delete_by_id(id).exec(&*txn).await?;
     crate::access::grants::forget_subject(&txn, entity::access_grant::SubjectKind::OrgUnit, id)
         .await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::org_unit(EventType::OrgUnitDeleted, &current)],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -360,6 +385,17 @@ pub async fn add_members(
             .summary(serde_json::json!({ "name": unit.name, "added": user_ids })),
     )
     .await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::members(
+            EventType::OrgUnitMembersAdded,
+            "org_unit",
+            id,
+            user_ids,
+        )],
+    )
+    .await?;
     txn.commit().await?;
     Ok(unit)
 }
@@ -385,6 +421,17 @@ pub async fn remove_members(
         permit.actor(),
         AuditRecord::instance(permit, "org_unit", Some(id))
             .summary(serde_json::json!({ "name": unit.name, "removed": user_ids })),
+    )
+    .await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::members(
+            EventType::OrgUnitMembersRemoved,
+            "org_unit",
+            id,
+            user_ids,
+        )],
     )
     .await?;
     txn.commit().await?;

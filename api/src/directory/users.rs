@@ -17,6 +17,7 @@ use crate::audit::{self, AuditRecord};
 use crate::auth::password::{self, NewPassword};
 use crate::authz::admin::InstancePermit;
 use crate::error::{AppError, AppResult};
+use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
 use crate::state::AppState;
 
@@ -298,6 +299,12 @@ pub async fn create(
     let user = insert_valid(&*txn, instance_id, vec![(valid, hash)])
         .await?
         .remove(0);
+    events::emit(
+        &*txn,
+        instance_id,
+        vec![created_event(&user, &input.group_ids, &input.org_unit_ids)],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -434,7 +441,21 @@ pub async fn import(
     let users: Vec<ValidUser> = valid.into_iter().map(|(_, u)| u).collect();
     let hashes = hash_all(&users).await?;
     let txn = state.store.begin_write().await?;
+    let memberships: Vec<(Vec<String>, Vec<String>)> = users
+        .iter()
+        .map(|u| (u.group_ids.clone(), u.org_unit_ids.clone()))
+        .collect();
     let created = insert_valid(&*txn, instance_id, users.into_iter().zip(hashes).collect()).await?;
+    events::emit(
+        &*txn,
+        instance_id,
+        created
+            .iter()
+            .zip(&memberships)
+            .map(|(user, (groups, units))| created_event(user, groups, units))
+            .collect(),
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -446,6 +467,14 @@ pub async fn import(
     .await?;
     txn.commit().await?;
     Ok(Ok(created))
+}
+
+/// `user.created`, with the groups and org units the user was created in.
+fn created_event(user: &user::Model, group_ids: &[String], org_unit_ids: &[String]) -> Event {
+    let mut event = Event::user(EventType::UserCreated, user);
+    event.data["groupIds"] = serde_json::json!(dedup(group_ids));
+    event.data["orgUnitIds"] = serde_json::json!(dedup(org_unit_ids));
+    event
 }
 
 fn row_error(row: usize, field: &str, code: &'static str, message: String) -> RowError {
@@ -546,6 +575,12 @@ pub async fn update(
         AuditRecord::instance(permit, "user", Some(id)).summary(diff(&current, &user)),
     )
     .await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::user(EventType::UserUpdated, &user)],
+    )
+    .await?;
     txn.commit().await?;
     Ok(user)
 }
@@ -601,6 +636,17 @@ pub async fn set_status(
         // Reactivating also ends a lockout after failed sign-ins.
         crate::auth::throttle::unlock_employee(&*txn, permit.instance_id(), &user.username).await?;
     }
+    if status != current.status {
+        events::emit(
+            &*txn,
+            permit.instance_id(),
+            vec![Event::user(EventType::UserUpdated, &user)],
+        )
+        .await?;
+    }
+    if status == UserStatus::Locked && current.status != UserStatus::Locked {
+        crate::mail::notify_account_locked(&txn, &state.config, &user).await?;
+    }
     audit::record(
         &txn,
         permit.actor(),
@@ -653,6 +699,12 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
     user::Entity::delete_by_id(id).exec(&*txn).await?;
     crate::access::grants::forget_subject(&txn, entity::access_grant::SubjectKind::User, id)
         .await?;
+    events::emit(
+        &*txn,
+        permit.instance_id(),
+        vec![Event::user_deleted(&current)],
+    )
+    .await?;
     audit::record(
         &txn,
         permit.actor(),

@@ -8,6 +8,7 @@ mod admin;
 mod apps;
 mod audit;
 mod connection;
+mod delivery;
 mod directory;
 mod keys;
 mod limits;
@@ -38,6 +39,7 @@ pub struct QueryRoot(
     keys::KeysQuery,
     access::AccessQuery,
     sessions::SessionsQuery,
+    delivery::DeliveryQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -48,6 +50,7 @@ pub struct MutationRoot(
     keys::KeysMutation,
     access::AccessMutation,
     sessions::SessionsMutation,
+    delivery::DeliveryMutation,
 );
 
 pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

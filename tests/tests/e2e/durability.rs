@@ -1,8 +1,10 @@
 //! The real binary: `kill -9` in the middle of a stream of acknowledged mutations loses none of
-//! them; `serve --demo` prints credentials that work.
+//! them, nor any of their event callbacks; `serve --demo` prints credentials that work.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
+use lanyard_tests::servers::{Behaviour, Receiver};
 use lanyard_tests::{admin_token, fresh_database, gql_at as gql, ServerProcess};
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -157,4 +159,109 @@ async fn serve_demo_prints_a_token_that_works() {
         schema["data"]["__schema"]["queryType"]["name"], "QueryRoot",
         "introspection is on with --demo"
     );
+}
+
+/// Quick retries and a short lease, so that a killed node's deliveries are taken over soon.
+const FAST_OUTBOX: [(&str, &str); 7] = [
+    ("LANYARD_EVENTS__ALLOW_INSECURE_LOOPBACK", "true"),
+    ("LANYARD_EVENTS__TIMEOUT_SECONDS", "2"),
+    ("LANYARD_SMTP__TIMEOUT_SECONDS", "2"),
+    ("LANYARD_OUTBOX__LEASE_SECONDS", "3"),
+    ("LANYARD_OUTBOX__POLL_INTERVAL_MS", "50"),
+    ("LANYARD_OUTBOX__RETRY_BASE_MS", "100"),
+    ("LANYARD_OUTBOX__RETRY_MAX_SECONDS", "1"),
+];
+
+#[tokio::test]
+async fn kill_dash_nine_mid_delivery_loses_no_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(&dir).await;
+    let http = reqwest::Client::new();
+    let mut server = ServerProcess::start_with_env(&url, dir.path(), &[], &FAST_OUTBOX).await;
+    let token = admin_token(&http, &server.base).await;
+    let created = gql(
+        &http,
+        &server.base,
+        &token,
+        "mutation { createInstance(input: {name: \"Callbacks\"}) { instance { id } } }",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    let instance = created["data"]["createInstance"]["instance"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A slow receiver, so that deliveries are in flight when the server dies.
+    let receiver = Receiver::start(
+        &server.base,
+        "http://localhost:8080",
+        &instance,
+        Behaviour {
+            delay_ms: 300,
+            ..Behaviour::default()
+        },
+    )
+    .await;
+    let subscribed = gql(&http, &server.base, &token,
+        "mutation($i: ID!, $u: String!) { createEventSubscription(input: {instanceId: $i, url: $u, eventTypes: [GROUP_CREATED]}) { eventSubscription { id } } }",
+        json!({ "i": instance, "u": receiver.url })).await.unwrap();
+    assert!(subscribed.get("errors").is_none(), "{subscribed}");
+
+    let mut groups = Vec::new();
+    for n in 0..40 {
+        let body = gql(&http, &server.base, &token,
+            "mutation($i: ID!, $n: String!) { createGroup(input: {instanceId: $i, name: $n}) { group { id } } }",
+            json!({ "i": instance, "n": format!("g{n}") })).await.unwrap();
+        groups.push(
+            body["data"]["createGroup"]["group"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    receiver
+        .wait_for("the first deliveries", |r| {
+            r.iter().filter(|r| r.delivered()).count() >= 5
+        })
+        .await;
+    server.child.start_kill().expect("SIGKILL");
+    server.child.wait().await.unwrap();
+    let before_restart = receiver.delivered().len();
+    drop(server.lines);
+
+    let server = ServerProcess::start_with_env(&url, dir.path(), &[], &FAST_OUTBOX).await;
+    receiver.set_lanyard(&server.base, &instance);
+    receiver
+        .wait_for(
+            "every acknowledged change's event after the restart",
+            |received| {
+                let subjects: HashSet<&str> = received
+                    .iter()
+                    .filter(|r| r.delivered())
+                    .map(|r| r.subject_id())
+                    .collect();
+                groups.iter().all(|g| subjects.contains(g.as_str()))
+            },
+        )
+        .await;
+    let received = receiver.received();
+    assert!(
+        received.iter().all(|r| r.claims.is_ok()),
+        "every JWT verifies"
+    );
+    let delivered = receiver.delivered();
+    let unique: HashSet<&str> = delivered.iter().map(|r| r.jti()).collect();
+    assert_eq!(unique.len(), 40, "one event per change");
+    assert!(
+        before_restart < 40,
+        "the kill came mid-delivery ({before_restart} delivered)"
+    );
+    eprintln!(
+        "kill -9 mid-delivery: {before_restart} delivered before, {} after; {} repeated (same jti)",
+        delivered.len() - before_restart,
+        delivered.len() - unique.len()
+    );
+    receiver.stop();
+    drop(server);
 }

@@ -1,0 +1,468 @@
+//! GraphQL of email and event delivery: invitations, event subscriptions (with a test ping),
+//! the outbox with each message's status and delivery log, and redelivery.
+
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::outbox::{self as outbox_entity, DeliveryStatus as DbStatus, MessageKind};
+use entity::{delivery_attempt, event_subscription};
+
+use super::connection::{Page, PageArgs};
+use super::{principal, state};
+use crate::authz::admin::{check_instance, AdminAction, InstancePermit};
+use crate::events::subscriptions::{self, NewSubscription, SubscriptionPatch};
+use crate::events::EventType;
+use crate::outbox::{self, DeliveryFilter};
+use crate::recovery;
+
+fn permit(ctx: &Context<'_>, action: AdminAction, instance_id: &str) -> Result<InstancePermit> {
+    Ok(check_instance(
+        &state(ctx)?.policies,
+        principal(ctx),
+        action,
+        instance_id,
+    )?)
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum DeliveryKind {
+    Email,
+    Event,
+}
+
+impl From<MessageKind> for DeliveryKind {
+    fn from(kind: MessageKind) -> Self {
+        match kind {
+            MessageKind::Email => DeliveryKind::Email,
+            MessageKind::Event => DeliveryKind::Event,
+        }
+    }
+}
+
+impl From<DeliveryKind> for MessageKind {
+    fn from(kind: DeliveryKind) -> Self {
+        match kind {
+            DeliveryKind::Email => MessageKind::Email,
+            DeliveryKind::Event => MessageKind::Event,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum DeliveryStatus {
+    /// Waiting for its first or next attempt.
+    Pending,
+    Delivered,
+    /// Every attempt failed (or the failure was final); `redeliver` sends it again.
+    Dead,
+}
+
+impl From<DbStatus> for DeliveryStatus {
+    fn from(status: DbStatus) -> Self {
+        match status {
+            DbStatus::Pending => DeliveryStatus::Pending,
+            DbStatus::Delivered => DeliveryStatus::Delivered,
+            DbStatus::Dead => DeliveryStatus::Dead,
+        }
+    }
+}
+
+impl From<DeliveryStatus> for DbStatus {
+    fn from(status: DeliveryStatus) -> Self {
+        match status {
+            DeliveryStatus::Pending => DbStatus::Pending,
+            DeliveryStatus::Delivered => DbStatus::Delivered,
+            DeliveryStatus::Dead => DbStatus::Dead,
+        }
+    }
+}
+
+/// One attempt at delivering a message.
+pub struct DeliveryAttempt(delivery_attempt::Model);
+
+#[Object]
+impl DeliveryAttempt {
+    /// 1 for the first attempt.
+    async fn attempt(&self) -> i32 {
+        self.0.attempt
+    }
+    async fn started_at(&self) -> DateTime<Utc> {
+        self.0.started_at
+    }
+    async fn duration_ms(&self) -> i64 {
+        self.0.duration_ms
+    }
+    async fn delivered(&self) -> bool {
+        self.0.outcome == "delivered"
+    }
+    /// The receiver's HTTP status or the mail server's reply code, when it answered.
+    async fn status_code(&self) -> Option<i32> {
+        self.0.status_code
+    }
+    async fn error(&self) -> Option<&str> {
+        self.0.error.as_deref()
+    }
+    /// The start of the receiver's answer (at most 1 KiB).
+    async fn response_excerpt(&self) -> Option<&str> {
+        self.0.response_excerpt.as_deref()
+    }
+}
+
+/// An email or an event callback in the outbox.
+pub struct Delivery(outbox_entity::Model);
+
+#[Object]
+impl Delivery {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn kind(&self) -> DeliveryKind {
+        self.0.kind.into()
+    }
+    /// The email template (`invitation`, `password_reset`, `account_locked`) or the event type
+    /// (`user.created`, …, `ping`).
+    async fn topic(&self) -> &str {
+        &self.0.topic
+    }
+    /// The email address, or the receiver URL when the event was queued.
+    async fn recipient(&self) -> &str {
+        &self.0.recipient
+    }
+    /// The event id receivers de-duplicate on (the JWT's `jti`); null for emails, whose
+    /// Message-ID is `<id@from-domain>`.
+    async fn event_id(&self) -> Option<String> {
+        self.0.payload["event_id"].as_str().map(str::to_owned)
+    }
+    async fn subscription_id(&self) -> Option<ID> {
+        self.0.subscription_id.clone().map(ID)
+    }
+    async fn status(&self) -> DeliveryStatus {
+        self.0.status.into()
+    }
+    /// Attempts made so far (since the last redelivery).
+    async fn attempts(&self) -> i32 {
+        self.0.attempts
+    }
+    async fn last_error(&self) -> Option<&str> {
+        self.0.last_error.as_deref()
+    }
+    /// When a pending message is tried next.
+    async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
+        outbox::next_attempt_at(&self.0)
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
+        self.0.delivered_at
+    }
+    /// Every attempt, oldest first (at most 200).
+    #[graphql(complexity = "10 * child_complexity")]
+    async fn log(&self, ctx: &Context<'_>) -> Result<Vec<DeliveryAttempt>> {
+        let state = state(ctx)?;
+        Ok(outbox::attempts_of(&state.store.conn, &self.0.id)
+            .await?
+            .into_iter()
+            .map(DeliveryAttempt)
+            .collect())
+    }
+}
+
+/// A receiver of the instance's account-sync events.
+pub struct EventSubscription(event_subscription::Model);
+
+#[Object]
+impl EventSubscription {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn url(&self) -> &str {
+        &self.0.url
+    }
+    async fn event_types(&self) -> Vec<EventType> {
+        subscriptions::types_of(&self.0)
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// A disabled subscription gets no new events.
+    async fn enabled(&self) -> bool {
+        self.0.enabled
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+#[derive(InputObject, Default)]
+pub struct DeliveryFilterInput {
+    kind: Option<DeliveryKind>,
+    status: Option<DeliveryStatus>,
+    subscription_id: Option<ID>,
+    /// An email template or event type name.
+    topic: Option<String>,
+}
+
+#[derive(Default)]
+pub struct DeliveryQuery;
+
+#[Object]
+impl DeliveryQuery {
+    /// The instance's emails and event callbacks, newest first. Action: `readDeliveries`.
+    #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
+    async fn deliveries(
+        &self,
+        ctx: &Context<'_>,
+        instance_id: ID,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<DeliveryFilterInput>,
+    ) -> Result<Page<Delivery>> {
+        let permit = permit(ctx, AdminAction::ReadDeliveries, &instance_id)?;
+        let filter = filter.unwrap_or_default();
+        let filter = DeliveryFilter {
+            kind: filter.kind.map(Into::into),
+            status: filter.status.map(Into::into),
+            subscription_id: filter.subscription_id.map(|id| id.0),
+            topic: filter.topic,
+        };
+        let page = PageArgs::parse(first, after)?;
+        let (rows, total) = outbox::list(
+            state(ctx)?,
+            &permit,
+            &filter,
+            page.after.as_deref(),
+            page.fetch(),
+        )
+        .await?;
+        Ok(page.connection(rows, total, |row| row.id.clone(), Delivery))
+    }
+
+    /// One email or event callback. Action: `readDeliveries`.
+    async fn delivery(&self, ctx: &Context<'_>, instance_id: ID, id: ID) -> Result<Delivery> {
+        let permit = permit(ctx, AdminAction::ReadDeliveries, &instance_id)?;
+        Ok(Delivery(outbox::get(state(ctx)?, &permit, &id).await?))
+    }
+
+    /// The instance's event subscriptions. Action: `readDeliveries`.
+    async fn event_subscriptions(
+        &self,
+        ctx: &Context<'_>,
+        instance_id: ID,
+    ) -> Result<Vec<EventSubscription>> {
+        let permit = permit(ctx, AdminAction::ReadDeliveries, &instance_id)?;
+        Ok(subscriptions::list(state(ctx)?, &permit)
+            .await?
+            .into_iter()
+            .map(EventSubscription)
+            .collect())
+    }
+}
+
+#[derive(InputObject)]
+pub struct InviteUserInput {
+    instance_id: ID,
+    user_id: ID,
+    /// How long the link works, 1 to 720 hours.
+    #[graphql(default = 72)]
+    valid_hours: u32,
+}
+
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct InviteUserPayload {
+    #[graphql(skip)]
+    instance_id: String,
+    #[graphql(skip)]
+    delivery_id: String,
+    expires_at: DateTime<Utc>,
+}
+
+#[ComplexObject]
+impl InviteUserPayload {
+    /// The invitation email in the outbox.
+    async fn delivery(&self, ctx: &Context<'_>) -> Result<Delivery> {
+        let permit = permit(ctx, AdminAction::InviteUser, &self.instance_id)?;
+        Ok(Delivery(
+            outbox::get(state(ctx)?, &permit, &self.delivery_id).await?,
+        ))
+    }
+}
+
+#[derive(InputObject)]
+pub struct CreateEventSubscriptionInput {
+    instance_id: ID,
+    /// An https:// URL (http:// on loopback only with `events.allow_insecure_loopback`).
+    url: String,
+    event_types: Vec<EventType>,
+    description: Option<String>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateEventSubscriptionInput {
+    instance_id: ID,
+    id: ID,
+    url: Option<String>,
+    event_types: Option<Vec<EventType>>,
+    description: Option<String>,
+    enabled: Option<bool>,
+}
+
+#[derive(InputObject)]
+pub struct EventSubscriptionRefInput {
+    instance_id: ID,
+    id: ID,
+}
+
+#[derive(InputObject)]
+pub struct RedeliverInput {
+    instance_id: ID,
+    /// The delivery (outbox message) to send again.
+    id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct EventSubscriptionPayload {
+    event_subscription: EventSubscription,
+}
+
+#[derive(SimpleObject)]
+pub struct DeletedEventSubscriptionPayload {
+    deleted_id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct DeliveryPayload {
+    delivery: Delivery,
+}
+
+#[derive(Default)]
+pub struct DeliveryMutation;
+
+#[Object]
+impl DeliveryMutation {
+    /// Emails the user a single-use link to set their password; an earlier unused invitation
+    /// stops working. The user needs an email address. Action: `inviteUser`.
+    async fn invite_user(
+        &self,
+        ctx: &Context<'_>,
+        input: InviteUserInput,
+    ) -> Result<InviteUserPayload> {
+        let permit = permit(ctx, AdminAction::InviteUser, &input.instance_id)?;
+        let invitation =
+            recovery::invite(state(ctx)?, &permit, &input.user_id, input.valid_hours).await?;
+        Ok(InviteUserPayload {
+            instance_id: input.instance_id.0,
+            delivery_id: invitation.outbox_id,
+            expires_at: invitation.expires_at,
+        })
+    }
+
+    /// Action: `manageEventSubscriptions`.
+    async fn create_event_subscription(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateEventSubscriptionInput,
+    ) -> Result<EventSubscriptionPayload> {
+        let permit = permit(
+            ctx,
+            AdminAction::ManageEventSubscriptions,
+            &input.instance_id,
+        )?;
+        let model = subscriptions::create(
+            state(ctx)?,
+            &permit,
+            NewSubscription {
+                url: input.url,
+                event_types: input.event_types,
+                description: input.description,
+            },
+        )
+        .await?;
+        Ok(EventSubscriptionPayload {
+            event_subscription: EventSubscription(model),
+        })
+    }
+
+    /// Changes the URL, event types, description or enabled flag; messages not yet delivered
+    /// go to the new URL. Action: `manageEventSubscriptions`.
+    async fn update_event_subscription(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateEventSubscriptionInput,
+    ) -> Result<EventSubscriptionPayload> {
+        let permit = permit(
+            ctx,
+            AdminAction::ManageEventSubscriptions,
+            &input.instance_id,
+        )?;
+        let model = subscriptions::update(
+            state(ctx)?,
+            &permit,
+            &input.id,
+            SubscriptionPatch {
+                url: input.url,
+                event_types: input.event_types,
+                description: input.description,
+                enabled: input.enabled,
+            },
+        )
+        .await?;
+        Ok(EventSubscriptionPayload {
+            event_subscription: EventSubscription(model),
+        })
+    }
+
+    /// Deletes the subscription with its undelivered events and its delivery log.
+    /// Action: `manageEventSubscriptions`.
+    async fn delete_event_subscription(
+        &self,
+        ctx: &Context<'_>,
+        input: EventSubscriptionRefInput,
+    ) -> Result<DeletedEventSubscriptionPayload> {
+        let permit = permit(
+            ctx,
+            AdminAction::ManageEventSubscriptions,
+            &input.instance_id,
+        )?;
+        subscriptions::delete(state(ctx)?, &permit, &input.id).await?;
+        Ok(DeletedEventSubscriptionPayload {
+            deleted_id: input.id,
+        })
+    }
+
+    /// Sends a `ping` event to the receiver through the outbox, to test it.
+    /// Action: `manageEventSubscriptions`.
+    async fn ping_event_subscription(
+        &self,
+        ctx: &Context<'_>,
+        input: EventSubscriptionRefInput,
+    ) -> Result<DeliveryPayload> {
+        let permit = permit(
+            ctx,
+            AdminAction::ManageEventSubscriptions,
+            &input.instance_id,
+        )?;
+        let state = state(ctx)?;
+        let id = subscriptions::ping(state, &permit, &input.id).await?;
+        Ok(DeliveryPayload {
+            delivery: Delivery(outbox::get(state, &permit, &id).await?),
+        })
+    }
+
+    /// Sends a dead (or delivered) email or event again with fresh attempts; it keeps its
+    /// event id / Message-ID. Action: `manageEventSubscriptions`.
+    async fn redeliver(&self, ctx: &Context<'_>, input: RedeliverInput) -> Result<DeliveryPayload> {
+        let permit = permit(
+            ctx,
+            AdminAction::ManageEventSubscriptions,
+            &input.instance_id,
+        )?;
+        let row = outbox::redeliver(state(ctx)?, &permit, &input.id).await?;
+        Ok(DeliveryPayload {
+            delivery: Delivery(row),
+        })
+    }
+}

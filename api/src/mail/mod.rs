@@ -1,0 +1,321 @@
+//! Email: the SMTP transport (lettre; plain, STARTTLS or TLS), the templates (a text and an HTML
+//! body each), and enqueueing into the outbox. A message is rendered when it is sent, from what
+//! the outbox row holds: the recipient, the template, its variables and — for the links of
+//! invitations and resets — the id of the action token, from which the link is derived. No
+//! secret is stored in the outbox. The instance's name is read when the email is sent.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::Context;
+use entity::outbox::{self as outbox_entity, MessageKind};
+use entity::user;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sea_orm::ConnectionTrait;
+use secrecy::ExposeSecret;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, SmtpConfig, SmtpSecurity};
+use crate::db::WriteTxn;
+use crate::error::AppResult;
+use crate::http::html_escape;
+use crate::outbox::{self, Attempt, NewMessage};
+use crate::state::AppState;
+
+/// The emails Lanyard sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Template {
+    Invitation,
+    PasswordReset,
+    AccountLocked,
+}
+
+impl Template {
+    pub fn name(self) -> &'static str {
+        match self {
+            Template::Invitation => "invitation",
+            Template::PasswordReset => "password_reset",
+            Template::AccountLocked => "account_locked",
+        }
+    }
+
+    fn subject(self, vars: &BTreeMap<String, String>) -> String {
+        let instance = vars.get("instance_name").map(String::as_str).unwrap_or("");
+        match self {
+            Template::Invitation => format!("You are invited to {instance}"),
+            Template::PasswordReset => format!("Reset your password at {instance}"),
+            Template::AccountLocked => format!("Your account at {instance} is locked"),
+        }
+    }
+
+    fn bodies(self) -> (&'static str, &'static str) {
+        match self {
+            Template::Invitation => (
+                include_str!("templates/invitation.txt"),
+                include_str!("templates/invitation.html"),
+            ),
+            Template::PasswordReset => (
+                include_str!("templates/password_reset.txt"),
+                include_str!("templates/password_reset.html"),
+            ),
+            Template::AccountLocked => (
+                include_str!("templates/account_locked.txt"),
+                include_str!("templates/account_locked.html"),
+            ),
+        }
+    }
+}
+
+/// What an email row of the outbox holds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EmailPayload {
+    pub to: String,
+    pub to_name: String,
+    pub template: Template,
+    pub vars: BTreeMap<String, String>,
+    /// The action token whose link the email carries (invitation, reset).
+    pub action_token_id: Option<String>,
+}
+
+/// Replaces every `{{name}}` by its value (HTML-escaped in HTML bodies).
+fn render(template: &str, vars: &BTreeMap<String, String>, html: bool) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in vars {
+        let value = if html {
+            html_escape(value)
+        } else {
+            value.clone()
+        };
+        out = out.replace(&format!("{{{{{name}}}}}"), &value);
+    }
+    out
+}
+
+/// Writes an email into the outbox, in the caller's transaction.
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    payload: EmailPayload,
+) -> AppResult<String> {
+    outbox::enqueue(
+        db,
+        NewMessage {
+            instance_id: instance_id.to_owned(),
+            kind: MessageKind::Email,
+            subscription_id: None,
+            ordering_key: None,
+            topic: payload.template.name().to_owned(),
+            recipient: payload.to.clone(),
+            payload: serde_json::to_value(&payload)
+                .map_err(|err| anyhow::Error::new(err).context("email payload"))?,
+        },
+    )
+    .await
+}
+
+/// Tells a user that their account was locked, by email, in the transaction that locks it
+/// (one insert: the lockout's transaction stays short). Returns the outbox id, or `None` when
+/// the user has no email address.
+pub async fn notify_account_locked(
+    txn: &WriteTxn,
+    config: &Config,
+    user: &user::Model,
+) -> AppResult<Option<String>> {
+    let Some(email) = user.email.clone() else {
+        return Ok(None);
+    };
+    let vars = BTreeMap::from([
+        ("display_name".to_owned(), user.display_name.clone()),
+        ("username".to_owned(), user.username.clone()),
+        (
+            "forgot_url".to_owned(),
+            crate::recovery::forgot_url(config, &user.instance_id),
+        ),
+    ]);
+    let id = enqueue(
+        &**txn,
+        &user.instance_id,
+        EmailPayload {
+            to: email,
+            to_name: user.display_name.clone(),
+            template: Template::AccountLocked,
+            vars,
+            action_token_id: None,
+        },
+    )
+    .await?;
+    Ok(Some(id))
+}
+
+/// The SMTP transport and the From of every message.
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    /// `None` when no SMTP host is configured.
+    pub fn from_config(config: &SmtpConfig) -> anyhow::Result<Option<Mailer>> {
+        let Some(host) = config.host.clone() else {
+            return Ok(None);
+        };
+        let from: Mailbox = config.from.parse().context("smtp.from")?;
+        let tls = || -> anyhow::Result<TlsParameters> {
+            let mut builder = TlsParameters::builder(host.clone());
+            if let Some(path) = &config.ca_file {
+                let pem = std::fs::read(path)
+                    .with_context(|| format!("reading smtp.ca_file {}", path.display()))?;
+                builder = builder.add_root_certificate(
+                    Certificate::from_pem(&pem)
+                        .with_context(|| format!("smtp.ca_file {} is not PEM", path.display()))?,
+                );
+            }
+            Ok(builder.build_rustls()?)
+        };
+        let security = match config.security {
+            SmtpSecurity::None => Tls::None,
+            SmtpSecurity::Starttls => Tls::Required(tls()?),
+            SmtpSecurity::Tls => Tls::Wrapper(tls()?),
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(config.port())
+            .tls(security)
+            .timeout(Some(Duration::from_secs(config.timeout_seconds)));
+        if let (Some(username), Some(password)) = (&config.username, &config.password) {
+            builder = builder.credentials(Credentials::new(
+                username.clone(),
+                password.expose_secret().to_owned(),
+            ));
+        }
+        Ok(Some(Mailer {
+            transport: builder.build(),
+            from,
+        }))
+    }
+
+    /// `<outbox id@domain of the From>`: the same for every attempt at one message.
+    fn message_id(&self, outbox_id: &str) -> String {
+        format!("<{outbox_id}@{}>", self.from.email.domain())
+    }
+}
+
+fn build_message(
+    state: &AppState,
+    mailer: &Mailer,
+    row: &outbox_entity::Model,
+    payload: &EmailPayload,
+    instance_name: String,
+) -> anyhow::Result<Message> {
+    let mut vars = payload.vars.clone();
+    vars.insert("instance_name".to_owned(), instance_name);
+    if let Some(token_id) = &payload.action_token_id {
+        vars.insert(
+            "link".to_owned(),
+            crate::recovery::set_password_url(state, &row.instance_id, token_id),
+        );
+    }
+    let (text, html) = payload.template.bodies();
+    let address = payload.to.parse().context("the recipient address")?;
+    let name = payload
+        .to_name
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    Ok(Message::builder()
+        .from(mailer.from.clone())
+        .to(Mailbox::new(Some(name), address))
+        .subject(payload.template.subject(&vars))
+        .message_id(Some(mailer.message_id(&row.id)))
+        .multipart(MultiPart::alternative_plain_html(
+            render(text, &vars, false),
+            render(html, &vars, true),
+        ))?)
+}
+
+fn reply_code(code: lettre::transport::smtp::response::Code) -> Option<i32> {
+    code.to_string().parse().ok()
+}
+
+/// One attempt at sending an email row.
+pub async fn send(state: &AppState, mailer: &Mailer, row: &outbox_entity::Model) -> Attempt {
+    let payload: EmailPayload = match serde_json::from_value(row.payload.clone()) {
+        Ok(payload) => payload,
+        Err(err) => return Attempt::give_up(format!("unreadable email payload: {err}")),
+    };
+    let instance =
+        match crate::directory::instances::get_in(&state.store.conn, &row.instance_id).await {
+            Ok(instance) => instance,
+            Err(err) => return Attempt::retry(format!("reading the instance: {err}")),
+        };
+    let message = match build_message(state, mailer, row, &payload, instance.name) {
+        Ok(message) => message,
+        Err(err) => return Attempt::give_up(format!("{err:#}")),
+    };
+    match mailer.transport.send(message).await {
+        Ok(response) => Attempt::delivered(
+            reply_code(response.code()),
+            Some(outbox::truncate(
+                &response.message().collect::<Vec<_>>().join(" "),
+                512,
+            )),
+        ),
+        Err(err) => {
+            let attempt = if err.is_permanent() {
+                Attempt::give_up(format!("the mail server refused the message: {err}"))
+            } else {
+                Attempt::retry(format!("{err}"))
+            };
+            Attempt {
+                status_code: err.status().and_then(reply_code),
+                ..attempt
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars() -> BTreeMap<String, String> {
+        [
+            "display_name",
+            "username",
+            "instance_name",
+            "link",
+            "expires_at",
+            "forgot_url",
+        ]
+        .into_iter()
+        .map(|name| (name.to_owned(), format!("<{name}&>")))
+        .collect()
+    }
+
+    #[test]
+    fn every_placeholder_is_filled_and_html_is_escaped() {
+        for template in [
+            Template::Invitation,
+            Template::PasswordReset,
+            Template::AccountLocked,
+        ] {
+            let (text, html) = template.bodies();
+            let text = render(text, &vars(), false);
+            let html = render(html, &vars(), true);
+            assert!(!text.contains("{{"), "{template:?}: {text}");
+            assert!(!html.contains("{{"), "{template:?}: {html}");
+            assert!(text.contains("<username&>"));
+            assert!(html.contains("&lt;username&amp;&gt;"));
+            assert!(!html.contains("<username&>"));
+        }
+    }
+
+    #[test]
+    fn subjects_name_the_instance() {
+        let subject = Template::PasswordReset.subject(&vars());
+        assert_eq!(subject, "Reset your password at <instance_name&>");
+    }
+}

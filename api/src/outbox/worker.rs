@@ -1,0 +1,139 @@
+//! The delivery worker every node runs: claim due messages, deliver them concurrently, record
+//! each outcome. It stops between batches, so a graceful shutdown never abandons a message
+//! half-sent.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use entity::outbox::{self, MessageKind};
+use futures::future::join_all;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::{claim, finish, Attempt};
+use crate::events::delivery::EventSender;
+use crate::mail::Mailer;
+use crate::state::AppState;
+
+pub struct Worker {
+    state: AppState,
+    mailer: Option<Mailer>,
+    events: EventSender,
+}
+
+/// Stops the worker once its current batch is done.
+pub struct WorkerHandle {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl WorkerHandle {
+    pub async fn stop(self) {
+        self.stop.send(true).ok();
+        if let Err(err) = self.task.await {
+            tracing::error!(error = %err, "the outbox worker ended abnormally");
+        }
+    }
+}
+
+impl Worker {
+    pub fn new(state: AppState) -> anyhow::Result<Worker> {
+        let mailer = Mailer::from_config(&state.config.smtp)?;
+        if mailer.is_none() {
+            tracing::warn!("no smtp.host configured: emails wait in the outbox until one is");
+        }
+        let events = EventSender::new(&state.config.events)?;
+        Ok(Worker {
+            state,
+            mailer,
+            events,
+        })
+    }
+
+    pub fn spawn(self) -> WorkerHandle {
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(self.run(stopped));
+        WorkerHandle { stop, task }
+    }
+
+    async fn run(self, mut stopped: watch::Receiver<bool>) {
+        let config = &self.state.config.outbox;
+        let poll = Duration::from_millis(config.poll_interval_ms);
+        let mut kinds = vec![MessageKind::Event];
+        if self.mailer.is_some() {
+            kinds.push(MessageKind::Email);
+        }
+        loop {
+            if *stopped.borrow() {
+                break;
+            }
+            let full = match self.run_batch(&kinds).await {
+                Ok(claimed) => claimed == config.batch_size as usize,
+                Err(err) => {
+                    tracing::error!(error = ?err, "the outbox worker could not claim messages");
+                    false
+                }
+            };
+            if full {
+                continue;
+            }
+            tokio::select! {
+                _ = stopped.changed() => {}
+                _ = tokio::time::sleep(poll) => {}
+            }
+        }
+    }
+
+    /// Claims one batch and delivers it; returns how many messages it claimed.
+    async fn run_batch(&self, kinds: &[MessageKind]) -> anyhow::Result<usize> {
+        let config = &self.state.config.outbox;
+        let claim_id = uuid::Uuid::new_v4().to_string();
+        let lease_ms = i64::try_from(config.lease_seconds.saturating_mul(1000))?;
+        let rows = claim(
+            &self.state.store,
+            &claim_id,
+            kinds,
+            u64::from(config.batch_size),
+            lease_ms,
+        )
+        .await?;
+        let count = rows.len();
+        join_all(rows.iter().map(|row| self.deliver_one(row, &claim_id))).await;
+        Ok(count)
+    }
+
+    async fn deliver_one(&self, row: &outbox::Model, claim_id: &str) {
+        let started_at = Utc::now();
+        let attempt = match row.kind {
+            MessageKind::Email => match &self.mailer {
+                Some(mailer) => crate::mail::send(&self.state, mailer, row).await,
+                None => Attempt::retry("no SMTP server is configured"),
+            },
+            MessageKind::Event => self.events.deliver(&self.state, row).await,
+        };
+        let result = attempt.result;
+        match finish(
+            &self.state.store,
+            &self.state.config.outbox,
+            row,
+            claim_id,
+            started_at,
+            attempt,
+        )
+        .await
+        {
+            Ok(Some(status)) => tracing::debug!(
+                id = %row.id, topic = %row.topic, ?result, status = super::status_name(status),
+                "outbox attempt"
+            ),
+            Ok(None) => tracing::warn!(
+                id = %row.id,
+                "an outbox lease ran out before its attempt ended; the other node's outcome stands"
+            ),
+            Err(err) => tracing::error!(
+                id = %row.id, error = ?err,
+                "could not record an outbox attempt; it is retried when its lease runs out"
+            ),
+        }
+    }
+}

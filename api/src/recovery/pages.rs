@@ -1,0 +1,408 @@
+//! The server-rendered pages of password recovery: ask for a reset link, and set a password
+//! from an invitation or reset link. Plain HTML forms that work without JavaScript, each POST
+//! protected by a CSRF token: an HMAC of a random cookie value (double submit, signed so that a
+//! cookie planted by a sibling domain is of no use without the server's key).
+
+use std::collections::HashMap;
+
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::{LinkError, RESET_ANSWER_TIME};
+use crate::http::{html_escape, ClientIp};
+use crate::ids::random_secret;
+use crate::keys::plausible_id;
+use crate::state::AppState;
+
+const CSRF_COOKIE: &str = "lanyard_form";
+/// Longest field value the forms accept (a password is at most 256 characters).
+const MAX_FIELD: usize = 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/i/{instance_id}/password/forgot",
+            get(forgot_form).post(forgot_submit),
+        )
+        .route(
+            "/i/{instance_id}/password/set",
+            get(set_form).post(set_submit),
+        )
+}
+
+/// A form's CSRF state: the cookie value, and whether it must be (re)set on the response.
+struct Csrf {
+    cookie: String,
+    fresh: bool,
+}
+
+fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == CSRF_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| value.len() == 32 && value.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+fn csrf_mac(state: &AppState, cookie: &str) -> Hmac<Sha256> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&state.keys.form_csrf)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(cookie.as_bytes());
+    mac
+}
+
+impl Csrf {
+    fn for_form(headers: &HeaderMap) -> Csrf {
+        match csrf_cookie(headers) {
+            Some(cookie) => Csrf {
+                cookie,
+                fresh: false,
+            },
+            None => Csrf {
+                cookie: random_secret(32),
+                fresh: true,
+            },
+        }
+    }
+
+    fn field(&self, state: &AppState) -> String {
+        URL_SAFE_NO_PAD.encode(csrf_mac(state, &self.cookie).finalize().into_bytes())
+    }
+
+    /// Whether a submitted form carries the token of the cookie it came with.
+    fn verify(state: &AppState, headers: &HeaderMap, field: &str) -> Option<Csrf> {
+        let cookie = csrf_cookie(headers)?;
+        let submitted = URL_SAFE_NO_PAD.decode(field.trim()).ok()?;
+        csrf_mac(state, &cookie).verify_slice(&submitted).ok()?;
+        Some(Csrf {
+            cookie,
+            fresh: false,
+        })
+    }
+}
+
+/// An HTML page with the headers every recovery page has.
+fn page(
+    state: &AppState,
+    status: StatusCode,
+    csrf: Option<&Csrf>,
+    title: &str,
+    body: &str,
+) -> Response {
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · Lanyard</title>\
+         <style>body{{font-family:sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;line-height:1.5}}\
+         label{{display:block;margin:.8rem 0 .2rem}}input{{width:100%;padding:.4rem;box-sizing:border-box}}\
+         button{{margin-top:1rem;padding:.5rem 1rem}}.error{{color:#a00}}</style></head>\
+         <body><h1>{title}</h1>{body}</body></html>",
+        title = html_escape(title),
+    );
+    let mut response = (status, axum::response::Html(html)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    if let Some(csrf) = csrf.filter(|c| c.fresh) {
+        let secure = if state.config.is_https() {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!(
+            "{CSRF_COOKIE}={}; Path=/i/; HttpOnly; SameSite=Strict{secure}",
+            csrf.cookie
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn bad_request(state: &AppState, message: &str) -> Response {
+    page(
+        state,
+        StatusCode::BAD_REQUEST,
+        None,
+        "Something is wrong with the request",
+        &format!("<p>{}</p>", html_escape(message)),
+    )
+}
+
+fn expired_form(state: &AppState) -> Response {
+    page(
+        state,
+        StatusCode::FORBIDDEN,
+        None,
+        "The form has expired",
+        "<p>Go back, reload the page and submit the form again.</p>",
+    )
+}
+
+fn internal_error(state: &AppState, err: &crate::error::AppError) -> Response {
+    let message = err.public_message();
+    page(
+        state,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        None,
+        "Something went wrong",
+        &format!("<p>{}</p>", html_escape(&message)),
+    )
+}
+
+/// The instance id of the path, when it can be one and the instance exists.
+async fn instance_name(state: &AppState, instance_id: &str) -> Result<String, Response> {
+    let unknown = || {
+        page(
+            state,
+            StatusCode::NOT_FOUND,
+            None,
+            "Page not found",
+            "<p>There is no such sign-in page.</p>",
+        )
+    };
+    if !plausible_id(instance_id) {
+        return Err(unknown());
+    }
+    match crate::directory::instances::get_in(&state.store.conn, instance_id).await {
+        Ok(instance) => Ok(instance.name),
+        Err(crate::error::AppError::NotFound(_)) => Err(unknown()),
+        Err(err) => Err(internal_error(state, &err)),
+    }
+}
+
+/// A form field: absent is empty; too long or holding NUL is refused.
+fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> Result<&'a str, String> {
+    let value = form.get(name).map(String::as_str).unwrap_or("");
+    if value.len() > MAX_FIELD || value.contains('\0') {
+        return Err(format!(
+            "the field {name} is too long or holds forbidden characters"
+        ));
+    }
+    Ok(value)
+}
+
+fn forgot_body(state: &AppState, instance_id: &str, instance: &str, csrf: &Csrf) -> String {
+    format!(
+        "<p>Enter the username or email address of your account at <strong>{instance}</strong>. \
+         If it has an email address, we send it a link to choose a new password.</p>\
+         <form method=\"post\" action=\"/i/{instance_id}/password/forgot\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <label for=\"login\">Username or email</label>\
+         <input id=\"login\" name=\"login\" autocomplete=\"username\" required maxlength=\"254\" autofocus>\
+         <button type=\"submit\">Send the link</button></form>",
+        instance = html_escape(instance),
+        csrf = csrf.field(state),
+    )
+}
+
+async fn forgot_form(
+    State(state): State<AppState>,
+    Path(instance_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let instance = match instance_name(&state, &instance_id).await {
+        Ok(name) => name,
+        Err(response) => return response,
+    };
+    let csrf = Csrf::for_form(&headers);
+    let body = forgot_body(&state, &instance_id, &instance, &csrf);
+    page(
+        &state,
+        StatusCode::OK,
+        Some(&csrf),
+        "Forgot your password?",
+        &body,
+    )
+}
+
+async fn forgot_submit(
+    State(state): State<AppState>,
+    Path(instance_id): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let started = tokio::time::Instant::now();
+    if let Err(response) = instance_name(&state, &instance_id).await {
+        return response;
+    }
+    let Ok(Form(form)) = form else {
+        return bad_request(&state, "the form could not be read");
+    };
+    let (csrf_field, login) = match (field(&form, "csrf"), field(&form, "login")) {
+        (Ok(csrf), Ok(login)) => (csrf, login),
+        (Err(message), _) | (_, Err(message)) => return bad_request(&state, &message),
+    };
+    let Some(csrf) = Csrf::verify(&state, &headers, csrf_field) else {
+        return expired_form(&state);
+    };
+    if let Err(err) = super::request_reset(&state, &instance_id, login).await {
+        // The person sees the same answer as always; the operator sees the failure.
+        tracing::error!(error = ?err, instance_id, "a password reset request failed");
+    }
+    // The same answer, after the same time, whether or not an account matched.
+    tokio::time::sleep_until(started + RESET_ANSWER_TIME).await;
+    page(
+        &state,
+        StatusCode::OK,
+        Some(&csrf),
+        "Check your email",
+        &format!(
+            "<p>If an account with that username or email address exists and has an email \
+             address, a link to choose a new password is on its way. It works once, for \
+             {} minutes.</p><p><a href=\"{}\">Back to sign-in</a></p>",
+            state.config.reset_link_minutes,
+            super::login_path(&instance_id)
+        ),
+    )
+}
+
+fn set_body(
+    state: &AppState,
+    instance_id: &str,
+    token: &str,
+    username: &str,
+    csrf: &Csrf,
+    error: Option<&str>,
+) -> String {
+    let error = error
+        .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html_escape(e)))
+        .unwrap_or_default();
+    format!(
+        "<p>Choose a password for <strong>{username}</strong>: at least 8 characters.</p>{error}\
+         <form method=\"post\" action=\"/i/{instance_id}/password/set\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <input type=\"hidden\" name=\"token\" value=\"{token}\">\
+         <input type=\"hidden\" name=\"username\" value=\"{username}\" autocomplete=\"username\">\
+         <label for=\"password\">New password</label>\
+         <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"8\" maxlength=\"256\">\
+         <label for=\"confirm\">Repeat it</label>\
+         <input id=\"confirm\" name=\"confirm\" type=\"password\" autocomplete=\"new-password\" required minlength=\"8\" maxlength=\"256\">\
+         <button type=\"submit\">Set the password</button></form>",
+        username = html_escape(username),
+        token = html_escape(token),
+        csrf = csrf.field(state),
+    )
+}
+
+fn invalid_link(state: &AppState, instance_id: &str) -> Response {
+    page(
+        state,
+        StatusCode::BAD_REQUEST,
+        None,
+        "This link cannot be used",
+        &format!(
+            "<p>The link has expired or was already used. \
+             <a href=\"/i/{instance_id}/password/forgot\">Ask for a new one</a>.</p>"
+        ),
+    )
+}
+
+async fn set_form(
+    State(state): State<AppState>,
+    Path(instance_id): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Response {
+    if let Err(response) = instance_name(&state, &instance_id).await {
+        return response;
+    }
+    let Ok(Query(query)) = query else {
+        return invalid_link(&state, &instance_id);
+    };
+    let token = query.get("token").map(String::as_str).unwrap_or("");
+    match super::check_link(&state, &instance_id, token).await {
+        Ok((_, user)) => {
+            let csrf = Csrf::for_form(&headers);
+            let body = set_body(&state, &instance_id, token, &user.username, &csrf, None);
+            page(
+                &state,
+                StatusCode::OK,
+                Some(&csrf),
+                "Set your password",
+                &body,
+            )
+        }
+        Err(LinkError::Invalid) => invalid_link(&state, &instance_id),
+        Err(LinkError::App(err)) => internal_error(&state, &err),
+    }
+}
+
+async fn set_submit(
+    State(state): State<AppState>,
+    Path(instance_id): Path<String>,
+    ClientIp(client_ip): ClientIp,
+    headers: HeaderMap,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    if let Err(response) = instance_name(&state, &instance_id).await {
+        return response;
+    }
+    let Ok(Form(form)) = form else {
+        return bad_request(&state, "the form could not be read");
+    };
+    let fields = ["csrf", "token", "password", "confirm"].map(|name| field(&form, name));
+    let [csrf_field, token, password, confirm] = match fields {
+        [Ok(a), Ok(b), Ok(c), Ok(d)] => [a, b, c, d],
+        _ => return bad_request(&state, "a field is too long or holds forbidden characters"),
+    };
+    let Some(csrf) = Csrf::verify(&state, &headers, csrf_field) else {
+        return expired_form(&state);
+    };
+    let again = |user: &str, message: &str| {
+        let body = set_body(&state, &instance_id, token, user, &csrf, Some(message));
+        page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            Some(&csrf),
+            "Set your password",
+            &body,
+        )
+    };
+    if password != confirm {
+        return match super::check_link(&state, &instance_id, token).await {
+            Ok((_, user)) => again(&user.username, "The two passwords differ."),
+            Err(_) => invalid_link(&state, &instance_id),
+        };
+    }
+    match super::set_password(&state, &instance_id, token, password, client_ip).await {
+        Ok(user) => page(
+            &state,
+            StatusCode::OK,
+            None,
+            "Your password is set",
+            &format!(
+                "<p>You can now sign in as <strong>{}</strong>.</p>\
+                 <p><a href=\"{}\">Sign in</a></p>",
+                html_escape(&user.username),
+                super::login_path(&instance_id)
+            ),
+        ),
+        Err(LinkError::Invalid) => invalid_link(&state, &instance_id),
+        Err(LinkError::App(err @ crate::error::AppError::BadUserInput { .. })) => {
+            match super::check_link(&state, &instance_id, token).await {
+                Ok((_, user)) => again(&user.username, &err.to_string()),
+                Err(_) => invalid_link(&state, &instance_id),
+            }
+        }
+        Err(LinkError::App(err)) => internal_error(&state, &err),
+    }
+}
