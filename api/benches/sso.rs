@@ -234,6 +234,22 @@ async fn setup(
         key_retirement_grace_hours: 168,
         sso: lanyard::config::default_sso(),
         sign_in: lanyard::config::default_sign_in(),
+        smtp: lanyard::config::SmtpConfig {
+            host: None,
+            port: None,
+            security: lanyard::config::SmtpSecurity::None,
+            username: None,
+            password: None,
+            from: "Lanyard Bench <no-reply@lanyard.test>".into(),
+            ca_file: None,
+            timeout_seconds: 5,
+        },
+        outbox: lanyard::config::default_outbox(),
+        events: lanyard::config::EventsConfig {
+            allow_insecure_loopback: false,
+            timeout_seconds: 5,
+        },
+        reset_link_minutes: 60,
     };
     let app = Application::build(config).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
