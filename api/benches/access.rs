@@ -69,6 +69,7 @@ async fn generate(store: &Store, users: usize, rng: &mut StdRng) -> Directory {
         created_at: Set(now),
         updated_at: Set(now),
         access_version: Set(0),
+        second_factor: Set(instance::SecondFactor::None),
     }
     .insert(&store.conn)
     .await

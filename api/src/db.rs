@@ -39,21 +39,52 @@ impl std::fmt::Debug for Store {
 }
 
 /// A write transaction; on SQLite it also holds the node's write lock until it ends.
+///
+/// Dropped without [`WriteTxn::commit`] (an error returned half-way, a cancelled request), it
+/// is rolled back on a spawned task that keeps the write lock until the rollback is done, so
+/// that the next writer never finds the database still locked by the abandoned transaction.
 pub struct WriteTxn {
-    pub txn: DatabaseTransaction,
-    _guard: Option<OwnedMutexGuard<()>>,
+    txn: Option<DatabaseTransaction>,
+    guard: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTxn {
-    pub async fn commit(self) -> Result<(), sea_orm::DbErr> {
-        self.txn.commit().await
+    pub async fn commit(mut self) -> Result<(), sea_orm::DbErr> {
+        match self.txn.take() {
+            Some(txn) => txn.commit().await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for WriteTxn {
+    fn drop(&mut self) {
+        let Some(txn) = self.txn.take() else {
+            return;
+        };
+        let guard = self.guard.take();
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if let Err(err) = txn.rollback().await {
+                        tracing::warn!(error = %err, "rolling back an abandoned transaction");
+                    }
+                    drop(guard);
+                });
+            }
+            // Outside a runtime (never in the server) sea-orm's own drop starts the rollback.
+            Err(_) => drop((txn, guard)),
+        }
     }
 }
 
 impl std::ops::Deref for WriteTxn {
     type Target = DatabaseTransaction;
     fn deref(&self) -> &DatabaseTransaction {
-        &self.txn
+        // `txn` is only taken by `commit` and `drop`, which consume the value.
+        self.txn
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("a WriteTxn is used after it ended"))
     }
 }
 
@@ -114,8 +145,8 @@ impl Store {
             None => None,
         };
         Ok(WriteTxn {
-            txn: self.conn.begin().await?,
-            _guard: guard,
+            txn: Some(self.conn.begin().await?),
+            guard,
         })
     }
 
@@ -166,5 +197,47 @@ mod tests {
             "postgres://lanyard:***@db:5432/x"
         );
         assert_eq!(redact_url("sqlite://data/l.db"), "sqlite://data/l.db");
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_write_is_rolled_back_and_the_next_writer_goes_ahead() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/l.db?mode=rwc", dir.path().display());
+        let store = Store::connect(&url).await.unwrap();
+        let insert = |name: &str| {
+            sea_orm::Statement::from_string(
+                DbBackend::Sqlite,
+                format!(
+                    "INSERT INTO instances (id, name, description, created_at, updated_at, \
+                     access_version, second_factor) VALUES ('{name}', '{name}', '', \
+                     '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 0, 'none')"
+                ),
+            )
+        };
+        {
+            let abandoned = store.begin_write().await.unwrap();
+            abandoned.execute(insert("abandoned")).await.unwrap();
+            // Dropped here, as when a handler returns an error before committing.
+        }
+        let next = tokio::time::timeout(Duration::from_secs(5), async {
+            let txn = store.begin_write().await?;
+            txn.execute(insert("committed")).await?;
+            txn.commit().await
+        })
+        .await
+        .expect("the next writer is not kept waiting");
+        next.unwrap();
+        let names: Vec<String> = store
+            .conn
+            .query_all(sea_orm::Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT name FROM instances ORDER BY name",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get("", "name").unwrap())
+            .collect();
+        assert_eq!(names, ["committed"]);
     }
 }

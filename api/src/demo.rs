@@ -48,6 +48,7 @@ pub async fn seed(state: &AppState) -> AppResult<Vec<String>> {
                 instances::InstanceInput {
                     name: DEMO_INSTANCE,
                     description: Some("Seeded by lanyard serve --demo"),
+                    second_factor: None,
                 },
             )
             .await?;

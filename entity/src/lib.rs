@@ -21,6 +21,7 @@ pub mod org_unit_member;
 pub mod outbox;
 pub mod role_binding;
 pub mod saml_request;
+pub mod sign_in_code;
 pub mod sign_in_throttle;
 pub mod signing_key;
 pub mod user;
@@ -46,6 +47,7 @@ pub mod prelude {
     pub use super::outbox::Entity as Outbox;
     pub use super::role_binding::Entity as RoleBinding;
     pub use super::saml_request::Entity as SamlRequest;
+    pub use super::sign_in_code::Entity as SignInCode;
     pub use super::sign_in_throttle::Entity as SignInThrottle;
     pub use super::signing_key::Entity as SigningKey;
     pub use super::user::Entity as User;

@@ -12,6 +12,7 @@ mod m20261128_000006_create_access;
 mod m20261128_000007_create_employee_sessions;
 mod m20261128_000008_create_outbox;
 mod m20261128_000009_create_saml_requests;
+mod m20261129_000010_create_sign_in_codes;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_create_employee_sessions::Migration),
             Box::new(m20261128_000009_create_saml_requests::Migration),
             Box::new(m20261128_000008_create_outbox::Migration),
+            Box::new(m20261129_000010_create_sign_in_codes::Migration),
         ]
     }
 }

@@ -51,12 +51,22 @@ pub struct EmployeeSession {
 
 impl EmployeeSession {
     pub fn actor(&self) -> Actor {
+        Self::actor_of(&self.user, self.session.client_ip.clone())
+    }
+
+    /// The employee as the actor of an audit event, before or without a session.
+    pub fn actor_of(user: &user::Model, client_ip: Option<String>) -> Actor {
         Actor {
             kind: "user",
-            id: self.user.id.clone(),
-            name: self.user.username.clone(),
-            client_ip: self.session.client_ip.clone(),
+            id: user.id.clone(),
+            name: user.username.clone(),
+            client_ip,
         }
+    }
+
+    /// Whether the employee gave a second factor at sign-in (Cedar's `context.mfa`).
+    pub fn used_mfa(&self) -> bool {
+        self.auth_methods().iter().any(|m| m == EMAIL_CODE)
     }
 
     pub fn auth_methods(&self) -> Vec<String> {
@@ -82,16 +92,21 @@ pub struct Attempt {
     pub user_agent: Option<String>,
 }
 
-/// Checks an employee's password (throttled per account and address) and opens a session.
-/// Returns the session and the `Set-Cookie` value. Every refusal reads the same, whether the
-/// username exists, has no password, is disabled or the password is wrong.
-pub async fn sign_in(
+/// How an employee proved who they are; the session's `auth_methods`.
+pub const PASSWORD: &str = "password";
+/// A one-time code emailed to the user ([`super::sign_in_codes`]).
+pub const EMAIL_CODE: &str = "email_code";
+
+/// Checks an employee's password, throttled per account and address; returns the active user.
+/// Every refusal reads the same, whether the username exists, has no password, is disabled or
+/// the password is wrong. The failure that locks an account emails its owner a notice.
+pub async fn check_password(
     state: &AppState,
     instance_id: &str,
     username: &str,
     password: &str,
-    attempt: Attempt,
-) -> AppResult<(EmployeeSession, String)> {
+    attempt: &Attempt,
+) -> AppResult<user::Model> {
     let scopes = Scopes::employee(instance_id, username, attempt.client_ip.as_deref());
     throttle::check(state, &scopes).await?;
     let found = if username.trim().is_empty() || username.len() > 64 {
@@ -108,8 +123,11 @@ pub async fn sign_in(
         password.to_owned(),
     )
     .await;
-    let user = match found {
-        Some(user) if password_ok && user.status == UserStatus::Active => user,
+    match found {
+        Some(user) if password_ok && user.status == UserStatus::Active => {
+            throttle::record_success(state, &scopes).await?;
+            Ok(user)
+        }
         other => {
             tracing::info!(
                 instance_id,
@@ -118,24 +136,34 @@ pub async fn sign_in(
                 known = other.is_some(),
                 "employee sign-in failed"
             );
-            return Err(throttle::record_failure(state, &scopes)
+            Err(throttle::record_failure(state, &scopes, other.as_ref())
                 .await?
-                .unwrap_or_else(refused));
+                .unwrap_or_else(refused))
         }
-    };
-    throttle::record_success(state, &scopes).await?;
+    }
+}
+
+/// Opens a session for a user who has proved who they are by `methods`. Returns the session
+/// and the `Set-Cookie` value.
+pub async fn open(
+    state: &AppState,
+    user: user::Model,
+    methods: &[&str],
+    attempt: Attempt,
+) -> AppResult<(EmployeeSession, String)> {
+    let instance_id = user.instance_id.clone();
     let now = Utc::now();
     let expires = now + Duration::minutes(i64::from(state.config.sso.session_minutes));
     let id = new_id();
     let txn = state.store.begin_write().await?;
     let session = employee_session::ActiveModel {
         id: Set(id.clone()),
-        instance_id: Set(instance_id.to_owned()),
+        instance_id: Set(instance_id.clone()),
         user_id: Set(user.id.clone()),
         created_at: Set(now),
         expires_at: Set(expires),
         last_seen_at: Set(now),
-        auth_methods: Set("password".into()),
+        auth_methods: Set(methods.join(",")),
         client_ip: Set(attempt.client_ip.clone()),
         user_agent: Set(attempt
             .user_agent
@@ -147,13 +175,14 @@ pub async fn sign_in(
     audit::record(
         &txn,
         &live.actor(),
-        AuditRecord::in_instance(instance_id, "signIn", "employee_session", Some(&id)),
+        AuditRecord::in_instance(&instance_id, "signIn", "employee_session", Some(&id))
+            .summary(serde_json::json!({ "authMethods": methods })),
     )
     .await?;
     txn.commit().await?;
     let claims = Claims {
         sid: id,
-        iid: instance_id.to_owned(),
+        iid: instance_id.clone(),
         aud: AUDIENCE.into(),
         exp: expires.timestamp(),
     };
@@ -164,7 +193,7 @@ pub async fn sign_in(
     )
     .map_err(|err| AppError::Internal(err.into()))?;
     let max_age = i64::from(state.config.sso.session_minutes) * 60;
-    Ok((live, cookie(state, instance_id, &jwt, max_age)))
+    Ok((live, cookie(state, &instance_id, &jwt, max_age)))
 }
 
 /// The refusal of a wrong username or password.

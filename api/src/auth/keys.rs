@@ -35,6 +35,8 @@ pub struct Keys {
     pub action_token: [u8; 32],
     /// HMAC key of the CSRF tokens of the server-rendered forms.
     pub form_csrf: [u8; 32],
+    /// HMAC key from which emailed sign-in codes are derived (`sign_in_codes`).
+    pub sign_in_code: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -76,6 +78,7 @@ impl Keys {
             signing_key_seal: expand(b"signing-keys v1"),
             action_token: expand(b"action-tokens v1"),
             form_csrf: expand(b"form-csrf v1"),
+            sign_in_code: expand(b"sign-in-code v1"),
         }
     }
 }

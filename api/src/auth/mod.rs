@@ -9,5 +9,6 @@ pub mod password;
 pub mod principal;
 pub mod routes;
 pub mod sessions;
+pub mod sign_in_codes;
 pub mod throttle;
 pub mod tokens;

@@ -49,7 +49,7 @@ pub async fn sign_in(
         (true, Some(admin)) => admin,
         _ => {
             tracing::info!(username, client_ip = ?client_ip, "admin sign-in failed");
-            return Err(throttle::record_failure(state, &scopes)
+            return Err(throttle::record_failure(state, &scopes, None)
                 .await?
                 .unwrap_or(AppError::Unauthenticated));
         }

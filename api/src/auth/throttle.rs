@@ -9,7 +9,7 @@
 //! administrator's decision (see docs/decisions.md).
 
 use chrono::{DateTime, Duration, Utc};
-use entity::sign_in_throttle;
+use entity::{sign_in_throttle, user};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
@@ -104,8 +104,13 @@ fn refusal(scope: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
 }
 
 /// Counts a failed attempt. Returns the refusal when this failure locked the account or the
-/// address, so that the caller can say so at once.
-pub async fn record_failure(state: &AppState, scopes: &Scopes) -> AppResult<Option<AppError>> {
+/// address, so that the caller can say so at once. When it locks the account of `owner`, the
+/// owner is told by email, in the same transaction.
+pub async fn record_failure(
+    state: &AppState,
+    scopes: &Scopes,
+    owner: Option<&user::Model>,
+) -> AppResult<Option<AppError>> {
     let config = &state.config.sign_in;
     let now = Utc::now();
     let txn = state.store.begin_write().await?;
@@ -118,6 +123,9 @@ pub async fn record_failure(state: &AppState, scopes: &Scopes) -> AppResult<Opti
     ) {
         if let Some(until) = count_failure(&*txn, scope, limit, config, now).await? {
             locked.get_or_insert(refusal(scope, until, now));
+            if let (true, Some(owner)) = (*scope == scopes.account, owner) {
+                crate::mail::notify_account_locked(&txn, &state.config, owner).await?;
+            }
         }
     }
     txn.commit().await?;

@@ -1,11 +1,12 @@
 //! Instances (tenants).
 
 use chrono::Utc;
+use entity::instance::{self, SecondFactor};
+use entity::role_binding;
 use entity::signing_key::KeyAlgorithm;
-use entity::{instance, role_binding};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::validate;
@@ -19,6 +20,8 @@ use crate::state::AppState;
 pub struct InstanceInput<'a> {
     pub name: &'a str,
     pub description: Option<&'a str>,
+    /// `None` keeps the current setting (new instances ask for no second factor).
+    pub second_factor: Option<SecondFactor>,
 }
 
 pub async fn create(
@@ -40,6 +43,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
         access_version: Set(0),
+        second_factor: Set(input.second_factor.unwrap_or(SecondFactor::None)),
     }
     .insert(&*txn)
     .await?;
@@ -105,13 +109,23 @@ pub async fn update(
     if let Some(description) = description {
         active.description = Set(description);
     }
+    if let Some(second_factor) = input.second_factor {
+        active.second_factor = Set(second_factor);
+    }
     active.updated_at = Set(Utc::now());
     let model = active.update(&*txn).await?;
     audit::record(
         &txn,
         permit.actor(),
-        AuditRecord::instance(permit, "instance", Some(permit.instance_id()))
-            .summary(serde_json::json!({ "name": { "from": current.name, "to": model.name } })),
+        AuditRecord::instance(permit, "instance", Some(permit.instance_id())).summary(
+            serde_json::json!({
+                "name": { "from": current.name, "to": model.name },
+                "secondFactor": {
+                    "from": current.second_factor.to_value(),
+                    "to": model.second_factor.to_value(),
+                },
+            }),
+        ),
     )
     .await?;
     txn.commit().await?;

@@ -3,6 +3,7 @@
 
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
+use entity::instance::SecondFactor as DbSecondFactor;
 use entity::user::UserStatus as DbUserStatus;
 use entity::{group, instance, org_unit, user};
 
@@ -53,6 +54,34 @@ impl From<UserStatus> for DbUserStatus {
     }
 }
 
+/// What employees give after their password to sign in to an instance.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SecondFactor {
+    /// The password alone.
+    None,
+    /// A six-digit code emailed to the user at each sign-in (valid 10 minutes, 5 tries). Users
+    /// without an email address cannot sign in. SSO decisions then see `context.mfa == true`.
+    EmailCode,
+}
+
+impl From<DbSecondFactor> for SecondFactor {
+    fn from(value: DbSecondFactor) -> Self {
+        match value {
+            DbSecondFactor::None => SecondFactor::None,
+            DbSecondFactor::EmailCode => SecondFactor::EmailCode,
+        }
+    }
+}
+
+impl From<SecondFactor> for DbSecondFactor {
+    fn from(value: SecondFactor) -> Self {
+        match value {
+            SecondFactor::None => DbSecondFactor::None,
+            SecondFactor::EmailCode => DbSecondFactor::EmailCode,
+        }
+    }
+}
+
 /// A tenant: its own users, groups, org units (and later applications and keys).
 pub struct Instance(pub instance::Model);
 
@@ -72,6 +101,10 @@ impl Instance {
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+    /// What employees give after their password when they sign in.
+    async fn second_factor(&self) -> SecondFactor {
+        self.0.second_factor.into()
     }
 
     /// Users ordered by username. Action: `readDirectory`.
@@ -493,6 +526,8 @@ impl DirectoryQuery {
 pub struct CreateInstanceInput {
     name: String,
     description: Option<String>,
+    /// `NONE` unless given.
+    second_factor: Option<SecondFactor>,
 }
 
 #[derive(InputObject)]
@@ -500,6 +535,8 @@ pub struct UpdateInstanceInput {
     id: ID,
     name: String,
     description: Option<String>,
+    /// Unchanged unless given.
+    second_factor: Option<SecondFactor>,
 }
 
 #[derive(InputObject)]
@@ -732,6 +769,7 @@ impl DirectoryMutation {
             instances::InstanceInput {
                 name: &input.name,
                 description: input.description.as_deref(),
+                second_factor: input.second_factor.map(Into::into),
             },
         )
         .await?;
@@ -753,6 +791,7 @@ impl DirectoryMutation {
             instances::InstanceInput {
                 name: &input.name,
                 description: input.description.as_deref(),
+                second_factor: input.second_factor.map(Into::into),
             },
         )
         .await?;

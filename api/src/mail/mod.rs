@@ -32,6 +32,7 @@ pub enum Template {
     Invitation,
     PasswordReset,
     AccountLocked,
+    SignInCode,
 }
 
 impl Template {
@@ -40,6 +41,7 @@ impl Template {
             Template::Invitation => "invitation",
             Template::PasswordReset => "password_reset",
             Template::AccountLocked => "account_locked",
+            Template::SignInCode => "sign_in_code",
         }
     }
 
@@ -49,6 +51,10 @@ impl Template {
             Template::Invitation => format!("You are invited to {instance}"),
             Template::PasswordReset => format!("Reset your password at {instance}"),
             Template::AccountLocked => format!("Your account at {instance} is locked"),
+            Template::SignInCode => {
+                let code = vars.get("code").map(String::as_str).unwrap_or("");
+                format!("{code} is your sign-in code for {instance}")
+            }
         }
     }
 
@@ -66,6 +72,10 @@ impl Template {
                 include_str!("templates/account_locked.txt"),
                 include_str!("templates/account_locked.html"),
             ),
+            Template::SignInCode => (
+                include_str!("templates/sign_in_code.txt"),
+                include_str!("templates/sign_in_code.html"),
+            ),
         }
     }
 }
@@ -79,6 +89,9 @@ pub struct EmailPayload {
     pub vars: BTreeMap<String, String>,
     /// The action token whose link the email carries (invitation, reset).
     pub action_token_id: Option<String>,
+    /// The sign-in code row whose code the email carries.
+    #[serde(default)]
+    pub sign_in_code_id: Option<String>,
 }
 
 /// Replaces every `{{name}}` by its value (HTML-escaped in HTML bodies).
@@ -145,6 +158,7 @@ pub async fn notify_account_locked(
             template: Template::AccountLocked,
             vars,
             action_token_id: None,
+            sign_in_code_id: None,
         },
     )
     .await?;
@@ -218,6 +232,12 @@ fn build_message(
             crate::recovery::set_password_url(state, &row.instance_id, token_id),
         );
     }
+    if let Some(code_id) = &payload.sign_in_code_id {
+        vars.insert(
+            "code".to_owned(),
+            crate::auth::sign_in_codes::code_of(&state.keys.sign_in_code, code_id),
+        );
+    }
     let (text, html) = payload.template.bodies();
     let address = payload.to.parse().context("the recipient address")?;
     let name = payload
@@ -289,6 +309,8 @@ mod tests {
             "link",
             "expires_at",
             "forgot_url",
+            "code",
+            "valid_minutes",
         ]
         .into_iter()
         .map(|name| (name.to_owned(), format!("<{name}&>")))
@@ -301,6 +323,7 @@ mod tests {
             Template::Invitation,
             Template::PasswordReset,
             Template::AccountLocked,
+            Template::SignInCode,
         ] {
             let (text, html) = template.bodies();
             let text = render(text, &vars(), false);

@@ -15,24 +15,29 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use entity::application::{self, Initiation};
-use entity::instance;
+use entity::instance::{self, SecondFactor};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 use crate::access::Initiator;
 use crate::apps::applications::{name_id_for, Resolved};
 use crate::auth::csrf;
-use crate::auth::employee_sessions::{self, Attempt, EmployeeSession};
+use crate::auth::employee_sessions::{self, Attempt, EmployeeSession, PASSWORD};
+use crate::auth::sign_in_codes::{self, Pending, Refusal};
 use crate::error::{AppError, AppResult};
 use crate::http::ClientIp;
 use crate::keys::plausible_id;
 use crate::saml::sso;
 use crate::state::AppState;
-use pages::{PageError, PortalEntry, SignInForm};
+use pages::{CodeForm, PageError, PortalEntry, SignInForm};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/sso/{instance_id}/login", get(sign_in_page).post(sign_in))
+        .route(
+            "/sso/{instance_id}/login/code",
+            get(code_page).post(code_submit),
+        )
         .route("/sso/{instance_id}/logout", post(sign_out))
         .route("/sso/{instance_id}/portal", get(portal))
 }
@@ -117,6 +122,10 @@ async fn instance_of_path(
 
 fn login_purpose(instance_id: &str) -> String {
     format!("login:{instance_id}")
+}
+
+fn code_purpose(instance_id: &str) -> String {
+    format!("code:{instance_id}")
 }
 
 fn logout_purpose(instance_id: &str) -> String {
@@ -215,50 +224,190 @@ async fn sign_in(
     csrf::verify(&state, &headers, &login_purpose(&instance.id), &form.csrf)?;
     let next = Continue::parse(form.next.as_deref());
     let username: String = form.username.chars().take(64).collect();
-    let attempt = Attempt {
-        client_ip,
-        user_agent: headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-    };
+    let attempt = attempt_of(client_ip, &headers);
     if form.password.len() > 1024 {
         return Err(AppError::bad_input("password", "the password is too long").into());
     }
-    match employee_sessions::sign_in(&state, &instance.id, &username, &form.password, attempt).await
-    {
-        Ok((_, cookie)) => Ok(see_other(
-            &next.url(&state.config.public_url, &instance.id),
-            &[cookie],
-        )),
-        Err(AppError::Unauthenticated) => Ok(render_sign_in(
+    let refused = |status, message: &str| {
+        render_sign_in(
             &state,
             &headers,
-            StatusCode::UNAUTHORIZED,
+            status,
             &instance,
             &next,
             &username,
-            Some("The username or password is not correct."),
-        )),
+            Some(message),
+        )
+    };
+    let user = match employee_sessions::check_password(
+        &state,
+        &instance.id,
+        &username,
+        &form.password,
+        &attempt,
+    )
+    .await
+    {
+        Ok(user) => user,
+        Err(AppError::Unauthenticated) => {
+            return Ok(refused(
+                StatusCode::UNAUTHORIZED,
+                "The username or password is not correct.",
+            ))
+        }
         Err(err @ AppError::TooManyAttempts { .. }) => {
-            let message = err.to_string();
-            let mut response = render_sign_in(
-                &state,
-                &headers,
-                StatusCode::TOO_MANY_REQUESTS,
-                &instance,
-                &next,
-                &username,
-                Some(&message),
-            );
+            let mut response = refused(StatusCode::TOO_MANY_REQUESTS, &err.to_string());
             if let Some(seconds) = err.retry_after_secs() {
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, seconds.into());
             }
-            Ok(response)
+            return Ok(response);
         }
-        Err(err) => Err(err.into()),
+        Err(err) => return Err(err.into()),
+    };
+    if instance.second_factor == SecondFactor::EmailCode {
+        return match sign_in_codes::send(&state, &user, &next.encode(), &attempt).await? {
+            Ok((_, cookie)) => Ok(see_other(
+                &format!("{}/sso/{}/login/code", state.config.public_url, instance.id),
+                &[cookie],
+            )),
+            Err(refusal) => Ok(refused(StatusCode::FORBIDDEN, &refusal.message())),
+        };
+    }
+    let (_, cookie) = employee_sessions::open(&state, user, &[PASSWORD], attempt).await?;
+    Ok(see_other(
+        &next.url(&state.config.public_url, &instance.id),
+        &[cookie],
+    ))
+}
+
+fn attempt_of(client_ip: Option<String>, headers: &HeaderMap) -> Attempt {
+    Attempt {
+        client_ip,
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+    }
+}
+
+fn render_code_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    instance: &instance::Model,
+    pending: &Pending,
+    error: Option<&str>,
+) -> Response {
+    let pre = csrf::pre_session(state, headers);
+    let token = csrf::token(state, &pre.value, &code_purpose(&instance.id));
+    let sent_to = sign_in_codes::masked_email(pending.user.email.as_deref().unwrap_or_default());
+    let mut response = pages::sign_in_code(
+        status,
+        &CodeForm {
+            instance_id: &instance.id,
+            instance_name: &instance.name,
+            csrf_token: &token,
+            sent_to: &sent_to,
+            continue_to: &pending.code.continue_to,
+            valid_minutes: sign_in_codes::VALID_MINUTES,
+            error,
+        },
+    );
+    if let Some(cookie) = pre.set_cookie.and_then(|c| c.parse().ok()) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// `GET /sso/{instance_id}/login/code`: the form for the emailed code; back to sign-in when no
+/// code is pending.
+async fn code_page(
+    State(state): State<AppState>,
+    instance_id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let instance = instance_of_path(&state, instance_id).await?;
+    match sign_in_codes::pending(&state, &headers, &instance.id).await? {
+        Some(pending) => Ok(render_code_form(
+            &state,
+            &headers,
+            StatusCode::OK,
+            &instance,
+            &pending,
+            None,
+        )),
+        None => Ok(see_other(
+            &sign_in_url(&state.config.public_url, &instance.id, &Continue::Portal),
+            &[sign_in_codes::clear_cookie(&state, &instance.id)],
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+struct CodeFields {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /sso/{instance_id}/login/code`: checks the code; right, the session opens and the
+/// employee continues where the sign-in was going.
+async fn code_submit(
+    State(state): State<AppState>,
+    instance_id: Result<Path<String>, PathRejection>,
+    ClientIp(client_ip): ClientIp,
+    headers: HeaderMap,
+    form: Result<Form<CodeFields>, FormRejection>,
+) -> Result<Response, PageError> {
+    let instance = instance_of_path(&state, instance_id).await?;
+    let Ok(Form(form)) = form else {
+        return Err(AppError::bad_input("form", "send the code form").into());
+    };
+    csrf::verify(&state, &headers, &code_purpose(&instance.id), &form.csrf)?;
+    if form.code.len() > 64 {
+        return Err(AppError::bad_input("code", "the code is six digits").into());
+    }
+    let gone = |next: &Continue| {
+        let mut response = render_sign_in(
+            &state,
+            &headers,
+            StatusCode::UNAUTHORIZED,
+            &instance,
+            next,
+            "",
+            Some(&Refusal::Gone.message()),
+        );
+        if let Ok(value) = sign_in_codes::clear_cookie(&state, &instance.id).parse() {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        response
+    };
+    let Some(pending) = sign_in_codes::pending(&state, &headers, &instance.id).await? else {
+        return Ok(gone(&Continue::Portal));
+    };
+    let next = Continue::parse(Some(&pending.code.continue_to));
+    let attempt = attempt_of(client_ip, &headers);
+    let retry = |pending: &Pending, refusal: &Refusal| {
+        render_code_form(
+            &state,
+            &headers,
+            StatusCode::UNAUTHORIZED,
+            &instance,
+            pending,
+            Some(&refusal.message()),
+        )
+    };
+    let kept = pending.clone();
+    match sign_in_codes::verify(&state, pending, &form.code, attempt).await? {
+        Ok((_, cookie)) => Ok(see_other(
+            &next.url(&state.config.public_url, &instance.id),
+            &[cookie, sign_in_codes::clear_cookie(&state, &instance.id)],
+        )),
+        Err(refusal @ Refusal::Wrong { .. }) => Ok(retry(&kept, &refusal)),
+        Err(_) => Ok(gone(&next)),
     }
 }
 

@@ -72,7 +72,8 @@ pub fn sign_in(status: StatusCode, form: &SignInForm<'_>) -> Response {
          <label for=\"password\">Password</label>\
          <input id=\"password\" name=\"password\" type=\"password\" \
          autocomplete=\"current-password\" required maxlength=\"256\">\
-         <button type=\"submit\">Sign in</button></form>",
+         <button type=\"submit\">Sign in</button></form>\
+         <p class=\"muted\"><a href=\"/i/{instance}/password/forgot\">Forgot your password?</a></p>",
         name = e(form.instance_name),
         instance = e(form.instance_id),
         csrf = e(form.csrf_token),
@@ -80,6 +81,46 @@ pub fn sign_in(status: StatusCode, form: &SignInForm<'_>) -> Response {
         username = e(form.username),
     );
     page(status, "Sign in", &body)
+}
+
+/// What the one-time code form shows.
+pub struct CodeForm<'a> {
+    pub instance_id: &'a str,
+    pub instance_name: &'a str,
+    pub csrf_token: &'a str,
+    /// Where the code was sent, masked.
+    pub sent_to: &'a str,
+    pub continue_to: &'a str,
+    pub valid_minutes: i64,
+    pub error: Option<&'a str>,
+}
+
+/// The second step of signing in when the instance asks for an emailed code.
+pub fn sign_in_code(status: StatusCode, form: &CodeForm<'_>) -> Response {
+    let error = form
+        .error
+        .map(|m| format!("<p class=\"error\" role=\"alert\">{}</p>", e(m)))
+        .unwrap_or_default();
+    let body = format!(
+        "<h1>Sign in to {name}</h1>{error}\
+         <p>We emailed a six-digit code to <strong>{sent_to}</strong>. It is valid for \
+         {minutes} minutes.</p>\
+         <form method=\"post\" action=\"/sso/{instance}/login/code\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
+         <label for=\"code\">Code</label>\
+         <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" \
+         pattern=\"[0-9 ]{{6,7}}\" maxlength=\"7\" required autofocus>\
+         <button type=\"submit\">Continue</button></form>\
+         <p class=\"muted\">No email? <a href=\"/sso/{instance}/login?continue={cont}\">Sign in again</a> \
+         to get a new code.</p>",
+        name = e(form.instance_name),
+        sent_to = e(form.sent_to),
+        minutes = form.valid_minutes,
+        cont = e(form.continue_to),
+        instance = e(form.instance_id),
+        csrf = e(form.csrf_token),
+    );
+    page(status, "Enter your code", &body)
 }
 
 /// One tile of the portal.

@@ -78,7 +78,7 @@ pub fn forgot_url(config: &Config, instance_id: &str) -> String {
 }
 
 pub fn login_path(instance_id: &str) -> String {
-    format!("/i/{instance_id}/login")
+    format!("/sso/{instance_id}/login")
 }
 
 /// The link of an invitation or reset email.
@@ -218,6 +218,7 @@ pub async fn invite(
                 ("expires_at".to_owned(), expiry_text(token.expires_at)),
             ]),
             action_token_id: Some(token.id.clone()),
+            sign_in_code_id: None,
         },
     )
     .await?;
@@ -295,6 +296,7 @@ pub async fn request_reset(state: &AppState, instance_id: &str, login: &str) -> 
                 ("expires_at".to_owned(), expiry_text(token.expires_at)),
             ]),
             action_token_id: Some(token.id),
+            sign_in_code_id: None,
         },
     )
     .await?;

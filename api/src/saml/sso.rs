@@ -50,7 +50,7 @@ fn access_request<'a>(
         context: AccessContext {
             source_ip: client_ip.unwrap_or(IpAddr::from([0, 0, 0, 0])),
             now: Utc::now(),
-            mfa: false,
+            mfa: live.used_mfa(),
             auth_methods: live.auth_methods(),
             initiated_by,
         },

@@ -200,10 +200,19 @@ async fn an_invitation_is_mailed_and_its_link_sets_the_password_once() {
 
     let (code, page) = set_password_through(&app, &link, "a new secret 1").await;
     assert_eq!(code, 200, "{page}");
-    assert!(
-        page.contains(&format!("href=\"/i/{instance}/login\"")),
-        "{page}"
-    );
+    // The page's link leads to the sign-in form, where the new password signs ann in.
+    let login = format!("/sso/{instance}/login");
+    assert!(page.contains(&format!("href=\"{login}\"")), "{page}");
+    let employee = crate::sso::browser();
+    let signed_in = crate::sso::sign_in(
+        &app,
+        &employee,
+        &format!("{}{login}", app.base),
+        "ann",
+        "a new secret 1",
+    )
+    .await;
+    assert_eq!(signed_in.status(), 303, "{:?}", signed_in.text().await);
     assert!(password_works(&app, &user, "a new secret 1").await);
     assert!(!password_works(&app, &user, "something else").await);
 

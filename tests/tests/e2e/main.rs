@@ -15,5 +15,6 @@ mod policies;
 mod query_count;
 mod saml_hostile;
 mod schema;
+mod second_factor;
 mod sso;
 mod sso_interop;

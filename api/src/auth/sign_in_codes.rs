@@ -1,0 +1,366 @@
+//! The emailed one-time code: the second factor an instance can ask for after the password.
+//!
+//! A correct password on such an instance does not open a session; it stores a `sign_in_codes`
+//! row and emails its code through the outbox. The browser holds a short-lived signed cookie
+//! naming the row, and opens the session by typing the code. The code is six digits derived
+//! from the row id by HMAC under a server key, so neither the database nor the outbox holds
+//! it. A code is valid for [`VALID_MINUTES`], takes [`MAX_TRIES`] wrong guesses, and works
+//! once (a conditional update, so two nodes cannot both accept it). Signing in again sends a
+//! new code and voids the user's earlier ones.
+
+use std::collections::BTreeMap;
+
+use axum::http::HeaderMap;
+use chrono::{Duration, Utc};
+use entity::sign_in_code;
+use entity::user::{self, UserStatus};
+use hmac::{Hmac, Mac};
+use jsonwebtoken::{Algorithm, Header, Validation};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+use super::employee_sessions::{self, Attempt, EmployeeSession, EMAIL_CODE, PASSWORD};
+use super::principal::cookie_value;
+use crate::audit::{self, AuditRecord};
+use crate::error::{AppError, AppResult};
+use crate::ids::new_id;
+use crate::keys::plausible_id;
+use crate::mail::{self, EmailPayload, Template};
+use crate::state::AppState;
+
+pub const VALID_MINUTES: i64 = 10;
+pub const MAX_TRIES: i32 = 5;
+const AUDIENCE: &str = "lanyard-sign-in-code";
+const COOKIE_PREFIX: &str = "lanyard_code_";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    /// The `sign_in_codes` row.
+    cid: String,
+    iid: String,
+    aud: String,
+    exp: i64,
+}
+
+/// The six digits of the code of row `id`.
+pub fn code_of(key: &[u8; 32], id: &str) -> String {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(id.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    let number = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
+    format!("{:06}", number % 1_000_000)
+}
+
+/// Compares two codes in time independent of where they differ.
+fn same_code(expected: &str, given: &str) -> bool {
+    expected.len() == given.len()
+        && expected
+            .bytes()
+            .zip(given.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+fn cookie_name(instance_id: &str) -> String {
+    format!("{COOKIE_PREFIX}{instance_id}")
+}
+
+fn cookie(state: &AppState, instance_id: &str, value: &str, max_age_secs: i64) -> String {
+    let secure = if state.config.is_https() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{}={value}; Path=/sso/{instance_id}/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}",
+        cookie_name(instance_id)
+    )
+}
+
+/// The `Set-Cookie` that forgets the pending code.
+pub fn clear_cookie(state: &AppState, instance_id: &str) -> String {
+    cookie(state, instance_id, "", 0)
+}
+
+/// `a…e@corp.example`: enough for the employee to recognise the mailbox.
+pub fn masked_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let mut chars = local.chars();
+            let first = chars.next().unwrap_or('*');
+            let last = chars.last().map(String::from).unwrap_or_default();
+            format!("{first}…{last}@{domain}")
+        }
+        None => "your email address".to_owned(),
+    }
+}
+
+/// Why a code cannot be asked for or accepted; each is a sentence for the employee.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The user has no email address to send a code to.
+    NoEmail,
+    /// The code is wrong; this many tries are left.
+    Wrong { tries_left: i32 },
+    /// Expired, used, tried too often, or no code pending: sign in again for a new one.
+    Gone,
+}
+
+impl Refusal {
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::NoEmail => "Your account has no email address to send a sign-in code to. \
+                                 Ask your administrator to add one."
+                .to_owned(),
+            Refusal::Wrong { tries_left } => {
+                let word = if *tries_left == 1 { "try" } else { "tries" };
+                format!("The code is not correct. {tries_left} {word} left.")
+            }
+            Refusal::Gone => "The code has expired or was tried too often. Sign in again to \
+                              get a new one."
+                .to_owned(),
+        }
+    }
+}
+
+/// After a correct password: stores a code for `user`, voids their earlier ones and emails it.
+/// Returns the pending row and the `Set-Cookie` that remembers it.
+pub async fn send(
+    state: &AppState,
+    user: &user::Model,
+    continue_to: &str,
+    attempt: &Attempt,
+) -> AppResult<Result<(sign_in_code::Model, String), Refusal>> {
+    let Some(email) = user.email.clone() else {
+        return Ok(Err(Refusal::NoEmail));
+    };
+    let now = Utc::now();
+    let expires = now + Duration::minutes(VALID_MINUTES);
+    let id = new_id();
+    let txn = state.store.begin_write().await?;
+    void_unused(&*txn, &user.id).await?;
+    let row = sign_in_code::ActiveModel {
+        id: Set(id.clone()),
+        instance_id: Set(user.instance_id.clone()),
+        user_id: Set(user.id.clone()),
+        continue_to: Set(continue_to.chars().take(64).collect()),
+        client_ip: Set(attempt.client_ip.clone()),
+        created_at: Set(now),
+        expires_at: Set(expires),
+        failed_attempts: Set(0),
+        used_at: Set(None),
+    }
+    .insert(&*txn)
+    .await?;
+    let vars = BTreeMap::from([
+        ("display_name".to_owned(), user.display_name.clone()),
+        ("valid_minutes".to_owned(), VALID_MINUTES.to_string()),
+    ]);
+    mail::enqueue(
+        &*txn,
+        &user.instance_id,
+        EmailPayload {
+            to: email,
+            to_name: user.display_name.clone(),
+            template: Template::SignInCode,
+            vars,
+            action_token_id: None,
+            sign_in_code_id: Some(id.clone()),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    let claims = Claims {
+        cid: id,
+        iid: user.instance_id.clone(),
+        aud: AUDIENCE.into(),
+        exp: expires.timestamp(),
+    };
+    let jwt = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &state.keys.employee_session.encoding,
+    )
+    .map_err(|err| AppError::Internal(err.into()))?;
+    let cookie = cookie(state, &user.instance_id, &jwt, VALID_MINUTES * 60);
+    Ok(Ok((row, cookie)))
+}
+
+async fn void_unused<C: ConnectionTrait>(db: &C, user_id: &str) -> AppResult<()> {
+    // Old rows go; the ones still pending end now.
+    sign_in_code::Entity::delete_many()
+        .filter(sign_in_code::Column::UserId.eq(user_id))
+        .filter(sign_in_code::Column::ExpiresAt.lt(Utc::now() - Duration::days(1)))
+        .exec(db)
+        .await?;
+    sign_in_code::Entity::update_many()
+        .col_expr(sign_in_code::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(sign_in_code::Column::UserId.eq(user_id))
+        .filter(sign_in_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A code waiting to be typed, and its user.
+#[derive(Clone)]
+pub struct Pending {
+    pub code: sign_in_code::Model,
+    pub user: user::Model,
+}
+
+/// The code this browser waits for in `instance_id`, if it can still be used.
+pub async fn pending(
+    state: &AppState,
+    headers: &HeaderMap,
+    instance_id: &str,
+) -> AppResult<Option<Pending>> {
+    let Some(jwt) = cookie_value(headers, &cookie_name(instance_id)) else {
+        return Ok(None);
+    };
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_audience(&[AUDIENCE]);
+    validation.leeway = 0;
+    let Ok(data) =
+        jsonwebtoken::decode::<Claims>(&jwt, &state.keys.employee_session.decoding, &validation)
+    else {
+        return Ok(None);
+    };
+    let claims = data.claims;
+    if claims.iid != instance_id || !plausible_id(&claims.cid) {
+        return Ok(None);
+    }
+    let Some(code) = sign_in_code::Entity::find_by_id(claims.cid)
+        .one(&state.store.conn)
+        .await?
+        .filter(|c| {
+            c.instance_id == instance_id
+                && c.used_at.is_none()
+                && c.expires_at > Utc::now()
+                && c.failed_attempts < MAX_TRIES
+        })
+    else {
+        return Ok(None);
+    };
+    let Some(user) = user::Entity::find_by_id(code.user_id.clone())
+        .one(&state.store.conn)
+        .await?
+        .filter(|u| u.status == UserStatus::Active)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Pending { code, user }))
+}
+
+/// Checks the typed code. Right: the code is spent and a session opened with the password and
+/// the code as its methods (the `Set-Cookie` is returned). Wrong: one try fewer.
+pub async fn verify(
+    state: &AppState,
+    pending: Pending,
+    given: &str,
+    attempt: Attempt,
+) -> AppResult<Result<(EmployeeSession, String), Refusal>> {
+    let given: String = given.chars().filter(|c| !c.is_whitespace()).collect();
+    let expected = code_of(&state.keys.sign_in_code, &pending.code.id);
+    let now = Utc::now();
+    let txn = state.store.begin_write().await?;
+    let usable = sign_in_code::Column::UsedAt
+        .is_null()
+        .and(sign_in_code::Column::ExpiresAt.gt(now))
+        .and(sign_in_code::Column::FailedAttempts.lt(MAX_TRIES));
+    if !same_code(&expected, &given) {
+        let counted = sign_in_code::Entity::update_many()
+            .col_expr(
+                sign_in_code::Column::FailedAttempts,
+                Expr::col(sign_in_code::Column::FailedAttempts).add(1),
+            )
+            .filter(sign_in_code::Column::Id.eq(pending.code.id.clone()))
+            .filter(usable)
+            .exec(&*txn)
+            .await?
+            .rows_affected;
+        let actor = EmployeeSession::actor_of(&pending.user, attempt.client_ip.clone());
+        audit::record(
+            &txn,
+            &actor,
+            AuditRecord::in_instance(
+                &pending.code.instance_id,
+                "signInCodeRejected",
+                "user",
+                Some(&pending.user.id),
+            )
+            .outcome("failure"),
+        )
+        .await?;
+        txn.commit().await?;
+        let tries_left = MAX_TRIES - pending.code.failed_attempts - 1;
+        return Ok(Err(if counted == 0 || tries_left <= 0 {
+            Refusal::Gone
+        } else {
+            Refusal::Wrong { tries_left }
+        }));
+    }
+    let spent = sign_in_code::Entity::update_many()
+        .col_expr(sign_in_code::Column::UsedAt, Expr::value(now))
+        .filter(sign_in_code::Column::Id.eq(pending.code.id.clone()))
+        .filter(usable)
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    txn.commit().await?;
+    if spent == 0 {
+        return Ok(Err(Refusal::Gone));
+    }
+    employee_sessions::open(state, pending.user, &[PASSWORD, EMAIL_CODE], attempt)
+        .await
+        .map(Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_six_digits_that_depend_on_the_row_and_the_key() {
+        let key = [3u8; 32];
+        let a = code_of(&key, "0190a0a0-0000-7000-8000-000000000001");
+        assert_eq!(a.len(), 6);
+        assert!(a.bytes().all(|b| b.is_ascii_digit()), "{a}");
+        assert_eq!(a, code_of(&key, "0190a0a0-0000-7000-8000-000000000001"));
+        let others: std::collections::HashSet<String> = (0..50)
+            .map(|n| code_of(&key, &format!("0190a0a0-0000-7000-8000-0000000000{n:02}")))
+            .collect();
+        assert!(others.len() > 45, "codes spread: {others:?}");
+        assert_ne!(
+            a,
+            code_of(&[4u8; 32], "0190a0a0-0000-7000-8000-000000000001")
+        );
+    }
+
+    #[test]
+    fn only_the_same_code_matches() {
+        assert!(same_code("012345", "012345"));
+        assert!(!same_code("012345", "012346"));
+        assert!(!same_code("012345", "01234"));
+        assert!(!same_code("012345", ""));
+        assert!(!same_code("012345", "0123456"));
+    }
+
+    #[test]
+    fn emails_are_masked_and_refusals_read_well() {
+        assert_eq!(masked_email("alice@corp.example"), "a…e@corp.example");
+        assert_eq!(masked_email("a@corp.example"), "a…@corp.example");
+        assert_eq!(masked_email("nonsense"), "your email address");
+        assert_eq!(
+            Refusal::Wrong { tries_left: 1 }.message(),
+            "The code is not correct. 1 try left."
+        );
+        assert_eq!(
+            Refusal::Wrong { tries_left: 3 }.message(),
+            "The code is not correct. 3 tries left."
+        );
+    }
+}
