@@ -330,9 +330,9 @@ mod tests {
             let html = render(html, &vars(), true);
             assert!(!text.contains("{{"), "{template:?}: {text}");
             assert!(!html.contains("{{"), "{template:?}: {html}");
-            assert!(text.contains("<username&>"));
-            assert!(html.contains("&lt;username&amp;&gt;"));
-            assert!(!html.contains("<username&>"));
+            assert!(text.contains("<display_name&>"));
+            assert!(html.contains("&lt;display_name&amp;&gt;"));
+            assert!(!html.contains("<display_name&>"));
         }
     }
 
