@@ -9,7 +9,8 @@ const here = new URL('..', import.meta.url).pathname;
 const committed = join(here, 'src/gql');
 const saved = mkdtempSync(join(tmpdir(), 'lanyard-gql-'));
 cpSync(committed, saved, { recursive: true });
-let stale = [];
+/** @type {string[]} */
+const stale = [];
 try {
   execFileSync('npx', ['graphql-codegen', '--config', 'codegen.ts', '--silent'], {
     cwd: here,
@@ -17,7 +18,7 @@ try {
   });
   const names = new Set([...readdirSync(saved), ...readdirSync(committed)]);
   for (const name of names) {
-    const read = (dir) => {
+    const read = (/** @type {string} */ dir) => {
       try {
         return readFileSync(join(dir, name), 'utf8');
       } catch {

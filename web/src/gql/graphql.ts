@@ -410,6 +410,11 @@ export type InstanceNameQueryVariables = Exact<{
 
 export type InstanceNameQuery = { instance: { id: string, name: string } };
 
+export type TestViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TestViewerQuery = { viewer: { id: string } };
+
 export type ApiTokensQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;
@@ -459,7 +464,7 @@ export type ApplicationQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationQuery = { application: { id: string, instanceId: string, name: string, enabled: boolean, ssoEnabled: boolean, initiation: Initiation, params: unknown, accountMode: AccountMode, spEntityId: string | null, acsUrl: string | null, nameIdSuffix: string | null, nameIdFormat: string, defaultRelayState: string | null, missingSettings: Array<string>, idpEntityId: string, idpSsoUrl: string, idpMetadataUrl: string, authorizationScope: AuthorizationScope, template: { id: string, name: string, logo: string, params: Array<{ key: string, label: string, description: string, kind: string, required: boolean }> } } };
+export type ApplicationQuery = { application: { id: string, instanceId: string, name: string, enabled: boolean, ssoEnabled: boolean, initiation: Initiation, params: unknown, accountMode: AccountMode, spEntityId: string | null, spEntityIdOverridden: boolean, acsUrl: string | null, acsUrlOverridden: boolean, nameIdSuffix: string | null, nameIdFormat: string, defaultRelayState: string | null, missingSettings: Array<string>, idpEntityId: string, idpSsoUrl: string, idpMetadataUrl: string, authorizationScope: AuthorizationScope, template: { id: string, name: string, logo: string, params: Array<{ key: string, label: string, description: string, kind: string, required: boolean }> } } };
 
 export type ConfigureSsoMutationVariables = Exact<{
   input: ConfigureApplicationSsoInput;
@@ -942,6 +947,13 @@ export const InstanceNameDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InstanceNameQuery, InstanceNameQueryVariables>;
+export const TestViewerDocument = new TypedDocumentString(`
+    query TestViewer {
+  viewer {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<TestViewerQuery, TestViewerQueryVariables>;
 export const ApiTokensDocument = new TypedDocumentString(`
     query ApiTokens($after: String) {
   apiTokens(first: 20, after: $after) {
@@ -1052,7 +1064,9 @@ export const ApplicationDocument = new TypedDocumentString(`
     params
     accountMode
     spEntityId
+    spEntityIdOverridden
     acsUrl
+    acsUrlOverridden
     nameIdSuffix
     nameIdFormat
     defaultRelayState

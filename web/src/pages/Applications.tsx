@@ -4,7 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, NavLink, Route, Routes, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from '../api';
 import { graphql } from '../gql';
-import type { AccountMode, ApplicationQuery, AuthorizationScope, SubjectKind } from '../gql/graphql';
+import type { AccountMode, ApplicationQuery, AuthorizationScope, Initiation, SubjectKind } from '../gql/graphql';
 import { SubjectPicker } from '../pickers';
 import {
   ConfirmButton,
@@ -263,7 +263,9 @@ const ApplicationQuery = graphql(`
       params
       accountMode
       spEntityId
+      spEntityIdOverridden
       acsUrl
+      acsUrlOverridden
       nameIdSuffix
       nameIdFormat
       defaultRelayState
@@ -405,6 +407,9 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
   const [accountMode, setAccountMode] = useState<AccountMode>(app.accountMode);
   const [ssoEnabled, setSsoEnabled] = useState(app.ssoEnabled);
   const [relayState, setRelayState] = useState(app.defaultRelayState ?? '');
+  const [spEntityId, setSpEntityId] = useState(app.spEntityIdOverridden ? (app.spEntityId ?? '') : '');
+  const [acsUrl, setAcsUrl] = useState(app.acsUrlOverridden ? (app.acsUrl ?? '') : '');
+  const [initiation, setInitiation] = useState<Initiation>(app.initiation);
   const configure = useMutation(ConfigureSso);
   const [flash, setFlash] = useFlash();
   const fields = [
@@ -412,12 +417,25 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
     'accountMode',
     'ssoEnabled',
     'defaultRelayState',
+    'spEntityId',
+    'acsUrl',
+    'initiation',
   ];
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const result = await configure.run({
-      input: { id: app.id, params, accountMode, ssoEnabled, defaultRelayState: relayState },
+      input: {
+        id: app.id,
+        params,
+        accountMode,
+        ssoEnabled,
+        initiation,
+        defaultRelayState: relayState,
+        // "" returns to the value the template derives from the parameters.
+        spEntityId,
+        acsUrl,
+      },
     });
     if (result) {
       setFlash('SSO configuration saved.');
@@ -473,6 +491,28 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
             <input {...attrs} value={relayState} onChange={(e) => setRelayState(e.target.value)} />
           )}
         </Field>
+        <details open={Boolean(spEntityId || acsUrl) || undefined}>
+          <summary>Advanced: service provider overrides</summary>
+          <p className="muted">Leave empty to use what the template derives from the parameters.</p>
+          <Field label="SP entity ID" name="spEntityId" error={configure.error}>
+            {(attrs) => (
+              <input {...attrs} value={spEntityId} placeholder={app.spEntityIdOverridden ? '' : (app.spEntityId ?? '')} onChange={(e) => setSpEntityId(e.target.value)} />
+            )}
+          </Field>
+          <Field label="ACS URL" name="acsUrl" error={configure.error}>
+            {(attrs) => (
+              <input {...attrs} value={acsUrl} placeholder={app.acsUrlOverridden ? '' : (app.acsUrl ?? '')} onChange={(e) => setAcsUrl(e.target.value)} />
+            )}
+          </Field>
+          <Field label="Who may start SSO" name="initiation" error={configure.error}>
+            {(attrs) => (
+              <select {...attrs} value={initiation} onChange={(e) => setInitiation(e.target.value as Initiation)}>
+                <option value="IDP_OR_SP">The portal (IdP) or the application (SP)</option>
+                <option value="SP_ONLY">Only the application (SP)</option>
+              </select>
+            )}
+          </Field>
+        </details>
         <div className="field checkbox">
           <input
             id="sso-enabled"
