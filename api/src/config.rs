@@ -465,6 +465,7 @@ mod tests {
             assert_eq!(config.key_retirement_grace_hours, 168);
             assert_eq!(config.sso.idle_minutes, 120);
             assert_eq!(config.sign_in.max_failures_per_account, 5);
+            assert_eq!(config.console_dir, std::path::Path::new("web/dist"));
             Ok(())
         });
     }

@@ -123,11 +123,11 @@ export function ApiTokens() {
                 <td data-label="Roles">
                   {t.roles.map((r) => `${r.role.toLowerCase().replace('_', ' ')}${r.instanceId ? ` of ${instanceName(r.instanceId)}` : ''}`).join(', ')}
                 </td>
-                <td data-label="State">{t.state}</td>
+                <td data-label="State">{t.state.toLowerCase()}</td>
                 <td data-label="Last used">{formatTime(t.lastUsedAt)}</td>
                 <td data-label="Expires">{formatTime(t.expiresAt)}</td>
                 <td className="actions">
-                  {t.state === 'active' && (
+                  {t.state === 'ACTIVE' && (
                     <ConfirmButton
                       label="Revoke"
                       question={`Revoke ${t.name}? Scripts using it stop working at once.`}
