@@ -431,7 +431,8 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
         accountMode,
         ssoEnabled,
         initiation,
-        defaultRelayState: relayState,
+        // Sent only when changed, so that the template's default stays a default.
+        defaultRelayState: relayState !== (app.defaultRelayState ?? '') ? relayState : undefined,
         // "" returns to the value the template derives from the parameters.
         spEntityId,
         acsUrl,
@@ -513,6 +514,11 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
             )}
           </Field>
         </details>
+        <p>
+          <strong>Authorization scope:</strong>{' '}
+          {app.authorizationScope === 'ALL_MEMBERS' ? 'all members' : 'manual (only those granted)'} ·{' '}
+          <Link to="authorization">Change</Link>
+        </p>
         <div className="field checkbox">
           <input
             id="sso-enabled"
