@@ -211,6 +211,11 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     assert.equal(response.audience, `https://signin-intl.aliyun.com/${ACCOUNT_ID}/saml/SSO`);
     assert.equal(response.issuer, metadata.entityId);
     assert.equal(response.status, 'urn:oasis:names:tc:SAML:2.0:status:Success');
+    // The check is live: the same response with another NameID does not verify.
+    const xml = Buffer.from(post.SAMLResponse, 'base64').toString('utf8');
+    assert.ok(xml.includes(`>alice@${ACCOUNT_ID}.onaliyun.com<`));
+    const forged = Buffer.from(xml.replace(`>alice@`, `>mallory@`)).toString('base64');
+    assert.throws(() => verifyResponse(forged, metadata.certificates), /does not verify/);
     await employee.close();
   });
 

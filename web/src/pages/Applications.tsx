@@ -166,15 +166,13 @@ export function AddApplication({ instanceId }: { instanceId: string }) {
     e.preventDefault();
     if (!chosen) return;
     const result = await add.run({ input: { instanceId, templateId: chosen.id, name } });
-    if (result) navigate(`../applications/${result.addApplication.application.id}`, { relative: 'path' });
+    if (result) navigate(`/instances/${instanceId}/applications/${result.addApplication.application.id}`);
   }
 
   return (
     <section>
       <p className="crumbs">
-        <Link to="../applications" relative="path">
-          Applications
-        </Link>{' '}
+        <Link to={`/instances/${instanceId}/applications`}>Applications</Link>{' '}
         › Add Application
       </p>
       <h1>Marketplace</h1>
