@@ -186,11 +186,26 @@ describe('console pages', () => {
   it('works at phone width', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await admin.storageState() });
     const small = await phone.newPage();
-    await small.goto(`${base()}/applications/${applicationId}`);
-    await small.getByRole('heading', { name: 'Single sign-on' }).waitFor();
-    const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
-    await screenshot(small, '16-sso-configuration-phone');
+    const pages = [
+      ['applications/' + applicationId, 'Single sign-on', '16-sso-configuration-phone'],
+      ['users', 'Users', '17-users-phone'],
+      ['policies', 'Access policies', '18-policies-phone'],
+      ['audit', 'Audit log', '19-audit-phone'],
+    ];
+    for (const [path, heading, name] of pages) {
+      await small.goto(`${base()}/${path}`);
+      await small.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await small.locator('.loading').waitFor({ state: 'detached' });
+      await screenshot(small, name);
+      const wide = await small.evaluate(() =>
+        Array.from(document.querySelectorAll('body *'))
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
+          .slice(0, 5),
+      );
+      const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px: ${wide.join(', ')}`);
+    }
     await phone.close();
   });
 
