@@ -124,8 +124,10 @@ describe('console pages', () => {
     await source.fill('forbid (principal, action == Lanyard::Action::"sso", resource)\nunless { context.sourceIp.isInRange(ip("10.0.0.0/8")) };');
     await page.getByText('Valid against the schema.').waitFor();
     await page.getByRole('button', { name: 'What would change?' }).click();
-    // From no address (the simulation's default context) nobody matches the office range.
-    await page.getByText(/would gain access and/).waitFor();
+    // From no address (the simulation's default context) nobody is in the office range: both
+    // users, let in by the all-members scope, would lose the application.
+    await page.getByText('Of 2 user–application pairs, 0 would gain access and 2 would lose it.').waitFor();
+    await page.getByText('carol loses Alibaba Cloud').waitFor();
     await screenshot(page, '12-policy-editor');
     await page.getByRole('button', { name: 'Save policy' }).click();
     await page.getByText('Policy saved.').waitFor();

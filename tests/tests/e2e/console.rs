@@ -21,12 +21,26 @@ async fn serves_the_build_with_index_html_for_app_routes() {
     let app = TestApp::spawn_with(|config| config.console_dir = dir).await;
 
     for path in ["/console/", "/console", "/console/instances/x/users"] {
-        let response = app.http.get(format!("{}{path}", app.base)).send().await.unwrap();
+        let response = app
+            .http
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
-        let csp = response.headers()["content-security-policy"].to_str().unwrap();
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap();
         assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
-        assert!(response.text().await.unwrap().contains("<title>console</title>"), "{path}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("<title>console</title>"),
+            "{path}"
+        );
     }
 
     let script = app
