@@ -41,7 +41,8 @@ test-postgres: deps venv
 	LANYARD_TEST_PYTHON=$(VENV_PYTHON) TEST_POSTGRES=$(TEST_POSTGRES) scripts/with-postgres.sh $(CARGO) test -p lanyard-tests
 
 # The console: generated GraphQL types up to date, type check, component tests, build, and the
-# browser tests (Debian's Chromium, playwright-core) against the real binary.
+# browser tests (Debian's Chromium, playwright-core) against the real binary
+# ($CARGO_TARGET_DIR/debug/lanyard, else target/debug/lanyard; LANYARD_BIN overrides).
 test-web: deps
 	cd web && npm ci --no-audit --no-fund
 	cd web && npm run codegen:check
@@ -49,7 +50,7 @@ test-web: deps
 	cd web && npm test
 	cd web && npm run build
 	$(CARGO) build --bin lanyard
-	cd web && LANYARD_BIN="$$($(CARGO) metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/lanyard" npm run e2e
+	cd web && npm run e2e
 
 test: lint test-sqlite test-postgres test-web
 
