@@ -21,6 +21,7 @@ const ViewerQuery = graphql(`
       name
       kind
       superAdmin
+      globalAuditor
     }
   }
 `);
@@ -66,7 +67,7 @@ export function App() {
             Instances
           </NavLink>
           {me.superAdmin && <NavLink to="/tokens">API tokens</NavLink>}
-          <NavLink to="/audit">Platform audit</NavLink>
+          {(me.superAdmin || me.globalAuditor) && <NavLink to="/audit">Platform audit</NavLink>}
         </nav>
         <span className="who">
           {me.name}

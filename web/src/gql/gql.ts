@@ -15,7 +15,7 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Viewer {\n    viewer {\n      id\n      name\n      kind\n      superAdmin\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  query Viewer {\n    viewer {\n      id\n      name\n      kind\n      superAdmin\n      globalAuditor\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  query InstanceName($id: ID!) {\n    instance(id: $id) {\n      id\n      name\n    }\n  }\n": typeof types.InstanceNameDocument,
     "\n  query TestViewer {\n    viewer {\n      id\n    }\n  }\n": typeof types.TestViewerDocument,
     "\n  query ApiTokens($after: String) {\n    apiTokens(first: 20, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        createdAt\n        expiresAt\n        lastUsedAt\n        state\n        roles {\n          role\n          instanceId\n        }\n      }\n    }\n    instances(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ApiTokensDocument,
@@ -87,7 +87,7 @@ type Documents = {
     "\n  query PickOrgUnits($instanceId: ID!, $parentId: ID) {\n    instance(id: $instanceId) {\n      id\n      orgUnits(parentId: $parentId, first: 100) {\n        nodes {\n          id\n          name\n          depth\n        }\n      }\n    }\n  }\n": typeof types.PickOrgUnitsDocument,
 };
 const documents: Documents = {
-    "\n  query Viewer {\n    viewer {\n      id\n      name\n      kind\n      superAdmin\n    }\n  }\n": types.ViewerDocument,
+    "\n  query Viewer {\n    viewer {\n      id\n      name\n      kind\n      superAdmin\n      globalAuditor\n    }\n  }\n": types.ViewerDocument,
     "\n  query InstanceName($id: ID!) {\n    instance(id: $id) {\n      id\n      name\n    }\n  }\n": types.InstanceNameDocument,
     "\n  query TestViewer {\n    viewer {\n      id\n    }\n  }\n": types.TestViewerDocument,
     "\n  query ApiTokens($after: String) {\n    apiTokens(first: 20, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        createdAt\n        expiresAt\n        lastUsedAt\n        state\n        roles {\n          role\n          instanceId\n        }\n      }\n    }\n    instances(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": types.ApiTokensDocument,
@@ -162,7 +162,7 @@ const documents: Documents = {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Viewer {\n    viewer {\n      id\n      name\n      kind\n      superAdmin\n    }\n  }\n"): typeof import('./graphql').ViewerDocument;
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      id\n      name\n      kind\n      superAdmin\n      globalAuditor\n    }\n  }\n"): typeof import('./graphql').ViewerDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -401,7 +401,7 @@ export type UserStatus =
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ViewerQuery = { viewer: { id: string, name: string, kind: string, superAdmin: boolean } };
+export type ViewerQuery = { viewer: { id: string, name: string, kind: string, superAdmin: boolean, globalAuditor: boolean } };
 
 export type InstanceNameQueryVariables = Exact<{
   id: string;
@@ -936,6 +936,7 @@ export const ViewerDocument = new TypedDocumentString(`
     name
     kind
     superAdmin
+    globalAuditor
   }
 }
     `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
