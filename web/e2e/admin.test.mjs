@@ -110,6 +110,23 @@ describe('console pages', () => {
     await employee.close();
   });
 
+  it("edits a user's profile, and disables and reactivates them after confirmation", async () => {
+    const profile = page.getByRole('form', { name: 'Profile' });
+    await profile.getByLabel('Email').fill('not an address');
+    await profile.getByRole('button', { name: 'Save' }).click();
+    await profile.locator('.field-invalid').getByRole('alert').waitFor();
+    assert.equal(await profile.getByLabel('Email').getAttribute('aria-invalid'), 'true');
+    await profile.getByLabel('Email').fill('carol@globex.example');
+    await profile.getByLabel('Display name').fill('Carol Danvers');
+    await profile.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('button', { name: 'Yes, disable' }).click();
+    await page.locator('h1 .badge').filter({ hasText: 'disabled' }).waitFor();
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await page.locator('h1 .badge').filter({ hasText: 'active' }).waitFor();
+  });
+
   it('edits an access policy: problems at line and column, the effect before saving, and explain', async () => {
     await page.getByRole('link', { name: 'Access policies' }).click();
     await page.getByText('No instance policies').waitFor();
