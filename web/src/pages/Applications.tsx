@@ -554,6 +554,11 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
           <dd>
             <code>{app.idpSsoUrl}</code>
           </dd>
+          <dt>Logon link</dt>
+          <dd>
+            <code>{app.idpSsoUrl.replace(/\/sso$/, '/start')}</code>
+            <div className="muted">Starts SSO from Lanyard, like the portal tile.</div>
+          </dd>
           <dt>SP entity ID</dt>
           <dd>
             <code>{app.spEntityId ?? '— (needs the account ID)'}</code>
