@@ -153,7 +153,8 @@ fn console_router(dir: &std::path::Path) -> Router<AppState> {
             .route("/console/", get(page))
             .route("/console/{*path}", get(page));
     }
-    // index.html names the hashed assets of one build: it must be revalidated every time.
+    // index.html names the hashed assets of one build: it must be revalidated every time, so it
+    // is only ever served by the fallback (directories included), which says so.
     let index = tower::ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -161,7 +162,7 @@ fn console_router(dir: &std::path::Path) -> Router<AppState> {
         ))
         .service(ServeFile::new(index));
     let files = ServeDir::new(dir)
-        .append_index_html_on_directories(true)
+        .append_index_html_on_directories(false)
         .fallback(index);
     router.nest_service(
         "/console",
