@@ -1,6 +1,6 @@
 # Lanyard: the two commands.
-#   make run   installs what a fresh Debian machine lacks, builds, serves on SQLite with a demo
-#   make test  fmt, clippy, the whole suite on SQLite and on PostgreSQL
+#   make run   installs what a fresh Debian machine lacks, builds the server and the console, serves on SQLite with a demo
+#   make test  fmt, clippy, the whole suite on SQLite and on PostgreSQL, the console (test-web)
 SHELL := /bin/bash
 CARGO ?= cargo
 # The PostgreSQL server the PostgreSQL suite creates its databases on.
