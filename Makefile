@@ -1,12 +1,12 @@
 # Lanyard: the two commands.
-#   make run   installs what a fresh Debian machine lacks, builds, serves on SQLite with a demo
-#   make test  fmt, clippy, the whole suite on SQLite and on PostgreSQL
+#   make run   installs what a fresh Debian machine lacks, builds the server and the console, serves on SQLite with a demo
+#   make test  fmt, clippy, the whole suite on SQLite and on PostgreSQL, the console (test-web)
 SHELL := /bin/bash
 CARGO ?= cargo
 # The PostgreSQL server the PostgreSQL suite creates its databases on.
 TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: run test deps venv build lint test-sqlite test-postgres schema bench
+.PHONY: run test deps venv build lint test-sqlite test-postgres test-web console schema bench
 
 deps:
 	@scripts/install-deps.sh
@@ -20,7 +20,11 @@ venv: deps
 build: deps
 	$(CARGO) build --bin lanyard
 
-run: build
+# The admin console (web/dist, served at /console/).
+console: deps
+	cd web && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build
+
+run: build console
 	$(CARGO) run --bin lanyard -- serve --demo
 
 lint: deps
@@ -36,7 +40,19 @@ test-postgres: deps venv
 	$(CARGO) build --workspace --bins
 	LANYARD_TEST_PYTHON=$(VENV_PYTHON) TEST_POSTGRES=$(TEST_POSTGRES) scripts/with-postgres.sh $(CARGO) test -p lanyard-tests
 
-test: lint test-sqlite test-postgres
+# The console: generated GraphQL types up to date, type check, component tests, build, and the
+# browser tests (Debian's Chromium, playwright-core) against the real binary
+# ($CARGO_TARGET_DIR/debug/lanyard, else target/debug/lanyard; LANYARD_BIN overrides).
+test-web: deps
+	cd web && npm ci --no-audit --no-fund
+	cd web && npm run codegen:check
+	cd web && npm run typecheck
+	cd web && npm test
+	cd web && npm run build
+	$(CARGO) build --bin lanyard
+	cd web && npm run e2e
+
+test: lint test-sqlite test-postgres test-web
 
 # IdP-initiated SSO throughput beside the raw signing rate (release build; see api/benches/sso.rs).
 bench: deps

@@ -250,6 +250,7 @@ async fn setup(
             timeout_seconds: 5,
         },
         reset_link_minutes: 60,
+        console_dir: "web/dist".into(),
     };
     let app = Application::build(config).await?;
     let base = format!("http://127.0.0.1:{}", app.port());

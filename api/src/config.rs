@@ -59,6 +59,8 @@ pub struct Config {
     pub events: EventsConfig,
     /// How long a password-reset link stays valid.
     pub reset_link_minutes: u32,
+    /// The built admin console (`web/dist`), served at `/console/`.
+    pub console_dir: PathBuf,
 }
 
 /// Employee sessions and SAML single sign-on.
@@ -311,6 +313,7 @@ struct Defaults {
     outbox: OutboxConfig,
     events: EventsConfig,
     reset_link_minutes: u32,
+    console_dir: &'static str,
 }
 
 fn defaults() -> Defaults {
@@ -347,6 +350,7 @@ fn defaults() -> Defaults {
             timeout_seconds: 10,
         },
         reset_link_minutes: 60,
+        console_dir: "web/dist",
     }
 }
 
@@ -461,6 +465,7 @@ mod tests {
             assert_eq!(config.key_retirement_grace_hours, 168);
             assert_eq!(config.sso.idle_minutes, 120);
             assert_eq!(config.sign_in.max_failures_per_account, 5);
+            assert_eq!(config.console_dir, std::path::Path::new("web/dist"));
             Ok(())
         });
     }

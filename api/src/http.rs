@@ -15,6 +15,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::de::DeserializeOwned;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -38,8 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/console", get(console))
-        .route("/console/", get(console))
+        .merge(console_router(&state.config.console_dir))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(middleware::from_fn_with_state(
@@ -129,14 +129,56 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn console(State(state): State<AppState>) -> Html<String> {
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Lanyard</title></head>\
-         <body><h1>Lanyard</h1><p>The admin console is not built into this server yet. \
-         The whole admin API is at <code>{}/graphql</code>.</p></body></html>",
-        html_escape(&state.config.public_url)
-    ))
+/// The built admin console at `/console/`: its files, and `index.html` for every other path
+/// below it so that the single-page app's own routes survive a reload. When the console has not
+/// been built, a page says how to build it.
+fn console_router(dir: &std::path::Path) -> Router<AppState> {
+    let index = dir.join("index.html");
+    let router = Router::new();
+    if !index.is_file() {
+        tracing::warn!(dir = %dir.display(), "the console is not built; /console/ explains how");
+        let page = || async {
+            (
+                [(header::CACHE_CONTROL, "no-store")],
+                Html(
+                    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Lanyard</title></head>\
+                     <body><h1>Lanyard</h1><p>The admin console is not built. Run <code>make run</code>, \
+                     or <code>npm ci &amp;&amp; npm run build</code> in <code>web/</code>, and set \
+                     <code>console_dir</code> to its <code>dist</code> directory.</p></body></html>",
+                ),
+            )
+        };
+        return router
+            .route("/console", get(page))
+            .route("/console/", get(page))
+            .route("/console/{*path}", get(page));
+    }
+    // index.html names the hashed assets of one build: it must be revalidated every time, so it
+    // is only ever served by the fallback (directories included), which says so.
+    let index = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .service(ServeFile::new(index));
+    let files = ServeDir::new(dir)
+        .append_index_html_on_directories(false)
+        .fallback(index);
+    router.nest_service(
+        "/console",
+        tower::ServiceBuilder::new()
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(CONSOLE_CSP),
+            ))
+            .service(files),
+    )
 }
+
+/// The console loads only its own scripts and styles and talks only to this server; the
+/// marketplace logos are `data:` images.
+const CONSOLE_CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
+     base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 pub fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")

@@ -107,6 +107,7 @@ pub fn test_config(dir: &TempDir, database_url: String) -> Config {
             timeout_seconds: 5,
         },
         reset_link_minutes: 60,
+        console_dir: "web/dist".into(),
     }
 }
 

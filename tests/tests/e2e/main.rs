@@ -4,6 +4,7 @@
 mod access;
 mod access_decisions;
 mod apps;
+mod console;
 mod directory;
 mod durability;
 mod events;

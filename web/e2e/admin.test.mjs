@@ -1,0 +1,245 @@
+// The rest of the console, clicked through against the real server: CSV import, org units,
+// sessions, access policies (validation at line and column, what-if, explain), signing keys,
+// API tokens, and deleting an instance after confirmation; at desktop and phone width.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ADMIN_PASSWORD, gql, launchBrowser, screenshot, startServer } from './harness.mjs';
+
+describe('console pages', () => {
+  /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
+  /** @type {import('playwright-core').Browser} */ let browser;
+  /** @type {import('playwright-core').BrowserContext} */ let admin;
+  /** @type {import('playwright-core').Page} */ let page;
+  let instanceId = '';
+  let applicationId = '';
+  const base = () => `${server.base}/console/instances/${instanceId}`;
+
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    admin = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await admin.newPage();
+    await page.goto(`${server.base}/console/`);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Instances' }).waitFor();
+    const data = await gql(
+      admin,
+      server.base,
+      `mutation { createInstance(input: {name: "Globex"}) { instance { id } } }`,
+    );
+    instanceId = data.createInstance.instance.id;
+    const app = await gql(
+      admin,
+      server.base,
+      `mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: "alibaba-cloud-user-sso-intl", name: "Alibaba Cloud"}) { application { id } } }`,
+      { i: instanceId },
+    );
+    applicationId = app.addApplication.application.id;
+    await gql(
+      admin,
+      server.base,
+      `mutation($a: ID!) {
+        configureApplicationSso(input: {id: $a, params: {accountId: "5123456789012345"}}) { application { id } }
+        setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed }
+      }`,
+      { a: applicationId },
+    );
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('imports users from CSV: a wrong row is shown and nothing saved, then all of them', async () => {
+    await page.goto(`${base()}/users`);
+    await page.getByText('No users yet').waitFor();
+    await page.getByRole('button', { name: 'Import CSV' }).click();
+    const csv = page.getByLabel('Or paste it');
+    await csv.fill('username,displayName,email,password\ncarol,Carol,carol@globex.example,carol-Passw0rd!\ndave,Dave,not-an-email,\n');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Nothing was imported' });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /Row 2, email/);
+    await csv.fill('username,displayName,email,password\ncarol,Carol,carol@globex.example,carol-Passw0rd!\ndave,Dave,dave@globex.example,\n');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText('Imported 2 users.').waitFor();
+    await page.getByRole('link', { name: 'carol' }).waitFor();
+    await page.getByRole('link', { name: 'dave' }).waitFor();
+    await page.getByLabel('Search').fill('car');
+    await page.getByText('1 users · page 1').waitFor();
+  });
+
+  it('builds an org unit tree and puts a user in it', async () => {
+    await page.getByRole('link', { name: 'Org units' }).click();
+    await page.getByText('No org units yet.').waitFor();
+    await page.getByLabel('Name').fill('Globex');
+    await page.getByRole('button', { name: 'Add org unit' }).click();
+    await page.getByRole('button', { name: 'Globex' }).click();
+    await page.getByText('Globex has no sub-units.').waitFor();
+    await page.getByLabel('Name').fill('Engineering');
+    await page.getByRole('button', { name: 'Add org unit' }).click();
+    await page.getByRole('button', { name: 'Engineering' }).click();
+    await page.getByLabel('Search users').fill('carol');
+    await page.getByRole('button', { name: 'Add carol' }).click();
+    await page.getByRole('link', { name: 'carol' }).waitFor();
+    await page.getByRole('button', { name: 'Top level' }).click();
+    await page.getByRole('row', { name: /Globex 1 1/ }).waitFor();
+    await screenshot(page, '10-org-units');
+  });
+
+  it("lists a user's IdP sessions and revokes them after confirmation", async () => {
+    const employee = await browser.newContext();
+    const portal = await employee.newPage();
+    await portal.goto(`${server.base}/sso/${instanceId}/login`);
+    await portal.getByLabel('Username').fill('carol');
+    await portal.getByLabel('Password').fill('carol-Passw0rd!');
+    await portal.getByRole('button', { name: 'Sign in' }).click();
+    await portal.getByRole('link', { name: 'Alibaba Cloud' }).waitFor();
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('link', { name: 'carol' }).click();
+    const sessions = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Sessions' }) });
+    await sessions.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await sessions.getByRole('button', { name: 'Yes, revoke' }).click();
+    await sessions.getByText('No live sessions.').waitFor();
+    await screenshot(page, '11-user');
+    await portal.reload();
+    await portal.getByRole('button', { name: 'Sign in' }).waitFor();
+    await employee.close();
+  });
+
+  it("edits a user's profile, and disables and reactivates them after confirmation", async () => {
+    const profile = page.getByRole('form', { name: 'Profile' });
+    await profile.getByLabel('Email').fill('not an address');
+    await profile.getByRole('button', { name: 'Save' }).click();
+    await profile.locator('.field-invalid').getByRole('alert').waitFor();
+    assert.equal(await profile.getByLabel('Email').getAttribute('aria-invalid'), 'true');
+    await profile.getByLabel('Email').fill('carol@globex.example');
+    await profile.getByLabel('Display name').fill('Carol Danvers');
+    await profile.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    await page.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('button', { name: 'Yes, disable' }).click();
+    await page.locator('h1 .badge').filter({ hasText: 'disabled' }).waitFor();
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await page.locator('h1 .badge').filter({ hasText: 'active' }).waitFor();
+  });
+
+  it('edits an access policy: problems at line and column, the effect before saving, and explain', async () => {
+    await page.getByRole('link', { name: 'Access policies' }).click();
+    await page.getByText('No instance policies').waitFor();
+    await page.getByRole('button', { name: 'New policy' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Office network');
+    const source = page.getByLabel('Cedar policy');
+    await source.fill('forbid (principal, action == Lanyard::Action::"sso", resource)\nunless { context.sourceIpp.isInRange(ip("10.0.0.0/8")) };');
+    const problem = page.locator('.problems li').first();
+    await problem.waitFor();
+    assert.match(await problem.innerText(), /^Line 2, column \d+: /);
+    assert.equal(await page.getByRole('button', { name: 'Save policy' }).isDisabled(), true);
+    await source.fill('forbid (principal, action == Lanyard::Action::"sso", resource)\nunless { context.sourceIp.isInRange(ip("10.0.0.0/8")) };');
+    await page.getByText('Valid against the schema.').waitFor();
+    await page.getByRole('button', { name: 'What would change?' }).click();
+    // From no address (the simulation's default context) nobody is in the office range: both
+    // users, let in by the all-members scope, would lose the application.
+    await page.getByText('Of 2 user–application pairs, 0 would gain access and 2 would lose it.').waitFor();
+    await page.getByText('carol loses Alibaba Cloud').waitFor();
+    await screenshot(page, '12-policy-editor');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByText('Policy saved.').waitFor();
+    await page.getByRole('cell', { name: /Office network/ }).waitFor();
+
+    await page.getByLabel('Search users').fill('carol');
+    await page.getByRole('button', { name: 'Choose carol' }).click();
+    await page.getByLabel('Application').selectOption({ label: 'Alibaba Cloud' });
+    await page.getByLabel('From address (optional)').fill('192.0.2.7');
+    await page.getByRole('button', { name: 'Explain' }).click();
+    await page.getByText(/^Denied\./).waitFor();
+    await page.getByLabel('From address (optional)').fill('10.1.2.3');
+    await page.getByRole('button', { name: 'Explain' }).click();
+    await page.getByText(/^Allowed\./).waitFor();
+    await page.getByLabel('From address (optional)').fill('not an address');
+    await page.getByRole('button', { name: 'Explain' }).click();
+    await page.locator('.field-invalid').getByRole('alert').waitFor();
+    await screenshot(page, '13-explain');
+  });
+
+  it('rotates and activates a signing key', async () => {
+    await page.getByRole('link', { name: 'Signing keys' }).click();
+    await page.getByText('active', { exact: true }).waitFor();
+    await page.getByLabel('Algorithm').selectOption('ECDSA_P256');
+    await page.getByRole('button', { name: 'Rotate: add a pending key' }).click();
+    await page.getByText('Added a pending key.').waitFor();
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await page.getByRole('button', { name: 'Yes, activate' }).click();
+    await page.getByText('Activated; the previous key is retired.').waitFor();
+    await page.getByText('retired', { exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'ECDSA P256' }).waitFor();
+    await screenshot(page, '14-signing-keys');
+  });
+
+  it('creates an API token whose secret is shown once, and revokes it', async () => {
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByLabel('Name').fill('nightly sync');
+    await page.getByLabel('Role').selectOption('AUDITOR');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = await page.getByLabel('Token secret').inputValue();
+    assert.match(secret, /^eyJ/);
+    // The secret works as a bearer token (auditors may read).
+    const response = await fetch(`${server.base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ query: '{ viewer { name } }' }),
+    });
+    assert.equal((await response.json()).data.viewer.name, 'nightly sync');
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    assert.equal(await page.getByLabel('Token secret').count(), 0);
+    await screenshot(page, '15-api-tokens');
+    const row = page.getByRole('row', { name: /nightly sync/ });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByRole('button', { name: 'Yes, revoke' }).click();
+    await row.getByText('revoked').waitFor();
+  });
+
+  it('works at phone width', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await admin.storageState() });
+    const small = await phone.newPage();
+    const pages = [
+      ['applications/' + applicationId, 'Single sign-on', '16-sso-configuration-phone'],
+      ['users', 'Users', '17-users-phone'],
+      ['policies', 'Access policies', '18-policies-phone'],
+      ['audit', 'Audit log', '19-audit-phone'],
+    ];
+    for (const [path, heading, name] of pages) {
+      await small.goto(`${base()}/${path}`);
+      await small.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await small.locator('.loading').waitFor({ state: 'detached' });
+      await screenshot(small, name);
+      const wide = await small.evaluate(() =>
+        Array.from(document.querySelectorAll('body *'))
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+          .map((e) => `${e.tagName.toLowerCase()}.${e.className}`)
+          .slice(0, 5),
+      );
+      const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px: ${wide.join(', ')}`);
+    }
+    await phone.close();
+  });
+
+  it('edits and deletes an instance, only after confirmation', async () => {
+    await page.getByRole('link', { name: 'Instances' }).click();
+    const row = page.getByRole('row', { name: /Globex/ });
+    await row.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('textbox', { name: 'Description' }).first().fill('Globex Corporation');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('cell', { name: 'Globex Corporation' }).waitFor();
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.getByRole('button', { name: 'Yes, delete' }).click();
+    await page.getByText('Deleted Globex.').waitFor();
+    await page.getByText('No instances yet').waitFor();
+  });
+});

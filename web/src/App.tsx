@@ -1,0 +1,162 @@
+import { useEffect, useState } from 'react';
+import { NavLink, Navigate, Route, Routes, useParams } from 'react-router';
+import { setUnauthenticatedHandler, signOut, useQuery } from './api';
+import { graphql } from './gql';
+import { ErrorBanner, Loading } from './ui';
+import { SignIn } from './pages/SignIn';
+import { Instances } from './pages/Instances';
+import { Users, UserDetail } from './pages/Users';
+import { Groups, GroupDetail } from './pages/Groups';
+import { OrgUnits } from './pages/OrgUnits';
+import { Applications, AddApplication, ApplicationDetail } from './pages/Applications';
+import { Policies } from './pages/Policies';
+import { SigningKeys } from './pages/SigningKeys';
+import { ApiTokens } from './pages/ApiTokens';
+import { AuditLog } from './pages/AuditLog';
+
+const ViewerQuery = graphql(`
+  query Viewer {
+    viewer {
+      id
+      name
+      kind
+      superAdmin
+      globalAuditor
+    }
+  }
+`);
+
+const InstanceNameQuery = graphql(`
+  query InstanceName($id: ID!) {
+    instance(id: $id) {
+      id
+      name
+    }
+  }
+`);
+
+export function App() {
+  const viewer = useQuery(ViewerQuery, {});
+  const [signedOut, setSignedOut] = useState(false);
+  useEffect(() => setUnauthenticatedHandler(() => setSignedOut(true)), []);
+
+  if (viewer.loading && !viewer.data) return <Loading label="Opening the console…" />;
+  if (signedOut || viewer.error?.code === 'UNAUTHENTICATED') {
+    return (
+      <SignIn
+        onSignedIn={() => {
+          setSignedOut(false);
+          viewer.reload();
+        }}
+      />
+    );
+  }
+  if (viewer.error) return <ErrorBanner error={viewer.error} onRetry={viewer.reload} />;
+  const me = viewer.data!.viewer;
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <NavLink to="/" className="brand">
+          Lanyard
+        </NavLink>
+        <nav aria-label="Console">
+          <NavLink to="/" end>
+            Instances
+          </NavLink>
+          {me.superAdmin && <NavLink to="/tokens">API tokens</NavLink>}
+          {(me.superAdmin || me.globalAuditor) && <NavLink to="/audit">Platform audit</NavLink>}
+        </nav>
+        <span className="who">
+          {me.name}
+          <button
+            type="button"
+            className="link"
+            onClick={async () => {
+              await signOut();
+              setSignedOut(true);
+            }}
+          >
+            Sign out
+          </button>
+        </span>
+      </header>
+      <Routes>
+        <Route
+          path="/"
+          element={
+            <main id="main">
+              <Instances />
+            </main>
+          }
+        />
+        <Route
+          path="/tokens"
+          element={
+            <main id="main">
+              <ApiTokens />
+            </main>
+          }
+        />
+        <Route
+          path="/audit"
+          element={
+            <main id="main">
+              <AuditLog />
+            </main>
+          }
+        />
+        <Route path="/instances/:instanceId/*" element={<InstanceArea />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </div>
+  );
+}
+
+function InstanceArea() {
+  const { instanceId = '' } = useParams();
+  const instance = useQuery(InstanceNameQuery, { id: instanceId });
+  const base = `/instances/${instanceId}`;
+  return (
+    <div className="instance-area">
+      <aside className="sidebar">
+        <p className="instance-name">{instance.data?.instance.name ?? '…'}</p>
+        <nav aria-label="Instance">
+          <p className="nav-group">Directory</p>
+          <NavLink to={`${base}/users`}>Users</NavLink>
+          <NavLink to={`${base}/groups`}>Groups</NavLink>
+          <NavLink to={`${base}/org-units`}>Org units</NavLink>
+          <p className="nav-group">Application Management</p>
+          <NavLink to={`${base}/applications`}>Applications</NavLink>
+          <NavLink to={`${base}/policies`}>Access policies</NavLink>
+          <NavLink to={`${base}/keys`}>Signing keys</NavLink>
+          <p className="nav-group">Monitoring</p>
+          <NavLink to={`${base}/audit`}>Audit log</NavLink>
+          <a href={`/sso/${instanceId}/portal`}>Employee portal ↗</a>
+        </nav>
+      </aside>
+      <main id="main">
+        <ErrorBanner error={instance.error} onRetry={instance.reload} />
+        <Routes>
+          <Route index element={<Navigate to="users" replace />} />
+          <Route path="users" element={<Users instanceId={instanceId} />} />
+          <Route path="users/:userId" element={<UserDetail instanceId={instanceId} />} />
+          <Route path="groups" element={<Groups instanceId={instanceId} />} />
+          <Route path="groups/:groupId" element={<GroupDetail instanceId={instanceId} />} />
+          <Route path="org-units" element={<OrgUnits instanceId={instanceId} />} />
+          <Route path="applications" element={<Applications instanceId={instanceId} />} />
+          <Route path="applications/new" element={<AddApplication instanceId={instanceId} />} />
+          <Route
+            path="applications/:applicationId/*"
+            element={<ApplicationDetail instanceId={instanceId} />}
+          />
+          <Route path="policies" element={<Policies instanceId={instanceId} />} />
+          <Route path="keys" element={<SigningKeys instanceId={instanceId} />} />
+          <Route path="audit" element={<AuditLog instanceId={instanceId} />} />
+        </Routes>
+      </main>
+    </div>
+  );
+}

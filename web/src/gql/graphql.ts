@@ -1,0 +1,1844 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/**
+ * The circumstances of a hypothetical sign-in. Omitted: IdP-initiated, now, password only, no
+ * MFA, from `0.0.0.0` (inside no network).
+ */
+export type AccessContextInput = {
+  at?: string | null | undefined;
+  authMethods?: Array<string> | null | undefined;
+  initiatedBy?: InitiatedBy | null | undefined;
+  mfa?: boolean | null | undefined;
+  sourceIp?: string | null | undefined;
+};
+
+/** What becomes the NameID ("application account name property"). */
+export type AccountMode =
+  /** The user's application account; SSO is refused to users without one. */
+  | 'APP_ACCOUNT'
+  /** The user's application account, else the IDaaS username. */
+  | 'APP_ACCOUNT_OR_USERNAME'
+  /** The IDaaS email address. */
+  | 'EMAIL'
+  /** The IDaaS username. */
+  | 'USERNAME';
+
+export type ActivateSigningKeyInput = {
+  /** The pending key. */
+  id: string;
+  instanceId: string;
+};
+
+export type AddApplicationInput = {
+  instanceId: string;
+  name: string;
+  /** Template parameters now, or later with `configureApplicationSso`. */
+  params?: unknown;
+  /** A marketplace template id, e.g. `alibaba-cloud-user-sso-intl`. */
+  templateId: string;
+};
+
+export type ApplicationAccessInput = {
+  applicationId: string;
+  /** 1 to 1000 users, groups and org units. */
+  subjects: Array<SubjectInput>;
+};
+
+export type AttributeStatementInput = {
+  name: string;
+  /** Defaults to `urn:oasis:names:tc:SAML:2.0:attrname-format:basic`. */
+  nameFormat?: string;
+  /** `username`, `email`, `displayName`, `phone`, `externalId`, `nameId`, or `literal`. */
+  source: string;
+  /** The values of a `literal` attribute. */
+  values?: Array<string>;
+};
+
+export type AuditEventFilter = {
+  action?: string | null | undefined;
+  /** The actor's id or name. */
+  actor?: string | null | undefined;
+  /** `success`, or for SSO decisions (`action: "sso"`) `allow` or `deny`. */
+  outcome?: string | null | undefined;
+  targetId?: string | null | undefined;
+};
+
+export type AuthorizationScope =
+  /** Every member of the instance. */
+  | 'ALL_MEMBERS'
+  /** Only the users, groups and org units granted. */
+  | 'MANUAL';
+
+/**
+ * SSO settings to change; omitted fields stay. For the text overrides an empty string
+ * returns to what the template derives.
+ */
+export type ConfigureApplicationSsoInput = {
+  accountMode?: AccountMode | null | undefined;
+  acsUrl?: string | null | undefined;
+  assertionLifetimeSeconds?: number | null | undefined;
+  /** Replaces the admin's attribute statements. */
+  attributeStatements?: Array<AttributeStatementInput> | null | undefined;
+  authnRequestsSigned?: boolean | null | undefined;
+  defaultRelayState?: string | null | undefined;
+  id: string;
+  initiation?: Initiation | null | undefined;
+  nameIdFormat?: string | null | undefined;
+  /** `""` for none. */
+  nameIdSuffix?: string | null | undefined;
+  /** Template parameters to set (merged into the current ones), e.g. `{"accountId": "…"}`. */
+  params?: unknown;
+  signAssertion?: boolean | null | undefined;
+  signResponse?: boolean | null | undefined;
+  /** `rsa-sha256` or `rsa-sha512`. */
+  signatureAlgorithm?: string | null | undefined;
+  spCertificatePem?: string | null | undefined;
+  spEntityId?: string | null | undefined;
+  ssoEnabled?: boolean | null | undefined;
+};
+
+export type CreateAccessPolicyInput = {
+  description?: string | null | undefined;
+  /** Default true. */
+  enabled?: boolean | null | undefined;
+  instanceId: string;
+  name: string;
+  /** One Cedar `permit` or `forbid` scoped to `action == Lanyard::Action::"sso"`. */
+  source: string;
+};
+
+export type CreateApiTokenInput = {
+  /** 1 to 366 days. */
+  expiresInDays?: number;
+  name: string;
+  roles: Array<RoleGrantInput>;
+};
+
+export type CreateGroupInput = {
+  description?: string | null | undefined;
+  instanceId: string;
+  name: string;
+};
+
+export type CreateInstanceInput = {
+  description?: string | null | undefined;
+  name: string;
+};
+
+export type CreateOrgUnitInput = {
+  instanceId: string;
+  name: string;
+  /** The parent unit; a root unit without it. */
+  parentId?: string | null | undefined;
+};
+
+export type CreateUserInput = {
+  displayName?: string | null | undefined;
+  email?: string | null | undefined;
+  externalId?: string | null | undefined;
+  groupIds?: Array<string>;
+  instanceId: string;
+  orgUnitIds?: Array<string>;
+  /** Optional initial password (8 to 256 characters). */
+  password?: string | null | undefined;
+  phone?: string | null | undefined;
+  username: string;
+};
+
+/** One row of an import; the same fields as `createUser`. */
+export type ImportUserRow = {
+  displayName?: string | null | undefined;
+  email?: string | null | undefined;
+  externalId?: string | null | undefined;
+  groupIds?: Array<string>;
+  orgUnitIds?: Array<string>;
+  password?: string | null | undefined;
+  phone?: string | null | undefined;
+  username: string;
+};
+
+export type ImportUsersInput = {
+  instanceId: string;
+  /** 1 to 1000 rows. All are created, or none. */
+  users: Array<ImportUserRow>;
+};
+
+export type InitiatedBy =
+  /** From the portal. */
+  | 'IDP'
+  /** From the application's login page. */
+  | 'SP';
+
+export type Initiation =
+  /** From the portal (IdP-initiated) and from the application (SP-initiated). */
+  | 'IDP_OR_SP'
+  /** Only from the application's own login page. */
+  | 'SP_ONLY';
+
+export type MembersInput = {
+  /** The group or org unit. */
+  id: string;
+  instanceId: string;
+  userIds: Array<string>;
+};
+
+export type ObjectRefInput = {
+  id: string;
+  instanceId: string;
+};
+
+export type PolicyEffect =
+  | 'FORBID'
+  | 'PERMIT';
+
+export type PolicyOrigin =
+  /** Lanyard's base access policies. */
+  | 'BASE'
+  /** A grant of the application's authorization scope. */
+  | 'GRANT'
+  /** One of the instance's own access policies. */
+  | 'INSTANCE';
+
+/** A change to try out. Exactly one of the fields. */
+export type ProposedChangeInput = {
+  /** A new policy's Cedar text. */
+  createPolicy?: string | null | undefined;
+  /** An existing policy removed. */
+  deletePolicyId?: string | null | undefined;
+  grant?: ProposedGrant | null | undefined;
+  revoke?: ProposedGrant | null | undefined;
+  setScope?: ProposedScope | null | undefined;
+  /** An existing policy with new text and/or enabled flag. */
+  updatePolicy?: ProposedPolicyUpdate | null | undefined;
+};
+
+export type ProposedGrant = {
+  applicationId: string;
+  subjects: Array<SubjectInput>;
+};
+
+export type ProposedPolicyUpdate = {
+  enabled?: boolean | null | undefined;
+  id: string;
+  source?: string | null | undefined;
+};
+
+export type ProposedScope = {
+  applicationId: string;
+  scope: AuthorizationScope;
+};
+
+export type RemoveApplicationAccountInput = {
+  applicationId: string;
+  userId: string;
+};
+
+export type RenameOrgUnitInput = {
+  id: string;
+  instanceId: string;
+  name: string;
+};
+
+export type RevokeUserSessionInput = {
+  /** The session. */
+  id: string;
+  instanceId: string;
+};
+
+export type RevokeUserSessionsInput = {
+  instanceId: string;
+  userId: string;
+};
+
+export type Role =
+  /** Everything about one application (give `instanceId` and `applicationId`). */
+  | 'APP_ADMIN'
+  /** Read-only, in one instance or (without an instance) everywhere. */
+  | 'AUDITOR'
+  /** Everything inside one instance. */
+  | 'INSTANCE_ADMIN'
+  /** Everything, everywhere. */
+  | 'SUPER_ADMIN';
+
+export type RoleGrantInput = {
+  /** The application, for `APP_ADMIN` only. */
+  applicationId?: string | null | undefined;
+  /** The instance the role applies to; none for `SUPER_ADMIN` and global auditors. */
+  instanceId?: string | null | undefined;
+  role: Role;
+};
+
+export type RotateSigningKeyInput = {
+  algorithm?: SigningKeyAlgorithm;
+  instanceId: string;
+};
+
+export type SetApplicationAccountInput = {
+  accountName: string;
+  applicationId: string;
+  userId: string;
+};
+
+export type SetAuthorizationScopeInput = {
+  applicationId: string;
+  scope: AuthorizationScope;
+};
+
+export type SetUserPasswordInput = {
+  id: string;
+  instanceId: string;
+  password: string;
+};
+
+export type SetUserStatusInput = {
+  id: string;
+  instanceId: string;
+  status: UserStatus;
+};
+
+export type SigningKeyAlgorithm =
+  /** ECDSA on P-256; signs with ECDSA-SHA256. Not every service provider accepts it. */
+  | 'ECDSA_P256'
+  /** RSA 2048 bits; signs with RSA-SHA256. Accepted by every service provider. */
+  | 'RSA_2048'
+  /** RSA 3072 bits; signs with RSA-SHA256. */
+  | 'RSA_3072';
+
+/** Where a key is in its rollover. */
+export type SigningKeyState =
+  /** Signs SAML responses and metadata. */
+  | 'ACTIVE'
+  /** Published in the metadata; signs nothing yet. */
+  | 'PENDING'
+  /** Signs nothing; published for the grace period after it was retired. */
+  | 'RETIRED';
+
+export type SimulateAccessChangeInput = {
+  /** Decide only these applications (all of the instance when omitted). */
+  applicationIds?: Array<string> | null | undefined;
+  change: ProposedChangeInput;
+  context?: AccessContextInput | null | undefined;
+  instanceId: string;
+};
+
+export type SubjectInput = {
+  id: string;
+  kind: SubjectKind;
+};
+
+export type SubjectKind =
+  | 'GROUP'
+  /** An org unit and its whole subtree. */
+  | 'ORG_UNIT'
+  | 'USER';
+
+export type UpdateAccessPolicyInput = {
+  description?: string | null | undefined;
+  enabled?: boolean | null | undefined;
+  id: string;
+  name?: string | null | undefined;
+  source?: string | null | undefined;
+};
+
+export type UpdateApplicationInput = {
+  enabled?: boolean | null | undefined;
+  id: string;
+  name?: string | null | undefined;
+};
+
+export type UpdateGroupInput = {
+  description?: string | null | undefined;
+  id: string;
+  instanceId: string;
+  name?: string | null | undefined;
+};
+
+export type UpdateInstanceInput = {
+  description?: string | null | undefined;
+  id: string;
+  name: string;
+};
+
+export type UpdateUserInput = {
+  displayName?: string | null | undefined;
+  /** An empty string removes the email. */
+  email?: string | null | undefined;
+  /** An empty string removes the external id. */
+  externalId?: string | null | undefined;
+  id: string;
+  instanceId: string;
+  /** An empty string removes the phone number. */
+  phone?: string | null | undefined;
+  username?: string | null | undefined;
+};
+
+export type UserFilter = {
+  /** Members of this group. */
+  groupId?: string | null | undefined;
+  /** …and of its sub-units (the default). */
+  includeSubUnits?: boolean;
+  /** Members of this org unit… */
+  orgUnitId?: string | null | undefined;
+  /** A prefix of the username or email, any case. */
+  search?: string | null | undefined;
+  status?: UserStatus | null | undefined;
+};
+
+export type UserRefInput = {
+  id: string;
+  instanceId: string;
+};
+
+export type UserStatus =
+  | 'ACTIVE'
+  | 'DISABLED'
+  | 'LOCKED';
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { viewer: { id: string, name: string, kind: string, superAdmin: boolean, globalAuditor: boolean } };
+
+export type InstanceNameQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type InstanceNameQuery = { instance: { id: string, name: string } };
+
+export type TestViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TestViewerQuery = { viewer: { id: string } };
+
+export type ApiTokensQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type ApiTokensQuery = { apiTokens: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, createdAt: string, expiresAt: string, lastUsedAt: string | null, state: string, roles: Array<{ role: Role, instanceId: string | null }> }> }, instances: { nodes: Array<{ id: string, name: string }> } };
+
+export type CreateApiTokenMutationVariables = Exact<{
+  input: CreateApiTokenInput;
+}>;
+
+
+export type CreateApiTokenMutation = { createApiToken: { secret: string, token: { id: string, name: string } } };
+
+export type RevokeApiTokenMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RevokeApiTokenMutation = { revokeApiToken: { token: { id: string, state: string } } };
+
+export type ApplicationsQueryVariables = Exact<{
+  instanceId: string;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+}>;
+
+
+export type ApplicationsQuery = { instance: { id: string, applications: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, enabled: boolean, ssoEnabled: boolean, authorizationScope: AuthorizationScope, missingSettings: Array<string>, template: { id: string, name: string, logo: string } }> } } };
+
+export type MarketplaceQueryVariables = Exact<{
+  search?: string | null | undefined;
+}>;
+
+
+export type MarketplaceQuery = { marketplace: Array<{ id: string, name: string, description: string, category: string, logo: string, protocol: string }> };
+
+export type AddApplicationMutationVariables = Exact<{
+  input: AddApplicationInput;
+}>;
+
+
+export type AddApplicationMutation = { addApplication: { application: { id: string } } };
+
+export type ApplicationQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ApplicationQuery = { application: { id: string, instanceId: string, name: string, enabled: boolean, ssoEnabled: boolean, initiation: Initiation, params: unknown, accountMode: AccountMode, spEntityId: string | null, spEntityIdOverridden: boolean, acsUrl: string | null, acsUrlOverridden: boolean, nameIdSuffix: string | null, nameIdFormat: string, defaultRelayState: string | null, missingSettings: Array<string>, idpEntityId: string, idpSsoUrl: string, idpMetadataUrl: string, authorizationScope: AuthorizationScope, template: { id: string, name: string, logo: string, params: Array<{ key: string, label: string, description: string, kind: string, required: boolean }> } } };
+
+export type ConfigureSsoMutationVariables = Exact<{
+  input: ConfigureApplicationSsoInput;
+}>;
+
+
+export type ConfigureSsoMutation = { configureApplicationSso: { application: { id: string, missingSettings: Array<string> } } };
+
+export type UpdateApplicationMutationVariables = Exact<{
+  input: UpdateApplicationInput;
+}>;
+
+
+export type UpdateApplicationMutation = { updateApplication: { application: { id: string, enabled: boolean, name: string } } };
+
+export type DeleteApplicationMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteApplicationMutation = { deleteApplication: { deletedId: string } };
+
+export type ApplicationAuthorizationQueryVariables = Exact<{
+  id: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type ApplicationAuthorizationQuery = { application: { id: string, authorizationScope: AuthorizationScope, accessGrants: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, subjectKind: SubjectKind, subjectId: string, subjectName: string | null, createdAt: string }> }, effectiveUsers: { totalCount: number, nodes: Array<{ id: string, username: string }> } } };
+
+export type SetScopeMutationVariables = Exact<{
+  input: SetAuthorizationScopeInput;
+}>;
+
+
+export type SetScopeMutation = { setAuthorizationScope: { changed: number } };
+
+export type GrantAccessMutationVariables = Exact<{
+  input: ApplicationAccessInput;
+}>;
+
+
+export type GrantAccessMutation = { grantApplicationAccess: { changed: number } };
+
+export type RevokeAccessMutationVariables = Exact<{
+  input: ApplicationAccessInput;
+}>;
+
+
+export type RevokeAccessMutation = { revokeApplicationAccess: { changed: number } };
+
+export type ApplicationAccountsQueryVariables = Exact<{
+  id: string;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+}>;
+
+
+export type ApplicationAccountsQuery = { application: { id: string, accountMode: AccountMode, accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, userId: string, accountName: string, updatedAt: string, user: { id: string, username: string, displayName: string } | null }> } } };
+
+export type SetApplicationAccountMutationVariables = Exact<{
+  input: SetApplicationAccountInput;
+}>;
+
+
+export type SetApplicationAccountMutation = { setApplicationAccount: { account: { id: string, accountName: string } } };
+
+export type RemoveApplicationAccountMutationVariables = Exact<{
+  input: RemoveApplicationAccountInput;
+}>;
+
+
+export type RemoveApplicationAccountMutation = { removeApplicationAccount: { removed: boolean } };
+
+export type NameIdForQueryVariables = Exact<{
+  id: string;
+  userId: string;
+}>;
+
+
+export type NameIdForQuery = { application: { id: string, nameIdFor: { nameId: string | null, reason: string | null } } };
+
+export type AuditEventsQueryVariables = Exact<{
+  instanceId?: string | null | undefined;
+  after?: string | null | undefined;
+  filter?: AuditEventFilter | null | undefined;
+}>;
+
+
+export type AuditEventsQuery = { auditEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: string, targetKind: string, targetId: string | null, outcome: string, summary: unknown, clientIp: string | null, createdAt: string, actor: { kind: string, id: string, name: string } }> } };
+
+export type AuditApplicationsQueryVariables = Exact<{
+  instanceId: string;
+}>;
+
+
+export type AuditApplicationsQuery = { instance: { id: string, applications: { nodes: Array<{ id: string, name: string }> } } };
+
+export type GroupsQueryVariables = Exact<{
+  instanceId: string;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+}>;
+
+
+export type GroupsQuery = { instance: { id: string, groups: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, members: { totalCount: number } }> } } };
+
+export type CreateGroupMutationVariables = Exact<{
+  input: CreateGroupInput;
+}>;
+
+
+export type CreateGroupMutation = { createGroup: { group: { id: string, name: string } } };
+
+export type GroupQueryVariables = Exact<{
+  instanceId: string;
+  id: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type GroupQuery = { instance: { id: string, group: { id: string, name: string, description: string, members: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, username: string, displayName: string }> } } } };
+
+export type UpdateGroupMutationVariables = Exact<{
+  input: UpdateGroupInput;
+}>;
+
+
+export type UpdateGroupMutation = { updateGroup: { group: { id: string } } };
+
+export type DeleteGroupMutationVariables = Exact<{
+  input: ObjectRefInput;
+}>;
+
+
+export type DeleteGroupMutation = { deleteGroup: { deletedId: string } };
+
+export type AddGroupMembersMutationVariables = Exact<{
+  input: MembersInput;
+}>;
+
+
+export type AddGroupMembersMutation = { addGroupMembers: { group: { id: string } } };
+
+export type RemoveGroupMembersMutationVariables = Exact<{
+  input: MembersInput;
+}>;
+
+
+export type RemoveGroupMembersMutation = { removeGroupMembers: { group: { id: string } } };
+
+export type InstancesQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type InstancesQuery = { instances: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, createdAt: string }> } };
+
+export type CreateInstanceMutationVariables = Exact<{
+  input: CreateInstanceInput;
+}>;
+
+
+export type CreateInstanceMutation = { createInstance: { instance: { id: string, name: string } } };
+
+export type UpdateInstanceMutationVariables = Exact<{
+  input: UpdateInstanceInput;
+}>;
+
+
+export type UpdateInstanceMutation = { updateInstance: { instance: { id: string, name: string, description: string } } };
+
+export type DeleteInstanceMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteInstanceMutation = { deleteInstance: { deletedId: string } };
+
+export type OrgUnitsQueryVariables = Exact<{
+  instanceId: string;
+  parentId?: string | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type OrgUnitsQuery = { instance: { id: string, orgUnits: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, children: { totalCount: number }, members: { totalCount: number } }> } } };
+
+export type OrgUnitMembersQueryVariables = Exact<{
+  instanceId: string;
+  id: string;
+  after?: string | null | undefined;
+}>;
+
+
+export type OrgUnitMembersQuery = { instance: { id: string, orgUnit: { id: string, members: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, username: string }> } } } };
+
+export type CreateOrgUnitMutationVariables = Exact<{
+  input: CreateOrgUnitInput;
+}>;
+
+
+export type CreateOrgUnitMutation = { createOrgUnit: { orgUnit: { id: string, name: string } } };
+
+export type RenameOrgUnitMutationVariables = Exact<{
+  input: RenameOrgUnitInput;
+}>;
+
+
+export type RenameOrgUnitMutation = { renameOrgUnit: { orgUnit: { id: string } } };
+
+export type DeleteOrgUnitMutationVariables = Exact<{
+  input: ObjectRefInput;
+}>;
+
+
+export type DeleteOrgUnitMutation = { deleteOrgUnit: { deletedId: string } };
+
+export type AddOrgUnitMembersMutationVariables = Exact<{
+  input: MembersInput;
+}>;
+
+
+export type AddOrgUnitMembersMutation = { addOrgUnitMembers: { orgUnit: { id: string } } };
+
+export type RemoveOrgUnitMembersMutationVariables = Exact<{
+  input: MembersInput;
+}>;
+
+
+export type RemoveOrgUnitMembersMutation = { removeOrgUnitMembers: { orgUnit: { id: string } } };
+
+export type AccessPoliciesQueryVariables = Exact<{
+  instanceId: string;
+}>;
+
+
+export type AccessPoliciesQuery = { instance: { id: string, accessPolicies: Array<{ id: string, policyId: string, name: string, description: string, source: string, enabled: boolean, updatedAt: string }> } };
+
+export type ValidatePolicyQueryVariables = Exact<{
+  instanceId: string;
+  source: string;
+}>;
+
+
+export type ValidatePolicyQuery = { validateAccessPolicy: { valid: boolean, problems: Array<{ message: string, line: number, column: number }> } };
+
+export type AccessSimulationQueryVariables = Exact<{
+  input: SimulateAccessChangeInput;
+}>;
+
+
+export type AccessSimulationQuery = { simulateAccessChange: { evaluatedPairs: number, gained: number, lost: number, changes: { totalCount: number, nodes: Array<{ gainsAccess: boolean, user: { id: string, username: string }, application: { id: string, name: string } }> } } };
+
+export type CreateAccessPolicyMutationVariables = Exact<{
+  input: CreateAccessPolicyInput;
+}>;
+
+
+export type CreateAccessPolicyMutation = { createAccessPolicy: { accessPolicy: { id: string } } };
+
+export type UpdateAccessPolicyMutationVariables = Exact<{
+  input: UpdateAccessPolicyInput;
+}>;
+
+
+export type UpdateAccessPolicyMutation = { updateAccessPolicy: { accessPolicy: { id: string } } };
+
+export type DeleteAccessPolicyMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteAccessPolicyMutation = { deleteAccessPolicy: { deletedId: string } };
+
+export type AppsForExplainQueryVariables = Exact<{
+  instanceId: string;
+}>;
+
+
+export type AppsForExplainQuery = { instance: { id: string, applications: { nodes: Array<{ id: string, name: string }> } } };
+
+export type ExplainAccessQueryVariables = Exact<{
+  userId: string;
+  applicationId: string;
+  context?: AccessContextInput | null | undefined;
+}>;
+
+
+export type ExplainAccessQuery = { explainAccess: { allowed: boolean, summary: string, diagnostics: Array<string>, reasons: Array<{ policyId: string, effect: PolicyEffect, origin: PolicyOrigin, description: string }> } };
+
+export type SigningKeysQueryVariables = Exact<{
+  instanceId: string;
+}>;
+
+
+export type SigningKeysQuery = { signingKeys: Array<{ id: string, algorithm: SigningKeyAlgorithm, state: SigningKeyState, fingerprintSha256: string, notAfter: string, createdAt: string, activatedAt: string | null, retiredAt: string | null }> };
+
+export type RotateSigningKeyMutationVariables = Exact<{
+  input: RotateSigningKeyInput;
+}>;
+
+
+export type RotateSigningKeyMutation = { rotateSigningKey: { signingKey: { id: string } } };
+
+export type ActivateSigningKeyMutationVariables = Exact<{
+  input: ActivateSigningKeyInput;
+}>;
+
+
+export type ActivateSigningKeyMutation = { activateSigningKey: { signingKey: { id: string } } };
+
+export type UsersQueryVariables = Exact<{
+  instanceId: string;
+  after?: string | null | undefined;
+  filter?: UserFilter | null | undefined;
+}>;
+
+
+export type UsersQuery = { instance: { id: string, users: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, username: string, displayName: string, email: string | null, status: UserStatus, groups: Array<{ id: string, name: string }> }> } } };
+
+export type CreateUserMutationVariables = Exact<{
+  input: CreateUserInput;
+}>;
+
+
+export type CreateUserMutation = { createUser: { user: { id: string, username: string } } };
+
+export type ImportUsersMutationVariables = Exact<{
+  input: ImportUsersInput;
+}>;
+
+
+export type ImportUsersMutation = { importUsers: { ok: boolean, importedCount: number, errors: Array<{ row: number, field: string | null, code: string, message: string }> } };
+
+export type UserQueryVariables = Exact<{
+  instanceId: string;
+  id: string;
+}>;
+
+
+export type UserQuery = { instance: { id: string, user: { id: string, username: string, displayName: string, email: string | null, phone: string | null, externalId: string | null, status: UserStatus, hasPassword: boolean, createdAt: string, updatedAt: string, groups: Array<{ id: string, name: string }>, orgUnits: Array<{ id: string, name: string }>, effectiveApplications: Array<{ id: string, name: string }> } } };
+
+export type UpdateUserMutationVariables = Exact<{
+  input: UpdateUserInput;
+}>;
+
+
+export type UpdateUserMutation = { updateUser: { user: { id: string } } };
+
+export type SetUserStatusMutationVariables = Exact<{
+  input: SetUserStatusInput;
+}>;
+
+
+export type SetUserStatusMutation = { setUserStatus: { user: { id: string, status: UserStatus } } };
+
+export type SetUserPasswordMutationVariables = Exact<{
+  input: SetUserPasswordInput;
+}>;
+
+
+export type SetUserPasswordMutation = { setUserPassword: { user: { id: string, hasPassword: boolean } } };
+
+export type DeleteUserMutationVariables = Exact<{
+  input: UserRefInput;
+}>;
+
+
+export type DeleteUserMutation = { deleteUser: { deletedId: string } };
+
+export type AddToGroupMutationVariables = Exact<{
+  input: MembersInput;
+}>;
+
+
+export type AddToGroupMutation = { addGroupMembers: { group: { id: string } } };
+
+export type RemoveFromGroupMutationVariables = Exact<{
+  input: MembersInput;
+}>;
+
+
+export type RemoveFromGroupMutation = { removeGroupMembers: { group: { id: string } } };
+
+export type AddToOrgUnitMutationVariables = Exact<{
+  input: MembersInput;
+}>;
+
+
+export type AddToOrgUnitMutation = { addOrgUnitMembers: { orgUnit: { id: string } } };
+
+export type RemoveFromOrgUnitMutationVariables = Exact<{
+  input: MembersInput;
+}>;
+
+
+export type RemoveFromOrgUnitMutation = { removeOrgUnitMembers: { orgUnit: { id: string } } };
+
+export type UserSessionsQueryVariables = Exact<{
+  instanceId: string;
+  userId: string;
+}>;
+
+
+export type UserSessionsQuery = { userSessions: Array<{ id: string, createdAt: string, expiresAt: string, lastSeenAt: string, authMethods: Array<string>, clientIp: string | null, userAgent: string | null }> };
+
+export type RevokeSessionMutationVariables = Exact<{
+  input: RevokeUserSessionInput;
+}>;
+
+
+export type RevokeSessionMutation = { revokeUserSession: { revokedCount: number } };
+
+export type RevokeSessionsMutationVariables = Exact<{
+  input: RevokeUserSessionsInput;
+}>;
+
+
+export type RevokeSessionsMutation = { revokeUserSessions: { revokedCount: number } };
+
+export type PickUsersQueryVariables = Exact<{
+  instanceId: string;
+  search?: string | null | undefined;
+}>;
+
+
+export type PickUsersQuery = { instance: { id: string, users: { nodes: Array<{ id: string, username: string, displayName: string }> } } };
+
+export type PickGroupsQueryVariables = Exact<{
+  instanceId: string;
+  search?: string | null | undefined;
+}>;
+
+
+export type PickGroupsQuery = { instance: { id: string, groups: { nodes: Array<{ id: string, name: string }> } } };
+
+export type PickOrgUnitsQueryVariables = Exact<{
+  instanceId: string;
+  parentId?: string | null | undefined;
+}>;
+
+
+export type PickOrgUnitsQuery = { instance: { id: string, orgUnits: { nodes: Array<{ id: string, name: string, depth: number }> } } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const ViewerDocument = new TypedDocumentString(`
+    query Viewer {
+  viewer {
+    id
+    name
+    kind
+    superAdmin
+    globalAuditor
+  }
+}
+    `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+export const InstanceNameDocument = new TypedDocumentString(`
+    query InstanceName($id: ID!) {
+  instance(id: $id) {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<InstanceNameQuery, InstanceNameQueryVariables>;
+export const TestViewerDocument = new TypedDocumentString(`
+    query TestViewer {
+  viewer {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<TestViewerQuery, TestViewerQueryVariables>;
+export const ApiTokensDocument = new TypedDocumentString(`
+    query ApiTokens($after: String) {
+  apiTokens(first: 20, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      name
+      createdAt
+      expiresAt
+      lastUsedAt
+      state
+      roles {
+        role
+        instanceId
+      }
+    }
+  }
+  instances(first: 100) {
+    nodes {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ApiTokensQuery, ApiTokensQueryVariables>;
+export const CreateApiTokenDocument = new TypedDocumentString(`
+    mutation CreateApiToken($input: CreateApiTokenInput!) {
+  createApiToken(input: $input) {
+    secret
+    token {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateApiTokenMutation, CreateApiTokenMutationVariables>;
+export const RevokeApiTokenDocument = new TypedDocumentString(`
+    mutation RevokeApiToken($id: ID!) {
+  revokeApiToken(input: {id: $id}) {
+    token {
+      id
+      state
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeApiTokenMutation, RevokeApiTokenMutationVariables>;
+export const ApplicationsDocument = new TypedDocumentString(`
+    query Applications($instanceId: ID!, $after: String, $search: String) {
+  instance(id: $instanceId) {
+    id
+    applications(first: 20, after: $after, search: $search) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        name
+        enabled
+        ssoEnabled
+        authorizationScope
+        missingSettings
+        template {
+          id
+          name
+          logo
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ApplicationsQuery, ApplicationsQueryVariables>;
+export const MarketplaceDocument = new TypedDocumentString(`
+    query Marketplace($search: String) {
+  marketplace(search: $search) {
+    id
+    name
+    description
+    category
+    logo
+    protocol
+  }
+}
+    `) as unknown as TypedDocumentString<MarketplaceQuery, MarketplaceQueryVariables>;
+export const AddApplicationDocument = new TypedDocumentString(`
+    mutation AddApplication($input: AddApplicationInput!) {
+  addApplication(input: $input) {
+    application {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AddApplicationMutation, AddApplicationMutationVariables>;
+export const ApplicationDocument = new TypedDocumentString(`
+    query Application($id: ID!) {
+  application(id: $id) {
+    id
+    instanceId
+    name
+    enabled
+    ssoEnabled
+    initiation
+    params
+    accountMode
+    spEntityId
+    spEntityIdOverridden
+    acsUrl
+    acsUrlOverridden
+    nameIdSuffix
+    nameIdFormat
+    defaultRelayState
+    missingSettings
+    idpEntityId
+    idpSsoUrl
+    idpMetadataUrl
+    authorizationScope
+    template {
+      id
+      name
+      logo
+      params {
+        key
+        label
+        description
+        kind
+        required
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ApplicationQuery, ApplicationQueryVariables>;
+export const ConfigureSsoDocument = new TypedDocumentString(`
+    mutation ConfigureSso($input: ConfigureApplicationSsoInput!) {
+  configureApplicationSso(input: $input) {
+    application {
+      id
+      missingSettings
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConfigureSsoMutation, ConfigureSsoMutationVariables>;
+export const UpdateApplicationDocument = new TypedDocumentString(`
+    mutation UpdateApplication($input: UpdateApplicationInput!) {
+  updateApplication(input: $input) {
+    application {
+      id
+      enabled
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateApplicationMutation, UpdateApplicationMutationVariables>;
+export const DeleteApplicationDocument = new TypedDocumentString(`
+    mutation DeleteApplication($id: ID!) {
+  deleteApplication(input: {id: $id}) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteApplicationMutation, DeleteApplicationMutationVariables>;
+export const ApplicationAuthorizationDocument = new TypedDocumentString(`
+    query ApplicationAuthorization($id: ID!, $after: String) {
+  application(id: $id) {
+    id
+    authorizationScope
+    accessGrants(first: 50, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        subjectKind
+        subjectId
+        subjectName
+        createdAt
+      }
+    }
+    effectiveUsers(first: 10) {
+      totalCount
+      nodes {
+        id
+        username
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ApplicationAuthorizationQuery, ApplicationAuthorizationQueryVariables>;
+export const SetScopeDocument = new TypedDocumentString(`
+    mutation SetScope($input: SetAuthorizationScopeInput!) {
+  setAuthorizationScope(input: $input) {
+    changed
+  }
+}
+    `) as unknown as TypedDocumentString<SetScopeMutation, SetScopeMutationVariables>;
+export const GrantAccessDocument = new TypedDocumentString(`
+    mutation GrantAccess($input: ApplicationAccessInput!) {
+  grantApplicationAccess(input: $input) {
+    changed
+  }
+}
+    `) as unknown as TypedDocumentString<GrantAccessMutation, GrantAccessMutationVariables>;
+export const RevokeAccessDocument = new TypedDocumentString(`
+    mutation RevokeAccess($input: ApplicationAccessInput!) {
+  revokeApplicationAccess(input: $input) {
+    changed
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeAccessMutation, RevokeAccessMutationVariables>;
+export const ApplicationAccountsDocument = new TypedDocumentString(`
+    query ApplicationAccounts($id: ID!, $after: String, $search: String) {
+  application(id: $id) {
+    id
+    accountMode
+    accounts(first: 20, after: $after, search: $search) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        userId
+        accountName
+        updatedAt
+        user {
+          id
+          username
+          displayName
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ApplicationAccountsQuery, ApplicationAccountsQueryVariables>;
+export const SetApplicationAccountDocument = new TypedDocumentString(`
+    mutation SetApplicationAccount($input: SetApplicationAccountInput!) {
+  setApplicationAccount(input: $input) {
+    account {
+      id
+      accountName
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetApplicationAccountMutation, SetApplicationAccountMutationVariables>;
+export const RemoveApplicationAccountDocument = new TypedDocumentString(`
+    mutation RemoveApplicationAccount($input: RemoveApplicationAccountInput!) {
+  removeApplicationAccount(input: $input) {
+    removed
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveApplicationAccountMutation, RemoveApplicationAccountMutationVariables>;
+export const NameIdForDocument = new TypedDocumentString(`
+    query NameIdFor($id: ID!, $userId: ID!) {
+  application(id: $id) {
+    id
+    nameIdFor(userId: $userId) {
+      nameId
+      reason
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<NameIdForQuery, NameIdForQueryVariables>;
+export const AuditEventsDocument = new TypedDocumentString(`
+    query AuditEvents($instanceId: ID, $after: String, $filter: AuditEventFilter) {
+  auditEvents(instanceId: $instanceId, first: 25, after: $after, filter: $filter) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      actor {
+        kind
+        id
+        name
+      }
+      action
+      targetKind
+      targetId
+      outcome
+      summary
+      clientIp
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditEventsQuery, AuditEventsQueryVariables>;
+export const AuditApplicationsDocument = new TypedDocumentString(`
+    query AuditApplications($instanceId: ID!) {
+  instance(id: $instanceId) {
+    id
+    applications(first: 100) {
+      nodes {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditApplicationsQuery, AuditApplicationsQueryVariables>;
+export const GroupsDocument = new TypedDocumentString(`
+    query Groups($instanceId: ID!, $after: String, $search: String) {
+  instance(id: $instanceId) {
+    id
+    groups(first: 20, after: $after, search: $search) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        name
+        description
+        members(first: 1) {
+          totalCount
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GroupsQuery, GroupsQueryVariables>;
+export const CreateGroupDocument = new TypedDocumentString(`
+    mutation CreateGroup($input: CreateGroupInput!) {
+  createGroup(input: $input) {
+    group {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateGroupMutation, CreateGroupMutationVariables>;
+export const GroupDocument = new TypedDocumentString(`
+    query Group($instanceId: ID!, $id: ID!, $after: String) {
+  instance(id: $instanceId) {
+    id
+    group(id: $id) {
+      id
+      name
+      description
+      members(first: 20, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          id
+          username
+          displayName
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GroupQuery, GroupQueryVariables>;
+export const UpdateGroupDocument = new TypedDocumentString(`
+    mutation UpdateGroup($input: UpdateGroupInput!) {
+  updateGroup(input: $input) {
+    group {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateGroupMutation, UpdateGroupMutationVariables>;
+export const DeleteGroupDocument = new TypedDocumentString(`
+    mutation DeleteGroup($input: ObjectRefInput!) {
+  deleteGroup(input: $input) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteGroupMutation, DeleteGroupMutationVariables>;
+export const AddGroupMembersDocument = new TypedDocumentString(`
+    mutation AddGroupMembers($input: MembersInput!) {
+  addGroupMembers(input: $input) {
+    group {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AddGroupMembersMutation, AddGroupMembersMutationVariables>;
+export const RemoveGroupMembersDocument = new TypedDocumentString(`
+    mutation RemoveGroupMembers($input: MembersInput!) {
+  removeGroupMembers(input: $input) {
+    group {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveGroupMembersMutation, RemoveGroupMembersMutationVariables>;
+export const InstancesDocument = new TypedDocumentString(`
+    query Instances($after: String) {
+  instances(first: 20, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      name
+      description
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InstancesQuery, InstancesQueryVariables>;
+export const CreateInstanceDocument = new TypedDocumentString(`
+    mutation CreateInstance($input: CreateInstanceInput!) {
+  createInstance(input: $input) {
+    instance {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateInstanceMutation, CreateInstanceMutationVariables>;
+export const UpdateInstanceDocument = new TypedDocumentString(`
+    mutation UpdateInstance($input: UpdateInstanceInput!) {
+  updateInstance(input: $input) {
+    instance {
+      id
+      name
+      description
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateInstanceMutation, UpdateInstanceMutationVariables>;
+export const DeleteInstanceDocument = new TypedDocumentString(`
+    mutation DeleteInstance($id: ID!) {
+  deleteInstance(input: {id: $id}) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteInstanceMutation, DeleteInstanceMutationVariables>;
+export const OrgUnitsDocument = new TypedDocumentString(`
+    query OrgUnits($instanceId: ID!, $parentId: ID, $after: String) {
+  instance(id: $instanceId) {
+    id
+    orgUnits(parentId: $parentId, first: 50, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        name
+        children(first: 1) {
+          totalCount
+        }
+        members(first: 1) {
+          totalCount
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<OrgUnitsQuery, OrgUnitsQueryVariables>;
+export const OrgUnitMembersDocument = new TypedDocumentString(`
+    query OrgUnitMembers($instanceId: ID!, $id: ID!, $after: String) {
+  instance(id: $instanceId) {
+    id
+    orgUnit(id: $id) {
+      id
+      members(first: 20, after: $after, includeSubUnits: false) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        nodes {
+          id
+          username
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<OrgUnitMembersQuery, OrgUnitMembersQueryVariables>;
+export const CreateOrgUnitDocument = new TypedDocumentString(`
+    mutation CreateOrgUnit($input: CreateOrgUnitInput!) {
+  createOrgUnit(input: $input) {
+    orgUnit {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateOrgUnitMutation, CreateOrgUnitMutationVariables>;
+export const RenameOrgUnitDocument = new TypedDocumentString(`
+    mutation RenameOrgUnit($input: RenameOrgUnitInput!) {
+  renameOrgUnit(input: $input) {
+    orgUnit {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RenameOrgUnitMutation, RenameOrgUnitMutationVariables>;
+export const DeleteOrgUnitDocument = new TypedDocumentString(`
+    mutation DeleteOrgUnit($input: ObjectRefInput!) {
+  deleteOrgUnit(input: $input) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteOrgUnitMutation, DeleteOrgUnitMutationVariables>;
+export const AddOrgUnitMembersDocument = new TypedDocumentString(`
+    mutation AddOrgUnitMembers($input: MembersInput!) {
+  addOrgUnitMembers(input: $input) {
+    orgUnit {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AddOrgUnitMembersMutation, AddOrgUnitMembersMutationVariables>;
+export const RemoveOrgUnitMembersDocument = new TypedDocumentString(`
+    mutation RemoveOrgUnitMembers($input: MembersInput!) {
+  removeOrgUnitMembers(input: $input) {
+    orgUnit {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveOrgUnitMembersMutation, RemoveOrgUnitMembersMutationVariables>;
+export const AccessPoliciesDocument = new TypedDocumentString(`
+    query AccessPolicies($instanceId: ID!) {
+  instance(id: $instanceId) {
+    id
+    accessPolicies {
+      id
+      policyId
+      name
+      description
+      source
+      enabled
+      updatedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AccessPoliciesQuery, AccessPoliciesQueryVariables>;
+export const ValidatePolicyDocument = new TypedDocumentString(`
+    query ValidatePolicy($instanceId: ID!, $source: String!) {
+  validateAccessPolicy(instanceId: $instanceId, source: $source) {
+    valid
+    problems {
+      message
+      line
+      column
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ValidatePolicyQuery, ValidatePolicyQueryVariables>;
+export const AccessSimulationDocument = new TypedDocumentString(`
+    query AccessSimulation($input: SimulateAccessChangeInput!) {
+  simulateAccessChange(input: $input) {
+    evaluatedPairs
+    gained
+    lost
+    changes(first: 20) {
+      totalCount
+      nodes {
+        gainsAccess
+        user {
+          id
+          username
+        }
+        application {
+          id
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AccessSimulationQuery, AccessSimulationQueryVariables>;
+export const CreateAccessPolicyDocument = new TypedDocumentString(`
+    mutation CreateAccessPolicy($input: CreateAccessPolicyInput!) {
+  createAccessPolicy(input: $input) {
+    accessPolicy {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateAccessPolicyMutation, CreateAccessPolicyMutationVariables>;
+export const UpdateAccessPolicyDocument = new TypedDocumentString(`
+    mutation UpdateAccessPolicy($input: UpdateAccessPolicyInput!) {
+  updateAccessPolicy(input: $input) {
+    accessPolicy {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateAccessPolicyMutation, UpdateAccessPolicyMutationVariables>;
+export const DeleteAccessPolicyDocument = new TypedDocumentString(`
+    mutation DeleteAccessPolicy($id: ID!) {
+  deleteAccessPolicy(input: {id: $id}) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteAccessPolicyMutation, DeleteAccessPolicyMutationVariables>;
+export const AppsForExplainDocument = new TypedDocumentString(`
+    query AppsForExplain($instanceId: ID!) {
+  instance(id: $instanceId) {
+    id
+    applications(first: 100) {
+      nodes {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AppsForExplainQuery, AppsForExplainQueryVariables>;
+export const ExplainAccessDocument = new TypedDocumentString(`
+    query ExplainAccess($userId: ID!, $applicationId: ID!, $context: AccessContextInput) {
+  explainAccess(userId: $userId, applicationId: $applicationId, context: $context) {
+    allowed
+    summary
+    reasons {
+      policyId
+      effect
+      origin
+      description
+    }
+    diagnostics
+  }
+}
+    `) as unknown as TypedDocumentString<ExplainAccessQuery, ExplainAccessQueryVariables>;
+export const SigningKeysDocument = new TypedDocumentString(`
+    query SigningKeys($instanceId: ID!) {
+  signingKeys(instanceId: $instanceId) {
+    id
+    algorithm
+    state
+    fingerprintSha256
+    notAfter
+    createdAt
+    activatedAt
+    retiredAt
+  }
+}
+    `) as unknown as TypedDocumentString<SigningKeysQuery, SigningKeysQueryVariables>;
+export const RotateSigningKeyDocument = new TypedDocumentString(`
+    mutation RotateSigningKey($input: RotateSigningKeyInput!) {
+  rotateSigningKey(input: $input) {
+    signingKey {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RotateSigningKeyMutation, RotateSigningKeyMutationVariables>;
+export const ActivateSigningKeyDocument = new TypedDocumentString(`
+    mutation ActivateSigningKey($input: ActivateSigningKeyInput!) {
+  activateSigningKey(input: $input) {
+    signingKey {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ActivateSigningKeyMutation, ActivateSigningKeyMutationVariables>;
+export const UsersDocument = new TypedDocumentString(`
+    query Users($instanceId: ID!, $after: String, $filter: UserFilter) {
+  instance(id: $instanceId) {
+    id
+    users(first: 20, after: $after, filter: $filter) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        username
+        displayName
+        email
+        status
+        groups {
+          id
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UsersQuery, UsersQueryVariables>;
+export const CreateUserDocument = new TypedDocumentString(`
+    mutation CreateUser($input: CreateUserInput!) {
+  createUser(input: $input) {
+    user {
+      id
+      username
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateUserMutation, CreateUserMutationVariables>;
+export const ImportUsersDocument = new TypedDocumentString(`
+    mutation ImportUsers($input: ImportUsersInput!) {
+  importUsers(input: $input) {
+    ok
+    importedCount
+    errors {
+      row
+      field
+      code
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ImportUsersMutation, ImportUsersMutationVariables>;
+export const UserDocument = new TypedDocumentString(`
+    query User($instanceId: ID!, $id: ID!) {
+  instance(id: $instanceId) {
+    id
+    user(id: $id) {
+      id
+      username
+      displayName
+      email
+      phone
+      externalId
+      status
+      hasPassword
+      createdAt
+      updatedAt
+      groups {
+        id
+        name
+      }
+      orgUnits {
+        id
+        name
+      }
+      effectiveApplications {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UserQuery, UserQueryVariables>;
+export const UpdateUserDocument = new TypedDocumentString(`
+    mutation UpdateUser($input: UpdateUserInput!) {
+  updateUser(input: $input) {
+    user {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateUserMutation, UpdateUserMutationVariables>;
+export const SetUserStatusDocument = new TypedDocumentString(`
+    mutation SetUserStatus($input: SetUserStatusInput!) {
+  setUserStatus(input: $input) {
+    user {
+      id
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetUserStatusMutation, SetUserStatusMutationVariables>;
+export const SetUserPasswordDocument = new TypedDocumentString(`
+    mutation SetUserPassword($input: SetUserPasswordInput!) {
+  setUserPassword(input: $input) {
+    user {
+      id
+      hasPassword
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SetUserPasswordMutation, SetUserPasswordMutationVariables>;
+export const DeleteUserDocument = new TypedDocumentString(`
+    mutation DeleteUser($input: UserRefInput!) {
+  deleteUser(input: $input) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteUserMutation, DeleteUserMutationVariables>;
+export const AddToGroupDocument = new TypedDocumentString(`
+    mutation AddToGroup($input: MembersInput!) {
+  addGroupMembers(input: $input) {
+    group {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AddToGroupMutation, AddToGroupMutationVariables>;
+export const RemoveFromGroupDocument = new TypedDocumentString(`
+    mutation RemoveFromGroup($input: MembersInput!) {
+  removeGroupMembers(input: $input) {
+    group {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveFromGroupMutation, RemoveFromGroupMutationVariables>;
+export const AddToOrgUnitDocument = new TypedDocumentString(`
+    mutation AddToOrgUnit($input: MembersInput!) {
+  addOrgUnitMembers(input: $input) {
+    orgUnit {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AddToOrgUnitMutation, AddToOrgUnitMutationVariables>;
+export const RemoveFromOrgUnitDocument = new TypedDocumentString(`
+    mutation RemoveFromOrgUnit($input: MembersInput!) {
+  removeOrgUnitMembers(input: $input) {
+    orgUnit {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveFromOrgUnitMutation, RemoveFromOrgUnitMutationVariables>;
+export const UserSessionsDocument = new TypedDocumentString(`
+    query UserSessions($instanceId: ID!, $userId: ID!) {
+  userSessions(instanceId: $instanceId, userId: $userId) {
+    id
+    createdAt
+    expiresAt
+    lastSeenAt
+    authMethods
+    clientIp
+    userAgent
+  }
+}
+    `) as unknown as TypedDocumentString<UserSessionsQuery, UserSessionsQueryVariables>;
+export const RevokeSessionDocument = new TypedDocumentString(`
+    mutation RevokeSession($input: RevokeUserSessionInput!) {
+  revokeUserSession(input: $input) {
+    revokedCount
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeSessionMutation, RevokeSessionMutationVariables>;
+export const RevokeSessionsDocument = new TypedDocumentString(`
+    mutation RevokeSessions($input: RevokeUserSessionsInput!) {
+  revokeUserSessions(input: $input) {
+    revokedCount
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeSessionsMutation, RevokeSessionsMutationVariables>;
+export const PickUsersDocument = new TypedDocumentString(`
+    query PickUsers($instanceId: ID!, $search: String) {
+  instance(id: $instanceId) {
+    id
+    users(first: 10, filter: {search: $search}) {
+      nodes {
+        id
+        username
+        displayName
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PickUsersQuery, PickUsersQueryVariables>;
+export const PickGroupsDocument = new TypedDocumentString(`
+    query PickGroups($instanceId: ID!, $search: String) {
+  instance(id: $instanceId) {
+    id
+    groups(first: 10, search: $search) {
+      nodes {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PickGroupsQuery, PickGroupsQueryVariables>;
+export const PickOrgUnitsDocument = new TypedDocumentString(`
+    query PickOrgUnits($instanceId: ID!, $parentId: ID) {
+  instance(id: $instanceId) {
+    id
+    orgUnits(parentId: $parentId, first: 100) {
+      nodes {
+        id
+        name
+        depth
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PickOrgUnitsQuery, PickOrgUnitsQueryVariables>;

@@ -1,0 +1,88 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Instances } from './Instances';
+
+/** Answers each GraphQL operation by its name, as the server would. */
+function server(answers: Record<string, (variables: Record<string, unknown>) => unknown>) {
+  const calls: { operation: string; variables: Record<string, unknown> }[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (_url: string, init: RequestInit) => {
+      const { query, variables } = JSON.parse(String(init.body)) as { query: string; variables: Record<string, unknown> };
+      const operation = /(?:query|mutation) (\w+)/.exec(query)?.[1] ?? '';
+      calls.push({ operation, variables });
+      const answer = answers[operation];
+      if (!answer) throw new Error(`unexpected operation ${operation}`);
+      return new Response(JSON.stringify(answer(variables)), { status: 200 });
+    }),
+  );
+  return calls;
+}
+
+const empty = {
+  data: { instances: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] } },
+};
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('Instances', () => {
+  it('shows loading, then the empty state', async () => {
+    server({ Instances: () => empty });
+    render(<Instances />, { wrapper: MemoryRouter });
+    expect(screen.getByText(/Loading/)).toHaveAttribute('role', 'status');
+    expect(await screen.findByText(/No instances yet/)).toBeInTheDocument();
+  });
+
+  it('shows a refused name at the Name field and keeps what was typed', async () => {
+    const calls = server({
+      Instances: () => empty,
+      CreateInstance: () => ({
+        data: null,
+        errors: [
+          {
+            message: 'an instance named "Acme" exists already',
+            extensions: { code: 'CONFLICT', field: 'name' },
+          },
+        ],
+      }),
+    });
+    const user = userEvent.setup();
+    render(<Instances />, { wrapper: MemoryRouter });
+    await screen.findByText(/No instances yet/);
+    const form = screen.getByRole('form', { name: 'Create an instance' });
+    await user.type(within(form).getByLabelText('Name'), 'Acme');
+    await user.click(within(form).getByRole('button', { name: 'Create instance' }));
+    const name = within(form).getByLabelText('Name');
+    expect(await within(form).findByRole('alert')).toHaveTextContent('exists already');
+    expect(name).toHaveAttribute('aria-invalid', 'true');
+    expect(name).toHaveValue('Acme');
+    expect(calls.find((c) => c.operation === 'CreateInstance')?.variables).toEqual({
+      input: { name: 'Acme', description: '' },
+    });
+  });
+
+  it('lists instances with Manage, and deletes only after confirmation', async () => {
+    const calls = server({
+      Instances: () => ({
+        data: {
+          instances: {
+            totalCount: 1,
+            pageInfo: { hasNextPage: false, endCursor: null },
+            nodes: [{ id: 'i1', name: 'Acme', description: '', createdAt: '2026-01-01T00:00:00Z' }],
+          },
+        },
+      }),
+      DeleteInstance: () => ({ data: { deleteInstance: { deletedId: 'i1' } } }),
+    });
+    const user = userEvent.setup();
+    render(<Instances />, { wrapper: MemoryRouter });
+    const row = (await screen.findByText('Acme')).closest('tr')!;
+    expect(within(row).getByRole('link', { name: 'Manage' })).toHaveAttribute('href', '/instances/i1/users');
+    await user.click(within(row).getByRole('button', { name: 'Delete' }));
+    expect(calls.some((c) => c.operation === 'DeleteInstance')).toBe(false);
+    await user.click(within(row).getByRole('button', { name: 'Yes, delete' }));
+    expect(calls.find((c) => c.operation === 'DeleteInstance')?.variables).toEqual({ id: 'i1' });
+  });
+});

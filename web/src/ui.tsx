@@ -1,0 +1,214 @@
+// Small building blocks shared by the pages: fields that show the API's error for their input,
+// loading/empty/error states, a confirmation step before destructive actions, a pager.
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import type { ApiError } from './api';
+
+export function Field(props: {
+  label: string;
+  /** The API's name for this input (`extensions.field`), e.g. `name` or `params.accountId`. */
+  name: string;
+  error?: ApiError;
+  hint?: ReactNode;
+  children: (attrs: {
+    id: string;
+    name: string;
+    'aria-invalid': boolean;
+    'aria-describedby'?: string;
+  }) => ReactNode;
+}) {
+  const id = useId();
+  const message = props.error?.fieldMessage(props.name);
+  const describedBy = [message ? `${id}-error` : '', props.hint ? `${id}-hint` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={message ? 'field field-invalid' : 'field'}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.children({
+        id,
+        name: props.name,
+        'aria-invalid': Boolean(message),
+        'aria-describedby': describedBy || undefined,
+      })}
+      {props.hint && (
+        <small id={`${id}-hint`} className="hint">
+          {props.hint}
+        </small>
+      )}
+      {message && (
+        <small id={`${id}-error`} className="field-error" role="alert">
+          {message}
+        </small>
+      )}
+    </div>
+  );
+}
+
+/** Errors of a form that no field of it claims. */
+export function FormErrors({ error, fields }: { error?: ApiError; fields: string[] }) {
+  if (!error) return null;
+  const messages = error.otherMessages(fields);
+  if (!messages.length) return null;
+  return (
+    <div className="alert alert-error" role="alert">
+      {messages.map((m, i) => (
+        <p key={i}>{m}</p>
+      ))}
+    </div>
+  );
+}
+
+export function ErrorBanner({ error, onRetry }: { error?: ApiError; onRetry?: () => void }) {
+  if (!error) return null;
+  return (
+    <div className="alert alert-error" role="alert">
+      <p>{error.message}</p>
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" /> {label}
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="empty">{children}</div>;
+}
+
+/**
+ * A button that asks before it acts: the first press shows what will happen with Confirm and
+ * Cancel (focus moves to Cancel, Escape cancels).
+ */
+export function ConfirmButton(props: {
+  label: string;
+  question: string;
+  confirmLabel?: string;
+  onConfirm: () => void | Promise<unknown>;
+  disabled?: boolean;
+  danger?: boolean;
+}) {
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (asking) cancelRef.current?.focus();
+  }, [asking]);
+  if (!asking) {
+    return (
+      <button
+        type="button"
+        className={props.danger === false ? '' : 'danger'}
+        disabled={props.disabled}
+        onClick={() => setAsking(true)}
+      >
+        {props.label}
+      </button>
+    );
+  }
+  return (
+    <span
+      className="confirm"
+      role="group"
+      aria-label={props.question}
+      onKeyDown={(e) => e.key === 'Escape' && setAsking(false)}
+    >
+      <span className="confirm-question">{props.question}</span>
+      <button
+        type="button"
+        className="danger"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          try {
+            await props.onConfirm();
+          } finally {
+            setBusy(false);
+            setAsking(false);
+          }
+        }}
+      >
+        {busy ? 'Working…' : (props.confirmLabel ?? `Yes, ${props.label.toLowerCase()}`)}
+      </button>
+      <button type="button" ref={cancelRef} onClick={() => setAsking(false)}>
+        Cancel
+      </button>
+    </span>
+  );
+}
+
+/**
+ * Forward-only Relay pagination with a way back: the cursors of the pages seen so far.
+ */
+export function usePager() {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const after = cursors[cursors.length - 1] ?? null;
+  return {
+    after,
+    page: cursors.length,
+    next: (endCursor: string | null | undefined) =>
+      endCursor && setCursors((c) => [...c, endCursor]),
+    previous: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
+    reset: () => setCursors([null]),
+  };
+}
+
+export function Pager(props: {
+  pager: ReturnType<typeof usePager>;
+  pageInfo?: { hasNextPage: boolean; endCursor?: string | null };
+  totalCount?: number;
+  noun: string;
+}) {
+  const { pager, pageInfo, totalCount } = props;
+  return (
+    <nav className="pager" aria-label={`Pages of ${props.noun}`}>
+      <span>
+        {totalCount ?? 0} {props.noun} · page {pager.page}
+      </span>
+      <button type="button" disabled={pager.page <= 1} onClick={pager.previous}>
+        Previous
+      </button>
+      <button
+        type="button"
+        disabled={!pageInfo?.hasNextPage}
+        onClick={() => pager.next(pageInfo?.endCursor)}
+      >
+        Next
+      </button>
+    </nav>
+  );
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A notice that disappears after a while; for "Saved." and the like. */
+export function useFlash(): [string | undefined, (message: string) => void] {
+  const [message, setMessage] = useState<string>();
+  useEffect(() => {
+    if (!message) return;
+    const timer = setTimeout(() => setMessage(undefined), 4000);
+    return () => clearTimeout(timer);
+  }, [message]);
+  return [message, setMessage];
+}
+
+export function Flash({ message }: { message?: string }) {
+  return (
+    <p className="flash" role="status" aria-live="polite">
+      {message ?? ''}
+    </p>
+  );
+}
