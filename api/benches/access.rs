@@ -212,7 +212,13 @@ async fn generate(store: &Store, users: usize, rng: &mut StdRng) -> Directory {
 
 /// Adds grants until there are `target`: 60% to users, 30% to groups, 10% to org units, each to
 /// a random application.
-async fn grow_grants(store: &Store, dir: &Directory, have: usize, target: usize, rng: &mut StdRng) {
+async fn grow_grants(
+    store: &Store,
+    dir: &Directory,
+    (have, target): (usize, usize),
+    seen: &mut std::collections::HashSet<(String, String)>,
+    rng: &mut StdRng,
+) {
     let now = Utc::now();
     let rows = (have..target)
         .map(|n| {
@@ -236,8 +242,8 @@ async fn grow_grants(store: &Store, dir: &Directory, have: usize, target: usize,
             }
         })
         .collect::<Vec<_>>();
-    // Random subjects may repeat for one application; keep the first of each.
-    let mut seen = std::collections::HashSet::new();
+    // Random subjects may repeat for one application, in this batch or an earlier one; keep the
+    // first of each.
     let rows = rows
         .into_iter()
         .filter(|r| {
@@ -381,13 +387,14 @@ async fn run() {
     );
     let pairs = sample_pairs(&dir, &mut rng);
     let mut have = 0;
+    let mut seen = std::collections::HashSet::new();
     let mut results = Vec::new();
     println!(
         "{:>8} | {:>12} {:>12} | {:>12} {:>12} | allowed/{SAMPLE}",
         "grants", "engine p50", "engine p99", "+db p50", "+db p99"
     );
     for size in [10usize, 1_000, 100_000] {
-        grow_grants(&store, &dir, have, size, &mut rng).await;
+        grow_grants(&store, &dir, (have, size), &mut seen, &mut rng).await;
         have = size;
         let engine = engine_only(&service, &store, &dir, &pairs).await;
         let db = with_database(&service, &store, &dir, &pairs).await;

@@ -45,9 +45,9 @@ type Documents = {
     "\n  mutation DeleteGroup($input: ObjectRefInput!) {\n    deleteGroup(input: $input) {\n      deletedId\n    }\n  }\n": typeof types.DeleteGroupDocument,
     "\n  mutation AddGroupMembers($input: MembersInput!) {\n    addGroupMembers(input: $input) {\n      group {\n        id\n      }\n    }\n  }\n": typeof types.AddGroupMembersDocument,
     "\n  mutation RemoveGroupMembers($input: MembersInput!) {\n    removeGroupMembers(input: $input) {\n      group {\n        id\n      }\n    }\n  }\n": typeof types.RemoveGroupMembersDocument,
-    "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        createdAt\n      }\n    }\n  }\n": typeof types.InstancesDocument,
+    "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        secondFactor\n        createdAt\n      }\n    }\n  }\n": typeof types.InstancesDocument,
     "\n  mutation CreateInstance($input: CreateInstanceInput!) {\n    createInstance(input: $input) {\n      instance {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateInstanceDocument,
-    "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n      }\n    }\n  }\n": typeof types.UpdateInstanceDocument,
+    "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n        secondFactor\n      }\n    }\n  }\n": typeof types.UpdateInstanceDocument,
     "\n  mutation DeleteInstance($id: ID!) {\n    deleteInstance(input: { id: $id }) {\n      deletedId\n    }\n  }\n": typeof types.DeleteInstanceDocument,
     "\n  query OrgUnits($instanceId: ID!, $parentId: ID, $after: String) {\n    instance(id: $instanceId) {\n      id\n      orgUnits(parentId: $parentId, first: 50, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        nodes {\n          id\n          name\n          children(first: 1) {\n            totalCount\n          }\n          members(first: 1) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": typeof types.OrgUnitsDocument,
     "\n  query OrgUnitMembers($instanceId: ID!, $id: ID!, $after: String) {\n    instance(id: $instanceId) {\n      id\n      orgUnit(id: $id) {\n        id\n        members(first: 20, after: $after, includeSubUnits: false) {\n          totalCount\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n          nodes {\n            id\n            username\n          }\n        }\n      }\n    }\n  }\n": typeof types.OrgUnitMembersDocument,
@@ -117,9 +117,9 @@ const documents: Documents = {
     "\n  mutation DeleteGroup($input: ObjectRefInput!) {\n    deleteGroup(input: $input) {\n      deletedId\n    }\n  }\n": types.DeleteGroupDocument,
     "\n  mutation AddGroupMembers($input: MembersInput!) {\n    addGroupMembers(input: $input) {\n      group {\n        id\n      }\n    }\n  }\n": types.AddGroupMembersDocument,
     "\n  mutation RemoveGroupMembers($input: MembersInput!) {\n    removeGroupMembers(input: $input) {\n      group {\n        id\n      }\n    }\n  }\n": types.RemoveGroupMembersDocument,
-    "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        createdAt\n      }\n    }\n  }\n": types.InstancesDocument,
+    "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        secondFactor\n        createdAt\n      }\n    }\n  }\n": types.InstancesDocument,
     "\n  mutation CreateInstance($input: CreateInstanceInput!) {\n    createInstance(input: $input) {\n      instance {\n        id\n        name\n      }\n    }\n  }\n": types.CreateInstanceDocument,
-    "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n      }\n    }\n  }\n": types.UpdateInstanceDocument,
+    "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n        secondFactor\n      }\n    }\n  }\n": types.UpdateInstanceDocument,
     "\n  mutation DeleteInstance($id: ID!) {\n    deleteInstance(input: { id: $id }) {\n      deletedId\n    }\n  }\n": types.DeleteInstanceDocument,
     "\n  query OrgUnits($instanceId: ID!, $parentId: ID, $after: String) {\n    instance(id: $instanceId) {\n      id\n      orgUnits(parentId: $parentId, first: 50, after: $after) {\n        totalCount\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        nodes {\n          id\n          name\n          children(first: 1) {\n            totalCount\n          }\n          members(first: 1) {\n            totalCount\n          }\n        }\n      }\n    }\n  }\n": types.OrgUnitsDocument,
     "\n  query OrgUnitMembers($instanceId: ID!, $id: ID!, $after: String) {\n    instance(id: $instanceId) {\n      id\n      orgUnit(id: $id) {\n        id\n        members(first: 20, after: $after, includeSubUnits: false) {\n          totalCount\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n          nodes {\n            id\n            username\n          }\n        }\n      }\n    }\n  }\n": types.OrgUnitMembersDocument,
@@ -282,7 +282,7 @@ export function graphql(source: "\n  mutation RemoveGroupMembers($input: Members
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        createdAt\n      }\n    }\n  }\n"): typeof import('./graphql').InstancesDocument;
+export function graphql(source: "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        secondFactor\n        createdAt\n      }\n    }\n  }\n"): typeof import('./graphql').InstancesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -290,7 +290,7 @@ export function graphql(source: "\n  mutation CreateInstance($input: CreateInsta
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n      }\n    }\n  }\n"): typeof import('./graphql').UpdateInstanceDocument;
+export function graphql(source: "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n        secondFactor\n      }\n    }\n  }\n"): typeof import('./graphql').UpdateInstanceDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

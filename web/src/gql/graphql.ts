@@ -127,6 +127,8 @@ export type CreateGroupInput = {
 export type CreateInstanceInput = {
   description?: string | null | undefined;
   name: string;
+  /** `NONE` unless given. */
+  secondFactor?: SecondFactor | null | undefined;
 };
 
 export type CreateOrgUnitInput = {
@@ -277,6 +279,16 @@ export type RotateSigningKeyInput = {
   instanceId: string;
 };
 
+/** What employees give after their password to sign in to an instance. */
+export type SecondFactor =
+  /**
+   * A six-digit code emailed to the user at each sign-in (valid 10 minutes, 5 tries). Users
+   * without an email address cannot sign in. SSO decisions then see `context.mfa == true`.
+   */
+  | 'EMAIL_CODE'
+  /** The password alone. */
+  | 'NONE';
+
 export type SetApplicationAccountInput = {
   accountName: string;
   applicationId: string;
@@ -361,6 +373,8 @@ export type UpdateInstanceInput = {
   description?: string | null | undefined;
   id: string;
   name: string;
+  /** Unchanged unless given. */
+  secondFactor?: SecondFactor | null | undefined;
 };
 
 export type UpdateUserInput = {
@@ -621,7 +635,7 @@ export type InstancesQueryVariables = Exact<{
 }>;
 
 
-export type InstancesQuery = { instances: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, createdAt: string }> } };
+export type InstancesQuery = { instances: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, secondFactor: SecondFactor, createdAt: string }> } };
 
 export type CreateInstanceMutationVariables = Exact<{
   input: CreateInstanceInput;
@@ -635,7 +649,7 @@ export type UpdateInstanceMutationVariables = Exact<{
 }>;
 
 
-export type UpdateInstanceMutation = { updateInstance: { instance: { id: string, name: string, description: string } } };
+export type UpdateInstanceMutation = { updateInstance: { instance: { id: string, name: string, description: string, secondFactor: SecondFactor } } };
 
 export type DeleteInstanceMutationVariables = Exact<{
   id: string;
@@ -1364,6 +1378,7 @@ export const InstancesDocument = new TypedDocumentString(`
       id
       name
       description
+      secondFactor
       createdAt
     }
   }
@@ -1386,6 +1401,7 @@ export const UpdateInstanceDocument = new TypedDocumentString(`
       id
       name
       description
+      secondFactor
     }
   }
 }

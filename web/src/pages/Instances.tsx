@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from '../api';
 import { graphql } from '../gql';
+import type { SecondFactor } from '../gql/graphql';
 import {
   ConfirmButton,
   Empty,
@@ -28,6 +29,7 @@ const InstancesQuery = graphql(`
         id
         name
         description
+        secondFactor
         createdAt
       }
     }
@@ -52,6 +54,7 @@ const UpdateInstance = graphql(`
         id
         name
         description
+        secondFactor
       }
     }
   }
@@ -128,7 +131,12 @@ export function Instances() {
               ) : (
                 <tr key={instance.id}>
                   <td data-label="Name">{instance.name}</td>
-                  <td data-label="Description">{instance.description || '—'}</td>
+                  <td data-label="Description">
+                    {instance.description || '—'}
+                    {instance.secondFactor === 'EMAIL_CODE' && (
+                      <span className="muted"> · emailed sign-in code</span>
+                    )}
+                  </td>
                   <td data-label="Created">{formatTime(instance.createdAt)}</td>
                   <td className="actions">
                     <Link className="button primary" to={`/instances/${instance.id}/users`}>
@@ -181,12 +189,13 @@ function EditInstanceRow({
   instance,
   onDone,
 }: {
-  instance: { id: string; name: string; description: string };
+  instance: { id: string; name: string; description: string; secondFactor: SecondFactor };
   onDone: (saved: boolean) => void;
 }) {
   const update = useMutation(UpdateInstance);
   const [name, setName] = useState(instance.name);
   const [description, setDescription] = useState(instance.description);
+  const [secondFactor, setSecondFactor] = useState<SecondFactor>(instance.secondFactor);
   return (
     <tr>
       <td colSpan={4}>
@@ -194,16 +203,29 @@ function EditInstanceRow({
           className="inline-form"
           onSubmit={async (e) => {
             e.preventDefault();
-            if (await update.run({ input: { id: instance.id, name, description } })) onDone(true);
+            if (await update.run({ input: { id: instance.id, name, description, secondFactor } }))
+              onDone(true);
           }}
         >
-          <FormErrors error={update.error} fields={['name', 'description']} />
+          <FormErrors error={update.error} fields={['name', 'description', 'secondFactor']} />
           <Field label="Name" name="name" error={update.error}>
             {(a) => <input {...a} required value={name} onChange={(e) => setName(e.target.value)} />}
           </Field>
           <Field label="Description" name="description" error={update.error}>
             {(a) => (
               <input {...a} value={description} onChange={(e) => setDescription(e.target.value)} />
+            )}
+          </Field>
+          <Field label="At sign-in, after the password" name="secondFactor" error={update.error}>
+            {(a) => (
+              <select
+                {...a}
+                value={secondFactor}
+                onChange={(e) => setSecondFactor(e.target.value as SecondFactor)}
+              >
+                <option value="NONE">Nothing more</option>
+                <option value="EMAIL_CODE">A code sent by email (counts as MFA)</option>
+              </select>
             )}
           </Field>
           <button type="submit" className="primary" disabled={update.pending}>
