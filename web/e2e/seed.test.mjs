@@ -250,11 +250,16 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
   it('finds both decisions in the audit log, filtered by application and decision', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByLabel('Application').selectOption({ label: 'Alibaba Cloud' });
+    // Each filter reloads the list: wait for the rows it excludes to go, then check the rest.
+    await page.getByRole('cell', { name: /^alice\.wong/ }).first().waitFor();
+    await page.getByRole('cell', { name: /^bob/ }).first().waitFor();
     await page.getByLabel('Outcome').selectOption('deny');
-    await page.getByRole('cell', { name: /^bob/ }).waitFor();
+    await page.getByRole('cell', { name: /^alice\.wong/ }).first().waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: /^bob/ }).first().waitFor();
     assert.equal(await page.getByRole('cell', { name: /^alice\.wong/ }).count(), 0);
     await page.getByLabel('Outcome').selectOption('allow');
-    await page.getByRole('cell', { name: /^alice\.wong/ }).waitFor();
+    await page.getByRole('cell', { name: /^bob/ }).first().waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: /^alice\.wong/ }).first().waitFor();
     assert.equal(await page.getByRole('cell', { name: /^bob/ }).count(), 0);
     await screenshot(page, '09-audit-log');
   });
