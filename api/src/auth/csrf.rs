@@ -36,13 +36,14 @@ pub fn pre_session(state: &AppState, headers: &HeaderMap) -> PreSession {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let value = URL_SAFE_NO_PAD.encode(bytes);
-    let secure = if state.config.is_https() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let set_cookie =
-        format!("{PRE_SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{secure}");
+    let set_cookie = super::principal::set_cookie(
+        state,
+        PRE_SESSION_COOKIE,
+        &value,
+        "/",
+        super::principal::SameSite::Lax,
+        None,
+    );
     PreSession {
         value,
         set_cookie: Some(set_cookie),

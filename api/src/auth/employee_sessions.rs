@@ -17,7 +17,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 
 use super::password;
-use super::principal::cookie_value;
+use super::principal::{cookie_value, set_cookie, SameSite};
 use super::throttle::{self, Scopes};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{Actor, InstancePermit};
@@ -204,14 +204,13 @@ pub fn refused() -> AppError {
 /// A `Set-Cookie` value for the instance's session cookie; an empty value with max-age 0
 /// clears it.
 pub fn cookie(state: &AppState, instance_id: &str, value: &str, max_age_secs: i64) -> String {
-    let secure = if state.config.is_https() {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}",
-        cookie_name(instance_id)
+    set_cookie(
+        state,
+        &cookie_name(instance_id),
+        value,
+        "/",
+        SameSite::Lax,
+        Some(max_age_secs),
     )
 }
 

@@ -108,6 +108,39 @@ pub async fn authenticate(
     Ok(principal.map(|p| Principal { client_ip, ..p }))
 }
 
+/// How far a cookie travels with cross-site requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SameSite {
+    /// Also on top-level navigations and (for the SSO cookies) a service provider's POST back.
+    Lax,
+    Strict,
+}
+
+/// A `Set-Cookie` value for one of Lanyard's cookies: always HttpOnly, Secure behind https;
+/// `max_age_secs` of `None` makes a browser-session cookie, `Some(0)` clears it.
+pub fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    path: &str,
+    same_site: SameSite,
+    max_age_secs: Option<i64>,
+) -> String {
+    let same_site = match same_site {
+        SameSite::Lax => "Lax",
+        SameSite::Strict => "Strict",
+    };
+    let max_age = max_age_secs
+        .map(|secs| format!("; Max-Age={secs}"))
+        .unwrap_or_default();
+    let secure = if state.config.is_https() {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{name}={value}; Path={path}; HttpOnly; SameSite={same_site}{max_age}{secure}")
+}
+
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)

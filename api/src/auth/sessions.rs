@@ -99,13 +99,13 @@ pub async fn sign_in(
 }
 
 pub fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> String {
-    let secure = if state.config.is_https() {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}"
+    super::principal::set_cookie(
+        state,
+        SESSION_COOKIE,
+        value,
+        "/",
+        super::principal::SameSite::Strict,
+        Some(max_age_secs),
     )
 }
 

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::employee_sessions::{self, Attempt, EmployeeSession, EMAIL_CODE, PASSWORD};
-use super::principal::cookie_value;
+use super::principal::{cookie_value, set_cookie, SameSite};
 use crate::audit::{self, AuditRecord};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
@@ -69,14 +69,13 @@ fn cookie_name(instance_id: &str) -> String {
 }
 
 fn cookie(state: &AppState, instance_id: &str, value: &str, max_age_secs: i64) -> String {
-    let secure = if state.config.is_https() {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{}={value}; Path=/sso/{instance_id}/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}",
-        cookie_name(instance_id)
+    set_cookie(
+        state,
+        &cookie_name(instance_id),
+        value,
+        &format!("/sso/{instance_id}/"),
+        SameSite::Lax,
+        Some(max_age_secs),
     )
 }
 

@@ -121,14 +121,13 @@ fn page(
         ),
     );
     if let Some(csrf) = csrf.filter(|c| c.fresh) {
-        let secure = if state.config.is_https() {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
-            "{CSRF_COOKIE}={}; Path=/i/; HttpOnly; SameSite=Strict{secure}",
-            csrf.cookie
+        let cookie = crate::auth::principal::set_cookie(
+            state,
+            CSRF_COOKIE,
+            &csrf.cookie,
+            "/i/",
+            crate::auth::principal::SameSite::Strict,
+            None,
         );
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             headers.append(header::SET_COOKIE, value);
