@@ -8,7 +8,7 @@ use entity::{group_member, org_unit, org_unit_member, user};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
-use crate::authz::uid;
+use crate::authz::{uid, Kind};
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
 
@@ -125,10 +125,10 @@ impl LinkSubject {
 
     pub fn uid(&self) -> cedar_policy::EntityUid {
         match self {
-            LinkSubject::AllMembers(id) => uid("Instance", id),
-            LinkSubject::User(id) => uid("User", id),
-            LinkSubject::Group(id) => uid("Group", id),
-            LinkSubject::OrgUnit(id) => uid("OrgUnit", id),
+            LinkSubject::AllMembers(id) => uid(Kind::Instance, id),
+            LinkSubject::User(id) => uid(Kind::User, id),
+            LinkSubject::Group(id) => uid(Kind::Group, id),
+            LinkSubject::OrgUnit(id) => uid(Kind::OrgUnit, id),
         }
     }
 

@@ -8,24 +8,24 @@
 //! one of their groups, one of their org units or an ancestor, or the instance. So its cost
 //! depends on the user's memberships, never on how many grants exist.
 
+pub mod context;
+pub mod entities;
 pub mod facts;
 pub mod grants;
 pub mod policies;
 pub mod simulate;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cedar_policy::{
-    Context, Entities, Entity, EntityUid, PolicyId, PolicySet, Request, RestrictedExpression,
-    SlotId,
-};
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use cedar_policy::{Context, Entities, EntityUid, PolicyId, PolicySet, Request, SlotId};
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, Set};
 
-use crate::authz::{action_uid, uid, PolicyEngine, GRANT_TEMPLATE, SSO_ACTION};
+use crate::authz::{action_uid, uid, Kind, PolicyEngine, GRANT_TEMPLATE, SSO_ACTION};
 use crate::db::Store;
 use crate::error::AppResult;
 use crate::ids::new_id;
@@ -137,6 +137,10 @@ pub struct InstancePolicies {
     /// Stored policies that no longer validate (e.g. after a schema change): decisions deny
     /// while any exists, rather than silently dropping a forbid.
     broken: Vec<String>,
+    /// Whether a policy consults groups' or org units' own entities ([`entities`]).
+    directory_entities: bool,
+    /// The groups and org units the instance's policies name.
+    literals: HashSet<EntityUid>,
 }
 
 impl InstancePolicies {
@@ -149,10 +153,14 @@ impl InstancePolicies {
         let mut set = engine.access_policies().clone();
         let mut names = HashMap::new();
         let mut broken = Vec::new();
+        let mut directory_entities = false;
+        let mut literals = HashSet::new();
         for row in stored.iter().filter(|row| row.enabled) {
             let id = policies::cedar_id(&row.id);
             match engine.check_access_policy(&row.source) {
                 Ok(policy) => {
+                    directory_entities |= entities::reads_directory(&policy);
+                    literals.extend(entities::directory_literals(&policy));
                     if let Err(err) = set.add(policy.new_id(PolicyId::new(&id))) {
                         broken.push(format!("policy {:?}: {err}", row.name));
                     }
@@ -175,6 +183,8 @@ impl InstancePolicies {
             set,
             names,
             broken,
+            directory_entities,
+            literals,
         }
     }
 }
@@ -183,6 +193,7 @@ impl InstancePolicies {
 pub struct AccessService {
     engine: Arc<PolicyEngine>,
     cache: Mutex<HashMap<String, Arc<InstancePolicies>>>,
+    extension_values: context::ExtensionValues,
 }
 
 impl AccessService {
@@ -190,6 +201,7 @@ impl AccessService {
         AccessService {
             engine,
             cache: Mutex::new(HashMap::new()),
+            extension_values: context::ExtensionValues::default(),
         }
     }
 
@@ -336,162 +348,50 @@ impl AccessService {
         }
     }
 
-    fn build(
+    fn build<'p>(
         &self,
-        policies: &InstancePolicies,
+        policies: &'p InstancePolicies,
         user: &UserFacts,
         app: &AppFacts,
         links: &[Link],
         context: &AccessContext,
-    ) -> Result<(Request, Entities, PolicySet), String> {
-        let app_uid = uid("Application", &app.id);
-        let mut set = policies.set.clone();
+    ) -> Result<(Request, Entities, Cow<'p, PolicySet>), String> {
+        let app_uid = uid(Kind::Application, &app.id);
+        // Most decisions have no grant that covers the user: those use the cached set as it is.
+        let mut set = Cow::Borrowed(&policies.set);
         let template = PolicyId::new(GRANT_TEMPLATE);
         for link in links {
             let slots = HashMap::from([
                 (SlotId::principal(), link.subject.uid()),
                 (SlotId::resource(), app_uid.clone()),
             ]);
-            set.link(template.clone(), PolicyId::new(&link.policy_id), slots)
+            set.to_mut()
+                .link(template.clone(), PolicyId::new(&link.policy_id), slots)
                 .map_err(|err| format!("linking {}: {err}", link.policy_id))?;
         }
         // Without the schema: with it Cedar would check each entity's attributes and add an
         // entity for every action of the schema (the admin actions too) on every decision. The
         // entities are built here from typed facts, and the access policies only name the
         // `sso` action by equality (checked when they are saved), so neither is needed.
-        let entities = Entities::from_entities(entities_of(user, app)?, None)
+        let wanted = if policies.directory_entities {
+            entities::Ancestors::Directory
+        } else {
+            entities::Ancestors::Named {
+                links,
+                literals: &policies.literals,
+            }
+        };
+        let entities = Entities::from_entities(entities::of(user, app, &wanted)?, None)
             .map_err(|err| format!("entities: {err}"))?;
         let action = action_uid(SSO_ACTION);
-        let context = Context::from_pairs(context_pairs(context, app)?)
+        let context = Context::from_pairs(self.extension_values.context_pairs(context, app))
             .map_err(|err| format!("context: {err}"))?;
         // Not validated against the schema for the same reason: the request's types and its
         // context are fixed by this code (a unit test validates them against the schema).
-        let request = Request::new(uid("User", &user.id), action, app_uid, context, None)
+        let request = Request::new(uid(Kind::User, &user.id), action, app_uid, context, None)
             .map_err(|err| format!("request: {err}"))?;
         Ok((request, entities, set))
     }
-}
-
-fn entities_of(user: &UserFacts, app: &AppFacts) -> Result<Vec<Entity>, String> {
-    let instance = |id: &str| uid("Instance", id);
-    let mut out = vec![
-        Entity::with_uid(instance(&user.instance_id)),
-        Entity::new_no_attrs(
-            uid("Application", &app.id),
-            [instance(&app.instance_id)].into(),
-        ),
-    ];
-    if app.instance_id != user.instance_id {
-        out.push(Entity::with_uid(instance(&app.instance_id)));
-    }
-    let mut parents: std::collections::HashSet<EntityUid> = [instance(&user.instance_id)].into();
-    for group in &user.groups {
-        let group_uid = uid("Group", group);
-        out.push(Entity::new_no_attrs(
-            group_uid.clone(),
-            [instance(&user.instance_id)].into(),
-        ));
-        parents.insert(group_uid);
-    }
-    let mut seen = std::collections::HashSet::new();
-    for path in &user.org_unit_paths {
-        let chain: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        if let Some(direct) = chain.last() {
-            parents.insert(uid("OrgUnit", direct));
-        }
-        for (depth, unit) in chain.iter().enumerate() {
-            if !seen.insert(*unit) {
-                continue;
-            }
-            let parent = match depth.checked_sub(1).and_then(|d| chain.get(d)) {
-                Some(up) => uid("OrgUnit", up),
-                None => instance(&user.instance_id),
-            };
-            out.push(Entity::new_no_attrs(uid("OrgUnit", unit), [parent].into()));
-        }
-    }
-    let attrs = HashMap::from([
-        (
-            "username".to_owned(),
-            RestrictedExpression::new_string(user.username.clone()),
-        ),
-        (
-            "displayName".to_owned(),
-            RestrictedExpression::new_string(user.display_name.clone()),
-        ),
-        (
-            "email".to_owned(),
-            RestrictedExpression::new_string(user.email.clone()),
-        ),
-        (
-            "status".to_owned(),
-            RestrictedExpression::new_string(user.status.clone()),
-        ),
-        (
-            "instance".to_owned(),
-            RestrictedExpression::new_entity_uid(instance(&user.instance_id)),
-        ),
-    ]);
-    out.push(Entity::new(uid("User", &user.id), attrs, parents).map_err(|err| err.to_string())?);
-    Ok(out)
-}
-
-fn context_pairs(
-    context: &AccessContext,
-    app: &AppFacts,
-) -> Result<Vec<(String, RestrictedExpression)>, String> {
-    let now = context.now;
-    // The extension values are built directly: parsing `ip("…")` as Cedar text on every
-    // decision cost more than the rest of the decision. Both strings come from typed values
-    // (`IpAddr`, a UTC instant), so the constructors cannot fail on them.
-    Ok(vec![
-        (
-            "sourceIp".into(),
-            RestrictedExpression::new_ip(context.source_ip.to_string()),
-        ),
-        (
-            "now".into(),
-            RestrictedExpression::new_datetime(now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()),
-        ),
-        (
-            "hourUtc".into(),
-            RestrictedExpression::new_long(i64::from(now.hour())),
-        ),
-        (
-            "weekdayUtc".into(),
-            RestrictedExpression::new_long(i64::from(now.weekday().number_from_monday())),
-        ),
-        ("mfa".into(), RestrictedExpression::new_bool(context.mfa)),
-        (
-            "authMethods".into(),
-            RestrictedExpression::new_set(
-                context
-                    .auth_methods
-                    .iter()
-                    .map(|m| RestrictedExpression::new_string(m.clone())),
-            ),
-        ),
-        (
-            "initiatedBy".into(),
-            RestrictedExpression::new_string(context.initiated_by.as_str().into()),
-        ),
-        (
-            "template".into(),
-            RestrictedExpression::new_string(app.template_id.clone()),
-        ),
-        (
-            "applicationEnabled".into(),
-            RestrictedExpression::new_bool(app.enabled),
-        ),
-        (
-            "ssoEnabled".into(),
-            RestrictedExpression::new_bool(app.sso_enabled),
-        ),
-        (
-            "idpInitiationAllowed".into(),
-            RestrictedExpression::new_bool(app.idp_initiation_allowed),
-        ),
-    ])
 }
 
 /// Writes the audit event of an SSO decision (allowed or denied) with the policies that
@@ -534,13 +434,8 @@ mod tests {
     use super::*;
     use entity::application::AuthorizationScope;
 
-    /// Decisions skip Cedar's schema checks of entities and requests (they cost more than the
-    /// evaluation); this is where what they build is checked against the schema instead.
-    #[test]
-    fn decision_entities_and_requests_conform_to_the_schema() {
-        let engine = PolicyEngine::embedded().expect("embedded policies are valid");
-        let schema = engine.schema();
-        let user = UserFacts {
+    fn alice() -> UserFacts {
+        UserFacts {
             id: "u1".into(),
             instance_id: "i1".into(),
             username: "alice".into(),
@@ -549,8 +444,11 @@ mod tests {
             status: "active".into(),
             groups: vec!["g1".into(), "g2".into()],
             org_unit_paths: vec!["/root/eng/platform/".into(), "/root/sales/".into()],
-        };
-        let app = AppFacts {
+        }
+    }
+
+    fn app(scope: AuthorizationScope) -> AppFacts {
+        AppFacts {
             id: "a1".into(),
             instance_id: "i1".into(),
             name: "Alibaba Cloud".into(),
@@ -558,23 +456,242 @@ mod tests {
             enabled: true,
             sso_enabled: true,
             idp_initiation_allowed: true,
-            scope: AuthorizationScope::AllMembers,
+            scope,
+        }
+    }
+
+    fn stored(id: &str, source: &str) -> entity::access_policy::Model {
+        entity::access_policy::Model {
+            id: id.into(),
+            instance_id: "i1".into(),
+            name: id.into(),
+            description: String::new(),
+            source: source.into(),
+            enabled: true,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn link(id: &str, subject: LinkSubject) -> Link {
+        Link {
+            policy_id: format!("grant:{id}"),
+            subject,
+        }
+    }
+
+    /// Decisions skip Cedar's schema checks of entities and requests (they cost more than the
+    /// evaluation); this is where what they build is checked against the schema instead, with
+    /// and without the directory's own entities.
+    #[test]
+    fn decision_entities_and_requests_conform_to_the_schema() {
+        let engine = PolicyEngine::embedded().expect("embedded policies are valid");
+        let schema = engine.schema();
+        let user = alice();
+        let app = app(AuthorizationScope::AllMembers);
+        let literals = [uid(Kind::OrgUnit, "eng")].into();
+        let links = [link("g", LinkSubject::Group("g2".into()))];
+        let named = entities::Ancestors::Named {
+            links: &links,
+            literals: &literals,
         };
-        let entities = entities_of(&user, &app).expect("entities");
-        Entities::from_entities(entities, Some(schema)).expect("the entities conform");
+        for wanted in [named, entities::Ancestors::Directory] {
+            let entities = entities::of(&user, &app, &wanted).expect("entities");
+            let count = entities.len();
+            let alice = entities
+                .iter()
+                .find(|e| e.uid() == uid(Kind::User, "u1"))
+                .expect("alice");
+            let parents = alice.clone().into_inner().2.len();
+            Entities::from_entities(entities, Some(schema)).expect("the entities conform");
+            match wanted {
+                // The application and alice, in the instance, group g2 and eng.
+                entities::Ancestors::Named { .. } => assert_eq!((count, parents), (2, 3)),
+                // Then the instance, her 2 groups and 4 org units too.
+                entities::Ancestors::Directory => assert_eq!((count, parents), (9, 7)),
+            }
+        }
         let mut context = AccessContext::unspecified();
         context.source_ip = "2001:db8::1".parse().unwrap();
         context.mfa = true;
         context.auth_methods = vec!["password".into(), "email_code".into()];
-        let pairs = context_pairs(&context, &app).expect("context");
+        let pairs = context::ExtensionValues::default().context_pairs(&context, &app);
         let context = Context::from_pairs(pairs).expect("a context");
         Request::new(
-            uid("User", &user.id),
+            uid(Kind::User, &user.id),
             action_uid(SSO_ACTION),
-            uid("Application", &app.id),
+            uid(Kind::Application, &app.id),
             context,
             Some(schema),
         )
         .expect("the request conforms");
+    }
+
+    #[test]
+    fn only_policies_that_ask_about_a_group_or_unit_itself_need_the_directory_entities() {
+        let engine = PolicyEngine::embedded().expect("embedded policies are valid");
+        let reads = |body: &str| {
+            let source = format!(
+                "forbid (principal, action == Lanyard::Action::\"sso\", resource) when {{ {body} }};"
+            );
+            let policy = engine
+                .check_access_policy(&source)
+                .unwrap_or_else(|problems| panic!("{source}: {problems:?}"));
+            entities::reads_directory(&policy)
+        };
+        assert!(!reads("principal in Lanyard::Group::\"g1\""));
+        assert!(!reads(
+            "principal in [Lanyard::Group::\"g1\", Lanyard::Group::\"g2\"]"
+        ));
+        assert!(!reads(
+            "!(principal in Lanyard::OrgUnit::\"eng\") && context.mfa"
+        ));
+        assert!(!reads(
+            "principal is Lanyard::User in Lanyard::OrgUnit::\"eng\""
+        ));
+        assert!(reads(
+            "Lanyard::OrgUnit::\"platform\" in Lanyard::OrgUnit::\"eng\""
+        ));
+        assert!(reads("principal == Lanyard::Group::\"g1\""));
+        assert!(reads(
+            "(if context.mfa then Lanyard::Group::\"g1\" else Lanyard::Group::\"g2\") in principal.instance"
+        ));
+        // Base policies and the grant template only test the principal's ancestors.
+        let base = engine.access_policies();
+        assert!(base.policies().all(|p| !entities::reads_directory(p)));
+        let build = |sources: &[&str]| {
+            let rows: Vec<_> = sources
+                .iter()
+                .enumerate()
+                .map(|(n, source)| stored(&format!("p{n}"), source))
+                .collect();
+            InstancePolicies::build(&engine, 1, &rows).directory_entities
+        };
+        assert!(!build(&[]));
+        assert!(build(&[
+            "permit (principal in Lanyard::Group::\"g1\", action == Lanyard::Action::\"sso\", resource);",
+            "forbid (principal, action == Lanyard::Action::\"sso\", resource) when { Lanyard::OrgUnit::\"platform\" in Lanyard::OrgUnit::\"eng\" };",
+        ]));
+    }
+
+    /// The two-entity form decides exactly as the full directory does, for every policy that
+    /// does not ask about a group or unit itself; and one that does gets the full form.
+    #[test]
+    fn decisions_with_two_entities_equal_decisions_with_the_whole_directory() {
+        let engine = Arc::new(PolicyEngine::embedded().expect("embedded policies are valid"));
+        let service = AccessService::new(engine.clone());
+        let policy_sets: Vec<Vec<&str>> = vec![
+            vec![],
+            vec!["forbid (principal, action == Lanyard::Action::\"sso\", resource) unless { context.mfa };"],
+            vec!["forbid (principal in Lanyard::OrgUnit::\"eng\", action == Lanyard::Action::\"sso\", resource);"],
+            vec![
+                "permit (principal in Lanyard::Group::\"g2\", action == Lanyard::Action::\"sso\", resource == Lanyard::Application::\"a1\");",
+                "forbid (principal, action == Lanyard::Action::\"sso\", resource) when { principal in [Lanyard::OrgUnit::\"sales\", Lanyard::OrgUnit::\"hr\"] && context.hourUtc > 30 };",
+            ],
+            vec!["forbid (principal, action == Lanyard::Action::\"sso\", resource) when { Lanyard::OrgUnit::\"platform\" in Lanyard::OrgUnit::\"eng\" };"],
+        ];
+        let mut bob = alice();
+        bob.id = "u2".into();
+        bob.groups = vec![];
+        bob.org_unit_paths = vec!["/root/sales/".into()];
+        let mut carol = alice();
+        carol.id = "u3".into();
+        carol.status = "disabled".into();
+        let mut dave = alice();
+        dave.id = "u4".into();
+        dave.instance_id = "i2".into();
+        let users = [alice(), bob, carol, dave];
+        let link_sets = [
+            vec![Link::all_members(&app(AuthorizationScope::AllMembers))],
+            vec![link("g", LinkSubject::Group("g1".into()))],
+            vec![link("o", LinkSubject::OrgUnit("root".into()))],
+            vec![link("u", LinkSubject::User("u2".into()))],
+            vec![],
+        ];
+        let mut compared = 0;
+        for (n, sources) in policy_sets.iter().enumerate() {
+            let rows: Vec<_> = sources
+                .iter()
+                .enumerate()
+                .map(|(m, source)| stored(&format!("p{n}-{m}"), source))
+                .collect();
+            let mut full = InstancePolicies::build(&engine, 1, &rows);
+            let needs_directory = full.directory_entities;
+            full.directory_entities = true;
+            let mut two = InstancePolicies::build(&engine, 1, &rows);
+            two.directory_entities = false;
+            for user in &users {
+                for links in &link_sets {
+                    for mfa in [false, true] {
+                        let mut context = AccessContext::unspecified();
+                        context.mfa = mfa;
+                        let app = app(AuthorizationScope::Manual);
+                        let a = service.evaluate(&full, user, &app, links, &context);
+                        let b = service.evaluate(&two, user, &app, links, &context);
+                        assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+                        if needs_directory {
+                            // Only with the units' own entities does Cedar know that platform
+                            // is inside eng (alice's chain is root/eng/platform).
+                            if user.id == "u1"
+                                && links.len() == 1
+                                && links[0].policy_id == "grant:all-members"
+                            {
+                                assert!(!a.allowed);
+                                assert!(a.determining().contains(&"policy:p4-0".to_owned()));
+                                assert!(b.allowed, "without them the forbid does not apply");
+                            }
+                            continue;
+                        }
+                        let sorted = |d: &AccessDecision| {
+                            let mut ids = d.determining();
+                            ids.sort();
+                            (d.allowed, ids)
+                        };
+                        assert_eq!(
+                            sorted(&a),
+                            sorted(&b),
+                            "{sources:?}, user {}, links {links:?}, mfa {mfa}",
+                            user.id
+                        );
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 4 * 4 * 5 * 2);
+    }
+
+    /// The kept `ip` and `datetime` values are those of each decision's own context.
+    #[test]
+    fn kept_context_values_follow_each_decision() {
+        let engine = Arc::new(PolicyEngine::embedded().expect("embedded policies are valid"));
+        let service = AccessService::new(engine.clone());
+        let rows = [
+            stored(
+                "office",
+                "forbid (principal, action == Lanyard::Action::\"sso\", resource) unless { context.sourceIp.isInRange(ip(\"10.0.0.0/8\")) };",
+            ),
+            stored(
+                "until",
+                "forbid (principal, action == Lanyard::Action::\"sso\", resource) when { context.now >= datetime(\"2026-11-29T08:00:01Z\") };",
+            ),
+        ];
+        let policies = InstancePolicies::build(&engine, 1, &rows);
+        let app = app(AuthorizationScope::AllMembers);
+        let links = [Link::all_members(&app)];
+        let at = |ip: &str, time: &str| {
+            let mut context = AccessContext::unspecified();
+            context.source_ip = ip.parse().unwrap();
+            context.now = time.parse().unwrap();
+            service
+                .evaluate(&policies, &alice(), &app, &links, &context)
+                .allowed
+        };
+        assert!(at("10.1.2.3", "2026-11-29T08:00:00.100Z"));
+        assert!(!at("192.0.2.1", "2026-11-29T08:00:00.200Z"));
+        assert!(at("10.1.2.3", "2026-11-29T08:00:00.999Z"));
+        assert!(!at("10.1.2.3", "2026-11-29T08:00:01.000Z"));
+        assert!(at("10.9.9.9", "2026-11-29T07:59:59.000Z"));
+        assert!(!at("2001:db8::1", "2026-11-29T07:59:59.000Z"));
     }
 }

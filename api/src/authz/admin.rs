@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use cedar_policy::{Context, Entities, Entity, Request, RestrictedExpression};
 
-use super::{action_uid, uid, PolicyEngine};
+use super::{action_uid, uid, Kind, PolicyEngine};
 use crate::auth::principal::{Principal, PrincipalKind};
 use crate::error::{AppError, AppResult};
 
@@ -276,10 +276,10 @@ fn build_request(
     resource: Resource<'_>,
 ) -> Result<(Request, Entities), String> {
     let principal_entity = principal_entity(principal)?;
-    let platform = uid("Platform", PLATFORM_ID);
+    let platform = uid(Kind::Platform, PLATFORM_ID);
     let mut entities = vec![principal_entity.clone(), Entity::with_uid(platform.clone())];
     let mut instance_entity = |id: &str| {
-        let instance = uid("Instance", id);
+        let instance = uid(Kind::Instance, id);
         entities.push(Entity::new_no_attrs(
             instance.clone(),
             HashSet::from([platform.clone()]),
@@ -291,13 +291,13 @@ fn build_request(
         Resource::Instance(id) => instance_entity(id),
         Resource::Application(instance_id, app_id) => {
             let instance = instance_entity(instance_id);
-            let app = uid("Application", app_id);
+            let app = uid(Kind::Application, app_id);
             entities.push(Entity::new_no_attrs(app.clone(), HashSet::from([instance])));
             app
         }
     };
     for role in principal_entity_parents(principal) {
-        entities.push(Entity::with_uid(uid("Role", role)));
+        entities.push(Entity::with_uid(uid(Kind::Role, role)));
     }
     let request = Request::new(
         principal_entity.uid(),
@@ -325,45 +325,43 @@ fn principal_entity_parents(principal: &Principal) -> Vec<&'static str> {
 
 fn principal_entity(principal: &Principal) -> Result<Entity, String> {
     let kind = match principal.kind {
-        PrincipalKind::Admin => "Admin",
-        PrincipalKind::Token => "ApiToken",
+        PrincipalKind::Admin => Kind::Admin,
+        PrincipalKind::Token => Kind::ApiToken,
     };
     let instances = |ids: &[String]| {
         RestrictedExpression::new_set(
             ids.iter()
-                .map(|id| RestrictedExpression::new_entity_uid(uid("Instance", id))),
+                .map(|id| RestrictedExpression::new_entity_uid(uid(Kind::Instance, id))),
         )
     };
-    let attrs = HashMap::from([
-        (
-            "name".to_string(),
-            RestrictedExpression::new_string(principal.name.clone()),
-        ),
-        ("adminOf".to_string(), instances(&principal.admin_of)),
-        ("auditorOf".to_string(), instances(&principal.auditor_of)),
-        (
-            "appAdminOf".to_string(),
-            RestrictedExpression::new_set(
-                principal
-                    .app_admin_of
-                    .iter()
-                    .map(|(_, app)| RestrictedExpression::new_entity_uid(uid("Application", app))),
+    let attrs =
+        HashMap::from([
+            (
+                "name".to_string(),
+                RestrictedExpression::new_string(principal.name.clone()),
             ),
-        ),
-        (
-            "appInstances".to_string(),
-            instances(
-                &principal
-                    .app_admin_of
-                    .iter()
-                    .map(|(instance, _)| instance.clone())
-                    .collect::<Vec<_>>(),
+            ("adminOf".to_string(), instances(&principal.admin_of)),
+            ("auditorOf".to_string(), instances(&principal.auditor_of)),
+            (
+                "appAdminOf".to_string(),
+                RestrictedExpression::new_set(principal.app_admin_of.iter().map(|(_, app)| {
+                    RestrictedExpression::new_entity_uid(uid(Kind::Application, app))
+                })),
             ),
-        ),
-    ]);
+            (
+                "appInstances".to_string(),
+                instances(
+                    &principal
+                        .app_admin_of
+                        .iter()
+                        .map(|(instance, _)| instance.clone())
+                        .collect::<Vec<_>>(),
+                ),
+            ),
+        ]);
     let parents = principal_entity_parents(principal)
         .into_iter()
-        .map(|role| uid("Role", role))
+        .map(|role| uid(Kind::Role, role))
         .collect();
     Entity::new(uid(kind, &principal.id), attrs, parents).map_err(|err| err.to_string())
 }

@@ -10,6 +10,7 @@ pub mod admin;
 use std::collections::HashSet;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use cedar_policy::{
     Authorizer, Decision, Entities, EntityId, EntityTypeName, EntityUid, Policy, PolicyId,
@@ -379,14 +380,72 @@ fn validate(schema: &Schema, policies: &PolicySet) -> Result<(), PolicyError> {
 }
 
 /// `Lanyard::<kind>::"<id>"`.
-pub fn uid(kind: &str, id: &str) -> EntityUid {
-    let type_name = EntityTypeName::from_str(&format!("{NAMESPACE}::{kind}"))
-        .unwrap_or_else(|_| unreachable!("entity type names here are literals"));
-    EntityUid::from_type_name_and_id(type_name, EntityId::new(id))
+/// The entity types of the schema that the server names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Platform,
+    Instance,
+    Application,
+    Group,
+    OrgUnit,
+    User,
+    Role,
+    Admin,
+    ApiToken,
+    Action,
+}
+
+impl Kind {
+    const ALL: [Kind; 10] = [
+        Kind::Platform,
+        Kind::Instance,
+        Kind::Application,
+        Kind::Group,
+        Kind::OrgUnit,
+        Kind::User,
+        Kind::Role,
+        Kind::Admin,
+        Kind::ApiToken,
+        Kind::Action,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Platform => "Platform",
+            Kind::Instance => "Instance",
+            Kind::Application => "Application",
+            Kind::Group => "Group",
+            Kind::OrgUnit => "OrgUnit",
+            Kind::User => "User",
+            Kind::Role => "Role",
+            Kind::Admin => "Admin",
+            Kind::ApiToken => "ApiToken",
+            Kind::Action => "Action",
+        }
+    }
+
+    /// The qualified type name, parsed once: parsing it runs Cedar's parser, which cost more
+    /// than the rest of an access decision when it ran for every entity of every decision.
+    fn type_name(self) -> EntityTypeName {
+        static NAMES: LazyLock<Vec<EntityTypeName>> = LazyLock::new(|| {
+            Kind::ALL
+                .iter()
+                .map(|kind| {
+                    EntityTypeName::from_str(&format!("{NAMESPACE}::{}", kind.name()))
+                        .unwrap_or_else(|_| unreachable!("entity type names here are literals"))
+                })
+                .collect()
+        });
+        NAMES[self as usize].clone()
+    }
+}
+
+pub fn uid(kind: Kind, id: &str) -> EntityUid {
+    EntityUid::from_type_name_and_id(kind.type_name(), EntityId::new(id))
 }
 
 pub fn action_uid(action: &str) -> EntityUid {
-    uid("Action", action)
+    uid(Kind::Action, action)
 }
 
 #[cfg(test)]
