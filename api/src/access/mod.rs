@@ -15,7 +15,6 @@ pub mod grants;
 pub mod policies;
 pub mod simulate;
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -141,6 +140,9 @@ pub struct InstancePolicies {
     directory_entities: bool,
     /// The groups and org units the instance's policies name.
     literals: HashSet<EntityUid>,
+    /// The grant template alone, into a copy of which a decision links its grants: evaluated
+    /// beside `set` rather than linked into a copy of it, which cost more than the evaluation.
+    grants: PolicySet,
 }
 
 impl InstancePolicies {
@@ -155,6 +157,19 @@ impl InstancePolicies {
         let mut broken = Vec::new();
         let mut directory_entities = false;
         let mut literals = HashSet::new();
+        let mut grants = PolicySet::new();
+        let template = engine
+            .access_policies()
+            .template(&PolicyId::new(GRANT_TEMPLATE))
+            .cloned();
+        match template {
+            Some(template) => {
+                if let Err(err) = grants.add_template(template) {
+                    broken.push(format!("the grant template: {err}"));
+                }
+            }
+            None => broken.push(format!("the grant template {GRANT_TEMPLATE} is missing")),
+        }
         for row in stored.iter().filter(|row| row.enabled) {
             let id = policies::cedar_id(&row.id);
             match engine.check_access_policy(&row.source) {
@@ -185,6 +200,7 @@ impl InstancePolicies {
             broken,
             directory_entities,
             literals,
+            grants,
         }
     }
 }
@@ -283,7 +299,7 @@ impl AccessService {
                 diagnostics: policies.broken.clone(),
             };
         }
-        let (request, entities, set) = match self.build(policies, user, app, links, context) {
+        let (request, entities, grants) = match self.build(policies, user, app, links, context) {
             Ok(built) => built,
             Err(err) => {
                 return AccessDecision {
@@ -293,11 +309,14 @@ impl AccessService {
                 }
             }
         };
-        let verdict = self.engine.decide_with(&request, &set, &entities);
+        let mut verdict = self.engine.decide_with(&request, &policies.set, &entities);
+        if let Some(grants) = &grants {
+            verdict = verdict.union(self.engine.decide_with(&request, grants, &entities));
+        }
         let reasons = verdict
             .determining
             .iter()
-            .map(|id| self.reason(policies, &set, links, id))
+            .map(|id| self.reason(policies, grants.as_ref(), links, id))
             .collect();
         AccessDecision {
             allowed: verdict.allowed && verdict.errors.is_empty(),
@@ -309,11 +328,15 @@ impl AccessService {
     fn reason(
         &self,
         policies: &InstancePolicies,
-        set: &PolicySet,
+        grants: Option<&PolicySet>,
         links: &[Link],
         id: &str,
     ) -> Reason {
-        let policy = set.policy(&PolicyId::new(id));
+        let id_ = PolicyId::new(id);
+        let policy = policies
+            .set
+            .policy(&id_)
+            .or_else(|| grants.and_then(|g| g.policy(&id_)));
         let effect = match policy.map(cedar_policy::Policy::effect) {
             Some(cedar_policy::Effect::Forbid) => Effect::Forbid,
             _ => Effect::Permit,
@@ -348,27 +371,32 @@ impl AccessService {
         }
     }
 
-    fn build<'p>(
+    /// The request, the entities and, when grants cover the user, the set of their links.
+    fn build(
         &self,
-        policies: &'p InstancePolicies,
+        policies: &InstancePolicies,
         user: &UserFacts,
         app: &AppFacts,
         links: &[Link],
         context: &AccessContext,
-    ) -> Result<(Request, Entities, Cow<'p, PolicySet>), String> {
+    ) -> Result<(Request, Entities, Option<PolicySet>), String> {
         let app_uid = uid(Kind::Application, &app.id);
-        // Most decisions have no grant that covers the user: those use the cached set as it is.
-        let mut set = Cow::Borrowed(&policies.set);
-        let template = PolicyId::new(GRANT_TEMPLATE);
-        for link in links {
-            let slots = HashMap::from([
-                (SlotId::principal(), link.subject.uid()),
-                (SlotId::resource(), app_uid.clone()),
-            ]);
-            set.to_mut()
-                .link(template.clone(), PolicyId::new(&link.policy_id), slots)
-                .map_err(|err| format!("linking {}: {err}", link.policy_id))?;
-        }
+        // Most decisions have no grant that covers the user: those evaluate no link set.
+        let grants = if links.is_empty() {
+            None
+        } else {
+            let mut set = policies.grants.clone();
+            let template = PolicyId::new(GRANT_TEMPLATE);
+            for link in links {
+                let slots = HashMap::from([
+                    (SlotId::principal(), link.subject.uid()),
+                    (SlotId::resource(), app_uid.clone()),
+                ]);
+                set.link(template.clone(), PolicyId::new(&link.policy_id), slots)
+                    .map_err(|err| format!("linking {}: {err}", link.policy_id))?;
+            }
+            Some(set)
+        };
         // Without the schema: with it Cedar would check each entity's attributes and add an
         // entity for every action of the schema (the admin actions too) on every decision. The
         // entities are built here from typed facts, and the access policies only name the
@@ -390,7 +418,7 @@ impl AccessService {
         // context are fixed by this code (a unit test validates them against the schema).
         let request = Request::new(uid(Kind::User, &user.id), action, app_uid, context, None)
             .map_err(|err| format!("request: {err}"))?;
-        Ok((request, entities, set))
+        Ok((request, entities, grants))
     }
 }
 
@@ -574,6 +602,37 @@ mod tests {
         ]));
     }
 
+    /// The decision with the grants linked into a copy of the whole set, as Cedar sees one set.
+    fn as_one_set(
+        service: &AccessService,
+        policies: &InstancePolicies,
+        user: &UserFacts,
+        app: &AppFacts,
+        links: &[Link],
+        context: &AccessContext,
+    ) -> (bool, Vec<String>) {
+        let (request, entities, _) = service
+            .build(policies, user, app, links, context)
+            .expect("built");
+        let mut set = policies.set.clone();
+        for link in links {
+            let slots = HashMap::from([
+                (SlotId::principal(), link.subject.uid()),
+                (SlotId::resource(), uid(Kind::Application, &app.id)),
+            ]);
+            set.link(
+                PolicyId::new(GRANT_TEMPLATE),
+                PolicyId::new(&link.policy_id),
+                slots,
+            )
+            .expect("linked");
+        }
+        let verdict = service.engine.decide_with(&request, &set, &entities);
+        let mut ids = verdict.determining;
+        ids.sort();
+        (verdict.allowed && verdict.errors.is_empty(), ids)
+    }
+
     /// The two-entity form decides exactly as the full directory does, for every policy that
     /// does not ask about a group or unit itself; and one that does gets the full form.
     #[test]
@@ -647,6 +706,13 @@ mod tests {
                             ids.sort();
                             (d.allowed, ids)
                         };
+                        // Grants evaluated as their own set decide as one set would.
+                        assert_eq!(
+                            sorted(&b),
+                            as_one_set(&service, &two, user, &app, links, &context),
+                            "{sources:?}, user {}, links {links:?}, mfa {mfa}",
+                            user.id
+                        );
                         assert_eq!(
                             sorted(&a),
                             sorted(&b),

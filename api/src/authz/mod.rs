@@ -60,6 +60,36 @@ pub struct Verdict {
     pub errors: Vec<String>,
 }
 
+impl Verdict {
+    /// The verdict of two policy sets evaluated as one, by Cedar's rule: any satisfied forbid
+    /// denies (and determines); otherwise any satisfied permit allows (and determines). A set's
+    /// determining policies are its satisfied forbids when it denies, its permits when it allows.
+    pub fn union(self, other: Verdict) -> Verdict {
+        let mut errors = self.errors;
+        errors.extend(other.errors);
+        let (allowing, denying): (Vec<_>, Vec<_>) = [
+            (self.allowed, self.determining),
+            (other.allowed, other.determining),
+        ]
+        .into_iter()
+        .partition(|(allowed, _)| *allowed);
+        let forbids: Vec<String> = denying.into_iter().flat_map(|(_, ids)| ids).collect();
+        if !forbids.is_empty() {
+            return Verdict {
+                allowed: false,
+                determining: forbids,
+                errors,
+            };
+        }
+        let permits: Vec<String> = allowing.into_iter().flat_map(|(_, ids)| ids).collect();
+        Verdict {
+            allowed: !permits.is_empty(),
+            determining: permits,
+            errors,
+        }
+    }
+}
+
 /// The schema and validated base policies. Cheap to share behind an `Arc`.
 pub struct PolicyEngine {
     schema: Schema,
