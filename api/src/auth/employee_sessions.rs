@@ -10,7 +10,6 @@ use axum::http::HeaderMap;
 use chrono::{DateTime, Duration, Utc};
 use entity::employee_session;
 use entity::user::{self, UserStatus};
-use jsonwebtoken::{Algorithm, Header, Validation};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
@@ -186,12 +185,7 @@ pub async fn open(
         aud: AUDIENCE.into(),
         exp: expires.timestamp(),
     };
-    let jwt = jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &state.keys.employee_session.encoding,
-    )
-    .map_err(|err| AppError::Internal(err.into()))?;
+    let jwt = state.keys.employee_session.sign(&claims)?;
     let max_age = i64::from(state.config.sso.session_minutes) * 60;
     Ok((live, cookie(state, &instance_id, &jwt, max_age)))
 }
@@ -215,13 +209,7 @@ pub fn cookie(state: &AppState, instance_id: &str, value: &str, max_age_secs: i6
 }
 
 fn session_id(state: &AppState, instance_id: &str, jwt: &str) -> Option<String> {
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.set_audience(&[AUDIENCE]);
-    validation.leeway = 0;
-    let claims =
-        jsonwebtoken::decode::<Claims>(jwt, &state.keys.employee_session.decoding, &validation)
-            .ok()?
-            .claims;
+    let claims: Claims = state.keys.employee_session.verify(jwt, AUDIENCE, None)?;
     (claims.iid == instance_id && plausible_id(&claims.sid)).then_some(claims.sid)
 }
 

@@ -5,7 +5,6 @@ use chrono::{Duration, Utc};
 use entity::admin;
 use entity::admin_session;
 use entity::role_binding::PrincipalKind;
-use jsonwebtoken::{Algorithm, Header, Validation};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
@@ -85,12 +84,7 @@ pub async fn sign_in(
         aud: AUDIENCE.into(),
         exp: expires.timestamp(),
     };
-    let jwt = jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &state.keys.admin_session.encoding,
-    )
-    .map_err(|err| AppError::Internal(err.into()))?;
+    let jwt = state.keys.admin_session.sign(&claims)?;
     Ok(cookie(
         state,
         &jwt,
@@ -110,15 +104,12 @@ pub fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> String {
 }
 
 fn session_id(state: &AppState, jwt: &str) -> AppResult<String> {
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.set_audience(&[AUDIENCE]);
-    validation.leeway = 0;
-    Ok(
-        jsonwebtoken::decode::<Claims>(jwt, &state.keys.admin_session.decoding, &validation)
-            .map_err(|_| AppError::Unauthenticated)?
-            .claims
-            .sid,
-    )
+    state
+        .keys
+        .admin_session
+        .verify::<Claims>(jwt, AUDIENCE, None)
+        .map(|claims| claims.sid)
+        .ok_or(AppError::Unauthenticated)
 }
 
 pub async fn authenticate(state: &AppState, jwt: &str) -> AppResult<Principal> {

@@ -15,7 +15,6 @@ use chrono::{Duration, Utc};
 use entity::sign_in_code;
 use entity::user::{self, UserStatus};
 use hmac::{Hmac, Mac};
-use jsonwebtoken::{Algorithm, Header, Validation};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
@@ -24,7 +23,7 @@ use sha2::Sha256;
 use super::employee_sessions::{self, Attempt, EmployeeSession, EMAIL_CODE, PASSWORD};
 use super::principal::{cookie_value, set_cookie, SameSite};
 use crate::audit::{self, AuditRecord};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::ids::new_id;
 use crate::keys::plausible_id;
 use crate::mail::{self, EmailPayload, Template};
@@ -178,12 +177,7 @@ pub async fn send(
         aud: AUDIENCE.into(),
         exp: expires.timestamp(),
     };
-    let jwt = jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &state.keys.employee_session.encoding,
-    )
-    .map_err(|err| AppError::Internal(err.into()))?;
+    let jwt = state.keys.employee_session.sign(&claims)?;
     let cookie = cookie(state, &user.instance_id, &jwt, VALID_MINUTES * 60);
     Ok(Ok((row, cookie)))
 }
@@ -220,15 +214,13 @@ pub async fn pending(
     let Some(jwt) = cookie_value(headers, &cookie_name(instance_id)) else {
         return Ok(None);
     };
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.set_audience(&[AUDIENCE]);
-    validation.leeway = 0;
-    let Ok(data) =
-        jsonwebtoken::decode::<Claims>(&jwt, &state.keys.employee_session.decoding, &validation)
+    let Some(claims) = state
+        .keys
+        .employee_session
+        .verify::<Claims>(&jwt, AUDIENCE, None)
     else {
         return Ok(None);
     };
-    let claims = data.claims;
     if claims.iid != instance_id || !plausible_id(&claims.cid) {
         return Ok(None);
     }

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::api_token;
 use entity::role_binding::PrincipalKind;
-use jsonwebtoken::{Algorithm, Header, Validation};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -51,12 +50,7 @@ pub fn sign(
         iat: issued.timestamp(),
         exp: expires.timestamp(),
     };
-    jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &state.keys.api_token.encoding,
-    )
-    .map_err(|err| AppError::Internal(err.into()))
+    state.keys.api_token.sign(&claims)
 }
 
 /// Creates a token with the given roles. `created_by` names the admin (or token) that asked.
@@ -163,13 +157,11 @@ pub async fn revoke(
 /// Resolves a bearer token to its principal. Any fault — bad signature, expired, unknown,
 /// revoked — is `UNAUTHENTICATED`.
 pub async fn authenticate(state: &AppState, jwt: &str) -> AppResult<Principal> {
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.set_audience(&[AUDIENCE]);
-    validation.set_issuer(&[ISSUER]);
-    validation.leeway = 0;
-    let claims = jsonwebtoken::decode::<Claims>(jwt, &state.keys.api_token.decoding, &validation)
-        .map_err(|_| AppError::Unauthenticated)?
-        .claims;
+    let claims = state
+        .keys
+        .api_token
+        .verify::<Claims>(jwt, AUDIENCE, Some(ISSUER))
+        .ok_or(AppError::Unauthenticated)?;
     let token = api_token::Entity::find_by_id(claims.jti.clone())
         .one(&state.store.conn)
         .await?
