@@ -47,6 +47,7 @@ impl Application {
             access: Arc::new(AccessService::new(policies.clone())),
             policies,
             keys: Arc::new(keys),
+            signers: Arc::default(),
             schema,
             http_metrics: Arc::new(HttpMetrics::default()),
         };

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::db::Store;
 use crate::graphql::LanyardSchema;
 use crate::http::HttpMetrics;
+use crate::keys::SignerCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,6 +18,8 @@ pub struct AppState {
     pub policies: Arc<PolicyEngine>,
     pub access: Arc<AccessService>,
     pub keys: Arc<Keys>,
+    /// The instances' signing keys, decrypted and parsed once.
+    pub signers: Arc<SignerCache>,
     pub schema: LanyardSchema,
     pub http_metrics: Arc<HttpMetrics>,
 }

@@ -69,8 +69,9 @@ pub async fn sign(
     let (algorithm, key) = match signer.algorithm {
         KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 => {
             // jsonwebtoken (ring) wants PKCS#1; the key is stored as PKCS#8.
-            let pkcs1 = openssl::pkey::PKey::private_key_from_pkcs8(&signer.private_key_der)
-                .and_then(|key| key.rsa())
+            let pkcs1 = signer
+                .key
+                .rsa()
                 .and_then(|rsa| rsa.private_key_to_der())
                 .map_err(|err| internal(&err))?;
             (Algorithm::RS256, EncodingKey::from_rsa_der(&pkcs1))

@@ -54,13 +54,56 @@ impl std::fmt::Debug for GeneratedKey {
     }
 }
 
-/// What SAML messages of an instance are signed with: its active key, decrypted.
+/// What SAML messages of an instance are signed with: its active key, decrypted and parsed.
 pub struct Signer {
     pub key_id: String,
     pub algorithm: KeyAlgorithm,
     pub certificate_der: Vec<u8>,
     /// PKCS#8 DER.
     pub private_key_der: Vec<u8>,
+    /// The same key, parsed once: decoding it costs OpenSSL 3 more than an RSA signature.
+    pub key: PKey<Private>,
+}
+
+impl Signer {
+    pub fn new(
+        key_id: String,
+        algorithm: KeyAlgorithm,
+        certificate_der: Vec<u8>,
+        private_key_der: Vec<u8>,
+    ) -> anyhow::Result<Signer> {
+        let key = PKey::private_key_from_pkcs8(&private_key_der)
+            .map_err(|err| anyhow::Error::new(err).context("the signing key is not PKCS#8"))?;
+        Ok(Signer {
+            key_id,
+            algorithm,
+            certificate_der,
+            private_key_der,
+            key,
+        })
+    }
+}
+
+/// Signers already decrypted and parsed, by key id. A key row never changes once written,
+/// so an entry stays right for as long as the key exists; which key is active is still
+/// asked of the database on every use, so a rotation made by any node applies at once.
+#[derive(Default)]
+pub struct SignerCache {
+    signers: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Signer>>>,
+}
+
+/// More distinct keys than any deployment signs with at once: past it the cache starts over.
+const SIGNER_CACHE_CAPACITY: usize = 1024;
+
+impl SignerCache {
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, std::sync::Arc<Signer>>> {
+        // Entries are inserted whole: a poisoned map is still a valid one.
+        self.signers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 impl std::fmt::Debug for Signer {
@@ -421,19 +464,37 @@ pub async fn published<C: ConnectionTrait>(
 
 /// The instance's active key, decrypted. An instance from before signing keys existed gets
 /// its first key here.
-pub async fn active_signer(state: &AppState, instance_id: &str) -> AppResult<Signer> {
+pub async fn active_signer(
+    state: &AppState,
+    instance_id: &str,
+) -> AppResult<std::sync::Arc<Signer>> {
     let key = match active_key(&state.store.conn, instance_id).await? {
         Some(key) => key,
         None => ensure_active(state, instance_id).await?,
     };
-    let seal_key = state.keys.signing_key_seal;
-    let private_key_der = open(&seal_key, &key.id, &key.private_key_sealed)?;
-    Ok(Signer {
-        certificate_der: certificate_der(&key.certificate_pem)?,
-        key_id: key.id,
-        algorithm: key.algorithm,
-        private_key_der,
-    })
+    if let Some(signer) = state.signers.lock().get(&key.id) {
+        return Ok(signer.clone());
+    }
+    let private_key_der = open(
+        &state.keys.signing_key_seal,
+        &key.id,
+        &key.private_key_sealed,
+    )?;
+    let signer = std::sync::Arc::new(
+        Signer::new(
+            key.id.clone(),
+            key.algorithm,
+            certificate_der(&key.certificate_pem)?,
+            private_key_der,
+        )
+        .map_err(AppError::Internal)?,
+    );
+    let mut cached = state.signers.lock();
+    if cached.len() >= SIGNER_CACHE_CAPACITY {
+        cached.clear();
+    }
+    cached.insert(key.id, signer.clone());
+    Ok(signer)
 }
 
 async fn active_key<C: ConnectionTrait>(
@@ -588,14 +649,19 @@ mod tests {
 
     #[test]
     fn the_signer_does_not_print_its_private_key() {
-        let signer = Signer {
-            key_id: "k".into(),
-            algorithm: KeyAlgorithm::Rsa2048,
-            certificate_der: vec![1, 2, 3],
-            private_key_der: vec![0xAB; 4],
-        };
+        let key = new_private_key(KeyAlgorithm::EcdsaP256).unwrap();
+        let der = key.private_key_to_pkcs8().unwrap();
+        let signer = Signer::new(
+            "k".into(),
+            KeyAlgorithm::EcdsaP256,
+            vec![1, 2, 3],
+            der.clone(),
+        )
+        .unwrap();
         let printed = format!("{signer:?}");
-        assert!(!printed.contains("171"), "{printed}");
+        let bytes = format!("{:?}", &der[..8]);
+        assert!(!printed.contains(&bytes[1..bytes.len() - 1]), "{printed}");
+        assert!(!printed.contains("PKey"), "{printed}");
         assert!(printed.contains("***"));
     }
 }

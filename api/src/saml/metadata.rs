@@ -2,28 +2,17 @@
 //! published signing certificate, signed (enveloped, exclusive c14n) with the instance's active
 //! key. Service providers download it without authenticating.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use entity::application;
-use entity::signing_key::KeyAlgorithm;
-use samael::crypto::{Crypto, CryptoProvider};
 
+use super::dsig::{self, Element, Ns, SignatureMethod};
 use super::endpoints;
-use super::xml::escape;
 use crate::error::{AppError, AppResult};
 use crate::keys::{self, Signer};
 use crate::state::AppState;
 
-const NS_METADATA: &str = "urn:oasis:names:tc:SAML:2.0:metadata";
-const NS_DSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
 const PROTOCOL: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 const BINDING_REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 const BINDING_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
-const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
-const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
-const SHA256: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
-const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
-const ECDSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
 
 /// Offered after the application's own format, which comes first.
 const NAME_ID_FORMATS: [&str; 3] = [
@@ -67,113 +56,82 @@ pub async fn for_application(
     let document_id = format!("_{}", uuid::Uuid::new_v4().simple());
     let entity_id = endpoints::entity_id(&state.config.public_url, &application.id);
     let sso_url = endpoints::sso_url(&state.config.public_url, &application.id);
-    let template = render(
-        &Description {
-            document_id: &document_id,
-            entity_id: &entity_id,
-            sso_url: &sso_url,
-            want_authn_requests_signed: application.authn_requests_signed,
-            name_id_format: &application.name_id_format,
-            certificates: &certificates,
-        },
-        &signer,
-    );
-    tokio::task::spawn_blocking(move || sign(&template, &signer))
+    let document = render(&Description {
+        document_id: &document_id,
+        entity_id: &entity_id,
+        sso_url: &sso_url,
+        want_authn_requests_signed: application.authn_requests_signed,
+        name_id_format: &application.name_id_format,
+        certificates: &certificates,
+    });
+    tokio::task::spawn_blocking(move || sign(document, &signer))
         .await
         .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("signing metadata")))?
 }
 
-/// Fills in the signature template with xmlsec.
-fn sign(template: &str, signer: &Signer) -> AppResult<String> {
-    Crypto::sign_xml(template, &signer.private_key_der)
-        .map_err(|err| AppError::Internal(anyhow::anyhow!("signing the IdP metadata: {err}")))
+/// Signs the metadata (the signature first inside the root, as the schema requires) and
+/// writes it out with its XML declaration.
+fn sign(mut document: Element, signer: &Signer) -> AppResult<String> {
+    let method = SignatureMethod::for_key(signer.algorithm, "rsa-sha256");
+    document
+        .sign(0, signer, method)
+        .map_err(|err| AppError::Internal(err.context("signing the IdP metadata")))?;
+    Ok(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n",
+        document.to_document()
+    ))
 }
 
-/// The metadata with an empty enveloped-signature template as the first child of the root.
-fn render(description: &Description<'_>, signer: &Signer) -> String {
-    let signature_method = match signer.algorithm {
-        KeyAlgorithm::Rsa2048 | KeyAlgorithm::Rsa3072 => RSA_SHA256,
-        KeyAlgorithm::EcdsaP256 => ECDSA_SHA256,
-    };
-    let mut xml = String::with_capacity(8192);
-    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    xml.push_str(&format!(
-        "<md:EntityDescriptor xmlns:md=\"{NS_METADATA}\" xmlns:ds=\"{NS_DSIG}\" ID=\"{}\" \
-         entityID=\"{}\" cacheDuration=\"{CACHE_DURATION}\">\n",
-        escape(description.document_id),
-        escape(description.entity_id),
-    ));
-    xml.push_str(&format!(
-        concat!(
-            "<ds:Signature>\n",
-            "<ds:SignedInfo>\n",
-            "<ds:CanonicalizationMethod Algorithm=\"{c14n}\"/>\n",
-            "<ds:SignatureMethod Algorithm=\"{method}\"/>\n",
-            "<ds:Reference URI=\"#{id}\">\n",
-            "<ds:Transforms>\n",
-            "<ds:Transform Algorithm=\"{enveloped}\"/>\n",
-            "<ds:Transform Algorithm=\"{c14n}\"/>\n",
-            "</ds:Transforms>\n",
-            "<ds:DigestMethod Algorithm=\"{digest}\"/>\n",
-            "<ds:DigestValue></ds:DigestValue>\n",
-            "</ds:Reference>\n",
-            "</ds:SignedInfo>\n",
-            "<ds:SignatureValue></ds:SignatureValue>\n",
-            "<ds:KeyInfo><ds:X509Data><ds:X509Certificate>{certificate}",
-            "</ds:X509Certificate></ds:X509Data></ds:KeyInfo>\n",
-            "</ds:Signature>\n"
-        ),
-        c14n = EXC_C14N,
-        method = signature_method,
-        id = escape(description.document_id),
-        enveloped = ENVELOPED,
-        digest = SHA256,
-        certificate = STANDARD.encode(&signer.certificate_der),
-    ));
-    xml.push_str(&format!(
-        "<md:IDPSSODescriptor protocolSupportEnumeration=\"{PROTOCOL}\" \
-         WantAuthnRequestsSigned=\"{}\">\n",
-        description.want_authn_requests_signed
-    ));
-    for certificate in description.certificates {
-        xml.push_str(&format!(
-            "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}\
-             </ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>\n",
-            STANDARD.encode(certificate)
-        ));
-    }
+/// The metadata, unsigned.
+fn render(description: &Description<'_>) -> Element {
+    let key_descriptors = description.certificates.iter().map(|certificate| {
+        Element::new(Ns::Md, "KeyDescriptor")
+            .attr("use", "signing")
+            .child(dsig::key_info(certificate))
+    });
     let mut formats: Vec<&str> = Vec::new();
     for format in std::iter::once(description.name_id_format.trim()).chain(NAME_ID_FORMATS) {
         if !format.is_empty() && !formats.contains(&format) {
             formats.push(format);
         }
     }
-    for format in formats {
-        xml.push_str(&format!(
-            "<md:NameIDFormat>{}</md:NameIDFormat>\n",
-            escape(format)
-        ));
-    }
-    for binding in [BINDING_REDIRECT, BINDING_POST] {
-        xml.push_str(&format!(
-            "<md:SingleSignOnService Binding=\"{binding}\" Location=\"{}\"/>\n",
-            escape(description.sso_url)
-        ));
-    }
-    xml.push_str("</md:IDPSSODescriptor>\n</md:EntityDescriptor>\n");
-    xml
+    let formats = formats
+        .into_iter()
+        .map(|format| Element::new(Ns::Md, "NameIDFormat").text(format));
+    let services = [BINDING_REDIRECT, BINDING_POST].map(|binding| {
+        Element::new(Ns::Md, "SingleSignOnService")
+            .attr("Binding", binding)
+            .attr("Location", description.sso_url)
+    });
+    Element::new(Ns::Md, "EntityDescriptor")
+        .declare(Ns::Ds)
+        .attr("ID", description.document_id)
+        .attr("entityID", description.entity_id)
+        .attr("cacheDuration", CACHE_DURATION)
+        .child(
+            Element::new(Ns::Md, "IDPSSODescriptor")
+                .attr("protocolSupportEnumeration", PROTOCOL)
+                .attr(
+                    "WantAuthnRequestsSigned",
+                    description.want_authn_requests_signed.to_string(),
+                )
+                .children(key_descriptors)
+                .children(formats)
+                .children(services),
+        )
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use entity::signing_key::KeyAlgorithm;
     use openssl::ec::{EcGroup, EcKey};
     use openssl::hash::MessageDigest;
     use openssl::nid::Nid;
     use openssl::pkey::{PKey, Private};
     use openssl::rsa::Rsa;
     use openssl::x509::{X509Name, X509};
-    use samael::crypto::CertificateDer;
+    use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
 
     pub(crate) fn signer(algorithm: KeyAlgorithm) -> Signer {
         let key: PKey<Private> = match algorithm {
@@ -196,12 +154,13 @@ pub(crate) mod tests {
         builder.set_not_before(&now).unwrap();
         builder.set_not_after(&later).unwrap();
         builder.sign(&key, MessageDigest::sha256()).unwrap();
-        Signer {
-            key_id: "k1".into(),
+        Signer::new(
+            "k1".into(),
             algorithm,
-            certificate_der: builder.build().to_der().unwrap(),
-            private_key_der: key.private_key_to_pkcs8().unwrap(),
-        }
+            builder.build().to_der().unwrap(),
+            key.private_key_to_pkcs8().unwrap(),
+        )
+        .unwrap()
     }
 
     fn describe<'a>(certificates: &'a [Vec<u8>], name_id_format: &'a str) -> Description<'a> {
@@ -224,8 +183,8 @@ pub(crate) mod tests {
                 active.certificate_der.clone(),
                 other.certificate_der.clone(),
             ];
-            let template = render(&describe(&certificates, "urn:x:<odd>"), &active);
-            let signed = sign(&template, &active).unwrap();
+            let signed = sign(render(&describe(&certificates, "urn:x:<odd>")), &active).unwrap();
+            assert!(signed.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
             assert!(!signed.contains("<ds:SignatureValue></ds:SignatureValue>"));
             let certificate = CertificateDer::from(active.certificate_der.clone());
             Crypto::verify_signed_xml(&signed, &certificate, Some("ID"))
@@ -236,8 +195,8 @@ pub(crate) mod tests {
             assert_ne!(tampered, signed);
             assert!(Crypto::verify_signed_xml(&tampered, &certificate, Some("ID")).is_err());
             let method = match algorithm {
-                KeyAlgorithm::EcdsaP256 => ECDSA_SHA256,
-                _ => RSA_SHA256,
+                KeyAlgorithm::EcdsaP256 => dsig::ECDSA_SHA256,
+                _ => dsig::RSA_SHA256,
             };
             assert!(signed.contains(method));
         }
@@ -247,13 +206,11 @@ pub(crate) mod tests {
     fn the_document_is_well_formed_and_escaped() {
         let active = signer(KeyAlgorithm::Rsa2048);
         let certificates = vec![active.certificate_der.clone()];
-        let xml = render(
-            &describe(
-                &certificates,
-                "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
-            ),
-            &active,
-        );
+        let xml = render(&describe(
+            &certificates,
+            "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+        ))
+        .to_document();
         assert!(xml
             .contains("entityID=\"https://id.example.com/saml/apps/a1?x=1&amp;y=&quot;2&quot;\""));
         // The application's format first, without duplicates.
@@ -271,24 +228,26 @@ pub(crate) mod tests {
         );
         assert_eq!(xml.matches("<md:KeyDescriptor use=\"signing\">").count(), 1);
         assert!(xml.contains("WantAuthnRequestsSigned=\"true\""));
-        // Signing parses it: a malformed document would fail here.
-        sign(&xml, &active).unwrap();
-        let hostile = render(
-            &describe(&certificates, "a\u{1}b</md:NameIDFormat>&"),
-            &active,
-        );
-        assert!(
-            hostile.contains("<md:NameIDFormat>ab&lt;/md:NameIDFormat&gt;&amp;</md:NameIDFormat>")
-        );
-        sign(&hostile, &active).unwrap();
+        let hostile = render(&describe(&certificates, "a\u{1}b</md:NameIDFormat>&"));
+        assert!(hostile
+            .to_document()
+            .contains("<md:NameIDFormat>ab&lt;/md:NameIDFormat&gt;&amp;</md:NameIDFormat>"));
+        // xmlsec parses what was signed and finds the signature good.
+        let signed = sign(hostile, &active).unwrap();
+        let certificate = CertificateDer::from(active.certificate_der.clone());
+        Crypto::verify_signed_xml(&signed, &certificate, Some("ID"))
+            .unwrap_or_else(|err| panic!("{err}\n{signed}"));
     }
 
     #[test]
     fn a_bad_private_key_is_an_error_not_a_panic() {
-        let mut active = signer(KeyAlgorithm::Rsa2048);
-        let certificates = vec![active.certificate_der.clone()];
-        let xml = render(&describe(&certificates, ""), &active);
-        active.private_key_der = vec![1, 2, 3];
-        assert!(sign(&xml, &active).is_err());
+        let active = signer(KeyAlgorithm::Rsa2048);
+        let bad = Signer::new(
+            "k2".into(),
+            KeyAlgorithm::Rsa2048,
+            active.certificate_der.clone(),
+            vec![1, 2, 3],
+        );
+        assert!(bad.is_err());
     }
 }

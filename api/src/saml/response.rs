@@ -4,22 +4,15 @@
 //! response too when the application asks, and the auto-submitting form of the HTTP-POST
 //! binding that carries it to the ACS.
 //!
-//! Building is pure; [`sign`] runs xmlsec and belongs on the blocking pool.
+//! Building is pure; [`sign`] signs ([`super::dsig`]) and belongs on the blocking pool.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
-use entity::signing_key::KeyAlgorithm;
-use samael::crypto::{Crypto, CryptoProvider};
 
-use super::xml::escape;
+use super::dsig::{Element, Ns, SignatureMethod};
 use crate::keys::Signer;
 
-const NS_PROTOCOL: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
-const NS_ASSERTION: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
-const NS_DSIG: &str = "http://www.w3.org/2000/09/xmldsig#";
-const EXC_C14N: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
-const ENVELOPED: &str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 pub const AC_PASSWORD: &str = "urn:oasis:names:tc:SAML:2.0:ac:classes:Password";
@@ -57,34 +50,6 @@ pub struct ResponseContent<'a> {
     pub lifetime: Duration,
 }
 
-/// Which algorithms sign, from the key and the application's preference.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SignatureMethod {
-    pub signature: &'static str,
-    pub digest: &'static str,
-}
-
-impl SignatureMethod {
-    /// ECDSA keys sign with ECDSA-SHA256; RSA keys with RSA-SHA256, or RSA-SHA512 when the
-    /// application asks for `rsa-sha512`.
-    pub fn for_key(algorithm: KeyAlgorithm, preference: &str) -> SignatureMethod {
-        match (algorithm, preference) {
-            (KeyAlgorithm::EcdsaP256, _) => SignatureMethod {
-                signature: "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
-                digest: "http://www.w3.org/2001/04/xmlenc#sha256",
-            },
-            (_, "rsa-sha512") => SignatureMethod {
-                signature: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
-                digest: "http://www.w3.org/2001/04/xmlenc#sha512",
-            },
-            _ => SignatureMethod {
-                signature: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
-                digest: "http://www.w3.org/2001/04/xmlenc#sha256",
-            },
-        }
-    }
-}
-
 fn instant(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -93,161 +58,114 @@ pub fn new_message_id() -> String {
     format!("_{}", uuid::Uuid::new_v4().simple())
 }
 
-/// An empty enveloped-signature template referencing `id`, for xmlsec to fill in.
-fn signature_template(id: &str, method: SignatureMethod, certificate_der: &[u8]) -> String {
-    format!(
-        "<ds:Signature xmlns:ds=\"{NS_DSIG}\"><ds:SignedInfo>\
-         <ds:CanonicalizationMethod Algorithm=\"{EXC_C14N}\"/>\
-         <ds:SignatureMethod Algorithm=\"{}\"/>\
-         <ds:Reference URI=\"#{id}\"><ds:Transforms>\
-         <ds:Transform Algorithm=\"{ENVELOPED}\"/><ds:Transform Algorithm=\"{EXC_C14N}\"/>\
-         </ds:Transforms><ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue></ds:DigestValue>\
-         </ds:Reference></ds:SignedInfo><ds:SignatureValue></ds:SignatureValue>\
-         <ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data>\
-         </ds:KeyInfo></ds:Signature>",
-        method.signature,
-        method.digest,
-        STANDARD.encode(certificate_der)
-    )
+fn issuer(content: &ResponseContent<'_>) -> Element {
+    Element::new(Ns::Saml, "Issuer").text(content.idp_entity_id)
 }
 
-/// The unsigned assertion (with its signature template), rooted so that it can be signed
-/// alone: exclusive canonicalisation makes its signature hold once it is inside the response.
-fn assertion(
-    content: &ResponseContent<'_>,
-    id: &str,
-    method: SignatureMethod,
-    certificate_der: &[u8],
-) -> String {
-    let e = escape;
+/// The unsigned assertion. Exclusive canonicalisation makes its signature hold once it is
+/// inside the response.
+fn assertion(content: &ResponseContent<'_>, id: &str) -> Element {
     let not_before = content.issued_at - Duration::seconds(NOT_BEFORE_SLACK_SECS);
-    let not_on_or_after = content.issued_at + content.lifetime;
-    let in_response_to = content
-        .in_response_to
-        .map(|r| format!(" InResponseTo=\"{}\"", e(r)))
-        .unwrap_or_default();
-    let mut xml = String::with_capacity(4096);
-    xml.push_str(&format!(
-        "<saml:Assertion xmlns:saml=\"{NS_ASSERTION}\" \
-         xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" \
-         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
-         ID=\"{id}\" Version=\"2.0\" IssueInstant=\"{}\">\
-         <saml:Issuer>{}</saml:Issuer>{}\
-         <saml:Subject><saml:NameID Format=\"{}\">{}</saml:NameID>\
-         <saml:SubjectConfirmation Method=\"{BEARER}\">\
-         <saml:SubjectConfirmationData NotOnOrAfter=\"{}\" Recipient=\"{}\"{in_response_to}/>\
-         </saml:SubjectConfirmation></saml:Subject>\
-         <saml:Conditions NotBefore=\"{}\" NotOnOrAfter=\"{}\">\
-         <saml:AudienceRestriction><saml:Audience>{}</saml:Audience></saml:AudienceRestriction>\
-         </saml:Conditions>\
-         <saml:AuthnStatement AuthnInstant=\"{}\" SessionIndex=\"{}\">\
-         <saml:AuthnContext><saml:AuthnContextClassRef>{}</saml:AuthnContextClassRef>\
-         </saml:AuthnContext></saml:AuthnStatement>",
-        instant(content.issued_at),
-        e(content.idp_entity_id),
-        signature_template(id, method, certificate_der),
-        e(content.name_id_format),
-        e(content.name_id),
-        instant(not_on_or_after),
-        e(content.acs_url),
-        instant(not_before),
-        instant(not_on_or_after),
-        e(content.audience),
-        instant(content.authn_instant),
-        e(content.session_index),
-        e(content.authn_context),
-    ));
-    let attributes: Vec<&Attribute> = content
+    let not_on_or_after = instant(content.issued_at + content.lifetime);
+    let subject = Element::new(Ns::Saml, "Subject")
+        .child(
+            Element::new(Ns::Saml, "NameID")
+                .attr("Format", content.name_id_format)
+                .text(content.name_id),
+        )
+        .child(
+            Element::new(Ns::Saml, "SubjectConfirmation")
+                .attr("Method", BEARER)
+                .child(
+                    Element::new(Ns::Saml, "SubjectConfirmationData")
+                        .attr_opt("InResponseTo", content.in_response_to)
+                        .attr("NotOnOrAfter", not_on_or_after.clone())
+                        .attr("Recipient", content.acs_url),
+                ),
+        );
+    let conditions = Element::new(Ns::Saml, "Conditions")
+        .attr("NotBefore", instant(not_before))
+        .attr("NotOnOrAfter", not_on_or_after)
+        .child(
+            Element::new(Ns::Saml, "AudienceRestriction")
+                .child(Element::new(Ns::Saml, "Audience").text(content.audience)),
+        );
+    let authn_statement = Element::new(Ns::Saml, "AuthnStatement")
+        .attr("AuthnInstant", instant(content.authn_instant))
+        .attr("SessionIndex", content.session_index)
+        .child(
+            Element::new(Ns::Saml, "AuthnContext")
+                .child(Element::new(Ns::Saml, "AuthnContextClassRef").text(content.authn_context)),
+        );
+    let attributes: Vec<Element> = content
         .attributes
         .iter()
         .filter(|a| !a.values.is_empty())
+        .map(|attribute| {
+            Element::new(Ns::Saml, "Attribute")
+                .attr("Name", attribute.name.as_str())
+                .attr("NameFormat", attribute.name_format.as_str())
+                .children(attribute.values.iter().map(|value| {
+                    Element::new(Ns::Saml, "AttributeValue")
+                        .qualified_attr(Ns::Xsi, "type", "xs:string")
+                        .text(value.as_str())
+                }))
+        })
         .collect();
+    let mut assertion = Element::new(Ns::Saml, "Assertion")
+        .declare(Ns::Xs)
+        .declare(Ns::Xsi)
+        .attr("ID", id)
+        .attr("Version", "2.0")
+        .attr("IssueInstant", instant(content.issued_at))
+        .child(issuer(content))
+        .child(subject)
+        .child(conditions)
+        .child(authn_statement);
     if !attributes.is_empty() {
-        xml.push_str("<saml:AttributeStatement>");
-        for attribute in attributes {
-            xml.push_str(&format!(
-                "<saml:Attribute Name=\"{}\" NameFormat=\"{}\">",
-                e(&attribute.name),
-                e(&attribute.name_format)
-            ));
-            for value in &attribute.values {
-                xml.push_str(&format!(
-                    "<saml:AttributeValue xsi:type=\"xs:string\">{}</saml:AttributeValue>",
-                    e(value)
-                ));
-            }
-            xml.push_str("</saml:Attribute>");
-        }
-        xml.push_str("</saml:AttributeStatement>");
+        assertion =
+            assertion.child(Element::new(Ns::Saml, "AttributeStatement").children(attributes));
     }
-    xml.push_str("</saml:Assertion>");
-    xml
+    assertion
 }
 
-/// The response around an already signed assertion, with a signature template when the
-/// response is to be signed too.
-fn response(
-    content: &ResponseContent<'_>,
-    id: &str,
-    signed_assertion: &str,
-    response_signature: Option<String>,
-) -> String {
-    let e = escape;
-    let in_response_to = content
-        .in_response_to
-        .map(|r| format!(" InResponseTo=\"{}\"", e(r)))
-        .unwrap_or_default();
-    format!(
-        "<samlp:Response xmlns:samlp=\"{NS_PROTOCOL}\" xmlns:saml=\"{NS_ASSERTION}\" ID=\"{id}\" \
-         Version=\"2.0\" IssueInstant=\"{}\" Destination=\"{}\"{in_response_to}>\
-         <saml:Issuer>{}</saml:Issuer>{}\
-         <samlp:Status><samlp:StatusCode Value=\"{STATUS_SUCCESS}\"/></samlp:Status>\
-         {signed_assertion}</samlp:Response>",
-        instant(content.issued_at),
-        e(content.acs_url),
-        e(content.idp_entity_id),
-        response_signature.unwrap_or_default(),
-    )
+/// The response around an already signed assertion.
+fn response(content: &ResponseContent<'_>, id: &str, signed_assertion: Element) -> Element {
+    Element::new(Ns::Samlp, "Response")
+        .declare(Ns::Saml)
+        .attr("ID", id)
+        .attr("Version", "2.0")
+        .attr("IssueInstant", instant(content.issued_at))
+        .attr("Destination", content.acs_url)
+        .attr_opt("InResponseTo", content.in_response_to)
+        .child(issuer(content))
+        .child(
+            Element::new(Ns::Samlp, "Status")
+                .child(Element::new(Ns::Samlp, "StatusCode").attr("Value", STATUS_SUCCESS)),
+        )
+        .child(signed_assertion)
 }
 
-/// What xmlsec returns, without the XML declaration it adds.
-fn without_declaration(xml: &str) -> &str {
-    match xml.strip_prefix("<?xml") {
-        Some(rest) => rest
-            .find("?>")
-            .map(|end| rest[end + 2..].trim_start())
-            .unwrap_or(xml),
-        None => xml,
-    }
-}
-
-/// Builds and signs a response: the assertion always, the response when `sign_response`.
-/// CPU-bound (xmlsec, RSA): call it on the blocking pool.
+/// Builds and signs a response: the assertion always, the response when `sign_response`; each
+/// signature right after its element's Issuer, as the SAML schema places it. CPU-bound (RSA):
+/// call it on the blocking pool.
 pub fn sign(
     content: &ResponseContent<'_>,
     signer: &Signer,
     method: SignatureMethod,
     sign_response: bool,
 ) -> anyhow::Result<String> {
-    let assertion_id = new_message_id();
-    let response_id = new_message_id();
-    let unsigned = assertion(content, &assertion_id, method, &signer.certificate_der);
-    let signed = Crypto::sign_xml(&unsigned, &signer.private_key_der)
-        .map_err(|err| anyhow::anyhow!("signing the assertion: {err}"))?;
-    let template =
-        sign_response.then(|| signature_template(&response_id, method, &signer.certificate_der));
-    let xml = response(
-        content,
-        &response_id,
-        without_declaration(&signed),
-        template,
-    );
-    if !sign_response {
-        return Ok(xml);
+    let mut assertion = assertion(content, &new_message_id());
+    assertion
+        .sign(1, signer, method)
+        .map_err(|err| err.context("signing the assertion"))?;
+    let mut response = response(content, &new_message_id(), assertion);
+    if sign_response {
+        response
+            .sign(1, signer, method)
+            .map_err(|err| err.context("signing the response"))?;
     }
-    let signed = Crypto::sign_xml(&xml, &signer.private_key_der)
-        .map_err(|err| anyhow::anyhow!("signing the response: {err}"))?;
-    Ok(without_declaration(&signed).to_owned())
+    Ok(response.to_document())
 }
 
 /// The script that submits the form, allowed by its hash in the Content-Security-Policy.
@@ -294,7 +212,9 @@ pub struct PostForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use samael::crypto::CertificateDer;
+    use crate::saml::dsig;
+    use entity::signing_key::KeyAlgorithm;
+    use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
 
     pub fn test_signer(algorithm: KeyAlgorithm) -> Signer {
         crate::saml::metadata::tests::signer(algorithm)
@@ -342,7 +262,7 @@ mod tests {
             let xml = sign(&content(&attributes, now), &signer, method, false).unwrap();
             assert!(xml.starts_with("<samlp:Response"), "{xml}");
             assert_eq!(xml.matches("<ds:Signature xmlns").count(), 1);
-            assert!(xml.contains("InResponseTo=\"_req&quot;&lt;1&gt;\""));
+            assert!(xml.contains("InResponseTo=\"_req&quot;&lt;1>\""));
             assert!(xml.contains(
                 "<saml:AttributeValue xsi:type=\"xs:string\">&lt;&amp;&gt;</saml:AttributeValue>"
             ));
@@ -357,6 +277,54 @@ mod tests {
             verify(&both, &signer).unwrap_or_else(|e| panic!("{algorithm:?}: {e}\n{both}"));
             let other = test_signer(algorithm);
             assert!(verify(&both, &other).is_err());
+        }
+    }
+
+    #[test]
+    fn hostile_values_are_signed_as_xmlsec_signs_them() {
+        let signer = test_signer(KeyAlgorithm::Rsa2048);
+        let method = SignatureMethod::for_key(KeyAlgorithm::Rsa2048, "rsa-sha256");
+        let now = Utc::now();
+        for text in [
+            "tab\there",
+            "line\nbreak and cr\r\nlf",
+            "<&>\"'",
+            "]]>",
+            "ünïcødé 名前 😀",
+            "a\u{1}\u{FFFE}b",
+            "  spaced  ",
+            "&amp; &#x9;",
+        ] {
+            let attributes = [Attribute {
+                name: format!("urn:x:{text}"),
+                name_format: text.into(),
+                values: vec![text.into(), String::new(), "second".into()],
+            }];
+            let mut content = content(&attributes, now);
+            content.name_id = text;
+            content.in_response_to = Some(text);
+            content.audience = text;
+            let mut ours = assertion(&content, "_a1");
+            ours.sign(1, &signer, method).unwrap();
+            let reference =
+                dsig::tests::signed_by_xmlsec(assertion(&content, "_a1"), 1, &signer, method);
+            assert_eq!(
+                dsig::tests::first_values(&ours.to_document()),
+                dsig::tests::first_values(&reference),
+                "{text:?}"
+            );
+            // The response's signature covers the signed assertion.
+            let mut whole = response(&content, "_r1", ours.clone());
+            whole.sign(1, &signer, method).unwrap();
+            let reference =
+                dsig::tests::signed_by_xmlsec(response(&content, "_r1", ours), 1, &signer, method);
+            let whole = whole.to_document();
+            assert_eq!(
+                dsig::tests::first_values(&whole),
+                dsig::tests::first_values(&reference),
+                "{text:?}"
+            );
+            assert!(dsig::tests::verifies(&whole, &signer), "{text:?}\n{whole}");
         }
     }
 
@@ -391,11 +359,5 @@ mod tests {
         assert_eq!(form.html.matches("<script").count(), 1);
         assert!(form.csp.contains("script-src 'sha256-"));
         assert!(form.csp.starts_with("default-src 'none'"));
-    }
-
-    #[test]
-    fn declarations_are_dropped() {
-        assert_eq!(without_declaration("<?xml version=\"1.0\"?>\n<a/>"), "<a/>");
-        assert_eq!(without_declaration("<a/>"), "<a/>");
     }
 }

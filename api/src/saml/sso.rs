@@ -9,7 +9,8 @@ use chrono::{Duration, Utc};
 use entity::user;
 
 use super::endpoints;
-use super::response::{self, Attribute, PostForm, ResponseContent, SignatureMethod};
+use super::dsig::SignatureMethod;
+use super::response::{self, Attribute, PostForm, ResponseContent};
 use crate::access::{self, AccessContext, AccessDecision, AccessRequest, Effect, Initiator};
 use crate::apps::applications::{name_id_for, Resolved};
 use crate::auth::employee_sessions::EmployeeSession;

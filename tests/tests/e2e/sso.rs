@@ -245,8 +245,9 @@ pub fn check_response(
         .as_deref(),
         in_response_to
     );
-    assert!(
-        xml.contains("<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>")
+    assert_eq!(
+        text_of(xml, "<samlp:StatusCode Value=\"([^\"]+)\"").as_deref(),
+        Some("urn:oasis:names:tc:SAML:2.0:status:Success")
     );
     let not_on_or_after: chrono::DateTime<Utc> = text_of(
         &signed,
