@@ -143,6 +143,9 @@ pub struct InstancePolicies {
     /// The grant template alone, into a copy of which a decision links its grants: evaluated
     /// beside `set` rather than linked into a copy of it, which cost more than the evaluation.
     grants: PolicySet,
+    /// The context attributes the base and instance policies read: a decision's context
+    /// carries only these.
+    context_reads: context::ContextReads,
 }
 
 impl InstancePolicies {
@@ -158,6 +161,13 @@ impl InstancePolicies {
         let mut directory_entities = false;
         let mut literals = HashSet::new();
         let mut grants = PolicySet::new();
+        let mut context_reads = context::ContextReads::default();
+        for policy in set.policies() {
+            context_reads.add_policy(policy);
+        }
+        for template in set.templates() {
+            context_reads.add_template(template);
+        }
         let template = engine
             .access_policies()
             .template(&PolicyId::new(GRANT_TEMPLATE))
@@ -176,6 +186,7 @@ impl InstancePolicies {
                 Ok(policy) => {
                     directory_entities |= entities::reads_directory(&policy);
                     literals.extend(entities::directory_literals(&policy));
+                    context_reads.add_policy(&policy);
                     if let Err(err) = set.add(policy.new_id(PolicyId::new(&id))) {
                         broken.push(format!("policy {:?}: {err}", row.name));
                     }
@@ -201,6 +212,7 @@ impl InstancePolicies {
             directory_entities,
             literals,
             grants,
+            context_reads,
         }
     }
 }
@@ -412,8 +424,12 @@ impl AccessService {
         let entities = Entities::from_entities(entities::of(user, app, &wanted)?, None)
             .map_err(|err| format!("entities: {err}"))?;
         let action = action_uid(SSO_ACTION);
-        let context = Context::from_pairs(self.extension_values.context_pairs(context, app))
-            .map_err(|err| format!("context: {err}"))?;
+        let context = Context::from_pairs(self.extension_values.context_pairs(
+            context,
+            app,
+            &policies.context_reads,
+        ))
+        .map_err(|err| format!("context: {err}"))?;
         // Not validated against the schema for the same reason: the request's types and its
         // context are fixed by this code (a unit test validates them against the schema).
         let request = Request::new(uid(Kind::User, &user.id), action, app_uid, context, None)
@@ -543,7 +559,11 @@ mod tests {
         context.source_ip = "2001:db8::1".parse().unwrap();
         context.mfa = true;
         context.auth_methods = vec!["password".into(), "email_code".into()];
-        let pairs = context::ExtensionValues::default().context_pairs(&context, &app);
+        let pairs = context::ExtensionValues::default().context_pairs(
+            &context,
+            &app,
+            &context::ContextReads::all(),
+        );
         let context = Context::from_pairs(pairs).expect("a context");
         Request::new(
             uid(Kind::User, &user.id),
