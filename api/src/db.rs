@@ -140,14 +140,34 @@ impl Store {
     }
 
     pub async fn begin_write(&self) -> Result<WriteTxn, sea_orm::DbErr> {
-        let guard = match &self.write_lock {
-            Some(lock) => Some(lock.clone().lock_owned().await),
-            None => None,
-        };
+        let guard = self.queue_write().await;
         Ok(WriteTxn {
             txn: Some(self.conn.begin().await?),
             guard,
         })
+    }
+
+    /// Waits for this node's turn to write (SQLite); nothing to wait for on PostgreSQL.
+    async fn queue_write(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.write_lock {
+            Some(lock) => Some(lock.clone().lock_owned().await),
+            None => None,
+        }
+    }
+
+    /// Inserts one row as its own transaction, queued behind this node's other writers like
+    /// [`Self::begin_write`]: one statement instead of BEGIN, INSERT and COMMIT, for the
+    /// single-row writes of hot paths. Committed (and on SQLite synced) when it returns.
+    pub async fn insert_one<A>(&self, row: A) -> Result<(), sea_orm::DbErr>
+    where
+        A: sea_orm::ActiveModelTrait + Send,
+        <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+    {
+        let _turn = self.queue_write().await;
+        <A::Entity as sea_orm::EntityTrait>::insert(row)
+            .exec_without_returning(&self.conn)
+            .await?;
+        Ok(())
     }
 
     pub async fn ping(&self) -> bool {

@@ -171,8 +171,24 @@ impl Link {
 
 /// The user with their memberships. Three queries, run at once.
 pub async fn load_user(store: &Store, user_id: &str) -> AppResult<UserFacts> {
+    let user = user::Entity::find_by_id(user_id).one(&store.conn);
+    let (user, (groups, paths)) = tokio::try_join!(user, memberships(store, user_id))?;
+    let user = user.ok_or_else(|| AppError::NotFound("user"))?;
+    Ok(UserFacts::new(&user, groups, paths))
+}
+
+/// The facts of a user the caller has just read (a session's): their memberships only.
+pub async fn facts_of(store: &Store, user: &user::Model) -> AppResult<UserFacts> {
+    let (groups, paths) = memberships(store, &user.id).await?;
+    Ok(UserFacts::new(user, groups, paths))
+}
+
+/// The user's groups and the paths of their org units, two queries run at once.
+async fn memberships(
+    store: &Store,
+    user_id: &str,
+) -> Result<(Vec<String>, Vec<String>), sea_orm::DbErr> {
     let db = &store.conn;
-    let user = user::Entity::find_by_id(user_id).one(db);
     let groups = group_member::Entity::find()
         .select_only()
         .column(group_member::Column::GroupId)
@@ -193,9 +209,7 @@ pub async fn load_user(store: &Store, user_id: &str) -> AppResult<UserFacts> {
         )
         .into_tuple::<String>()
         .all(db);
-    let (user, groups, paths) = tokio::try_join!(user, groups, paths)?;
-    let user = user.ok_or_else(|| AppError::NotFound("user"))?;
-    Ok(UserFacts::new(&user, groups, paths))
+    tokio::try_join!(groups, paths)
 }
 
 pub async fn load_app(store: &Store, instance_id: &str, app_id: &str) -> AppResult<AppFacts> {

@@ -563,7 +563,13 @@ pub async fn name_id_for(
     app: &Resolved,
     user: &user::Model,
 ) -> AppResult<Result<String, String>> {
-    let account = super::accounts::account_of(&state.store.conn, &app.model.id, &user.id).await?;
+    // Only the application-account modes read the user's account of the application.
+    let account = match app.model.account_mode {
+        AccountMode::AppAccount | AccountMode::AppAccountOrUsername => {
+            super::accounts::account_of(&state.store.conn, &app.model.id, &user.id).await?
+        }
+        AccountMode::Username | AccountMode::Email => None,
+    };
     let base = match (app.model.account_mode, account) {
         (AccountMode::Username, _) => Ok(user.username.clone()),
         (AccountMode::Email, _) => user.email.clone().ok_or_else(|| {

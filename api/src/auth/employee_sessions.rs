@@ -231,7 +231,9 @@ pub async fn current(
     let Some(sid) = session_id(state, instance_id, &jwt) else {
         return Ok(None);
     };
-    let Some(session) = employee_session::Entity::find_by_id(sid)
+    // The session and its user in one query: this runs on every SSO.
+    let Some((session, user)) = employee_session::Entity::find_by_id(sid)
+        .find_also_related(user::Entity)
         .one(&state.store.conn)
         .await?
     else {
@@ -242,10 +244,8 @@ pub async fn current(
     if session.instance_id != instance_id || !is_live(&session, idle, now) {
         return Ok(None);
     }
-    let Some(user) = user::Entity::find_by_id(session.user_id.clone())
-        .one(&state.store.conn)
-        .await?
-        .filter(|u| u.status == UserStatus::Active && u.instance_id == instance_id)
+    let Some(user) =
+        user.filter(|u| u.status == UserStatus::Active && u.instance_id == instance_id)
     else {
         return Ok(None);
     };

@@ -8,8 +8,8 @@ use std::net::IpAddr;
 use chrono::{Duration, Utc};
 use entity::user;
 
-use super::endpoints;
 use super::dsig::SignatureMethod;
+use super::endpoints;
 use super::response::{self, Attribute, PostForm, ResponseContent};
 use crate::access::{self, AccessContext, AccessDecision, AccessRequest, Effect, Initiator};
 use crate::apps::applications::{name_id_for, Resolved};
@@ -84,7 +84,10 @@ pub async fn decide(
         )));
     }
     let request = access_request(live, app, initiated_by, client_ip);
-    state.access.decide(&state.store, &request).await
+    state
+        .access
+        .decide_for(&state.store, &request, &live.user, &app.model)
+        .await
 }
 
 /// What to tell a denied employee: the forbidding policy, or that nothing grants access.
@@ -121,21 +124,37 @@ pub async fn answer(
         }
     }
     let request = access_request(live, app, initiated_by, client_ip);
-    let reference =
-        access::record_decision(&state.store, &request, &live.user.username, &decision).await?;
     let (Some(name_id), true) = (name_id, decision.allowed) else {
+        let reference =
+            access::record_decision(&state.store, &request, &live.user.username, &decision).await?;
         return Ok(Outcome::Denied {
             reference,
             reason: denial_reason(&decision),
         });
     };
-    let request_id = match &answering {
-        Answering::Request { request_id, .. } => Some(*request_id),
-        Answering::Unsolicited => None,
-    };
-    let relay_state = match &answering {
-        Answering::Request { relay_state, .. } => relay_state.map(str::to_owned),
-        Answering::Unsolicited => app.model.default_relay_state.clone(),
+    // The audit record is written while the response is signed: the commit waits for the
+    // disk, the signature for the CPU. Nothing leaves before both are done.
+    let (_, form) = tokio::try_join!(
+        access::record_decision(&state.store, &request, &live.user.username, &decision),
+        signed_form(state, live, app, &answering, name_id),
+    )?;
+    Ok(Outcome::Post(form))
+}
+
+/// The signed Response for an allowed decision, in the form that posts it to the ACS.
+async fn signed_form(
+    state: &AppState,
+    live: &EmployeeSession,
+    app: &Resolved,
+    answering: &Answering<'_>,
+    name_id: String,
+) -> AppResult<PostForm> {
+    let (request_id, relay_state) = match answering {
+        Answering::Request {
+            request_id,
+            relay_state,
+        } => (Some(*request_id), relay_state.map(str::to_owned)),
+        Answering::Unsolicited => (None, app.model.default_relay_state.clone()),
     };
     let (Some(audience), Some(acs_url)) = (app.sp_entity_id(), app.acs_url()) else {
         return Err(AppError::Internal(anyhow::anyhow!(
@@ -179,11 +198,11 @@ pub async fn answer(
     .await
     .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("signing a response")))?
     .map_err(AppError::Internal)?;
-    Ok(Outcome::Post(response::post_form(
+    Ok(response::post_form(
         &acs_for_form,
         &xml,
         relay_state.as_deref(),
-    )))
+    ))
 }
 
 /// The SessionIndex: derived from the session id, which itself never leaves the server.
