@@ -4,6 +4,10 @@
 //! and for the whole decision including the database reads, and the ratio
 //! p99(100k grants) / p99(10 grants).
 //!
+//! The engine is timed on every pair five times. Two p99s are printed: over all those samples,
+//! and over the pairs' medians — the first counts every moment the (shared, 2-core) machine
+//! took the core away mid-decision, the second only what a pair's decision costs.
+//!
 //! SQLite by default (a temporary file); `LANYARD_BENCH_POSTGRES=postgres://…/db` (an empty
 //! database) runs it on PostgreSQL. `LANYARD_BENCH_USERS` shrinks the directory for a quick run.
 
@@ -25,6 +29,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
+/// How many times the engine decides each sampled pair.
+const ROUNDS: usize = 5;
 const GROUPS: usize = 1_000;
 const APPS: usize = 1_000;
 const GROUPS_PER_USER: usize = 2;
@@ -264,14 +270,18 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 struct Figures {
     p50: Duration,
     p99: Duration,
+    /// p99 over each pair's median time (engine only; the same as `p99` elsewhere).
+    p99_of_medians: Duration,
     allowed: usize,
 }
 
 fn figures(mut times: Vec<Duration>, allowed: usize) -> Figures {
     times.sort();
+    let p99 = percentile(&times, 0.99);
     Figures {
         p50: percentile(&times, 0.50),
-        p99: percentile(&times, 0.99),
+        p99,
+        p99_of_medians: p99,
         allowed,
     }
 }
@@ -307,21 +317,32 @@ async fn engine_only(
         loaded.push((user, app, links));
     }
     let context = AccessContext::unspecified();
-    // Warm up, then measure every pair three times.
+    // Warm up, then measure every pair `ROUNDS` times.
     for (user, app, links) in &loaded {
         service.evaluate(&policies, user, app, links, &context);
     }
-    let mut times = Vec::new();
+    let mut per_pair = vec![Vec::with_capacity(ROUNDS); loaded.len()];
     let mut allowed = 0;
-    for _ in 0..3 {
-        for (user, app, links) in &loaded {
+    for _ in 0..ROUNDS {
+        for ((user, app, links), times) in loaded.iter().zip(&mut per_pair) {
             let start = Instant::now();
             let decision = service.evaluate(&policies, user, app, links, &context);
             times.push(start.elapsed());
             allowed += usize::from(decision.allowed);
         }
     }
-    figures(times, allowed / 3)
+    let mut medians: Vec<Duration> = per_pair
+        .iter_mut()
+        .map(|times| {
+            times.sort();
+            times[times.len() / 2]
+        })
+        .collect();
+    medians.sort();
+    Figures {
+        p99_of_medians: percentile(&medians, 0.99),
+        ..figures(per_pair.concat(), allowed / ROUNDS)
+    }
 }
 
 async fn with_database(
@@ -390,8 +411,8 @@ async fn run() {
     let mut seen = std::collections::HashSet::new();
     let mut results = Vec::new();
     println!(
-        "{:>8} | {:>12} {:>12} | {:>12} {:>12} | allowed/{SAMPLE}",
-        "grants", "engine p50", "engine p99", "+db p50", "+db p99"
+        "{:>8} | {:>12} {:>12} {:>17} | {:>12} {:>12} | allowed/{SAMPLE}",
+        "grants", "engine p50", "engine p99", "p99 of medians", "+db p50", "+db p99"
     );
     for size in [10usize, 1_000, 100_000] {
         grow_grants(&store, &dir, (have, size), &mut seen, &mut rng).await;
@@ -403,15 +424,16 @@ async fn run() {
             "the engine alone and the full decision agree"
         );
         println!(
-            "{size:>8} | {:>12.1?} {:>12.1?} | {:>12.1?} {:>12.1?} | {}",
-            engine.p50, engine.p99, db.p50, db.p99, engine.allowed
+            "{size:>8} | {:>12.1?} {:>12.1?} {:>17.1?} | {:>12.1?} {:>12.1?} | {}",
+            engine.p50, engine.p99, engine.p99_of_medians, db.p50, db.p99, engine.allowed
         );
         results.push((size, engine, db));
     }
     let (first, last) = (&results[0], &results[results.len() - 1]);
     println!(
-        "p99(100k grants) / p99(10 grants): engine {:.2}, with database reads {:.2}",
+        "p99(100k grants) / p99(10 grants): engine {:.2} (of medians {:.2}), with database reads {:.2}",
         last.1.p99.as_secs_f64() / first.1.p99.as_secs_f64(),
+        last.1.p99_of_medians.as_secs_f64() / first.1.p99_of_medians.as_secs_f64(),
         last.2.p99.as_secs_f64() / first.2.p99.as_secs_f64()
     );
 }

@@ -251,16 +251,7 @@ mod tests {
     #[test]
     fn a_context_has_only_what_is_read() {
         let values = ExtensionValues::default();
-        let app = AppFacts {
-            id: "a1".into(),
-            instance_id: "i1".into(),
-            name: "Alibaba Cloud".into(),
-            template_id: "alibaba-cloud-user-sso-intl".into(),
-            enabled: true,
-            sso_enabled: true,
-            idp_initiation_allowed: true,
-            scope: entity::application::AuthorizationScope::AllMembers,
-        };
+        let app = crate::access::tests::app(entity::application::AuthorizationScope::AllMembers);
         let context = AccessContext::unspecified();
         let pairs = values.context_pairs(&context, &app, &named(&["mfa", "now"]));
         let names: Vec<&str> = pairs.iter().map(|(n, _)| n.as_str()).collect();
