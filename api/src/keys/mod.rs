@@ -4,6 +4,9 @@
 //!
 //! A private key leaves this module only inside a [`Signer`], and never through an API.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -89,16 +92,28 @@ impl Signer {
 /// asked of the database on every use, so a rotation made by any node applies at once.
 #[derive(Default)]
 pub struct SignerCache {
-    signers: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Signer>>>,
+    signers: Mutex<HashMap<String, Arc<Signer>>>,
 }
 
 /// More distinct keys than any deployment signs with at once: past it the cache starts over.
 const SIGNER_CACHE_CAPACITY: usize = 1024;
 
 impl SignerCache {
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, std::sync::Arc<Signer>>> {
+    fn get(&self, key_id: &str) -> Option<Arc<Signer>> {
+        self.lock().get(key_id).cloned()
+    }
+
+    fn keep(&self, signer: Signer) -> Arc<Signer> {
+        let signer = Arc::new(signer);
+        let mut signers = self.lock();
+        if signers.len() >= SIGNER_CACHE_CAPACITY {
+            signers.clear();
+        }
+        signers.insert(signer.key_id.clone(), signer.clone());
+        signer
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Arc<Signer>>> {
         // Entries are inserted whole: a poisoned map is still a valid one.
         self.signers
             .lock()
@@ -464,37 +479,27 @@ pub async fn published<C: ConnectionTrait>(
 
 /// The instance's active key, decrypted. An instance from before signing keys existed gets
 /// its first key here.
-pub async fn active_signer(
-    state: &AppState,
-    instance_id: &str,
-) -> AppResult<std::sync::Arc<Signer>> {
+pub async fn active_signer(state: &AppState, instance_id: &str) -> AppResult<Arc<Signer>> {
     let key = match active_key(&state.store.conn, instance_id).await? {
         Some(key) => key,
         None => ensure_active(state, instance_id).await?,
     };
-    if let Some(signer) = state.signers.lock().get(&key.id) {
-        return Ok(signer.clone());
+    if let Some(signer) = state.signers.get(&key.id) {
+        return Ok(signer);
     }
     let private_key_der = open(
         &state.keys.signing_key_seal,
         &key.id,
         &key.private_key_sealed,
     )?;
-    let signer = std::sync::Arc::new(
-        Signer::new(
-            key.id.clone(),
-            key.algorithm,
-            certificate_der(&key.certificate_pem)?,
-            private_key_der,
-        )
-        .map_err(AppError::Internal)?,
-    );
-    let mut cached = state.signers.lock();
-    if cached.len() >= SIGNER_CACHE_CAPACITY {
-        cached.clear();
-    }
-    cached.insert(key.id, signer.clone());
-    Ok(signer)
+    let signer = Signer::new(
+        key.id,
+        key.algorithm,
+        certificate_der(&key.certificate_pem)?,
+        private_key_der,
+    )
+    .map_err(AppError::Internal)?;
+    Ok(state.signers.keep(signer))
 }
 
 async fn active_key<C: ConnectionTrait>(
@@ -645,6 +650,26 @@ mod tests {
             .split(':')
             .all(|pair| pair.len() == 2 && pair.chars().all(|c| c.is_ascii_hexdigit())));
         assert!(fingerprint_sha256("garbage").is_err());
+    }
+
+    #[test]
+    fn kept_signers_are_found_by_key_id_and_the_cache_is_bounded() {
+        let der = new_private_key(KeyAlgorithm::EcdsaP256)
+            .unwrap()
+            .private_key_to_pkcs8()
+            .unwrap();
+        let signer = |id: &str| {
+            Signer::new(id.into(), KeyAlgorithm::EcdsaP256, vec![1], der.clone()).unwrap()
+        };
+        let cache = SignerCache::default();
+        let kept = cache.keep(signer("k1"));
+        assert!(Arc::ptr_eq(&kept, &cache.get("k1").unwrap()));
+        assert!(cache.get("k2").is_none());
+        for n in 0..SIGNER_CACHE_CAPACITY {
+            cache.keep(signer(&format!("other{n}")));
+        }
+        assert!(cache.lock().len() <= SIGNER_CACHE_CAPACITY);
+        assert!(cache.get("k1").is_none(), "the full cache started over");
     }
 
     #[test]
