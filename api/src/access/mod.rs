@@ -12,6 +12,7 @@ pub mod context;
 pub mod entities;
 pub mod facts;
 pub mod grants;
+mod linked;
 pub mod policies;
 pub mod simulate;
 
@@ -20,7 +21,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use cedar_policy::{Context, Entities, EntityUid, PolicyId, PolicySet, Request, SlotId};
+use cedar_policy::{Context, Entities, EntityUid, PolicyId, PolicySet, Request};
 use chrono::{DateTime, Utc};
 use sea_orm::Set;
 
@@ -140,9 +141,8 @@ pub struct InstancePolicies {
     directory_entities: bool,
     /// The groups and org units the instance's policies name.
     literals: HashSet<EntityUid>,
-    /// The grant template alone, into a copy of which a decision links its grants: evaluated
-    /// beside `set` rather than linked into a copy of it, which cost more than the evaluation.
-    grants: PolicySet,
+    /// Copies of `set` into which decisions link their grants.
+    linked: linked::LinkedSets,
     /// The context attributes the base and instance policies read: a decision's context
     /// carries only these.
     context_reads: context::ContextReads,
@@ -160,7 +160,6 @@ impl InstancePolicies {
         let mut broken = Vec::new();
         let mut directory_entities = false;
         let mut literals = HashSet::new();
-        let mut grants = PolicySet::new();
         let mut context_reads = context::ContextReads::default();
         for policy in set.policies() {
             context_reads.add_policy(policy);
@@ -168,17 +167,8 @@ impl InstancePolicies {
         for template in set.templates() {
             context_reads.add_template(template);
         }
-        let template = engine
-            .access_policies()
-            .template(&PolicyId::new(GRANT_TEMPLATE))
-            .cloned();
-        match template {
-            Some(template) => {
-                if let Err(err) = grants.add_template(template) {
-                    broken.push(format!("the grant template: {err}"));
-                }
-            }
-            None => broken.push(format!("the grant template {GRANT_TEMPLATE} is missing")),
+        if set.template(&PolicyId::new(GRANT_TEMPLATE)).is_none() {
+            broken.push(format!("the grant template {GRANT_TEMPLATE} is missing"));
         }
         for row in stored.iter().filter(|row| row.enabled) {
             let id = policies::cedar_id(&row.id);
@@ -206,12 +196,12 @@ impl InstancePolicies {
         InstancePolicies {
             version,
             checked: Mutex::new(Instant::now()),
-            set,
             names,
             broken,
             directory_entities,
             literals,
-            grants,
+            linked: linked::LinkedSets::new(set.clone()),
+            set,
             context_reads,
         }
     }
@@ -345,8 +335,20 @@ impl AccessService {
                 diagnostics: policies.broken.clone(),
             };
         }
-        let (request, entities, grants) = match self.build(policies, user, app, links, context) {
-            Ok(built) => built,
+        let verdict =
+            self.build(policies, user, app, links, context)
+                .and_then(|(request, entities)| {
+                    // Most decisions have no grant that covers the user: those link nothing.
+                    if links.is_empty() {
+                        return Ok(self.engine.decide_with(&request, &policies.set, &entities));
+                    }
+                    let linked = policies
+                        .linked
+                        .with(links, &uid(Kind::Application, &app.id))?;
+                    Ok(self.engine.decide_with(&request, linked.set(), &entities))
+                });
+        let verdict = match verdict {
+            Ok(verdict) => verdict,
             Err(err) => {
                 return AccessDecision {
                     allowed: false,
@@ -355,14 +357,10 @@ impl AccessService {
                 }
             }
         };
-        let mut verdict = self.engine.decide_with(&request, &policies.set, &entities);
-        if let Some(grants) = &grants {
-            verdict = verdict.union(self.engine.decide_with(&request, grants, &entities));
-        }
         let reasons = verdict
             .determining
             .iter()
-            .map(|id| self.reason(policies, grants.as_ref(), links, id))
+            .map(|id| self.reason(policies, links, id))
             .collect();
         AccessDecision {
             allowed: verdict.allowed && verdict.errors.is_empty(),
@@ -371,18 +369,9 @@ impl AccessService {
         }
     }
 
-    fn reason(
-        &self,
-        policies: &InstancePolicies,
-        grants: Option<&PolicySet>,
-        links: &[Link],
-        id: &str,
-    ) -> Reason {
-        let id_ = PolicyId::new(id);
-        let policy = policies
-            .set
-            .policy(&id_)
-            .or_else(|| grants.and_then(|g| g.policy(&id_)));
+    fn reason(&self, policies: &InstancePolicies, links: &[Link], id: &str) -> Reason {
+        let policy = policies.set.policy(&PolicyId::new(id));
+        // Links are of the grant template, a permit.
         let effect = match policy.map(cedar_policy::Policy::effect) {
             Some(cedar_policy::Effect::Forbid) => Effect::Forbid,
             _ => Effect::Permit,
@@ -417,7 +406,7 @@ impl AccessService {
         }
     }
 
-    /// The request, the entities and, when grants cover the user, the set of their links.
+    /// The request and the entities.
     fn build(
         &self,
         policies: &InstancePolicies,
@@ -425,24 +414,7 @@ impl AccessService {
         app: &AppFacts,
         links: &[Link],
         context: &AccessContext,
-    ) -> Result<(Request, Entities, Option<PolicySet>), String> {
-        let app_uid = uid(Kind::Application, &app.id);
-        // Most decisions have no grant that covers the user: those evaluate no link set.
-        let grants = if links.is_empty() {
-            None
-        } else {
-            let mut set = policies.grants.clone();
-            let template = PolicyId::new(GRANT_TEMPLATE);
-            for link in links {
-                let slots = HashMap::from([
-                    (SlotId::principal(), link.subject.uid()),
-                    (SlotId::resource(), app_uid.clone()),
-                ]);
-                set.link(template.clone(), PolicyId::new(&link.policy_id), slots)
-                    .map_err(|err| format!("linking {}: {err}", link.policy_id))?;
-            }
-            Some(set)
-        };
+    ) -> Result<(Request, Entities), String> {
         // Without the schema: with it Cedar would check each entity's attributes and add an
         // entity for every action of the schema (the admin actions too) on every decision. The
         // entities are built here from typed facts, and the access policies only name the
@@ -470,9 +442,15 @@ impl AccessService {
         .map_err(|err| format!("context: {err}"))?;
         // Not validated against the schema for the same reason: the request's types and its
         // context are fixed by this code (a unit test validates them against the schema).
-        let request = Request::new(uid(Kind::User, &user.id), action, app_uid, context, None)
-            .map_err(|err| format!("request: {err}"))?;
-        Ok((request, entities, grants))
+        let request = Request::new(
+            uid(Kind::User, &user.id),
+            action,
+            uid(Kind::Application, &app.id),
+            context,
+            None,
+        )
+        .map_err(|err| format!("request: {err}"))?;
+        Ok((request, entities))
     }
 }
 
@@ -658,7 +636,7 @@ pub(crate) mod tests {
         ]));
     }
 
-    /// The decision with the grants linked into a copy of the whole set, as Cedar sees one set.
+    /// The decision with the grants linked into a fresh copy of the whole set.
     fn as_one_set(
         service: &AccessService,
         policies: &InstancePolicies,
@@ -667,14 +645,17 @@ pub(crate) mod tests {
         links: &[Link],
         context: &AccessContext,
     ) -> (bool, Vec<String>) {
-        let (request, entities, _) = service
+        let (request, entities) = service
             .build(policies, user, app, links, context)
             .expect("built");
         let mut set = policies.set.clone();
         for link in links {
             let slots = HashMap::from([
-                (SlotId::principal(), link.subject.uid()),
-                (SlotId::resource(), uid(Kind::Application, &app.id)),
+                (cedar_policy::SlotId::principal(), link.subject.uid()),
+                (
+                    cedar_policy::SlotId::resource(),
+                    uid(Kind::Application, &app.id),
+                ),
             ]);
             set.link(
                 PolicyId::new(GRANT_TEMPLATE),
@@ -762,7 +743,8 @@ pub(crate) mod tests {
                             ids.sort();
                             (d.allowed, ids)
                         };
-                        // Grants evaluated as their own set decide as one set would.
+                        // The pooled copies, reused decision after decision, decide as a fresh
+                        // copy does: no link of an earlier decision stays behind.
                         assert_eq!(
                             sorted(&b),
                             as_one_set(&service, &two, user, &app, links, &context),
