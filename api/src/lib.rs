@@ -13,6 +13,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod events;
+pub mod fresh;
 pub mod graphql;
 pub mod http;
 pub mod ids;

@@ -12,9 +12,13 @@ use crate::auth::keys::Keys;
 use crate::authz::PolicyEngine;
 use crate::config::Config;
 use crate::db::{redact_url, Store};
+use crate::fresh::FreshCache;
 use crate::http::HttpMetrics;
 use crate::outbox::worker::Worker;
 use crate::state::AppState;
+
+/// More applications than the sign-in routes of one node use within a refresh interval.
+const APPLICATION_CACHE_CAPACITY: usize = 4096;
 
 pub struct Application {
     port: u16,
@@ -48,6 +52,7 @@ impl Application {
             policies,
             keys: Arc::new(keys),
             signers: Arc::default(),
+            applications: Arc::new(FreshCache::new(APPLICATION_CACHE_CAPACITY)),
             schema,
             http_metrics: Arc::new(HttpMetrics::default()),
         };

@@ -3,10 +3,12 @@
 use std::sync::Arc;
 
 use crate::access::AccessService;
+use crate::apps::applications::Resolved;
 use crate::auth::keys::Keys;
 use crate::authz::PolicyEngine;
 use crate::config::Config;
 use crate::db::Store;
+use crate::fresh::FreshCache;
 use crate::graphql::LanyardSchema;
 use crate::http::HttpMetrics;
 use crate::keys::SignerCache;
@@ -20,6 +22,8 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// The instances' signing keys, decrypted and parsed once.
     pub signers: Arc<SignerCache>,
+    /// Applications as the sign-in routes read them ([`crate::fresh`]).
+    pub applications: Arc<FreshCache<Arc<Resolved>>>,
     pub schema: LanyardSchema,
     pub http_metrics: Arc<HttpMetrics>,
 }

@@ -62,6 +62,7 @@ pub async fn set_scope(
     )
     .await?;
     txn.commit().await?;
+    state.applications.forget(permit.application_id());
     Ok(app)
 }
 

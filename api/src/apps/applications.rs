@@ -2,6 +2,8 @@
 //! template derives is computed on read, so a changed account ID changes the entity ID, unless
 //! an admin overrode it.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use entity::application::{self, AccountMode, AuthorizationScope, Initiation};
 use entity::user;
@@ -348,6 +350,25 @@ fn check_attributes(statements: &[AttributeStatement]) -> AppResult<Vec<Attribut
         .collect()
 }
 
+/// An application by id for the routes employees use on every sign-in, from this node's
+/// cache ([`crate::fresh`]): a change made here applies at once, one made on another node
+/// within the refresh interval. `None` when there is no such application.
+pub async fn cached(state: &AppState, id: &str) -> AppResult<Option<Arc<Resolved>>> {
+    let ticket = match state.applications.get(id) {
+        Ok(app) => return Ok(Some(app)),
+        Err(ticket) => ticket,
+    };
+    let Some(model) = application::Entity::find_by_id(id)
+        .one(&state.store.conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let app = Arc::new(Resolved::new(model)?);
+    state.applications.keep(ticket, id, app.clone());
+    Ok(Some(app))
+}
+
 pub async fn update(
     state: &AppState,
     permit: &ApplicationPermit,
@@ -496,6 +517,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
+    state.applications.forget(permit.application_id());
     Resolved::new(model)
 }
 
@@ -554,6 +576,7 @@ pub async fn delete(state: &AppState, permit: &ApplicationPermit) -> AppResult<(
     )
     .await?;
     txn.commit().await?;
+    state.applications.forget(permit.application_id());
     Ok(())
 }
 

@@ -154,6 +154,8 @@ pub async fn delete(state: &AppState, permit: &InstancePermit) -> AppResult<()> 
     )
     .await?;
     txn.commit().await?;
+    // Its applications went with it (the foreign keys cascade).
+    state.applications.forget_all();
     Ok(())
 }
 

@@ -31,6 +31,7 @@ use sea_orm::{
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::InstancePermit;
 use crate::error::{AppError, AppResult};
+use crate::fresh::FreshCache;
 use crate::ids::new_id;
 use crate::state::AppState;
 
@@ -88,11 +89,21 @@ impl Signer {
 }
 
 /// Signers already decrypted and parsed, by key id. A key row never changes once written,
-/// so an entry stays right for as long as the key exists; which key is active is still
-/// asked of the database on every use, so a rotation made by any node applies at once.
-#[derive(Default)]
+/// so an entry stays right for as long as the key exists. Which key of an instance is active
+/// is kept for the refresh interval of [`crate::fresh`]: an activation on this node applies at
+/// once, one on another node within the interval (the retired key stays in the metadata).
 pub struct SignerCache {
     signers: Mutex<HashMap<String, Arc<Signer>>>,
+    active: FreshCache<Arc<Signer>>,
+}
+
+impl Default for SignerCache {
+    fn default() -> SignerCache {
+        SignerCache {
+            signers: Mutex::default(),
+            active: FreshCache::new(SIGNER_CACHE_CAPACITY),
+        }
+    }
 }
 
 /// More distinct keys than any deployment signs with at once: past it the cache starts over.
@@ -442,6 +453,7 @@ pub async fn activate(
     )
     .await?;
     txn.commit().await?;
+    state.signers.active.forget(instance_id);
     Ok(model)
 }
 
@@ -480,26 +492,39 @@ pub async fn published<C: ConnectionTrait>(
 /// The instance's active key, decrypted. An instance from before signing keys existed gets
 /// its first key here.
 pub async fn active_signer(state: &AppState, instance_id: &str) -> AppResult<Arc<Signer>> {
+    let ticket = match state.signers.active.get(instance_id) {
+        Ok(signer) => return Ok(signer),
+        Err(ticket) => ticket,
+    };
     let key = match active_key(&state.store.conn, instance_id).await? {
         Some(key) => key,
         None => ensure_active(state, instance_id).await?,
     };
-    if let Some(signer) = state.signers.get(&key.id) {
-        return Ok(signer);
-    }
+    let signer = match state.signers.get(&key.id) {
+        Some(signer) => signer,
+        None => state.signers.keep(parse(state, key)?),
+    };
+    state
+        .signers
+        .active
+        .keep(ticket, instance_id, signer.clone());
+    Ok(signer)
+}
+
+/// A stored key, decrypted and parsed.
+fn parse(state: &AppState, key: signing_key::Model) -> AppResult<Signer> {
     let private_key_der = open(
         &state.keys.signing_key_seal,
         &key.id,
         &key.private_key_sealed,
     )?;
-    let signer = Signer::new(
+    Signer::new(
         key.id,
         key.algorithm,
         certificate_der(&key.certificate_pem)?,
         private_key_der,
     )
-    .map_err(AppError::Internal)?;
-    Ok(state.signers.keep(signer))
+    .map_err(AppError::Internal)
 }
 
 async fn active_key<C: ConnectionTrait>(

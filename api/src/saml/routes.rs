@@ -16,7 +16,7 @@ use sea_orm::EntityTrait;
 use super::request::{Expectations, RequestError, UnverifiedRequest};
 use super::sso::{self, Answering, Outcome};
 use super::{endpoints, metadata, pending};
-use crate::apps::applications::Resolved;
+use crate::apps::applications::{self, Resolved};
 use crate::auth::employee_sessions::{self, EmployeeSession};
 use crate::error::{AppError, AppResult};
 use crate::http::ClientIp;
@@ -25,6 +25,7 @@ use crate::portal::pages::{self, PageError};
 use crate::portal::{see_other, sign_in_url, Continue};
 use crate::state::AppState;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -40,18 +41,16 @@ pub fn router() -> Router<AppState> {
 async fn application_of_path(
     state: &AppState,
     application_id: Result<Path<String>, PathRejection>,
-) -> AppResult<Resolved> {
+) -> AppResult<Arc<Resolved>> {
     let Ok(Path(application_id)) = application_id else {
         return Err(AppError::NotFound("application"));
     };
     if !keys::plausible_id(&application_id) {
         return Err(AppError::NotFound("application"));
     }
-    let model = application::Entity::find_by_id(application_id)
-        .one(&state.store.conn)
+    applications::cached(state, &application_id)
         .await?
-        .ok_or(AppError::NotFound("application"))?;
-    Resolved::new(model)
+        .ok_or(AppError::NotFound("application"))
 }
 
 fn refused(err: RequestError) -> AppError {
