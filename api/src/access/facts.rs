@@ -5,8 +5,10 @@
 use entity::access_grant::{self, SubjectKind};
 use entity::application::{self, AuthorizationScope, Initiation};
 use entity::{group_member, org_unit, org_unit_member, user};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{
+    Alias, ColumnRef, Expr, Func, IntoColumnRef, Query, SelectStatement, SimpleExpr,
+};
+use sea_orm::{ColumnTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryResult, QuerySelect};
 
 use crate::authz::{uid, Kind};
 use crate::db::Store;
@@ -177,10 +179,85 @@ pub async fn load_user(store: &Store, user_id: &str) -> AppResult<UserFacts> {
     Ok(UserFacts::new(&user, groups, paths))
 }
 
-/// The facts of a user the caller has just read (a session's): their memberships only.
-pub async fn facts_of(store: &Store, user: &user::Model) -> AppResult<UserFacts> {
-    let (groups, paths) = memberships(store, &user.id).await?;
-    Ok(UserFacts::new(user, groups, paths))
+/// A user's groups and org-unit paths as two columns of a query that reads a row naming the
+/// user, each joined with commas (no id or path holds one): the session lookup reads them in
+/// the same query as the session.
+pub struct JoinedMemberships {
+    groups: Option<String>,
+    paths: Option<String>,
+}
+
+const GROUPS_COLUMN: &str = "member_groups";
+const PATHS_COLUMN: &str = "member_paths";
+
+impl JoinedMemberships {
+    /// The two columns for the user whose id is `user_id` (a column of the outer query).
+    pub fn columns(backend: DbBackend, user_id: SimpleExpr) -> [(SimpleExpr, &'static str); 2] {
+        let joined = |column: ColumnRef| -> SimpleExpr {
+            let function = match backend {
+                DbBackend::Postgres => "string_agg",
+                DbBackend::Sqlite | DbBackend::MySql => "group_concat",
+            };
+            Func::cust(Alias::new(function))
+                .arg(Expr::col(column))
+                .arg(",")
+                .into()
+        };
+        let subquery = |select: SelectStatement| {
+            SimpleExpr::SubQuery(None, Box::new(select.into_sub_query_statement()))
+        };
+        let groups = Query::select()
+            .expr(joined(
+                (group_member::Entity, group_member::Column::GroupId).into_column_ref(),
+            ))
+            .from(group_member::Entity)
+            .and_where(
+                Expr::col((group_member::Entity, group_member::Column::UserId)).eq(user_id.clone()),
+            )
+            .to_owned();
+        let paths = Query::select()
+            .expr(joined(
+                (org_unit::Entity, org_unit::Column::Path).into_column_ref(),
+            ))
+            .from(org_unit::Entity)
+            .and_where(
+                Expr::col((org_unit::Entity, org_unit::Column::Id)).in_subquery(
+                    Query::select()
+                        .column(org_unit_member::Column::OrgUnitId)
+                        .from(org_unit_member::Entity)
+                        .and_where(
+                            Expr::col((org_unit_member::Entity, org_unit_member::Column::UserId))
+                                .eq(user_id),
+                        )
+                        .to_owned(),
+                ),
+            )
+            .to_owned();
+        [
+            (subquery(groups), GROUPS_COLUMN),
+            (subquery(paths), PATHS_COLUMN),
+        ]
+    }
+
+    pub fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
+        Ok(JoinedMemberships {
+            groups: row.try_get(prefix, GROUPS_COLUMN)?,
+            paths: row.try_get(prefix, PATHS_COLUMN)?,
+        })
+    }
+
+    /// The user as decisions see them.
+    pub fn facts(self, user: &user::Model) -> UserFacts {
+        let split = |joined: Option<String>| -> Vec<String> {
+            joined
+                .unwrap_or_default()
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        UserFacts::new(user, split(self.groups), split(self.paths))
+    }
 }
 
 /// The user's groups and the paths of their org units, two queries run at once.

@@ -241,13 +241,14 @@ impl AccessService {
         self.decide_on(store, request, &user, &app).await
     }
 
-    /// [`Self::decide`] for the user and application rows the caller has just read (the
-    /// session's user, the route's application): two reads fewer on the SSO path.
+    /// [`Self::decide`] for a user and an application the caller has already read (the
+    /// session's user with their memberships, the route's application): no reads of either
+    /// on the SSO path.
     pub async fn decide_for(
         &self,
         store: &Store,
         request: &AccessRequest<'_>,
-        user: &entity::user::Model,
+        user: &UserFacts,
         app: &entity::application::Model,
     ) -> AppResult<AccessDecision> {
         if user.id != request.user_id
@@ -258,8 +259,7 @@ impl AccessService {
                 "a decision was asked for other rows than its request names"
             )));
         }
-        let user = facts::facts_of(store, user).await?;
-        self.decide_on(store, request, &user, &AppFacts::from(app))
+        self.decide_on(store, request, user, &AppFacts::from(app))
             .await
     }
 

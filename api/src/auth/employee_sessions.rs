@@ -10,14 +10,17 @@ use axum::http::HeaderMap;
 use chrono::{DateTime, Duration, Utc};
 use entity::employee_session;
 use entity::user::{self, UserStatus};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Set,
 };
 use serde::{Deserialize, Serialize};
 
 use super::password;
 use super::principal::{cookie_value, set_cookie, SameSite};
 use super::throttle::{self, Scopes};
+use crate::access::facts::{self, UserFacts};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{Actor, InstancePermit};
 use crate::error::{AppError, AppResult};
@@ -41,11 +44,13 @@ struct Claims {
     exp: i64,
 }
 
-/// A live session and its (active) user.
+/// A live session and its (active) user, with the user's memberships as access decisions see
+/// them.
 #[derive(Clone, Debug)]
 pub struct EmployeeSession {
     pub session: employee_session::Model,
     pub user: user::Model,
+    pub facts: UserFacts,
 }
 
 impl EmployeeSession {
@@ -142,14 +147,14 @@ pub async fn check_password(
     }
 }
 
-/// Opens a session for a user who has proved who they are by `methods`. Returns the session
-/// and the `Set-Cookie` value.
+/// Opens a session for a user who has proved who they are by `methods`. Returns the
+/// `Set-Cookie` value.
 pub async fn open(
     state: &AppState,
     user: user::Model,
     methods: &[&str],
     attempt: Attempt,
-) -> AppResult<(EmployeeSession, String)> {
+) -> AppResult<String> {
     let instance_id = user.instance_id.clone();
     let now = Utc::now();
     let expires = now + Duration::minutes(i64::from(state.config.sso.session_minutes));
@@ -170,10 +175,9 @@ pub async fn open(
     }
     .insert(&*txn)
     .await?;
-    let live = EmployeeSession { session, user };
     audit::record(
         &txn,
-        &live.actor(),
+        &EmployeeSession::actor_of(&user, session.client_ip.clone()),
         AuditRecord::in_instance(&instance_id, "signIn", "employee_session", Some(&id))
             .summary(serde_json::json!({ "authMethods": methods })),
     )
@@ -187,7 +191,7 @@ pub async fn open(
     };
     let jwt = state.keys.employee_session.sign(&claims)?;
     let max_age = i64::from(state.config.sso.session_minutes) * 60;
-    Ok((live, cookie(state, &instance_id, &jwt, max_age)))
+    Ok(cookie(state, &instance_id, &jwt, max_age))
 }
 
 /// The refusal of a wrong username or password.
@@ -213,6 +217,24 @@ fn session_id(state: &AppState, instance_id: &str, jwt: &str) -> Option<String> 
     (claims.iid == instance_id && plausible_id(&claims.sid)).then_some(claims.sid)
 }
 
+/// A session row with its user and the user's memberships, read in one query.
+struct SessionRow {
+    session: employee_session::Model,
+    user: Option<user::Model>,
+    memberships: facts::JoinedMemberships,
+}
+
+impl FromQueryResult for SessionRow {
+    fn from_query_result(row: &QueryResult, _prefix: &str) -> Result<SessionRow, DbErr> {
+        // The prefixes `find_also_related` gives the two entities' columns.
+        Ok(SessionRow {
+            session: employee_session::Model::from_query_result(row, "A_")?,
+            user: user::Model::from_query_result_optional(row, "B_")?,
+            memberships: facts::JoinedMemberships::from_query_result(row, "")?,
+        })
+    }
+}
+
 /// Whether a session is still alive at `now`.
 fn is_live(session: &employee_session::Model, idle: Duration, now: DateTime<Utc>) -> bool {
     now < session.expires_at && now < session.last_seen_at + idle
@@ -231,9 +253,21 @@ pub async fn current(
     let Some(sid) = session_id(state, instance_id, &jwt) else {
         return Ok(None);
     };
-    // The session and its user in one query: this runs on every SSO.
-    let Some((session, user)) = employee_session::Entity::find_by_id(sid)
-        .find_also_related(user::Entity)
+    // This runs on every SSO: the session, its user and the user's memberships (for the
+    // access decision) in one query, one round trip to the database.
+    let backend = state.store.conn.get_database_backend();
+    let mut select = employee_session::Entity::find_by_id(sid).find_also_related(user::Entity);
+    for (expr, alias) in facts::JoinedMemberships::columns(
+        backend,
+        Expr::col((employee_session::Entity, employee_session::Column::UserId)).into(),
+    ) {
+        select = select.expr_as(expr, alias);
+    }
+    let Some(SessionRow {
+        session,
+        user,
+        memberships,
+    }) = SessionRow::find_by_statement(select.build(backend))
         .one(&state.store.conn)
         .await?
     else {
@@ -254,7 +288,12 @@ pub async fn current(
     } else {
         session
     };
-    Ok(Some(EmployeeSession { session, user }))
+    let facts = memberships.facts(&user);
+    Ok(Some(EmployeeSession {
+        session,
+        user,
+        facts,
+    }))
 }
 
 async fn touch(

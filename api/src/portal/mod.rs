@@ -275,7 +275,7 @@ async fn sign_in(
             Err(refusal) => Ok(refused(StatusCode::FORBIDDEN, &refusal.message())),
         };
     }
-    let (_, cookie) = employee_sessions::open(&state, user, &[PASSWORD], attempt).await?;
+    let cookie = employee_sessions::open(&state, user, &[PASSWORD], attempt).await?;
     Ok(see_other(
         &next.url(&state.config.public_url, &instance.id),
         &[cookie],
@@ -402,7 +402,7 @@ async fn code_submit(
     };
     let kept = pending.clone();
     match sign_in_codes::verify(&state, pending, &form.code, attempt).await? {
-        Ok((_, cookie)) => Ok(see_other(
+        Ok(cookie) => Ok(see_other(
             &next.url(&state.config.public_url, &instance.id),
             &[cookie, sign_in_codes::clear_cookie(&state, &instance.id)],
         )),

@@ -86,7 +86,7 @@ pub async fn decide(
     let request = access_request(live, app, initiated_by, client_ip);
     state
         .access
-        .decide_for(&state.store, &request, &live.user, &app.model)
+        .decide_for(&state.store, &request, &live.facts, &app.model)
         .await
 }
 
