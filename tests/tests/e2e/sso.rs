@@ -834,3 +834,77 @@ async fn a_user_outside_the_authorization_scope_gets_no_assertion() {
     );
     app.stop().await;
 }
+
+/// Two nodes on one database. Each keeps the application a sign-in reads for 500 ms: a change
+/// applies at once on the node that made it and within a second on the other.
+#[tokio::test]
+async fn application_changes_apply_at_once_here_and_within_a_second_on_another_node() {
+    let first = TestApp::spawn().await;
+    let second = first.spawn_peer(|_| {}).await;
+    let t = tenant(&first).await;
+    // alice signs in on each node and opens the application there: both nodes have it cached.
+    let mut browsers = Vec::new();
+    for node in [&first, &second] {
+        let login = format!(
+            "{}/sso/{}/login?continue=app:{}",
+            node.base, t.instance, t.app
+        );
+        let alice = browser();
+        let opened = follow(
+            node,
+            &alice,
+            sign_in(node, &alice, &login, "alice", PASSWORD).await,
+        )
+        .await;
+        assert!(posted_form(opened).await.xml.contains("alice@"));
+        browsers.push(alice);
+    }
+    let start = |node: &TestApp, browser: &reqwest::Client| {
+        browser
+            .get(format!("{}/saml/apps/{}/start", node.base, t.app))
+            .send()
+    };
+    for (change, restore) in [
+        (
+            "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: MANUAL}) { changed } }",
+            "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
+        ),
+        (
+            "mutation($a: ID!) { updateApplication(input: {id: $a, enabled: false}) { application { id } } }",
+            "mutation($a: ID!) { updateApplication(input: {id: $a, enabled: true}) { application { id } } }",
+        ),
+    ] {
+        let changed = first.gql(change, json!({ "a": t.app })).await;
+        assert!(changed.get("errors").is_none(), "{changed}");
+        let acknowledged = std::time::Instant::now();
+        let here = start(&first, &browsers[0]).await.unwrap();
+        assert_eq!(here.status(), 403, "{change}: the node that made it");
+        assert!(!here.text().await.unwrap().contains("SAMLResponse"));
+        let seen = loop {
+            let there = start(&second, &browsers[1]).await.unwrap();
+            if there.status() == 403 {
+                assert!(!there.text().await.unwrap().contains("SAMLResponse"));
+                break acknowledged.elapsed();
+            }
+            assert_eq!(there.status(), 200);
+            assert!(
+                acknowledged.elapsed() < std::time::Duration::from_secs(5),
+                "{change}: the other node never saw it"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        };
+        println!("{change}: denied on the other node after {seen:?}");
+        assert!(seen <= std::time::Duration::from_secs(1), "{change}: {seen:?}");
+        first.gql(restore, json!({ "a": t.app })).await;
+        let again = std::time::Instant::now();
+        loop {
+            if start(&second, &browsers[1]).await.unwrap().status() == 200 {
+                break;
+            }
+            assert!(again.elapsed() < std::time::Duration::from_secs(1));
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+    second.stop().await;
+    first.stop().await;
+}
