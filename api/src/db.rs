@@ -101,7 +101,10 @@ impl Store {
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(30));
         if sqlite {
-            options.max_connections(8).map_sqlx_sqlite_opts(|opts| {
+            // No ping before each use of a pooled connection: to a file the ping can only
+            // succeed, and it is a round trip to the connection's thread before every query.
+            options.max_connections(8).test_before_acquire(false);
+            options.map_sqlx_sqlite_opts(|opts| {
                 opts.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
                     .busy_timeout(Duration::from_secs(30))
