@@ -908,3 +908,107 @@ async fn application_changes_apply_at_once_here_and_within_a_second_on_another_n
     second.stop().await;
     first.stop().await;
 }
+
+/// Grants to a group and to a parent org unit let their members in through the SAML routes,
+/// which read the memberships with the session; a membership removed holds at the next sign-in.
+#[tokio::test]
+async fn group_and_org_unit_grants_decide_sso_and_a_removed_membership_holds_at_once() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    set_scope(&app, &t.app, "MANUAL").await;
+    let carol = app
+        .gql(
+            "mutation($i: ID!, $p: String) { createUser(input: {instanceId: $i, username: \"carol\", password: $p}) { user { id } } }",
+            json!({ "i": t.instance, "p": PASSWORD }),
+        )
+        .await;
+    assert!(carol.get("createUser").is_some(), "{carol}");
+    let id_of = |data: &Value, path: [&str; 3]| {
+        data[path[0]][path[1]][path[2]]
+            .as_str()
+            .unwrap_or_else(|| panic!("{data}"))
+            .to_owned()
+    };
+    let group = id_of(
+        &app.gql(
+            "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"eng\"}) { group { id } } }",
+            json!({ "i": t.instance }),
+        )
+        .await,
+        ["createGroup", "group", "id"],
+    );
+    let root = id_of(
+        &app.gql(
+            "mutation($i: ID!) { createOrgUnit(input: {instanceId: $i, name: \"Acme\"}) { orgUnit { id } } }",
+            json!({ "i": t.instance }),
+        )
+        .await,
+        ["createOrgUnit", "orgUnit", "id"],
+    );
+    let platform = id_of(
+        &app.gql(
+            "mutation($i: ID!, $p: ID) { createOrgUnit(input: {instanceId: $i, name: \"Platform\", parentId: $p}) { orgUnit { id } } }",
+            json!({ "i": t.instance, "p": root }),
+        )
+        .await,
+        ["createOrgUnit", "orgUnit", "id"],
+    );
+    for (mutation, unit, user) in [
+        ("addGroupMembers", &group, &t.alice),
+        ("addOrgUnitMembers", &platform, &t.bob),
+    ] {
+        let added = app
+            .gql(
+                &format!("mutation($id: ID!, $i: ID!, $u: [ID!]!) {{ {mutation}(input: {{id: $id, instanceId: $i, userIds: $u}}) {{ __typename }} }}"),
+                json!({ "id": unit, "i": t.instance, "u": [user] }),
+            )
+            .await;
+        assert!(added.get(mutation).is_some(), "{added}");
+    }
+    let granted = app
+        .gql(
+            "mutation($a: ID!, $g: ID!, $o: ID!) { grantApplicationAccess(input: {applicationId: $a, subjects: [{kind: GROUP, id: $g}, {kind: ORG_UNIT, id: $o}]}) { changed } }",
+            json!({ "a": t.app, "g": group, "o": root }),
+        )
+        .await;
+    assert!(granted.get("grantApplicationAccess").is_some(), "{granted}");
+    let login = format!(
+        "{}/sso/{}/login?continue=app:{}",
+        app.base, t.instance, t.app
+    );
+    let certificate = metadata_certificate(&app, &t.app).await;
+    let mut browsers = Vec::new();
+    for name in ["alice", "bob", "carol"] {
+        let browser = browser();
+        let opened = follow(
+            &app,
+            &browser,
+            sign_in(&app, &browser, &login, name, PASSWORD).await,
+        )
+        .await;
+        if name == "carol" {
+            assert_eq!(opened.status(), 403, "carol has no grant");
+            assert!(!opened.text().await.unwrap().contains("SAMLResponse"));
+        } else {
+            let form = posted_form(opened).await;
+            check_response(&form.xml, &certificate, &t.app, None);
+            assert!(form.xml.contains(&format!("{name}@{ACCOUNT_ID}")), "{name}");
+        }
+        browsers.push(browser);
+    }
+    // alice leaves the group: her session stays, her next SSO is refused.
+    let removed = app
+        .gql(
+            "mutation($id: ID!, $i: ID!, $u: [ID!]!) { removeGroupMembers(input: {id: $id, instanceId: $i, userIds: $u}) { __typename } }",
+            json!({ "id": group, "i": t.instance, "u": [t.alice] }),
+        )
+        .await;
+    assert!(removed.get("removeGroupMembers").is_some(), "{removed}");
+    let start = format!("{}/saml/apps/{}/start", app.base, t.app);
+    let refused = browsers[0].get(&start).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(!refused.text().await.unwrap().contains("SAMLResponse"));
+    let bob = browsers[1].get(&start).send().await.unwrap();
+    assert_eq!(bob.status(), 200, "bob's sub-unit is still covered");
+    app.stop().await;
+}
