@@ -28,7 +28,8 @@ impl Fixture {
     }
 }
 
-async fn id_of(app: &TestApp, query: &str, variables: Value, path: &[&str]) -> String {
+/// The string at `path` in the data of a query.
+pub async fn id_of(app: &TestApp, query: &str, variables: Value, path: &[&str]) -> String {
     let mut value = app.gql(query, variables).await;
     for key in path {
         value = value[*key].clone();

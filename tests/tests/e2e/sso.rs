@@ -7,6 +7,8 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::Utc;
 use lanyard_tests::{error_code, TestApp};
+
+use crate::access_decisions::id_of;
 use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
 use serde_json::{json, Value};
 
@@ -923,39 +925,29 @@ async fn group_and_org_unit_grants_decide_sso_and_a_removed_membership_holds_at_
         )
         .await;
     assert!(carol.get("createUser").is_some(), "{carol}");
-    let id_of = |data: &Value, path: [&str; 3]| {
-        data[path[0]][path[1]][path[2]]
-            .as_str()
-            .unwrap_or_else(|| panic!("{data}"))
-            .to_owned()
-    };
     let group = id_of(
-        &app.gql(
-            "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"eng\"}) { group { id } } }",
-            json!({ "i": t.instance }),
-        )
-        .await,
-        ["createGroup", "group", "id"],
-    );
-    let root = id_of(
-        &app.gql(
-            "mutation($i: ID!) { createOrgUnit(input: {instanceId: $i, name: \"Acme\"}) { orgUnit { id } } }",
-            json!({ "i": t.instance }),
-        )
-        .await,
-        ["createOrgUnit", "orgUnit", "id"],
-    );
-    let platform = id_of(
-        &app.gql(
-            "mutation($i: ID!, $p: ID) { createOrgUnit(input: {instanceId: $i, name: \"Platform\", parentId: $p}) { orgUnit { id } } }",
-            json!({ "i": t.instance, "p": root }),
-        )
-        .await,
-        ["createOrgUnit", "orgUnit", "id"],
-    );
+        &app,
+        "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"eng\"}) { group { id } } }",
+        json!({ "i": t.instance }),
+        &["createGroup", "group", "id"],
+    )
+    .await;
+    let mut units = Vec::new();
+    for name in ["Acme", "Platform"] {
+        units.push(
+            id_of(
+                &app,
+                "mutation($i: ID!, $n: String!, $p: ID) { createOrgUnit(input: {instanceId: $i, name: $n, parentId: $p}) { orgUnit { id } } }",
+                json!({ "i": t.instance, "n": name, "p": units.last() }),
+                &["createOrgUnit", "orgUnit", "id"],
+            )
+            .await,
+        );
+    }
+    let (root, platform) = (&units[0], &units[1]);
     for (mutation, unit, user) in [
         ("addGroupMembers", &group, &t.alice),
-        ("addOrgUnitMembers", &platform, &t.bob),
+        ("addOrgUnitMembers", platform, &t.bob),
     ] {
         let added = app
             .gql(
