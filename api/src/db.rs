@@ -1,19 +1,30 @@
 //! The database connection: SQLite (WAL, full sync, foreign keys) or PostgreSQL, migrated on
 //! connect. Writes go through [`Store::begin_write`], which on SQLite first takes a node-wide
 //! lock so that concurrent writers queue instead of failing with `SQLITE_BUSY`.
+//!
+//! One kind of row takes another way: the record of each sign-in's access decision, written by
+//! [`Store::log_one`] on a second pool whose commits do not wait for the disk (SQLite
+//! `synchronous=NORMAL`, PostgreSQL `synchronous_commit=off`). It is committed before the
+//! caller goes on, so a crash of Lanyard loses none; a flush brings it to the disk shortly after
+//! (see [`LOG_FLUSH_DELAY`] and `docs/decisions.md`).
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     TransactionTrait,
 };
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{mpsc, Mutex, OwnedMutexGuard};
+
+/// How long after a [`Store::log_one`] on SQLite the WAL file is synced: the rows written in
+/// that time reach the disk together, with one `fdatasync`.
+pub const LOG_FLUSH_DELAY: Duration = Duration::from_millis(10);
 
 /// Counters about the database that `/metrics` exposes.
 #[derive(Debug, Default)]
@@ -21,11 +32,19 @@ pub struct DbStats {
     pub statements: AtomicU64,
     pub failed_statements: AtomicU64,
     pub statement_micros: AtomicU64,
+    /// Syncs of what [`Store::log_one`] wrote (SQLite), and those that failed.
+    pub log_syncs: AtomicU64,
+    pub failed_log_syncs: AtomicU64,
 }
 
 #[derive(Clone)]
 pub struct Store {
     pub conn: DatabaseConnection,
+    /// The pool of [`Store::log_one`]: same database, commits that do not wait for the disk.
+    log: DatabaseConnection,
+    /// Wakes the task that syncs what `log` wrote (SQLite with a file); a full channel means a
+    /// sync is already due.
+    flush: Option<mpsc::Sender<()>>,
     write_lock: Option<Arc<Mutex<()>>>,
     pub stats: Arc<DbStats>,
 }
@@ -91,49 +110,30 @@ impl std::ops::Deref for WriteTxn {
 impl Store {
     /// Connects and runs pending migrations. For SQLite the file's directory is created.
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
-        let sqlite = url.starts_with("sqlite:");
-        if sqlite {
-            ensure_sqlite_dir(url)?;
-        }
-        let mut options = ConnectOptions::new(url.to_owned());
-        options
-            .sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30));
-        if sqlite {
-            // No ping before each use of a pooled connection: to a file the ping can only
-            // succeed, and it is a round trip to the connection's thread before every query.
-            options.max_connections(8).test_before_acquire(false);
-            options.map_sqlx_sqlite_opts(|opts| {
-                opts.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Full)
-                    .busy_timeout(Duration::from_secs(30))
-                    .foreign_keys(true)
-                    .create_if_missing(true)
-            });
-        } else {
-            options.max_connections(20);
-        }
-        let mut conn = Database::connect(options)
-            .await
-            .with_context(|| format!("connecting to the database at {}", redact_url(url)))?;
-        let stats = Arc::new(DbStats::default());
-        let counter = stats.clone();
-        conn.set_metric_callback(move |info| {
-            counter.statements.fetch_add(1, Ordering::Relaxed);
-            counter
-                .statement_micros
-                .fetch_add(info.elapsed.as_micros() as u64, Ordering::Relaxed);
-            if info.failed {
-                counter.failed_statements.fetch_add(1, Ordering::Relaxed);
+        let sqlite = sqlite_path(url);
+        if let Some(path) = &sqlite {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| {
+                    format!("creating the database directory {}", dir.display())
+                })?;
             }
-        });
+        }
+        let stats = Arc::new(DbStats::default());
+        let conn = open_pool(url, Synced::Always, &stats).await?;
         Migrator::up(&conn, None)
             .await
             .context("running database migrations")?;
+        let log = open_pool(url, Synced::Later, &stats).await?;
+        let flush = sqlite.as_ref().map(|path| {
+            let (wake, woken) = mpsc::channel(1);
+            tokio::spawn(flush_log(woken, wal_of(path), stats.clone()));
+            wake
+        });
         Ok(Store {
             conn,
-            write_lock: sqlite.then(|| Arc::new(Mutex::new(()))),
+            log,
+            flush,
+            write_lock: sqlite.is_some().then(|| Arc::new(Mutex::new(()))),
             stats,
         })
     }
@@ -158,18 +158,26 @@ impl Store {
         }
     }
 
-    /// Inserts one row as its own transaction, queued behind this node's other writers like
-    /// [`Self::begin_write`]: one statement instead of BEGIN, INSERT and COMMIT, for the
-    /// single-row writes of hot paths. Committed (and on SQLite synced) when it returns.
-    pub async fn insert_one<A>(&self, row: A) -> Result<(), sea_orm::DbErr>
+    /// Inserts one row of a log (the record of a sign-in's access decision) as its own
+    /// transaction, queued behind this node's other writers like [`Self::begin_write`]: one
+    /// statement instead of BEGIN, INSERT and COMMIT. Committed when it returns, so a crash of
+    /// Lanyard loses it no more than any other commit; it reaches the disk without being waited
+    /// for (on SQLite within [`LOG_FLUSH_DELAY`] and one sync; on PostgreSQL within three
+    /// `wal_writer_delay`s). Not for anything a user or an admin is told was saved.
+    pub async fn log_one<A>(&self, row: A) -> Result<(), sea_orm::DbErr>
     where
         A: sea_orm::ActiveModelTrait + Send,
         <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
     {
-        let _turn = self.queue_write().await;
+        let turn = self.queue_write().await;
         <A::Entity as sea_orm::EntityTrait>::insert(row)
-            .exec_without_returning(&self.conn)
+            .exec_without_returning(&self.log)
             .await?;
+        drop(turn);
+        if let Some(flush) = &self.flush {
+            // Full: a sync is already due, and it starts after this commit.
+            let _ = flush.try_send(());
+        }
         Ok(())
     }
 
@@ -178,23 +186,110 @@ impl Store {
     }
 }
 
-fn ensure_sqlite_dir(url: &str) -> anyhow::Result<()> {
-    let path = url
-        .trim_start_matches("sqlite:")
+/// Whether a pool's commits wait for the disk.
+#[derive(Clone, Copy, PartialEq)]
+enum Synced {
+    Always,
+    /// [`Store::log_one`]'s pool.
+    Later,
+}
+
+async fn open_pool(
+    url: &str,
+    synced: Synced,
+    stats: &Arc<DbStats>,
+) -> anyhow::Result<DatabaseConnection> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
+    if url.starts_with("sqlite:") {
+        // No ping before each use of a pooled connection: to a file the ping can only
+        // succeed, and it is a round trip to the connection's thread before every query.
+        // Writes are one at a time on a node, so the log needs no more than two connections.
+        let (connections, sync) = match synced {
+            Synced::Always => (8, SqliteSynchronous::Full),
+            Synced::Later => (2, SqliteSynchronous::Normal),
+        };
+        options
+            .max_connections(connections)
+            .test_before_acquire(false);
+        options.map_sqlx_sqlite_opts(move |opts: SqliteConnectOptions| {
+            opts.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(sync)
+                .busy_timeout(Duration::from_secs(30))
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    } else {
+        match synced {
+            Synced::Always => options.max_connections(20),
+            Synced::Later => options
+                .max_connections(4)
+                .map_sqlx_postgres_opts(|opts| opts.options([("synchronous_commit", "off")])),
+        };
+    }
+    let mut conn = Database::connect(options)
+        .await
+        .with_context(|| format!("connecting to the database at {}", redact_url(url)))?;
+    let counter = stats.clone();
+    conn.set_metric_callback(move |info| {
+        counter.statements.fetch_add(1, Ordering::Relaxed);
+        counter
+            .statement_micros
+            .fetch_add(info.elapsed.as_micros() as u64, Ordering::Relaxed);
+        if info.failed {
+            counter.failed_statements.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+    Ok(conn)
+}
+
+/// The file of a SQLite database URL; `None` for PostgreSQL.
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let path = rest
         .trim_start_matches("//")
         .split('?')
         .next()
         .unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
-        return Ok(());
-    }
-    if let Some(dir) = std::path::Path::new(path).parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("creating the database directory {}", dir.display()))?;
+    Some(PathBuf::from(path))
+}
+
+/// The write-ahead log SQLite keeps beside `database`.
+fn wal_of(database: &std::path::Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// Syncs the WAL file [`LOG_FLUSH_DELAY`] after a log write woke it, with every write of that
+/// time; ends when the last [`Store`] is gone. Writes that commit while a sync runs wake it
+/// again.
+async fn flush_log(mut woken: mpsc::Receiver<()>, wal: PathBuf, stats: Arc<DbStats>) {
+    while woken.recv().await.is_some() {
+        tokio::time::sleep(LOG_FLUSH_DELAY).await;
+        while woken.try_recv().is_ok() {}
+        let file = wal.clone();
+        let synced = tokio::task::spawn_blocking(move || match std::fs::File::open(&file) {
+            Ok(file) => file.sync_data(),
+            // Checkpointed and removed: what it held is in the synced database file.
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(err) => Err(err),
+        })
+        .await;
+        let failure = match synced {
+            Ok(Ok(())) => None,
+            Ok(Err(err)) => Some(err.to_string()),
+            Err(err) => Some(err.to_string()),
+        };
+        stats.log_syncs.fetch_add(1, Ordering::Relaxed);
+        if let Some(error) = failure {
+            stats.failed_log_syncs.fetch_add(1, Ordering::Relaxed);
+            tracing::error!(%error, wal = %wal.display(), "syncing the sign-in log to disk");
         }
     }
-    Ok(())
 }
 
 /// The URL without its password, for logs and error messages.
@@ -262,5 +357,72 @@ mod tests {
             .map(|row| row.try_get("", "name").unwrap())
             .collect();
         assert_eq!(names, ["committed"]);
+    }
+    fn decision(id: &str) -> entity::audit_event::ActiveModel {
+        use sea_orm::Set;
+        entity::audit_event::ActiveModel {
+            id: Set(id.to_owned()),
+            instance_id: Set(None),
+            actor_kind: Set("user".into()),
+            actor_id: Set("u1".into()),
+            actor_name: Set("alice".into()),
+            action: Set("sso.decision".into()),
+            target_kind: Set("application".into()),
+            target_id: Set(Some("a1".into())),
+            outcome: Set("allow".into()),
+            summary: Set(serde_json::json!({})),
+            client_ip: Set(None),
+            created_at: Set(chrono::Utc::now()),
+        }
+    }
+
+    async fn logged(store: &Store) -> u64 {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        entity::audit_event::Entity::find()
+            .count(&store.conn)
+            .await
+            .unwrap()
+    }
+
+    /// Waits (at most 5 s) until the log has been synced more than `than` times.
+    async fn synced_more_than(store: &Store, than: u64) -> u64 {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let syncs = store.stats.log_syncs.load(Ordering::Relaxed);
+            if syncs > than {
+                return syncs;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the log was not synced"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn logged_rows_are_read_at_once_kept_and_synced_in_groups() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/l.db?mode=rwc", dir.path().display());
+        let store = Store::connect(&url).await.unwrap();
+        store.log_one(decision("first")).await.unwrap();
+        assert_eq!(logged(&store).await, 1, "read at once by the other pool");
+        let syncs = synced_more_than(&store, 0).await;
+
+        // Thirty rows at once: a sync follows them, and it carries more than one.
+        let writes = (0..30).map(|n| store.log_one(decision(&format!("burst-{n}"))));
+        for written in futures::future::join_all(writes).await {
+            written.unwrap();
+        }
+        synced_more_than(&store, syncs).await;
+        tokio::time::sleep(LOG_FLUSH_DELAY * 5).await;
+        let burst_syncs = store.stats.log_syncs.load(Ordering::Relaxed) - syncs;
+        assert!(burst_syncs < 30, "{burst_syncs} syncs for 30 rows");
+        assert_eq!(store.stats.failed_log_syncs.load(Ordering::Relaxed), 0);
+        assert_eq!(logged(&store).await, 31);
+
+        drop(store);
+        let reopened = Store::connect(&url).await.unwrap();
+        assert_eq!(logged(&reopened).await, 31, "the rows are in the file");
     }
 }

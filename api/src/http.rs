@@ -252,6 +252,22 @@ async fn metrics(State(state): State<AppState>) -> Response {
         "lanyard_db_statement_seconds_total {:.6}\n",
         db.statement_micros.load(Ordering::Relaxed) as f64 / 1e6
     ));
+    out.push_str(
+        "# HELP lanyard_db_log_syncs_total Syncs to disk of the sign-in decision log (SQLite).\n",
+    );
+    out.push_str("# TYPE lanyard_db_log_syncs_total counter\n");
+    out.push_str(&format!(
+        "lanyard_db_log_syncs_total {}\n",
+        db.log_syncs.load(Ordering::Relaxed)
+    ));
+    out.push_str(
+        "# HELP lanyard_db_log_syncs_failed_total Syncs of the sign-in decision log that failed.\n",
+    );
+    out.push_str("# TYPE lanyard_db_log_syncs_failed_total counter\n");
+    out.push_str(&format!(
+        "lanyard_db_log_syncs_failed_total {}\n",
+        db.failed_log_syncs.load(Ordering::Relaxed)
+    ));
     out.push_str("# HELP lanyard_build_info Version of this server.\n");
     out.push_str("# TYPE lanyard_build_info gauge\n");
     out.push_str(&format!(

@@ -464,7 +464,7 @@ pub async fn record_decision(
 ) -> AppResult<String> {
     let id = new_id();
     store
-        .insert_one(entity::audit_event::ActiveModel {
+        .log_one(entity::audit_event::ActiveModel {
             id: Set(id.clone()),
             instance_id: Set(Some(request.instance_id.to_owned())),
             actor_kind: Set("user".into()),

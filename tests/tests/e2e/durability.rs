@@ -112,6 +112,119 @@ async fn kill_dash_nine_loses_no_acknowledged_mutation() {
     );
 }
 
+/// Each sign-in's decision record is committed before its response leaves, so `kill -9` right
+/// after a stream of SSO responses loses none of them.
+#[tokio::test]
+async fn kill_dash_nine_loses_no_record_of_an_answered_sign_in() {
+    use crate::sso::{hidden, PASSWORD};
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(&dir).await;
+    let http = reqwest::Client::new();
+    let mut server = ServerProcess::start(&url, dir.path(), &[]).await;
+    let token = admin_token(&http, &server.base).await;
+    let base = server.base.clone();
+    let data = |body: reqwest::Result<serde_json::Value>| {
+        let body = body.unwrap();
+        assert!(body["errors"].is_null(), "{body}");
+        body["data"].clone()
+    };
+    let instance = data(
+        gql(
+            &http,
+            &base,
+            &token,
+            "mutation { createInstance(input: {name: \"Signs in\"}) { instance { id } } }",
+            json!({}),
+        )
+        .await,
+    )["createInstance"]["instance"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    data(gql(&http, &base, &token,
+        "mutation($i: ID!, $p: String) { createUser(input: {instanceId: $i, username: \"alice\", password: $p}) { user { id } } }",
+        json!({ "i": instance, "p": PASSWORD })).await);
+    let application = data(gql(&http, &base, &token,
+        "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-user-sso-intl\", name: \"Alibaba Cloud\", params: {accountId: \"5123456789012345\"}}) { application { id } } }",
+        json!({ "i": instance })).await)["addApplication"]["application"]["id"].as_str().unwrap().to_owned();
+    data(gql(&http, &base, &token,
+        "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
+        json!({ "a": application })).await);
+
+    let employee = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = format!("{base}/sso/{instance}/login");
+    let page = employee
+        .get(&login)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let signed_in = employee
+        .post(&login)
+        .form(&[
+            ("csrf", hidden(&page, "csrf").unwrap()),
+            ("username", "alice".into()),
+            ("password", PASSWORD.into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303);
+
+    // Two employees' tabs start SSO over and over; each counts the assertions it received.
+    let start = format!("{base}/saml/apps/{application}/start");
+    let (answered_tx, mut answered) = mpsc::unbounded_channel::<()>();
+    let mut tabs = Vec::new();
+    for _ in 0..2 {
+        let (employee, start, answered_tx) = (employee.clone(), start.clone(), answered_tx.clone());
+        tabs.push(tokio::spawn(async move {
+            loop {
+                let Ok(response) = employee.get(&start).send().await else {
+                    return;
+                };
+                let Ok(page) = response.text().await else {
+                    return;
+                };
+                if !page.contains("name=\"SAMLResponse\"") || answered_tx.send(()).is_err() {
+                    return;
+                }
+            }
+        }));
+    }
+    drop(answered_tx);
+    let mut received = 0;
+    while received < 200 {
+        answered.recv().await.expect("sign-ins are answered");
+        received += 1;
+    }
+    server.child.start_kill().expect("SIGKILL");
+    server.child.wait().await.unwrap();
+    for tab in tabs {
+        tab.await.unwrap();
+    }
+    while answered.try_recv().is_ok() {
+        received += 1;
+    }
+    drop(server.lines);
+
+    let server = ServerProcess::start(&url, dir.path(), &[]).await;
+    let recorded = data(gql(&http, &server.base, &token,
+        "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"sso\"}) { totalCount } }",
+        json!({ "i": instance })).await)["auditEvents"]["totalCount"].as_u64().unwrap();
+    // A request the server recorded but was killed before answering is recorded and not
+    // received; never the other way round.
+    assert!(
+        recorded >= received,
+        "{received} assertions received, {recorded} sign-ins recorded after kill -9"
+    );
+}
+
 #[tokio::test]
 async fn serve_demo_prints_a_token_that_works() {
     let dir = tempfile::tempdir().unwrap();
