@@ -153,6 +153,25 @@ pub async fn claim(
             MessageKind::Event => "event",
         })
         .collect();
+    // An idle node reads and does not take the write lock. On SQLite a transaction of another
+    // node that has read cannot wait for a writer and fails with SQLITE_BUSY; polling writes
+    // every interval would make that likely.
+    let any_due = Query::select()
+        .expr(Expr::cust("1"))
+        .from(outbox::Entity)
+        .and_where(Expr::col(outbox::Column::Status).eq("pending"))
+        .and_where(Expr::col(outbox::Column::NextAttemptMs).lte(now))
+        .and_where(Expr::col(outbox::Column::Kind).is_in(kinds.clone()))
+        .limit(1)
+        .to_owned();
+    if store
+        .conn
+        .query_one(store.backend().build(&any_due))
+        .await?
+        .is_none()
+    {
+        return Ok(Vec::new());
+    }
     let due = Query::select()
         .column((table.clone(), outbox::Column::Id))
         .from(outbox::Entity)
