@@ -116,7 +116,7 @@ async fn kill_dash_nine_loses_no_acknowledged_mutation() {
 /// after a stream of SSO responses loses none of them.
 #[tokio::test]
 async fn kill_dash_nine_loses_no_record_of_an_answered_sign_in() {
-    use crate::sso::{hidden, PASSWORD};
+    use crate::sso::{browser, sign_in, PASSWORD};
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database(&dir).await;
     let http = reqwest::Client::new();
@@ -151,30 +151,9 @@ async fn kill_dash_nine_loses_no_record_of_an_answered_sign_in() {
         "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
         json!({ "a": application })).await);
 
-    let employee = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let employee = browser();
     let login = format!("{base}/sso/{instance}/login");
-    let page = employee
-        .get(&login)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let signed_in = employee
-        .post(&login)
-        .form(&[
-            ("csrf", hidden(&page, "csrf").unwrap()),
-            ("username", "alice".into()),
-            ("password", PASSWORD.into()),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let signed_in = sign_in(&base, &employee, &login, "alice", PASSWORD).await;
     assert_eq!(signed_in.status(), 303);
 
     // Two employees' tabs start SSO over and over; each counts the assertions it received.

@@ -205,7 +205,7 @@ async fn an_invitation_is_mailed_and_its_link_sets_the_password_once() {
     assert!(page.contains(&format!("href=\"{login}\"")), "{page}");
     let employee = crate::sso::browser();
     let signed_in = crate::sso::sign_in(
-        &app,
+        &app.base,
         &employee,
         &format!("{}{login}", app.base),
         "ann",

@@ -32,7 +32,7 @@ async fn signed_in(app: &TestApp, require_signed: bool) -> (Tenant, reqwest::Cli
     let browser = browser();
     let login = format!("{}/sso/{}/login", app.base, t.instance);
     assert_eq!(
-        sign_in(app, &browser, &login, "alice", PASSWORD)
+        sign_in(&app.base, &browser, &login, "alice", PASSWORD)
             .await
             .status(),
         303
@@ -472,7 +472,7 @@ async fn no_parameter_redirects_off_site() {
         "%2F%2Fevil.example.com",
     ] {
         let login = format!("{}/sso/{}/login?continue={hostile}", app.base, t.instance);
-        let response = sign_in(&app, &browser(), &login, "alice", PASSWORD).await;
+        let response = sign_in(&app.base, &browser(), &login, "alice", PASSWORD).await;
         assert_eq!(response.status(), 303, "{hostile}");
         let target = location(&response);
         assert_eq!(
@@ -485,7 +485,7 @@ async fn no_parameter_redirects_off_site() {
     let browser = browser();
     let login = format!("{}/sso/{}/login", app.base, t.instance);
     assert_eq!(
-        sign_in(&app, &browser, &login, "alice", PASSWORD)
+        sign_in(&app.base, &browser, &login, "alice", PASSWORD)
             .await
             .status(),
         303

@@ -116,7 +116,7 @@ async fn an_emailed_code_completes_sign_in_and_satisfies_mfa_policies() {
 
     // With the password alone the MFA policy keeps Alibaba Cloud off the portal.
     let password_only = browser();
-    let signed_in = sign_in(&app, &password_only, &login, "alice", PASSWORD).await;
+    let signed_in = sign_in(&app.base, &password_only, &login, "alice", PASSWORD).await;
     assert_eq!(
         location(&signed_in),
         format!("http://127.0.0.1/sso/{}/portal", t.instance)
@@ -138,7 +138,7 @@ async fn an_emailed_code_completes_sign_in_and_satisfies_mfa_policies() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let first = sign_in(&app, &alice, &login, "alice", PASSWORD).await;
+    let first = sign_in(&app.base, &alice, &login, "alice", PASSWORD).await;
     assert_eq!(first.status(), 303);
     assert_eq!(
         location(&first),
@@ -229,7 +229,7 @@ async fn an_emailed_code_completes_sign_in_and_satisfies_mfa_policies() {
 
     // bob has no email address: he cannot get a code, and is told why.
     let bob = browser();
-    let refused = sign_in(&app, &bob, &login, "bob", PASSWORD).await;
+    let refused = sign_in(&app.base, &bob, &login, "bob", PASSWORD).await;
     assert_eq!(refused.status(), 403);
     assert!(refused
         .text()
@@ -260,7 +260,7 @@ async fn codes_expire_after_five_wrong_tries_and_a_new_sign_in_voids_the_old_cod
         .unwrap();
     let login_with_request = location(&started).replacen("http://127.0.0.1", &app.base, 1);
     assert_eq!(
-        sign_in(&app, &first, &login_with_request, "alice", PASSWORD)
+        sign_in(&app.base, &first, &login_with_request, "alice", PASSWORD)
             .await
             .status(),
         303
@@ -271,7 +271,7 @@ async fn codes_expire_after_five_wrong_tries_and_a_new_sign_in_voids_the_old_cod
     // Signing in again elsewhere sends a new code and voids the first.
     let second = browser();
     assert_eq!(
-        sign_in(&app, &second, &login, "alice", PASSWORD)
+        sign_in(&app.base, &second, &login, "alice", PASSWORD)
             .await
             .status(),
         303
@@ -310,7 +310,7 @@ async fn codes_expire_after_five_wrong_tries_and_a_new_sign_in_voids_the_old_cod
 
     // A fresh sign-in in the first browser goes on to the waiting AuthnRequest.
     assert_eq!(
-        sign_in(&app, &first, &login_with_request, "alice", PASSWORD)
+        sign_in(&app.base, &first, &login_with_request, "alice", PASSWORD)
             .await
             .status(),
         303
@@ -347,7 +347,7 @@ async fn hostile_code_forms_get_clear_refusals() {
     require_codes(&app, &t).await;
     let login = format!("{}/sso/{}/login", app.base, t.instance);
     let alice = browser();
-    sign_in(&app, &alice, &login, "alice", PASSWORD).await;
+    sign_in(&app.base, &alice, &login, "alice", PASSWORD).await;
     let code = code_in(&smtp.wait_for(1).await[0]);
     let url = format!("{}/sso/{}/login/code", app.base, t.instance);
     let html = alice.get(&url).send().await.unwrap().text().await.unwrap();
@@ -411,7 +411,7 @@ async fn the_failure_that_locks_an_account_emails_its_owner_once() {
     let login = format!("{}/sso/{}/login", app.base, t.instance);
     let attacker = browser();
     for _ in 0..7 {
-        sign_in(&app, &attacker, &login, "alice", "guess").await;
+        sign_in(&app.base, &attacker, &login, "alice", "guess").await;
     }
     let messages = smtp.wait_for(1).await;
     assert_eq!(messages[0]["rcpt_tos"], json!(["alice@corp.example"]));
@@ -425,7 +425,7 @@ async fn the_failure_that_locks_an_account_emails_its_owner_once() {
     assert_eq!(smtp.messages().len(), 1);
     // An unknown username locks too (the answer must not tell), but nobody is emailed.
     for _ in 0..5 {
-        sign_in(&app, &attacker, &login, "nobody", "guess").await;
+        sign_in(&app.base, &attacker, &login, "nobody", "guess").await;
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(smtp.messages().len(), 1);

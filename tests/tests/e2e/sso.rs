@@ -101,7 +101,7 @@ pub fn location(response: &reqwest::Response) -> String {
 
 /// Signs in through the form of the page at `login_url`; returns the response to the POST.
 pub async fn sign_in(
-    app: &TestApp,
+    base: &str,
     browser: &reqwest::Client,
     login_url: &str,
     username: &str,
@@ -121,7 +121,7 @@ pub async fn sign_in(
         .expect("a sign-in form")[1]
         .to_owned();
     browser
-        .post(format!("{}{action}", app.base))
+        .post(format!("{base}{action}"))
         .form(&[
             ("csrf", hidden(&html, "csrf").unwrap()),
             ("continue", hidden(&html, "continue").unwrap()),
@@ -279,7 +279,7 @@ async fn idp_initiated_sso_into_alibaba_cloud_from_the_portal() {
     assert_eq!(start.status(), 303);
     let login = location(&start).replacen("http://127.0.0.1", &app.base, 1);
     assert!(login.ends_with(&format!("/sso/{}/login?continue=app:{}", t.instance, t.app)));
-    let signed_in = sign_in(&app, &browser, &login, "alice", PASSWORD).await;
+    let signed_in = sign_in(&app.base, &browser, &login, "alice", PASSWORD).await;
     let cookie = signed_in
         .headers()
         .get_all("set-cookie")
@@ -400,7 +400,7 @@ async fn sp_initiated_sso_signs_in_first_and_answers_the_request() {
     let login = location(&first);
     assert!(login.contains("/login?continue=request:"), "{login}");
     let signed_in = sign_in(
-        &app,
+        &app.base,
         &browser,
         &login.replacen("http://127.0.0.1", &app.base, 1),
         "alice",
@@ -435,7 +435,7 @@ async fn sp_initiated_sso_signs_in_first_and_answers_the_request() {
         &app,
         &browser,
         sign_in(
-            &app,
+            &app.base,
             &browser,
             &login.replacen("http://127.0.0.1", &app.base, 1),
             "alice",
@@ -473,7 +473,7 @@ async fn a_user_without_the_application_account_gets_no_assertion_by_any_route()
     let denied = follow(
         &app,
         &bob,
-        sign_in(&app, &bob, &login, "bob", PASSWORD).await,
+        sign_in(&app.base, &bob, &login, "bob", PASSWORD).await,
     )
     .await;
     assert_eq!(denied.status(), 403);
@@ -539,7 +539,7 @@ async fn a_user_without_the_application_account_gets_no_assertion_by_any_route()
         follow(
             &app,
             &alice,
-            sign_in(&app, &alice, &login, "alice", PASSWORD).await,
+            sign_in(&app.base, &alice, &login, "alice", PASSWORD).await,
         )
         .await,
     )
@@ -556,7 +556,7 @@ async fn a_user_without_the_application_account_gets_no_assertion_by_any_route()
         json!({ "i": t.instance, "id": t.bob }),
     )
     .await;
-    let disabled = sign_in(&app, &browser(), &login, "bob", PASSWORD).await;
+    let disabled = sign_in(&app.base, &browser(), &login, "bob", PASSWORD).await;
     assert_eq!(disabled.status(), 401);
     app.gql(
         "mutation($id: ID!) { updateApplication(input: {id: $id, enabled: false}) { application { id } } }",
@@ -580,7 +580,7 @@ async fn failed_sign_ins_lock_the_account_for_a_while_and_admins_see_and_revoke_
     let login = format!("{}/sso/{}/login", app.base, t.instance);
     let browser = browser();
     for attempt in 1..=5 {
-        let wrong = sign_in(&app, &browser, &login, "alice", "wrong password").await;
+        let wrong = sign_in(&app.base, &browser, &login, "alice", "wrong password").await;
         let expected = if attempt < 5 { 401 } else { 429 };
         assert_eq!(wrong.status(), expected, "attempt {attempt}");
         let page = wrong.text().await.unwrap();
@@ -594,7 +594,7 @@ async fn failed_sign_ins_lock_the_account_for_a_while_and_admins_see_and_revoke_
         }
     }
     // Locked: even the right password is refused, with the same clear message.
-    let locked = sign_in(&app, &browser, &login, "alice", PASSWORD).await;
+    let locked = sign_in(&app.base, &browser, &login, "alice", PASSWORD).await;
     assert_eq!(locked.status(), 429);
     assert!(locked.headers().contains_key("retry-after"));
     assert!(locked
@@ -603,7 +603,7 @@ async fn failed_sign_ins_lock_the_account_for_a_while_and_admins_see_and_revoke_
         .unwrap()
         .contains("Try again in 15 minutes"));
     // Another account from the same address is not locked; reactivating alice unlocks her.
-    let bob = sign_in(&app, &browser, &login, "bob", PASSWORD).await;
+    let bob = sign_in(&app.base, &browser, &login, "bob", PASSWORD).await;
     assert_eq!(bob.status(), 303);
     app.gql(
         "mutation($i: ID!, $id: ID!) { setUserStatus(input: {instanceId: $i, id: $id, status: ACTIVE}) { user { id } } }",
@@ -612,14 +612,14 @@ async fn failed_sign_ins_lock_the_account_for_a_while_and_admins_see_and_revoke_
     .await;
     let alice = self::browser();
     assert_eq!(
-        sign_in(&app, &alice, &login, "alice", PASSWORD)
+        sign_in(&app.base, &alice, &login, "alice", PASSWORD)
             .await
             .status(),
         303
     );
     let second = self::browser();
     assert_eq!(
-        sign_in(&app, &second, &login, "alice", PASSWORD)
+        sign_in(&app.base, &second, &login, "alice", PASSWORD)
             .await
             .status(),
         303
@@ -706,7 +706,7 @@ async fn me_lists_the_applications_of_the_signed_in_employee() {
         .unwrap();
     assert_eq!(anonymous["data"]["me"], Value::Null, "{anonymous}");
     assert_eq!(
-        sign_in(&app, &browser, &login, "alice", PASSWORD)
+        sign_in(&app.base, &browser, &login, "alice", PASSWORD)
             .await
             .status(),
         303
@@ -781,7 +781,7 @@ async fn a_user_outside_the_authorization_scope_gets_no_assertion() {
     let denied = follow(
         &app,
         &bob,
-        sign_in(&app, &bob, &login, "bob", PASSWORD).await,
+        sign_in(&app.base, &bob, &login, "bob", PASSWORD).await,
     )
     .await;
     assert_eq!(denied.status(), 403);
@@ -805,7 +805,7 @@ async fn a_user_outside_the_authorization_scope_gets_no_assertion() {
         follow(
             &app,
             &alice,
-            sign_in(&app, &alice, &login, "alice", PASSWORD).await,
+            sign_in(&app.base, &alice, &login, "alice", PASSWORD).await,
         )
         .await,
     )
@@ -855,7 +855,7 @@ async fn application_changes_apply_at_once_here_and_within_a_second_on_another_n
         let opened = follow(
             node,
             &alice,
-            sign_in(node, &alice, &login, "alice", PASSWORD).await,
+            sign_in(&node.base, &alice, &login, "alice", PASSWORD).await,
         )
         .await;
         assert!(posted_form(opened).await.xml.contains("alice@"));
@@ -975,7 +975,7 @@ async fn group_and_org_unit_grants_decide_sso_and_a_removed_membership_holds_at_
         let opened = follow(
             &app,
             &browser,
-            sign_in(&app, &browser, &login, name, PASSWORD).await,
+            sign_in(&app.base, &browser, &login, name, PASSWORD).await,
         )
         .await;
         if name == "carol" {
