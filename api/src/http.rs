@@ -217,63 +217,73 @@ async fn count_requests(State(state): State<AppState>, request: Request, next: N
 async fn metrics(State(state): State<AppState>) -> Response {
     let m = &state.http_metrics;
     let db = &state.store.stats;
+    let count = |counter: &AtomicU64| counter.load(Ordering::Relaxed).to_string();
+    let by_class: Vec<(String, String)> = m
+        .by_class
+        .iter()
+        .enumerate()
+        .map(|(i, counter)| (format!("{{class=\"{}xx\"}}", i + 1), count(counter)))
+        .collect();
     let mut out = String::new();
-    out.push_str("# HELP lanyard_http_responses_total HTTP responses by status class.\n");
-    out.push_str("# TYPE lanyard_http_responses_total counter\n");
-    for (i, counter) in m.by_class.iter().enumerate() {
-        out.push_str(&format!(
-            "lanyard_http_responses_total{{class=\"{}xx\"}} {}\n",
-            i + 1,
-            counter.load(Ordering::Relaxed)
-        ));
+    family(
+        &mut out,
+        "lanyard_http_responses_total",
+        "HTTP responses by status class.",
+        "counter",
+        &by_class,
+    );
+    family(
+        &mut out,
+        "lanyard_graphql_operations_total",
+        "GraphQL operations by result.",
+        "counter",
+        &[
+            ("{result=\"ok\"}".into(), count(&m.graphql_ok)),
+            ("{result=\"error\"}".into(), count(&m.graphql_failed)),
+        ],
+    );
+    for (name, help, value) in [
+        (
+            "lanyard_db_statements_total",
+            "SQL statements executed.",
+            count(&db.statements),
+        ),
+        (
+            "lanyard_db_statements_failed_total",
+            "SQL statements that failed.",
+            count(&db.failed_statements),
+        ),
+        (
+            "lanyard_db_statement_seconds_total",
+            "Time spent in SQL statements.",
+            format!(
+                "{:.6}",
+                db.statement_micros.load(Ordering::Relaxed) as f64 / 1e6
+            ),
+        ),
+        (
+            "lanyard_db_log_syncs_total",
+            "Syncs to disk of the sign-in decision log (SQLite).",
+            count(&db.log_syncs),
+        ),
+        (
+            "lanyard_db_log_syncs_failed_total",
+            "Syncs of the sign-in decision log that failed.",
+            count(&db.failed_log_syncs),
+        ),
+    ] {
+        family(&mut out, name, help, "counter", &[(String::new(), value)]);
     }
-    out.push_str("# HELP lanyard_graphql_operations_total GraphQL operations by result.\n");
-    out.push_str("# TYPE lanyard_graphql_operations_total counter\n");
-    out.push_str(&format!(
-        "lanyard_graphql_operations_total{{result=\"ok\"}} {}\nlanyard_graphql_operations_total{{result=\"error\"}} {}\n",
-        m.graphql_ok.load(Ordering::Relaxed),
-        m.graphql_failed.load(Ordering::Relaxed)
-    ));
-    out.push_str("# HELP lanyard_db_statements_total SQL statements executed.\n");
-    out.push_str("# TYPE lanyard_db_statements_total counter\n");
-    out.push_str(&format!(
-        "lanyard_db_statements_total {}\n",
-        db.statements.load(Ordering::Relaxed)
-    ));
-    out.push_str("# HELP lanyard_db_statements_failed_total SQL statements that failed.\n");
-    out.push_str("# TYPE lanyard_db_statements_failed_total counter\n");
-    out.push_str(&format!(
-        "lanyard_db_statements_failed_total {}\n",
-        db.failed_statements.load(Ordering::Relaxed)
-    ));
-    out.push_str("# HELP lanyard_db_statement_seconds_total Time spent in SQL statements.\n");
-    out.push_str("# TYPE lanyard_db_statement_seconds_total counter\n");
-    out.push_str(&format!(
-        "lanyard_db_statement_seconds_total {:.6}\n",
-        db.statement_micros.load(Ordering::Relaxed) as f64 / 1e6
-    ));
-    out.push_str(
-        "# HELP lanyard_db_log_syncs_total Syncs to disk of the sign-in decision log (SQLite).\n",
+    family(
+        &mut out,
+        "lanyard_build_info",
+        "Version of this server.",
+        "gauge",
+        &[(
+            format!("{{version=\"{}\"}}", env!("CARGO_PKG_VERSION")),
+            "1".into(),
+        )],
     );
-    out.push_str("# TYPE lanyard_db_log_syncs_total counter\n");
-    out.push_str(&format!(
-        "lanyard_db_log_syncs_total {}\n",
-        db.log_syncs.load(Ordering::Relaxed)
-    ));
-    out.push_str(
-        "# HELP lanyard_db_log_syncs_failed_total Syncs of the sign-in decision log that failed.\n",
-    );
-    out.push_str("# TYPE lanyard_db_log_syncs_failed_total counter\n");
-    out.push_str(&format!(
-        "lanyard_db_log_syncs_failed_total {}\n",
-        db.failed_log_syncs.load(Ordering::Relaxed)
-    ));
-    out.push_str("# HELP lanyard_build_info Version of this server.\n");
-    out.push_str("# TYPE lanyard_build_info gauge\n");
-    out.push_str(&format!(
-        "lanyard_build_info{{version=\"{}\"}} 1\n",
-        env!("CARGO_PKG_VERSION")
-    ));
     (
         [(
             header::CONTENT_TYPE,
@@ -282,6 +292,17 @@ async fn metrics(State(state): State<AppState>) -> Response {
         out,
     )
         .into_response()
+}
+
+/// One metric family in the Prometheus text format: its HELP and TYPE lines, then one sample
+/// per `(labels, value)`, where `labels` is empty or `{name="value",...}`.
+fn family(out: &mut String, name: &str, help: &str, kind: &str, samples: &[(String, String)]) {
+    use std::fmt::Write as _;
+    // Writing to a String cannot fail.
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+    for (labels, value) in samples {
+        let _ = writeln!(out, "{name}{labels} {value}");
+    }
 }
 
 #[cfg(test)]
@@ -293,6 +314,34 @@ mod tests {
         assert_eq!(
             html_escape("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn a_metric_family_is_written_in_the_prometheus_text_format() {
+        let mut out = String::new();
+        family(
+            &mut out,
+            "a_total",
+            "As.",
+            "counter",
+            &[(String::new(), "3".into())],
+        );
+        family(
+            &mut out,
+            "b_total",
+            "Bs by kind.",
+            "counter",
+            &[
+                ("{kind=\"x\"}".into(), "1".into()),
+                ("{kind=\"y\"}".into(), "0".into()),
+            ],
+        );
+        assert_eq!(
+            out,
+            "# HELP a_total As.\n# TYPE a_total counter\na_total 3\n\
+             # HELP b_total Bs by kind.\n# TYPE b_total counter\n\
+             b_total{kind=\"x\"} 1\nb_total{kind=\"y\"} 0\n"
         );
     }
 }
