@@ -3,12 +3,18 @@
 //! lock so that concurrent writers queue instead of failing with `SQLITE_BUSY`.
 //!
 //! One kind of row takes another way: the record of each sign-in's access decision, written by
-//! [`Store::log_one`] on a second pool whose commits do not wait for the disk (SQLite
+//! [`Store::log_one`] on connections whose commits do not wait for the disk (SQLite
 //! `synchronous=NORMAL`, PostgreSQL `synchronous_commit=off`). It is committed before the
 //! caller goes on, so a crash of Lanyard loses none; a flush brings it to the disk shortly after
 //! (see [`LOG_FLUSH_DELAY`] and `docs/decisions.md`).
+//!
+//! On SQLite those connections, and the ones of [`Store::reads`], are [`held`] by Lanyard
+//! rather than pooled by sqlx, which would ping each of them after every statement.
+
+mod held;
 
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +27,8 @@ use sea_orm::{
     TransactionTrait,
 };
 use tokio::sync::{mpsc, Mutex, OwnedMutexGuard};
+
+pub use held::Lane;
 
 /// How long after a [`Store::log_one`] on SQLite the WAL file is synced: the rows written in
 /// that time reach the disk together, with one `fdatasync`.
@@ -40,8 +48,10 @@ pub struct DbStats {
 #[derive(Clone)]
 pub struct Store {
     pub conn: DatabaseConnection,
-    /// The pool of [`Store::log_one`]: same database, commits that do not wait for the disk.
-    log: DatabaseConnection,
+    /// Where [`Store::log_one`] writes: same database, commits that do not wait for the disk.
+    log: Lane,
+    /// See [`Store::reads`].
+    reads: Lane,
     /// Wakes the task that syncs what `log` wrote (SQLite with a file); a full channel means a
     /// sync is already due.
     flush: Option<mpsc::Sender<()>>,
@@ -123,7 +133,26 @@ impl Store {
         Migrator::up(&conn, None)
             .await
             .context("running database migrations")?;
-        let log = open_pool(url, Synced::Later, &stats).await?;
+        let (log, reads) = match &sqlite {
+            Some(_) => {
+                let held = |synced, count| -> anyhow::Result<Lane> {
+                    let options = SqliteConnectOptions::from_str(url)
+                        .with_context(|| format!("reading the database URL {url}"))?;
+                    Ok(Lane::Held(Arc::new(held::Held::new(
+                        sqlite_options(options, synced),
+                        count,
+                        stats.clone(),
+                    ))))
+                };
+                // Writes are one at a time on a node; reads are as many as the cores that
+                // run them, with room for one that waits on the disk.
+                (held(Synced::Later, 1)?, held(Synced::Always, 4)?)
+            }
+            None => (
+                Lane::Pool(open_pool(url, Synced::Later, &stats).await?),
+                Lane::Pool(conn.clone()),
+            ),
+        };
         let flush = sqlite.as_ref().map(|path| {
             let (wake, woken) = mpsc::channel(1);
             tokio::spawn(flush_log(woken, wal_of(path), stats.clone()));
@@ -132,6 +161,7 @@ impl Store {
         Ok(Store {
             conn,
             log,
+            reads,
             flush,
             write_lock: sqlite.is_some().then(|| Arc::new(Mutex::new(()))),
             stats,
@@ -181,6 +211,13 @@ impl Store {
         Ok(())
     }
 
+    /// For the read every sign-in makes (the session with its user): the main pool, or on
+    /// SQLite connections read without sqlx's ping after each statement. Sees every committed
+    /// write at once, as the main pool does.
+    pub fn reads(&self) -> &Lane {
+        &self.reads
+    }
+
     pub async fn ping(&self) -> bool {
         self.conn.ping().await.is_ok()
     }
@@ -190,7 +227,7 @@ impl Store {
 #[derive(Clone, Copy, PartialEq)]
 enum Synced {
     Always,
-    /// [`Store::log_one`]'s pool.
+    /// [`Store::log_one`]'s connections.
     Later,
 }
 
@@ -208,20 +245,8 @@ async fn open_pool(
         // No ping before each use of a pooled connection: to a file the ping can only
         // succeed, and it is a round trip to the connection's thread before every query.
         // Writes are one at a time on a node, so the log needs no more than two connections.
-        let (connections, sync) = match synced {
-            Synced::Always => (8, SqliteSynchronous::Full),
-            Synced::Later => (2, SqliteSynchronous::Normal),
-        };
-        options
-            .max_connections(connections)
-            .test_before_acquire(false);
-        options.map_sqlx_sqlite_opts(move |opts: SqliteConnectOptions| {
-            opts.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(sync)
-                .busy_timeout(Duration::from_secs(30))
-                .foreign_keys(true)
-                .create_if_missing(true)
-        });
+        options.max_connections(8).test_before_acquire(false);
+        options.map_sqlx_sqlite_opts(move |opts| sqlite_options(opts, synced));
     } else {
         match synced {
             Synced::Always => options.max_connections(20),
@@ -244,6 +269,19 @@ async fn open_pool(
         }
     });
     Ok(conn)
+}
+
+/// What every SQLite connection of a [`Store`] is opened with.
+fn sqlite_options(options: SqliteConnectOptions, synced: Synced) -> SqliteConnectOptions {
+    options
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(match synced {
+            Synced::Always => SqliteSynchronous::Full,
+            Synced::Later => SqliteSynchronous::Normal,
+        })
+        .busy_timeout(Duration::from_secs(30))
+        .foreign_keys(true)
+        .create_if_missing(true)
 }
 
 /// The file of a SQLite database URL; `None` for PostgreSQL.
@@ -424,5 +462,66 @@ mod tests {
         drop(store);
         let reopened = Store::connect(&url).await.unwrap();
         assert_eq!(logged(&reopened).await, 31, "the rows are in the file");
+    }
+
+    fn count_audit_events() -> sea_orm::Statement {
+        sea_orm::Statement::from_string(DbBackend::Sqlite, "SELECT count(*) AS n FROM audit_events")
+    }
+
+    async fn read_count(lane: &Lane) -> Result<i64, sea_orm::DbErr> {
+        let row = lane.query_one(count_audit_events()).await?.expect("a row");
+        row.try_get("", "n")
+    }
+
+    #[tokio::test]
+    async fn held_reads_see_every_commit_and_outlive_errors_and_cancellations() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/l.db?mode=rwc", dir.path().display());
+        let store = Store::connect(&url).await.unwrap();
+        assert!(matches!(store.reads(), Lane::Held(_)));
+        assert_eq!(read_count(store.reads()).await.unwrap(), 0);
+        store.log_one(decision("one")).await.unwrap();
+        assert_eq!(read_count(store.reads()).await.unwrap(), 1);
+        let txn = store.begin_write().await.unwrap();
+        txn.execute(count_audit_events()).await.unwrap();
+        sea_orm::EntityTrait::insert(decision("two"))
+            .exec_without_returning(&*txn)
+            .await
+            .unwrap();
+        assert_eq!(
+            read_count(store.reads()).await.unwrap(),
+            1,
+            "an uncommitted write is not seen"
+        );
+        txn.commit().await.unwrap();
+        assert_eq!(read_count(store.reads()).await.unwrap(), 2);
+
+        // A bad statement is a clear error, counted; the connection goes on serving.
+        let failed = store.stats.failed_statements.load(Ordering::Relaxed);
+        let err = store
+            .reads()
+            .query_one(sea_orm::Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT missing FROM nowhere",
+            ))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("no such table: nowhere"), "{err}");
+        assert_eq!(
+            store.stats.failed_statements.load(Ordering::Relaxed),
+            failed + 1
+        );
+
+        // Statements dropped before they finish (a client that went away) leave every
+        // connection usable: many more than there are connections, then reads as usual.
+        for _ in 0..20 {
+            let mut read = std::pin::pin!(read_count(store.reads()));
+            let _ = futures::poll!(read.as_mut());
+        }
+        let reads = (0..20).map(|_| read_count(store.reads()));
+        for count in futures::future::join_all(reads).await {
+            assert_eq!(count.unwrap(), 2);
+        }
+        assert_eq!(logged(&store).await, 2);
     }
 }

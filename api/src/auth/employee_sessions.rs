@@ -268,7 +268,7 @@ pub async fn current(
         user,
         memberships,
     }) = SessionRow::find_by_statement(select.build(backend))
-        .one(&state.store.conn)
+        .one(state.store.reads())
         .await?
     else {
         return Ok(None);
