@@ -134,35 +134,32 @@ fn raw_signing_rate(key: &PKey<Private>, threads: usize, length: Duration) -> f6
 }
 
 /// Runs the workers for `length`; returns each response's latency and body.
+///
+/// Each worker is a thread with one keep-alive connection, speaking HTTP/1.1 over a blocking
+/// socket: the load generator shares the two cores with the server, so it should cost as
+/// little of them as it can (as `wrk` would), while still keeping every body to verify.
 fn load(url: &str, cookie: &str, length: Duration) -> anyhow::Result<Vec<(Duration, String)>> {
-    let url = Arc::new(url.to_owned());
-    let cookie = Arc::new(cookie.to_owned());
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| anyhow::anyhow!("not an http URL: {url}"))?;
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let request = Arc::new(format!(
+        "GET {path} HTTP/1.1\r\nHost: {authority}\r\nCookie: {cookie}\r\n\r\n"
+    ));
+    let address = Arc::new(authority.to_owned());
     let handles: Vec<_> = (0..WORKERS)
         .map(|_| {
-            let (url, cookie) = (url.clone(), cookie.clone());
+            let (request, address) = (request.clone(), address.clone());
             std::thread::spawn(move || -> anyhow::Result<Vec<(Duration, String)>> {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()?;
-                runtime.block_on(async move {
-                    let client = reqwest::Client::builder()
-                        .redirect(reqwest::redirect::Policy::none())
-                        .build()?;
-                    let started = Instant::now();
-                    let mut out = Vec::new();
-                    while started.elapsed() < length {
-                        let sent = Instant::now();
-                        let response = client
-                            .get(url.as_str())
-                            .header("cookie", cookie.as_str())
-                            .send()
-                            .await?;
-                        anyhow::ensure!(response.status() == 200, "status {}", response.status());
-                        let body = response.text().await?;
-                        out.push((sent.elapsed(), body));
-                    }
-                    Ok(out)
-                })
+                let mut connection = Connection::open(&address)?;
+                let started = Instant::now();
+                let mut out = Vec::new();
+                while started.elapsed() < length {
+                    let sent = Instant::now();
+                    let body = connection.get(request.as_bytes())?;
+                    out.push((sent.elapsed(), body));
+                }
+                Ok(out)
             })
         })
         .collect();
@@ -175,6 +172,50 @@ fn load(url: &str, cookie: &str, length: Duration) -> anyhow::Result<Vec<(Durati
         );
     }
     Ok(all)
+}
+
+/// One HTTP/1.1 keep-alive connection that reads responses with a Content-Length body.
+struct Connection {
+    stream: std::io::BufReader<std::net::TcpStream>,
+}
+
+impl Connection {
+    fn open(address: &str) -> anyhow::Result<Self> {
+        let stream = std::net::TcpStream::connect(address)?;
+        stream.set_nodelay(true)?;
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        Ok(Self {
+            stream: std::io::BufReader::with_capacity(64 * 1024, stream),
+        })
+    }
+
+    /// Sends `request`; returns the body of a 200 response, and fails on anything else.
+    fn get(&mut self, request: &[u8]) -> anyhow::Result<String> {
+        use std::io::{BufRead, Read, Write};
+        self.stream.get_mut().write_all(request)?;
+        let mut line = String::new();
+        self.stream.read_line(&mut line)?;
+        anyhow::ensure!(line.starts_with("HTTP/1.1 200 "), "status line {line:?}");
+        let mut content_length = None;
+        loop {
+            line.clear();
+            anyhow::ensure!(self.stream.read_line(&mut line)? > 0, "connection closed");
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    content_length = Some(value.trim().parse::<usize>()?);
+                }
+            }
+        }
+        let length =
+            content_length.ok_or_else(|| anyhow::anyhow!("a response without Content-Length"))?;
+        let mut body = vec![0; length];
+        self.stream.read_exact(&mut body)?;
+        Ok(String::from_utf8(body)?)
+    }
 }
 
 fn verifies(body: &str, certificate: &CertificateDer) -> bool {
