@@ -495,6 +495,23 @@ mod tests {
         );
         txn.commit().await.unwrap();
         assert_eq!(read_count(store.reads()).await.unwrap(), 2);
+        let ids: Vec<String> = store
+            .reads()
+            .query_all(sea_orm::Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT id FROM audit_events ORDER BY id DESC",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.try_get("", "id").unwrap())
+            .collect();
+        assert_eq!(ids, ["two", "one"]);
+        store
+            .reads()
+            .execute_unprepared("PRAGMA optimize")
+            .await
+            .unwrap();
 
         // A bad statement is a clear error, counted; the connection goes on serving.
         let failed = store.stats.failed_statements.load(Ordering::Relaxed);
