@@ -1,4 +1,5 @@
-//! CSRF protection of the server-rendered forms (sign-in, sign-out): a signed double submit.
+//! CSRF protection of the server-rendered forms (sign-in, the emailed code, sign-out, password
+//! recovery): a signed double submit.
 //! The browser gets a random pre-session cookie; each form carries an HMAC of that cookie and
 //! the form's purpose under a key derived from the master key. A cross-site page can neither
 //! read the cookie nor compute the token, and a token is worthless with another cookie or on

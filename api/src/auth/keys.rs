@@ -57,14 +57,13 @@ pub struct Keys {
     pub admin_session: JwtKey,
     /// Signs the cookies of employees' IdP sessions.
     pub employee_session: JwtKey,
-    /// HMAC key binding a sign-in form's CSRF token to the browser's pre-session cookie.
+    /// HMAC key binding a server-rendered form's CSRF token to the browser's pre-session
+    /// cookie and the form's purpose (`auth::csrf`).
     pub sign_in_csrf: [u8; 32],
     /// AES-256-GCM key that seals the private keys of signing keys at rest.
     pub signing_key_seal: [u8; 32],
     /// HMAC key from which the tokens of emailed links are derived (`recovery`).
     pub action_token: [u8; 32],
-    /// HMAC key of the CSRF tokens of the server-rendered forms.
-    pub form_csrf: [u8; 32],
     /// HMAC key from which emailed sign-in codes are derived (`sign_in_codes`).
     pub sign_in_code: [u8; 32],
 }
@@ -107,7 +106,6 @@ impl Keys {
             sign_in_csrf: expand(b"sign-in-csrf v1"),
             signing_key_seal: expand(b"signing-keys v1"),
             action_token: expand(b"action-tokens v1"),
-            form_csrf: expand(b"form-csrf v1"),
             sign_in_code: expand(b"sign-in-code v1"),
         }
     }

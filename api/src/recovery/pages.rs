@@ -1,7 +1,7 @@
 //! The server-rendered pages of password recovery: ask for a reset link, and set a password
 //! from an invitation or reset link. Plain HTML forms that work without JavaScript, each POST
-//! protected by a CSRF token: an HMAC of a random cookie value (double submit, signed so that a
-//! cookie planted by a sibling domain is of no use without the server's key).
+//! protected by a CSRF token as the sign-in forms are (`auth::csrf`: an HMAC of the browser's
+//! random pre-session cookie and the form's purpose, under a key derived from the master key).
 
 use std::collections::HashMap;
 
@@ -11,18 +11,13 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 use super::{LinkError, RESET_ANSWER_TIME};
+use crate::auth::csrf;
 use crate::http::{html_escape, ClientIp};
-use crate::ids::random_secret;
 use crate::keys::plausible_id;
 use crate::state::AppState;
 
-const CSRF_COOKIE: &str = "lanyard_form";
 /// Longest field value the forms accept (a password is at most 256 characters).
 const MAX_FIELD: usize = 1024;
 
@@ -38,69 +33,44 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// A form's CSRF state: the cookie value, and whether it must be (re)set on the response.
+/// A form's CSRF token, bound to the browser's pre-session cookie and to the form's purpose
+/// (the scheme of the sign-in forms, `auth::csrf`), and the `Set-Cookie` that gives the browser
+/// its pre-session when it had none.
 struct Csrf {
-    cookie: String,
-    fresh: bool,
+    token: String,
+    set_cookie: Option<String>,
 }
 
-fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == CSRF_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|value| value.len() == 32 && value.bytes().all(|b| b.is_ascii_alphanumeric()))
+fn forgot_purpose(instance_id: &str) -> String {
+    format!("password-forgot:{instance_id}")
 }
 
-fn csrf_mac(state: &AppState, cookie: &str) -> Hmac<Sha256> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&state.keys.form_csrf)
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(cookie.as_bytes());
-    mac
+fn set_purpose(instance_id: &str) -> String {
+    format!("password-set:{instance_id}")
 }
 
 impl Csrf {
-    fn for_form(headers: &HeaderMap) -> Csrf {
-        match csrf_cookie(headers) {
-            Some(cookie) => Csrf {
-                cookie,
-                fresh: false,
-            },
-            None => Csrf {
-                cookie: random_secret(32),
-                fresh: true,
-            },
+    fn for_form(state: &AppState, headers: &HeaderMap, purpose: &str) -> Csrf {
+        let pre = csrf::pre_session(state, headers);
+        Csrf {
+            token: csrf::token(state, &pre.value, purpose),
+            set_cookie: pre.set_cookie,
         }
     }
 
-    fn field(&self, state: &AppState) -> String {
-        URL_SAFE_NO_PAD.encode(csrf_mac(state, &self.cookie).finalize().into_bytes())
-    }
-
-    /// Whether a submitted form carries the token of the cookie it came with.
-    fn verify(state: &AppState, headers: &HeaderMap, field: &str) -> Option<Csrf> {
-        let cookie = csrf_cookie(headers)?;
-        let submitted = URL_SAFE_NO_PAD.decode(field.trim()).ok()?;
-        csrf_mac(state, &cookie).verify_slice(&submitted).ok()?;
+    /// The form's CSRF state when the submitted token is the one of its cookie and purpose.
+    fn verify(state: &AppState, headers: &HeaderMap, purpose: &str, field: &str) -> Option<Csrf> {
+        let token = field.trim();
+        csrf::verify(state, headers, purpose, token).ok()?;
         Some(Csrf {
-            cookie,
-            fresh: false,
+            token: token.to_owned(),
+            set_cookie: None,
         })
     }
 }
 
 /// An HTML page with the headers every recovery page has.
-fn page(
-    state: &AppState,
-    status: StatusCode,
-    csrf: Option<&Csrf>,
-    title: &str,
-    body: &str,
-) -> Response {
+fn page(status: StatusCode, csrf: Option<&Csrf>, title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -120,25 +90,16 @@ fn page(
             "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
-    if let Some(csrf) = csrf.filter(|c| c.fresh) {
-        let cookie = crate::auth::principal::set_cookie(
-            state,
-            CSRF_COOKIE,
-            &csrf.cookie,
-            "/i/",
-            crate::auth::principal::SameSite::Strict,
-            None,
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
+    if let Some(cookie) = csrf.and_then(|c| c.set_cookie.as_deref()) {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
             headers.append(header::SET_COOKIE, value);
         }
     }
     response
 }
 
-fn bad_request(state: &AppState, message: &str) -> Response {
+fn bad_request(message: &str) -> Response {
     page(
-        state,
         StatusCode::BAD_REQUEST,
         None,
         "Something is wrong with the request",
@@ -146,9 +107,8 @@ fn bad_request(state: &AppState, message: &str) -> Response {
     )
 }
 
-fn expired_form(state: &AppState) -> Response {
+fn expired_form() -> Response {
     page(
-        state,
         StatusCode::FORBIDDEN,
         None,
         "The form has expired",
@@ -156,10 +116,9 @@ fn expired_form(state: &AppState) -> Response {
     )
 }
 
-fn internal_error(state: &AppState, err: &crate::error::AppError) -> Response {
+fn internal_error(err: &crate::error::AppError) -> Response {
     let message = err.public_message();
     page(
-        state,
         StatusCode::INTERNAL_SERVER_ERROR,
         None,
         "Something went wrong",
@@ -171,7 +130,6 @@ fn internal_error(state: &AppState, err: &crate::error::AppError) -> Response {
 async fn instance_name(state: &AppState, instance_id: &str) -> Result<String, Response> {
     let unknown = || {
         page(
-            state,
             StatusCode::NOT_FOUND,
             None,
             "Page not found",
@@ -184,7 +142,7 @@ async fn instance_name(state: &AppState, instance_id: &str) -> Result<String, Re
     match crate::directory::instances::get_in(&state.store.conn, instance_id).await {
         Ok(instance) => Ok(instance.name),
         Err(crate::error::AppError::NotFound(_)) => Err(unknown()),
-        Err(err) => Err(internal_error(state, &err)),
+        Err(err) => Err(internal_error(&err)),
     }
 }
 
@@ -199,7 +157,7 @@ fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> Result<&'a str, S
     Ok(value)
 }
 
-fn forgot_body(state: &AppState, instance_id: &str, instance: &str, csrf: &Csrf) -> String {
+fn forgot_body(instance_id: &str, instance: &str, csrf: &Csrf) -> String {
     format!(
         "<p>Enter the username or email address of your account at <strong>{instance}</strong>. \
          If it has an email address, we send it a link to choose a new password.</p>\
@@ -209,7 +167,7 @@ fn forgot_body(state: &AppState, instance_id: &str, instance: &str, csrf: &Csrf)
          <input id=\"login\" name=\"login\" autocomplete=\"username\" required maxlength=\"254\" autofocus>\
          <button type=\"submit\">Send the link</button></form>",
         instance = html_escape(instance),
-        csrf = csrf.field(state),
+        csrf = html_escape(&csrf.token),
     )
 }
 
@@ -222,15 +180,9 @@ async fn forgot_form(
         Ok(name) => name,
         Err(response) => return response,
     };
-    let csrf = Csrf::for_form(&headers);
-    let body = forgot_body(&state, &instance_id, &instance, &csrf);
-    page(
-        &state,
-        StatusCode::OK,
-        Some(&csrf),
-        "Forgot your password?",
-        &body,
-    )
+    let csrf = Csrf::for_form(&state, &headers, &forgot_purpose(&instance_id));
+    let body = forgot_body(&instance_id, &instance, &csrf);
+    page(StatusCode::OK, Some(&csrf), "Forgot your password?", &body)
 }
 
 async fn forgot_submit(
@@ -244,14 +196,15 @@ async fn forgot_submit(
         return response;
     }
     let Ok(Form(form)) = form else {
-        return bad_request(&state, "the form could not be read");
+        return bad_request("the form could not be read");
     };
     let (csrf_field, login) = match (field(&form, "csrf"), field(&form, "login")) {
         (Ok(csrf), Ok(login)) => (csrf, login),
-        (Err(message), _) | (_, Err(message)) => return bad_request(&state, &message),
+        (Err(message), _) | (_, Err(message)) => return bad_request(&message),
     };
-    let Some(csrf) = Csrf::verify(&state, &headers, csrf_field) else {
-        return expired_form(&state);
+    let Some(csrf) = Csrf::verify(&state, &headers, &forgot_purpose(&instance_id), csrf_field)
+    else {
+        return expired_form();
     };
     if let Err(err) = super::request_reset(&state, &instance_id, login).await {
         // The person sees the same answer as always; the operator sees the failure.
@@ -260,7 +213,6 @@ async fn forgot_submit(
     // The same answer, after the same time, whether or not an account matched.
     tokio::time::sleep_until(started + RESET_ANSWER_TIME).await;
     page(
-        &state,
         StatusCode::OK,
         Some(&csrf),
         "Check your email",
@@ -275,7 +227,6 @@ async fn forgot_submit(
 }
 
 fn set_body(
-    state: &AppState,
     instance_id: &str,
     token: &str,
     username: &str,
@@ -298,13 +249,12 @@ fn set_body(
          <button type=\"submit\">Set the password</button></form>",
         username = html_escape(username),
         token = html_escape(token),
-        csrf = csrf.field(state),
+        csrf = html_escape(&csrf.token),
     )
 }
 
-fn invalid_link(state: &AppState, instance_id: &str) -> Response {
+fn invalid_link(instance_id: &str) -> Response {
     page(
-        state,
         StatusCode::BAD_REQUEST,
         None,
         "This link cannot be used",
@@ -325,23 +275,17 @@ async fn set_form(
         return response;
     }
     let Ok(Query(query)) = query else {
-        return invalid_link(&state, &instance_id);
+        return invalid_link(&instance_id);
     };
     let token = query.get("token").map(String::as_str).unwrap_or("");
     match super::check_link(&state, &instance_id, token).await {
         Ok((_, user)) => {
-            let csrf = Csrf::for_form(&headers);
-            let body = set_body(&state, &instance_id, token, &user.username, &csrf, None);
-            page(
-                &state,
-                StatusCode::OK,
-                Some(&csrf),
-                "Set your password",
-                &body,
-            )
+            let csrf = Csrf::for_form(&state, &headers, &set_purpose(&instance_id));
+            let body = set_body(&instance_id, token, &user.username, &csrf, None);
+            page(StatusCode::OK, Some(&csrf), "Set your password", &body)
         }
-        Err(LinkError::Invalid) => invalid_link(&state, &instance_id),
-        Err(LinkError::App(err)) => internal_error(&state, &err),
+        Err(LinkError::Invalid) => invalid_link(&instance_id),
+        Err(LinkError::App(err)) => internal_error(&err),
     }
 }
 
@@ -356,20 +300,19 @@ async fn set_submit(
         return response;
     }
     let Ok(Form(form)) = form else {
-        return bad_request(&state, "the form could not be read");
+        return bad_request("the form could not be read");
     };
     let fields = ["csrf", "token", "password", "confirm"].map(|name| field(&form, name));
     let [csrf_field, token, password, confirm] = match fields {
         [Ok(a), Ok(b), Ok(c), Ok(d)] => [a, b, c, d],
-        _ => return bad_request(&state, "a field is too long or holds forbidden characters"),
+        _ => return bad_request("a field is too long or holds forbidden characters"),
     };
-    let Some(csrf) = Csrf::verify(&state, &headers, csrf_field) else {
-        return expired_form(&state);
+    let Some(csrf) = Csrf::verify(&state, &headers, &set_purpose(&instance_id), csrf_field) else {
+        return expired_form();
     };
     let again = |user: &str, message: &str| {
-        let body = set_body(&state, &instance_id, token, user, &csrf, Some(message));
+        let body = set_body(&instance_id, token, user, &csrf, Some(message));
         page(
-            &state,
             StatusCode::BAD_REQUEST,
             Some(&csrf),
             "Set your password",
@@ -379,12 +322,11 @@ async fn set_submit(
     if password != confirm {
         return match super::check_link(&state, &instance_id, token).await {
             Ok((_, user)) => again(&user.username, "The two passwords differ."),
-            Err(_) => invalid_link(&state, &instance_id),
+            Err(_) => invalid_link(&instance_id),
         };
     }
     match super::set_password(&state, &instance_id, token, password, client_ip).await {
         Ok(user) => page(
-            &state,
             StatusCode::OK,
             None,
             "Your password is set",
@@ -395,13 +337,13 @@ async fn set_submit(
                 super::login_path(&instance_id)
             ),
         ),
-        Err(LinkError::Invalid) => invalid_link(&state, &instance_id),
+        Err(LinkError::Invalid) => invalid_link(&instance_id),
         Err(LinkError::App(err @ crate::error::AppError::BadUserInput { .. })) => {
             match super::check_link(&state, &instance_id, token).await {
                 Ok((_, user)) => again(&user.username, &err.to_string()),
-                Err(_) => invalid_link(&state, &instance_id),
+                Err(_) => invalid_link(&instance_id),
             }
         }
-        Err(LinkError::App(err)) => internal_error(&state, &err),
+        Err(LinkError::App(err)) => internal_error(&err),
     }
 }

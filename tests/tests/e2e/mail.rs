@@ -85,7 +85,9 @@ impl Browser {
         if let Some(set) = response.headers().get("set-cookie") {
             let set = set.to_str().unwrap();
             assert!(
-                set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+                set.starts_with("lanyard_pre=")
+                    && set.contains("HttpOnly")
+                    && set.contains("SameSite=Lax"),
                 "{set}"
             );
             self.cookie = Some(set.split(';').next().unwrap().to_owned());
@@ -576,13 +578,17 @@ async fn hostile_input_to_the_recovery_pages_is_refused_plainly() {
         assert_eq!(code, 400, "{path}: {page}");
         assert!(page.contains("cannot be used"), "{path}");
     }
-    // CSRF: missing, wrong, or from another cookie.
-    let planted = "lanyard_form=ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ".to_owned();
+    // CSRF: missing, wrong, from another cookie, or the token of another form.
+    let planted = format!("lanyard_pre={}", "Z".repeat(43));
+    let (_, forgot_page) = browser.get(&forgot).await;
+    let forgot_csrf = hidden(&forgot_page, "csrf");
+    assert_ne!(forgot_csrf, csrf, "each form has its own token");
     let cases = [
         (browser.cookie.clone(), None),
         (browser.cookie.clone(), Some("AAAA")),
         (None, Some(csrf.as_str())),
         (Some(planted), Some(csrf.as_str())),
+        (browser.cookie.clone(), Some(forgot_csrf.as_str())),
     ];
     for (cookie, csrf_field) in cases {
         let mut form = vec![
