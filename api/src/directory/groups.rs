@@ -10,7 +10,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
-use super::{prefix_match, unique_violation, validate};
+use super::{prefix_match, record_members_change, unique_violation, validate, Holder};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::InstancePermit;
 use crate::error::{AppError, AppResult};
@@ -252,24 +252,7 @@ pub async fn add_members(
             .exec(&*txn)
             .await?;
     }
-    audit::record(
-        &txn,
-        permit.actor(),
-        AuditRecord::instance(permit, "group", Some(id))
-            .summary(serde_json::json!({ "name": group.name, "added": user_ids })),
-    )
-    .await?;
-    events::emit(
-        &*txn,
-        permit.instance_id(),
-        vec![Event::members(
-            EventType::GroupMembersAdded,
-            "group",
-            id,
-            user_ids,
-        )],
-    )
-    .await?;
+    record_members_change(&txn, permit, Holder::Group, id, &group.name, true, user_ids).await?;
     txn.commit().await?;
     Ok(group)
 }
@@ -290,22 +273,14 @@ pub async fn remove_members(
         .filter(group_member::Column::UserId.is_in(user_ids.to_vec()))
         .exec(&*txn)
         .await?;
-    events::emit(
-        &*txn,
-        permit.instance_id(),
-        vec![Event::members(
-            EventType::GroupMembersRemoved,
-            "group",
-            id,
-            user_ids,
-        )],
-    )
-    .await?;
-    audit::record(
+    record_members_change(
         &txn,
-        permit.actor(),
-        AuditRecord::instance(permit, "group", Some(id))
-            .summary(serde_json::json!({ "name": group.name, "removed": user_ids })),
+        permit,
+        Holder::Group,
+        id,
+        &group.name,
+        false,
+        user_ids,
     )
     .await?;
     txn.commit().await?;

@@ -11,7 +11,11 @@ pub mod validate;
 use sea_orm::sea_query::{Expr, Func, LikeExpr, SimpleExpr};
 use sea_orm::{DbErr, IntoSimpleExpr, SqlErr};
 
-use crate::error::AppError;
+use crate::audit::{self, AuditRecord};
+use crate::authz::admin::InstancePermit;
+use crate::db::WriteTxn;
+use crate::error::{AppError, AppResult};
+use crate::events::{self, Event, EventType};
 
 /// The largest page a list returns.
 pub const MAX_PAGE: u64 = 100;
@@ -40,4 +44,45 @@ pub fn unique_violation(field: &str, what: &str) -> impl FnOnce(DbErr) -> AppErr
         }
         _ => err.into(),
     }
+}
+
+/// What holds members: a group or an org unit.
+#[derive(Clone, Copy)]
+pub enum Holder {
+    Group,
+    OrgUnit,
+}
+
+/// Records, inside the transaction that made it, a change to the members of a group or an org
+/// unit: its audit event (with the holder's `name` and the users `added` or removed) and its
+/// callback event.
+pub async fn record_members_change(
+    txn: &WriteTxn,
+    permit: &InstancePermit,
+    holder: Holder,
+    id: &str,
+    name: &str,
+    added: bool,
+    user_ids: &[String],
+) -> AppResult<()> {
+    let (target, event) = match (holder, added) {
+        (Holder::Group, true) => ("group", EventType::GroupMembersAdded),
+        (Holder::Group, false) => ("group", EventType::GroupMembersRemoved),
+        (Holder::OrgUnit, true) => ("org_unit", EventType::OrgUnitMembersAdded),
+        (Holder::OrgUnit, false) => ("org_unit", EventType::OrgUnitMembersRemoved),
+    };
+    let change = if added { "added" } else { "removed" };
+    audit::record(
+        txn,
+        permit.actor(),
+        AuditRecord::instance(permit, target, Some(id))
+            .summary(serde_json::json!({ "name": name, change: user_ids })),
+    )
+    .await?;
+    events::emit(
+        &**txn,
+        permit.instance_id(),
+        vec![Event::members(event, target, id, user_ids)],
+    )
+    .await
 }

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::groups::ensure_users;
-use super::validate;
+use super::{record_members_change, validate, Holder};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::InstancePermit;
 use crate::error::{AppError, AppResult};
@@ -378,22 +378,14 @@ pub async fn add_members(
             .exec(&*txn)
             .await?;
     }
-    audit::record(
+    record_members_change(
         &txn,
-        permit.actor(),
-        AuditRecord::instance(permit, "org_unit", Some(id))
-            .summary(serde_json::json!({ "name": unit.name, "added": user_ids })),
-    )
-    .await?;
-    events::emit(
-        &*txn,
-        permit.instance_id(),
-        vec![Event::members(
-            EventType::OrgUnitMembersAdded,
-            "org_unit",
-            id,
-            user_ids,
-        )],
+        permit,
+        Holder::OrgUnit,
+        id,
+        &unit.name,
+        true,
+        user_ids,
     )
     .await?;
     txn.commit().await?;
@@ -416,22 +408,14 @@ pub async fn remove_members(
         .filter(org_unit_member::Column::UserId.is_in(user_ids.to_vec()))
         .exec(&*txn)
         .await?;
-    audit::record(
+    record_members_change(
         &txn,
-        permit.actor(),
-        AuditRecord::instance(permit, "org_unit", Some(id))
-            .summary(serde_json::json!({ "name": unit.name, "removed": user_ids })),
-    )
-    .await?;
-    events::emit(
-        &*txn,
-        permit.instance_id(),
-        vec![Event::members(
-            EventType::OrgUnitMembersRemoved,
-            "org_unit",
-            id,
-            user_ids,
-        )],
+        permit,
+        Holder::OrgUnit,
+        id,
+        &unit.name,
+        false,
+        user_ids,
     )
     .await?;
     txn.commit().await?;
