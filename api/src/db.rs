@@ -444,7 +444,11 @@ mod tests {
         let url = format!("sqlite://{}/l.db?mode=rwc", dir.path().display());
         let store = Store::connect(&url).await.unwrap();
         store.log_one(decision("first")).await.unwrap();
-        assert_eq!(logged(&store).await, 1, "read at once by the other pool");
+        assert_eq!(
+            logged(&store).await,
+            1,
+            "read at once through the main pool"
+        );
         let syncs = synced_more_than(&store, 0).await;
 
         // Thirty rows at once: a sync follows them, and it carries more than one.
