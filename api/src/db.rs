@@ -383,19 +383,19 @@ mod tests {
         .await
         .expect("the next writer is not kept waiting");
         next.unwrap();
-        let names: Vec<String> = store
-            .conn
-            .query_all(sea_orm::Statement::from_string(
-                DbBackend::Sqlite,
-                "SELECT name FROM instances ORDER BY name",
-            ))
+        let names = texts(&store.conn, "SELECT name FROM instances ORDER BY name").await;
+        assert_eq!(names, ["committed"]);
+    }
+    /// The first column of every row of a SQLite query, as text.
+    async fn texts(db: &impl ConnectionTrait, sql: &str) -> Vec<String> {
+        db.query_all(sea_orm::Statement::from_string(DbBackend::Sqlite, sql))
             .await
             .unwrap()
             .iter()
-            .map(|row| row.try_get("", "name").unwrap())
-            .collect();
-        assert_eq!(names, ["committed"]);
+            .map(|row| row.try_get_by_index(0).unwrap())
+            .collect()
     }
+
     fn decision(id: &str) -> entity::audit_event::ActiveModel {
         use sea_orm::Set;
         entity::audit_event::ActiveModel {
@@ -499,17 +499,11 @@ mod tests {
         );
         txn.commit().await.unwrap();
         assert_eq!(read_count(store.reads()).await.unwrap(), 2);
-        let ids: Vec<String> = store
-            .reads()
-            .query_all(sea_orm::Statement::from_string(
-                DbBackend::Sqlite,
-                "SELECT id FROM audit_events ORDER BY id DESC",
-            ))
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| row.try_get("", "id").unwrap())
-            .collect();
+        let ids = texts(
+            store.reads(),
+            "SELECT id FROM audit_events ORDER BY id DESC",
+        )
+        .await;
         assert_eq!(ids, ["two", "one"]);
         store
             .reads()

@@ -9,13 +9,28 @@ use lanyard_tests::{admin_token, fresh_database, gql_at as gql, ServerProcess};
 use serde_json::json;
 use tokio::sync::mpsc;
 
-#[tokio::test]
-async fn kill_dash_nine_loses_no_acknowledged_mutation() {
+/// A server process on a fresh database: the database's directory and URL, an HTTP client, the
+/// server and an admin token.
+async fn fresh_server(
+    envs: &[(&str, &str)],
+) -> (
+    tempfile::TempDir,
+    String,
+    reqwest::Client,
+    ServerProcess,
+    String,
+) {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database(&dir).await;
     let http = reqwest::Client::new();
-    let mut server = ServerProcess::start(&url, dir.path(), &[]).await;
+    let server = ServerProcess::start_with_env(&url, dir.path(), &[], envs).await;
     let token = admin_token(&http, &server.base).await;
+    (dir, url, http, server, token)
+}
+
+#[tokio::test]
+async fn kill_dash_nine_loses_no_acknowledged_mutation() {
+    let (dir, url, http, mut server, token) = fresh_server(&[]).await;
     let created = gql(
         &http,
         &server.base,
@@ -117,11 +132,7 @@ async fn kill_dash_nine_loses_no_acknowledged_mutation() {
 #[tokio::test]
 async fn kill_dash_nine_loses_no_record_of_an_answered_sign_in() {
     use crate::sso::{browser, sign_in, PASSWORD};
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database(&dir).await;
-    let http = reqwest::Client::new();
-    let mut server = ServerProcess::start(&url, dir.path(), &[]).await;
-    let token = admin_token(&http, &server.base).await;
+    let (dir, url, http, mut server, token) = fresh_server(&[]).await;
     let base = server.base.clone();
     let data = |body: reqwest::Result<serde_json::Value>| {
         let body = body.unwrap();
@@ -266,11 +277,7 @@ const FAST_OUTBOX: [(&str, &str); 7] = [
 
 #[tokio::test]
 async fn kill_dash_nine_mid_delivery_loses_no_event() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database(&dir).await;
-    let http = reqwest::Client::new();
-    let mut server = ServerProcess::start_with_env(&url, dir.path(), &[], &FAST_OUTBOX).await;
-    let token = admin_token(&http, &server.base).await;
+    let (dir, url, http, mut server, token) = fresh_server(&FAST_OUTBOX).await;
     let created = gql(
         &http,
         &server.base,
