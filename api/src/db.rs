@@ -12,6 +12,7 @@
 //! rather than pooled by sqlx, which would ping each of them after every statement.
 
 mod held;
+mod reused;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -29,6 +30,7 @@ use sea_orm::{
 use tokio::sync::{mpsc, Mutex, OwnedMutexGuard};
 
 pub use held::Lane;
+pub use reused::Reused;
 
 /// How long after a [`Store::log_one`] on SQLite the WAL file is synced: the rows written in
 /// that time reach the disk together, with one `fdatasync`.

@@ -12,8 +12,8 @@ use entity::employee_session;
 use entity::user::{self, UserStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Set, Statement,
 };
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,7 @@ use super::throttle::{self, Scopes};
 use crate::access::facts::{self, UserFacts};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{Actor, InstancePermit};
+use crate::db::Reused;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::keys::plausible_id;
@@ -235,6 +236,20 @@ impl FromQueryResult for SessionRow {
     }
 }
 
+/// The statement that reads a [`SessionRow`], built once per backend.
+static SESSION_ROW: Reused = Reused::new(session_row);
+
+fn session_row(backend: DbBackend, sid: &str) -> Statement {
+    let mut select = employee_session::Entity::find_by_id(sid).find_also_related(user::Entity);
+    for (expr, alias) in facts::JoinedMemberships::columns(
+        backend,
+        Expr::col((employee_session::Entity, employee_session::Column::UserId)).into(),
+    ) {
+        select = select.expr_as(expr, alias);
+    }
+    select.build(backend)
+}
+
 /// Whether a session is still alive at `now`.
 fn is_live(session: &employee_session::Model, idle: Duration, now: DateTime<Utc>) -> bool {
     now < session.expires_at && now < session.last_seen_at + idle
@@ -254,20 +269,13 @@ pub async fn current(
         return Ok(None);
     };
     // This runs on every SSO: the session, its user and the user's memberships (for the
-    // access decision) in one query, one round trip to the database.
+    // access decision) in one query, one round trip to the database, built once.
     let backend = state.store.conn.get_database_backend();
-    let mut select = employee_session::Entity::find_by_id(sid).find_also_related(user::Entity);
-    for (expr, alias) in facts::JoinedMemberships::columns(
-        backend,
-        Expr::col((employee_session::Entity, employee_session::Column::UserId)).into(),
-    ) {
-        select = select.expr_as(expr, alias);
-    }
     let Some(SessionRow {
         session,
         user,
         memberships,
-    }) = SessionRow::find_by_statement(select.build(backend))
+    }) = SessionRow::find_by_statement(SESSION_ROW.with(backend, &sid))
         .one(state.store.reads())
         .await?
     else {
@@ -441,6 +449,19 @@ mod tests {
         assert!(!is_live(&idled, idle, now));
         let old = session(now - Duration::hours(8), now);
         assert!(!is_live(&old, idle, now), "absolute expiry wins over use");
+    }
+
+    #[test]
+    fn the_session_read_is_built_once_per_backend_and_binds_the_session_id() {
+        for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+            assert!(SESSION_ROW.is_reused(backend));
+            for sid in ["0190a0a0-0000-7000-8000-000000000000", "other"] {
+                let reused = SESSION_ROW.with(backend, sid);
+                let built = session_row(backend, sid);
+                assert_eq!(reused.sql, built.sql);
+                assert_eq!(reused.values, built.values);
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //!
 //! Building is pure; [`sign`] signs ([`super::dsig`]) and belongs on the blocking pool.
 
+use std::sync::LazyLock;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
@@ -194,14 +196,19 @@ pub fn post_form(acs_url: &str, saml_response_xml: &str, relay_state: Option<&st
         e(acs_url),
         STANDARD.encode(saml_response_xml),
     );
-    let hash = STANDARD.encode(openssl::sha::sha256(SUBMIT_SCRIPT.as_bytes()));
     // No form-action: browsers apply it to the redirects after the POST too, and ACSs redirect
     // on to their application. The form's target is the registered ACS, never user input.
-    let csp = format!(
-        "default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; \
-         base-uri 'none'; frame-ancestors 'none'"
-    );
-    PostForm { html, csp }
+    static CSP: LazyLock<String> = LazyLock::new(|| {
+        let hash = STANDARD.encode(openssl::sha::sha256(SUBMIT_SCRIPT.as_bytes()));
+        format!(
+            "default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; \
+             base-uri 'none'; frame-ancestors 'none'"
+        )
+    });
+    PostForm {
+        html,
+        csp: CSP.clone(),
+    }
 }
 
 pub struct PostForm {
