@@ -30,7 +30,7 @@ use sea_orm::{
 use tokio::sync::{mpsc, Mutex, OwnedMutexGuard};
 
 pub use held::Lane;
-pub use reused::Reused;
+pub use reused::{Reused, ReusedInsert};
 
 /// How long after a [`Store::log_one`] on SQLite the WAL file is synced: the rows written in
 /// that time reach the disk together, with one `fdatasync`.
@@ -190,21 +190,20 @@ impl Store {
         }
     }
 
-    /// Inserts one row of a log (the record of a sign-in's access decision) as its own
+    /// Inserts one audit event (the record of a sign-in's access decision) as its own
     /// transaction, queued behind this node's other writers like [`Self::begin_write`]: one
     /// statement instead of BEGIN, INSERT and COMMIT. Committed when it returns, so a crash of
     /// Lanyard loses it no more than any other commit; it reaches the disk without being waited
     /// for (on SQLite within [`LOG_FLUSH_DELAY`] and one sync; on PostgreSQL within three
     /// `wal_writer_delay`s). Not for anything a user or an admin is told was saved.
-    pub async fn log_one<A>(&self, row: A) -> Result<(), sea_orm::DbErr>
-    where
-        A: sea_orm::ActiveModelTrait + Send,
-        <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
-    {
+    pub async fn log_one(
+        &self,
+        event: entity::audit_event::ActiveModel,
+    ) -> Result<(), sea_orm::DbErr> {
+        static INSERT: ReusedInsert<entity::audit_event::Entity> = ReusedInsert::new();
+        let statement = INSERT.statement(self.log.get_database_backend(), event);
         let turn = self.queue_write().await;
-        <A::Entity as sea_orm::EntityTrait>::insert(row)
-            .exec_without_returning(&self.log)
-            .await?;
+        self.log.execute(statement).await?;
         drop(turn);
         if let Some(flush) = &self.flush {
             // Full: a sync is already due, and it starts after this commit.

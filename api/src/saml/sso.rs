@@ -3,6 +3,7 @@
 //! the HTTP-POST form, or a denial with a reference. The decision and its determining policies
 //! are audited either way; no assertion is built without an allowing decision.
 
+use std::fmt::Write;
 use std::net::IpAddr;
 
 use chrono::{Duration, Utc};
@@ -208,8 +209,12 @@ async fn signed_form(
 /// The SessionIndex: derived from the session id, which itself never leaves the server.
 fn session_index(session_id: &str) -> String {
     let digest = openssl::sha::sha256(session_id.as_bytes());
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("_{hex}")
+    let mut index = String::with_capacity(33);
+    index.push('_');
+    for byte in &digest[..16] {
+        let _ = write!(index, "{byte:02x}");
+    }
+    index
 }
 
 /// The application's attribute statements with their values for this user.
@@ -243,6 +248,10 @@ mod tests {
     fn session_indexes_do_not_reveal_the_session() {
         let index = session_index("0190a0a0-0000-7000-8000-000000000000");
         assert_eq!(index.len(), 33);
+        assert!(index.starts_with('_'));
+        assert!(index[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)));
         assert!(!index.contains("0190a0a0"));
         assert_eq!(index, session_index("0190a0a0-0000-7000-8000-000000000000"));
     }
