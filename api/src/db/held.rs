@@ -92,7 +92,7 @@ impl Held {
     /// failure becomes a [`DbErr`] through `failed`.
     async fn run<T>(
         &self,
-        statement: &Statement,
+        statement: Statement,
         failed: fn(sqlx::Error) -> DbErr,
         run: impl AsyncFnOnce(
             &mut SqliteConnection,
@@ -102,7 +102,6 @@ impl Held {
         let mut taken = self.take().await?;
         let values = statement
             .values
-            .clone()
             .unwrap_or_else(|| sea_orm::Values(Vec::new()));
         let query = sqlx::query_with(&statement.sql, SqlxValues(values));
         let started = Instant::now();
@@ -164,7 +163,7 @@ impl ConnectionTrait for Lane {
         match self {
             Lane::Pool(pool) => pool.execute(statement).await,
             Lane::Held(held) => held
-                .run(&statement, exec_err, async |connection, query| {
+                .run(statement, exec_err, async |connection, query| {
                     query.execute(connection).await
                 })
                 .await
@@ -177,7 +176,7 @@ impl ConnectionTrait for Lane {
             Lane::Pool(pool) => pool.execute_unprepared(sql).await,
             Lane::Held(held) => held
                 .run(
-                    &Statement::from_string(DbBackend::Sqlite, sql),
+                    Statement::from_string(DbBackend::Sqlite, sql),
                     exec_err,
                     async |connection, _| connection.execute(sqlx::raw_sql(sql)).await,
                 )
@@ -190,7 +189,7 @@ impl ConnectionTrait for Lane {
         match self {
             Lane::Pool(pool) => pool.query_one(statement).await,
             Lane::Held(held) => held
-                .run(&statement, query_err, async |connection, query| {
+                .run(statement, query_err, async |connection, query| {
                     query.fetch_optional(connection).await
                 })
                 .await
@@ -202,7 +201,7 @@ impl ConnectionTrait for Lane {
         match self {
             Lane::Pool(pool) => pool.query_all(statement).await,
             Lane::Held(held) => held
-                .run(&statement, query_err, async |connection, query| {
+                .run(statement, query_err, async |connection, query| {
                     query.fetch_all(connection).await
                 })
                 .await
