@@ -37,6 +37,16 @@ impl<T> PerBackend<T> {
         };
         cell.get_or_init(build).as_ref()
     }
+
+    /// What was built for `backend`, without building it.
+    #[cfg(test)]
+    fn built(&self, backend: DbBackend) -> Option<&T> {
+        match backend {
+            DbBackend::Sqlite => self.sqlite.get()?.as_ref(),
+            DbBackend::Postgres => self.postgres.get()?.as_ref(),
+            _ => None,
+        }
+    }
 }
 
 /// A statement built by `build(backend, key)` whose SQL does not depend on the key, and whose
@@ -161,9 +171,10 @@ where
         }
     }
 
+    /// Whether a statement was built for `backend` to be reused by the rows that follow.
     #[cfg(test)]
     fn is_reused(&self, backend: DbBackend) -> bool {
-        self.sql.get(backend, || None).is_some()
+        self.sql.built(backend).is_some()
     }
 }
 
