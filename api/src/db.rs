@@ -30,7 +30,8 @@ use sea_orm::{
 use tokio::sync::{mpsc, Mutex, OwnedMutexGuard};
 
 pub use held::Lane;
-pub use reused::{Reused, ReusedInsert};
+pub use reused::Reused;
+use reused::ReusedInsert;
 
 /// How long after a [`Store::log_one`] on SQLite the WAL file is synced: the rows written in
 /// that time reach the disk together, with one `fdatasync`.

@@ -125,16 +125,6 @@ pub struct ReusedInsert<E> {
     entity: PhantomData<fn() -> E>,
 }
 
-impl<E> Default for ReusedInsert<E>
-where
-    E: EntityTrait,
-    E::ActiveModel: ActiveModelTrait<Entity = E>,
-{
-    fn default() -> ReusedInsert<E> {
-        ReusedInsert::new()
-    }
-}
-
 impl<E> ReusedInsert<E>
 where
     E: EntityTrait,
