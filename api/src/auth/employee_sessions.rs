@@ -6,10 +6,13 @@
 //! A session ends at its absolute expiry, after `sso.idle_minutes` unused, when the employee
 //! signs out, when an administrator revokes it, or when the user stops being active.
 
+use std::sync::LazyLock;
+
 use axum::http::HeaderMap;
 use chrono::{DateTime, Duration, Utc};
 use entity::employee_session;
 use entity::user::{self, UserStatus};
+use jsonwebtoken::Validation;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
@@ -17,6 +20,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::keys;
 use super::password;
 use super::principal::{cookie_value, set_cookie, SameSite};
 use super::throttle::{self, Scopes};
@@ -214,7 +218,9 @@ pub fn cookie(state: &AppState, instance_id: &str, value: &str, max_age_secs: i6
 }
 
 fn session_id(state: &AppState, instance_id: &str, jwt: &str) -> Option<String> {
-    let claims: Claims = state.keys.employee_session.verify(jwt, AUDIENCE, None)?;
+    // Checked on every SSO: the rules are made once.
+    static RULES: LazyLock<Validation> = LazyLock::new(|| keys::validation(AUDIENCE, None));
+    let claims: Claims = state.keys.employee_session.verify_with(jwt, &RULES)?;
     (claims.iid == instance_id && plausible_id(&claims.sid)).then_some(claims.sid)
 }
 

@@ -40,16 +40,28 @@ impl JwtKey {
         audience: &str,
         issuer: Option<&str>,
     ) -> Option<T> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_audience(&[audience]);
-        if let Some(issuer) = issuer {
-            validation.set_issuer(&[issuer]);
-        }
-        validation.leeway = 0;
-        jsonwebtoken::decode::<T>(jwt, &self.decoding, &validation)
+        self.verify_with(jwt, &validation(audience, issuer))
+    }
+
+    /// [`JwtKey::verify`] with the rules made once by [`validation`], for tokens checked on
+    /// every request.
+    pub fn verify_with<T: DeserializeOwned>(&self, jwt: &str, rules: &Validation) -> Option<T> {
+        jsonwebtoken::decode::<T>(jwt, &self.decoding, rules)
             .ok()
             .map(|data| data.claims)
     }
+}
+
+/// What [`JwtKey::verify`] checks: HS256, the audience, the issuer when given, expiry with no
+/// leeway.
+pub fn validation(audience: &str, issuer: Option<&str>) -> Validation {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_audience(&[audience]);
+    if let Some(issuer) = issuer {
+        validation.set_issuer(&[issuer]);
+    }
+    validation.leeway = 0;
+    validation
 }
 
 pub struct Keys {

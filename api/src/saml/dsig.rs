@@ -373,34 +373,44 @@ impl SignatureMethod {
 /// Element content: `&`, `<`, `>` and CR as references; characters XML 1.0 cannot carry at
 /// all (most control characters) are dropped rather than producing a document no one parses.
 fn escape_text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\r' => out.push_str("&#xD;"),
-            '\t' | '\n' => out.push(c),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
+    escape_with(out, text, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '\r' => Some("&#xD;"),
+        '\t' | '\n' => None,
+        c if is_xml_char(c) => None,
+        _ => Some(""),
+    });
 }
 
 /// An attribute value: `&`, `<`, `"`, TAB, LF and CR as references (so that they survive
 /// attribute-value normalisation); other characters as [`escape_text`].
 fn escape_attribute(out: &mut String, value: &str) {
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#x9;"),
-            '\n' => out.push_str("&#xA;"),
-            '\r' => out.push_str("&#xD;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
+    escape_with(out, value, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '"' => Some("&quot;"),
+        '\t' => Some("&#x9;"),
+        '\n' => Some("&#xA;"),
+        '\r' => Some("&#xD;"),
+        c if is_xml_char(c) => None,
+        _ => Some(""),
+    });
+}
+
+/// Appends `text` with each character that `replacement` maps written as its replacement (an
+/// empty one drops it); the runs between are copied whole, not character by character.
+fn escape_with(out: &mut String, text: &str, replacement: impl Fn(char) -> Option<&'static str>) {
+    let mut copied = 0;
+    for (at, c) in text.char_indices() {
+        if let Some(with) = replacement(c) {
+            out.push_str(&text[copied..at]);
+            out.push_str(with);
+            copied = at + c.len_utf8();
         }
     }
+    out.push_str(&text[copied..]);
 }
 
 fn is_xml_char(c: char) -> bool {
@@ -498,6 +508,16 @@ pub(crate) mod tests {
             "<saml:NameID xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" \
              Format=\"a&amp;&lt;>&quot;'&#x9;&#xA;&#xD;b\">a&amp;&lt;&gt;\"'\t\n&#xD;b\
              </saml:NameID>"
+        );
+        // Runs of characters kept whole, multi-byte ones included, between and around what
+        // is replaced or dropped.
+        let element = Element::new(Ns::Saml, "NameID")
+            .attr("Format", "é\u{1}漢&😀")
+            .text("\u{1}Zoë <ü@例え.jp>\u{FFFE}");
+        assert_eq!(
+            element.canonical(),
+            "<saml:NameID xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" \
+             Format=\"é漢&amp;😀\">Zoë &lt;ü@例え.jp&gt;</saml:NameID>"
         );
     }
 

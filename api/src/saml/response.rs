@@ -6,6 +6,7 @@
 //!
 //! Building is pure; [`sign`] signs ([`super::dsig`]) and belongs on the blocking pool.
 
+use std::fmt::Write;
 use std::sync::LazyLock;
 
 use base64::engine::general_purpose::STANDARD;
@@ -185,16 +186,20 @@ pub fn post_form(acs_url: &str, saml_response_xml: &str, relay_state: Option<&st
             )
         })
         .unwrap_or_default();
-    let html = format!(
+    // The encoded response is most of the page: it is written into it, not copied there.
+    let mut html = String::with_capacity(512 + saml_response_xml.len() * 4 / 3 + relay.len());
+    html.push_str(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>Signing in…</title></head><body>\
-         <form method=\"post\" action=\"{}\">\
-         <input type=\"hidden\" name=\"SAMLResponse\" value=\"{}\">{relay}\
-         <noscript><p>JavaScript is off. Press Continue to finish signing in.</p>\
+         <title>Signing in…</title></head><body><form method=\"post\" action=\"",
+    );
+    html.push_str(&e(acs_url));
+    html.push_str("\"><input type=\"hidden\" name=\"SAMLResponse\" value=\"");
+    STANDARD.encode_string(saml_response_xml, &mut html);
+    let _ = write!(
+        html,
+        "\">{relay}<noscript><p>JavaScript is off. Press Continue to finish signing in.</p>\
          <button type=\"submit\">Continue</button></noscript></form>\
-         <script>{SUBMIT_SCRIPT}</script></body></html>",
-        e(acs_url),
-        STANDARD.encode(saml_response_xml),
+         <script>{SUBMIT_SCRIPT}</script></body></html>"
     );
     // No form-action: browsers apply it to the redirects after the POST too, and ACSs redirect
     // on to their application. The form's target is the registered ACS, never user input.
