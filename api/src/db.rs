@@ -59,6 +59,8 @@ pub struct Store {
     /// sync is already due.
     flush: Option<mpsc::Sender<()>>,
     write_lock: Option<Arc<Mutex<()>>>,
+    /// See [`Store::writes`].
+    writes: Arc<AtomicU64>,
     pub stats: Arc<DbStats>,
 }
 
@@ -78,14 +80,19 @@ impl std::fmt::Debug for Store {
 pub struct WriteTxn {
     txn: Option<DatabaseTransaction>,
     guard: Option<OwnedMutexGuard<()>>,
+    writes: Arc<AtomicU64>,
 }
 
 impl WriteTxn {
     pub async fn commit(mut self) -> Result<(), sea_orm::DbErr> {
-        match self.txn.take() {
-            Some(txn) => txn.commit().await,
-            None => Ok(()),
-        }
+        let Some(txn) = self.txn.take() else {
+            return Ok(());
+        };
+        let committed = txn.commit().await;
+        // Counted once the commit is visible, or when it failed and might have been: a read
+        // that started before this count may hold what the transaction replaced.
+        self.writes.fetch_add(1, Ordering::AcqRel);
+        committed
     }
 }
 
@@ -167,6 +174,7 @@ impl Store {
             reads,
             flush,
             write_lock: sqlite.is_some().then(|| Arc::new(Mutex::new(()))),
+            writes: Arc::default(),
             stats,
         })
     }
@@ -180,7 +188,15 @@ impl Store {
         Ok(WriteTxn {
             txn: Some(self.conn.begin().await?),
             guard,
+            writes: self.writes.clone(),
         })
+    }
+
+    /// How many write transactions this node has committed (or tried to). What was read after
+    /// taking this count and before it changed is what the database holds now, as far as this
+    /// node's writes go: a cache keyed by it never serves what one of them replaced.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
     }
 
     /// Waits for this node's turn to write (SQLite); nothing to wait for on PostgreSQL.
@@ -372,6 +388,7 @@ mod tests {
                 ),
             )
         };
+        let writes = store.writes();
         {
             let abandoned = store.begin_write().await.unwrap();
             abandoned.execute(insert("abandoned")).await.unwrap();
@@ -387,6 +404,11 @@ mod tests {
         next.unwrap();
         let names = texts(&store.conn, "SELECT name FROM instances ORDER BY name").await;
         assert_eq!(names, ["committed"]);
+        assert_eq!(
+            store.writes(),
+            writes + 1,
+            "the commit is counted, the abandoned write is not"
+        );
     }
     /// The first column of every row of a SQLite query, as text.
     async fn texts(db: &impl ConnectionTrait, sql: &str) -> Vec<String> {

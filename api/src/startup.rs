@@ -53,6 +53,7 @@ impl Application {
             keys: Arc::new(keys),
             signers: Arc::default(),
             applications: Arc::new(FreshCache::new(APPLICATION_CACHE_CAPACITY)),
+            employee_sessions: Arc::default(),
             schema,
             http_metrics: Arc::new(HttpMetrics::default()),
         };

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::access::AccessService;
 use crate::apps::applications::Resolved;
+use crate::auth::employee_sessions::SessionCache;
 use crate::auth::keys::Keys;
 use crate::authz::PolicyEngine;
 use crate::config::Config;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub signers: Arc<SignerCache>,
     /// Applications as the sign-in routes read them ([`crate::fresh`]).
     pub applications: Arc<FreshCache<Arc<Resolved>>>,
+    /// Employees' sessions as the sign-in routes read them ([`SessionCache`]).
+    pub employee_sessions: Arc<SessionCache>,
     pub schema: LanyardSchema,
     pub http_metrics: Arc<HttpMetrics>,
 }

@@ -404,6 +404,19 @@ pub async fn gql_at(
         .await
 }
 
+/// The data of a GraphQL operation against a server process that must succeed.
+pub async fn gql_data(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> Value {
+    let body = gql_at(http, base, token, query, variables).await.unwrap();
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"].clone()
+}
+
 /// Signs in as the bootstrap admin and makes a super-admin API token.
 pub async fn admin_token(http: &reqwest::Client, base: &str) -> String {
     let login = http

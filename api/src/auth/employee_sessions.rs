@@ -6,7 +6,9 @@
 //! A session ends at its absolute expiry, after `sso.idle_minutes` unused, when the employee
 //! signs out, when an administrator revokes it, or when the user stops being active.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
+use std::time::Instant;
 
 use axum::http::HeaderMap;
 use chrono::{DateTime, Duration, Utc};
@@ -25,6 +27,7 @@ use super::password;
 use super::principal::{cookie_value, set_cookie, SameSite};
 use super::throttle::{self, Scopes};
 use crate::access::facts::{self, UserFacts};
+use crate::access::REFRESH_INTERVAL;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{Actor, InstancePermit};
 use crate::db::Reused;
@@ -242,6 +245,93 @@ impl FromQueryResult for SessionRow {
     }
 }
 
+/// A session as read, with its user and the user's memberships as access decisions see them.
+struct SessionRead {
+    session: employee_session::Model,
+    user: Option<(user::Model, UserFacts)>,
+}
+
+impl From<SessionRow> for SessionRead {
+    fn from(row: SessionRow) -> SessionRead {
+        let SessionRow {
+            session,
+            user,
+            memberships,
+        } = row;
+        SessionRead {
+            session,
+            user: user.map(|user| {
+                let facts = memberships.facts(&user);
+                (user, facts)
+            }),
+        }
+    }
+}
+
+/// The sessions this node read less than [`REFRESH_INTERVAL`] ago: the SSOs an employee makes
+/// in a burst (a portal page, then an application) read the session once.
+///
+/// An entry keeps the store's [`Store::writes`](crate::db::Store::writes) count from before its
+/// read and is served only while the count is the same. So any change committed through this
+/// node (a sign-out, a revocation, a user disabled or moved, any write at all) holds here at
+/// once. A change through another node sharing the database holds here within the interval,
+/// the bound the access policies, applications and active keys already have (docs/decisions.md).
+/// The checks of expiry, instance and the user's status run on every use.
+#[derive(Default)]
+pub struct SessionCache {
+    entries: Mutex<HashMap<String, Cached>>,
+}
+
+struct Cached {
+    read_at: Instant,
+    writes: u64,
+    read: Arc<SessionRead>,
+}
+
+/// More sessions than a node reads within an interval: past it, entries no longer served are
+/// dropped, and if that is not enough, all.
+const SESSION_CACHE_CAPACITY: usize = 10_000;
+
+impl SessionCache {
+    fn get(&self, session_id: &str, writes: u64) -> Option<Arc<SessionRead>> {
+        let entries = self.lock();
+        let cached = entries.get(session_id)?;
+        cached.serves(writes).then(|| cached.read.clone())
+    }
+
+    /// Keeps what was read at `read_at` or later, `writes` being the count taken before.
+    fn keep(&self, session_id: &str, read_at: Instant, writes: u64, read: Arc<SessionRead>) {
+        let mut entries = self.lock();
+        if entries.len() >= SESSION_CACHE_CAPACITY && !entries.contains_key(session_id) {
+            entries.retain(|_, cached| cached.serves(writes));
+            if entries.len() >= SESSION_CACHE_CAPACITY {
+                entries.clear();
+            }
+        }
+        entries.insert(
+            session_id.to_owned(),
+            Cached {
+                read_at,
+                writes,
+                read,
+            },
+        );
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Cached>> {
+        // Entries are inserted whole: a poisoned map is still a valid one.
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Cached {
+    fn serves(&self, writes: u64) -> bool {
+        self.writes == writes && self.read_at.elapsed() < REFRESH_INTERVAL
+    }
+}
+
 /// The statement that reads a [`SessionRow`], built once per backend.
 static SESSION_ROW: Reused = Reused::new(session_row);
 
@@ -274,40 +364,54 @@ pub async fn current(
     let Some(sid) = session_id(state, instance_id, &jwt) else {
         return Ok(None);
     };
-    // This runs on every SSO: the session, its user and the user's memberships (for the
-    // access decision) in one query, one round trip to the database, built once.
-    let backend = state.store.conn.get_database_backend();
-    let Some(SessionRow {
+    let Some(read) = read_session(state, &sid).await? else {
+        return Ok(None);
+    };
+    let SessionRead { session, user } = &*read;
+    let now = Utc::now();
+    let idle = Duration::minutes(i64::from(state.config.sso.idle_minutes));
+    if session.instance_id != instance_id || !is_live(session, idle, now) {
+        return Ok(None);
+    }
+    let Some((user, facts)) = user
+        .as_ref()
+        .filter(|(u, _)| u.status == UserStatus::Active && u.instance_id == instance_id)
+    else {
+        return Ok(None);
+    };
+    let session = if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
+        touch(state, session.clone(), now).await?
+    } else {
+        session.clone()
+    };
+    Ok(Some(EmployeeSession {
         session,
-        user,
-        memberships,
-    }) = SessionRow::find_by_statement(SESSION_ROW.with(backend, &sid))
+        user: user.clone(),
+        facts: facts.clone(),
+    }))
+}
+
+/// The session `sid` as this node read it within the interval ([`SessionCache`]), else from
+/// the database: the session, its user and the user's memberships (for the access decision)
+/// in one query, one round trip, built once.
+async fn read_session(state: &AppState, sid: &str) -> AppResult<Option<Arc<SessionRead>>> {
+    let writes = state.store.writes();
+    if let Some(read) = state.employee_sessions.get(sid, writes) {
+        return Ok(Some(read));
+    }
+    let read_at = Instant::now();
+    let backend = state.store.conn.get_database_backend();
+    let Some(row) = SessionRow::find_by_statement(SESSION_ROW.with(backend, sid))
         .one(state.store.reads())
         .await?
     else {
         return Ok(None);
     };
-    let now = Utc::now();
-    let idle = Duration::minutes(i64::from(state.config.sso.idle_minutes));
-    if session.instance_id != instance_id || !is_live(&session, idle, now) {
-        return Ok(None);
-    }
-    let Some(user) =
-        user.filter(|u| u.status == UserStatus::Active && u.instance_id == instance_id)
-    else {
-        return Ok(None);
-    };
-    let session = if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
-        touch(state, session, now).await?
-    } else {
-        session
-    };
-    let facts = memberships.facts(&user);
-    Ok(Some(EmployeeSession {
-        session,
-        user,
-        facts,
-    }))
+    let read = Arc::new(SessionRead::from(row));
+    state
+        .employee_sessions
+        .keep(sid, read_at, writes, read.clone());
+    Ok(Some(read))
 }
 
 async fn touch(
@@ -455,6 +559,55 @@ mod tests {
         assert!(!is_live(&idled, idle, now));
         let old = session(now - Duration::hours(8), now);
         assert!(!is_live(&old, idle, now), "absolute expiry wins over use");
+    }
+
+    #[test]
+    fn a_kept_session_is_served_until_this_node_writes_or_the_interval_passes() {
+        let cache = SessionCache::default();
+        let now = Utc::now();
+        let read = |id: &str| {
+            let mut session = session(now, now);
+            session.id = id.into();
+            Arc::new(SessionRead {
+                session,
+                user: None,
+            })
+        };
+        let served = |id: &str, writes| cache.get(id, writes).map(|r| r.session.id.clone());
+        assert_eq!(served("a", 7), None, "nothing read yet");
+        cache.keep("a", Instant::now(), 7, read("a"));
+        assert_eq!(served("a", 7).as_deref(), Some("a"));
+        assert_eq!(served("b", 7), None, "only the session read");
+        assert_eq!(served("a", 8), None, "this node wrote since the read");
+        // Read before a write that committed while it ran: kept with the count from before,
+        // so never served after it.
+        cache.keep("b", Instant::now(), 7, read("b"));
+        assert_eq!(served("b", 8), None);
+        std::thread::sleep(REFRESH_INTERVAL);
+        assert_eq!(served("a", 7), None, "served past the interval");
+    }
+
+    #[test]
+    fn a_full_session_cache_drops_what_it_no_longer_serves() {
+        let cache = SessionCache::default();
+        let now = Utc::now();
+        let read = Arc::new(SessionRead {
+            session: session(now, now),
+            user: None,
+        });
+        for n in 0..SESSION_CACHE_CAPACITY {
+            cache.keep(&format!("old {n}"), Instant::now(), 1, read.clone());
+        }
+        cache.keep("kept", Instant::now(), 2, read.clone());
+        assert_eq!(cache.lock().len(), 1, "entries of an older count dropped");
+        for n in 0..SESSION_CACHE_CAPACITY {
+            cache.keep(&format!("new {n}"), Instant::now(), 2, read.clone());
+        }
+        assert!(cache.lock().len() <= SESSION_CACHE_CAPACITY);
+        assert!(cache.get("new 0", 2).is_none(), "started over when full");
+        assert!(cache
+            .get(&format!("new {}", SESSION_CACHE_CAPACITY - 1), 2)
+            .is_some());
     }
 
     #[test]

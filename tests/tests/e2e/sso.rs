@@ -6,7 +6,9 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::Utc;
-use lanyard_tests::{error_code, TestApp};
+use std::time::{Duration, Instant};
+
+use lanyard_tests::{admin_token, error_code, fresh_database, gql_data, ServerProcess, TestApp};
 
 use crate::access_decisions::id_of;
 use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
@@ -1003,4 +1005,128 @@ async fn group_and_org_unit_grants_decide_sso_and_a_removed_membership_holds_at_
     let bob = browsers[1].get(&start).send().await.unwrap();
     assert_eq!(bob.status(), 200, "bob's sub-unit is still covered");
     app.stop().await;
+}
+
+/// Two `lanyard serve` processes on one database, each of which keeps the sessions it read for
+/// half a second: a session revoked, or a user disabled, through one process ends there at once
+/// and on the other within a second.
+#[tokio::test]
+async fn a_session_ended_through_one_process_ends_on_the_other_within_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(&dir).await;
+    let first = ServerProcess::start(&url, dir.path(), &[]).await;
+    let second = ServerProcess::start(&url, dir.path(), &[]).await;
+    let http = reqwest::Client::new();
+    let token = admin_token(&http, &first.base).await;
+    let admin = |query: &'static str, variables: Value| {
+        let (http, token, base) = (http.clone(), token.clone(), first.base.clone());
+        async move { gql_data(&http, &base, &token, query, variables).await }
+    };
+    let instance = admin(
+        "mutation { createInstance(input: {name: \"Acme\"}) { instance { id } } }",
+        json!({}),
+    )
+    .await["createInstance"]["instance"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut users = Vec::new();
+    for name in ["alice", "bob"] {
+        users.push(
+            admin(
+                "mutation($i: ID!, $u: String!, $p: String) { createUser(input: {instanceId: $i, username: $u, password: $p}) { user { id } } }",
+                json!({ "i": instance, "u": name, "p": PASSWORD }),
+            )
+            .await["createUser"]["user"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let application = admin(
+        "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-user-sso-intl\", name: \"Alibaba Cloud\", params: {accountId: \"5123456789012345\"}}) { application { id } } }",
+        json!({ "i": instance }),
+    )
+    .await["addApplication"]["application"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    admin(
+        "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
+        json!({ "a": application }),
+    )
+    .await;
+
+    // Each employee signs in through the first process; the cookie is good on both.
+    let login = format!("{}/sso/{instance}/login", first.base);
+    let start = |base: &str| format!("{base}/saml/apps/{application}/start");
+    let status = |browser: reqwest::Client, url: String| async move {
+        let response = browser.get(&url).send().await.unwrap();
+        let status = response.status().as_u16();
+        let page = response.text().await.unwrap();
+        assert_eq!(
+            status == 200,
+            page.contains("SAMLResponse"),
+            "{status}: {page}"
+        );
+        status
+    };
+    let mut browsers = Vec::new();
+    for name in ["alice", "bob"] {
+        let browser = browser();
+        let signed_in = sign_in(&first.base, &browser, &login, name, PASSWORD).await;
+        assert_eq!(signed_in.status(), 303, "{name}");
+        // Both processes answer, and now keep the session they read.
+        for base in [&first.base, &second.base] {
+            assert_eq!(status(browser.clone(), start(base)).await, 200, "{name}");
+        }
+        browsers.push(browser);
+    }
+    let (alice, bob) = (&browsers[0], &browsers[1]);
+
+    // Waits until `url` sends the browser to sign in; returns how long that took.
+    let until_ended = |browser: reqwest::Client, url: String| async move {
+        let ended = Instant::now();
+        loop {
+            match status(browser.clone(), url.clone()).await {
+                303 => return ended.elapsed(),
+                200 => assert!(
+                    ended.elapsed() < Duration::from_secs(5),
+                    "the session never ended at {url}"
+                ),
+                other => panic!("{url} answered {other}"),
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+
+    // alice's sessions revoked through the second process, just after the first one read hers
+    // again: on the second at once.
+    assert_eq!(status(alice.clone(), start(&first.base)).await, 200);
+    let revoked = gql_data(
+        &http,
+        &second.base,
+        &token,
+        "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }",
+        json!({ "i": instance, "u": users[0] }),
+    )
+    .await;
+    assert_eq!(revoked["revokeUserSessions"]["revokedCount"], 1);
+    assert_eq!(status(alice.clone(), start(&second.base)).await, 303);
+    let seen = until_ended(alice.clone(), start(&first.base)).await;
+    println!("a session revoked on one process ended on the other after {seen:?}");
+    assert!(seen <= Duration::from_secs(1), "took {seen:?}");
+
+    // bob disabled through the first process, just after the second one read his session
+    // again: on the first at once.
+    assert_eq!(status(bob.clone(), start(&second.base)).await, 200);
+    admin(
+        "mutation($i: ID!, $id: ID!) { setUserStatus(input: {instanceId: $i, id: $id, status: DISABLED}) { user { id } } }",
+        json!({ "i": instance, "id": users[1] }),
+    )
+    .await;
+    assert_eq!(status(bob.clone(), start(&first.base)).await, 303);
+    let seen = until_ended(bob.clone(), start(&second.base)).await;
+    println!("a user disabled on one process lost their session on the other after {seen:?}");
+    assert!(seen <= Duration::from_secs(1), "took {seen:?}");
 }
