@@ -404,17 +404,57 @@ pub async fn gql_at(
         .await
 }
 
-/// The data of a GraphQL operation against a server process that must succeed.
-pub async fn gql_data(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-    query: &str,
-    variables: Value,
-) -> Value {
-    let body = gql_at(http, base, token, query, variables).await.unwrap();
-    assert!(body.get("errors").is_none(), "{body}");
-    body["data"].clone()
+/// Two `lanyard serve` processes on one fresh database, and a super-admin token good on both:
+/// what one node changes, as the other sees it.
+pub struct TwoProcesses {
+    pub first: ServerProcess,
+    pub second: ServerProcess,
+    pub http: reqwest::Client,
+    pub token: String,
+    // Dropped after the processes that use it.
+    _dir: TempDir,
+}
+
+impl TwoProcesses {
+    pub async fn start() -> TwoProcesses {
+        let dir = tempfile::tempdir().unwrap();
+        let url = fresh_database(&dir).await;
+        let first = ServerProcess::start(&url, dir.path(), &[]).await;
+        let second = ServerProcess::start(&url, dir.path(), &[]).await;
+        let http = reqwest::Client::new();
+        let token = admin_token(&http, &first.base).await;
+        TwoProcesses {
+            first,
+            second,
+            http,
+            token,
+            _dir: dir,
+        }
+    }
+
+    /// The data of a GraphQL operation through the process at `base`, which must succeed.
+    pub async fn gql(&self, base: &str, query: &str, variables: Value) -> Value {
+        let body = gql_at(&self.http, base, &self.token, query, variables)
+            .await
+            .unwrap();
+        assert!(body.get("errors").is_none(), "{body}");
+        body["data"].clone()
+    }
+
+    /// Creates an instance through the first process; returns its id.
+    pub async fn create_instance(&self, name: &str) -> String {
+        let data = self
+            .gql(
+                &self.first.base,
+                "mutation($n: String!) { createInstance(input: {name: $n}) { instance { id } } }",
+                json!({ "n": name }),
+            )
+            .await;
+        data["createInstance"]["instance"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
 }
 
 /// Signs in as the bootstrap admin and makes a super-admin API token.

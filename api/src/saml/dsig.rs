@@ -500,25 +500,34 @@ pub(crate) mod tests {
 
     #[test]
     fn text_and_attributes_are_escaped_as_canonical_xml_escapes_them() {
-        let element = Element::new(Ns::Saml, "NameID")
-            .attr("Format", "a&<>\"'\t\n\r\u{1}b")
-            .text("a&<>\"'\t\n\r\u{1}\u{FFFF}b");
-        assert_eq!(
-            element.canonical(),
-            "<saml:NameID xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" \
-             Format=\"a&amp;&lt;>&quot;'&#x9;&#xA;&#xD;b\">a&amp;&lt;&gt;\"'\t\n&#xD;b\
-             </saml:NameID>"
-        );
-        // Runs of characters kept whole, multi-byte ones included, between and around what
-        // is replaced or dropped.
-        let element = Element::new(Ns::Saml, "NameID")
-            .attr("Format", "é\u{1}漢&😀")
-            .text("\u{1}Zoë <ü@例え.jp>\u{FFFE}");
-        assert_eq!(
-            element.canonical(),
-            "<saml:NameID xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" \
-             Format=\"é漢&amp;😀\">Zoë &lt;ü@例え.jp&gt;</saml:NameID>"
-        );
+        // (attribute value, text, their canonical forms): what is replaced or dropped, and
+        // the runs kept whole between, multi-byte characters included.
+        let cases = [
+            (
+                "a&<>\"'\t\n\r\u{1}b",
+                "a&<>\"'\t\n\r\u{1}\u{FFFF}b",
+                "a&amp;&lt;>&quot;'&#x9;&#xA;&#xD;b",
+                "a&amp;&lt;&gt;\"'\t\n&#xD;b",
+            ),
+            (
+                "é\u{1}漢&😀",
+                "\u{1}Zoë <ü@例え.jp>\u{FFFE}",
+                "é漢&amp;😀",
+                "Zoë &lt;ü@例え.jp&gt;",
+            ),
+        ];
+        for (attribute, text, canonical_attribute, canonical_text) in cases {
+            let element = Element::new(Ns::Saml, "NameID")
+                .attr("Format", attribute)
+                .text(text);
+            assert_eq!(
+                element.canonical(),
+                format!(
+                    "<saml:NameID xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" \
+                     Format=\"{canonical_attribute}\">{canonical_text}</saml:NameID>"
+                )
+            );
+        }
     }
 
     #[test]

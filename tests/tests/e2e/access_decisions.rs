@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use lanyard_tests::{admin_token, error_code, fresh_database, gql_data, ServerProcess, TestApp};
+use lanyard_tests::{error_code, TestApp, TwoProcesses};
 use serde_json::{json, Value};
 
 /// A fixture directory: Engineering › Platform and Sales org units, an "eng" group.
@@ -676,25 +676,13 @@ async fn simulate_lists_exactly_the_pairs_that_change_and_saves_nothing() {
 /// within a second, and a revoked grant at once.
 #[tokio::test]
 async fn a_change_on_one_process_takes_effect_on_another_within_a_second() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database(&dir).await;
-    let first = ServerProcess::start(&url, dir.path(), &[]).await;
-    let second = ServerProcess::start(&url, dir.path(), &[]).await;
-    let http = reqwest::Client::new();
-    let token = admin_token(&http, &first.base).await;
+    let nodes = TwoProcesses::start().await;
+    let (first, second) = (&nodes.first, &nodes.second);
     let on = |base: String, query: &'static str, variables: Value| {
-        let (http, token) = (http.clone(), token.clone());
-        async move { gql_data(&http, &base, &token, query, variables).await }
+        let nodes = &nodes;
+        async move { nodes.gql(&base, query, variables).await }
     };
-    let instance = on(
-        first.base.clone(),
-        "mutation { createInstance(input: {name: \"Acme\"}) { instance { id } } }",
-        json!({}),
-    )
-    .await["createInstance"]["instance"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let instance = nodes.create_instance("Acme").await;
     let alice = on(first.base.clone(), "mutation($i: ID!) { createUser(input: {instanceId: $i, username: \"alice\"}) { user { id } } }", json!({ "i": instance })).await
         ["createUser"]["user"]["id"].as_str().unwrap().to_owned();
     let application = on(first.base.clone(), "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"generic-saml2\", name: \"Wiki\"}) { application { id } } }", json!({ "i": instance })).await

@@ -8,7 +8,7 @@ use base64::Engine;
 use chrono::Utc;
 use std::time::{Duration, Instant};
 
-use lanyard_tests::{admin_token, error_code, fresh_database, gql_data, ServerProcess, TestApp};
+use lanyard_tests::{error_code, TestApp, TwoProcesses};
 
 use crate::access_decisions::id_of;
 use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
@@ -1012,24 +1012,10 @@ async fn group_and_org_unit_grants_decide_sso_and_a_removed_membership_holds_at_
 /// and on the other within a second.
 #[tokio::test]
 async fn a_session_ended_through_one_process_ends_on_the_other_within_a_second() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database(&dir).await;
-    let first = ServerProcess::start(&url, dir.path(), &[]).await;
-    let second = ServerProcess::start(&url, dir.path(), &[]).await;
-    let http = reqwest::Client::new();
-    let token = admin_token(&http, &first.base).await;
-    let admin = |query: &'static str, variables: Value| {
-        let (http, token, base) = (http.clone(), token.clone(), first.base.clone());
-        async move { gql_data(&http, &base, &token, query, variables).await }
-    };
-    let instance = admin(
-        "mutation { createInstance(input: {name: \"Acme\"}) { instance { id } } }",
-        json!({}),
-    )
-    .await["createInstance"]["instance"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let nodes = TwoProcesses::start().await;
+    let (first, second) = (&nodes.first, &nodes.second);
+    let admin = |query: &'static str, variables: Value| nodes.gql(&first.base, query, variables);
+    let instance = nodes.create_instance("Acme").await;
     let mut users = Vec::new();
     for name in ["alice", "bob"] {
         users.push(
@@ -1103,10 +1089,9 @@ async fn a_session_ended_through_one_process_ends_on_the_other_within_a_second()
     // alice's sessions revoked through the second process, just after the first one read hers
     // again: on the second at once.
     assert_eq!(status(alice.clone(), start(&first.base)).await, 200);
-    let revoked = gql_data(
-        &http,
+    let revoked = nodes
+        .gql(
         &second.base,
-        &token,
         "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }",
         json!({ "i": instance, "u": users[0] }),
     )
