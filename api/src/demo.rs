@@ -8,11 +8,12 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::auth::admins::RoleGrant;
 use crate::auth::principal::Principal;
+use crate::auth::Auth;
 use crate::authz::admin::{check_instance, check_platform, AdminAction};
-use crate::directory::{groups, instances, org_units, users};
+use crate::authz::PolicyEngine;
+use crate::directory::{groups, instances, org_units, users, Directory};
 use crate::error::AppResult;
 use crate::ids::random_secret;
-use crate::state::AppState;
 
 pub const DEMO_INSTANCE: &str = "Demo";
 
@@ -30,20 +31,23 @@ fn system() -> Principal {
     }
 }
 
-pub async fn seed(state: &AppState) -> AppResult<Vec<String>> {
+pub async fn seed(
+    directory: &Directory,
+    auth: &Auth,
+    engine: &PolicyEngine,
+) -> AppResult<Vec<String>> {
     let me = system();
-    let engine = &state.policies;
     let mut lines = Vec::new();
     let existing = instance::Entity::find()
         .filter(instance::Column::Name.eq(DEMO_INSTANCE))
-        .one(&state.store.conn)
+        .one(&directory.store.conn)
         .await?;
     let instance = match existing {
         Some(instance) => instance,
         None => {
             let permit = check_platform(engine, Some(&me), AdminAction::CreateInstance)?;
             let instance = instances::create(
-                state,
+                directory,
                 &permit,
                 instances::InstanceInput {
                     name: DEMO_INSTANCE,
@@ -55,24 +59,26 @@ pub async fn seed(state: &AppState) -> AppResult<Vec<String>> {
             let id = instance.id.as_str();
             let group = |action| check_instance(engine, Some(&me), action, id);
             let engineering = groups::create(
-                state,
+                directory,
                 &group(AdminAction::CreateGroup)?,
                 "Engineering",
                 Some("Builds the product"),
             )
             .await?;
             let finance = groups::create(
-                state,
+                directory,
                 &group(AdminAction::CreateGroup)?,
                 "Finance",
                 Some("Counts the money"),
             )
             .await?;
             let units = group(AdminAction::CreateOrgUnit)?;
-            let corp = org_units::create(state, &units, "Acme Corp", None).await?;
-            let eng_unit = org_units::create(state, &units, "Engineering", Some(&corp.id)).await?;
-            let platform = org_units::create(state, &units, "Platform", Some(&eng_unit.id)).await?;
-            let sales = org_units::create(state, &units, "Sales", Some(&corp.id)).await?;
+            let corp = org_units::create(directory, &units, "Acme Corp", None).await?;
+            let eng_unit =
+                org_units::create(directory, &units, "Engineering", Some(&corp.id)).await?;
+            let platform =
+                org_units::create(directory, &units, "Platform", Some(&eng_unit.id)).await?;
+            let sales = org_units::create(directory, &units, "Sales", Some(&corp.id)).await?;
             let create = group(AdminAction::CreateUser)?;
             for (username, name, team, unit) in [
                 ("alice", "Alice Liddell", &engineering, &platform),
@@ -80,7 +86,7 @@ pub async fn seed(state: &AppState) -> AppResult<Vec<String>> {
             ] {
                 let password = random_secret(14);
                 users::create(
-                    state,
+                    directory,
                     &create,
                     users::NewUser {
                         username: username.into(),
@@ -100,7 +106,7 @@ pub async fn seed(state: &AppState) -> AppResult<Vec<String>> {
     };
     let permit = check_platform(engine, Some(&me), AdminAction::ManageApiTokens)?;
     let token = crate::auth::tokens::create(
-        state,
+        auth,
         &permit,
         "demo",
         30,
@@ -115,8 +121,8 @@ pub async fn seed(state: &AppState) -> AppResult<Vec<String>> {
         "Demo instance {:?}: id {}",
         instance.name, instance.id
     ));
-    lines.push(format!("Console: {}/console/", state.config.public_url));
-    lines.push(format!("GraphQL: {}/graphql", state.config.public_url));
+    lines.push(format!("Console: {}/console/", auth.config.public_url));
+    lines.push(format!("GraphQL: {}/graphql", auth.config.public_url));
     lines.push(format!(
         "Admin API token (super admin, 30 days): {}",
         token.secret

@@ -26,7 +26,7 @@ pub enum AppError {
     },
     /// An access policy an admin wrote that does not parse or validate, with where.
     #[error("{}", describe_problems(.0))]
-    InvalidPolicy(Vec<crate::authz::PolicyProblem>),
+    InvalidPolicy(Vec<PolicyProblem>),
     /// Sign-ins refused for a while after repeated failures.
     #[error("{message}")]
     TooManyAttempts {
@@ -37,7 +37,7 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
-fn describe_problems(problems: &[crate::authz::PolicyProblem]) -> String {
+fn describe_problems(problems: &[PolicyProblem]) -> String {
     match problems.first() {
         Some(first) => format!(
             "the policy is not valid: {} (line {}, column {}){}",
@@ -51,6 +51,14 @@ fn describe_problems(problems: &[crate::authz::PolicyProblem]) -> String {
         ),
         None => "the policy is not valid".into(),
     }
+}
+
+/// One thing wrong with a policy an admin wrote, at a 1-based line and column of their text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyProblem {
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
 }
 
 pub type AppResult<T> = Result<T, AppError>;

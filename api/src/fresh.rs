@@ -10,9 +10,12 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-pub use crate::access::REFRESH_INTERVAL;
+/// How long a node trusts what it keeps (an instance's policies, an application, a signing
+/// key) before it asks the database whether they changed. Changes made on another node take
+/// effect within this interval.
+pub const REFRESH_INTERVAL: Duration = Duration::from_millis(500);
 
 pub struct FreshCache<V> {
     inner: Mutex<Inner<V>>,

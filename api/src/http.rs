@@ -2,33 +2,44 @@
 //! Prometheus metrics, and the layers every response passes (panic catching, tracing,
 //! security headers).
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
-use axum::http::request::Parts;
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use serde::de::DeserializeOwned;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::db::Store;
 use crate::error::AppError;
+use crate::graphql::LanyardSchema;
+use crate::metrics::HttpMetrics;
 use crate::state::AppState;
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, schema: LanyardSchema) -> Router {
     let graphql_body_limit = state.config.graphql.max_body_bytes;
+    let metrics = Arc::new(HttpMetrics::default());
+    let graphql = crate::graphql::Endpoint {
+        schema,
+        state: state.clone(),
+        metrics: metrics.clone(),
+    };
+    let counted = Counted {
+        metrics: metrics.clone(),
+        store: state.store.clone(),
+    };
     Router::new()
         .route(
             "/graphql",
             get(crate::graphql::get)
                 .post(crate::graphql::post)
+                .with_state(graphql)
                 .layer(DefaultBodyLimit::max(graphql_body_limit)),
         )
         .merge(crate::auth::routes::router())
@@ -38,14 +49,11 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::events::jwks::router())
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+        .route("/metrics", get(metrics_page).with_state(counted))
         .merge(console_router(&state.config.console_dir))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            count_requests,
-        ))
+        .layer(middleware::from_fn_with_state(metrics, count_requests))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -64,53 +72,6 @@ pub fn router(state: AppState) -> Router {
             AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
         .with_state(state)
-}
-
-/// The client's address as the socket saw it.
-pub struct ClientIp(pub Option<String>);
-
-impl ClientIp {
-    /// The address parsed, for access decisions.
-    pub fn addr(&self) -> Option<std::net::IpAddr> {
-        self.0.as_deref().and_then(|ip| ip.parse().ok())
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip().to_string()),
-        ))
-    }
-}
-
-/// JSON request bodies whose rejections are `{error, message}` like every other error.
-pub struct JsonBody<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
-    type Rejection = Response;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(JsonBody(value)),
-            Err(rejection) => {
-                let status = rejection.status();
-                let message = match &rejection {
-                    JsonRejection::MissingJsonContentType(_) => {
-                        "send the body as Content-Type: application/json".to_owned()
-                    }
-                    other => other.body_text(),
-                };
-                let body = serde_json::json!({ "error": "BAD_USER_INPUT", "message": message });
-                Err((status, axum::Json(body)).into_response())
-            }
-        }
-    }
 }
 
 async fn not_found() -> Response {
@@ -180,43 +141,26 @@ fn console_router(dir: &std::path::Path) -> Router<AppState> {
 const CONSOLE_CSP: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
      base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-pub fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-/// Request counters kept by this process, exposed at `/metrics`.
-#[derive(Debug, Default)]
-pub struct HttpMetrics {
-    by_class: [AtomicU64; 5],
-    graphql_ok: AtomicU64,
-    graphql_failed: AtomicU64,
-}
-
-impl HttpMetrics {
-    pub fn graphql_operation(&self, ok: bool) {
-        let counter = if ok {
-            &self.graphql_ok
-        } else {
-            &self.graphql_failed
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
-    }
-}
-
-async fn count_requests(State(state): State<AppState>, request: Request, next: Next) -> Response {
+async fn count_requests(
+    State(metrics): State<Arc<HttpMetrics>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let response = next.run(request).await;
-    let class = (response.status().as_u16() / 100).clamp(1, 5) as usize - 1;
-    state.http_metrics.by_class[class].fetch_add(1, Ordering::Relaxed);
+    metrics.response(response.status().as_u16());
     response
 }
 
-async fn metrics(State(state): State<AppState>) -> Response {
-    let m = &state.http_metrics;
-    let db = &state.store.stats;
+/// What `/metrics` reports: this process's request counters and its database's.
+#[derive(Clone)]
+struct Counted {
+    metrics: Arc<HttpMetrics>,
+    store: Store,
+}
+
+async fn metrics_page(State(counted): State<Counted>) -> Response {
+    let m = &counted.metrics;
+    let db = &counted.store.stats;
     let count = |counter: &AtomicU64| counter.load(Ordering::Relaxed).to_string();
     let by_class: Vec<(String, String)> = m
         .by_class
@@ -308,14 +252,6 @@ fn family(out: &mut String, name: &str, help: &str, kind: &str, samples: &[(Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn html_is_escaped() {
-        assert_eq!(
-            html_escape("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
-    }
 
     #[test]
     fn a_metric_family_is_written_in_the_prometheus_text_format() {

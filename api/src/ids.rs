@@ -16,3 +16,9 @@ pub fn random_secret(length: usize) -> String {
         .map(char::from)
         .collect()
 }
+
+/// Whether `raw` can be a row id (a UUID). Anything else names no row and is not sent to the
+/// database: PostgreSQL refuses a NUL byte in text with an error, not an empty result.
+pub fn plausible_id(raw: &str) -> bool {
+    (1..=64).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}

@@ -3,6 +3,8 @@
 
 pub mod access;
 pub mod apps;
+#[cfg(test)]
+mod architecture;
 pub mod audit;
 pub mod auth;
 pub mod authz;
@@ -18,11 +20,19 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod keys;
+pub mod links;
 pub mod mail;
+pub mod metrics;
 pub mod outbox;
+pub mod pages;
+pub mod password;
 pub mod portal;
 pub mod recovery;
+pub mod request;
 pub mod saml;
+pub mod secrets;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod tenant;
+pub mod validate;

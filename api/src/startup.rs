@@ -7,14 +7,27 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use crate::access::AccessService;
-use crate::auth::keys::Keys;
+use entity::access_grant::SubjectKind;
+use entity::user;
+
+use crate::access::{Access, AccessService};
+use crate::apps::applications::Resolved;
+use crate::apps::Applications;
+use crate::auth::Auth;
 use crate::authz::PolicyEngine;
 use crate::config::Config;
-use crate::db::{redact_url, Store};
+use crate::db::{redact_url, Store, WriteTxn};
+use crate::directory::{Directory, DirectoryHooks};
+use crate::error::AppResult;
+use crate::events::delivery::EventSender;
+use crate::events::Events;
 use crate::fresh::FreshCache;
-use crate::http::HttpMetrics;
-use crate::outbox::worker::Worker;
+use crate::graphql::LanyardSchema;
+use crate::keys::KeyRing;
+use crate::mail::{EmailSender, Mailer};
+use crate::outbox::worker::{Deliver, Worker};
+use crate::saml::Saml;
+use crate::secrets::Keys;
 use crate::state::AppState;
 
 /// More applications than the sign-in routes of one node use within a refresh interval.
@@ -24,6 +37,7 @@ pub struct Application {
     port: u16,
     listener: TcpListener,
     state: AppState,
+    schema: LanyardSchema,
     worker: Worker,
     /// Lines for the operator, printed once at start (setup password, demo credentials).
     pub announcements: Vec<String>,
@@ -38,27 +52,15 @@ impl Application {
         .context("loading the Cedar policies")?;
         let store = Store::connect(&config.database_url).await?;
         tracing::info!(database = %redact_url(&config.database_url), "database ready");
-        let keys = Keys::load(&config)?;
+        let secrets = Arc::new(Keys::load(&config)?);
         let schema = crate::graphql::schema(&config.graphql, config.introspection_enabled());
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("binding {}", config.listen))?;
         let port = listener.local_addr()?.port();
-        let policies = Arc::new(policies);
-        let state = AppState {
-            config: Arc::new(config),
-            store,
-            access: Arc::new(AccessService::new(policies.clone())),
-            policies,
-            keys: Arc::new(keys),
-            signers: Arc::default(),
-            applications: Arc::new(FreshCache::new(APPLICATION_CACHE_CAPACITY)),
-            employee_sessions: Arc::default(),
-            schema,
-            http_metrics: Arc::new(HttpMetrics::default()),
-        };
+        let state = services(Arc::new(config), store, Arc::new(policies), secrets);
         let mut announcements = Vec::new();
-        if let Some(password) = crate::auth::admins::bootstrap(&state).await? {
+        if let Some(password) = crate::auth::admins::bootstrap(&state.auth).await? {
             announcements.push(format!(
                 "Created the super admin \"{}\" with the one-time password: {password}",
                 crate::auth::admins::BOOTSTRAP_ADMIN
@@ -66,13 +68,15 @@ impl Application {
             announcements.push("It is shown only now; sign in and change it.".into());
         }
         if state.config.demo {
-            announcements.extend(crate::demo::seed(&state).await?);
+            announcements
+                .extend(crate::demo::seed(&state.directory, &state.auth, &state.policies).await?);
         }
-        let worker = Worker::new(state.clone()).context("setting up email and event delivery")?;
+        let worker = worker(&state).context("setting up email and event delivery")?;
         Ok(Application {
             port,
             listener,
             state,
+            schema,
             worker,
             announcements,
         })
@@ -92,7 +96,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let router = crate::http::router(self.state.clone());
+        let router = crate::http::router(self.state.clone(), self.schema);
         let worker = self.worker.spawn();
         let served = axum::serve(
             self.listener,
@@ -105,6 +109,120 @@ impl Application {
         self.state.store.conn.clone().close().await.ok();
         Ok(())
     }
+}
+
+/// Every domain service, each with only what it needs, and the hooks between them.
+fn services(
+    config: Arc<Config>,
+    store: Store,
+    policies: Arc<PolicyEngine>,
+    secrets: Arc<Keys>,
+) -> AppState {
+    let applications = Arc::new(FreshCache::new(APPLICATION_CACHE_CAPACITY));
+    let ring = KeyRing {
+        store: store.clone(),
+        secrets: secrets.clone(),
+        signers: Arc::default(),
+        retirement_grace: config.key_retirement_grace(),
+    };
+    let auth = Auth {
+        store: store.clone(),
+        config: config.clone(),
+        secrets,
+        sessions: Arc::default(),
+    };
+    let apps = Applications {
+        store: store.clone(),
+        cache: applications.clone(),
+    };
+    let access = Access {
+        store: store.clone(),
+        engine: policies.clone(),
+        decisions: Arc::new(AccessService::new(policies.clone())),
+        applications: applications.clone(),
+    };
+    let events = Events {
+        store: store.clone(),
+        ring: ring.clone(),
+        public_url: config.public_url.clone(),
+        allow_insecure_loopback: config.events.allow_insecure_loopback,
+    };
+    let directory = Directory {
+        store: store.clone(),
+        ring: ring.clone(),
+        hooks: Arc::new(DirectoryReactions {
+            config: config.clone(),
+            applications,
+        }),
+    };
+    let saml = Saml {
+        store: store.clone(),
+        config: config.clone(),
+        auth: auth.clone(),
+        apps: apps.clone(),
+        access: access.clone(),
+        ring: ring.clone(),
+    };
+    AppState {
+        config,
+        store,
+        policies,
+        directory,
+        apps,
+        access,
+        ring,
+        events,
+        auth,
+        saml,
+    }
+}
+
+/// What the other domains do when the directory changes.
+struct DirectoryReactions {
+    config: Arc<Config>,
+    applications: Arc<FreshCache<Arc<Resolved>>>,
+}
+
+#[async_trait::async_trait]
+impl DirectoryHooks for DirectoryReactions {
+    async fn subject_deleted(&self, txn: &WriteTxn, kind: SubjectKind, id: &str) -> AppResult<()> {
+        crate::access::grants::forget_subject(txn, kind, id).await
+    }
+
+    async fn user_locked(&self, txn: &WriteTxn, user: &user::Model) -> AppResult<()> {
+        crate::mail::notify_account_locked(txn, &self.config, user).await?;
+        Ok(())
+    }
+
+    async fn user_reactivated(&self, txn: &WriteTxn, user: &user::Model) -> AppResult<()> {
+        crate::auth::throttle::unlock_employee(&**txn, &user.instance_id, &user.username).await
+    }
+
+    fn instance_deleted(&self, _instance_id: &str) {
+        // Its applications went with it (the foreign keys cascade).
+        self.applications.forget_all();
+    }
+}
+
+/// The outbox worker with its two kinds of delivery: emails (when SMTP is configured) and
+/// event callbacks.
+fn worker(state: &AppState) -> anyhow::Result<Worker> {
+    let config = &state.config;
+    let email = Mailer::from_config(&config.smtp)?.map(|mailer| {
+        Box::new(EmailSender {
+            mailer,
+            store: state.store.clone(),
+            keys: state.auth.secrets.clone(),
+            public_url: config.public_url.clone(),
+        }) as Box<dyn Deliver>
+    });
+    let events = EventSender::new(&config.events, state.events.clone())?;
+    Ok(Worker::new(
+        state.store.clone(),
+        config.outbox.clone(),
+        email,
+        Box::new(events),
+    ))
 }
 
 /// Completes on SIGTERM or Ctrl-C.

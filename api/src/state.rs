@@ -1,32 +1,34 @@
-//! What every request handler shares.
+//! The domain services, built once in `startup`: the bag the HTTP edge and the GraphQL context
+//! hold. Domain code never takes it; a handler or resolver passes on the one service it needs
+//! (after its authorization check), and the routers of the domains extract theirs from it
+//! (`FromRef`).
 
 use std::sync::Arc;
 
-use crate::access::AccessService;
-use crate::apps::applications::Resolved;
-use crate::auth::employee_sessions::SessionCache;
-use crate::auth::keys::Keys;
+use axum::extract::FromRef;
+
+use crate::access::Access;
+use crate::apps::Applications;
+use crate::auth::Auth;
 use crate::authz::PolicyEngine;
 use crate::config::Config;
 use crate::db::Store;
-use crate::fresh::FreshCache;
-use crate::graphql::LanyardSchema;
-use crate::http::HttpMetrics;
-use crate::keys::SignerCache;
+use crate::directory::Directory;
+use crate::events::Events;
+use crate::keys::KeyRing;
+use crate::saml::Saml;
 
-#[derive(Clone)]
+#[derive(Clone, FromRef)]
 pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
+    /// The Cedar engine of the admin authorization gate.
     pub policies: Arc<PolicyEngine>,
-    pub access: Arc<AccessService>,
-    pub keys: Arc<Keys>,
-    /// The instances' signing keys, decrypted and parsed once.
-    pub signers: Arc<SignerCache>,
-    /// Applications as the sign-in routes read them ([`crate::fresh`]).
-    pub applications: Arc<FreshCache<Arc<Resolved>>>,
-    /// Employees' sessions as the sign-in routes read them ([`SessionCache`]).
-    pub employee_sessions: Arc<SessionCache>,
-    pub schema: LanyardSchema,
-    pub http_metrics: Arc<HttpMetrics>,
+    pub directory: Directory,
+    pub apps: Applications,
+    pub access: Access,
+    pub ring: KeyRing,
+    pub events: Events,
+    pub auth: Auth,
+    pub saml: Saml,
 }

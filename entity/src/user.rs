@@ -13,6 +13,17 @@ pub enum UserStatus {
     Locked,
 }
 
+impl UserStatus {
+    /// The stored value, as events, audit details and access decisions name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            UserStatus::Active => "active",
+            UserStatus::Disabled => "disabled",
+            UserStatus::Locked => "locked",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
 pub struct Model {

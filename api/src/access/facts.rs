@@ -36,7 +36,7 @@ impl UserFacts {
             username: user.username.clone(),
             display_name: user.display_name.clone(),
             email: user.email.clone().unwrap_or_default(),
-            status: status_name(user.status).to_owned(),
+            status: user.status.name().to_owned(),
             groups,
             org_unit_paths,
         }
@@ -67,14 +67,6 @@ impl UserFacts {
                 .iter()
                 .any(|path| path.split('/').any(|unit| unit == id)),
         }
-    }
-}
-
-pub fn status_name(status: user::UserStatus) -> &'static str {
-    match status {
-        user::UserStatus::Active => "active",
-        user::UserStatus::Disabled => "disabled",
-        user::UserStatus::Locked => "locked",
     }
 }
 

@@ -12,12 +12,12 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
+use super::Access;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{ApplicationPermit, InstancePermit};
 use crate::db::WriteTxn;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::state::AppState;
 
 /// The most subjects one grant or revoke call takes.
 pub const MAX_SUBJECTS: usize = 1000;
@@ -40,11 +40,11 @@ pub fn kind_name(kind: SubjectKind) -> &'static str {
 /// Sets whether everyone of the instance may use the application, or only those granted.
 /// Grants stay stored under `all_members`, and apply again when the scope returns to `manual`.
 pub async fn set_scope(
-    state: &AppState,
+    access: &Access,
     permit: &ApplicationPermit,
     scope: AuthorizationScope,
 ) -> AppResult<application::Model> {
-    let txn = state.store.begin_write().await?;
+    let txn = access.store.begin_write().await?;
     let app = application_in(&*txn, permit).await?;
     let mut active: application::ActiveModel = app.into();
     active.authorization_scope = Set(scope);
@@ -62,7 +62,7 @@ pub async fn set_scope(
     )
     .await?;
     txn.commit().await?;
-    state.applications.forget(permit.application_id());
+    access.applications.forget(permit.application_id());
     Ok(app)
 }
 
@@ -146,11 +146,11 @@ pub(crate) async fn ensure_subjects<C: ConnectionTrait>(
 /// Grants the application to the subjects. Granting what is already granted changes nothing,
 /// so scripts may repeat a call. Returns how many grants are new.
 pub async fn grant(
-    state: &AppState,
+    access: &Access,
     permit: &ApplicationPermit,
     subjects: &[Subject],
 ) -> AppResult<usize> {
-    let txn = state.store.begin_write().await?;
+    let txn = access.store.begin_write().await?;
     application_in(&*txn, permit).await?;
     ensure_subjects(&*txn, permit.instance_id(), subjects).await?;
     let existing = existing_grants(&txn, permit.application_id(), subjects).await?;
@@ -192,7 +192,7 @@ pub async fn grant(
 /// Revokes the subjects' grants of the application, at once. Revoking what is not granted
 /// changes nothing. Returns how many grants were removed.
 pub async fn revoke(
-    state: &AppState,
+    access: &Access,
     permit: &ApplicationPermit,
     subjects: &[Subject],
 ) -> AppResult<u64> {
@@ -202,7 +202,7 @@ pub async fn revoke(
             format!("name between 1 and {MAX_SUBJECTS} subjects"),
         ));
     }
-    let txn = state.store.begin_write().await?;
+    let txn = access.store.begin_write().await?;
     application_in(&*txn, permit).await?;
     let ids: Vec<String> = existing_grants(&txn, permit.application_id(), subjects)
         .await?
@@ -255,19 +255,19 @@ async fn existing_grants(
 
 /// The application's grants, oldest first.
 pub async fn list(
-    state: &AppState,
+    access: &Access,
     permit: &ApplicationPermit,
     after: Option<&str>,
     limit: u64,
 ) -> AppResult<(Vec<access_grant::Model>, u64)> {
     let query = access_grant::Entity::find()
         .filter(access_grant::Column::ApplicationId.eq(permit.application_id()));
-    let total = query.clone().count(&state.store.conn).await?;
+    let total = query.clone().count(&access.store.conn).await?;
     let mut page = query.order_by_asc(access_grant::Column::Id);
     if let Some(after) = after {
         page = page.filter(access_grant::Column::Id.gt(after));
     }
-    Ok((page.limit(limit).all(&state.store.conn).await?, total))
+    Ok((page.limit(limit).all(&access.store.conn).await?, total))
 }
 
 /// Every grant of the instance's applications: what simulations evaluate.
@@ -337,12 +337,12 @@ fn covered_users(
 /// requires (the application enabled with SSO on, the instance's own policies, the request's
 /// context) is not part of this list.
 pub async fn effective_users(
-    state: &AppState,
+    access: &Access,
     permit: &ApplicationPermit,
     after: Option<&str>,
     limit: u64,
 ) -> AppResult<(Vec<user::Model>, u64)> {
-    let db = &state.store.conn;
+    let db = &access.store.conn;
     let app = application_in(db, permit).await?;
     let mut query = user::Entity::find()
         .filter(user::Column::InstanceId.eq(permit.instance_id()))
@@ -376,18 +376,18 @@ pub async fn effective_users(
 /// Empty for a user who is not active. Applications that are disabled or have SSO off are left
 /// out, as no decision would allow them.
 pub async fn effective_applications(
-    state: &AppState,
+    access: &Access,
     permit: &InstancePermit,
     user_id: &str,
 ) -> AppResult<Vec<application::Model>> {
-    let facts = super::facts::load_user(&state.store, user_id).await?;
+    let facts = super::facts::load_user(&access.store, user_id).await?;
     if facts.instance_id != permit.instance_id() {
         return Err(AppError::NotFound("user"));
     }
     if facts.status != "active" {
         return Ok(Vec::new());
     }
-    let db = &state.store.conn;
+    let db = &access.store.conn;
     let granted: Vec<String> = access_grant::Entity::find()
         .filter(access_grant::Column::InstanceId.eq(permit.instance_id()))
         .filter(access_grant::Column::SubjectId.is_in(facts.subject_ids()))

@@ -19,21 +19,21 @@ pub mod simulate;
 use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use cedar_policy::{Context, Entities, EntityUid, PolicyId, PolicySet, Request};
 use chrono::{DateTime, Utc};
 use sea_orm::Set;
 
+use crate::apps::applications::Resolved;
 use crate::authz::{action_uid, uid, Kind, PolicyEngine, GRANT_TEMPLATE, SSO_ACTION};
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
+use crate::fresh::FreshCache;
 use crate::ids::new_id;
 use facts::{AppFacts, Link, LinkSubject, UserFacts};
 
-/// How long a node trusts its cached copy of an instance's policies before it asks the database
-/// whether they changed. Changes made on another node take effect within this interval.
-pub const REFRESH_INTERVAL: Duration = Duration::from_millis(500);
+pub use crate::fresh::REFRESH_INTERVAL;
 
 /// Who started the sign-in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,6 +205,16 @@ impl InstancePolicies {
             context_reads,
         }
     }
+}
+
+/// Access policies, grants, decisions and their simulation. Built once in `startup`.
+#[derive(Clone)]
+pub struct Access {
+    pub store: Store,
+    pub engine: Arc<PolicyEngine>,
+    pub decisions: Arc<AccessService>,
+    /// Applications as sign-ins read them: a change of scope must reach them at once.
+    pub applications: Arc<FreshCache<Arc<Resolved>>>,
 }
 
 /// The access decision service: the engine and each instance's cached policies.

@@ -10,13 +10,13 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
+use super::Access;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::InstancePermit;
 use crate::db::{Store, WriteTxn};
-use crate::directory::validate;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::state::AppState;
+use crate::validate;
 
 /// Cedar ids of instance policies: `policy:<row id>`.
 pub const CEDAR_PREFIX: &str = "policy:";
@@ -51,24 +51,24 @@ pub async fn load(store: &Store, instance_id: &str) -> AppResult<(i64, Vec<acces
 }
 
 pub async fn list(
-    state: &AppState,
+    access: &Access,
     permit: &InstancePermit,
 ) -> AppResult<Vec<access_policy::Model>> {
     Ok(access_policy::Entity::find()
         .filter(access_policy::Column::InstanceId.eq(permit.instance_id()))
         .order_by_asc(access_policy::Column::Name)
-        .all(&state.store.conn)
+        .all(&access.store.conn)
         .await?)
 }
 
 pub async fn get(
-    state: &AppState,
+    access: &Access,
     permit: &InstancePermit,
     id: &str,
 ) -> AppResult<access_policy::Model> {
     access_policy::Entity::find_by_id(id)
         .filter(access_policy::Column::InstanceId.eq(permit.instance_id()))
-        .one(&state.store.conn)
+        .one(&access.store.conn)
         .await?
         .ok_or(AppError::NotFound("access policy"))
 }
@@ -82,25 +82,25 @@ pub struct PolicyInput<'a> {
 }
 
 /// Checks a policy's text: the problems, each with line and column, or nothing.
-pub fn check(state: &AppState, source: &str) -> AppResult<()> {
-    state
-        .policies
+pub fn check(access: &Access, source: &str) -> AppResult<()> {
+    access
+        .engine
         .check_access_policy(source)
         .map(|_| ())
         .map_err(AppError::InvalidPolicy)
 }
 
 pub async fn create(
-    state: &AppState,
+    access: &Access,
     permit: &InstancePermit,
     input: PolicyInput<'_>,
 ) -> AppResult<access_policy::Model> {
     let name = validate::name("name", input.name, 128)?;
     let description = validate::text("description", input.description.unwrap_or_default(), 2000)?;
-    check(state, input.source)?;
+    check(access, input.source)?;
     let now = Utc::now();
-    let txn = state.store.begin_write().await?;
-    crate::directory::instances::get_in(&*txn, permit.instance_id()).await?;
+    let txn = access.store.begin_write().await?;
+    crate::tenant::get_in(&*txn, permit.instance_id()).await?;
     let count = access_policy::Entity::find()
         .filter(access_policy::Column::InstanceId.eq(permit.instance_id()))
         .count(&*txn)
@@ -124,7 +124,7 @@ pub async fn create(
     }
     .insert(&*txn)
     .await?;
-    finish(state, txn, permit, &model, "created").await?;
+    finish(access, txn, permit, &model, "created").await?;
     Ok(model)
 }
 
@@ -138,13 +138,13 @@ pub struct PolicyChanges<'a> {
 }
 
 pub async fn update(
-    state: &AppState,
+    access: &Access,
     permit: &InstancePermit,
     id: &str,
     changes: PolicyChanges<'_>,
 ) -> AppResult<access_policy::Model> {
     if let Some(source) = changes.source {
-        check(state, source)?;
+        check(access, source)?;
     }
     let name = changes
         .name
@@ -154,7 +154,7 @@ pub async fn update(
         .description
         .map(|d| validate::text("description", d, 2000))
         .transpose()?;
-    let txn = state.store.begin_write().await?;
+    let txn = access.store.begin_write().await?;
     let current = access_policy::Entity::find_by_id(id)
         .filter(access_policy::Column::InstanceId.eq(permit.instance_id()))
         .one(&*txn)
@@ -176,19 +176,19 @@ pub async fn update(
     }
     active.updated_at = Set(Utc::now());
     let model = active.update(&*txn).await?;
-    finish(state, txn, permit, &model, "updated").await?;
+    finish(access, txn, permit, &model, "updated").await?;
     Ok(model)
 }
 
-pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<()> {
-    let txn = state.store.begin_write().await?;
+pub async fn delete(access: &Access, permit: &InstancePermit, id: &str) -> AppResult<()> {
+    let txn = access.store.begin_write().await?;
     let model = access_policy::Entity::find_by_id(id)
         .filter(access_policy::Column::InstanceId.eq(permit.instance_id()))
         .one(&*txn)
         .await?
         .ok_or(AppError::NotFound("access policy"))?;
     access_policy::Entity::delete_by_id(id).exec(&*txn).await?;
-    finish(state, txn, permit, &model, "deleted").await
+    finish(access, txn, permit, &model, "deleted").await
 }
 
 async fn ensure_unique_name(
@@ -214,7 +214,7 @@ async fn ensure_unique_name(
 
 /// Bumps the version, records the change, commits, and drops this node's cached copy.
 async fn finish(
-    state: &AppState,
+    access: &Access,
     txn: WriteTxn,
     permit: &InstancePermit,
     model: &access_policy::Model,
@@ -236,6 +236,6 @@ async fn finish(
     )
     .await?;
     txn.commit().await?;
-    state.access.invalidate(permit.instance_id());
+    access.decisions.invalidate(permit.instance_id());
     Ok(())
 }

@@ -12,10 +12,9 @@ use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, Rela
 
 use super::facts::{AppFacts, Link, UserFacts};
 use super::grants::Subject;
-use super::{AccessContext, AccessService, InstancePolicies};
+use super::{Access, AccessContext, AccessService, InstancePolicies};
 use crate::authz::admin::InstancePermit;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 
 /// The most (user, application) pairs one simulation decides; beyond it, name applications.
 pub const MAX_PAIRS: usize = 250_000;
@@ -74,7 +73,7 @@ struct Directory {
 /// Runs the simulation. `application_ids` narrows which applications are decided (all of the
 /// instance when `None`); grant and scope changes only ever affect their own application.
 pub async fn simulate(
-    state: &AppState,
+    access: &Access,
     permit: &InstancePermit,
     change: ProposedChange,
     application_ids: Option<Vec<String>>,
@@ -88,7 +87,7 @@ pub async fn simulate(
     {
         only = Some(vec![application_id.clone()]);
     }
-    let directory = load(state, instance_id, only.as_deref()).await?;
+    let directory = load(access, instance_id, only.as_deref()).await?;
     if let Some(ids) = &only {
         if let Some(missing) = ids
             .iter()
@@ -109,14 +108,14 @@ pub async fn simulate(
             ),
         ));
     }
-    let engine = state.policies.clone();
+    let engine = access.engine.clone();
     let before = InstancePolicies::build(&engine, directory.version, &directory.policies);
     let mut after_policies = directory.policies.clone();
     let mut after_grants = directory.grants.clone();
     let mut after_apps = directory.apps.clone();
     match &change {
         ProposedChange::CreatePolicy { source } => {
-            super::policies::check(state, source)?;
+            super::policies::check(access, source)?;
             after_policies.push(access_policy::Model {
                 id: "proposed".into(),
                 instance_id: instance_id.to_owned(),
@@ -134,7 +133,7 @@ pub async fn simulate(
             enabled,
         } => {
             if let Some(source) = source {
-                super::policies::check(state, source)?;
+                super::policies::check(access, source)?;
             }
             let row = after_policies
                 .iter_mut()
@@ -158,7 +157,7 @@ pub async fn simulate(
             application_id,
             subjects,
         } => {
-            super::grants::ensure_subjects(&state.store.conn, instance_id, subjects).await?;
+            super::grants::ensure_subjects(&access.store.conn, instance_id, subjects).await?;
             for subject in subjects {
                 let known = after_grants.iter().any(|g| {
                     &g.application_id == application_id
@@ -198,7 +197,7 @@ pub async fn simulate(
         }
     }
     let after = InstancePolicies::build(&engine, directory.version, &after_policies);
-    let service = state.access.clone();
+    let service = access.decisions.clone();
     let changes = tokio::task::spawn_blocking(move || {
         compare(
             &service,
@@ -287,13 +286,9 @@ fn links_of(app: &AppFacts, user: &UserFacts, grants: &GrantIndex<'_>) -> Vec<Li
         .collect()
 }
 
-async fn load(
-    state: &AppState,
-    instance_id: &str,
-    only: Option<&[String]>,
-) -> AppResult<Directory> {
-    let db = &state.store.conn;
-    let (version, policies) = super::policies::load(&state.store, instance_id).await?;
+async fn load(access: &Access, instance_id: &str, only: Option<&[String]>) -> AppResult<Directory> {
+    let db = &access.store.conn;
+    let (version, policies) = super::policies::load(&access.store, instance_id).await?;
     let users = user::Entity::find()
         .filter(user::Column::InstanceId.eq(instance_id))
         .all(db)

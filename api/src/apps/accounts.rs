@@ -12,6 +12,7 @@ use sea_orm::{
 
 use super::applications::{application_audit, Resolved};
 use super::templates::check_account_name;
+use super::Applications;
 use crate::audit;
 use crate::authz::admin::ApplicationPermit;
 use crate::directory::users::RowError;
@@ -19,7 +20,6 @@ use crate::directory::{prefix_match, unique_violation};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event};
 use crate::ids::new_id;
-use crate::state::AppState;
 
 pub const MAX_UPSERT_ROWS: usize = 1000;
 
@@ -37,7 +37,7 @@ pub async fn account_of<C: ConnectionTrait>(
 
 /// A page of accounts ordered by account name; `search` is a name prefix.
 pub async fn list(
-    state: &AppState,
+    apps: &Applications,
     permit: &ApplicationPermit,
     search: Option<&str>,
     after: Option<&str>,
@@ -51,14 +51,14 @@ pub async fn list(
             search,
         ));
     }
-    let total = query.clone().count(&state.store.conn).await?;
+    let total = query.clone().count(&apps.store.conn).await?;
     if let Some(after) = after {
         query = query.filter(application_account::Column::AccountName.gt(after));
     }
     let rows = query
         .order_by_asc(application_account::Column::AccountName)
         .limit(limit)
-        .all(&state.store.conn)
+        .all(&apps.store.conn)
         .await?;
     Ok((rows, total))
 }
@@ -74,7 +74,7 @@ pub struct Mapping {
 /// changes nothing the second time. Conflicts — a name taken by another user of the
 /// application, or repeated in the batch — are reported per row.
 pub async fn upsert(
-    state: &AppState,
+    apps: &Applications,
     permit: &ApplicationPermit,
     app: &Resolved,
     rows: Vec<Mapping>,
@@ -122,7 +122,7 @@ pub async fn upsert(
             }),
         }
     }
-    let txn = state.store.begin_write().await?;
+    let txn = apps.store.begin_write().await?;
     let user_ids: Vec<String> = wanted.iter().map(|(_, u, _)| u.clone()).collect();
     let mut known_users = HashSet::new();
     for chunk in user_ids.chunks(500) {
@@ -255,11 +255,11 @@ fn error(row: usize, field: &str, code: &'static str, message: String) -> RowErr
 
 /// Removes a user's account in the application; removing a missing one changes nothing.
 pub async fn remove(
-    state: &AppState,
+    apps: &Applications,
     permit: &ApplicationPermit,
     user_id: &str,
 ) -> AppResult<bool> {
-    let txn = state.store.begin_write().await?;
+    let txn = apps.store.begin_write().await?;
     let Some(account) = account_of(&*txn, permit.application_id(), user_id).await? else {
         return Ok(false);
     };
@@ -288,7 +288,7 @@ pub async fn remove(
 
 /// An account by user, for a single-row `set` that reports errors like other mutations.
 pub async fn set_one(
-    state: &AppState,
+    apps: &Applications,
     permit: &ApplicationPermit,
     app: &Resolved,
     user_id: &str,
@@ -298,7 +298,7 @@ pub async fn set_one(
         user_id: user_id.to_owned(),
         account_name: account_name.to_owned(),
     }];
-    match upsert(state, permit, app, rows).await? {
+    match upsert(apps, permit, app, rows).await? {
         Ok(mut models) => models
             .pop()
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("upsert returned nothing"))),

@@ -14,12 +14,13 @@ use sea_orm::{
 use serde_json::{Map, Value};
 
 use super::templates::{self, AttributeStatement, Derived, Template, ATTRIBUTE_SOURCES};
+use super::Applications;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{ApplicationPermit, InstancePermit};
-use crate::directory::{prefix_match, validate};
+use crate::directory::prefix_match;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::state::AppState;
+use crate::validate;
 
 pub const SIGNATURE_ALGORITHMS: [&str; 2] = ["rsa-sha256", "rsa-sha512"];
 const MAX_RELAY_STATE: usize = 80;
@@ -117,20 +118,20 @@ async fn find_in<C: ConnectionTrait>(
 
 /// The instance an application belongs to, for the Cedar check of an application action.
 /// Unknown ids are `NOT_FOUND` without revealing anything else.
-pub async fn instance_of(state: &AppState, application_id: &str) -> AppResult<String> {
+pub async fn instance_of(apps: &Applications, application_id: &str) -> AppResult<String> {
     application::Entity::find_by_id(application_id)
         .select_only()
         .column(application::Column::InstanceId)
         .into_tuple::<String>()
-        .one(&state.store.conn)
+        .one(&apps.store.conn)
         .await?
         .ok_or(AppError::NotFound("application"))
 }
 
-pub async fn get(state: &AppState, permit: &ApplicationPermit) -> AppResult<Resolved> {
+pub async fn get(apps: &Applications, permit: &ApplicationPermit) -> AppResult<Resolved> {
     Resolved::new(
         find_in(
-            &state.store.conn,
+            &apps.store.conn,
             permit.instance_id(),
             permit.application_id(),
         )
@@ -139,7 +140,7 @@ pub async fn get(state: &AppState, permit: &ApplicationPermit) -> AppResult<Reso
 }
 
 pub async fn list(
-    state: &AppState,
+    apps: &Applications,
     permit: &InstancePermit,
     search: Option<&str>,
     after: Option<&str>,
@@ -150,14 +151,14 @@ pub async fn list(
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
         query = query.filter(prefix_match(application::Column::Name, search));
     }
-    let total = query.clone().count(&state.store.conn).await?;
+    let total = query.clone().count(&apps.store.conn).await?;
     if let Some(after) = after {
         query = query.filter(application::Column::Id.gt(after));
     }
     let rows = query
         .order_by_asc(application::Column::Id)
         .limit(limit)
-        .all(&state.store.conn)
+        .all(&apps.store.conn)
         .await?;
     Ok((
         rows.into_iter()
@@ -169,7 +170,7 @@ pub async fn list(
 
 /// Adds an application from a template. Parameters may come now or with the SSO settings.
 pub async fn add(
-    state: &AppState,
+    apps: &Applications,
     permit: &InstancePermit,
     template_id: &str,
     name: &str,
@@ -189,8 +190,8 @@ pub async fn add(
     let derived = template.derive(&params);
     let now = Utc::now();
     let id = new_id();
-    let txn = state.store.begin_write().await?;
-    crate::directory::instances::get_in(&*txn, permit.instance_id()).await?;
+    let txn = apps.store.begin_write().await?;
+    crate::tenant::get_in(&*txn, permit.instance_id()).await?;
     let model = application::ActiveModel {
         id: Set(id.clone()),
         instance_id: Set(permit.instance_id().to_owned()),
@@ -353,28 +354,28 @@ fn check_attributes(statements: &[AttributeStatement]) -> AppResult<Vec<Attribut
 /// An application by id for the routes employees use on every sign-in, from this node's
 /// cache ([`crate::fresh`]): a change made here applies at once, one made on another node
 /// within the refresh interval. `None` when there is no such application.
-pub async fn cached(state: &AppState, id: &str) -> AppResult<Option<Arc<Resolved>>> {
-    let ticket = match state.applications.get(id) {
+pub async fn cached(apps: &Applications, id: &str) -> AppResult<Option<Arc<Resolved>>> {
+    let ticket = match apps.cache.get(id) {
         Ok(app) => return Ok(Some(app)),
         Err(ticket) => ticket,
     };
     let Some(model) = application::Entity::find_by_id(id)
-        .one(&state.store.conn)
+        .one(&apps.store.conn)
         .await?
     else {
         return Ok(None);
     };
     let app = Arc::new(Resolved::new(model)?);
-    state.applications.keep(ticket, id, app.clone());
+    apps.cache.keep(ticket, id, app.clone());
     Ok(Some(app))
 }
 
 pub async fn update(
-    state: &AppState,
+    apps: &Applications,
     permit: &ApplicationPermit,
     changes: Changes,
 ) -> AppResult<Resolved> {
-    let txn = state.store.begin_write().await?;
+    let txn = apps.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), permit.application_id()).await?;
     let template = Resolved::new(current.clone())?.template;
     let mut active: application::ActiveModel = current.clone().into();
@@ -517,7 +518,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
-    state.applications.forget(permit.application_id());
+    apps.cache.forget(permit.application_id());
     Resolved::new(model)
 }
 
@@ -558,8 +559,8 @@ fn to_json(model: &application::Model) -> serde_json::Result<Value> {
     }))
 }
 
-pub async fn delete(state: &AppState, permit: &ApplicationPermit) -> AppResult<()> {
-    let txn = state.store.begin_write().await?;
+pub async fn delete(apps: &Applications, permit: &ApplicationPermit) -> AppResult<()> {
+    let txn = apps.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), permit.application_id()).await?;
     entity::role_binding::Entity::delete_many()
         .filter(entity::role_binding::Column::ApplicationId.eq(permit.application_id()))
@@ -576,20 +577,20 @@ pub async fn delete(state: &AppState, permit: &ApplicationPermit) -> AppResult<(
     )
     .await?;
     txn.commit().await?;
-    state.applications.forget(permit.application_id());
+    apps.cache.forget(permit.application_id());
     Ok(())
 }
 
 /// The NameID a user gets in an application, or why there is none.
 pub async fn name_id_for(
-    state: &AppState,
+    apps: &Applications,
     app: &Resolved,
     user: &user::Model,
 ) -> AppResult<Result<String, String>> {
     // Only the application-account modes read the user's account of the application.
     let account = match app.model.account_mode {
         AccountMode::AppAccount | AccountMode::AppAccountOrUsername => {
-            super::accounts::account_of(&state.store.conn, &app.model.id, &user.id).await?
+            super::accounts::account_of(&apps.store.conn, &app.model.id, &user.id).await?
         }
         AccountMode::Username | AccountMode::Email => None,
     };

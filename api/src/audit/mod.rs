@@ -9,10 +9,9 @@ use sea_orm::{
 };
 
 use crate::authz::admin::{Actor, ApplicationPermit, InstancePermit, PlatformPermit};
-use crate::db::WriteTxn;
+use crate::db::{Store, WriteTxn};
 use crate::error::AppResult;
 use crate::ids::new_id;
-use crate::state::AppState;
 
 pub struct AuditRecord {
     id: Option<String>,
@@ -167,17 +166,17 @@ fn query(scope: &AuditScope<'_>, filter: &AuditFilter) -> Select<audit_event::En
 
 /// Newest first.
 pub async fn list(
-    state: &AppState,
+    store: &Store,
     scope: AuditScope<'_>,
     filter: &AuditFilter,
     before_id: Option<&str>,
     limit: u64,
 ) -> AppResult<(Vec<audit_event::Model>, u64)> {
-    let total = query(&scope, filter).count(&state.store.conn).await?;
+    let total = query(&scope, filter).count(&store.conn).await?;
     let mut page = query(&scope, filter).order_by_desc(audit_event::Column::Id);
     if let Some(before) = before_id {
         page = page.filter(audit_event::Column::Id.lt(before));
     }
-    let events = page.limit(limit).all(&state.store.conn).await?;
+    let events = page.limit(limit).all(&store.conn).await?;
     Ok((events, total))
 }

@@ -10,13 +10,13 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::password::{self, NewPassword};
+use super::Auth;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::PlatformPermit;
-use crate::directory::validate::Username;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::state::AppState;
+use crate::password::{self, NewPassword};
+use crate::validate::Username;
 
 pub const BOOTSTRAP_ADMIN: &str = "admin";
 
@@ -155,15 +155,15 @@ pub async fn roles_of<C: ConnectionTrait>(
         .collect())
 }
 
-pub async fn list(state: &AppState, _permit: &PlatformPermit) -> AppResult<Vec<admin::Model>> {
+pub async fn list(auth: &Auth, _permit: &PlatformPermit) -> AppResult<Vec<admin::Model>> {
     Ok(admin::Entity::find()
         .order_by_asc(admin::Column::Username)
-        .all(&state.store.conn)
+        .all(&auth.store.conn)
         .await?)
 }
 
 pub async fn create(
-    state: &AppState,
+    auth: &Auth,
     permit: &PlatformPermit,
     username: &str,
     password: &str,
@@ -172,7 +172,7 @@ pub async fn create(
     let username = Username::parse("username", username)?;
     let password = NewPassword::parse("password", password)?;
     let hash = password::hash(&password).await?;
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     if admin::Entity::find()
         .filter(admin::Column::Username.eq(username.as_str()))
         .one(&*txn)
@@ -209,12 +209,12 @@ pub async fn create(
 
 /// Replaces an admin's roles. The last super admin cannot lose the role.
 pub async fn set_roles(
-    state: &AppState,
+    auth: &Auth,
     permit: &PlatformPermit,
     admin_id: &str,
     grants: &[RoleGrant],
 ) -> AppResult<admin::Model> {
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     let admin = admin::Entity::find_by_id(admin_id)
         .one(&*txn)
         .await?
@@ -243,8 +243,8 @@ pub async fn set_roles(
     Ok(admin)
 }
 
-pub async fn delete(state: &AppState, permit: &PlatformPermit, admin_id: &str) -> AppResult<()> {
-    let txn = state.store.begin_write().await?;
+pub async fn delete(auth: &Auth, permit: &PlatformPermit, admin_id: &str) -> AppResult<()> {
+    let txn = auth.store.begin_write().await?;
     let admin = admin::Entity::find_by_id(admin_id)
         .one(&*txn)
         .await?
@@ -286,19 +286,19 @@ async fn is_last_super_admin<C: ConnectionTrait>(db: &C, admin_id: &str) -> AppR
 
 /// On first start (no admin at all) creates the `admin` super admin. Returns the generated
 /// one-time password when none was configured, for the caller to print once.
-pub async fn bootstrap(state: &AppState) -> anyhow::Result<Option<String>> {
-    if admin::Entity::find().count(&state.store.conn).await? > 0 {
+pub async fn bootstrap(auth: &Auth) -> anyhow::Result<Option<String>> {
+    if admin::Entity::find().count(&auth.store.conn).await? > 0 {
         return Ok(None);
     }
     use secrecy::ExposeSecret;
-    let (password, generated) = match &state.config.bootstrap_admin_password {
+    let (password, generated) = match &auth.config.bootstrap_admin_password {
         Some(secret) => (secret.expose_secret().to_owned(), false),
         None => (crate::ids::random_secret(18), true),
     };
     let password = NewPassword::parse("bootstrap_admin_password", &password)
         .map_err(|err| anyhow::anyhow!("bootstrap_admin_password: {err}"))?;
     let hash = password::hash(&password).await?;
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     let now = Utc::now();
     let id = new_id();
     admin::ActiveModel {

@@ -12,9 +12,9 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
-use super::principal::cookie_value;
+use super::Auth;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::request::cookie_value;
 
 pub const PRE_SESSION_COOKIE: &str = "lanyard_pre";
 /// 32 random bytes in unpadded base64url.
@@ -27,7 +27,7 @@ pub struct PreSession {
 }
 
 /// Reads the pre-session cookie, or makes a new one.
-pub fn pre_session(state: &AppState, headers: &HeaderMap) -> PreSession {
+pub fn pre_session(auth: &Auth, headers: &HeaderMap) -> PreSession {
     if let Some(value) = cookie_value(headers, PRE_SESSION_COOKIE).filter(|v| well_formed(v)) {
         return PreSession {
             value,
@@ -37,12 +37,12 @@ pub fn pre_session(state: &AppState, headers: &HeaderMap) -> PreSession {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let value = URL_SAFE_NO_PAD.encode(bytes);
-    let set_cookie = super::principal::set_cookie(
-        state,
+    let set_cookie = crate::request::set_cookie(
+        &auth.config,
         PRE_SESSION_COOKIE,
         &value,
         "/",
-        super::principal::SameSite::Lax,
+        crate::request::SameSite::Lax,
         None,
     );
     PreSession {
@@ -59,25 +59,20 @@ fn well_formed(value: &str) -> bool {
 }
 
 fn mac(key: &[u8; 32], pre_session: &str, purpose: &str) -> Hmac<Sha256> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
-    mac.update(pre_session.as_bytes());
-    mac.update(b"\0");
-    mac.update(purpose.as_bytes());
-    mac
+    crate::secrets::mac(key, &[pre_session.as_bytes(), b"\0", purpose.as_bytes()])
 }
 
 /// The token a form with `purpose` carries for this pre-session.
-pub fn token(state: &AppState, pre_session: &str, purpose: &str) -> String {
+pub fn token(auth: &Auth, pre_session: &str, purpose: &str) -> String {
     URL_SAFE_NO_PAD.encode(
-        mac(&state.keys.sign_in_csrf, pre_session, purpose)
+        mac(&auth.secrets.sign_in_csrf, pre_session, purpose)
             .finalize()
             .into_bytes(),
     )
 }
 
 /// Checks a submitted form's token against the request's pre-session cookie.
-pub fn verify(state: &AppState, headers: &HeaderMap, purpose: &str, token: &str) -> AppResult<()> {
+pub fn verify(auth: &Auth, headers: &HeaderMap, purpose: &str, token: &str) -> AppResult<()> {
     let refused = || {
         AppError::Forbidden(
             "This form has expired or was not sent from this site. Go back, reload the page \
@@ -89,7 +84,7 @@ pub fn verify(state: &AppState, headers: &HeaderMap, purpose: &str, token: &str)
         .filter(|v| well_formed(v))
         .ok_or_else(refused)?;
     let given = URL_SAFE_NO_PAD.decode(token).map_err(|_| refused())?;
-    mac(&state.keys.sign_in_csrf, &pre_session, purpose)
+    mac(&auth.secrets.sign_in_csrf, &pre_session, purpose)
         .verify_slice(&given)
         .map_err(|_| refused())
 }

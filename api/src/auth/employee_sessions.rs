@@ -22,10 +22,8 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::keys;
-use super::password;
-use super::principal::{cookie_value, set_cookie, SameSite};
 use super::throttle::{self, Scopes};
+use super::Auth;
 use crate::access::facts::{self, UserFacts};
 use crate::access::REFRESH_INTERVAL;
 use crate::audit::{self, AuditRecord};
@@ -33,8 +31,10 @@ use crate::authz::admin::{Actor, InstancePermit};
 use crate::db::Reused;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::keys::plausible_id;
-use crate::state::AppState;
+use crate::ids::plausible_id;
+use crate::password;
+use crate::request::{cookie_value, set_cookie, SameSite};
+use crate::secrets as keys;
 
 const AUDIENCE: &str = "lanyard-employee";
 const COOKIE_PREFIX: &str = "lanyard_sso_";
@@ -113,21 +113,21 @@ pub const EMAIL_CODE: &str = "email_code";
 /// Every refusal reads the same, whether the username exists, has no password, is disabled or
 /// the password is wrong. The failure that locks an account emails its owner a notice.
 pub async fn check_password(
-    state: &AppState,
+    auth: &Auth,
     instance_id: &str,
     username: &str,
     password: &str,
     attempt: &Attempt,
 ) -> AppResult<user::Model> {
     let scopes = Scopes::employee(instance_id, username, attempt.client_ip.as_deref());
-    throttle::check(state, &scopes).await?;
+    throttle::check(auth, &scopes).await?;
     let found = if username.trim().is_empty() || username.len() > 64 {
         None
     } else {
         user::Entity::find()
             .filter(user::Column::InstanceId.eq(instance_id))
             .filter(user::Column::Username.eq(username.trim()))
-            .one(&state.store.conn)
+            .one(&auth.store.conn)
             .await?
     };
     let password_ok = password::verify(
@@ -137,7 +137,7 @@ pub async fn check_password(
     .await;
     match found {
         Some(user) if password_ok && user.status == UserStatus::Active => {
-            throttle::record_success(state, &scopes).await?;
+            throttle::record_success(auth, &scopes).await?;
             Ok(user)
         }
         other => {
@@ -148,7 +148,7 @@ pub async fn check_password(
                 known = other.is_some(),
                 "employee sign-in failed"
             );
-            Err(throttle::record_failure(state, &scopes, other.as_ref())
+            Err(throttle::record_failure(auth, &scopes, other.as_ref())
                 .await?
                 .unwrap_or_else(refused))
         }
@@ -158,16 +158,16 @@ pub async fn check_password(
 /// Opens a session for a user who has proved who they are by `methods`. Returns the
 /// `Set-Cookie` value.
 pub async fn open(
-    state: &AppState,
+    auth: &Auth,
     user: user::Model,
     methods: &[&str],
     attempt: Attempt,
 ) -> AppResult<String> {
     let instance_id = user.instance_id.clone();
     let now = Utc::now();
-    let expires = now + Duration::minutes(i64::from(state.config.sso.session_minutes));
+    let expires = now + Duration::minutes(i64::from(auth.config.sso.session_minutes));
     let id = new_id();
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     let session = employee_session::ActiveModel {
         id: Set(id.clone()),
         instance_id: Set(instance_id.clone()),
@@ -197,9 +197,9 @@ pub async fn open(
         aud: AUDIENCE.into(),
         exp: expires.timestamp(),
     };
-    let jwt = state.keys.employee_session.sign(&claims)?;
-    let max_age = i64::from(state.config.sso.session_minutes) * 60;
-    Ok(cookie(state, &instance_id, &jwt, max_age))
+    let jwt = auth.secrets.employee_session.sign(&claims)?;
+    let max_age = i64::from(auth.config.sso.session_minutes) * 60;
+    Ok(cookie(auth, &instance_id, &jwt, max_age))
 }
 
 /// The refusal of a wrong username or password.
@@ -209,9 +209,9 @@ pub fn refused() -> AppError {
 
 /// A `Set-Cookie` value for the instance's session cookie; an empty value with max-age 0
 /// clears it.
-pub fn cookie(state: &AppState, instance_id: &str, value: &str, max_age_secs: i64) -> String {
+pub fn cookie(auth: &Auth, instance_id: &str, value: &str, max_age_secs: i64) -> String {
     set_cookie(
-        state,
+        &auth.config,
         &cookie_name(instance_id),
         value,
         "/",
@@ -220,10 +220,10 @@ pub fn cookie(state: &AppState, instance_id: &str, value: &str, max_age_secs: i6
     )
 }
 
-fn session_id(state: &AppState, instance_id: &str, jwt: &str) -> Option<String> {
+fn session_id(auth: &Auth, instance_id: &str, jwt: &str) -> Option<String> {
     // Checked on every SSO: the rules are made once.
     static RULES: LazyLock<Validation> = LazyLock::new(|| keys::validation(AUDIENCE, None));
-    let claims: Claims = state.keys.employee_session.verify_with(jwt, &RULES)?;
+    let claims: Claims = auth.secrets.employee_session.verify_with(jwt, &RULES)?;
     (claims.iid == instance_id && plausible_id(&claims.sid)).then_some(claims.sid)
 }
 
@@ -354,22 +354,22 @@ fn is_live(session: &employee_session::Model, idle: Duration, now: DateTime<Utc>
 /// The employee signed in to `instance_id` by this request's cookie, if any. A missing,
 /// forged, expired, revoked or foreign cookie is simply no session.
 pub async fn current(
-    state: &AppState,
+    auth: &Auth,
     headers: &HeaderMap,
     instance_id: &str,
 ) -> AppResult<Option<EmployeeSession>> {
     let Some(jwt) = cookie_value(headers, &cookie_name(instance_id)) else {
         return Ok(None);
     };
-    let Some(sid) = session_id(state, instance_id, &jwt) else {
+    let Some(sid) = session_id(auth, instance_id, &jwt) else {
         return Ok(None);
     };
-    let Some(read) = read_session(state, &sid).await? else {
+    let Some(read) = read_session(auth, &sid).await? else {
         return Ok(None);
     };
     let SessionRead { session, user } = &*read;
     let now = Utc::now();
-    let idle = Duration::minutes(i64::from(state.config.sso.idle_minutes));
+    let idle = Duration::minutes(i64::from(auth.config.sso.idle_minutes));
     if session.instance_id != instance_id || !is_live(session, idle, now) {
         return Ok(None);
     }
@@ -380,7 +380,7 @@ pub async fn current(
         return Ok(None);
     };
     let session = if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
-        touch(state, session.clone(), now).await?
+        touch(auth, session.clone(), now).await?
     } else {
         session.clone()
     };
@@ -394,32 +394,30 @@ pub async fn current(
 /// The session `sid` as this node read it within the interval ([`SessionCache`]), else from
 /// the database: the session, its user and the user's memberships (for the access decision)
 /// in one query, one round trip, built once.
-async fn read_session(state: &AppState, sid: &str) -> AppResult<Option<Arc<SessionRead>>> {
-    let writes = state.store.writes();
-    if let Some(read) = state.employee_sessions.get(sid, writes) {
+async fn read_session(auth: &Auth, sid: &str) -> AppResult<Option<Arc<SessionRead>>> {
+    let writes = auth.store.writes();
+    if let Some(read) = auth.sessions.get(sid, writes) {
         return Ok(Some(read));
     }
     let read_at = Instant::now();
-    let backend = state.store.conn.get_database_backend();
+    let backend = auth.store.conn.get_database_backend();
     let Some(row) = SessionRow::find_by_statement(SESSION_ROW.with(backend, sid))
-        .one(state.store.reads())
+        .one(auth.store.reads())
         .await?
     else {
         return Ok(None);
     };
     let read = Arc::new(SessionRead::from(row));
-    state
-        .employee_sessions
-        .keep(sid, read_at, writes, read.clone());
+    auth.sessions.keep(sid, read_at, writes, read.clone());
     Ok(Some(read))
 }
 
 async fn touch(
-    state: &AppState,
+    auth: &Auth,
     session: employee_session::Model,
     now: DateTime<Utc>,
 ) -> AppResult<employee_session::Model> {
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     let mut active: employee_session::ActiveModel = session.into();
     active.last_seen_at = Set(now);
     let session = active.update(&*txn).await?;
@@ -428,11 +426,11 @@ async fn touch(
 }
 
 /// Ends the session this request's cookie names, if any.
-pub async fn sign_out(state: &AppState, headers: &HeaderMap, instance_id: &str) -> AppResult<()> {
-    let Some(live) = current(state, headers, instance_id).await? else {
+pub async fn sign_out(auth: &Auth, headers: &HeaderMap, instance_id: &str) -> AppResult<()> {
+    let Some(live) = current(auth, headers, instance_id).await? else {
         return Ok(());
     };
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     employee_session::Entity::delete_by_id(live.session.id.clone())
         .exec(&*txn)
         .await?;
@@ -453,21 +451,21 @@ pub async fn sign_out(state: &AppState, headers: &HeaderMap, instance_id: &str) 
 
 /// A user's live sessions, newest first.
 pub async fn list_for_user(
-    state: &AppState,
+    auth: &Auth,
     permit: &InstancePermit,
     user_id: &str,
 ) -> AppResult<Vec<employee_session::Model>> {
     if !plausible_id(user_id) {
         return Err(AppError::NotFound("user"));
     }
-    crate::directory::users::get(state, permit, user_id).await?;
+    crate::directory::users::find_in(&auth.store.conn, permit.instance_id(), user_id).await?;
     let now = Utc::now();
-    let idle = Duration::minutes(i64::from(state.config.sso.idle_minutes));
+    let idle = Duration::minutes(i64::from(auth.config.sso.idle_minutes));
     Ok(employee_session::Entity::find()
         .filter(employee_session::Column::InstanceId.eq(permit.instance_id()))
         .filter(employee_session::Column::UserId.eq(user_id))
         .order_by_desc(employee_session::Column::Id)
-        .paginate(&state.store.conn, MAX_LISTED)
+        .paginate(&auth.store.conn, MAX_LISTED)
         .fetch_page(0)
         .await?
         .into_iter()
@@ -484,7 +482,7 @@ pub enum Revoke<'a> {
 
 /// Ends sessions of the permit's instance; returns how many. Takes effect on every node at the
 /// next request, as the cookie only names the row.
-pub async fn revoke(state: &AppState, permit: &InstancePermit, what: Revoke<'_>) -> AppResult<u64> {
+pub async fn revoke(auth: &Auth, permit: &InstancePermit, what: Revoke<'_>) -> AppResult<u64> {
     let (target_id, query) = match what {
         Revoke::One { session_id } => {
             if !plausible_id(session_id) {
@@ -500,7 +498,8 @@ pub async fn revoke(state: &AppState, permit: &InstancePermit, what: Revoke<'_>)
             if !plausible_id(user_id) {
                 return Err(AppError::NotFound("user"));
             }
-            crate::directory::users::get(state, permit, user_id).await?;
+            crate::directory::users::find_in(&auth.store.conn, permit.instance_id(), user_id)
+                .await?;
             (
                 user_id,
                 employee_session::Entity::delete_many()
@@ -508,7 +507,7 @@ pub async fn revoke(state: &AppState, permit: &InstancePermit, what: Revoke<'_>)
             )
         }
     };
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     let deleted = query
         .filter(employee_session::Column::InstanceId.eq(permit.instance_id()))
         .exec(&*txn)

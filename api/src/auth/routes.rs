@@ -1,20 +1,25 @@
 //! HTTP routes of console sign-in: `POST /auth/admin/login` (JSON) sets the session cookie,
 //! `POST /auth/admin/logout` clears it, `GET /auth/admin/me` says who is signed in.
 
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::principal::{authenticate, cookie_value, SESSION_COOKIE};
+use super::principal::{authenticate, SESSION_COOKIE};
 use super::sessions;
+use super::Auth;
 use crate::error::{AppError, AppResult};
-use crate::http::{ClientIp, JsonBody};
-use crate::state::AppState;
+use crate::request::cookie_value;
+use crate::request::{ClientIp, JsonBody};
 
-pub fn router() -> Router<AppState> {
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Auth: FromRef<S>,
+{
     Router::new()
         .route("/auth/admin/login", post(login))
         .route("/auth/admin/logout", post(logout))
@@ -29,14 +34,14 @@ struct LoginForm {
 }
 
 async fn login(
-    State(state): State<AppState>,
+    State(auth): State<Auth>,
     ClientIp(client_ip): ClientIp,
     JsonBody(form): JsonBody<LoginForm>,
 ) -> AppResult<Response> {
     if form.username.len() > 64 || form.password.len() > 1024 {
         return Err(AppError::Unauthenticated);
     }
-    let cookie = sessions::sign_in(&state, &form.username, &form.password, client_ip).await?;
+    let cookie = sessions::sign_in(&auth, &form.username, &form.password, client_ip).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [
@@ -47,23 +52,23 @@ async fn login(
         .into_response())
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+async fn logout(State(auth): State<Auth>, headers: HeaderMap) -> AppResult<Response> {
     if let Some(jwt) = cookie_value(&headers, SESSION_COOKIE) {
-        sessions::sign_out(&state, &jwt).await?;
+        sessions::sign_out(&auth, &jwt).await?;
     }
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, sessions::cookie(&state, "", 0))],
+        [(header::SET_COOKIE, sessions::cookie(&auth, "", 0))],
     )
         .into_response())
 }
 
 async fn me(
-    State(state): State<AppState>,
+    State(auth): State<Auth>,
     ClientIp(client_ip): ClientIp,
     headers: HeaderMap,
 ) -> AppResult<Json<serde_json::Value>> {
-    let principal = authenticate(&state, &headers, client_ip)
+    let principal = authenticate(&auth, &headers, client_ip)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     Ok(Json(serde_json::json!({

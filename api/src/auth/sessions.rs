@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 
 use super::principal::{Principal, SESSION_COOKIE};
 use super::throttle;
+use super::Auth;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::Actor;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::state::AppState;
 
 const AUDIENCE: &str = "lanyard-console";
 
@@ -28,18 +28,18 @@ struct Claims {
 /// Checks the password and opens a session. Returns the `Set-Cookie` value. Failures are
 /// throttled per admin and per client address (see [`super::throttle`]).
 pub async fn sign_in(
-    state: &AppState,
+    auth: &Auth,
     username: &str,
     password: &str,
     client_ip: Option<String>,
 ) -> AppResult<String> {
     let scopes = throttle::Scopes::admin(username, client_ip.as_deref());
-    throttle::check(state, &scopes).await?;
+    throttle::check(auth, &scopes).await?;
     let admin = admin::Entity::find()
         .filter(admin::Column::Username.eq(username))
-        .one(&state.store.conn)
+        .one(&auth.store.conn)
         .await?;
-    let ok = super::password::verify(
+    let ok = crate::password::verify(
         admin.as_ref().map(|a| a.password_hash.clone()),
         password.to_owned(),
     )
@@ -48,16 +48,16 @@ pub async fn sign_in(
         (true, Some(admin)) => admin,
         _ => {
             tracing::info!(username, client_ip = ?client_ip, "admin sign-in failed");
-            return Err(throttle::record_failure(state, &scopes, None)
+            return Err(throttle::record_failure(auth, &scopes, None)
                 .await?
                 .unwrap_or(AppError::Unauthenticated));
         }
     };
-    throttle::record_success(state, &scopes).await?;
+    throttle::record_success(auth, &scopes).await?;
     let now = Utc::now();
-    let expires = now + Duration::minutes(i64::from(state.config.admin_session_minutes));
+    let expires = now + Duration::minutes(i64::from(auth.config.admin_session_minutes));
     let id = new_id();
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     admin_session::ActiveModel {
         id: Set(id.clone()),
         admin_id: Set(admin.id.clone()),
@@ -84,54 +84,53 @@ pub async fn sign_in(
         aud: AUDIENCE.into(),
         exp: expires.timestamp(),
     };
-    let jwt = state.keys.admin_session.sign(&claims)?;
+    let jwt = auth.secrets.admin_session.sign(&claims)?;
     Ok(cookie(
-        state,
+        auth,
         &jwt,
-        state.config.admin_session_minutes as i64 * 60,
+        auth.config.admin_session_minutes as i64 * 60,
     ))
 }
 
-pub fn cookie(state: &AppState, value: &str, max_age_secs: i64) -> String {
-    super::principal::set_cookie(
-        state,
+pub fn cookie(auth: &Auth, value: &str, max_age_secs: i64) -> String {
+    crate::request::set_cookie(
+        &auth.config,
         SESSION_COOKIE,
         value,
         "/",
-        super::principal::SameSite::Strict,
+        crate::request::SameSite::Strict,
         Some(max_age_secs),
     )
 }
 
-fn session_id(state: &AppState, jwt: &str) -> AppResult<String> {
-    state
-        .keys
+fn session_id(auth: &Auth, jwt: &str) -> AppResult<String> {
+    auth.secrets
         .admin_session
         .verify::<Claims>(jwt, AUDIENCE, None)
         .map(|claims| claims.sid)
         .ok_or(AppError::Unauthenticated)
 }
 
-pub async fn authenticate(state: &AppState, jwt: &str) -> AppResult<Principal> {
-    let sid = session_id(state, jwt)?;
+pub async fn authenticate(auth: &Auth, jwt: &str) -> AppResult<Principal> {
+    let sid = session_id(auth, jwt)?;
     let session = admin_session::Entity::find_by_id(sid)
-        .one(&state.store.conn)
+        .one(&auth.store.conn)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if session.expires_at <= Utc::now() {
         return Err(AppError::Unauthenticated);
     }
     let admin = admin::Entity::find_by_id(session.admin_id)
-        .one(&state.store.conn)
+        .one(&auth.store.conn)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    Principal::with_roles(state, PrincipalKind::Admin, admin.id, admin.username).await
+    Principal::with_roles(auth, PrincipalKind::Admin, admin.id, admin.username).await
 }
 
 /// Ends the session the cookie refers to, if any.
-pub async fn sign_out(state: &AppState, jwt: &str) -> AppResult<()> {
-    if let Ok(sid) = session_id(state, jwt) {
-        let txn = state.store.begin_write().await?;
+pub async fn sign_out(auth: &Auth, jwt: &str) -> AppResult<()> {
+    if let Ok(sid) = session_id(auth, jwt) {
+        let txn = auth.store.begin_write().await?;
         admin_session::Entity::delete_by_id(sid).exec(&*txn).await?;
         txn.commit().await?;
     }

@@ -14,20 +14,18 @@ use axum::http::HeaderMap;
 use chrono::{Duration, Utc};
 use entity::sign_in_code;
 use entity::user::{self, UserStatus};
-use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 use super::employee_sessions::{self, Attempt, EmployeeSession, EMAIL_CODE, PASSWORD};
-use super::principal::{cookie_value, set_cookie, SameSite};
+use super::Auth;
 use crate::audit::{self, AuditRecord};
 use crate::error::AppResult;
 use crate::ids::new_id;
-use crate::keys::plausible_id;
+use crate::ids::plausible_id;
 use crate::mail::{self, EmailPayload, Template};
-use crate::state::AppState;
+use crate::request::{cookie_value, set_cookie, SameSite};
 
 pub const VALID_MINUTES: i64 = 10;
 pub const MAX_TRIES: i32 = 5;
@@ -41,16 +39,6 @@ struct Claims {
     iid: String,
     aud: String,
     exp: i64,
-}
-
-/// The six digits of the code of row `id`.
-pub fn code_of(key: &[u8; 32], id: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(id.as_bytes());
-    let digest = mac.finalize().into_bytes();
-    let number = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
-    format!("{:06}", number % 1_000_000)
 }
 
 /// Compares two codes in time independent of where they differ.
@@ -67,9 +55,9 @@ fn cookie_name(instance_id: &str) -> String {
     format!("{COOKIE_PREFIX}{instance_id}")
 }
 
-fn cookie(state: &AppState, instance_id: &str, value: &str, max_age_secs: i64) -> String {
+fn cookie(auth: &Auth, instance_id: &str, value: &str, max_age_secs: i64) -> String {
     set_cookie(
-        state,
+        &auth.config,
         &cookie_name(instance_id),
         value,
         &format!("/sso/{instance_id}/"),
@@ -79,8 +67,8 @@ fn cookie(state: &AppState, instance_id: &str, value: &str, max_age_secs: i64) -
 }
 
 /// The `Set-Cookie` that forgets the pending code.
-pub fn clear_cookie(state: &AppState, instance_id: &str) -> String {
-    cookie(state, instance_id, "", 0)
+pub fn clear_cookie(auth: &Auth, instance_id: &str) -> String {
+    cookie(auth, instance_id, "", 0)
 }
 
 /// `a…e@corp.example`: enough for the employee to recognise the mailbox.
@@ -127,7 +115,7 @@ impl Refusal {
 /// After a correct password: stores a code for `user`, voids their earlier ones and emails it.
 /// Returns the pending row and the `Set-Cookie` that remembers it.
 pub async fn send(
-    state: &AppState,
+    auth: &Auth,
     user: &user::Model,
     continue_to: &str,
     attempt: &Attempt,
@@ -138,7 +126,7 @@ pub async fn send(
     let now = Utc::now();
     let expires = now + Duration::minutes(VALID_MINUTES);
     let id = new_id();
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     void_unused(&*txn, &user.id).await?;
     let row = sign_in_code::ActiveModel {
         id: Set(id.clone()),
@@ -177,8 +165,8 @@ pub async fn send(
         aud: AUDIENCE.into(),
         exp: expires.timestamp(),
     };
-    let jwt = state.keys.employee_session.sign(&claims)?;
-    let cookie = cookie(state, &user.instance_id, &jwt, VALID_MINUTES * 60);
+    let jwt = auth.secrets.employee_session.sign(&claims)?;
+    let cookie = cookie(auth, &user.instance_id, &jwt, VALID_MINUTES * 60);
     Ok(Ok((row, cookie)))
 }
 
@@ -207,15 +195,15 @@ pub struct Pending {
 
 /// The code this browser waits for in `instance_id`, if it can still be used.
 pub async fn pending(
-    state: &AppState,
+    auth: &Auth,
     headers: &HeaderMap,
     instance_id: &str,
 ) -> AppResult<Option<Pending>> {
     let Some(jwt) = cookie_value(headers, &cookie_name(instance_id)) else {
         return Ok(None);
     };
-    let Some(claims) = state
-        .keys
+    let Some(claims) = auth
+        .secrets
         .employee_session
         .verify::<Claims>(&jwt, AUDIENCE, None)
     else {
@@ -225,7 +213,7 @@ pub async fn pending(
         return Ok(None);
     }
     let Some(code) = sign_in_code::Entity::find_by_id(claims.cid)
-        .one(&state.store.conn)
+        .one(&auth.store.conn)
         .await?
         .filter(|c| {
             c.instance_id == instance_id
@@ -237,7 +225,7 @@ pub async fn pending(
         return Ok(None);
     };
     let Some(user) = user::Entity::find_by_id(code.user_id.clone())
-        .one(&state.store.conn)
+        .one(&auth.store.conn)
         .await?
         .filter(|u| u.status == UserStatus::Active)
     else {
@@ -249,15 +237,15 @@ pub async fn pending(
 /// Checks the typed code. Right: the code is spent and a session opened with the password and
 /// the code as its methods (the `Set-Cookie` is returned). Wrong: one try fewer.
 pub async fn verify(
-    state: &AppState,
+    auth: &Auth,
     pending: Pending,
     given: &str,
     attempt: Attempt,
 ) -> AppResult<Result<String, Refusal>> {
     let given: String = given.chars().filter(|c| !c.is_whitespace()).collect();
-    let expected = code_of(&state.keys.sign_in_code, &pending.code.id);
+    let expected = auth.secrets.sign_in_code_of(&pending.code.id);
     let now = Utc::now();
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     let usable = sign_in_code::Column::UsedAt
         .is_null()
         .and(sign_in_code::Column::ExpiresAt.gt(now))
@@ -305,7 +293,7 @@ pub async fn verify(
     if spent == 0 {
         return Ok(Err(Refusal::Gone));
     }
-    employee_sessions::open(state, pending.user, &[PASSWORD, EMAIL_CODE], attempt)
+    employee_sessions::open(auth, pending.user, &[PASSWORD, EMAIL_CODE], attempt)
         .await
         .map(Ok)
 }
@@ -316,18 +304,22 @@ mod tests {
 
     #[test]
     fn codes_are_six_digits_that_depend_on_the_row_and_the_key() {
-        let key = [3u8; 32];
-        let a = code_of(&key, "0190a0a0-0000-7000-8000-000000000001");
+        let key = crate::secrets::Keys::derive(&[3u8; 32]);
+        let a = key.sign_in_code_of("0190a0a0-0000-7000-8000-000000000001");
         assert_eq!(a.len(), 6);
         assert!(a.bytes().all(|b| b.is_ascii_digit()), "{a}");
-        assert_eq!(a, code_of(&key, "0190a0a0-0000-7000-8000-000000000001"));
+        assert_eq!(
+            a,
+            key.sign_in_code_of("0190a0a0-0000-7000-8000-000000000001")
+        );
         let others: std::collections::HashSet<String> = (0..50)
-            .map(|n| code_of(&key, &format!("0190a0a0-0000-7000-8000-0000000000{n:02}")))
+            .map(|n| key.sign_in_code_of(&format!("0190a0a0-0000-7000-8000-0000000000{n:02}")))
             .collect();
         assert!(others.len() > 45, "codes spread: {others:?}");
         assert_ne!(
             a,
-            code_of(&[4u8; 32], "0190a0a0-0000-7000-8000-000000000001")
+            crate::secrets::Keys::derive(&[4u8; 32])
+                .sign_in_code_of("0190a0a0-0000-7000-8000-000000000001")
         );
     }
 

@@ -15,9 +15,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
+use super::Auth;
 use crate::config::SignInConfig;
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
 
 /// What one sign-in attempt is counted against.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,10 +62,10 @@ fn address_scope(ip: &str) -> String {
 }
 
 /// Refuses the attempt when its account or address is locked.
-pub async fn check(state: &AppState, scopes: &Scopes) -> AppResult<()> {
+pub async fn check(auth: &Auth, scopes: &Scopes) -> AppResult<()> {
     let rows = sign_in_throttle::Entity::find()
         .filter(sign_in_throttle::Column::Scope.is_in(scopes.all()))
-        .all(&state.store.conn)
+        .all(&auth.store.conn)
         .await?;
     let now = Utc::now();
     match rows
@@ -107,13 +107,13 @@ fn refusal(scope: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
 /// address, so that the caller can say so at once. When it locks the account of `owner`, the
 /// owner is told by email, in the same transaction.
 pub async fn record_failure(
-    state: &AppState,
+    auth: &Auth,
     scopes: &Scopes,
     owner: Option<&user::Model>,
 ) -> AppResult<Option<AppError>> {
-    let config = &state.config.sign_in;
+    let config = &auth.config.sign_in;
     let now = Utc::now();
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     let mut locked = None;
     for (scope, limit) in std::iter::once((&scopes.account, config.max_failures_per_account)).chain(
         scopes
@@ -124,7 +124,7 @@ pub async fn record_failure(
         if let Some(until) = count_failure(&*txn, scope, limit, config, now).await? {
             locked.get_or_insert(refusal(scope, until, now));
             if let (true, Some(owner)) = (*scope == scopes.account, owner) {
-                crate::mail::notify_account_locked(&txn, &state.config, owner).await?;
+                crate::mail::notify_account_locked(&txn, &auth.config, owner).await?;
             }
         }
     }
@@ -195,8 +195,8 @@ fn next_count(
 
 /// A successful sign-in clears its account's failures (not its address's: one good password
 /// must not let an address guess others' without limit).
-pub async fn record_success(state: &AppState, scopes: &Scopes) -> AppResult<()> {
-    let txn = state.store.begin_write().await?;
+pub async fn record_success(auth: &Auth, scopes: &Scopes) -> AppResult<()> {
+    let txn = auth.store.begin_write().await?;
     clear(&*txn, &scopes.account).await?;
     txn.commit().await?;
     Ok(())

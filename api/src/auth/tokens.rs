@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use super::admins::{store_role_bindings, RoleGrant};
 use super::principal::Principal;
+use super::Auth;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::PlatformPermit;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::state::AppState;
 
 const ISSUER: &str = "lanyard";
 const AUDIENCE: &str = "lanyard-api";
@@ -38,7 +38,7 @@ pub struct CreatedToken {
 }
 
 pub fn sign(
-    state: &AppState,
+    auth: &Auth,
     id: &str,
     issued: DateTime<Utc>,
     expires: DateTime<Utc>,
@@ -50,12 +50,12 @@ pub fn sign(
         iat: issued.timestamp(),
         exp: expires.timestamp(),
     };
-    state.keys.api_token.sign(&claims)
+    auth.secrets.api_token.sign(&claims)
 }
 
 /// Creates a token with the given roles. `created_by` names the admin (or token) that asked.
 pub async fn create(
-    state: &AppState,
+    auth: &Auth,
     permit: &PlatformPermit,
     name: &str,
     ttl_days: i64,
@@ -82,7 +82,7 @@ pub async fn create(
     }
     let now = Utc::now();
     let id = new_id();
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     let token = api_token::ActiveModel {
         id: Set(id.clone()),
         name: Set(name.to_owned()),
@@ -104,12 +104,12 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    let secret = sign(state, &id, now, token.expires_at)?;
+    let secret = sign(auth, &id, now, token.expires_at)?;
     Ok(CreatedToken { token, secret })
 }
 
 pub async fn list(
-    state: &AppState,
+    auth: &Auth,
     _permit: &PlatformPermit,
     after: Option<&str>,
     limit: u64,
@@ -118,21 +118,17 @@ pub async fn list(
     if let Some(after) = after {
         query = query.filter(api_token::Column::Id.gt(after));
     }
-    Ok(query.limit(limit).all(&state.store.conn).await?)
+    Ok(query.limit(limit).all(&auth.store.conn).await?)
 }
 
-pub async fn count(state: &AppState, _permit: &PlatformPermit) -> AppResult<u64> {
+pub async fn count(auth: &Auth, _permit: &PlatformPermit) -> AppResult<u64> {
     use sea_orm::PaginatorTrait;
-    Ok(api_token::Entity::find().count(&state.store.conn).await?)
+    Ok(api_token::Entity::find().count(&auth.store.conn).await?)
 }
 
 /// Revokes a token at once, on every node. Revoking a revoked token changes nothing.
-pub async fn revoke(
-    state: &AppState,
-    permit: &PlatformPermit,
-    id: &str,
-) -> AppResult<api_token::Model> {
-    let txn = state.store.begin_write().await?;
+pub async fn revoke(auth: &Auth, permit: &PlatformPermit, id: &str) -> AppResult<api_token::Model> {
+    let txn = auth.store.begin_write().await?;
     let token = api_token::Entity::find_by_id(id)
         .one(&*txn)
         .await?
@@ -156,14 +152,14 @@ pub async fn revoke(
 
 /// Resolves a bearer token to its principal. Any fault — bad signature, expired, unknown,
 /// revoked — is `UNAUTHENTICATED`.
-pub async fn authenticate(state: &AppState, jwt: &str) -> AppResult<Principal> {
-    let claims = state
-        .keys
+pub async fn authenticate(auth: &Auth, jwt: &str) -> AppResult<Principal> {
+    let claims = auth
+        .secrets
         .api_token
         .verify::<Claims>(jwt, AUDIENCE, Some(ISSUER))
         .ok_or(AppError::Unauthenticated)?;
     let token = api_token::Entity::find_by_id(claims.jti.clone())
-        .one(&state.store.conn)
+        .one(&auth.store.conn)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let now = Utc::now();
@@ -174,7 +170,7 @@ pub async fn authenticate(state: &AppState, jwt: &str) -> AppResult<Principal> {
         .last_used_at
         .is_none_or(|at| (now - at).num_seconds() >= LAST_USED_RESOLUTION_SECS);
     if stale {
-        let txn = state.store.begin_write().await?;
+        let txn = auth.store.begin_write().await?;
         api_token::Entity::update_many()
             .col_expr(
                 api_token::Column::LastUsedAt,
@@ -185,5 +181,5 @@ pub async fn authenticate(state: &AppState, jwt: &str) -> AppResult<Principal> {
             .await?;
         txn.commit().await?;
     }
-    Principal::with_roles(state, PrincipalKind::Token, token.id, token.name).await
+    Principal::with_roles(auth, PrincipalKind::Token, token.id, token.name).await
 }

@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use cedar_policy::{Context, Entities, Entity, Request, RestrictedExpression};
 
+use super::principal::{Principal, PrincipalKind};
 use super::{action_uid, uid, Kind, PolicyEngine};
-use crate::auth::principal::{Principal, PrincipalKind};
 use crate::error::{AppError, AppResult};
 
 pub const PLATFORM_ID: &str = "lanyard";

@@ -6,6 +6,7 @@
 //! requests and hands out the proof of a permitted check that domain services require.
 
 pub mod admin;
+pub mod principal;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -244,13 +245,7 @@ impl PolicyEngine {
     }
 }
 
-/// One thing wrong with a policy an admin wrote, at a 1-based line and column of their text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PolicyProblem {
-    pub message: String,
-    pub line: u32,
-    pub column: u32,
-}
+pub use crate::error::PolicyProblem;
 
 /// The longest access policy an admin may write.
 pub const MAX_POLICY_BYTES: usize = 16 * 1024;

@@ -10,13 +10,14 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
-use super::{prefix_match, record_members_change, unique_violation, validate, Holder};
+use super::Directory;
+use super::{prefix_match, record_members_change, unique_violation, Holder};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::InstancePermit;
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
-use crate::state::AppState;
+use crate::validate;
 
 async fn find_in<C: ConnectionTrait>(
     db: &C,
@@ -52,14 +53,14 @@ async fn ensure_name_free<C: ConnectionTrait>(
 }
 
 pub async fn create(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     name: &str,
     description: Option<&str>,
 ) -> AppResult<group::Model> {
     let name = validate::name("name", name, 128)?;
     let description = validate::text("description", description.unwrap_or_default(), 2000)?;
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     super::instances::get_in(&*txn, permit.instance_id()).await?;
     ensure_name_free(&*txn, permit.instance_id(), &name, None).await?;
     let now = Utc::now();
@@ -93,7 +94,7 @@ pub async fn create(
 }
 
 pub async fn update(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     id: &str,
     name: Option<&str>,
@@ -103,7 +104,7 @@ pub async fn update(
     let description = description
         .map(|d| validate::text("description", d, 2000))
         .transpose()?;
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     let mut active: group::ActiveModel = current.clone().into();
     if let Some(name) = name {
@@ -135,11 +136,12 @@ pub async fn update(
     Ok(model)
 }
 
-pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<()> {
-    let txn = state.store.begin_write().await?;
+pub async fn delete(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<()> {
+    let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     group::Entity::delete_by_id(id).exec(&*txn).await?;
-    crate::access::grants::forget_subject(&txn, entity::access_grant::SubjectKind::Group, id)
+    dir.hooks
+        .subject_deleted(&txn, entity::access_grant::SubjectKind::Group, id)
         .await?;
     events::emit(
         &*txn,
@@ -158,13 +160,13 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
     Ok(())
 }
 
-pub async fn get(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<group::Model> {
-    find_in(&state.store.conn, permit.instance_id(), id).await
+pub async fn get(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<group::Model> {
+    find_in(&dir.store.conn, permit.instance_id(), id).await
 }
 
 /// A page of groups ordered by name.
 pub async fn list(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     search: Option<&str>,
     after: Option<&str>,
@@ -175,14 +177,14 @@ pub async fn list(
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
         query = query.filter(prefix_match(group::Column::Name, search));
     }
-    let total = query.clone().count(&state.store.conn).await?;
+    let total = query.clone().count(&dir.store.conn).await?;
     if let Some(after) = after {
         query = query.filter(group::Column::Name.gt(after));
     }
     let page = query
         .order_by_asc(group::Column::Name)
         .limit(limit)
-        .all(&state.store.conn)
+        .all(&dir.store.conn)
         .await?;
     Ok((page, total))
 }
@@ -221,12 +223,12 @@ pub async fn ensure_users<C: ConnectionTrait>(
 
 /// Adds members; users already in the group are left as they are.
 pub async fn add_members(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     id: &str,
     user_ids: &[String],
 ) -> AppResult<group::Model> {
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let group = find_in(&*txn, permit.instance_id(), id).await?;
     ensure_users(&*txn, permit.instance_id(), user_ids).await?;
     let now = Utc::now();
@@ -258,12 +260,12 @@ pub async fn add_members(
 }
 
 pub async fn remove_members(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     id: &str,
     user_ids: &[String],
 ) -> AppResult<group::Model> {
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let group = find_in(&*txn, permit.instance_id(), id).await?;
     if user_ids.is_empty() || user_ids.len() > 1000 {
         return Err(AppError::bad_input("userIds", "give 1 to 1000 user ids"));

@@ -9,13 +9,13 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
-use super::validate;
+use super::Directory;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{InstancePermit, PlatformPermit};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::keys;
-use crate::state::AppState;
+use crate::validate;
 
 pub struct InstanceInput<'a> {
     pub name: &'a str,
@@ -25,17 +25,17 @@ pub struct InstanceInput<'a> {
 }
 
 pub async fn create(
-    state: &AppState,
+    dir: &Directory,
     permit: &PlatformPermit,
     input: InstanceInput<'_>,
 ) -> AppResult<instance::Model> {
     let name = validate::name("name", input.name, 128)?;
     let description = validate::text("description", input.description.unwrap_or_default(), 2000)?;
     // Generated before the write transaction: it is slow, and writers queue behind it.
-    let key = keys::generate(state, &name, KeyAlgorithm::Rsa2048).await?;
+    let key = keys::generate(&dir.ring, &name, KeyAlgorithm::Rsa2048).await?;
     let now = Utc::now();
     let id = new_id();
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let model = instance::ActiveModel {
         id: Set(id.clone()),
         name: Set(name.clone()),
@@ -59,16 +59,16 @@ pub async fn create(
     Ok(model)
 }
 
-pub async fn get(state: &AppState, permit: &InstancePermit) -> AppResult<instance::Model> {
+pub async fn get(dir: &Directory, permit: &InstancePermit) -> AppResult<instance::Model> {
     instance::Entity::find_by_id(permit.instance_id())
-        .one(&state.store.conn)
+        .one(&dir.store.conn)
         .await?
         .ok_or(AppError::NotFound("instance"))
 }
 
 /// A page of instances by id; `only` restricts to the given ids (the caller's instances).
 pub async fn list(
-    state: &AppState,
+    dir: &Directory,
     only: Option<&[String]>,
     after: Option<&str>,
     limit: u64,
@@ -77,20 +77,20 @@ pub async fn list(
     if let Some(ids) = only {
         query = query.filter(instance::Column::Id.is_in(ids.iter().cloned()));
     }
-    let total = query.clone().count(&state.store.conn).await?;
+    let total = query.clone().count(&dir.store.conn).await?;
     if let Some(after) = after {
         query = query.filter(instance::Column::Id.gt(after));
     }
     let page = query
         .order_by_asc(instance::Column::Id)
         .limit(limit)
-        .all(&state.store.conn)
+        .all(&dir.store.conn)
         .await?;
     Ok((page, total))
 }
 
 pub async fn update(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     input: InstanceInput<'_>,
 ) -> AppResult<instance::Model> {
@@ -99,7 +99,7 @@ pub async fn update(
         .description
         .map(|d| validate::text("description", d, 2000))
         .transpose()?;
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let current = instance::Entity::find_by_id(permit.instance_id())
         .one(&*txn)
         .await?
@@ -133,8 +133,8 @@ pub async fn update(
 }
 
 /// Deletes the instance and everything in it; roles on it go too. The audit events stay.
-pub async fn delete(state: &AppState, permit: &InstancePermit) -> AppResult<()> {
-    let txn = state.store.begin_write().await?;
+pub async fn delete(dir: &Directory, permit: &InstancePermit) -> AppResult<()> {
+    let txn = dir.store.begin_write().await?;
     let current = instance::Entity::find_by_id(permit.instance_id())
         .one(&*txn)
         .await?
@@ -155,14 +155,9 @@ pub async fn delete(state: &AppState, permit: &InstancePermit) -> AppResult<()> 
     .await?;
     txn.commit().await?;
     // Its applications went with it (the foreign keys cascade).
-    state.applications.forget_all();
+    dir.hooks.instance_deleted(permit.instance_id());
     Ok(())
 }
 
 /// The instance, inside a transaction; `NOT_FOUND` when it does not exist.
-pub async fn get_in<C: sea_orm::ConnectionTrait>(db: &C, id: &str) -> AppResult<instance::Model> {
-    instance::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("instance"))
-}
+pub use crate::tenant::get_in;

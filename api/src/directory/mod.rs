@@ -6,16 +6,47 @@ pub mod groups;
 pub mod instances;
 pub mod org_units;
 pub mod users;
-pub mod validate;
 
 use sea_orm::sea_query::{Expr, Func, LikeExpr, SimpleExpr};
 use sea_orm::{DbErr, IntoSimpleExpr, SqlErr};
 
+use std::sync::Arc;
+
+use entity::access_grant::SubjectKind;
+use entity::user;
+
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::InstancePermit;
+use crate::db::Store;
 use crate::db::WriteTxn;
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
+use crate::keys::KeyRing;
+
+/// Instances, users, groups and org units. Built once in `startup`; what other domains do when
+/// the directory changes reaches them through [`DirectoryHooks`].
+#[derive(Clone)]
+pub struct Directory {
+    pub store: Store,
+    /// A new instance gets its first signing key.
+    pub ring: KeyRing,
+    pub hooks: Arc<dyn DirectoryHooks>,
+}
+
+/// What other domains do when the directory changes, inside the directory's transaction (so
+/// both commit or neither does). `startup` wires them; the directory does not know who listens.
+#[async_trait::async_trait]
+pub trait DirectoryHooks: Send + Sync {
+    /// A user, group or org unit is being deleted: what refers to it goes too (access grants).
+    async fn subject_deleted(&self, txn: &WriteTxn, kind: SubjectKind, id: &str) -> AppResult<()>;
+    /// An admin locked a user: the user is told.
+    async fn user_locked(&self, txn: &WriteTxn, user: &user::Model) -> AppResult<()>;
+    /// An admin set a user active again: a lockout after failed sign-ins ends too.
+    async fn user_reactivated(&self, txn: &WriteTxn, user: &user::Model) -> AppResult<()>;
+    /// An instance and everything in it were deleted (called after the commit): what this
+    /// node keeps of its rows goes.
+    fn instance_deleted(&self, instance_id: &str);
+}
 
 /// The largest page a list returns.
 pub const MAX_PAGE: u64 = 100;

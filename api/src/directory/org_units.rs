@@ -10,13 +10,14 @@ use sea_orm::{
 };
 
 use super::groups::ensure_users;
-use super::{record_members_change, validate, Holder};
+use super::Directory;
+use super::{record_members_change, Holder};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::InstancePermit;
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
-use crate::state::AppState;
+use crate::validate;
 
 /// How deep the tree may grow.
 pub const MAX_DEPTH: usize = 20;
@@ -83,13 +84,13 @@ async fn ensure_sibling_name_free<C: ConnectionTrait>(
 }
 
 pub async fn create(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     name: &str,
     parent_id: Option<&str>,
 ) -> AppResult<org_unit::Model> {
     let name = validate::name("name", name, 128)?;
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     super::instances::get_in(&*txn, permit.instance_id()).await?;
     let parent = match parent_id {
         Some(id) => Some(find_in(&*txn, permit.instance_id(), id, "parentId").await?),
@@ -138,13 +139,13 @@ pub async fn create(
 }
 
 pub async fn rename(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     id: &str,
     name: &str,
 ) -> AppResult<org_unit::Model> {
     let name = validate::name("name", name, 128)?;
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id, "id").await?;
     ensure_sibling_name_free(
         &*txn,
@@ -178,12 +179,12 @@ pub async fn rename(
 /// Moves a unit (with its subtree) under another parent, or to the root with `None`. A move
 /// under itself or one of its descendants would make a cycle and is refused.
 pub async fn move_to(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     id: &str,
     new_parent_id: Option<&str>,
 ) -> AppResult<org_unit::Model> {
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id, "id").await?;
     let parent = match new_parent_id {
         Some(parent_id) => Some(find_in(&*txn, permit.instance_id(), parent_id, "parentId").await?),
@@ -259,8 +260,8 @@ pub async fn move_to(
 }
 
 /// Deletes an empty unit: one with no sub-units and no members.
-pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<()> {
-    let txn = state.store.begin_write().await?;
+pub async fn delete(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<()> {
+    let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id, "id").await?;
     let children = org_unit::Entity::find()
         .filter(org_unit::Column::ParentId.eq(id))
@@ -289,7 +290,8 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
         ));
     }
     org_unit::Entity::delete_by_id(id).exec(&*txn).await?;
-    crate::access::grants::forget_subject(&txn, entity::access_grant::SubjectKind::OrgUnit, id)
+    dir.hooks
+        .subject_deleted(&txn, entity::access_grant::SubjectKind::OrgUnit, id)
         .await?;
     events::emit(
         &*txn,
@@ -308,17 +310,13 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
     Ok(())
 }
 
-pub async fn get(
-    state: &AppState,
-    permit: &InstancePermit,
-    id: &str,
-) -> AppResult<org_unit::Model> {
-    find_in(&state.store.conn, permit.instance_id(), id, "id").await
+pub async fn get(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<org_unit::Model> {
+    find_in(&dir.store.conn, permit.instance_id(), id, "id").await
 }
 
 /// Children of `parent_id` (roots with `None`), by id (creation order).
 pub async fn children(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     parent_id: Option<&str>,
     after: Option<&str>,
@@ -330,25 +328,25 @@ pub async fn children(
         Some(parent) => query.filter(org_unit::Column::ParentId.eq(parent)),
         None => query.filter(org_unit::Column::ParentId.is_null()),
     };
-    let total = query.clone().count(&state.store.conn).await?;
+    let total = query.clone().count(&dir.store.conn).await?;
     if let Some(after) = after {
         query = query.filter(org_unit::Column::Id.gt(after));
     }
     let page = query
         .order_by_asc(org_unit::Column::Id)
         .limit(limit)
-        .all(&state.store.conn)
+        .all(&dir.store.conn)
         .await?;
     Ok((page, total))
 }
 
 pub async fn add_members(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     id: &str,
     user_ids: &[String],
 ) -> AppResult<org_unit::Model> {
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let unit = find_in(&*txn, permit.instance_id(), id, "id").await?;
     ensure_users(&*txn, permit.instance_id(), user_ids).await?;
     let now = Utc::now();
@@ -393,7 +391,7 @@ pub async fn add_members(
 }
 
 pub async fn remove_members(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     id: &str,
     user_ids: &[String],
@@ -401,7 +399,7 @@ pub async fn remove_members(
     if user_ids.is_empty() || user_ids.len() > 1000 {
         return Err(AppError::bad_input("userIds", "give 1 to 1000 user ids"));
     }
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let unit = find_in(&*txn, permit.instance_id(), id, "id").await?;
     org_unit_member::Entity::delete_many()
         .filter(org_unit_member::Column::OrgUnitId.eq(id))

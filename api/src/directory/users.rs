@@ -11,15 +11,15 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 
-use super::validate::{self, Email, Username};
+use super::Directory;
 use super::{prefix_match, unique_violation};
 use crate::audit::{self, AuditRecord};
-use crate::auth::password::{self, NewPassword};
 use crate::authz::admin::InstancePermit;
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
-use crate::state::AppState;
+use crate::password::{self, NewPassword};
+use crate::validate::{self, Email, Username};
 
 pub const MAX_IMPORT_ROWS: usize = 1000;
 
@@ -261,7 +261,7 @@ async fn ensure_unique<C: ConnectionTrait>(
 }
 
 pub async fn create(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     input: NewUser,
 ) -> AppResult<user::Model> {
@@ -271,7 +271,7 @@ pub async fn create(
         .pop()
         .flatten();
     let instance_id = permit.instance_id();
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     super::instances::get_in(&*txn, instance_id).await?;
     ensure_unique(
         &*txn,
@@ -321,7 +321,7 @@ pub async fn create(
 /// Creates up to [`MAX_IMPORT_ROWS`] users at once, all or none: when any row is wrong,
 /// nothing is saved and every wrong row is reported.
 pub async fn import(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     rows: Vec<NewUser>,
 ) -> AppResult<Result<Vec<user::Model>, Vec<RowError>>> {
@@ -370,7 +370,7 @@ pub async fn import(
         }
     }
     let instance_id = permit.instance_id();
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     super::instances::get_in(&*txn, instance_id).await?;
     let usernames: Vec<String> = seen_usernames.keys().cloned().collect();
     let emails: Vec<String> = seen_emails.keys().cloned().collect();
@@ -440,7 +440,7 @@ pub async fn import(
     // Hash outside the write lock: it is the slow part.
     let users: Vec<ValidUser> = valid.into_iter().map(|(_, u)| u).collect();
     let hashes = hash_all(&users).await?;
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let memberships: Vec<(Vec<String>, Vec<String>)> = users
         .iter()
         .map(|u| (u.group_ids.clone(), u.org_unit_ids.clone()))
@@ -486,7 +486,7 @@ fn row_error(row: usize, field: &str, code: &'static str, message: String) -> Ro
     }
 }
 
-async fn find_in<C: ConnectionTrait>(
+pub async fn find_in<C: ConnectionTrait>(
     db: &C,
     instance_id: &str,
     id: &str,
@@ -498,12 +498,12 @@ async fn find_in<C: ConnectionTrait>(
         .ok_or(AppError::NotFound("user"))
 }
 
-pub async fn get(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<user::Model> {
-    find_in(&state.store.conn, permit.instance_id(), id).await
+pub async fn get(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<user::Model> {
+    find_in(&dir.store.conn, permit.instance_id(), id).await
 }
 
 pub async fn update(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     id: &str,
     patch: UserPatch,
@@ -537,7 +537,7 @@ pub async fn update(
         .as_deref()
         .map(|x| validate::optional(Some(x), |v| validate::name("externalId", v, 128)))
         .transpose()?;
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     let new_username = username
         .as_ref()
@@ -621,12 +621,12 @@ fn diff(before: &user::Model, after: &user::Model) -> serde_json::Value {
 }
 
 pub async fn set_status(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     id: &str,
     status: UserStatus,
 ) -> AppResult<user::Model> {
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     let mut active: user::ActiveModel = current.clone().into();
     active.status = Set(status);
@@ -634,7 +634,7 @@ pub async fn set_status(
     let user = active.update(&*txn).await?;
     if status == UserStatus::Active {
         // Reactivating also ends a lockout after failed sign-ins.
-        crate::auth::throttle::unlock_employee(&*txn, permit.instance_id(), &user.username).await?;
+        dir.hooks.user_reactivated(&txn, &user).await?;
     }
     if status != current.status {
         events::emit(
@@ -645,14 +645,14 @@ pub async fn set_status(
         .await?;
     }
     if status == UserStatus::Locked && current.status != UserStatus::Locked {
-        crate::mail::notify_account_locked(&txn, &state.config, &user).await?;
+        dir.hooks.user_locked(&txn, &user).await?;
     }
     audit::record(
         &txn,
         permit.actor(),
         AuditRecord::instance(permit, "user", Some(id)).summary(serde_json::json!({
             "username": user.username,
-            "status": { "from": status_name(current.status), "to": status_name(status) },
+            "status": { "from": current.status.name(), "to": status.name() },
         })),
     )
     .await?;
@@ -660,23 +660,15 @@ pub async fn set_status(
     Ok(user)
 }
 
-pub fn status_name(status: UserStatus) -> &'static str {
-    match status {
-        UserStatus::Active => "active",
-        UserStatus::Disabled => "disabled",
-        UserStatus::Locked => "locked",
-    }
-}
-
 pub async fn set_password(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     id: &str,
     password: &str,
 ) -> AppResult<user::Model> {
     let password = NewPassword::parse("password", password)?;
     let hash = password::hash(&password).await?;
-    let txn = state.store.begin_write().await?;
+    let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     let mut active: user::ActiveModel = current.into();
     active.password_hash = Set(Some(hash));
@@ -693,11 +685,12 @@ pub async fn set_password(
     Ok(user)
 }
 
-pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<()> {
-    let txn = state.store.begin_write().await?;
+pub async fn delete(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<()> {
+    let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     user::Entity::delete_by_id(id).exec(&*txn).await?;
-    crate::access::grants::forget_subject(&txn, entity::access_grant::SubjectKind::User, id)
+    dir.hooks
+        .subject_deleted(&txn, entity::access_grant::SubjectKind::User, id)
         .await?;
     events::emit(
         &*txn,
@@ -780,13 +773,13 @@ fn filtered(
 
 /// A page of users ordered by username, after the username `after`, and the filtered total.
 pub async fn list(
-    state: &AppState,
+    dir: &Directory,
     permit: &InstancePermit,
     filter: &UserFilter,
     after: Option<&str>,
     limit: u64,
 ) -> AppResult<(Vec<user::Model>, u64)> {
-    let db = &state.store.conn;
+    let db = &dir.store.conn;
     let subtree = match &filter.org_unit_id {
         Some(id) => Some(
             org_unit::Entity::find_by_id(id.clone())

@@ -15,10 +15,11 @@ use serde::Serialize;
 
 use super::receiver::{GuardedResolver, ReceiverUrl};
 use super::EventPayload;
+use super::Events;
 use crate::config::EventsConfig;
 use crate::error::{AppError, AppResult};
+use crate::outbox::worker::Deliver;
 use crate::outbox::{truncate, Attempt, AttemptResult};
-use crate::state::AppState;
 
 /// The most of a receiver's answer that is read (and kept in the delivery log).
 const MAX_RESPONSE_BYTES: usize = 1024;
@@ -57,12 +58,12 @@ pub fn issuer(public_url: &str, instance_id: &str) -> String {
 
 /// Signs `payload` for `audience` with the instance's active key.
 pub async fn sign(
-    state: &AppState,
+    events: &Events,
     instance_id: &str,
     audience: &str,
     payload: &EventPayload,
 ) -> AppResult<String> {
-    let signer = crate::keys::active_signer(state, instance_id).await?;
+    let signer = crate::keys::active_signer(&events.ring, instance_id).await?;
     let internal = |err: &dyn std::fmt::Display| {
         AppError::Internal(anyhow::anyhow!("signing an event: {err}"))
     };
@@ -85,7 +86,7 @@ pub async fn sign(
     header.kid = Some(signer.key_id.clone());
     let now = chrono::Utc::now().timestamp();
     let claims = EventClaims {
-        iss: issuer(&state.config.public_url, instance_id),
+        iss: issuer(&events.public_url, instance_id),
         aud: audience,
         iat: now,
         exp: now + 600,
@@ -102,14 +103,16 @@ pub async fn sign(
     jsonwebtoken::encode(&header, &claims, &key).map_err(|err| internal(&err))
 }
 
-/// The HTTP client of callbacks.
+/// Sends the outbox's event rows: the HTTP client of callbacks, and the events service whose
+/// keys sign them.
 pub struct EventSender {
     http: reqwest::Client,
     allow_loopback: bool,
+    events: Events,
 }
 
 impl EventSender {
-    pub fn new(config: &EventsConfig) -> anyhow::Result<EventSender> {
+    pub fn new(config: &EventsConfig, events: Events) -> anyhow::Result<EventSender> {
         let timeout = Duration::from_secs(config.timeout_seconds);
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -125,11 +128,15 @@ impl EventSender {
         Ok(EventSender {
             http,
             allow_loopback: config.allow_insecure_loopback,
+            events,
         })
     }
+}
 
+#[async_trait::async_trait]
+impl Deliver for EventSender {
     /// One attempt at delivering an event row.
-    pub async fn deliver(&self, state: &AppState, row: &outbox_entity::Model) -> Attempt {
+    async fn deliver(&self, row: &outbox_entity::Model) -> Attempt {
         let payload: EventPayload = match serde_json::from_value(row.payload.clone()) {
             Ok(payload) => payload,
             Err(err) => return Attempt::give_up(format!("unreadable event payload: {err}")),
@@ -138,7 +145,7 @@ impl EventSender {
             return Attempt::give_up("the event has no subscription");
         };
         let subscription = match event_subscription::Entity::find_by_id(subscription_id.clone())
-            .one(&state.store.conn)
+            .one(&self.events.store.conn)
             .await
         {
             Ok(Some(subscription)) => subscription,
@@ -149,7 +156,7 @@ impl EventSender {
             Ok(url) => url,
             Err(err) => return Attempt::give_up(format!("the receiver URL is refused: {err}")),
         };
-        let jwt = match sign(state, &row.instance_id, url.as_str(), &payload).await {
+        let jwt = match sign(&self.events, &row.instance_id, url.as_str(), &payload).await {
             Ok(jwt) => jwt,
             Err(err) => return Attempt::retry(format!("{err:#}")),
         };

@@ -2,7 +2,7 @@
 //! the instance's pending, active and recently retired signing keys, so receivers learn a new
 //! key before it signs and keep trusting the old one through a rollover.
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRef, Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,10 +14,14 @@ use openssl::bn::{BigNum, BigNumContext};
 use openssl::x509::X509;
 
 use crate::error::{AppError, AppResult};
-use crate::keys::plausible_id;
-use crate::state::AppState;
+use crate::ids::plausible_id;
+use crate::keys::KeyRing;
 
-pub fn router() -> Router<AppState> {
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    KeyRing: FromRef<S>,
+{
     Router::new().route("/i/{instance_id}/.well-known/jwks.json", get(jwks))
 }
 
@@ -49,20 +53,17 @@ pub fn jwk_of(key: &signing_key::Model) -> anyhow::Result<serde_json::Value> {
     })
 }
 
-async fn jwks(
-    State(state): State<AppState>,
-    Path(instance_id): Path<String>,
-) -> AppResult<Response> {
+async fn jwks(State(ring): State<KeyRing>, Path(instance_id): Path<String>) -> AppResult<Response> {
     if !plausible_id(&instance_id) {
         return Err(AppError::NotFound("instance"));
     }
-    crate::directory::instances::get_in(&state.store.conn, &instance_id).await?;
-    let grace = state.config.key_retirement_grace();
-    let mut keys = crate::keys::published(&state.store.conn, &instance_id, grace).await?;
+    crate::tenant::get_in(&ring.store.conn, &instance_id).await?;
+    let grace = ring.retirement_grace;
+    let mut keys = crate::keys::published(&ring.store.conn, &instance_id, grace).await?;
     if keys.is_empty() {
         // An instance from before signing keys existed gets its first one.
-        crate::keys::active_signer(&state, &instance_id).await?;
-        keys = crate::keys::published(&state.store.conn, &instance_id, grace).await?;
+        crate::keys::active_signer(&ring, &instance_id).await?;
+        keys = crate::keys::published(&ring.store.conn, &instance_id, grace).await?;
     }
     let jwks = keys
         .iter()

@@ -19,9 +19,21 @@ use entity::{event_subscription, group, org_unit, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
+use crate::db::Store;
 use crate::error::AppResult;
 use crate::ids::new_id;
+use crate::keys::KeyRing;
 use crate::outbox::{self, NewMessage};
+
+/// Event subscriptions and the signing of callbacks. Built once in `startup`.
+#[derive(Clone)]
+pub struct Events {
+    pub store: Store,
+    pub ring: KeyRing,
+    pub public_url: String,
+    /// Receivers on loopback are allowed (tests, a receiver on the same machine).
+    pub allow_insecure_loopback: bool,
+}
 
 /// What happened. The wire name (`user.created`) is the JWT's `event_type`.
 #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -112,7 +124,7 @@ impl Event {
             data: serde_json::json!({
                 "id": user.id, "username": user.username, "displayName": user.display_name,
                 "email": user.email, "phone": user.phone, "externalId": user.external_id,
-                "status": crate::directory::users::status_name(user.status),
+                "status": user.status.name(),
             }),
         }
     }

@@ -7,15 +7,14 @@ use sea_orm::{
 };
 
 use super::receiver::ReceiverUrl;
-use super::{message_for, Event, EventType};
+use super::{message_for, Event, EventType, Events};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::InstancePermit;
-use crate::directory::validate;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::keys::plausible_id;
+use crate::ids::plausible_id;
 use crate::outbox;
-use crate::state::AppState;
+use crate::validate;
 
 /// Subscriptions one instance may have.
 pub const MAX_PER_INSTANCE: u64 = 20;
@@ -70,22 +69,22 @@ async fn find_in(
 }
 
 pub async fn list(
-    state: &AppState,
+    events: &Events,
     permit: &InstancePermit,
 ) -> AppResult<Vec<event_subscription::Model>> {
     Ok(event_subscription::Entity::find()
         .filter(event_subscription::Column::InstanceId.eq(permit.instance_id()))
         .order_by_asc(event_subscription::Column::Id)
-        .all(&state.store.conn)
+        .all(&events.store.conn)
         .await?)
 }
 
 pub async fn get(
-    state: &AppState,
+    events: &Events,
     permit: &InstancePermit,
     id: &str,
 ) -> AppResult<event_subscription::Model> {
-    find_in(&state.store.conn, permit, id).await
+    find_in(&events.store.conn, permit, id).await
 }
 
 pub struct NewSubscription {
@@ -95,19 +94,19 @@ pub struct NewSubscription {
 }
 
 pub async fn create(
-    state: &AppState,
+    events: &Events,
     permit: &InstancePermit,
     input: NewSubscription,
 ) -> AppResult<event_subscription::Model> {
-    let url = ReceiverUrl::parse(&input.url, state.config.events.allow_insecure_loopback)?;
+    let url = ReceiverUrl::parse(&input.url, events.allow_insecure_loopback)?;
     let types = checked_types(&input.event_types)?;
     let description = validate::text(
         "description",
         input.description.as_deref().unwrap_or_default(),
         500,
     )?;
-    let txn = state.store.begin_write().await?;
-    crate::directory::instances::get_in(&*txn, permit.instance_id()).await?;
+    let txn = events.store.begin_write().await?;
+    crate::tenant::get_in(&*txn, permit.instance_id()).await?;
     let existing = event_subscription::Entity::find()
         .filter(event_subscription::Column::InstanceId.eq(permit.instance_id()))
         .count(&*txn)
@@ -153,7 +152,7 @@ pub struct SubscriptionPatch {
 
 /// Changes a subscription. Messages not yet delivered go to the new URL.
 pub async fn update(
-    state: &AppState,
+    events: &Events,
     permit: &InstancePermit,
     id: &str,
     patch: SubscriptionPatch,
@@ -161,7 +160,7 @@ pub async fn update(
     let url = patch
         .url
         .as_deref()
-        .map(|u| ReceiverUrl::parse(u, state.config.events.allow_insecure_loopback))
+        .map(|u| ReceiverUrl::parse(u, events.allow_insecure_loopback))
         .transpose()?;
     let types = patch
         .event_types
@@ -173,7 +172,7 @@ pub async fn update(
         .as_deref()
         .map(|d| validate::text("description", d, 500))
         .transpose()?;
-    let txn = state.store.begin_write().await?;
+    let txn = events.store.begin_write().await?;
     let current = find_in(&*txn, permit, id).await?;
     let mut active: event_subscription::ActiveModel = current.clone().into();
     if let Some(url) = url {
@@ -204,8 +203,8 @@ pub async fn update(
 }
 
 /// Deletes a subscription with its undelivered messages and delivery log.
-pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<()> {
-    let txn = state.store.begin_write().await?;
+pub async fn delete(events: &Events, permit: &InstancePermit, id: &str) -> AppResult<()> {
+    let txn = events.store.begin_write().await?;
     let current = find_in(&*txn, permit, id).await?;
     event_subscription::Entity::delete_by_id(id)
         .exec(&*txn)
@@ -222,8 +221,8 @@ pub async fn delete(state: &AppState, permit: &InstancePermit, id: &str) -> AppR
 }
 
 /// Queues a `ping` event to the subscription, delivered like any other; returns its outbox id.
-pub async fn ping(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<String> {
-    let txn = state.store.begin_write().await?;
+pub async fn ping(events: &Events, permit: &InstancePermit, id: &str) -> AppResult<String> {
+    let txn = events.store.begin_write().await?;
     let subscription = find_in(&*txn, permit, id).await?;
     let event = Event {
         event_type: EventType::Ping,

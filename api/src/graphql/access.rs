@@ -157,8 +157,13 @@ impl ApplicationAccess<'_> {
     ) -> Result<Page<AccessGrant>> {
         let permit = app_permit(ctx, AdminAction::ReadApplication, &self.0.model.id).await?;
         let page = PageArgs::parse(first, after)?;
-        let (rows, total) =
-            grants::list(state(ctx)?, &permit, page.after.as_deref(), page.fetch()).await?;
+        let (rows, total) = grants::list(
+            &state(ctx)?.access,
+            &permit,
+            page.after.as_deref(),
+            page.fetch(),
+        )
+        .await?;
         Ok(page.connection(rows, total, |g| g.id.clone(), AccessGrant))
     }
 
@@ -170,9 +175,13 @@ impl ApplicationAccess<'_> {
     ) -> Result<Page<User>> {
         let permit = app_permit(ctx, AdminAction::ReadApplication, &self.0.model.id).await?;
         let page = PageArgs::parse(first, after)?;
-        let (rows, total) =
-            grants::effective_users(state(ctx)?, &permit, page.after.as_deref(), page.fetch())
-                .await?;
+        let (rows, total) = grants::effective_users(
+            &state(ctx)?.access,
+            &permit,
+            page.after.as_deref(),
+            page.fetch(),
+        )
+        .await?;
         Ok(page.connection(rows, total, |u| u.username.clone(), User))
     }
 }
@@ -189,7 +198,7 @@ pub(crate) async fn effective_applications(
         AdminAction::ReadApplications,
         &user.instance_id,
     )?;
-    grants::effective_applications(state, &permit, &user.id)
+    grants::effective_applications(&state.access, &permit, &user.id)
         .await?
         .into_iter()
         .map(|app| Ok(Application(Resolved::new(app)?)))
@@ -244,7 +253,7 @@ pub(crate) async fn instance_policies(
         AdminAction::ReadAccessPolicies,
         instance_id,
     )?;
-    Ok(policies::list(state, &permit)
+    Ok(policies::list(&state.access, &permit)
         .await?
         .into_iter()
         .map(AccessPolicy)
@@ -670,7 +679,7 @@ impl AccessQuery {
         context: Option<AccessContextInput>,
     ) -> Result<AccessExplanation> {
         let state = state(ctx)?;
-        let instance_id = applications::instance_of(state, &application_id).await?;
+        let instance_id = applications::instance_of(&state.apps, &application_id).await?;
         check_instance(
             &state.policies,
             principal(ctx),
@@ -689,7 +698,11 @@ impl AccessQuery {
             application_id: &application_id,
             context: context.unwrap_or_default().parse()?,
         };
-        let decision = state.access.decide(&state.store, &request).await?;
+        let decision = state
+            .access
+            .decisions
+            .decide(&state.store, &request)
+            .await?;
         let app =
             crate::access::facts::load_app(&state.store, &instance_id, &application_id).await?;
         explain(ctx, decision, &target.username, &app.name).await
@@ -715,7 +728,7 @@ impl AccessQuery {
             .application_ids
             .map(|ids| ids.into_iter().map(|id| id.0).collect());
         Ok(AccessSimulation(
-            simulate::simulate(state, &permit, change, only, context).await?,
+            simulate::simulate(&state.access, &permit, change, only, context).await?,
         ))
     }
 }
@@ -794,7 +807,7 @@ impl AccessMutation {
             &input.instance_id,
         )?;
         let model = policies::create(
-            state,
+            &state.access,
             &permit,
             PolicyInput {
                 name: &input.name,
@@ -817,7 +830,7 @@ impl AccessMutation {
     ) -> Result<AccessPolicyPayload> {
         let permit = policy_permit(ctx, AdminAction::ManageAccessPolicies, &input.id).await?;
         let model = policies::update(
-            state(ctx)?,
+            &state(ctx)?.access,
             &permit,
             &input.id,
             PolicyChanges {
@@ -840,7 +853,7 @@ impl AccessMutation {
         input: AccessPolicyRefInput,
     ) -> Result<DeleteAccessPolicyPayload> {
         let permit = policy_permit(ctx, AdminAction::ManageAccessPolicies, &input.id).await?;
-        policies::delete(state(ctx)?, &permit, &input.id).await?;
+        policies::delete(&state(ctx)?.access, &permit, &input.id).await?;
         Ok(DeleteAccessPolicyPayload {
             deleted_id: input.id,
         })
@@ -853,7 +866,7 @@ impl AccessMutation {
         input: SetAuthorizationScopeInput,
     ) -> Result<ApplicationAccessPayload> {
         let permit = app_permit(ctx, AdminAction::ManageAppAccess, &input.application_id).await?;
-        let app = grants::set_scope(state(ctx)?, &permit, input.scope.into()).await?;
+        let app = grants::set_scope(&state(ctx)?.access, &permit, input.scope.into()).await?;
         Ok(ApplicationAccessPayload {
             application: Application(Resolved::new(app)?),
             changed: 1,
@@ -869,8 +882,8 @@ impl AccessMutation {
     ) -> Result<ApplicationAccessPayload> {
         let permit = app_permit(ctx, AdminAction::ManageAppAccess, &input.application_id).await?;
         let state = state(ctx)?;
-        let added = grants::grant(state, &permit, &subjects(input.subjects)).await?;
-        let app = applications::get(state, &permit).await?;
+        let added = grants::grant(&state.access, &permit, &subjects(input.subjects)).await?;
+        let app = applications::get(&state.apps, &permit).await?;
         Ok(ApplicationAccessPayload {
             application: Application(app),
             changed: added as u64,
@@ -885,8 +898,8 @@ impl AccessMutation {
     ) -> Result<ApplicationAccessPayload> {
         let permit = app_permit(ctx, AdminAction::ManageAppAccess, &input.application_id).await?;
         let state = state(ctx)?;
-        let removed = grants::revoke(state, &permit, &subjects(input.subjects)).await?;
-        let app = applications::get(state, &permit).await?;
+        let removed = grants::revoke(&state.access, &permit, &subjects(input.subjects)).await?;
+        let app = applications::get(&state.apps, &permit).await?;
         Ok(ApplicationAccessPayload {
             application: Application(app),
             changed: removed,

@@ -191,7 +191,7 @@ impl AdminQuery {
     async fn admins(&self, ctx: &Context<'_>) -> Result<Vec<Admin>> {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::ReadAdmins)?;
-        Ok(admins::list(state, &permit)
+        Ok(admins::list(&state.auth, &permit)
             .await?
             .into_iter()
             .map(Admin)
@@ -209,8 +209,8 @@ impl AdminQuery {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::ReadApiTokens)?;
         let page = PageArgs::parse(first, after)?;
-        let rows = tokens::list(state, &permit, page.after.as_deref(), page.fetch()).await?;
-        let total = tokens::count(state, &permit).await?;
+        let rows = tokens::list(&state.auth, &permit, page.after.as_deref(), page.fetch()).await?;
+        let total = tokens::count(&state.auth, &permit).await?;
         Ok(page.connection(rows, total, |t| t.id.clone(), ApiToken))
     }
 }
@@ -283,7 +283,7 @@ impl AdminMutation {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
         let admin = admins::create(
-            state,
+            &state.auth,
             &permit,
             &input.username,
             &input.password,
@@ -303,7 +303,8 @@ impl AdminMutation {
     ) -> Result<AdminPayload> {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
-        let admin = admins::set_roles(state, &permit, &input.id, &grants(input.roles)).await?;
+        let admin =
+            admins::set_roles(&state.auth, &permit, &input.id, &grants(input.roles)).await?;
         Ok(AdminPayload {
             admin: Admin(admin),
         })
@@ -317,7 +318,7 @@ impl AdminMutation {
     ) -> Result<DeleteAdminPayload> {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
-        admins::delete(state, &permit, &input.id).await?;
+        admins::delete(&state.auth, &permit, &input.id).await?;
         Ok(DeleteAdminPayload {
             deleted_id: input.id,
         })
@@ -336,7 +337,7 @@ impl AdminMutation {
             AdminAction::ManageApiTokens,
         )?;
         let created = tokens::create(
-            state,
+            &state.auth,
             &permit,
             &input.name,
             i64::from(input.expires_in_days),
@@ -362,7 +363,7 @@ impl AdminMutation {
             AdminAction::ManageApiTokens,
         )?;
         Ok(ApiTokenPayload {
-            token: ApiToken(tokens::revoke(state, &permit, &input.id).await?),
+            token: ApiToken(tokens::revoke(&state.auth, &permit, &input.id).await?),
         })
     }
 }

@@ -30,7 +30,7 @@ pub(crate) async fn app_permit(
     application_id: &str,
 ) -> Result<ApplicationPermit> {
     let state = state(ctx)?;
-    let instance_id = applications::instance_of(state, application_id).await?;
+    let instance_id = applications::instance_of(&state.apps, application_id).await?;
     Ok(check_application(
         &state.policies,
         principal(ctx),
@@ -380,7 +380,7 @@ impl Application {
     /// The IdP metadata XML to upload to the service provider: the same document the public
     /// download serves, signed with the instance's active key.
     async fn idp_metadata(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(crate::saml::metadata::for_application(state(ctx)?, &self.0.model).await?)
+        Ok(crate::saml::metadata::for_application(&state(ctx)?.saml, &self.0.model).await?)
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.model.created_at
@@ -401,7 +401,7 @@ impl Application {
         let permit = app_permit(ctx, AdminAction::ReadApplication, &self.0.model.id).await?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = accounts::list(
-            state(ctx)?,
+            &state(ctx)?.apps,
             &permit,
             search.as_deref(),
             page.after.as_deref(),
@@ -455,7 +455,7 @@ impl Application {
             .map_err(AppError::from)?
             .ok_or(AppError::NotFound("user"))?;
         Ok(
-            match applications::name_id_for(state, &self.0, &user).await? {
+            match applications::name_id_for(&state.apps, &self.0, &user).await? {
                 Ok(name_id) => NameIdResult {
                     name_id: Some(name_id),
                     reason: None,
@@ -496,7 +496,9 @@ impl AppsQuery {
     /// One application by id. Action: `readApplication`.
     async fn application(&self, ctx: &Context<'_>, id: ID) -> Result<Application> {
         let permit = app_permit(ctx, AdminAction::ReadApplication, &id).await?;
-        Ok(Application(applications::get(state(ctx)?, &permit).await?))
+        Ok(Application(
+            applications::get(&state(ctx)?.apps, &permit).await?,
+        ))
     }
 }
 
@@ -517,7 +519,7 @@ pub(crate) async fn instance_applications(
     )?;
     let page = PageArgs::parse(first, after)?;
     let (rows, total) = applications::list(
-        state,
+        &state.apps,
         &permit,
         search.as_deref(),
         page.after.as_deref(),
@@ -656,7 +658,7 @@ impl AppsMutation {
             &input.instance_id,
         )?;
         let app = applications::add(
-            state,
+            &state.apps,
             &permit,
             &input.template_id,
             &input.name,
@@ -681,7 +683,9 @@ impl AppsMutation {
             ..Changes::default()
         };
         Ok(ApplicationPayload {
-            application: Application(applications::update(state(ctx)?, &permit, changes).await?),
+            application: Application(
+                applications::update(&state(ctx)?.apps, &permit, changes).await?,
+            ),
         })
     }
 
@@ -721,7 +725,9 @@ impl AppsMutation {
             ..Changes::default()
         };
         Ok(ApplicationPayload {
-            application: Application(applications::update(state(ctx)?, &permit, changes).await?),
+            application: Application(
+                applications::update(&state(ctx)?.apps, &permit, changes).await?,
+            ),
         })
     }
 
@@ -744,7 +750,9 @@ impl AppsMutation {
             ..Changes::default()
         };
         Ok(ApplicationPayload {
-            application: Application(applications::update(state(ctx)?, &permit, changes).await?),
+            application: Application(
+                applications::update(&state(ctx)?.apps, &permit, changes).await?,
+            ),
         })
     }
 
@@ -755,7 +763,7 @@ impl AppsMutation {
         input: ApplicationRefInput,
     ) -> Result<DeleteApplicationPayload> {
         let permit = app_permit(ctx, AdminAction::DeleteApplication, &input.id).await?;
-        applications::delete(state(ctx)?, &permit).await?;
+        applications::delete(&state(ctx)?.apps, &permit).await?;
         Ok(DeleteApplicationPayload {
             deleted_id: input.id,
         })
@@ -774,9 +782,15 @@ impl AppsMutation {
         )
         .await?;
         let state = state(ctx)?;
-        let app = applications::get(state, &permit).await?;
-        let account =
-            accounts::set_one(state, &permit, &app, &input.user_id, &input.account_name).await?;
+        let app = applications::get(&state.apps, &permit).await?;
+        let account = accounts::set_one(
+            &state.apps,
+            &permit,
+            &app,
+            &input.user_id,
+            &input.account_name,
+        )
+        .await?;
         let mut with = with_users(ctx, vec![account]).await?;
         Ok(ApplicationAccountPayload {
             account: with.remove(0),
@@ -796,7 +810,7 @@ impl AppsMutation {
         )
         .await?;
         Ok(RemoveApplicationAccountPayload {
-            removed: accounts::remove(state(ctx)?, &permit, &input.user_id).await?,
+            removed: accounts::remove(&state(ctx)?.apps, &permit, &input.user_id).await?,
         })
     }
 
@@ -814,7 +828,7 @@ impl AppsMutation {
         )
         .await?;
         let state = state(ctx)?;
-        let app = applications::get(state, &permit).await?;
+        let app = applications::get(&state.apps, &permit).await?;
         let rows = input
             .accounts
             .into_iter()
@@ -823,17 +837,19 @@ impl AppsMutation {
                 account_name: r.account_name,
             })
             .collect();
-        Ok(match accounts::upsert(state, &permit, &app, rows).await? {
-            Ok(saved) => UpsertApplicationAccountsPayload {
-                ok: true,
-                count: saved.len() as i32,
-                errors: vec![],
+        Ok(
+            match accounts::upsert(&state.apps, &permit, &app, rows).await? {
+                Ok(saved) => UpsertApplicationAccountsPayload {
+                    ok: true,
+                    count: saved.len() as i32,
+                    errors: vec![],
+                },
+                Err(errors) => UpsertApplicationAccountsPayload {
+                    ok: false,
+                    count: 0,
+                    errors: errors.into_iter().map(ImportRowError::from).collect(),
+                },
             },
-            Err(errors) => UpsertApplicationAccountsPayload {
-                ok: false,
-                count: 0,
-                errors: errors.into_iter().map(ImportRowError::from).collect(),
-            },
-        })
+        )
     }
 }

@@ -100,7 +100,7 @@ impl AuditQuery {
                 let permit =
                     check_instance(&state.policies, principal(ctx), AdminAction::ReadAudit, &id)?;
                 log::list(
-                    state,
+                    &state.store,
                     AuditScope::Instance(&permit),
                     &filter,
                     page.after.as_deref(),
@@ -115,7 +115,7 @@ impl AuditQuery {
                     AdminAction::ReadPlatformAudit,
                 )?;
                 log::list(
-                    state,
+                    &state.store,
                     AuditScope::Platform(&permit),
                     &filter,
                     page.after.as_deref(),

@@ -230,7 +230,7 @@ impl DeliveryQuery {
         };
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = outbox::list(
-            state(ctx)?,
+            &state(ctx)?.store,
             &permit,
             &filter,
             page.after.as_deref(),
@@ -243,7 +243,9 @@ impl DeliveryQuery {
     /// One email or event callback. Action: `readDeliveries`.
     async fn delivery(&self, ctx: &Context<'_>, instance_id: ID, id: ID) -> Result<Delivery> {
         let permit = permit(ctx, AdminAction::ReadDeliveries, &instance_id)?;
-        Ok(Delivery(outbox::get(state(ctx)?, &permit, &id).await?))
+        Ok(Delivery(
+            outbox::get(&state(ctx)?.store, &permit, &id).await?,
+        ))
     }
 
     /// The instance's event subscriptions. Action: `readDeliveries`.
@@ -253,7 +255,7 @@ impl DeliveryQuery {
         instance_id: ID,
     ) -> Result<Vec<EventSubscription>> {
         let permit = permit(ctx, AdminAction::ReadDeliveries, &instance_id)?;
-        Ok(subscriptions::list(state(ctx)?, &permit)
+        Ok(subscriptions::list(&state(ctx)?.events, &permit)
             .await?
             .into_iter()
             .map(EventSubscription)
@@ -286,7 +288,7 @@ impl InviteUserPayload {
     async fn delivery(&self, ctx: &Context<'_>) -> Result<Delivery> {
         let permit = permit(ctx, AdminAction::InviteUser, &self.instance_id)?;
         Ok(Delivery(
-            outbox::get(state(ctx)?, &permit, &self.delivery_id).await?,
+            outbox::get(&state(ctx)?.store, &permit, &self.delivery_id).await?,
         ))
     }
 }
@@ -351,8 +353,13 @@ impl DeliveryMutation {
         input: InviteUserInput,
     ) -> Result<InviteUserPayload> {
         let permit = permit(ctx, AdminAction::InviteUser, &input.instance_id)?;
-        let invitation =
-            recovery::invite(state(ctx)?, &permit, &input.user_id, input.valid_hours).await?;
+        let invitation = recovery::invite(
+            &state(ctx)?.auth,
+            &permit,
+            &input.user_id,
+            input.valid_hours,
+        )
+        .await?;
         Ok(InviteUserPayload {
             instance_id: input.instance_id.0,
             delivery_id: invitation.outbox_id,
@@ -372,7 +379,7 @@ impl DeliveryMutation {
             &input.instance_id,
         )?;
         let model = subscriptions::create(
-            state(ctx)?,
+            &state(ctx)?.events,
             &permit,
             NewSubscription {
                 url: input.url,
@@ -399,7 +406,7 @@ impl DeliveryMutation {
             &input.instance_id,
         )?;
         let model = subscriptions::update(
-            state(ctx)?,
+            &state(ctx)?.events,
             &permit,
             &input.id,
             SubscriptionPatch {
@@ -427,7 +434,7 @@ impl DeliveryMutation {
             AdminAction::ManageEventSubscriptions,
             &input.instance_id,
         )?;
-        subscriptions::delete(state(ctx)?, &permit, &input.id).await?;
+        subscriptions::delete(&state(ctx)?.events, &permit, &input.id).await?;
         Ok(DeletedEventSubscriptionPayload {
             deleted_id: input.id,
         })
@@ -446,9 +453,9 @@ impl DeliveryMutation {
             &input.instance_id,
         )?;
         let state = state(ctx)?;
-        let id = subscriptions::ping(state, &permit, &input.id).await?;
+        let id = subscriptions::ping(&state.events, &permit, &input.id).await?;
         Ok(DeliveryPayload {
-            delivery: Delivery(outbox::get(state, &permit, &id).await?),
+            delivery: Delivery(outbox::get(&state.store, &permit, &id).await?),
         })
     }
 
@@ -460,7 +467,7 @@ impl DeliveryMutation {
             AdminAction::ManageEventSubscriptions,
             &input.instance_id,
         )?;
-        let row = outbox::redeliver(state(ctx)?, &permit, &input.id).await?;
+        let row = outbox::redeliver(&state(ctx)?.store, &permit, &input.id).await?;
         Ok(DeliveryPayload {
             delivery: Delivery(row),
         })

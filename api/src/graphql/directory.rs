@@ -130,7 +130,9 @@ impl Instance {
     /// One user by id. Action: `readDirectory`.
     async fn user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
-        Ok(User(users::get(state(ctx)?, &permit, &id).await?))
+        Ok(User(
+            users::get(&state(ctx)?.directory, &permit, &id).await?,
+        ))
     }
 
     /// Groups ordered by name; `search` is a name prefix. Action: `readDirectory`.
@@ -145,7 +147,7 @@ impl Instance {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = groups::list(
-            state(ctx)?,
+            &state(ctx)?.directory,
             &permit,
             search.as_deref(),
             page.after.as_deref(),
@@ -158,7 +160,9 @@ impl Instance {
     /// One group by id. Action: `readDirectory`.
     async fn group(&self, ctx: &Context<'_>, id: ID) -> Result<Group> {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
-        Ok(Group(groups::get(state(ctx)?, &permit, &id).await?))
+        Ok(Group(
+            groups::get(&state(ctx)?.directory, &permit, &id).await?,
+        ))
     }
 
     /// The children of `parentId`, or the roots of the tree without it. Action: `readDirectory`.
@@ -173,7 +177,7 @@ impl Instance {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = org_units::children(
-            state(ctx)?,
+            &state(ctx)?.directory,
             &permit,
             parent_id.as_ref().map(|id| id.as_str()),
             page.after.as_deref(),
@@ -186,7 +190,9 @@ impl Instance {
     /// One org unit by id. Action: `readDirectory`.
     async fn org_unit(&self, ctx: &Context<'_>, id: ID) -> Result<OrgUnit> {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
-        Ok(OrgUnit(org_units::get(state(ctx)?, &permit, &id).await?))
+        Ok(OrgUnit(
+            org_units::get(&state(ctx)?.directory, &permit, &id).await?,
+        ))
     }
 
     /// The instance's applications, oldest first; `search` is a name prefix.
@@ -217,7 +223,7 @@ async fn users_page(
     page: PageArgs,
 ) -> Result<Page<User>> {
     let (rows, total) = users::list(
-        state(ctx)?,
+        &state(ctx)?.directory,
         permit,
         filter,
         page.after.as_deref(),
@@ -441,7 +447,7 @@ impl OrgUnit {
         let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = org_units::children(
-            state(ctx)?,
+            &state(ctx)?.directory,
             &permit,
             Some(&self.0.id),
             page.after.as_deref(),
@@ -510,15 +516,22 @@ impl DirectoryQuery {
                         .collect::<Vec<_>>(),
                 ),
             };
-        let (rows, total) =
-            instances::list(state, only.as_deref(), page.after.as_deref(), page.fetch()).await?;
+        let (rows, total) = instances::list(
+            &state.directory,
+            only.as_deref(),
+            page.after.as_deref(),
+            page.fetch(),
+        )
+        .await?;
         Ok(page.connection(rows, total, |i| i.id.clone(), Instance))
     }
 
     /// One instance. Action: `readInstance`.
     async fn instance(&self, ctx: &Context<'_>, id: ID) -> Result<Instance> {
         let permit = instance_permit(ctx, AdminAction::ReadInstance, &id)?;
-        Ok(Instance(instances::get(state(ctx)?, &permit).await?))
+        Ok(Instance(
+            instances::get(&state(ctx)?.directory, &permit).await?,
+        ))
     }
 }
 
@@ -764,7 +777,7 @@ impl DirectoryMutation {
         let state = state(ctx)?;
         let permit = check_platform(&state.policies, principal(ctx), AdminAction::CreateInstance)?;
         let model = instances::create(
-            state,
+            &state.directory,
             &permit,
             instances::InstanceInput {
                 name: &input.name,
@@ -786,7 +799,7 @@ impl DirectoryMutation {
     ) -> Result<InstancePayload> {
         let permit = instance_permit(ctx, AdminAction::UpdateInstance, &input.id)?;
         let model = instances::update(
-            state(ctx)?,
+            &state(ctx)?.directory,
             &permit,
             instances::InstanceInput {
                 name: &input.name,
@@ -807,7 +820,7 @@ impl DirectoryMutation {
         input: DeleteInput,
     ) -> Result<DeletePayload> {
         let permit = instance_permit(ctx, AdminAction::DeleteInstance, &input.id)?;
-        instances::delete(state(ctx)?, &permit).await?;
+        instances::delete(&state(ctx)?.directory, &permit).await?;
         Ok(DeletePayload {
             deleted_id: input.id,
         })
@@ -818,7 +831,7 @@ impl DirectoryMutation {
         let (instance_id, new_user) = input.into_domain();
         let permit = instance_permit(ctx, AdminAction::CreateUser, &instance_id)?;
         Ok(UserPayload {
-            user: User(users::create(state(ctx)?, &permit, new_user).await?),
+            user: User(users::create(&state(ctx)?.directory, &permit, new_user).await?),
         })
     }
 
@@ -844,20 +857,22 @@ impl DirectoryMutation {
                 org_unit_ids: row.org_unit_ids.into_iter().map(|id| id.0).collect(),
             })
             .collect();
-        Ok(match users::import(state(ctx)?, &permit, rows).await? {
-            Ok(created) => ImportUsersPayload {
-                ok: true,
-                imported_count: created.len() as i32,
-                errors: vec![],
-                users: created,
+        Ok(
+            match users::import(&state(ctx)?.directory, &permit, rows).await? {
+                Ok(created) => ImportUsersPayload {
+                    ok: true,
+                    imported_count: created.len() as i32,
+                    errors: vec![],
+                    users: created,
+                },
+                Err(errors) => ImportUsersPayload {
+                    ok: false,
+                    imported_count: 0,
+                    errors: errors.into_iter().map(ImportRowError::from).collect(),
+                    users: vec![],
+                },
             },
-            Err(errors) => ImportUsersPayload {
-                ok: false,
-                imported_count: 0,
-                errors: errors.into_iter().map(ImportRowError::from).collect(),
-                users: vec![],
-            },
-        })
+        )
     }
 
     /// Action: `updateUser`.
@@ -871,7 +886,7 @@ impl DirectoryMutation {
             external_id: input.external_id,
         };
         Ok(UserPayload {
-            user: User(users::update(state(ctx)?, &permit, &input.id, patch).await?),
+            user: User(users::update(&state(ctx)?.directory, &permit, &input.id, patch).await?),
         })
     }
 
@@ -882,7 +897,13 @@ impl DirectoryMutation {
         input: SetUserStatusInput,
     ) -> Result<UserPayload> {
         let permit = instance_permit(ctx, AdminAction::SetUserStatus, &input.instance_id)?;
-        let user = users::set_status(state(ctx)?, &permit, &input.id, input.status.into()).await?;
+        let user = users::set_status(
+            &state(ctx)?.directory,
+            &permit,
+            &input.id,
+            input.status.into(),
+        )
+        .await?;
         Ok(UserPayload { user: User(user) })
     }
 
@@ -893,14 +914,15 @@ impl DirectoryMutation {
         input: SetUserPasswordInput,
     ) -> Result<UserPayload> {
         let permit = instance_permit(ctx, AdminAction::SetUserPassword, &input.instance_id)?;
-        let user = users::set_password(state(ctx)?, &permit, &input.id, &input.password).await?;
+        let user = users::set_password(&state(ctx)?.directory, &permit, &input.id, &input.password)
+            .await?;
         Ok(UserPayload { user: User(user) })
     }
 
     /// Action: `deleteUser`.
     async fn delete_user(&self, ctx: &Context<'_>, input: UserRefInput) -> Result<DeletePayload> {
         let permit = instance_permit(ctx, AdminAction::DeleteUser, &input.instance_id)?;
-        users::delete(state(ctx)?, &permit, &input.id).await?;
+        users::delete(&state(ctx)?.directory, &permit, &input.id).await?;
         Ok(DeletePayload {
             deleted_id: input.id,
         })
@@ -914,7 +936,7 @@ impl DirectoryMutation {
     ) -> Result<GroupPayload> {
         let permit = instance_permit(ctx, AdminAction::CreateGroup, &input.instance_id)?;
         let group = groups::create(
-            state(ctx)?,
+            &state(ctx)?.directory,
             &permit,
             &input.name,
             input.description.as_deref(),
@@ -933,7 +955,7 @@ impl DirectoryMutation {
     ) -> Result<GroupPayload> {
         let permit = instance_permit(ctx, AdminAction::UpdateGroup, &input.instance_id)?;
         let group = groups::update(
-            state(ctx)?,
+            &state(ctx)?.directory,
             &permit,
             &input.id,
             input.name.as_deref(),
@@ -952,7 +974,7 @@ impl DirectoryMutation {
         input: ObjectRefInput,
     ) -> Result<DeletePayload> {
         let permit = instance_permit(ctx, AdminAction::DeleteGroup, &input.instance_id)?;
-        groups::delete(state(ctx)?, &permit, &input.id).await?;
+        groups::delete(&state(ctx)?.directory, &permit, &input.id).await?;
         Ok(DeletePayload {
             deleted_id: input.id,
         })
@@ -967,7 +989,9 @@ impl DirectoryMutation {
         let permit = instance_permit(ctx, AdminAction::ChangeGroupMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
         Ok(GroupPayload {
-            group: Group(groups::add_members(state(ctx)?, &permit, &input.id, &ids).await?),
+            group: Group(
+                groups::add_members(&state(ctx)?.directory, &permit, &input.id, &ids).await?,
+            ),
         })
     }
 
@@ -980,7 +1004,9 @@ impl DirectoryMutation {
         let permit = instance_permit(ctx, AdminAction::ChangeGroupMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
         Ok(GroupPayload {
-            group: Group(groups::remove_members(state(ctx)?, &permit, &input.id, &ids).await?),
+            group: Group(
+                groups::remove_members(&state(ctx)?.directory, &permit, &input.id, &ids).await?,
+            ),
         })
     }
 
@@ -992,7 +1018,7 @@ impl DirectoryMutation {
     ) -> Result<OrgUnitPayload> {
         let permit = instance_permit(ctx, AdminAction::CreateOrgUnit, &input.instance_id)?;
         let unit = org_units::create(
-            state(ctx)?,
+            &state(ctx)?.directory,
             &permit,
             &input.name,
             input.parent_id.as_ref().map(|id| id.as_str()),
@@ -1010,7 +1036,8 @@ impl DirectoryMutation {
         input: RenameOrgUnitInput,
     ) -> Result<OrgUnitPayload> {
         let permit = instance_permit(ctx, AdminAction::UpdateOrgUnit, &input.instance_id)?;
-        let unit = org_units::rename(state(ctx)?, &permit, &input.id, &input.name).await?;
+        let unit =
+            org_units::rename(&state(ctx)?.directory, &permit, &input.id, &input.name).await?;
         Ok(OrgUnitPayload {
             org_unit: OrgUnit(unit),
         })
@@ -1024,7 +1051,7 @@ impl DirectoryMutation {
     ) -> Result<OrgUnitPayload> {
         let permit = instance_permit(ctx, AdminAction::MoveOrgUnit, &input.instance_id)?;
         let unit = org_units::move_to(
-            state(ctx)?,
+            &state(ctx)?.directory,
             &permit,
             &input.id,
             input.parent_id.as_ref().map(|id| id.as_str()),
@@ -1042,7 +1069,7 @@ impl DirectoryMutation {
         input: ObjectRefInput,
     ) -> Result<DeletePayload> {
         let permit = instance_permit(ctx, AdminAction::DeleteOrgUnit, &input.instance_id)?;
-        org_units::delete(state(ctx)?, &permit, &input.id).await?;
+        org_units::delete(&state(ctx)?.directory, &permit, &input.id).await?;
         Ok(DeletePayload {
             deleted_id: input.id,
         })
@@ -1057,7 +1084,9 @@ impl DirectoryMutation {
         let permit = instance_permit(ctx, AdminAction::ChangeOrgUnitMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
         Ok(OrgUnitPayload {
-            org_unit: OrgUnit(org_units::add_members(state(ctx)?, &permit, &input.id, &ids).await?),
+            org_unit: OrgUnit(
+                org_units::add_members(&state(ctx)?.directory, &permit, &input.id, &ids).await?,
+            ),
         })
     }
 
@@ -1071,7 +1100,7 @@ impl DirectoryMutation {
         let ids = ids(input.user_ids);
         Ok(OrgUnitPayload {
             org_unit: OrgUnit(
-                org_units::remove_members(state(ctx)?, &permit, &input.id, &ids).await?,
+                org_units::remove_members(&state(ctx)?.directory, &permit, &input.id, &ids).await?,
             ),
         })
     }

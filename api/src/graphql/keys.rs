@@ -116,7 +116,7 @@ impl KeysQuery {
             AdminAction::ReadSigningKeys,
             &instance_id,
         )?;
-        Ok(keys::list(state, &permit)
+        Ok(keys::list(&state.ring, &permit)
             .await?
             .into_iter()
             .map(SigningKey)
@@ -162,7 +162,7 @@ impl KeysMutation {
             AdminAction::ManageSigningKeys,
             &input.instance_id,
         )?;
-        let key = keys::rotate(state, &permit, input.algorithm.into()).await?;
+        let key = keys::rotate(&state.ring, &permit, input.algorithm.into()).await?;
         Ok(SigningKeyPayload {
             signing_key: SigningKey(key),
         })
@@ -182,7 +182,7 @@ impl KeysMutation {
             AdminAction::ManageSigningKeys,
             &input.instance_id,
         )?;
-        let key = keys::activate(state, &permit, &input.id).await?;
+        let key = keys::activate(&state.ring, &permit, &input.id).await?;
         Ok(SigningKeyPayload {
             signing_key: SigningKey(key),
         })

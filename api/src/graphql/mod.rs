@@ -15,6 +15,7 @@ mod limits;
 mod loaders;
 mod sessions;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
@@ -27,7 +28,8 @@ use axum::response::{Html, IntoResponse, Response};
 use crate::auth::principal::{authenticate, Principal};
 use crate::config::GraphqlConfig;
 use crate::error::AppError;
-use crate::http::ClientIp;
+use crate::metrics::HttpMetrics;
+use crate::request::ClientIp;
 use crate::state::AppState;
 
 #[derive(MergedObject, Default)]
@@ -117,8 +119,17 @@ fn contains_nul(value: &serde_json::Value) -> bool {
     }
 }
 
+/// What `/graphql` holds: the schema, the services resolvers reach (after their checks), and
+/// the counters it reports to.
+#[derive(Clone)]
+pub struct Endpoint {
+    pub schema: LanyardSchema,
+    pub state: AppState,
+    pub metrics: Arc<HttpMetrics>,
+}
+
 pub async fn post(
-    State(state): State<AppState>,
+    State(endpoint): State<Endpoint>,
     ClientIp(client_ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
@@ -169,7 +180,8 @@ pub async fn post(
         }
     };
     let client_addr = client_ip.as_deref().and_then(|ip| ip.parse().ok());
-    let principal = match authenticate(&state, &headers, client_ip).await {
+    let state = &endpoint.state;
+    let principal = match authenticate(&state.auth, &headers, client_ip).await {
         Ok(principal) => principal,
         Err(err) => {
             let status = err.status();
@@ -188,7 +200,7 @@ pub async fn post(
         })
         .data(loader);
     let timeout = Duration::from_millis(state.config.graphql.timeout_ms);
-    let mut response = match tokio::time::timeout(timeout, state.schema.execute(request)).await {
+    let mut response = match tokio::time::timeout(timeout, endpoint.schema.execute(request)).await {
         Ok(response) => response,
         Err(_) => {
             return graphql_error(
@@ -210,8 +222,8 @@ pub async fn post(
             error.message = format!("the query is nested too deep (limit {})", limits.max_depth);
         }
     }
-    state
-        .http_metrics
+    endpoint
+        .metrics
         .graphql_operation(response.errors.is_empty());
     let mut http = axum::Json(&response).into_response();
     http.headers_mut().insert(
@@ -222,8 +234,8 @@ pub async fn post(
 }
 
 /// `GET /graphql`: the GraphiQL page when introspection is on; never executes anything.
-pub async fn get(State(state): State<AppState>) -> Response {
-    if state.config.introspection_enabled() {
+pub async fn get(State(endpoint): State<Endpoint>) -> Response {
+    if endpoint.state.config.introspection_enabled() {
         Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
     } else {
         graphql_error(

@@ -9,7 +9,7 @@ use super::{principal, state, RequestContext};
 use crate::apps::applications::Resolved;
 use crate::auth::employee_sessions::{self, EmployeeSession as LiveSession, Revoke};
 use crate::authz::admin::{check_instance, AdminAction};
-use crate::keys::plausible_id;
+use crate::ids::plausible_id;
 use crate::portal;
 
 /// An employee's IdP session: one sign-in to the instance's portal.
@@ -68,11 +68,13 @@ impl SessionsQuery {
             AdminAction::ReadUserSessions,
             &instance_id,
         )?;
-        Ok(employee_sessions::list_for_user(state, &permit, &user_id)
-            .await?
-            .into_iter()
-            .map(EmployeeSession)
-            .collect())
+        Ok(
+            employee_sessions::list_for_user(&state.auth, &permit, &user_id)
+                .await?
+                .into_iter()
+                .map(EmployeeSession)
+                .collect(),
+        )
     }
 
     /// The signed-in employee of an instance (by the session cookie of its portal), or null.
@@ -83,7 +85,7 @@ impl SessionsQuery {
         }
         let request = ctx.data::<RequestContext>()?;
         Ok(
-            employee_sessions::current(state, &request.headers, &instance_id)
+            employee_sessions::current(&state.auth, &request.headers, &instance_id)
                 .await?
                 .map(|live| Me(live, request.client_ip)),
         )
@@ -111,7 +113,7 @@ impl Me {
     /// allowed by the access decision, and with the account the application needs.
     async fn applications(&self, ctx: &Context<'_>) -> Result<Vec<PortalApplication>> {
         let state = state(ctx)?;
-        Ok(portal::allowed_applications(state, &self.0, self.1)
+        Ok(portal::allowed_applications(&state.saml, &self.0, self.1)
             .await?
             .into_iter()
             .map(|app| PortalApplication {
@@ -187,7 +189,7 @@ impl SessionsMutation {
             &input.instance_id,
         )?;
         let revoked_count = employee_sessions::revoke(
-            state,
+            &state.auth,
             &permit,
             Revoke::One {
                 session_id: &input.id,
@@ -211,7 +213,7 @@ impl SessionsMutation {
             &input.instance_id,
         )?;
         let revoked_count = employee_sessions::revoke(
-            state,
+            &state.auth,
             &permit,
             Revoke::AllOfUser {
                 user_id: &input.user_id,

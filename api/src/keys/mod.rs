@@ -30,10 +30,11 @@ use sea_orm::{
 
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::InstancePermit;
+use crate::db::Store;
 use crate::error::{AppError, AppResult};
 use crate::fresh::FreshCache;
-use crate::ids::new_id;
-use crate::state::AppState;
+use crate::ids::{new_id, plausible_id};
+use crate::secrets::Keys;
 
 /// How long a generated certificate is valid.
 const CERTIFICATE_DAYS: i64 = 3650;
@@ -92,6 +93,17 @@ impl Signer {
 /// so an entry stays right for as long as the key exists. Which key of an instance is active
 /// is kept for the refresh interval of [`crate::fresh`]: an activation on this node applies at
 /// once, one on another node within the interval (the retired key stays in the metadata).
+/// The instances' signing keys: their rows, the key that seals their private halves, and the
+/// signers parsed from them. Built once in `startup`; cheap to clone.
+#[derive(Clone)]
+pub struct KeyRing {
+    pub store: Store,
+    pub secrets: Arc<Keys>,
+    pub signers: Arc<SignerCache>,
+    /// How long a retired key stays published (metadata, JWKS).
+    pub retirement_grace: chrono::Duration,
+}
+
 pub struct SignerCache {
     signers: Mutex<HashMap<String, Arc<Signer>>>,
     active: FreshCache<Arc<Signer>>,
@@ -145,11 +157,11 @@ impl std::fmt::Debug for Signer {
 /// Generates a key pair and its certificate off the async executor (RSA generation takes
 /// tens to hundreds of milliseconds). Call it before taking a write transaction.
 pub async fn generate(
-    state: &AppState,
+    ring: &KeyRing,
     instance_name: &str,
     algorithm: KeyAlgorithm,
 ) -> AppResult<GeneratedKey> {
-    let seal_key = state.keys.signing_key_seal;
+    let seal_key = ring.secrets.signing_key_seal;
     let name = instance_name.to_owned();
     tokio::task::spawn_blocking(move || generate_blocking(&seal_key, &name, algorithm))
         .await
@@ -315,12 +327,6 @@ pub async fn create_initial<C: ConnectionTrait>(
     insert(db, instance_id, key, KeyState::Active).await
 }
 
-/// Whether `raw` can be a row id (a UUID). Anything else names no row and is not sent to the
-/// database: PostgreSQL refuses a NUL byte in text with an error, not an empty result.
-pub fn plausible_id(raw: &str) -> bool {
-    (1..=64).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-}
-
 /// The permit's instance id, when it can name an instance at all.
 fn checked_instance(permit: &InstancePermit) -> AppResult<&str> {
     let id = permit.instance_id();
@@ -356,12 +362,12 @@ async fn keys_of<C: ConnectionTrait>(
 
 /// Adds a pending key: published in the metadata at once, signing nothing until activated.
 pub async fn rotate(
-    state: &AppState,
+    ring: &KeyRing,
     permit: &InstancePermit,
     algorithm: KeyAlgorithm,
 ) -> AppResult<signing_key::Model> {
     let instance_id = checked_instance(permit)?;
-    let instance = crate::directory::instances::get_in(&state.store.conn, instance_id).await?;
+    let instance = crate::tenant::get_in(&ring.store.conn, instance_id).await?;
     let no_pending =
         |keys: &[signing_key::Model]| match keys.iter().find(|k| k.state == KeyState::Pending) {
             Some(pending) => Err(AppError::conflict(
@@ -375,9 +381,9 @@ pub async fn rotate(
             None => Ok(()),
         };
     // Checked before the slow generation too, so that a doomed request fails fast.
-    no_pending(&keys_of(&state.store.conn, instance_id).await?)?;
-    let generated = generate(state, &instance.name, algorithm).await?;
-    let txn = state.store.begin_write().await?;
+    no_pending(&keys_of(&ring.store.conn, instance_id).await?)?;
+    let generated = generate(ring, &instance.name, algorithm).await?;
+    let txn = ring.store.begin_write().await?;
     lock_instance(&*txn, instance_id).await?;
     no_pending(&keys_of(&*txn, instance_id).await?)?;
     let model = insert(&*txn, instance_id, generated, KeyState::Pending).await?;
@@ -399,7 +405,7 @@ pub async fn rotate(
 /// Makes the pending key `key_id` the one that signs; the key that signed until now retires
 /// (and stays in the metadata for the grace period).
 pub async fn activate(
-    state: &AppState,
+    ring: &KeyRing,
     permit: &InstancePermit,
     key_id: &str,
 ) -> AppResult<signing_key::Model> {
@@ -407,7 +413,7 @@ pub async fn activate(
     if !plausible_id(key_id) {
         return Err(AppError::NotFound("signing key"));
     }
-    let txn = state.store.begin_write().await?;
+    let txn = ring.store.begin_write().await?;
     lock_instance(&*txn, instance_id).await?;
     let keys = keys_of(&*txn, instance_id).await?;
     let key = keys
@@ -453,13 +459,13 @@ pub async fn activate(
     )
     .await?;
     txn.commit().await?;
-    state.signers.active.forget(instance_id);
+    ring.signers.active.forget(instance_id);
     Ok(model)
 }
 
 /// Every key of the instance, newest first.
-pub async fn list(state: &AppState, permit: &InstancePermit) -> AppResult<Vec<signing_key::Model>> {
-    keys_of(&state.store.conn, checked_instance(permit)?).await
+pub async fn list(ring: &KeyRing, permit: &InstancePermit) -> AppResult<Vec<signing_key::Model>> {
+    keys_of(&ring.store.conn, checked_instance(permit)?).await
 }
 
 /// The keys the IdP metadata lists: the active one first, then a pending one, then those
@@ -491,30 +497,29 @@ pub async fn published<C: ConnectionTrait>(
 
 /// The instance's active key, decrypted. An instance from before signing keys existed gets
 /// its first key here.
-pub async fn active_signer(state: &AppState, instance_id: &str) -> AppResult<Arc<Signer>> {
-    let ticket = match state.signers.active.get(instance_id) {
+pub async fn active_signer(ring: &KeyRing, instance_id: &str) -> AppResult<Arc<Signer>> {
+    let ticket = match ring.signers.active.get(instance_id) {
         Ok(signer) => return Ok(signer),
         Err(ticket) => ticket,
     };
-    let key = match active_key(&state.store.conn, instance_id).await? {
+    let key = match active_key(&ring.store.conn, instance_id).await? {
         Some(key) => key,
-        None => ensure_active(state, instance_id).await?,
+        None => ensure_active(ring, instance_id).await?,
     };
-    let signer = match state.signers.get(&key.id) {
+    let signer = match ring.signers.get(&key.id) {
         Some(signer) => signer,
-        None => state.signers.keep(parse(state, key)?),
+        None => ring.signers.keep(parse(ring, key)?),
     };
-    state
-        .signers
+    ring.signers
         .active
         .keep(ticket, instance_id, signer.clone());
     Ok(signer)
 }
 
 /// A stored key, decrypted and parsed.
-fn parse(state: &AppState, key: signing_key::Model) -> AppResult<Signer> {
+fn parse(ring: &KeyRing, key: signing_key::Model) -> AppResult<Signer> {
     let private_key_der = open(
-        &state.keys.signing_key_seal,
+        &ring.secrets.signing_key_seal,
         &key.id,
         &key.private_key_sealed,
     )?;
@@ -539,10 +544,10 @@ async fn active_key<C: ConnectionTrait>(
         .await?)
 }
 
-async fn ensure_active(state: &AppState, instance_id: &str) -> AppResult<signing_key::Model> {
-    let instance = crate::directory::instances::get_in(&state.store.conn, instance_id).await?;
-    let generated = generate(state, &instance.name, KeyAlgorithm::Rsa2048).await?;
-    let txn = state.store.begin_write().await?;
+async fn ensure_active(ring: &KeyRing, instance_id: &str) -> AppResult<signing_key::Model> {
+    let instance = crate::tenant::get_in(&ring.store.conn, instance_id).await?;
+    let generated = generate(ring, &instance.name, KeyAlgorithm::Rsa2048).await?;
+    let txn = ring.store.begin_write().await?;
     lock_instance(&*txn, instance_id).await?;
     if let Some(key) = active_key(&*txn, instance_id).await? {
         return Ok(key);

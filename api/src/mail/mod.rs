@@ -5,6 +5,7 @@
 //! secret is stored in the outbox. The instance's name is read when the email is sent.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -19,11 +20,12 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, SmtpConfig, SmtpSecurity};
-use crate::db::WriteTxn;
+use crate::db::{Store, WriteTxn};
 use crate::error::AppResult;
-use crate::http::html_escape;
+use crate::outbox::worker::Deliver;
 use crate::outbox::{self, Attempt, NewMessage};
-use crate::state::AppState;
+use crate::request::html_escape;
+use crate::secrets::Keys;
 
 /// The emails Lanyard sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,7 +148,7 @@ pub async fn notify_account_locked(
         ("username".to_owned(), user.username.clone()),
         (
             "forgot_url".to_owned(),
-            crate::recovery::forgot_url(config, &user.instance_id),
+            crate::links::forgot_url(&config.public_url, &user.instance_id),
         ),
     ]);
     let id = enqueue(
@@ -217,9 +219,17 @@ impl Mailer {
     }
 }
 
+/// Sends the outbox's email rows: the transport, and what a message's links and codes are
+/// derived from.
+pub struct EmailSender {
+    pub mailer: Mailer,
+    pub store: Store,
+    pub keys: Arc<Keys>,
+    pub public_url: String,
+}
+
 fn build_message(
-    state: &AppState,
-    mailer: &Mailer,
+    sender: &EmailSender,
     row: &outbox_entity::Model,
     payload: &EmailPayload,
     instance_name: String,
@@ -229,14 +239,15 @@ fn build_message(
     if let Some(token_id) = &payload.action_token_id {
         vars.insert(
             "link".to_owned(),
-            crate::recovery::set_password_url(state, &row.instance_id, token_id),
+            crate::links::set_password_url(
+                &sender.public_url,
+                &row.instance_id,
+                &sender.keys.action_token_value(token_id),
+            ),
         );
     }
     if let Some(code_id) = &payload.sign_in_code_id {
-        vars.insert(
-            "code".to_owned(),
-            crate::auth::sign_in_codes::code_of(&state.keys.sign_in_code, code_id),
-        );
+        vars.insert("code".to_owned(), sender.keys.sign_in_code_of(code_id));
     }
     let (text, html) = payload.template.bodies();
     let address = payload.to.parse().context("the recipient address")?;
@@ -245,6 +256,7 @@ fn build_message(
         .chars()
         .filter(|c| !c.is_control())
         .collect();
+    let mailer = &sender.mailer;
     Ok(Message::builder()
         .from(mailer.from.clone())
         .to(Mailbox::new(Some(name), address))
@@ -260,22 +272,28 @@ fn reply_code(code: lettre::transport::smtp::response::Code) -> Option<i32> {
     code.to_string().parse().ok()
 }
 
-/// One attempt at sending an email row.
-pub async fn send(state: &AppState, mailer: &Mailer, row: &outbox_entity::Model) -> Attempt {
+#[async_trait::async_trait]
+impl Deliver for EmailSender {
+    /// One attempt at sending an email row.
+    async fn deliver(&self, row: &outbox_entity::Model) -> Attempt {
+        send(self, row).await
+    }
+}
+
+async fn send(sender: &EmailSender, row: &outbox_entity::Model) -> Attempt {
     let payload: EmailPayload = match serde_json::from_value(row.payload.clone()) {
         Ok(payload) => payload,
         Err(err) => return Attempt::give_up(format!("unreadable email payload: {err}")),
     };
-    let instance =
-        match crate::directory::instances::get_in(&state.store.conn, &row.instance_id).await {
-            Ok(instance) => instance,
-            Err(err) => return Attempt::retry(format!("reading the instance: {err}")),
-        };
-    let message = match build_message(state, mailer, row, &payload, instance.name) {
+    let instance = match crate::tenant::get_in(&sender.store.conn, &row.instance_id).await {
+        Ok(instance) => instance,
+        Err(err) => return Attempt::retry(format!("reading the instance: {err}")),
+    };
+    let message = match build_message(sender, row, &payload, instance.name) {
         Ok(message) => message,
         Err(err) => return Attempt::give_up(format!("{err:#}")),
     };
-    match mailer.transport.send(message).await {
+    match sender.mailer.transport.send(message).await {
         Ok(response) => Attempt::delivered(
             reply_code(response.code()),
             Some(outbox::truncate(

@@ -30,9 +30,7 @@ use crate::authz::admin::InstancePermit;
 use crate::config::OutboxConfig;
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
-use crate::ids::new_id;
-use crate::keys::plausible_id;
-use crate::state::AppState;
+use crate::ids::{new_id, plausible_id};
 
 /// A message to write into the outbox.
 #[derive(Clone, Debug)]
@@ -357,7 +355,7 @@ pub struct DeliveryFilter {
 
 /// The instance's messages, newest first, before the id `before`.
 pub async fn list(
-    state: &AppState,
+    store: &Store,
     permit: &InstancePermit,
     filter: &DeliveryFilter,
     before: Option<&str>,
@@ -377,14 +375,14 @@ pub async fn list(
     if let Some(topic) = &filter.topic {
         query = query.filter(outbox::Column::Topic.eq(topic.clone()));
     }
-    let total = query.clone().count(&state.store.conn).await?;
+    let total = query.clone().count(&store.conn).await?;
     if let Some(before) = before {
         query = query.filter(outbox::Column::Id.lt(before));
     }
     let rows = query
         .order_by_desc(outbox::Column::Id)
         .limit(limit)
-        .all(&state.store.conn)
+        .all(&store.conn)
         .await?;
     Ok((rows, total))
 }
@@ -404,8 +402,8 @@ async fn find_in<C: ConnectionTrait>(
         .ok_or(AppError::NotFound("delivery"))
 }
 
-pub async fn get(state: &AppState, permit: &InstancePermit, id: &str) -> AppResult<outbox::Model> {
-    find_in(&state.store.conn, permit.instance_id(), id).await
+pub async fn get(store: &Store, permit: &InstancePermit, id: &str) -> AppResult<outbox::Model> {
+    find_in(&store.conn, permit.instance_id(), id).await
 }
 
 /// The delivery log of a message, oldest attempt first.
@@ -425,11 +423,11 @@ pub async fn attempts_of<C: ConnectionTrait>(
 /// (the event id or Message-ID receivers de-duplicate on) and its place in the order of its
 /// subject. A pending message is left as it is.
 pub async fn redeliver(
-    state: &AppState,
+    store: &Store,
     permit: &InstancePermit,
     id: &str,
 ) -> AppResult<outbox::Model> {
-    let txn = state.store.begin_write().await?;
+    let txn = store.begin_write().await?;
     let row = find_in(&*txn, permit.instance_id(), id).await?;
     if row.status == DeliveryStatus::Pending {
         return Err(AppError::conflict(

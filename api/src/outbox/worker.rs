@@ -1,6 +1,7 @@
 //! The delivery worker every node runs: claim due messages, deliver them concurrently, record
 //! each outcome. It stops between batches, so a graceful shutdown never abandons a message
-//! half-sent.
+//! half-sent. What a message kind means (an email, an event callback) is the business of the
+//! [`Deliver`]ers that `startup` hands it; the outbox knows only rows.
 
 use std::time::Duration;
 
@@ -11,14 +12,21 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::{claim, finish, Attempt};
-use crate::events::delivery::EventSender;
-use crate::mail::Mailer;
-use crate::state::AppState;
+use crate::config::OutboxConfig;
+use crate::db::Store;
+
+/// Delivers one claimed row of a message kind: one attempt, whose outcome the worker records.
+#[async_trait::async_trait]
+pub trait Deliver: Send + Sync {
+    async fn deliver(&self, row: &outbox::Model) -> Attempt;
+}
 
 pub struct Worker {
-    state: AppState,
-    mailer: Option<Mailer>,
-    events: EventSender,
+    store: Store,
+    config: OutboxConfig,
+    /// `None` while no SMTP server is configured: emails wait in the outbox.
+    email: Option<Box<dyn Deliver>>,
+    events: Box<dyn Deliver>,
 }
 
 /// Stops the worker once its current batch is done.
@@ -37,17 +45,21 @@ impl WorkerHandle {
 }
 
 impl Worker {
-    pub fn new(state: AppState) -> anyhow::Result<Worker> {
-        let mailer = Mailer::from_config(&state.config.smtp)?;
-        if mailer.is_none() {
+    pub fn new(
+        store: Store,
+        config: OutboxConfig,
+        email: Option<Box<dyn Deliver>>,
+        events: Box<dyn Deliver>,
+    ) -> Worker {
+        if email.is_none() {
             tracing::warn!("no smtp.host configured: emails wait in the outbox until one is");
         }
-        let events = EventSender::new(&state.config.events)?;
-        Ok(Worker {
-            state,
-            mailer,
+        Worker {
+            store,
+            config,
+            email,
             events,
-        })
+        }
     }
 
     pub fn spawn(self) -> WorkerHandle {
@@ -57,10 +69,10 @@ impl Worker {
     }
 
     async fn run(self, mut stopped: watch::Receiver<bool>) {
-        let config = &self.state.config.outbox;
+        let config = &self.config;
         let poll = Duration::from_millis(config.poll_interval_ms);
         let mut kinds = vec![MessageKind::Event];
-        if self.mailer.is_some() {
+        if self.email.is_some() {
             kinds.push(MessageKind::Email);
         }
         loop {
@@ -86,11 +98,11 @@ impl Worker {
 
     /// Claims one batch and delivers it; returns how many messages it claimed.
     async fn run_batch(&self, kinds: &[MessageKind]) -> anyhow::Result<usize> {
-        let config = &self.state.config.outbox;
+        let config = &self.config;
         let claim_id = uuid::Uuid::new_v4().to_string();
         let lease_ms = i64::try_from(config.lease_seconds.saturating_mul(1000))?;
         let rows = claim(
-            &self.state.store,
+            &self.store,
             &claim_id,
             kinds,
             u64::from(config.batch_size),
@@ -105,16 +117,16 @@ impl Worker {
     async fn deliver_one(&self, row: &outbox::Model, claim_id: &str) {
         let started_at = Utc::now();
         let attempt = match row.kind {
-            MessageKind::Email => match &self.mailer {
-                Some(mailer) => crate::mail::send(&self.state, mailer, row).await,
+            MessageKind::Email => match &self.email {
+                Some(email) => email.deliver(row).await,
                 None => Attempt::retry("no SMTP server is configured"),
             },
-            MessageKind::Event => self.events.deliver(&self.state, row).await,
+            MessageKind::Event => self.events.deliver(row).await,
         };
         let result = attempt.result;
         match finish(
-            &self.state.store,
-            &self.state.config.outbox,
+            &self.store,
+            &self.config,
             row,
             claim_id,
             started_at,

@@ -6,12 +6,10 @@
 //! application's IdP-initiated start, or a pending AuthnRequest — ids the server maps to its
 //! own paths, never a URL from the request, so no parameter can redirect elsewhere.
 
-pub mod pages;
-
 use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRef, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use entity::application::{self, Initiation};
@@ -25,13 +23,18 @@ use crate::auth::csrf;
 use crate::auth::employee_sessions::{self, Attempt, EmployeeSession, PASSWORD};
 use crate::auth::sign_in_codes::{self, Pending, Refusal};
 use crate::error::{AppError, AppResult};
-use crate::http::ClientIp;
-use crate::keys::plausible_id;
-use crate::saml::sso;
-use crate::state::AppState;
-use pages::{CodeForm, PageError, PortalEntry, SignInForm};
+use crate::ids::plausible_id;
+use crate::pages::{
+    self, see_other, sign_in_url, CodeForm, Continue, PageError, PortalEntry, SignInForm,
+};
+use crate::request::ClientIp;
+use crate::saml::{sso, Saml};
 
-pub fn router() -> Router<AppState> {
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Saml: FromRef<S>,
+{
     Router::new()
         .route("/sso/{instance_id}/login", get(sign_in_page).post(sign_in))
         .route(
@@ -42,70 +45,8 @@ pub fn router() -> Router<AppState> {
         .route("/sso/{instance_id}/portal", get(portal))
 }
 
-/// Where an employee goes after signing in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Continue {
-    Portal,
-    /// IdP-initiated SSO into an application.
-    Start(String),
-    /// A pending AuthnRequest (its row id).
-    Request(String),
-}
-
-impl Continue {
-    /// Anything that is not a well-formed reference means the portal.
-    pub fn parse(raw: Option<&str>) -> Continue {
-        let raw = raw.unwrap_or_default();
-        match raw.split_once(':') {
-            Some(("app", id)) if plausible_id(id) => Continue::Start(id.to_owned()),
-            Some(("request", id)) if plausible_id(id) => Continue::Request(id.to_owned()),
-            _ => Continue::Portal,
-        }
-    }
-
-    pub fn encode(&self) -> String {
-        match self {
-            Continue::Portal => "portal".into(),
-            Continue::Start(id) => format!("app:{id}"),
-            Continue::Request(id) => format!("request:{id}"),
-        }
-    }
-
-    /// The absolute URL on this server.
-    pub fn url(&self, public_url: &str, instance_id: &str) -> String {
-        match self {
-            Continue::Portal => format!("{public_url}/sso/{instance_id}/portal"),
-            Continue::Start(app) => format!("{public_url}/saml/apps/{app}/start"),
-            Continue::Request(id) => format!("{public_url}/saml/requests/{id}"),
-        }
-    }
-}
-
-/// The sign-in page URL that continues to `next`.
-pub fn sign_in_url(public_url: &str, instance_id: &str, next: &Continue) -> String {
-    format!(
-        "{public_url}/sso/{instance_id}/login?continue={}",
-        next.encode()
-    )
-}
-
-/// A 303 to `location`, with extra `Set-Cookie`s.
-pub fn see_other(location: &str, cookies: &[String]) -> Response {
-    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
-    for cookie in cookies {
-        if let Ok(value) = cookie.parse() {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-    }
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    response
-}
-
 async fn instance_of_path(
-    state: &AppState,
+    saml: &Saml,
     instance_id: Result<Path<String>, PathRejection>,
 ) -> AppResult<instance::Model> {
     let Ok(Path(instance_id)) = instance_id else {
@@ -115,7 +56,7 @@ async fn instance_of_path(
         return Err(AppError::NotFound("instance"));
     }
     instance::Entity::find_by_id(instance_id)
-        .one(&state.store.conn)
+        .one(&saml.store.conn)
         .await?
         .ok_or(AppError::NotFound("instance"))
 }
@@ -139,7 +80,7 @@ struct ContinueQuery {
 }
 
 fn render_sign_in(
-    state: &AppState,
+    saml: &Saml,
     headers: &HeaderMap,
     status: StatusCode,
     instance: &instance::Model,
@@ -147,8 +88,8 @@ fn render_sign_in(
     username: &str,
     error: Option<&str>,
 ) -> Response {
-    let pre = csrf::pre_session(state, headers);
-    let token = csrf::token(state, &pre.value, &login_purpose(&instance.id));
+    let pre = csrf::pre_session(&saml.auth, headers);
+    let token = csrf::token(&saml.auth, &pre.value, &login_purpose(&instance.id));
     let mut response = pages::sign_in(
         status,
         &SignInForm {
@@ -168,25 +109,25 @@ fn render_sign_in(
 
 /// `GET /sso/{instance_id}/login?continue=…`: the sign-in form; straight on when signed in.
 async fn sign_in_page(
-    State(state): State<AppState>,
+    State(saml): State<Saml>,
     instance_id: Result<Path<String>, PathRejection>,
     Query(query): Query<ContinueQuery>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let instance = instance_of_path(&state, instance_id).await?;
+    let instance = instance_of_path(&saml, instance_id).await?;
     let next = Continue::parse(query.next.as_deref());
-    if employee_sessions::current(&state, &headers, &instance.id)
+    if employee_sessions::current(&saml.auth, &headers, &instance.id)
         .await?
         .is_some()
         && !matches!(next, Continue::Request(_))
     {
         return Ok(see_other(
-            &next.url(&state.config.public_url, &instance.id),
+            &next.url(&saml.config.public_url, &instance.id),
             &[],
         ));
     }
     Ok(render_sign_in(
-        &state,
+        &saml,
         &headers,
         StatusCode::OK,
         &instance,
@@ -211,17 +152,22 @@ struct SignInFields {
 /// `POST /sso/{instance_id}/login`: checks the CSRF token, then the password (throttled), opens
 /// the session and continues.
 async fn sign_in(
-    State(state): State<AppState>,
+    State(saml): State<Saml>,
     instance_id: Result<Path<String>, PathRejection>,
     ClientIp(client_ip): ClientIp,
     headers: HeaderMap,
     form: Result<Form<SignInFields>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let instance = instance_of_path(&state, instance_id).await?;
+    let instance = instance_of_path(&saml, instance_id).await?;
     let Ok(Form(form)) = form else {
         return Err(AppError::bad_input("form", "send the sign-in form").into());
     };
-    csrf::verify(&state, &headers, &login_purpose(&instance.id), &form.csrf)?;
+    csrf::verify(
+        &saml.auth,
+        &headers,
+        &login_purpose(&instance.id),
+        &form.csrf,
+    )?;
     let next = Continue::parse(form.next.as_deref());
     let username: String = form.username.chars().take(64).collect();
     let attempt = attempt_of(client_ip, &headers);
@@ -230,7 +176,7 @@ async fn sign_in(
     }
     let refused = |status, message: &str| {
         render_sign_in(
-            &state,
+            &saml,
             &headers,
             status,
             &instance,
@@ -240,7 +186,7 @@ async fn sign_in(
         )
     };
     let user = match employee_sessions::check_password(
-        &state,
+        &saml.auth,
         &instance.id,
         &username,
         &form.password,
@@ -267,17 +213,17 @@ async fn sign_in(
         Err(err) => return Err(err.into()),
     };
     if instance.second_factor == SecondFactor::EmailCode {
-        return match sign_in_codes::send(&state, &user, &next.encode(), &attempt).await? {
+        return match sign_in_codes::send(&saml.auth, &user, &next.encode(), &attempt).await? {
             Ok((_, cookie)) => Ok(see_other(
-                &format!("{}/sso/{}/login/code", state.config.public_url, instance.id),
+                &format!("{}/sso/{}/login/code", saml.config.public_url, instance.id),
                 &[cookie],
             )),
             Err(refusal) => Ok(refused(StatusCode::FORBIDDEN, &refusal.message())),
         };
     }
-    let cookie = employee_sessions::open(&state, user, &[PASSWORD], attempt).await?;
+    let cookie = employee_sessions::open(&saml.auth, user, &[PASSWORD], attempt).await?;
     Ok(see_other(
-        &next.url(&state.config.public_url, &instance.id),
+        &next.url(&saml.config.public_url, &instance.id),
         &[cookie],
     ))
 }
@@ -293,15 +239,15 @@ fn attempt_of(client_ip: Option<String>, headers: &HeaderMap) -> Attempt {
 }
 
 fn render_code_form(
-    state: &AppState,
+    saml: &Saml,
     headers: &HeaderMap,
     status: StatusCode,
     instance: &instance::Model,
     pending: &Pending,
     error: Option<&str>,
 ) -> Response {
-    let pre = csrf::pre_session(state, headers);
-    let token = csrf::token(state, &pre.value, &code_purpose(&instance.id));
+    let pre = csrf::pre_session(&saml.auth, headers);
+    let token = csrf::token(&saml.auth, &pre.value, &code_purpose(&instance.id));
     let sent_to = sign_in_codes::masked_email(pending.user.email.as_deref().unwrap_or_default());
     let mut response = pages::sign_in_code(
         status,
@@ -324,14 +270,14 @@ fn render_code_form(
 /// `GET /sso/{instance_id}/login/code`: the form for the emailed code; back to sign-in when no
 /// code is pending.
 async fn code_page(
-    State(state): State<AppState>,
+    State(saml): State<Saml>,
     instance_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let instance = instance_of_path(&state, instance_id).await?;
-    match sign_in_codes::pending(&state, &headers, &instance.id).await? {
+    let instance = instance_of_path(&saml, instance_id).await?;
+    match sign_in_codes::pending(&saml.auth, &headers, &instance.id).await? {
         Some(pending) => Ok(render_code_form(
-            &state,
+            &saml,
             &headers,
             StatusCode::OK,
             &instance,
@@ -339,8 +285,8 @@ async fn code_page(
             None,
         )),
         None => Ok(see_other(
-            &sign_in_url(&state.config.public_url, &instance.id, &Continue::Portal),
-            &[sign_in_codes::clear_cookie(&state, &instance.id)],
+            &sign_in_url(&saml.config.public_url, &instance.id, &Continue::Portal),
+            &[sign_in_codes::clear_cookie(&saml.auth, &instance.id)],
         )),
     }
 }
@@ -356,23 +302,28 @@ struct CodeFields {
 /// `POST /sso/{instance_id}/login/code`: checks the code; right, the session opens and the
 /// employee continues where the sign-in was going.
 async fn code_submit(
-    State(state): State<AppState>,
+    State(saml): State<Saml>,
     instance_id: Result<Path<String>, PathRejection>,
     ClientIp(client_ip): ClientIp,
     headers: HeaderMap,
     form: Result<Form<CodeFields>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let instance = instance_of_path(&state, instance_id).await?;
+    let instance = instance_of_path(&saml, instance_id).await?;
     let Ok(Form(form)) = form else {
         return Err(AppError::bad_input("form", "send the code form").into());
     };
-    csrf::verify(&state, &headers, &code_purpose(&instance.id), &form.csrf)?;
+    csrf::verify(
+        &saml.auth,
+        &headers,
+        &code_purpose(&instance.id),
+        &form.csrf,
+    )?;
     if form.code.len() > 64 {
         return Err(AppError::bad_input("code", "the code is six digits").into());
     }
     let gone = |next: &Continue| {
         let mut response = render_sign_in(
-            &state,
+            &saml,
             &headers,
             StatusCode::UNAUTHORIZED,
             &instance,
@@ -380,19 +331,19 @@ async fn code_submit(
             "",
             Some(&Refusal::Gone.message()),
         );
-        if let Ok(value) = sign_in_codes::clear_cookie(&state, &instance.id).parse() {
+        if let Ok(value) = sign_in_codes::clear_cookie(&saml.auth, &instance.id).parse() {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
         response
     };
-    let Some(pending) = sign_in_codes::pending(&state, &headers, &instance.id).await? else {
+    let Some(pending) = sign_in_codes::pending(&saml.auth, &headers, &instance.id).await? else {
         return Ok(gone(&Continue::Portal));
     };
     let next = Continue::parse(Some(&pending.code.continue_to));
     let attempt = attempt_of(client_ip, &headers);
     let retry = |pending: &Pending, refusal: &Refusal| {
         render_code_form(
-            &state,
+            &saml,
             &headers,
             StatusCode::UNAUTHORIZED,
             &instance,
@@ -401,10 +352,13 @@ async fn code_submit(
         )
     };
     let kept = pending.clone();
-    match sign_in_codes::verify(&state, pending, &form.code, attempt).await? {
+    match sign_in_codes::verify(&saml.auth, pending, &form.code, attempt).await? {
         Ok(cookie) => Ok(see_other(
-            &next.url(&state.config.public_url, &instance.id),
-            &[cookie, sign_in_codes::clear_cookie(&state, &instance.id)],
+            &next.url(&saml.config.public_url, &instance.id),
+            &[
+                cookie,
+                sign_in_codes::clear_cookie(&saml.auth, &instance.id),
+            ],
         )),
         Err(refusal @ Refusal::Wrong { .. }) => Ok(retry(&kept, &refusal)),
         Err(_) => Ok(gone(&next)),
@@ -419,36 +373,41 @@ struct SignOutFields {
 
 /// `POST /sso/{instance_id}/logout`: ends the session, clears its cookie, back to sign-in.
 async fn sign_out(
-    State(state): State<AppState>,
+    State(saml): State<Saml>,
     instance_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     form: Result<Form<SignOutFields>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let instance = instance_of_path(&state, instance_id).await?;
+    let instance = instance_of_path(&saml, instance_id).await?;
     let csrf_token = form.map(|Form(f)| f.csrf).unwrap_or_default();
-    csrf::verify(&state, &headers, &logout_purpose(&instance.id), &csrf_token)?;
-    employee_sessions::sign_out(&state, &headers, &instance.id).await?;
+    csrf::verify(
+        &saml.auth,
+        &headers,
+        &logout_purpose(&instance.id),
+        &csrf_token,
+    )?;
+    employee_sessions::sign_out(&saml.auth, &headers, &instance.id).await?;
     Ok(see_other(
-        &sign_in_url(&state.config.public_url, &instance.id, &Continue::Portal),
-        &[employee_sessions::cookie(&state, &instance.id, "", 0)],
+        &sign_in_url(&saml.config.public_url, &instance.id, &Continue::Portal),
+        &[employee_sessions::cookie(&saml.auth, &instance.id, "", 0)],
     ))
 }
 
 /// `GET /sso/{instance_id}/portal`: the applications the employee may open.
 async fn portal(
-    State(state): State<AppState>,
+    State(saml): State<Saml>,
     instance_id: Result<Path<String>, PathRejection>,
     client_ip: ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let instance = instance_of_path(&state, instance_id).await?;
-    let Some(live) = employee_sessions::current(&state, &headers, &instance.id).await? else {
+    let instance = instance_of_path(&saml, instance_id).await?;
+    let Some(live) = employee_sessions::current(&saml.auth, &headers, &instance.id).await? else {
         return Ok(see_other(
-            &sign_in_url(&state.config.public_url, &instance.id, &Continue::Portal),
+            &sign_in_url(&saml.config.public_url, &instance.id, &Continue::Portal),
             &[],
         ));
     };
-    let apps = allowed_applications(&state, &live, client_ip.addr()).await?;
+    let apps = allowed_applications(&saml, &live, client_ip.addr()).await?;
     let entries: Vec<PortalEntry<'_>> = apps
         .iter()
         .map(|app| PortalEntry {
@@ -457,8 +416,8 @@ async fn portal(
             logo: app.template.logo,
         })
         .collect();
-    let pre = csrf::pre_session(&state, &headers);
-    let token = csrf::token(&state, &pre.value, &logout_purpose(&instance.id));
+    let pre = csrf::pre_session(&saml.auth, &headers);
+    let token = csrf::token(&saml.auth, &pre.value, &logout_purpose(&instance.id));
     let mut response = pages::portal(&instance.id, &live.user.display_name, &token, &entries);
     if let Some(cookie) = pre.set_cookie.and_then(|c| c.parse().ok()) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
@@ -470,7 +429,7 @@ async fn portal(
 /// IdP-initiation allowed, allowed by the access decision, and with the NameID the account
 /// mode needs. Sorted by name.
 pub async fn allowed_applications(
-    state: &AppState,
+    saml: &Saml,
     live: &EmployeeSession,
     client_ip: Option<std::net::IpAddr>,
 ) -> AppResult<Vec<Resolved>> {
@@ -480,15 +439,15 @@ pub async fn allowed_applications(
         .filter(application::Column::SsoEnabled.eq(true))
         .filter(application::Column::Initiation.eq(Initiation::IdpOrSp))
         .order_by_asc(application::Column::Name)
-        .all(&state.store.conn)
+        .all(&saml.store.conn)
         .await?;
     let mut allowed = Vec::new();
     for model in candidates {
         let app = Resolved::new(model)?;
-        if sso::decide(state, live, &app, Initiator::Idp, client_ip)
+        if sso::decide(saml, live, &app, Initiator::Idp, client_ip)
             .await?
             .allowed
-            && name_id_for(state, &app, &live.user).await?.is_ok()
+            && name_id_for(&saml.apps, &app, &live.user).await?.is_ok()
         {
             allowed.push(app);
         }

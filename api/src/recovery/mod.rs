@@ -10,12 +10,9 @@ pub mod pages;
 use std::collections::BTreeMap;
 use std::time::Duration as StdDuration;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
 use entity::action_token::{self, TokenPurpose};
 use entity::user::{self, UserStatus};
-use hmac::{Hmac, Mac};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
@@ -23,14 +20,13 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, AuditRecord};
-use crate::auth::password::{self, NewPassword};
+use crate::auth::Auth;
 use crate::authz::admin::{Actor, InstancePermit};
-use crate::config::Config;
 use crate::error::{AppError, AppResult};
-use crate::ids::new_id;
-use crate::keys::plausible_id;
+use crate::ids::{new_id, plausible_id};
 use crate::mail::{self, EmailPayload, Template};
-use crate::state::AppState;
+use crate::password::{self, NewPassword};
+use crate::secrets::Keys;
 
 /// Invitations are valid for 1 hour to 30 days; 72 hours unless the admin says otherwise.
 pub const DEFAULT_INVITE_HOURS: u32 = 72;
@@ -40,17 +36,6 @@ pub const MAX_INVITE_HOURS: u32 = 720;
 const RESETS_PER_HOUR: usize = 3;
 /// Answers to reset requests take at least this long, whether or not an email is sent.
 pub const RESET_ANSWER_TIME: StdDuration = StdDuration::from_millis(400);
-
-/// The token of the link for action token `id`.
-fn token_value(key: &[u8; 32], id: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(id.as_bytes());
-    format!(
-        "{id}.{}",
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-    )
-}
 
 fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
@@ -73,23 +58,6 @@ fn plausible_token(raw: &str) -> bool {
     }
 }
 
-pub fn forgot_url(config: &Config, instance_id: &str) -> String {
-    format!("{}/i/{instance_id}/password/forgot", config.public_url)
-}
-
-pub fn login_path(instance_id: &str) -> String {
-    format!("/sso/{instance_id}/login")
-}
-
-/// The link of an invitation or reset email.
-pub fn set_password_url(state: &AppState, instance_id: &str, token_id: &str) -> String {
-    format!(
-        "{}/i/{instance_id}/password/set?token={}",
-        state.config.public_url,
-        token_value(&state.keys.action_token, token_id)
-    )
-}
-
 fn expiry_text(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -97,7 +65,7 @@ fn expiry_text(at: DateTime<Utc>) -> String {
 /// Stores a new token for the user. Invitations replace the user's earlier unused ones.
 async fn issue<C: ConnectionTrait>(
     db: &C,
-    key: &[u8; 32],
+    keys: &Keys,
     user: &user::Model,
     purpose: TokenPurpose,
     valid_for: Duration,
@@ -123,7 +91,7 @@ async fn issue<C: ConnectionTrait>(
     }
     let id = new_id();
     Ok(action_token::ActiveModel {
-        token_hash: Set(token_hash(&token_value(key, &id))),
+        token_hash: Set(token_hash(&keys.action_token_value(&id))),
         id: Set(id),
         instance_id: Set(user.instance_id.clone()),
         user_id: Set(user.id.clone()),
@@ -162,7 +130,7 @@ pub struct Invitation {
 
 /// Emails a user a link to set their password. Action: `inviteUser`.
 pub async fn invite(
-    state: &AppState,
+    auth: &Auth,
     permit: &InstancePermit,
     user_id: &str,
     valid_hours: u32,
@@ -176,7 +144,7 @@ pub async fn invite(
     if !plausible_id(user_id) {
         return Err(AppError::NotFound("user"));
     }
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     let user = user::Entity::find_by_id(user_id)
         .filter(user::Column::InstanceId.eq(permit.instance_id()))
         .one(&*txn)
@@ -199,7 +167,7 @@ pub async fn invite(
     }
     let token = issue(
         &*txn,
-        &state.keys.action_token,
+        &auth.secrets,
         &user,
         TokenPurpose::Invite,
         Duration::hours(i64::from(valid_hours)),
@@ -241,12 +209,12 @@ pub async fn invite(
 /// Someone asked for a reset link for `login` (a username or an email address) in an
 /// instance. Sends one when an active or locked account with an email address matches;
 /// otherwise does nothing. The caller answers the same either way.
-pub async fn request_reset(state: &AppState, instance_id: &str, login: &str) -> AppResult<()> {
+pub async fn request_reset(auth: &Auth, instance_id: &str, login: &str) -> AppResult<()> {
     let login = login.trim();
     if login.is_empty() || login.len() > 254 || login.chars().any(char::is_control) {
         return Ok(());
     }
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     let user = user::Entity::find()
         .filter(user::Column::InstanceId.eq(instance_id))
         .filter(
@@ -277,10 +245,10 @@ pub async fn request_reset(state: &AppState, instance_id: &str, login: &str) -> 
     }
     let token = issue(
         &*txn,
-        &state.keys.action_token,
+        &auth.secrets,
         &user,
         TokenPurpose::Reset,
-        Duration::minutes(i64::from(state.config.reset_link_minutes)),
+        Duration::minutes(i64::from(auth.config.reset_link_minutes)),
     )
     .await?;
     mail::enqueue(
@@ -365,28 +333,28 @@ async fn valid_token<C: ConnectionTrait>(
 /// Whom a link is for, when it can still be used (to show the form). Does not use it up, so
 /// that mail scanners that open links do not spend them.
 pub async fn check_link(
-    state: &AppState,
+    auth: &Auth,
     instance_id: &str,
     raw: &str,
 ) -> Result<(TokenPurpose, user::Model), LinkError> {
-    let (token, user) = valid_token(&state.store.conn, instance_id, raw).await?;
+    let (token, user) = valid_token(&auth.store.conn, instance_id, raw).await?;
     Ok((token.purpose, user))
 }
 
 /// Sets the password of the link's user and uses the link up, together with every other
 /// unused link of that user.
 pub async fn set_password(
-    state: &AppState,
+    auth: &Auth,
     instance_id: &str,
     raw: &str,
     new_password: &str,
     client_ip: Option<String>,
 ) -> Result<user::Model, LinkError> {
     // Check the link before the costly hash, and again in the transaction that uses it.
-    valid_token(&state.store.conn, instance_id, raw).await?;
+    valid_token(&auth.store.conn, instance_id, raw).await?;
     let password = NewPassword::parse("password", new_password)?;
     let hash = password::hash(&password).await?;
-    let txn = state.store.begin_write().await?;
+    let txn = auth.store.begin_write().await?;
     let (token, user) = valid_token(&*txn, instance_id, raw).await?;
     let used = action_token::Entity::update_many()
         .col_expr(action_token::Column::UsedAt, Expr::value(Utc::now()))
@@ -424,10 +392,14 @@ mod tests {
     #[test]
     fn tokens_are_derived_from_the_id_and_shaped_strictly() {
         let id = "0190a5b2-7c3e-7d4e-9f00-1234567890ab";
-        let token = token_value(&[1; 32], id);
+        let token = Keys::derive(&[1; 32]).action_token_value(id);
         assert!(token.starts_with(&format!("{id}.")));
         assert!(plausible_token(&token));
-        assert_ne!(token, token_value(&[2; 32], id), "the key matters");
+        assert_ne!(
+            token,
+            Keys::derive(&[2; 32]).action_token_value(id),
+            "the key matters"
+        );
         assert_eq!(token_hash(&token).len(), 64);
         for hostile in [
             "",

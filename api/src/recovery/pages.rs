@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Form, FromRef, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,14 +14,18 @@ use axum::Router;
 
 use super::{LinkError, RESET_ANSWER_TIME};
 use crate::auth::csrf;
-use crate::http::{html_escape, ClientIp};
-use crate::keys::plausible_id;
-use crate::state::AppState;
+use crate::auth::Auth;
+use crate::ids::plausible_id;
+use crate::request::{html_escape, ClientIp};
 
 /// Longest field value the forms accept (a password is at most 256 characters).
 const MAX_FIELD: usize = 1024;
 
-pub fn router() -> Router<AppState> {
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Auth: FromRef<S>,
+{
     Router::new()
         .route(
             "/i/{instance_id}/password/forgot",
@@ -50,18 +54,18 @@ fn set_purpose(instance_id: &str) -> String {
 }
 
 impl Csrf {
-    fn for_form(state: &AppState, headers: &HeaderMap, purpose: &str) -> Csrf {
-        let pre = csrf::pre_session(state, headers);
+    fn for_form(auth: &Auth, headers: &HeaderMap, purpose: &str) -> Csrf {
+        let pre = csrf::pre_session(auth, headers);
         Csrf {
-            token: csrf::token(state, &pre.value, purpose),
+            token: csrf::token(auth, &pre.value, purpose),
             set_cookie: pre.set_cookie,
         }
     }
 
     /// The form's CSRF state when the submitted token is the one of its cookie and purpose.
-    fn verify(state: &AppState, headers: &HeaderMap, purpose: &str, field: &str) -> Option<Csrf> {
+    fn verify(auth: &Auth, headers: &HeaderMap, purpose: &str, field: &str) -> Option<Csrf> {
         let token = field.trim();
-        csrf::verify(state, headers, purpose, token).ok()?;
+        csrf::verify(auth, headers, purpose, token).ok()?;
         Some(Csrf {
             token: token.to_owned(),
             set_cookie: None,
@@ -127,7 +131,7 @@ fn internal_error(err: &crate::error::AppError) -> Response {
 }
 
 /// The instance id of the path, when it can be one and the instance exists.
-async fn instance_name(state: &AppState, instance_id: &str) -> Result<String, Response> {
+async fn instance_name(auth: &Auth, instance_id: &str) -> Result<String, Response> {
     let unknown = || {
         page(
             StatusCode::NOT_FOUND,
@@ -139,7 +143,7 @@ async fn instance_name(state: &AppState, instance_id: &str) -> Result<String, Re
     if !plausible_id(instance_id) {
         return Err(unknown());
     }
-    match crate::directory::instances::get_in(&state.store.conn, instance_id).await {
+    match crate::tenant::get_in(&auth.store.conn, instance_id).await {
         Ok(instance) => Ok(instance.name),
         Err(crate::error::AppError::NotFound(_)) => Err(unknown()),
         Err(err) => Err(internal_error(&err)),
@@ -172,27 +176,27 @@ fn forgot_body(instance_id: &str, instance: &str, csrf: &Csrf) -> String {
 }
 
 async fn forgot_form(
-    State(state): State<AppState>,
+    State(auth): State<Auth>,
     Path(instance_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let instance = match instance_name(&state, &instance_id).await {
+    let instance = match instance_name(&auth, &instance_id).await {
         Ok(name) => name,
         Err(response) => return response,
     };
-    let csrf = Csrf::for_form(&state, &headers, &forgot_purpose(&instance_id));
+    let csrf = Csrf::for_form(&auth, &headers, &forgot_purpose(&instance_id));
     let body = forgot_body(&instance_id, &instance, &csrf);
     page(StatusCode::OK, Some(&csrf), "Forgot your password?", &body)
 }
 
 async fn forgot_submit(
-    State(state): State<AppState>,
+    State(auth): State<Auth>,
     Path(instance_id): Path<String>,
     headers: HeaderMap,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
     let started = tokio::time::Instant::now();
-    if let Err(response) = instance_name(&state, &instance_id).await {
+    if let Err(response) = instance_name(&auth, &instance_id).await {
         return response;
     }
     let Ok(Form(form)) = form else {
@@ -202,11 +206,11 @@ async fn forgot_submit(
         (Ok(csrf), Ok(login)) => (csrf, login),
         (Err(message), _) | (_, Err(message)) => return bad_request(&message),
     };
-    let Some(csrf) = Csrf::verify(&state, &headers, &forgot_purpose(&instance_id), csrf_field)
+    let Some(csrf) = Csrf::verify(&auth, &headers, &forgot_purpose(&instance_id), csrf_field)
     else {
         return expired_form();
     };
-    if let Err(err) = super::request_reset(&state, &instance_id, login).await {
+    if let Err(err) = super::request_reset(&auth, &instance_id, login).await {
         // The person sees the same answer as always; the operator sees the failure.
         tracing::error!(error = ?err, instance_id, "a password reset request failed");
     }
@@ -220,8 +224,8 @@ async fn forgot_submit(
             "<p>If an account with that username or email address exists and has an email \
              address, a link to choose a new password is on its way. It works once, for \
              {} minutes.</p><p><a href=\"{}\">Back to sign-in</a></p>",
-            state.config.reset_link_minutes,
-            super::login_path(&instance_id)
+            auth.config.reset_link_minutes,
+            crate::links::login_path(&instance_id)
         ),
     )
 }
@@ -266,21 +270,21 @@ fn invalid_link(instance_id: &str) -> Response {
 }
 
 async fn set_form(
-    State(state): State<AppState>,
+    State(auth): State<Auth>,
     Path(instance_id): Path<String>,
     headers: HeaderMap,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
-    if let Err(response) = instance_name(&state, &instance_id).await {
+    if let Err(response) = instance_name(&auth, &instance_id).await {
         return response;
     }
     let Ok(Query(query)) = query else {
         return invalid_link(&instance_id);
     };
     let token = query.get("token").map(String::as_str).unwrap_or("");
-    match super::check_link(&state, &instance_id, token).await {
+    match super::check_link(&auth, &instance_id, token).await {
         Ok((_, user)) => {
-            let csrf = Csrf::for_form(&state, &headers, &set_purpose(&instance_id));
+            let csrf = Csrf::for_form(&auth, &headers, &set_purpose(&instance_id));
             let body = set_body(&instance_id, token, &user.username, &csrf, None);
             page(StatusCode::OK, Some(&csrf), "Set your password", &body)
         }
@@ -290,13 +294,13 @@ async fn set_form(
 }
 
 async fn set_submit(
-    State(state): State<AppState>,
+    State(auth): State<Auth>,
     Path(instance_id): Path<String>,
     ClientIp(client_ip): ClientIp,
     headers: HeaderMap,
     form: Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> Response {
-    if let Err(response) = instance_name(&state, &instance_id).await {
+    if let Err(response) = instance_name(&auth, &instance_id).await {
         return response;
     }
     let Ok(Form(form)) = form else {
@@ -307,7 +311,7 @@ async fn set_submit(
         [Ok(a), Ok(b), Ok(c), Ok(d)] => [a, b, c, d],
         _ => return bad_request("a field is too long or holds forbidden characters"),
     };
-    let Some(csrf) = Csrf::verify(&state, &headers, &set_purpose(&instance_id), csrf_field) else {
+    let Some(csrf) = Csrf::verify(&auth, &headers, &set_purpose(&instance_id), csrf_field) else {
         return expired_form();
     };
     let again = |user: &str, message: &str| {
@@ -320,12 +324,12 @@ async fn set_submit(
         )
     };
     if password != confirm {
-        return match super::check_link(&state, &instance_id, token).await {
+        return match super::check_link(&auth, &instance_id, token).await {
             Ok((_, user)) => again(&user.username, "The two passwords differ."),
             Err(_) => invalid_link(&instance_id),
         };
     }
-    match super::set_password(&state, &instance_id, token, password, client_ip).await {
+    match super::set_password(&auth, &instance_id, token, password, client_ip).await {
         Ok(user) => page(
             StatusCode::OK,
             None,
@@ -334,12 +338,12 @@ async fn set_submit(
                 "<p>You can now sign in as <strong>{}</strong>.</p>\
                  <p><a href=\"{}\">Sign in</a></p>",
                 html_escape(&user.username),
-                super::login_path(&instance_id)
+                crate::links::login_path(&instance_id)
             ),
         ),
         Err(LinkError::Invalid) => invalid_link(&instance_id),
         Err(LinkError::App(err @ crate::error::AppError::BadUserInput { .. })) => {
-            match super::check_link(&state, &instance_id, token).await {
+            match super::check_link(&auth, &instance_id, token).await {
                 Ok((_, user)) => again(&user.username, &err.to_string()),
                 Err(_) => invalid_link(&instance_id),
             }

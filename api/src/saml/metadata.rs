@@ -6,9 +6,9 @@ use entity::application;
 
 use super::dsig::{self, Element, Ns, SignatureMethod};
 use super::endpoints;
+use super::Saml;
 use crate::error::{AppError, AppResult};
 use crate::keys::{self, Signer};
-use crate::state::AppState;
 
 const PROTOCOL: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 const BINDING_REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
@@ -38,15 +38,12 @@ struct Description<'a> {
 }
 
 /// The signed IdP metadata XML of `application`.
-pub async fn for_application(
-    state: &AppState,
-    application: &application::Model,
-) -> AppResult<String> {
-    let signer = keys::active_signer(state, &application.instance_id).await?;
+pub async fn for_application(saml: &Saml, application: &application::Model) -> AppResult<String> {
+    let signer = keys::active_signer(&saml.ring, &application.instance_id).await?;
     let published = keys::published(
-        &state.store.conn,
+        &saml.store.conn,
         &application.instance_id,
-        state.config.key_retirement_grace(),
+        saml.ring.retirement_grace,
     )
     .await?;
     let certificates = published
@@ -54,8 +51,8 @@ pub async fn for_application(
         .map(|key| keys::certificate_der(&key.certificate_pem))
         .collect::<AppResult<Vec<_>>>()?;
     let document_id = format!("_{}", uuid::Uuid::new_v4().simple());
-    let entity_id = endpoints::entity_id(&state.config.public_url, &application.id);
-    let sso_url = endpoints::sso_url(&state.config.public_url, &application.id);
+    let entity_id = endpoints::entity_id(&saml.config.public_url, &application.id);
+    let sso_url = endpoints::sso_url(&saml.config.public_url, &application.id);
     let document = render(&Description {
         document_id: &document_id,
         entity_id: &entity_id,

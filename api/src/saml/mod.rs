@@ -9,3 +9,24 @@ pub mod request;
 pub mod response;
 pub mod routes;
 pub mod sso;
+
+use std::sync::Arc;
+
+use crate::access::Access;
+use crate::apps::Applications;
+use crate::auth::Auth;
+use crate::config::Config;
+use crate::db::Store;
+use crate::keys::KeyRing;
+
+/// What the SAML routes (and the portal that launches SSO) reach: the employee's session, the
+/// application, the access decision and the key that signs. Built once in `startup`.
+#[derive(Clone)]
+pub struct Saml {
+    pub store: Store,
+    pub config: Arc<Config>,
+    pub auth: Auth,
+    pub apps: Applications,
+    pub access: Access,
+    pub ring: KeyRing,
+}

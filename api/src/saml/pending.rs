@@ -8,10 +8,10 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, SqlErr};
 
 use super::request::VerifiedRequest;
+use super::Saml;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::keys::plausible_id;
-use crate::state::AppState;
+use crate::ids::plausible_id;
 
 /// How long an employee has to sign in and come back to a request.
 const PENDING_MINUTES: i64 = 30;
@@ -19,15 +19,15 @@ const PENDING_MINUTES: i64 = 30;
 /// Records a verified request. A request ID the application already sent is refused: it is a
 /// replay, whether or not the first one was answered.
 pub async fn accept(
-    state: &AppState,
+    saml: &Saml,
     application_id: &str,
     request: &VerifiedRequest,
 ) -> AppResult<saml_request::Model> {
     let now = Utc::now();
     // Kept at least as long as a copy of the request could still pass the IssueInstant check.
-    let skew = Duration::seconds(i64::from(state.config.sso.clock_skew_seconds));
+    let skew = Duration::seconds(i64::from(saml.config.sso.clock_skew_seconds));
     let expires = now + (skew * 2).max(Duration::minutes(PENDING_MINUTES));
-    let txn = state.store.begin_write().await?;
+    let txn = saml.store.begin_write().await?;
     saml_request::Entity::delete_many()
         .filter(saml_request::Column::ApplicationId.eq(application_id))
         .filter(saml_request::Column::ExpiresAt.lt(now))
@@ -65,7 +65,7 @@ pub async fn accept(
 }
 
 /// A pending request the employee comes back to, unanswered and not expired.
-pub async fn pending(state: &AppState, id: &str) -> AppResult<saml_request::Model> {
+pub async fn pending(saml: &Saml, id: &str) -> AppResult<saml_request::Model> {
     let gone = || {
         AppError::bad_input(
             "request",
@@ -77,7 +77,7 @@ pub async fn pending(state: &AppState, id: &str) -> AppResult<saml_request::Mode
         return Err(gone());
     }
     let row = saml_request::Entity::find_by_id(id.to_owned())
-        .one(&state.store.conn)
+        .one(&saml.store.conn)
         .await?
         .ok_or_else(gone)?;
     if row.answered_at.is_some() || row.expires_at <= Utc::now() {
@@ -87,8 +87,8 @@ pub async fn pending(state: &AppState, id: &str) -> AppResult<saml_request::Mode
 }
 
 /// Marks the request answered; refused when another tab or node answered it first.
-pub async fn mark_answered(state: &AppState, row: &saml_request::Model) -> AppResult<()> {
-    let txn = state.store.begin_write().await?;
+pub async fn mark_answered(saml: &Saml, row: &saml_request::Model) -> AppResult<()> {
+    let txn = saml.store.begin_write().await?;
     let updated = saml_request::Entity::update_many()
         .col_expr(saml_request::Column::AnsweredAt, Expr::value(Utc::now()))
         .filter(saml_request::Column::Id.eq(row.id.clone()))

@@ -177,7 +177,7 @@ const SUBMIT_SCRIPT: &str = "document.forms[0].submit();";
 /// The auto-submitting HTML form of the HTTP-POST binding and the Content-Security-Policy it
 /// is served with. Everything in it is escaped; without JavaScript a visible button submits.
 pub fn post_form(acs_url: &str, saml_response_xml: &str, relay_state: Option<&str>) -> PostForm {
-    let e = crate::http::html_escape;
+    let e = crate::request::html_escape;
     let relay = relay_state
         .map(|r| {
             format!(

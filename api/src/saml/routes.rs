@@ -4,7 +4,7 @@
 //! request after signing in. Browser-facing failures are HTML pages with a 4xx status.
 
 use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRef, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -15,19 +15,23 @@ use sea_orm::EntityTrait;
 
 use super::request::{Expectations, RequestError, UnverifiedRequest};
 use super::sso::{self, Answering, Outcome};
+use super::Saml;
 use super::{endpoints, metadata, pending};
 use crate::apps::applications::{self, Resolved};
 use crate::auth::employee_sessions::{self, EmployeeSession};
 use crate::error::{AppError, AppResult};
-use crate::http::ClientIp;
 use crate::keys;
-use crate::portal::pages::{self, PageError};
-use crate::portal::{see_other, sign_in_url, Continue};
-use crate::state::AppState;
+use crate::pages::{self, PageError};
+use crate::pages::{see_other, sign_in_url, Continue};
+use crate::request::ClientIp;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-pub fn router() -> Router<AppState> {
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Saml: FromRef<S>,
+{
     Router::new()
         .route("/saml/apps/{application_id}/metadata", get(idp_metadata))
         .route(
@@ -39,16 +43,16 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn application_of_path(
-    state: &AppState,
+    saml: &Saml,
     application_id: Result<Path<String>, PathRejection>,
 ) -> AppResult<Arc<Resolved>> {
     let Ok(Path(application_id)) = application_id else {
         return Err(AppError::NotFound("application"));
     };
-    if !keys::plausible_id(&application_id) {
+    if !crate::ids::plausible_id(&application_id) {
         return Err(AppError::NotFound("application"));
     }
-    applications::cached(state, &application_id)
+    applications::cached(&saml.apps, &application_id)
         .await?
         .ok_or(AppError::NotFound("application"))
 }
@@ -59,27 +63,27 @@ fn refused(err: RequestError) -> AppError {
 
 /// `GET /saml/apps/{id}/sso`: an AuthnRequest by HTTP-Redirect.
 async fn sso_redirect(
-    State(state): State<AppState>,
+    State(saml): State<Saml>,
     application_id: Result<Path<String>, PathRejection>,
     RawQuery(query): RawQuery,
     client_ip: ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let app = application_of_path(&state, application_id).await?;
+    let app = application_of_path(&saml, application_id).await?;
     let unverified =
         UnverifiedRequest::from_redirect(query.as_deref().unwrap_or_default()).map_err(refused)?;
-    sp_initiated(&state, &app, unverified, &headers, client_ip.addr()).await
+    sp_initiated(&saml, &app, unverified, &headers, client_ip.addr()).await
 }
 
 /// `POST /saml/apps/{id}/sso`: an AuthnRequest by HTTP-POST.
 async fn sso_post(
-    State(state): State<AppState>,
+    State(saml): State<Saml>,
     application_id: Result<Path<String>, PathRejection>,
     client_ip: ClientIp,
     headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let app = application_of_path(&state, application_id).await?;
+    let app = application_of_path(&saml, application_id).await?;
     let fields = form.map(|Form(f)| f).unwrap_or_default();
     let single = |name: &'static str| -> Result<Option<&str>, AppError> {
         let mut values = fields
@@ -94,13 +98,13 @@ async fn sso_post(
     };
     let unverified = UnverifiedRequest::from_post(single("SAMLRequest")?, single("RelayState")?)
         .map_err(refused)?;
-    sp_initiated(&state, &app, unverified, &headers, client_ip.addr()).await
+    sp_initiated(&saml, &app, unverified, &headers, client_ip.addr()).await
 }
 
 /// Verifies the request against the application, records it (the replay check), and answers
 /// it at once when the employee is signed in, else after the sign-in page.
 async fn sp_initiated(
-    state: &AppState,
+    saml: &Saml,
     app: &Resolved,
     unverified: UnverifiedRequest,
     headers: &HeaderMap,
@@ -119,25 +123,25 @@ async fn sp_initiated(
         .as_deref()
         .map(keys::certificate_der)
         .transpose()?;
-    let sso_url = endpoints::sso_url(&state.config.public_url, &app.model.id);
+    let sso_url = endpoints::sso_url(&saml.config.public_url, &app.model.id);
     let expected = Expectations {
         sp_entity_id: &sp_entity_id,
         acs_url: &acs_url,
         sso_url: &sso_url,
         sp_certificate: certificate.as_deref(),
         signature_required: app.model.authn_requests_signed,
-        clock_skew: Duration::seconds(i64::from(state.config.sso.clock_skew_seconds)),
+        clock_skew: Duration::seconds(i64::from(saml.config.sso.clock_skew_seconds)),
     };
     let verified = unverified.verify(&expected, Utc::now()).map_err(refused)?;
-    let row = pending::accept(state, &app.model.id, &verified).await?;
-    let live = employee_sessions::current(state, headers, &app.model.instance_id).await?;
-    continue_request(state, app, row, live, client_ip).await
+    let row = pending::accept(saml, &app.model.id, &verified).await?;
+    let live = employee_sessions::current(&saml.auth, headers, &app.model.instance_id).await?;
+    continue_request(saml, app, row, live, client_ip).await
 }
 
 /// Answers a recorded request for a signed-in employee, or sends them to sign in first (again,
 /// when the service provider asked for ForceAuthn and the session is older than the request).
 async fn continue_request(
-    state: &AppState,
+    saml: &Saml,
     app: &Resolved,
     row: entity::saml_request::Model,
     live: Option<EmployeeSession>,
@@ -148,7 +152,7 @@ async fn continue_request(
         _ => {
             return Ok(see_other(
                 &sign_in_url(
-                    &state.config.public_url,
+                    &saml.config.public_url,
                     &app.model.instance_id,
                     &Continue::Request(row.id.clone()),
                 ),
@@ -156,20 +160,20 @@ async fn continue_request(
             ))
         }
     };
-    pending::mark_answered(state, &row).await?;
+    pending::mark_answered(saml, &row).await?;
     let answering = Answering::Request {
         request_id: &row.request_id,
         relay_state: row.relay_state.as_deref(),
     };
     Ok(respond(
         app,
-        sso::answer(state, &live, app, answering, client_ip).await?,
+        sso::answer(saml, &live, app, answering, client_ip).await?,
     ))
 }
 
 /// `GET /saml/requests/{id}`: back from the sign-in page to a pending request.
 async fn resume(
-    State(state): State<AppState>,
+    State(saml): State<Saml>,
     request_id: Result<Path<String>, PathRejection>,
     client_ip: ClientIp,
     headers: HeaderMap,
@@ -177,25 +181,26 @@ async fn resume(
     let Ok(Path(request_id)) = request_id else {
         return Err(AppError::NotFound("request").into());
     };
-    let row = pending::pending(&state, &request_id).await?;
-    let app = application_of_path(&state, Ok(Path(row.application_id.clone()))).await?;
-    let live = employee_sessions::current(&state, &headers, &app.model.instance_id).await?;
-    continue_request(&state, &app, row, live, client_ip.addr()).await
+    let row = pending::pending(&saml, &request_id).await?;
+    let app = application_of_path(&saml, Ok(Path(row.application_id.clone()))).await?;
+    let live = employee_sessions::current(&saml.auth, &headers, &app.model.instance_id).await?;
+    continue_request(&saml, &app, row, live, client_ip.addr()).await
 }
 
 /// `GET /saml/apps/{id}/start`: IdP-initiated SSO from the portal.
 async fn idp_initiated(
-    State(state): State<AppState>,
+    State(saml): State<Saml>,
     application_id: Result<Path<String>, PathRejection>,
     client_ip: ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let app = application_of_path(&state, application_id).await?;
-    let Some(live) = employee_sessions::current(&state, &headers, &app.model.instance_id).await?
+    let app = application_of_path(&saml, application_id).await?;
+    let Some(live) =
+        employee_sessions::current(&saml.auth, &headers, &app.model.instance_id).await?
     else {
         return Ok(see_other(
             &sign_in_url(
-                &state.config.public_url,
+                &saml.config.public_url,
                 &app.model.instance_id,
                 &Continue::Start(app.model.id.clone()),
             ),
@@ -204,14 +209,7 @@ async fn idp_initiated(
     };
     Ok(respond(
         &app,
-        sso::answer(
-            &state,
-            &live,
-            &app,
-            Answering::Unsolicited,
-            client_ip.addr(),
-        )
-        .await?,
+        sso::answer(&saml, &live, &app, Answering::Unsolicited, client_ip.addr()).await?,
     ))
 }
 
@@ -237,7 +235,7 @@ fn respond(app: &Resolved, outcome: Outcome) -> Response {
 /// download. Served for disabled applications too: an administrator configures the service
 /// provider before turning SSO on.
 async fn idp_metadata(
-    State(state): State<AppState>,
+    State(saml): State<Saml>,
     application_id: Result<Path<String>, PathRejection>,
 ) -> AppResult<Response> {
     // A path that does not even decode (invalid UTF-8) names no application either, nor does
@@ -245,14 +243,14 @@ async fn idp_metadata(
     let Ok(Path(application_id)) = application_id else {
         return Err(AppError::NotFound("application"));
     };
-    if !keys::plausible_id(&application_id) {
+    if !crate::ids::plausible_id(&application_id) {
         return Err(AppError::NotFound("application"));
     }
     let application = application::Entity::find_by_id(application_id)
-        .one(&state.store.conn)
+        .one(&saml.store.conn)
         .await?
         .ok_or(AppError::NotFound("application"))?;
-    let xml = metadata::for_application(&state, &application).await?;
+    let xml = metadata::for_application(&saml, &application).await?;
     let disposition = format!(
         "attachment; filename=\"{}-idp-metadata.xml\"",
         file_name(&application.name)

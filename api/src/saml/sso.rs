@@ -12,12 +12,12 @@ use entity::user;
 use super::dsig::SignatureMethod;
 use super::endpoints;
 use super::response::{self, Attribute, PostForm, ResponseContent};
+use super::Saml;
 use crate::access::{self, AccessContext, AccessDecision, AccessRequest, Effect, Initiator};
 use crate::apps::applications::{name_id_for, Resolved};
 use crate::auth::employee_sessions::EmployeeSession;
 use crate::error::{AppError, AppResult};
 use crate::keys;
-use crate::state::AppState;
 
 /// What the response answers.
 #[derive(Clone, Debug)]
@@ -72,7 +72,7 @@ fn refusal(reason: String) -> AccessDecision {
 /// May this employee SSO into this application now? The access decision (Cedar), after the
 /// check that the application's SSO is configured at all.
 pub async fn decide(
-    state: &AppState,
+    saml: &Saml,
     live: &EmployeeSession,
     app: &Resolved,
     initiated_by: Initiator,
@@ -85,9 +85,9 @@ pub async fn decide(
         )));
     }
     let request = access_request(live, app, initiated_by, client_ip);
-    state
-        .access
-        .decide_for(&state.store, &request, &live.facts, &app.model)
+    saml.access
+        .decisions
+        .decide_for(&saml.store, &request, &live.facts, &app.model)
         .await
 }
 
@@ -106,7 +106,7 @@ fn denial_reason(decision: &AccessDecision) -> String {
 /// form that posts it. A user without the NameID the application's account mode needs is
 /// denied like any other refusal.
 pub async fn answer(
-    state: &AppState,
+    saml: &Saml,
     live: &EmployeeSession,
     app: &Resolved,
     answering: Answering<'_>,
@@ -116,10 +116,10 @@ pub async fn answer(
         Answering::Unsolicited => Initiator::Idp,
         Answering::Request { .. } => Initiator::Sp,
     };
-    let mut decision = decide(state, live, app, initiated_by, client_ip).await?;
+    let mut decision = decide(saml, live, app, initiated_by, client_ip).await?;
     let mut name_id = None;
     if decision.allowed {
-        match name_id_for(state, app, &live.user).await? {
+        match name_id_for(&saml.apps, app, &live.user).await? {
             Ok(found) => name_id = Some(found),
             Err(reason) => decision = refusal(reason),
         }
@@ -127,7 +127,7 @@ pub async fn answer(
     let request = access_request(live, app, initiated_by, client_ip);
     let (Some(name_id), true) = (name_id, decision.allowed) else {
         let reference =
-            access::record_decision(&state.store, &request, &live.user.username, &decision).await?;
+            access::record_decision(&saml.store, &request, &live.user.username, &decision).await?;
         return Ok(Outcome::Denied {
             reference,
             reason: denial_reason(&decision),
@@ -136,15 +136,15 @@ pub async fn answer(
     // The audit record is written while the response is signed: the commit waits for the
     // disk, the signature for the CPU. Nothing leaves before both are done.
     let (_, form) = tokio::try_join!(
-        access::record_decision(&state.store, &request, &live.user.username, &decision),
-        signed_form(state, live, app, &answering, name_id),
+        access::record_decision(&saml.store, &request, &live.user.username, &decision),
+        signed_form(saml, live, app, &answering, name_id),
     )?;
     Ok(Outcome::Post(form))
 }
 
 /// The signed Response for an allowed decision, in the form that posts it to the ACS.
 async fn signed_form(
-    state: &AppState,
+    saml: &Saml,
     live: &EmployeeSession,
     app: &Resolved,
     answering: &Answering<'_>,
@@ -164,10 +164,10 @@ async fn signed_form(
         )));
     };
     let attributes = attributes_of(app, &live.user, &name_id);
-    let signer = keys::active_signer(state, &app.model.instance_id).await?;
+    let signer = keys::active_signer(&saml.ring, &app.model.instance_id).await?;
     let method = SignatureMethod::for_key(signer.algorithm, &app.model.signature_algorithm);
-    let idp_entity_id = endpoints::entity_id(&state.config.public_url, &app.model.id);
-    let authn_context = if state.config.is_https() {
+    let idp_entity_id = endpoints::entity_id(&saml.config.public_url, &app.model.id);
+    let authn_context = if saml.config.is_https() {
         response::AC_PASSWORD_PROTECTED
     } else {
         response::AC_PASSWORD

@@ -140,7 +140,7 @@ async fn password_works(app: &TestApp, user_id: &str, password: &str) -> bool {
         .unwrap()
         .unwrap();
     db.close().await.ok();
-    lanyard::auth::password::verify(user.password_hash, password.to_owned()).await
+    lanyard::password::verify(user.password_hash, password.to_owned()).await
 }
 
 /// Opens the set-password link, sets `password`, and returns the final page.

@@ -1,12 +1,14 @@
 //! The server-rendered pages employees see: sign-in, the application portal, and the pages that
 //! refuse (no access, a bad request). Plain HTML that works without JavaScript; every value is
-//! escaped; a Content-Security-Policy allows no script at all.
+//! escaped; a Content-Security-Policy allows no script at all. Also where an employee's flow
+//! continues after signing in ([`Continue`]), which the portal and the SAML routes share.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
-use crate::http::html_escape as e;
+use crate::ids::plausible_id;
+use crate::request::html_escape as e;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;\
 padding:0 1rem;color:#1b1f24}h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem}\
@@ -218,6 +220,68 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         error(&self.0)
     }
+}
+
+/// Where an employee goes after signing in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Continue {
+    Portal,
+    /// IdP-initiated SSO into an application.
+    Start(String),
+    /// A pending AuthnRequest (its row id).
+    Request(String),
+}
+
+impl Continue {
+    /// Anything that is not a well-formed reference means the portal.
+    pub fn parse(raw: Option<&str>) -> Continue {
+        let raw = raw.unwrap_or_default();
+        match raw.split_once(':') {
+            Some(("app", id)) if plausible_id(id) => Continue::Start(id.to_owned()),
+            Some(("request", id)) if plausible_id(id) => Continue::Request(id.to_owned()),
+            _ => Continue::Portal,
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        match self {
+            Continue::Portal => "portal".into(),
+            Continue::Start(id) => format!("app:{id}"),
+            Continue::Request(id) => format!("request:{id}"),
+        }
+    }
+
+    /// The absolute URL on this server.
+    pub fn url(&self, public_url: &str, instance_id: &str) -> String {
+        match self {
+            Continue::Portal => format!("{public_url}/sso/{instance_id}/portal"),
+            Continue::Start(app) => format!("{public_url}/saml/apps/{app}/start"),
+            Continue::Request(id) => format!("{public_url}/saml/requests/{id}"),
+        }
+    }
+}
+
+/// The sign-in page URL that continues to `next`.
+pub fn sign_in_url(public_url: &str, instance_id: &str, next: &Continue) -> String {
+    format!(
+        "{public_url}/sso/{instance_id}/login?continue={}",
+        next.encode()
+    )
+}
+
+/// A 303 to `location`, with extra `Set-Cookie`s.
+pub fn see_other(location: &str, cookies: &[String]) -> Response {
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+    for cookie in cookies {
+        if let Ok(value) = cookie.parse() {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 #[cfg(test)]

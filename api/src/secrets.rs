@@ -6,9 +6,11 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use hkdf::Hkdf;
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use secrecy::ExposeSecret;
@@ -97,13 +99,12 @@ impl Keys {
     }
 
     pub fn derive(master: &[u8; 32]) -> Keys {
-        let hk = Hkdf::<Sha256>::new(Some(b"lanyard"), master);
-        let expand = |label: &[u8]| {
-            let mut okm = [0u8; 32];
-            hk.expand(label, &mut okm)
-                .unwrap_or_else(|_| unreachable!("32 bytes is a valid HKDF output length"));
-            okm
-        };
+        // HKDF-SHA256 (RFC 5869) with 32-byte outputs: one block of HKDF-Expand, which is
+        // HMAC(PRK, label || 0x01) and cannot fail the way a longer output could.
+        let (prk, _) = Hkdf::<Sha256>::extract(Some(b"lanyard"), master);
+        let prk: [u8; 32] = prk.into();
+        let expand =
+            |label: &[u8]| -> [u8; 32] { mac(&prk, &[label, &[1]]).finalize().into_bytes().into() };
         let jwt = |label: &[u8]| {
             let okm = expand(label);
             JwtKey {
@@ -121,6 +122,39 @@ impl Keys {
             sign_in_code: expand(b"sign-in-code v1"),
         }
     }
+}
+
+impl Keys {
+    /// The token of an emailed link for action token `id` (`recovery`): the id and its MAC.
+    pub fn action_token_value(&self, id: &str) -> String {
+        let digest = mac(&self.action_token, &[id.as_bytes()])
+            .finalize()
+            .into_bytes();
+        format!("{id}.{}", URL_SAFE_NO_PAD.encode(digest))
+    }
+
+    /// The six digits of the emailed sign-in code of row `id` (`sign_in_codes`).
+    pub fn sign_in_code_of(&self, id: &str) -> String {
+        let digest = mac(&self.sign_in_code, &[id.as_bytes()])
+            .finalize()
+            .into_bytes();
+        let number = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
+        format!("{:06}", number % 1_000_000)
+    }
+}
+
+/// HMAC-SHA256 under `key` of `parts`, in order (callers separate parts that could run into
+/// each other). The one place Lanyard makes a MAC: CSRF tokens, emailed links, sign-in codes.
+pub fn mac(key: &[u8; 32], parts: &[&[u8]]) -> Hmac<Sha256> {
+    // HMAC pads a key shorter than the hash's block (64 bytes) with zeros: the padded key
+    // makes the same MAC, through the constructor that cannot fail.
+    let mut block = [0u8; 64];
+    block[..32].copy_from_slice(key);
+    let mut mac = <Hmac<Sha256> as KeyInit>::new(&block.into());
+    for part in parts {
+        mac.update(part);
+    }
+    mac
 }
 
 fn decode_master(text: &str) -> anyhow::Result<[u8; 32]> {
@@ -162,6 +196,23 @@ fn load_or_create(path: &Path) -> anyhow::Result<[u8; 32]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_keys_and_macs_are_what_hkdf_and_hmac_make() {
+        let master = [7u8; 32];
+        let keys = Keys::derive(&master);
+        let mut expected = [0u8; 32];
+        Hkdf::<Sha256>::new(Some(b"lanyard"), &master)
+            .expand(b"sign-in-csrf v1", &mut expected)
+            .unwrap();
+        assert_eq!(keys.sign_in_csrf, expected);
+        let mut reference = <Hmac<Sha256> as Mac>::new_from_slice(&expected).unwrap();
+        reference.update(b"abc");
+        assert_eq!(
+            mac(&expected, &[b"a", b"bc"]).finalize().into_bytes(),
+            reference.finalize().into_bytes()
+        );
+    }
 
     #[test]
     fn a_generated_master_key_is_private_and_stable() {
