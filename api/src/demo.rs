@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::auth::admins::RoleGrant;
 use crate::auth::principal::Principal;
 use crate::auth::Auth;
-use crate::authz::admin::{check_instance, check_platform, AdminAction};
+use crate::authz::admin::{actions, check_instance, check_platform};
 use crate::authz::PolicyEngine;
 use crate::directory::{groups, instances, org_units, users, Directory};
 use crate::error::AppResult;
@@ -45,7 +45,7 @@ pub async fn seed(
     let instance = match existing {
         Some(instance) => instance,
         None => {
-            let permit = check_platform(engine, Some(&me), AdminAction::CreateInstance)?;
+            let permit = check_platform(engine, Some(&me), actions::CreateInstance)?;
             let instance = instances::create(
                 directory,
                 &permit,
@@ -57,29 +57,28 @@ pub async fn seed(
             )
             .await?;
             let id = instance.id.as_str();
-            let group = |action| check_instance(engine, Some(&me), action, id);
             let engineering = groups::create(
                 directory,
-                &group(AdminAction::CreateGroup)?,
+                &check_instance(engine, Some(&me), actions::CreateGroup, id)?,
                 "Engineering",
                 Some("Builds the product"),
             )
             .await?;
             let finance = groups::create(
                 directory,
-                &group(AdminAction::CreateGroup)?,
+                &check_instance(engine, Some(&me), actions::CreateGroup, id)?,
                 "Finance",
                 Some("Counts the money"),
             )
             .await?;
-            let units = group(AdminAction::CreateOrgUnit)?;
+            let units = check_instance(engine, Some(&me), actions::CreateOrgUnit, id)?;
             let corp = org_units::create(directory, &units, "Acme Corp", None).await?;
             let eng_unit =
                 org_units::create(directory, &units, "Engineering", Some(&corp.id)).await?;
             let platform =
                 org_units::create(directory, &units, "Platform", Some(&eng_unit.id)).await?;
             let sales = org_units::create(directory, &units, "Sales", Some(&corp.id)).await?;
-            let create = group(AdminAction::CreateUser)?;
+            let create = check_instance(engine, Some(&me), actions::CreateUser, id)?;
             for (username, name, team, unit) in [
                 ("alice", "Alice Liddell", &engineering, &platform),
                 ("bob", "Bob Builder", &finance, &sales),
@@ -104,7 +103,7 @@ pub async fn seed(
             instance
         }
     };
-    let permit = check_platform(engine, Some(&me), AdminAction::ManageApiTokens)?;
+    let permit = check_platform(engine, Some(&me), actions::ManageApiTokens)?;
     let token = crate::auth::tokens::create(
         auth,
         &permit,

@@ -14,7 +14,7 @@ use sea_orm::{
 
 use super::Access;
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::{ApplicationPermit, InstancePermit};
+use crate::authz::admin::{actions, Action, ApplicationPermit, InstancePermit};
 use crate::db::WriteTxn;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
@@ -41,7 +41,7 @@ pub fn kind_name(kind: SubjectKind) -> &'static str {
 /// Grants stay stored under `all_members`, and apply again when the scope returns to `manual`.
 pub async fn set_scope(
     access: &Access,
-    permit: &ApplicationPermit,
+    permit: &ApplicationPermit<actions::ManageAppAccess>,
     scope: AuthorizationScope,
 ) -> AppResult<application::Model> {
     let txn = access.store.begin_write().await?;
@@ -66,9 +66,9 @@ pub async fn set_scope(
     Ok(app)
 }
 
-async fn application_in<C: ConnectionTrait>(
+async fn application_in<C: ConnectionTrait, A: Action>(
     db: &C,
-    permit: &ApplicationPermit,
+    permit: &ApplicationPermit<A>,
 ) -> AppResult<application::Model> {
     application::Entity::find_by_id(permit.application_id())
         .filter(application::Column::InstanceId.eq(permit.instance_id()))
@@ -147,7 +147,7 @@ pub(crate) async fn ensure_subjects<C: ConnectionTrait>(
 /// so scripts may repeat a call. Returns how many grants are new.
 pub async fn grant(
     access: &Access,
-    permit: &ApplicationPermit,
+    permit: &ApplicationPermit<actions::ManageAppAccess>,
     subjects: &[Subject],
 ) -> AppResult<usize> {
     let txn = access.store.begin_write().await?;
@@ -193,7 +193,7 @@ pub async fn grant(
 /// changes nothing. Returns how many grants were removed.
 pub async fn revoke(
     access: &Access,
-    permit: &ApplicationPermit,
+    permit: &ApplicationPermit<actions::ManageAppAccess>,
     subjects: &[Subject],
 ) -> AppResult<u64> {
     if subjects.is_empty() || subjects.len() > MAX_SUBJECTS {
@@ -256,7 +256,7 @@ async fn existing_grants(
 /// The application's grants, oldest first.
 pub async fn list(
     access: &Access,
-    permit: &ApplicationPermit,
+    permit: &ApplicationPermit<actions::ReadApplication>,
     after: Option<&str>,
     limit: u64,
 ) -> AppResult<(Vec<access_grant::Model>, u64)> {
@@ -338,7 +338,7 @@ fn covered_users(
 /// context) is not part of this list.
 pub async fn effective_users(
     access: &Access,
-    permit: &ApplicationPermit,
+    permit: &ApplicationPermit<actions::ReadApplication>,
     after: Option<&str>,
     limit: u64,
 ) -> AppResult<(Vec<user::Model>, u64)> {
@@ -377,7 +377,7 @@ pub async fn effective_users(
 /// out, as no decision would allow them.
 pub async fn effective_applications(
     access: &Access,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadApplications>,
     user_id: &str,
 ) -> AppResult<Vec<application::Model>> {
     let facts = super::facts::load_user(&access.store, user_id).await?;

@@ -12,10 +12,10 @@ use sea_orm::{
 
 use super::Access;
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::InstancePermit;
+use crate::authz::admin::{actions, InstancePermit};
 use crate::db::{Store, WriteTxn};
 use crate::error::{AppError, AppResult};
-use crate::ids::new_id;
+use crate::ids::{new_id, plausible_id};
 use crate::validate;
 
 /// Cedar ids of instance policies: `policy:<row id>`.
@@ -52,7 +52,7 @@ pub async fn load(store: &Store, instance_id: &str) -> AppResult<(i64, Vec<acces
 
 pub async fn list(
     access: &Access,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadAccessPolicies>,
 ) -> AppResult<Vec<access_policy::Model>> {
     Ok(access_policy::Entity::find()
         .filter(access_policy::Column::InstanceId.eq(permit.instance_id()))
@@ -63,7 +63,7 @@ pub async fn list(
 
 pub async fn get(
     access: &Access,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadAccessPolicies>,
     id: &str,
 ) -> AppResult<access_policy::Model> {
     access_policy::Entity::find_by_id(id)
@@ -81,6 +81,21 @@ pub struct PolicyInput<'a> {
     pub enabled: bool,
 }
 
+/// The instance of a stored policy: how the gate finds where a policy named by id alone is
+/// decided. `NOT_FOUND` for an unknown id.
+pub async fn instance_of(access: &Access, policy_id: &str) -> AppResult<String> {
+    if !plausible_id(policy_id) {
+        return Err(AppError::NotFound("access policy"));
+    }
+    access_policy::Entity::find_by_id(policy_id)
+        .select_only()
+        .column(access_policy::Column::InstanceId)
+        .into_tuple::<String>()
+        .one(&access.store.conn)
+        .await?
+        .ok_or(AppError::NotFound("access policy"))
+}
+
 /// Checks a policy's text: the problems, each with line and column, or nothing.
 pub fn check(access: &Access, source: &str) -> AppResult<()> {
     access
@@ -92,7 +107,7 @@ pub fn check(access: &Access, source: &str) -> AppResult<()> {
 
 pub async fn create(
     access: &Access,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ManageAccessPolicies>,
     input: PolicyInput<'_>,
 ) -> AppResult<access_policy::Model> {
     let name = validate::name("name", input.name, 128)?;
@@ -139,7 +154,7 @@ pub struct PolicyChanges<'a> {
 
 pub async fn update(
     access: &Access,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ManageAccessPolicies>,
     id: &str,
     changes: PolicyChanges<'_>,
 ) -> AppResult<access_policy::Model> {
@@ -180,7 +195,11 @@ pub async fn update(
     Ok(model)
 }
 
-pub async fn delete(access: &Access, permit: &InstancePermit, id: &str) -> AppResult<()> {
+pub async fn delete(
+    access: &Access,
+    permit: &InstancePermit<actions::ManageAccessPolicies>,
+    id: &str,
+) -> AppResult<()> {
     let txn = access.store.begin_write().await?;
     let model = access_policy::Entity::find_by_id(id)
         .filter(access_policy::Column::InstanceId.eq(permit.instance_id()))
@@ -216,7 +235,7 @@ async fn ensure_unique_name(
 async fn finish(
     access: &Access,
     txn: WriteTxn,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ManageAccessPolicies>,
     model: &access_policy::Model,
     what: &str,
 ) -> AppResult<()> {

@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, Rela
 use super::facts::{AppFacts, Link, UserFacts};
 use super::grants::Subject;
 use super::{Access, AccessContext, AccessService, InstancePolicies};
-use crate::authz::admin::InstancePermit;
+use crate::authz::admin::{actions, InstancePermit};
 use crate::error::{AppError, AppResult};
 
 /// The most (user, application) pairs one simulation decides; beyond it, name applications.
@@ -74,7 +74,7 @@ struct Directory {
 /// instance when `None`); grant and scope changes only ever affect their own application.
 pub async fn simulate(
     access: &Access,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ExplainAccess>,
     change: ProposedChange,
     application_ids: Option<Vec<String>>,
     context: AccessContext,

@@ -14,7 +14,7 @@ use super::applications::{application_audit, Resolved};
 use super::templates::check_account_name;
 use super::Applications;
 use crate::audit;
-use crate::authz::admin::ApplicationPermit;
+use crate::authz::admin::{actions, ApplicationPermit};
 use crate::directory::users::RowError;
 use crate::directory::{prefix_match, unique_violation};
 use crate::error::{AppError, AppResult};
@@ -38,7 +38,7 @@ pub async fn account_of<C: ConnectionTrait>(
 /// A page of accounts ordered by account name; `search` is a name prefix.
 pub async fn list(
     apps: &Applications,
-    permit: &ApplicationPermit,
+    permit: &ApplicationPermit<actions::ReadApplication>,
     search: Option<&str>,
     after: Option<&str>,
     limit: u64,
@@ -75,7 +75,7 @@ pub struct Mapping {
 /// application, or repeated in the batch — are reported per row.
 pub async fn upsert(
     apps: &Applications,
-    permit: &ApplicationPermit,
+    permit: &ApplicationPermit<actions::ManageApplicationAccounts>,
     app: &Resolved,
     rows: Vec<Mapping>,
 ) -> AppResult<Result<Vec<application_account::Model>, Vec<RowError>>> {
@@ -256,7 +256,7 @@ fn error(row: usize, field: &str, code: &'static str, message: String) -> RowErr
 /// Removes a user's account in the application; removing a missing one changes nothing.
 pub async fn remove(
     apps: &Applications,
-    permit: &ApplicationPermit,
+    permit: &ApplicationPermit<actions::ManageApplicationAccounts>,
     user_id: &str,
 ) -> AppResult<bool> {
     let txn = apps.store.begin_write().await?;
@@ -289,7 +289,7 @@ pub async fn remove(
 /// An account by user, for a single-row `set` that reports errors like other mutations.
 pub async fn set_one(
     apps: &Applications,
-    permit: &ApplicationPermit,
+    permit: &ApplicationPermit<actions::ManageApplicationAccounts>,
     app: &Resolved,
     user_id: &str,
     account_name: &str,

@@ -16,10 +16,10 @@ use serde_json::{Map, Value};
 use super::templates::{self, AttributeStatement, Derived, Template, ATTRIBUTE_SOURCES};
 use super::Applications;
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::{ApplicationPermit, InstancePermit};
+use crate::authz::admin::{actions, Action, ApplicationPermit, InstancePermit, ReadsApplication};
 use crate::directory::prefix_match;
 use crate::error::{AppError, AppResult};
-use crate::ids::new_id;
+use crate::ids::{new_id, plausible_id};
 use crate::validate;
 
 pub const SIGNATURE_ALGORITHMS: [&str; 2] = ["rsa-sha256", "rsa-sha512"];
@@ -119,6 +119,9 @@ async fn find_in<C: ConnectionTrait>(
 /// The instance an application belongs to, for the Cedar check of an application action.
 /// Unknown ids are `NOT_FOUND` without revealing anything else.
 pub async fn instance_of(apps: &Applications, application_id: &str) -> AppResult<String> {
+    if !plausible_id(application_id) {
+        return Err(AppError::NotFound("application"));
+    }
     application::Entity::find_by_id(application_id)
         .select_only()
         .column(application::Column::InstanceId)
@@ -128,7 +131,10 @@ pub async fn instance_of(apps: &Applications, application_id: &str) -> AppResult
         .ok_or(AppError::NotFound("application"))
 }
 
-pub async fn get(apps: &Applications, permit: &ApplicationPermit) -> AppResult<Resolved> {
+pub async fn get<A: ReadsApplication>(
+    apps: &Applications,
+    permit: &ApplicationPermit<A>,
+) -> AppResult<Resolved> {
     Resolved::new(
         find_in(
             &apps.store.conn,
@@ -141,7 +147,7 @@ pub async fn get(apps: &Applications, permit: &ApplicationPermit) -> AppResult<R
 
 pub async fn list(
     apps: &Applications,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadApplications>,
     search: Option<&str>,
     after: Option<&str>,
     limit: u64,
@@ -171,7 +177,7 @@ pub async fn list(
 /// Adds an application from a template. Parameters may come now or with the SSO settings.
 pub async fn add(
     apps: &Applications,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::CreateApplication>,
     template_id: &str,
     name: &str,
     params: Option<&Value>,
@@ -372,7 +378,7 @@ pub async fn cached(apps: &Applications, id: &str) -> AppResult<Option<Arc<Resol
 
 pub async fn update(
     apps: &Applications,
-    permit: &ApplicationPermit,
+    permit: &ApplicationPermit<actions::UpdateApplication>,
     changes: Changes,
 ) -> AppResult<Resolved> {
     let txn = apps.store.begin_write().await?;
@@ -522,7 +528,10 @@ pub async fn update(
     Resolved::new(model)
 }
 
-pub fn application_audit(permit: &ApplicationPermit, target: &'static str) -> AuditRecord {
+pub fn application_audit<A: Action>(
+    permit: &ApplicationPermit<A>,
+    target: &'static str,
+) -> AuditRecord {
     AuditRecord::application(permit, target)
 }
 
@@ -559,7 +568,10 @@ fn to_json(model: &application::Model) -> serde_json::Result<Value> {
     }))
 }
 
-pub async fn delete(apps: &Applications, permit: &ApplicationPermit) -> AppResult<()> {
+pub async fn delete(
+    apps: &Applications,
+    permit: &ApplicationPermit<actions::DeleteApplication>,
+) -> AppResult<()> {
     let txn = apps.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), permit.application_id()).await?;
     entity::role_binding::Entity::delete_many()

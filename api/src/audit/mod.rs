@@ -8,7 +8,9 @@ use sea_orm::{
     QuerySelect, Select, Set,
 };
 
-use crate::authz::admin::{Actor, ApplicationPermit, InstancePermit, PlatformPermit};
+use crate::authz::admin::{
+    actions, Action, Actor, ApplicationPermit, InstancePermit, PlatformPermit,
+};
 use crate::db::{Store, WriteTxn};
 use crate::error::AppResult;
 use crate::ids::new_id;
@@ -37,8 +39,8 @@ impl AuditRecord {
     }
 
     /// A change inside the instance the permit was checked for.
-    pub fn instance(
-        permit: &InstancePermit,
+    pub fn instance<A: Action>(
+        permit: &InstancePermit<A>,
         target_kind: &'static str,
         target_id: Option<&str>,
     ) -> Self {
@@ -54,7 +56,10 @@ impl AuditRecord {
     }
 
     /// A change to one application, or to something inside it (its accounts).
-    pub fn application(permit: &ApplicationPermit, target_kind: &'static str) -> Self {
+    pub fn application<A: Action>(
+        permit: &ApplicationPermit<A>,
+        target_kind: &'static str,
+    ) -> Self {
         AuditRecord {
             id: None,
             instance_id: Some(permit.instance_id().to_owned()),
@@ -133,8 +138,8 @@ pub struct AuditFilter {
 
 /// Whose events a listing covers: one instance, or the platform's own (no instance).
 pub enum AuditScope<'a> {
-    Instance(&'a InstancePermit),
-    Platform(&'a PlatformPermit),
+    Instance(&'a InstancePermit<actions::ReadAudit>),
+    Platform(&'a PlatformPermit<actions::ReadPlatformAudit>),
 }
 
 fn query(scope: &AuditScope<'_>, filter: &AuditFilter) -> Select<audit_event::Entity> {

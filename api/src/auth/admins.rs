@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::Auth;
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::PlatformPermit;
+use crate::authz::admin::{actions, PlatformPermit};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::password::{self, NewPassword};
@@ -155,7 +155,10 @@ pub async fn roles_of<C: ConnectionTrait>(
         .collect())
 }
 
-pub async fn list(auth: &Auth, _permit: &PlatformPermit) -> AppResult<Vec<admin::Model>> {
+pub async fn list(
+    auth: &Auth,
+    _permit: &PlatformPermit<actions::ReadAdmins>,
+) -> AppResult<Vec<admin::Model>> {
     Ok(admin::Entity::find()
         .order_by_asc(admin::Column::Username)
         .all(&auth.store.conn)
@@ -164,7 +167,7 @@ pub async fn list(auth: &Auth, _permit: &PlatformPermit) -> AppResult<Vec<admin:
 
 pub async fn create(
     auth: &Auth,
-    permit: &PlatformPermit,
+    permit: &PlatformPermit<actions::ManageAdmins>,
     username: &str,
     password: &str,
     grants: &[RoleGrant],
@@ -210,7 +213,7 @@ pub async fn create(
 /// Replaces an admin's roles. The last super admin cannot lose the role.
 pub async fn set_roles(
     auth: &Auth,
-    permit: &PlatformPermit,
+    permit: &PlatformPermit<actions::ManageAdmins>,
     admin_id: &str,
     grants: &[RoleGrant],
 ) -> AppResult<admin::Model> {
@@ -243,7 +246,11 @@ pub async fn set_roles(
     Ok(admin)
 }
 
-pub async fn delete(auth: &Auth, permit: &PlatformPermit, admin_id: &str) -> AppResult<()> {
+pub async fn delete(
+    auth: &Auth,
+    permit: &PlatformPermit<actions::ManageAdmins>,
+    admin_id: &str,
+) -> AppResult<()> {
     let txn = auth.store.begin_write().await?;
     let admin = admin::Entity::find_by_id(admin_id)
         .one(&*txn)

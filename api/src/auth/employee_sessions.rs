@@ -27,7 +27,7 @@ use super::Auth;
 use crate::access::facts::{self, UserFacts};
 use crate::access::REFRESH_INTERVAL;
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::{Actor, InstancePermit};
+use crate::authz::admin::{actions, Actor, InstancePermit};
 use crate::db::Reused;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
@@ -452,7 +452,7 @@ pub async fn sign_out(auth: &Auth, headers: &HeaderMap, instance_id: &str) -> Ap
 /// A user's live sessions, newest first.
 pub async fn list_for_user(
     auth: &Auth,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadUserSessions>,
     user_id: &str,
 ) -> AppResult<Vec<employee_session::Model>> {
     if !plausible_id(user_id) {
@@ -482,7 +482,11 @@ pub enum Revoke<'a> {
 
 /// Ends sessions of the permit's instance; returns how many. Takes effect on every node at the
 /// next request, as the cookie only names the row.
-pub async fn revoke(auth: &Auth, permit: &InstancePermit, what: Revoke<'_>) -> AppResult<u64> {
+pub async fn revoke(
+    auth: &Auth,
+    permit: &InstancePermit<actions::RevokeUserSessions>,
+    what: Revoke<'_>,
+) -> AppResult<u64> {
     let (target_id, query) = match what {
         Revoke::One { session_id } => {
             if !plausible_id(session_id) {

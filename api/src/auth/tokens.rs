@@ -13,7 +13,7 @@ use super::admins::{store_role_bindings, RoleGrant};
 use super::principal::Principal;
 use super::Auth;
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::PlatformPermit;
+use crate::authz::admin::{actions, PlatformPermit};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 
@@ -56,7 +56,7 @@ pub fn sign(
 /// Creates a token with the given roles. `created_by` names the admin (or token) that asked.
 pub async fn create(
     auth: &Auth,
-    permit: &PlatformPermit,
+    permit: &PlatformPermit<actions::ManageApiTokens>,
     name: &str,
     ttl_days: i64,
     grants: &[RoleGrant],
@@ -110,7 +110,7 @@ pub async fn create(
 
 pub async fn list(
     auth: &Auth,
-    _permit: &PlatformPermit,
+    _permit: &PlatformPermit<actions::ReadApiTokens>,
     after: Option<&str>,
     limit: u64,
 ) -> AppResult<Vec<api_token::Model>> {
@@ -121,13 +121,20 @@ pub async fn list(
     Ok(query.limit(limit).all(&auth.store.conn).await?)
 }
 
-pub async fn count(auth: &Auth, _permit: &PlatformPermit) -> AppResult<u64> {
+pub async fn count(
+    auth: &Auth,
+    _permit: &PlatformPermit<actions::ReadApiTokens>,
+) -> AppResult<u64> {
     use sea_orm::PaginatorTrait;
     Ok(api_token::Entity::find().count(&auth.store.conn).await?)
 }
 
 /// Revokes a token at once, on every node. Revoking a revoked token changes nothing.
-pub async fn revoke(auth: &Auth, permit: &PlatformPermit, id: &str) -> AppResult<api_token::Model> {
+pub async fn revoke(
+    auth: &Auth,
+    permit: &PlatformPermit<actions::ManageApiTokens>,
+    id: &str,
+) -> AppResult<api_token::Model> {
     let txn = auth.store.begin_write().await?;
     let token = api_token::Entity::find_by_id(id)
         .one(&*txn)

@@ -4,6 +4,7 @@
 //! and an instance-scoped service only ever sees the instance that was checked.
 
 use std::collections::{HashMap, HashSet};
+use std::marker::PhantomData;
 
 use cedar_policy::{Context, Entities, Entity, Request, RestrictedExpression};
 
@@ -13,108 +14,105 @@ use crate::error::{AppError, AppResult};
 
 pub const PLATFORM_ID: &str = "lanyard";
 
-/// Every admin operation, named as in `policies/schema.cedarschema`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AdminAction {
-    ListAllInstances,
-    ReadAdmins,
-    ReadApiTokens,
-    ReadPlatformAudit,
-    CreateInstance,
-    ManageAdmins,
-    ManageApiTokens,
-    ReadInstance,
-    ReadDirectory,
-    ReadAudit,
-    UpdateInstance,
-    DeleteInstance,
-    CreateUser,
-    UpdateUser,
-    DeleteUser,
-    SetUserPassword,
-    SetUserStatus,
-    ImportUsers,
-    CreateGroup,
-    UpdateGroup,
-    DeleteGroup,
-    ChangeGroupMembers,
-    CreateOrgUnit,
-    UpdateOrgUnit,
-    MoveOrgUnit,
-    DeleteOrgUnit,
-    ChangeOrgUnitMembers,
-    ReadMarketplace,
-    ReadApplications,
-    ReadSigningKeys,
-    CreateApplication,
-    ManageSigningKeys,
-    ReadApplication,
-    UpdateApplication,
-    DeleteApplication,
-    ManageApplicationAccounts,
-    ReadAccessPolicies,
-    ExplainAccess,
-    ManageAccessPolicies,
-    ManageAppAccess,
-    ReadUserSessions,
-    RevokeUserSessions,
-    InviteUser,
-    ReadDeliveries,
-    ManageEventSubscriptions,
+/// An admin action as a type. Permits carry it, so a permit checked for one action is not
+/// accepted where a domain function wants another: a permit for reading the directory does not
+/// type-check where a user is deleted.
+pub trait Action: Copy + Send + Sync + 'static {
+    const ACTION: AdminAction;
 }
 
-impl AdminAction {
-    pub fn cedar_id(self) -> &'static str {
-        use AdminAction::*;
-        match self {
-            ListAllInstances => "listAllInstances",
-            ReadAdmins => "readAdmins",
-            ReadApiTokens => "readApiTokens",
-            ReadPlatformAudit => "readPlatformAudit",
-            CreateInstance => "createInstance",
-            ManageAdmins => "manageAdmins",
-            ManageApiTokens => "manageApiTokens",
-            ReadInstance => "readInstance",
-            ReadDirectory => "readDirectory",
-            ReadAudit => "readAudit",
-            UpdateInstance => "updateInstance",
-            DeleteInstance => "deleteInstance",
-            CreateUser => "createUser",
-            UpdateUser => "updateUser",
-            DeleteUser => "deleteUser",
-            SetUserPassword => "setUserPassword",
-            SetUserStatus => "setUserStatus",
-            ImportUsers => "importUsers",
-            CreateGroup => "createGroup",
-            UpdateGroup => "updateGroup",
-            DeleteGroup => "deleteGroup",
-            ChangeGroupMembers => "changeGroupMembers",
-            CreateOrgUnit => "createOrgUnit",
-            UpdateOrgUnit => "updateOrgUnit",
-            MoveOrgUnit => "moveOrgUnit",
-            DeleteOrgUnit => "deleteOrgUnit",
-            ChangeOrgUnitMembers => "changeOrgUnitMembers",
-            ReadMarketplace => "readMarketplace",
-            ReadApplications => "readApplications",
-            ReadSigningKeys => "readSigningKeys",
-            CreateApplication => "createApplication",
-            ManageSigningKeys => "manageSigningKeys",
-            ReadApplication => "readApplication",
-            UpdateApplication => "updateApplication",
-            DeleteApplication => "deleteApplication",
-            ManageApplicationAccounts => "manageApplicationAccounts",
-            ReadAccessPolicies => "readAccessPolicies",
-            ExplainAccess => "explainAccess",
-            ManageAccessPolicies => "manageAccessPolicies",
-            ManageAppAccess => "manageAppAccess",
-            ReadUserSessions => "readUserSessions",
-            RevokeUserSessions => "revokeUserSessions",
-            InviteUser => "inviteUser",
-            ReadDeliveries => "readDeliveries",
-            ManageEventSubscriptions => "manageEventSubscriptions",
+macro_rules! admin_actions {
+    ($($name:ident => $id:literal,)*) => {
+        /// Every admin operation, named as in `policies/schema.cedarschema`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum AdminAction {
+            $($name,)*
         }
-    }
+
+        impl AdminAction {
+            pub fn cedar_id(self) -> &'static str {
+                match self {
+                    $(AdminAction::$name => $id,)*
+                }
+            }
+        }
+
+        /// One type per admin action, for the permits that name it.
+        pub mod actions {
+            $(
+                #[derive(Clone, Copy, Debug, Default)]
+                pub struct $name;
+
+                impl super::Action for $name {
+                    const ACTION: super::AdminAction = super::AdminAction::$name;
+                }
+            )*
+        }
+    };
 }
+
+admin_actions! {
+    ListAllInstances => "listAllInstances",
+    ReadAdmins => "readAdmins",
+    ReadApiTokens => "readApiTokens",
+    ReadPlatformAudit => "readPlatformAudit",
+    CreateInstance => "createInstance",
+    ManageAdmins => "manageAdmins",
+    ManageApiTokens => "manageApiTokens",
+    ReadInstance => "readInstance",
+    ReadDirectory => "readDirectory",
+    ReadAudit => "readAudit",
+    UpdateInstance => "updateInstance",
+    DeleteInstance => "deleteInstance",
+    CreateUser => "createUser",
+    UpdateUser => "updateUser",
+    DeleteUser => "deleteUser",
+    SetUserPassword => "setUserPassword",
+    SetUserStatus => "setUserStatus",
+    ImportUsers => "importUsers",
+    CreateGroup => "createGroup",
+    UpdateGroup => "updateGroup",
+    DeleteGroup => "deleteGroup",
+    ChangeGroupMembers => "changeGroupMembers",
+    CreateOrgUnit => "createOrgUnit",
+    UpdateOrgUnit => "updateOrgUnit",
+    MoveOrgUnit => "moveOrgUnit",
+    DeleteOrgUnit => "deleteOrgUnit",
+    ChangeOrgUnitMembers => "changeOrgUnitMembers",
+    ReadMarketplace => "readMarketplace",
+    ReadApplications => "readApplications",
+    ReadSigningKeys => "readSigningKeys",
+    CreateApplication => "createApplication",
+    ManageSigningKeys => "manageSigningKeys",
+    ReadApplication => "readApplication",
+    UpdateApplication => "updateApplication",
+    DeleteApplication => "deleteApplication",
+    ManageApplicationAccounts => "manageApplicationAccounts",
+    ReadAccessPolicies => "readAccessPolicies",
+    ExplainAccess => "explainAccess",
+    ManageAccessPolicies => "manageAccessPolicies",
+    ManageAppAccess => "manageAppAccess",
+    ReadUserSessions => "readUserSessions",
+    RevokeUserSessions => "revokeUserSessions",
+    InviteUser => "inviteUser",
+    ReadDeliveries => "readDeliveries",
+    ManageEventSubscriptions => "manageEventSubscriptions",
+}
+
+/// Actions that may read one application: its own read, and the changes whose resolvers
+/// answer with the application.
+pub trait ReadsApplication: Action {}
+impl ReadsApplication for actions::ReadApplication {}
+impl ReadsApplication for actions::UpdateApplication {}
+impl ReadsApplication for actions::ManageAppAccess {}
+impl ReadsApplication for actions::ManageApplicationAccounts {}
+
+/// Actions that may read a message of the outbox: reading the deliveries, and the changes that
+/// answer with the message they queued (an invitation, a test event).
+pub trait ReadsDeliveries: Action {}
+impl ReadsDeliveries for actions::ReadDeliveries {}
+impl ReadsDeliveries for actions::InviteUser {}
+impl ReadsDeliveries for actions::ManageEventSubscriptions {}
 
 /// Who performed an admin operation, for the audit log.
 #[derive(Clone, Debug)]
@@ -125,36 +123,36 @@ pub struct Actor {
     pub client_ip: Option<String>,
 }
 
-/// Proof that `action` was permitted on the platform.
+/// Proof that action `A` was permitted on the platform.
 #[derive(Debug)]
-pub struct PlatformPermit {
+pub struct PlatformPermit<A: Action> {
     actor: Actor,
-    action: AdminAction,
+    action: PhantomData<A>,
 }
 
-/// Proof that `action` was permitted inside one instance.
+/// Proof that action `A` was permitted inside one instance.
 #[derive(Debug)]
-pub struct InstancePermit {
+pub struct InstancePermit<A: Action> {
     actor: Actor,
-    action: AdminAction,
+    action: PhantomData<A>,
     instance_id: String,
 }
 
-/// Proof that `action` was permitted on one application of one instance.
+/// Proof that action `A` was permitted on one application of one instance.
 #[derive(Debug)]
-pub struct ApplicationPermit {
+pub struct ApplicationPermit<A: Action> {
     actor: Actor,
-    action: AdminAction,
+    action: PhantomData<A>,
     instance_id: String,
     application_id: String,
 }
 
-impl ApplicationPermit {
+impl<A: Action> ApplicationPermit<A> {
     pub fn actor(&self) -> &Actor {
         &self.actor
     }
     pub fn action(&self) -> AdminAction {
-        self.action
+        A::ACTION
     }
     pub fn instance_id(&self) -> &str {
         &self.instance_id
@@ -164,21 +162,21 @@ impl ApplicationPermit {
     }
 }
 
-impl PlatformPermit {
+impl<A: Action> PlatformPermit<A> {
     pub fn actor(&self) -> &Actor {
         &self.actor
     }
     pub fn action(&self) -> AdminAction {
-        self.action
+        A::ACTION
     }
 }
 
-impl InstancePermit {
+impl<A: Action> InstancePermit<A> {
     pub fn actor(&self) -> &Actor {
         &self.actor
     }
     pub fn action(&self) -> AdminAction {
-        self.action
+        A::ACTION
     }
     pub fn instance_id(&self) -> &str {
         &self.instance_id
@@ -186,54 +184,59 @@ impl InstancePermit {
 }
 
 /// Decides `action` on the platform as a whole.
-pub fn check_platform(
+pub fn check_platform<A: Action>(
     engine: &PolicyEngine,
     principal: Option<&Principal>,
-    action: AdminAction,
-) -> AppResult<PlatformPermit> {
+    _action: A,
+) -> AppResult<PlatformPermit<A>> {
     let principal = principal.ok_or(AppError::Unauthenticated)?;
-    decide(engine, principal, action, Resource::Platform)?;
+    decide(engine, principal, A::ACTION, Resource::Platform)?;
     Ok(PlatformPermit {
         actor: principal.actor(),
-        action,
+        action: PhantomData,
     })
 }
 
 /// Decides `action` inside `instance_id`.
-pub fn check_instance(
+pub fn check_instance<A: Action>(
     engine: &PolicyEngine,
     principal: Option<&Principal>,
-    action: AdminAction,
+    _action: A,
     instance_id: &str,
-) -> AppResult<InstancePermit> {
+) -> AppResult<InstancePermit<A>> {
     let principal = principal.ok_or(AppError::Unauthenticated)?;
-    decide(engine, principal, action, Resource::Instance(instance_id))?;
+    decide(
+        engine,
+        principal,
+        A::ACTION,
+        Resource::Instance(instance_id),
+    )?;
     Ok(InstancePermit {
         actor: principal.actor(),
-        action,
+        action: PhantomData,
         instance_id: instance_id.to_owned(),
     })
 }
 
 /// Decides `action` on one application. The caller has looked up which instance the
 /// application belongs to; a wrong pairing only narrows what is allowed.
-pub fn check_application(
+pub fn check_application<A: Action>(
     engine: &PolicyEngine,
     principal: Option<&Principal>,
-    action: AdminAction,
+    _action: A,
     instance_id: &str,
     application_id: &str,
-) -> AppResult<ApplicationPermit> {
+) -> AppResult<ApplicationPermit<A>> {
     let principal = principal.ok_or(AppError::Unauthenticated)?;
     decide(
         engine,
         principal,
-        action,
+        A::ACTION,
         Resource::Application(instance_id, application_id),
     )?;
     Ok(ApplicationPermit {
         actor: principal.actor(),
-        action,
+        action: PhantomData,
         instance_id: instance_id.to_owned(),
         application_id: application_id.to_owned(),
     })
@@ -388,30 +391,30 @@ mod tests {
     fn deny_by_default_and_scoped_to_the_instance() {
         let engine = PolicyEngine::embedded().unwrap();
         let nobody = principal(false, false, &[]);
-        assert!(check_instance(&engine, Some(&nobody), AdminAction::ReadInstance, "a").is_err());
+        assert!(check_instance(&engine, Some(&nobody), actions::ReadInstance, "a").is_err());
         let admin_a = principal(false, false, &["a"]);
-        let permit = check_instance(&engine, Some(&admin_a), AdminAction::CreateUser, "a").unwrap();
+        let permit = check_instance(&engine, Some(&admin_a), actions::CreateUser, "a").unwrap();
         assert_eq!(permit.instance_id(), "a");
-        assert!(check_instance(&engine, Some(&admin_a), AdminAction::CreateUser, "b").is_err());
-        assert!(check_instance(&engine, Some(&admin_a), AdminAction::DeleteInstance, "a").is_err());
-        assert!(check_platform(&engine, Some(&admin_a), AdminAction::CreateInstance).is_err());
+        assert!(check_instance(&engine, Some(&admin_a), actions::CreateUser, "b").is_err());
+        assert!(check_instance(&engine, Some(&admin_a), actions::DeleteInstance, "a").is_err());
+        assert!(check_platform(&engine, Some(&admin_a), actions::CreateInstance).is_err());
         let auditor = principal(false, true, &[]);
-        assert!(check_instance(&engine, Some(&auditor), AdminAction::ReadAudit, "z").is_ok());
-        assert!(check_instance(&engine, Some(&auditor), AdminAction::CreateUser, "z").is_err());
+        assert!(check_instance(&engine, Some(&auditor), actions::ReadAudit, "z").is_ok());
+        assert!(check_instance(&engine, Some(&auditor), actions::CreateUser, "z").is_err());
         // Application admins: their application, and reading its instance's directory.
         let app_admin = Principal {
             app_admin_of: vec![("a".into(), "app1".into())],
             ..principal(false, false, &[])
         };
-        let update = AdminAction::UpdateApplication;
+        let update = actions::UpdateApplication;
         assert!(check_application(&engine, Some(&app_admin), update, "a", "app1").is_ok());
         assert!(check_application(&engine, Some(&app_admin), update, "a", "app2").is_err());
-        assert!(check_instance(&engine, Some(&app_admin), AdminAction::ReadDirectory, "a").is_ok());
-        assert!(check_instance(&engine, Some(&app_admin), AdminAction::CreateUser, "a").is_err());
+        assert!(check_instance(&engine, Some(&app_admin), actions::ReadDirectory, "a").is_ok());
+        assert!(check_instance(&engine, Some(&app_admin), actions::CreateUser, "a").is_err());
         assert!(check_application(&engine, Some(&admin_a), update, "a", "app9").is_ok());
         assert!(check_application(&engine, Some(&admin_a), update, "b", "app9").is_err());
         assert!(matches!(
-            check_platform(&engine, None, AdminAction::ReadAdmins),
+            check_platform(&engine, None, actions::ReadAdmins),
             Err(AppError::Unauthenticated)
         ));
     }

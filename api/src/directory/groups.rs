@@ -13,7 +13,7 @@ use sea_orm::{
 use super::Directory;
 use super::{prefix_match, record_members_change, unique_violation, Holder};
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::InstancePermit;
+use crate::authz::admin::{actions, InstancePermit};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
@@ -54,7 +54,7 @@ async fn ensure_name_free<C: ConnectionTrait>(
 
 pub async fn create(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::CreateGroup>,
     name: &str,
     description: Option<&str>,
 ) -> AppResult<group::Model> {
@@ -95,7 +95,7 @@ pub async fn create(
 
 pub async fn update(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::UpdateGroup>,
     id: &str,
     name: Option<&str>,
     description: Option<&str>,
@@ -136,7 +136,11 @@ pub async fn update(
     Ok(model)
 }
 
-pub async fn delete(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<()> {
+pub async fn delete(
+    dir: &Directory,
+    permit: &InstancePermit<actions::DeleteGroup>,
+    id: &str,
+) -> AppResult<()> {
     let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     group::Entity::delete_by_id(id).exec(&*txn).await?;
@@ -160,14 +164,18 @@ pub async fn delete(dir: &Directory, permit: &InstancePermit, id: &str) -> AppRe
     Ok(())
 }
 
-pub async fn get(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<group::Model> {
+pub async fn get(
+    dir: &Directory,
+    permit: &InstancePermit<actions::ReadDirectory>,
+    id: &str,
+) -> AppResult<group::Model> {
     find_in(&dir.store.conn, permit.instance_id(), id).await
 }
 
 /// A page of groups ordered by name.
 pub async fn list(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadDirectory>,
     search: Option<&str>,
     after: Option<&str>,
     limit: u64,
@@ -224,7 +232,7 @@ pub async fn ensure_users<C: ConnectionTrait>(
 /// Adds members; users already in the group are left as they are.
 pub async fn add_members(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ChangeGroupMembers>,
     id: &str,
     user_ids: &[String],
 ) -> AppResult<group::Model> {
@@ -261,7 +269,7 @@ pub async fn add_members(
 
 pub async fn remove_members(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ChangeGroupMembers>,
     id: &str,
     user_ids: &[String],
 ) -> AppResult<group::Model> {

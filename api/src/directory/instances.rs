@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::Directory;
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::{InstancePermit, PlatformPermit};
+use crate::authz::admin::{actions, InstancePermit, PlatformPermit};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::keys;
@@ -26,7 +26,7 @@ pub struct InstanceInput<'a> {
 
 pub async fn create(
     dir: &Directory,
-    permit: &PlatformPermit,
+    permit: &PlatformPermit<actions::CreateInstance>,
     input: InstanceInput<'_>,
 ) -> AppResult<instance::Model> {
     let name = validate::name("name", input.name, 128)?;
@@ -59,23 +59,33 @@ pub async fn create(
     Ok(model)
 }
 
-pub async fn get(dir: &Directory, permit: &InstancePermit) -> AppResult<instance::Model> {
+pub async fn get(
+    dir: &Directory,
+    permit: &InstancePermit<actions::ReadInstance>,
+) -> AppResult<instance::Model> {
     instance::Entity::find_by_id(permit.instance_id())
         .one(&dir.store.conn)
         .await?
         .ok_or(AppError::NotFound("instance"))
 }
 
-/// A page of instances by id; `only` restricts to the given ids (the caller's instances).
+/// Which instances a caller may list: all of them, or those it was permitted to read.
+pub enum Listing<'a> {
+    All(&'a PlatformPermit<actions::ListAllInstances>),
+    Only(&'a [InstancePermit<actions::ReadInstance>]),
+}
+
+/// A page of instances by id.
 pub async fn list(
     dir: &Directory,
-    only: Option<&[String]>,
+    listing: Listing<'_>,
     after: Option<&str>,
     limit: u64,
 ) -> AppResult<(Vec<instance::Model>, u64)> {
     let mut query = instance::Entity::find();
-    if let Some(ids) = only {
-        query = query.filter(instance::Column::Id.is_in(ids.iter().cloned()));
+    if let Listing::Only(permits) = listing {
+        query = query
+            .filter(instance::Column::Id.is_in(permits.iter().map(|p| p.instance_id().to_owned())));
     }
     let total = query.clone().count(&dir.store.conn).await?;
     if let Some(after) = after {
@@ -91,7 +101,7 @@ pub async fn list(
 
 pub async fn update(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::UpdateInstance>,
     input: InstanceInput<'_>,
 ) -> AppResult<instance::Model> {
     let name = validate::name("name", input.name, 128)?;
@@ -133,7 +143,10 @@ pub async fn update(
 }
 
 /// Deletes the instance and everything in it; roles on it go too. The audit events stay.
-pub async fn delete(dir: &Directory, permit: &InstancePermit) -> AppResult<()> {
+pub async fn delete(
+    dir: &Directory,
+    permit: &InstancePermit<actions::DeleteInstance>,
+) -> AppResult<()> {
     let txn = dir.store.begin_write().await?;
     let current = instance::Entity::find_by_id(permit.instance_id())
         .one(&*txn)

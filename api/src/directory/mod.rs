@@ -16,7 +16,7 @@ use entity::access_grant::SubjectKind;
 use entity::user;
 
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::InstancePermit;
+use crate::authz::admin::{Action, InstancePermit};
 use crate::db::Store;
 use crate::db::WriteTxn;
 use crate::error::{AppError, AppResult};
@@ -87,9 +87,9 @@ pub enum Holder {
 /// Records, inside the transaction that made it, a change to the members of a group or an org
 /// unit: its audit event (with the holder's `name` and the users `added` or removed) and its
 /// callback event.
-pub async fn record_members_change(
+pub async fn record_members_change<A: Action>(
     txn: &WriteTxn,
-    permit: &InstancePermit,
+    permit: &InstancePermit<A>,
     holder: Holder,
     id: &str,
     name: &str,

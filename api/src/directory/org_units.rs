@@ -13,7 +13,7 @@ use super::groups::ensure_users;
 use super::Directory;
 use super::{record_members_change, Holder};
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::InstancePermit;
+use crate::authz::admin::{actions, InstancePermit};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
@@ -85,7 +85,7 @@ async fn ensure_sibling_name_free<C: ConnectionTrait>(
 
 pub async fn create(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::CreateOrgUnit>,
     name: &str,
     parent_id: Option<&str>,
 ) -> AppResult<org_unit::Model> {
@@ -140,7 +140,7 @@ pub async fn create(
 
 pub async fn rename(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::UpdateOrgUnit>,
     id: &str,
     name: &str,
 ) -> AppResult<org_unit::Model> {
@@ -180,7 +180,7 @@ pub async fn rename(
 /// under itself or one of its descendants would make a cycle and is refused.
 pub async fn move_to(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::MoveOrgUnit>,
     id: &str,
     new_parent_id: Option<&str>,
 ) -> AppResult<org_unit::Model> {
@@ -260,7 +260,11 @@ pub async fn move_to(
 }
 
 /// Deletes an empty unit: one with no sub-units and no members.
-pub async fn delete(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<()> {
+pub async fn delete(
+    dir: &Directory,
+    permit: &InstancePermit<actions::DeleteOrgUnit>,
+    id: &str,
+) -> AppResult<()> {
     let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id, "id").await?;
     let children = org_unit::Entity::find()
@@ -310,14 +314,18 @@ pub async fn delete(dir: &Directory, permit: &InstancePermit, id: &str) -> AppRe
     Ok(())
 }
 
-pub async fn get(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<org_unit::Model> {
+pub async fn get(
+    dir: &Directory,
+    permit: &InstancePermit<actions::ReadDirectory>,
+    id: &str,
+) -> AppResult<org_unit::Model> {
     find_in(&dir.store.conn, permit.instance_id(), id, "id").await
 }
 
 /// Children of `parent_id` (roots with `None`), by id (creation order).
 pub async fn children(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadDirectory>,
     parent_id: Option<&str>,
     after: Option<&str>,
     limit: u64,
@@ -342,7 +350,7 @@ pub async fn children(
 
 pub async fn add_members(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ChangeOrgUnitMembers>,
     id: &str,
     user_ids: &[String],
 ) -> AppResult<org_unit::Model> {
@@ -392,7 +400,7 @@ pub async fn add_members(
 
 pub async fn remove_members(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ChangeOrgUnitMembers>,
     id: &str,
     user_ids: &[String],
 ) -> AppResult<org_unit::Model> {

@@ -14,7 +14,7 @@ use sea_orm::{
 use super::Directory;
 use super::{prefix_match, unique_violation};
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::InstancePermit;
+use crate::authz::admin::{actions, InstancePermit};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
@@ -262,7 +262,7 @@ async fn ensure_unique<C: ConnectionTrait>(
 
 pub async fn create(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::CreateUser>,
     input: NewUser,
 ) -> AppResult<user::Model> {
     let valid = check_new(&input)?;
@@ -322,7 +322,7 @@ pub async fn create(
 /// nothing is saved and every wrong row is reported.
 pub async fn import(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ImportUsers>,
     rows: Vec<NewUser>,
 ) -> AppResult<Result<Vec<user::Model>, Vec<RowError>>> {
     if rows.is_empty() || rows.len() > MAX_IMPORT_ROWS {
@@ -498,13 +498,17 @@ pub async fn find_in<C: ConnectionTrait>(
         .ok_or(AppError::NotFound("user"))
 }
 
-pub async fn get(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<user::Model> {
+pub async fn get(
+    dir: &Directory,
+    permit: &InstancePermit<actions::ReadDirectory>,
+    id: &str,
+) -> AppResult<user::Model> {
     find_in(&dir.store.conn, permit.instance_id(), id).await
 }
 
 pub async fn update(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::UpdateUser>,
     id: &str,
     patch: UserPatch,
 ) -> AppResult<user::Model> {
@@ -622,7 +626,7 @@ fn diff(before: &user::Model, after: &user::Model) -> serde_json::Value {
 
 pub async fn set_status(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::SetUserStatus>,
     id: &str,
     status: UserStatus,
 ) -> AppResult<user::Model> {
@@ -662,7 +666,7 @@ pub async fn set_status(
 
 pub async fn set_password(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::SetUserPassword>,
     id: &str,
     password: &str,
 ) -> AppResult<user::Model> {
@@ -685,7 +689,11 @@ pub async fn set_password(
     Ok(user)
 }
 
-pub async fn delete(dir: &Directory, permit: &InstancePermit, id: &str) -> AppResult<()> {
+pub async fn delete(
+    dir: &Directory,
+    permit: &InstancePermit<actions::DeleteUser>,
+    id: &str,
+) -> AppResult<()> {
     let txn = dir.store.begin_write().await?;
     let current = find_in(&*txn, permit.instance_id(), id).await?;
     user::Entity::delete_by_id(id).exec(&*txn).await?;
@@ -774,7 +782,7 @@ fn filtered(
 /// A page of users ordered by username, after the username `after`, and the filtered total.
 pub async fn list(
     dir: &Directory,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadDirectory>,
     filter: &UserFilter,
     after: Option<&str>,
     limit: u64,

@@ -9,7 +9,7 @@ use sea_orm::{
 use super::receiver::ReceiverUrl;
 use super::{message_for, Event, EventType, Events};
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::InstancePermit;
+use crate::authz::admin::{actions, Action, InstancePermit};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::ids::plausible_id;
@@ -53,9 +53,9 @@ fn checked_types(types: &[EventType]) -> AppResult<serde_json::Value> {
     Ok(serde_json::json!(names))
 }
 
-async fn find_in(
+async fn find_in<A: Action>(
     db: &impl sea_orm::ConnectionTrait,
-    permit: &InstancePermit,
+    permit: &InstancePermit<A>,
     id: &str,
 ) -> AppResult<event_subscription::Model> {
     if !plausible_id(id) {
@@ -70,7 +70,7 @@ async fn find_in(
 
 pub async fn list(
     events: &Events,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadDeliveries>,
 ) -> AppResult<Vec<event_subscription::Model>> {
     Ok(event_subscription::Entity::find()
         .filter(event_subscription::Column::InstanceId.eq(permit.instance_id()))
@@ -81,7 +81,7 @@ pub async fn list(
 
 pub async fn get(
     events: &Events,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadDeliveries>,
     id: &str,
 ) -> AppResult<event_subscription::Model> {
     find_in(&events.store.conn, permit, id).await
@@ -95,7 +95,7 @@ pub struct NewSubscription {
 
 pub async fn create(
     events: &Events,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ManageEventSubscriptions>,
     input: NewSubscription,
 ) -> AppResult<event_subscription::Model> {
     let url = ReceiverUrl::parse(&input.url, events.allow_insecure_loopback)?;
@@ -153,7 +153,7 @@ pub struct SubscriptionPatch {
 /// Changes a subscription. Messages not yet delivered go to the new URL.
 pub async fn update(
     events: &Events,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ManageEventSubscriptions>,
     id: &str,
     patch: SubscriptionPatch,
 ) -> AppResult<event_subscription::Model> {
@@ -203,7 +203,11 @@ pub async fn update(
 }
 
 /// Deletes a subscription with its undelivered messages and delivery log.
-pub async fn delete(events: &Events, permit: &InstancePermit, id: &str) -> AppResult<()> {
+pub async fn delete(
+    events: &Events,
+    permit: &InstancePermit<actions::ManageEventSubscriptions>,
+    id: &str,
+) -> AppResult<()> {
     let txn = events.store.begin_write().await?;
     let current = find_in(&*txn, permit, id).await?;
     event_subscription::Entity::delete_by_id(id)
@@ -221,7 +225,11 @@ pub async fn delete(events: &Events, permit: &InstancePermit, id: &str) -> AppRe
 }
 
 /// Queues a `ping` event to the subscription, delivered like any other; returns its outbox id.
-pub async fn ping(events: &Events, permit: &InstancePermit, id: &str) -> AppResult<String> {
+pub async fn ping(
+    events: &Events,
+    permit: &InstancePermit<actions::ManageEventSubscriptions>,
+    id: &str,
+) -> AppResult<String> {
     let txn = events.store.begin_write().await?;
     let subscription = find_in(&*txn, permit, id).await?;
     let event = Event {

@@ -11,10 +11,11 @@ use entity::application::AuthorizationScope as DbScope;
 use entity::{group, org_unit, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use super::apps::{app_permit, Application};
+use super::apps::Application;
 use super::connection::{Page, PageArgs};
 use super::directory::User;
-use super::{principal, state};
+use super::gate;
+use super::state;
 use crate::access::facts::LinkSubject;
 use crate::access::grants::{self, Subject};
 use crate::access::policies::{self, PolicyChanges, PolicyInput};
@@ -23,7 +24,7 @@ use crate::access::{
     AccessContext, AccessDecision, AccessRequest, Effect, Initiator, PolicySource,
 };
 use crate::apps::applications::{self, Resolved};
-use crate::authz::admin::{check_instance, AdminAction, InstancePermit};
+use crate::authz::admin::actions;
 use crate::error::AppError;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -155,7 +156,7 @@ impl ApplicationAccess<'_> {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<AccessGrant>> {
-        let permit = app_permit(ctx, AdminAction::ReadApplication, &self.0.model.id).await?;
+        let permit = gate::application(ctx, actions::ReadApplication, &self.0.model.id).await?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = grants::list(
             &state(ctx)?.access,
@@ -173,7 +174,7 @@ impl ApplicationAccess<'_> {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<User>> {
-        let permit = app_permit(ctx, AdminAction::ReadApplication, &self.0.model.id).await?;
+        let permit = gate::application(ctx, actions::ReadApplication, &self.0.model.id).await?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = grants::effective_users(
             &state(ctx)?.access,
@@ -192,12 +193,7 @@ pub(crate) async fn effective_applications(
     user: &user::Model,
 ) -> Result<Vec<Application>> {
     let state = state(ctx)?;
-    let permit = check_instance(
-        &state.policies,
-        principal(ctx),
-        AdminAction::ReadApplications,
-        &user.instance_id,
-    )?;
+    let permit = gate::instance(ctx, actions::ReadApplications, &user.instance_id)?;
     grants::effective_applications(&state.access, &permit, &user.id)
         .await?
         .into_iter()
@@ -247,38 +243,12 @@ pub(crate) async fn instance_policies(
     instance_id: &str,
 ) -> Result<Vec<AccessPolicy>> {
     let state = state(ctx)?;
-    let permit = check_instance(
-        &state.policies,
-        principal(ctx),
-        AdminAction::ReadAccessPolicies,
-        instance_id,
-    )?;
+    let permit = gate::instance(ctx, actions::ReadAccessPolicies, instance_id)?;
     Ok(policies::list(&state.access, &permit)
         .await?
         .into_iter()
         .map(AccessPolicy)
         .collect())
-}
-
-/// Finds the instance of a stored policy and decides `action` in it.
-async fn policy_permit(
-    ctx: &Context<'_>,
-    action: AdminAction,
-    policy_id: &str,
-) -> Result<InstancePermit> {
-    let state = state(ctx)?;
-    let instance_id = access_policy::Entity::find_by_id(policy_id)
-        .one(&state.store.conn)
-        .await
-        .map_err(AppError::from)?
-        .ok_or(AppError::NotFound("access policy"))?
-        .instance_id;
-    Ok(check_instance(
-        &state.policies,
-        principal(ctx),
-        action,
-        &instance_id,
-    )?)
 }
 
 #[derive(SimpleObject)]
@@ -646,12 +616,7 @@ impl AccessQuery {
         source: String,
     ) -> Result<PolicyValidation> {
         let state = state(ctx)?;
-        check_instance(
-            &state.policies,
-            principal(ctx),
-            AdminAction::ReadAccessPolicies,
-            &instance_id,
-        )?;
+        gate::instance(ctx, actions::ReadAccessPolicies, &instance_id)?;
         let problems = match state.policies.check_access_policy(&source) {
             Ok(_) => Vec::new(),
             Err(found) => found
@@ -680,12 +645,7 @@ impl AccessQuery {
     ) -> Result<AccessExplanation> {
         let state = state(ctx)?;
         let instance_id = applications::instance_of(&state.apps, &application_id).await?;
-        check_instance(
-            &state.policies,
-            principal(ctx),
-            AdminAction::ExplainAccess,
-            &instance_id,
-        )?;
+        gate::instance(ctx, actions::ExplainAccess, &instance_id)?;
         let target = user::Entity::find_by_id(user_id.0.clone())
             .filter(user::Column::InstanceId.eq(&instance_id))
             .one(&state.store.conn)
@@ -716,12 +676,7 @@ impl AccessQuery {
         input: SimulateAccessChangeInput,
     ) -> Result<AccessSimulation> {
         let state = state(ctx)?;
-        let permit = check_instance(
-            &state.policies,
-            principal(ctx),
-            AdminAction::ExplainAccess,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::ExplainAccess, &input.instance_id)?;
         let change = input.change.parse()?;
         let context = input.context.unwrap_or_default().parse()?;
         let only = input
@@ -800,12 +755,7 @@ impl AccessMutation {
         input: CreateAccessPolicyInput,
     ) -> Result<AccessPolicyPayload> {
         let state = state(ctx)?;
-        let permit = check_instance(
-            &state.policies,
-            principal(ctx),
-            AdminAction::ManageAccessPolicies,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::ManageAccessPolicies, &input.instance_id)?;
         let model = policies::create(
             &state.access,
             &permit,
@@ -828,7 +778,12 @@ impl AccessMutation {
         ctx: &Context<'_>,
         input: UpdateAccessPolicyInput,
     ) -> Result<AccessPolicyPayload> {
-        let permit = policy_permit(ctx, AdminAction::ManageAccessPolicies, &input.id).await?;
+        let permit = gate::owned(
+            ctx,
+            actions::ManageAccessPolicies,
+            "access policy",
+            policies::instance_of(&state(ctx)?.access, &input.id).await,
+        )?;
         let model = policies::update(
             &state(ctx)?.access,
             &permit,
@@ -852,7 +807,12 @@ impl AccessMutation {
         ctx: &Context<'_>,
         input: AccessPolicyRefInput,
     ) -> Result<DeleteAccessPolicyPayload> {
-        let permit = policy_permit(ctx, AdminAction::ManageAccessPolicies, &input.id).await?;
+        let permit = gate::owned(
+            ctx,
+            actions::ManageAccessPolicies,
+            "access policy",
+            policies::instance_of(&state(ctx)?.access, &input.id).await,
+        )?;
         policies::delete(&state(ctx)?.access, &permit, &input.id).await?;
         Ok(DeleteAccessPolicyPayload {
             deleted_id: input.id,
@@ -865,7 +825,8 @@ impl AccessMutation {
         ctx: &Context<'_>,
         input: SetAuthorizationScopeInput,
     ) -> Result<ApplicationAccessPayload> {
-        let permit = app_permit(ctx, AdminAction::ManageAppAccess, &input.application_id).await?;
+        let permit =
+            gate::application(ctx, actions::ManageAppAccess, &input.application_id).await?;
         let app = grants::set_scope(&state(ctx)?.access, &permit, input.scope.into()).await?;
         Ok(ApplicationAccessPayload {
             application: Application(Resolved::new(app)?),
@@ -880,7 +841,8 @@ impl AccessMutation {
         ctx: &Context<'_>,
         input: ApplicationAccessInput,
     ) -> Result<ApplicationAccessPayload> {
-        let permit = app_permit(ctx, AdminAction::ManageAppAccess, &input.application_id).await?;
+        let permit =
+            gate::application(ctx, actions::ManageAppAccess, &input.application_id).await?;
         let state = state(ctx)?;
         let added = grants::grant(&state.access, &permit, &subjects(input.subjects)).await?;
         let app = applications::get(&state.apps, &permit).await?;
@@ -896,7 +858,8 @@ impl AccessMutation {
         ctx: &Context<'_>,
         input: ApplicationAccessInput,
     ) -> Result<ApplicationAccessPayload> {
-        let permit = app_permit(ctx, AdminAction::ManageAppAccess, &input.application_id).await?;
+        let permit =
+            gate::application(ctx, actions::ManageAppAccess, &input.application_id).await?;
         let state = state(ctx)?;
         let removed = grants::revoke(&state.access, &permit, &subjects(input.subjects)).await?;
         let app = applications::get(&state.apps, &permit).await?;

@@ -6,10 +6,11 @@ use entity::role_binding::{PrincipalKind, Role as DbRole};
 use entity::{admin, api_token};
 
 use super::connection::{Page, PageArgs};
+use super::gate;
 use super::{principal, state};
 use crate::auth::admins::{self, RoleGrant};
 use crate::auth::tokens;
-use crate::authz::admin::{check_platform, AdminAction};
+use crate::authz::admin::actions;
 use crate::error::AppError;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -190,7 +191,7 @@ impl AdminQuery {
     /// Console administrators. Action: `readAdmins`.
     async fn admins(&self, ctx: &Context<'_>) -> Result<Vec<Admin>> {
         let state = state(ctx)?;
-        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ReadAdmins)?;
+        let permit = gate::platform(ctx, actions::ReadAdmins)?;
         Ok(admins::list(&state.auth, &permit)
             .await?
             .into_iter()
@@ -207,7 +208,7 @@ impl AdminQuery {
         after: Option<String>,
     ) -> Result<Page<ApiToken>> {
         let state = state(ctx)?;
-        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ReadApiTokens)?;
+        let permit = gate::platform(ctx, actions::ReadApiTokens)?;
         let page = PageArgs::parse(first, after)?;
         let rows = tokens::list(&state.auth, &permit, page.after.as_deref(), page.fetch()).await?;
         let total = tokens::count(&state.auth, &permit).await?;
@@ -281,7 +282,7 @@ impl AdminMutation {
         input: CreateAdminInput,
     ) -> Result<AdminPayload> {
         let state = state(ctx)?;
-        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
+        let permit = gate::platform(ctx, actions::ManageAdmins)?;
         let admin = admins::create(
             &state.auth,
             &permit,
@@ -302,7 +303,7 @@ impl AdminMutation {
         input: SetAdminRolesInput,
     ) -> Result<AdminPayload> {
         let state = state(ctx)?;
-        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
+        let permit = gate::platform(ctx, actions::ManageAdmins)?;
         let admin =
             admins::set_roles(&state.auth, &permit, &input.id, &grants(input.roles)).await?;
         Ok(AdminPayload {
@@ -317,7 +318,7 @@ impl AdminMutation {
         input: AdminRefInput,
     ) -> Result<DeleteAdminPayload> {
         let state = state(ctx)?;
-        let permit = check_platform(&state.policies, principal(ctx), AdminAction::ManageAdmins)?;
+        let permit = gate::platform(ctx, actions::ManageAdmins)?;
         admins::delete(&state.auth, &permit, &input.id).await?;
         Ok(DeleteAdminPayload {
             deleted_id: input.id,
@@ -331,11 +332,7 @@ impl AdminMutation {
         input: CreateApiTokenInput,
     ) -> Result<CreateApiTokenPayload> {
         let state = state(ctx)?;
-        let permit = check_platform(
-            &state.policies,
-            principal(ctx),
-            AdminAction::ManageApiTokens,
-        )?;
+        let permit = gate::platform(ctx, actions::ManageApiTokens)?;
         let created = tokens::create(
             &state.auth,
             &permit,
@@ -357,11 +354,7 @@ impl AdminMutation {
         input: RevokeApiTokenInput,
     ) -> Result<ApiTokenPayload> {
         let state = state(ctx)?;
-        let permit = check_platform(
-            &state.policies,
-            principal(ctx),
-            AdminAction::ManageApiTokens,
-        )?;
+        let permit = gate::platform(ctx, actions::ManageApiTokens)?;
         Ok(ApiTokenPayload {
             token: ApiToken(tokens::revoke(&state.auth, &permit, &input.id).await?),
         })

@@ -12,33 +12,15 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::access::{AccessGrant, ApplicationAccess, AuthorizationScope};
 use super::connection::{Page, PageArgs};
 use super::directory::{ImportRowError, User};
-use super::{principal, state};
+use super::gate;
+use super::state;
 use crate::apps::accounts::{self, Mapping};
 use crate::apps::applications::{self, Changes, Resolved};
 use crate::apps::sp_metadata;
 use crate::apps::templates::{self, AttributeStatement as DomainAttribute, ParamKind, Template};
-use crate::authz::admin::{
-    check_application, check_instance, check_platform, AdminAction, ApplicationPermit,
-};
+use crate::authz::admin::actions;
 use crate::error::AppError;
 use crate::saml::endpoints;
-
-/// Decides `action` on an application, found by id. Unknown ids are `NOT_FOUND`.
-pub(crate) async fn app_permit(
-    ctx: &Context<'_>,
-    action: AdminAction,
-    application_id: &str,
-) -> Result<ApplicationPermit> {
-    let state = state(ctx)?;
-    let instance_id = applications::instance_of(&state.apps, application_id).await?;
-    Ok(check_application(
-        &state.policies,
-        principal(ctx),
-        action,
-        &instance_id,
-        application_id,
-    )?)
-}
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Initiation {
@@ -398,7 +380,7 @@ impl Application {
         after: Option<String>,
         search: Option<String>,
     ) -> Result<Page<ApplicationAccount>> {
-        let permit = app_permit(ctx, AdminAction::ReadApplication, &self.0.model.id).await?;
+        let permit = gate::application(ctx, actions::ReadApplication, &self.0.model.id).await?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = accounts::list(
             &state(ctx)?.apps,
@@ -446,7 +428,7 @@ impl Application {
 
     /// The NameID `userId` would get, or the reason there is none. Action: `readApplication`.
     async fn name_id_for(&self, ctx: &Context<'_>, user_id: ID) -> Result<NameIdResult> {
-        let permit = app_permit(ctx, AdminAction::ReadApplication, &self.0.model.id).await?;
+        let permit = gate::application(ctx, actions::ReadApplication, &self.0.model.id).await?;
         let state = state(ctx)?;
         let user = user::Entity::find_by_id(user_id.0.clone())
             .filter(user::Column::InstanceId.eq(permit.instance_id()))
@@ -482,11 +464,7 @@ impl AppsQuery {
         search: Option<String>,
         category: Option<String>,
     ) -> Result<Vec<ApplicationTemplate>> {
-        check_platform(
-            &state(ctx)?.policies,
-            principal(ctx),
-            AdminAction::ReadMarketplace,
-        )?;
+        gate::platform(ctx, actions::ReadMarketplace)?;
         Ok(templates::search(search.as_deref(), category.as_deref())
             .into_iter()
             .map(ApplicationTemplate)
@@ -495,7 +473,7 @@ impl AppsQuery {
 
     /// One application by id. Action: `readApplication`.
     async fn application(&self, ctx: &Context<'_>, id: ID) -> Result<Application> {
-        let permit = app_permit(ctx, AdminAction::ReadApplication, &id).await?;
+        let permit = gate::application(ctx, actions::ReadApplication, &id).await?;
         Ok(Application(
             applications::get(&state(ctx)?.apps, &permit).await?,
         ))
@@ -511,12 +489,7 @@ pub(crate) async fn instance_applications(
     search: Option<String>,
 ) -> Result<Page<Application>> {
     let state = state(ctx)?;
-    let permit = check_instance(
-        &state.policies,
-        principal(ctx),
-        AdminAction::ReadApplications,
-        instance_id,
-    )?;
+    let permit = gate::instance(ctx, actions::ReadApplications, instance_id)?;
     let page = PageArgs::parse(first, after)?;
     let (rows, total) = applications::list(
         &state.apps,
@@ -651,12 +624,7 @@ impl AppsMutation {
         input: AddApplicationInput,
     ) -> Result<ApplicationPayload> {
         let state = state(ctx)?;
-        let permit = check_instance(
-            &state.policies,
-            principal(ctx),
-            AdminAction::CreateApplication,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::CreateApplication, &input.instance_id)?;
         let app = applications::add(
             &state.apps,
             &permit,
@@ -676,7 +644,7 @@ impl AppsMutation {
         ctx: &Context<'_>,
         input: UpdateApplicationInput,
     ) -> Result<ApplicationPayload> {
-        let permit = app_permit(ctx, AdminAction::UpdateApplication, &input.id).await?;
+        let permit = gate::application(ctx, actions::UpdateApplication, &input.id).await?;
         let changes = Changes {
             name: input.name,
             enabled: input.enabled,
@@ -695,7 +663,7 @@ impl AppsMutation {
         ctx: &Context<'_>,
         input: ConfigureApplicationSsoInput,
     ) -> Result<ApplicationPayload> {
-        let permit = app_permit(ctx, AdminAction::UpdateApplication, &input.id).await?;
+        let permit = gate::application(ctx, actions::UpdateApplication, &input.id).await?;
         let changes = Changes {
             sso_enabled: input.sso_enabled,
             initiation: input.initiation.map(Into::into),
@@ -738,7 +706,7 @@ impl AppsMutation {
         ctx: &Context<'_>,
         input: ImportSpMetadataInput,
     ) -> Result<ApplicationPayload> {
-        let permit = app_permit(ctx, AdminAction::UpdateApplication, &input.id).await?;
+        let permit = gate::application(ctx, actions::UpdateApplication, &input.id).await?;
         let parsed = sp_metadata::parse(&input.metadata_xml)?;
         let changes = Changes {
             sp_entity_id: Some(parsed.entity_id),
@@ -762,7 +730,7 @@ impl AppsMutation {
         ctx: &Context<'_>,
         input: ApplicationRefInput,
     ) -> Result<DeleteApplicationPayload> {
-        let permit = app_permit(ctx, AdminAction::DeleteApplication, &input.id).await?;
+        let permit = gate::application(ctx, actions::DeleteApplication, &input.id).await?;
         applications::delete(&state(ctx)?.apps, &permit).await?;
         Ok(DeleteApplicationPayload {
             deleted_id: input.id,
@@ -775,9 +743,9 @@ impl AppsMutation {
         ctx: &Context<'_>,
         input: SetApplicationAccountInput,
     ) -> Result<ApplicationAccountPayload> {
-        let permit = app_permit(
+        let permit = gate::application(
             ctx,
-            AdminAction::ManageApplicationAccounts,
+            actions::ManageApplicationAccounts,
             &input.application_id,
         )
         .await?;
@@ -803,9 +771,9 @@ impl AppsMutation {
         ctx: &Context<'_>,
         input: RemoveApplicationAccountInput,
     ) -> Result<RemoveApplicationAccountPayload> {
-        let permit = app_permit(
+        let permit = gate::application(
             ctx,
-            AdminAction::ManageApplicationAccounts,
+            actions::ManageApplicationAccounts,
             &input.application_id,
         )
         .await?;
@@ -821,9 +789,9 @@ impl AppsMutation {
         ctx: &Context<'_>,
         input: UpsertApplicationAccountsInput,
     ) -> Result<UpsertApplicationAccountsPayload> {
-        let permit = app_permit(
+        let permit = gate::application(
             ctx,
-            AdminAction::ManageApplicationAccounts,
+            actions::ManageApplicationAccounts,
             &input.application_id,
         )
         .await?;

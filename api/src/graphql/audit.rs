@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use entity::audit_event;
 
 use super::connection::{Page, PageArgs};
-use super::{principal, state};
+use super::gate;
+use super::state;
 use crate::audit::{self as log, AuditFilter, AuditScope};
-use crate::authz::admin::{check_instance, check_platform, AdminAction};
+use crate::authz::admin::actions;
 
 #[derive(SimpleObject)]
 pub struct AuditActor {
@@ -97,8 +98,7 @@ impl AuditQuery {
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = match instance_id {
             Some(id) => {
-                let permit =
-                    check_instance(&state.policies, principal(ctx), AdminAction::ReadAudit, &id)?;
+                let permit = gate::instance(ctx, actions::ReadAudit, &id)?;
                 log::list(
                     &state.store,
                     AuditScope::Instance(&permit),
@@ -109,11 +109,7 @@ impl AuditQuery {
                 .await?
             }
             None => {
-                let permit = check_platform(
-                    &state.policies,
-                    principal(ctx),
-                    AdminAction::ReadPlatformAudit,
-                )?;
+                let permit = gate::platform(ctx, actions::ReadPlatformAudit)?;
                 log::list(
                     &state.store,
                     AuditScope::Platform(&permit),

@@ -7,21 +7,13 @@ use entity::outbox::{self as outbox_entity, DeliveryStatus as DbStatus, MessageK
 use entity::{delivery_attempt, event_subscription};
 
 use super::connection::{Page, PageArgs};
-use super::{principal, state};
-use crate::authz::admin::{check_instance, AdminAction, InstancePermit};
+use super::gate;
+use super::state;
+use crate::authz::admin::actions;
 use crate::events::subscriptions::{self, NewSubscription, SubscriptionPatch};
 use crate::events::EventType;
 use crate::outbox::{self, DeliveryFilter};
 use crate::recovery;
-
-fn permit(ctx: &Context<'_>, action: AdminAction, instance_id: &str) -> Result<InstancePermit> {
-    Ok(check_instance(
-        &state(ctx)?.policies,
-        principal(ctx),
-        action,
-        instance_id,
-    )?)
-}
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum DeliveryKind {
@@ -220,7 +212,7 @@ impl DeliveryQuery {
         after: Option<String>,
         filter: Option<DeliveryFilterInput>,
     ) -> Result<Page<Delivery>> {
-        let permit = permit(ctx, AdminAction::ReadDeliveries, &instance_id)?;
+        let permit = gate::instance(ctx, actions::ReadDeliveries, &instance_id)?;
         let filter = filter.unwrap_or_default();
         let filter = DeliveryFilter {
             kind: filter.kind.map(Into::into),
@@ -242,7 +234,7 @@ impl DeliveryQuery {
 
     /// One email or event callback. Action: `readDeliveries`.
     async fn delivery(&self, ctx: &Context<'_>, instance_id: ID, id: ID) -> Result<Delivery> {
-        let permit = permit(ctx, AdminAction::ReadDeliveries, &instance_id)?;
+        let permit = gate::instance(ctx, actions::ReadDeliveries, &instance_id)?;
         Ok(Delivery(
             outbox::get(&state(ctx)?.store, &permit, &id).await?,
         ))
@@ -254,7 +246,7 @@ impl DeliveryQuery {
         ctx: &Context<'_>,
         instance_id: ID,
     ) -> Result<Vec<EventSubscription>> {
-        let permit = permit(ctx, AdminAction::ReadDeliveries, &instance_id)?;
+        let permit = gate::instance(ctx, actions::ReadDeliveries, &instance_id)?;
         Ok(subscriptions::list(&state(ctx)?.events, &permit)
             .await?
             .into_iter()
@@ -286,7 +278,7 @@ pub struct InviteUserPayload {
 impl InviteUserPayload {
     /// The invitation email in the outbox.
     async fn delivery(&self, ctx: &Context<'_>) -> Result<Delivery> {
-        let permit = permit(ctx, AdminAction::InviteUser, &self.instance_id)?;
+        let permit = gate::instance(ctx, actions::InviteUser, &self.instance_id)?;
         Ok(Delivery(
             outbox::get(&state(ctx)?.store, &permit, &self.delivery_id).await?,
         ))
@@ -352,7 +344,7 @@ impl DeliveryMutation {
         ctx: &Context<'_>,
         input: InviteUserInput,
     ) -> Result<InviteUserPayload> {
-        let permit = permit(ctx, AdminAction::InviteUser, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::InviteUser, &input.instance_id)?;
         let invitation = recovery::invite(
             &state(ctx)?.auth,
             &permit,
@@ -373,11 +365,7 @@ impl DeliveryMutation {
         ctx: &Context<'_>,
         input: CreateEventSubscriptionInput,
     ) -> Result<EventSubscriptionPayload> {
-        let permit = permit(
-            ctx,
-            AdminAction::ManageEventSubscriptions,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::ManageEventSubscriptions, &input.instance_id)?;
         let model = subscriptions::create(
             &state(ctx)?.events,
             &permit,
@@ -400,11 +388,7 @@ impl DeliveryMutation {
         ctx: &Context<'_>,
         input: UpdateEventSubscriptionInput,
     ) -> Result<EventSubscriptionPayload> {
-        let permit = permit(
-            ctx,
-            AdminAction::ManageEventSubscriptions,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::ManageEventSubscriptions, &input.instance_id)?;
         let model = subscriptions::update(
             &state(ctx)?.events,
             &permit,
@@ -429,11 +413,7 @@ impl DeliveryMutation {
         ctx: &Context<'_>,
         input: EventSubscriptionRefInput,
     ) -> Result<DeletedEventSubscriptionPayload> {
-        let permit = permit(
-            ctx,
-            AdminAction::ManageEventSubscriptions,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::ManageEventSubscriptions, &input.instance_id)?;
         subscriptions::delete(&state(ctx)?.events, &permit, &input.id).await?;
         Ok(DeletedEventSubscriptionPayload {
             deleted_id: input.id,
@@ -447,11 +427,7 @@ impl DeliveryMutation {
         ctx: &Context<'_>,
         input: EventSubscriptionRefInput,
     ) -> Result<DeliveryPayload> {
-        let permit = permit(
-            ctx,
-            AdminAction::ManageEventSubscriptions,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::ManageEventSubscriptions, &input.instance_id)?;
         let state = state(ctx)?;
         let id = subscriptions::ping(&state.events, &permit, &input.id).await?;
         Ok(DeliveryPayload {
@@ -462,11 +438,7 @@ impl DeliveryMutation {
     /// Sends a dead (or delivered) email or event again with fresh attempts; it keeps its
     /// event id / Message-ID. Action: `manageEventSubscriptions`.
     async fn redeliver(&self, ctx: &Context<'_>, input: RedeliverInput) -> Result<DeliveryPayload> {
-        let permit = permit(
-            ctx,
-            AdminAction::ManageEventSubscriptions,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::ManageEventSubscriptions, &input.instance_id)?;
         let row = outbox::redeliver(&state(ctx)?.store, &permit, &input.id).await?;
         Ok(DeliveryPayload {
             delivery: Delivery(row),

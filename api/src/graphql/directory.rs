@@ -8,24 +8,11 @@ use entity::user::UserStatus as DbUserStatus;
 use entity::{group, instance, org_unit, user};
 
 use super::connection::{Page, PageArgs};
+use super::gate;
 use super::loaders::{GroupsOfUser, Loaders, OrgUnitById, OrgUnitsOfUser};
 use super::{principal, state};
-use crate::authz::admin::{check_instance, check_platform, AdminAction, InstancePermit};
+use crate::authz::admin::{actions, check_instance, check_platform, InstancePermit};
 use crate::directory::{groups, instances, org_units, users};
-
-fn instance_permit(
-    ctx: &Context<'_>,
-    action: AdminAction,
-    instance_id: &str,
-) -> Result<InstancePermit> {
-    let state = state(ctx)?;
-    Ok(check_instance(
-        &state.policies,
-        principal(ctx),
-        action,
-        instance_id,
-    )?)
-}
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum UserStatus {
@@ -116,7 +103,7 @@ impl Instance {
         after: Option<String>,
         filter: Option<UserFilter>,
     ) -> Result<Page<User>> {
-        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
         let page = PageArgs::parse(first, after)?;
         let filter = filter
             .map(UserFilter::into_domain)
@@ -129,7 +116,7 @@ impl Instance {
 
     /// One user by id. Action: `readDirectory`.
     async fn user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
-        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
         Ok(User(
             users::get(&state(ctx)?.directory, &permit, &id).await?,
         ))
@@ -144,7 +131,7 @@ impl Instance {
         after: Option<String>,
         search: Option<String>,
     ) -> Result<Page<Group>> {
-        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = groups::list(
             &state(ctx)?.directory,
@@ -159,7 +146,7 @@ impl Instance {
 
     /// One group by id. Action: `readDirectory`.
     async fn group(&self, ctx: &Context<'_>, id: ID) -> Result<Group> {
-        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
         Ok(Group(
             groups::get(&state(ctx)?.directory, &permit, &id).await?,
         ))
@@ -174,7 +161,7 @@ impl Instance {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<OrgUnit>> {
-        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = org_units::children(
             &state(ctx)?.directory,
@@ -189,7 +176,7 @@ impl Instance {
 
     /// One org unit by id. Action: `readDirectory`.
     async fn org_unit(&self, ctx: &Context<'_>, id: ID) -> Result<OrgUnit> {
-        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
         Ok(OrgUnit(
             org_units::get(&state(ctx)?.directory, &permit, &id).await?,
         ))
@@ -218,7 +205,7 @@ impl Instance {
 /// query per field whatever the page size.
 async fn users_page(
     ctx: &Context<'_>,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadDirectory>,
     filter: &users::UserFilter,
     page: PageArgs,
 ) -> Result<Page<User>> {
@@ -329,7 +316,7 @@ impl User {
 
     /// The groups the user is in. Action: `readDirectory`.
     async fn groups(&self, ctx: &Context<'_>) -> Result<Vec<Group>> {
-        instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
         let loader = ctx.data::<Loaders>()?;
         let groups = loader.load_one(GroupsOfUser(self.0.id.clone())).await?;
         Ok(groups.unwrap_or_default().into_iter().map(Group).collect())
@@ -337,7 +324,7 @@ impl User {
 
     /// The org units the user is a direct member of. Action: `readDirectory`.
     async fn org_units(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnit>> {
-        instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
         let loader = ctx.data::<Loaders>()?;
         let units = loader.load_one(OrgUnitsOfUser(self.0.id.clone())).await?;
         Ok(units.unwrap_or_default().into_iter().map(OrgUnit).collect())
@@ -373,7 +360,7 @@ impl Group {
         after: Option<String>,
         search: Option<String>,
     ) -> Result<Page<User>> {
-        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
         let page = PageArgs::parse(first, after)?;
         let filter = users::UserFilter {
             search,
@@ -410,7 +397,7 @@ impl OrgUnit {
 
     /// The parent unit. Action: `readDirectory`.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<OrgUnit>> {
-        instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
         let Some(parent_id) = &self.0.parent_id else {
             return Ok(None);
         };
@@ -423,7 +410,7 @@ impl OrgUnit {
 
     /// The units from the root down to this one's parent. Action: `readDirectory`.
     async fn ancestors(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnit>> {
-        instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
         let mut ids = org_units::lineage(&self.0.path);
         ids.pop();
         let loader = ctx.data::<Loaders>()?;
@@ -444,7 +431,7 @@ impl OrgUnit {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<OrgUnit>> {
-        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = org_units::children(
             &state(ctx)?.directory,
@@ -467,7 +454,7 @@ impl OrgUnit {
         after: Option<String>,
         #[graphql(default = true)] include_sub_units: bool,
     ) -> Result<Page<User>> {
-        let permit = instance_permit(ctx, AdminAction::ReadDirectory, &self.0.instance_id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
         let page = PageArgs::parse(first, after)?;
         let filter = users::UserFilter {
             org_unit_id: Some(self.0.id.clone()),
@@ -495,30 +482,22 @@ impl DirectoryQuery {
         let state = state(ctx)?;
         let caller = principal(ctx).ok_or(crate::error::AppError::Unauthenticated)?;
         let page = PageArgs::parse(first, after)?;
-        let only =
-            match check_platform(&state.policies, Some(caller), AdminAction::ListAllInstances) {
-                Ok(_) => None,
-                Err(_) => Some(
-                    caller
-                        .admin_of
-                        .iter()
-                        .chain(&caller.auditor_of)
-                        .filter(|id| {
-                            check_instance(
-                                &state.policies,
-                                Some(caller),
-                                AdminAction::ReadInstance,
-                                id,
-                            )
-                            .is_ok()
-                        })
-                        .cloned()
-                        .collect::<Vec<_>>(),
-                ),
-            };
+        let all = check_platform(&state.policies, Some(caller), actions::ListAllInstances).ok();
+        let readable: Vec<_> = caller
+            .admin_of
+            .iter()
+            .chain(&caller.auditor_of)
+            .filter_map(|id| {
+                check_instance(&state.policies, Some(caller), actions::ReadInstance, id).ok()
+            })
+            .collect();
+        let listing = match &all {
+            Some(permit) => instances::Listing::All(permit),
+            None => instances::Listing::Only(&readable),
+        };
         let (rows, total) = instances::list(
             &state.directory,
-            only.as_deref(),
+            listing,
             page.after.as_deref(),
             page.fetch(),
         )
@@ -528,7 +507,7 @@ impl DirectoryQuery {
 
     /// One instance. Action: `readInstance`.
     async fn instance(&self, ctx: &Context<'_>, id: ID) -> Result<Instance> {
-        let permit = instance_permit(ctx, AdminAction::ReadInstance, &id)?;
+        let permit = gate::instance(ctx, actions::ReadInstance, &id)?;
         Ok(Instance(
             instances::get(&state(ctx)?.directory, &permit).await?,
         ))
@@ -775,7 +754,7 @@ impl DirectoryMutation {
         input: CreateInstanceInput,
     ) -> Result<InstancePayload> {
         let state = state(ctx)?;
-        let permit = check_platform(&state.policies, principal(ctx), AdminAction::CreateInstance)?;
+        let permit = gate::platform(ctx, actions::CreateInstance)?;
         let model = instances::create(
             &state.directory,
             &permit,
@@ -797,7 +776,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: UpdateInstanceInput,
     ) -> Result<InstancePayload> {
-        let permit = instance_permit(ctx, AdminAction::UpdateInstance, &input.id)?;
+        let permit = gate::instance(ctx, actions::UpdateInstance, &input.id)?;
         let model = instances::update(
             &state(ctx)?.directory,
             &permit,
@@ -819,7 +798,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: DeleteInput,
     ) -> Result<DeletePayload> {
-        let permit = instance_permit(ctx, AdminAction::DeleteInstance, &input.id)?;
+        let permit = gate::instance(ctx, actions::DeleteInstance, &input.id)?;
         instances::delete(&state(ctx)?.directory, &permit).await?;
         Ok(DeletePayload {
             deleted_id: input.id,
@@ -829,7 +808,7 @@ impl DirectoryMutation {
     /// Action: `createUser`.
     async fn create_user(&self, ctx: &Context<'_>, input: CreateUserInput) -> Result<UserPayload> {
         let (instance_id, new_user) = input.into_domain();
-        let permit = instance_permit(ctx, AdminAction::CreateUser, &instance_id)?;
+        let permit = gate::instance(ctx, actions::CreateUser, &instance_id)?;
         Ok(UserPayload {
             user: User(users::create(&state(ctx)?.directory, &permit, new_user).await?),
         })
@@ -842,7 +821,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: ImportUsersInput,
     ) -> Result<ImportUsersPayload> {
-        let permit = instance_permit(ctx, AdminAction::ImportUsers, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::ImportUsers, &input.instance_id)?;
         let rows = input
             .users
             .into_iter()
@@ -877,7 +856,7 @@ impl DirectoryMutation {
 
     /// Action: `updateUser`.
     async fn update_user(&self, ctx: &Context<'_>, input: UpdateUserInput) -> Result<UserPayload> {
-        let permit = instance_permit(ctx, AdminAction::UpdateUser, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::UpdateUser, &input.instance_id)?;
         let patch = users::UserPatch {
             username: input.username,
             display_name: input.display_name,
@@ -896,7 +875,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: SetUserStatusInput,
     ) -> Result<UserPayload> {
-        let permit = instance_permit(ctx, AdminAction::SetUserStatus, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::SetUserStatus, &input.instance_id)?;
         let user = users::set_status(
             &state(ctx)?.directory,
             &permit,
@@ -913,7 +892,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: SetUserPasswordInput,
     ) -> Result<UserPayload> {
-        let permit = instance_permit(ctx, AdminAction::SetUserPassword, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::SetUserPassword, &input.instance_id)?;
         let user = users::set_password(&state(ctx)?.directory, &permit, &input.id, &input.password)
             .await?;
         Ok(UserPayload { user: User(user) })
@@ -921,7 +900,7 @@ impl DirectoryMutation {
 
     /// Action: `deleteUser`.
     async fn delete_user(&self, ctx: &Context<'_>, input: UserRefInput) -> Result<DeletePayload> {
-        let permit = instance_permit(ctx, AdminAction::DeleteUser, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::DeleteUser, &input.instance_id)?;
         users::delete(&state(ctx)?.directory, &permit, &input.id).await?;
         Ok(DeletePayload {
             deleted_id: input.id,
@@ -934,7 +913,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: CreateGroupInput,
     ) -> Result<GroupPayload> {
-        let permit = instance_permit(ctx, AdminAction::CreateGroup, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::CreateGroup, &input.instance_id)?;
         let group = groups::create(
             &state(ctx)?.directory,
             &permit,
@@ -953,7 +932,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: UpdateGroupInput,
     ) -> Result<GroupPayload> {
-        let permit = instance_permit(ctx, AdminAction::UpdateGroup, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::UpdateGroup, &input.instance_id)?;
         let group = groups::update(
             &state(ctx)?.directory,
             &permit,
@@ -973,7 +952,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: ObjectRefInput,
     ) -> Result<DeletePayload> {
-        let permit = instance_permit(ctx, AdminAction::DeleteGroup, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::DeleteGroup, &input.instance_id)?;
         groups::delete(&state(ctx)?.directory, &permit, &input.id).await?;
         Ok(DeletePayload {
             deleted_id: input.id,
@@ -986,7 +965,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: MembersInput,
     ) -> Result<GroupPayload> {
-        let permit = instance_permit(ctx, AdminAction::ChangeGroupMembers, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::ChangeGroupMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
         Ok(GroupPayload {
             group: Group(
@@ -1001,7 +980,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: MembersInput,
     ) -> Result<GroupPayload> {
-        let permit = instance_permit(ctx, AdminAction::ChangeGroupMembers, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::ChangeGroupMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
         Ok(GroupPayload {
             group: Group(
@@ -1016,7 +995,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: CreateOrgUnitInput,
     ) -> Result<OrgUnitPayload> {
-        let permit = instance_permit(ctx, AdminAction::CreateOrgUnit, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::CreateOrgUnit, &input.instance_id)?;
         let unit = org_units::create(
             &state(ctx)?.directory,
             &permit,
@@ -1035,7 +1014,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: RenameOrgUnitInput,
     ) -> Result<OrgUnitPayload> {
-        let permit = instance_permit(ctx, AdminAction::UpdateOrgUnit, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::UpdateOrgUnit, &input.instance_id)?;
         let unit =
             org_units::rename(&state(ctx)?.directory, &permit, &input.id, &input.name).await?;
         Ok(OrgUnitPayload {
@@ -1049,7 +1028,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: MoveOrgUnitInput,
     ) -> Result<OrgUnitPayload> {
-        let permit = instance_permit(ctx, AdminAction::MoveOrgUnit, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::MoveOrgUnit, &input.instance_id)?;
         let unit = org_units::move_to(
             &state(ctx)?.directory,
             &permit,
@@ -1068,7 +1047,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: ObjectRefInput,
     ) -> Result<DeletePayload> {
-        let permit = instance_permit(ctx, AdminAction::DeleteOrgUnit, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::DeleteOrgUnit, &input.instance_id)?;
         org_units::delete(&state(ctx)?.directory, &permit, &input.id).await?;
         Ok(DeletePayload {
             deleted_id: input.id,
@@ -1081,7 +1060,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: MembersInput,
     ) -> Result<OrgUnitPayload> {
-        let permit = instance_permit(ctx, AdminAction::ChangeOrgUnitMembers, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::ChangeOrgUnitMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
         Ok(OrgUnitPayload {
             org_unit: OrgUnit(
@@ -1096,7 +1075,7 @@ impl DirectoryMutation {
         ctx: &Context<'_>,
         input: MembersInput,
     ) -> Result<OrgUnitPayload> {
-        let permit = instance_permit(ctx, AdminAction::ChangeOrgUnitMembers, &input.instance_id)?;
+        let permit = gate::instance(ctx, actions::ChangeOrgUnitMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
         Ok(OrgUnitPayload {
             org_unit: OrgUnit(

@@ -5,8 +5,9 @@ use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID
 use chrono::{DateTime, Utc};
 use entity::signing_key::{self, KeyAlgorithm as DbKeyAlgorithm, KeyState as DbKeyState};
 
-use super::{principal, state};
-use crate::authz::admin::{check_instance, AdminAction};
+use super::gate;
+use super::state;
+use crate::authz::admin::actions;
 use crate::keys;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -110,12 +111,7 @@ impl KeysQuery {
     /// The signing keys of an instance, newest first. Action: `readSigningKeys`.
     async fn signing_keys(&self, ctx: &Context<'_>, instance_id: ID) -> Result<Vec<SigningKey>> {
         let state = state(ctx)?;
-        let permit = check_instance(
-            &state.policies,
-            principal(ctx),
-            AdminAction::ReadSigningKeys,
-            &instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::ReadSigningKeys, &instance_id)?;
         Ok(keys::list(&state.ring, &permit)
             .await?
             .into_iter()
@@ -156,12 +152,7 @@ impl KeysMutation {
         input: RotateSigningKeyInput,
     ) -> Result<SigningKeyPayload> {
         let state = state(ctx)?;
-        let permit = check_instance(
-            &state.policies,
-            principal(ctx),
-            AdminAction::ManageSigningKeys,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::ManageSigningKeys, &input.instance_id)?;
         let key = keys::rotate(&state.ring, &permit, input.algorithm.into()).await?;
         Ok(SigningKeyPayload {
             signing_key: SigningKey(key),
@@ -176,12 +167,7 @@ impl KeysMutation {
         input: ActivateSigningKeyInput,
     ) -> Result<SigningKeyPayload> {
         let state = state(ctx)?;
-        let permit = check_instance(
-            &state.policies,
-            principal(ctx),
-            AdminAction::ManageSigningKeys,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::ManageSigningKeys, &input.instance_id)?;
         let key = keys::activate(&state.ring, &permit, &input.id).await?;
         Ok(SigningKeyPayload {
             signing_key: SigningKey(key),

@@ -10,6 +10,7 @@ mod audit;
 mod connection;
 mod delivery;
 mod directory;
+mod gate;
 mod keys;
 mod limits;
 mod loaders;

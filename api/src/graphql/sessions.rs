@@ -5,10 +5,11 @@ use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::employee_session;
 
-use super::{principal, state, RequestContext};
+use super::gate;
+use super::{state, RequestContext};
 use crate::apps::applications::Resolved;
 use crate::auth::employee_sessions::{self, EmployeeSession as LiveSession, Revoke};
-use crate::authz::admin::{check_instance, AdminAction};
+use crate::authz::admin::actions;
 use crate::ids::plausible_id;
 use crate::portal;
 
@@ -62,12 +63,7 @@ impl SessionsQuery {
         user_id: ID,
     ) -> Result<Vec<EmployeeSession>> {
         let state = state(ctx)?;
-        let permit = check_instance(
-            &state.policies,
-            principal(ctx),
-            AdminAction::ReadUserSessions,
-            &instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::ReadUserSessions, &instance_id)?;
         Ok(
             employee_sessions::list_for_user(&state.auth, &permit, &user_id)
                 .await?
@@ -182,12 +178,7 @@ impl SessionsMutation {
         input: RevokeUserSessionInput,
     ) -> Result<RevokeSessionsPayload> {
         let state = state(ctx)?;
-        let permit = check_instance(
-            &state.policies,
-            principal(ctx),
-            AdminAction::RevokeUserSessions,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::RevokeUserSessions, &input.instance_id)?;
         let revoked_count = employee_sessions::revoke(
             &state.auth,
             &permit,
@@ -206,12 +197,7 @@ impl SessionsMutation {
         input: RevokeUserSessionsInput,
     ) -> Result<RevokeSessionsPayload> {
         let state = state(ctx)?;
-        let permit = check_instance(
-            &state.policies,
-            principal(ctx),
-            AdminAction::RevokeUserSessions,
-            &input.instance_id,
-        )?;
+        let permit = gate::instance(ctx, actions::RevokeUserSessions, &input.instance_id)?;
         let revoked_count = employee_sessions::revoke(
             &state.auth,
             &permit,

@@ -29,7 +29,7 @@ use sea_orm::{
 };
 
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::InstancePermit;
+use crate::authz::admin::{actions, Action, InstancePermit};
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
 use crate::fresh::FreshCache;
@@ -328,7 +328,7 @@ pub async fn create_initial<C: ConnectionTrait>(
 }
 
 /// The permit's instance id, when it can name an instance at all.
-fn checked_instance(permit: &InstancePermit) -> AppResult<&str> {
+fn checked_instance<A: Action>(permit: &InstancePermit<A>) -> AppResult<&str> {
     let id = permit.instance_id();
     if plausible_id(id) {
         Ok(id)
@@ -363,7 +363,7 @@ async fn keys_of<C: ConnectionTrait>(
 /// Adds a pending key: published in the metadata at once, signing nothing until activated.
 pub async fn rotate(
     ring: &KeyRing,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ManageSigningKeys>,
     algorithm: KeyAlgorithm,
 ) -> AppResult<signing_key::Model> {
     let instance_id = checked_instance(permit)?;
@@ -406,7 +406,7 @@ pub async fn rotate(
 /// (and stays in the metadata for the grace period).
 pub async fn activate(
     ring: &KeyRing,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ManageSigningKeys>,
     key_id: &str,
 ) -> AppResult<signing_key::Model> {
     let instance_id = checked_instance(permit)?;
@@ -464,7 +464,10 @@ pub async fn activate(
 }
 
 /// Every key of the instance, newest first.
-pub async fn list(ring: &KeyRing, permit: &InstancePermit) -> AppResult<Vec<signing_key::Model>> {
+pub async fn list(
+    ring: &KeyRing,
+    permit: &InstancePermit<actions::ReadSigningKeys>,
+) -> AppResult<Vec<signing_key::Model>> {
     keys_of(&ring.store.conn, checked_instance(permit)?).await
 }
 

@@ -26,7 +26,7 @@ use sea_orm::{
 };
 
 use crate::audit::{self, AuditRecord};
-use crate::authz::admin::InstancePermit;
+use crate::authz::admin::{actions, InstancePermit, ReadsDeliveries};
 use crate::config::OutboxConfig;
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
@@ -356,7 +356,7 @@ pub struct DeliveryFilter {
 /// The instance's messages, newest first, before the id `before`.
 pub async fn list(
     store: &Store,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ReadDeliveries>,
     filter: &DeliveryFilter,
     before: Option<&str>,
     limit: u64,
@@ -402,7 +402,11 @@ async fn find_in<C: ConnectionTrait>(
         .ok_or(AppError::NotFound("delivery"))
 }
 
-pub async fn get(store: &Store, permit: &InstancePermit, id: &str) -> AppResult<outbox::Model> {
+pub async fn get<A: ReadsDeliveries>(
+    store: &Store,
+    permit: &InstancePermit<A>,
+    id: &str,
+) -> AppResult<outbox::Model> {
     find_in(&store.conn, permit.instance_id(), id).await
 }
 
@@ -424,7 +428,7 @@ pub async fn attempts_of<C: ConnectionTrait>(
 /// subject. A pending message is left as it is.
 pub async fn redeliver(
     store: &Store,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::ManageEventSubscriptions>,
     id: &str,
 ) -> AppResult<outbox::Model> {
     let txn = store.begin_write().await?;

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{self, AuditRecord};
 use crate::auth::Auth;
-use crate::authz::admin::{Actor, InstancePermit};
+use crate::authz::admin::{actions, Actor, InstancePermit};
 use crate::error::{AppError, AppResult};
 use crate::ids::{new_id, plausible_id};
 use crate::mail::{self, EmailPayload, Template};
@@ -131,7 +131,7 @@ pub struct Invitation {
 /// Emails a user a link to set their password. Action: `inviteUser`.
 pub async fn invite(
     auth: &Auth,
-    permit: &InstancePermit,
+    permit: &InstancePermit<actions::InviteUser>,
     user_id: &str,
     valid_hours: u32,
 ) -> AppResult<Invitation> {
