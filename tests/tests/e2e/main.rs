@@ -5,6 +5,7 @@ mod access;
 mod access_decisions;
 mod apps;
 mod console;
+mod cross_instance;
 mod directory;
 mod durability;
 mod events;
