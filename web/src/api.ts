@@ -119,7 +119,8 @@ export function useQuery<TResult, TVariables>(
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  return new ApiError([{ message: String(error), code: 'INTERNAL' }]);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ApiError([{ message, code: 'INTERNAL' }]);
 }
 
 /** A mutation with its progress and its last error. `run` resolves to undefined on failure. */
