@@ -144,8 +144,7 @@ export function useMutation<TResult, TVariables>(
     },
     [document],
   );
-  const reset = useCallback(() => setError(undefined), []);
-  return { run, pending, error, reset };
+  return { run, pending, error };
 }
 
 /** Console admin sign-in (`POST /auth/admin/login`, JSON); the server sets the cookie. */

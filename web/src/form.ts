@@ -33,9 +33,9 @@ export function useForm<V extends object, R>(options: {
         onChange: (e: { target: { value: string } }) => set(key, e.target.value as V[K]),
       };
     },
-    /** Back to `next` (the initial values unless given), without an error. */
-    reset(next: V = options.initial) {
-      setValues(next);
+    /** Back to the initial values, without an error. */
+    reset() {
+      setValues(options.initial);
       setError(undefined);
     },
     /** The form's `onSubmit`. */

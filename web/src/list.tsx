@@ -2,7 +2,7 @@
 // a table (or a plain list) of the rows, and the pager when the rows are a Relay connection.
 import { Fragment, useState, type ReactNode } from 'react';
 import type { ApiError } from './api';
-import { Empty, ErrorBanner, Loading, Pager, usePager } from './ui';
+import { Empty, ErrorBanner, Loading } from './ui';
 
 /** One page of a Relay connection, as the API returns it. */
 export interface Connection<T> {
@@ -11,8 +11,20 @@ export interface Connection<T> {
   pageInfo: { hasNextPage: boolean; endCursor?: string | null };
 }
 
+/** Forward-only Relay pagination with a way back: the cursors of the pages seen so far. */
+function usePager() {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return {
+    after: cursors[cursors.length - 1] ?? null,
+    page: cursors.length,
+    next: (endCursor: string | null | undefined) => endCursor && setCursors((c) => [...c, endCursor]),
+    previous: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
+    reset: () => setCursors([null]),
+  };
+}
+
 /** What a list shows: the page, the search text. */
-export interface ListControls {
+interface ListControls {
   pager: ReturnType<typeof usePager>;
   search: string;
   setSearch: (search: string) => void;
@@ -71,7 +83,7 @@ type Body<T> =
   | { columns: Column<T>[]; replaceRow?: (row: T) => ReactNode }
   | { item: (row: T) => ReactNode; listClassName: string };
 
-export type ListViewProps<T> = Source<T> &
+type ListViewProps<T> = Source<T> &
   Body<T> & {
     /** The query of the rows: its error (with Try again) and whether it is loading. */
     query?: { error?: ApiError; loading: boolean; reload: () => void };
@@ -150,8 +162,24 @@ export function ListView<T extends { id: string }>(props: ListViewProps<T>) {
         </ul>
       ))}
       {'page' in props && page && (
-        <Pager pager={props.controls.pager} pageInfo={page.pageInfo} totalCount={page.totalCount} noun={props.noun} />
+        <Pager pager={props.controls.pager} page={page} noun={props.noun} />
       )}
     </>
+  );
+}
+
+function Pager({ pager, page, noun }: { pager: ReturnType<typeof usePager>; page: Connection<unknown>; noun: string }) {
+  return (
+    <nav className="pager" aria-label={`Pages of ${noun}`}>
+      <span>
+        {page.totalCount} {noun} · page {pager.page}
+      </span>
+      <button type="button" disabled={pager.page <= 1} onClick={pager.previous}>
+        Previous
+      </button>
+      <button type="button" disabled={!page.pageInfo.hasNextPage} onClick={() => pager.next(page.pageInfo.endCursor)}>
+        Next
+      </button>
+    </nav>
   );
 }
