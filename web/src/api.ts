@@ -119,7 +119,8 @@ export function useQuery<TResult, TVariables>(
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  return new ApiError([{ message: String(error), code: 'INTERNAL' }]);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ApiError([{ message, code: 'INTERNAL' }]);
 }
 
 /** A mutation with its progress and its last error. `run` resolves to undefined on failure. */
@@ -143,8 +144,7 @@ export function useMutation<TResult, TVariables>(
     },
     [document],
   );
-  const reset = useCallback(() => setError(undefined), []);
-  return { run, pending, error, reset };
+  return { run, pending, error };
 }
 
 /** Console admin sign-in (`POST /auth/admin/login`, JSON); the server sets the cookie. */

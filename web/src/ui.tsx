@@ -1,5 +1,5 @@
 // Small building blocks shared by the pages: fields that show the API's error for their input,
-// loading/empty/error states, a confirmation step before destructive actions, a pager.
+// loading/empty/error states, a confirmation step before destructive actions.
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { ApiError } from './api';
 
@@ -142,48 +142,6 @@ export function ConfirmButton(props: {
         Cancel
       </button>
     </span>
-  );
-}
-
-/**
- * Forward-only Relay pagination with a way back: the cursors of the pages seen so far.
- */
-export function usePager() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const after = cursors[cursors.length - 1] ?? null;
-  return {
-    after,
-    page: cursors.length,
-    next: (endCursor: string | null | undefined) =>
-      endCursor && setCursors((c) => [...c, endCursor]),
-    previous: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
-    reset: () => setCursors([null]),
-  };
-}
-
-export function Pager(props: {
-  pager: ReturnType<typeof usePager>;
-  pageInfo?: { hasNextPage: boolean; endCursor?: string | null };
-  totalCount?: number;
-  noun: string;
-}) {
-  const { pager, pageInfo, totalCount } = props;
-  return (
-    <nav className="pager" aria-label={`Pages of ${props.noun}`}>
-      <span>
-        {totalCount ?? 0} {props.noun} · page {pager.page}
-      </span>
-      <button type="button" disabled={pager.page <= 1} onClick={pager.previous}>
-        Previous
-      </button>
-      <button
-        type="button"
-        disabled={!pageInfo?.hasNextPage}
-        onClick={() => pager.next(pageInfo?.endCursor)}
-      >
-        Next
-      </button>
-    </nav>
   );
 }
 

@@ -429,6 +429,13 @@ export type TestViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type TestViewerQuery = { viewer: { id: string } };
 
+export type TestCreateGroupMutationVariables = Exact<{
+  input: CreateGroupInput;
+}>;
+
+
+export type TestCreateGroupMutation = { createGroup: { group: { id: string, name: string } } };
+
 export type ApiTokensQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;
@@ -969,6 +976,16 @@ export const TestViewerDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TestViewerQuery, TestViewerQueryVariables>;
+export const TestCreateGroupDocument = new TypedDocumentString(`
+    mutation TestCreateGroup($input: CreateGroupInput!) {
+  createGroup(input: $input) {
+    group {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TestCreateGroupMutation, TestCreateGroupMutationVariables>;
 export const ApiTokensDocument = new TypedDocumentString(`
     query ApiTokens($after: String) {
   apiTokens(first: 20, after: $after) {

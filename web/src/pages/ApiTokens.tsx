@@ -1,8 +1,10 @@
-import { useState, type FormEvent } from 'react';
-import { useMutation, useQuery } from '../api';
+import { useState } from 'react';
+import { request, useMutation, useQuery } from '../api';
+import { useForm } from '../form';
 import { graphql } from '../gql';
 import type { Role } from '../gql/graphql';
-import { ConfirmButton, Empty, ErrorBanner, Field, FormErrors, Loading, Pager, formatTime, usePager } from '../ui';
+import { ListView, useListControls } from '../list';
+import { ConfirmButton, Field, FormErrors, formatTime } from '../ui';
 
 const TokensQuery = graphql(`
   query ApiTokens($after: String) {
@@ -58,29 +60,25 @@ const RevokeToken = graphql(`
 `);
 
 export function ApiTokens() {
-  const pager = usePager();
-  const tokens = useQuery(TokensQuery, { after: pager.after });
-  const create = useMutation(CreateToken);
+  const controls = useListControls({});
+  const tokens = useQuery(TokensQuery, { after: controls.after });
   const revoke = useMutation(RevokeToken);
-  const [name, setName] = useState('');
-  const [days, setDays] = useState(90);
-  const [role, setRole] = useState<Role>('AUDITOR');
-  const [instanceId, setInstanceId] = useState('');
   const [secret, setSecret] = useState<{ name: string; secret: string }>();
-  const list = tokens.data?.apiTokens;
   const instances = tokens.data?.instances.nodes ?? [];
   const instanceName = (id?: string | null) => instances.find((i) => i.id === id)?.name ?? id;
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const roles = [{ role, instanceId: role === 'SUPER_ADMIN' || !instanceId ? null : instanceId }];
-    const r = await create.run({ input: { name, expiresInDays: days, roles } });
-    if (r) {
+  const create = useForm({
+    initial: { name: '', days: '90', role: 'AUDITOR' as Role, instanceId: '' },
+    submit: ({ name, days, role, instanceId }) => {
+      const roles = [{ role, instanceId: role === 'SUPER_ADMIN' || !instanceId ? null : instanceId }];
+      return request(CreateToken, { input: { name, expiresInDays: Number(days), roles } });
+    },
+    onSuccess: (r) => {
       setSecret({ name: r.createApiToken.token.name, secret: r.createApiToken.secret });
-      setName('');
+      create.set('name', '');
       tokens.reload();
-    }
-  }
+    },
+  });
+  const { role } = create.values;
 
   return (
     <section>
@@ -101,60 +99,53 @@ export function ApiTokens() {
           </div>
         </div>
       )}
-      <ErrorBanner error={tokens.error ?? revoke.error} onRetry={tokens.reload} />
-      {!list && tokens.loading && <Loading />}
-      {list && list.nodes.length === 0 && <Empty>No API tokens.</Empty>}
-      {list && list.nodes.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Roles</th>
-              <th scope="col">State</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Operations</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.nodes.map((t) => (
-              <tr key={t.id}>
-                <td data-label="Name">{t.name}</td>
-                <td data-label="Roles">
-                  {t.roles.map((r) => `${r.role.toLowerCase().replace('_', ' ')}${r.instanceId ? ` of ${instanceName(r.instanceId)}` : ''}`).join(', ')}
-                </td>
-                <td data-label="State">{t.state.toLowerCase()}</td>
-                <td data-label="Last used">{formatTime(t.lastUsedAt)}</td>
-                <td data-label="Expires">{formatTime(t.expiresAt)}</td>
-                <td className="actions">
-                  {t.state === 'ACTIVE' && (
-                    <ConfirmButton
-                      label="Revoke"
-                      question={`Revoke ${t.name}? Scripts using it stop working at once.`}
-                      onConfirm={async () => {
-                        if (await revoke.run({ id: t.id })) tokens.reload();
-                      }}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {list && <Pager pager={pager} pageInfo={list.pageInfo} totalCount={list.totalCount} noun="tokens" />}
-      <form className="card" onSubmit={submit} aria-labelledby="new-token">
+      <ListView
+        query={tokens}
+        error={revoke.error}
+        page={tokens.data?.apiTokens}
+        noun="tokens"
+        controls={controls}
+        empty="No API tokens."
+        columns={[
+          { header: 'Name', cell: (t) => t.name },
+          {
+            header: 'Roles',
+            cell: (t) =>
+              t.roles
+                .map((r) => `${r.role.toLowerCase().replace('_', ' ')}${r.instanceId ? ` of ${instanceName(r.instanceId)}` : ''}`)
+                .join(', '),
+          },
+          { header: 'State', cell: (t) => t.state.toLowerCase() },
+          { header: 'Last used', cell: (t) => formatTime(t.lastUsedAt) },
+          { header: 'Expires', cell: (t) => formatTime(t.expiresAt) },
+          {
+            header: 'Operations',
+            actions: true,
+            cell: (t) =>
+              t.state === 'ACTIVE' && (
+                <ConfirmButton
+                  label="Revoke"
+                  question={`Revoke ${t.name}? Scripts using it stop working at once.`}
+                  onConfirm={async () => {
+                    if (await revoke.run({ id: t.id })) tokens.reload();
+                  }}
+                />
+              ),
+          },
+        ]}
+      />
+      <form className="card" onSubmit={create.onSubmit} aria-labelledby="new-token">
         <h2 id="new-token">Create a token</h2>
         <FormErrors error={create.error} fields={['name', 'expiresInDays', 'roles']} />
         <Field label="Name" name="name" error={create.error}>
-          {(a) => <input {...a} required value={name} onChange={(e) => setName(e.target.value)} />}
+          {(a) => <input {...a} required {...create.bind('name')} />}
         </Field>
         <Field label="Expires in (days)" name="expiresInDays" error={create.error}>
-          {(a) => <input {...a} type="number" min={1} max={366} value={days} onChange={(e) => setDays(Number(e.target.value))} />}
+          {(a) => <input {...a} type="number" min={1} max={366} {...create.bind('days')} />}
         </Field>
         <Field label="Role" name="roles" error={create.error}>
           {(a) => (
-            <select {...a} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            <select {...a} {...create.bind('role')}>
               <option value="AUDITOR">Auditor</option>
               <option value="INSTANCE_ADMIN">Instance admin</option>
               <option value="SUPER_ADMIN">Super admin</option>
@@ -164,7 +155,7 @@ export function ApiTokens() {
         {role !== 'SUPER_ADMIN' && (
           <div className="field">
             <label htmlFor="token-instance">Of instance</label>
-            <select id="token-instance" value={instanceId} onChange={(e) => setInstanceId(e.target.value)} required={role === 'INSTANCE_ADMIN'}>
+            <select id="token-instance" required={role === 'INSTANCE_ADMIN'} {...create.bind('instanceId')}>
               <option value="">{role === 'AUDITOR' ? 'All instances' : 'Choose…'}</option>
               {instances.map((i) => (
                 <option key={i.id} value={i.id}>

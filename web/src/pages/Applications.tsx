@@ -1,24 +1,14 @@
 // Application Management: the list, Add Application → Marketplace → confirm the name, and one
 // application's SSO configuration, authorization scope and application users (seed steps 1–2).
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, NavLink, Route, Routes, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from '../api';
+import { request, useMutation, useQuery } from '../api';
+import { useForm } from '../form';
 import { graphql } from '../gql';
-import type { AccountMode, ApplicationQuery, AuthorizationScope, Initiation, SubjectKind } from '../gql/graphql';
-import { SubjectPicker } from '../pickers';
-import {
-  ConfirmButton,
-  Empty,
-  ErrorBanner,
-  Field,
-  Flash,
-  FormErrors,
-  Loading,
-  Pager,
-  formatTime,
-  useFlash,
-  usePager,
-} from '../ui';
+import type { AccountMode, ApplicationQuery, AuthorizationScope, SubjectKind } from '../gql/graphql';
+import { ListView, useListControls } from '../list';
+import { SubjectPicker, type Picked } from '../pickers';
+import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, Loading, formatTime, useFlash } from '../ui';
 
 const ApplicationsQuery = graphql(`
   query Applications($instanceId: ID!, $after: String, $search: String) {
@@ -72,14 +62,12 @@ const AddApplicationMutation = graphql(`
 `);
 
 export function Applications({ instanceId }: { instanceId: string }) {
-  const pager = usePager();
-  const [search, setSearch] = useState('');
+  const controls = useListControls({});
   const list = useQuery(ApplicationsQuery, {
     instanceId,
-    after: pager.after,
-    search: search || null,
+    after: controls.after,
+    search: controls.search || null,
   });
-  const apps = list.data?.instance.applications;
   return (
     <section>
       <div className="title-row">
@@ -88,86 +76,58 @@ export function Applications({ instanceId }: { instanceId: string }) {
           Add Application
         </Link>
       </div>
-      <div className="toolbar">
-        <label htmlFor="app-search">Search applications</label>
-        <input
-          id="app-search"
-          type="search"
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            pager.reset();
-          }}
-        />
-      </div>
-      <ErrorBanner error={list.error} onRetry={list.reload} />
-      {list.loading && !apps && <Loading />}
-      {apps && apps.nodes.length === 0 && (
-        <Empty>
-          No applications{search ? ' match' : ' yet'}. <Link to="new">Add one from the marketplace</Link>.
-        </Empty>
-      )}
-      {apps && apps.nodes.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Application</th>
-              <th scope="col">Template</th>
-              <th scope="col">State</th>
-              <th scope="col">Authorization</th>
-            </tr>
-          </thead>
-          <tbody>
-            {apps.nodes.map((app) => (
-              <tr key={app.id}>
-                <td data-label="Application">
-                  <Link to={app.id} className="app-name">
-                    <img src={app.template.logo} alt="" width={24} height={24} />
-                    {app.name}
-                  </Link>
-                </td>
-                <td data-label="Template">{app.template.name}</td>
-                <td data-label="State">
-                  {!app.enabled
-                    ? 'Disabled'
-                    : app.missingSettings.length
-                      ? `Needs ${app.missingSettings.join(', ')}`
-                      : app.ssoEnabled
-                        ? 'SSO on'
-                        : 'SSO off'}
-                </td>
-                <td data-label="Authorization">
-                  {app.authorizationScope === 'ALL_MEMBERS' ? 'All members' : 'Manual'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {apps && <Pager pager={pager} pageInfo={apps.pageInfo} totalCount={apps.totalCount} noun="applications" />}
+      <ListView
+        query={list}
+        page={list.data?.instance.applications}
+        noun="applications"
+        controls={controls}
+        search={{ id: 'app-search', label: 'Search applications' }}
+        empty={
+          <>
+            No applications{controls.search ? ' match' : ' yet'}. <Link to="new">Add one from the marketplace</Link>.
+          </>
+        }
+        columns={[
+          {
+            header: 'Application',
+            cell: (app) => (
+              <Link to={app.id} className="app-name">
+                <img src={app.template.logo} alt="" width={24} height={24} />
+                {app.name}
+              </Link>
+            ),
+          },
+          { header: 'Template', cell: (app) => app.template.name },
+          {
+            header: 'State',
+            cell: (app) =>
+              !app.enabled
+                ? 'Disabled'
+                : app.missingSettings.length
+                  ? `Needs ${app.missingSettings.join(', ')}`
+                  : app.ssoEnabled
+                    ? 'SSO on'
+                    : 'SSO off',
+          },
+          {
+            header: 'Authorization',
+            cell: (app) => (app.authorizationScope === 'ALL_MEMBERS' ? 'All members' : 'Manual'),
+          },
+        ]}
+      />
     </section>
   );
 }
 
 export function AddApplication({ instanceId }: { instanceId: string }) {
-  const [search, setSearch] = useState('');
+  const controls = useListControls({});
   const [debounced, setDebounced] = useState('');
   useEffect(() => {
-    const timer = setTimeout(() => setDebounced(search.trim()), 200);
+    const timer = setTimeout(() => setDebounced(controls.search.trim()), 200);
     return () => clearTimeout(timer);
-  }, [search]);
+  }, [controls.search]);
   const market = useQuery(MarketplaceQuery, { search: debounced || null });
   const [chosen, setChosen] = useState<{ id: string; name: string }>();
-  const [name, setName] = useState('');
-  const add = useMutation(AddApplicationMutation);
-  const navigate = useNavigate();
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!chosen) return;
-    const result = await add.run({ input: { instanceId, templateId: chosen.id, name } });
-    if (result) navigate(`/instances/${instanceId}/applications/${result.addApplication.application.id}`);
-  }
 
   return (
     <section>
@@ -176,24 +136,15 @@ export function AddApplication({ instanceId }: { instanceId: string }) {
         › Add Application
       </p>
       <h1>Marketplace</h1>
-      <div className="toolbar">
-        <label htmlFor="market-search">Search the marketplace</label>
-        <input
-          id="market-search"
-          type="search"
-          value={search}
-          placeholder="e.g. Alibaba Cloud User-based SSO"
-          onChange={(e) => setSearch(e.target.value)}
-        />
-      </div>
-      <ErrorBanner error={market.error} onRetry={market.reload} />
-      {market.loading && !market.data && <Loading />}
-      {market.data && market.data.marketplace.length === 0 && (
-        <Empty>No template matches “{debounced}”.</Empty>
-      )}
-      <ul className="templates" aria-busy={market.loading}>
-        {market.data?.marketplace.map((t) => (
-          <li key={t.id} className="card template">
+      <ListView
+        query={market}
+        rows={market.data?.marketplace}
+        controls={controls}
+        search={{ id: 'market-search', label: 'Search the marketplace', placeholder: 'e.g. Alibaba Cloud User-based SSO' }}
+        empty={<>No template matches “{debounced}”.</>}
+        listClassName="templates"
+        item={(t) => (
+          <li className="card template">
             <img src={t.logo} alt="" width={40} height={40} />
             <div>
               <h2>{t.name}</h2>
@@ -206,46 +157,53 @@ export function AddApplication({ instanceId }: { instanceId: string }) {
               type="button"
               className="primary"
               aria-label={`Add Application ${t.name}`}
-              onClick={() => {
-                setChosen({ id: t.id, name: t.name });
-                setName(t.name);
-                add.reset();
-              }}
+              onClick={() => setChosen({ id: t.id, name: t.name })}
             >
               Add Application
             </button>
           </li>
-        ))}
-      </ul>
+        )}
+      />
       {chosen && (
-        <div className="overlay">
-          <form
-            className="card dialog"
-            role="dialog"
-            aria-modal="true"
-            aria-labelledby="confirm-app"
-            onSubmit={submit}
-            onKeyDown={(e) => e.key === 'Escape' && setChosen(undefined)}
-          >
-            <h2 id="confirm-app">Add {chosen.name}</h2>
-            <FormErrors error={add.error} fields={['name']} />
-            <Field label="Application Name" name="name" error={add.error}>
-              {(a) => (
-                <input {...a} autoFocus required value={name} onChange={(e) => setName(e.target.value)} />
-              )}
-            </Field>
-            <div className="buttons">
-              <button type="submit" className="primary" disabled={add.pending}>
-                {add.pending ? 'Adding…' : 'Add'}
-              </button>
-              <button type="button" onClick={() => setChosen(undefined)}>
-                Cancel
-              </button>
-            </div>
-          </form>
-        </div>
+        <AddApplicationDialog key={chosen.id} instanceId={instanceId} template={chosen} onCancel={() => setChosen(undefined)} />
       )}
     </section>
+  );
+}
+
+function AddApplicationDialog(props: { instanceId: string; template: { id: string; name: string }; onCancel: () => void }) {
+  const { instanceId, template, onCancel } = props;
+  const navigate = useNavigate();
+  const add = useForm({
+    initial: { name: template.name },
+    submit: ({ name }) => request(AddApplicationMutation, { input: { instanceId, templateId: template.id, name } }),
+    onSuccess: (result) => navigate(`/instances/${instanceId}/applications/${result.addApplication.application.id}`),
+  });
+  return (
+    <div className="overlay">
+      <form
+        className="card dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="confirm-app"
+        onSubmit={add.onSubmit}
+        onKeyDown={(e) => e.key === 'Escape' && onCancel()}
+      >
+        <h2 id="confirm-app">Add {template.name}</h2>
+        <FormErrors error={add.error} fields={['name']} />
+        <Field label="Application Name" name="name" error={add.error}>
+          {(a) => <input {...a} autoFocus required {...add.bind('name')} />}
+        </Field>
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={add.pending}>
+            {add.pending ? 'Adding…' : 'Add'}
+          </button>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
   );
 }
 
@@ -399,17 +357,33 @@ export const ACCOUNT_MODES: { value: AccountMode; label: string; hint: string }[
 
 function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void }) {
   const current = (app.params ?? {}) as Record<string, unknown>;
-  const [params, setParams] = useState<Record<string, string>>(() =>
-    Object.fromEntries(app.template.params.map((p) => [p.key, String(current[p.key] ?? '')])),
-  );
-  const [accountMode, setAccountMode] = useState<AccountMode>(app.accountMode);
-  const [ssoEnabled, setSsoEnabled] = useState(app.ssoEnabled);
-  const [relayState, setRelayState] = useState(app.defaultRelayState ?? '');
-  const [spEntityId, setSpEntityId] = useState(app.spEntityIdOverridden ? (app.spEntityId ?? '') : '');
-  const [acsUrl, setAcsUrl] = useState(app.acsUrlOverridden ? (app.acsUrl ?? '') : '');
-  const [initiation, setInitiation] = useState<Initiation>(app.initiation);
-  const configure = useMutation(ConfigureSso);
   const [flash, setFlash] = useFlash();
+  const configure = useForm({
+    initial: {
+      params: Object.fromEntries(app.template.params.map((p) => [p.key, String(current[p.key] ?? '')])),
+      accountMode: app.accountMode,
+      ssoEnabled: app.ssoEnabled,
+      relayState: app.defaultRelayState ?? '',
+      spEntityId: app.spEntityIdOverridden ? (app.spEntityId ?? '') : '',
+      acsUrl: app.acsUrlOverridden ? (app.acsUrl ?? '') : '',
+      initiation: app.initiation,
+    },
+    submit: ({ relayState, ...values }) =>
+      request(ConfigureSso, {
+        input: {
+          id: app.id,
+          ...values,
+          // Sent only when changed, so that the template's default stays a default. An empty
+          // spEntityId or acsUrl returns to the value the template derives from the parameters.
+          defaultRelayState: relayState !== (app.defaultRelayState ?? '') ? relayState : undefined,
+        },
+      }),
+    onSuccess: () => {
+      setFlash('SSO configuration saved.');
+      onSaved();
+    },
+  });
+  const { params, accountMode, ssoEnabled, spEntityId, acsUrl } = configure.values;
   const fields = [
     ...app.template.params.map((p) => `params.${p.key}`),
     'accountMode',
@@ -420,32 +394,10 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
     'initiation',
   ];
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const result = await configure.run({
-      input: {
-        id: app.id,
-        params,
-        accountMode,
-        ssoEnabled,
-        initiation,
-        // Sent only when changed, so that the template's default stays a default.
-        defaultRelayState: relayState !== (app.defaultRelayState ?? '') ? relayState : undefined,
-        // "" returns to the value the template derives from the parameters.
-        spEntityId,
-        acsUrl,
-      },
-    });
-    if (result) {
-      setFlash('SSO configuration saved.');
-      onSaved();
-    }
-  }
-
   const mode = ACCOUNT_MODES.find((m) => m.value === accountMode);
   return (
     <div className="columns">
-      <form className="card" onSubmit={submit} aria-labelledby="sso-title">
+      <form className="card" onSubmit={configure.onSubmit} aria-labelledby="sso-title">
         <h2 id="sso-title">Single sign-on</h2>
         {app.missingSettings.length > 0 && (
           <div className="alert alert-warn" role="note">
@@ -465,18 +417,14 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
               <input
                 {...attrs}
                 value={params[p.key] ?? ''}
-                onChange={(e) => setParams({ ...params, [p.key]: e.target.value })}
+                onChange={(e) => configure.set('params', { ...params, [p.key]: e.target.value })}
               />
             )}
           </Field>
         ))}
         <Field label="Application account name" name="accountMode" error={configure.error} hint={mode?.hint}>
           {(attrs) => (
-            <select
-              {...attrs}
-              value={accountMode}
-              onChange={(e) => setAccountMode(e.target.value as AccountMode)}
-            >
+            <select {...attrs} {...configure.bind('accountMode')}>
               {ACCOUNT_MODES.map((m) => (
                 <option key={m.value} value={m.value}>
                   {m.label}
@@ -487,7 +435,7 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
         </Field>
         <Field label="Default RelayState (where employees land)" name="defaultRelayState" error={configure.error}>
           {(attrs) => (
-            <input {...attrs} value={relayState} onChange={(e) => setRelayState(e.target.value)} />
+            <input {...attrs} {...configure.bind('relayState')} />
           )}
         </Field>
         <details open={Boolean(spEntityId || acsUrl) || undefined}>
@@ -495,17 +443,17 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
           <p className="muted">Leave empty to use what the template derives from the parameters.</p>
           <Field label="SP entity ID" name="spEntityId" error={configure.error}>
             {(attrs) => (
-              <input {...attrs} value={spEntityId} placeholder={app.spEntityIdOverridden ? '' : (app.spEntityId ?? '')} onChange={(e) => setSpEntityId(e.target.value)} />
+              <input {...attrs} placeholder={app.spEntityIdOverridden ? '' : (app.spEntityId ?? '')} {...configure.bind('spEntityId')} />
             )}
           </Field>
           <Field label="ACS URL" name="acsUrl" error={configure.error}>
             {(attrs) => (
-              <input {...attrs} value={acsUrl} placeholder={app.acsUrlOverridden ? '' : (app.acsUrl ?? '')} onChange={(e) => setAcsUrl(e.target.value)} />
+              <input {...attrs} placeholder={app.acsUrlOverridden ? '' : (app.acsUrl ?? '')} {...configure.bind('acsUrl')} />
             )}
           </Field>
           <Field label="Who may start SSO" name="initiation" error={configure.error}>
             {(attrs) => (
-              <select {...attrs} value={initiation} onChange={(e) => setInitiation(e.target.value as Initiation)}>
+              <select {...attrs} {...configure.bind('initiation')}>
                 <option value="IDP_OR_SP">The portal (IdP) or the application (SP)</option>
                 <option value="SP_ONLY">Only the application (SP)</option>
               </select>
@@ -522,7 +470,7 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
             id="sso-enabled"
             type="checkbox"
             checked={ssoEnabled}
-            onChange={(e) => setSsoEnabled(e.target.checked)}
+            onChange={(e) => configure.set('ssoEnabled', e.target.checked)}
           />
           <label htmlFor="sso-enabled">SSO enabled</label>
         </div>
@@ -636,8 +584,8 @@ const Revoke = graphql(`
 const KIND_LABEL: Record<SubjectKind, string> = { USER: 'User', GROUP: 'Group', ORG_UNIT: 'Org unit' };
 
 function Authorization({ instanceId, applicationId }: { instanceId: string; applicationId: string }) {
-  const pager = usePager();
-  const auth = useQuery(AuthorizationQuery, { id: applicationId, after: pager.after });
+  const controls = useListControls({});
+  const auth = useQuery(AuthorizationQuery, { id: applicationId, after: controls.after });
   const setScope = useMutation(SetScope);
   const grant = useMutation(Grant);
   const revoke = useMutation(Revoke);
@@ -693,43 +641,34 @@ function Authorization({ instanceId, applicationId }: { instanceId: string; appl
       {data && scope === 'MANUAL' && (
         <>
           <h3>Grants</h3>
-          <ErrorBanner error={grant.error ?? revoke.error} />
-          {data.accessGrants.nodes.length === 0 ? (
-            <Empty>Nobody is granted yet.</Empty>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Granted</th>
-                  <th scope="col">Operations</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.accessGrants.nodes.map((g) => (
-                  <tr key={g.id}>
-                    <td data-label="Kind">{KIND_LABEL[g.subjectKind]}</td>
-                    <td data-label="Name">{g.subjectName ?? g.subjectId}</td>
-                    <td data-label="Granted">{formatTime(g.createdAt)}</td>
-                    <td className="actions">
-                      <ConfirmButton
-                        label="Revoke"
-                        question={`Revoke ${g.subjectName ?? 'this grant'}?`}
-                        onConfirm={async () => {
-                          const ok = await revoke.run({
-                            input: { applicationId, subjects: [{ kind: g.subjectKind, id: g.subjectId }] },
-                          });
-                          if (ok) auth.reload();
-                        }}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          <Pager pager={pager} pageInfo={data.accessGrants.pageInfo} totalCount={data.accessGrants.totalCount} noun="grants" />
+          <ListView
+            error={grant.error ?? revoke.error}
+            page={data.accessGrants}
+            noun="grants"
+            controls={controls}
+            empty="Nobody is granted yet."
+            columns={[
+              { header: 'Kind', cell: (g) => KIND_LABEL[g.subjectKind] },
+              { header: 'Name', cell: (g) => g.subjectName ?? g.subjectId },
+              { header: 'Granted', cell: (g) => formatTime(g.createdAt) },
+              {
+                header: 'Operations',
+                actions: true,
+                cell: (g) => (
+                  <ConfirmButton
+                    label="Revoke"
+                    question={`Revoke ${g.subjectName ?? 'this grant'}?`}
+                    onConfirm={async () => {
+                      const ok = await revoke.run({
+                        input: { applicationId, subjects: [{ kind: g.subjectKind, id: g.subjectId }] },
+                      });
+                      if (ok) auth.reload();
+                    }}
+                  />
+                ),
+              },
+            ]}
+          />
           <h3>Grant access</h3>
           <div className="field">
             <label htmlFor="grant-kind">Grant to</label>
@@ -820,29 +759,13 @@ const NameIdQuery = graphql(`
 `);
 
 function ApplicationUsers({ instanceId, applicationId }: { instanceId: string; applicationId: string }) {
-  const pager = usePager();
-  const [search, setSearch] = useState('');
-  const accounts = useQuery(AccountsQuery, { id: applicationId, after: pager.after, search: search || null });
-  const set = useMutation(SetAccount);
+  const controls = useListControls({});
+  const accounts = useQuery(AccountsQuery, { id: applicationId, after: controls.after, search: controls.search || null });
   const remove = useMutation(RemoveAccount);
-  const [user, setUser] = useState<{ id: string; name: string }>();
-  const [accountName, setAccountName] = useState('');
+  const [user, setUser] = useState<Picked>();
   const [flash, setFlash] = useFlash();
-  const preview = useQuery(NameIdQuery, { id: applicationId, userId: user?.id ?? '' }, { skip: !user });
   const data = accounts.data?.application;
   const mode = ACCOUNT_MODES.find((m) => m.value === data?.accountMode);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    if (!user) return;
-    const ok = await set.run({ input: { applicationId, userId: user.id, accountName } });
-    if (ok) {
-      setFlash(`${user.name} signs in as ${accountName}.`);
-      setAccountName('');
-      setUser(undefined);
-      accounts.reload();
-    }
-  }
 
   return (
     <div className="card">
@@ -851,92 +774,85 @@ function ApplicationUsers({ instanceId, applicationId }: { instanceId: string; a
         The account name each employee has in the application (for Alibaba Cloud, the RAM user
         prefix). Used when the application account name is “{mode?.label ?? '…'}”.
       </p>
-      <div className="toolbar">
-        <label htmlFor="account-search">Search accounts</label>
-        <input
-          id="account-search"
-          type="search"
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            pager.reset();
-          }}
-        />
-      </div>
-      <ErrorBanner error={accounts.error ?? remove.error} onRetry={accounts.reload} />
       <Flash message={flash} />
-      {!data && accounts.loading && <Loading />}
-      {data && data.accounts.nodes.length === 0 && <Empty>No application accounts yet.</Empty>}
-      {data && data.accounts.nodes.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">IDaaS user</th>
-              <th scope="col">Application account</th>
-              <th scope="col">Updated</th>
-              <th scope="col">Operations</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.accounts.nodes.map((acc) => (
-              <tr key={acc.id}>
-                <td data-label="IDaaS user">{acc.user?.username ?? acc.userId}</td>
-                <td data-label="Application account">{acc.accountName}</td>
-                <td data-label="Updated">{formatTime(acc.updatedAt)}</td>
-                <td className="actions">
-                  <ConfirmButton
-                    label="Remove"
-                    question={`Remove the account ${acc.accountName}?`}
-                    onConfirm={async () => {
-                      if (await remove.run({ input: { applicationId, userId: acc.userId } })) accounts.reload();
-                    }}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {data && <Pager pager={pager} pageInfo={data.accounts.pageInfo} totalCount={data.accounts.totalCount} noun="accounts" />}
+      <ListView
+        query={accounts}
+        error={remove.error}
+        page={data?.accounts}
+        noun="accounts"
+        controls={controls}
+        search={{ id: 'account-search', label: 'Search accounts' }}
+        empty="No application accounts yet."
+        columns={[
+          { header: 'IDaaS user', cell: (acc) => acc.user?.username ?? acc.userId },
+          { header: 'Application account', cell: (acc) => acc.accountName },
+          { header: 'Updated', cell: (acc) => formatTime(acc.updatedAt) },
+          {
+            header: 'Operations',
+            actions: true,
+            cell: (acc) => (
+              <ConfirmButton
+                label="Remove"
+                question={`Remove the account ${acc.accountName}?`}
+                onConfirm={async () => {
+                  if (await remove.run({ input: { applicationId, userId: acc.userId } })) accounts.reload();
+                }}
+              />
+            ),
+          },
+        ]}
+      />
 
       <h3>Map an account</h3>
       {!user ? (
-        <SubjectPicker
-          instanceId={instanceId}
-          kind="USER"
-          actionLabel="Select"
-          onPick={(picked) => {
-            setUser({ id: picked.id, name: picked.name });
-            set.reset();
+        <SubjectPicker instanceId={instanceId} kind="USER" actionLabel="Select" onPick={setUser} />
+      ) : (
+        <MapAccountForm
+          key={user.id}
+          applicationId={applicationId}
+          user={user}
+          onChooseAnother={() => setUser(undefined)}
+          onSaved={(accountName) => {
+            setFlash(`${user.name} signs in as ${accountName}.`);
+            setUser(undefined);
+            accounts.reload();
           }}
         />
-      ) : (
-        <form onSubmit={submit} className="inline-form">
-          <p>
-            IDaaS user <strong>{user.name}</strong>{' '}
-            <button type="button" className="link" onClick={() => setUser(undefined)}>
-              Choose another
-            </button>
-          </p>
-          {preview.data && (
-            <p className="muted">
-              Now:{' '}
-              {preview.data.application.nameIdFor.nameId
-                ? <code>{preview.data.application.nameIdFor.nameId}</code>
-                : preview.data.application.nameIdFor.reason}
-            </p>
-          )}
-          <FormErrors error={set.error} fields={['accountName']} />
-          <Field label="Application account name" name="accountName" error={set.error}>
-            {(a) => (
-              <input {...a} autoFocus required value={accountName} onChange={(e) => setAccountName(e.target.value)} />
-            )}
-          </Field>
-          <button type="submit" className="primary" disabled={set.pending}>
-            {set.pending ? 'Saving…' : 'Save account'}
-          </button>
-        </form>
       )}
     </div>
+  );
+}
+
+function MapAccountForm(props: {
+  applicationId: string;
+  user: Picked;
+  onChooseAnother: () => void;
+  onSaved: (accountName: string) => void;
+}) {
+  const { applicationId, user } = props;
+  const preview = useQuery(NameIdQuery, { id: applicationId, userId: user.id });
+  const set = useForm({
+    initial: { accountName: '' },
+    submit: ({ accountName }) => request(SetAccount, { input: { applicationId, userId: user.id, accountName } }),
+    onSuccess: (_, { accountName }) => props.onSaved(accountName),
+  });
+  const nameId = preview.data?.application.nameIdFor;
+  return (
+    <form onSubmit={set.onSubmit} className="inline-form">
+      <p>
+        IDaaS user <strong>{user.name}</strong>{' '}
+        <button type="button" className="link" onClick={props.onChooseAnother}>
+          Choose another
+        </button>
+      </p>
+      {nameId && <p className="muted">Now: {nameId.nameId ? <code>{nameId.nameId}</code> : nameId.reason}</p>}
+      <FormErrors error={set.error} fields={['accountName']} />
+      <Field label="Application account name" name="accountName" error={set.error}>
+        {(a) => <input {...a} autoFocus required {...set.bind('accountName')} />}
+      </Field>
+      <button type="submit" className="primary" disabled={set.pending}>
+        {set.pending ? 'Saving…' : 'Save account'}
+      </button>
+    </form>
   );
 }

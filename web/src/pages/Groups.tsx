@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery } from '../api';
+import { request, useMutation, useQuery } from '../api';
+import { useForm } from '../form';
 import { graphql } from '../gql';
+import { ListView, useListControls } from '../list';
 import { SubjectPicker } from '../pickers';
-import { ConfirmButton, Empty, ErrorBanner, Field, Flash, FormErrors, Loading, Pager, useFlash, usePager } from '../ui';
+import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, Loading, useFlash } from '../ui';
 
 const GroupsQuery = graphql(`
   query Groups($instanceId: ID!, $after: String, $search: String) {
@@ -40,74 +41,43 @@ const CreateGroup = graphql(`
 `);
 
 export function Groups({ instanceId }: { instanceId: string }) {
-  const pager = usePager();
-  const [search, setSearch] = useState('');
-  const list = useQuery(GroupsQuery, { instanceId, after: pager.after, search: search || null });
-  const create = useMutation(CreateGroup);
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
+  const controls = useListControls({});
+  const list = useQuery(GroupsQuery, { instanceId, after: controls.after, search: controls.search || null });
   const [flash, setFlash] = useFlash();
-  const groups = list.data?.instance.groups;
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const r = await create.run({ input: { instanceId, name, description } });
-    if (r) {
-      setName('');
-      setDescription('');
+  const create = useForm({
+    initial: { name: '', description: '' },
+    submit: (values) => request(CreateGroup, { input: { instanceId, ...values } }),
+    onSuccess: (r) => {
+      create.reset();
       setFlash(`Created ${r.createGroup.group.name}.`);
       list.reload();
-    }
-  }
+    },
+  });
   return (
     <section>
       <h1>Groups</h1>
       <Flash message={flash} />
-      <div className="toolbar">
-        <label htmlFor="group-search">Search</label>
-        <input
-          id="group-search"
-          type="search"
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            pager.reset();
-          }}
-        />
-      </div>
-      <ErrorBanner error={list.error} onRetry={list.reload} />
-      {list.loading && !groups && <Loading />}
-      {groups && groups.nodes.length === 0 && <Empty>{search ? 'No group matches.' : 'No groups yet.'}</Empty>}
-      {groups && groups.nodes.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Description</th>
-              <th scope="col">Members</th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.nodes.map((g) => (
-              <tr key={g.id}>
-                <td data-label="Name">
-                  <Link to={g.id}>{g.name}</Link>
-                </td>
-                <td data-label="Description">{g.description || '—'}</td>
-                <td data-label="Members">{g.members.totalCount}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {groups && <Pager pager={pager} pageInfo={groups.pageInfo} totalCount={groups.totalCount} noun="groups" />}
-      <form className="card" onSubmit={submit} aria-labelledby="new-group">
+      <ListView
+        query={list}
+        page={list.data?.instance.groups}
+        noun="groups"
+        controls={controls}
+        search={{ id: 'group-search', label: 'Search' }}
+        empty={controls.search ? 'No group matches.' : 'No groups yet.'}
+        columns={[
+          { header: 'Name', cell: (g) => <Link to={g.id}>{g.name}</Link> },
+          { header: 'Description', cell: (g) => g.description || '—' },
+          { header: 'Members', cell: (g) => g.members.totalCount },
+        ]}
+      />
+      <form className="card" onSubmit={create.onSubmit} aria-labelledby="new-group">
         <h2 id="new-group">Create a group</h2>
         <FormErrors error={create.error} fields={['name', 'description']} />
         <Field label="Name" name="name" error={create.error}>
-          {(a) => <input {...a} required value={name} onChange={(e) => setName(e.target.value)} />}
+          {(a) => <input {...a} required {...create.bind('name')} />}
         </Field>
         <Field label="Description" name="description" error={create.error}>
-          {(a) => <input {...a} value={description} onChange={(e) => setDescription(e.target.value)} />}
+          {(a) => <input {...a} {...create.bind('description')} />}
         </Field>
         <button type="submit" className="primary" disabled={create.pending}>
           {create.pending ? 'Creating…' : 'Create group'}
@@ -182,19 +152,16 @@ const RemoveMembers = graphql(`
 
 export function GroupDetail({ instanceId }: { instanceId: string }) {
   const { groupId = '' } = useParams();
-  const pager = usePager();
-  const group = useQuery(GroupQuery, { instanceId, id: groupId, after: pager.after });
-  const update = useMutation(UpdateGroup);
+  const controls = useListControls({});
+  const group = useQuery(GroupQuery, { instanceId, id: groupId, after: controls.after });
   const remove = useMutation(DeleteGroup);
   const add = useMutation(AddMembers);
   const removeMember = useMutation(RemoveMembers);
   const navigate = useNavigate();
   const [flash, setFlash] = useFlash();
-  const [edit, setEdit] = useState<{ name: string; description: string }>();
   const g = group.data?.instance.group;
   if (group.loading && !g) return <Loading />;
   if (!g) return <ErrorBanner error={group.error} onRetry={group.reload} />;
-  const values = edit ?? { name: g.name, description: g.description };
   return (
     <section>
       <p className="crumbs">
@@ -211,58 +178,43 @@ export function GroupDetail({ instanceId }: { instanceId: string }) {
         />
       </div>
       <Flash message={flash} />
-      <ErrorBanner error={remove.error ?? add.error ?? removeMember.error} />
+      <ErrorBanner error={remove.error} />
       <div className="columns">
-        <form
-          className="card"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            if (await update.run({ input: { instanceId, id: g.id, ...values } })) {
-              setEdit(undefined);
-              setFlash('Saved.');
-              group.reload();
-            }
+        <GroupForm
+          key={g.id}
+          instanceId={instanceId}
+          group={g}
+          onSaved={() => {
+            setFlash('Saved.');
+            group.reload();
           }}
-        >
-          <h2>Details</h2>
-          <FormErrors error={update.error} fields={['name', 'description']} />
-          <Field label="Name" name="name" error={update.error}>
-            {(a) => <input {...a} required value={values.name} onChange={(e) => setEdit({ ...values, name: e.target.value })} />}
-          </Field>
-          <Field label="Description" name="description" error={update.error}>
-            {(a) => (
-              <input {...a} value={values.description} onChange={(e) => setEdit({ ...values, description: e.target.value })} />
-            )}
-          </Field>
-          <button type="submit" className="primary" disabled={update.pending}>
-            Save
-          </button>
-        </form>
+        />
         <div className="card">
           <h2>Members</h2>
-          {g.members.nodes.length === 0 ? (
-            <Empty>No members yet.</Empty>
-          ) : (
-            <ul className="rows">
-              {g.members.nodes.map((m) => (
-                <li key={m.id}>
-                  <Link to={`/instances/${instanceId}/users/${m.id}`}>{m.username}</Link>{' '}
-                  <span className="muted">{m.displayName}</span>
-                  <button
-                    type="button"
-                    className="link"
-                    aria-label={`Remove ${m.username}`}
-                    onClick={async () => {
-                      if (await removeMember.run({ input: { instanceId, id: g.id, userIds: [m.id] } })) group.reload();
-                    }}
-                  >
-                    Remove
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-          <Pager pager={pager} pageInfo={g.members.pageInfo} totalCount={g.members.totalCount} noun="members" />
+          <ListView
+            error={add.error ?? removeMember.error}
+            page={g.members}
+            noun="members"
+            controls={controls}
+            empty="No members yet."
+            listClassName="rows"
+            item={(m) => (
+              <li>
+                <Link to={`/instances/${instanceId}/users/${m.id}`}>{m.username}</Link>{' '}
+                <span className="muted">{m.displayName}</span>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Remove ${m.username}`}
+                  onClick={async () => {
+                    if (await removeMember.run({ input: { instanceId, id: g.id, userIds: [m.id] } })) group.reload();
+                  }}
+                >
+                  Remove
+                </button>
+              </li>
+            )}
+          />
           <h3>Add members</h3>
           <SubjectPicker
             instanceId={instanceId}
@@ -279,5 +231,33 @@ export function GroupDetail({ instanceId }: { instanceId: string }) {
         </div>
       </div>
     </section>
+  );
+}
+
+function GroupForm(props: {
+  instanceId: string;
+  group: { id: string; name: string; description: string };
+  onSaved: () => void;
+}) {
+  const { instanceId, group } = props;
+  const update = useForm({
+    initial: { name: group.name, description: group.description },
+    submit: (values) => request(UpdateGroup, { input: { instanceId, id: group.id, ...values } }),
+    onSuccess: props.onSaved,
+  });
+  return (
+    <form className="card" onSubmit={update.onSubmit}>
+      <h2>Details</h2>
+      <FormErrors error={update.error} fields={['name', 'description']} />
+      <Field label="Name" name="name" error={update.error}>
+        {(a) => <input {...a} required {...update.bind('name')} />}
+      </Field>
+      <Field label="Description" name="description" error={update.error}>
+        {(a) => <input {...a} {...update.bind('description')} />}
+      </Field>
+      <button type="submit" className="primary" disabled={update.pending}>
+        Save
+      </button>
+    </form>
   );
 }

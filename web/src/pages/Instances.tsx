@@ -1,21 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery } from '../api';
+import { request, useMutation, useQuery } from '../api';
+import { useForm } from '../form';
 import { graphql } from '../gql';
-import type { SecondFactor } from '../gql/graphql';
-import {
-  ConfirmButton,
-  Empty,
-  ErrorBanner,
-  Field,
-  Flash,
-  FormErrors,
-  Loading,
-  Pager,
-  formatTime,
-  useFlash,
-  usePager,
-} from '../ui';
+import type { InstancesQuery as InstancesData } from '../gql/graphql';
+import { ListView, useListControls } from '../list';
+import { ConfirmButton, Field, Flash, FormErrors, formatTime, useFlash } from '../ui';
 
 const InstancesQuery = graphql(`
   query Instances($after: String) {
@@ -69,27 +59,21 @@ const DeleteInstance = graphql(`
 `);
 
 export function Instances() {
-  const pager = usePager();
-  const list = useQuery(InstancesQuery, { after: pager.after });
-  const create = useMutation(CreateInstance);
+  const controls = useListControls({});
+  const list = useQuery(InstancesQuery, { after: controls.after });
   const remove = useMutation(DeleteInstance);
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
   const [editing, setEditing] = useState<string>();
   const [flash, setFlash] = useFlash();
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const result = await create.run({ input: { name, description } });
-    if (result) {
-      setName('');
-      setDescription('');
+  const create = useForm({
+    initial: { name: '', description: '' },
+    submit: (input) => request(CreateInstance, { input }),
+    onSuccess: (result) => {
+      create.reset();
       setFlash(`Created the instance ${result.createInstance.instance.name}.`);
       list.reload();
-    }
-  }
+    },
+  });
 
-  const instances = list.data?.instances;
   return (
     <section>
       <h1>Instances</h1>
@@ -98,84 +82,74 @@ export function Instances() {
         work inside one.
       </p>
       <Flash message={flash} />
-      <ErrorBanner error={list.error} onRetry={list.reload} />
-      <ErrorBanner error={remove.error} />
-      {list.loading && !instances && <Loading />}
-      {instances && instances.nodes.length === 0 && (
-        <Empty>No instances yet. Create the first one below.</Empty>
-      )}
-      {instances && instances.nodes.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Description</th>
-              <th scope="col">Created</th>
-              <th scope="col">Operations</th>
-            </tr>
-          </thead>
-          <tbody>
-            {instances.nodes.map((instance) =>
-              editing === instance.id ? (
-                <EditInstanceRow
-                  key={instance.id}
-                  instance={instance}
-                  onDone={(saved) => {
-                    setEditing(undefined);
-                    if (saved) {
-                      setFlash('Saved.');
+      <ListView
+        query={list}
+        error={remove.error}
+        page={list.data?.instances}
+        noun="instances"
+        controls={controls}
+        empty="No instances yet. Create the first one below."
+        replaceRow={(instance) =>
+          editing === instance.id && (
+            <EditInstanceRow
+              instance={instance}
+              onDone={(saved) => {
+                setEditing(undefined);
+                if (saved) {
+                  setFlash('Saved.');
+                  list.reload();
+                }
+              }}
+            />
+          )
+        }
+        columns={[
+          { header: 'Name', cell: (instance) => instance.name },
+          {
+            header: 'Description',
+            cell: (instance) => (
+              <>
+                {instance.description || '—'}
+                {instance.secondFactor === 'EMAIL_CODE' && <span className="muted"> · emailed sign-in code</span>}
+              </>
+            ),
+          },
+          { header: 'Created', cell: (instance) => formatTime(instance.createdAt) },
+          {
+            header: 'Operations',
+            actions: true,
+            cell: (instance) => (
+              <>
+                <Link className="button primary" to={`/instances/${instance.id}/users`}>
+                  Manage
+                </Link>
+                <button type="button" onClick={() => setEditing(instance.id)}>
+                  Edit
+                </button>
+                <ConfirmButton
+                  label="Delete"
+                  question={`Delete ${instance.name} with all its users and applications?`}
+                  onConfirm={async () => {
+                    if (await remove.run({ id: instance.id })) {
+                      setFlash(`Deleted ${instance.name}.`);
                       list.reload();
                     }
                   }}
                 />
-              ) : (
-                <tr key={instance.id}>
-                  <td data-label="Name">{instance.name}</td>
-                  <td data-label="Description">
-                    {instance.description || '—'}
-                    {instance.secondFactor === 'EMAIL_CODE' && (
-                      <span className="muted"> · emailed sign-in code</span>
-                    )}
-                  </td>
-                  <td data-label="Created">{formatTime(instance.createdAt)}</td>
-                  <td className="actions">
-                    <Link className="button primary" to={`/instances/${instance.id}/users`}>
-                      Manage
-                    </Link>
-                    <button type="button" onClick={() => setEditing(instance.id)}>
-                      Edit
-                    </button>
-                    <ConfirmButton
-                      label="Delete"
-                      question={`Delete ${instance.name} with all its users and applications?`}
-                      onConfirm={async () => {
-                        if (await remove.run({ id: instance.id })) {
-                          setFlash(`Deleted ${instance.name}.`);
-                          list.reload();
-                        }
-                      }}
-                    />
-                  </td>
-                </tr>
-              ),
-            )}
-          </tbody>
-        </table>
-      )}
-      {instances && (
-        <Pager pager={pager} pageInfo={instances.pageInfo} totalCount={instances.totalCount} noun="instances" />
-      )}
+              </>
+            ),
+          },
+        ]}
+      />
 
-      <form className="card" onSubmit={submit} aria-labelledby="new-instance">
+      <form className="card" onSubmit={create.onSubmit} aria-labelledby="new-instance">
         <h2 id="new-instance">Create an instance</h2>
         <FormErrors error={create.error} fields={['name', 'description']} />
         <Field label="Name" name="name" error={create.error}>
-          {(a) => <input {...a} required value={name} onChange={(e) => setName(e.target.value)} />}
+          {(a) => <input {...a} required {...create.bind('name')} />}
         </Field>
         <Field label="Description" name="description" error={create.error}>
-          {(a) => (
-            <input {...a} value={description} onChange={(e) => setDescription(e.target.value)} />
-          )}
+          {(a) => <input {...a} {...create.bind('description')} />}
         </Field>
         <button type="submit" className="primary" disabled={create.pending}>
           {create.pending ? 'Creating…' : 'Create instance'}
@@ -189,40 +163,28 @@ function EditInstanceRow({
   instance,
   onDone,
 }: {
-  instance: { id: string; name: string; description: string; secondFactor: SecondFactor };
+  instance: InstancesData['instances']['nodes'][number];
   onDone: (saved: boolean) => void;
 }) {
-  const update = useMutation(UpdateInstance);
-  const [name, setName] = useState(instance.name);
-  const [description, setDescription] = useState(instance.description);
-  const [secondFactor, setSecondFactor] = useState<SecondFactor>(instance.secondFactor);
+  const update = useForm({
+    initial: { name: instance.name, description: instance.description, secondFactor: instance.secondFactor },
+    submit: (values) => request(UpdateInstance, { input: { id: instance.id, ...values } }),
+    onSuccess: () => onDone(true),
+  });
   return (
     <tr>
       <td colSpan={4}>
-        <form
-          className="inline-form"
-          onSubmit={async (e) => {
-            e.preventDefault();
-            if (await update.run({ input: { id: instance.id, name, description, secondFactor } }))
-              onDone(true);
-          }}
-        >
+        <form className="inline-form" onSubmit={update.onSubmit}>
           <FormErrors error={update.error} fields={['name', 'description', 'secondFactor']} />
           <Field label="Name" name="name" error={update.error}>
-            {(a) => <input {...a} required value={name} onChange={(e) => setName(e.target.value)} />}
+            {(a) => <input {...a} required {...update.bind('name')} />}
           </Field>
           <Field label="Description" name="description" error={update.error}>
-            {(a) => (
-              <input {...a} value={description} onChange={(e) => setDescription(e.target.value)} />
-            )}
+            {(a) => <input {...a} {...update.bind('description')} />}
           </Field>
           <Field label="At sign-in, after the password" name="secondFactor" error={update.error}>
             {(a) => (
-              <select
-                {...a}
-                value={secondFactor}
-                onChange={(e) => setSecondFactor(e.target.value as SecondFactor)}
-              >
+              <select {...a} {...update.bind('secondFactor')}>
                 <option value="NONE">Nothing more</option>
                 <option value="EMAIL_CODE">A code sent by email (counts as MFA)</option>
               </select>

@@ -1,10 +1,12 @@
 // The org-unit tree, one level at a time: open a unit to see its sub-units and members.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery } from '../api';
+import { request, useMutation, useQuery } from '../api';
+import { useForm } from '../form';
 import { graphql } from '../gql';
+import { ListView, useListControls } from '../list';
 import { SubjectPicker } from '../pickers';
-import { ConfirmButton, Empty, ErrorBanner, Field, Flash, FormErrors, Loading, Pager, useFlash, usePager } from '../ui';
+import { ConfirmButton, Field, Flash, FormErrors, useFlash } from '../ui';
 
 const UnitsQuery = graphql(`
   query OrgUnits($instanceId: ID!, $parentId: ID, $after: String) {
@@ -102,31 +104,17 @@ const RemoveUnitMembers = graphql(`
   }
 `);
 
+type Unit = { id: string; name: string };
+
 export function OrgUnits({ instanceId }: { instanceId: string }) {
-  const [path, setPath] = useState<{ id: string; name: string }[]>([]);
+  const controls = useListControls({ path: [] as Unit[] });
+  const { path } = controls.filters;
+  const go = (next: Unit[]) => controls.setFilter('path', next);
   const parent = path[path.length - 1];
-  const pager = usePager();
-  const units = useQuery(UnitsQuery, { instanceId, parentId: parent?.id ?? null, after: pager.after });
-  const create = useMutation(CreateUnit);
-  const rename = useMutation(RenameUnit);
+  const units = useQuery(UnitsQuery, { instanceId, parentId: parent?.id ?? null, after: controls.after });
   const remove = useMutation(DeleteUnit);
-  const [name, setName] = useState('');
-  const [renaming, setRenaming] = useState<{ id: string; name: string }>();
+  const [renaming, setRenaming] = useState<string>();
   const [flash, setFlash] = useFlash();
-  const list = units.data?.instance.orgUnits;
-  function go(next: { id: string; name: string }[]) {
-    setPath(next);
-    pager.reset();
-  }
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const r = await create.run({ input: { instanceId, name, parentId: parent?.id ?? null } });
-    if (r) {
-      setName('');
-      setFlash(`Created ${r.createOrgUnit.orgUnit.name}.`);
-      units.reload();
-    }
-  }
   return (
     <section>
       <h1>Org units</h1>
@@ -144,122 +132,148 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
         ))}
       </nav>
       <Flash message={flash} />
-      <ErrorBanner error={units.error ?? remove.error} onRetry={units.reload} />
-      {units.loading && !list && <Loading />}
-      {list && list.nodes.length === 0 && <Empty>{parent ? `${parent.name} has no sub-units.` : 'No org units yet.'}</Empty>}
-      {list && list.nodes.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Sub-units</th>
-              <th scope="col">Members (with sub-units)</th>
-              <th scope="col">Operations</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.nodes.map((u) => (
-              <tr key={u.id}>
-                <td data-label="Name">
-                  {renaming?.id === u.id ? (
-                    <form
-                      className="inline-form"
-                      onSubmit={async (e) => {
-                        e.preventDefault();
-                        if (await rename.run({ input: { instanceId, id: u.id, name: renaming.name } })) {
-                          setRenaming(undefined);
-                          units.reload();
-                        }
-                      }}
-                    >
-                      <Field label="New name" name="name" error={rename.error}>
-                        {(a) => (
-                          <input {...a} autoFocus value={renaming.name} onChange={(e) => setRenaming({ id: u.id, name: e.target.value })} />
-                        )}
-                      </Field>
-                      <button type="submit" className="primary">
-                        Save
-                      </button>
-                      <button type="button" onClick={() => setRenaming(undefined)}>
-                        Cancel
-                      </button>
-                    </form>
-                  ) : (
-                    <button type="button" className="link" onClick={() => go([...path, { id: u.id, name: u.name }])}>
-                      {u.name}
-                    </button>
-                  )}
-                </td>
-                <td data-label="Sub-units">{u.children.totalCount}</td>
-                <td data-label="Members">{u.members.totalCount}</td>
-                <td className="actions">
-                  <button type="button" onClick={() => setRenaming({ id: u.id, name: u.name })}>
-                    Rename
-                  </button>
-                  <ConfirmButton
-                    label="Delete"
-                    question={`Delete ${u.name}?`}
-                    onConfirm={async () => {
-                      if (await remove.run({ input: { instanceId, id: u.id } })) units.reload();
-                    }}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {list && <Pager pager={pager} pageInfo={list.pageInfo} totalCount={list.totalCount} noun="org units" />}
-      <form className="card" onSubmit={submit}>
-        <h2>{parent ? `Add a sub-unit to ${parent.name}` : 'Add a top-level org unit'}</h2>
-        <FormErrors error={create.error} fields={['name', 'parentId']} />
-        <Field label="Name" name="name" error={create.error}>
-          {(a) => <input {...a} required value={name} onChange={(e) => setName(e.target.value)} />}
-        </Field>
-        <button type="submit" className="primary" disabled={create.pending}>
-          Add org unit
-        </button>
-      </form>
+      <ListView
+        query={units}
+        error={remove.error}
+        page={units.data?.instance.orgUnits}
+        noun="org units"
+        controls={controls}
+        empty={parent ? `${parent.name} has no sub-units.` : 'No org units yet.'}
+        columns={[
+          {
+            header: 'Name',
+            cell: (u) =>
+              renaming === u.id ? (
+                <RenameForm
+                  instanceId={instanceId}
+                  unit={u}
+                  onDone={(renamed) => {
+                    setRenaming(undefined);
+                    if (renamed) units.reload();
+                  }}
+                />
+              ) : (
+                <button type="button" className="link" onClick={() => go([...path, { id: u.id, name: u.name }])}>
+                  {u.name}
+                </button>
+              ),
+          },
+          { header: 'Sub-units', cell: (u) => u.children.totalCount },
+          { header: 'Members (with sub-units)', label: 'Members', cell: (u) => u.members.totalCount },
+          {
+            header: 'Operations',
+            actions: true,
+            cell: (u) => (
+              <>
+                <button type="button" onClick={() => setRenaming(u.id)}>
+                  Rename
+                </button>
+                <ConfirmButton
+                  label="Delete"
+                  question={`Delete ${u.name}?`}
+                  onConfirm={async () => {
+                    if (await remove.run({ input: { instanceId, id: u.id } })) units.reload();
+                  }}
+                />
+              </>
+            ),
+          },
+        ]}
+      />
+      <CreateUnitForm
+        instanceId={instanceId}
+        parent={parent}
+        onCreated={(name) => {
+          setFlash(`Created ${name}.`);
+          units.reload();
+        }}
+      />
       {parent && <UnitMembers key={parent.id} instanceId={instanceId} unit={parent} onChanged={units.reload} />}
     </section>
   );
 }
 
-function UnitMembers({ instanceId, unit, onChanged }: { instanceId: string; unit: { id: string; name: string }; onChanged: () => void }) {
-  const pager = usePager();
-  const members = useQuery(UnitMembersQuery, { instanceId, id: unit.id, after: pager.after });
+function CreateUnitForm(props: { instanceId: string; parent?: Unit; onCreated: (name: string) => void }) {
+  const { instanceId, parent } = props;
+  const create = useForm({
+    initial: { name: '' },
+    submit: ({ name }) => request(CreateUnit, { input: { instanceId, name, parentId: parent?.id ?? null } }),
+    onSuccess: (r) => {
+      create.reset();
+      props.onCreated(r.createOrgUnit.orgUnit.name);
+    },
+  });
+  return (
+    <form className="card" onSubmit={create.onSubmit}>
+      <h2>{parent ? `Add a sub-unit to ${parent.name}` : 'Add a top-level org unit'}</h2>
+      <FormErrors error={create.error} fields={['name', 'parentId']} />
+      <Field label="Name" name="name" error={create.error}>
+        {(a) => <input {...a} required {...create.bind('name')} />}
+      </Field>
+      <button type="submit" className="primary" disabled={create.pending}>
+        Add org unit
+      </button>
+    </form>
+  );
+}
+
+function RenameForm(props: { instanceId: string; unit: Unit; onDone: (renamed: boolean) => void }) {
+  const { instanceId, unit, onDone } = props;
+  const rename = useForm({
+    initial: { name: unit.name },
+    submit: ({ name }) => request(RenameUnit, { input: { instanceId, id: unit.id, name } }),
+    onSuccess: () => onDone(true),
+  });
+  return (
+    <form className="inline-form" onSubmit={rename.onSubmit}>
+      <Field label="New name" name="name" error={rename.error}>
+        {(a) => <input {...a} autoFocus {...rename.bind('name')} />}
+      </Field>
+      <button type="submit" className="primary">
+        Save
+      </button>
+      <button type="button" onClick={() => onDone(false)}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+function UnitMembers({ instanceId, unit, onChanged }: { instanceId: string; unit: Unit; onChanged: () => void }) {
+  const controls = useListControls({});
+  const members = useQuery(UnitMembersQuery, { instanceId, id: unit.id, after: controls.after });
   const add = useMutation(AddUnitMembers);
   const remove = useMutation(RemoveUnitMembers);
-  const list = members.data?.instance.orgUnit.members;
   return (
     <div className="card">
       <h2>Members of {unit.name}</h2>
-      <ErrorBanner error={members.error ?? add.error ?? remove.error} onRetry={members.reload} />
-      {!list && members.loading && <Loading />}
-      {list && list.nodes.length === 0 && <Empty>No direct members.</Empty>}
-      {list && list.nodes.length > 0 && (
-        <ul className="rows">
-          {list.nodes.map((m) => (
-            <li key={m.id}>
-              <Link to={`/instances/${instanceId}/users/${m.id}`}>{m.username}</Link>
-              <button
-                type="button"
-                className="link"
-                aria-label={`Remove ${m.username}`}
-                onClick={async () => {
-                  if (await remove.run({ input: { instanceId, id: unit.id, userIds: [m.id] } })) {
-                    members.reload();
-                    onChanged();
-                  }
-                }}
-              >
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-      {list && <Pager pager={pager} pageInfo={list.pageInfo} totalCount={list.totalCount} noun="members" />}
+      <ListView
+        query={members}
+        error={add.error ?? remove.error}
+        page={members.data?.instance.orgUnit.members}
+        noun="members"
+        controls={controls}
+        empty="No direct members."
+        listClassName="rows"
+        item={(m) => (
+          <li>
+            <Link to={`/instances/${instanceId}/users/${m.id}`}>{m.username}</Link>
+            <button
+              type="button"
+              className="link"
+              aria-label={`Remove ${m.username}`}
+              onClick={async () => {
+                if (await remove.run({ input: { instanceId, id: unit.id, userIds: [m.id] } })) {
+                  members.reload();
+                  onChanged();
+                }
+              }}
+            >
+              Remove
+            </button>
+          </li>
+        )}
+      />
       <h3>Add members</h3>
       <SubjectPicker
         instanceId={instanceId}

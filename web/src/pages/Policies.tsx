@@ -3,12 +3,20 @@
 // Y?" (explainAccess).
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, request, toApiError, type ApiError } from '../api';
+import { useForm } from '../form';
 import { graphql } from '../gql';
-import type { AccessSimulationQuery, ProposedChangeInput, ValidatePolicyQuery } from '../gql/graphql';
+import type {
+  AccessSimulationQuery,
+  AppsForExplainQuery,
+  ExplainAccessQuery,
+  ProposedChangeInput,
+  ValidatePolicyQuery,
+} from '../gql/graphql';
+import { ListView } from '../list';
+import { SubjectPicker, type Picked } from '../pickers';
+import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, formatTime, useFlash } from '../ui';
 
 type PolicyProblem = ValidatePolicyQuery['validateAccessPolicy']['problems'][number];
-import { SubjectPicker } from '../pickers';
-import { ConfirmButton, Empty, ErrorBanner, Field, Flash, FormErrors, Loading, formatTime, useFlash } from '../ui';
 
 const PoliciesQuery = graphql(`
   query AccessPolicies($instanceId: ID!) {
@@ -135,7 +143,6 @@ export function Policies({ instanceId }: { instanceId: string }) {
   const update = useMutation(UpdatePolicy);
   const [editing, setEditing] = useState<Editing>();
   const [flash, setFlash] = useFlash();
-  const list = policies.data?.instance.accessPolicies;
   return (
     <section>
       <div className="title-row">
@@ -153,7 +160,6 @@ export function Policies({ instanceId }: { instanceId: string }) {
         wins.
       </p>
       <Flash message={flash} />
-      <ErrorBanner error={policies.error ?? remove.error ?? update.error} onRetry={policies.reload} />
       {editing && (
         <PolicyEditor
           key={editing.id ?? 'new'}
@@ -168,74 +174,74 @@ export function Policies({ instanceId }: { instanceId: string }) {
           }}
         />
       )}
-      {!list && policies.loading && <Loading />}
-      {list && list.length === 0 && <Empty>No instance policies: the authorization scopes alone decide.</Empty>}
-      {list && list.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Policy</th>
-              <th scope="col">State</th>
-              <th scope="col">Updated</th>
-              <th scope="col">Operations</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((p) => (
-              <tr key={p.id}>
-                <td data-label="Name">
-                  {p.name}
-                  <div className="muted">{p.description}</div>
-                </td>
-                <td data-label="Policy">
-                  <pre className="code small">{p.source}</pre>
-                </td>
-                <td data-label="State">{p.enabled ? 'Enabled' : 'Disabled'}</td>
-                <td data-label="Updated">{formatTime(p.updatedAt)}</td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    onClick={() => setEditing({ id: p.id, name: p.name, description: p.description, source: p.source, enabled: p.enabled })}
-                  >
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    onClick={async () => {
-                      if (await update.run({ input: { id: p.id, enabled: !p.enabled } })) policies.reload();
-                    }}
-                  >
-                    {p.enabled ? 'Disable' : 'Enable'}
-                  </button>
-                  <ConfirmButton
-                    label="Delete"
-                    question={`Delete the policy ${p.name}?`}
-                    onConfirm={async () => {
-                      if (await remove.run({ id: p.id })) policies.reload();
-                    }}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListView
+        query={policies}
+        error={remove.error ?? update.error}
+        rows={policies.data?.instance.accessPolicies}
+        empty="No instance policies: the authorization scopes alone decide."
+        columns={[
+          {
+            header: 'Name',
+            cell: (p) => (
+              <>
+                {p.name}
+                <div className="muted">{p.description}</div>
+              </>
+            ),
+          },
+          { header: 'Policy', cell: (p) => <pre className="code small">{p.source}</pre> },
+          { header: 'State', cell: (p) => (p.enabled ? 'Enabled' : 'Disabled') },
+          { header: 'Updated', cell: (p) => formatTime(p.updatedAt) },
+          {
+            header: 'Operations',
+            actions: true,
+            cell: (p) => (
+              <>
+                <button
+                  type="button"
+                  onClick={() => setEditing({ id: p.id, name: p.name, description: p.description, source: p.source, enabled: p.enabled })}
+                >
+                  Edit
+                </button>
+                <button
+                  type="button"
+                  onClick={async () => {
+                    if (await update.run({ input: { id: p.id, enabled: !p.enabled } })) policies.reload();
+                  }}
+                >
+                  {p.enabled ? 'Disable' : 'Enable'}
+                </button>
+                <ConfirmButton
+                  label="Delete"
+                  question={`Delete the policy ${p.name}?`}
+                  onConfirm={async () => {
+                    if (await remove.run({ id: p.id })) policies.reload();
+                  }}
+                />
+              </>
+            ),
+          },
+        ]}
+      />
       <ExplainPanel instanceId={instanceId} />
     </section>
   );
 }
 
 function PolicyEditor({ instanceId, initial, onDone }: { instanceId: string; initial: Editing; onDone: (saved: boolean) => void }) {
-  const [value, setValue] = useState(initial);
+  const form = useForm({
+    initial,
+    submit: async ({ id, ...input }) =>
+      id ? request(UpdatePolicy, { input: { id, ...input } }) : request(CreatePolicy, { input: { instanceId, ...input } }),
+    onSuccess: () => onDone(true),
+  });
+  const value = form.values;
+  const saveError = form.error;
   const [problems, setProblems] = useState<PolicyProblem[]>();
   const [validating, setValidating] = useState(false);
   const [simulation, setSimulation] = useState<AccessSimulationQuery['simulateAccessChange']>();
   const [simError, setSimError] = useState<ApiError>();
   const [simulating, setSimulating] = useState(false);
-  const create = useMutation(CreatePolicy);
-  const update = useMutation(UpdatePolicy);
-  const saveError = create.error ?? update.error;
 
   // Validate a moment after typing stops; the answer is for the text it was asked about.
   useEffect(() => {
@@ -274,13 +280,6 @@ function PolicyEditor({ instanceId, initial, onDone }: { instanceId: string; ini
     }
   }
 
-  async function save() {
-    const ok = value.id
-      ? await update.run({ input: { id: value.id, name: value.name, description: value.description, source: value.source, enabled: value.enabled } })
-      : await create.run({ input: { instanceId, name: value.name, description: value.description, source: value.source, enabled: value.enabled } });
-    if (ok) onDone(true);
-  }
-
   // A save refused for the source carries line/column too.
   const sourceProblems: { message: string; line: number; column: number }[] =
     problems ??
@@ -292,18 +291,15 @@ function PolicyEditor({ instanceId, initial, onDone }: { instanceId: string; ini
     <form
       className="card"
       aria-labelledby="policy-editor"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
+      onSubmit={form.onSubmit}
     >
       <h2 id="policy-editor">{value.id ? 'Edit policy' : 'New policy'}</h2>
       <FormErrors error={saveError} fields={['name', 'description', 'source']} />
       <Field label="Name" name="name" error={saveError}>
-        {(a) => <input {...a} required value={value.name} onChange={(e) => setValue({ ...value, name: e.target.value })} />}
+        {(a) => <input {...a} required {...form.bind('name')} />}
       </Field>
       <Field label="Description" name="description" error={saveError}>
-        {(a) => <input {...a} value={value.description} onChange={(e) => setValue({ ...value, description: e.target.value })} />}
+        {(a) => <input {...a} {...form.bind('description')} />}
       </Field>
       <div className="field">
         <label htmlFor="policy-source">Cedar policy</label>
@@ -314,8 +310,7 @@ function PolicyEditor({ instanceId, initial, onDone }: { instanceId: string; ini
           spellCheck={false}
           aria-invalid={sourceProblems.length > 0}
           aria-describedby="policy-problems"
-          value={value.source}
-          onChange={(e) => setValue({ ...value, source: e.target.value })}
+          {...form.bind('source')}
         />
         <div id="policy-problems" aria-live="polite">
           {validating ? (
@@ -334,14 +329,14 @@ function PolicyEditor({ instanceId, initial, onDone }: { instanceId: string; ini
         </div>
       </div>
       <div className="field checkbox">
-        <input id="policy-enabled" type="checkbox" checked={value.enabled} onChange={(e) => setValue({ ...value, enabled: e.target.checked })} />
+        <input id="policy-enabled" type="checkbox" checked={value.enabled} onChange={(e) => form.set('enabled', e.target.checked)} />
         <label htmlFor="policy-enabled">Enabled</label>
       </div>
       <div className="buttons">
         <button type="button" onClick={simulate} disabled={simulating || Boolean(problems?.length)}>
           {simulating ? 'Simulating…' : 'What would change?'}
         </button>
-        <button type="submit" className="primary" disabled={create.pending || update.pending || Boolean(problems?.length)}>
+        <button type="submit" className="primary" disabled={form.pending || Boolean(problems?.length)}>
           Save policy
         </button>
         <button type="button" onClick={() => onDone(false)}>
@@ -373,70 +368,72 @@ function PolicyEditor({ instanceId, initial, onDone }: { instanceId: string; ini
 
 function ExplainPanel({ instanceId }: { instanceId: string }) {
   const apps = useQuery(AppsForExplain, { instanceId });
-  const [user, setUser] = useState<{ id: string; name: string }>();
-  const [applicationId, setApplicationId] = useState('');
-  const [sourceIp, setSourceIp] = useState('');
-  const [mfa, setMfa] = useState(false);
-  const [answer, setAnswer] = useState<import('../gql/graphql').ExplainAccessQuery['explainAccess']>();
-  const [error, setError] = useState<ApiError>();
-  const [pending, setPending] = useState(false);
-  const appList = apps.data?.instance.applications.nodes ?? [];
+  const [user, setUser] = useState<Picked>();
   return (
     <div className="card">
       <h2>Can a user use an application?</h2>
       {!user ? (
-        <SubjectPicker instanceId={instanceId} kind="USER" actionLabel="Choose" onPick={(p) => setUser({ id: p.id, name: p.name })} />
+        <SubjectPicker instanceId={instanceId} kind="USER" actionLabel="Choose" onPick={setUser} />
       ) : (
-        <form
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setPending(true);
-            setError(undefined);
-            try {
-              const r = await request(Explain, {
-                userId: user.id,
-                applicationId,
-                context: { sourceIp: sourceIp || null, mfa },
-              });
-              setAnswer(r.explainAccess);
-            } catch (err) {
-              setAnswer(undefined);
-              setError(toApiError(err));
-            } finally {
-              setPending(false);
-            }
-          }}
-        >
-          <p>
-            User <strong>{user.name}</strong>{' '}
-            <button type="button" className="link" onClick={() => { setUser(undefined); setAnswer(undefined); }}>
-              Choose another
-            </button>
-          </p>
-          <div className="field">
-            <label htmlFor="explain-app">Application</label>
-            <select id="explain-app" required value={applicationId} onChange={(e) => setApplicationId(e.target.value)}>
-              <option value="">Choose…</option>
-              {appList.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <Field label="From address (optional)" name="context.sourceIp" error={error}>
-            {(a) => <input {...a} placeholder="10.1.2.3" value={sourceIp} onChange={(e) => setSourceIp(e.target.value)} />}
-          </Field>
-          <div className="field checkbox">
-            <input id="explain-mfa" type="checkbox" checked={mfa} onChange={(e) => setMfa(e.target.checked)} />
-            <label htmlFor="explain-mfa">Signed in with a second factor</label>
-          </div>
-          <button type="submit" className="primary" disabled={pending || !applicationId}>
-            {pending ? 'Deciding…' : 'Explain'}
-          </button>
-          <FormErrors error={error} fields={['context.sourceIp']} />
-        </form>
+        <ExplainForm
+          key={user.id}
+          user={user}
+          applications={apps.data?.instance.applications.nodes ?? []}
+          onChooseAnother={() => setUser(undefined)}
+        />
       )}
+    </div>
+  );
+}
+
+function ExplainForm(props: {
+  user: Picked;
+  applications: AppsForExplainQuery['instance']['applications']['nodes'];
+  onChooseAnother: () => void;
+}) {
+  const { user } = props;
+  const [answer, setAnswer] = useState<ExplainAccessQuery['explainAccess']>();
+  const explain = useForm({
+    initial: { applicationId: '', sourceIp: '', mfa: false },
+    submit: ({ applicationId, sourceIp, mfa }) => {
+      setAnswer(undefined);
+      return request(Explain, { userId: user.id, applicationId, context: { sourceIp: sourceIp || null, mfa } });
+    },
+    onSuccess: (r) => setAnswer(r.explainAccess),
+  });
+  const error = explain.error;
+  return (
+    <>
+      <form onSubmit={explain.onSubmit}>
+        <p>
+          User <strong>{user.name}</strong>{' '}
+          <button type="button" className="link" onClick={props.onChooseAnother}>
+            Choose another
+          </button>
+        </p>
+        <div className="field">
+          <label htmlFor="explain-app">Application</label>
+          <select id="explain-app" required {...explain.bind('applicationId')}>
+            <option value="">Choose…</option>
+            {props.applications.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field label="From address (optional)" name="context.sourceIp" error={error}>
+          {(a) => <input {...a} placeholder="10.1.2.3" {...explain.bind('sourceIp')} />}
+        </Field>
+        <div className="field checkbox">
+          <input id="explain-mfa" type="checkbox" checked={explain.values.mfa} onChange={(e) => explain.set('mfa', e.target.checked)} />
+          <label htmlFor="explain-mfa">Signed in with a second factor</label>
+        </div>
+        <button type="submit" className="primary" disabled={explain.pending || !explain.values.applicationId}>
+          {explain.pending ? 'Deciding…' : 'Explain'}
+        </button>
+        <FormErrors error={error} fields={['context.sourceIp']} />
+      </form>
       {answer && (
         <div className={answer.allowed ? 'alert alert-ok' : 'alert alert-error'} role="status">
           <p>
@@ -458,6 +455,6 @@ function ExplainPanel({ instanceId }: { instanceId: string }) {
           ))}
         </div>
       )}
-    </div>
+    </>
   );
 }

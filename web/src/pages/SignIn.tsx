@@ -1,56 +1,28 @@
-import { useState, type FormEvent } from 'react';
 import { signIn } from '../api';
+import { useForm } from '../form';
+import { ErrorBanner } from '../ui';
 
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setPending(true);
-    setError(undefined);
-    try {
-      await signIn(username, password);
-      onSignedIn();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-    } finally {
-      setPending(false);
-    }
-  }
+  const form = useForm({
+    initial: { username: '', password: '' },
+    submit: ({ username, password }) => signIn(username, password),
+    onSuccess: onSignedIn,
+  });
   return (
     <main id="main" className="sign-in">
-      <form onSubmit={submit} className="card" aria-labelledby="sign-in-title">
+      <form onSubmit={form.onSubmit} className="card" aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">Sign in to the Lanyard console</h1>
-        {error && (
-          <div className="alert alert-error" role="alert">
-            {error}
-          </div>
-        )}
+        <ErrorBanner error={form.error} />
         <div className="field">
           <label htmlFor="username">Username</label>
-          <input
-            id="username"
-            autoComplete="username"
-            required
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-          />
+          <input id="username" autoComplete="username" required {...form.bind('username')} />
         </div>
         <div className="field">
           <label htmlFor="password">Password</label>
-          <input
-            id="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
+          <input id="password" type="password" autoComplete="current-password" required {...form.bind('password')} />
         </div>
-        <button type="submit" className="primary" disabled={pending}>
-          {pending ? 'Signing in…' : 'Sign in'}
+        <button type="submit" className="primary" disabled={form.pending}>
+          {form.pending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
     </main>

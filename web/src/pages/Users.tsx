@@ -1,27 +1,17 @@
 // Users of an instance: search, status filter, pages, create, CSV import; one user's profile,
 // status, memberships, applications and IdP sessions.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useMutation, useQuery, type ApiError } from '../api';
-import { csvToImportRows, CsvError, IMPORT_COLUMNS } from '../csv';
+import { request, useMutation, useQuery, type ApiError } from '../api';
+import { csvToImportRows, IMPORT_COLUMNS } from '../csv';
+import { useForm } from '../form';
 import { graphql } from '../gql';
 import type { ImportUsersMutation, UserStatus } from '../gql/graphql';
+import { ListView, useListControls } from '../list';
+import { SubjectPicker } from '../pickers';
+import { ConfirmButton, Empty, ErrorBanner, Field, Flash, FormErrors, Loading, formatTime, useFlash } from '../ui';
 
 type ImportRowError = ImportUsersMutation['importUsers']['errors'][number];
-import { SubjectPicker } from '../pickers';
-import {
-  ConfirmButton,
-  Empty,
-  ErrorBanner,
-  Field,
-  Flash,
-  FormErrors,
-  Loading,
-  Pager,
-  formatTime,
-  useFlash,
-  usePager,
-} from '../ui';
 
 const UsersQuery = graphql(`
   query Users($instanceId: ID!, $after: String, $filter: UserFilter) {
@@ -76,17 +66,16 @@ const ImportUsers = graphql(`
 `);
 
 export function Users({ instanceId }: { instanceId: string }) {
-  const pager = usePager();
-  const [search, setSearch] = useState('');
-  const [status, setStatus] = useState<UserStatus | ''>('');
+  const controls = useListControls({ status: '' as UserStatus | '' });
+  const { search } = controls;
+  const { status } = controls.filters;
   const list = useQuery(UsersQuery, {
     instanceId,
-    after: pager.after,
+    after: controls.after,
     filter: { search: search || null, status: status || null },
   });
   const [panel, setPanel] = useState<'create' | 'import' | null>(null);
   const [flash, setFlash] = useFlash();
-  const users = list.data?.instance.users;
   return (
     <section>
       <div className="title-row">
@@ -121,67 +110,35 @@ export function Users({ instanceId }: { instanceId: string }) {
           }}
         />
       )}
-      <div className="toolbar">
-        <label htmlFor="user-search">Search</label>
-        <input
-          id="user-search"
-          type="search"
-          placeholder="username or email prefix"
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            pager.reset();
-          }}
-        />
-        <label htmlFor="user-status">Status</label>
-        <select
-          id="user-status"
-          value={status}
-          onChange={(e) => {
-            setStatus(e.target.value as UserStatus | '');
-            pager.reset();
-          }}
-        >
-          <option value="">Any</option>
-          <option value="ACTIVE">Active</option>
-          <option value="DISABLED">Disabled</option>
-          <option value="LOCKED">Locked</option>
-        </select>
-      </div>
-      <ErrorBanner error={list.error} onRetry={list.reload} />
-      {list.loading && !users && <Loading />}
-      {users && users.nodes.length === 0 && (
-        <Empty>{search || status ? 'No user matches.' : 'No users yet: create one or import a CSV file.'}</Empty>
-      )}
-      {users && users.nodes.length > 0 && (
-        <table aria-busy={list.loading}>
-          <thead>
-            <tr>
-              <th scope="col">Username</th>
-              <th scope="col">Display name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Groups</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.nodes.map((u) => (
-              <tr key={u.id}>
-                <td data-label="Username">
-                  <Link to={u.id}>{u.username}</Link>
-                </td>
-                <td data-label="Display name">{u.displayName || '—'}</td>
-                <td data-label="Email">{u.email ?? '—'}</td>
-                <td data-label="Groups">{u.groups.map((g) => g.name).join(', ') || '—'}</td>
-                <td data-label="Status">
-                  <span className={`badge badge-${u.status.toLowerCase()}`}>{u.status.toLowerCase()}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {users && <Pager pager={pager} pageInfo={users.pageInfo} totalCount={users.totalCount} noun="users" />}
+      <ListView
+        query={list}
+        page={list.data?.instance.users}
+        noun="users"
+        controls={controls}
+        search={{ id: 'user-search', label: 'Search', placeholder: 'username or email prefix' }}
+        toolbar={
+          <>
+            <label htmlFor="user-status">Status</label>
+            <select id="user-status" value={status} onChange={(e) => controls.setFilter('status', e.target.value as UserStatus | '')}>
+              <option value="">Any</option>
+              <option value="ACTIVE">Active</option>
+              <option value="DISABLED">Disabled</option>
+              <option value="LOCKED">Locked</option>
+            </select>
+          </>
+        }
+        empty={search || status ? 'No user matches.' : 'No users yet: create one or import a CSV file.'}
+        columns={[
+          { header: 'Username', cell: (u) => <Link to={u.id}>{u.username}</Link> },
+          { header: 'Display name', cell: (u) => u.displayName || '—' },
+          { header: 'Email', cell: (u) => u.email ?? '—' },
+          { header: 'Groups', cell: (u) => u.groups.map((g) => g.name).join(', ') || '—' },
+          {
+            header: 'Status',
+            cell: (u) => <span className={`badge badge-${u.status.toLowerCase()}`}>{u.status.toLowerCase()}</span>,
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -197,24 +154,24 @@ const USER_LABELS: Record<(typeof USER_FIELDS)[number], string> = {
 };
 
 function CreateUserForm({ instanceId, onCreated }: { instanceId: string; onCreated: (name: string) => void }) {
-  const create = useMutation(CreateUser);
-  const [values, setValues] = useState<Record<string, string>>({});
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    const input = {
-      instanceId,
-      username: values.username ?? '',
-      displayName: values.displayName || null,
-      email: values.email || null,
-      phone: values.phone || null,
-      externalId: values.externalId || null,
-      password: values.password || null,
-    };
-    const result = await create.run({ input });
-    if (result) onCreated(result.createUser.user.username);
-  }
+  const create = useForm({
+    initial: { username: '', displayName: '', email: '', phone: '', externalId: '', password: '' },
+    submit: ({ username, ...optional }) =>
+      request(CreateUser, {
+        input: {
+          instanceId,
+          username,
+          displayName: optional.displayName || null,
+          email: optional.email || null,
+          phone: optional.phone || null,
+          externalId: optional.externalId || null,
+          password: optional.password || null,
+        },
+      }),
+    onSuccess: (result) => onCreated(result.createUser.user.username),
+  });
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="create-user">
+    <form className="card" onSubmit={create.onSubmit} aria-labelledby="create-user">
       <h2 id="create-user">Create a user</h2>
       <FormErrors error={create.error} fields={[...USER_FIELDS]} />
       <div className="grid2">
@@ -226,8 +183,7 @@ function CreateUserForm({ instanceId, onCreated }: { instanceId: string; onCreat
                 type={f === 'password' ? 'password' : f === 'email' ? 'email' : 'text'}
                 autoComplete={f === 'password' ? 'new-password' : 'off'}
                 required={f === 'username'}
-                value={values[f] ?? ''}
-                onChange={(e) => setValues({ ...values, [f]: e.target.value })}
+                {...create.bind(f)}
               />
             )}
           </Field>
@@ -241,28 +197,20 @@ function CreateUserForm({ instanceId, onCreated }: { instanceId: string; onCreat
 }
 
 function ImportUsersForm({ instanceId, onImported }: { instanceId: string; onImported: (count: number) => void }) {
-  const importUsers = useMutation(ImportUsers);
-  const [text, setText] = useState('');
-  const [parseError, setParseError] = useState<string>();
   const [rowErrors, setRowErrors] = useState<ImportRowError[]>([]);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setParseError(undefined);
-    setRowErrors([]);
-    let users;
-    try {
-      users = csvToImportRows(text);
-    } catch (err) {
-      setParseError(err instanceof CsvError ? err.message : String(err));
-      return;
-    }
-    const result = await importUsers.run({ input: { instanceId, users } });
-    if (!result) return;
-    if (result.importUsers.ok) onImported(result.importUsers.importedCount);
-    else setRowErrors(result.importUsers.errors);
-  }
+  const importUsers = useForm({
+    initial: { text: '' },
+    submit: async ({ text }) => {
+      setRowErrors([]);
+      return request(ImportUsers, { input: { instanceId, users: csvToImportRows(text) } });
+    },
+    onSuccess: ({ importUsers: result }) => {
+      if (result.ok) onImported(result.importedCount);
+      else setRowErrors(result.errors);
+    },
+  });
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="import-users">
+    <form className="card" onSubmit={importUsers.onSubmit} aria-labelledby="import-users">
       <h2 id="import-users">Import users from CSV</h2>
       <p className="muted">
         A header row with any of: <code>{IMPORT_COLUMNS.join(', ')}</code>. Group and org unit ids
@@ -276,19 +224,14 @@ function ImportUsersForm({ instanceId, onImported }: { instanceId: string; onImp
           accept=".csv,text/csv"
           onChange={async (e) => {
             const file = e.target.files?.[0];
-            if (file) setText(await file.text());
+            if (file) importUsers.set('text', await file.text());
           }}
         />
       </div>
       <div className="field">
         <label htmlFor="csv-text">Or paste it</label>
-        <textarea id="csv-text" rows={6} value={text} onChange={(e) => setText(e.target.value)} />
+        <textarea id="csv-text" rows={6} {...importUsers.bind('text')} />
       </div>
-      {parseError && (
-        <div className="alert alert-error" role="alert">
-          {parseError}
-        </div>
-      )}
       <ErrorBanner error={importUsers.error} />
       {rowErrors.length > 0 && (
         <div className="alert alert-error" role="alert">
@@ -303,7 +246,7 @@ function ImportUsersForm({ instanceId, onImported }: { instanceId: string; onImp
           </ul>
         </div>
       )}
-      <button type="submit" className="primary" disabled={importUsers.pending || !text.trim()}>
+      <button type="submit" className="primary" disabled={importUsers.pending || !importUsers.values.text.trim()}>
         {importUsers.pending ? 'Importing…' : 'Import'}
       </button>
     </form>
@@ -536,29 +479,25 @@ export function UserDetail({ instanceId }: { instanceId: string }) {
 type UserData = NonNullable<import('../gql/graphql').UserQuery['instance']['user']>;
 
 function EditUserForm({ instanceId, user, onSaved }: { instanceId: string; user: UserData; onSaved: () => void }) {
-  const update = useMutation(UpdateUser);
-  const [values, setValues] = useState({
-    username: user.username,
-    displayName: user.displayName,
-    email: user.email ?? '',
-    phone: user.phone ?? '',
-    externalId: user.externalId ?? '',
+  const update = useForm({
+    initial: {
+      username: user.username,
+      displayName: user.displayName,
+      email: user.email ?? '',
+      phone: user.phone ?? '',
+      externalId: user.externalId ?? '',
+    },
+    submit: (values) => request(UpdateUser, { input: { instanceId, id: user.id, ...values } }),
+    onSuccess: onSaved,
   });
-  const fields = Object.keys(values) as (keyof typeof values)[];
+  const fields = Object.keys(update.values) as (keyof typeof update.values)[];
   return (
-    <form
-      className="card"
-      aria-labelledby="profile"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        if (await update.run({ input: { instanceId, id: user.id, ...values } })) onSaved();
-      }}
-    >
+    <form className="card" aria-labelledby="profile" onSubmit={update.onSubmit}>
       <h2 id="profile">Profile</h2>
       <FormErrors error={update.error} fields={fields} />
       {fields.map((f) => (
         <Field key={f} label={USER_LABELS[f]} name={f} error={update.error}>
-          {(a) => <input {...a} value={values[f]} onChange={(e) => setValues({ ...values, [f]: e.target.value })} />}
+          {(a) => <input {...a} {...update.bind(f)} />}
         </Field>
       ))}
       <p className="muted">
@@ -572,28 +511,22 @@ function EditUserForm({ instanceId, user, onSaved }: { instanceId: string; user:
 }
 
 function PasswordForm({ instanceId, userId, hasPassword }: { instanceId: string; userId: string; hasPassword: boolean }) {
-  const set = useMutation(SetUserPassword);
-  const [password, setPassword] = useState('');
   const [flash, setFlash] = useFlash();
+  const set = useForm({
+    initial: { password: '' },
+    submit: ({ password }) => request(SetUserPassword, { input: { instanceId, id: userId, password } }),
+    onSuccess: () => {
+      set.reset();
+      setFlash('Password set.');
+    },
+  });
   return (
-    <form
-      className="card"
-      aria-labelledby="password-title"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        if (await set.run({ input: { instanceId, id: userId, password } })) {
-          setPassword('');
-          setFlash('Password set.');
-        }
-      }}
-    >
+    <form className="card" aria-labelledby="password-title" onSubmit={set.onSubmit}>
       <h2 id="password-title">Password</h2>
       <p className="muted">{hasPassword ? 'The user has a password.' : 'The user has no password yet.'}</p>
       <FormErrors error={set.error} fields={['password']} />
       <Field label="New password" name="password" error={set.error}>
-        {(a) => (
-          <input {...a} type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
-        )}
+        {(a) => <input {...a} type="password" autoComplete="new-password" required {...set.bind('password')} />}
       </Field>
       <button type="submit" disabled={set.pending}>
         Set password
@@ -705,45 +638,45 @@ function Sessions({ instanceId, userId }: { instanceId: string; userId: string }
           />
         )}
       </div>
-      <ErrorBanner error={sessions.error ?? revoke.error ?? revokeAll.error} onRetry={sessions.reload} />
-      {!list && sessions.loading && <Loading />}
-      {list && list.length === 0 && <Empty>No live sessions.</Empty>}
-      {list && list.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Signed in</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Expires</th>
-              <th scope="col">From</th>
-              <th scope="col">Operations</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((s) => (
-              <tr key={s.id}>
-                <td data-label="Signed in">
-                  {formatTime(s.createdAt)} <span className="muted">{s.authMethods.join(', ')}</span>
-                </td>
-                <td data-label="Last seen">{formatTime(s.lastSeenAt)}</td>
-                <td data-label="Expires">{formatTime(s.expiresAt)}</td>
-                <td data-label="From">
-                  {s.clientIp ?? '—'} <span className="muted">{s.userAgent ?? ''}</span>
-                </td>
-                <td className="actions">
-                  <ConfirmButton
-                    label="Revoke"
-                    question="End this session?"
-                    onConfirm={async () => {
-                      if (await revoke.run({ input: { instanceId, id: s.id } })) sessions.reload();
-                    }}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ListView
+        query={sessions}
+        error={revoke.error ?? revokeAll.error}
+        rows={list}
+        empty="No live sessions."
+        columns={[
+          {
+            header: 'Signed in',
+            cell: (s) => (
+              <>
+                {formatTime(s.createdAt)} <span className="muted">{s.authMethods.join(', ')}</span>
+              </>
+            ),
+          },
+          { header: 'Last seen', cell: (s) => formatTime(s.lastSeenAt) },
+          { header: 'Expires', cell: (s) => formatTime(s.expiresAt) },
+          {
+            header: 'From',
+            cell: (s) => (
+              <>
+                {s.clientIp ?? '—'} <span className="muted">{s.userAgent ?? ''}</span>
+              </>
+            ),
+          },
+          {
+            header: 'Operations',
+            actions: true,
+            cell: (s) => (
+              <ConfirmButton
+                label="Revoke"
+                question="End this session?"
+                onConfirm={async () => {
+                  if (await revoke.run({ input: { instanceId, id: s.id } })) sessions.reload();
+                }}
+              />
+            ),
+          },
+        ]}
+      />
     </div>
   );
 }

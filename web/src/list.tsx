@@ -1,0 +1,185 @@
+// The list the pages show: a search box and other controls, the error, loading and empty states,
+// a table (or a plain list) of the rows, and the pager when the rows are a Relay connection.
+import { Fragment, useState, type ReactNode } from 'react';
+import type { ApiError } from './api';
+import { Empty, ErrorBanner, Loading } from './ui';
+
+/** One page of a Relay connection, as the API returns it. */
+export interface Connection<T> {
+  nodes: T[];
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
+
+/** Forward-only Relay pagination with a way back: the cursors of the pages seen so far. */
+function usePager() {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return {
+    after: cursors[cursors.length - 1] ?? null,
+    page: cursors.length,
+    next: (endCursor: string | null | undefined) => endCursor && setCursors((c) => [...c, endCursor]),
+    previous: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
+    reset: () => setCursors([null]),
+  };
+}
+
+/** What a list shows: the page, the search text. */
+interface ListControls {
+  pager: ReturnType<typeof usePager>;
+  search: string;
+  setSearch: (search: string) => void;
+}
+
+/**
+ * The page (`after`), the search text and other filters of a list. Changing the search or a
+ * filter goes back to the first page.
+ */
+export function useListControls<F extends object>(initialFilters: F) {
+  const pager = usePager();
+  const [search, setSearchText] = useState('');
+  const [filters, setFilters] = useState(initialFilters);
+  return {
+    pager,
+    after: pager.after,
+    search,
+    filters,
+    setSearch(value: string) {
+      setSearchText(value);
+      pager.reset();
+    },
+    setFilter<K extends keyof F>(key: K, value: F[K]) {
+      setFilters((current) => ({ ...current, [key]: value }));
+      pager.reset();
+    },
+  };
+}
+
+export interface Column<T> {
+  header: string;
+  /** Names the cell on narrow screens (`data-label`); the header unless given. */
+  label?: string;
+  /** An operations cell: buttons, no label. */
+  actions?: boolean;
+  cell: (row: T) => ReactNode;
+}
+
+interface SearchBox {
+  id: string;
+  label: string;
+  placeholder?: string;
+}
+
+/** Where the rows come from: a plain array, or a page of a connection with its pager. */
+type Source<T> =
+  | { rows: T[] | undefined; controls?: undefined; search?: undefined }
+  | { rows: T[] | undefined; controls: ListControls; search: SearchBox }
+  | { page: Connection<T> | undefined; noun: string; controls: ListControls; search?: SearchBox };
+
+/**
+ * How the rows are shown: a table of columns, or one item of a list each (an `<li>`). In a
+ * table, `replaceRow` may show a row its own way (a `<tr>`, e.g. an edit form); falsy keeps it.
+ */
+type Body<T> =
+  | { columns: Column<T>[]; replaceRow?: (row: T) => ReactNode }
+  | { item: (row: T) => ReactNode; listClassName: string };
+
+type ListViewProps<T> = Source<T> &
+  Body<T> & {
+    /** The query of the rows: its error (with Try again) and whether it is loading. */
+    query?: { error?: ApiError; loading: boolean; reload: () => void };
+    /** The error of an action on the rows, shown when the query has none. */
+    error?: ApiError;
+    /** More controls in the toolbar, after the search box. */
+    toolbar?: ReactNode;
+    /** What is shown when there are no rows. */
+    empty: ReactNode;
+  };
+
+export function ListView<T extends { id: string }>(props: ListViewProps<T>) {
+  const { query, controls, search } = props;
+  const page = 'page' in props ? props.page : undefined;
+  const rows = 'page' in props ? page?.nodes : props.rows;
+  return (
+    <>
+      {(search || props.toolbar) && (
+        <div className="toolbar">
+          {search && controls && (
+            <>
+              <label htmlFor={search.id}>{search.label}</label>
+              <input
+                id={search.id}
+                type="search"
+                placeholder={search.placeholder}
+                value={controls.search}
+                onChange={(e) => controls.setSearch(e.target.value)}
+              />
+            </>
+          )}
+          {props.toolbar}
+        </div>
+      )}
+      <ErrorBanner error={query?.error ?? props.error} onRetry={query?.reload} />
+      {query?.loading && !rows && <Loading />}
+      {rows && rows.length === 0 && <Empty>{props.empty}</Empty>}
+      {rows && rows.length > 0 && ('columns' in props ? (
+        <table aria-busy={query?.loading}>
+          <thead>
+            <tr>
+              {props.columns.map((c) => (
+                <th key={c.header} scope="col">
+                  {c.header}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <Fragment key={row.id}>
+                {props.replaceRow?.(row) || (
+                  <tr>
+                    {props.columns.map((c) =>
+                      c.actions ? (
+                        <td key={c.header} className="actions">
+                          {c.cell(row)}
+                        </td>
+                      ) : (
+                        <td key={c.header} data-label={c.label ?? c.header}>
+                          {c.cell(row)}
+                        </td>
+                      ),
+                    )}
+                  </tr>
+                )}
+              </Fragment>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <ul className={props.listClassName} aria-busy={query?.loading}>
+          {rows.map((row) => (
+            <Fragment key={row.id}>{props.item(row)}</Fragment>
+          ))}
+        </ul>
+      ))}
+      {'page' in props && page && (
+        <Pager pager={props.controls.pager} page={page} noun={props.noun} />
+      )}
+    </>
+  );
+}
+
+function Pager({ pager, page, noun }: { pager: ReturnType<typeof usePager>; page: Connection<unknown>; noun: string }) {
+  return (
+    <nav className="pager" aria-label={`Pages of ${noun}`}>
+      <span>
+        {page.totalCount} {noun} · page {pager.page}
+      </span>
+      <button type="button" disabled={pager.page <= 1} onClick={pager.previous}>
+        Previous
+      </button>
+      <button type="button" disabled={!page.pageInfo.hasNextPage} onClick={() => pager.next(page.pageInfo.endCursor)}>
+        Next
+      </button>
+    </nav>
+  );
+}
