@@ -247,12 +247,13 @@ impl AppError {
     }
 }
 
-const KNOWN_CODES: [&str; 6] = [
+const KNOWN_CODES: [&str; 7] = [
     "UNAUTHENTICATED",
     "FORBIDDEN",
     "NOT_FOUND",
     "BAD_USER_INPUT",
     "CONFLICT",
+    "TOO_MANY_REQUESTS",
     "INTERNAL",
 ];
 
@@ -317,6 +318,24 @@ mod tests {
         assert!(!server.message.contains("secret"));
         let ext = serde_json::to_value(server.extensions.unwrap()).unwrap();
         assert_eq!(ext["code"], "INTERNAL");
+    }
+
+    #[test]
+    fn a_known_code_set_by_a_library_is_kept() {
+        let mut server = async_graphql::ServerError::new("slow down", None);
+        server
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", "TOO_MANY_REQUESTS");
+        AppError::to_graphql(&mut server);
+        let ext = serde_json::to_value(server.extensions.unwrap()).unwrap();
+        assert_eq!(ext["code"], "TOO_MANY_REQUESTS");
+        let server = as_server_error(AppError::TooManyAttempts {
+            message: "wait".into(),
+            retry_after_secs: 60,
+        });
+        let ext = serde_json::to_value(server.extensions.unwrap()).unwrap();
+        assert_eq!(ext["code"], "TOO_MANY_REQUESTS");
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! Lanyard: an identity-as-a-service server. The architecture is in `DESIGN.md`; the
-//! modules follow its domains.
+//! modules follow its domains; `docs/architecture.md` says which may import which.
+
+// A panic in a request is caught, but it is still a 500 the user did not need: outside tests,
+// a value that may be absent is handled, not unwrapped.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod access;
 pub mod apps;

@@ -229,7 +229,7 @@ pub async fn post(
     let mut http = axum::Json(&response).into_response();
     http.headers_mut().insert(
         header::CACHE_CONTROL,
-        "no-store".parse().expect("static header"),
+        header::HeaderValue::from_static("no-store"),
     );
     http
 }

@@ -1,6 +1,8 @@
 //! No existence oracle (issue 18, item 3). To an admin of instance A, an id of an object of
 //! instance B and an id that names nothing answer alike: the same code, NOT_FOUND or
-//! FORBIDDEN, whatever the field or mutation; and B is left as it was.
+//! FORBIDDEN, whatever the field or mutation; and B is left as it was. Ids that an input only
+//! refers to (members, parents, subjects) may instead answer BAD_USER_INPUT on their field,
+//! the same for both.
 //!
 //! One table, one row per id argument of the schema (ids inside input objects included, and
 //! the fields of `Instance` and `Application` that look up by id): the GraphQL document and
@@ -400,6 +402,11 @@ enum Expect {
     Refused,
     /// A filter, not a lookup: the same answer for both ids (an empty list, typically).
     SameAnswer,
+    /// An id inside the input that names another object (a member, a parent org unit, a
+    /// subject, an application to simulate): the same answer for both ids, which may be a
+    /// BAD_USER_INPUT on that field (what a console shows beside the field), a per-row error,
+    /// or a removal that finds nothing to remove.
+    Reference,
 }
 
 struct Row {
@@ -447,6 +454,23 @@ fn same_answer(
         doc,
         vars,
         expect: Expect::SameAnswer,
+    }
+}
+
+fn reference(
+    covers: &'static str,
+    with: &'static str,
+    target: Obj,
+    doc: &'static str,
+    vars: Vars,
+) -> Row {
+    Row {
+        covers,
+        with,
+        target,
+        doc,
+        vars,
+        expect: Expect::Reference,
     }
 }
 
@@ -541,7 +565,7 @@ fn table() -> Vec<Row> {
             "query($i: ID!, $id: ID) { instance(id: $i) { users(filter: {groupId: $id}) { totalCount nodes { id } } } }",
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        same_answer(
+        reference(
             "Instance.users.filter.orgUnitId",
             "instance(id: A)",
             Obj::RootUnit,
@@ -625,70 +649,70 @@ fn table() -> Vec<Row> {
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "deletePolicyId": id } } }),
         ),
-        refused(
+        reference(
             "QueryRoot.simulateAccessChange.input.change.grant.applicationId",
             "instanceId: A, subjects: A's user",
             Obj::App,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "grant": { "applicationId": id, "subjects": [{ "kind": "USER", "id": w.a.user }] } } } }),
         ),
-        refused(
+        reference(
             "QueryRoot.simulateAccessChange.input.change.grant.subjects.id",
             "instanceId: A, A's app, kind USER",
             Obj::User,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "grant": { "applicationId": w.a.app, "subjects": [{ "kind": "USER", "id": id }] } } } }),
         ),
-        refused(
+        reference(
             "QueryRoot.simulateAccessChange.input.change.grant.subjects.id",
             "instanceId: A, A's app, kind GROUP",
             Obj::Group,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "grant": { "applicationId": w.a.app, "subjects": [{ "kind": "GROUP", "id": id }] } } } }),
         ),
-        refused(
+        reference(
             "QueryRoot.simulateAccessChange.input.change.grant.subjects.id",
             "instanceId: A, A's app, kind ORG_UNIT",
             Obj::RootUnit,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "grant": { "applicationId": w.a.app, "subjects": [{ "kind": "ORG_UNIT", "id": id }] } } } }),
         ),
-        refused(
+        reference(
             "QueryRoot.simulateAccessChange.input.change.revoke.applicationId",
             "instanceId: A, subjects: A's user",
             Obj::App,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "revoke": { "applicationId": id, "subjects": [{ "kind": "USER", "id": w.a.user }] } } } }),
         ),
-        refused(
+        reference(
             "QueryRoot.simulateAccessChange.input.change.revoke.subjects.id",
             "instanceId: A, A's app, kind USER",
             Obj::User,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "revoke": { "applicationId": w.a.app, "subjects": [{ "kind": "USER", "id": id }] } } } }),
         ),
-        refused(
+        reference(
             "QueryRoot.simulateAccessChange.input.change.revoke.subjects.id",
             "instanceId: A, A's app, kind GROUP",
             Obj::Group,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "revoke": { "applicationId": w.a.app, "subjects": [{ "kind": "GROUP", "id": id }] } } } }),
         ),
-        refused(
+        reference(
             "QueryRoot.simulateAccessChange.input.change.revoke.subjects.id",
             "instanceId: A, A's app, kind ORG_UNIT",
             Obj::RootUnit,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "revoke": { "applicationId": w.a.app, "subjects": [{ "kind": "ORG_UNIT", "id": id }] } } } }),
         ),
-        refused(
+        reference(
             "QueryRoot.simulateAccessChange.input.change.setScope.applicationId",
             "instanceId: A",
             Obj::App,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "setScope": { "applicationId": id, "scope": "ALL_MEMBERS" } } } }),
         ),
-        refused(
+        reference(
             "QueryRoot.simulateAccessChange.input.applicationIds",
             "instanceId: A, change: createPolicy",
             Obj::App,
@@ -774,14 +798,14 @@ fn table() -> Vec<Row> {
             CREATE_USER,
             |_, id| json!({ "i": id, "n": fresh("u"), "g": [], "o": [] }),
         ),
-        refused(
+        reference(
             "MutationRoot.createUser.input.groupIds",
             "instanceId: A",
             Obj::Group,
             CREATE_USER,
             |w, id| json!({ "i": w.a.instance, "n": fresh("u"), "g": [id], "o": [] }),
         ),
-        refused(
+        reference(
             "MutationRoot.createUser.input.orgUnitIds",
             "instanceId: A",
             Obj::RootUnit,
@@ -795,14 +819,14 @@ fn table() -> Vec<Row> {
             IMPORT_USERS,
             |_, id| json!({ "i": id, "rows": [{ "username": fresh("u") }] }),
         ),
-        refused(
+        reference(
             "MutationRoot.importUsers.input.users.groupIds",
             "instanceId: A",
             Obj::Group,
             IMPORT_USERS,
             |w, id| json!({ "i": w.a.instance, "rows": [{ "username": fresh("u"), "groupIds": [id] }] }),
         ),
-        refused(
+        reference(
             "MutationRoot.importUsers.input.users.orgUnitIds",
             "instanceId: A",
             Obj::RootUnit,
@@ -886,7 +910,7 @@ fn table() -> Vec<Row> {
             ADD_GROUP_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": id, "u": [w.a.user] }),
         ),
-        refused(
+        reference(
             "MutationRoot.addGroupMembers.input.userIds",
             "instanceId: A, id: A's group",
             Obj::User,
@@ -907,7 +931,7 @@ fn table() -> Vec<Row> {
             REMOVE_GROUP_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": id, "u": [w.a.user] }),
         ),
-        refused(
+        reference(
             "MutationRoot.removeGroupMembers.input.userIds",
             "instanceId: A, id: A's group",
             Obj::User,
@@ -921,7 +945,7 @@ fn table() -> Vec<Row> {
             CREATE_ORG_UNIT,
             |_, id| json!({ "i": id, "n": fresh("o") }),
         ),
-        refused(
+        reference(
             "MutationRoot.createOrgUnit.input.parentId",
             "instanceId: A",
             Obj::RootUnit,
@@ -956,7 +980,7 @@ fn table() -> Vec<Row> {
             MOVE_ORG_UNIT,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        reference(
             "MutationRoot.moveOrgUnit.input.parentId",
             "instanceId: A, id: A's child unit",
             Obj::EmptyUnit,
@@ -977,7 +1001,7 @@ fn table() -> Vec<Row> {
             ADD_UNIT_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": id, "u": [w.a.user] }),
         ),
-        refused(
+        reference(
             "MutationRoot.addOrgUnitMembers.input.userIds",
             "instanceId: A, id: A's root unit",
             Obj::User,
@@ -998,7 +1022,7 @@ fn table() -> Vec<Row> {
             REMOVE_UNIT_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": id, "u": [w.a.user] }),
         ),
-        refused(
+        reference(
             "MutationRoot.removeOrgUnitMembers.input.userIds",
             "instanceId: A, id: A's child unit",
             Obj::User,
@@ -1096,7 +1120,7 @@ fn table() -> Vec<Row> {
             SET_ACCOUNT,
             |w, id| json!({ "a": id, "u": w.b.user }),
         ),
-        refused(
+        reference(
             "MutationRoot.setApplicationAccount.input.userId",
             "applicationId: A's",
             Obj::User,
@@ -1110,7 +1134,7 @@ fn table() -> Vec<Row> {
             REMOVE_ACCOUNT,
             |w, id| json!({ "a": id, "u": w.b.user }),
         ),
-        refused(
+        reference(
             "MutationRoot.removeApplicationAccount.input.userId",
             "applicationId: A's",
             Obj::User,
@@ -1124,7 +1148,7 @@ fn table() -> Vec<Row> {
             UPSERT_ACCOUNTS,
             |w, id| json!({ "a": id, "rows": [{ "userId": w.b.user, "accountName": "probe" }] }),
         ),
-        refused(
+        reference(
             "MutationRoot.upsertApplicationAccounts.input.accounts.userId",
             "applicationId: A's",
             Obj::User,
@@ -1180,21 +1204,21 @@ fn table() -> Vec<Row> {
             GRANT,
             |w, id| json!({ "a": id, "s": [{ "kind": "ORG_UNIT", "id": w.b.child_unit }] }),
         ),
-        refused(
+        reference(
             "MutationRoot.grantApplicationAccess.input.subjects.id",
             "applicationId: A's, kind USER",
             Obj::User,
             GRANT,
             |w, id| json!({ "a": w.a.app, "s": [{ "kind": "USER", "id": id }] }),
         ),
-        refused(
+        reference(
             "MutationRoot.grantApplicationAccess.input.subjects.id",
             "applicationId: A's, kind GROUP",
             Obj::Group,
             GRANT,
             |w, id| json!({ "a": w.a.app, "s": [{ "kind": "GROUP", "id": id }] }),
         ),
-        refused(
+        reference(
             "MutationRoot.grantApplicationAccess.input.subjects.id",
             "applicationId: A's, kind ORG_UNIT",
             Obj::RootUnit,
@@ -1208,21 +1232,21 @@ fn table() -> Vec<Row> {
             REVOKE,
             |w, id| json!({ "a": id, "s": [{ "kind": "USER", "id": w.b.user }] }),
         ),
-        refused(
+        reference(
             "MutationRoot.revokeApplicationAccess.input.subjects.id",
             "applicationId: A's, kind USER",
             Obj::User,
             REVOKE,
             |w, id| json!({ "a": w.a.app, "s": [{ "kind": "USER", "id": id }] }),
         ),
-        refused(
+        reference(
             "MutationRoot.revokeApplicationAccess.input.subjects.id",
             "applicationId: A's, kind GROUP",
             Obj::Group,
             REVOKE,
             |w, id| json!({ "a": w.a.app, "s": [{ "kind": "GROUP", "id": id }] }),
         ),
-        refused(
+        reference(
             "MutationRoot.revokeApplicationAccess.input.subjects.id",
             "applicationId: A's, kind ORG_UNIT",
             Obj::RootUnit,
@@ -1528,6 +1552,15 @@ async fn an_id_of_another_instance_answers_as_an_unknown_id_does() {
             let acceptable = match row.expect {
                 Expect::Refused => for_other.refused(),
                 Expect::SameAnswer => for_other.code == "OK" || for_other.refused(),
+                Expect::Reference => {
+                    for_other.code == "OK"
+                        || for_other.refused()
+                        || for_other
+                            .code
+                            .trim_start_matches("ROW ")
+                            .split(',')
+                            .all(|code| code.starts_with("BAD_USER_INPUT"))
+                }
             };
             if !acceptable {
                 verdict.push("CODE");
