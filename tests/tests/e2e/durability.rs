@@ -131,7 +131,7 @@ async fn kill_dash_nine_loses_no_acknowledged_mutation() {
 /// after a stream of SSO responses loses none of them.
 #[tokio::test]
 async fn kill_dash_nine_loses_no_record_of_an_answered_sign_in() {
-    use crate::sso::{browser, sign_in, PASSWORD};
+    use lanyard_tests::saml::{browser, sign_in, PASSWORD};
     let (dir, url, http, mut server, token) = fresh_server(&[]).await;
     let base = server.base.clone();
     let data = |body: reqwest::Result<serde_json::Value>| {

@@ -205,8 +205,8 @@ async fn an_invitation_is_mailed_and_its_link_sets_the_password_once() {
     // The page's link leads to the sign-in form, where the new password signs ann in.
     let login = format!("/sso/{instance}/login");
     assert!(page.contains(&format!("href=\"{login}\"")), "{page}");
-    let employee = crate::sso::browser();
-    let signed_in = crate::sso::sign_in(
+    let employee = lanyard_tests::saml::browser();
+    let signed_in = lanyard_tests::saml::sign_in(
         &app.base,
         &employee,
         &format!("{}{login}", app.base),
