@@ -9,7 +9,7 @@ use chrono::Utc;
 use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
 use serde_json::json;
 
-use crate::TestApp;
+use crate::Client;
 
 pub const ACCOUNT_ID: &str = "5123456789012345";
 pub const AUDIENCE: &str = "https://signin-intl.aliyun.com/5123456789012345/saml/SSO";
@@ -24,7 +24,7 @@ pub struct Tenant {
     pub app: String,
 }
 
-pub async fn tenant(app: &TestApp) -> Tenant {
+pub async fn tenant(app: &Client) -> Tenant {
     let instance = app.create_instance("Acme").await;
     let mut users = Vec::new();
     for name in ["alice", "bob"] {
@@ -61,7 +61,7 @@ pub async fn tenant(app: &TestApp) -> Tenant {
 }
 
 /// Sets the application's authorization scope (`ALL_MEMBERS`, `MANUAL`).
-pub async fn set_scope(app: &TestApp, application: &str, scope: &str) {
+pub async fn set_scope(app: &Client, application: &str, scope: &str) {
     app.gql(
         "mutation($a: ID!, $s: AuthorizationScope!) { setAuthorizationScope(input: {applicationId: $a, scope: $s}) { changed } }",
         json!({ "a": application, "s": scope }),
@@ -136,7 +136,7 @@ pub async fn sign_in(
 
 /// Follows a redirect that must stay on Lanyard.
 pub async fn follow(
-    app: &TestApp,
+    app: &Client,
     browser: &reqwest::Client,
     response: reqwest::Response,
 ) -> reqwest::Response {
@@ -180,7 +180,7 @@ pub async fn posted_form(response: reqwest::Response) -> Posted {
 }
 
 /// The signing certificate of the application's downloaded metadata.
-pub async fn metadata_certificate(app: &TestApp, application: &str) -> CertificateDer {
+pub async fn metadata_certificate(app: &Client, application: &str) -> CertificateDer {
     let xml = app
         .http
         .get(format!("{}/saml/apps/{application}/metadata", app.base))

@@ -15,8 +15,6 @@ use lanyard_tests::saml::{
 use lanyard_tests::{error_code, TestApp, TwoProcesses};
 use serde_json::{json, Value};
 
-use crate::access_decisions::id_of;
-
 #[tokio::test]
 async fn idp_initiated_sso_into_alibaba_cloud_from_the_portal() {
     let app = TestApp::spawn().await;
@@ -637,18 +635,17 @@ async fn group_and_org_unit_grants_decide_sso_and_a_removed_membership_holds_at_
         )
         .await;
     assert!(carol.get("createUser").is_some(), "{carol}");
-    let group = id_of(
-        &app,
-        "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"eng\"}) { group { id } } }",
-        json!({ "i": t.instance }),
-        &["createGroup", "group", "id"],
-    )
-    .await;
+    let group = app
+        .id_of(
+            "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"eng\"}) { group { id } } }",
+            json!({ "i": t.instance }),
+            &["createGroup", "group", "id"],
+        )
+        .await;
     let mut units = Vec::new();
     for name in ["Acme", "Platform"] {
         units.push(
-            id_of(
-                &app,
+            app.id_of(
                 "mutation($i: ID!, $n: String!, $p: ID) { createOrgUnit(input: {instanceId: $i, name: $n, parentId: $p}) { orgUnit { id } } }",
                 json!({ "i": t.instance, "n": name, "p": units.last() }),
                 &["createOrgUnit", "orgUnit", "id"],
@@ -724,34 +721,8 @@ async fn group_and_org_unit_grants_decide_sso_and_a_removed_membership_holds_at_
 async fn a_session_ended_through_one_process_ends_on_the_other_within_a_second() {
     let nodes = TwoProcesses::start().await;
     let (first, second) = (&nodes.first, &nodes.second);
-    let admin = |query: &'static str, variables: Value| nodes.gql(&first.base, query, variables);
-    let instance = nodes.create_instance("Acme").await;
-    let mut users = Vec::new();
-    for name in ["alice", "bob"] {
-        users.push(
-            admin(
-                "mutation($i: ID!, $u: String!, $p: String) { createUser(input: {instanceId: $i, username: $u, password: $p}) { user { id } } }",
-                json!({ "i": instance, "u": name, "p": PASSWORD }),
-            )
-            .await["createUser"]["user"]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
-    }
-    let application = admin(
-        "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-user-sso-intl\", name: \"Alibaba Cloud\", params: {accountId: \"5123456789012345\"}}) { application { id } } }",
-        json!({ "i": instance }),
-    )
-    .await["addApplication"]["application"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    admin(
-        "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
-        json!({ "a": application }),
-    )
-    .await;
+    let t = tenant(first).await;
+    let (instance, application) = (&t.instance, &t.app);
 
     // Each employee signs in through the first process; the cookie is good on both.
     let login = format!("{}/sso/{instance}/login", first.base);
@@ -799,13 +770,12 @@ async fn a_session_ended_through_one_process_ends_on_the_other_within_a_second()
     // alice's sessions revoked through the second process, just after the first one read hers
     // again: on the second at once.
     assert_eq!(status(alice.clone(), start(&first.base)).await, 200);
-    let revoked = nodes
+    let revoked = second
         .gql(
-        &second.base,
-        "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }",
-        json!({ "i": instance, "u": users[0] }),
-    )
-    .await;
+            "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }",
+            json!({ "i": instance, "u": t.alice }),
+        )
+        .await;
     assert_eq!(revoked["revokeUserSessions"]["revokedCount"], 1);
     assert_eq!(status(alice.clone(), start(&second.base)).await, 303);
     let seen = until_ended(alice.clone(), start(&first.base)).await;
@@ -815,9 +785,9 @@ async fn a_session_ended_through_one_process_ends_on_the_other_within_a_second()
     // bob disabled through the first process, just after the second one read his session
     // again: on the first at once.
     assert_eq!(status(bob.clone(), start(&second.base)).await, 200);
-    admin(
+    first.gql(
         "mutation($i: ID!, $id: ID!) { setUserStatus(input: {instanceId: $i, id: $id, status: DISABLED}) { user { id } } }",
-        json!({ "i": instance, "id": users[1] }),
+        json!({ "i": instance, "id": t.bob }),
     )
     .await;
     assert_eq!(status(bob.clone(), start(&first.base)).await, 303);
