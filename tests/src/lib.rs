@@ -241,6 +241,21 @@ impl Client {
         .await
     }
 
+    /// Creates a user, with a password or none; returns its id.
+    pub async fn create_user(
+        &self,
+        instance: &str,
+        username: &str,
+        password: Option<&str>,
+    ) -> String {
+        self.id_of(
+            "mutation($i: ID!, $u: String!, $p: String) { createUser(input: {instanceId: $i, username: $u, password: $p}) { user { id } } }",
+            json!({ "i": instance, "u": username, "p": password }),
+            &["createUser", "user", "id"],
+        )
+        .await
+    }
+
     /// A token with the given roles (GraphQL `RoleGrantInput` list).
     pub async fn token_with_roles(&self, roles: Value) -> String {
         self.id_of(

@@ -26,21 +26,8 @@ pub struct Tenant {
 
 pub async fn tenant(app: &Client) -> Tenant {
     let instance = app.create_instance("Acme").await;
-    let mut users = Vec::new();
-    for name in ["alice", "bob"] {
-        let data = app
-            .gql(
-                "mutation($i: ID!, $u: String!, $p: String) { createUser(input: {instanceId: $i, username: $u, password: $p}) { user { id } } }",
-                json!({ "i": instance, "u": name, "p": PASSWORD }),
-            )
-            .await;
-        users.push(
-            data["createUser"]["user"]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
-    }
+    let alice = app.create_user(&instance, "alice", Some(PASSWORD)).await;
+    let bob = app.create_user(&instance, "bob", Some(PASSWORD)).await;
     let added = app
         .gql(
             "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-user-sso-intl\", name: \"Alibaba Cloud\", params: {accountId: \"5123456789012345\"}}) { application { id spEntityId acsUrl } } }",
@@ -54,8 +41,8 @@ pub async fn tenant(app: &Client) -> Tenant {
     set_scope(app, application["id"].as_str().unwrap(), "ALL_MEMBERS").await;
     Tenant {
         instance,
-        alice: users[0].clone(),
-        bob: users[1].clone(),
+        alice,
+        bob,
         app: application["id"].as_str().unwrap().to_owned(),
     }
 }

@@ -32,13 +32,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     let instance = app.create_instance("Acme").await;
     let mut users = Vec::new();
     for name in ["alice", "bob", "carol", "dave", "erin"] {
-        let id = app
-            .id_of(
-                "mutation($i: ID!, $u: String!) { createUser(input: {instanceId: $i, username: $u}) { user { id } } }",
-                json!({ "i": instance, "u": name }),
-                &["createUser", "user", "id"],
-            )
-            .await;
+        let id = app.create_user(&instance, name, None).await;
         users.push((name, id));
     }
     let user = |name: &str| users.iter().find(|(n, _)| *n == name).unwrap().1.clone();
@@ -293,13 +287,7 @@ async fn grants_refuse_unknown_subjects_and_other_instances() {
     let app = TestApp::spawn().await;
     let f = fixture(&app).await;
     let other = app.create_instance("Other").await;
-    let stranger = app
-        .id_of(
-            "mutation($i: ID!) { createUser(input: {instanceId: $i, username: \"mallory\"}) { user { id } } }",
-            json!({ "i": other }),
-            &["createUser", "user", "id"],
-        )
-        .await;
+    let stranger = app.create_user(&other, "mallory", None).await;
     let grant = "mutation($a: ID!, $s: [SubjectInput!]!) { grantApplicationAccess(input: {applicationId: $a, subjects: $s}) { changed } }";
     for subjects in [
         json!([{ "kind": "USER", "id": stranger }]),
@@ -666,13 +654,7 @@ async fn a_change_on_one_process_takes_effect_on_another_within_a_second() {
     let nodes = TwoProcesses::start().await;
     let (first, second) = (&nodes.first, &nodes.second);
     let instance = first.create_instance("Acme").await;
-    let alice = first
-        .id_of(
-            "mutation($i: ID!) { createUser(input: {instanceId: $i, username: \"alice\"}) { user { id } } }",
-            json!({ "i": instance }),
-            &["createUser", "user", "id"],
-        )
-        .await;
+    let alice = first.create_user(&instance, "alice", None).await;
     let application = first
         .id_of(
             "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"generic-saml2\", name: \"Wiki\"}) { application { id } } }",

@@ -628,13 +628,7 @@ async fn group_and_org_unit_grants_decide_sso_and_a_removed_membership_holds_at_
     let app = TestApp::spawn().await;
     let t = tenant(&app).await;
     set_scope(&app, &t.app, "MANUAL").await;
-    let carol = app
-        .gql(
-            "mutation($i: ID!, $p: String) { createUser(input: {instanceId: $i, username: \"carol\", password: $p}) { user { id } } }",
-            json!({ "i": t.instance, "p": PASSWORD }),
-        )
-        .await;
-    assert!(carol.get("createUser").is_some(), "{carol}");
+    app.create_user(&t.instance, "carol", Some(PASSWORD)).await;
     let group = app
         .id_of(
             "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"eng\"}) { group { id } } }",
