@@ -7,6 +7,7 @@ use std::process::Stdio;
 use std::time::Duration;
 use std::time::Instant;
 
+pub mod saml;
 pub mod servers;
 
 use lanyard::config::{
@@ -111,15 +112,192 @@ pub fn test_config(dir: &TempDir, database_url: String) -> Config {
     }
 }
 
-pub struct TestApp {
-    pub base: String,
+/// An HTTP client of one Lanyard server, in-process ([`TestApp`]) or a real process
+/// ([`ServerProcess`]): its address and an API token, by default a super-admin's.
+#[derive(Clone)]
+pub struct Client {
     pub http: reqwest::Client,
-    /// A super-admin API token.
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
     pub token: String,
+}
+
+impl Client {
+    /// A client of the server at `base` that sends `token`.
+    pub fn new(base: &str, token: &str) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()
+                .expect("http client"),
+            base: base.to_owned(),
+            token: token.to_owned(),
+        }
+    }
+
+    /// Signs in at `base` as the bootstrap admin and makes a super-admin API token.
+    pub async fn bootstrap_admin(base: &str) -> Client {
+        let mut client = Client::new(base, "");
+        let cookie = client.sign_in("admin", BOOTSTRAP_PASSWORD).await;
+        let created = client
+            .gql_with_cookie(
+                &cookie,
+                "mutation { createApiToken(input: {name: \"tests\", roles: [{role: SUPER_ADMIN}]}) { secret } }",
+                json!({}),
+            )
+            .await;
+        client.token = created["data"]["createApiToken"]["secret"]
+            .as_str()
+            .unwrap_or_else(|| panic!("token created: {created}"))
+            .to_owned();
+        client
+    }
+
+    /// Signs in to the console and returns the session cookie (`name=value`).
+    pub async fn sign_in(&self, username: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(format!("{}/auth/admin/login", self.base))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(response.status(), 204, "sign-in of {username}");
+        let set_cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .expect("a session cookie")
+            .to_owned();
+        set_cookie.split(';').next().unwrap_or_default().to_owned()
+    }
+
+    fn graphql(&self, query: &str, variables: Value) -> reqwest::RequestBuilder {
+        self.http
+            .post(format!("{}/graphql", self.base))
+            .json(&json!({ "query": query, "variables": variables }))
+    }
+
+    /// Runs a GraphQL operation with this client's token and returns the whole response body;
+    /// an error when there is no answer (the server was killed, say).
+    pub async fn try_gql(&self, query: &str, variables: Value) -> reqwest::Result<Value> {
+        self.graphql(query, variables)
+            .bearer_auth(&self.token)
+            .send()
+            .await?
+            .json()
+            .await
+    }
+
+    pub async fn gql_with_cookie(&self, cookie: &str, query: &str, variables: Value) -> Value {
+        self.graphql(query, variables)
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("graphql request")
+            .json()
+            .await
+            .expect("graphql JSON")
+    }
+
+    /// Runs a GraphQL operation with `token` and returns the whole response body.
+    pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.graphql(query, variables)
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("graphql request")
+            .json()
+            .await
+            .expect("graphql JSON")
+    }
+
+    /// With this client's token; panics on GraphQL errors and returns `data`.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql_as(&self.token, query, variables).await;
+        assert!(body.get("errors").is_none(), "GraphQL errors: {body}");
+        body["data"].clone()
+    }
+
+    /// The string at `path` in the `data` of an operation that must succeed: the id of what a
+    /// mutation created, typically.
+    pub async fn id_of(&self, query: &str, variables: Value, path: &[&str]) -> String {
+        let mut value = self.gql(query, variables).await;
+        for key in path {
+            value = value[*key].clone();
+        }
+        value
+            .as_str()
+            .unwrap_or_else(|| panic!("{path:?} in {value}"))
+            .to_owned()
+    }
+
+    pub async fn create_instance(&self, name: &str) -> String {
+        self.id_of(
+            "mutation($name: String!) { createInstance(input: {name: $name}) { instance { id } } }",
+            json!({ "name": name }),
+            &["createInstance", "instance", "id"],
+        )
+        .await
+    }
+
+    /// Creates a user, with a password or none; returns its id.
+    pub async fn create_user(
+        &self,
+        instance: &str,
+        username: &str,
+        password: Option<&str>,
+    ) -> String {
+        self.id_of(
+            "mutation($i: ID!, $u: String!, $p: String) { createUser(input: {instanceId: $i, username: $u, password: $p}) { user { id } } }",
+            json!({ "i": instance, "u": username, "p": password }),
+            &["createUser", "user", "id"],
+        )
+        .await
+    }
+
+    /// A token with the given roles (GraphQL `RoleGrantInput` list).
+    pub async fn token_with_roles(&self, roles: Value) -> String {
+        self.id_of(
+            "mutation($roles: [RoleGrantInput!]!) { createApiToken(input: {name: \"scoped\", roles: $roles}) { secret } }",
+            json!({ "roles": roles }),
+            &["createApiToken", "secret"],
+        )
+        .await
+    }
+
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self
+            .http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics text");
+        text.lines()
+            .find_map(|line| line.strip_prefix(&format!("{name} ")))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("metric {name} in {text}"))
+    }
+}
+
+/// A server in this test process; it is the [`Client`] of its super-admin token.
+pub struct TestApp {
+    client: Client,
     pub database_url: String,
     pub dir: TempDir,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
 }
 
 impl TestApp {
@@ -163,128 +341,13 @@ impl TestApp {
             .await
             .expect("server runs");
         });
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("http client");
-        let mut test = TestApp {
-            base,
-            http,
-            token: String::new(),
+        TestApp {
+            client: Client::bootstrap_admin(&base).await,
             database_url,
             dir,
             shutdown: Some(tx),
             server: Some(server),
-        };
-        let cookie = test.sign_in("admin", BOOTSTRAP_PASSWORD).await;
-        let created = test
-            .gql_with_cookie(
-                &cookie,
-                "mutation { createApiToken(input: {name: \"tests\", roles: [{role: SUPER_ADMIN}]}) { secret } }",
-                json!({}),
-            )
-            .await;
-        test.token = created["data"]["createApiToken"]["secret"]
-            .as_str()
-            .unwrap_or_else(|| panic!("token created: {created}"))
-            .to_owned();
-        test
-    }
-
-    /// Signs in to the console and returns the session cookie (`name=value`).
-    pub async fn sign_in(&self, username: &str, password: &str) -> String {
-        let response = self
-            .http
-            .post(format!("{}/auth/admin/login", self.base))
-            .json(&json!({ "username": username, "password": password }))
-            .send()
-            .await
-            .expect("login request");
-        assert_eq!(response.status(), 204, "sign-in of {username}");
-        let set_cookie = response
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .expect("a session cookie")
-            .to_owned();
-        set_cookie.split(';').next().unwrap_or_default().to_owned()
-    }
-
-    pub async fn gql_with_cookie(&self, cookie: &str, query: &str, variables: Value) -> Value {
-        self.http
-            .post(format!("{}/graphql", self.base))
-            .header("cookie", cookie)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("graphql request")
-            .json()
-            .await
-            .expect("graphql JSON")
-    }
-
-    /// Runs a GraphQL operation with `token` and returns the whole response body.
-    pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> Value {
-        self.http
-            .post(format!("{}/graphql", self.base))
-            .bearer_auth(token)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("graphql request")
-            .json()
-            .await
-            .expect("graphql JSON")
-    }
-
-    /// As the super-admin token; panics on GraphQL errors and returns `data`.
-    pub async fn gql(&self, query: &str, variables: Value) -> Value {
-        let body = self.gql_as(&self.token, query, variables).await;
-        assert!(body.get("errors").is_none(), "GraphQL errors: {body}");
-        body["data"].clone()
-    }
-
-    pub async fn create_instance(&self, name: &str) -> String {
-        let data = self
-            .gql(
-                "mutation($name: String!) { createInstance(input: {name: $name}) { instance { id } } }",
-                json!({ "name": name }),
-            )
-            .await;
-        data["createInstance"]["instance"]["id"]
-            .as_str()
-            .expect("instance id")
-            .to_owned()
-    }
-
-    /// A token with the given roles (GraphQL `RoleGrantInput` list).
-    pub async fn token_with_roles(&self, roles: Value) -> String {
-        let data = self
-            .gql(
-                "mutation($roles: [RoleGrantInput!]!) { createApiToken(input: {name: \"scoped\", roles: $roles}) { secret } }",
-                json!({ "roles": roles }),
-            )
-            .await;
-        data["createApiToken"]["secret"]
-            .as_str()
-            .expect("secret")
-            .to_owned()
-    }
-
-    pub async fn metric(&self, name: &str) -> f64 {
-        let text = self
-            .http
-            .get(format!("{}/metrics", self.base))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("metrics text");
-        text.lines()
-            .find_map(|line| line.strip_prefix(&format!("{name} ")))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or_else(|| panic!("metric {name} in {text}"))
+        }
     }
 
     pub async fn stop(mut self) {
@@ -385,105 +448,43 @@ impl ServerProcess {
             }
         }
     }
+
+    /// A client of this process that sends `token`.
+    pub fn client(&self, token: &str) -> Client {
+        Client::new(&self.base, token)
+    }
+
+    /// Signs in as the bootstrap admin: a client with a new super-admin token.
+    pub async fn admin(&self) -> Client {
+        Client::bootstrap_admin(&self.base).await
+    }
 }
 
-/// A GraphQL operation against a server process.
-pub async fn gql_at(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-    query: &str,
-    variables: Value,
-) -> reqwest::Result<Value> {
-    http.post(format!("{base}/graphql"))
-        .bearer_auth(token)
-        .json(&json!({ "query": query, "variables": variables }))
-        .send()
-        .await?
-        .json()
-        .await
-}
-
-/// Two `lanyard serve` processes on one fresh database, and a super-admin token good on both:
-/// what one node changes, as the other sees it.
+/// Two `lanyard serve` processes on one fresh database, and a super-admin client of each with
+/// one token: what one node changes, as the other sees it.
 pub struct TwoProcesses {
-    pub first: ServerProcess,
-    pub second: ServerProcess,
-    pub http: reqwest::Client,
-    pub token: String,
+    pub first: Client,
+    pub second: Client,
+    _processes: [ServerProcess; 2],
     // Dropped after the processes that use it.
     _dir: TempDir,
 }
 
 impl TwoProcesses {
     pub async fn start() -> TwoProcesses {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("temp dir");
         let url = fresh_database(&dir).await;
-        let first = ServerProcess::start(&url, dir.path(), &[]).await;
-        let second = ServerProcess::start(&url, dir.path(), &[]).await;
-        let http = reqwest::Client::new();
-        let token = admin_token(&http, &first.base).await;
+        let processes = [
+            ServerProcess::start(&url, dir.path(), &[]).await,
+            ServerProcess::start(&url, dir.path(), &[]).await,
+        ];
+        let first = processes[0].admin().await;
+        let second = processes[1].client(&first.token);
         TwoProcesses {
             first,
             second,
-            http,
-            token,
+            _processes: processes,
             _dir: dir,
         }
     }
-
-    /// The data of a GraphQL operation through the process at `base`, which must succeed.
-    pub async fn gql(&self, base: &str, query: &str, variables: Value) -> Value {
-        let body = gql_at(&self.http, base, &self.token, query, variables)
-            .await
-            .unwrap();
-        assert!(body.get("errors").is_none(), "{body}");
-        body["data"].clone()
-    }
-
-    /// Creates an instance through the first process; returns its id.
-    pub async fn create_instance(&self, name: &str) -> String {
-        let data = self
-            .gql(
-                &self.first.base,
-                "mutation($n: String!) { createInstance(input: {name: $n}) { instance { id } } }",
-                json!({ "n": name }),
-            )
-            .await;
-        data["createInstance"]["instance"]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-}
-
-/// Signs in as the bootstrap admin and makes a super-admin API token.
-pub async fn admin_token(http: &reqwest::Client, base: &str) -> String {
-    let login = http
-        .post(format!("{base}/auth/admin/login"))
-        .json(&json!({ "username": "admin", "password": BOOTSTRAP_PASSWORD }))
-        .send()
-        .await
-        .unwrap();
-    let cookie = login.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let body: Value = http
-        .post(format!("{base}/graphql"))
-        .header("cookie", cookie)
-        .json(&json!({ "query": "mutation { createApiToken(input: {name: \"writer\", roles: [{role: SUPER_ADMIN}]}) { secret } }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["data"]["createApiToken"]["secret"]
-        .as_str()
-        .expect("token")
-        .to_owned()
 }

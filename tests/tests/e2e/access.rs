@@ -13,8 +13,7 @@ const LIST_USERS: &str =
 async fn an_auditor_reads_but_cannot_mutate() {
     let app = TestApp::spawn().await;
     let instance = app.create_instance("Acme").await;
-    app.gql(CREATE_USER, json!({ "i": instance, "u": "alice" }))
-        .await;
+    app.create_user(&instance, "alice", None).await;
     let auditor = app.token_with_roles(json!([{ "role": "AUDITOR" }])).await;
 
     let read = app
@@ -339,10 +338,7 @@ async fn instance_admins_sign_in_to_the_console_with_their_roles() {
 async fn every_mutation_is_in_the_audit_log() {
     let app = TestApp::spawn().await;
     let instance = app.create_instance("Audited").await;
-    let user = app
-        .gql(CREATE_USER, json!({ "i": instance, "u": "carol" }))
-        .await["createUser"]["user"]["id"]
-        .clone();
+    let user = app.create_user(&instance, "carol", None).await;
     app.gql(
         "mutation($i: ID!, $u: ID!) { setUserStatus(input: {instanceId: $i, id: $u, status: DISABLED}) { user { status } } }",
         json!({ "i": instance, "u": user }),

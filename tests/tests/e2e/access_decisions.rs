@@ -28,44 +28,25 @@ impl Fixture {
     }
 }
 
-/// The string at `path` in the data of a query.
-pub async fn id_of(app: &TestApp, query: &str, variables: Value, path: &[&str]) -> String {
-    let mut value = app.gql(query, variables).await;
-    for key in path {
-        value = value[*key].clone();
-    }
-    value
-        .as_str()
-        .unwrap_or_else(|| panic!("{path:?} in {value}"))
-        .to_owned()
-}
-
 async fn fixture(app: &TestApp) -> Fixture {
     let instance = app.create_instance("Acme").await;
     let mut users = Vec::new();
     for name in ["alice", "bob", "carol", "dave", "erin"] {
-        let id = id_of(
-            app,
-            "mutation($i: ID!, $u: String!) { createUser(input: {instanceId: $i, username: $u}) { user { id } } }",
-            json!({ "i": instance, "u": name }),
-            &["createUser", "user", "id"],
-        )
-        .await;
+        let id = app.create_user(&instance, name, None).await;
         users.push((name, id));
     }
     let user = |name: &str| users.iter().find(|(n, _)| *n == name).unwrap().1.clone();
-    let eng_group = id_of(
-        app,
-        "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"eng\"}) { group { id } } }",
-        json!({ "i": instance }),
-        &["createGroup", "group", "id"],
-    )
-    .await;
+    let eng_group = app
+        .id_of(
+            "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"eng\"}) { group { id } } }",
+            json!({ "i": instance }),
+            &["createGroup", "group", "id"],
+        )
+        .await;
     let unit = |name: &'static str, parent: Option<String>| {
         let instance = instance.clone();
         async move {
-            id_of(
-                app,
+            app.id_of(
                 "mutation($i: ID!, $n: String!, $p: ID) { createOrgUnit(input: {instanceId: $i, name: $n, parentId: $p}) { orgUnit { id } } }",
                 json!({ "i": instance, "n": name, "p": parent }),
                 &["createOrgUnit", "orgUnit", "id"],
@@ -306,13 +287,7 @@ async fn grants_refuse_unknown_subjects_and_other_instances() {
     let app = TestApp::spawn().await;
     let f = fixture(&app).await;
     let other = app.create_instance("Other").await;
-    let stranger = id_of(
-        &app,
-        "mutation($i: ID!) { createUser(input: {instanceId: $i, username: \"mallory\"}) { user { id } } }",
-        json!({ "i": other }),
-        &["createUser", "user", "id"],
-    )
-    .await;
+    let stranger = app.create_user(&other, "mallory", None).await;
     let grant = "mutation($a: ID!, $s: [SubjectInput!]!) { grantApplicationAccess(input: {applicationId: $a, subjects: $s}) { changed } }";
     for subjects in [
         json!([{ "kind": "USER", "id": stranger }]),
@@ -678,24 +653,24 @@ async fn simulate_lists_exactly_the_pairs_that_change_and_saves_nothing() {
 async fn a_change_on_one_process_takes_effect_on_another_within_a_second() {
     let nodes = TwoProcesses::start().await;
     let (first, second) = (&nodes.first, &nodes.second);
-    let on = |base: String, query: &'static str, variables: Value| {
-        let nodes = &nodes;
-        async move { nodes.gql(&base, query, variables).await }
-    };
-    let instance = nodes.create_instance("Acme").await;
-    let alice = on(first.base.clone(), "mutation($i: ID!) { createUser(input: {instanceId: $i, username: \"alice\"}) { user { id } } }", json!({ "i": instance })).await
-        ["createUser"]["user"]["id"].as_str().unwrap().to_owned();
-    let application = on(first.base.clone(), "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"generic-saml2\", name: \"Wiki\"}) { application { id } } }", json!({ "i": instance })).await
-        ["addApplication"]["application"]["id"].as_str().unwrap().to_owned();
-    on(first.base.clone(), "mutation($a: ID!, $u: ID!) { grantApplicationAccess(input: {applicationId: $a, subjects: [{kind: USER, id: $u}]}) { changed } }", json!({ "a": application, "u": alice })).await;
+    let instance = first.create_instance("Acme").await;
+    let alice = first.create_user(&instance, "alice", None).await;
+    let application = first
+        .id_of(
+            "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"generic-saml2\", name: \"Wiki\"}) { application { id } } }",
+            json!({ "i": instance }),
+            &["addApplication", "application", "id"],
+        )
+        .await;
+    first.gql("mutation($a: ID!, $u: ID!) { grantApplicationAccess(input: {applicationId: $a, subjects: [{kind: USER, id: $u}]}) { changed } }", json!({ "a": application, "u": alice })).await;
 
     let explain_on_second = || {
-        on(second.base.clone(), "query($u: ID!, $a: ID!) { explainAccess(userId: $u, applicationId: $a) { allowed reasons { policyId } } }", json!({ "u": alice, "a": application }))
+        second.gql("query($u: ID!, $a: ID!) { explainAccess(userId: $u, applicationId: $a) { allowed reasons { policyId } } }", json!({ "u": alice, "a": application }))
     };
     // The second process has the instance's policies cached now.
     assert_eq!(explain_on_second().await["explainAccess"]["allowed"], true);
 
-    let saved = on(first.base.clone(), "mutation($i: ID!) { createAccessPolicy(input: {instanceId: $i, name: \"Nobody\", source: \"forbid (principal, action == Lanyard::Action::\\\"sso\\\", resource);\"}) { accessPolicy { policyId } } }", json!({ "i": instance })).await;
+    let saved = first.gql("mutation($i: ID!) { createAccessPolicy(input: {instanceId: $i, name: \"Nobody\", source: \"forbid (principal, action == Lanyard::Action::\\\"sso\\\", resource);\"}) { accessPolicy { policyId } } }", json!({ "i": instance })).await;
     let policy_id = saved["createAccessPolicy"]["accessPolicy"]["policyId"].clone();
     let acknowledged = Instant::now();
     let seen = loop {
@@ -717,21 +692,21 @@ async fn a_change_on_one_process_takes_effect_on_another_within_a_second() {
     assert!(seen <= Duration::from_secs(1), "took {seen:?}");
 
     // Grants are read per decision: a revoke on one process holds on the other at once.
-    let policies = on(
-        second.base.clone(),
-        "query($i: ID!) { instance(id: $i) { accessPolicies { id } } }",
-        json!({ "i": instance }),
-    )
-    .await;
+    let policies = second
+        .gql(
+            "query($i: ID!) { instance(id: $i) { accessPolicies { id } } }",
+            json!({ "i": instance }),
+        )
+        .await;
     let id = policies["instance"]["accessPolicies"][0]["id"].clone();
-    on(
-        second.base.clone(),
-        "mutation($id: ID!) { deleteAccessPolicy(input: {id: $id}) { deletedId } }",
-        json!({ "id": id }),
-    )
-    .await;
-    on(second.base.clone(), "mutation($a: ID!, $u: ID!) { revokeApplicationAccess(input: {applicationId: $a, subjects: [{kind: USER, id: $u}]}) { changed } }", json!({ "a": application, "u": alice })).await;
-    let after = on(first.base.clone(), "query($u: ID!, $a: ID!) { explainAccess(userId: $u, applicationId: $a) { allowed reasons { policyId } } }", json!({ "u": alice, "a": application })).await;
+    second
+        .gql(
+            "mutation($id: ID!) { deleteAccessPolicy(input: {id: $id}) { deletedId } }",
+            json!({ "id": id }),
+        )
+        .await;
+    second.gql("mutation($a: ID!, $u: ID!) { revokeApplicationAccess(input: {applicationId: $a, subjects: [{kind: USER, id: $u}]}) { changed } }", json!({ "a": application, "u": alice })).await;
+    let after = first.gql("query($u: ID!, $a: ID!) { explainAccess(userId: $u, applicationId: $a) { allowed reasons { policyId } } }", json!({ "u": alice, "a": application })).await;
     assert_eq!(
         after["explainAccess"],
         json!({ "allowed": false, "reasons": [] })

@@ -8,16 +8,6 @@ use serde_json::{json, Value};
 const ACCOUNT_ID: &str = "5123456789012345";
 const APP_FIELDS: &str = "id name enabled spEntityId acsUrl nameIdSuffix defaultRelayState accountMode missingSettings params idpEntityId idpSsoUrl idpMetadataUrl";
 
-async fn create_user(app: &TestApp, instance: &str, username: &str) -> String {
-    let data = app
-        .gql("mutation($i: ID!, $u: String!) { createUser(input: {instanceId: $i, username: $u}) { user { id } } }", json!({ "i": instance, "u": username }))
-        .await;
-    data["createUser"]["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn add_alibaba(app: &TestApp, instance: &str) -> Value {
     let found = app.gql("{ marketplace(search: \"Alibaba Cloud User-based SSO (International Site)\") { id name params { key required kind } } }", json!({})).await;
     let templates = found["marketplace"].as_array().unwrap();
@@ -55,8 +45,8 @@ async fn name_id(app: &TestApp, application: &str, user: &str) -> Value {
 async fn seed_steps_one_and_two_through_graphql() {
     let app = TestApp::spawn().await;
     let instance = app.create_instance("Acme").await;
-    let alice = create_user(&app, &instance, "alice").await;
-    let bob = create_user(&app, &instance, "bob").await;
+    let alice = app.create_user(&instance, "alice", None).await;
+    let bob = app.create_user(&instance, "bob", None).await;
 
     // Step 1: add the application from the marketplace.
     let added = add_alibaba(&app, &instance).await;
@@ -258,7 +248,7 @@ async fn bulk_account_upserts_are_idempotent_and_all_or_nothing() {
 async fn futures_users(app: &TestApp, instance: &str, n: usize) -> Vec<String> {
     let mut ids = Vec::new();
     for i in 0..n {
-        ids.push(create_user(app, instance, &format!("user{i}")).await);
+        ids.push(app.create_user(instance, &format!("user{i}"), None).await);
     }
     ids
 }
@@ -396,7 +386,7 @@ async fn application_admins_manage_only_their_application() {
     let app = TestApp::spawn().await;
     let instance = app.create_instance("Acme").await;
     let other_instance = app.create_instance("Other").await;
-    let alice = create_user(&app, &instance, "alice").await;
+    let alice = app.create_user(&instance, "alice", None).await;
     let mine = add_alibaba(&app, &instance).await["id"]
         .as_str()
         .unwrap()

@@ -357,15 +357,8 @@ async fn groups_hold_members_once_and_ids_of_other_instances_are_refused() {
     let app = TestApp::spawn().await;
     let instance = app.create_instance("Acme").await;
     let other = app.create_instance("Other").await;
-    let create_user = "mutation($i: ID!, $u: String!) { createUser(input: {instanceId: $i, username: $u}) { user { id } } }";
-    let alice = app
-        .gql(create_user, json!({ "i": instance, "u": "alice" }))
-        .await["createUser"]["user"]["id"]
-        .clone();
-    let stranger = app
-        .gql(create_user, json!({ "i": other, "u": "stranger" }))
-        .await["createUser"]["user"]["id"]
-        .clone();
+    let alice = app.create_user(&instance, "alice", None).await;
+    let stranger = app.create_user(&other, "stranger", None).await;
     let group = app
         .gql("mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"Engineering\"}) { group { id } } }", json!({ "i": instance }))
         .await["createGroup"]["group"]["id"]

@@ -4,62 +4,36 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use lanyard_tests::saml::{browser, sign_in, tenant, PASSWORD};
 use lanyard_tests::servers::{Behaviour, Receiver};
-use lanyard_tests::{admin_token, fresh_database, gql_at as gql, ServerProcess};
+use lanyard_tests::{fresh_database, Client, ServerProcess};
 use serde_json::json;
 use tokio::sync::mpsc;
 
-/// A server process on a fresh database: the database's directory and URL, an HTTP client, the
-/// server and an admin token.
-async fn fresh_server(
-    envs: &[(&str, &str)],
-) -> (
-    tempfile::TempDir,
-    String,
-    reqwest::Client,
-    ServerProcess,
-    String,
-) {
+/// A server process on a fresh database: the database's directory and URL, the server and its
+/// super-admin.
+async fn fresh_server(envs: &[(&str, &str)]) -> (tempfile::TempDir, String, ServerProcess, Client) {
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database(&dir).await;
-    let http = reqwest::Client::new();
     let server = ServerProcess::start_with_env(&url, dir.path(), &[], envs).await;
-    let token = admin_token(&http, &server.base).await;
-    (dir, url, http, server, token)
+    let admin = server.admin().await;
+    (dir, url, server, admin)
 }
 
 #[tokio::test]
 async fn kill_dash_nine_loses_no_acknowledged_mutation() {
-    let (dir, url, http, mut server, token) = fresh_server(&[]).await;
-    let created = gql(
-        &http,
-        &server.base,
-        &token,
-        "mutation { createInstance(input: {name: \"Durable\"}) { instance { id } } }",
-        json!({}),
-    )
-    .await
-    .unwrap();
-    let instance = created["data"]["createInstance"]["instance"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (dir, url, mut server, admin) = fresh_server(&[]).await;
+    let instance = admin.create_instance("Durable").await;
 
     // Two writers stream mutations; each records what the server acknowledged.
     let (ack_tx, mut acks) = mpsc::unbounded_channel::<String>();
     let mut writers = Vec::new();
     for writer in 0..2 {
-        let (http, base, token, instance, ack_tx) = (
-            http.clone(),
-            server.base.clone(),
-            token.clone(),
-            instance.clone(),
-            ack_tx.clone(),
-        );
+        let (admin, instance, ack_tx) = (admin.clone(), instance.clone(), ack_tx.clone());
         writers.push(tokio::spawn(async move {
             for n in 0.. {
                 let name = format!("g{writer}-{n}");
-                let body = gql(&http, &base, &token,
+                let body = admin.try_gql(
                     "mutation($i: ID!, $n: String!) { createGroup(input: {instanceId: $i, name: $n}) { group { id } } }",
                     json!({ "i": instance, "n": name })).await;
                 match body {
@@ -89,13 +63,14 @@ async fn kill_dash_nine_loses_no_acknowledged_mutation() {
     drop(server.lines);
 
     let server = ServerProcess::start(&url, dir.path(), &[]).await;
+    let admin = server.client(&admin.token);
     let mut stored = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let page = gql(&http, &server.base, &token,
+        let page = admin.gql(
             "query($i: ID!, $a: String) { instance(id: $i) { groups(first: 100, after: $a) { pageInfo { hasNextPage endCursor } edges { node { name } } } } }",
-            json!({ "i": instance, "a": after })).await.unwrap();
-        let groups = &page["data"]["instance"]["groups"];
+            json!({ "i": instance, "a": after })).await;
+        let groups = &page["instance"]["groups"];
         stored.extend(
             groups["edges"]
                 .as_array()
@@ -117,11 +92,11 @@ async fn kill_dash_nine_loses_no_acknowledged_mutation() {
         "acknowledged but lost after kill -9: {missing:?}"
     );
     assert!(acknowledged.len() >= 150);
-    let audit = gql(&http, &server.base, &token,
+    let audit = admin.gql(
         "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"createGroup\"}) { totalCount } }",
-        json!({ "i": instance })).await.unwrap();
+        json!({ "i": instance })).await;
     assert_eq!(
-        audit["data"]["auditEvents"]["totalCount"].as_u64().unwrap() as usize,
+        audit["auditEvents"]["totalCount"].as_u64().unwrap() as usize,
         stored.len(),
         "each stored change has its audit event"
     );
@@ -131,36 +106,10 @@ async fn kill_dash_nine_loses_no_acknowledged_mutation() {
 /// after a stream of SSO responses loses none of them.
 #[tokio::test]
 async fn kill_dash_nine_loses_no_record_of_an_answered_sign_in() {
-    use crate::sso::{browser, sign_in, PASSWORD};
-    let (dir, url, http, mut server, token) = fresh_server(&[]).await;
+    let (dir, url, mut server, admin) = fresh_server(&[]).await;
     let base = server.base.clone();
-    let data = |body: reqwest::Result<serde_json::Value>| {
-        let body = body.unwrap();
-        assert!(body["errors"].is_null(), "{body}");
-        body["data"].clone()
-    };
-    let instance = data(
-        gql(
-            &http,
-            &base,
-            &token,
-            "mutation { createInstance(input: {name: \"Signs in\"}) { instance { id } } }",
-            json!({}),
-        )
-        .await,
-    )["createInstance"]["instance"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    data(gql(&http, &base, &token,
-        "mutation($i: ID!, $p: String) { createUser(input: {instanceId: $i, username: \"alice\", password: $p}) { user { id } } }",
-        json!({ "i": instance, "p": PASSWORD })).await);
-    let application = data(gql(&http, &base, &token,
-        "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-user-sso-intl\", name: \"Alibaba Cloud\", params: {accountId: \"5123456789012345\"}}) { application { id } } }",
-        json!({ "i": instance })).await)["addApplication"]["application"]["id"].as_str().unwrap().to_owned();
-    data(gql(&http, &base, &token,
-        "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
-        json!({ "a": application })).await);
+    let t = tenant(&admin).await;
+    let (instance, application) = (&t.instance, &t.app);
 
     let employee = browser();
     let login = format!("{base}/sso/{instance}/login");
@@ -204,9 +153,9 @@ async fn kill_dash_nine_loses_no_record_of_an_answered_sign_in() {
     drop(server.lines);
 
     let server = ServerProcess::start(&url, dir.path(), &[]).await;
-    let recorded = data(gql(&http, &server.base, &token,
+    let recorded = server.client(&admin.token).gql(
         "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"sso\"}) { totalCount } }",
-        json!({ "i": instance })).await)["auditEvents"]["totalCount"].as_u64().unwrap();
+        json!({ "i": instance })).await["auditEvents"]["totalCount"].as_u64().unwrap();
     // A request the server recorded but was killed before answering is recorded and not
     // received; never the other way round.
     assert!(
@@ -235,12 +184,12 @@ async fn serve_demo_prints_a_token_that_works() {
             .map(str::to_owned);
     }
     assert_eq!(passwords, 2, "alice's and bob's passwords are printed");
-    let http = reqwest::Client::new();
-    let body = gql(&http, &server.base, token.as_deref().unwrap(),
+    let admin = server.client(token.as_deref().unwrap());
+    let data = admin.gql(
         "{ instances { edges { node { name users { edges { node { username groups { name } } } } groups { totalCount } orgUnits { totalCount } } } } }",
-        json!({})).await.unwrap();
-    let demo = &body["data"]["instances"]["edges"][0]["node"];
-    assert_eq!(demo["name"], "Demo", "{body}");
+        json!({})).await;
+    let demo = &data["instances"]["edges"][0]["node"];
+    assert_eq!(demo["name"], "Demo", "{data}");
     let users: Vec<&str> = demo["users"]["edges"]
         .as_array()
         .unwrap()
@@ -249,15 +198,13 @@ async fn serve_demo_prints_a_token_that_works() {
         .collect();
     assert_eq!(users, vec!["alice", "bob"]);
     assert_eq!(demo["groups"]["totalCount"], 2);
-    let schema = gql(
-        &http,
-        &server.base,
-        token.as_deref().unwrap(),
-        "{ __schema { queryType { name } } }",
-        json!({}),
-    )
-    .await
-    .unwrap();
+    let schema = admin
+        .gql_as(
+            &admin.token,
+            "{ __schema { queryType { name } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(
         schema["data"]["__schema"]["queryType"]["name"], "QueryRoot",
         "introspection is on with --demo"
@@ -277,20 +224,8 @@ const FAST_OUTBOX: [(&str, &str); 7] = [
 
 #[tokio::test]
 async fn kill_dash_nine_mid_delivery_loses_no_event() {
-    let (dir, url, http, mut server, token) = fresh_server(&FAST_OUTBOX).await;
-    let created = gql(
-        &http,
-        &server.base,
-        &token,
-        "mutation { createInstance(input: {name: \"Callbacks\"}) { instance { id } } }",
-        json!({}),
-    )
-    .await
-    .unwrap();
-    let instance = created["data"]["createInstance"]["instance"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (dir, url, mut server, admin) = fresh_server(&FAST_OUTBOX).await;
+    let instance = admin.create_instance("Callbacks").await;
     // A slow receiver, so that deliveries are in flight when the server dies.
     let receiver = Receiver::start(
         &server.base,
@@ -302,21 +237,20 @@ async fn kill_dash_nine_mid_delivery_loses_no_event() {
         },
     )
     .await;
-    let subscribed = gql(&http, &server.base, &token,
+    admin.gql(
         "mutation($i: ID!, $u: String!) { createEventSubscription(input: {instanceId: $i, url: $u, eventTypes: [GROUP_CREATED]}) { eventSubscription { id } } }",
-        json!({ "i": instance, "u": receiver.url })).await.unwrap();
-    assert!(subscribed.get("errors").is_none(), "{subscribed}");
+        json!({ "i": instance, "u": receiver.url })).await;
 
     let mut groups = Vec::new();
     for n in 0..40 {
-        let body = gql(&http, &server.base, &token,
-            "mutation($i: ID!, $n: String!) { createGroup(input: {instanceId: $i, name: $n}) { group { id } } }",
-            json!({ "i": instance, "n": format!("g{n}") })).await.unwrap();
         groups.push(
-            body["data"]["createGroup"]["group"]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
+            admin
+                .id_of(
+                    "mutation($i: ID!, $n: String!) { createGroup(input: {instanceId: $i, name: $n}) { group { id } } }",
+                    json!({ "i": instance, "n": format!("g{n}") }),
+                    &["createGroup", "group", "id"],
+                )
+                .await,
         );
     }
     receiver

@@ -33,18 +33,6 @@ async fn mutate(app: &TestApp, query: &str, variables: Value) -> Value {
     app.gql(query, variables).await
 }
 
-async fn create_user(app: &TestApp, instance: &str, username: &str) -> String {
-    mutate(
-        app,
-        "mutation($i: ID!, $u: String!) { createUser(input: {instanceId: $i, username: $u}) { user { id } } }",
-        json!({ "i": instance, "u": username }),
-    )
-    .await["createUser"]["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn deliveries(app: &TestApp, instance: &str, filter: Value) -> Vec<Value> {
     let data = app
         .gql(
@@ -82,7 +70,7 @@ async fn every_directory_change_reaches_the_receiver_signed_and_in_order() {
     .await;
     subscribe(&app, &instance, &receiver.url).await;
 
-    let ann = create_user(&app, &instance, "ann").await;
+    let ann = app.create_user(&instance, "ann", None).await;
     mutate(&app, "mutation($i: ID!, $u: ID!) { updateUser(input: {instanceId: $i, id: $u, displayName: \"Ann A.\"}) { user { id } } }", json!({ "i": instance, "u": ann })).await;
     mutate(&app, "mutation($i: ID!, $u: ID!) { setUserStatus(input: {instanceId: $i, id: $u, status: DISABLED}) { user { id } } }", json!({ "i": instance, "u": ann })).await;
     let group = mutate(&app, "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"Eng\"}) { group { id } } }", json!({ "i": instance })).await["createGroup"]["group"]["id"].as_str().unwrap().to_owned();
@@ -219,7 +207,7 @@ async fn a_receiver_that_fails_three_times_gets_the_event_on_the_fourth() {
     )
     .await;
     subscribe(&app, &instance, &receiver.url).await;
-    let user = create_user(&app, &instance, "bea").await;
+    let user = app.create_user(&instance, "bea", None).await;
     receiver
         .wait_for("a delivered event", |r| r.iter().any(Received::delivered))
         .await;
@@ -272,7 +260,7 @@ async fn a_later_event_of_a_subject_waits_for_the_earlier_one() {
     )
     .await;
     subscribe(&app, &instance, &receiver.url).await;
-    let user = create_user(&app, &instance, "cy").await;
+    let user = app.create_user(&instance, "cy", None).await;
     for name in ["Cy 1", "Cy 2", "Cy 3"] {
         mutate(&app, "mutation($i: ID!, $u: ID!, $n: String!) { updateUser(input: {instanceId: $i, id: $u, displayName: $n}) { user { id } } }", json!({ "i": instance, "u": user, "n": name })).await;
     }
@@ -318,7 +306,7 @@ async fn dead_letters_do_not_block_and_can_be_redelivered() {
     )
     .await;
     subscribe(&app, &instance, &receiver.url).await;
-    let user = create_user(&app, &instance, "dee").await;
+    let user = app.create_user(&instance, "dee", None).await;
     wait_until(Duration::from_secs(15), "a dead letter", || async {
         deliveries(&app, &instance, json!({ "status": "DEAD" }))
             .await
@@ -417,7 +405,7 @@ async fn a_ping_tests_the_receiver_and_disabled_subscriptions_get_nothing() {
         json!({ "i": instance, "s": subscription }),
     )
     .await;
-    create_user(&app, &instance, "quiet").await;
+    app.create_user(&instance, "quiet", None).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         receiver.received().len(),
@@ -459,7 +447,7 @@ async fn redirects_are_not_followed_and_answers_are_capped() {
     )
     .await;
     subscribe(&app, &instance, &receiver.url).await;
-    create_user(&app, &instance, "eve").await;
+    app.create_user(&instance, "eve", None).await;
     wait_until(Duration::from_secs(10), "a failed attempt", || async {
         deliveries(&app, &instance, json!({})).await[0]["log"]
             .as_array()
@@ -609,7 +597,7 @@ async fn the_jwks_lists_pending_keys_and_events_follow_a_rotation() {
     )
     .await;
     subscribe(&app, &instance, &receiver.url).await;
-    create_user(&app, &instance, "fox").await;
+    app.create_user(&instance, "fox", None).await;
     receiver
         .wait_for("an ES256 event", |r| r.iter().any(Received::delivered))
         .await;

@@ -205,8 +205,8 @@ async fn an_invitation_is_mailed_and_its_link_sets_the_password_once() {
     // The page's link leads to the sign-in form, where the new password signs ann in.
     let login = format!("/sso/{instance}/login");
     assert!(page.contains(&format!("href=\"{login}\"")), "{page}");
-    let employee = crate::sso::browser();
-    let signed_in = crate::sso::sign_in(
+    let employee = lanyard_tests::saml::browser();
+    let signed_in = lanyard_tests::saml::sign_in(
         &app.base,
         &employee,
         &format!("{}{login}", app.base),
@@ -243,11 +243,7 @@ async fn a_reset_answers_alike_for_everyone_and_mails_only_real_accounts() {
     let app = TestApp::spawn_with(with_smtp(smtp.port)).await;
     let instance = app.create_instance("Acme").await;
     let user = user_with_email(&app, &instance, "bob").await;
-    app.gql(
-        "mutation($i: ID!) { createUser(input: {instanceId: $i, username: \"no-mail\"}) { user { id } } }",
-        json!({ "i": instance }),
-    )
-    .await;
+    app.create_user(&instance, "no-mail", None).await;
     let forgot = format!("/i/{instance}/password/forgot");
     let mut answers = Vec::new();
     for login in [
@@ -712,15 +708,7 @@ async fn hostile_input_to_the_recovery_pages_is_refused_plainly() {
 async fn invitations_need_an_address_and_the_right_role() {
     let app = TestApp::spawn().await;
     let instance = app.create_instance("Acme").await;
-    let no_mail = app
-        .gql(
-            "mutation($i: ID!) { createUser(input: {instanceId: $i, username: \"nomail\"}) { user { id } } }",
-            json!({ "i": instance }),
-        )
-        .await["createUser"]["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let no_mail = app.create_user(&instance, "nomail", None).await;
     let query = "mutation($i: ID!, $u: ID!, $h: Int) { inviteUser(input: {instanceId: $i, userId: $u, validHours: $h}) { expiresAt } }";
     let body = app
         .gql_as(

@@ -5,14 +5,13 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use chrono::{Duration, Utc};
-use lanyard_tests::TestApp;
-use samael::crypto::{Crypto, CryptoProvider};
-use serde_json::json;
-
-use crate::sso::{
+use lanyard_tests::saml::{
     authn_request, browser, deflate, encode, hidden, location, redirect_query, sign_in, tenant,
     Tenant, ACS, AUDIENCE, PASSWORD,
 };
+use lanyard_tests::TestApp;
+use samael::crypto::{Crypto, CryptoProvider};
+use serde_json::json;
 
 const SP_KEY: &str = include_str!("../../interop/sp-key.pem");
 const SP_CERT: &str = include_str!("../../interop/sp-cert.pem");

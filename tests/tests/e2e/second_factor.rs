@@ -6,14 +6,13 @@
 use std::time::Duration;
 
 use lanyard::config::{Config, SmtpSecurity};
-use lanyard_tests::servers::{free_port, SmtpSink};
-use lanyard_tests::TestApp;
-use serde_json::{json, Value};
-
-use crate::sso::{
+use lanyard_tests::saml::{
     browser, check_response, follow, hidden, location, metadata_certificate, posted_form,
     redirect_query, sign_in, tenant, Tenant, ACCOUNT_ID, PASSWORD,
 };
+use lanyard_tests::servers::{free_port, SmtpSink};
+use lanyard_tests::TestApp;
+use serde_json::{json, Value};
 
 fn with_smtp(port: u16) -> impl FnOnce(&mut Config) {
     move |config| {

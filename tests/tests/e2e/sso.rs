@@ -8,262 +8,12 @@ use base64::Engine;
 use chrono::Utc;
 use std::time::{Duration, Instant};
 
+use lanyard_tests::saml::{
+    authn_request, browser, check_response, follow, location, metadata_certificate, posted_form,
+    redirect_query, set_scope, sign_in, tenant, ACCOUNT_ID, ACS, AUDIENCE, PASSWORD,
+};
 use lanyard_tests::{error_code, TestApp, TwoProcesses};
-
-use crate::access_decisions::id_of;
-use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
 use serde_json::{json, Value};
-
-pub const ACCOUNT_ID: &str = "5123456789012345";
-pub const AUDIENCE: &str = "https://signin-intl.aliyun.com/5123456789012345/saml/SSO";
-pub const ACS: &str = "https://signin-intl.aliyun.com/saml/SSO";
-pub const PASSWORD: &str = "correct horse battery";
-
-/// An instance with users alice and bob and an Alibaba Cloud (International) application.
-pub struct Tenant {
-    pub instance: String,
-    pub alice: String,
-    pub bob: String,
-    pub app: String,
-}
-
-pub async fn tenant(app: &TestApp) -> Tenant {
-    let instance = app.create_instance("Acme").await;
-    let mut users = Vec::new();
-    for name in ["alice", "bob"] {
-        let data = app
-            .gql(
-                "mutation($i: ID!, $u: String!, $p: String) { createUser(input: {instanceId: $i, username: $u, password: $p}) { user { id } } }",
-                json!({ "i": instance, "u": name, "p": PASSWORD }),
-            )
-            .await;
-        users.push(
-            data["createUser"]["user"]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
-    }
-    let added = app
-        .gql(
-            "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-user-sso-intl\", name: \"Alibaba Cloud\", params: {accountId: \"5123456789012345\"}}) { application { id spEntityId acsUrl } } }",
-            json!({ "i": instance }),
-        )
-        .await;
-    let application = &added["addApplication"]["application"];
-    assert_eq!(application["spEntityId"], AUDIENCE);
-    assert_eq!(application["acsUrl"], ACS);
-    // The seed's "authorization scope: all members" (a new application lets nobody in).
-    set_scope(app, application["id"].as_str().unwrap(), "ALL_MEMBERS").await;
-    Tenant {
-        instance,
-        alice: users[0].clone(),
-        bob: users[1].clone(),
-        app: application["id"].as_str().unwrap().to_owned(),
-    }
-}
-
-pub async fn set_scope(app: &TestApp, application: &str, scope: &str) {
-    app.gql(
-        "mutation($a: ID!, $s: AuthorizationScope!) { setAuthorizationScope(input: {applicationId: $a, scope: $s}) { changed } }",
-        json!({ "a": application, "s": scope }),
-    )
-    .await;
-}
-
-/// A browser: its own cookie jar, redirects not followed (the tests look at each one).
-pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// The value of a hidden form field, HTML-unescaped.
-pub fn hidden(page: &str, name: &str) -> Option<String> {
-    let pattern = format!("name=\"{name}\" value=\"([^\"]*)\"");
-    regex::Regex::new(&pattern)
-        .unwrap()
-        .captures(page)
-        .map(|c| unescape(&c[1]))
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-pub fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-/// Signs in through the form of the page at `login_url`; returns the response to the POST.
-pub async fn sign_in(
-    base: &str,
-    browser: &reqwest::Client,
-    login_url: &str,
-    username: &str,
-    password: &str,
-) -> reqwest::Response {
-    let page = browser.get(login_url).send().await.unwrap();
-    assert_eq!(page.status(), 200, "{login_url}");
-    let csp = page.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(!csp.contains("script-src"), "{csp}");
-    let html = page.text().await.unwrap();
-    let action = regex::Regex::new("<form method=\"post\" action=\"([^\"]+)\"")
-        .unwrap()
-        .captures(&html)
-        .expect("a sign-in form")[1]
-        .to_owned();
-    browser
-        .post(format!("{base}{action}"))
-        .form(&[
-            ("csrf", hidden(&html, "csrf").unwrap()),
-            ("continue", hidden(&html, "continue").unwrap()),
-            ("username", username.to_owned()),
-            ("password", password.to_owned()),
-        ])
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Follows a redirect that must stay on Lanyard.
-pub async fn follow(
-    app: &TestApp,
-    browser: &reqwest::Client,
-    response: reqwest::Response,
-) -> reqwest::Response {
-    assert_eq!(response.status(), 303, "{:?}", response.text().await);
-    let target = location(&response);
-    assert!(target.starts_with("http://127.0.0.1/"), "{target}");
-    let url = target.replacen("http://127.0.0.1", &app.base, 1);
-    browser.get(url).send().await.unwrap()
-}
-
-/// What an SP reads from the auto-submitting form.
-#[derive(Debug)]
-pub struct Posted {
-    pub action: String,
-    pub xml: String,
-    pub relay_state: Option<String>,
-}
-
-pub async fn posted_form(response: reqwest::Response) -> Posted {
-    assert_eq!(response.status(), 200);
-    let csp = response.headers()["content-security-policy"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(csp.contains("script-src 'sha256-"), "{csp}");
-    assert_eq!(response.headers()["cache-control"], "no-store");
-    let html = response.text().await.unwrap();
-    assert!(html.contains("<noscript>") && html.contains("<button type=\"submit\">"));
-    let action = regex::Regex::new("<form method=\"post\" action=\"([^\"]+)\"")
-        .unwrap()
-        .captures(&html)
-        .expect("a form")[1]
-        .to_owned();
-    let encoded = hidden(&html, "SAMLResponse").expect("a SAMLResponse");
-    Posted {
-        action: unescape(&action),
-        xml: String::from_utf8(STANDARD.decode(encoded).unwrap()).unwrap(),
-        relay_state: hidden(&html, "RelayState"),
-    }
-}
-
-/// The signing certificate of the application's downloaded metadata.
-pub async fn metadata_certificate(app: &TestApp, application: &str) -> CertificateDer {
-    let xml = app
-        .http
-        .get(format!("{}/saml/apps/{application}/metadata", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let b64 = regex::Regex::new(
-        "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>([^<]+)<",
-    )
-    .unwrap()
-    .captures(&xml)
-    .expect("a signing certificate")[1]
-        .to_owned();
-    CertificateDer::from(STANDARD.decode(b64).unwrap())
-}
-
-fn text_of(xml: &str, pattern: &str) -> Option<String> {
-    regex::Regex::new(pattern)
-        .unwrap()
-        .captures(xml)
-        .map(|c| c[1].to_owned())
-}
-
-/// Checks the Response as an SP would; returns the NameID.
-pub fn check_response(
-    xml: &str,
-    certificate: &CertificateDer,
-    application: &str,
-    in_response_to: Option<&str>,
-) -> String {
-    // The signed assertion, verified with the metadata's key and only through the signature:
-    // xmlsec reduces the document to what the signature covers.
-    let signed =
-        Crypto::reduce_xml_to_signed(xml, std::slice::from_ref(certificate), Default::default())
-            .unwrap_or_else(|e| panic!("the signature does not verify: {e}\n{xml}"));
-    assert!(signed.contains("<saml:Assertion"), "{signed}");
-    let idp = format!("http://127.0.0.1/saml/apps/{application}");
-    assert_eq!(
-        text_of(&signed, "<saml:Issuer>([^<]+)<").as_deref(),
-        Some(idp.as_str())
-    );
-    assert_eq!(
-        text_of(&signed, "<saml:Audience>([^<]+)<").as_deref(),
-        Some(AUDIENCE)
-    );
-    assert_eq!(
-        text_of(&signed, "Recipient=\"([^\"]+)\"").as_deref(),
-        Some(ACS)
-    );
-    assert_eq!(
-        text_of(xml, "Destination=\"([^\"]+)\"").as_deref(),
-        Some(ACS)
-    );
-    assert_eq!(
-        text_of(&signed, "<saml:SubjectConfirmation Method=\"([^\"]+)\"").as_deref(),
-        Some("urn:oasis:names:tc:SAML:2.0:cm:bearer")
-    );
-    assert_eq!(
-        text_of(
-            &signed,
-            "SubjectConfirmationData[^>]*InResponseTo=\"([^\"]+)\""
-        )
-        .as_deref(),
-        in_response_to
-    );
-    assert_eq!(
-        text_of(xml, "<samlp:StatusCode Value=\"([^\"]+)\"").as_deref(),
-        Some("urn:oasis:names:tc:SAML:2.0:status:Success")
-    );
-    let not_on_or_after: chrono::DateTime<Utc> = text_of(
-        &signed,
-        "<saml:Conditions NotBefore=\"[^\"]+\" NotOnOrAfter=\"([^\"]+)\"",
-    )
-    .unwrap()
-    .parse()
-    .unwrap();
-    assert!(not_on_or_after > Utc::now());
-    assert!(not_on_or_after < Utc::now() + chrono::Duration::seconds(301));
-    text_of(&signed, "<saml:NameID[^>]*>([^<]+)<").expect("a NameID")
-}
 
 #[tokio::test]
 async fn idp_initiated_sso_into_alibaba_cloud_from_the_portal() {
@@ -338,48 +88,6 @@ async fn idp_initiated_sso_into_alibaba_cloud_from_the_portal() {
         .as_array()
         .is_some_and(|p| !p.is_empty()));
     app.stop().await;
-}
-
-/// An AuthnRequest by HTTP-Redirect, as Alibaba Cloud sends it.
-pub fn redirect_query(id: &str, relay_state: Option<&str>) -> String {
-    let xml = authn_request(id, AUDIENCE, ACS, Utc::now());
-    let mut query = format!("SAMLRequest={}", encode(&deflate(xml.as_bytes())));
-    if let Some(relay) = relay_state {
-        query.push_str(&format!("&RelayState={}", encode(relay)));
-    }
-    query
-}
-
-pub fn authn_request(id: &str, issuer: &str, acs: &str, instant: chrono::DateTime<Utc>) -> String {
-    format!(
-        "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" \
-         xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{id}\" Version=\"2.0\" \
-         IssueInstant=\"{}\" AssertionConsumerServiceURL=\"{acs}\" \
-         ProtocolBinding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\">\
-         <saml:Issuer>{issuer}</saml:Issuer></samlp:AuthnRequest>",
-        instant.format("%Y-%m-%dT%H:%M:%SZ")
-    )
-}
-
-pub fn deflate(xml: &[u8]) -> String {
-    use std::io::Write;
-    let mut encoder =
-        flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(xml).unwrap();
-    STANDARD.encode(encoder.finish().unwrap())
-}
-
-pub fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -920,25 +628,18 @@ async fn group_and_org_unit_grants_decide_sso_and_a_removed_membership_holds_at_
     let app = TestApp::spawn().await;
     let t = tenant(&app).await;
     set_scope(&app, &t.app, "MANUAL").await;
-    let carol = app
-        .gql(
-            "mutation($i: ID!, $p: String) { createUser(input: {instanceId: $i, username: \"carol\", password: $p}) { user { id } } }",
-            json!({ "i": t.instance, "p": PASSWORD }),
+    app.create_user(&t.instance, "carol", Some(PASSWORD)).await;
+    let group = app
+        .id_of(
+            "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"eng\"}) { group { id } } }",
+            json!({ "i": t.instance }),
+            &["createGroup", "group", "id"],
         )
         .await;
-    assert!(carol.get("createUser").is_some(), "{carol}");
-    let group = id_of(
-        &app,
-        "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"eng\"}) { group { id } } }",
-        json!({ "i": t.instance }),
-        &["createGroup", "group", "id"],
-    )
-    .await;
     let mut units = Vec::new();
     for name in ["Acme", "Platform"] {
         units.push(
-            id_of(
-                &app,
+            app.id_of(
                 "mutation($i: ID!, $n: String!, $p: ID) { createOrgUnit(input: {instanceId: $i, name: $n, parentId: $p}) { orgUnit { id } } }",
                 json!({ "i": t.instance, "n": name, "p": units.last() }),
                 &["createOrgUnit", "orgUnit", "id"],
@@ -1014,34 +715,8 @@ async fn group_and_org_unit_grants_decide_sso_and_a_removed_membership_holds_at_
 async fn a_session_ended_through_one_process_ends_on_the_other_within_a_second() {
     let nodes = TwoProcesses::start().await;
     let (first, second) = (&nodes.first, &nodes.second);
-    let admin = |query: &'static str, variables: Value| nodes.gql(&first.base, query, variables);
-    let instance = nodes.create_instance("Acme").await;
-    let mut users = Vec::new();
-    for name in ["alice", "bob"] {
-        users.push(
-            admin(
-                "mutation($i: ID!, $u: String!, $p: String) { createUser(input: {instanceId: $i, username: $u, password: $p}) { user { id } } }",
-                json!({ "i": instance, "u": name, "p": PASSWORD }),
-            )
-            .await["createUser"]["user"]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
-    }
-    let application = admin(
-        "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-user-sso-intl\", name: \"Alibaba Cloud\", params: {accountId: \"5123456789012345\"}}) { application { id } } }",
-        json!({ "i": instance }),
-    )
-    .await["addApplication"]["application"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    admin(
-        "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
-        json!({ "a": application }),
-    )
-    .await;
+    let t = tenant(first).await;
+    let (instance, application) = (&t.instance, &t.app);
 
     // Each employee signs in through the first process; the cookie is good on both.
     let login = format!("{}/sso/{instance}/login", first.base);
@@ -1089,13 +764,12 @@ async fn a_session_ended_through_one_process_ends_on_the_other_within_a_second()
     // alice's sessions revoked through the second process, just after the first one read hers
     // again: on the second at once.
     assert_eq!(status(alice.clone(), start(&first.base)).await, 200);
-    let revoked = nodes
+    let revoked = second
         .gql(
-        &second.base,
-        "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }",
-        json!({ "i": instance, "u": users[0] }),
-    )
-    .await;
+            "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }",
+            json!({ "i": instance, "u": t.alice }),
+        )
+        .await;
     assert_eq!(revoked["revokeUserSessions"]["revokedCount"], 1);
     assert_eq!(status(alice.clone(), start(&second.base)).await, 303);
     let seen = until_ended(alice.clone(), start(&first.base)).await;
@@ -1105,9 +779,9 @@ async fn a_session_ended_through_one_process_ends_on_the_other_within_a_second()
     // bob disabled through the first process, just after the second one read his session
     // again: on the first at once.
     assert_eq!(status(bob.clone(), start(&second.base)).await, 200);
-    admin(
+    first.gql(
         "mutation($i: ID!, $id: ID!) { setUserStatus(input: {instanceId: $i, id: $id, status: DISABLED}) { user { id } } }",
-        json!({ "i": instance, "id": users[1] }),
+        json!({ "i": instance, "id": t.bob }),
     )
     .await;
     assert_eq!(status(bob.clone(), start(&first.base)).await, 303);

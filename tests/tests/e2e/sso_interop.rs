@@ -6,10 +6,9 @@
 
 use std::process::Command;
 
+use lanyard_tests::saml::PASSWORD;
 use lanyard_tests::TestApp;
 use serde_json::{json, Value};
-
-use crate::sso::PASSWORD;
 
 const SP_CERT: &str = include_str!("../../interop/sp-cert.pem");
 
