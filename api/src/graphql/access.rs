@@ -7,7 +7,6 @@ use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID
 use chrono::{DateTime, Utc};
 use entity::access_grant::{self, SubjectKind as DbSubjectKind};
 use entity::access_policy;
-use entity::application::AuthorizationScope as DbScope;
 use entity::{group, org_unit, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -28,6 +27,7 @@ use crate::authz::admin::actions;
 use crate::error::AppError;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::application::AuthorizationScope")]
 pub enum AuthorizationScope {
     /// Every member of the instance.
     AllMembers,
@@ -35,50 +35,13 @@ pub enum AuthorizationScope {
     Manual,
 }
 
-impl From<DbScope> for AuthorizationScope {
-    fn from(v: DbScope) -> Self {
-        match v {
-            DbScope::AllMembers => AuthorizationScope::AllMembers,
-            DbScope::Manual => AuthorizationScope::Manual,
-        }
-    }
-}
-
-impl From<AuthorizationScope> for DbScope {
-    fn from(v: AuthorizationScope) -> Self {
-        match v {
-            AuthorizationScope::AllMembers => DbScope::AllMembers,
-            AuthorizationScope::Manual => DbScope::Manual,
-        }
-    }
-}
-
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::access_grant::SubjectKind")]
 pub enum SubjectKind {
     User,
     Group,
     /// An org unit and its whole subtree.
     OrgUnit,
-}
-
-impl From<DbSubjectKind> for SubjectKind {
-    fn from(v: DbSubjectKind) -> Self {
-        match v {
-            DbSubjectKind::User => SubjectKind::User,
-            DbSubjectKind::Group => SubjectKind::Group,
-            DbSubjectKind::OrgUnit => SubjectKind::OrgUnit,
-        }
-    }
-}
-
-impl From<SubjectKind> for DbSubjectKind {
-    fn from(v: SubjectKind) -> Self {
-        match v {
-            SubjectKind::User => DbSubjectKind::User,
-            SubjectKind::Group => DbSubjectKind::Group,
-            SubjectKind::OrgUnit => DbSubjectKind::OrgUnit,
-        }
-    }
 }
 
 #[derive(InputObject, Clone)]

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use entity::role_binding::{PrincipalKind, Role as DbRole};
+use entity::role_binding::PrincipalKind;
 use entity::{admin, api_token};
 
 use super::connection::{Page, PageArgs};
@@ -14,6 +14,7 @@ use crate::authz::admin::actions;
 use crate::error::AppError;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::role_binding::Role")]
 pub enum Role {
     /// Everything, everywhere.
     SuperAdmin,
@@ -23,28 +24,6 @@ pub enum Role {
     Auditor,
     /// Everything about one application (give `instanceId` and `applicationId`).
     AppAdmin,
-}
-
-impl From<DbRole> for Role {
-    fn from(role: DbRole) -> Self {
-        match role {
-            DbRole::SuperAdmin => Role::SuperAdmin,
-            DbRole::InstanceAdmin => Role::InstanceAdmin,
-            DbRole::Auditor => Role::Auditor,
-            DbRole::AppAdmin => Role::AppAdmin,
-        }
-    }
-}
-
-impl From<Role> for DbRole {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::SuperAdmin => DbRole::SuperAdmin,
-            Role::InstanceAdmin => DbRole::InstanceAdmin,
-            Role::Auditor => DbRole::Auditor,
-            Role::AppAdmin => DbRole::AppAdmin,
-        }
-    }
 }
 
 #[derive(InputObject, SimpleObject, Clone)]

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use async_graphql::{Context, Enum, InputObject, Json, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use entity::application::{AccountMode as DbAccountMode, Initiation as DbInitiation};
 use entity::{application_account, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -23,6 +22,7 @@ use crate::error::AppError;
 use crate::saml::endpoints;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::application::Initiation")]
 pub enum Initiation {
     /// From the portal (IdP-initiated) and from the application (SP-initiated).
     IdpOrSp,
@@ -30,26 +30,9 @@ pub enum Initiation {
     SpOnly,
 }
 
-impl From<DbInitiation> for Initiation {
-    fn from(v: DbInitiation) -> Self {
-        match v {
-            DbInitiation::IdpOrSp => Initiation::IdpOrSp,
-            DbInitiation::SpOnly => Initiation::SpOnly,
-        }
-    }
-}
-
-impl From<Initiation> for DbInitiation {
-    fn from(v: Initiation) -> Self {
-        match v {
-            Initiation::IdpOrSp => DbInitiation::IdpOrSp,
-            Initiation::SpOnly => DbInitiation::SpOnly,
-        }
-    }
-}
-
 /// What becomes the NameID ("application account name property").
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::application::AccountMode")]
 pub enum AccountMode {
     /// The IDaaS username.
     Username,
@@ -59,28 +42,6 @@ pub enum AccountMode {
     AppAccount,
     /// The user's application account, else the IDaaS username.
     AppAccountOrUsername,
-}
-
-impl From<DbAccountMode> for AccountMode {
-    fn from(v: DbAccountMode) -> Self {
-        match v {
-            DbAccountMode::Username => AccountMode::Username,
-            DbAccountMode::Email => AccountMode::Email,
-            DbAccountMode::AppAccount => AccountMode::AppAccount,
-            DbAccountMode::AppAccountOrUsername => AccountMode::AppAccountOrUsername,
-        }
-    }
-}
-
-impl From<AccountMode> for DbAccountMode {
-    fn from(v: AccountMode) -> Self {
-        match v {
-            AccountMode::Username => DbAccountMode::Username,
-            AccountMode::Email => DbAccountMode::Email,
-            AccountMode::AppAccount => DbAccountMode::AppAccount,
-            AccountMode::AppAccountOrUsername => DbAccountMode::AppAccountOrUsername,
-        }
-    }
 }
 
 #[derive(SimpleObject)]

@@ -3,7 +3,7 @@
 
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use entity::outbox::{self as outbox_entity, DeliveryStatus as DbStatus, MessageKind};
+use entity::outbox as outbox_entity;
 use entity::{delivery_attempt, event_subscription};
 
 use super::connection::{Page, PageArgs};
@@ -16,56 +16,20 @@ use crate::outbox::{self, DeliveryFilter};
 use crate::recovery;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::outbox::MessageKind")]
 pub enum DeliveryKind {
     Email,
     Event,
 }
 
-impl From<MessageKind> for DeliveryKind {
-    fn from(kind: MessageKind) -> Self {
-        match kind {
-            MessageKind::Email => DeliveryKind::Email,
-            MessageKind::Event => DeliveryKind::Event,
-        }
-    }
-}
-
-impl From<DeliveryKind> for MessageKind {
-    fn from(kind: DeliveryKind) -> Self {
-        match kind {
-            DeliveryKind::Email => MessageKind::Email,
-            DeliveryKind::Event => MessageKind::Event,
-        }
-    }
-}
-
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::outbox::DeliveryStatus")]
 pub enum DeliveryStatus {
     /// Waiting for its first or next attempt.
     Pending,
     Delivered,
     /// Every attempt failed (or the failure was final); `redeliver` sends it again.
     Dead,
-}
-
-impl From<DbStatus> for DeliveryStatus {
-    fn from(status: DbStatus) -> Self {
-        match status {
-            DbStatus::Pending => DeliveryStatus::Pending,
-            DbStatus::Delivered => DeliveryStatus::Delivered,
-            DbStatus::Dead => DeliveryStatus::Dead,
-        }
-    }
-}
-
-impl From<DeliveryStatus> for DbStatus {
-    fn from(status: DeliveryStatus) -> Self {
-        match status {
-            DeliveryStatus::Pending => DbStatus::Pending,
-            DeliveryStatus::Delivered => DbStatus::Delivered,
-            DeliveryStatus::Dead => DbStatus::Dead,
-        }
-    }
 }
 
 /// One attempt at delivering a message.

@@ -3,8 +3,6 @@
 
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use entity::instance::SecondFactor as DbSecondFactor;
-use entity::user::UserStatus as DbUserStatus;
 use entity::{group, instance, org_unit, user};
 
 use super::connection::{Page, PageArgs};
@@ -15,58 +13,22 @@ use crate::authz::admin::{actions, check_instance, check_platform, InstancePermi
 use crate::directory::{groups, instances, org_units, users};
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::user::UserStatus")]
 pub enum UserStatus {
     Active,
     Disabled,
     Locked,
 }
 
-impl From<DbUserStatus> for UserStatus {
-    fn from(status: DbUserStatus) -> Self {
-        match status {
-            DbUserStatus::Active => UserStatus::Active,
-            DbUserStatus::Disabled => UserStatus::Disabled,
-            DbUserStatus::Locked => UserStatus::Locked,
-        }
-    }
-}
-
-impl From<UserStatus> for DbUserStatus {
-    fn from(status: UserStatus) -> Self {
-        match status {
-            UserStatus::Active => DbUserStatus::Active,
-            UserStatus::Disabled => DbUserStatus::Disabled,
-            UserStatus::Locked => DbUserStatus::Locked,
-        }
-    }
-}
-
 /// What employees give after their password to sign in to an instance.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::instance::SecondFactor")]
 pub enum SecondFactor {
     /// The password alone.
     None,
     /// A six-digit code emailed to the user at each sign-in (valid 10 minutes, 5 tries). Users
     /// without an email address cannot sign in. SSO decisions then see `context.mfa == true`.
     EmailCode,
-}
-
-impl From<DbSecondFactor> for SecondFactor {
-    fn from(value: DbSecondFactor) -> Self {
-        match value {
-            DbSecondFactor::None => SecondFactor::None,
-            DbSecondFactor::EmailCode => SecondFactor::EmailCode,
-        }
-    }
-}
-
-impl From<SecondFactor> for DbSecondFactor {
-    fn from(value: SecondFactor) -> Self {
-        match value {
-            SecondFactor::None => DbSecondFactor::None,
-            SecondFactor::EmailCode => DbSecondFactor::EmailCode,
-        }
-    }
 }
 
 /// A tenant: its own users, groups, org units (and later applications and keys).

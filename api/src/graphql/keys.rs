@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use entity::signing_key::{self, KeyAlgorithm as DbKeyAlgorithm, KeyState as DbKeyState};
+use entity::signing_key;
 
 use super::gate;
 use super::state;
@@ -11,7 +11,10 @@ use crate::authz::admin::actions;
 use crate::keys;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "SigningKeyAlgorithm")]
+#[graphql(
+    name = "SigningKeyAlgorithm",
+    remote = "entity::signing_key::KeyAlgorithm"
+)]
 pub enum KeyAlgorithm {
     /// RSA 2048 bits; signs with RSA-SHA256. Accepted by every service provider.
     #[graphql(name = "RSA_2048")]
@@ -24,29 +27,9 @@ pub enum KeyAlgorithm {
     EcdsaP256,
 }
 
-impl From<DbKeyAlgorithm> for KeyAlgorithm {
-    fn from(algorithm: DbKeyAlgorithm) -> Self {
-        match algorithm {
-            DbKeyAlgorithm::Rsa2048 => KeyAlgorithm::Rsa2048,
-            DbKeyAlgorithm::Rsa3072 => KeyAlgorithm::Rsa3072,
-            DbKeyAlgorithm::EcdsaP256 => KeyAlgorithm::EcdsaP256,
-        }
-    }
-}
-
-impl From<KeyAlgorithm> for DbKeyAlgorithm {
-    fn from(algorithm: KeyAlgorithm) -> Self {
-        match algorithm {
-            KeyAlgorithm::Rsa2048 => DbKeyAlgorithm::Rsa2048,
-            KeyAlgorithm::Rsa3072 => DbKeyAlgorithm::Rsa3072,
-            KeyAlgorithm::EcdsaP256 => DbKeyAlgorithm::EcdsaP256,
-        }
-    }
-}
-
 /// Where a key is in its rollover.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "SigningKeyState")]
+#[graphql(name = "SigningKeyState", remote = "entity::signing_key::KeyState")]
 pub enum KeyState {
     /// Published in the metadata; signs nothing yet.
     Pending,
@@ -54,16 +37,6 @@ pub enum KeyState {
     Active,
     /// Signs nothing; published for the grace period after it was retired.
     Retired,
-}
-
-impl From<DbKeyState> for KeyState {
-    fn from(key_state: DbKeyState) -> Self {
-        match key_state {
-            DbKeyState::Pending => KeyState::Pending,
-            DbKeyState::Active => KeyState::Active,
-            DbKeyState::Retired => KeyState::Retired,
-        }
-    }
 }
 
 /// A key SAML messages of an instance are signed with. Its private key never leaves the server.

@@ -22,8 +22,7 @@ use lanyard::config::Config;
 use lanyard_tests::TestApp;
 use serde_json::{json, Value};
 
-use crate::access_decisions::id_of;
-use crate::sso::{browser, sign_in, PASSWORD};
+use lanyard_tests::saml::{browser, sign_in, PASSWORD};
 
 const POLICY: &str = "forbid (principal, action == Lanyard::Action::\"sso\", resource)\nunless { context.sourceIp.isInRange(ip(\"10.0.0.0/8\")) };";
 const SP_METADATA: &str = r#"<?xml version="1.0"?>
@@ -122,15 +121,13 @@ struct World {
 
 async fn populate(app: &TestApp, label: &str) -> Side {
     let instance = app.create_instance(&format!("Instance {label}")).await;
-    let user = id_of(
-        app,
+    let user = app.id_of(
         "mutation($i: ID!, $p: String!) { createUser(input: {instanceId: $i, username: \"alice\", email: \"alice@example.com\", password: $p}) { user { id } } }",
         json!({ "i": instance, "p": PASSWORD }),
         &["createUser", "user", "id"],
     )
     .await;
-    let group = id_of(
-        app,
+    let group = app.id_of(
         "mutation($i: ID!) { createGroup(input: {instanceId: $i, name: \"Staff\"}) { group { id } } }",
         json!({ "i": instance }),
         &["createGroup", "group", "id"],
@@ -142,34 +139,33 @@ async fn populate(app: &TestApp, label: &str) -> Side {
     )
     .await;
     let unit = "mutation($i: ID!, $n: String!, $p: ID) { createOrgUnit(input: {instanceId: $i, name: $n, parentId: $p}) { orgUnit { id } } }";
-    let root_unit = id_of(
-        app,
-        unit,
-        json!({ "i": instance, "n": "Root" }),
-        &["createOrgUnit", "orgUnit", "id"],
-    )
-    .await;
-    let child_unit = id_of(
-        app,
-        unit,
-        json!({ "i": instance, "n": "Child", "p": root_unit }),
-        &["createOrgUnit", "orgUnit", "id"],
-    )
-    .await;
-    let empty_unit = id_of(
-        app,
-        unit,
-        json!({ "i": instance, "n": "Empty" }),
-        &["createOrgUnit", "orgUnit", "id"],
-    )
-    .await;
+    let root_unit = app
+        .id_of(
+            unit,
+            json!({ "i": instance, "n": "Root" }),
+            &["createOrgUnit", "orgUnit", "id"],
+        )
+        .await;
+    let child_unit = app
+        .id_of(
+            unit,
+            json!({ "i": instance, "n": "Child", "p": root_unit }),
+            &["createOrgUnit", "orgUnit", "id"],
+        )
+        .await;
+    let empty_unit = app
+        .id_of(
+            unit,
+            json!({ "i": instance, "n": "Empty" }),
+            &["createOrgUnit", "orgUnit", "id"],
+        )
+        .await;
     app.gql(
         "mutation($i: ID!, $o: ID!, $u: ID!) { addOrgUnitMembers(input: {instanceId: $i, id: $o, userIds: [$u]}) { orgUnit { id } } }",
         json!({ "i": instance, "o": child_unit, "u": user }),
     )
     .await;
-    let application = id_of(
-        app,
+    let application = app.id_of(
         "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"generic-saml2\", name: \"Wiki\"}) { application { id } } }",
         json!({ "i": instance }),
         &["addApplication", "application", "id"],
@@ -194,36 +190,32 @@ async fn populate(app: &TestApp, label: &str) -> Side {
         json!({ "a": application, "u": user }),
     )
     .await;
-    let policy = id_of(
-        app,
+    let policy = app.id_of(
         "mutation($i: ID!, $s: String!) { createAccessPolicy(input: {instanceId: $i, name: \"Office\", source: $s}) { accessPolicy { id } } }",
         json!({ "i": instance, "s": POLICY }),
         &["createAccessPolicy", "accessPolicy", "id"],
     )
     .await;
-    let pending_key = id_of(
-        app,
-        "mutation($i: ID!) { rotateSigningKey(input: {instanceId: $i}) { signingKey { id } } }",
-        json!({ "i": instance }),
-        &["rotateSigningKey", "signingKey", "id"],
-    )
-    .await;
-    let subscription = id_of(
-        app,
+    let pending_key = app
+        .id_of(
+            "mutation($i: ID!) { rotateSigningKey(input: {instanceId: $i}) { signingKey { id } } }",
+            json!({ "i": instance }),
+            &["rotateSigningKey", "signingKey", "id"],
+        )
+        .await;
+    let subscription = app.id_of(
         "mutation($i: ID!) { createEventSubscription(input: {instanceId: $i, url: \"http://127.0.0.1:1/hook\", eventTypes: [USER_DELETED]}) { eventSubscription { id } } }",
         json!({ "i": instance }),
         &["createEventSubscription", "eventSubscription", "id"],
     )
     .await;
-    let event_delivery = id_of(
-        app,
+    let event_delivery = app.id_of(
         "mutation($i: ID!, $s: ID!) { pingEventSubscription(input: {instanceId: $i, id: $s}) { delivery { id } } }",
         json!({ "i": instance, "s": subscription }),
         &["pingEventSubscription", "delivery", "id"],
     )
     .await;
-    let email_delivery = id_of(
-        app,
+    let email_delivery = app.id_of(
         "mutation($i: ID!, $u: ID!) { inviteUser(input: {instanceId: $i, userId: $u}) { delivery { id } } }",
         json!({ "i": instance, "u": user }),
         &["inviteUser", "delivery", "id"],
@@ -242,15 +234,13 @@ async fn populate(app: &TestApp, label: &str) -> Side {
         .as_str()
         .unwrap_or_else(|| panic!("alice's session in {label}: {sessions}"))
         .to_owned();
-    let admin = id_of(
-        app,
+    let admin = app.id_of(
         "mutation($n: String!, $i: ID!) { createAdmin(input: {username: $n, password: \"long-password-1\", roles: [{role: INSTANCE_ADMIN, instanceId: $i}]}) { admin { id } } }",
         json!({ "n": format!("admin-{label}"), "i": instance }),
         &["createAdmin", "admin", "id"],
     )
     .await;
-    let token = id_of(
-        app,
+    let token = app.id_of(
         "mutation($i: ID!) { createApiToken(input: {name: \"instance token\", roles: [{role: INSTANCE_ADMIN, instanceId: $i}]}) { token { id } } }",
         json!({ "i": instance }),
         &["createApiToken", "token", "id"],
