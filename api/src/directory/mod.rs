@@ -2,6 +2,7 @@
 //! Every function takes the permit of a checked admin action and touches only the instance
 //! that permit names.
 
+pub mod batch;
 pub mod groups;
 pub mod instances;
 pub mod org_units;

@@ -7,8 +7,7 @@ use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID
 use chrono::{DateTime, Utc};
 use entity::access_grant::{self, SubjectKind as DbSubjectKind};
 use entity::access_policy;
-use entity::{group, org_unit, user};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::user;
 
 use super::apps::Application;
 use super::connection::{Page, PageArgs};
@@ -24,6 +23,7 @@ use crate::access::{
 };
 use crate::apps::applications::{self, Resolved};
 use crate::authz::admin::actions;
+use crate::directory::{batch, users};
 use crate::error::AppError;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -76,33 +76,17 @@ impl AccessGrant {
     }
     /// The granted user, group or org unit's name.
     async fn subject_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(subject_name(ctx, self.0.subject_kind, &self.0.subject_id).await?)
+        Ok(batch::subject_name(
+            &state(ctx)?.directory,
+            &self.0.instance_id,
+            self.0.subject_kind,
+            &self.0.subject_id,
+        )
+        .await?)
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
-}
-
-async fn subject_name(
-    ctx: &Context<'_>,
-    kind: DbSubjectKind,
-    id: &str,
-) -> Result<Option<String>, AppError> {
-    let db = &state(ctx)
-        .map_err(|_| AppError::NotFound("state"))?
-        .store
-        .conn;
-    Ok(match kind {
-        DbSubjectKind::User => user::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|u| u.username),
-        DbSubjectKind::Group => group::Entity::find_by_id(id).one(db).await?.map(|g| g.name),
-        DbSubjectKind::OrgUnit => org_unit::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .map(|o| o.name),
-    })
 }
 
 /// Fields of `Application` about who may use it.
@@ -326,6 +310,7 @@ pub struct AccessExplanation {
 async fn explain(
     ctx: &Context<'_>,
     decision: AccessDecision,
+    instance_id: &str,
     username: &str,
     app_name: &str,
 ) -> Result<AccessExplanation> {
@@ -348,9 +333,10 @@ async fn explain(
                 };
                 let description = match (kind, &id) {
                     (Some(kind), Some(id)) => {
-                        let name = subject_name(ctx, kind, id)
-                            .await?
-                            .unwrap_or_else(|| id.clone());
+                        let name =
+                            batch::subject_name(&state(ctx)?.directory, instance_id, kind, id)
+                                .await?
+                                .unwrap_or_else(|| id.clone());
                         match kind {
                             DbSubjectKind::User => {
                                 format!("the authorization scope grants it to the user “{name}”")
@@ -609,12 +595,7 @@ impl AccessQuery {
         let state = state(ctx)?;
         let instance_id = applications::instance_of(&state.apps, &application_id).await?;
         gate::instance(ctx, actions::ExplainAccess, &instance_id)?;
-        let target = user::Entity::find_by_id(user_id.0.clone())
-            .filter(user::Column::InstanceId.eq(&instance_id))
-            .one(&state.store.conn)
-            .await
-            .map_err(AppError::from)?
-            .ok_or(AppError::NotFound("user"))?;
+        let target = users::find_in(&state.store.conn, &instance_id, &user_id).await?;
         let request = AccessRequest {
             instance_id: &instance_id,
             user_id: &target.id,
@@ -628,7 +609,7 @@ impl AccessQuery {
             .await?;
         let app =
             crate::access::facts::load_app(&state.store, &instance_id, &application_id).await?;
-        explain(ctx, decision, &target.username, &app.name).await
+        explain(ctx, decision, &instance_id, &target.username, &app.name).await
     }
 
     /// The (user, application) pairs that would gain or lose access if the change were made.

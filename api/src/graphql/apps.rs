@@ -1,12 +1,9 @@
 //! GraphQL of applications: the marketplace, applications and their SSO settings, SP
 //! metadata import and application accounts.
 
-use std::collections::HashMap;
-
 use async_graphql::{Context, Enum, InputObject, Json, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::{application_account, user};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::access::{AccessGrant, ApplicationAccess, AuthorizationScope};
 use super::connection::{Page, PageArgs};
@@ -18,7 +15,7 @@ use crate::apps::applications::{self, Changes, Resolved};
 use crate::apps::sp_metadata;
 use crate::apps::templates::{self, AttributeStatement as DomainAttribute, ParamKind, Template};
 use crate::authz::admin::actions;
-use crate::error::AppError;
+use crate::directory::{batch, users};
 use crate::saml::endpoints;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -193,17 +190,11 @@ impl ApplicationAccount {
 /// Attaches the users of a page of accounts in one query.
 async fn with_users(
     ctx: &Context<'_>,
+    instance_id: &str,
     rows: Vec<application_account::Model>,
 ) -> Result<Vec<ApplicationAccount>> {
     let ids: Vec<String> = rows.iter().map(|a| a.user_id.clone()).collect();
-    let users: HashMap<String, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids))
-        .all(&state(ctx)?.store.conn)
-        .await
-        .map_err(AppError::from)?
-        .into_iter()
-        .map(|u| (u.id.clone(), u))
-        .collect();
+    let users = batch::users(&state(ctx)?.directory, instance_id, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|account| {
@@ -351,7 +342,7 @@ impl Application {
             page.fetch(),
         )
         .await?;
-        let accounts = with_users(ctx, rows).await?;
+        let accounts = with_users(ctx, permit.instance_id(), rows).await?;
         Ok(page.connection(accounts, total, |a| a.account.account_name.clone(), |a| a))
     }
 
@@ -391,12 +382,7 @@ impl Application {
     async fn name_id_for(&self, ctx: &Context<'_>, user_id: ID) -> Result<NameIdResult> {
         let permit = gate::application(ctx, actions::ReadApplication, &self.0.model.id).await?;
         let state = state(ctx)?;
-        let user = user::Entity::find_by_id(user_id.0.clone())
-            .filter(user::Column::InstanceId.eq(permit.instance_id()))
-            .one(&state.store.conn)
-            .await
-            .map_err(AppError::from)?
-            .ok_or(AppError::NotFound("user"))?;
+        let user = users::find_in(&state.store.conn, permit.instance_id(), &user_id).await?;
         Ok(
             match applications::name_id_for(&state.apps, &self.0, &user).await? {
                 Ok(name_id) => NameIdResult {
@@ -720,7 +706,7 @@ impl AppsMutation {
             &input.account_name,
         )
         .await?;
-        let mut with = with_users(ctx, vec![account]).await?;
+        let mut with = with_users(ctx, permit.instance_id(), vec![account]).await?;
         Ok(ApplicationAccountPayload {
             account: with.remove(0),
         })

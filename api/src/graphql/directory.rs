@@ -183,20 +183,26 @@ async fn users_page(
     let loader = ctx.data::<Loaders>()?;
     if node.field("groups").exists() {
         loader
-            .load_many(rows.iter().map(|u| GroupsOfUser(u.id.clone())))
+            .load_many(
+                rows.iter()
+                    .map(|u| GroupsOfUser(u.instance_id.clone(), u.id.clone())),
+            )
             .await?;
     }
     let units = node.field("orgUnits");
     if units.exists() {
         let loaded = loader
-            .load_many(rows.iter().map(|u| OrgUnitsOfUser(u.id.clone())))
+            .load_many(
+                rows.iter()
+                    .map(|u| OrgUnitsOfUser(u.instance_id.clone(), u.id.clone())),
+            )
             .await?;
         if units.field("parent").exists() {
-            let parents = loaded
-                .values()
-                .flatten()
-                .filter_map(|unit| unit.parent_id.clone());
-            loader.load_many(parents.map(OrgUnitById)).await?;
+            let parents = loaded.values().flatten().filter_map(|unit| {
+                let parent = unit.parent_id.clone()?;
+                Some(OrgUnitById(unit.instance_id.clone(), parent))
+            });
+            loader.load_many(parents).await?;
         }
     }
     Ok(page.connection(rows, total, |u| u.username.clone(), User))
@@ -280,7 +286,9 @@ impl User {
     async fn groups(&self, ctx: &Context<'_>) -> Result<Vec<Group>> {
         gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
         let loader = ctx.data::<Loaders>()?;
-        let groups = loader.load_one(GroupsOfUser(self.0.id.clone())).await?;
+        let groups = loader
+            .load_one(GroupsOfUser(self.0.instance_id.clone(), self.0.id.clone()))
+            .await?;
         Ok(groups.unwrap_or_default().into_iter().map(Group).collect())
     }
 
@@ -288,7 +296,12 @@ impl User {
     async fn org_units(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnit>> {
         gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
         let loader = ctx.data::<Loaders>()?;
-        let units = loader.load_one(OrgUnitsOfUser(self.0.id.clone())).await?;
+        let units = loader
+            .load_one(OrgUnitsOfUser(
+                self.0.instance_id.clone(),
+                self.0.id.clone(),
+            ))
+            .await?;
         Ok(units.unwrap_or_default().into_iter().map(OrgUnit).collect())
     }
 }
@@ -365,7 +378,7 @@ impl OrgUnit {
         };
         let loader = ctx.data::<Loaders>()?;
         Ok(loader
-            .load_one(OrgUnitById(parent_id.clone()))
+            .load_one(OrgUnitById(self.0.instance_id.clone(), parent_id.clone()))
             .await?
             .map(OrgUnit))
     }
@@ -377,11 +390,19 @@ impl OrgUnit {
         ids.pop();
         let loader = ctx.data::<Loaders>()?;
         let found = loader
-            .load_many(ids.iter().cloned().map(OrgUnitById))
+            .load_many(
+                ids.iter()
+                    .map(|id| OrgUnitById(self.0.instance_id.clone(), id.clone())),
+            )
             .await?;
         Ok(ids
             .into_iter()
-            .filter_map(|id| found.get(&OrgUnitById(id)).cloned().map(OrgUnit))
+            .filter_map(|id| {
+                found
+                    .get(&OrgUnitById(self.0.instance_id.clone(), id))
+                    .cloned()
+                    .map(OrgUnit)
+            })
             .collect())
     }
 

@@ -1,42 +1,52 @@
-//! DataLoaders: nested fields of a page of objects load in one query per field, whatever the
-//! page size.
+//! DataLoaders: nested fields of a page of objects load in one query per field and instance,
+//! whatever the page size. Keys name their instance, so every read stays inside it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{group, group_member, org_unit, org_unit_member};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use entity::{group, org_unit};
 
-use crate::state::AppState;
+use crate::directory::{batch, Directory};
 
 /// The request's loaders, caching what they loaded for the rest of the request.
 pub type Loaders = DataLoader<DirectoryLoader, HashMapCache>;
 
 pub struct DirectoryLoader {
-    state: AppState,
+    directory: Directory,
 }
 
 impl DirectoryLoader {
-    pub fn for_request(state: AppState) -> Loaders {
+    pub fn for_request(directory: Directory) -> Loaders {
         DataLoader::with_cache(
-            DirectoryLoader { state },
+            DirectoryLoader { directory },
             tokio::spawn,
             HashMapCache::default(),
         )
     }
 }
 
-/// The groups a user is in.
+/// The groups a user (instance id, user id) is in.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct GroupsOfUser(pub String);
+pub struct GroupsOfUser(pub String, pub String);
 
-/// The org units a user is a direct member of.
+/// The org units a user (instance id, user id) is a direct member of.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct OrgUnitsOfUser(pub String);
+pub struct OrgUnitsOfUser(pub String, pub String);
 
-/// An org unit by id.
+/// An org unit by (instance id, id).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct OrgUnitById(pub String);
+pub struct OrgUnitById(pub String, pub String);
+
+/// The ids of `keys`, by instance.
+fn by_instance<'a>(
+    keys: impl Iterator<Item = (&'a String, &'a String)>,
+) -> BTreeMap<&'a str, Vec<String>> {
+    let mut grouped: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (instance, id) in keys {
+        grouped.entry(instance).or_default().push(id.clone());
+    }
+    grouped
+}
 
 impl Loader<GroupsOfUser> for DirectoryLoader {
     type Value = Vec<group::Model>;
@@ -46,24 +56,15 @@ impl Loader<GroupsOfUser> for DirectoryLoader {
         &self,
         keys: &[GroupsOfUser],
     ) -> Result<HashMap<GroupsOfUser, Self::Value>, Self::Error> {
-        let user_ids: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
-        let rows = group_member::Entity::find()
-            .filter(group_member::Column::UserId.is_in(user_ids))
-            .find_also_related(group::Entity)
-            .order_by_asc(group::Column::Name)
-            .all(&self.state.store.conn)
-            .await
-            .map_err(crate::error::AppError::from)?;
-        let mut by_user: HashMap<GroupsOfUser, Vec<group::Model>> =
-            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for (membership, group) in rows {
-            if let (Some(group), Some(list)) =
-                (group, by_user.get_mut(&GroupsOfUser(membership.user_id)))
-            {
-                list.push(group);
+        let mut found = HashMap::new();
+        for (instance, users) in by_instance(keys.iter().map(|k| (&k.0, &k.1))) {
+            let mut groups = batch::groups_of(&self.directory, instance, &users).await?;
+            for user in users {
+                let list = groups.remove(&user).unwrap_or_default();
+                found.insert(GroupsOfUser(instance.to_owned(), user), list);
             }
         }
-        Ok(by_user)
+        Ok(found)
     }
 }
 
@@ -75,24 +76,15 @@ impl Loader<OrgUnitsOfUser> for DirectoryLoader {
         &self,
         keys: &[OrgUnitsOfUser],
     ) -> Result<HashMap<OrgUnitsOfUser, Self::Value>, Self::Error> {
-        let user_ids: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
-        let rows = org_unit_member::Entity::find()
-            .filter(org_unit_member::Column::UserId.is_in(user_ids))
-            .find_also_related(org_unit::Entity)
-            .order_by_asc(org_unit::Column::Name)
-            .all(&self.state.store.conn)
-            .await
-            .map_err(crate::error::AppError::from)?;
-        let mut by_user: HashMap<OrgUnitsOfUser, Vec<org_unit::Model>> =
-            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for (membership, unit) in rows {
-            if let (Some(unit), Some(list)) =
-                (unit, by_user.get_mut(&OrgUnitsOfUser(membership.user_id)))
-            {
-                list.push(unit);
+        let mut found = HashMap::new();
+        for (instance, users) in by_instance(keys.iter().map(|k| (&k.0, &k.1))) {
+            let mut units = batch::org_units_of(&self.directory, instance, &users).await?;
+            for user in users {
+                let list = units.remove(&user).unwrap_or_default();
+                found.insert(OrgUnitsOfUser(instance.to_owned(), user), list);
             }
         }
-        Ok(by_user)
+        Ok(found)
     }
 }
 
@@ -104,15 +96,12 @@ impl Loader<OrgUnitById> for DirectoryLoader {
         &self,
         keys: &[OrgUnitById],
     ) -> Result<HashMap<OrgUnitById, Self::Value>, Self::Error> {
-        let ids: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
-        let rows = org_unit::Entity::find()
-            .filter(org_unit::Column::Id.is_in(ids))
-            .all(&self.state.store.conn)
-            .await
-            .map_err(crate::error::AppError::from)?;
-        Ok(rows
-            .into_iter()
-            .map(|u| (OrgUnitById(u.id.clone()), u))
-            .collect())
+        let mut found = HashMap::new();
+        for (instance, ids) in by_instance(keys.iter().map(|k| (&k.0, &k.1))) {
+            for unit in batch::org_units(&self.directory, instance, &ids).await? {
+                found.insert(OrgUnitById(instance.to_owned(), unit.id.clone()), unit);
+            }
+        }
+        Ok(found)
     }
 }

@@ -191,7 +191,7 @@ pub async fn post(
         }
     };
     // Cached per request, so that what a parent resolver prefetched is not loaded again.
-    let loader = loaders::DirectoryLoader::for_request(state.clone());
+    let loader = loaders::DirectoryLoader::for_request(state.directory.clone());
     let request = request
         .data(state.clone())
         .data(RequestContext {
