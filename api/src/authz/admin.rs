@@ -264,12 +264,18 @@ fn decide(
     if verdict.allowed {
         Ok(())
     } else {
-        Err(AppError::Forbidden(format!(
-            "{} is not allowed to {}",
-            principal.display_name(),
-            action.cedar_id()
-        )))
+        Err(refusal(principal, action))
     }
+}
+
+/// What a refused caller reads: the same words whatever the object, so that a refusal says
+/// nothing about whether the object exists.
+pub fn refusal(principal: &Principal, action: AdminAction) -> AppError {
+    AppError::Forbidden(format!(
+        "{} is not allowed to {}",
+        principal.display_name(),
+        action.cedar_id()
+    ))
 }
 
 fn build_request(

@@ -593,8 +593,13 @@ impl AccessQuery {
         context: Option<AccessContextInput>,
     ) -> Result<AccessExplanation> {
         let state = state(ctx)?;
-        let instance_id = applications::instance_of(&state.apps, &application_id).await?;
-        gate::instance(ctx, actions::ExplainAccess, &instance_id)?;
+        let permit = gate::owned(
+            ctx,
+            actions::ExplainAccess,
+            "application",
+            applications::instance_of(&state.apps, &application_id).await,
+        )?;
+        let instance_id = permit.instance_id().to_owned();
         let target = users::find_in(&state.store.conn, &instance_id, &user_id).await?;
         let request = AccessRequest {
             instance_id: &instance_id,

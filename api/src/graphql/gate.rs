@@ -2,15 +2,16 @@
 //! action with Cedar and returns the permit that names it; the domain services take that
 //! permit and touch only the instance (or application) it names.
 //!
-//! No existence oracle: a caller learns nothing about ids it may not see.
+//! No existence oracle: an id of another instance answers as an unknown id does.
 //! - An operation that names its instance is decided before anything is read, so an instance
 //!   the caller may not act in is `FORBIDDEN` whether it exists or not; lookups below the
 //!   permit are scoped to that instance, so another instance's object is `NOT_FOUND` there,
 //!   like an unknown id.
 //! - An operation that names an object by its id alone (an application, an access policy) has
-//!   to find its instance first. When the caller may not even read that object's instance or
-//!   application, the answer is the `NOT_FOUND` of an unknown id; `FORBIDDEN` only tells a
-//!   caller who can see the object that this action is not theirs.
+//!   to find its instance first. When the caller may not see into that instance at all (read
+//!   it or its directory) nor read the application, a refusal reads as the `NOT_FOUND` of an
+//!   unknown id; `FORBIDDEN` only tells a caller who can see into the instance that this
+//!   action is not theirs.
 
 use async_graphql::{Context, Result};
 
@@ -20,6 +21,8 @@ use crate::authz::admin::{
     actions, check_application, check_instance, check_platform, Action, ApplicationPermit,
     InstancePermit, PlatformPermit,
 };
+use crate::authz::principal::Principal;
+use crate::authz::PolicyEngine;
 use crate::error::{AppError, AppResult};
 
 /// Decides `action` on the platform.
@@ -54,19 +57,19 @@ pub(crate) async fn application<A: Action>(
     let state = state(ctx)?;
     let instance_id = applications::instance_of(&state.apps, application_id).await?;
     let engine = &state.policies;
-    check_application(engine, principal(ctx), action, &instance_id, application_id).map_err(
-        |refused| {
-            let visible = check_application(
+    let caller = principal(ctx);
+    check_application(engine, caller, action, &instance_id, application_id).map_err(|refused| {
+        let visible = sees_into(engine, caller, &instance_id)
+            || check_application(
                 engine,
-                principal(ctx),
+                caller,
                 actions::ReadApplication,
                 &instance_id,
                 application_id,
             )
             .is_ok();
-            unseen_as_unknown(refused, visible, "application").into()
-        },
-    )
+        unseen_as_unknown(refused, visible, "application").into()
+    })
 }
 
 /// Decides `action` in the instance that owns an object named by id alone; `owner` is what
@@ -79,11 +82,16 @@ pub(crate) fn owned<A: Action>(
 ) -> Result<InstancePermit<A>> {
     let instance_id = owner?;
     let engine = &state(ctx)?.policies;
-    check_instance(engine, principal(ctx), action, &instance_id).map_err(|refused| {
-        let visible =
-            check_instance(engine, principal(ctx), actions::ReadInstance, &instance_id).is_ok();
-        unseen_as_unknown(refused, visible, what).into()
+    let caller = principal(ctx);
+    check_instance(engine, caller, action, &instance_id).map_err(|refused| {
+        unseen_as_unknown(refused, sees_into(engine, caller, &instance_id), what).into()
     })
+}
+
+/// Whether the caller may see into an instance at all: read the instance or its directory.
+fn sees_into(engine: &PolicyEngine, caller: Option<&Principal>, instance_id: &str) -> bool {
+    check_instance(engine, caller, actions::ReadInstance, instance_id).is_ok()
+        || check_instance(engine, caller, actions::ReadDirectory, instance_id).is_ok()
 }
 
 /// A refusal on an object the caller cannot see reads as the object being unknown.

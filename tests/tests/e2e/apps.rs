@@ -436,7 +436,9 @@ async fn application_admins_manage_only_their_application() {
             json!({ "a": mine }),
         )
         .await;
-    assert_eq!(error_code(&denied), "FORBIDDEN");
+    // Another instance's application answers as an unknown id does (issue 18: no existence
+    // oracle); it answered FORBIDDEN, which told the caller the id exists elsewhere.
+    assert_eq!(error_code(&denied), "NOT_FOUND");
     assert!(denied["data"].is_null());
     let wrong = app
         .gql_as(&app.token, "mutation($i: ID!, $a: ID!) { createApiToken(input: {name: \"x\", roles: [{role: APP_ADMIN, instanceId: $i, applicationId: $a}]}) { secret } }", json!({ "i": other_instance, "a": mine }))

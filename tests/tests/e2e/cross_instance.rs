@@ -413,7 +413,8 @@ struct Row {
     expect: Expect,
 }
 
-fn refused(
+fn row(
+    expect: Expect,
     covers: &'static str,
     with: &'static str,
     target: Obj,
@@ -426,41 +427,7 @@ fn refused(
         target,
         doc,
         vars,
-        expect: Expect::Refused,
-    }
-}
-
-fn same_answer(
-    covers: &'static str,
-    with: &'static str,
-    target: Obj,
-    doc: &'static str,
-    vars: Vars,
-) -> Row {
-    Row {
-        covers,
-        with,
-        target,
-        doc,
-        vars,
-        expect: Expect::SameAnswer,
-    }
-}
-
-fn reference(
-    covers: &'static str,
-    with: &'static str,
-    target: Obj,
-    doc: &'static str,
-    vars: Vars,
-) -> Row {
-    Row {
-        covers,
-        with,
-        target,
-        doc,
-        vars,
-        expect: Expect::Reference,
+        expect,
     }
 }
 
@@ -513,210 +480,240 @@ const REDELIVER: &str =
 fn table() -> Vec<Row> {
     vec![
         // Queries.
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.instance.id",
             "",
             Obj::Instance,
             "query($id: ID!) { instance(id: $id) { id name } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "Instance.user.id",
             "instance(id: A)",
             Obj::User,
             "query($i: ID!, $id: ID!) { instance(id: $i) { user(id: $id) { id username } } }",
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "Instance.group.id",
             "instance(id: A)",
             Obj::Group,
             "query($i: ID!, $id: ID!) { instance(id: $i) { group(id: $id) { id name } } }",
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "Instance.orgUnit.id",
             "instance(id: A)",
             Obj::RootUnit,
             "query($i: ID!, $id: ID!) { instance(id: $i) { orgUnit(id: $id) { id name } } }",
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        same_answer(
+        row(
+            Expect::SameAnswer,
             "Instance.orgUnits.parentId",
             "instance(id: A)",
             Obj::RootUnit,
             "query($i: ID!, $id: ID) { instance(id: $i) { orgUnits(parentId: $id) { totalCount nodes { id } } } }",
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        same_answer(
+        row(
+            Expect::SameAnswer,
             "Instance.users.filter.groupId",
             "instance(id: A)",
             Obj::Group,
             "query($i: ID!, $id: ID) { instance(id: $i) { users(filter: {groupId: $id}) { totalCount nodes { id } } } }",
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "Instance.users.filter.orgUnitId",
             "instance(id: A)",
             Obj::RootUnit,
             "query($i: ID!, $id: ID) { instance(id: $i) { users(filter: {orgUnitId: $id}) { totalCount nodes { id } } } }",
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.auditEvents.instanceId",
             "",
             Obj::Instance,
             "query($id: ID) { auditEvents(instanceId: $id) { totalCount } }",
             |_, id| json!({ "id": id }),
         ),
-        same_answer(
+        row(
+            Expect::SameAnswer,
             "QueryRoot.auditEvents.filter.targetId",
             "instanceId: A",
             Obj::User,
             "query($i: ID, $id: ID) { auditEvents(instanceId: $i, filter: {targetId: $id}) { totalCount nodes { id } } }",
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.application.id",
             "",
             Obj::App,
             "query($id: ID!) { application(id: $id) { id name } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "Application.nameIdFor.userId",
             "application(id: A's)",
             Obj::User,
             "query($a: ID!, $id: ID!) { application(id: $a) { nameIdFor(userId: $id) { nameId reason } } }",
             |w, id| json!({ "a": w.a.app, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.signingKeys.instanceId",
             "",
             Obj::Instance,
             "query($id: ID!) { signingKeys(instanceId: $id) { id } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.validateAccessPolicy.instanceId",
             "",
             Obj::Instance,
             "query($id: ID!, $s: String!) { validateAccessPolicy(instanceId: $id, source: $s) { valid } }",
             |_, id| json!({ "id": id, "s": POLICY }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.explainAccess.userId",
             "applicationId: A's",
             Obj::User,
             EXPLAIN,
             |w, id| json!({ "u": id, "a": w.a.app }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.explainAccess.applicationId",
             "userId: A's",
             Obj::App,
             EXPLAIN,
             |w, id| json!({ "u": w.a.user, "a": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.simulateAccessChange.input.instanceId",
             "change: createPolicy",
             Obj::Instance,
             SIMULATE,
             |_, id| json!({ "input": { "instanceId": id, "change": { "createPolicy": POLICY } } }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.simulateAccessChange.input.change.updatePolicy.id",
             "instanceId: A",
             Obj::Policy,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "updatePolicy": { "id": id, "enabled": false } } } }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.simulateAccessChange.input.change.deletePolicyId",
             "instanceId: A",
             Obj::Policy,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "deletePolicyId": id } } }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "QueryRoot.simulateAccessChange.input.change.grant.applicationId",
             "instanceId: A, subjects: A's user",
             Obj::App,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "grant": { "applicationId": id, "subjects": [{ "kind": "USER", "id": w.a.user }] } } } }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "QueryRoot.simulateAccessChange.input.change.grant.subjects.id",
             "instanceId: A, A's app, kind USER",
             Obj::User,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "grant": { "applicationId": w.a.app, "subjects": [{ "kind": "USER", "id": id }] } } } }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "QueryRoot.simulateAccessChange.input.change.grant.subjects.id",
             "instanceId: A, A's app, kind GROUP",
             Obj::Group,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "grant": { "applicationId": w.a.app, "subjects": [{ "kind": "GROUP", "id": id }] } } } }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "QueryRoot.simulateAccessChange.input.change.grant.subjects.id",
             "instanceId: A, A's app, kind ORG_UNIT",
             Obj::RootUnit,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "grant": { "applicationId": w.a.app, "subjects": [{ "kind": "ORG_UNIT", "id": id }] } } } }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "QueryRoot.simulateAccessChange.input.change.revoke.applicationId",
             "instanceId: A, subjects: A's user",
             Obj::App,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "revoke": { "applicationId": id, "subjects": [{ "kind": "USER", "id": w.a.user }] } } } }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "QueryRoot.simulateAccessChange.input.change.revoke.subjects.id",
             "instanceId: A, A's app, kind USER",
             Obj::User,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "revoke": { "applicationId": w.a.app, "subjects": [{ "kind": "USER", "id": id }] } } } }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "QueryRoot.simulateAccessChange.input.change.revoke.subjects.id",
             "instanceId: A, A's app, kind GROUP",
             Obj::Group,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "revoke": { "applicationId": w.a.app, "subjects": [{ "kind": "GROUP", "id": id }] } } } }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "QueryRoot.simulateAccessChange.input.change.revoke.subjects.id",
             "instanceId: A, A's app, kind ORG_UNIT",
             Obj::RootUnit,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "revoke": { "applicationId": w.a.app, "subjects": [{ "kind": "ORG_UNIT", "id": id }] } } } }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "QueryRoot.simulateAccessChange.input.change.setScope.applicationId",
             "instanceId: A",
             Obj::App,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "setScope": { "applicationId": id, "scope": "ALL_MEMBERS" } } } }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "QueryRoot.simulateAccessChange.input.applicationIds",
             "instanceId: A, change: createPolicy",
             Obj::App,
             SIMULATE,
             |w, id| json!({ "input": { "instanceId": w.a.instance, "change": { "createPolicy": POLICY }, "applicationIds": [id] } }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.userSessions.instanceId",
             "userId: B's",
             Obj::Instance,
             USER_SESSIONS,
             |w, id| json!({ "i": id, "u": w.b.user }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.userSessions.userId",
             "instanceId: A",
             Obj::User,
@@ -724,49 +721,56 @@ fn table() -> Vec<Row> {
             |w, id| json!({ "i": w.a.instance, "u": id }),
         ),
         // The employee's own view: by the portal's session cookie, which an API token has not.
-        same_answer(
+        row(
+            Expect::SameAnswer,
             "QueryRoot.me.instanceId",
             "",
             Obj::Instance,
             "query($id: ID!) { me(instanceId: $id) { id username } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.deliveries.instanceId",
             "",
             Obj::Instance,
             "query($id: ID!) { deliveries(instanceId: $id) { totalCount } }",
             |_, id| json!({ "id": id }),
         ),
-        same_answer(
+        row(
+            Expect::SameAnswer,
             "QueryRoot.deliveries.filter.subscriptionId",
             "instanceId: A",
             Obj::Subscription,
             "query($i: ID!, $id: ID) { deliveries(instanceId: $i, filter: {subscriptionId: $id}) { totalCount nodes { id } } }",
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.delivery.instanceId",
             "id: B's callback",
             Obj::Instance,
             DELIVERY,
             |w, id| json!({ "i": id, "id": w.b.event_delivery }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.delivery.id",
             "instanceId: A (a callback)",
             Obj::EventDelivery,
             DELIVERY,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.delivery.id",
             "instanceId: A (an email)",
             Obj::EmailDelivery,
             DELIVERY,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "QueryRoot.eventSubscriptions.instanceId",
             "",
             Obj::Instance,
@@ -774,567 +778,648 @@ fn table() -> Vec<Row> {
             |_, id| json!({ "id": id }),
         ),
         // Mutations that change.
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.updateInstance.input.id",
             "",
             Obj::Instance,
             "mutation($id: ID!) { updateInstance(input: {id: $id, name: \"Renamed\"}) { __typename } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.createUser.input.instanceId",
             "",
             Obj::Instance,
             CREATE_USER,
             |_, id| json!({ "i": id, "n": fresh("u"), "g": [], "o": [] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.createUser.input.groupIds",
             "instanceId: A",
             Obj::Group,
             CREATE_USER,
             |w, id| json!({ "i": w.a.instance, "n": fresh("u"), "g": [id], "o": [] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.createUser.input.orgUnitIds",
             "instanceId: A",
             Obj::RootUnit,
             CREATE_USER,
             |w, id| json!({ "i": w.a.instance, "n": fresh("u"), "g": [], "o": [id] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.importUsers.input.instanceId",
             "",
             Obj::Instance,
             IMPORT_USERS,
             |_, id| json!({ "i": id, "rows": [{ "username": fresh("u") }] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.importUsers.input.users.groupIds",
             "instanceId: A",
             Obj::Group,
             IMPORT_USERS,
             |w, id| json!({ "i": w.a.instance, "rows": [{ "username": fresh("u"), "groupIds": [id] }] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.importUsers.input.users.orgUnitIds",
             "instanceId: A",
             Obj::RootUnit,
             IMPORT_USERS,
             |w, id| json!({ "i": w.a.instance, "rows": [{ "username": fresh("u"), "orgUnitIds": [id] }] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.updateUser.input.instanceId",
             "id: B's user",
             Obj::Instance,
             UPDATE_USER,
             |w, id| json!({ "i": id, "id": w.b.user }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.updateUser.input.id",
             "instanceId: A",
             Obj::User,
             UPDATE_USER,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.setUserStatus.input.instanceId",
             "id: B's user",
             Obj::Instance,
             SET_USER_STATUS,
             |w, id| json!({ "i": id, "id": w.b.user }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.setUserStatus.input.id",
             "instanceId: A",
             Obj::User,
             SET_USER_STATUS,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.setUserPassword.input.instanceId",
             "id: B's user",
             Obj::Instance,
             SET_USER_PASSWORD,
             |w, id| json!({ "i": id, "id": w.b.user }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.setUserPassword.input.id",
             "instanceId: A",
             Obj::User,
             SET_USER_PASSWORD,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.createGroup.input.instanceId",
             "",
             Obj::Instance,
             "mutation($i: ID!, $n: String!) { createGroup(input: {instanceId: $i, name: $n}) { __typename } }",
             |_, id| json!({ "i": id, "n": fresh("g") }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.updateGroup.input.instanceId",
             "id: B's group",
             Obj::Instance,
             UPDATE_GROUP,
             |w, id| json!({ "i": id, "id": w.b.group }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.updateGroup.input.id",
             "instanceId: A",
             Obj::Group,
             UPDATE_GROUP,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.addGroupMembers.input.instanceId",
             "id: B's group, userIds: B's user",
             Obj::Instance,
             ADD_GROUP_MEMBERS,
             |w, id| json!({ "i": id, "id": w.b.group, "u": [w.b.user] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.addGroupMembers.input.id",
             "instanceId: A, userIds: A's user",
             Obj::Group,
             ADD_GROUP_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": id, "u": [w.a.user] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.addGroupMembers.input.userIds",
             "instanceId: A, id: A's group",
             Obj::User,
             ADD_GROUP_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": w.a.group, "u": [id] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.removeGroupMembers.input.instanceId",
             "id: B's group, userIds: B's user",
             Obj::Instance,
             REMOVE_GROUP_MEMBERS,
             |w, id| json!({ "i": id, "id": w.b.group, "u": [w.b.user] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.removeGroupMembers.input.id",
             "instanceId: A, userIds: A's user",
             Obj::Group,
             REMOVE_GROUP_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": id, "u": [w.a.user] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.removeGroupMembers.input.userIds",
             "instanceId: A, id: A's group",
             Obj::User,
             REMOVE_GROUP_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": w.a.group, "u": [id] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.createOrgUnit.input.instanceId",
             "",
             Obj::Instance,
             CREATE_ORG_UNIT,
             |_, id| json!({ "i": id, "n": fresh("o") }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.createOrgUnit.input.parentId",
             "instanceId: A",
             Obj::RootUnit,
             CREATE_ORG_UNIT,
             |w, id| json!({ "i": w.a.instance, "n": fresh("o"), "p": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.renameOrgUnit.input.instanceId",
             "id: B's unit",
             Obj::Instance,
             RENAME_ORG_UNIT,
             |w, id| json!({ "i": id, "id": w.b.child_unit }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.renameOrgUnit.input.id",
             "instanceId: A",
             Obj::ChildUnit,
             RENAME_ORG_UNIT,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.moveOrgUnit.input.instanceId",
             "id: B's child unit, to the root",
             Obj::Instance,
             MOVE_ORG_UNIT,
             |w, id| json!({ "i": id, "id": w.b.child_unit }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.moveOrgUnit.input.id",
             "instanceId: A, to the root",
             Obj::ChildUnit,
             MOVE_ORG_UNIT,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.moveOrgUnit.input.parentId",
             "instanceId: A, id: A's child unit",
             Obj::EmptyUnit,
             MOVE_ORG_UNIT,
             |w, id| json!({ "i": w.a.instance, "id": w.a.child_unit, "p": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.addOrgUnitMembers.input.instanceId",
             "id: B's root unit, userIds: B's user",
             Obj::Instance,
             ADD_UNIT_MEMBERS,
             |w, id| json!({ "i": id, "id": w.b.root_unit, "u": [w.b.user] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.addOrgUnitMembers.input.id",
             "instanceId: A, userIds: A's user",
             Obj::RootUnit,
             ADD_UNIT_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": id, "u": [w.a.user] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.addOrgUnitMembers.input.userIds",
             "instanceId: A, id: A's root unit",
             Obj::User,
             ADD_UNIT_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": w.a.root_unit, "u": [id] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.removeOrgUnitMembers.input.instanceId",
             "id: B's child unit, userIds: B's user",
             Obj::Instance,
             REMOVE_UNIT_MEMBERS,
             |w, id| json!({ "i": id, "id": w.b.child_unit, "u": [w.b.user] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.removeOrgUnitMembers.input.id",
             "instanceId: A, userIds: A's user",
             Obj::ChildUnit,
             REMOVE_UNIT_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": id, "u": [w.a.user] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.removeOrgUnitMembers.input.userIds",
             "instanceId: A, id: A's child unit",
             Obj::User,
             REMOVE_UNIT_MEMBERS,
             |w, id| json!({ "i": w.a.instance, "id": w.a.child_unit, "u": [id] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.createAdmin.input.roles.instanceId",
             "role INSTANCE_ADMIN",
             Obj::Instance,
             CREATE_ADMIN,
             |_, id| json!({ "n": fresh("admin-"), "r": [{ "role": "INSTANCE_ADMIN", "instanceId": id }] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.createAdmin.input.roles.applicationId",
             "role APP_ADMIN in A",
             Obj::App,
             CREATE_ADMIN,
             |w, id| json!({ "n": fresh("admin-"), "r": [{ "role": "APP_ADMIN", "instanceId": w.a.instance, "applicationId": id }] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.setAdminRoles.input.id",
             "roles: none",
             Obj::Admin,
             SET_ADMIN_ROLES,
             |_, id| json!({ "id": id, "r": [] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.setAdminRoles.input.roles.instanceId",
             "id: A's admin, role INSTANCE_ADMIN",
             Obj::Instance,
             SET_ADMIN_ROLES,
             |w, id| json!({ "id": w.a.admin, "r": [{ "role": "INSTANCE_ADMIN", "instanceId": id }] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.setAdminRoles.input.roles.applicationId",
             "id: A's admin, role APP_ADMIN in A",
             Obj::App,
             SET_ADMIN_ROLES,
             |w, id| json!({ "id": w.a.admin, "r": [{ "role": "APP_ADMIN", "instanceId": w.a.instance, "applicationId": id }] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.createApiToken.input.roles.instanceId",
             "role INSTANCE_ADMIN",
             Obj::Instance,
             CREATE_API_TOKEN,
             |_, id| json!({ "r": [{ "role": "INSTANCE_ADMIN", "instanceId": id }] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.createApiToken.input.roles.applicationId",
             "role APP_ADMIN in A",
             Obj::App,
             CREATE_API_TOKEN,
             |w, id| json!({ "r": [{ "role": "APP_ADMIN", "instanceId": w.a.instance, "applicationId": id }] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.revokeApiToken.input.id",
             "",
             Obj::Token,
             "mutation($id: ID!) { revokeApiToken(input: {id: $id}) { __typename } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.addApplication.input.instanceId",
             "",
             Obj::Instance,
             "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"generic-saml2\", name: \"Probe\"}) { __typename } }",
             |_, id| json!({ "i": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.updateApplication.input.id",
             "",
             Obj::App,
             "mutation($id: ID!) { updateApplication(input: {id: $id, name: \"Renamed\", enabled: false}) { __typename } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.configureApplicationSso.input.id",
             "",
             Obj::App,
             "mutation($id: ID!) { configureApplicationSso(input: {id: $id, spEntityId: \"https://probe.example.com/saml\"}) { __typename } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.importSpMetadata.input.id",
             "",
             Obj::App,
             "mutation($id: ID!, $x: String!) { importSpMetadata(input: {id: $id, metadataXml: $x}) { __typename } }",
             |_, id| json!({ "id": id, "x": SP_METADATA }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.setApplicationAccount.input.applicationId",
             "userId: B's user",
             Obj::App,
             SET_ACCOUNT,
             |w, id| json!({ "a": id, "u": w.b.user }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.setApplicationAccount.input.userId",
             "applicationId: A's",
             Obj::User,
             SET_ACCOUNT,
             |w, id| json!({ "a": w.a.app, "u": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.removeApplicationAccount.input.applicationId",
             "userId: B's user",
             Obj::App,
             REMOVE_ACCOUNT,
             |w, id| json!({ "a": id, "u": w.b.user }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.removeApplicationAccount.input.userId",
             "applicationId: A's",
             Obj::User,
             REMOVE_ACCOUNT,
             |w, id| json!({ "a": w.a.app, "u": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.upsertApplicationAccounts.input.applicationId",
             "accounts: B's user",
             Obj::App,
             UPSERT_ACCOUNTS,
             |w, id| json!({ "a": id, "rows": [{ "userId": w.b.user, "accountName": "probe" }] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.upsertApplicationAccounts.input.accounts.userId",
             "applicationId: A's",
             Obj::User,
             UPSERT_ACCOUNTS,
             |w, id| json!({ "a": w.a.app, "rows": [{ "userId": id, "accountName": "probe" }] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.rotateSigningKey.input.instanceId",
             "",
             Obj::Instance,
             "mutation($i: ID!) { rotateSigningKey(input: {instanceId: $i}) { __typename } }",
             |_, id| json!({ "i": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.activateSigningKey.input.instanceId",
             "id: B's pending key",
             Obj::Instance,
             ACTIVATE_KEY,
             |w, id| json!({ "i": id, "id": w.b.pending_key }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.activateSigningKey.input.id",
             "instanceId: A",
             Obj::PendingKey,
             ACTIVATE_KEY,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.createAccessPolicy.input.instanceId",
             "",
             Obj::Instance,
             "mutation($i: ID!, $n: String!, $s: String!) { createAccessPolicy(input: {instanceId: $i, name: $n, source: $s}) { __typename } }",
             |_, id| json!({ "i": id, "n": fresh("p"), "s": POLICY }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.updateAccessPolicy.input.id",
             "",
             Obj::Policy,
             "mutation($id: ID!) { updateAccessPolicy(input: {id: $id, enabled: false}) { __typename } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.setAuthorizationScope.input.applicationId",
             "",
             Obj::App,
             "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
             |_, id| json!({ "a": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.grantApplicationAccess.input.applicationId",
             "subjects: B's child unit",
             Obj::App,
             GRANT,
             |w, id| json!({ "a": id, "s": [{ "kind": "ORG_UNIT", "id": w.b.child_unit }] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.grantApplicationAccess.input.subjects.id",
             "applicationId: A's, kind USER",
             Obj::User,
             GRANT,
             |w, id| json!({ "a": w.a.app, "s": [{ "kind": "USER", "id": id }] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.grantApplicationAccess.input.subjects.id",
             "applicationId: A's, kind GROUP",
             Obj::Group,
             GRANT,
             |w, id| json!({ "a": w.a.app, "s": [{ "kind": "GROUP", "id": id }] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.grantApplicationAccess.input.subjects.id",
             "applicationId: A's, kind ORG_UNIT",
             Obj::RootUnit,
             GRANT,
             |w, id| json!({ "a": w.a.app, "s": [{ "kind": "ORG_UNIT", "id": id }] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.revokeApplicationAccess.input.applicationId",
             "subjects: B's user",
             Obj::App,
             REVOKE,
             |w, id| json!({ "a": id, "s": [{ "kind": "USER", "id": w.b.user }] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.revokeApplicationAccess.input.subjects.id",
             "applicationId: A's, kind USER",
             Obj::User,
             REVOKE,
             |w, id| json!({ "a": w.a.app, "s": [{ "kind": "USER", "id": id }] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.revokeApplicationAccess.input.subjects.id",
             "applicationId: A's, kind GROUP",
             Obj::Group,
             REVOKE,
             |w, id| json!({ "a": w.a.app, "s": [{ "kind": "GROUP", "id": id }] }),
         ),
-        reference(
+        row(
+            Expect::Reference,
             "MutationRoot.revokeApplicationAccess.input.subjects.id",
             "applicationId: A's, kind ORG_UNIT",
             Obj::RootUnit,
             REVOKE,
             |w, id| json!({ "a": w.a.app, "s": [{ "kind": "ORG_UNIT", "id": id }] }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.revokeUserSession.input.instanceId",
             "id: B's session",
             Obj::Instance,
             REVOKE_SESSION,
             |w, id| json!({ "i": id, "id": w.b.session }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.revokeUserSession.input.id",
             "instanceId: A",
             Obj::Session,
             REVOKE_SESSION,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.revokeUserSessions.input.instanceId",
             "userId: B's user",
             Obj::Instance,
             REVOKE_SESSIONS,
             |w, id| json!({ "i": id, "u": w.b.user }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.revokeUserSessions.input.userId",
             "instanceId: A",
             Obj::User,
             REVOKE_SESSIONS,
             |w, id| json!({ "i": w.a.instance, "u": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.inviteUser.input.instanceId",
             "userId: B's user",
             Obj::Instance,
             INVITE,
             |w, id| json!({ "i": id, "u": w.b.user }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.inviteUser.input.userId",
             "instanceId: A",
             Obj::User,
             INVITE,
             |w, id| json!({ "i": w.a.instance, "u": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.createEventSubscription.input.instanceId",
             "",
             Obj::Instance,
             "mutation($i: ID!) { createEventSubscription(input: {instanceId: $i, url: \"http://127.0.0.1:1/probe\", eventTypes: [USER_CREATED]}) { __typename } }",
             |_, id| json!({ "i": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.updateEventSubscription.input.instanceId",
             "id: B's subscription",
             Obj::Instance,
             UPDATE_SUBSCRIPTION,
             |w, id| json!({ "i": id, "id": w.b.subscription }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.updateEventSubscription.input.id",
             "instanceId: A",
             Obj::Subscription,
             UPDATE_SUBSCRIPTION,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.pingEventSubscription.input.instanceId",
             "id: B's subscription",
             Obj::Instance,
             PING_SUBSCRIPTION,
             |w, id| json!({ "i": id, "id": w.b.subscription }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.pingEventSubscription.input.id",
             "instanceId: A",
             Obj::Subscription,
             PING_SUBSCRIPTION,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.redeliver.input.instanceId",
             "id: B's callback",
             Obj::Instance,
             REDELIVER,
             |w, id| json!({ "i": id, "id": w.b.event_delivery }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.redeliver.input.id",
             "instanceId: A (a callback)",
             Obj::EventDelivery,
             REDELIVER,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.redeliver.input.id",
             "instanceId: A (an email)",
             Obj::EmailDelivery,
@@ -1342,84 +1427,96 @@ fn table() -> Vec<Row> {
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
         // Mutations that delete.
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteUser.input.instanceId",
             "id: B's user",
             Obj::Instance,
             DELETE_USER,
             |w, id| json!({ "i": id, "id": w.b.user }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteUser.input.id",
             "instanceId: A",
             Obj::User,
             DELETE_USER,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteGroup.input.instanceId",
             "id: B's group",
             Obj::Instance,
             DELETE_GROUP,
             |w, id| json!({ "i": id, "id": w.b.group }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteGroup.input.id",
             "instanceId: A",
             Obj::Group,
             DELETE_GROUP,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteOrgUnit.input.instanceId",
             "id: B's empty unit",
             Obj::Instance,
             DELETE_ORG_UNIT,
             |w, id| json!({ "i": id, "id": w.b.empty_unit }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteOrgUnit.input.id",
             "instanceId: A",
             Obj::EmptyUnit,
             DELETE_ORG_UNIT,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteAdmin.input.id",
             "",
             Obj::Admin,
             "mutation($id: ID!) { deleteAdmin(input: {id: $id}) { __typename } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteApplication.input.id",
             "",
             Obj::App,
             "mutation($id: ID!) { deleteApplication(input: {id: $id}) { __typename } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteAccessPolicy.input.id",
             "",
             Obj::Policy,
             "mutation($id: ID!) { deleteAccessPolicy(input: {id: $id}) { __typename } }",
             |_, id| json!({ "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteEventSubscription.input.instanceId",
             "id: B's subscription",
             Obj::Instance,
             DELETE_SUBSCRIPTION,
             |w, id| json!({ "i": id, "id": w.b.subscription }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteEventSubscription.input.id",
             "instanceId: A",
             Obj::Subscription,
             DELETE_SUBSCRIPTION,
             |w, id| json!({ "i": w.a.instance, "id": id }),
         ),
-        refused(
+        row(
+            Expect::Refused,
             "MutationRoot.deleteInstance.input.id",
             "",
             Obj::Instance,
