@@ -31,6 +31,7 @@ pub mod outbox;
 pub mod pages;
 pub mod password;
 pub mod portal;
+pub mod query;
 pub mod recovery;
 pub mod request;
 pub mod saml;

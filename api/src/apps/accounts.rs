@@ -16,10 +16,10 @@ use super::Applications;
 use crate::audit;
 use crate::authz::admin::{actions, ApplicationPermit};
 use crate::directory::users::RowError;
-use crate::directory::{prefix_match, unique_violation};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event};
 use crate::ids::new_id;
+use crate::query::{prefix_match, unique_violation};
 
 pub const MAX_UPSERT_ROWS: usize = 1000;
 

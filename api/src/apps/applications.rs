@@ -17,9 +17,9 @@ use super::templates::{self, AttributeStatement, Derived, Template, ATTRIBUTE_SO
 use super::Applications;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{actions, Action, ApplicationPermit, InstancePermit, ReadsApplication};
-use crate::directory::prefix_match;
 use crate::error::{AppError, AppResult};
 use crate::ids::{new_id, plausible_id};
+use crate::query::prefix_match;
 use crate::validate;
 
 pub const SIGNATURE_ALGORITHMS: [&str; 2] = ["rsa-sha256", "rsa-sha512"];

@@ -11,12 +11,13 @@ use sea_orm::{
 };
 
 use super::Directory;
-use super::{prefix_match, record_members_change, unique_violation, Holder};
+use super::{record_members_change, Holder};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{actions, InstancePermit};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
+use crate::query::{prefix_match, unique_violation};
 use crate::validate;
 
 async fn find_in<C: ConnectionTrait>(

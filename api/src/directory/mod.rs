@@ -8,9 +8,6 @@ pub mod instances;
 pub mod org_units;
 pub mod users;
 
-use sea_orm::sea_query::{Expr, Func, LikeExpr, SimpleExpr};
-use sea_orm::{DbErr, IntoSimpleExpr, SqlErr};
-
 use std::sync::Arc;
 
 use entity::access_grant::SubjectKind;
@@ -20,7 +17,7 @@ use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{Action, InstancePermit};
 use crate::db::Store;
 use crate::db::WriteTxn;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::events::{self, Event, EventType};
 use crate::keys::KeyRing;
 
@@ -51,32 +48,6 @@ pub trait DirectoryHooks: Send + Sync {
 
 /// The largest page a list returns.
 pub const MAX_PAGE: u64 = 100;
-
-/// `LOWER(column) LIKE 'prefix%'` with the prefix's wildcards escaped.
-pub fn prefix_match(column: impl IntoSimpleExpr, prefix: &str) -> SimpleExpr {
-    let escaped: String = prefix
-        .to_lowercase()
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect();
-    Expr::expr(Func::lower(column.into_simple_expr()))
-        .like(LikeExpr::new(format!("{escaped}%")).escape('\\'))
-}
-
-/// Maps a unique-index violation (a concurrent writer won the race) to `CONFLICT` on `field`.
-pub fn unique_violation(field: &str, what: &str) -> impl FnOnce(DbErr) -> AppError {
-    let field = field.to_owned();
-    let what = what.to_owned();
-    move |err| match err.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => {
-            AppError::conflict(field, format!("{what} is already taken"))
-        }
-        _ => err.into(),
-    }
-}
 
 /// What holds members: a group or an org unit.
 #[derive(Clone, Copy)]

@@ -12,13 +12,13 @@ use sea_orm::{
 };
 
 use super::Directory;
-use super::{prefix_match, unique_violation};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{actions, InstancePermit};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
 use crate::password::{self, NewPassword};
+use crate::query::{prefix_match, unique_violation};
 use crate::validate::{self, Email, Username};
 
 pub const MAX_IMPORT_ROWS: usize = 1000;
