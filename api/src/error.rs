@@ -184,8 +184,10 @@ impl AppError {
 
 impl AppError {
     /// Turns a resolver error into what the client sees. Resolvers return `AppError` through
-    /// `?` (async-graphql keeps it as the error's source); anything else that fails inside
-    /// GraphQL — parsing, validation, a bad variable — is the client's input.
+    /// `?` (async-graphql keeps it as the error's source). What fails before execution —
+    /// parsing, validation, a bad variable, a limit — has no path and is the client's input;
+    /// an error raised while resolving a field that is not an `AppError` is ours: `INTERNAL`,
+    /// logged, with a reference instead of its text.
     pub fn to_graphql(err: &mut async_graphql::ServerError) {
         let mut problems = Vec::new();
         let (code, field, message) = match err.source::<AppError>() {
@@ -198,6 +200,13 @@ impl AppError {
                     app.field().map(str::to_owned),
                     app.public_message(),
                 )
+            }
+            None if !err.path.is_empty() => {
+                let hidden = AppError::Internal(anyhow::anyhow!(
+                    "a GraphQL field failed without an AppError: {}",
+                    err.message
+                ));
+                ("INTERNAL", None, hidden.public_message())
             }
             None => (
                 err.extensions
@@ -336,6 +345,17 @@ mod tests {
         });
         let ext = serde_json::to_value(server.extensions.unwrap()).unwrap();
         assert_eq!(ext["code"], "TOO_MANY_REQUESTS");
+    }
+
+    #[test]
+    fn a_field_that_fails_without_an_app_error_is_internal() {
+        let mut server = async_graphql::ServerError::new("Data `Loaders` does not exist.", None);
+        server.path = vec![async_graphql::PathSegment::Field("users".into())];
+        AppError::to_graphql(&mut server);
+        let ext = serde_json::to_value(server.extensions.unwrap()).unwrap();
+        assert_eq!(ext["code"], "INTERNAL");
+        assert!(!server.message.contains("Loaders"), "{}", server.message);
+        assert!(server.message.contains("reference"), "{}", server.message);
     }
 
     #[test]
