@@ -166,17 +166,21 @@ pub async fn posted_form(response: reqwest::Response) -> Posted {
     }
 }
 
-/// The signing certificate of the application's downloaded metadata.
-pub async fn metadata_certificate(app: &Client, application: &str) -> CertificateDer {
-    let xml = app
-        .http
+/// The application's IdP metadata, as a service provider downloads it.
+pub async fn metadata_xml(app: &Client, application: &str) -> String {
+    app.http
         .get(format!("{}/saml/apps/{application}/metadata", app.base))
         .send()
         .await
         .unwrap()
         .text()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// The signing certificate of the application's downloaded metadata.
+pub async fn metadata_certificate(app: &Client, application: &str) -> CertificateDer {
+    let xml = metadata_xml(app, application).await;
     let b64 = regex::Regex::new(
         "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>([^<]+)<",
     )

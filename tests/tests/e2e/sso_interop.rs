@@ -76,15 +76,7 @@ async fn configure(app: &TestApp, library: &str) -> (String, String, String) {
         json!({ "a": application, "u": users[0] }),
     )
     .await;
-    let metadata = app
-        .http
-        .get(format!("{}/saml/apps/{application}/metadata", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metadata = lanyard_tests::saml::metadata_xml(app, &application).await;
     let path = app.dir.path().join(format!("{library}-idp-metadata.xml"));
     std::fs::write(&path, metadata).unwrap();
     (application, path.display().to_string(), instance)
