@@ -185,9 +185,10 @@ impl AppError {
 impl AppError {
     /// Turns a resolver error into what the client sees. Resolvers return `AppError` through
     /// `?` (async-graphql keeps it as the error's source). What fails before execution —
-    /// parsing, validation, a bad variable, a limit — has no path and is the client's input;
-    /// an error raised while resolving a field that is not an `AppError` is ours: `INTERNAL`,
-    /// logged, with a reference instead of its text.
+    /// parsing, validation, a bad variable, a limit — has no path and is the client's input,
+    /// and so is an argument that fails to parse while its field resolves; any other error
+    /// raised while resolving a field that is not an `AppError` is ours: `INTERNAL`, logged,
+    /// with a reference instead of its text.
     pub fn to_graphql(err: &mut async_graphql::ServerError) {
         let mut problems = Vec::new();
         let (code, field, message) = match err.source::<AppError>() {
@@ -201,7 +202,7 @@ impl AppError {
                     app.public_message(),
                 )
             }
-            None if !err.path.is_empty() => {
+            None if !err.path.is_empty() && !is_input_value_error(&err.message) => {
                 let hidden = AppError::Internal(anyhow::anyhow!(
                     "a GraphQL field failed without an AppError: {}",
                     err.message
@@ -254,6 +255,12 @@ impl AppError {
             ext.set("problems", list);
         }
     }
+}
+
+/// async-graphql's words for an argument value it could not parse (`InputValueError`): the
+/// client's input even when raised while a field resolves.
+fn is_input_value_error(message: &str) -> bool {
+    message.starts_with("Failed to parse \"") || message.starts_with("Expected input type \"")
 }
 
 const KNOWN_CODES: [&str; 7] = [
@@ -356,6 +363,15 @@ mod tests {
         assert_eq!(ext["code"], "INTERNAL");
         assert!(!server.message.contains("Loaders"), "{}", server.message);
         assert!(server.message.contains("reference"), "{}", server.message);
+        let mut bad_argument = async_graphql::ServerError::new(
+            "Failed to parse \"Int\": Only integers from 0 to 4294967295 are accepted.",
+            None,
+        );
+        bad_argument.path = vec![async_graphql::PathSegment::Field("inviteUser".into())];
+        AppError::to_graphql(&mut bad_argument);
+        let ext = serde_json::to_value(bad_argument.extensions.unwrap()).unwrap();
+        assert_eq!(ext["code"], "BAD_USER_INPUT");
+        assert!(bad_argument.message.contains("Only integers"));
     }
 
     #[test]
