@@ -229,7 +229,7 @@ function RenameForm(props: { instanceId: string; unit: Unit; onDone: (renamed: b
       <Field label="New name" name="name" error={rename.error}>
         {(a) => <input {...a} autoFocus {...rename.bind('name')} />}
       </Field>
-      <button type="submit" className="primary">
+      <button type="submit" className="primary" disabled={rename.pending}>
         Save
       </button>
       <button type="button" onClick={() => onDone(false)}>
