@@ -79,6 +79,7 @@ impl std::fmt::Debug for Store {
 /// that the next writer never finds the database still locked by the abandoned transaction.
 pub struct WriteTxn {
     txn: Option<DatabaseTransaction>,
+    backend: DbBackend,
     guard: Option<OwnedMutexGuard<()>>,
     writes: Arc<AtomicU64>,
 }
@@ -117,13 +118,46 @@ impl Drop for WriteTxn {
     }
 }
 
-impl std::ops::Deref for WriteTxn {
-    type Target = DatabaseTransaction;
-    fn deref(&self) -> &DatabaseTransaction {
-        // `txn` is only taken by `commit` and `drop`, which consume the value.
+impl WriteTxn {
+    /// The open transaction; gone only once `commit` or `drop` took it, which consume the
+    /// value, so a statement never meets the error.
+    fn open(&self) -> Result<&DatabaseTransaction, sea_orm::DbErr> {
         self.txn
             .as_ref()
-            .unwrap_or_else(|| unreachable!("a WriteTxn is used after it ended"))
+            .ok_or_else(|| sea_orm::DbErr::Custom("the write transaction has ended".into()))
+    }
+}
+
+/// Statements run inside the transaction: `&txn` goes wherever a connection does.
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.backend
+    }
+
+    async fn execute(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
+        self.open()?.execute(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, sea_orm::DbErr> {
+        self.open()?.execute_unprepared(sql).await
+    }
+
+    async fn query_one(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Option<sea_orm::QueryResult>, sea_orm::DbErr> {
+        self.open()?.query_one(stmt).await
+    }
+
+    async fn query_all(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Vec<sea_orm::QueryResult>, sea_orm::DbErr> {
+        self.open()?.query_all(stmt).await
     }
 }
 
@@ -187,6 +221,7 @@ impl Store {
         let guard = self.queue_write().await;
         Ok(WriteTxn {
             txn: Some(self.conn.begin().await?),
+            backend: self.backend(),
             guard,
             writes: self.writes.clone(),
         })
@@ -513,7 +548,7 @@ mod tests {
         let txn = store.begin_write().await.unwrap();
         txn.execute(count_audit_events()).await.unwrap();
         sea_orm::EntityTrait::insert(decision("two"))
-            .exec_without_returning(&*txn)
+            .exec_without_returning(&txn)
             .await
             .unwrap();
         assert_eq!(

@@ -21,7 +21,7 @@ use cedar_policy::{Entity, EntityUid, Policy, RestrictedExpression};
 use serde_json::Value;
 
 use super::facts::{AppFacts, Link, LinkSubject, UserFacts};
-use crate::authz::{uid, Kind};
+use crate::authz::{Kind, Names};
 
 /// Whether a policy consults a group's or an org unit's own entity: it names one anywhere but
 /// on the right of `in` (or in a set there). Conservative: anything it cannot place counts.
@@ -114,6 +114,8 @@ pub fn directory_literals(policy: &Policy) -> impl Iterator<Item = EntityUid> {
 /// The entities of a decision.
 pub fn of(user: &UserFacts, app: &AppFacts, wanted: &Ancestors<'_>) -> Result<Vec<Entity>, String> {
     let directory = matches!(wanted, Ancestors::Directory);
+    let names = Names::get()?;
+    let uid = |kind, id: &str| names.uid(kind, id);
     let instance = |id: &str| uid(Kind::Instance, id);
     // Instances are named as parents but listed only with the whole directory: they have no
     // attributes and no parents the policies may ask about, and Cedar treats an unlisted entity

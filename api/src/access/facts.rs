@@ -10,7 +10,7 @@ use sea_orm::sea_query::{
 };
 use sea_orm::{ColumnTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryResult, QuerySelect};
 
-use crate::authz::{uid, Kind};
+use crate::authz::{Kind, Names};
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
 
@@ -117,12 +117,12 @@ impl LinkSubject {
         }
     }
 
-    pub fn uid(&self) -> cedar_policy::EntityUid {
+    pub fn uid(&self, names: &Names) -> cedar_policy::EntityUid {
         match self {
-            LinkSubject::AllMembers(id) => uid(Kind::Instance, id),
-            LinkSubject::User(id) => uid(Kind::User, id),
-            LinkSubject::Group(id) => uid(Kind::Group, id),
-            LinkSubject::OrgUnit(id) => uid(Kind::OrgUnit, id),
+            LinkSubject::AllMembers(id) => names.uid(Kind::Instance, id),
+            LinkSubject::User(id) => names.uid(Kind::User, id),
+            LinkSubject::Group(id) => names.uid(Kind::Group, id),
+            LinkSubject::OrgUnit(id) => names.uid(Kind::OrgUnit, id),
         }
     }
 

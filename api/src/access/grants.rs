@@ -45,11 +45,11 @@ pub async fn set_scope(
     scope: AuthorizationScope,
 ) -> AppResult<application::Model> {
     let txn = access.store.begin_write().await?;
-    let app = application_in(&*txn, permit).await?;
+    let app = application_in(&txn, permit).await?;
     let mut active: application::ActiveModel = app.into();
     active.authorization_scope = Set(scope);
     active.updated_at = Set(Utc::now());
-    let app = active.update(&*txn).await?;
+    let app = active.update(&txn).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -151,8 +151,8 @@ pub async fn grant(
     subjects: &[Subject],
 ) -> AppResult<usize> {
     let txn = access.store.begin_write().await?;
-    application_in(&*txn, permit).await?;
-    ensure_subjects(&*txn, permit.instance_id(), subjects).await?;
+    application_in(&txn, permit).await?;
+    ensure_subjects(&txn, permit.instance_id(), subjects).await?;
     let existing = existing_grants(&txn, permit.application_id(), subjects).await?;
     let now = Utc::now();
     let mut added = Vec::new();
@@ -174,7 +174,7 @@ pub async fn grant(
             subject_id: Set(subject.id.clone()),
             created_at: Set(now),
         }
-        .insert(&*txn)
+        .insert(&txn)
         .await?;
         added.push(grant);
     }
@@ -203,7 +203,7 @@ pub async fn revoke(
         ));
     }
     let txn = access.store.begin_write().await?;
-    application_in(&*txn, permit).await?;
+    application_in(&txn, permit).await?;
     let ids: Vec<String> = existing_grants(&txn, permit.application_id(), subjects)
         .await?
         .into_iter()
@@ -211,7 +211,7 @@ pub async fn revoke(
         .collect();
     let removed = access_grant::Entity::delete_many()
         .filter(access_grant::Column::Id.is_in(ids))
-        .exec(&*txn)
+        .exec(&txn)
         .await?
         .rows_affected;
     audit::record(
@@ -241,7 +241,7 @@ async fn existing_grants(
     let rows = access_grant::Entity::find()
         .filter(access_grant::Column::ApplicationId.eq(application_id))
         .filter(access_grant::Column::SubjectId.is_in(ids))
-        .all(&**txn)
+        .all(txn)
         .await?;
     Ok(rows
         .into_iter()
@@ -420,7 +420,7 @@ pub async fn forget_subject(txn: &WriteTxn, kind: SubjectKind, id: &str) -> AppR
     access_grant::Entity::delete_many()
         .filter(access_grant::Column::SubjectKind.eq(kind))
         .filter(access_grant::Column::SubjectId.eq(id))
-        .exec(&**txn)
+        .exec(txn)
         .await?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use cedar_policy::{EntityUid, PolicyId, PolicySet, SlotId};
 
 use super::facts::Link;
-use crate::authz::GRANT_TEMPLATE;
+use crate::authz::{Names, GRANT_TEMPLATE};
 
 /// More copies than decisions of one instance run at once on a node are not kept.
 const KEPT: usize = 16;
@@ -31,7 +31,12 @@ impl LinkedSets {
     }
 
     /// A copy of the set with `links` linked to the application `resource`.
-    pub fn with(&self, links: &[Link], resource: &EntityUid) -> Result<Linked<'_>, String> {
+    pub fn with(
+        &self,
+        names: &Names,
+        links: &[Link],
+        resource: &EntityUid,
+    ) -> Result<Linked<'_>, String> {
         let set = self
             .spare
             .lock()
@@ -47,7 +52,7 @@ impl LinkedSets {
         for link in links {
             let id = PolicyId::new(&link.policy_id);
             let slots = HashMap::from([
-                (SlotId::principal(), link.subject.uid()),
+                (SlotId::principal(), link.subject.uid(names)),
                 (SlotId::resource(), resource.clone()),
             ]);
             linked
@@ -92,6 +97,10 @@ mod tests {
     use crate::access::facts::LinkSubject;
     use crate::authz::{uid, Kind, PolicyEngine};
 
+    fn names() -> &'static Names {
+        Names::get().expect("names")
+    }
+
     fn link(n: usize) -> Link {
         Link {
             policy_id: format!("grant:{n}"),
@@ -106,7 +115,9 @@ mod tests {
         let app = uid(Kind::Application, "a1");
         let static_count = sets.base.policies().count();
         {
-            let linked = sets.with(&[link(1), link(2)], &app).expect("linked");
+            let linked = sets
+                .with(names(), &[link(1), link(2)], &app)
+                .expect("linked");
             assert_eq!(linked.set().policies().count(), static_count + 2);
         }
         assert_eq!(
@@ -114,7 +125,7 @@ mod tests {
             1,
             "the copy came back"
         );
-        let linked = sets.with(&[link(3)], &app).expect("linked");
+        let linked = sets.with(names(), &[link(3)], &app).expect("linked");
         let ids: Vec<String> = linked
             .set()
             .policies()
@@ -131,11 +142,11 @@ mod tests {
         let app = uid(Kind::Application, "a1");
         // The same id twice: the second link fails.
         let err = sets
-            .with(&[link(1), link(1)], &app)
+            .with(names(), &[link(1), link(1)], &app)
             .err()
             .expect("a repeated link id is refused");
         assert!(err.contains("grant:1"), "{err}");
-        let linked = sets.with(&[link(2)], &app).expect("linked");
+        let linked = sets.with(names(), &[link(2)], &app).expect("linked");
         assert_eq!(
             linked
                 .set()

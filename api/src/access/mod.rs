@@ -26,7 +26,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::Set;
 
 use crate::apps::applications::Resolved;
-use crate::authz::{action_uid, uid, Kind, PolicyEngine, GRANT_TEMPLATE, SSO_ACTION};
+use crate::authz::{Kind, Names, PolicyEngine, GRANT_TEMPLATE, SSO_ACTION};
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
 use crate::fresh::FreshCache;
@@ -352,9 +352,12 @@ impl AccessService {
                     if links.is_empty() {
                         return Ok(self.engine.decide_with(&request, &policies.set, &entities));
                     }
-                    let linked = policies
-                        .linked
-                        .with(links, &uid(Kind::Application, &app.id))?;
+                    let names = Names::get()?;
+                    let linked = policies.linked.with(
+                        names,
+                        links,
+                        &names.uid(Kind::Application, &app.id),
+                    )?;
                     Ok(self.engine.decide_with(&request, linked.set(), &entities))
                 });
         let verdict = match verdict {
@@ -443,7 +446,8 @@ impl AccessService {
         let entities = Entities::empty()
             .add_entities(entities::of(user, app, &wanted)?, None)
             .map_err(|err| format!("entities: {err}"))?;
-        let action = action_uid(SSO_ACTION);
+        let names = Names::get()?;
+        let action = names.action(SSO_ACTION);
         let context = Context::from_pairs(self.extension_values.context_pairs(
             context,
             app,
@@ -453,9 +457,9 @@ impl AccessService {
         // Not validated against the schema for the same reason: the request's types and its
         // context are fixed by this code (a unit test validates them against the schema).
         let request = Request::new(
-            uid(Kind::User, &user.id),
+            names.uid(Kind::User, &user.id),
             action,
-            uid(Kind::Application, &app.id),
+            names.uid(Kind::Application, &app.id),
             context,
             None,
         )
@@ -500,6 +504,7 @@ pub async fn record_decision(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::authz::uid;
     use entity::application::AuthorizationScope;
 
     fn alice() -> UserFacts {
@@ -591,7 +596,7 @@ pub(crate) mod tests {
         let context = Context::from_pairs(pairs).expect("a context");
         Request::new(
             uid(Kind::User, &user.id),
-            action_uid(SSO_ACTION),
+            uid(Kind::Action, SSO_ACTION),
             uid(Kind::Application, &app.id),
             context,
             Some(schema),
@@ -661,7 +666,10 @@ pub(crate) mod tests {
         let mut set = policies.set.clone();
         for link in links {
             let slots = HashMap::from([
-                (cedar_policy::SlotId::principal(), link.subject.uid()),
+                (
+                    cedar_policy::SlotId::principal(),
+                    link.subject.uid(Names::get().expect("names")),
+                ),
                 (
                     cedar_policy::SlotId::resource(),
                     uid(Kind::Application, &app.id),

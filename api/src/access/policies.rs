@@ -115,10 +115,10 @@ pub async fn create(
     check(access, input.source)?;
     let now = Utc::now();
     let txn = access.store.begin_write().await?;
-    crate::tenant::get_in(&*txn, permit.instance_id()).await?;
+    crate::tenant::get_in(&txn, permit.instance_id()).await?;
     let count = access_policy::Entity::find()
         .filter(access_policy::Column::InstanceId.eq(permit.instance_id()))
-        .count(&*txn)
+        .count(&txn)
         .await?;
     if count >= MAX_POLICIES {
         return Err(AppError::conflict(
@@ -137,7 +137,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
     finish(access, txn, permit, &model, "created").await?;
     Ok(model)
@@ -172,7 +172,7 @@ pub async fn update(
     let txn = access.store.begin_write().await?;
     let current = access_policy::Entity::find_by_id(id)
         .filter(access_policy::Column::InstanceId.eq(permit.instance_id()))
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("access policy"))?;
     let mut active: access_policy::ActiveModel = current.into();
@@ -190,7 +190,7 @@ pub async fn update(
         active.enabled = Set(enabled);
     }
     active.updated_at = Set(Utc::now());
-    let model = active.update(&*txn).await?;
+    let model = active.update(&txn).await?;
     finish(access, txn, permit, &model, "updated").await?;
     Ok(model)
 }
@@ -203,10 +203,10 @@ pub async fn delete(
     let txn = access.store.begin_write().await?;
     let model = access_policy::Entity::find_by_id(id)
         .filter(access_policy::Column::InstanceId.eq(permit.instance_id()))
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("access policy"))?;
-    access_policy::Entity::delete_by_id(id).exec(&*txn).await?;
+    access_policy::Entity::delete_by_id(id).exec(&txn).await?;
     finish(access, txn, permit, &model, "deleted").await
 }
 
@@ -222,7 +222,7 @@ async fn ensure_unique_name(
     if let Some(except) = except {
         query = query.filter(access_policy::Column::Id.ne(except));
     }
-    if query.one(&**txn).await?.is_some() {
+    if query.one(txn).await?.is_some() {
         return Err(AppError::conflict(
             "name",
             format!("the instance already has an access policy named {name:?}"),
@@ -245,7 +245,7 @@ async fn finish(
             Expr::col(instance::Column::AccessVersion).add(1),
         )
         .filter(instance::Column::Id.eq(permit.instance_id()))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     audit::record(
         &txn,

@@ -133,13 +133,13 @@ pub async fn upsert(
                 .filter(user::Column::InstanceId.eq(permit.instance_id()))
                 .filter(user::Column::Id.is_in(chunk.to_vec()))
                 .into_tuple::<String>()
-                .all(&*txn)
+                .all(&txn)
                 .await?,
         );
     }
     let existing = application_account::Entity::find()
         .filter(application_account::Column::ApplicationId.eq(permit.application_id()))
-        .all(&*txn)
+        .all(&txn)
         .await?;
     let owner_of: HashMap<&str, &str> = existing
         .iter()
@@ -191,7 +191,7 @@ pub async fn upsert(
     for (_, user_id, _) in &changed {
         if let Some(account) = by_user.get(user_id.as_str()) {
             application_account::Entity::delete_by_id(account.id.clone())
-                .exec(&*txn)
+                .exec(&txn)
                 .await?;
         }
     }
@@ -209,7 +209,7 @@ pub async fn upsert(
                     created_at: Set(previous.map(|p| p.created_at).unwrap_or(now)),
                     updated_at: Set(now),
                 }
-                .insert(&*txn)
+                .insert(&txn)
                 .await
                 .map_err(unique_violation("accountName", "the account name"))?;
                 result.push(model);
@@ -218,7 +218,7 @@ pub async fn upsert(
     }
     if !changed.is_empty() {
         events::emit(
-            &*txn,
+            &txn,
             permit.instance_id(),
             changed
                 .iter()
@@ -260,14 +260,14 @@ pub async fn remove(
     user_id: &str,
 ) -> AppResult<bool> {
     let txn = apps.store.begin_write().await?;
-    let Some(account) = account_of(&*txn, permit.application_id(), user_id).await? else {
+    let Some(account) = account_of(&txn, permit.application_id(), user_id).await? else {
         return Ok(false);
     };
     application_account::Entity::delete_by_id(account.id.clone())
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     events::emit(
-        &*txn,
+        &txn,
         permit.instance_id(),
         vec![Event::application_account(
             permit.application_id(),

@@ -197,7 +197,7 @@ pub async fn add(
     let now = Utc::now();
     let id = new_id();
     let txn = apps.store.begin_write().await?;
-    crate::tenant::get_in(&*txn, permit.instance_id()).await?;
+    crate::tenant::get_in(&txn, permit.instance_id()).await?;
     let model = application::ActiveModel {
         id: Set(id.clone()),
         instance_id: Set(permit.instance_id().to_owned()),
@@ -224,7 +224,7 @@ pub async fn add(
         updated_at: Set(now),
         authorization_scope: Set(AuthorizationScope::Manual),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
     audit::record(
         &txn,
@@ -382,7 +382,7 @@ pub async fn update(
     changes: Changes,
 ) -> AppResult<Resolved> {
     let txn = apps.store.begin_write().await?;
-    let current = find_in(&*txn, permit.instance_id(), permit.application_id()).await?;
+    let current = find_in(&txn, permit.instance_id(), permit.application_id()).await?;
     let template = Resolved::new(current.clone())?.template;
     let mut active: application::ActiveModel = current.clone().into();
     if let Some(name) = &changes.name {
@@ -516,7 +516,7 @@ pub async fn update(
         ));
     }
     active.updated_at = Set(Utc::now());
-    let model = active.update(&*txn).await?;
+    let model = active.update(&txn).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -573,13 +573,13 @@ pub async fn delete(
     permit: &ApplicationPermit<actions::DeleteApplication>,
 ) -> AppResult<()> {
     let txn = apps.store.begin_write().await?;
-    let current = find_in(&*txn, permit.instance_id(), permit.application_id()).await?;
+    let current = find_in(&txn, permit.instance_id(), permit.application_id()).await?;
     entity::role_binding::Entity::delete_many()
         .filter(entity::role_binding::Column::ApplicationId.eq(permit.application_id()))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     application::Entity::delete_by_id(permit.application_id())
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     audit::record(
         &txn,

@@ -123,7 +123,7 @@ pub async fn record(txn: &WriteTxn, actor: &Actor, record: AuditRecord) -> AppRe
         client_ip: Set(actor.client_ip.clone()),
         created_at: Set(Utc::now()),
     }
-    .insert(&**txn)
+    .insert(txn)
     .await?;
     Ok(())
 }

@@ -178,7 +178,7 @@ pub async fn create(
     let txn = auth.store.begin_write().await?;
     if admin::Entity::find()
         .filter(admin::Column::Username.eq(username.as_str()))
-        .one(&*txn)
+        .one(&txn)
         .await?
         .is_some()
     {
@@ -196,9 +196,9 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
-    store_role_bindings(&*txn, PrincipalKind::Admin, &id, grants).await?;
+    store_role_bindings(&txn, PrincipalKind::Admin, &id, grants).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -219,11 +219,11 @@ pub async fn set_roles(
 ) -> AppResult<admin::Model> {
     let txn = auth.store.begin_write().await?;
     let admin = admin::Entity::find_by_id(admin_id)
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("admin"))?;
     let keeps_super = grants.iter().any(|g| g.role == Role::SuperAdmin);
-    if !keeps_super && is_last_super_admin(&*txn, admin_id).await? {
+    if !keeps_super && is_last_super_admin(&txn, admin_id).await? {
         return Err(AppError::conflict(
             "roles",
             "the last super admin cannot lose the role",
@@ -232,9 +232,9 @@ pub async fn set_roles(
     role_binding::Entity::delete_many()
         .filter(role_binding::Column::PrincipalKind.eq(PrincipalKind::Admin))
         .filter(role_binding::Column::PrincipalId.eq(admin_id))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
-    store_role_bindings(&*txn, PrincipalKind::Admin, admin_id, grants).await?;
+    store_role_bindings(&txn, PrincipalKind::Admin, admin_id, grants).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -253,13 +253,13 @@ pub async fn delete(
 ) -> AppResult<()> {
     let txn = auth.store.begin_write().await?;
     let admin = admin::Entity::find_by_id(admin_id)
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("admin"))?;
     if admin_id == permit.actor().id {
         return Err(AppError::conflict("id", "you cannot delete yourself"));
     }
-    if is_last_super_admin(&*txn, admin_id).await? {
+    if is_last_super_admin(&txn, admin_id).await? {
         return Err(AppError::conflict(
             "id",
             "the last super admin cannot be deleted",
@@ -268,9 +268,9 @@ pub async fn delete(
     role_binding::Entity::delete_many()
         .filter(role_binding::Column::PrincipalKind.eq(PrincipalKind::Admin))
         .filter(role_binding::Column::PrincipalId.eq(admin_id))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
-    admin::Entity::delete_by_id(admin_id).exec(&*txn).await?;
+    admin::Entity::delete_by_id(admin_id).exec(&txn).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -315,10 +315,10 @@ pub async fn bootstrap(auth: &Auth) -> anyhow::Result<Option<String>> {
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
     store_role_bindings(
-        &*txn,
+        &txn,
         PrincipalKind::Admin,
         &id,
         &[RoleGrant {

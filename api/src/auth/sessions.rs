@@ -65,7 +65,7 @@ pub async fn sign_in(
         expires_at: Set(expires),
         last_seen_at: Set(now),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
     audit::record(
         &txn,
@@ -97,7 +97,6 @@ pub fn cookie(auth: &Auth, value: &str, max_age_secs: i64) -> String {
         &auth.config,
         SESSION_COOKIE,
         value,
-        "/",
         crate::request::SameSite::Strict,
         Some(max_age_secs),
     )
@@ -131,7 +130,7 @@ pub async fn authenticate(auth: &Auth, jwt: &str) -> AppResult<Principal> {
 pub async fn sign_out(auth: &Auth, jwt: &str) -> AppResult<()> {
     if let Ok(sid) = session_id(auth, jwt) {
         let txn = auth.store.begin_write().await?;
-        admin_session::Entity::delete_by_id(sid).exec(&*txn).await?;
+        admin_session::Entity::delete_by_id(sid).exec(&txn).await?;
         txn.commit().await?;
     }
     Ok(())

@@ -121,7 +121,7 @@ pub async fn record_failure(
             .as_ref()
             .map(|a| (a, config.max_failures_per_address)),
     ) {
-        if let Some(until) = count_failure(&*txn, scope, limit, config, now).await? {
+        if let Some(until) = count_failure(&txn, scope, limit, config, now).await? {
             locked.get_or_insert(refusal(scope, until, now));
             if let (true, Some(owner)) = (*scope == scopes.account, owner) {
                 crate::mail::notify_account_locked(&txn, &auth.config, owner).await?;
@@ -197,7 +197,7 @@ fn next_count(
 /// must not let an address guess others' without limit).
 pub async fn record_success(auth: &Auth, scopes: &Scopes) -> AppResult<()> {
     let txn = auth.store.begin_write().await?;
-    clear(&*txn, &scopes.account).await?;
+    clear(&txn, &scopes.account).await?;
     txn.commit().await?;
     Ok(())
 }

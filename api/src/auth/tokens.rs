@@ -92,9 +92,9 @@ pub async fn create(
         last_used_at: Set(None),
         revoked_at: Set(None),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
-    store_role_bindings(&*txn, PrincipalKind::Token, &id, grants).await?;
+    store_role_bindings(&txn, PrincipalKind::Token, &id, grants).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -137,7 +137,7 @@ pub async fn revoke(
 ) -> AppResult<api_token::Model> {
     let txn = auth.store.begin_write().await?;
     let token = api_token::Entity::find_by_id(id)
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("API token"))?;
     if token.revoked_at.is_some() {
@@ -145,7 +145,7 @@ pub async fn revoke(
     }
     let mut active: api_token::ActiveModel = token.into();
     active.revoked_at = Set(Some(Utc::now()));
-    let token = active.update(&*txn).await?;
+    let token = active.update(&txn).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -184,7 +184,7 @@ pub async fn authenticate(auth: &Auth, jwt: &str) -> AppResult<Principal> {
                 sea_orm::sea_query::Expr::value(now),
             )
             .filter(api_token::Column::Id.eq(token.id.clone()))
-            .exec(&*txn)
+            .exec(&txn)
             .await?;
         txn.commit().await?;
     }

@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 use cedar_policy::{Context, Entities, Entity, Request, RestrictedExpression};
 
 use super::principal::{Principal, PrincipalKind};
-use super::{action_uid, uid, Kind, PolicyEngine};
+use super::{Kind, Names, PolicyEngine};
 use crate::error::{AppError, AppResult};
 
 pub const PLATFORM_ID: &str = "lanyard";
@@ -284,11 +284,12 @@ fn build_request(
     action: AdminAction,
     resource: Resource<'_>,
 ) -> Result<(Request, Entities), String> {
-    let principal_entity = principal_entity(principal)?;
-    let platform = uid(Kind::Platform, PLATFORM_ID);
+    let names = Names::get()?;
+    let principal_entity = principal_entity(names, principal)?;
+    let platform = names.uid(Kind::Platform, PLATFORM_ID);
     let mut entities = vec![principal_entity.clone(), Entity::with_uid(platform.clone())];
     let mut instance_entity = |id: &str| {
-        let instance = uid(Kind::Instance, id);
+        let instance = names.uid(Kind::Instance, id);
         entities.push(Entity::new_no_attrs(
             instance.clone(),
             HashSet::from([platform.clone()]),
@@ -300,17 +301,17 @@ fn build_request(
         Resource::Instance(id) => instance_entity(id),
         Resource::Application(instance_id, app_id) => {
             let instance = instance_entity(instance_id);
-            let app = uid(Kind::Application, app_id);
+            let app = names.uid(Kind::Application, app_id);
             entities.push(Entity::new_no_attrs(app.clone(), HashSet::from([instance])));
             app
         }
     };
     for role in principal_entity_parents(principal) {
-        entities.push(Entity::with_uid(uid(Kind::Role, role)));
+        entities.push(Entity::with_uid(names.uid(Kind::Role, role)));
     }
     let request = Request::new(
         principal_entity.uid(),
-        action_uid(action.cedar_id()),
+        names.action(action.cedar_id()),
         resource,
         Context::empty(),
         Some(engine.schema()),
@@ -332,7 +333,7 @@ fn principal_entity_parents(principal: &Principal) -> Vec<&'static str> {
     roles
 }
 
-fn principal_entity(principal: &Principal) -> Result<Entity, String> {
+fn principal_entity(names: &Names, principal: &Principal) -> Result<Entity, String> {
     let kind = match principal.kind {
         PrincipalKind::Admin => Kind::Admin,
         PrincipalKind::Token => Kind::ApiToken,
@@ -340,39 +341,38 @@ fn principal_entity(principal: &Principal) -> Result<Entity, String> {
     let instances = |ids: &[String]| {
         RestrictedExpression::new_set(
             ids.iter()
-                .map(|id| RestrictedExpression::new_entity_uid(uid(Kind::Instance, id))),
+                .map(|id| RestrictedExpression::new_entity_uid(names.uid(Kind::Instance, id))),
         )
     };
-    let attrs =
-        HashMap::from([
-            (
-                "name".to_string(),
-                RestrictedExpression::new_string(principal.name.clone()),
+    let attrs = HashMap::from([
+        (
+            "name".to_string(),
+            RestrictedExpression::new_string(principal.name.clone()),
+        ),
+        ("adminOf".to_string(), instances(&principal.admin_of)),
+        ("auditorOf".to_string(), instances(&principal.auditor_of)),
+        (
+            "appAdminOf".to_string(),
+            RestrictedExpression::new_set(principal.app_admin_of.iter().map(|(_, app)| {
+                RestrictedExpression::new_entity_uid(names.uid(Kind::Application, app))
+            })),
+        ),
+        (
+            "appInstances".to_string(),
+            instances(
+                &principal
+                    .app_admin_of
+                    .iter()
+                    .map(|(instance, _)| instance.clone())
+                    .collect::<Vec<_>>(),
             ),
-            ("adminOf".to_string(), instances(&principal.admin_of)),
-            ("auditorOf".to_string(), instances(&principal.auditor_of)),
-            (
-                "appAdminOf".to_string(),
-                RestrictedExpression::new_set(principal.app_admin_of.iter().map(|(_, app)| {
-                    RestrictedExpression::new_entity_uid(uid(Kind::Application, app))
-                })),
-            ),
-            (
-                "appInstances".to_string(),
-                instances(
-                    &principal
-                        .app_admin_of
-                        .iter()
-                        .map(|(instance, _)| instance.clone())
-                        .collect::<Vec<_>>(),
-                ),
-            ),
-        ]);
+        ),
+    ]);
     let parents = principal_entity_parents(principal)
         .into_iter()
-        .map(|role| uid(Kind::Role, role))
+        .map(|role| names.uid(Kind::Role, role))
         .collect();
-    Entity::new(uid(kind, &principal.id), attrs, parents).map_err(|err| err.to_string())
+    Entity::new(names.uid(kind, &principal.id), attrs, parents).map_err(|err| err.to_string())
 }
 
 #[cfg(test)]

@@ -158,7 +158,9 @@ impl PolicyEngine {
             .map_err(|err| PolicyError::Schema(format!("{err:?}")))?;
         let mut base = PolicySet::new();
         let mut access = PolicySet::new();
-        let sso = action_uid(SSO_ACTION);
+        let sso = Names::get()
+            .map_err(PolicyError::Schema)?
+            .action(SSO_ACTION);
         for (file, text) in files {
             let parsed = parse_with_ids(&file, &text)?;
             let duplicate = |err: cedar_policy::PolicySetError| PolicyError::MissingId {
@@ -280,7 +282,8 @@ impl PolicyEngine {
                 "write exactly one permit or forbid statement per policy".into(),
             ));
         };
-        if !is_sso_only(&policy.action_constraint(), &action_uid(SSO_ACTION)) {
+        let sso = Names::get().map_err(at_start)?.action(SSO_ACTION);
+        if !is_sso_only(&policy.action_constraint(), &sso) {
             let offset = source.find("action").unwrap_or(0);
             let (line, column) = line_and_column(source, offset);
             return Err(vec![PolicyProblem {
@@ -404,7 +407,6 @@ fn validate(schema: &Schema, policies: &PolicySet) -> Result<(), PolicyError> {
     Err(PolicyError::Invalid(messages.join("; ")))
 }
 
-/// `Lanyard::<kind>::"<id>"`.
 /// The entity types of the schema that the server names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -448,29 +450,51 @@ impl Kind {
             Kind::Action => "Action",
         }
     }
+}
 
-    /// The qualified type name, parsed once: parsing it runs Cedar's parser, which cost more
-    /// than the rest of an access decision when it ran for every entity of every decision.
-    fn type_name(self) -> EntityTypeName {
-        static NAMES: LazyLock<Vec<EntityTypeName>> = LazyLock::new(|| {
-            Kind::ALL
-                .iter()
-                .map(|kind| {
-                    EntityTypeName::from_str(&format!("{NAMESPACE}::{}", kind.name()))
-                        .unwrap_or_else(|_| unreachable!("entity type names here are literals"))
-                })
-                .collect()
-        });
-        NAMES[self as usize].clone()
+/// The qualified type names of [`Kind`], parsed once: parsing runs Cedar's parser, which cost
+/// more than the rest of an access decision when it ran for every entity of every decision.
+/// Cedar's parser is fallible even for these literals, so the table is a `Result` that the
+/// policy engine asks for when it is built: a server whose names do not parse does not start,
+/// and a function that builds entities asks once, not once per uid.
+pub struct Names([EntityTypeName; Kind::ALL.len()]);
+
+static NAMES: LazyLock<Result<Names, String>> = LazyLock::new(|| {
+    Kind::ALL
+        .iter()
+        .map(|kind| {
+            let name = format!("{NAMESPACE}::{}", kind.name());
+            EntityTypeName::from_str(&name)
+                .map_err(|err| format!("the entity type name {name}: {err}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?
+        .try_into()
+        .map(Names)
+        .map_err(|_| "one entity type name per kind".to_string())
+});
+
+impl Names {
+    pub fn get() -> Result<&'static Names, String> {
+        NAMES.as_ref().map_err(Clone::clone)
+    }
+
+    /// `Lanyard::<kind>::"<id>"`.
+    pub fn uid(&self, kind: Kind, id: &str) -> EntityUid {
+        // One name per `Kind::ALL` entry, in its order: `kind as usize` is in bounds.
+        EntityUid::from_type_name_and_id(self.0[kind as usize].clone(), EntityId::new(id))
+    }
+
+    pub fn action(&self, action: &str) -> EntityUid {
+        self.uid(Kind::Action, action)
     }
 }
 
-pub fn uid(kind: Kind, id: &str) -> EntityUid {
-    EntityUid::from_type_name_and_id(kind.type_name(), EntityId::new(id))
-}
-
-pub fn action_uid(action: &str) -> EntityUid {
-    uid(Kind::Action, action)
+/// `Lanyard::<kind>::"<id>"`, for tests.
+#[cfg(test)]
+pub(crate) fn uid(kind: Kind, id: &str) -> EntityUid {
+    Names::get()
+        .expect("the entity type names parse")
+        .uid(kind, id)
 }
 
 #[cfg(test)]

@@ -105,7 +105,11 @@ impl Held {
             .unwrap_or_else(|| sea_orm::Values(Vec::new()));
         let query = sqlx::query_with(&statement.sql, SqlxValues(values));
         let started = Instant::now();
-        let result = run(taken.connection(), query).await;
+        let result = match taken.connection.as_mut() {
+            Some(connection) => run(connection, query).await,
+            // Only after a crash below, which gives the connection up for good.
+            None => Err(sqlx::Error::PoolClosed),
+        };
         self.stats.statements.fetch_add(1, Ordering::Relaxed);
         self.stats
             .statement_micros
@@ -125,14 +129,6 @@ struct Taken<'a> {
     held: &'a Held,
     connection: Option<SqliteConnection>,
     _turn: SemaphorePermit<'a>,
-}
-
-impl Taken<'_> {
-    fn connection(&mut self) -> &mut SqliteConnection {
-        self.connection
-            .as_mut()
-            .unwrap_or_else(|| unreachable!("a taken connection is used after it was dropped"))
-    }
 }
 
 impl Drop for Taken<'_> {

@@ -62,8 +62,8 @@ pub async fn create(
     let name = validate::name("name", name, 128)?;
     let description = validate::text("description", description.unwrap_or_default(), 2000)?;
     let txn = dir.store.begin_write().await?;
-    super::instances::get_in(&*txn, permit.instance_id()).await?;
-    ensure_name_free(&*txn, permit.instance_id(), &name, None).await?;
+    super::instances::get_in(&txn, permit.instance_id()).await?;
+    ensure_name_free(&txn, permit.instance_id(), &name, None).await?;
     let now = Utc::now();
     let id = new_id();
     let model = group::ActiveModel {
@@ -74,11 +74,11 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await
     .map_err(unique_violation("name", "the group name"))?;
     events::emit(
-        &*txn,
+        &txn,
         permit.instance_id(),
         vec![Event::group(EventType::GroupCreated, &model)],
     )
@@ -106,10 +106,10 @@ pub async fn update(
         .map(|d| validate::text("description", d, 2000))
         .transpose()?;
     let txn = dir.store.begin_write().await?;
-    let current = find_in(&*txn, permit.instance_id(), id).await?;
+    let current = find_in(&txn, permit.instance_id(), id).await?;
     let mut active: group::ActiveModel = current.clone().into();
     if let Some(name) = name {
-        ensure_name_free(&*txn, permit.instance_id(), &name, Some(id)).await?;
+        ensure_name_free(&txn, permit.instance_id(), &name, Some(id)).await?;
         active.name = Set(name);
     }
     if let Some(description) = description {
@@ -117,11 +117,11 @@ pub async fn update(
     }
     active.updated_at = Set(Utc::now());
     let model = active
-        .update(&*txn)
+        .update(&txn)
         .await
         .map_err(unique_violation("name", "the group name"))?;
     events::emit(
-        &*txn,
+        &txn,
         permit.instance_id(),
         vec![Event::group(EventType::GroupUpdated, &model)],
     )
@@ -143,13 +143,13 @@ pub async fn delete(
     id: &str,
 ) -> AppResult<()> {
     let txn = dir.store.begin_write().await?;
-    let current = find_in(&*txn, permit.instance_id(), id).await?;
-    group::Entity::delete_by_id(id).exec(&*txn).await?;
+    let current = find_in(&txn, permit.instance_id(), id).await?;
+    group::Entity::delete_by_id(id).exec(&txn).await?;
     dir.hooks
         .subject_deleted(&txn, entity::access_grant::SubjectKind::Group, id)
         .await?;
     events::emit(
-        &*txn,
+        &txn,
         permit.instance_id(),
         vec![Event::group(EventType::GroupDeleted, &current)],
     )
@@ -238,8 +238,8 @@ pub async fn add_members(
     user_ids: &[String],
 ) -> AppResult<group::Model> {
     let txn = dir.store.begin_write().await?;
-    let group = find_in(&*txn, permit.instance_id(), id).await?;
-    ensure_users(&*txn, permit.instance_id(), user_ids).await?;
+    let group = find_in(&txn, permit.instance_id(), id).await?;
+    ensure_users(&txn, permit.instance_id(), user_ids).await?;
     let now = Utc::now();
     let rows: Vec<group_member::ActiveModel> = user_ids
         .iter()
@@ -260,7 +260,7 @@ pub async fn add_members(
                     .to_owned(),
             )
             .do_nothing()
-            .exec(&*txn)
+            .exec(&txn)
             .await?;
     }
     record_members_change(&txn, permit, Holder::Group, id, &group.name, true, user_ids).await?;
@@ -275,14 +275,14 @@ pub async fn remove_members(
     user_ids: &[String],
 ) -> AppResult<group::Model> {
     let txn = dir.store.begin_write().await?;
-    let group = find_in(&*txn, permit.instance_id(), id).await?;
+    let group = find_in(&txn, permit.instance_id(), id).await?;
     if user_ids.is_empty() || user_ids.len() > 1000 {
         return Err(AppError::bad_input("userIds", "give 1 to 1000 user ids"));
     }
     group_member::Entity::delete_many()
         .filter(group_member::Column::GroupId.eq(id))
         .filter(group_member::Column::UserId.is_in(user_ids.to_vec()))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     record_members_change(
         &txn,

@@ -45,9 +45,9 @@ pub async fn create(
         access_version: Set(0),
         second_factor: Set(input.second_factor.unwrap_or(SecondFactor::None)),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
-    let key = keys::create_initial(&*txn, &id, key).await?;
+    let key = keys::create_initial(&txn, &id, key).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -111,7 +111,7 @@ pub async fn update(
         .transpose()?;
     let txn = dir.store.begin_write().await?;
     let current = instance::Entity::find_by_id(permit.instance_id())
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("instance"))?;
     let mut active: instance::ActiveModel = current.clone().into();
@@ -123,7 +123,7 @@ pub async fn update(
         active.second_factor = Set(second_factor);
     }
     active.updated_at = Set(Utc::now());
-    let model = active.update(&*txn).await?;
+    let model = active.update(&txn).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -149,15 +149,15 @@ pub async fn delete(
 ) -> AppResult<()> {
     let txn = dir.store.begin_write().await?;
     let current = instance::Entity::find_by_id(permit.instance_id())
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("instance"))?;
     role_binding::Entity::delete_many()
         .filter(role_binding::Column::InstanceId.eq(permit.instance_id()))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     instance::Entity::delete_by_id(permit.instance_id())
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     audit::record(
         &txn,

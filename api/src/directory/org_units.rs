@@ -91,9 +91,9 @@ pub async fn create(
 ) -> AppResult<org_unit::Model> {
     let name = validate::name("name", name, 128)?;
     let txn = dir.store.begin_write().await?;
-    super::instances::get_in(&*txn, permit.instance_id()).await?;
+    super::instances::get_in(&txn, permit.instance_id()).await?;
     let parent = match parent_id {
-        Some(id) => Some(find_in(&*txn, permit.instance_id(), id, "parentId").await?),
+        Some(id) => Some(find_in(&txn, permit.instance_id(), id, "parentId").await?),
         None => None,
     };
     if parent.as_ref().is_some_and(|p| depth(&p.path) >= MAX_DEPTH) {
@@ -102,7 +102,7 @@ pub async fn create(
             format!("org units nest at most {MAX_DEPTH} deep"),
         ));
     }
-    ensure_sibling_name_free(&*txn, permit.instance_id(), parent_id, &name, None).await?;
+    ensure_sibling_name_free(&txn, permit.instance_id(), parent_id, &name, None).await?;
     let id = new_id();
     let path = format!(
         "{}{}/",
@@ -119,10 +119,10 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
     events::emit(
-        &*txn,
+        &txn,
         permit.instance_id(),
         vec![Event::org_unit(EventType::OrgUnitCreated, &model)],
     )
@@ -146,9 +146,9 @@ pub async fn rename(
 ) -> AppResult<org_unit::Model> {
     let name = validate::name("name", name, 128)?;
     let txn = dir.store.begin_write().await?;
-    let current = find_in(&*txn, permit.instance_id(), id, "id").await?;
+    let current = find_in(&txn, permit.instance_id(), id, "id").await?;
     ensure_sibling_name_free(
-        &*txn,
+        &txn,
         permit.instance_id(),
         current.parent_id.as_deref(),
         &name,
@@ -158,9 +158,9 @@ pub async fn rename(
     let mut active: org_unit::ActiveModel = current.clone().into();
     active.name = Set(name);
     active.updated_at = Set(Utc::now());
-    let model = active.update(&*txn).await?;
+    let model = active.update(&txn).await?;
     events::emit(
-        &*txn,
+        &txn,
         permit.instance_id(),
         vec![Event::org_unit(EventType::OrgUnitUpdated, &model)],
     )
@@ -185,9 +185,9 @@ pub async fn move_to(
     new_parent_id: Option<&str>,
 ) -> AppResult<org_unit::Model> {
     let txn = dir.store.begin_write().await?;
-    let current = find_in(&*txn, permit.instance_id(), id, "id").await?;
+    let current = find_in(&txn, permit.instance_id(), id, "id").await?;
     let parent = match new_parent_id {
-        Some(parent_id) => Some(find_in(&*txn, permit.instance_id(), parent_id, "parentId").await?),
+        Some(parent_id) => Some(find_in(&txn, permit.instance_id(), parent_id, "parentId").await?),
         None => None,
     };
     if let Some(parent) = &parent {
@@ -206,7 +206,7 @@ pub async fn move_to(
     let subtree = org_unit::Entity::find()
         .filter(org_unit::Column::InstanceId.eq(permit.instance_id()))
         .filter(org_unit::Column::Path.starts_with(&current.path))
-        .all(&*txn)
+        .all(&txn)
         .await?;
     let subtree_depth = subtree
         .iter()
@@ -220,7 +220,7 @@ pub async fn move_to(
         ));
     }
     ensure_sibling_name_free(
-        &*txn,
+        &txn,
         permit.instance_id(),
         new_parent_id,
         &current.name,
@@ -233,16 +233,16 @@ pub async fn move_to(
         org_unit::Entity::update_many()
             .col_expr(org_unit::Column::Path, Expr::value(rewritten))
             .filter(org_unit::Column::Id.eq(unit.id))
-            .exec(&*txn)
+            .exec(&txn)
             .await?;
     }
     let mut active: org_unit::ActiveModel =
-        find_in(&*txn, permit.instance_id(), id, "id").await?.into();
+        find_in(&txn, permit.instance_id(), id, "id").await?.into();
     active.parent_id = Set(new_parent_id.map(str::to_owned));
     active.updated_at = Set(Utc::now());
-    let model = active.update(&*txn).await?;
+    let model = active.update(&txn).await?;
     events::emit(
-        &*txn,
+        &txn,
         permit.instance_id(),
         vec![Event::org_unit(EventType::OrgUnitUpdated, &model)],
     )
@@ -266,10 +266,10 @@ pub async fn delete(
     id: &str,
 ) -> AppResult<()> {
     let txn = dir.store.begin_write().await?;
-    let current = find_in(&*txn, permit.instance_id(), id, "id").await?;
+    let current = find_in(&txn, permit.instance_id(), id, "id").await?;
     let children = org_unit::Entity::find()
         .filter(org_unit::Column::ParentId.eq(id))
-        .count(&*txn)
+        .count(&txn)
         .await?;
     if children > 0 {
         return Err(AppError::conflict(
@@ -282,7 +282,7 @@ pub async fn delete(
     }
     let members = org_unit_member::Entity::find()
         .filter(org_unit_member::Column::OrgUnitId.eq(id))
-        .count(&*txn)
+        .count(&txn)
         .await?;
     if members > 0 {
         return Err(AppError::conflict(
@@ -293,12 +293,12 @@ pub async fn delete(
             ),
         ));
     }
-    org_unit::Entity::delete_by_id(id).exec(&*txn).await?;
+    org_unit::Entity::delete_by_id(id).exec(&txn).await?;
     dir.hooks
         .subject_deleted(&txn, entity::access_grant::SubjectKind::OrgUnit, id)
         .await?;
     events::emit(
-        &*txn,
+        &txn,
         permit.instance_id(),
         vec![Event::org_unit(EventType::OrgUnitDeleted, &current)],
     )
@@ -355,8 +355,8 @@ pub async fn add_members(
     user_ids: &[String],
 ) -> AppResult<org_unit::Model> {
     let txn = dir.store.begin_write().await?;
-    let unit = find_in(&*txn, permit.instance_id(), id, "id").await?;
-    ensure_users(&*txn, permit.instance_id(), user_ids).await?;
+    let unit = find_in(&txn, permit.instance_id(), id, "id").await?;
+    ensure_users(&txn, permit.instance_id(), user_ids).await?;
     let now = Utc::now();
     let mut unique = user_ids.to_vec();
     unique.sort();
@@ -381,7 +381,7 @@ pub async fn add_members(
                 .to_owned(),
             )
             .do_nothing()
-            .exec(&*txn)
+            .exec(&txn)
             .await?;
     }
     record_members_change(
@@ -408,11 +408,11 @@ pub async fn remove_members(
         return Err(AppError::bad_input("userIds", "give 1 to 1000 user ids"));
     }
     let txn = dir.store.begin_write().await?;
-    let unit = find_in(&*txn, permit.instance_id(), id, "id").await?;
+    let unit = find_in(&txn, permit.instance_id(), id, "id").await?;
     org_unit_member::Entity::delete_many()
         .filter(org_unit_member::Column::OrgUnitId.eq(id))
         .filter(org_unit_member::Column::UserId.is_in(user_ids.to_vec()))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     record_members_change(
         &txn,

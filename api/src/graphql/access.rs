@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::access_grant::{self, SubjectKind as DbSubjectKind};
 use entity::access_policy;
@@ -61,31 +61,40 @@ fn subjects(input: Vec<SubjectInput>) -> Vec<Subject> {
 }
 
 /// One grant of an application's authorization scope.
-pub struct AccessGrant(access_grant::Model);
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct AccessGrant {
+    id: ID,
+    subject_kind: SubjectKind,
+    subject_id: ID,
+    created_at: DateTime<Utc>,
+    #[graphql(skip)]
+    model: access_grant::Model,
+}
 
-#[Object]
+impl From<access_grant::Model> for AccessGrant {
+    fn from(m: access_grant::Model) -> Self {
+        AccessGrant {
+            id: ID(m.id.clone()),
+            subject_kind: m.subject_kind.into(),
+            subject_id: ID(m.subject_id.clone()),
+            created_at: m.created_at,
+            model: m,
+        }
+    }
+}
+
+#[ComplexObject]
 impl AccessGrant {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
-    async fn subject_kind(&self) -> SubjectKind {
-        self.0.subject_kind.into()
-    }
-    async fn subject_id(&self) -> ID {
-        ID(self.0.subject_id.clone())
-    }
     /// The granted user, group or org unit's name.
     async fn subject_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         Ok(batch::subject_name(
             &state(ctx)?.directory,
-            &self.0.instance_id,
-            self.0.subject_kind,
-            &self.0.subject_id,
+            &self.model.instance_id,
+            self.model.subject_kind,
+            &self.model.subject_id,
         )
         .await?)
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
     }
 }
 
@@ -112,7 +121,7 @@ impl ApplicationAccess<'_> {
             page.fetch(),
         )
         .await?;
-        Ok(page.connection(rows, total, |g| g.id.clone(), AccessGrant))
+        Ok(page.connection(rows, total, |g| g.id.clone(), AccessGrant::from))
     }
 
     pub async fn effective_users(
@@ -130,7 +139,7 @@ impl ApplicationAccess<'_> {
             page.fetch(),
         )
         .await?;
-        Ok(page.connection(rows, total, |u| u.username.clone(), User))
+        Ok(page.connection(rows, total, |u| u.username.clone(), User::from))
     }
 }
 
@@ -144,43 +153,39 @@ pub(crate) async fn effective_applications(
     grants::effective_applications(&state.access, &permit, &user.id)
         .await?
         .into_iter()
-        .map(|app| Ok(Application(Resolved::new(app)?)))
+        .map(|app| Ok(Application::from(Resolved::new(app)?)))
         .collect()
 }
 
 /// An instance's own Cedar access policy.
-pub struct AccessPolicy(access_policy::Model);
-
-#[Object]
-impl AccessPolicy {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
+#[derive(SimpleObject)]
+pub struct AccessPolicy {
+    id: ID,
     /// The id Cedar knows it by, as explanations and audit events name it.
-    async fn policy_id(&self) -> String {
-        policies::cedar_id(&self.0.id)
-    }
-    async fn instance_id(&self) -> ID {
-        ID(self.0.instance_id.clone())
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
+    policy_id: String,
+    instance_id: ID,
+    name: String,
+    description: String,
     /// The Cedar text.
-    async fn source(&self) -> &str {
-        &self.0.source
-    }
-    async fn enabled(&self) -> bool {
-        self.0.enabled
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    source: String,
+    enabled: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<access_policy::Model> for AccessPolicy {
+    fn from(m: access_policy::Model) -> Self {
+        AccessPolicy {
+            policy_id: policies::cedar_id(&m.id),
+            id: ID(m.id),
+            instance_id: ID(m.instance_id),
+            name: m.name,
+            description: m.description,
+            source: m.source,
+            enabled: m.enabled,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
     }
 }
 
@@ -194,7 +199,7 @@ pub(crate) async fn instance_policies(
     Ok(policies::list(&state.access, &permit)
         .await?
         .into_iter()
-        .map(AccessPolicy)
+        .map(AccessPolicy::from)
         .collect())
 }
 
@@ -492,10 +497,12 @@ pub struct AccessChange(simulate::AccessChange);
 #[Object]
 impl AccessChange {
     async fn user(&self) -> User {
-        User(self.0.user.clone())
+        User::from(self.0.user.clone())
     }
     async fn application(&self) -> Result<Application> {
-        Ok(Application(Resolved::new(self.0.application.clone())?))
+        Ok(Application::from(Resolved::new(
+            self.0.application.clone(),
+        )?))
     }
     /// True: would gain access; false: would lose it.
     async fn gains_access(&self) -> bool {
@@ -717,7 +724,7 @@ impl AccessMutation {
         )
         .await?;
         Ok(AccessPolicyPayload {
-            access_policy: AccessPolicy(model),
+            access_policy: AccessPolicy::from(model),
         })
     }
 
@@ -746,7 +753,7 @@ impl AccessMutation {
         )
         .await?;
         Ok(AccessPolicyPayload {
-            access_policy: AccessPolicy(model),
+            access_policy: AccessPolicy::from(model),
         })
     }
 
@@ -778,7 +785,7 @@ impl AccessMutation {
             gate::application(ctx, actions::ManageAppAccess, &input.application_id).await?;
         let app = grants::set_scope(&state(ctx)?.access, &permit, input.scope.into()).await?;
         Ok(ApplicationAccessPayload {
-            application: Application(Resolved::new(app)?),
+            application: Application::from(Resolved::new(app)?),
             changed: 1,
         })
     }
@@ -796,7 +803,7 @@ impl AccessMutation {
         let added = grants::grant(&state.access, &permit, &subjects(input.subjects)).await?;
         let app = applications::get(&state.apps, &permit).await?;
         Ok(ApplicationAccessPayload {
-            application: Application(app),
+            application: Application::from(app),
             changed: added as u64,
         })
     }
@@ -813,7 +820,7 @@ impl AccessMutation {
         let removed = grants::revoke(&state.access, &permit, &subjects(input.subjects)).await?;
         let app = applications::get(&state.apps, &permit).await?;
         Ok(ApplicationAccessPayload {
-            application: Application(app),
+            application: Application::from(app),
             changed: removed,
         })
     }

@@ -1,6 +1,6 @@
 //! GraphQL of admin access: who am I, console admins, API tokens.
 
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::role_binding::PrincipalKind;
 use entity::{admin, api_token};
@@ -70,79 +70,83 @@ pub struct Viewer {
     auditor_of: Vec<ID>,
 }
 
-pub struct Admin(admin::Model);
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Admin {
+    id: ID,
+    username: String,
+    created_at: DateTime<Utc>,
+}
 
-#[Object]
+impl From<admin::Model> for Admin {
+    fn from(m: admin::Model) -> Self {
+        Admin {
+            id: ID(m.id),
+            username: m.username,
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[ComplexObject]
 impl Admin {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
-    async fn username(&self) -> &str {
-        &self.0.username
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrantGql>> {
-        let state = state(ctx)?;
-        Ok(
-            admins::roles_of(&state.store.conn, PrincipalKind::Admin, &self.0.id)
-                .await?
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-        )
+        roles_of(ctx, PrincipalKind::Admin, &self.id).await
     }
 }
 
 /// An API token. Its secret is shown once, by `createApiToken`.
-pub struct ApiToken(api_token::Model);
-
-#[Object]
-impl ApiToken {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct ApiToken {
+    id: ID,
+    name: String,
     /// The admin or token that created it.
-    async fn created_by(&self) -> ID {
-        ID(self.0.created_by.clone())
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.0.expires_at
-    }
+    created_by: ID,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
     /// When it was last used, to the minute.
-    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_used_at
-    }
-    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
-        self.0.revoked_at
-    }
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
     /// `ACTIVE`, `EXPIRED` or `REVOKED`.
-    async fn state(&self) -> &'static str {
-        if self.0.revoked_at.is_some() {
+    state: &'static str,
+}
+
+impl From<api_token::Model> for ApiToken {
+    fn from(m: api_token::Model) -> Self {
+        let state = if m.revoked_at.is_some() {
             "REVOKED"
-        } else if self.0.expires_at <= Utc::now() {
+        } else if m.expires_at <= Utc::now() {
             "EXPIRED"
         } else {
             "ACTIVE"
+        };
+        ApiToken {
+            id: ID(m.id),
+            name: m.name,
+            created_by: ID(m.created_by),
+            created_at: m.created_at,
+            expires_at: m.expires_at,
+            last_used_at: m.last_used_at,
+            revoked_at: m.revoked_at,
+            state,
         }
     }
+}
+
+#[ComplexObject]
+impl ApiToken {
     async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<RoleGrantGql>> {
-        let state = state(ctx)?;
-        Ok(
-            admins::roles_of(&state.store.conn, PrincipalKind::Token, &self.0.id)
-                .await?
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-        )
+        roles_of(ctx, PrincipalKind::Token, &self.id).await
     }
+}
+
+async fn roles_of(ctx: &Context<'_>, kind: PrincipalKind, id: &str) -> Result<Vec<RoleGrantGql>> {
+    Ok(admins::roles_of(&state(ctx)?.store.conn, kind, id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 #[derive(Default)]
@@ -174,7 +178,7 @@ impl AdminQuery {
         Ok(admins::list(&state.auth, &permit)
             .await?
             .into_iter()
-            .map(Admin)
+            .map(Admin::from)
             .collect())
     }
 
@@ -191,7 +195,7 @@ impl AdminQuery {
         let page = PageArgs::parse(first, after)?;
         let rows = tokens::list(&state.auth, &permit, page.after.as_deref(), page.fetch()).await?;
         let total = tokens::count(&state.auth, &permit).await?;
-        Ok(page.connection(rows, total, |t| t.id.clone(), ApiToken))
+        Ok(page.connection(rows, total, |t| t.id.clone(), ApiToken::from))
     }
 }
 
@@ -271,7 +275,7 @@ impl AdminMutation {
         )
         .await?;
         Ok(AdminPayload {
-            admin: Admin(admin),
+            admin: Admin::from(admin),
         })
     }
 
@@ -286,7 +290,7 @@ impl AdminMutation {
         let admin =
             admins::set_roles(&state.auth, &permit, &input.id, &grants(input.roles)).await?;
         Ok(AdminPayload {
-            admin: Admin(admin),
+            admin: Admin::from(admin),
         })
     }
 
@@ -321,7 +325,7 @@ impl AdminMutation {
         )
         .await?;
         Ok(CreateApiTokenPayload {
-            token: ApiToken(created.token),
+            token: ApiToken::from(created.token),
             secret: created.secret,
         })
     }
@@ -335,7 +339,7 @@ impl AdminMutation {
         let state = state(ctx)?;
         let permit = gate::platform(ctx, actions::ManageApiTokens)?;
         Ok(ApiTokenPayload {
-            token: ApiToken(tokens::revoke(&state.auth, &permit, &input.id).await?),
+            token: ApiToken::from(tokens::revoke(&state.auth, &permit, &input.id).await?),
         })
     }
 }

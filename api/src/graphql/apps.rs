@@ -1,7 +1,9 @@
 //! GraphQL of applications: the marketplace, applications and their SSO settings, SP
 //! metadata import and application accounts.
 
-use async_graphql::{Context, Enum, InputObject, Json, Object, Result, SimpleObject, ID};
+use async_graphql::{
+    ComplexObject, Context, Enum, InputObject, Json, Object, Result, SimpleObject, ID,
+};
 use chrono::{DateTime, Utc};
 use entity::{application_account, user};
 
@@ -53,31 +55,24 @@ pub struct TemplateParam {
 }
 
 /// A marketplace entry.
-pub struct ApplicationTemplate(&'static Template);
-
-#[Object]
-impl ApplicationTemplate {
-    async fn id(&self) -> &str {
-        self.0.id
-    }
-    async fn name(&self) -> &str {
-        self.0.name
-    }
-    async fn description(&self) -> &str {
-        self.0.description
-    }
-    async fn category(&self) -> &str {
-        self.0.category
-    }
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct ApplicationTemplate {
+    id: &'static str,
+    name: &'static str,
+    description: &'static str,
+    category: &'static str,
     /// A data: URI of the logo.
-    async fn logo(&self) -> &str {
-        self.0.logo
-    }
-    async fn protocol(&self) -> &str {
-        self.0.protocol
-    }
-    async fn params(&self) -> Vec<TemplateParam> {
-        self.0
+    logo: &'static str,
+    protocol: &'static str,
+    params: Vec<TemplateParam>,
+    #[graphql(skip)]
+    template: &'static Template,
+}
+
+impl From<&'static Template> for ApplicationTemplate {
+    fn from(t: &'static Template) -> Self {
+        let params = t
             .params
             .iter()
             .map(|p| TemplateParam {
@@ -92,13 +87,27 @@ impl ApplicationTemplate {
                 },
                 required: p.required,
             })
-            .collect()
+            .collect();
+        ApplicationTemplate {
+            id: t.id,
+            name: t.name,
+            description: t.description,
+            category: t.category,
+            logo: t.logo,
+            protocol: t.protocol,
+            params,
+            template: t,
+        }
     }
+}
+
+#[ComplexObject]
+impl ApplicationTemplate {
     /// The SAML settings the template derives when given no parameters (placeholders shown
     /// as `<accountId>`).
     async fn derived_preview(&self) -> DerivedSettings {
         let params = self
-            .0
+            .template
             .params
             .iter()
             .map(|p| {
@@ -108,7 +117,7 @@ impl ApplicationTemplate {
                 )
             })
             .collect();
-        let derived = self.0.derive(&params);
+        let derived = self.template.derive(&params);
         DerivedSettings {
             sp_entity_id: derived.sp_entity_id,
             acs_url: derived.acs_url,
@@ -160,30 +169,26 @@ pub struct NameIdResult {
     reason: Option<String>,
 }
 
+#[derive(SimpleObject)]
 pub struct ApplicationAccount {
-    account: application_account::Model,
-    user: Option<user::Model>,
+    id: ID,
+    account_name: String,
+    user_id: ID,
+    user: Option<User>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
 }
 
-#[Object]
 impl ApplicationAccount {
-    async fn id(&self) -> ID {
-        ID(self.account.id.clone())
-    }
-    async fn account_name(&self) -> &str {
-        &self.account.account_name
-    }
-    async fn user_id(&self) -> ID {
-        ID(self.account.user_id.clone())
-    }
-    async fn user(&self) -> Option<User> {
-        self.user.clone().map(User)
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.account.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.account.updated_at
+    fn new(account: application_account::Model, user: Option<user::Model>) -> Self {
+        ApplicationAccount {
+            id: ID(account.id),
+            account_name: account.account_name,
+            user_id: ID(account.user_id),
+            user: user.map(User::from),
+            created_at: account.created_at,
+            updated_at: account.updated_at,
+        }
     }
 }
 
@@ -199,130 +204,119 @@ async fn with_users(
         .into_iter()
         .map(|account| {
             let user = users.get(&account.user_id).cloned();
-            ApplicationAccount { account, user }
+            ApplicationAccount::new(account, user)
         })
         .collect())
 }
 
 /// An application of an instance and its SSO settings.
-pub struct Application(pub Resolved);
-
-#[Object]
-impl Application {
-    async fn id(&self) -> ID {
-        ID(self.0.model.id.clone())
-    }
-    async fn instance_id(&self) -> ID {
-        ID(self.0.model.instance_id.clone())
-    }
-    async fn name(&self) -> &str {
-        &self.0.model.name
-    }
-    async fn template(&self) -> ApplicationTemplate {
-        ApplicationTemplate(self.0.template)
-    }
-    async fn enabled(&self) -> bool {
-        self.0.model.enabled
-    }
-    async fn sso_enabled(&self) -> bool {
-        self.0.model.sso_enabled
-    }
-    async fn initiation(&self) -> Initiation {
-        self.0.model.initiation.into()
-    }
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Application {
+    id: ID,
+    instance_id: ID,
+    name: String,
+    template: ApplicationTemplate,
+    enabled: bool,
+    sso_enabled: bool,
+    initiation: Initiation,
     /// The template's parameters, e.g. `{"accountId": "…"}`.
-    async fn params(&self) -> Json<serde_json::Value> {
-        Json(self.0.model.params.clone())
-    }
+    params: Json<serde_json::Value>,
     /// The SP's entity ID (audience): the override, else what the template derives.
-    async fn sp_entity_id(&self) -> Option<String> {
-        self.0.sp_entity_id()
-    }
-    async fn sp_entity_id_overridden(&self) -> bool {
-        self.0.model.sp_entity_id_override.is_some()
-    }
+    sp_entity_id: Option<String>,
+    sp_entity_id_overridden: bool,
     /// Where responses are posted: the override, else what the template derives.
-    async fn acs_url(&self) -> Option<String> {
-        self.0.acs_url()
-    }
-    async fn acs_url_overridden(&self) -> bool {
-        self.0.model.acs_url_override.is_some()
-    }
-    async fn name_id_format(&self) -> &str {
-        &self.0.model.name_id_format
-    }
-    async fn account_mode(&self) -> AccountMode {
-        self.0.model.account_mode.into()
-    }
+    acs_url: Option<String>,
+    acs_url_overridden: bool,
+    name_id_format: String,
+    account_mode: AccountMode,
     /// Appended as `@suffix` to NameIDs without an `@`.
-    async fn name_id_suffix(&self) -> Option<String> {
-        self.0.name_id_suffix()
-    }
-    async fn default_relay_state(&self) -> Option<&str> {
-        self.0.model.default_relay_state.as_deref()
-    }
-    async fn sign_response(&self) -> bool {
-        self.0.model.sign_response
-    }
-    async fn sign_assertion(&self) -> bool {
-        self.0.model.sign_assertion
-    }
-    async fn signature_algorithm(&self) -> &str {
-        &self.0.model.signature_algorithm
-    }
-    async fn assertion_lifetime_seconds(&self) -> i32 {
-        self.0.model.assertion_lifetime_secs
-    }
-    async fn sp_certificate_pem(&self) -> Option<&str> {
-        self.0.model.sp_certificate_pem.as_deref()
-    }
-    async fn authn_requests_signed(&self) -> bool {
-        self.0.model.authn_requests_signed
-    }
+    name_id_suffix: Option<String>,
+    default_relay_state: Option<String>,
+    sign_response: bool,
+    sign_assertion: bool,
+    signature_algorithm: String,
+    assertion_lifetime_seconds: i32,
+    sp_certificate_pem: Option<String>,
+    authn_requests_signed: bool,
     /// The template's attributes, then the admin's.
-    async fn attribute_statements(&self) -> Vec<AttributeStatement> {
-        self.0
-            .attribute_statements()
-            .into_iter()
-            .map(Into::into)
-            .collect()
-    }
+    attribute_statements: Vec<AttributeStatement>,
     /// Settings still missing before SSO can work (e.g. `params.accountId`).
-    async fn missing_settings(&self) -> Vec<String> {
-        self.0.incomplete()
+    missing_settings: Vec<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[graphql(skip)]
+    resolved: Resolved,
+}
+
+impl From<Resolved> for Application {
+    fn from(app: Resolved) -> Self {
+        let m = &app.model;
+        Application {
+            id: ID(m.id.clone()),
+            instance_id: ID(m.instance_id.clone()),
+            name: m.name.clone(),
+            template: app.template.into(),
+            enabled: m.enabled,
+            sso_enabled: m.sso_enabled,
+            initiation: m.initiation.into(),
+            params: Json(m.params.clone()),
+            sp_entity_id: app.sp_entity_id(),
+            sp_entity_id_overridden: m.sp_entity_id_override.is_some(),
+            acs_url: app.acs_url(),
+            acs_url_overridden: m.acs_url_override.is_some(),
+            name_id_format: m.name_id_format.clone(),
+            account_mode: m.account_mode.into(),
+            name_id_suffix: app.name_id_suffix(),
+            default_relay_state: m.default_relay_state.clone(),
+            sign_response: m.sign_response,
+            sign_assertion: m.sign_assertion,
+            signature_algorithm: m.signature_algorithm.clone(),
+            assertion_lifetime_seconds: m.assertion_lifetime_secs,
+            sp_certificate_pem: m.sp_certificate_pem.clone(),
+            authn_requests_signed: m.authn_requests_signed,
+            attribute_statements: app
+                .attribute_statements()
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            missing_settings: app.incomplete(),
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            resolved: app,
+        }
     }
+}
+
+#[ComplexObject]
+impl Application {
     /// This application's IdP entity ID (what the SP trusts).
     async fn idp_entity_id(&self, ctx: &Context<'_>) -> Result<String> {
         Ok(endpoints::entity_id(
             &state(ctx)?.config.public_url,
-            &self.0.model.id,
+            &self.resolved.model.id,
         ))
     }
     async fn idp_sso_url(&self, ctx: &Context<'_>) -> Result<String> {
         Ok(endpoints::sso_url(
             &state(ctx)?.config.public_url,
-            &self.0.model.id,
+            &self.resolved.model.id,
         ))
     }
     /// Where the IdP metadata downloads from (public).
     async fn idp_metadata_url(&self, ctx: &Context<'_>) -> Result<String> {
         Ok(endpoints::metadata_url(
             &state(ctx)?.config.public_url,
-            &self.0.model.id,
+            &self.resolved.model.id,
         ))
     }
     /// The IdP metadata XML to upload to the service provider: the same document the public
     /// download serves, signed with the instance's active key.
     async fn idp_metadata(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(crate::saml::metadata::for_application(&state(ctx)?.saml, &self.0.model).await?)
+        let signed =
+            crate::saml::metadata::for_application(&state(ctx)?.saml, &self.resolved.model).await?;
+        Ok(String::clone(&signed))
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.model.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.model.updated_at
-    }
-
     /// Application accounts ordered by account name. Action: `readApplication`.
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn accounts(
@@ -332,7 +326,8 @@ impl Application {
         after: Option<String>,
         search: Option<String>,
     ) -> Result<Page<ApplicationAccount>> {
-        let permit = gate::application(ctx, actions::ReadApplication, &self.0.model.id).await?;
+        let permit =
+            gate::application(ctx, actions::ReadApplication, &self.resolved.model.id).await?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = accounts::list(
             &state(ctx)?.apps,
@@ -343,12 +338,12 @@ impl Application {
         )
         .await?;
         let accounts = with_users(ctx, permit.instance_id(), rows).await?;
-        Ok(page.connection(accounts, total, |a| a.account.account_name.clone(), |a| a))
+        Ok(page.connection(accounts, total, |a| a.account_name.clone(), |a| a))
     }
 
     /// Who may single-sign-on: all members of the instance, or those granted.
     async fn authorization_scope(&self) -> AuthorizationScope {
-        ApplicationAccess(&self.0).scope()
+        ApplicationAccess(&self.resolved).scope()
     }
 
     /// The grants of the authorization scope (used while it is `MANUAL`), oldest first.
@@ -360,7 +355,9 @@ impl Application {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<AccessGrant>> {
-        ApplicationAccess(&self.0).grants(ctx, first, after).await
+        ApplicationAccess(&self.resolved)
+            .grants(ctx, first, after)
+            .await
     }
 
     /// The active users the authorization scope lets in, groups and org-unit subtrees
@@ -373,18 +370,19 @@ impl Application {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<User>> {
-        ApplicationAccess(&self.0)
+        ApplicationAccess(&self.resolved)
             .effective_users(ctx, first, after)
             .await
     }
 
     /// The NameID `userId` would get, or the reason there is none. Action: `readApplication`.
     async fn name_id_for(&self, ctx: &Context<'_>, user_id: ID) -> Result<NameIdResult> {
-        let permit = gate::application(ctx, actions::ReadApplication, &self.0.model.id).await?;
+        let permit =
+            gate::application(ctx, actions::ReadApplication, &self.resolved.model.id).await?;
         let state = state(ctx)?;
         let user = users::find_in(&state.store.conn, permit.instance_id(), &user_id).await?;
         Ok(
-            match applications::name_id_for(&state.apps, &self.0, &user).await? {
+            match applications::name_id_for(&state.apps, &self.resolved, &user).await? {
                 Ok(name_id) => NameIdResult {
                     name_id: Some(name_id),
                     reason: None,
@@ -414,14 +412,14 @@ impl AppsQuery {
         gate::platform(ctx, actions::ReadMarketplace)?;
         Ok(templates::search(search.as_deref(), category.as_deref())
             .into_iter()
-            .map(ApplicationTemplate)
+            .map(ApplicationTemplate::from)
             .collect())
     }
 
     /// One application by id. Action: `readApplication`.
     async fn application(&self, ctx: &Context<'_>, id: ID) -> Result<Application> {
         let permit = gate::application(ctx, actions::ReadApplication, &id).await?;
-        Ok(Application(
+        Ok(Application::from(
             applications::get(&state(ctx)?.apps, &permit).await?,
         ))
     }
@@ -446,7 +444,7 @@ pub(crate) async fn instance_applications(
         page.fetch(),
     )
     .await?;
-    Ok(page.connection(rows, total, |a| a.model.id.clone(), Application))
+    Ok(page.connection(rows, total, |a| a.model.id.clone(), Application::from))
 }
 
 #[derive(InputObject)]
@@ -581,7 +579,7 @@ impl AppsMutation {
         )
         .await?;
         Ok(ApplicationPayload {
-            application: Application(app),
+            application: Application::from(app),
         })
     }
 
@@ -598,7 +596,7 @@ impl AppsMutation {
             ..Changes::default()
         };
         Ok(ApplicationPayload {
-            application: Application(
+            application: Application::from(
                 applications::update(&state(ctx)?.apps, &permit, changes).await?,
             ),
         })
@@ -640,7 +638,7 @@ impl AppsMutation {
             ..Changes::default()
         };
         Ok(ApplicationPayload {
-            application: Application(
+            application: Application::from(
                 applications::update(&state(ctx)?.apps, &permit, changes).await?,
             ),
         })
@@ -665,7 +663,7 @@ impl AppsMutation {
             ..Changes::default()
         };
         Ok(ApplicationPayload {
-            application: Application(
+            application: Application::from(
                 applications::update(&state(ctx)?.apps, &permit, changes).await?,
             ),
         })

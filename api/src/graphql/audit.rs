@@ -1,6 +1,6 @@
 //! GraphQL of the audit log.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Json, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::audit_event;
 
@@ -18,46 +18,41 @@ pub struct AuditActor {
     name: String,
 }
 
-pub struct AuditEvent(audit_event::Model);
-
-#[Object]
-impl AuditEvent {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
-    async fn instance_id(&self) -> Option<ID> {
-        self.0.instance_id.clone().map(ID)
-    }
-    async fn actor(&self) -> AuditActor {
-        AuditActor {
-            kind: self.0.actor_kind.clone(),
-            id: self.0.actor_id.clone(),
-            name: self.0.actor_name.clone(),
-        }
-    }
+#[derive(SimpleObject)]
+pub struct AuditEvent {
+    id: ID,
+    instance_id: Option<ID>,
+    actor: AuditActor,
     /// The operation, e.g. `createUser`.
-    async fn action(&self) -> &str {
-        &self.0.action
-    }
-    async fn target_kind(&self) -> &str {
-        &self.0.target_kind
-    }
-    async fn target_id(&self) -> Option<ID> {
-        self.0.target_id.clone().map(ID)
-    }
+    action: String,
+    target_kind: String,
+    target_id: Option<ID>,
     /// `success` for admin changes; `allow` or `deny` for SSO decisions.
-    async fn outcome(&self) -> &str {
-        &self.0.outcome
-    }
+    outcome: String,
     /// What changed, as JSON.
-    async fn summary(&self) -> async_graphql::Json<serde_json::Value> {
-        async_graphql::Json(self.0.summary.clone())
-    }
-    async fn client_ip(&self) -> Option<&str> {
-        self.0.client_ip.as_deref()
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    summary: Json<serde_json::Value>,
+    client_ip: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<audit_event::Model> for AuditEvent {
+    fn from(m: audit_event::Model) -> Self {
+        AuditEvent {
+            id: ID(m.id),
+            instance_id: m.instance_id.map(ID),
+            actor: AuditActor {
+                kind: m.actor_kind,
+                id: m.actor_id,
+                name: m.actor_name,
+            },
+            action: m.action,
+            target_kind: m.target_kind,
+            target_id: m.target_id.map(ID),
+            outcome: m.outcome,
+            summary: Json(m.summary),
+            client_ip: m.client_ip,
+            created_at: m.created_at,
+        }
     }
 }
 
@@ -120,6 +115,6 @@ impl AuditQuery {
                 .await?
             }
         };
-        Ok(page.connection(rows, total, |e| e.id.clone(), AuditEvent))
+        Ok(page.connection(rows, total, |e| e.id.clone(), AuditEvent::from))
     }
 }

@@ -33,122 +33,116 @@ pub enum DeliveryStatus {
 }
 
 /// One attempt at delivering a message.
-pub struct DeliveryAttempt(delivery_attempt::Model);
-
-#[Object]
-impl DeliveryAttempt {
+#[derive(SimpleObject)]
+pub struct DeliveryAttempt {
     /// 1 for the first attempt.
-    async fn attempt(&self) -> i32 {
-        self.0.attempt
-    }
-    async fn started_at(&self) -> DateTime<Utc> {
-        self.0.started_at
-    }
-    async fn duration_ms(&self) -> i64 {
-        self.0.duration_ms
-    }
-    async fn delivered(&self) -> bool {
-        self.0.outcome == "delivered"
-    }
+    attempt: i32,
+    started_at: DateTime<Utc>,
+    duration_ms: i64,
+    delivered: bool,
     /// The receiver's HTTP status or the mail server's reply code, when it answered.
-    async fn status_code(&self) -> Option<i32> {
-        self.0.status_code
-    }
-    async fn error(&self) -> Option<&str> {
-        self.0.error.as_deref()
-    }
+    status_code: Option<i32>,
+    error: Option<String>,
     /// The start of the receiver's answer (at most 1 KiB).
-    async fn response_excerpt(&self) -> Option<&str> {
-        self.0.response_excerpt.as_deref()
+    response_excerpt: Option<String>,
+}
+
+impl From<delivery_attempt::Model> for DeliveryAttempt {
+    fn from(m: delivery_attempt::Model) -> Self {
+        DeliveryAttempt {
+            attempt: m.attempt,
+            started_at: m.started_at,
+            duration_ms: m.duration_ms,
+            delivered: m.outcome == "delivered",
+            status_code: m.status_code,
+            error: m.error,
+            response_excerpt: m.response_excerpt,
+        }
     }
 }
 
 /// An email or an event callback in the outbox.
-pub struct Delivery(outbox_entity::Model);
-
-#[Object]
-impl Delivery {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
-    async fn kind(&self) -> DeliveryKind {
-        self.0.kind.into()
-    }
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Delivery {
+    id: ID,
+    kind: DeliveryKind,
     /// The email template (`invitation`, `password_reset`, `account_locked`) or the event type
     /// (`user.created`, …, `ping`).
-    async fn topic(&self) -> &str {
-        &self.0.topic
-    }
+    topic: String,
     /// The email address, or the receiver URL when the event was queued.
-    async fn recipient(&self) -> &str {
-        &self.0.recipient
-    }
+    recipient: String,
     /// The event id receivers de-duplicate on (the JWT's `jti`); null for emails, whose
     /// Message-ID is `<id@from-domain>`.
-    async fn event_id(&self) -> Option<String> {
-        self.0.payload["event_id"].as_str().map(str::to_owned)
-    }
-    async fn subscription_id(&self) -> Option<ID> {
-        self.0.subscription_id.clone().map(ID)
-    }
-    async fn status(&self) -> DeliveryStatus {
-        self.0.status.into()
-    }
+    event_id: Option<String>,
+    subscription_id: Option<ID>,
+    status: DeliveryStatus,
     /// Attempts made so far (since the last redelivery).
-    async fn attempts(&self) -> i32 {
-        self.0.attempts
-    }
-    async fn last_error(&self) -> Option<&str> {
-        self.0.last_error.as_deref()
-    }
+    attempts: i32,
+    last_error: Option<String>,
     /// When a pending message is tried next.
-    async fn next_attempt_at(&self) -> Option<DateTime<Utc>> {
-        outbox::next_attempt_at(&self.0)
+    next_attempt_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    delivered_at: Option<DateTime<Utc>>,
+}
+
+impl From<outbox_entity::Model> for Delivery {
+    fn from(m: outbox_entity::Model) -> Self {
+        Delivery {
+            next_attempt_at: outbox::next_attempt_at(&m),
+            event_id: m.payload["event_id"].as_str().map(str::to_owned),
+            id: ID(m.id),
+            kind: m.kind.into(),
+            topic: m.topic,
+            recipient: m.recipient,
+            subscription_id: m.subscription_id.map(ID),
+            status: m.status.into(),
+            attempts: m.attempts,
+            last_error: m.last_error,
+            created_at: m.created_at,
+            delivered_at: m.delivered_at,
+        }
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn delivered_at(&self) -> Option<DateTime<Utc>> {
-        self.0.delivered_at
-    }
+}
+
+#[ComplexObject]
+impl Delivery {
     /// Every attempt, oldest first (at most 200).
     #[graphql(complexity = "10 * child_complexity")]
     async fn log(&self, ctx: &Context<'_>) -> Result<Vec<DeliveryAttempt>> {
         let state = state(ctx)?;
-        Ok(outbox::attempts_of(&state.store.conn, &self.0.id)
+        Ok(outbox::attempts_of(&state.store.conn, &self.id)
             .await?
             .into_iter()
-            .map(DeliveryAttempt)
+            .map(DeliveryAttempt::from)
             .collect())
     }
 }
 
 /// A receiver of the instance's account-sync events.
-pub struct EventSubscription(event_subscription::Model);
-
-#[Object]
-impl EventSubscription {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
-    async fn url(&self) -> &str {
-        &self.0.url
-    }
-    async fn event_types(&self) -> Vec<EventType> {
-        subscriptions::types_of(&self.0)
-    }
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
+#[derive(SimpleObject)]
+pub struct EventSubscription {
+    id: ID,
+    url: String,
+    event_types: Vec<EventType>,
+    description: String,
     /// A disabled subscription gets no new events.
-    async fn enabled(&self) -> bool {
-        self.0.enabled
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    enabled: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<event_subscription::Model> for EventSubscription {
+    fn from(m: event_subscription::Model) -> Self {
+        EventSubscription {
+            event_types: subscriptions::types_of(&m),
+            id: ID(m.id),
+            url: m.url,
+            description: m.description,
+            enabled: m.enabled,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
     }
 }
 
@@ -193,13 +187,13 @@ impl DeliveryQuery {
             page.fetch(),
         )
         .await?;
-        Ok(page.connection(rows, total, |row| row.id.clone(), Delivery))
+        Ok(page.connection(rows, total, |row| row.id.clone(), Delivery::from))
     }
 
     /// One email or event callback. Action: `readDeliveries`.
     async fn delivery(&self, ctx: &Context<'_>, instance_id: ID, id: ID) -> Result<Delivery> {
         let permit = gate::instance(ctx, actions::ReadDeliveries, &instance_id)?;
-        Ok(Delivery(
+        Ok(Delivery::from(
             outbox::get(&state(ctx)?.store, &permit, &id).await?,
         ))
     }
@@ -214,7 +208,7 @@ impl DeliveryQuery {
         Ok(subscriptions::list(&state(ctx)?.events, &permit)
             .await?
             .into_iter()
-            .map(EventSubscription)
+            .map(EventSubscription::from)
             .collect())
     }
 }
@@ -243,7 +237,7 @@ impl InviteUserPayload {
     /// The invitation email in the outbox.
     async fn delivery(&self, ctx: &Context<'_>) -> Result<Delivery> {
         let permit = gate::instance(ctx, actions::InviteUser, &self.instance_id)?;
-        Ok(Delivery(
+        Ok(Delivery::from(
             outbox::get(&state(ctx)?.store, &permit, &self.delivery_id).await?,
         ))
     }
@@ -341,7 +335,7 @@ impl DeliveryMutation {
         )
         .await?;
         Ok(EventSubscriptionPayload {
-            event_subscription: EventSubscription(model),
+            event_subscription: EventSubscription::from(model),
         })
     }
 
@@ -366,7 +360,7 @@ impl DeliveryMutation {
         )
         .await?;
         Ok(EventSubscriptionPayload {
-            event_subscription: EventSubscription(model),
+            event_subscription: EventSubscription::from(model),
         })
     }
 
@@ -395,7 +389,7 @@ impl DeliveryMutation {
         let state = state(ctx)?;
         let id = subscriptions::ping(&state.events, &permit, &input.id).await?;
         Ok(DeliveryPayload {
-            delivery: Delivery(outbox::get(&state.store, &permit, &id).await?),
+            delivery: Delivery::from(outbox::get(&state.store, &permit, &id).await?),
         })
     }
 
@@ -405,7 +399,7 @@ impl DeliveryMutation {
         let permit = gate::instance(ctx, actions::ManageEventSubscriptions, &input.instance_id)?;
         let row = outbox::redeliver(&state(ctx)?.store, &permit, &input.id).await?;
         Ok(DeliveryPayload {
-            delivery: Delivery(row),
+            delivery: Delivery::from(row),
         })
     }
 }

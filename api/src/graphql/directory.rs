@@ -32,30 +32,33 @@ pub enum SecondFactor {
 }
 
 /// A tenant: its own users, groups, org units (and later applications and keys).
-pub struct Instance(pub instance::Model);
-
-#[Object]
-impl Instance {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Instance {
+    id: ID,
+    name: String,
+    description: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
     /// What employees give after their password when they sign in.
-    async fn second_factor(&self) -> SecondFactor {
-        self.0.second_factor.into()
-    }
+    second_factor: SecondFactor,
+}
 
+impl From<instance::Model> for Instance {
+    fn from(m: instance::Model) -> Self {
+        Instance {
+            id: ID(m.id),
+            name: m.name,
+            description: m.description,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            second_factor: m.second_factor.into(),
+        }
+    }
+}
+
+#[ComplexObject]
+impl Instance {
     /// Users ordered by username. Action: `readDirectory`.
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn users(
@@ -65,7 +68,7 @@ impl Instance {
         after: Option<String>,
         filter: Option<UserFilter>,
     ) -> Result<Page<User>> {
-        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.id)?;
         let page = PageArgs::parse(first, after)?;
         let filter = filter
             .map(UserFilter::into_domain)
@@ -78,8 +81,8 @@ impl Instance {
 
     /// One user by id. Action: `readDirectory`.
     async fn user(&self, ctx: &Context<'_>, id: ID) -> Result<User> {
-        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
-        Ok(User(
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.id)?;
+        Ok(User::from(
             users::get(&state(ctx)?.directory, &permit, &id).await?,
         ))
     }
@@ -93,7 +96,7 @@ impl Instance {
         after: Option<String>,
         search: Option<String>,
     ) -> Result<Page<Group>> {
-        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.id)?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = groups::list(
             &state(ctx)?.directory,
@@ -103,13 +106,13 @@ impl Instance {
             page.fetch(),
         )
         .await?;
-        Ok(page.connection(rows, total, |g| g.name.clone(), Group))
+        Ok(page.connection(rows, total, |g| g.name.clone(), Group::from))
     }
 
     /// One group by id. Action: `readDirectory`.
     async fn group(&self, ctx: &Context<'_>, id: ID) -> Result<Group> {
-        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
-        Ok(Group(
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.id)?;
+        Ok(Group::from(
             groups::get(&state(ctx)?.directory, &permit, &id).await?,
         ))
     }
@@ -123,7 +126,7 @@ impl Instance {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<OrgUnit>> {
-        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.id)?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = org_units::children(
             &state(ctx)?.directory,
@@ -133,13 +136,13 @@ impl Instance {
             page.fetch(),
         )
         .await?;
-        Ok(page.connection(rows, total, |u| u.id.clone(), OrgUnit))
+        Ok(page.connection(rows, total, |u| u.id.clone(), OrgUnit::from))
     }
 
     /// One org unit by id. Action: `readDirectory`.
     async fn org_unit(&self, ctx: &Context<'_>, id: ID) -> Result<OrgUnit> {
-        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.id)?;
-        Ok(OrgUnit(
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.id)?;
+        Ok(OrgUnit::from(
             org_units::get(&state(ctx)?.directory, &permit, &id).await?,
         ))
     }
@@ -154,12 +157,12 @@ impl Instance {
         after: Option<String>,
         search: Option<String>,
     ) -> Result<Page<super::apps::Application>> {
-        super::apps::instance_applications(ctx, &self.0.id, first, after, search).await
+        super::apps::instance_applications(ctx, &self.id, first, after, search).await
     }
 
     /// The instance's own Cedar access policies, by name. Action: `readAccessPolicies`.
     async fn access_policies(&self, ctx: &Context<'_>) -> Result<Vec<super::access::AccessPolicy>> {
-        super::access::instance_policies(ctx, &self.0.id).await
+        super::access::instance_policies(ctx, &self.id).await
     }
 }
 
@@ -205,7 +208,7 @@ async fn users_page(
             loader.load_many(parents).await?;
         }
     }
-    Ok(page.connection(rows, total, |u| u.username.clone(), User))
+    Ok(page.connection(rows, total, |u| u.username.clone(), User::from))
 }
 
 #[derive(InputObject, Default)]
@@ -235,97 +238,117 @@ impl UserFilter {
 }
 
 /// An account of an instance. Its password is never readable.
-pub struct User(pub user::Model);
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct User {
+    id: ID,
+    instance_id: ID,
+    username: String,
+    display_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    external_id: Option<String>,
+    status: UserStatus,
+    /// Whether a password is set (the password itself is never readable).
+    has_password: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[graphql(skip)]
+    model: user::Model,
+}
 
-#[Object]
-impl User {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
+impl From<user::Model> for User {
+    fn from(m: user::Model) -> Self {
+        User {
+            id: ID(m.id.clone()),
+            instance_id: ID(m.instance_id.clone()),
+            username: m.username.clone(),
+            display_name: m.display_name.clone(),
+            email: m.email.clone(),
+            phone: m.phone.clone(),
+            external_id: m.external_id.clone(),
+            status: m.status.into(),
+            has_password: m.password_hash.is_some(),
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            model: m,
+        }
     }
+}
+
+#[ComplexObject]
+impl User {
     /// The applications this user's authorization scopes let in (enabled, SSO on), by name.
     /// Action: `readApplications`.
     async fn effective_applications(
         &self,
         ctx: &Context<'_>,
     ) -> Result<Vec<super::apps::Application>> {
-        super::access::effective_applications(ctx, &self.0).await
-    }
-    async fn instance_id(&self) -> ID {
-        ID(self.0.instance_id.clone())
-    }
-    async fn username(&self) -> &str {
-        &self.0.username
-    }
-    async fn display_name(&self) -> &str {
-        &self.0.display_name
-    }
-    async fn email(&self) -> Option<&str> {
-        self.0.email.as_deref()
-    }
-    async fn phone(&self) -> Option<&str> {
-        self.0.phone.as_deref()
-    }
-    async fn external_id(&self) -> Option<&str> {
-        self.0.external_id.as_deref()
-    }
-    async fn status(&self) -> UserStatus {
-        self.0.status.into()
-    }
-    /// Whether a password is set (the password itself is never readable).
-    async fn has_password(&self) -> bool {
-        self.0.password_hash.is_some()
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        super::access::effective_applications(ctx, &self.model).await
     }
 
     /// The groups the user is in. Action: `readDirectory`.
     async fn groups(&self, ctx: &Context<'_>) -> Result<Vec<Group>> {
-        gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
+        gate::instance(ctx, actions::ReadDirectory, &self.model.instance_id)?;
         let loader = ctx.data::<Loaders>()?;
         let groups = loader
-            .load_one(GroupsOfUser(self.0.instance_id.clone(), self.0.id.clone()))
+            .load_one(GroupsOfUser(
+                self.model.instance_id.clone(),
+                self.model.id.clone(),
+            ))
             .await?;
-        Ok(groups.unwrap_or_default().into_iter().map(Group).collect())
+        Ok(groups
+            .unwrap_or_default()
+            .into_iter()
+            .map(Group::from)
+            .collect())
     }
 
     /// The org units the user is a direct member of. Action: `readDirectory`.
     async fn org_units(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnit>> {
-        gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
+        gate::instance(ctx, actions::ReadDirectory, &self.model.instance_id)?;
         let loader = ctx.data::<Loaders>()?;
         let units = loader
             .load_one(OrgUnitsOfUser(
-                self.0.instance_id.clone(),
-                self.0.id.clone(),
+                self.model.instance_id.clone(),
+                self.model.id.clone(),
             ))
             .await?;
-        Ok(units.unwrap_or_default().into_iter().map(OrgUnit).collect())
+        Ok(units
+            .unwrap_or_default()
+            .into_iter()
+            .map(OrgUnit::from)
+            .collect())
     }
 }
 
-pub struct Group(pub group::Model);
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Group {
+    id: ID,
+    name: String,
+    description: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[graphql(skip)]
+    instance_id: String,
+}
 
-#[Object]
+impl From<group::Model> for Group {
+    fn from(m: group::Model) -> Self {
+        Group {
+            id: ID(m.id),
+            name: m.name,
+            description: m.description,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            instance_id: m.instance_id,
+        }
+    }
+}
+
+#[ComplexObject]
 impl Group {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-
     /// The group's members, ordered by username. Action: `readDirectory`.
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn members(
@@ -335,73 +358,82 @@ impl Group {
         after: Option<String>,
         search: Option<String>,
     ) -> Result<Page<User>> {
-        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.instance_id)?;
         let page = PageArgs::parse(first, after)?;
         let filter = users::UserFilter {
             search,
-            group_id: Some(self.0.id.clone()),
+            group_id: Some(self.id.to_string()),
             ..Default::default()
         };
         users_page(ctx, &permit, &filter, page).await
     }
 }
 
-pub struct OrgUnit(pub org_unit::Model);
-
-#[Object]
-impl OrgUnit {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    async fn parent_id(&self) -> Option<ID> {
-        self.0.parent_id.clone().map(ID)
-    }
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct OrgUnit {
+    id: ID,
+    name: String,
+    parent_id: Option<ID>,
     /// How deep in the tree: 1 for a root.
-    async fn depth(&self) -> usize {
-        org_units::depth(&self.0.path)
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
+    depth: usize,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[graphql(skip)]
+    model: org_unit::Model,
+}
 
+impl From<org_unit::Model> for OrgUnit {
+    fn from(m: org_unit::Model) -> Self {
+        OrgUnit {
+            id: ID(m.id.clone()),
+            name: m.name.clone(),
+            parent_id: m.parent_id.clone().map(ID),
+            depth: org_units::depth(&m.path),
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            model: m,
+        }
+    }
+}
+
+#[ComplexObject]
+impl OrgUnit {
     /// The parent unit. Action: `readDirectory`.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<OrgUnit>> {
-        gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
-        let Some(parent_id) = &self.0.parent_id else {
+        gate::instance(ctx, actions::ReadDirectory, &self.model.instance_id)?;
+        let Some(parent_id) = &self.model.parent_id else {
             return Ok(None);
         };
         let loader = ctx.data::<Loaders>()?;
         Ok(loader
-            .load_one(OrgUnitById(self.0.instance_id.clone(), parent_id.clone()))
+            .load_one(OrgUnitById(
+                self.model.instance_id.clone(),
+                parent_id.clone(),
+            ))
             .await?
-            .map(OrgUnit))
+            .map(OrgUnit::from))
     }
 
     /// The units from the root down to this one's parent. Action: `readDirectory`.
     async fn ancestors(&self, ctx: &Context<'_>) -> Result<Vec<OrgUnit>> {
-        gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
-        let mut ids = org_units::lineage(&self.0.path);
+        gate::instance(ctx, actions::ReadDirectory, &self.model.instance_id)?;
+        let mut ids = org_units::lineage(&self.model.path);
         ids.pop();
         let loader = ctx.data::<Loaders>()?;
         let found = loader
             .load_many(
                 ids.iter()
-                    .map(|id| OrgUnitById(self.0.instance_id.clone(), id.clone())),
+                    .map(|id| OrgUnitById(self.model.instance_id.clone(), id.clone())),
             )
             .await?;
         Ok(ids
             .into_iter()
             .filter_map(|id| {
                 found
-                    .get(&OrgUnitById(self.0.instance_id.clone(), id))
+                    .get(&OrgUnitById(self.model.instance_id.clone(), id))
                     .cloned()
-                    .map(OrgUnit)
+                    .map(OrgUnit::from)
             })
             .collect())
     }
@@ -414,17 +446,17 @@ impl OrgUnit {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<Page<OrgUnit>> {
-        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.model.instance_id)?;
         let page = PageArgs::parse(first, after)?;
         let (rows, total) = org_units::children(
             &state(ctx)?.directory,
             &permit,
-            Some(&self.0.id),
+            Some(&self.model.id),
             page.after.as_deref(),
             page.fetch(),
         )
         .await?;
-        Ok(page.connection(rows, total, |u| u.id.clone(), OrgUnit))
+        Ok(page.connection(rows, total, |u| u.id.clone(), OrgUnit::from))
     }
 
     /// Members of this unit, and of its sub-units unless `includeSubUnits` is false.
@@ -437,10 +469,10 @@ impl OrgUnit {
         after: Option<String>,
         #[graphql(default = true)] include_sub_units: bool,
     ) -> Result<Page<User>> {
-        let permit = gate::instance(ctx, actions::ReadDirectory, &self.0.instance_id)?;
+        let permit = gate::instance(ctx, actions::ReadDirectory, &self.model.instance_id)?;
         let page = PageArgs::parse(first, after)?;
         let filter = users::UserFilter {
-            org_unit_id: Some(self.0.id.clone()),
+            org_unit_id: Some(self.model.id.clone()),
             include_sub_units,
             ..Default::default()
         };
@@ -485,13 +517,13 @@ impl DirectoryQuery {
             page.fetch(),
         )
         .await?;
-        Ok(page.connection(rows, total, |i| i.id.clone(), Instance))
+        Ok(page.connection(rows, total, |i| i.id.clone(), Instance::from))
     }
 
     /// One instance. Action: `readInstance`.
     async fn instance(&self, ctx: &Context<'_>, id: ID) -> Result<Instance> {
         let permit = gate::instance(ctx, actions::ReadInstance, &id)?;
-        Ok(Instance(
+        Ok(Instance::from(
             instances::get(&state(ctx)?.directory, &permit).await?,
         ))
     }
@@ -721,7 +753,12 @@ pub struct ImportUsersPayload {
 impl ImportUsersPayload {
     /// The created users (at most the first 100; list the instance's users for all).
     async fn users(&self) -> Vec<User> {
-        self.users.iter().take(100).cloned().map(User).collect()
+        self.users
+            .iter()
+            .take(100)
+            .cloned()
+            .map(User::from)
+            .collect()
     }
 }
 
@@ -749,7 +786,7 @@ impl DirectoryMutation {
         )
         .await?;
         Ok(InstancePayload {
-            instance: Instance(model),
+            instance: Instance::from(model),
         })
     }
 
@@ -771,7 +808,7 @@ impl DirectoryMutation {
         )
         .await?;
         Ok(InstancePayload {
-            instance: Instance(model),
+            instance: Instance::from(model),
         })
     }
 
@@ -793,7 +830,7 @@ impl DirectoryMutation {
         let (instance_id, new_user) = input.into_domain();
         let permit = gate::instance(ctx, actions::CreateUser, &instance_id)?;
         Ok(UserPayload {
-            user: User(users::create(&state(ctx)?.directory, &permit, new_user).await?),
+            user: User::from(users::create(&state(ctx)?.directory, &permit, new_user).await?),
         })
     }
 
@@ -848,7 +885,9 @@ impl DirectoryMutation {
             external_id: input.external_id,
         };
         Ok(UserPayload {
-            user: User(users::update(&state(ctx)?.directory, &permit, &input.id, patch).await?),
+            user: User::from(
+                users::update(&state(ctx)?.directory, &permit, &input.id, patch).await?,
+            ),
         })
     }
 
@@ -866,7 +905,9 @@ impl DirectoryMutation {
             input.status.into(),
         )
         .await?;
-        Ok(UserPayload { user: User(user) })
+        Ok(UserPayload {
+            user: User::from(user),
+        })
     }
 
     /// Action: `setUserPassword`.
@@ -878,7 +919,9 @@ impl DirectoryMutation {
         let permit = gate::instance(ctx, actions::SetUserPassword, &input.instance_id)?;
         let user = users::set_password(&state(ctx)?.directory, &permit, &input.id, &input.password)
             .await?;
-        Ok(UserPayload { user: User(user) })
+        Ok(UserPayload {
+            user: User::from(user),
+        })
     }
 
     /// Action: `deleteUser`.
@@ -905,7 +948,7 @@ impl DirectoryMutation {
         )
         .await?;
         Ok(GroupPayload {
-            group: Group(group),
+            group: Group::from(group),
         })
     }
 
@@ -925,7 +968,7 @@ impl DirectoryMutation {
         )
         .await?;
         Ok(GroupPayload {
-            group: Group(group),
+            group: Group::from(group),
         })
     }
 
@@ -951,7 +994,7 @@ impl DirectoryMutation {
         let permit = gate::instance(ctx, actions::ChangeGroupMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
         Ok(GroupPayload {
-            group: Group(
+            group: Group::from(
                 groups::add_members(&state(ctx)?.directory, &permit, &input.id, &ids).await?,
             ),
         })
@@ -966,7 +1009,7 @@ impl DirectoryMutation {
         let permit = gate::instance(ctx, actions::ChangeGroupMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
         Ok(GroupPayload {
-            group: Group(
+            group: Group::from(
                 groups::remove_members(&state(ctx)?.directory, &permit, &input.id, &ids).await?,
             ),
         })
@@ -987,7 +1030,7 @@ impl DirectoryMutation {
         )
         .await?;
         Ok(OrgUnitPayload {
-            org_unit: OrgUnit(unit),
+            org_unit: OrgUnit::from(unit),
         })
     }
 
@@ -1001,7 +1044,7 @@ impl DirectoryMutation {
         let unit =
             org_units::rename(&state(ctx)?.directory, &permit, &input.id, &input.name).await?;
         Ok(OrgUnitPayload {
-            org_unit: OrgUnit(unit),
+            org_unit: OrgUnit::from(unit),
         })
     }
 
@@ -1020,7 +1063,7 @@ impl DirectoryMutation {
         )
         .await?;
         Ok(OrgUnitPayload {
-            org_unit: OrgUnit(unit),
+            org_unit: OrgUnit::from(unit),
         })
     }
 
@@ -1046,7 +1089,7 @@ impl DirectoryMutation {
         let permit = gate::instance(ctx, actions::ChangeOrgUnitMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
         Ok(OrgUnitPayload {
-            org_unit: OrgUnit(
+            org_unit: OrgUnit::from(
                 org_units::add_members(&state(ctx)?.directory, &permit, &input.id, &ids).await?,
             ),
         })
@@ -1061,7 +1104,7 @@ impl DirectoryMutation {
         let permit = gate::instance(ctx, actions::ChangeOrgUnitMembers, &input.instance_id)?;
         let ids = ids(input.user_ids);
         Ok(OrgUnitPayload {
-            org_unit: OrgUnit(
+            org_unit: OrgUnit::from(
                 org_units::remove_members(&state(ctx)?.directory, &permit, &input.id, &ids).await?,
             ),
         })

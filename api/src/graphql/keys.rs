@@ -1,7 +1,7 @@
 //! GraphQL of signing keys: list an instance's keys, rotate (add a pending key) and activate it.
 //! Private keys are never part of the schema.
 
-use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::signing_key;
 
@@ -40,39 +40,41 @@ pub enum KeyState {
 }
 
 /// A key SAML messages of an instance are signed with. Its private key never leaves the server.
-pub struct SigningKey(signing_key::Model);
-
-#[Object]
-impl SigningKey {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
-    async fn algorithm(&self) -> KeyAlgorithm {
-        self.0.algorithm.into()
-    }
-    async fn state(&self) -> KeyState {
-        self.0.state.into()
-    }
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct SigningKey {
+    id: ID,
+    algorithm: KeyAlgorithm,
+    state: KeyState,
     /// The self-signed X.509 certificate, PEM.
-    async fn certificate_pem(&self) -> &str {
-        &self.0.certificate_pem
+    certificate_pem: String,
+    /// When the certificate expires.
+    not_after: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+    activated_at: Option<DateTime<Utc>>,
+    retired_at: Option<DateTime<Utc>>,
+}
+
+impl From<signing_key::Model> for SigningKey {
+    fn from(m: signing_key::Model) -> Self {
+        SigningKey {
+            id: ID(m.id),
+            algorithm: m.algorithm.into(),
+            state: m.state.into(),
+            certificate_pem: m.certificate_pem,
+            not_after: m.not_after,
+            created_at: m.created_at,
+            activated_at: m.activated_at,
+            retired_at: m.retired_at,
+        }
     }
+}
+
+#[ComplexObject]
+impl SigningKey {
     /// SHA-256 of the certificate, upper-case hex pairs separated by colons.
     async fn fingerprint_sha256(&self) -> Result<String> {
-        Ok(keys::fingerprint_sha256(&self.0.certificate_pem)?)
-    }
-    /// When the certificate expires.
-    async fn not_after(&self) -> DateTime<Utc> {
-        self.0.not_after
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn activated_at(&self) -> Option<DateTime<Utc>> {
-        self.0.activated_at
-    }
-    async fn retired_at(&self) -> Option<DateTime<Utc>> {
-        self.0.retired_at
+        Ok(keys::fingerprint_sha256(&self.certificate_pem)?)
     }
 }
 
@@ -88,7 +90,7 @@ impl KeysQuery {
         Ok(keys::list(&state.ring, &permit)
             .await?
             .into_iter()
-            .map(SigningKey)
+            .map(SigningKey::from)
             .collect())
     }
 }
@@ -128,7 +130,7 @@ impl KeysMutation {
         let permit = gate::instance(ctx, actions::ManageSigningKeys, &input.instance_id)?;
         let key = keys::rotate(&state.ring, &permit, input.algorithm.into()).await?;
         Ok(SigningKeyPayload {
-            signing_key: SigningKey(key),
+            signing_key: SigningKey::from(key),
         })
     }
 
@@ -143,7 +145,7 @@ impl KeysMutation {
         let permit = gate::instance(ctx, actions::ManageSigningKeys, &input.instance_id)?;
         let key = keys::activate(&state.ring, &permit, &input.id).await?;
         Ok(SigningKeyPayload {
-            signing_key: SigningKey(key),
+            signing_key: SigningKey::from(key),
         })
     }
 }

@@ -1,52 +1,49 @@
 //! GraphQL of employees' IdP sessions for admins (list a user's, revoke one or all), and `me`
 //! for a signed-in employee: who they are and the applications their portal lists.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::employee_session;
 
 use super::gate;
 use super::{state, RequestContext};
-use crate::apps::applications::Resolved;
 use crate::auth::employee_sessions::{self, EmployeeSession as LiveSession, Revoke};
 use crate::authz::admin::actions;
 use crate::ids::plausible_id;
 use crate::portal;
 
 /// An employee's IdP session: one sign-in to the instance's portal.
-pub struct EmployeeSession(employee_session::Model);
-
-#[Object]
-impl EmployeeSession {
-    async fn id(&self) -> ID {
-        ID(self.0.id.clone())
-    }
+#[derive(SimpleObject)]
+pub struct EmployeeSession {
+    id: ID,
     /// When the employee signed in.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
+    created_at: DateTime<Utc>,
     /// The absolute end of the session (it ends sooner when left unused).
-    async fn expires_at(&self) -> DateTime<Utc> {
-        self.0.expires_at
-    }
+    expires_at: DateTime<Utc>,
     /// Last use, to the minute.
-    async fn last_seen_at(&self) -> DateTime<Utc> {
-        self.0.last_seen_at
-    }
+    last_seen_at: DateTime<Utc>,
     /// How the employee authenticated, e.g. `["password"]`.
-    async fn auth_methods(&self) -> Vec<String> {
-        self.0
-            .auth_methods
-            .split(',')
-            .filter(|m| !m.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
-    async fn client_ip(&self) -> Option<&str> {
-        self.0.client_ip.as_deref()
-    }
-    async fn user_agent(&self) -> Option<&str> {
-        self.0.user_agent.as_deref()
+    auth_methods: Vec<String>,
+    client_ip: Option<String>,
+    user_agent: Option<String>,
+}
+
+impl From<employee_session::Model> for EmployeeSession {
+    fn from(m: employee_session::Model) -> Self {
+        EmployeeSession {
+            id: ID(m.id),
+            created_at: m.created_at,
+            expires_at: m.expires_at,
+            last_seen_at: m.last_seen_at,
+            auth_methods: m
+                .auth_methods
+                .split(',')
+                .filter(|m| !m.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            client_ip: m.client_ip,
+            user_agent: m.user_agent,
+        }
     }
 }
 
@@ -68,7 +65,7 @@ impl SessionsQuery {
             employee_sessions::list_for_user(&state.auth, &permit, &user_id)
                 .await?
                 .into_iter()
-                .map(EmployeeSession)
+                .map(EmployeeSession::from)
                 .collect(),
         )
     }
@@ -83,68 +80,73 @@ impl SessionsQuery {
         Ok(
             employee_sessions::current(&state.auth, &request.headers, &instance_id)
                 .await?
-                .map(|live| Me(live, request.client_ip)),
+                .map(|live| Me::new(live, request.client_ip)),
         )
     }
 }
 
-/// A signed-in employee (and the address the request came from, for access decisions).
-pub struct Me(LiveSession, Option<std::net::IpAddr>);
+/// A signed-in employee.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct Me {
+    id: ID,
+    username: String,
+    display_name: String,
+    email: Option<String>,
+    #[graphql(skip)]
+    session: LiveSession,
+    /// The address the request came from, for access decisions.
+    #[graphql(skip)]
+    client_ip: Option<std::net::IpAddr>,
+}
 
-#[Object]
 impl Me {
-    async fn id(&self) -> ID {
-        ID(self.0.user.id.clone())
+    fn new(session: LiveSession, client_ip: Option<std::net::IpAddr>) -> Self {
+        let user = &session.user;
+        Me {
+            id: ID(user.id.clone()),
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            email: user.email.clone(),
+            session,
+            client_ip,
+        }
     }
-    async fn username(&self) -> &str {
-        &self.0.user.username
-    }
-    async fn display_name(&self) -> &str {
-        &self.0.user.display_name
-    }
-    async fn email(&self) -> Option<&str> {
-        self.0.user.email.as_deref()
-    }
+}
+
+#[ComplexObject]
+impl Me {
     /// The applications the employee may open: enabled, SSO on, IdP-initiation allowed,
     /// allowed by the access decision, and with the account the application needs.
     async fn applications(&self, ctx: &Context<'_>) -> Result<Vec<PortalApplication>> {
         let state = state(ctx)?;
-        Ok(portal::allowed_applications(&state.saml, &self.0, self.1)
-            .await?
-            .into_iter()
-            .map(|app| PortalApplication {
-                start_url: format!(
-                    "{}/saml/apps/{}/start",
-                    state.config.public_url, app.model.id
-                ),
-                app,
-            })
-            .collect())
+        Ok(
+            portal::allowed_applications(&state.saml, &self.session, self.client_ip)
+                .await?
+                .into_iter()
+                .map(|app| PortalApplication {
+                    id: ID(app.model.id.clone()),
+                    start_url: format!(
+                        "{}/saml/apps/{}/start",
+                        state.config.public_url, app.model.id
+                    ),
+                    name: app.model.name,
+                    logo: app.template.logo,
+                })
+                .collect(),
+        )
     }
 }
 
 /// An application in an employee's portal.
+#[derive(SimpleObject)]
 pub struct PortalApplication {
-    app: Resolved,
-    start_url: String,
-}
-
-#[Object]
-impl PortalApplication {
-    async fn id(&self) -> ID {
-        ID(self.app.model.id.clone())
-    }
-    async fn name(&self) -> &str {
-        &self.app.model.name
-    }
+    id: ID,
+    name: String,
     /// A `data:` image URL.
-    async fn logo(&self) -> &str {
-        self.app.template.logo
-    }
+    logo: &'static str,
     /// Opening it starts IdP-initiated SSO.
-    async fn start_url(&self) -> &str {
-        &self.start_url
-    }
+    start_url: String,
 }
 
 #[derive(InputObject)]

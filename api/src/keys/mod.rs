@@ -384,9 +384,9 @@ pub async fn rotate(
     no_pending(&keys_of(&ring.store.conn, instance_id).await?)?;
     let generated = generate(ring, &instance.name, algorithm).await?;
     let txn = ring.store.begin_write().await?;
-    lock_instance(&*txn, instance_id).await?;
-    no_pending(&keys_of(&*txn, instance_id).await?)?;
-    let model = insert(&*txn, instance_id, generated, KeyState::Pending).await?;
+    lock_instance(&txn, instance_id).await?;
+    no_pending(&keys_of(&txn, instance_id).await?)?;
+    let model = insert(&txn, instance_id, generated, KeyState::Pending).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -414,8 +414,8 @@ pub async fn activate(
         return Err(AppError::NotFound("signing key"));
     }
     let txn = ring.store.begin_write().await?;
-    lock_instance(&*txn, instance_id).await?;
-    let keys = keys_of(&*txn, instance_id).await?;
+    lock_instance(&txn, instance_id).await?;
+    let keys = keys_of(&txn, instance_id).await?;
     let key = keys
         .iter()
         .find(|k| k.id == key_id)
@@ -436,7 +436,7 @@ pub async fn activate(
         let mut active: signing_key::ActiveModel = previous.clone().into();
         active.state = Set(KeyState::Retired);
         active.retired_at = Set(Some(now));
-        active.update(&*txn).await?;
+        active.update(&txn).await?;
         retired.push(serde_json::json!({
             "id": previous.id,
             "fingerprintSha256": fingerprint_sha256(&previous.certificate_pem)?,
@@ -445,7 +445,7 @@ pub async fn activate(
     let mut active: signing_key::ActiveModel = key.clone().into();
     active.state = Set(KeyState::Active);
     active.activated_at = Set(Some(now));
-    let model = active.update(&*txn).await?;
+    let model = active.update(&txn).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -551,11 +551,11 @@ async fn ensure_active(ring: &KeyRing, instance_id: &str) -> AppResult<signing_k
     let instance = crate::tenant::get_in(&ring.store.conn, instance_id).await?;
     let generated = generate(ring, &instance.name, KeyAlgorithm::Rsa2048).await?;
     let txn = ring.store.begin_write().await?;
-    lock_instance(&*txn, instance_id).await?;
-    if let Some(key) = active_key(&*txn, instance_id).await? {
+    lock_instance(&txn, instance_id).await?;
+    if let Some(key) = active_key(&txn, instance_id).await? {
         return Ok(key);
     }
-    let model = insert(&*txn, instance_id, generated, KeyState::Active).await?;
+    let model = insert(&txn, instance_id, generated, KeyState::Active).await?;
     txn.commit().await?;
     tracing::info!(instance_id, key_id = %model.id, "created the first signing key of an instance");
     Ok(model)

@@ -152,7 +152,7 @@ pub async fn notify_account_locked(
         ),
     ]);
     let id = enqueue(
-        &**txn,
+        txn,
         &user.instance_id,
         EmailPayload {
             to: email,

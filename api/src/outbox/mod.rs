@@ -195,7 +195,7 @@ pub async fn claim(
             Expr::col(outbox::Column::Attempts).add(1),
         )
         .filter(outbox::Column::Id.in_subquery(due))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     if claimed.rows_affected == 0 {
         return Ok(Vec::new());
@@ -204,7 +204,7 @@ pub async fn claim(
         .filter(outbox::Column::LeaseOwner.eq(claim_id))
         .filter(outbox::Column::Status.eq(DeliveryStatus::Pending))
         .order_by_asc(outbox::Column::Id)
-        .all(&*txn)
+        .all(&txn)
         .await?;
     txn.commit().await?;
     Ok(rows)
@@ -301,7 +301,7 @@ pub async fn finish(
         )
         .filter(outbox::Column::Id.eq(row.id.clone()))
         .filter(outbox::Column::LeaseOwner.eq(claim_id))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     if updated.rows_affected == 0 {
         return Ok(None);
@@ -322,7 +322,7 @@ pub async fn finish(
         error: Set(attempt.error.map(|e| truncate(&e, 2000))),
         response_excerpt: Set(attempt.response_excerpt),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
     txn.commit().await?;
     Ok(Some(status))
@@ -432,7 +432,7 @@ pub async fn redeliver(
     id: &str,
 ) -> AppResult<outbox::Model> {
     let txn = store.begin_write().await?;
-    let row = find_in(&*txn, permit.instance_id(), id).await?;
+    let row = find_in(&txn, permit.instance_id(), id).await?;
     if row.status == DeliveryStatus::Pending {
         return Err(AppError::conflict(
             "id",
@@ -446,7 +446,7 @@ pub async fn redeliver(
     active.lease_owner = Set(None);
     active.lease_until_ms = Set(None);
     active.updated_at = Set(Utc::now());
-    let updated = active.update(&*txn).await?;
+    let updated = active.update(&txn).await?;
     audit::record(
         &txn,
         permit.actor(),

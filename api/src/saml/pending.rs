@@ -31,7 +31,7 @@ pub async fn accept(
     saml_request::Entity::delete_many()
         .filter(saml_request::Column::ApplicationId.eq(application_id))
         .filter(saml_request::Column::ExpiresAt.lt(now))
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     let inserted = saml_request::ActiveModel {
         id: Set(new_id()),
@@ -44,7 +44,7 @@ pub async fn accept(
         expires_at: Set(expires),
         answered_at: Set(None),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await;
     let row = match inserted {
         Ok(row) => row,
@@ -93,7 +93,7 @@ pub async fn mark_answered(saml: &Saml, row: &saml_request::Model) -> AppResult<
         .col_expr(saml_request::Column::AnsweredAt, Expr::value(Utc::now()))
         .filter(saml_request::Column::Id.eq(row.id.clone()))
         .filter(saml_request::Column::AnsweredAt.is_null())
-        .exec(&*txn)
+        .exec(&txn)
         .await?
         .rows_affected;
     txn.commit().await?;
