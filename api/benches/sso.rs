@@ -288,10 +288,13 @@ async fn setup(
         outbox: lanyard::config::default_outbox(),
         events: lanyard::config::EventsConfig {
             allow_insecure_loopback: false,
+            allow_private_networks: false,
             timeout_seconds: 5,
         },
         reset_link_minutes: 60,
         console_dir: "web/dist".into(),
+        trusted_proxies: Default::default(),
+        forwarded_header: Default::default(),
     };
     let app = Application::build(config).await?;
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -61,6 +61,84 @@ pub struct Config {
     pub reset_link_minutes: u32,
     /// The built admin console (`web/dist`), served at `/console/`.
     pub console_dir: PathBuf,
+    /// The load balancers and reverse proxies in front of Lanyard (addresses or CIDR blocks,
+    /// a list or one comma-separated string). Only a request whose peer is one of them has its
+    /// client address taken from `forwarded_header`; empty (the default) believes no header.
+    pub trusted_proxies: TrustedProxies,
+    /// Which header the trusted proxies set: `x-forwarded-for` (nginx, HAProxy, most cloud
+    /// balancers) or `forwarded` (RFC 7239). The other is ignored: a proxy passes through what
+    /// it does not set, so a client could write it.
+    pub forwarded_header: ForwardedHeader,
+}
+
+/// See [`Config::trusted_proxies`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrustedProxies(Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    pub fn parse(entries: &[&str]) -> Result<TrustedProxies, String> {
+        entries
+            .iter()
+            .map(|entry| entry.trim())
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                let net = match entry.parse::<ipnet::IpNet>() {
+                    Ok(net) => net,
+                    Err(_) => entry
+                        .parse::<std::net::IpAddr>()
+                        .map(ipnet::IpNet::from)
+                        .map_err(|_| {
+                            format!(
+                                "trusted_proxies: {:?} is not an IP address or CIDR block",
+                                entry.chars().take(64).collect::<String>()
+                            )
+                        })?,
+                };
+                Ok(net.trunc())
+            })
+            .collect::<Result<_, _>>()
+            .map(TrustedProxies)
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Serialize for TrustedProxies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(ToString::to_string))
+    }
+}
+
+impl<'de> Deserialize<'de> for TrustedProxies {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            List(Vec<String>),
+            Text(String),
+        }
+        let entries: Vec<String> = match Raw::deserialize(deserializer)? {
+            Raw::List(list) => list,
+            Raw::Text(text) => text.split(',').map(str::to_owned).collect(),
+        };
+        let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
+        TrustedProxies::parse(&entries).map_err(serde::de::Error::custom)
+    }
+}
+
+/// See [`Config::forwarded_header`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardedHeader {
+    #[default]
+    XForwardedFor,
+    Forwarded,
 }
 
 /// Employee sessions and SAML single sign-on.
@@ -144,6 +222,10 @@ pub struct OutboxConfig {
 pub struct EventsConfig {
     /// Accept `http://` receivers on loopback (127.0.0.0/8, ::1, localhost): for development.
     pub allow_insecure_loopback: bool,
+    /// Accept receivers on private networks (10/8, 172.16/12, 192.168/16, 100.64/10,
+    /// fc00::/7): for receivers inside the company network. Off by default, so that an admin
+    /// cannot make the server probe the network it runs in.
+    pub allow_private_networks: bool,
     pub timeout_seconds: u64,
 }
 
@@ -314,6 +396,8 @@ struct Defaults {
     events: EventsConfig,
     reset_link_minutes: u32,
     console_dir: &'static str,
+    trusted_proxies: TrustedProxies,
+    forwarded_header: ForwardedHeader,
 }
 
 fn defaults() -> Defaults {
@@ -347,10 +431,13 @@ fn defaults() -> Defaults {
         outbox: default_outbox(),
         events: EventsConfig {
             allow_insecure_loopback: false,
+            allow_private_networks: false,
             timeout_seconds: 10,
         },
         reset_link_minutes: 60,
         console_dir: "web/dist",
+        trusted_proxies: TrustedProxies::default(),
+        forwarded_header: ForwardedHeader::XForwardedFor,
     }
 }
 
@@ -453,6 +540,44 @@ mod tests {
             listen: Some(listen.into()),
             ..Overrides::default()
         }
+    }
+
+    #[test]
+    fn trusted_proxies_load_from_a_list_or_a_comma_separated_string() {
+        Jail::expect_with(|jail| {
+            assert!(load(None, Overrides::default())
+                .expect("defaults load")
+                .trusted_proxies
+                .is_empty());
+            jail.create_file(
+                "lanyard.toml",
+                "trusted_proxies = [\"10.0.0.1\", \"192.168.0.0/24\", \"fd00::/8\"]\n\
+                 forwarded_header = \"forwarded\"\n",
+            )?;
+            let config = load(None, Overrides::default()).expect("a list loads");
+            let ip = |text: &str| text.parse::<std::net::IpAddr>().unwrap();
+            assert!(config.trusted_proxies.contains(ip("10.0.0.1")));
+            assert!(!config.trusted_proxies.contains(ip("10.0.0.2")));
+            assert!(config.trusted_proxies.contains(ip("192.168.0.77")));
+            assert!(config.trusted_proxies.contains(ip("fd12::1")));
+            assert_eq!(config.forwarded_header, ForwardedHeader::Forwarded);
+            jail.set_env("LANYARD_TRUSTED_PROXIES", "172.16.0.0/12, 127.0.0.1");
+            let config = load(None, Overrides::default()).expect("a string loads");
+            assert!(config.trusted_proxies.contains(ip("172.20.1.1")));
+            assert!(config.trusted_proxies.contains(ip("127.0.0.1")));
+            assert!(!config.trusted_proxies.contains(ip("10.0.0.1")));
+            for bad in [
+                "10.0.0.300",
+                "10.0.0.0/33",
+                "proxy.internal",
+                "10.0.0.1/8/8",
+            ] {
+                jail.set_env("LANYARD_TRUSTED_PROXIES", bad);
+                let err = load(None, Overrides::default()).unwrap_err().to_string();
+                assert!(err.contains("trusted_proxies"), "{bad}: {err}");
+            }
+            Ok(())
+        });
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! Prometheus metrics, and the layers every response passes (panic catching, tracing,
 //! security headers).
 
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -16,10 +17,12 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::config::{ForwardedHeader, TrustedProxies};
 use crate::db::Store;
 use crate::error::AppError;
 use crate::graphql::LanyardSchema;
 use crate::metrics::HttpMetrics;
+use crate::request;
 use crate::state::AppState;
 
 pub fn router(state: AppState, schema: LanyardSchema) -> Router {
@@ -34,6 +37,10 @@ pub fn router(state: AppState, schema: LanyardSchema) -> Router {
         metrics: metrics.clone(),
         store: state.store.clone(),
     };
+    let forwarding = Arc::new(Forwarding {
+        trusted: state.config.trusted_proxies.clone(),
+        header: state.config.forwarded_header,
+    });
     Router::new()
         .route(
             "/graphql",
@@ -53,6 +60,7 @@ pub fn router(state: AppState, schema: LanyardSchema) -> Router {
         .merge(console_router(&state.config.console_dir))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
+        .layer(middleware::from_fn_with_state(forwarding, resolve_client))
         .layer(middleware::from_fn_with_state(metrics, count_requests))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -72,6 +80,42 @@ pub fn router(state: AppState, schema: LanyardSchema) -> Router {
             AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
         .with_state(state)
+}
+
+/// Who may tell Lanyard the client's address (`trusted_proxies`, `forwarded_header`).
+struct Forwarding {
+    trusted: TrustedProxies,
+    header: ForwardedHeader,
+}
+
+/// Settles each request's client address once ([`request::client_address`]) for
+/// [`request::ClientIp`]: throttling, the audit log and Cedar's `context.sourceIp` all see it.
+/// A trusted proxy's malformed forwarding header is refused rather than guessed at.
+async fn resolve_client(
+    State(forwarding): State<Arc<Forwarding>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    if let Some(peer) = peer {
+        match request::client_address(peer, req.headers(), &forwarding.trusted, forwarding.header) {
+            Ok(client) => {
+                req.extensions_mut().insert(request::ClientAddr(client));
+            }
+            Err(err) => {
+                tracing::warn!(%peer, error = %err, "refusing a request from a trusted proxy");
+                return AppError::BadUserInput {
+                    field: None,
+                    message: err.to_string(),
+                }
+                .into_response();
+            }
+        }
+    }
+    next.run(req).await
 }
 
 async fn not_found() -> Response {

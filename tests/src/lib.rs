@@ -105,10 +105,13 @@ pub fn test_config(dir: &TempDir, database_url: String) -> Config {
         },
         events: EventsConfig {
             allow_insecure_loopback: false,
+            allow_private_networks: false,
             timeout_seconds: 5,
         },
         reset_link_minutes: 60,
         console_dir: "web/dist".into(),
+        trusted_proxies: Default::default(),
+        forwarded_header: Default::default(),
     }
 }
 
