@@ -145,7 +145,7 @@ fn services(
         store: store.clone(),
         ring: ring.clone(),
         public_url: config.public_url.clone(),
-        allow_insecure_loopback: config.events.allow_insecure_loopback,
+        reach: crate::events::receiver::Reach::of(&config.events),
     };
     let directory = Directory {
         store: store.clone(),
@@ -162,6 +162,7 @@ fn services(
         apps: apps.clone(),
         access: access.clone(),
         ring: ring.clone(),
+        metadata: Arc::default(),
     };
     AppState {
         config,
@@ -195,7 +196,11 @@ impl DirectoryHooks for DirectoryReactions {
     }
 
     async fn user_reactivated(&self, txn: &WriteTxn, user: &user::Model) -> AppResult<()> {
-        crate::auth::throttle::unlock_employee(&**txn, &user.instance_id, &user.username).await
+        crate::auth::throttle::unlock_employee(txn, &user.instance_id, &user.username).await
+    }
+
+    async fn sessions_end(&self, txn: &WriteTxn, user: &user::Model) -> AppResult<u64> {
+        crate::auth::employee_sessions::end_all_of_user(txn, &user.instance_id, &user.id).await
     }
 
     fn instance_deleted(&self, _instance_id: &str) {

@@ -14,7 +14,7 @@ use sha2::Sha256;
 
 use super::Auth;
 use crate::error::{AppError, AppResult};
-use crate::request::cookie_value;
+use crate::request::read_cookie;
 
 pub const PRE_SESSION_COOKIE: &str = "lanyard_pre";
 /// 32 random bytes in unpadded base64url.
@@ -28,7 +28,9 @@ pub struct PreSession {
 
 /// Reads the pre-session cookie, or makes a new one.
 pub fn pre_session(auth: &Auth, headers: &HeaderMap) -> PreSession {
-    if let Some(value) = cookie_value(headers, PRE_SESSION_COOKIE).filter(|v| well_formed(v)) {
+    if let Some(value) =
+        read_cookie(&auth.config, headers, PRE_SESSION_COOKIE).filter(|v| well_formed(v))
+    {
         return PreSession {
             value,
             set_cookie: None,
@@ -41,7 +43,6 @@ pub fn pre_session(auth: &Auth, headers: &HeaderMap) -> PreSession {
         &auth.config,
         PRE_SESSION_COOKIE,
         &value,
-        "/",
         crate::request::SameSite::Lax,
         None,
     );
@@ -80,7 +81,7 @@ pub fn verify(auth: &Auth, headers: &HeaderMap, purpose: &str, token: &str) -> A
                 .into(),
         )
     };
-    let pre_session = cookie_value(headers, PRE_SESSION_COOKIE)
+    let pre_session = read_cookie(&auth.config, headers, PRE_SESSION_COOKIE)
         .filter(|v| well_formed(v))
         .ok_or_else(refused)?;
     let given = URL_SAFE_NO_PAD.decode(token).map_err(|_| refused())?;

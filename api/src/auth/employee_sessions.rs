@@ -28,12 +28,12 @@ use crate::access::facts::{self, UserFacts};
 use crate::access::REFRESH_INTERVAL;
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{actions, Actor, InstancePermit};
-use crate::db::Reused;
+use crate::db::{Reused, WriteTxn};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::ids::plausible_id;
 use crate::password;
-use crate::request::{cookie_value, set_cookie, SameSite};
+use crate::request::{read_cookie, set_cookie, SameSite};
 use crate::secrets as keys;
 
 const AUDIENCE: &str = "lanyard-employee";
@@ -181,7 +181,7 @@ pub async fn open(
             .user_agent
             .map(|ua| ua.chars().filter(|c| !c.is_control()).take(256).collect())),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
     audit::record(
         &txn,
@@ -214,7 +214,6 @@ pub fn cookie(auth: &Auth, instance_id: &str, value: &str, max_age_secs: i64) ->
         &auth.config,
         &cookie_name(instance_id),
         value,
-        "/",
         SameSite::Lax,
         Some(max_age_secs),
     )
@@ -358,7 +357,7 @@ pub async fn current(
     headers: &HeaderMap,
     instance_id: &str,
 ) -> AppResult<Option<EmployeeSession>> {
-    let Some(jwt) = cookie_value(headers, &cookie_name(instance_id)) else {
+    let Some(jwt) = read_cookie(&auth.config, headers, &cookie_name(instance_id)) else {
         return Ok(None);
     };
     let Some(sid) = session_id(auth, instance_id, &jwt) else {
@@ -420,7 +419,7 @@ async fn touch(
     let txn = auth.store.begin_write().await?;
     let mut active: employee_session::ActiveModel = session.into();
     active.last_seen_at = Set(now);
-    let session = active.update(&*txn).await?;
+    let session = active.update(&txn).await?;
     txn.commit().await?;
     Ok(session)
 }
@@ -432,7 +431,7 @@ pub async fn sign_out(auth: &Auth, headers: &HeaderMap, instance_id: &str) -> Ap
     };
     let txn = auth.store.begin_write().await?;
     employee_session::Entity::delete_by_id(live.session.id.clone())
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     audit::record(
         &txn,
@@ -471,6 +470,17 @@ pub async fn list_for_user(
         .into_iter()
         .filter(|s| is_live(s, idle, now))
         .collect())
+}
+
+/// Ends every session of a user inside the caller's transaction (her password changed, she
+/// was disabled or locked); returns how many.
+pub async fn end_all_of_user(txn: &WriteTxn, instance_id: &str, user_id: &str) -> AppResult<u64> {
+    Ok(employee_session::Entity::delete_many()
+        .filter(employee_session::Column::InstanceId.eq(instance_id))
+        .filter(employee_session::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await?
+        .rows_affected)
 }
 
 /// What to revoke.
@@ -514,7 +524,7 @@ pub async fn revoke(
     let txn = auth.store.begin_write().await?;
     let deleted = query
         .filter(employee_session::Column::InstanceId.eq(permit.instance_id()))
-        .exec(&*txn)
+        .exec(&txn)
         .await?
         .rows_affected;
     if deleted == 0 && matches!(what, Revoke::One { .. }) {

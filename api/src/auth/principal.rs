@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use super::Auth;
 pub use crate::authz::principal::Principal;
 use crate::error::{AppError, AppResult};
-use crate::request::cookie_value;
+use crate::request::read_cookie;
 
 pub use entity::role_binding::PrincipalKind;
 
@@ -68,7 +68,7 @@ pub async fn authenticate(
             .or_else(|| value.strip_prefix("bearer "))
             .ok_or(AppError::Unauthenticated)?;
         Some(super::tokens::authenticate(auth, token.trim()).await?)
-    } else if let Some(cookie) = cookie_value(headers, SESSION_COOKIE) {
+    } else if let Some(cookie) = read_cookie(&auth.config, headers, SESSION_COOKIE) {
         Some(super::sessions::authenticate(auth, &cookie).await?)
     } else {
         None

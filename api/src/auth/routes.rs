@@ -12,7 +12,7 @@ use super::principal::{authenticate, SESSION_COOKIE};
 use super::sessions;
 use super::Auth;
 use crate::error::{AppError, AppResult};
-use crate::request::cookie_value;
+use crate::request::read_cookie;
 use crate::request::{ClientIp, JsonBody};
 
 pub fn router<S>() -> Router<S>
@@ -53,7 +53,7 @@ async fn login(
 }
 
 async fn logout(State(auth): State<Auth>, headers: HeaderMap) -> AppResult<Response> {
-    if let Some(jwt) = cookie_value(&headers, SESSION_COOKIE) {
+    if let Some(jwt) = read_cookie(&auth.config, &headers, SESSION_COOKIE) {
         sessions::sign_out(&auth, &jwt).await?;
     }
     Ok((

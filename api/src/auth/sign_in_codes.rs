@@ -25,7 +25,7 @@ use crate::error::AppResult;
 use crate::ids::new_id;
 use crate::ids::plausible_id;
 use crate::mail::{self, EmailPayload, Template};
-use crate::request::{cookie_value, set_cookie, SameSite};
+use crate::request::{read_cookie, set_cookie, SameSite};
 
 pub const VALID_MINUTES: i64 = 10;
 pub const MAX_TRIES: i32 = 5;
@@ -60,7 +60,6 @@ fn cookie(auth: &Auth, instance_id: &str, value: &str, max_age_secs: i64) -> Str
         &auth.config,
         &cookie_name(instance_id),
         value,
-        &format!("/sso/{instance_id}/"),
         SameSite::Lax,
         Some(max_age_secs),
     )
@@ -127,7 +126,7 @@ pub async fn send(
     let expires = now + Duration::minutes(VALID_MINUTES);
     let id = new_id();
     let txn = auth.store.begin_write().await?;
-    void_unused(&*txn, &user.id).await?;
+    void_unused(&txn, &user.id).await?;
     let row = sign_in_code::ActiveModel {
         id: Set(id.clone()),
         instance_id: Set(user.instance_id.clone()),
@@ -139,14 +138,14 @@ pub async fn send(
         failed_attempts: Set(0),
         used_at: Set(None),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
     let vars = BTreeMap::from([
         ("display_name".to_owned(), user.display_name.clone()),
         ("valid_minutes".to_owned(), VALID_MINUTES.to_string()),
     ]);
     mail::enqueue(
-        &*txn,
+        &txn,
         &user.instance_id,
         EmailPayload {
             to: email,
@@ -199,7 +198,7 @@ pub async fn pending(
     headers: &HeaderMap,
     instance_id: &str,
 ) -> AppResult<Option<Pending>> {
-    let Some(jwt) = cookie_value(headers, &cookie_name(instance_id)) else {
+    let Some(jwt) = read_cookie(&auth.config, headers, &cookie_name(instance_id)) else {
         return Ok(None);
     };
     let Some(claims) = auth
@@ -258,7 +257,7 @@ pub async fn verify(
             )
             .filter(sign_in_code::Column::Id.eq(pending.code.id.clone()))
             .filter(usable)
-            .exec(&*txn)
+            .exec(&txn)
             .await?
             .rows_affected;
         let actor = EmployeeSession::actor_of(&pending.user, attempt.client_ip.clone());
@@ -286,7 +285,7 @@ pub async fn verify(
         .col_expr(sign_in_code::Column::UsedAt, Expr::value(now))
         .filter(sign_in_code::Column::Id.eq(pending.code.id.clone()))
         .filter(usable)
-        .exec(&*txn)
+        .exec(&txn)
         .await?
         .rows_affected;
     txn.commit().await?;

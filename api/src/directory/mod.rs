@@ -41,6 +41,10 @@ pub trait DirectoryHooks: Send + Sync {
     async fn user_locked(&self, txn: &WriteTxn, user: &user::Model) -> AppResult<()>;
     /// An admin set a user active again: a lockout after failed sign-ins ends too.
     async fn user_reactivated(&self, txn: &WriteTxn, user: &user::Model) -> AppResult<()>;
+    /// What the user signed in with no longer holds (an admin set her password, disabled or
+    /// locked her): her IdP sessions end, here at once and on the other nodes within their
+    /// session caches' interval. Returns how many ended.
+    async fn sessions_end(&self, txn: &WriteTxn, user: &user::Model) -> AppResult<u64>;
     /// An instance and everything in it were deleted (called after the commit): what this
     /// node keeps of its rows goes.
     fn instance_deleted(&self, instance_id: &str);
@@ -83,7 +87,7 @@ pub async fn record_members_change<A: Action>(
     )
     .await?;
     events::emit(
-        &**txn,
+        txn,
         permit.instance_id(),
         vec![Event::members(event, target, id, user_ids)],
     )

@@ -272,9 +272,9 @@ pub async fn create(
         .flatten();
     let instance_id = permit.instance_id();
     let txn = dir.store.begin_write().await?;
-    super::instances::get_in(&*txn, instance_id).await?;
+    super::instances::get_in(&txn, instance_id).await?;
     ensure_unique(
-        &*txn,
+        &txn,
         instance_id,
         valid.username.as_str(),
         valid.email.as_deref(),
@@ -283,7 +283,7 @@ pub async fn create(
     .await?;
     let groups: HashSet<&String> = valid.group_ids.iter().collect();
     let units: HashSet<&String> = valid.org_unit_ids.iter().collect();
-    let (bad_groups, bad_units) = missing_ids(&*txn, instance_id, &groups, &units).await?;
+    let (bad_groups, bad_units) = missing_ids(&txn, instance_id, &groups, &units).await?;
     if let Some(id) = bad_groups.into_iter().next() {
         return Err(AppError::bad_input(
             "groupIds",
@@ -296,11 +296,11 @@ pub async fn create(
             format!("no org unit {id:?} in this instance"),
         ));
     }
-    let user = insert_valid(&*txn, instance_id, vec![(valid, hash)])
+    let user = insert_valid(&txn, instance_id, vec![(valid, hash)])
         .await?
         .remove(0);
     events::emit(
-        &*txn,
+        &txn,
         instance_id,
         vec![created_event(&user, &input.group_ids, &input.org_unit_ids)],
     )
@@ -371,7 +371,7 @@ pub async fn import(
     }
     let instance_id = permit.instance_id();
     let txn = dir.store.begin_write().await?;
-    super::instances::get_in(&*txn, instance_id).await?;
+    super::instances::get_in(&txn, instance_id).await?;
     let usernames: Vec<String> = seen_usernames.keys().cloned().collect();
     let emails: Vec<String> = seen_emails.keys().cloned().collect();
     let mut existing = Vec::new();
@@ -380,7 +380,7 @@ pub async fn import(
             user::Entity::find()
                 .filter(user::Column::InstanceId.eq(instance_id))
                 .filter(user::Column::Username.is_in(chunk.to_vec()))
-                .all(&*txn)
+                .all(&txn)
                 .await?,
         );
     }
@@ -389,7 +389,7 @@ pub async fn import(
             user::Entity::find()
                 .filter(user::Column::InstanceId.eq(instance_id))
                 .filter(user::Column::Email.is_in(chunk.to_vec()))
-                .all(&*txn)
+                .all(&txn)
                 .await?,
         );
     }
@@ -397,7 +397,7 @@ pub async fn import(
     let taken_emails: HashSet<&str> = existing.iter().filter_map(|u| u.email.as_deref()).collect();
     let groups: HashSet<&String> = valid.iter().flat_map(|(_, u)| &u.group_ids).collect();
     let units: HashSet<&String> = valid.iter().flat_map(|(_, u)| &u.org_unit_ids).collect();
-    let (bad_groups, bad_units) = missing_ids(&*txn, instance_id, &groups, &units).await?;
+    let (bad_groups, bad_units) = missing_ids(&txn, instance_id, &groups, &units).await?;
     for (row, user) in &valid {
         if taken_usernames.contains(user.username.as_str()) {
             errors.push(row_error(
@@ -445,9 +445,9 @@ pub async fn import(
         .iter()
         .map(|u| (u.group_ids.clone(), u.org_unit_ids.clone()))
         .collect();
-    let created = insert_valid(&*txn, instance_id, users.into_iter().zip(hashes).collect()).await?;
+    let created = insert_valid(&txn, instance_id, users.into_iter().zip(hashes).collect()).await?;
     events::emit(
-        &*txn,
+        &txn,
         instance_id,
         created
             .iter()
@@ -542,14 +542,14 @@ pub async fn update(
         .map(|x| validate::optional(Some(x), |v| validate::name("externalId", v, 128)))
         .transpose()?;
     let txn = dir.store.begin_write().await?;
-    let current = find_in(&*txn, permit.instance_id(), id).await?;
+    let current = find_in(&txn, permit.instance_id(), id).await?;
     let new_username = username
         .as_ref()
         .map(|u| u.as_str().to_owned())
         .unwrap_or(current.username.clone());
     let new_email = email.clone().unwrap_or(current.email.clone());
     ensure_unique(
-        &*txn,
+        &txn,
         permit.instance_id(),
         &new_username,
         new_email.as_deref(),
@@ -570,7 +570,7 @@ pub async fn update(
     }
     active.updated_at = Set(Utc::now());
     let user = active
-        .update(&*txn)
+        .update(&txn)
         .await
         .map_err(unique_violation("username", "the username or email"))?;
     audit::record(
@@ -580,7 +580,7 @@ pub async fn update(
     )
     .await?;
     events::emit(
-        &*txn,
+        &txn,
         permit.instance_id(),
         vec![Event::user(EventType::UserUpdated, &user)],
     )
@@ -631,18 +631,18 @@ pub async fn set_status(
     status: UserStatus,
 ) -> AppResult<user::Model> {
     let txn = dir.store.begin_write().await?;
-    let current = find_in(&*txn, permit.instance_id(), id).await?;
+    let current = find_in(&txn, permit.instance_id(), id).await?;
     let mut active: user::ActiveModel = current.clone().into();
     active.status = Set(status);
     active.updated_at = Set(Utc::now());
-    let user = active.update(&*txn).await?;
+    let user = active.update(&txn).await?;
     if status == UserStatus::Active {
         // Reactivating also ends a lockout after failed sign-ins.
         dir.hooks.user_reactivated(&txn, &user).await?;
     }
     if status != current.status {
         events::emit(
-            &*txn,
+            &txn,
             permit.instance_id(),
             vec![Event::user(EventType::UserUpdated, &user)],
         )
@@ -651,12 +651,17 @@ pub async fn set_status(
     if status == UserStatus::Locked && current.status != UserStatus::Locked {
         dir.hooks.user_locked(&txn, &user).await?;
     }
+    let sessions_ended = match status {
+        UserStatus::Active => 0,
+        UserStatus::Disabled | UserStatus::Locked => dir.hooks.sessions_end(&txn, &user).await?,
+    };
     audit::record(
         &txn,
         permit.actor(),
         AuditRecord::instance(permit, "user", Some(id)).summary(serde_json::json!({
             "username": user.username,
             "status": { "from": current.status.name(), "to": status.name() },
+            "sessionsEnded": sessions_ended,
         })),
     )
     .await?;
@@ -673,16 +678,20 @@ pub async fn set_password(
     let password = NewPassword::parse("password", password)?;
     let hash = password::hash(&password).await?;
     let txn = dir.store.begin_write().await?;
-    let current = find_in(&*txn, permit.instance_id(), id).await?;
+    let current = find_in(&txn, permit.instance_id(), id).await?;
     let mut active: user::ActiveModel = current.into();
     active.password_hash = Set(Some(hash));
     active.updated_at = Set(Utc::now());
-    let user = active.update(&*txn).await?;
+    let user = active.update(&txn).await?;
+    let sessions_ended = dir.hooks.sessions_end(&txn, &user).await?;
     audit::record(
         &txn,
         permit.actor(),
-        AuditRecord::instance(permit, "user", Some(id))
-            .summary(serde_json::json!({ "username": user.username, "password": "changed" })),
+        AuditRecord::instance(permit, "user", Some(id)).summary(serde_json::json!({
+            "username": user.username,
+            "password": "changed",
+            "sessionsEnded": sessions_ended,
+        })),
     )
     .await?;
     txn.commit().await?;
@@ -695,13 +704,13 @@ pub async fn delete(
     id: &str,
 ) -> AppResult<()> {
     let txn = dir.store.begin_write().await?;
-    let current = find_in(&*txn, permit.instance_id(), id).await?;
-    user::Entity::delete_by_id(id).exec(&*txn).await?;
+    let current = find_in(&txn, permit.instance_id(), id).await?;
+    user::Entity::delete_by_id(id).exec(&txn).await?;
     dir.hooks
         .subject_deleted(&txn, entity::access_grant::SubjectKind::User, id)
         .await?;
     events::emit(
-        &*txn,
+        &txn,
         permit.instance_id(),
         vec![Event::user_deleted(&current)],
     )

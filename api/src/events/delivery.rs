@@ -13,7 +13,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use sea_orm::EntityTrait;
 use serde::Serialize;
 
-use super::receiver::{GuardedResolver, ReceiverUrl};
+use super::receiver::{GuardedResolver, Reach, ReceiverUrl};
 use super::EventPayload;
 use super::Events;
 use crate::config::EventsConfig;
@@ -107,7 +107,7 @@ pub async fn sign(
 /// keys sign them.
 pub struct EventSender {
     http: reqwest::Client,
-    allow_loopback: bool,
+    reach: Reach,
     events: Events,
 }
 
@@ -119,7 +119,7 @@ impl EventSender {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .dns_resolver(Arc::new(GuardedResolver {
-                allow_loopback: config.allow_insecure_loopback,
+                reach: Reach::of(config),
             }))
             // A proxy would connect on our behalf to addresses the resolver refuses.
             .no_proxy()
@@ -127,7 +127,7 @@ impl EventSender {
             .build()?;
         Ok(EventSender {
             http,
-            allow_loopback: config.allow_insecure_loopback,
+            reach: Reach::of(config),
             events,
         })
     }
@@ -152,7 +152,7 @@ impl Deliver for EventSender {
             Ok(None) => return Attempt::give_up("the subscription was deleted"),
             Err(err) => return Attempt::retry(format!("database: {err}")),
         };
-        let url = match ReceiverUrl::parse(&subscription.url, self.allow_loopback) {
+        let url = match ReceiverUrl::parse(&subscription.url, self.reach) {
             Ok(url) => url,
             Err(err) => return Attempt::give_up(format!("the receiver URL is refused: {err}")),
         };

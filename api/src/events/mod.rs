@@ -31,8 +31,9 @@ pub struct Events {
     pub store: Store,
     pub ring: KeyRing,
     pub public_url: String,
-    /// Receivers on loopback are allowed (tests, a receiver on the same machine).
-    pub allow_insecure_loopback: bool,
+    /// Which non-public receivers are allowed (`events.allow_insecure_loopback`,
+    /// `events.allow_private_networks`).
+    pub reach: receiver::Reach,
 }
 
 /// What happened. The wire name (`user.created`) is the JWT's `event_type`.

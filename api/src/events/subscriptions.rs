@@ -98,7 +98,7 @@ pub async fn create(
     permit: &InstancePermit<actions::ManageEventSubscriptions>,
     input: NewSubscription,
 ) -> AppResult<event_subscription::Model> {
-    let url = ReceiverUrl::parse(&input.url, events.allow_insecure_loopback)?;
+    let url = ReceiverUrl::parse(&input.url, events.reach)?;
     let types = checked_types(&input.event_types)?;
     let description = validate::text(
         "description",
@@ -106,10 +106,10 @@ pub async fn create(
         500,
     )?;
     let txn = events.store.begin_write().await?;
-    crate::tenant::get_in(&*txn, permit.instance_id()).await?;
+    crate::tenant::get_in(&txn, permit.instance_id()).await?;
     let existing = event_subscription::Entity::find()
         .filter(event_subscription::Column::InstanceId.eq(permit.instance_id()))
-        .count(&*txn)
+        .count(&txn)
         .await?;
     if existing >= MAX_PER_INSTANCE {
         return Err(AppError::conflict(
@@ -129,7 +129,7 @@ pub async fn create(
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&*txn)
+    .insert(&txn)
     .await?;
     audit::record(
         &txn,
@@ -160,7 +160,7 @@ pub async fn update(
     let url = patch
         .url
         .as_deref()
-        .map(|u| ReceiverUrl::parse(u, events.allow_insecure_loopback))
+        .map(|u| ReceiverUrl::parse(u, events.reach))
         .transpose()?;
     let types = patch
         .event_types
@@ -173,7 +173,7 @@ pub async fn update(
         .map(|d| validate::text("description", d, 500))
         .transpose()?;
     let txn = events.store.begin_write().await?;
-    let current = find_in(&*txn, permit, id).await?;
+    let current = find_in(&txn, permit, id).await?;
     let mut active: event_subscription::ActiveModel = current.clone().into();
     if let Some(url) = url {
         active.url = Set(url.as_str().to_owned());
@@ -188,7 +188,7 @@ pub async fn update(
         active.enabled = Set(enabled);
     }
     active.updated_at = Set(Utc::now());
-    let model = active.update(&*txn).await?;
+    let model = active.update(&txn).await?;
     audit::record(
         &txn,
         permit.actor(),
@@ -209,9 +209,9 @@ pub async fn delete(
     id: &str,
 ) -> AppResult<()> {
     let txn = events.store.begin_write().await?;
-    let current = find_in(&*txn, permit, id).await?;
+    let current = find_in(&txn, permit, id).await?;
     event_subscription::Entity::delete_by_id(id)
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     audit::record(
         &txn,
@@ -231,7 +231,7 @@ pub async fn ping(
     id: &str,
 ) -> AppResult<String> {
     let txn = events.store.begin_write().await?;
-    let subscription = find_in(&*txn, permit, id).await?;
+    let subscription = find_in(&txn, permit, id).await?;
     let event = Event {
         event_type: EventType::Ping,
         subject_type: "subscription",
@@ -246,7 +246,7 @@ pub async fn ping(
         Utc::now().timestamp(),
         false,
     )?;
-    let outbox_id = outbox::enqueue(&*txn, message).await?;
+    let outbox_id = outbox::enqueue(&txn, message).await?;
     audit::record(
         &txn,
         permit.actor(),

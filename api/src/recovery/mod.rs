@@ -147,7 +147,7 @@ pub async fn invite(
     let txn = auth.store.begin_write().await?;
     let user = user::Entity::find_by_id(user_id)
         .filter(user::Column::InstanceId.eq(permit.instance_id()))
-        .one(&*txn)
+        .one(&txn)
         .await?
         .ok_or(AppError::NotFound("user"))?;
     let Some(email) = user.email.clone() else {
@@ -166,7 +166,7 @@ pub async fn invite(
         ));
     }
     let token = issue(
-        &*txn,
+        &txn,
         &auth.secrets,
         &user,
         TokenPurpose::Invite,
@@ -174,7 +174,7 @@ pub async fn invite(
     )
     .await?;
     let outbox_id = mail::enqueue(
-        &*txn,
+        &txn,
         permit.instance_id(),
         EmailPayload {
             to: email.clone(),
@@ -222,7 +222,7 @@ pub async fn request_reset(auth: &Auth, instance_id: &str, login: &str) -> AppRe
                 .add(user::Column::Username.eq(login))
                 .add(user::Column::Email.eq(login.to_lowercase())),
         )
-        .one(&*txn)
+        .one(&txn)
         .await?;
     let Some(user) = user.filter(|u| u.status != UserStatus::Disabled) else {
         return Ok(());
@@ -234,7 +234,7 @@ pub async fn request_reset(auth: &Auth, instance_id: &str, login: &str) -> AppRe
     let recent = action_token::Entity::find()
         .filter(action_token::Column::UserId.eq(user.id.clone()))
         .filter(action_token::Column::Purpose.eq(TokenPurpose::Reset))
-        .all(&*txn)
+        .all(&txn)
         .await?
         .into_iter()
         .filter(|t| t.created_at > hour_ago)
@@ -244,7 +244,7 @@ pub async fn request_reset(auth: &Auth, instance_id: &str, login: &str) -> AppRe
         return Ok(());
     }
     let token = issue(
-        &*txn,
+        &txn,
         &auth.secrets,
         &user,
         TokenPurpose::Reset,
@@ -252,7 +252,7 @@ pub async fn request_reset(auth: &Auth, instance_id: &str, login: &str) -> AppRe
     )
     .await?;
     mail::enqueue(
-        &*txn,
+        &txn,
         instance_id,
         EmailPayload {
             to: email,
@@ -355,21 +355,24 @@ pub async fn set_password(
     let password = NewPassword::parse("password", new_password)?;
     let hash = password::hash(&password).await?;
     let txn = auth.store.begin_write().await?;
-    let (token, user) = valid_token(&*txn, instance_id, raw).await?;
+    let (token, user) = valid_token(&txn, instance_id, raw).await?;
     let used = action_token::Entity::update_many()
         .col_expr(action_token::Column::UsedAt, Expr::value(Utc::now()))
         .filter(action_token::Column::Id.eq(token.id.clone()))
         .filter(action_token::Column::UsedAt.is_null())
-        .exec(&*txn)
+        .exec(&txn)
         .await?;
     if used.rows_affected != 1 {
         return Err(LinkError::Invalid);
     }
-    revoke_unused(&*txn, &user.id, None).await?;
+    revoke_unused(&txn, &user.id, None).await?;
     let mut active: user::ActiveModel = user.clone().into();
     active.password_hash = Set(Some(hash));
     active.updated_at = Set(Utc::now());
-    let user = active.update(&*txn).await?;
+    let user = active.update(&txn).await?;
+    // Whoever held a session of hers (perhaps why she reset) holds it no longer.
+    let sessions_ended =
+        crate::auth::employee_sessions::end_all_of_user(&txn, instance_id, &user.id).await?;
     let action = match token.purpose {
         TokenPurpose::Invite => "acceptInvitation",
         TokenPurpose::Reset => "resetPassword",
@@ -377,8 +380,13 @@ pub async fn set_password(
     audit::record(
         &txn,
         &user_actor(&user, client_ip),
-        AuditRecord::in_instance(instance_id, action, "user", Some(&user.id))
-            .summary(serde_json::json!({ "username": user.username, "password": "changed" })),
+        AuditRecord::in_instance(instance_id, action, "user", Some(&user.id)).summary(
+            serde_json::json!({
+                "username": user.username,
+                "password": "changed",
+                "sessionsEnded": sessions_ended,
+            }),
+        ),
     )
     .await?;
     txn.commit().await?;

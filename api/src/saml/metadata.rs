@@ -2,6 +2,9 @@
 //! published signing certificate, signed (enveloped, exclusive c14n) with the instance's active
 //! key. Service providers download it without authenticating.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use entity::application;
 
 use super::dsig::{self, Element, Ns, SignatureMethod};
@@ -37,8 +40,38 @@ struct Description<'a> {
     certificates: &'a [Vec<u8>],
 }
 
+/// The most applications whose signed metadata one node keeps; past it the cache starts over.
+const CACHED_DOCUMENTS: usize = 4096;
+
+/// Signed metadata by application, with what it was made from: anonymous downloads cost a
+/// lookup, not an RSA signature, until the application's settings or the instance's
+/// published keys change.
+#[derive(Default)]
+pub struct SignedCache(Mutex<HashMap<String, (String, Arc<String>)>>);
+
+impl SignedCache {
+    fn get(&self, application_id: &str, made_from: &str) -> Option<Arc<String>> {
+        let documents = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match documents.get(application_id) {
+            Some((from, document)) if from == made_from => Some(document.clone()),
+            _ => None,
+        }
+    }
+
+    fn keep(&self, application_id: &str, made_from: String, document: Arc<String>) {
+        let mut documents = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if documents.len() >= CACHED_DOCUMENTS && !documents.contains_key(application_id) {
+            documents.clear();
+        }
+        documents.insert(application_id.to_owned(), (made_from, document));
+    }
+}
+
 /// The signed IdP metadata XML of `application`.
-pub async fn for_application(saml: &Saml, application: &application::Model) -> AppResult<String> {
+pub async fn for_application(
+    saml: &Saml,
+    application: &application::Model,
+) -> AppResult<Arc<String>> {
     let signer = keys::active_signer(&saml.ring, &application.instance_id).await?;
     let published = keys::published(
         &saml.store.conn,
@@ -46,6 +79,22 @@ pub async fn for_application(saml: &Saml, application: &application::Model) -> A
         saml.ring.retirement_grace,
     )
     .await?;
+    // Everything the document says, and the key that signs it.
+    let made_from = std::iter::once(signer.key_id.as_str())
+        .chain(published.iter().map(|key| key.id.as_str()))
+        .chain([
+            if application.authn_requests_signed {
+                "signed"
+            } else {
+                "unsigned"
+            },
+            application.name_id_format.as_str(),
+        ])
+        .collect::<Vec<_>>()
+        .join("\n");
+    if let Some(document) = saml.metadata.get(&application.id, &made_from) {
+        return Ok(document);
+    }
     let certificates = published
         .iter()
         .map(|key| keys::certificate_der(&key.certificate_pem))
@@ -61,9 +110,13 @@ pub async fn for_application(saml: &Saml, application: &application::Model) -> A
         name_id_format: &application.name_id_format,
         certificates: &certificates,
     });
-    tokio::task::spawn_blocking(move || sign(document, &signer))
+    let signed = tokio::task::spawn_blocking(move || sign(document, &signer))
         .await
-        .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("signing metadata")))?
+        .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("signing metadata")))??;
+    let signed = Arc::new(signed);
+    saml.metadata
+        .keep(&application.id, made_from, signed.clone());
+    Ok(signed)
 }
 
 /// Signs the metadata (the signature first inside the root, as the schema requires) and

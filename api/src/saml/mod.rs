@@ -29,4 +29,6 @@ pub struct Saml {
     pub apps: Applications,
     pub access: Access,
     pub ring: KeyRing,
+    /// Each application's signed metadata, signed again only when what it says changes.
+    pub metadata: Arc<metadata::SignedCache>,
 }

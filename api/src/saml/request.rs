@@ -392,7 +392,7 @@ fn valid_id(id: &str) -> bool {
 }
 
 /// What the structural scan saw.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Shape {
     root_id: Option<String>,
     /// How often the root's ID value appears as an `ID` attribute in the document.
@@ -405,6 +405,11 @@ struct Shape {
     transforms: Vec<String>,
     /// Algorithms of every `ds:SignatureMethod`.
     signature_methods: Vec<String>,
+    /// Algorithms of every `ds:DigestMethod`.
+    digest_methods: Vec<String>,
+    /// Elements with an `xml:id` attribute, which xmlsec takes as an ID too: a second name a
+    /// reference could resolve to, so none is allowed in a signed request.
+    xml_ids: usize,
 }
 
 fn attribute(element: &BytesStart<'_>, name: &[u8]) -> Result<Option<String>, RequestError> {
@@ -460,6 +465,9 @@ fn scan(xml: &str) -> Result<Shape, RequestError> {
         if let Some(id) = attribute(&element, b"ID")? {
             ids.push(id);
         }
+        if attribute(&element, b"xml:id")?.is_some() {
+            shape.xml_ids += 1;
+        }
         if in_dsig {
             match element.local_name().as_ref() {
                 b"Signature" => shape.signatures.push(depth),
@@ -471,6 +479,9 @@ fn scan(xml: &str) -> Result<Shape, RequestError> {
                     .push(attribute(&element, b"Algorithm")?.unwrap_or_default()),
                 b"SignatureMethod" => shape
                     .signature_methods
+                    .push(attribute(&element, b"Algorithm")?.unwrap_or_default()),
+                b"DigestMethod" => shape
+                    .digest_methods
                     .push(attribute(&element, b"Algorithm")?.unwrap_or_default()),
                 _ => {}
             }
@@ -500,6 +511,7 @@ fn check_signature_structure(shape: &Shape) -> Result<(), RequestError> {
         && shape.references.len() == 1
         && Some(&shape.references[0]) == root_reference.as_ref()
         && shape.root_id_count == 1
+        && shape.xml_ids == 0
         && shape
             .transforms
             .iter()
@@ -517,6 +529,13 @@ fn verify_embedded_signature(xml: &str, certificate: &[u8]) -> Result<(), Reques
     for algorithm in &shape.signature_methods {
         digest_for(algorithm)?;
     }
+    for algorithm in &shape.digest_methods {
+        if !ALLOWED_DIGESTS.contains(&algorithm.as_str()) {
+            return Err(RequestError::UnsupportedAlgorithm(
+                algorithm.chars().take(100).collect(),
+            ));
+        }
+    }
     let unverified = UnverifiedAuthnRequest::from_xml(xml)
         .map_err(|err| RequestError::Malformed(err.to_string()))?;
     unverified
@@ -524,6 +543,14 @@ fn verify_embedded_signature(xml: &str, certificate: &[u8]) -> Result<(), Reques
         .map(|_| ())
         .map_err(|_| RequestError::BadSignature)
 }
+
+/// The `ds:DigestMethod`s of a reference this server accepts. SHA-1 is refused, as in
+/// signature methods.
+const ALLOWED_DIGESTS: [&str; 3] = [
+    "http://www.w3.org/2001/04/xmlenc#sha256",
+    "http://www.w3.org/2001/04/xmldsig-more#sha384",
+    "http://www.w3.org/2001/04/xmlenc#sha512",
+];
 
 /// The digest of a signature algorithm this server accepts. SHA-1 is refused.
 fn digest_for(algorithm: &str) -> Result<MessageDigest, RequestError> {
@@ -881,45 +908,81 @@ pub(crate) mod tests {
             signatures: vec![1],
             references: vec!["#_r".into()],
             transforms: vec![ALLOWED_TRANSFORMS[0].into(), ALLOWED_TRANSFORMS[1].into()],
-            signature_methods: vec![],
+            ..Shape::default()
         };
         assert!(check_signature_structure(&good).is_ok());
         let wrapped = Shape {
             signatures: vec![2],
-            ..clone(&good)
+            ..good.clone()
         };
         assert!(check_signature_structure(&wrapped).is_err());
         let two = Shape {
             signatures: vec![1, 2],
-            ..clone(&good)
+            ..good.clone()
         };
         assert!(check_signature_structure(&two).is_err());
         let elsewhere = Shape {
             references: vec!["#_other".into()],
-            ..clone(&good)
+            ..good.clone()
         };
         assert!(check_signature_structure(&elsewhere).is_err());
         let duplicated_id = Shape {
             root_id_count: 2,
-            ..clone(&good)
+            ..good.clone()
         };
         assert!(check_signature_structure(&duplicated_id).is_err());
         let xslt = Shape {
             transforms: vec!["http://www.w3.org/TR/1999/REC-xslt-19991116".into()],
-            ..clone(&good)
+            ..good.clone()
         };
         assert!(check_signature_structure(&xslt).is_err());
     }
 
-    fn clone(shape: &Shape) -> Shape {
-        Shape {
-            root_id: shape.root_id.clone(),
-            root_id_count: shape.root_id_count,
-            signatures: shape.signatures.clone(),
-            references: shape.references.clone(),
-            transforms: shape.transforms.clone(),
-            signature_methods: shape.signature_methods.clone(),
-        }
+    /// A request with an enveloped signature whose values need not verify: what is checked
+    /// here is refused before xmlsec looks at them.
+    fn signed_shape(digest: &str, extra: &str) -> String {
+        format!(
+            "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" \
+             xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_r\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\">\
+             <saml:Issuer>{SP}</saml:Issuer>\
+             <ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>\
+             <ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>\
+             <ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>\
+             <ds:Reference URI=\"#_r\"><ds:Transforms>\
+             <ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>\
+             </ds:Transforms><ds:DigestMethod Algorithm=\"{digest}\"/>\
+             <ds:DigestValue>AAAA</ds:DigestValue></ds:Reference></ds:SignedInfo>\
+             <ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature>{extra}\
+             </samlp:AuthnRequest>"
+        )
+    }
+
+    #[test]
+    fn sha1_digests_and_xml_ids_are_refused_before_the_signature_is_checked() {
+        let (_, cert) = key_and_cert();
+        let sha256 = "http://www.w3.org/2001/04/xmlenc#sha256";
+        // The structure passes, so the signature's values are what is wrong.
+        let err = verify_embedded_signature(&signed_shape(sha256, ""), &cert).unwrap_err();
+        assert!(
+            !matches!(
+                err,
+                RequestError::UnsupportedAlgorithm(_) | RequestError::SignatureStructure
+            ),
+            "{err}"
+        );
+        let sha1 = signed_shape("http://www.w3.org/2000/09/xmldsig#sha1", "");
+        assert!(matches!(
+            verify_embedded_signature(&sha1, &cert),
+            Err(RequestError::UnsupportedAlgorithm(_))
+        ));
+        let xml_id = signed_shape(
+            sha256,
+            "<samlp:Extensions><x xml:id=\"_r\" xmlns=\"urn:x\"/></samlp:Extensions>",
+        );
+        assert_eq!(
+            verify_embedded_signature(&xml_id, &cert),
+            Err(RequestError::SignatureStructure)
+        );
     }
 
     #[test]

@@ -263,7 +263,7 @@ async fn idp_metadata(
             ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
-        xml,
+        String::clone(&xml),
     )
         .into_response())
 }

@@ -276,10 +276,28 @@ async fn console_sessions_use_strict_http_only_cookies_and_end_on_sign_out() {
         .send()
         .await
         .unwrap();
-    assert!(response.headers()["set-cookie"]
+    let set_cookie = response.headers()["set-cookie"]
         .to_str()
         .unwrap()
-        .contains("; Secure"));
+        .to_owned();
+    assert!(set_cookie.contains("; Secure"), "{set_cookie}");
+    // Behind https the cookie is `__Host-`: no subdomain or plain-http page can plant it.
+    assert!(
+        set_cookie.starts_with("__Host-lanyard_admin="),
+        "{set_cookie}"
+    );
+    assert!(set_cookie.contains("; Path=/;"), "{set_cookie}");
+    assert!(!set_cookie.contains("Domain"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    let me = tls
+        .gql_with_cookie(&cookie, "{ viewer { name } }", json!({}))
+        .await;
+    assert_eq!(me["data"]["viewer"]["name"], "admin");
+    let unprefixed = cookie.trim_start_matches("__Host-");
+    let planted = tls
+        .gql_with_cookie(unprefixed, "{ viewer { name } }", json!({}))
+        .await;
+    assert_eq!(error_code(&planted), "UNAUTHENTICATED");
     tls.stop().await;
 }
 

@@ -132,6 +132,23 @@ fn hidden(page: &str, name: &str) -> String {
     page[start..end].replace("&amp;", "&")
 }
 
+/// The username the browser's portal session is of, or null.
+async fn me(app: &TestApp, browser: &reqwest::Client, instance: &str) -> Value {
+    let body: Value = browser
+        .post(format!("{}/graphql", app.base))
+        .json(&json!({
+            "query": "query($i: ID!) { me(instanceId: $i) { username } }",
+            "variables": { "i": instance },
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["data"]["me"]["username"].clone()
+}
+
 async fn password_works(app: &TestApp, user_id: &str, password: &str) -> bool {
     let db = Database::connect(&app.database_url).await.unwrap();
     let user = entity::user::Entity::find_by_id(user_id)
@@ -290,9 +307,26 @@ async fn a_reset_answers_alike_for_everyone_and_mails_only_real_accounts() {
     let first = link_in(&messages[0]);
     let second = link_in(&messages[1]);
     assert_ne!(first, second);
+    // Someone holds a session of bob's (perhaps why he resets): the reset ends it.
+    app.gql(
+        "mutation($i: ID!, $u: ID!) { setUserPassword(input: {instanceId: $i, id: $u, password: \"old secret 11\"}) { user { id } } }",
+        json!({ "i": instance, "u": user }),
+    )
+    .await;
+    let holder = lanyard_tests::saml::browser();
+    let login = format!("{}/sso/{instance}/login", app.base);
+    let signed_in =
+        lanyard_tests::saml::sign_in(&app.base, &holder, &login, "bob", "old secret 11").await;
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(me(&app, &holder, &instance).await, json!("bob"));
     let (code, page) = set_password_through(&app, &second, "reset secret 22").await;
     assert_eq!(code, 200, "{page}");
     assert!(password_works(&app, &user, "reset secret 22").await);
+    assert_eq!(
+        me(&app, &holder, &instance).await,
+        Value::Null,
+        "the reset ended the session"
+    );
     let (code, _) = Browser::new(&app).get(&path_of(&first)).await;
     assert_eq!(
         code, 400,

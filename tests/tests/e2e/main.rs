@@ -6,6 +6,7 @@ mod access_decisions;
 mod apps;
 mod console;
 mod cross_instance;
+mod deployment;
 mod directory;
 mod durability;
 mod events;

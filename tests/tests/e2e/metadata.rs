@@ -296,6 +296,65 @@ async fn pysaml2_trusts_the_metadata_through_a_key_rollover() {
 }
 
 #[tokio::test]
+async fn the_signed_metadata_is_reused_until_what_it_says_changes() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let application = insert_application(&app, &instance, "Alibaba Cloud", true).await;
+    // Anonymous downloads are served from what was signed before: the same document, to the
+    // byte (its ID included), costs no new signature.
+    let first = metadata(&app, &application).await;
+    assert_eq!(metadata(&app, &application).await, first);
+    let graphql = app
+        .gql(
+            "query($i: ID!, $a: ID!) { instance(id: $i) { applications { nodes { id idpMetadata } } } }",
+            json!({ "i": instance, "a": application }),
+        )
+        .await;
+    assert_eq!(
+        graphql["instance"]["applications"]["nodes"][0]["idpMetadata"],
+        first.as_str(),
+        "the console shows the document the SP downloads"
+    );
+
+    // A new (pending) key is published: signed again, and reused again.
+    let rotated = app.gql(ROTATE_DEFAULT, json!({ "i": instance })).await;
+    let pending = rotated["rotateSigningKey"]["signingKey"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let with_pending = metadata(&app, &application).await;
+    assert_ne!(with_pending, first);
+    assert!(with_pending.contains(&der_b64(
+        rotated["rotateSigningKey"]["signingKey"]["certificatePem"]
+            .as_str()
+            .unwrap()
+    )));
+    assert_eq!(metadata(&app, &application).await, with_pending);
+
+    // The new key signs from now on.
+    app.gql(ACTIVATE, json!({ "i": instance, "id": pending }))
+        .await;
+    let activated = metadata(&app, &application).await;
+    assert_ne!(activated, with_pending);
+    assert_eq!(metadata(&app, &application).await, activated);
+
+    // A setting the document states changes it too.
+    let email = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+    app.gql(
+        "mutation($a: ID!, $f: String!) { configureApplicationSso(input: {id: $a, nameIdFormat: $f}) { application { nameIdFormat } } }",
+        json!({ "a": application, "f": email }),
+    )
+    .await;
+    let first_format = |xml: &str| {
+        let start = xml.find("NameIDFormat>").unwrap() + "NameIDFormat>".len();
+        xml[start..start + xml[start..].find('<').unwrap()].to_owned()
+    };
+    assert_ne!(first_format(&activated), email);
+    assert_eq!(first_format(&metadata(&app, &application).await), email);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn the_metadata_download_is_public_and_unknown_ids_are_not_found() {
     let app = TestApp::spawn().await;
     let instance = app.create_instance("Acme").await;

@@ -1,0 +1,267 @@
+//! Lanyard as a deployment runs it: behind a load balancer whose forwarding headers are
+//! believed only from the proxies the operator names, and with sessions that end when what
+//! they were opened with no longer holds.
+
+use lanyard::config::{ForwardedHeader, TrustedProxies};
+use lanyard_tests::saml::{browser, sign_in, tenant, PASSWORD};
+use lanyard_tests::TestApp;
+use serde_json::{json, Value};
+
+/// A browser behind the balancer: every request arrives from the balancer (the test runs on
+/// loopback) with the hops the balancer would have written, the client's own claim first.
+fn behind_balancer(client: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-forwarded-for",
+        format!("6.6.6.6, {client}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+async fn session_addresses(app: &TestApp, instance: &str, user: &str) -> Vec<Value> {
+    let data = app
+        .gql(
+            "query($i: ID!, $u: ID!) { userSessions(instanceId: $i, userId: $u) { clientIp } }",
+            json!({ "i": instance, "u": user }),
+        )
+        .await;
+    data["userSessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["clientIp"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_throttled_and_recorded_by_its_own_address() {
+    let app = TestApp::spawn_with(|config| {
+        config.trusted_proxies = TrustedProxies::parse(&["127.0.0.0/8", "::1"]).unwrap();
+        config.sign_in.max_failures_per_address = 3;
+    })
+    .await;
+    let t = tenant(&app).await;
+    let login = format!("{}/sso/{}/login", app.base, t.instance);
+
+    // One client guesses passwords of several accounts until its address is refused…
+    let guesser = behind_balancer("203.0.113.66");
+    for attempt in 1..=3 {
+        let guess = sign_in(
+            &app.base,
+            &guesser,
+            &login,
+            &format!("user{attempt}"),
+            "guess",
+        )
+        .await;
+        let expected = if attempt < 3 { 401 } else { 429 };
+        assert_eq!(guess.status(), expected, "attempt {attempt}");
+    }
+    let refused = sign_in(&app.base, &guesser, &login, "alice", PASSWORD).await;
+    assert_eq!(refused.status(), 429, "the guessing address stays refused");
+
+    // …while a colleague behind the same balancer signs in, recorded with her own address.
+    let colleague = behind_balancer("198.51.100.7");
+    let signed_in = sign_in(&app.base, &colleague, &login, "alice", PASSWORD).await;
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(
+        session_addresses(&app, &t.instance, &t.alice).await,
+        [json!("198.51.100.7")]
+    );
+    let audit = app
+        .gql(
+            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"signIn\"}) { nodes { clientIp } } }",
+            json!({ "i": t.instance }),
+        )
+        .await;
+    assert_eq!(
+        audit["auditEvents"]["nodes"],
+        json!([{ "clientIp": "198.51.100.7" }])
+    );
+
+    // A malformed hop that the balancer wrote is refused, not guessed at.
+    let broken = app
+        .http
+        .get(&login)
+        .header("x-forwarded-for", "203.0.113.5, not-an-address")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(broken.status(), 400);
+    let body: Value = broken.json().await.unwrap();
+    assert_eq!(body["error"], "BAD_USER_INPUT");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("X-Forwarded-For"),
+        "{body}"
+    );
+    // The header the balancer does not set is not read: a client could have written it.
+    let forwarded_only = app
+        .http
+        .get(&login)
+        .header("forwarded", "for=not-an-address")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forwarded_only.status(), 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_forwarding_headers_change_nothing() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    let login = format!("{}/sso/{}/login", app.base, t.instance);
+    let spoofing = behind_balancer("198.51.100.7");
+    let signed_in = sign_in(&app.base, &spoofing, &login, "alice", PASSWORD).await;
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(
+        session_addresses(&app, &t.instance, &t.alice).await,
+        [json!("127.0.0.1")]
+    );
+    let garbage = app
+        .http
+        .get(&login)
+        .header("x-forwarded-for", "garbage, 1.2.3")
+        .header("forwarded", "for=\"[::1\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        garbage.status(),
+        200,
+        "headers of an untrusted peer are ignored"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn rfc_7239_forwarded_is_read_when_the_balancer_sets_it() {
+    let app = TestApp::spawn_with(|config| {
+        config.trusted_proxies = TrustedProxies::parse(&["127.0.0.1"]).unwrap();
+        config.forwarded_header = ForwardedHeader::Forwarded;
+    })
+    .await;
+    let t = tenant(&app).await;
+    let login = format!("{}/sso/{}/login", app.base, t.instance);
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "forwarded",
+        "for=6.6.6.6, for=\"[2001:db8::7]:4711\";proto=https"
+            .parse()
+            .unwrap(),
+    );
+    headers.insert("x-forwarded-for", "6.6.6.6".parse().unwrap());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    assert_eq!(
+        sign_in(&app.base, &client, &login, "alice", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        session_addresses(&app, &t.instance, &t.alice).await,
+        [json!("2001:db8::7")]
+    );
+    app.stop().await;
+}
+
+/// The username of the browser's portal session, or null.
+async fn me(app: &TestApp, browser: &reqwest::Client, instance: &str) -> Value {
+    let body: Value = browser
+        .post(format!("{}/graphql", app.base))
+        .json(&json!({
+            "query": "query($i: ID!) { me(instanceId: $i) { username } }",
+            "variables": { "i": instance },
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["data"]["me"]["username"].clone()
+}
+
+#[tokio::test]
+async fn a_new_password_or_a_disable_ends_the_sessions_and_reactivating_does_not_revive_them() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    let login = format!("{}/sso/{}/login", app.base, t.instance);
+    let signed_in = |password: &'static str| {
+        let app = &app;
+        let login = login.clone();
+        async move {
+            let session = browser();
+            let response = sign_in(&app.base, &session, &login, "alice", password).await;
+            assert_eq!(response.status(), 303);
+            session
+        }
+    };
+    let set_password = "mutation($i: ID!, $u: ID!, $p: String!) { setUserPassword(input: {instanceId: $i, id: $u, password: $p}) { user { id } } }";
+    let set_status = "mutation($i: ID!, $u: ID!, $s: UserStatus!) { setUserStatus(input: {instanceId: $i, id: $u, status: $s}) { user { status } } }";
+
+    // An admin sets a new password: the sessions opened with the old one end.
+    let (first, second) = (signed_in(PASSWORD).await, signed_in(PASSWORD).await);
+    let bob = browser();
+    assert_eq!(
+        sign_in(&app.base, &bob, &login, "bob", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(me(&app, &first, &t.instance).await, json!("alice"));
+    app.gql(
+        set_password,
+        json!({ "i": t.instance, "u": t.alice, "p": "a brand new secret" }),
+    )
+    .await;
+    assert_eq!(me(&app, &first, &t.instance).await, Value::Null);
+    assert_eq!(me(&app, &second, &t.instance).await, Value::Null);
+    assert_eq!(
+        me(&app, &bob, &t.instance).await,
+        json!("bob"),
+        "other users keep theirs"
+    );
+
+    // Disabled: her sessions end, and enabling her again does not bring them back.
+    let third = signed_in("a brand new secret").await;
+    app.gql(
+        set_status,
+        json!({ "i": t.instance, "u": t.alice, "s": "DISABLED" }),
+    )
+    .await;
+    app.gql(
+        set_status,
+        json!({ "i": t.instance, "u": t.alice, "s": "ACTIVE" }),
+    )
+    .await;
+    assert_eq!(me(&app, &third, &t.instance).await, Value::Null);
+    assert!(session_addresses(&app, &t.instance, &t.alice)
+        .await
+        .is_empty());
+
+    let audit = app
+        .gql(
+            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"setUserPassword\"}) { nodes { summary } } }",
+            json!({ "i": t.instance }),
+        )
+        .await;
+    assert_eq!(
+        audit["auditEvents"]["nodes"][0]["summary"]["sessionsEnded"],
+        2
+    );
+    app.stop().await;
+}
