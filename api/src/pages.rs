@@ -228,8 +228,21 @@ pub enum Continue {
     Portal,
     /// IdP-initiated SSO into an application.
     Start(String),
-    /// A pending AuthnRequest (its row id).
+    /// A pending AuthnRequest (its sealed token, `saml::pending`).
     Request(String),
+}
+
+/// The longest sealed request a `continue` may carry: a request ID of 256 bytes and an 80-byte
+/// RelayState seal to well under this.
+const MAX_SEALED_REQUEST: usize = 2048;
+
+/// A sealed request's characters: base64url and the JWT's dots, nothing a URL must escape.
+pub fn plausible_sealed_request(token: &str) -> bool {
+    !token.is_empty()
+        && token.len() <= MAX_SEALED_REQUEST
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 impl Continue {
@@ -238,7 +251,9 @@ impl Continue {
         let raw = raw.unwrap_or_default();
         match raw.split_once(':') {
             Some(("app", id)) if plausible_id(id) => Continue::Start(id.to_owned()),
-            Some(("request", id)) if plausible_id(id) => Continue::Request(id.to_owned()),
+            Some(("request", token)) if plausible_sealed_request(token) => {
+                Continue::Request(token.to_owned())
+            }
             _ => Continue::Portal,
         }
     }

@@ -1,8 +1,8 @@
 use sea_orm::entity::prelude::*;
 
-/// A verified AuthnRequest of a service provider. Its (application, request ID) pair is unique,
-/// which is the replay defence; it waits here while the employee signs in, and is answered
-/// once.
+/// An answered AuthnRequest of a service provider. Its (application, request ID) pair is
+/// unique, which is the replay defence on every node: a request is answered once. A request
+/// waiting for a sign-in is not stored; the browser carries it sealed (`saml::pending`).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "saml_requests")]
 pub struct Model {

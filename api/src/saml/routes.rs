@@ -13,10 +13,11 @@ use chrono::{Duration, Utc};
 use entity::application;
 use sea_orm::EntityTrait;
 
+use super::pending::{self, Pending};
 use super::request::{Expectations, RequestError, UnverifiedRequest};
 use super::sso::{self, Answering, Outcome};
 use super::Saml;
-use super::{endpoints, metadata, pending};
+use super::{endpoints, metadata};
 use crate::apps::applications::{self, Resolved};
 use crate::auth::employee_sessions::{self, EmployeeSession};
 use crate::error::{AppError, AppResult};
@@ -39,7 +40,7 @@ where
             get(sso_redirect).post(sso_post),
         )
         .route("/saml/apps/{application_id}/start", get(idp_initiated))
-        .route("/saml/requests/{request_id}", get(resume))
+        .route("/saml/requests/{sealed}", get(resume))
 }
 
 async fn application_of_path(
@@ -72,7 +73,15 @@ async fn sso_redirect(
     let app = application_of_path(&saml, application_id).await?;
     let unverified =
         UnverifiedRequest::from_redirect(query.as_deref().unwrap_or_default()).map_err(refused)?;
-    sp_initiated(&saml, &app, unverified, &headers, client_ip.addr()).await
+    sp_initiated(
+        &saml,
+        &app,
+        unverified,
+        Binding::Redirect,
+        &headers,
+        client_ip.addr(),
+    )
+    .await
 }
 
 /// `POST /saml/apps/{id}/sso`: an AuthnRequest by HTTP-POST.
@@ -98,15 +107,36 @@ async fn sso_post(
     };
     let unverified = UnverifiedRequest::from_post(single("SAMLRequest")?, single("RelayState")?)
         .map_err(refused)?;
-    sp_initiated(&saml, &app, unverified, &headers, client_ip.addr()).await
+    sp_initiated(
+        &saml,
+        &app,
+        unverified,
+        Binding::Post,
+        &headers,
+        client_ip.addr(),
+    )
+    .await
 }
 
-/// Verifies the request against the application, records it (the replay check), and answers
-/// it at once when the employee is signed in, else after the sign-in page.
+/// How the request came.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Binding {
+    Redirect,
+    /// A cross-site POST: the browser leaves the SameSite=Lax session cookie out of it.
+    Post,
+}
+
+/// Verifies the request against the application, refuses a replay, and answers it at once when
+/// the employee is signed in, else after the sign-in page.
+///
+/// A POST from the service provider's site carries no Lax cookie, so without a session it goes
+/// first to the request's own URL by a 303: that top-level GET does carry the cookie, and an
+/// employee already signed in is answered there without a second password prompt.
 async fn sp_initiated(
     saml: &Saml,
     app: &Resolved,
     unverified: UnverifiedRequest,
+    binding: Binding,
     headers: &HeaderMap,
     client_ip: Option<IpAddr>,
 ) -> Result<Response, PageError> {
@@ -133,9 +163,16 @@ async fn sp_initiated(
         clock_skew: Duration::seconds(i64::from(saml.config.sso.clock_skew_seconds)),
     };
     let verified = unverified.verify(&expected, Utc::now()).map_err(refused)?;
-    let row = pending::accept(saml, &app.model.id, &verified).await?;
+    let pending = pending::accept(saml, &app.model.id, &verified).await?;
     let live = employee_sessions::current(&saml.auth, headers, &app.model.instance_id).await?;
-    continue_request(saml, app, row, live, client_ip).await
+    if live.is_none() && binding == Binding::Post {
+        let sealed = pending::seal(saml, &pending)?;
+        return Ok(see_other(
+            &Continue::Request(sealed).url(&saml.config.public_url, &app.model.instance_id),
+            &[],
+        ));
+    }
+    continue_request(saml, app, pending, live, client_ip).await
 }
 
 /// Answers a recorded request for a signed-in employee, or sends them to sign in first (again,
@@ -143,27 +180,31 @@ async fn sp_initiated(
 async fn continue_request(
     saml: &Saml,
     app: &Resolved,
-    row: entity::saml_request::Model,
+    pending: Pending,
     live: Option<EmployeeSession>,
     client_ip: Option<IpAddr>,
 ) -> Result<Response, PageError> {
     let live = match live {
-        Some(live) if !(row.force_authn && live.session.created_at < row.received_at) => live,
+        Some(live) if !(pending.force_authn && live.session.created_at < pending.received_at) => {
+            live
+        }
         _ => {
+            let sealed = pending::seal(saml, &pending)?;
             return Ok(see_other(
                 &sign_in_url(
                     &saml.config.public_url,
                     &app.model.instance_id,
-                    &Continue::Request(row.id.clone()),
+                    &Continue::Request(sealed),
                 ),
                 &[],
-            ))
+            ));
         }
     };
-    pending::mark_answered(saml, &row).await?;
+    let acs_url = app.acs_url().unwrap_or_default();
+    pending::mark_answered(saml, &pending, &acs_url).await?;
     let answering = Answering::Request {
-        request_id: &row.request_id,
-        relay_state: row.relay_state.as_deref(),
+        request_id: &pending.request_id,
+        relay_state: pending.relay_state.as_deref(),
     };
     Ok(respond(
         app,
@@ -171,20 +212,21 @@ async fn continue_request(
     ))
 }
 
-/// `GET /saml/requests/{id}`: back from the sign-in page to a pending request.
+/// `GET /saml/requests/{sealed}`: back from the sign-in page (or from the SP's POST) to a
+/// pending request.
 async fn resume(
     State(saml): State<Saml>,
-    request_id: Result<Path<String>, PathRejection>,
+    sealed: Result<Path<String>, PathRejection>,
     client_ip: ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let Ok(Path(request_id)) = request_id else {
+    let Ok(Path(sealed)) = sealed else {
         return Err(AppError::NotFound("request").into());
     };
-    let row = pending::pending(&saml, &request_id).await?;
-    let app = application_of_path(&saml, Ok(Path(row.application_id.clone()))).await?;
+    let pending = pending::open(&saml, &sealed)?;
+    let app = application_of_path(&saml, Ok(Path(pending.application_id.clone()))).await?;
     let live = employee_sessions::current(&saml.auth, &headers, &app.model.instance_id).await?;
-    continue_request(&saml, &app, row, live, client_ip.addr()).await
+    continue_request(&saml, &app, pending, live, client_ip.addr()).await
 }
 
 /// `GET /saml/apps/{id}/start`: IdP-initiated SSO from the portal.

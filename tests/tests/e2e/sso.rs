@@ -154,8 +154,10 @@ async fn sp_initiated_sso_signs_in_first_and_answers_the_request() {
         .await,
     )
     .await;
-    assert_eq!(again.status(), 400);
-    assert!(!again.text().await.unwrap().contains("SAMLResponse"));
+    assert_eq!(again.status(), 409);
+    let page = again.text().await.unwrap();
+    assert!(page.contains("already answered"), "{page}");
+    assert!(!page.contains("SAMLResponse"));
     app.stop().await;
 }
 
