@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { postAuthnRequestPage, redirectAuthnRequest } from './saml.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const webDir = resolve(here, '..');
@@ -36,13 +37,17 @@ async function freePort() {
 }
 
 /**
- * Starts `lanyard serve` on a free port with a fresh database and the built console.
- * @returns {Promise<{ base: string, stop: () => Promise<void>, log: () => string }>}
+ * Starts `lanyard serve` on a free port with a fresh database and the built console. `host`
+ * names it in its public URL (`base`); the browser resolves it to loopback ([`launchBrowser`]),
+ * and `local` reaches it from this process.
+ * @param {{ host?: string }} [options]
+ * @returns {Promise<{ base: string, local: string, stop: () => Promise<void>, log: () => string }>}
  */
-export async function startServer() {
+export async function startServer({ host = '127.0.0.1' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lanyard-console-e2e-'));
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const local = `http://127.0.0.1:${port}`;
+  const base = `http://${host}:${port}`;
   const consoleDir = join(webDir, 'dist');
   if (!existsSync(join(consoleDir, 'index.html'))) {
     throw new Error('web/dist is not built: run `npm run build` first');
@@ -75,7 +80,7 @@ export async function startServer() {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`lanyard exited early:\n${output}`);
     try {
-      const r = await fetch(`${base}/readyz`);
+      const r = await fetch(`${local}/readyz`);
       if (r.ok) break;
     } catch {
       // not listening yet
@@ -85,6 +90,7 @@ export async function startServer() {
   }
   return {
     base,
+    local,
     log: () => output,
     stop: async () => {
       child.kill('SIGTERM');
@@ -96,9 +102,14 @@ export async function startServer() {
 
 /**
  * A loopback service provider: its ACS records every POST and answers with a page that says
- * what it received.
+ * what it received. `host` names it in its URLs, as [`startServer`]'s does. `/login?binding=…`
+ * starts an SP-initiated sign-in, once `idp` is set: a 302 with the request (HTTP-Redirect) or
+ * an auto-submitting form (HTTP-POST), as the SP's own login page would.
+ * @param {{ host?: string }} [options]
  */
-export async function startServiceProvider() {
+export async function startServiceProvider({ host = '127.0.0.1' } = {}) {
+  /** @type {{ issuer: string, destination: string } | undefined} */
+  let idp;
   /** @type {{ SAMLResponse?: string, RelayState?: string }[]} */
   const received = [];
   /** @type {((value: unknown) => void)[]} */
@@ -116,6 +127,16 @@ export async function startServiceProvider() {
         waiters.splice(0).forEach((w) => w(undefined));
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end('<!doctype html><title>Test SP</title><h1>Test SP received a SAML Response</h1>');
+      } else if (req.method === 'GET' && req.url?.startsWith('/login?') && idp) {
+        const binding = new URL(req.url, 'http://sp').searchParams.get('binding');
+        const request = { ...idp, acsUrl };
+        if (binding === 'post') {
+          res.writeHead(200, { 'content-type': 'text/html' });
+          res.end(postAuthnRequestPage(request));
+        } else {
+          res.writeHead(302, { location: redirectAuthnRequest(request) });
+          res.end();
+        }
       } else {
         res.writeHead(404);
         res.end();
@@ -125,9 +146,16 @@ export async function startServiceProvider() {
   await new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(undefined)));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  const base = `http://${host}:${port}`;
+  const acsUrl = `${base}/acs`;
   return {
-    acsUrl: `http://127.0.0.1:${port}/acs`,
+    base,
+    acsUrl,
     received,
+    /** The IdP the login page sends requests to. @param {{ issuer: string, destination: string }} to */
+    useIdp: (to) => {
+      idp = to;
+    },
     /** Resolves when the ACS has received `count` responses. */
     waitFor: async (/** @type {number} */ count) => {
       while (received.length < count) await new Promise((ok) => waiters.push(ok));
@@ -136,10 +164,20 @@ export async function startServiceProvider() {
   };
 }
 
-export async function launchBrowser() {
+/**
+ * Debian's Chromium. `hosts` are resolved to loopback, so that the IdP and an SP can be two
+ * different sites on one machine, as they are in production.
+ * @param {{ hosts?: string[] }} [options]
+ */
+export async function launchBrowser({ hosts = [] } = {}) {
+  const rules = hosts.map((h) => `MAP ${h} 127.0.0.1`).join(', ');
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-dev-shm-usage',
+      ...(rules ? [`--host-resolver-rules=${rules}`] : []),
+    ],
   });
 }
 

@@ -98,16 +98,38 @@ export function verifyResponse(samlResponse, certificates) {
 }
 
 /**
- * An AuthnRequest for the HTTP-Redirect binding (unsigned, as Alibaba Cloud sends them).
+ * An unsigned AuthnRequest, as Alibaba Cloud sends them.
  * @param {{ issuer: string, acsUrl: string, destination: string }} options
  */
-export function redirectAuthnRequest({ issuer, acsUrl, destination }) {
+function authnRequest({ issuer, acsUrl, destination }) {
   const id = `_${randomUUID()}`;
-  const xml =
+  return (
     `<samlp:AuthnRequest xmlns:samlp="${SAMLP}" xmlns:saml="${SAML}" ID="${id}" Version="2.0" ` +
     `IssueInstant="${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}" Destination="${destination}" ` +
     `AssertionConsumerServiceURL="${acsUrl}" ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST">` +
-    `<saml:Issuer>${issuer}</saml:Issuer></samlp:AuthnRequest>`;
-  const encoded = deflateRawSync(Buffer.from(xml)).toString('base64');
-  return `${destination}?SAMLRequest=${encodeURIComponent(encoded)}`;
+    `<saml:Issuer>${issuer}</saml:Issuer></samlp:AuthnRequest>`
+  );
+}
+
+/**
+ * The URL of an AuthnRequest by the HTTP-Redirect binding.
+ * @param {{ issuer: string, acsUrl: string, destination: string }} options
+ */
+export function redirectAuthnRequest(options) {
+  const encoded = deflateRawSync(Buffer.from(authnRequest(options))).toString('base64');
+  return `${options.destination}?SAMLRequest=${encodeURIComponent(encoded)}`;
+}
+
+/**
+ * A page that posts an AuthnRequest by the HTTP-POST binding as soon as it loads.
+ * @param {{ issuer: string, acsUrl: string, destination: string }} options
+ */
+export function postAuthnRequestPage(options) {
+  const encoded = Buffer.from(authnRequest(options)).toString('base64');
+  return (
+    `<!doctype html><title>Test SP login</title>` +
+    `<form method="post" action="${options.destination}">` +
+    `<input type="hidden" name="SAMLRequest" value="${encoded}"></form>` +
+    `<script>document.forms[0].submit()</script>`
+  );
 }
