@@ -534,12 +534,11 @@ impl AccessSimulation {
         let page = PageArgs::parse(first, after)?;
         let start = match page.after.as_deref() {
             None => 0,
-            Some(cursor) => {
-                cursor
-                    .parse::<usize>()
-                    .map_err(|_| AppError::bad_input("after", "not a cursor of this list"))?
-                    + 1
-            }
+            Some(cursor) => cursor
+                .parse::<usize>()
+                .ok()
+                .and_then(|index| index.checked_add(1))
+                .ok_or_else(|| AppError::bad_input("after", "not a cursor of this list"))?,
         };
         let rows: Vec<(usize, &simulate::AccessChange)> = self
             .0

@@ -6,6 +6,8 @@
 
 use std::time::{Duration, Instant};
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use lanyard_tests::{error_code, TestApp, TwoProcesses};
 use serde_json::{json, Value};
 
@@ -608,6 +610,17 @@ async fn simulate_lists_exactly_the_pairs_that_change_and_saves_nothing() {
     let next = &next["simulateAccessChange"];
     assert_eq!(pairs(next), [("Wiki".into(), "erin".into(), true)]);
     assert_eq!(next["changes"]["pageInfo"]["hasNextPage"], false);
+    // A forged cursor at the end of the index range, or not a number, is the caller's error.
+    for forged in [u64::MAX.to_string(), "-1".into(), "two".into()] {
+        let body = app
+            .gql_as(
+                &app.token,
+                "query($input: SimulateAccessChangeInput!, $after: String) { simulateAccessChange(input: $input) { changes(first: 2, after: $after) { totalCount } } }",
+                json!({ "input": grant, "after": URL_SAFE_NO_PAD.encode(&forged) }),
+            )
+            .await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{forged}: {body}");
+    }
 
     // Revoking and narrowing the scope.
     let revoke = json!({ "instanceId": f.instance, "change": { "revoke": { "applicationId": f.other_app, "subjects": [{ "kind": "ORG_UNIT", "id": f.sales }] } } });
