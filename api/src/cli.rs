@@ -1,4 +1,4 @@
-//! The `lanyard` command line: `serve`, `migrate`, `export-schema`.
+//! The `lanyard` command line: `serve`, `migrate`, `export-schema`, `bench`.
 
 use std::path::PathBuf;
 
@@ -32,6 +32,8 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Drive SSO through a deployment's URL and print responses/s, p50, p99 and failures.
+    Bench(crate::loadgen::BenchArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -79,6 +81,11 @@ impl From<CliLogFormat> for LogFormat {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Bench(args) => {
+            let json = args.json;
+            let summary = crate::loadgen::run(args).await?;
+            crate::loadgen::print(&summary, json)
+        }
         Command::ExportSchema { output } => {
             let sdl = crate::graphql::sdl();
             match output {

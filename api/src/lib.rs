@@ -25,6 +25,7 @@ pub mod http;
 pub mod ids;
 pub mod keys;
 pub mod links;
+pub mod loadgen;
 pub mod mail;
 pub mod metrics;
 pub mod outbox;
