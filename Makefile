@@ -6,7 +6,7 @@ CARGO ?= cargo
 # The PostgreSQL server the PostgreSQL suite creates its databases on.
 TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: run test deps venv build lint test-sqlite test-postgres test-web console schema bench
+.PHONY: run test deps venv build lint test-sqlite test-postgres test-cluster test-web console schema bench
 
 deps:
 	@scripts/install-deps.sh
@@ -40,6 +40,13 @@ test-postgres: deps venv
 	$(CARGO) build --workspace --bins
 	LANYARD_TEST_PYTHON=$(VENV_PYTHON) TEST_POSTGRES=$(TEST_POSTGRES) scripts/with-postgres.sh $(CARGO) test -p lanyard-tests
 
+# Three nodes on PostgreSQL behind nginx under SSO load, through a node kill, a key rollover,
+# a PostgreSQL restart, a revocation and a disable (tests/tests/e2e/cluster.rs). It restarts the
+# local PostgreSQL server, so it runs alone, after the PostgreSQL suite.
+test-cluster: deps
+	$(CARGO) build --workspace --bins
+	TEST_POSTGRES=$(TEST_POSTGRES) scripts/with-postgres.sh $(CARGO) test -p lanyard-tests --test e2e cluster:: -- --ignored --nocapture
+
 # The console: generated GraphQL types up to date, type check, component tests, build, and the
 # browser tests (Debian's Chromium, playwright-core) against the real binary
 # ($CARGO_TARGET_DIR/debug/lanyard, else target/debug/lanyard; LANYARD_BIN overrides).
@@ -52,7 +59,7 @@ test-web: deps
 	$(CARGO) build --bin lanyard
 	cd web && npm run e2e
 
-test: lint test-sqlite test-postgres test-web
+test: lint test-sqlite test-postgres test-cluster test-web
 
 # IdP-initiated SSO throughput beside the raw signing rate (release build; see api/benches/sso.rs).
 bench: deps

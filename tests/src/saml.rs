@@ -191,6 +191,21 @@ pub async fn metadata_certificate(app: &Client, application: &str) -> Certificat
     CertificateDer::from(STANDARD.decode(b64).unwrap())
 }
 
+/// Every signing certificate of the application's downloaded metadata (during a rollover, the
+/// active key's and the pending or retired ones').
+pub async fn metadata_certificates(app: &Client, application: &str) -> Vec<CertificateDer> {
+    let xml = metadata_xml(app, application).await;
+    let certificates: Vec<CertificateDer> = regex::Regex::new(
+        "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>([^<]+)<",
+    )
+    .unwrap()
+    .captures_iter(&xml)
+    .map(|c| CertificateDer::from(STANDARD.decode(&c[1]).unwrap()))
+    .collect();
+    assert!(!certificates.is_empty(), "no signing certificate in {xml}");
+    certificates
+}
+
 fn text_of(xml: &str, pattern: &str) -> Option<String> {
     regex::Regex::new(pattern)
         .unwrap()
@@ -205,11 +220,25 @@ pub fn check_response(
     application: &str,
     in_response_to: Option<&str>,
 ) -> String {
-    // The signed assertion, verified with the metadata's key and only through the signature:
+    check_response_with(
+        xml,
+        std::slice::from_ref(certificate),
+        application,
+        in_response_to,
+    )
+}
+
+/// [`check_response`] with every certificate the SP's metadata holds.
+pub fn check_response_with(
+    xml: &str,
+    certificates: &[CertificateDer],
+    application: &str,
+    in_response_to: Option<&str>,
+) -> String {
+    // The signed assertion, verified with the metadata's keys and only through the signature:
     // xmlsec reduces the document to what the signature covers.
-    let signed =
-        Crypto::reduce_xml_to_signed(xml, std::slice::from_ref(certificate), Default::default())
-            .unwrap_or_else(|e| panic!("the signature does not verify: {e}\n{xml}"));
+    let signed = Crypto::reduce_xml_to_signed(xml, certificates, Default::default())
+        .unwrap_or_else(|e| panic!("the signature does not verify: {e}\n{xml}"));
     assert!(signed.contains("<saml:Assertion"), "{signed}");
     let idp = format!("http://127.0.0.1/saml/apps/{application}");
     assert_eq!(

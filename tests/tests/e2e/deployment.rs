@@ -2,9 +2,16 @@
 //! believed only from the proxies the operator names, and with sessions that end when what
 //! they were opened with no longer holds.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chrono::Utc;
 use lanyard::config::{ForwardedHeader, TrustedProxies};
-use lanyard_tests::saml::{browser, sign_in, tenant, PASSWORD};
+use lanyard_tests::saml::{
+    authn_request, browser, follow, location, posted_form, redirect_query, sign_in, tenant, ACS,
+    AUDIENCE, PASSWORD,
+};
 use lanyard_tests::TestApp;
+use sea_orm::{Database, EntityTrait};
 use serde_json::{json, Value};
 
 /// A browser behind the balancer: every request arrives from the balancer (the test runs on
@@ -262,6 +269,190 @@ async fn a_new_password_or_a_disable_ends_the_sessions_and_reactivating_does_not
     assert_eq!(
         audit["auditEvents"]["nodes"][0]["summary"]["sessionsEnded"],
         2
+    );
+    app.stop().await;
+}
+
+async fn stored_requests(app: &TestApp) -> usize {
+    let db = Database::connect(&app.database_url).await.unwrap();
+    let rows = entity::saml_request::Entity::find().all(&db).await.unwrap();
+    db.close().await.ok();
+    rows.len()
+}
+
+/// Anonymous AuthnRequests cost no row: the request waits sealed in the browser's URL. The row
+/// written when a request is answered refuses a replay on another node, and a second tab that
+/// comes back with the same sealed request.
+#[tokio::test]
+async fn anonymous_requests_store_nothing_and_each_is_answered_once_on_any_node() {
+    let app = TestApp::spawn().await;
+    let peer = app.spawn_peer(|_| {}).await;
+    let t = tenant(&app).await;
+    let sso = |base: &str| format!("{base}/saml/apps/{}/sso", t.app);
+
+    // 200 anonymous requests by either binding: each is sent to sign in, nothing is stored.
+    let anonymous = browser();
+    for n in 0..200 {
+        let id = format!("_anonymous-{n}");
+        let response = if n % 2 == 0 {
+            anonymous
+                .get(format!("{}?{}", sso(&app.base), redirect_query(&id, None)))
+                .send()
+                .await
+                .unwrap()
+        } else {
+            let xml = authn_request(&id, AUDIENCE, ACS, Utc::now());
+            anonymous
+                .post(sso(&app.base))
+                .form(&[("SAMLRequest", STANDARD.encode(xml))])
+                .send()
+                .await
+                .unwrap()
+        };
+        assert_eq!(response.status(), 303, "{id}");
+    }
+    assert_eq!(stored_requests(&app).await, 0);
+
+    // A POST without the session cookie goes to the request's own URL first, then to sign in;
+    // signing in answers it.
+    let xml = authn_request("_posted", AUDIENCE, ACS, Utc::now());
+    let employee = browser();
+    let posted = employee
+        .post(sso(&app.base))
+        .form(&[("SAMLRequest", STANDARD.encode(&xml))])
+        .send()
+        .await
+        .unwrap();
+    let resume = location(&posted);
+    assert!(
+        resume.starts_with("http://127.0.0.1/saml/requests/"),
+        "{resume}"
+    );
+    let to_sign_in = employee
+        .get(resume.replacen("http://127.0.0.1", &app.base, 1))
+        .send()
+        .await
+        .unwrap();
+    let login = location(&to_sign_in).replacen("http://127.0.0.1", &app.base, 1);
+    assert!(login.contains("/login?continue=request:"), "{login}");
+    let signed_in = sign_in(&app.base, &employee, &login, "alice", PASSWORD).await;
+    let sealed_url = location(&signed_in);
+    let answered = follow(&app, &employee, signed_in).await;
+    let form = posted_form(answered).await;
+    assert!(
+        form.xml.contains("InResponseTo=\"_posted\""),
+        "{}",
+        form.xml
+    );
+    assert_eq!(stored_requests(&app).await, 1);
+
+    // The same sealed request again, from another tab or through the other node: answered
+    // already.
+    for base in [&app.base, &peer.base] {
+        let again = employee
+            .get(sealed_url.replacen("http://127.0.0.1", base, 1))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 409, "{base}");
+        assert!(again.text().await.unwrap().contains("already answered"));
+    }
+    // The request itself replayed to the other node: refused at once.
+    let replayed = employee
+        .post(sso(&peer.base))
+        .form(&[("SAMLRequest", STANDARD.encode(&xml))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replayed.status(), 409);
+    assert!(replayed
+        .text()
+        .await
+        .unwrap()
+        .contains("was already received"));
+
+    // A seal that was tampered with, or made for another purpose, opens nowhere.
+    let token = sealed_url.rsplit('/').next().unwrap().to_owned();
+    let mut forged = token.clone().into_bytes();
+    let middle = forged.len() / 2;
+    forged[middle] = if forged[middle] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    for bad in [forged.as_str(), "a.b.c", &"x".repeat(3000)] {
+        let response = employee
+            .get(format!("{}/saml/requests/{bad}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{bad}");
+        assert!(response.headers().get("location").is_none());
+    }
+    peer.stop().await;
+    app.stop().await;
+}
+
+/// `lanyard bench` against a running server, both ways: every SSO answered, figures printed.
+#[tokio::test]
+async fn the_load_tool_drives_sso_through_a_deployment_url() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    let bench = |extra: &[&str]| {
+        let mut command = std::process::Command::new(lanyard_tests::lanyard_binary());
+        command
+            .args(["bench", "--url", &app.base, "--instance", &t.instance])
+            .args(["--application", &t.app, "--username", "alice"])
+            .args(["--concurrency", "2", "--seconds", "2", "--json"])
+            .args(extra)
+            .env("LANYARD_BENCH_PASSWORD", PASSWORD);
+        command
+    };
+    for extra in [
+        vec![],
+        vec![
+            "--sp-entity-id",
+            AUDIENCE,
+            "--public-url",
+            "http://127.0.0.1",
+        ],
+    ] {
+        let output = tokio::task::spawn_blocking({
+            let mut command = bench(&extra);
+            move || command.output().unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(output.status.success(), "{extra:?}: {output:?}");
+        let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(summary["answered"].as_u64().unwrap() > 10, "{summary}");
+        assert_eq!(summary["failures"], json!({}), "{summary}");
+        let (p50, p99) = (
+            summary["p50_ms"].as_f64().unwrap(),
+            summary["p99_ms"].as_f64().unwrap(),
+        );
+        assert!(0.0 < p50 && p50 <= p99, "{summary}");
+    }
+    // The SP-initiated requests were answered, each once, and recorded.
+    let audit = app
+        .gql(
+            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"sso\"}, first: 1) { totalCount } }",
+            json!({ "i": t.instance }),
+        )
+        .await;
+    assert!(
+        audit["auditEvents"]["totalCount"].as_u64().unwrap() > 20,
+        "{audit}"
+    );
+
+    // A wrong password stops it before any load, saying why.
+    let mut wrong = bench(&[]);
+    wrong.env("LANYARD_BENCH_PASSWORD", "not the password");
+    let output = tokio::task::spawn_blocking(move || wrong.output().unwrap())
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("check the username and password"),
+        "{stderr}"
     );
     app.stop().await;
 }

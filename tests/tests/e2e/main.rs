@@ -4,6 +4,7 @@
 mod access;
 mod access_decisions;
 mod apps;
+mod cluster;
 mod console;
 mod cross_instance;
 mod deployment;
