@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use entity::role_binding::{self, PrincipalKind, Role};
-use entity::{admin, application, instance};
+use entity::{admin, admin_session, application, instance};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -244,6 +244,42 @@ pub async fn set_roles(
     .await?;
     txn.commit().await?;
     Ok(admin)
+}
+
+/// Sets an admin's password and ends every console session of that admin, on every node (the
+/// session is a row checked on each request): whoever knew the old password is signed out.
+/// Returns the admin and how many sessions ended.
+pub async fn set_password(
+    auth: &Auth,
+    permit: &PlatformPermit<actions::ManageAdmins>,
+    admin_id: &str,
+    password: &str,
+) -> AppResult<(admin::Model, u64)> {
+    let password = NewPassword::parse("password", password)?;
+    let hash = password::hash(&password).await?;
+    let txn = auth.store.begin_write().await?;
+    let found = admin::Entity::find_by_id(admin_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("admin"))?;
+    let mut changed: admin::ActiveModel = found.into();
+    changed.password_hash = Set(hash);
+    changed.updated_at = Set(Utc::now());
+    let admin = changed.update(&txn).await?;
+    let ended = admin_session::Entity::delete_many()
+        .filter(admin_session::Column::AdminId.eq(admin_id))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::platform("setAdminPassword", "admin", Some(admin_id))
+            .summary(serde_json::json!({ "username": admin.username, "sessionsEnded": ended })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((admin, ended))
 }
 
 pub async fn delete(

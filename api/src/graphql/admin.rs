@@ -213,6 +213,20 @@ pub struct SetAdminRolesInput {
 }
 
 #[derive(InputObject)]
+pub struct SetAdminPasswordInput {
+    id: ID,
+    /// 8 to 1024 characters, no control characters.
+    password: String,
+}
+
+#[derive(SimpleObject)]
+pub struct SetAdminPasswordPayload {
+    admin: Admin,
+    /// The admin's console sessions that ended (all of them).
+    sessions_ended: u64,
+}
+
+#[derive(InputObject)]
 pub struct AdminRefInput {
     id: ID,
 }
@@ -291,6 +305,23 @@ impl AdminMutation {
             admins::set_roles(&state.auth, &permit, &input.id, &grants(input.roles)).await?;
         Ok(AdminPayload {
             admin: Admin::from(admin),
+        })
+    }
+
+    /// Sets an admin's password and signs that admin out of every console session. Action:
+    /// `manageAdmins`.
+    async fn set_admin_password(
+        &self,
+        ctx: &Context<'_>,
+        input: SetAdminPasswordInput,
+    ) -> Result<SetAdminPasswordPayload> {
+        let state = state(ctx)?;
+        let permit = gate::platform(ctx, actions::ManageAdmins)?;
+        let (admin, sessions_ended) =
+            admins::set_password(&state.auth, &permit, &input.id, &input.password).await?;
+        Ok(SetAdminPasswordPayload {
+            admin: Admin::from(admin),
+            sessions_ended,
         })
     }
 

@@ -1477,6 +1477,14 @@ fn table() -> Vec<Row> {
         ),
         row(
             Expect::Refused,
+            "MutationRoot.setAdminPassword.input.id",
+            "password: a new one",
+            Obj::Admin,
+            "mutation($id: ID!) { setAdminPassword(input: {id: $id, password: \"a new admin password\"}) { __typename } }",
+            |_, id| json!({ "id": id }),
+        ),
+        row(
+            Expect::Refused,
             "MutationRoot.deleteAdmin.input.id",
             "",
             Obj::Admin,

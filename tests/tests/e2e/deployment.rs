@@ -456,3 +456,91 @@ async fn the_load_tool_drives_sso_through_a_deployment_url() {
     );
     app.stop().await;
 }
+
+/// A new admin password signs that admin out of every console session at once, on every node;
+/// the old password no longer signs in, and a weak one is refused at its field.
+#[tokio::test]
+async fn an_admin_password_change_ends_that_admins_console_sessions_everywhere() {
+    let app = TestApp::spawn().await;
+    let peer = app.spawn_peer(|_| {}).await;
+    let created = app
+        .gql(
+            "mutation { createAdmin(input: {username: \"ops\", password: \"ops-first-password\", roles: [{role: SUPER_ADMIN}]}) { admin { id } } }",
+            json!({}),
+        )
+        .await;
+    let ops = created["createAdmin"]["admin"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let laptop = app.sign_in("ops", "ops-first-password").await;
+    let phone = peer.sign_in("ops", "ops-first-password").await;
+    let own = app
+        .sign_in("admin", lanyard_tests::BOOTSTRAP_PASSWORD)
+        .await;
+    for (client, cookie) in [(&app, &laptop), (&peer, &phone), (&peer, &laptop)] {
+        assert_eq!(
+            viewer(client, cookie).await["data"]["viewer"]["name"],
+            "ops"
+        );
+    }
+
+    let weak = app
+        .gql_as(
+            &app.token,
+            "mutation($id: ID!) { setAdminPassword(input: {id: $id, password: \"short\"}) { sessionsEnded } }",
+            json!({ "id": ops }),
+        )
+        .await;
+    assert_eq!(lanyard_tests::error_code(&weak), "BAD_USER_INPUT", "{weak}");
+    assert_eq!(viewer(&app, &laptop).await["data"]["viewer"]["name"], "ops");
+
+    let changed = app
+        .gql_with_cookie(
+            &own,
+            "mutation($id: ID!) { setAdminPassword(input: {id: $id, password: \"ops-second-password\"}) { admin { username } sessionsEnded } }",
+            json!({ "id": ops }),
+        )
+        .await;
+    assert_eq!(
+        changed["data"]["setAdminPassword"]["sessionsEnded"], 2,
+        "{changed}"
+    );
+    for (client, cookie) in [(&app, &laptop), (&peer, &phone), (&peer, &laptop)] {
+        assert_eq!(
+            lanyard_tests::error_code(&viewer(client, cookie).await),
+            "UNAUTHENTICATED"
+        );
+    }
+    // The admin who changed it keeps their own session.
+    assert_eq!(viewer(&app, &own).await["data"]["viewer"]["name"], "admin");
+    let old = app
+        .http
+        .post(format!("{}/auth/admin/login", app.base))
+        .json(&json!({ "username": "ops", "password": "ops-first-password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 401);
+    let again = app.sign_in("ops", "ops-second-password").await;
+    assert_eq!(viewer(&peer, &again).await["data"]["viewer"]["name"], "ops");
+
+    let audit = app
+        .gql(
+            "{ auditEvents(filter: {action: \"setAdminPassword\"}) { nodes { summary targetId } } }",
+            json!({}),
+        )
+        .await;
+    let event = &audit["auditEvents"]["nodes"][0];
+    assert_eq!(event["summary"]["sessionsEnded"], 2);
+    assert_eq!(event["targetId"], ops.as_str());
+    assert!(!event.to_string().contains("second-password"));
+    peer.stop().await;
+    app.stop().await;
+}
+
+async fn viewer(client: &TestApp, cookie: &str) -> Value {
+    client
+        .gql_with_cookie(cookie, "{ viewer { name } }", json!({}))
+        .await
+}
