@@ -121,6 +121,27 @@ pub async fn sign_in(
         .unwrap()
 }
 
+/// The username of the browser's portal session in `instance` (GraphQL `me`), or null.
+pub async fn portal_username(
+    base: &str,
+    browser: &reqwest::Client,
+    instance: &str,
+) -> serde_json::Value {
+    let body: serde_json::Value = browser
+        .post(format!("{base}/graphql"))
+        .json(&json!({
+            "query": "query($i: ID!) { me(instanceId: $i) { username } }",
+            "variables": { "i": instance },
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["data"]["me"]["username"].clone()
+}
+
 /// Follows a redirect that must stay on Lanyard.
 pub async fn follow(
     app: &Client,

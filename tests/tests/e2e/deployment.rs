@@ -7,8 +7,8 @@ use base64::Engine;
 use chrono::Utc;
 use lanyard::config::{ForwardedHeader, TrustedProxies};
 use lanyard_tests::saml::{
-    authn_request, browser, follow, location, posted_form, redirect_query, sign_in, tenant, ACS,
-    AUDIENCE, PASSWORD,
+    authn_request, browser, follow, location, portal_username, posted_form, redirect_query,
+    sign_in, tenant, ACS, AUDIENCE, PASSWORD,
 };
 use lanyard_tests::TestApp;
 use sea_orm::{Database, EntityTrait};
@@ -185,23 +185,6 @@ async fn rfc_7239_forwarded_is_read_when_the_balancer_sets_it() {
     app.stop().await;
 }
 
-/// The username of the browser's portal session, or null.
-async fn me(app: &TestApp, browser: &reqwest::Client, instance: &str) -> Value {
-    let body: Value = browser
-        .post(format!("{}/graphql", app.base))
-        .json(&json!({
-            "query": "query($i: ID!) { me(instanceId: $i) { username } }",
-            "variables": { "i": instance },
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["data"]["me"]["username"].clone()
-}
-
 #[tokio::test]
 async fn a_new_password_or_a_disable_ends_the_sessions_and_reactivating_does_not_revive_them() {
     let app = TestApp::spawn().await;
@@ -229,16 +212,25 @@ async fn a_new_password_or_a_disable_ends_the_sessions_and_reactivating_does_not
             .status(),
         303
     );
-    assert_eq!(me(&app, &first, &t.instance).await, json!("alice"));
+    assert_eq!(
+        portal_username(&app.base, &first, &t.instance).await,
+        json!("alice")
+    );
     app.gql(
         set_password,
         json!({ "i": t.instance, "u": t.alice, "p": "a brand new secret" }),
     )
     .await;
-    assert_eq!(me(&app, &first, &t.instance).await, Value::Null);
-    assert_eq!(me(&app, &second, &t.instance).await, Value::Null);
     assert_eq!(
-        me(&app, &bob, &t.instance).await,
+        portal_username(&app.base, &first, &t.instance).await,
+        Value::Null
+    );
+    assert_eq!(
+        portal_username(&app.base, &second, &t.instance).await,
+        Value::Null
+    );
+    assert_eq!(
+        portal_username(&app.base, &bob, &t.instance).await,
         json!("bob"),
         "other users keep theirs"
     );
@@ -255,7 +247,10 @@ async fn a_new_password_or_a_disable_ends_the_sessions_and_reactivating_does_not
         json!({ "i": t.instance, "u": t.alice, "s": "ACTIVE" }),
     )
     .await;
-    assert_eq!(me(&app, &third, &t.instance).await, Value::Null);
+    assert_eq!(
+        portal_username(&app.base, &third, &t.instance).await,
+        Value::Null
+    );
     assert!(session_addresses(&app, &t.instance, &t.alice)
         .await
         .is_empty());
@@ -269,6 +264,22 @@ async fn a_new_password_or_a_disable_ends_the_sessions_and_reactivating_does_not
     assert_eq!(
         audit["auditEvents"]["nodes"][0]["summary"]["sessionsEnded"],
         2
+    );
+
+    // Deleted: her session goes with her.
+    let fourth = signed_in("a brand new secret").await;
+    assert_eq!(
+        portal_username(&app.base, &fourth, &t.instance).await,
+        json!("alice")
+    );
+    app.gql(
+        "mutation($i: ID!, $u: ID!) { deleteUser(input: {instanceId: $i, id: $u}) { __typename } }",
+        json!({ "i": t.instance, "u": t.alice }),
+    )
+    .await;
+    assert_eq!(
+        portal_username(&app.base, &fourth, &t.instance).await,
+        Value::Null
     );
     app.stop().await;
 }
