@@ -116,13 +116,23 @@ impl AppError {
         }
     }
 
+    /// The error and its causes on one line, for the log. An internal error's backtrace (captured
+    /// when `RUST_BACKTRACE` or `RUST_LIB_BACKTRACE` is set) is left out: resolving one loads the
+    /// binary's debug information and keeps it for the life of the process.
+    pub fn log_line(&self) -> String {
+        match self {
+            AppError::Internal(err) => format!("{err:#}"),
+            other => other.to_string(),
+        }
+    }
+
     /// What the client may read. For internal errors this logs the chain and returns a
     /// generic text with a reference id that appears in the log.
     pub fn public_message(&self) -> String {
         match self {
-            AppError::Internal(err) => {
+            AppError::Internal(_) => {
                 let reference = uuid::Uuid::new_v4().simple().to_string();
-                tracing::error!(reference = %reference, error = ?err, "internal error");
+                tracing::error!(reference = %reference, error = %self.log_line(), "internal error");
                 format!("internal error (reference {reference})")
             }
             other => other.to_string(),

@@ -82,7 +82,7 @@ impl Worker {
             let full = match self.run_batch(&kinds).await {
                 Ok(claimed) => claimed == config.batch_size as usize,
                 Err(err) => {
-                    tracing::error!(error = ?err, "the outbox worker could not claim messages");
+                    tracing::error!(error = %format_args!("{err:#}"), "the outbox worker could not claim messages");
                     false
                 }
             };
@@ -143,7 +143,7 @@ impl Worker {
                 "an outbox lease ran out before its attempt ended; the other node's outcome stands"
             ),
             Err(err) => tracing::error!(
-                id = %row.id, error = ?err,
+                id = %row.id, error = %err.log_line(),
                 "could not record an outbox attempt; it is retried when its lease runs out"
             ),
         }

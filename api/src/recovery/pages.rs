@@ -212,7 +212,7 @@ async fn forgot_submit(
     };
     if let Err(err) = super::request_reset(&auth, &instance_id, login).await {
         // The person sees the same answer as always; the operator sees the failure.
-        tracing::error!(error = ?err, instance_id, "a password reset request failed");
+        tracing::error!(error = %err.log_line(), instance_id, "a password reset request failed");
     }
     // The same answer, after the same time, whether or not an account matched.
     tokio::time::sleep_until(started + RESET_ANSWER_TIME).await;
