@@ -131,12 +131,8 @@ pub async fn send(
         id: Set(id.clone()),
         instance_id: Set(user.instance_id.clone()),
         user_id: Set(user.id.clone()),
-        // `Continue::parse` bounded it; anything longer is no place to continue to.
-        continue_to: Set(if continue_to.len() <= 4096 {
-            continue_to.to_owned()
-        } else {
-            "portal".to_owned()
-        }),
+        // A `Continue` reference, which `Continue::parse` bounded.
+        continue_to: Set(continue_to.to_owned()),
         client_ip: Set(attempt.client_ip.clone()),
         created_at: Set(now),
         expires_at: Set(expires),
