@@ -1,6 +1,6 @@
 // The console's GraphQL client: POST /graphql with the console's session cookie. Operations are
 // `graphql(...)` documents from ./gql, so variables and results are typed from schema.graphql.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { TypedDocumentString } from './gql/graphql';
 
 /** One error as the API reports it: `extensions.code`, and `field` when an input is at fault. */
@@ -44,9 +44,15 @@ export function setUnauthenticatedHandler(handler: () => void) {
   onUnauthenticated = handler;
 }
 
+/**
+ * Runs one operation. A request aborted by `signal` rejects with the abort's own error (an
+ * `AbortError`), not an ApiError: nobody waits for its answer any more, so there is nothing to
+ * show.
+ */
 export async function request<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   variables?: TVariables,
+  signal?: AbortSignal,
 ): Promise<TResult> {
   let response: Response;
   try {
@@ -55,14 +61,17 @@ export async function request<TResult, TVariables>(
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
+      signal,
     });
-  } catch {
+  } catch (error) {
+    if (signal?.aborted) throw error;
     throw new ApiError([{ message: 'The server cannot be reached.', code: 'NETWORK' }]);
   }
   let body: { data?: TResult | null; errors?: RawError[] };
   try {
     body = await response.json();
-  } catch {
+  } catch (error) {
+    if (signal?.aborted) throw error;
     throw new ApiError([{ message: `The server answered ${response.status}.`, code: 'INTERNAL' }]);
   }
   if (body.errors?.length) {
@@ -87,7 +96,11 @@ export interface QueryState<T> {
   reload: () => void;
 }
 
-/** Runs a query when mounted and whenever `variables` change (compared as JSON). */
+/**
+ * Runs a query when mounted and whenever `variables` change (compared as JSON). A request that
+ * newer variables, a reload or unmounting supersede is aborted, and whatever it still answers is
+ * ignored: a late answer to an old search never replaces the newer one.
+ */
 export function useQuery<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   variables: TVariables,
@@ -98,20 +111,19 @@ export function useQuery<TResult, TVariables>(
     loading: !options.skip,
   });
   const [generation, setGeneration] = useState(0);
-  const latest = useRef(0);
   useEffect(() => {
     if (options.skip) {
       setState({ loading: false });
       return;
     }
-    const ticket = ++latest.current;
+    const controller = new AbortController();
+    const { signal } = controller;
     setState((s) => ({ data: s.data, loading: true }));
-    request(document, JSON.parse(key) as TVariables).then(
-      (data) => ticket === latest.current && setState({ data, loading: false }),
-      (error: unknown) =>
-        ticket === latest.current &&
-        setState({ error: toApiError(error), loading: false }),
+    request(document, JSON.parse(key) as TVariables, signal).then(
+      (data) => signal.aborted || setState({ data, loading: false }),
+      (error: unknown) => signal.aborted || setState({ error: toApiError(error), loading: false }),
     );
+    return () => controller.abort();
   }, [document, key, generation, options.skip]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };

@@ -18,6 +18,7 @@ type Documents = {
     "\n  query Viewer {\n    viewer {\n      id\n      name\n      kind\n      superAdmin\n      globalAuditor\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  query InstanceName($id: ID!) {\n    instance(id: $id) {\n      id\n      name\n    }\n  }\n": typeof types.InstanceNameDocument,
     "\n  query TestViewer {\n    viewer {\n      id\n    }\n  }\n": typeof types.TestViewerDocument,
+    "\n  query TestGroup($instanceId: ID!, $id: ID!) {\n    instance(id: $instanceId) {\n      id\n      group(id: $id) {\n        id\n        name\n      }\n    }\n  }\n": typeof types.TestGroupDocument,
     "\n  mutation TestCreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      group {\n        id\n        name\n      }\n    }\n  }\n": typeof types.TestCreateGroupDocument,
     "\n  query ApiTokens($after: String) {\n    apiTokens(first: 20, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        createdAt\n        expiresAt\n        lastUsedAt\n        state\n        roles {\n          role\n          instanceId\n        }\n      }\n    }\n    instances(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ApiTokensDocument,
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      secret\n      token {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
@@ -91,6 +92,7 @@ const documents: Documents = {
     "\n  query Viewer {\n    viewer {\n      id\n      name\n      kind\n      superAdmin\n      globalAuditor\n    }\n  }\n": types.ViewerDocument,
     "\n  query InstanceName($id: ID!) {\n    instance(id: $id) {\n      id\n      name\n    }\n  }\n": types.InstanceNameDocument,
     "\n  query TestViewer {\n    viewer {\n      id\n    }\n  }\n": types.TestViewerDocument,
+    "\n  query TestGroup($instanceId: ID!, $id: ID!) {\n    instance(id: $instanceId) {\n      id\n      group(id: $id) {\n        id\n        name\n      }\n    }\n  }\n": types.TestGroupDocument,
     "\n  mutation TestCreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      group {\n        id\n        name\n      }\n    }\n  }\n": types.TestCreateGroupDocument,
     "\n  query ApiTokens($after: String) {\n    apiTokens(first: 20, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        createdAt\n        expiresAt\n        lastUsedAt\n        state\n        roles {\n          role\n          instanceId\n        }\n      }\n    }\n    instances(first: 100) {\n      nodes {\n        id\n        name\n      }\n    }\n  }\n": types.ApiTokensDocument,
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      secret\n      token {\n        id\n        name\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
@@ -173,6 +175,10 @@ export function graphql(source: "\n  query InstanceName($id: ID!) {\n    instanc
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TestViewer {\n    viewer {\n      id\n    }\n  }\n"): typeof import('./graphql').TestViewerDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TestGroup($instanceId: ID!, $id: ID!) {\n    instance(id: $instanceId) {\n      id\n      group(id: $id) {\n        id\n        name\n      }\n    }\n  }\n"): typeof import('./graphql').TestGroupDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

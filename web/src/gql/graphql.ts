@@ -429,6 +429,14 @@ export type TestViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type TestViewerQuery = { viewer: { id: string } };
 
+export type TestGroupQueryVariables = Exact<{
+  instanceId: string;
+  id: string;
+}>;
+
+
+export type TestGroupQuery = { instance: { id: string, group: { id: string, name: string } } };
+
 export type TestCreateGroupMutationVariables = Exact<{
   input: CreateGroupInput;
 }>;
@@ -976,6 +984,17 @@ export const TestViewerDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TestViewerQuery, TestViewerQueryVariables>;
+export const TestGroupDocument = new TypedDocumentString(`
+    query TestGroup($instanceId: ID!, $id: ID!) {
+  instance(id: $instanceId) {
+    id
+    group(id: $id) {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TestGroupQuery, TestGroupQueryVariables>;
 export const TestCreateGroupDocument = new TypedDocumentString(`
     mutation TestCreateGroup($input: CreateGroupInput!) {
   createGroup(input: $input) {
