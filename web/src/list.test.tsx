@@ -1,8 +1,8 @@
-import { render, screen, within } from '@testing-library/react';
+import { act, render, renderHook, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api';
-import { ListView, useListControls, type Column, type Connection } from './list';
+import { ListView, TYPING_PAUSE_MS, useListControls, type Column, type Connection } from './list';
 
 interface Row {
   id: string;
@@ -37,12 +37,12 @@ function Paged({ load }: { load: (after: string | null, search: string) => Conne
   return (
     <ListView
       query={idle}
-      page={load(controls.after, controls.search)}
+      page={load(controls.after, controls.applied.search)}
       noun="people"
       controls={controls}
       search={{ id: 'people-search', label: 'Search', placeholder: 'name prefix' }}
       columns={columns}
-      empty={controls.search ? 'Nobody matches.' : 'Nobody yet.'}
+      empty={controls.applied.search ? 'Nobody matches.' : 'Nobody yet.'}
     />
   );
 }
@@ -149,18 +149,45 @@ describe('ListView', () => {
     const search = screen.getByRole('searchbox', { name: 'Search' });
     expect(search).toHaveAttribute('placeholder', 'name prefix');
     await user.type(search, 'b');
-    expect(load).toHaveBeenLastCalledWith(null, 'b');
+    await waitFor(() => expect(load).toHaveBeenLastCalledWith(null, 'b'));
     expect(screen.getByRole('navigation', { name: 'Pages of people' })).toHaveTextContent('2 people · page 1');
     expect(screen.getByRole('cell', { name: 'bob' })).toBeInTheDocument();
     expect(screen.queryByRole('cell', { name: 'ada' })).not.toBeInTheDocument();
 
     await user.type(search, 'x');
-    expect(load).toHaveBeenLastCalledWith(null, 'bx');
+    await waitFor(() => expect(load).toHaveBeenLastCalledWith(null, 'bx'));
     expect(screen.getByText('Nobody matches.')).toBeInTheDocument();
   });
 });
 
 describe('useListControls', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('applies typed text once typing pauses, and only the last text', () => {
+    vi.useFakeTimers();
+    const { result } = renderHook(() => useListControls({}));
+    act(() => result.current.setSearch('a'));
+    act(() => vi.advanceTimersByTime(TYPING_PAUSE_MS - 50));
+    act(() => result.current.setSearch('ad'));
+    act(() => vi.advanceTimersByTime(TYPING_PAUSE_MS - 1));
+    expect(result.current.search).toBe('ad');
+    expect(result.current.applied.search).toBe('');
+    act(() => vi.advanceTimersByTime(1));
+    expect(result.current.applied.search).toBe('ad');
+  });
+
+  it('applies a choice at once, with the text still waiting', () => {
+    vi.useFakeTimers();
+    const { result } = renderHook(() => useListControls({ actor: '', outcome: '' }));
+    act(() => result.current.typeFilter('actor', 'ali'));
+    expect(result.current.applied.filters).toEqual({ actor: '', outcome: '' });
+    act(() => result.current.setFilter('outcome', 'deny'));
+    expect(result.current.filters).toEqual({ actor: 'ali', outcome: 'deny' });
+    expect(result.current.applied.filters).toEqual({ actor: 'ali', outcome: 'deny' });
+    act(() => vi.advanceTimersByTime(TYPING_PAUSE_MS));
+    expect(result.current.applied.filters).toEqual({ actor: 'ali', outcome: 'deny' });
+  });
+
   it('goes back to the first page when a filter changes', async () => {
     const load = pages(['ada', 'bob', 'cy']);
     function Filtered() {

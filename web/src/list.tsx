@@ -1,6 +1,6 @@
 // The list the pages show: a search box and other controls, the error, loading and empty states,
 // a table (or a plain list) of the rows, and the pager when the rows are a Relay connection.
-import { Fragment, useState, type ReactNode } from 'react';
+import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ApiError } from './api';
 import { Empty, ErrorBanner, Loading } from './ui';
 
@@ -30,26 +30,53 @@ interface ListControls {
   setSearch: (search: string) => void;
 }
 
+/** How long typing must pause before a list asks the server for what is typed. */
+export const TYPING_PAUSE_MS = 250;
+
 /**
- * The page (`after`), the search text and other filters of a list. Changing the search or a
- * filter goes back to the first page.
+ * The page (`after`), the search text and other filters of a list. `search` and `filters` are
+ * what the inputs show; `applied` is what the list asks the server for. Typed text (the search
+ * box, `typeFilter`) is applied once typing pauses, so that a fast typist sends one request for
+ * the final text, not one per keystroke; a choice (`setFilter`) is applied at once, with any text
+ * still waiting. Applying goes back to the first page.
  */
 export function useListControls<F extends object>(initialFilters: F) {
   const pager = usePager();
-  const [search, setSearchText] = useState('');
-  const [filters, setFilters] = useState(initialFilters);
+  const [shown, setShown] = useState({ search: '', filters: initialFilters });
+  const [applied, setApplied] = useState(shown);
+  const latest = useRef(shown);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const change = (next: typeof shown, wait: boolean) => {
+    latest.current = next;
+    setShown(next);
+    clearTimeout(timer.current);
+    const apply = () => {
+      setApplied(next);
+      pager.reset();
+    };
+    if (wait) timer.current = setTimeout(apply, TYPING_PAUSE_MS);
+    else apply();
+  };
+  const withFilter = <K extends keyof F>(key: K, value: F[K]) => ({
+    ...latest.current,
+    filters: { ...latest.current.filters, [key]: value },
+  });
   return {
     pager,
     after: pager.after,
-    search,
-    filters,
+    search: shown.search,
+    filters: shown.filters,
+    applied,
     setSearch(value: string) {
-      setSearchText(value);
-      pager.reset();
+      change({ ...latest.current, search: value }, true);
+    },
+    /** For a text filter: applied once typing pauses, like the search box. */
+    typeFilter<K extends keyof F>(key: K, value: F[K]) {
+      change(withFilter(key, value), true);
     },
     setFilter<K extends keyof F>(key: K, value: F[K]) {
-      setFilters((current) => ({ ...current, [key]: value }));
-      pager.reset();
+      change(withFilter(key, value), false);
     },
   };
 }

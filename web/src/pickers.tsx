@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { useQuery } from './api';
 import { graphql } from './gql';
 import type { SubjectKind } from './gql/graphql';
+import { useListControls } from './list';
 import { ErrorBanner } from './ui';
 
 const PickUsers = graphql(`
@@ -63,7 +64,9 @@ export function SubjectPicker(props: {
   onPick: (picked: Picked) => void;
   disabled?: boolean;
 }) {
-  const [search, setSearch] = useState('');
+  // The server is asked once typing pauses; org units, all loaded, are filtered as one types.
+  const controls = useListControls({});
+  const search = controls.applied.search;
   const [parents, setParents] = useState<{ id: string; name: string }[]>([]);
   const id = useId();
   const users = useQuery(
@@ -92,7 +95,7 @@ export function SubjectPicker(props: {
       : props.kind === 'GROUP'
         ? (groups.data?.instance.groups.nodes ?? []).map((g) => ({ id: g.id, name: g.name }))
         : (units.data?.instance.orgUnits.nodes ?? [])
-            .filter((u) => !search || u.name.toLowerCase().includes(search.toLowerCase()))
+            .filter((u) => u.name.toLowerCase().includes(controls.search.toLowerCase()))
             .map((u) => ({ id: u.id, name: u.name, canOpen: true }));
   const state = props.kind === 'USER' ? users : props.kind === 'GROUP' ? groups : units;
   const noun = props.kind === 'USER' ? 'users' : props.kind === 'GROUP' ? 'groups' : 'org units';
@@ -102,9 +105,9 @@ export function SubjectPicker(props: {
       <input
         id={id}
         type="search"
-        value={search}
+        value={controls.search}
         placeholder={props.kind === 'USER' ? 'username or email' : 'name'}
-        onChange={(e) => setSearch(e.target.value)}
+        onChange={(e) => controls.setSearch(e.target.value)}
       />
       {props.kind === 'ORG_UNIT' && parents.length > 0 && (
         <p className="crumbs">

@@ -1,6 +1,6 @@
 // Application Management: the list, Add Application → Marketplace → confirm the name, and one
 // application's SSO configuration, authorization scope and application users (seed steps 1–2).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, NavLink, Route, Routes, useNavigate, useParams } from 'react-router';
 import { request, useMutation, useQuery } from '../api';
 import { useForm } from '../form';
@@ -63,11 +63,8 @@ const AddApplicationMutation = graphql(`
 
 export function Applications({ instanceId }: { instanceId: string }) {
   const controls = useListControls({});
-  const list = useQuery(ApplicationsQuery, {
-    instanceId,
-    after: controls.after,
-    search: controls.search || null,
-  });
+  const { search } = controls.applied;
+  const list = useQuery(ApplicationsQuery, { instanceId, after: controls.after, search: search || null });
   return (
     <section>
       <div className="title-row">
@@ -84,7 +81,7 @@ export function Applications({ instanceId }: { instanceId: string }) {
         search={{ id: 'app-search', label: 'Search applications' }}
         empty={
           <>
-            No applications{controls.search ? ' match' : ' yet'}. <Link to="new">Add one from the marketplace</Link>.
+            No applications{search ? ' match' : ' yet'}. <Link to="new">Add one from the marketplace</Link>.
           </>
         }
         columns={[
@@ -121,12 +118,8 @@ export function Applications({ instanceId }: { instanceId: string }) {
 
 export function AddApplication({ instanceId }: { instanceId: string }) {
   const controls = useListControls({});
-  const [debounced, setDebounced] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(controls.search.trim()), 200);
-    return () => clearTimeout(timer);
-  }, [controls.search]);
-  const market = useQuery(MarketplaceQuery, { search: debounced || null });
+  const search = controls.applied.search.trim();
+  const market = useQuery(MarketplaceQuery, { search: search || null });
   const [chosen, setChosen] = useState<{ id: string; name: string }>();
 
   return (
@@ -141,7 +134,7 @@ export function AddApplication({ instanceId }: { instanceId: string }) {
         rows={market.data?.marketplace}
         controls={controls}
         search={{ id: 'market-search', label: 'Search the marketplace', placeholder: 'e.g. Alibaba Cloud User-based SSO' }}
-        empty={<>No template matches “{debounced}”.</>}
+        empty={<>No template matches “{search}”.</>}
         listClassName="templates"
         item={(t) => (
           <li className="card template">
@@ -760,7 +753,8 @@ const NameIdQuery = graphql(`
 
 function ApplicationUsers({ instanceId, applicationId }: { instanceId: string; applicationId: string }) {
   const controls = useListControls({});
-  const accounts = useQuery(AccountsQuery, { id: applicationId, after: controls.after, search: controls.search || null });
+  const { search } = controls.applied;
+  const accounts = useQuery(AccountsQuery, { id: applicationId, after: controls.after, search: search || null });
   const remove = useMutation(RemoveAccount);
   const [user, setUser] = useState<Picked>();
   const [flash, setFlash] = useFlash();

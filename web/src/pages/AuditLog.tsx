@@ -49,16 +49,17 @@ const AuditApps = graphql(`
 
 export function AuditLog({ instanceId }: { instanceId?: string }) {
   const controls = useListControls({ actor: '', action: '', targetId: '', outcome: '' });
-  const { filters, setFilter } = controls;
+  const { filters, setFilter, typeFilter } = controls;
+  const applied = controls.applied.filters;
   const apps = useQuery(AuditApps, { instanceId: instanceId ?? '' }, { skip: !instanceId });
   const events = useQuery(AuditQuery, {
     instanceId: instanceId ?? null,
     after: controls.after,
     filter: {
-      actor: filters.actor.trim() || null,
-      action: filters.action.trim() || null,
-      targetId: filters.targetId || null,
-      outcome: filters.outcome || null,
+      actor: applied.actor.trim() || null,
+      action: applied.action.trim() || null,
+      targetId: applied.targetId || null,
+      outcome: applied.outcome || null,
     },
   });
   const [open, setOpen] = useState<string>();
@@ -74,9 +75,9 @@ export function AuditLog({ instanceId }: { instanceId?: string }) {
         toolbar={
           <>
             <label htmlFor="audit-actor">Actor</label>
-            <input id="audit-actor" type="search" placeholder="exact name or id" value={filters.actor} onChange={(e) => setFilter('actor', e.target.value)} />
+            <input id="audit-actor" type="search" placeholder="exact name or id" value={filters.actor} onChange={(e) => typeFilter('actor', e.target.value)} />
             <label htmlFor="audit-action">Action</label>
-            <input id="audit-action" type="search" placeholder="e.g. sso" value={filters.action} onChange={(e) => setFilter('action', e.target.value)} />
+            <input id="audit-action" type="search" placeholder="e.g. sso" value={filters.action} onChange={(e) => typeFilter('action', e.target.value)} />
             {instanceId && (
               <>
                 <label htmlFor="audit-app">Application</label>

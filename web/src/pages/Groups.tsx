@@ -42,7 +42,8 @@ const CreateGroup = graphql(`
 
 export function Groups({ instanceId }: { instanceId: string }) {
   const controls = useListControls({});
-  const list = useQuery(GroupsQuery, { instanceId, after: controls.after, search: controls.search || null });
+  const { search } = controls.applied;
+  const list = useQuery(GroupsQuery, { instanceId, after: controls.after, search: search || null });
   const [flash, setFlash] = useFlash();
   const create = useForm({
     initial: { name: '', description: '' },
@@ -63,7 +64,7 @@ export function Groups({ instanceId }: { instanceId: string }) {
         noun="groups"
         controls={controls}
         search={{ id: 'group-search', label: 'Search' }}
-        empty={controls.search ? 'No group matches.' : 'No groups yet.'}
+        empty={search ? 'No group matches.' : 'No groups yet.'}
         columns={[
           { header: 'Name', cell: (g) => <Link to={g.id}>{g.name}</Link> },
           { header: 'Description', cell: (g) => g.description || '—' },

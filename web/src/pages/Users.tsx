@@ -67,8 +67,8 @@ const ImportUsers = graphql(`
 
 export function Users({ instanceId }: { instanceId: string }) {
   const controls = useListControls({ status: '' as UserStatus | '' });
-  const { search } = controls;
-  const { status } = controls.filters;
+  const { search, filters } = controls.applied;
+  const { status } = filters;
   const list = useQuery(UsersQuery, {
     instanceId,
     after: controls.after,
@@ -119,7 +119,7 @@ export function Users({ instanceId }: { instanceId: string }) {
         toolbar={
           <>
             <label htmlFor="user-status">Status</label>
-            <select id="user-status" value={status} onChange={(e) => controls.setFilter('status', e.target.value as UserStatus | '')}>
+            <select id="user-status" value={controls.filters.status} onChange={(e) => controls.setFilter('status', e.target.value as UserStatus | '')}>
               <option value="">Any</option>
               <option value="ACTIVE">Active</option>
               <option value="DISABLED">Disabled</option>
