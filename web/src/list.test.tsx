@@ -2,7 +2,7 @@ import { act, render, renderHook, screen, waitFor, within } from '@testing-libra
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api';
-import { ListView, TYPING_PAUSE_MS, useListControls, type Column, type Connection } from './list';
+import { ListView, TYPING_PAUSE_MS, useListControls, type Column, type Connection, type Total } from './list';
 
 interface Row {
   id: string;
@@ -16,9 +16,11 @@ const columns: Column<Row>[] = [
 
 const idle = { loading: false, reload: () => {} };
 
-/** Pages of two rows out of `names`, from the cursor "after:<index>". */
+type Counted = Connection<Row> & { totalCount: number };
+
+/** Pages of two rows out of `names`, from the cursor "after:<index>", with their count. */
 function pages(names: string[]) {
-  return vi.fn((after: string | null, search: string): Connection<Row> => {
+  return vi.fn((after: string | null, search: string): Counted => {
     const matching = names.filter((n) => n.startsWith(search));
     const start = after ? Number(after.slice('after:'.length)) : 0;
     const nodes = matching.slice(start, start + 2).map((name) => ({ id: name, name }));
@@ -32,12 +34,14 @@ function pages(names: string[]) {
 }
 
 /** A list of rows with a search box, each render asking `load` for the current page. */
-function Paged({ load }: { load: (after: string | null, search: string) => Connection<Row> }) {
+function Paged({ load }: { load: (after: string | null, search: string) => Counted }) {
   const controls = useListControls({});
+  const page = load(controls.after, controls.applied.search);
   return (
     <ListView
       query={idle}
-      page={load(controls.after, controls.applied.search)}
+      page={page}
+      total={{ value: page.totalCount, loading: false }}
       noun="people"
       controls={controls}
       search={{ id: 'people-search', label: 'Search', placeholder: 'name prefix' }}
@@ -139,6 +143,24 @@ describe('ListView', () => {
     expect(screen.getByRole('cell', { name: 'ada' })).toBeInTheDocument();
   });
 
+  it('shows … for the count while it is on its way, and only the page when it failed', () => {
+    const page: Connection<Row> = { nodes: [{ id: 'a', name: 'Ada' }], pageInfo: { hasNextPage: false } };
+    function Counted({ total }: { total: Total }) {
+      const controls = useListControls({});
+      return <ListView page={page} total={total} noun="people" controls={controls} columns={columns} empty="None." />;
+    }
+    const { rerender } = render(<Counted total={{ loading: true }} />);
+    const count = within(screen.getByRole('navigation', { name: 'Pages of people' })).getByText(/page 1/);
+    expect(count).toHaveTextContent('… people · page 1');
+    expect(count).toHaveAttribute('aria-busy', 'true');
+    expect(screen.getByRole('cell', { name: 'Ada' })).toBeInTheDocument();
+    rerender(<Counted total={{ value: 1, loading: false }} />);
+    expect(count).toHaveTextContent('1 people · page 1');
+    expect(count).toHaveAttribute('aria-busy', 'false');
+    rerender(<Counted total={{ loading: false }} />);
+    expect(count).toHaveTextContent(/^page 1$/);
+  });
+
   it('asks for what is typed in the search box, from the first page', async () => {
     const load = pages(['ada', 'bob', 'bea', 'cy']);
     const user = userEvent.setup();
@@ -197,6 +219,7 @@ describe('useListControls', () => {
         <ListView
           query={idle}
           page={page}
+          total={{ value: page.totalCount, loading: false }}
           noun="people"
           controls={controls}
           toolbar={

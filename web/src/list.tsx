@@ -1,14 +1,49 @@
 // The list the pages show: a search box and other controls, the error, loading and empty states,
-// a table (or a plain list) of the rows, and the pager when the rows are a Relay connection.
-import { Fragment, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { ApiError } from './api';
+// a table (or a plain list) of the rows, and the pager when the rows are a Relay connection, with
+// the count of all rows, which is asked for on its own.
+import { Fragment, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useQuery, type ApiError, type QueryState } from './api';
+import type { TypedDocumentString } from './gql/graphql';
 import { Empty, ErrorBanner, Loading } from './ui';
 
-/** One page of a Relay connection, as the API returns it. */
+/** One page of a Relay connection, as the API returns it (its count is asked for apart). */
 export interface Connection<T> {
   nodes: T[];
-  totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
+
+/** How many rows a list has in all; no `value` while it is counted, or when counting failed. */
+export interface Total {
+  value?: number;
+  loading: boolean;
+}
+
+/**
+ * A page of a list and, by a query of its own with the same variables but `after`, how many rows
+ * the list has in all. At a million rows the count costs the server far more than a page, so the
+ * rows never wait for it, and turning a page does not count again. `reload` asks for both.
+ */
+export function usePagedQuery<TPage, TCount, TVariables extends { after?: string | null }>(
+  documents: {
+    page: TypedDocumentString<TPage, TVariables>;
+    /** The same connection and arguments as `page`, but `first: 1`, selecting only `totalCount`. */
+    count: TypedDocumentString<TCount, Omit<TVariables, 'after'>>;
+    total: (count: TCount) => number;
+  },
+  variables: Omit<TVariables, 'after'>,
+  after: string | null,
+): QueryState<TPage> & { total: Total } {
+  const page = useQuery(documents.page, { ...variables, after } as TVariables);
+  const count = useQuery(documents.count, variables);
+  const { reload: reloadPage } = page;
+  const { reload: reloadCount } = count;
+  const reload = useCallback(() => {
+    reloadPage();
+    reloadCount();
+  }, [reloadPage, reloadCount]);
+  // While the count of new variables is on its way, the count of the old ones would mislead.
+  const value = count.data && !count.loading ? documents.total(count.data) : undefined;
+  return { ...page, reload, total: { value, loading: count.loading } };
 }
 
 /** Forward-only Relay pagination with a way back: the cursors of the pages seen so far. */
@@ -100,7 +135,14 @@ interface SearchBox {
 type Source<T> =
   | { rows: T[] | undefined; controls?: undefined; search?: undefined }
   | { rows: T[] | undefined; controls: ListControls; search: SearchBox }
-  | { page: Connection<T> | undefined; noun: string; controls: ListControls; search?: SearchBox };
+  | {
+      page: Connection<T> | undefined;
+      /** How many rows there are in all: from `usePagedQuery`. */
+      total: Total;
+      noun: string;
+      controls: ListControls;
+      search?: SearchBox;
+    };
 
 /**
  * How the rows are shown: a table of columns, or one item of a list each (an `<li>`). In a
@@ -189,17 +231,20 @@ export function ListView<T extends { id: string }>(props: ListViewProps<T>) {
         </ul>
       ))}
       {'page' in props && page && (
-        <Pager pager={props.controls.pager} page={page} noun={props.noun} />
+        <Pager pager={props.controls.pager} page={page} total={props.total} noun={props.noun} />
       )}
     </>
   );
 }
 
-function Pager({ pager, page, noun }: { pager: ReturnType<typeof usePager>; page: Connection<unknown>; noun: string }) {
+function Pager(props: { pager: ReturnType<typeof usePager>; page: Connection<unknown>; total: Total; noun: string }) {
+  const { pager, page, total, noun } = props;
   return (
     <nav className="pager" aria-label={`Pages of ${noun}`}>
-      <span>
-        {page.totalCount} {noun} · page {pager.page}
+      <span aria-busy={total.loading}>
+        {total.value !== undefined && `${total.value} ${noun} · `}
+        {total.value === undefined && total.loading && `… ${noun} · `}
+        page {pager.page}
       </span>
       <button type="button" disabled={pager.page <= 1} onClick={pager.previous}>
         Previous

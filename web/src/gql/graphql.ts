@@ -449,7 +449,12 @@ export type ApiTokensQueryVariables = Exact<{
 }>;
 
 
-export type ApiTokensQuery = { apiTokens: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, createdAt: string, expiresAt: string, lastUsedAt: string | null, state: string, roles: Array<{ role: Role, instanceId: string | null }> }> }, instances: { nodes: Array<{ id: string, name: string }> } };
+export type ApiTokensQuery = { apiTokens: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, createdAt: string, expiresAt: string, lastUsedAt: string | null, state: string, roles: Array<{ role: Role, instanceId: string | null }> }> }, instances: { nodes: Array<{ id: string, name: string }> } };
+
+export type ApiTokensCountQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ApiTokensCountQuery = { apiTokens: { totalCount: number } };
 
 export type CreateApiTokenMutationVariables = Exact<{
   input: CreateApiTokenInput;
@@ -472,7 +477,15 @@ export type ApplicationsQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationsQuery = { instance: { id: string, applications: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, enabled: boolean, ssoEnabled: boolean, authorizationScope: AuthorizationScope, missingSettings: Array<string>, template: { id: string, name: string, logo: string } }> } } };
+export type ApplicationsQuery = { instance: { id: string, applications: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, enabled: boolean, ssoEnabled: boolean, authorizationScope: AuthorizationScope, missingSettings: Array<string>, template: { id: string, name: string, logo: string } }> } } };
+
+export type ApplicationsCountQueryVariables = Exact<{
+  instanceId: string;
+  search?: string | null | undefined;
+}>;
+
+
+export type ApplicationsCountQuery = { instance: { applications: { totalCount: number } } };
 
 export type MarketplaceQueryVariables = Exact<{
   search?: string | null | undefined;
@@ -522,7 +535,14 @@ export type ApplicationAuthorizationQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationAuthorizationQuery = { application: { id: string, authorizationScope: AuthorizationScope, accessGrants: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, subjectKind: SubjectKind, subjectId: string, subjectName: string | null, createdAt: string }> }, effectiveUsers: { totalCount: number, nodes: Array<{ id: string, username: string }> } } };
+export type ApplicationAuthorizationQuery = { application: { id: string, authorizationScope: AuthorizationScope, accessGrants: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, subjectKind: SubjectKind, subjectId: string, subjectName: string | null, createdAt: string }> }, effectiveUsers: { totalCount: number, nodes: Array<{ id: string, username: string }> } } };
+
+export type AccessGrantsCountQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AccessGrantsCountQuery = { application: { accessGrants: { totalCount: number } } };
 
 export type SetScopeMutationVariables = Exact<{
   input: SetAuthorizationScopeInput;
@@ -552,7 +572,15 @@ export type ApplicationAccountsQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationAccountsQuery = { application: { id: string, accountMode: AccountMode, accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, userId: string, accountName: string, updatedAt: string, user: { id: string, username: string, displayName: string } | null }> } } };
+export type ApplicationAccountsQuery = { application: { id: string, accountMode: AccountMode, accounts: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, userId: string, accountName: string, updatedAt: string, user: { id: string, username: string, displayName: string } | null }> } } };
+
+export type ApplicationAccountsCountQueryVariables = Exact<{
+  id: string;
+  search?: string | null | undefined;
+}>;
+
+
+export type ApplicationAccountsCountQuery = { application: { accounts: { totalCount: number } } };
 
 export type SetApplicationAccountMutationVariables = Exact<{
   input: SetApplicationAccountInput;
@@ -583,7 +611,15 @@ export type AuditEventsQueryVariables = Exact<{
 }>;
 
 
-export type AuditEventsQuery = { auditEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: string, targetKind: string, targetId: string | null, outcome: string, summary: unknown, clientIp: string | null, createdAt: string, actor: { kind: string, id: string, name: string } }> } };
+export type AuditEventsQuery = { auditEvents: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, action: string, targetKind: string, targetId: string | null, outcome: string, summary: unknown, clientIp: string | null, createdAt: string, actor: { kind: string, id: string, name: string } }> } };
+
+export type AuditEventsCountQueryVariables = Exact<{
+  instanceId?: string | null | undefined;
+  filter?: AuditEventFilter | null | undefined;
+}>;
+
+
+export type AuditEventsCountQuery = { auditEvents: { totalCount: number } };
 
 export type AuditApplicationsQueryVariables = Exact<{
   instanceId: string;
@@ -599,7 +635,15 @@ export type GroupsQueryVariables = Exact<{
 }>;
 
 
-export type GroupsQuery = { instance: { id: string, groups: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, members: { totalCount: number } }> } } };
+export type GroupsQuery = { instance: { id: string, groups: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, members: { totalCount: number } }> } } };
+
+export type GroupsCountQueryVariables = Exact<{
+  instanceId: string;
+  search?: string | null | undefined;
+}>;
+
+
+export type GroupsCountQuery = { instance: { groups: { totalCount: number } } };
 
 export type CreateGroupMutationVariables = Exact<{
   input: CreateGroupInput;
@@ -615,7 +659,15 @@ export type GroupQueryVariables = Exact<{
 }>;
 
 
-export type GroupQuery = { instance: { id: string, group: { id: string, name: string, description: string, members: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, username: string, displayName: string }> } } } };
+export type GroupQuery = { instance: { id: string, group: { id: string, name: string, description: string, members: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, username: string, displayName: string }> } } } };
+
+export type GroupMembersCountQueryVariables = Exact<{
+  instanceId: string;
+  id: string;
+}>;
+
+
+export type GroupMembersCountQuery = { instance: { group: { members: { totalCount: number } } } };
 
 export type UpdateGroupMutationVariables = Exact<{
   input: UpdateGroupInput;
@@ -650,7 +702,12 @@ export type InstancesQueryVariables = Exact<{
 }>;
 
 
-export type InstancesQuery = { instances: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, secondFactor: SecondFactor, createdAt: string }> } };
+export type InstancesQuery = { instances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, secondFactor: SecondFactor, createdAt: string }> } };
+
+export type InstancesCountQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InstancesCountQuery = { instances: { totalCount: number } };
 
 export type CreateInstanceMutationVariables = Exact<{
   input: CreateInstanceInput;
@@ -680,7 +737,7 @@ export type OrgUnitsQueryVariables = Exact<{
 }>;
 
 
-export type OrgUnitsQuery = { instance: { id: string, orgUnits: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, children: { totalCount: number }, members: { totalCount: number } }> } } };
+export type OrgUnitsQuery = { instance: { id: string, orgUnits: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, children: { totalCount: number }, members: { totalCount: number } }> } } };
 
 export type OrgUnitMembersQueryVariables = Exact<{
   instanceId: string;
@@ -689,7 +746,23 @@ export type OrgUnitMembersQueryVariables = Exact<{
 }>;
 
 
-export type OrgUnitMembersQuery = { instance: { id: string, orgUnit: { id: string, members: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, username: string }> } } } };
+export type OrgUnitMembersQuery = { instance: { id: string, orgUnit: { id: string, members: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, username: string }> } } } };
+
+export type OrgUnitsCountQueryVariables = Exact<{
+  instanceId: string;
+  parentId?: string | null | undefined;
+}>;
+
+
+export type OrgUnitsCountQuery = { instance: { orgUnits: { totalCount: number } } };
+
+export type OrgUnitMembersCountQueryVariables = Exact<{
+  instanceId: string;
+  id: string;
+}>;
+
+
+export type OrgUnitMembersCountQuery = { instance: { orgUnit: { members: { totalCount: number } } } };
 
 export type CreateOrgUnitMutationVariables = Exact<{
   input: CreateOrgUnitInput;
@@ -813,7 +886,15 @@ export type UsersQueryVariables = Exact<{
 }>;
 
 
-export type UsersQuery = { instance: { id: string, users: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, username: string, displayName: string, email: string | null, status: UserStatus, groups: Array<{ id: string, name: string }> }> } } };
+export type UsersQuery = { instance: { id: string, users: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, username: string, displayName: string, email: string | null, status: UserStatus, groups: Array<{ id: string, name: string }> }> } } };
+
+export type UsersCountQueryVariables = Exact<{
+  instanceId: string;
+  filter?: UserFilter | null | undefined;
+}>;
+
+
+export type UsersCountQuery = { instance: { users: { totalCount: number } } };
 
 export type CreateUserMutationVariables = Exact<{
   input: CreateUserInput;
@@ -1008,7 +1089,6 @@ export const TestCreateGroupDocument = new TypedDocumentString(`
 export const ApiTokensDocument = new TypedDocumentString(`
     query ApiTokens($after: String) {
   apiTokens(first: 20, after: $after) {
-    totalCount
     pageInfo {
       hasNextPage
       endCursor
@@ -1034,6 +1114,13 @@ export const ApiTokensDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ApiTokensQuery, ApiTokensQueryVariables>;
+export const ApiTokensCountDocument = new TypedDocumentString(`
+    query ApiTokensCount {
+  apiTokens(first: 1) {
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<ApiTokensCountQuery, ApiTokensCountQueryVariables>;
 export const CreateApiTokenDocument = new TypedDocumentString(`
     mutation CreateApiToken($input: CreateApiTokenInput!) {
   createApiToken(input: $input) {
@@ -1060,7 +1147,6 @@ export const ApplicationsDocument = new TypedDocumentString(`
   instance(id: $instanceId) {
     id
     applications(first: 20, after: $after, search: $search) {
-      totalCount
       pageInfo {
         hasNextPage
         endCursor
@@ -1082,6 +1168,15 @@ export const ApplicationsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ApplicationsQuery, ApplicationsQueryVariables>;
+export const ApplicationsCountDocument = new TypedDocumentString(`
+    query ApplicationsCount($instanceId: ID!, $search: String) {
+  instance(id: $instanceId) {
+    applications(first: 1, search: $search) {
+      totalCount
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ApplicationsCountQuery, ApplicationsCountQueryVariables>;
 export const MarketplaceDocument = new TypedDocumentString(`
     query Marketplace($search: String) {
   marketplace(search: $search) {
@@ -1175,7 +1270,6 @@ export const ApplicationAuthorizationDocument = new TypedDocumentString(`
     id
     authorizationScope
     accessGrants(first: 50, after: $after) {
-      totalCount
       pageInfo {
         hasNextPage
         endCursor
@@ -1198,6 +1292,15 @@ export const ApplicationAuthorizationDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ApplicationAuthorizationQuery, ApplicationAuthorizationQueryVariables>;
+export const AccessGrantsCountDocument = new TypedDocumentString(`
+    query AccessGrantsCount($id: ID!) {
+  application(id: $id) {
+    accessGrants(first: 1) {
+      totalCount
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AccessGrantsCountQuery, AccessGrantsCountQueryVariables>;
 export const SetScopeDocument = new TypedDocumentString(`
     mutation SetScope($input: SetAuthorizationScopeInput!) {
   setAuthorizationScope(input: $input) {
@@ -1225,7 +1328,6 @@ export const ApplicationAccountsDocument = new TypedDocumentString(`
     id
     accountMode
     accounts(first: 20, after: $after, search: $search) {
-      totalCount
       pageInfo {
         hasNextPage
         endCursor
@@ -1245,6 +1347,15 @@ export const ApplicationAccountsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ApplicationAccountsQuery, ApplicationAccountsQueryVariables>;
+export const ApplicationAccountsCountDocument = new TypedDocumentString(`
+    query ApplicationAccountsCount($id: ID!, $search: String) {
+  application(id: $id) {
+    accounts(first: 1, search: $search) {
+      totalCount
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ApplicationAccountsCountQuery, ApplicationAccountsCountQueryVariables>;
 export const SetApplicationAccountDocument = new TypedDocumentString(`
     mutation SetApplicationAccount($input: SetApplicationAccountInput!) {
   setApplicationAccount(input: $input) {
@@ -1276,7 +1387,6 @@ export const NameIdForDocument = new TypedDocumentString(`
 export const AuditEventsDocument = new TypedDocumentString(`
     query AuditEvents($instanceId: ID, $after: String, $filter: AuditEventFilter) {
   auditEvents(instanceId: $instanceId, first: 25, after: $after, filter: $filter) {
-    totalCount
     pageInfo {
       hasNextPage
       endCursor
@@ -1299,6 +1409,13 @@ export const AuditEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AuditEventsQuery, AuditEventsQueryVariables>;
+export const AuditEventsCountDocument = new TypedDocumentString(`
+    query AuditEventsCount($instanceId: ID, $filter: AuditEventFilter) {
+  auditEvents(instanceId: $instanceId, first: 1, filter: $filter) {
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<AuditEventsCountQuery, AuditEventsCountQueryVariables>;
 export const AuditApplicationsDocument = new TypedDocumentString(`
     query AuditApplications($instanceId: ID!) {
   instance(id: $instanceId) {
@@ -1317,7 +1434,6 @@ export const GroupsDocument = new TypedDocumentString(`
   instance(id: $instanceId) {
     id
     groups(first: 20, after: $after, search: $search) {
-      totalCount
       pageInfo {
         hasNextPage
         endCursor
@@ -1334,6 +1450,15 @@ export const GroupsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GroupsQuery, GroupsQueryVariables>;
+export const GroupsCountDocument = new TypedDocumentString(`
+    query GroupsCount($instanceId: ID!, $search: String) {
+  instance(id: $instanceId) {
+    groups(first: 1, search: $search) {
+      totalCount
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GroupsCountQuery, GroupsCountQueryVariables>;
 export const CreateGroupDocument = new TypedDocumentString(`
     mutation CreateGroup($input: CreateGroupInput!) {
   createGroup(input: $input) {
@@ -1353,7 +1478,6 @@ export const GroupDocument = new TypedDocumentString(`
       name
       description
       members(first: 20, after: $after) {
-        totalCount
         pageInfo {
           hasNextPage
           endCursor
@@ -1368,6 +1492,17 @@ export const GroupDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<GroupQuery, GroupQueryVariables>;
+export const GroupMembersCountDocument = new TypedDocumentString(`
+    query GroupMembersCount($instanceId: ID!, $id: ID!) {
+  instance(id: $instanceId) {
+    group(id: $id) {
+      members(first: 1) {
+        totalCount
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<GroupMembersCountQuery, GroupMembersCountQueryVariables>;
 export const UpdateGroupDocument = new TypedDocumentString(`
     mutation UpdateGroup($input: UpdateGroupInput!) {
   updateGroup(input: $input) {
@@ -1405,7 +1540,6 @@ export const RemoveGroupMembersDocument = new TypedDocumentString(`
 export const InstancesDocument = new TypedDocumentString(`
     query Instances($after: String) {
   instances(first: 20, after: $after) {
-    totalCount
     pageInfo {
       hasNextPage
       endCursor
@@ -1420,6 +1554,13 @@ export const InstancesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InstancesQuery, InstancesQueryVariables>;
+export const InstancesCountDocument = new TypedDocumentString(`
+    query InstancesCount {
+  instances(first: 1) {
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<InstancesCountQuery, InstancesCountQueryVariables>;
 export const CreateInstanceDocument = new TypedDocumentString(`
     mutation CreateInstance($input: CreateInstanceInput!) {
   createInstance(input: $input) {
@@ -1454,7 +1595,6 @@ export const OrgUnitsDocument = new TypedDocumentString(`
   instance(id: $instanceId) {
     id
     orgUnits(parentId: $parentId, first: 50, after: $after) {
-      totalCount
       pageInfo {
         hasNextPage
         endCursor
@@ -1480,7 +1620,6 @@ export const OrgUnitMembersDocument = new TypedDocumentString(`
     orgUnit(id: $id) {
       id
       members(first: 20, after: $after, includeSubUnits: false) {
-        totalCount
         pageInfo {
           hasNextPage
           endCursor
@@ -1494,6 +1633,26 @@ export const OrgUnitMembersDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<OrgUnitMembersQuery, OrgUnitMembersQueryVariables>;
+export const OrgUnitsCountDocument = new TypedDocumentString(`
+    query OrgUnitsCount($instanceId: ID!, $parentId: ID) {
+  instance(id: $instanceId) {
+    orgUnits(parentId: $parentId, first: 1) {
+      totalCount
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<OrgUnitsCountQuery, OrgUnitsCountQueryVariables>;
+export const OrgUnitMembersCountDocument = new TypedDocumentString(`
+    query OrgUnitMembersCount($instanceId: ID!, $id: ID!) {
+  instance(id: $instanceId) {
+    orgUnit(id: $id) {
+      members(first: 1, includeSubUnits: false) {
+        totalCount
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<OrgUnitMembersCountQuery, OrgUnitMembersCountQueryVariables>;
 export const CreateOrgUnitDocument = new TypedDocumentString(`
     mutation CreateOrgUnit($input: CreateOrgUnitInput!) {
   createOrgUnit(input: $input) {
@@ -1679,7 +1838,6 @@ export const UsersDocument = new TypedDocumentString(`
   instance(id: $instanceId) {
     id
     users(first: 20, after: $after, filter: $filter) {
-      totalCount
       pageInfo {
         hasNextPage
         endCursor
@@ -1699,6 +1857,15 @@ export const UsersDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UsersQuery, UsersQueryVariables>;
+export const UsersCountDocument = new TypedDocumentString(`
+    query UsersCount($instanceId: ID!, $filter: UserFilter) {
+  instance(id: $instanceId) {
+    users(first: 1, filter: $filter) {
+      totalCount
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UsersCountQuery, UsersCountQueryVariables>;
 export const CreateUserDocument = new TypedDocumentString(`
     mutation CreateUser($input: CreateUserInput!) {
   createUser(input: $input) {

@@ -1,15 +1,14 @@
 import { useState } from 'react';
-import { request, useMutation, useQuery } from '../api';
+import { request, useMutation } from '../api';
 import { useForm } from '../form';
 import { graphql } from '../gql';
 import type { Role } from '../gql/graphql';
-import { ListView, useListControls } from '../list';
+import { ListView, useListControls, usePagedQuery } from '../list';
 import { ConfirmButton, Field, FormErrors, formatTime } from '../ui';
 
 const TokensQuery = graphql(`
   query ApiTokens($after: String) {
     apiTokens(first: 20, after: $after) {
-      totalCount
       pageInfo {
         hasNextPage
         endCursor
@@ -32,6 +31,14 @@ const TokensQuery = graphql(`
         id
         name
       }
+    }
+  }
+`);
+
+const TokensCount = graphql(`
+  query ApiTokensCount {
+    apiTokens(first: 1) {
+      totalCount
     }
   }
 `);
@@ -61,7 +68,11 @@ const RevokeToken = graphql(`
 
 export function ApiTokens() {
   const controls = useListControls({});
-  const tokens = useQuery(TokensQuery, { after: controls.after });
+  const tokens = usePagedQuery(
+    { page: TokensQuery, count: TokensCount, total: (d) => d.apiTokens.totalCount },
+    {},
+    controls.after,
+  );
   const revoke = useMutation(RevokeToken);
   const [secret, setSecret] = useState<{ name: string; secret: string }>();
   const instances = tokens.data?.instances.nodes ?? [];
@@ -103,6 +114,7 @@ export function ApiTokens() {
         query={tokens}
         error={revoke.error}
         page={tokens.data?.apiTokens}
+        total={tokens.total}
         noun="tokens"
         controls={controls}
         empty="No API tokens."

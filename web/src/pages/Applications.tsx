@@ -6,7 +6,7 @@ import { request, useMutation, useQuery } from '../api';
 import { useForm } from '../form';
 import { graphql } from '../gql';
 import type { AccountMode, ApplicationQuery, AuthorizationScope, SubjectKind } from '../gql/graphql';
-import { ListView, useListControls } from '../list';
+import { ListView, useListControls, usePagedQuery } from '../list';
 import { SubjectPicker, type Picked } from '../pickers';
 import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, Loading, formatTime, useFlash } from '../ui';
 
@@ -15,7 +15,6 @@ const ApplicationsQuery = graphql(`
     instance(id: $instanceId) {
       id
       applications(first: 20, after: $after, search: $search) {
-        totalCount
         pageInfo {
           hasNextPage
           endCursor
@@ -33,6 +32,16 @@ const ApplicationsQuery = graphql(`
             logo
           }
         }
+      }
+    }
+  }
+`);
+
+const ApplicationsCount = graphql(`
+  query ApplicationsCount($instanceId: ID!, $search: String) {
+    instance(id: $instanceId) {
+      applications(first: 1, search: $search) {
+        totalCount
       }
     }
   }
@@ -64,7 +73,11 @@ const AddApplicationMutation = graphql(`
 export function Applications({ instanceId }: { instanceId: string }) {
   const controls = useListControls({});
   const { search } = controls.applied;
-  const list = useQuery(ApplicationsQuery, { instanceId, after: controls.after, search: search || null });
+  const list = usePagedQuery(
+    { page: ApplicationsQuery, count: ApplicationsCount, total: (d) => d.instance.applications.totalCount },
+    { instanceId, search: search || null },
+    controls.after,
+  );
   return (
     <section>
       <div className="title-row">
@@ -76,6 +89,7 @@ export function Applications({ instanceId }: { instanceId: string }) {
       <ListView
         query={list}
         page={list.data?.instance.applications}
+        total={list.total}
         noun="applications"
         controls={controls}
         search={{ id: 'app-search', label: 'Search applications' }}
@@ -526,7 +540,6 @@ const AuthorizationQuery = graphql(`
       id
       authorizationScope
       accessGrants(first: 50, after: $after) {
-        totalCount
         pageInfo {
           hasNextPage
           endCursor
@@ -545,6 +558,16 @@ const AuthorizationQuery = graphql(`
           id
           username
         }
+      }
+    }
+  }
+`);
+
+const AccessGrantsCount = graphql(`
+  query AccessGrantsCount($id: ID!) {
+    application(id: $id) {
+      accessGrants(first: 1) {
+        totalCount
       }
     }
   }
@@ -578,7 +601,11 @@ const KIND_LABEL: Record<SubjectKind, string> = { USER: 'User', GROUP: 'Group', 
 
 function Authorization({ instanceId, applicationId }: { instanceId: string; applicationId: string }) {
   const controls = useListControls({});
-  const auth = useQuery(AuthorizationQuery, { id: applicationId, after: controls.after });
+  const auth = usePagedQuery(
+    { page: AuthorizationQuery, count: AccessGrantsCount, total: (d) => d.application.accessGrants.totalCount },
+    { id: applicationId },
+    controls.after,
+  );
   const setScope = useMutation(SetScope);
   const grant = useMutation(Grant);
   const revoke = useMutation(Revoke);
@@ -637,6 +664,7 @@ function Authorization({ instanceId, applicationId }: { instanceId: string; appl
           <ListView
             error={grant.error ?? revoke.error}
             page={data.accessGrants}
+            total={auth.total}
             noun="grants"
             controls={controls}
             empty="Nobody is granted yet."
@@ -699,7 +727,6 @@ const AccountsQuery = graphql(`
       id
       accountMode
       accounts(first: 20, after: $after, search: $search) {
-        totalCount
         pageInfo {
           hasNextPage
           endCursor
@@ -715,6 +742,16 @@ const AccountsQuery = graphql(`
             displayName
           }
         }
+      }
+    }
+  }
+`);
+
+const AccountsCount = graphql(`
+  query ApplicationAccountsCount($id: ID!, $search: String) {
+    application(id: $id) {
+      accounts(first: 1, search: $search) {
+        totalCount
       }
     }
   }
@@ -754,7 +791,11 @@ const NameIdQuery = graphql(`
 function ApplicationUsers({ instanceId, applicationId }: { instanceId: string; applicationId: string }) {
   const controls = useListControls({});
   const { search } = controls.applied;
-  const accounts = useQuery(AccountsQuery, { id: applicationId, after: controls.after, search: search || null });
+  const accounts = usePagedQuery(
+    { page: AccountsQuery, count: AccountsCount, total: (d) => d.application.accounts.totalCount },
+    { id: applicationId, search: search || null },
+    controls.after,
+  );
   const remove = useMutation(RemoveAccount);
   const [user, setUser] = useState<Picked>();
   const [flash, setFlash] = useFlash();
@@ -773,6 +814,7 @@ function ApplicationUsers({ instanceId, applicationId }: { instanceId: string; a
         query={accounts}
         error={remove.error}
         page={data?.accounts}
+        total={accounts.total}
         noun="accounts"
         controls={controls}
         search={{ id: 'account-search', label: 'Search accounts' }}

@@ -3,13 +3,12 @@
 import { useState } from 'react';
 import { useQuery } from '../api';
 import { graphql } from '../gql';
-import { ListView, useListControls } from '../list';
+import { ListView, useListControls, usePagedQuery } from '../list';
 import { formatTime } from '../ui';
 
 const AuditQuery = graphql(`
   query AuditEvents($instanceId: ID, $after: String, $filter: AuditEventFilter) {
     auditEvents(instanceId: $instanceId, first: 25, after: $after, filter: $filter) {
-      totalCount
       pageInfo {
         hasNextPage
         endCursor
@@ -33,6 +32,14 @@ const AuditQuery = graphql(`
   }
 `);
 
+const AuditCount = graphql(`
+  query AuditEventsCount($instanceId: ID, $filter: AuditEventFilter) {
+    auditEvents(instanceId: $instanceId, first: 1, filter: $filter) {
+      totalCount
+    }
+  }
+`);
+
 const AuditApps = graphql(`
   query AuditApplications($instanceId: ID!) {
     instance(id: $instanceId) {
@@ -52,16 +59,19 @@ export function AuditLog({ instanceId }: { instanceId?: string }) {
   const { filters, setFilter, typeFilter } = controls;
   const applied = controls.applied.filters;
   const apps = useQuery(AuditApps, { instanceId: instanceId ?? '' }, { skip: !instanceId });
-  const events = useQuery(AuditQuery, {
-    instanceId: instanceId ?? null,
-    after: controls.after,
-    filter: {
-      actor: applied.actor.trim() || null,
-      action: applied.action.trim() || null,
-      targetId: applied.targetId || null,
-      outcome: applied.outcome || null,
+  const events = usePagedQuery(
+    { page: AuditQuery, count: AuditCount, total: (d) => d.auditEvents.totalCount },
+    {
+      instanceId: instanceId ?? null,
+      filter: {
+        actor: applied.actor.trim() || null,
+        action: applied.action.trim() || null,
+        targetId: applied.targetId || null,
+        outcome: applied.outcome || null,
+      },
     },
-  });
+    controls.after,
+  );
   const [open, setOpen] = useState<string>();
   return (
     <section>
@@ -69,6 +79,7 @@ export function AuditLog({ instanceId }: { instanceId?: string }) {
       <ListView
         query={events}
         page={events.data?.auditEvents}
+        total={events.total}
         noun="events"
         controls={controls}
         empty="No events match."

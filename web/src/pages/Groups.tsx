@@ -1,8 +1,8 @@
 import { Link, useNavigate, useParams } from 'react-router';
-import { request, useMutation, useQuery } from '../api';
+import { request, useMutation } from '../api';
 import { useForm } from '../form';
 import { graphql } from '../gql';
-import { ListView, useListControls } from '../list';
+import { ListView, useListControls, usePagedQuery } from '../list';
 import { SubjectPicker } from '../pickers';
 import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, Loading, useFlash } from '../ui';
 
@@ -11,7 +11,6 @@ const GroupsQuery = graphql(`
     instance(id: $instanceId) {
       id
       groups(first: 20, after: $after, search: $search) {
-        totalCount
         pageInfo {
           hasNextPage
           endCursor
@@ -24,6 +23,16 @@ const GroupsQuery = graphql(`
             totalCount
           }
         }
+      }
+    }
+  }
+`);
+
+const GroupsCount = graphql(`
+  query GroupsCount($instanceId: ID!, $search: String) {
+    instance(id: $instanceId) {
+      groups(first: 1, search: $search) {
+        totalCount
       }
     }
   }
@@ -43,7 +52,11 @@ const CreateGroup = graphql(`
 export function Groups({ instanceId }: { instanceId: string }) {
   const controls = useListControls({});
   const { search } = controls.applied;
-  const list = useQuery(GroupsQuery, { instanceId, after: controls.after, search: search || null });
+  const list = usePagedQuery(
+    { page: GroupsQuery, count: GroupsCount, total: (d) => d.instance.groups.totalCount },
+    { instanceId, search: search || null },
+    controls.after,
+  );
   const [flash, setFlash] = useFlash();
   const create = useForm({
     initial: { name: '', description: '' },
@@ -61,6 +74,7 @@ export function Groups({ instanceId }: { instanceId: string }) {
       <ListView
         query={list}
         page={list.data?.instance.groups}
+        total={list.total}
         noun="groups"
         controls={controls}
         search={{ id: 'group-search', label: 'Search' }}
@@ -97,7 +111,6 @@ const GroupQuery = graphql(`
         name
         description
         members(first: 20, after: $after) {
-          totalCount
           pageInfo {
             hasNextPage
             endCursor
@@ -107,6 +120,18 @@ const GroupQuery = graphql(`
             username
             displayName
           }
+        }
+      }
+    }
+  }
+`);
+
+const GroupMembersCount = graphql(`
+  query GroupMembersCount($instanceId: ID!, $id: ID!) {
+    instance(id: $instanceId) {
+      group(id: $id) {
+        members(first: 1) {
+          totalCount
         }
       }
     }
@@ -154,7 +179,11 @@ const RemoveMembers = graphql(`
 export function GroupDetail({ instanceId }: { instanceId: string }) {
   const { groupId = '' } = useParams();
   const controls = useListControls({});
-  const group = useQuery(GroupQuery, { instanceId, id: groupId, after: controls.after });
+  const group = usePagedQuery(
+    { page: GroupQuery, count: GroupMembersCount, total: (d) => d.instance.group.members.totalCount },
+    { instanceId, id: groupId },
+    controls.after,
+  );
   const remove = useMutation(DeleteGroup);
   const add = useMutation(AddMembers);
   const removeMember = useMutation(RemoveMembers);
@@ -195,6 +224,7 @@ export function GroupDetail({ instanceId }: { instanceId: string }) {
           <ListView
             error={add.error ?? removeMember.error}
             page={g.members}
+            total={group.total}
             noun="members"
             controls={controls}
             empty="No members yet."

@@ -2,34 +2,20 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { server } from '../test-server';
 import { Instances } from './Instances';
 
-/** Answers each GraphQL operation by its name, as the server would. */
-function server(answers: Record<string, (variables: Record<string, unknown>) => unknown>) {
-  const calls: { operation: string; variables: Record<string, unknown> }[] = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (_url: string, init: RequestInit) => {
-      const { query, variables } = JSON.parse(String(init.body)) as { query: string; variables: Record<string, unknown> };
-      const operation = /(?:query|mutation) (\w+)/.exec(query)?.[1] ?? '';
-      calls.push({ operation, variables });
-      const answer = answers[operation];
-      if (!answer) throw new Error(`unexpected operation ${operation}`);
-      return new Response(JSON.stringify(answer(variables)), { status: 200 });
-    }),
-  );
-  return calls;
-}
-
 const empty = {
-  data: { instances: { totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] } },
+  data: { instances: { pageInfo: { hasNextPage: false, endCursor: null }, nodes: [] } },
 };
+
+const count = (totalCount: number) => () => ({ data: { instances: { totalCount } } });
 
 afterEach(() => vi.unstubAllGlobals());
 
 describe('Instances', () => {
   it('shows loading, then the empty state', async () => {
-    server({ Instances: () => empty });
+    server({ Instances: () => empty, InstancesCount: count(0) });
     render(<Instances />, { wrapper: MemoryRouter });
     expect(screen.getByText(/Loading/)).toHaveAttribute('role', 'status');
     expect(await screen.findByText(/No instances yet/)).toBeInTheDocument();
@@ -38,6 +24,7 @@ describe('Instances', () => {
   it('shows a refused name at the Name field and keeps what was typed', async () => {
     const calls = server({
       Instances: () => empty,
+      InstancesCount: count(0),
       CreateInstance: () => ({
         data: null,
         errors: [
@@ -68,12 +55,12 @@ describe('Instances', () => {
       Instances: () => ({
         data: {
           instances: {
-            totalCount: 1,
             pageInfo: { hasNextPage: false, endCursor: null },
             nodes: [{ id: 'i1', name: 'Acme', description: '', createdAt: '2026-01-01T00:00:00Z' }],
           },
         },
       }),
+      InstancesCount: count(1),
       DeleteInstance: () => ({ data: { deleteInstance: { deletedId: 'i1' } } }),
     });
     const user = userEvent.setup();

@@ -1,16 +1,15 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { request, useMutation, useQuery } from '../api';
+import { request, useMutation } from '../api';
 import { useForm } from '../form';
 import { graphql } from '../gql';
 import type { InstancesQuery as InstancesData } from '../gql/graphql';
-import { ListView, useListControls } from '../list';
+import { ListView, useListControls, usePagedQuery } from '../list';
 import { ConfirmButton, Field, Flash, FormErrors, formatTime, useFlash } from '../ui';
 
 const InstancesQuery = graphql(`
   query Instances($after: String) {
     instances(first: 20, after: $after) {
-      totalCount
       pageInfo {
         hasNextPage
         endCursor
@@ -22,6 +21,14 @@ const InstancesQuery = graphql(`
         secondFactor
         createdAt
       }
+    }
+  }
+`);
+
+const InstancesCount = graphql(`
+  query InstancesCount {
+    instances(first: 1) {
+      totalCount
     }
   }
 `);
@@ -60,7 +67,11 @@ const DeleteInstance = graphql(`
 
 export function Instances() {
   const controls = useListControls({});
-  const list = useQuery(InstancesQuery, { after: controls.after });
+  const list = usePagedQuery(
+    { page: InstancesQuery, count: InstancesCount, total: (d) => d.instances.totalCount },
+    {},
+    controls.after,
+  );
   const remove = useMutation(DeleteInstance);
   const [editing, setEditing] = useState<string>();
   const [flash, setFlash] = useFlash();
@@ -86,6 +97,7 @@ export function Instances() {
         query={list}
         error={remove.error}
         page={list.data?.instances}
+        total={list.total}
         noun="instances"
         controls={controls}
         empty="No instances yet. Create the first one below."

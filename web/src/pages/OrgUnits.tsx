@@ -1,10 +1,10 @@
 // The org-unit tree, one level at a time: open a unit to see its sub-units and members.
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { request, useMutation, useQuery } from '../api';
+import { request, useMutation } from '../api';
 import { useForm } from '../form';
 import { graphql } from '../gql';
-import { ListView, useListControls } from '../list';
+import { ListView, useListControls, usePagedQuery } from '../list';
 import { SubjectPicker } from '../pickers';
 import { ConfirmButton, Field, Flash, FormErrors, useFlash } from '../ui';
 
@@ -13,7 +13,6 @@ const UnitsQuery = graphql(`
     instance(id: $instanceId) {
       id
       orgUnits(parentId: $parentId, first: 50, after: $after) {
-        totalCount
         pageInfo {
           hasNextPage
           endCursor
@@ -40,7 +39,6 @@ const UnitMembersQuery = graphql(`
       orgUnit(id: $id) {
         id
         members(first: 20, after: $after, includeSubUnits: false) {
-          totalCount
           pageInfo {
             hasNextPage
             endCursor
@@ -49,6 +47,28 @@ const UnitMembersQuery = graphql(`
             id
             username
           }
+        }
+      }
+    }
+  }
+`);
+
+const UnitsCount = graphql(`
+  query OrgUnitsCount($instanceId: ID!, $parentId: ID) {
+    instance(id: $instanceId) {
+      orgUnits(parentId: $parentId, first: 1) {
+        totalCount
+      }
+    }
+  }
+`);
+
+const UnitMembersCount = graphql(`
+  query OrgUnitMembersCount($instanceId: ID!, $id: ID!) {
+    instance(id: $instanceId) {
+      orgUnit(id: $id) {
+        members(first: 1, includeSubUnits: false) {
+          totalCount
         }
       }
     }
@@ -111,7 +131,11 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
   const { path } = controls.filters;
   const go = (next: Unit[]) => controls.setFilter('path', next);
   const parent = path[path.length - 1];
-  const units = useQuery(UnitsQuery, { instanceId, parentId: parent?.id ?? null, after: controls.after });
+  const units = usePagedQuery(
+    { page: UnitsQuery, count: UnitsCount, total: (d) => d.instance.orgUnits.totalCount },
+    { instanceId, parentId: parent?.id ?? null },
+    controls.after,
+  );
   const remove = useMutation(DeleteUnit);
   const [renaming, setRenaming] = useState<string>();
   const [flash, setFlash] = useFlash();
@@ -136,6 +160,7 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
         query={units}
         error={remove.error}
         page={units.data?.instance.orgUnits}
+        total={units.total}
         noun="org units"
         controls={controls}
         empty={parent ? `${parent.name} has no sub-units.` : 'No org units yet.'}
@@ -241,7 +266,11 @@ function RenameForm(props: { instanceId: string; unit: Unit; onDone: (renamed: b
 
 function UnitMembers({ instanceId, unit, onChanged }: { instanceId: string; unit: Unit; onChanged: () => void }) {
   const controls = useListControls({});
-  const members = useQuery(UnitMembersQuery, { instanceId, id: unit.id, after: controls.after });
+  const members = usePagedQuery(
+    { page: UnitMembersQuery, count: UnitMembersCount, total: (d) => d.instance.orgUnit.members.totalCount },
+    { instanceId, id: unit.id },
+    controls.after,
+  );
   const add = useMutation(AddUnitMembers);
   const remove = useMutation(RemoveUnitMembers);
   return (
@@ -251,6 +280,7 @@ function UnitMembers({ instanceId, unit, onChanged }: { instanceId: string; unit
         query={members}
         error={add.error ?? remove.error}
         page={members.data?.instance.orgUnit.members}
+        total={members.total}
         noun="members"
         controls={controls}
         empty="No direct members."

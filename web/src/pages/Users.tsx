@@ -7,7 +7,7 @@ import { csvToImportRows, IMPORT_COLUMNS } from '../csv';
 import { useForm } from '../form';
 import { graphql } from '../gql';
 import type { ImportUsersMutation, UserStatus } from '../gql/graphql';
-import { ListView, useListControls } from '../list';
+import { ListView, useListControls, usePagedQuery } from '../list';
 import { SubjectPicker } from '../pickers';
 import { ConfirmButton, Empty, ErrorBanner, Field, Flash, FormErrors, Loading, formatTime, useFlash } from '../ui';
 
@@ -18,7 +18,6 @@ const UsersQuery = graphql(`
     instance(id: $instanceId) {
       id
       users(first: 20, after: $after, filter: $filter) {
-        totalCount
         pageInfo {
           hasNextPage
           endCursor
@@ -34,6 +33,16 @@ const UsersQuery = graphql(`
             name
           }
         }
+      }
+    }
+  }
+`);
+
+const UsersCount = graphql(`
+  query UsersCount($instanceId: ID!, $filter: UserFilter) {
+    instance(id: $instanceId) {
+      users(first: 1, filter: $filter) {
+        totalCount
       }
     }
   }
@@ -69,11 +78,11 @@ export function Users({ instanceId }: { instanceId: string }) {
   const controls = useListControls({ status: '' as UserStatus | '' });
   const { search, filters } = controls.applied;
   const { status } = filters;
-  const list = useQuery(UsersQuery, {
-    instanceId,
-    after: controls.after,
-    filter: { search: search || null, status: status || null },
-  });
+  const list = usePagedQuery(
+    { page: UsersQuery, count: UsersCount, total: (d) => d.instance.users.totalCount },
+    { instanceId, filter: { search: search || null, status: status || null } },
+    controls.after,
+  );
   const [panel, setPanel] = useState<'create' | 'import' | null>(null);
   const [flash, setFlash] = useFlash();
   return (
@@ -113,6 +122,7 @@ export function Users({ instanceId }: { instanceId: string }) {
       <ListView
         query={list}
         page={list.data?.instance.users}
+        total={list.total}
         noun="users"
         controls={controls}
         search={{ id: 'user-search', label: 'Search', placeholder: 'username or email prefix' }}
