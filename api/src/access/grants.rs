@@ -8,8 +8,8 @@ use entity::application::{self, AuthorizationScope};
 use entity::{group, group_member, org_unit, org_unit_member, user};
 use sea_orm::sea_query::{Condition, Expr, Query, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::Access;
@@ -18,6 +18,7 @@ use crate::authz::admin::{actions, Action, ApplicationPermit, InstancePermit};
 use crate::db::WriteTxn;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
+use crate::query::{prefix_range, Count};
 
 /// The most subjects one grant or revoke call takes.
 pub const MAX_SUBJECTS: usize = 1000;
@@ -259,10 +260,10 @@ pub async fn list(
     permit: &ApplicationPermit<actions::ReadApplication>,
     after: Option<&str>,
     limit: u64,
-) -> AppResult<(Vec<access_grant::Model>, u64)> {
+) -> AppResult<(Vec<access_grant::Model>, Count)> {
     let query = access_grant::Entity::find()
         .filter(access_grant::Column::ApplicationId.eq(permit.application_id()));
-    let total = query.clone().count(&access.store.conn).await?;
+    let total = Count::of(query.clone(), &access.store.conn);
     let mut page = query.order_by_asc(access_grant::Column::Id);
     if let Some(after) = after {
         page = page.filter(access_grant::Column::Id.gt(after));
@@ -311,7 +312,7 @@ fn covered_users(
     if !units.is_empty() {
         let mut subtree = Condition::any();
         for unit in units {
-            subtree = subtree.add(org_unit::Column::Path.starts_with(&unit.path));
+            subtree = subtree.add(prefix_range(org_unit::Column::Path, &unit.path));
         }
         let unit_ids: SelectStatement = Query::select()
             .column(org_unit::Column::Id)
@@ -341,7 +342,7 @@ pub async fn effective_users(
     permit: &ApplicationPermit<actions::ReadApplication>,
     after: Option<&str>,
     limit: u64,
-) -> AppResult<(Vec<user::Model>, u64)> {
+) -> AppResult<(Vec<user::Model>, Count)> {
     let db = &access.store.conn;
     let app = application_in(db, permit).await?;
     let mut query = user::Entity::find()
@@ -363,7 +364,7 @@ pub async fn effective_users(
             .await?;
         query = query.filter(covered_users(permit.instance_id(), &grants, &units));
     }
-    let total = query.clone().count(db).await?;
+    let total = Count::of(query.clone(), db);
     let mut page = query.order_by_asc(user::Column::Username);
     if let Some(after) = after {
         page = page.filter(user::Column::Username.gt(after));

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use entity::{application_account, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::applications::{application_audit, Resolved};
@@ -19,7 +19,7 @@ use crate::directory::users::RowError;
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event};
 use crate::ids::new_id;
-use crate::query::{prefix_match, unique_violation};
+use crate::query::{prefix_match, unique_violation, Count};
 
 pub const MAX_UPSERT_ROWS: usize = 1000;
 
@@ -42,7 +42,7 @@ pub async fn list(
     search: Option<&str>,
     after: Option<&str>,
     limit: u64,
-) -> AppResult<(Vec<application_account::Model>, u64)> {
+) -> AppResult<(Vec<application_account::Model>, Count)> {
     let mut query = application_account::Entity::find()
         .filter(application_account::Column::ApplicationId.eq(permit.application_id()));
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
@@ -51,7 +51,7 @@ pub async fn list(
             search,
         ));
     }
-    let total = query.clone().count(&apps.store.conn).await?;
+    let total = Count::of(query.clone(), &apps.store.conn);
     if let Some(after) = after {
         query = query.filter(application_account::Column::AccountName.gt(after));
     }

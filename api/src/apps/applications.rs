@@ -8,8 +8,8 @@ use chrono::Utc;
 use entity::application::{self, AccountMode, AuthorizationScope, Initiation};
 use entity::user;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::{Map, Value};
 
@@ -19,7 +19,7 @@ use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{actions, Action, ApplicationPermit, InstancePermit, ReadsApplication};
 use crate::error::{AppError, AppResult};
 use crate::ids::{new_id, plausible_id};
-use crate::query::prefix_match;
+use crate::query::{prefix_match, Count};
 use crate::validate;
 
 pub const SIGNATURE_ALGORITHMS: [&str; 2] = ["rsa-sha256", "rsa-sha512"];
@@ -151,13 +151,13 @@ pub async fn list(
     search: Option<&str>,
     after: Option<&str>,
     limit: u64,
-) -> AppResult<(Vec<Resolved>, u64)> {
+) -> AppResult<(Vec<Resolved>, Count)> {
     let mut query = application::Entity::find()
         .filter(application::Column::InstanceId.eq(permit.instance_id()));
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
         query = query.filter(prefix_match(application::Column::Name, search));
     }
-    let total = query.clone().count(&apps.store.conn).await?;
+    let total = Count::of(query.clone(), &apps.store.conn);
     if let Some(after) = after {
         query = query.filter(application::Column::Id.gt(after));
     }

@@ -4,8 +4,7 @@
 use chrono::Utc;
 use entity::audit_event;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Set,
 };
 
 use crate::authz::admin::{
@@ -14,6 +13,7 @@ use crate::authz::admin::{
 use crate::db::{Store, WriteTxn};
 use crate::error::AppResult;
 use crate::ids::new_id;
+use crate::query::Count;
 
 pub struct AuditRecord {
     id: Option<String>,
@@ -176,8 +176,8 @@ pub async fn list(
     filter: &AuditFilter,
     before_id: Option<&str>,
     limit: u64,
-) -> AppResult<(Vec<audit_event::Model>, u64)> {
-    let total = query(&scope, filter).count(&store.conn).await?;
+) -> AppResult<(Vec<audit_event::Model>, Count)> {
+    let total = Count::of(query(&scope, filter), &store.conn);
     let mut page = query(&scope, filter).order_by_desc(audit_event::Column::Id);
     if let Some(before) = before_id {
         page = page.filter(audit_event::Column::Id.lt(before));

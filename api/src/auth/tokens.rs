@@ -16,6 +16,7 @@ use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{actions, PlatformPermit};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
+use crate::query::Count;
 
 const ISSUER: &str = "lanyard";
 const AUDIENCE: &str = "lanyard-api";
@@ -121,12 +122,9 @@ pub async fn list(
     Ok(query.limit(limit).all(&auth.store.conn).await?)
 }
 
-pub async fn count(
-    auth: &Auth,
-    _permit: &PlatformPermit<actions::ReadApiTokens>,
-) -> AppResult<u64> {
-    use sea_orm::PaginatorTrait;
-    Ok(api_token::Entity::find().count(&auth.store.conn).await?)
+/// How many tokens there are, counted when asked.
+pub fn count(auth: &Auth, _permit: &PlatformPermit<actions::ReadApiTokens>) -> Count {
+    Count::of(api_token::Entity::find(), &auth.store.conn)
 }
 
 /// Revokes a token at once, on every node. Revoking a revoked token changes nothing.

@@ -6,8 +6,8 @@ use chrono::Utc;
 use entity::{group, group_member, user};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use super::Directory;
@@ -17,7 +17,7 @@ use crate::authz::admin::{actions, InstancePermit};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
-use crate::query::{prefix_match, unique_violation};
+use crate::query::{prefix_match, unique_violation, Count};
 use crate::validate;
 
 async fn find_in<C: ConnectionTrait>(
@@ -180,13 +180,13 @@ pub async fn list(
     search: Option<&str>,
     after: Option<&str>,
     limit: u64,
-) -> AppResult<(Vec<group::Model>, u64)> {
+) -> AppResult<(Vec<group::Model>, Count)> {
     let mut query =
         group::Entity::find().filter(group::Column::InstanceId.eq(permit.instance_id()));
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
         query = query.filter(prefix_match(group::Column::Name, search));
     }
-    let total = query.clone().count(&dir.store.conn).await?;
+    let total = Count::of(query.clone(), &dir.store.conn);
     if let Some(after) = after {
         query = query.filter(group::Column::Name.gt(after));
     }

@@ -5,8 +5,8 @@ use entity::instance::{self, SecondFactor};
 use entity::role_binding;
 use entity::signing_key::KeyAlgorithm;
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 
 use super::Directory;
@@ -15,6 +15,7 @@ use crate::authz::admin::{actions, InstancePermit, PlatformPermit};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::keys;
+use crate::query::Count;
 use crate::validate;
 
 pub struct InstanceInput<'a> {
@@ -81,13 +82,13 @@ pub async fn list(
     listing: Listing<'_>,
     after: Option<&str>,
     limit: u64,
-) -> AppResult<(Vec<instance::Model>, u64)> {
+) -> AppResult<(Vec<instance::Model>, Count)> {
     let mut query = instance::Entity::find();
     if let Listing::Only(permits) = listing {
         query = query
             .filter(instance::Column::Id.is_in(permits.iter().map(|p| p.instance_id().to_owned())));
     }
-    let total = query.clone().count(&dir.store.conn).await?;
+    let total = Count::of(query.clone(), &dir.store.conn);
     if let Some(after) = after {
         query = query.filter(instance::Column::Id.gt(after));
     }

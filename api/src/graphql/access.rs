@@ -25,6 +25,7 @@ use crate::apps::applications::{self, Resolved};
 use crate::authz::admin::actions;
 use crate::directory::{batch, users};
 use crate::error::AppError;
+use crate::query::Count;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::application::AuthorizationScope")]
@@ -550,7 +551,7 @@ impl AccessSimulation {
             .collect();
         Ok(page.connection(
             rows,
-            self.0.changes.len() as u64,
+            Count::known(self.0.changes.len() as u64),
             |(index, _)| index.to_string(),
             |(_, change)| AccessChange(change.clone()),
         ))

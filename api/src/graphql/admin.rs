@@ -194,7 +194,7 @@ impl AdminQuery {
         let permit = gate::platform(ctx, actions::ReadApiTokens)?;
         let page = PageArgs::parse(first, after)?;
         let rows = tokens::list(&state.auth, &permit, page.after.as_deref(), page.fetch()).await?;
-        let total = tokens::count(&state.auth, &permit).await?;
+        let total = tokens::count(&state.auth, &permit);
         Ok(page.connection(rows, total, |t| t.id.clone(), ApiToken::from))
     }
 }

@@ -1,15 +1,21 @@
 //! Relay-style forward pagination: `first`/`after`, `edges { cursor node }`, `pageInfo` and
-//! `totalCount`. Cursors are opaque (base64url of the sort key).
+//! `totalCount`. Cursors are opaque (base64url of the sort key, which the next page starts
+//! after: keyset pagination, so a deep page costs what the first one does). `totalCount` is
+//! counted only when the query selects it.
 
 use async_graphql::connection::{Connection, CursorType, Edge};
-use async_graphql::{OutputType, SimpleObject};
+use async_graphql::{Object, OutputType};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use crate::directory::MAX_PAGE;
 use crate::error::{AppError, AppResult};
+use crate::query::Count;
 
 pub const DEFAULT_PAGE: u64 = 20;
+
+/// Longer than any cursor this server hands out (a sort key of at most a few hundred bytes).
+const MAX_CURSOR: usize = 2048;
 
 pub struct Cursor(pub String);
 
@@ -30,10 +36,17 @@ impl CursorType for Cursor {
     }
 }
 
-#[derive(SimpleObject)]
-pub struct Total {
-    /// How many items match, over all pages.
-    pub total_count: u64,
+/// The list's total, counted only when selected.
+pub struct Total(Count);
+
+#[Object]
+impl Total {
+    /// How many items match, over all pages. Exact: it counts the matching rows (an index
+    /// range where the filter has one), so leave it out of queries that page through a long
+    /// list and ask for it once.
+    async fn total_count(&self) -> async_graphql::Result<u64> {
+        Ok(self.0.get().await?)
+    }
 }
 
 pub type Page<N> = Connection<Cursor, N, Total>;
@@ -59,6 +72,9 @@ impl PageArgs {
         };
         let after = match after {
             None => None,
+            Some(cursor) if cursor.len() > MAX_CURSOR => {
+                return Err(AppError::bad_input("after", "not a cursor of this list"))
+            }
             Some(cursor) => Some(
                 Cursor::decode_cursor(&cursor)
                     .map_err(|_| AppError::bad_input("after", "not a cursor of this list"))?
@@ -76,17 +92,14 @@ impl PageArgs {
     pub fn connection<T, N: OutputType>(
         &self,
         mut rows: Vec<T>,
-        total: u64,
+        total: Count,
         key: impl Fn(&T) -> String,
         node: impl Fn(T) -> N,
     ) -> Page<N> {
         let has_next = rows.len() as u64 > self.limit;
         rows.truncate(self.limit as usize);
-        let mut connection = Connection::with_additional_fields(
-            self.after.is_some(),
-            has_next,
-            Total { total_count: total },
-        );
+        let mut connection =
+            Connection::with_additional_fields(self.after.is_some(), has_next, Total(total));
         connection.edges.extend(
             rows.into_iter()
                 .map(|row| Edge::new(Cursor(key(&row)), node(row))),

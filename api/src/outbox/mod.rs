@@ -21,8 +21,8 @@ use entity::outbox::{self, DeliveryStatus, MessageKind};
 use rand::Rng;
 use sea_orm::sea_query::{Alias, Expr, LockBehavior, LockType, Order, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::audit::{self, AuditRecord};
@@ -31,6 +31,7 @@ use crate::config::OutboxConfig;
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
 use crate::ids::{new_id, plausible_id};
+use crate::query::Count;
 
 /// A message to write into the outbox.
 #[derive(Clone, Debug)]
@@ -360,7 +361,7 @@ pub async fn list(
     filter: &DeliveryFilter,
     before: Option<&str>,
     limit: u64,
-) -> AppResult<(Vec<outbox::Model>, u64)> {
+) -> AppResult<(Vec<outbox::Model>, Count)> {
     let mut query =
         outbox::Entity::find().filter(outbox::Column::InstanceId.eq(permit.instance_id()));
     if let Some(kind) = filter.kind {
@@ -375,7 +376,7 @@ pub async fn list(
     if let Some(topic) = &filter.topic {
         query = query.filter(outbox::Column::Topic.eq(topic.clone()));
     }
-    let total = query.clone().count(&store.conn).await?;
+    let total = Count::of(query.clone(), &store.conn);
     if let Some(before) = before {
         query = query.filter(outbox::Column::Id.lt(before));
     }
