@@ -16,7 +16,7 @@ mod reused;
 
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,7 +25,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    TransactionTrait,
+    Statement, TransactionTrait,
 };
 use tokio::sync::{mpsc, Mutex, OwnedMutexGuard};
 
@@ -46,6 +46,38 @@ pub struct DbStats {
     /// Syncs of what [`Store::log_one`] wrote (SQLite), and those that failed.
     pub log_syncs: AtomicU64,
     pub failed_log_syncs: AtomicU64,
+    /// The statements run while [`DbStats::record`] is on: how the tests see which plans a
+    /// request's queries get (`EXPLAIN`).
+    recording: AtomicBool,
+    recorded: std::sync::Mutex<Vec<Statement>>,
+}
+
+impl DbStats {
+    /// Starts keeping every statement run (SQL and values) from now on, dropping what an
+    /// earlier recording kept.
+    pub fn record(&self) {
+        if let Ok(mut recorded) = self.recorded.lock() {
+            recorded.clear();
+        }
+        self.recording.store(true, Ordering::Release);
+    }
+
+    /// Stops recording and returns the statements run since [`DbStats::record`].
+    pub fn recorded(&self) -> Vec<Statement> {
+        self.recording.store(false, Ordering::Release);
+        self.recorded
+            .lock()
+            .map(|mut recorded| std::mem::take(&mut *recorded))
+            .unwrap_or_default()
+    }
+
+    fn keep(&self, statement: &Statement) {
+        if self.recording.load(Ordering::Acquire) {
+            if let Ok(mut recorded) = self.recorded.lock() {
+                recorded.push(statement.clone());
+            }
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -320,6 +352,7 @@ async fn open_pool(
         if info.failed {
             counter.failed_statements.fetch_add(1, Ordering::Relaxed);
         }
+        counter.keep(info.statement);
     });
     Ok(conn)
 }

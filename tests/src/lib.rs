@@ -289,6 +289,8 @@ impl Client {
 /// A server in this test process; it is the [`Client`] of its super-admin token.
 pub struct TestApp {
     client: Client,
+    /// The server's database counters; `record` / `recorded` show the statements it runs.
+    pub db: std::sync::Arc<lanyard::db::DbStats>,
     pub database_url: String,
     pub dir: TempDir,
     shutdown: Option<oneshot::Sender<()>>,
@@ -336,6 +338,7 @@ impl TestApp {
         lanyard::telemetry::init(&config.log);
         let app = Application::build(config).await.expect("server builds");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let db = app.state().store.stats.clone();
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             app.run_until(async {
@@ -346,6 +349,7 @@ impl TestApp {
         });
         TestApp {
             client: Client::bootstrap_admin(&base).await,
+            db,
             database_url,
             dir,
             shutdown: Some(tx),

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod groups;
 pub mod instances;
 pub mod org_units;
+pub mod user_list;
 pub mod users;
 
 use std::sync::Arc;

@@ -17,6 +17,7 @@ use crate::authz::admin::{actions, InstancePermit};
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
+use crate::query::{prefix_range, Count};
 use crate::validate;
 
 /// How deep the tree may grow.
@@ -205,7 +206,7 @@ pub async fn move_to(
     );
     let subtree = org_unit::Entity::find()
         .filter(org_unit::Column::InstanceId.eq(permit.instance_id()))
-        .filter(org_unit::Column::Path.starts_with(&current.path))
+        .filter(prefix_range(org_unit::Column::Path, &current.path))
         .all(&txn)
         .await?;
     let subtree_depth = subtree
@@ -329,14 +330,14 @@ pub async fn children(
     parent_id: Option<&str>,
     after: Option<&str>,
     limit: u64,
-) -> AppResult<(Vec<org_unit::Model>, u64)> {
+) -> AppResult<(Vec<org_unit::Model>, Count)> {
     let mut query =
         org_unit::Entity::find().filter(org_unit::Column::InstanceId.eq(permit.instance_id()));
     query = match parent_id {
         Some(parent) => query.filter(org_unit::Column::ParentId.eq(parent)),
         None => query.filter(org_unit::Column::ParentId.is_null()),
     };
-    let total = query.clone().count(&dir.store.conn).await?;
+    let total = Count::of(query.clone(), &dir.store.conn);
     if let Some(after) = after {
         query = query.filter(org_unit::Column::Id.gt(after));
     }

@@ -5,11 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use entity::user::{self, UserStatus};
 use entity::{group, group_member, org_unit, org_unit_member};
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::Directory;
 use crate::audit::{self, AuditRecord};
@@ -18,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
 use crate::password::{self, NewPassword};
-use crate::query::{prefix_match, unique_violation};
+use crate::query::unique_violation;
 use crate::validate::{self, Email, Username};
 
 pub const MAX_IMPORT_ROWS: usize = 1000;
@@ -43,17 +39,6 @@ pub struct UserPatch {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub external_id: Option<String>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct UserFilter {
-    /// Username or email prefix, case-insensitive.
-    pub search: Option<String>,
-    pub status: Option<UserStatus>,
-    pub group_id: Option<String>,
-    pub org_unit_id: Option<String>,
-    /// With `org_unit_id`: members of its whole subtree (the default) or of the unit alone.
-    pub include_sub_units: bool,
 }
 
 /// One rejected row of an import.
@@ -213,15 +198,23 @@ fn dedup(ids: &[String]) -> Vec<String> {
     ids.iter().filter(|id| seen.insert(*id)).cloned().collect()
 }
 
+/// The rows' password hashes, computed on the blocking pool as many at a time as the machine
+/// has cores (argon2id is deliberately slow: a thousand rows take seconds per core), in the
+/// rows' order.
 async fn hash_all(users: &[ValidUser]) -> AppResult<Vec<Option<String>>> {
-    let mut hashes = Vec::with_capacity(users.len());
-    for user in users {
-        hashes.push(match &user.password {
-            Some(p) => Some(password::hash(p).await?),
-            None => None,
-        });
-    }
-    Ok(hashes)
+    use futures::stream::{self, StreamExt, TryStreamExt};
+    let parallel = std::thread::available_parallelism().map_or(1, usize::from);
+    let passwords: Vec<Option<NewPassword>> = users.iter().map(|u| u.password.clone()).collect();
+    stream::iter(passwords)
+        .map(|secret| async move {
+            match secret {
+                Some(p) => password::hash(&p).await.map(Some),
+                None => Ok(None),
+            }
+        })
+        .buffered(parallel)
+        .try_collect()
+        .await
 }
 
 async fn ensure_unique<C: ConnectionTrait>(
@@ -724,99 +717,4 @@ pub async fn delete(
     .await?;
     txn.commit().await?;
     Ok(())
-}
-
-fn filtered(
-    instance_id: &str,
-    filter: &UserFilter,
-    subtree: Option<&org_unit::Model>,
-) -> Select<user::Entity> {
-    let mut query = user::Entity::find().filter(user::Column::InstanceId.eq(instance_id));
-    if let Some(search) = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        query = query.filter(
-            Condition::any()
-                .add(prefix_match(user::Column::Username, search))
-                .add(prefix_match(user::Column::Email, search)),
-        );
-    }
-    if let Some(status) = filter.status {
-        query = query.filter(user::Column::Status.eq(status));
-    }
-    if let Some(group_id) = &filter.group_id {
-        query = query.filter(
-            user::Column::Id.in_subquery(
-                Query::select()
-                    .column(group_member::Column::UserId)
-                    .from(group_member::Entity)
-                    .and_where(group_member::Column::GroupId.eq(group_id.clone()))
-                    .to_owned(),
-            ),
-        );
-    }
-    if let Some(unit) = subtree {
-        let members = if filter.include_sub_units {
-            Query::select()
-                .column((org_unit_member::Entity, org_unit_member::Column::UserId))
-                .from(org_unit_member::Entity)
-                .inner_join(
-                    org_unit::Entity,
-                    Expr::col((org_unit::Entity, org_unit::Column::Id))
-                        .equals((org_unit_member::Entity, org_unit_member::Column::OrgUnitId)),
-                )
-                .and_where(
-                    Expr::col((org_unit::Entity, org_unit::Column::InstanceId)).eq(instance_id),
-                )
-                .and_where(
-                    Expr::col((org_unit::Entity, org_unit::Column::Path))
-                        .like(format!("{}%", unit.path)),
-                )
-                .to_owned()
-        } else {
-            Query::select()
-                .column(org_unit_member::Column::UserId)
-                .from(org_unit_member::Entity)
-                .and_where(org_unit_member::Column::OrgUnitId.eq(unit.id.clone()))
-                .to_owned()
-        };
-        query = query.filter(user::Column::Id.in_subquery(members));
-    }
-    query
-}
-
-/// A page of users ordered by username, after the username `after`, and the filtered total.
-pub async fn list(
-    dir: &Directory,
-    permit: &InstancePermit<actions::ReadDirectory>,
-    filter: &UserFilter,
-    after: Option<&str>,
-    limit: u64,
-) -> AppResult<(Vec<user::Model>, u64)> {
-    let db = &dir.store.conn;
-    let subtree = match &filter.org_unit_id {
-        Some(id) => Some(
-            org_unit::Entity::find_by_id(id.clone())
-                .filter(org_unit::Column::InstanceId.eq(permit.instance_id()))
-                .one(db)
-                .await?
-                .ok_or_else(|| {
-                    AppError::bad_input(
-                        "filter.orgUnitId",
-                        format!("no org unit {id:?} in this instance"),
-                    )
-                })?,
-        ),
-        None => None,
-    };
-    let base = filtered(permit.instance_id(), filter, subtree.as_ref());
-    let total = base.clone().count(db).await?;
-    let mut page = base.order_by_asc(user::Column::Username);
-    if let Some(after) = after {
-        page = page.filter(user::Column::Username.gt(after));
-    }
-    Ok((page.limit(limit).all(db).await?, total))
 }

@@ -10,7 +10,7 @@ use super::gate;
 use super::loaders::{GroupsOfUser, Loaders, OrgUnitById, OrgUnitsOfUser};
 use super::{principal, state};
 use crate::authz::admin::{actions, check_instance, check_platform, InstancePermit};
-use crate::directory::{groups, instances, org_units, users};
+use crate::directory::{groups, instances, org_units, user_list, users};
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::user::UserStatus")]
@@ -59,7 +59,7 @@ impl From<instance::Model> for Instance {
 
 #[ComplexObject]
 impl Instance {
-    /// Users ordered by username. Action: `readDirectory`.
+    /// Users ordered by username (a `filter.search` orders as it says). Action: `readDirectory`.
     #[graphql(complexity = "first.unwrap_or(20).clamp(1, 100) as usize * child_complexity")]
     async fn users(
         &self,
@@ -72,7 +72,7 @@ impl Instance {
         let page = PageArgs::parse(first, after)?;
         let filter = filter
             .map(UserFilter::into_domain)
-            .unwrap_or_else(|| users::UserFilter {
+            .unwrap_or_else(|| user_list::UserFilter {
                 include_sub_units: true,
                 ..Default::default()
             });
@@ -171,10 +171,10 @@ impl Instance {
 async fn users_page(
     ctx: &Context<'_>,
     permit: &InstancePermit<actions::ReadDirectory>,
-    filter: &users::UserFilter,
+    filter: &user_list::UserFilter,
     page: PageArgs,
 ) -> Result<Page<User>> {
-    let (rows, total) = users::list(
+    let (rows, total) = user_list::list(
         &state(ctx)?.directory,
         permit,
         filter,
@@ -188,7 +188,7 @@ async fn users_page(
         loader
             .load_many(
                 rows.iter()
-                    .map(|u| GroupsOfUser(u.instance_id.clone(), u.id.clone())),
+                    .map(|(_, u)| GroupsOfUser(u.instance_id.clone(), u.id.clone())),
             )
             .await?;
     }
@@ -197,7 +197,7 @@ async fn users_page(
         let loaded = loader
             .load_many(
                 rows.iter()
-                    .map(|u| OrgUnitsOfUser(u.instance_id.clone(), u.id.clone())),
+                    .map(|(_, u)| OrgUnitsOfUser(u.instance_id.clone(), u.id.clone())),
             )
             .await?;
         if units.field("parent").exists() {
@@ -208,13 +208,24 @@ async fn users_page(
             loader.load_many(parents).await?;
         }
     }
-    Ok(page.connection(rows, total, |u| u.username.clone(), User::from))
+    Ok(page.connection(
+        rows,
+        total,
+        |(cursor, _)| cursor.clone(),
+        |(_, u)| User::from(u),
+    ))
 }
 
 #[derive(InputObject, Default)]
 pub struct UserFilter {
-    /// A prefix of the username or email, any case.
+    /// A prefix of the username or email, any case (at most 254 characters). Username
+    /// matches come first, by username in lower case, then users matched by email alone, by
+    /// email; each page is one index range, however many users the instance has.
     search: Option<String>,
+    /// Exactly this username (case-sensitive, as sign-in matches it).
+    username: Option<String>,
+    /// Exactly this external id.
+    external_id: Option<String>,
     status: Option<UserStatus>,
     /// Members of this group.
     group_id: Option<ID>,
@@ -226,9 +237,11 @@ pub struct UserFilter {
 }
 
 impl UserFilter {
-    fn into_domain(self) -> users::UserFilter {
-        users::UserFilter {
+    fn into_domain(self) -> user_list::UserFilter {
+        user_list::UserFilter {
             search: self.search,
+            username: self.username,
+            external_id: self.external_id,
             status: self.status.map(Into::into),
             group_id: self.group_id.map(|id| id.0),
             org_unit_id: self.org_unit_id.map(|id| id.0),
@@ -360,7 +373,7 @@ impl Group {
     ) -> Result<Page<User>> {
         let permit = gate::instance(ctx, actions::ReadDirectory, &self.instance_id)?;
         let page = PageArgs::parse(first, after)?;
-        let filter = users::UserFilter {
+        let filter = user_list::UserFilter {
             search,
             group_id: Some(self.id.to_string()),
             ..Default::default()
@@ -471,7 +484,7 @@ impl OrgUnit {
     ) -> Result<Page<User>> {
         let permit = gate::instance(ctx, actions::ReadDirectory, &self.model.instance_id)?;
         let page = PageArgs::parse(first, after)?;
-        let filter = users::UserFilter {
+        let filter = user_list::UserFilter {
             org_unit_id: Some(self.model.id.clone()),
             include_sub_units,
             ..Default::default()

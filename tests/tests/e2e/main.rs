@@ -9,6 +9,7 @@ mod console;
 mod cross_instance;
 mod deployment;
 mod directory;
+mod directory_scale;
 mod durability;
 mod events;
 mod graphql_hardening;

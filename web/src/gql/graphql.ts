@@ -391,15 +391,23 @@ export type UpdateUserInput = {
 };
 
 export type UserFilter = {
+  /** Exactly this external id. */
+  externalId?: string | null | undefined;
   /** Members of this group. */
   groupId?: string | null | undefined;
   /** …and of its sub-units (the default). */
   includeSubUnits?: boolean;
   /** Members of this org unit… */
   orgUnitId?: string | null | undefined;
-  /** A prefix of the username or email, any case. */
+  /**
+   * A prefix of the username or email, any case (at most 254 characters). Username
+   * matches come first, by username in lower case, then users matched by email alone, by
+   * email; each page is one index range, however many users the instance has.
+   */
   search?: string | null | undefined;
   status?: UserStatus | null | undefined;
+  /** Exactly this username (case-sensitive, as sign-in matches it). */
+  username?: string | null | undefined;
 };
 
 export type UserRefInput = {

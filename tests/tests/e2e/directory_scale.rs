@@ -1,0 +1,600 @@
+//! The directory at scale, as far as a test can tell without a million rows (the benchmark,
+//! `cargo bench -p lanyard --bench directory`, measures that): the statements a list, a search,
+//! a lookup or a sign-in run use their index on the database the suite runs on (`EXPLAIN`),
+//! keyset pages skip and repeat nothing while the directory changes under them, and hostile
+//! search strings and cursors are refused or match nothing.
+
+use lanyard_tests::saml::{browser, sign_in};
+use lanyard_tests::{error_code, TestApp};
+use sea_orm::{
+    ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait,
+};
+use serde_json::{json, Value};
+
+const IMPORT: &str = "mutation($i: ID!, $rows: [ImportUserRow!]!) { importUsers(input: {instanceId: $i, users: $rows}) { ok errors { row message } } }";
+const PAGE: &str = "query($i: ID!, $n: Int!, $after: String, $filter: UserFilter) { instance(id: $i) { users(first: $n, after: $after, filter: $filter) { pageInfo { hasNextPage endCursor } edges { node { username email } } } } }";
+const COUNT: &str = "query($i: ID!, $filter: UserFilter) { instance(id: $i) { users(first: 1, filter: $filter) { totalCount } } }";
+const PASSWORD: &str = "scale-password-1";
+
+async fn import(app: &TestApp, instance: &str, rows: Vec<Value>) {
+    for chunk in rows.chunks(1000) {
+        let data = app
+            .gql(IMPORT, json!({ "i": instance, "rows": chunk }))
+            .await;
+        assert_eq!(data["importUsers"]["ok"], true, "{data}");
+    }
+}
+
+async fn group(app: &TestApp, instance: &str, name: &str) -> String {
+    app.id_of(
+        "mutation($i: ID!, $n: String!) { createGroup(input: {instanceId: $i, name: $n}) { group { id } } }",
+        json!({ "i": instance, "n": name }),
+        &["createGroup", "group", "id"],
+    )
+    .await
+}
+
+async fn unit(app: &TestApp, instance: &str, name: &str, parent: Option<&str>) -> String {
+    app.id_of(
+        "mutation($i: ID!, $n: String!, $p: ID) { createOrgUnit(input: {instanceId: $i, name: $n, parentId: $p}) { orgUnit { id } } }",
+        json!({ "i": instance, "n": name, "p": parent }),
+        &["createOrgUnit", "orgUnit", "id"],
+    )
+    .await
+}
+
+/// One page: usernames and the cursor of the next page, if there is one.
+async fn page(
+    app: &TestApp,
+    instance: &str,
+    first: u32,
+    after: Option<&str>,
+    filter: &Value,
+) -> (Vec<String>, Option<String>) {
+    let data = app
+        .gql(
+            PAGE,
+            json!({ "i": instance, "n": first, "after": after, "filter": filter }),
+        )
+        .await;
+    let users = &data["instance"]["users"];
+    let names = users["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["username"].as_str().unwrap().to_owned())
+        .collect();
+    let next = users["pageInfo"]["hasNextPage"]
+        .as_bool()
+        .unwrap()
+        .then(|| users["pageInfo"]["endCursor"].as_str().unwrap().to_owned());
+    (names, next)
+}
+
+/// The plan of `statement` as the database would run it. On PostgreSQL, sequential scans,
+/// bitmap scans and sorts are priced out first: on a small test table the planner would
+/// rightly prefer them, and what this checks is that an index can serve the statement, in
+/// its order, which is what keeps it flat at a million rows.
+async fn explain(db: &DatabaseConnection, statement: &Statement) -> String {
+    let values = statement.values.clone().map(|v| v.0).unwrap_or_default();
+    let backend = db.get_database_backend();
+    let (sql, column) = match backend {
+        DbBackend::Postgres => (format!("EXPLAIN {}", statement.sql), "QUERY PLAN"),
+        _ => (format!("EXPLAIN QUERY PLAN {}", statement.sql), "detail"),
+    };
+    let txn = db.begin().await.unwrap();
+    if backend == DbBackend::Postgres {
+        for setting in ["enable_seqscan", "enable_bitmapscan", "enable_sort"] {
+            txn.execute_unprepared(&format!("SET LOCAL {setting} = off"))
+                .await
+                .unwrap();
+        }
+    }
+    let rows = txn
+        .query_all(Statement::from_sql_and_values(backend, sql, values))
+        .await
+        .unwrap();
+    txn.rollback().await.unwrap();
+    rows.iter()
+        .map(|row| row.try_get::<String>("", column).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The plans of the statements reading `users` that `run` costs the server.
+async fn plans_of<F: std::future::Future<Output = ()>>(
+    app: &TestApp,
+    db: &DatabaseConnection,
+    run: F,
+) -> Vec<(String, String)> {
+    app.db.record();
+    run.await;
+    let mut plans = Vec::new();
+    for statement in app.db.recorded() {
+        if statement.sql.contains("FROM \"users\"") {
+            plans.push((statement.sql.clone(), explain(db, &statement).await));
+        }
+    }
+    assert!(!plans.is_empty(), "the request read users");
+    plans
+}
+
+/// No statement scans a table whole (SQLite `SCAN`, PostgreSQL `Seq Scan`).
+fn assert_no_scan(what: &str, plans: &[(String, String)]) {
+    for (sql, plan) in plans {
+        let scans = plan.lines().any(|line| {
+            let line = line.trim_start_matches(|c: char| !c.is_alphabetic());
+            line.starts_with("SCAN ") && !line.starts_with("SCAN CONSTANT")
+                || line.contains("Seq Scan")
+        });
+        assert!(!scans, "{what}: a scan in\n{plan}\nof {sql}");
+    }
+}
+
+/// Every statement reading users walks `index` over a range (SQLite `SEARCH`, PostgreSQL an
+/// index scan with no sort above it), and no table is scanned whole.
+fn assert_ranges(what: &str, plans: &[(String, String)], index: &str) {
+    assert_no_scan(what, plans);
+    let (sql, plan) = plans
+        .iter()
+        .find(|(_, plan)| plan.contains(index))
+        .unwrap_or_else(|| panic!("{what}: no statement uses {index}: {plans:#?}"));
+    assert!(
+        !plan.contains("TEMP B-TREE FOR ORDER BY") && !plan.contains("Sort"),
+        "{what}: sorts instead of walking {index} in order:\n{plan}\nof {sql}"
+    );
+}
+
+#[tokio::test]
+async fn lists_searches_and_lookups_walk_their_indexes() {
+    let app = TestApp::spawn().await;
+    let db = Database::connect(&app.database_url).await.unwrap();
+    let instance = app.create_instance("Scale").await;
+    let big = group(&app, &instance, "Everyone").await;
+    let small = group(&app, &instance, "Few").await;
+    let root = unit(&app, &instance, "Acme Corp", None).await;
+    let division = unit(&app, &instance, "Engineering", Some(&root)).await;
+    // Enough members for the large-set shape of a membership filter (more than 10,000).
+    let rows: Vec<Value> = (0..10_050)
+        .map(|i| {
+            let mut groups = vec![big.clone()];
+            if i % 1000 == 0 {
+                groups.push(small.clone());
+            }
+            json!({
+                "username": format!("User{i:05}"),
+                "email": format!("person{i:05}@scale.example"),
+                "externalId": format!("hr-{i}"),
+                "groupIds": groups,
+                "orgUnitIds": [if i % 2 == 0 { &division } else { &root }],
+            })
+        })
+        .collect();
+    import(&app, &instance, rows).await;
+    app.gql(
+        "mutation($i: ID!) { createUser(input: {instanceId: $i, username: \"signer\", password: \"scale-password-1\"}) { user { id } } }",
+        json!({ "i": instance }),
+    )
+    .await;
+
+    let cases: Vec<(&str, Value, &str)> = vec![
+        ("the first page", json!({}), "ux_users_username"),
+        (
+            "a username prefix, any case",
+            json!({ "search": "uSeR0004" }),
+            "ix_users_username_key",
+        ),
+        (
+            "an email prefix",
+            json!({ "search": "person0004" }),
+            "ux_users_email",
+        ),
+        (
+            "an exact username",
+            json!({ "username": "User00042" }),
+            "ux_users_username",
+        ),
+        (
+            "an external id",
+            json!({ "externalId": "hr-42" }),
+            "ix_users_external_id",
+        ),
+        (
+            "a large group",
+            json!({ "groupId": big }),
+            "ux_users_username",
+        ),
+        (
+            "a search in a large group",
+            json!({ "groupId": big, "search": "user01" }),
+            "ix_users_username_key",
+        ),
+        (
+            "a large subtree",
+            json!({ "orgUnitId": root }),
+            "ux_users_username",
+        ),
+    ];
+    for (what, filter, index) in &cases {
+        let plans = plans_of(&app, &db, async {
+            page(&app, &instance, 20, None, filter).await;
+        })
+        .await;
+        assert_ranges(what, &plans, index);
+    }
+    // A small set drives the query (its members, found by primary key, then sorted), on
+    // SQLite because the filter's size chose that shape; PostgreSQL plans it from statistics.
+    for (what, filter) in [
+        ("a small group", json!({ "groupId": small })),
+        ("a small subtree", json!({ "orgUnitId": division })),
+        (
+            "a search in a small group",
+            json!({ "groupId": small, "search": "user" }),
+        ),
+    ] {
+        let plans = plans_of(&app, &db, async {
+            page(&app, &instance, 20, None, &filter).await;
+        })
+        .await;
+        assert_no_scan(what, &plans);
+        if lanyard_tests::backend_name() == "sqlite" {
+            assert!(
+                plans.iter().all(|(_, plan)| plan
+                    .contains("SEARCH users USING INDEX sqlite_autoindex_users_1 (id=?)")),
+                "{what}: {plans:#?}"
+            );
+        }
+    }
+
+    // A deep page costs what the first does: the cursor is a position in the index.
+    let (_, cursor) = page(&app, &instance, 100, None, &json!({})).await;
+    let (_, deeper) = page(&app, &instance, 100, cursor.as_deref(), &json!({})).await;
+    let plans = plans_of(&app, &db, async {
+        page(&app, &instance, 100, deeper.as_deref(), &json!({})).await;
+    })
+    .await;
+    assert_ranges("a page after a cursor", &plans, "ux_users_username");
+    let (_, cursor) = page(&app, &instance, 5, None, &json!({ "search": "user" })).await;
+    let plans = plans_of(&app, &db, async {
+        page(
+            &app,
+            &instance,
+            5,
+            cursor.as_deref(),
+            &json!({ "search": "user" }),
+        )
+        .await;
+    })
+    .await;
+    assert_ranges(
+        "a search page after a cursor",
+        &plans,
+        "ix_users_username_key",
+    );
+
+    // Signing in looks the account up by its exact username.
+    let login = format!("{}/sso/{instance}/login", app.base);
+    let plans = plans_of(&app, &db, async {
+        let signed_in = sign_in(&app.base, &browser(), &login, "signer", PASSWORD).await;
+        assert_eq!(signed_in.status(), 303);
+    })
+    .await;
+    assert_ranges("sign-in", &plans, "ux_users_username");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn both_shapes_of_a_membership_filter_find_the_same_members() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Shapes").await;
+    let everyone = group(&app, &instance, "Everyone").await;
+    let root = unit(&app, &instance, "Root", None).await;
+    let child = unit(&app, &instance, "Child", Some(&root)).await;
+    let other = unit(&app, &instance, "Other", None).await;
+    let rows: Vec<Value> = (0..10_020)
+        .map(|i| {
+            let unit = match i % 3 {
+                0 => &root,
+                1 => &child,
+                _ => &other,
+            };
+            let groups: Vec<&String> = if i % 10 == 0 { vec![] } else { vec![&everyone] };
+            json!({ "username": format!("m{i:05}"), "groupIds": groups, "orgUnitIds": [unit] })
+        })
+        .collect();
+    import(&app, &instance, rows).await;
+    // The group has 9,018 members (gathered); root's subtree 6,680 (gathered); together with
+    // a search (walked in username-key order) the same users must come out.
+    let expected_group: Vec<String> = (0..10_020)
+        .filter(|i| i % 10 != 0)
+        .map(|i| format!("m{i:05}"))
+        .collect();
+    let expected_subtree: Vec<String> = (0..10_020)
+        .filter(|i| i % 3 != 2)
+        .map(|i| format!("m{i:05}"))
+        .collect();
+    for (filter, expected) in [
+        (json!({ "groupId": everyone }), &expected_group),
+        (json!({ "orgUnitId": root }), &expected_subtree),
+    ] {
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let (names, next) = page(&app, &instance, 100, after.as_deref(), &filter).await;
+            seen.extend(names);
+            match next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(&seen, expected, "{filter}");
+        let count = app
+            .gql(COUNT, json!({ "i": instance, "filter": filter }))
+            .await;
+        assert_eq!(
+            count["instance"]["users"]["totalCount"],
+            expected.len(),
+            "{filter}"
+        );
+    }
+    // Over 10,000 members: the walked shape, page by page, same answer.
+    import(
+        &app,
+        &instance,
+        (0..1_100)
+            .map(|i| json!({ "username": format!("n{i:05}"), "groupIds": [everyone] }))
+            .collect(),
+    )
+    .await;
+    let (first, next) = page(&app, &instance, 100, None, &json!({ "groupId": everyone })).await;
+    assert_eq!(first, expected_group[..100]);
+    let (second, _) = page(
+        &app,
+        &instance,
+        100,
+        next.as_deref(),
+        &json!({ "groupId": everyone }),
+    )
+    .await;
+    assert_eq!(second, expected_group[100..200]);
+    let count = app
+        .gql(
+            COUNT,
+            json!({ "i": instance, "filter": { "groupId": everyone } }),
+        )
+        .await;
+    assert_eq!(
+        count["instance"]["users"]["totalCount"],
+        expected_group.len() + 1_100
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn searches_match_usernames_then_emails_once_each_in_any_case() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Search").await;
+    import(
+        &app,
+        &instance,
+        vec![
+            json!({ "username": "Ann.Lee", "email": "ann.lee@corp.example" }),
+            json!({ "username": "annika", "email": "nika@corp.example" }),
+            json!({ "username": "zhang.wei", "email": "Ann.Zhang@corp.example" }),
+            json!({ "username": "bob", "email": "bob@corp.example" }),
+            json!({ "username": "ann_2" }),
+            json!({ "username": "annex" }),
+        ],
+    )
+    .await;
+    for search in ["ann", "ANN", " Ann "] {
+        let (names, next) = page(&app, &instance, 10, None, &json!({ "search": search })).await;
+        // Username matches by lower-case username, then the email-only match.
+        assert_eq!(
+            names,
+            ["Ann.Lee", "ann_2", "annex", "annika", "zhang.wei"],
+            "{search:?}"
+        );
+        assert_eq!(next, None);
+    }
+    // The same, two by two: the cursor crosses from usernames to emails.
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let (names, next) = page(
+            &app,
+            &instance,
+            2,
+            after.as_deref(),
+            &json!({ "search": "ann" }),
+        )
+        .await;
+        seen.extend(names);
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["Ann.Lee", "ann_2", "annex", "annika", "zhang.wei"]);
+    let count = app
+        .gql(
+            COUNT,
+            json!({ "i": instance, "filter": { "search": "ann" } }),
+        )
+        .await;
+    assert_eq!(count["instance"]["users"]["totalCount"], 5);
+    // Wildcards are characters like any other.
+    for literal in ["%", "_", "ann%", "ann_", "\\", "ann\\", "a%n"] {
+        let (names, _) = page(&app, &instance, 10, None, &json!({ "search": literal })).await;
+        let expected: Vec<&str> = if literal == "ann_" {
+            vec!["ann_2"]
+        } else {
+            vec![]
+        };
+        assert_eq!(names, expected, "{literal:?}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn keyset_pages_skip_and_repeat_nothing_while_users_come_and_go() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Churn").await;
+    let rows: Vec<Value> = (0..60)
+        .map(|i| json!({ "username": format!("k{:03}", i * 10), "email": format!("k{:03}@churn.example", i * 10) }))
+        .collect();
+    import(&app, &instance, rows).await;
+    let ids: Value = app
+        .gql(
+            "query($i: ID!) { instance(id: $i) { users(first: 100) { edges { node { id username } } } } }",
+            json!({ "i": instance }),
+        )
+        .await;
+    let id_of = |name: &str| -> String {
+        ids["instance"]["users"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["node"]["username"] == name)
+            .map(|e| e["node"]["id"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let mut deleted: Vec<String> = Vec::new();
+    for filter in [json!({}), json!({ "search": "k" })] {
+        let tag = if filter.get("search").is_some() {
+            "s"
+        } else {
+            "p"
+        };
+        let mut seen: Vec<String> = Vec::new();
+        let mut after: Option<String> = None;
+        let mut round = 0;
+        loop {
+            let (names, next) = page(&app, &instance, 7, after.as_deref(), &filter).await;
+            seen.extend(names);
+            // Between pages: a user appears behind the cursor, one ahead of it, and every
+            // other round one of the original users ahead of it goes away.
+            let last = seen.last().cloned().unwrap();
+            let n: u32 = last[1..4].parse().unwrap();
+            let behind = format!("k{:03}{tag}{round}", n.saturating_sub(15));
+            let ahead = format!("k{:03}{tag}{round}", n + 25);
+            app.create_user(&instance, &behind, None).await;
+            app.create_user(&instance, &ahead, None).await;
+            let doomed = format!("k{:03}", (n / 10 + 4) * 10);
+            if round % 2 == 0 && n + 40 < 600 && !deleted.contains(&doomed) {
+                app.gql(
+                    "mutation($i: ID!, $id: ID!) { deleteUser(input: {instanceId: $i, id: $id}) { deletedId } }",
+                    json!({ "i": instance, "id": id_of(&doomed) }),
+                )
+                .await;
+                deleted.push(doomed);
+            }
+            round += 1;
+            match next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        assert!(
+            seen.iter().all(|name| !deleted.contains(name)),
+            "{filter}: a user deleted ahead of the cursor was listed: {seen:?}"
+        );
+        let mut sorted = seen.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(
+            sorted.len(),
+            seen.len(),
+            "{filter}: a user repeated: {seen:?}"
+        );
+        assert_eq!(sorted, seen, "{filter}: out of order: {seen:?}");
+        // Every original user that was not deleted before the pages reached it was listed.
+        let current = {
+            let mut all = Vec::new();
+            let mut after = None;
+            loop {
+                let (names, next) = page(&app, &instance, 100, after.as_deref(), &json!({})).await;
+                all.extend(names);
+                match next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            all
+        };
+        for i in 0..60 {
+            let name = format!("k{:03}", i * 10);
+            if current.contains(&name) {
+                assert!(seen.contains(&name), "{filter}: {name} skipped: {seen:?}");
+            }
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn hostile_searches_and_cursors_are_refused_or_match_nothing() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Hostile").await;
+    import(
+        &app,
+        &instance,
+        (0..5)
+            .map(|i| json!({ "username": format!("h{i}"), "email": format!("h{i}@x.example") }))
+            .collect(),
+    )
+    .await;
+    let ask = |filter: Value, after: Option<String>| {
+        let app = &app;
+        let instance = instance.clone();
+        async move {
+            app.try_gql(
+                PAGE,
+                json!({ "i": instance, "n": 5, "after": after, "filter": filter }),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let long = "h".repeat(10 * 1024);
+    let body = ask(json!({ "search": long }), None).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "filter.search");
+    // NUL, which PostgreSQL cannot hold in text, is refused before any resolver runs.
+    let body = ask(json!({ "search": "h\u{0}" }), None).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    use base64::Engine;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let (_, search_cursor) = page(&app, &instance, 1, None, &json!({ "search": "h" })).await;
+    let (_, list_cursor) = page(&app, &instance, 1, None, &json!({})).await;
+    for (filter, cursor) in [
+        (json!({}), b64(&[0xff, 0xfe, 0x00])),
+        (json!({}), "%%%".to_owned()),
+        (json!({}), "A".repeat(5000)),
+        (json!({}), search_cursor.clone().unwrap()),
+        (json!({ "search": "h" }), list_cursor.clone().unwrap()),
+        (json!({ "search": "h" }), b64(b"~n\tonly-two")),
+        (json!({ "search": "h" }), b64(b"~q\tx")),
+    ] {
+        let body = ask(filter.clone(), Some(cursor.clone())).await;
+        assert_eq!(
+            error_code(&body),
+            "BAD_USER_INPUT",
+            "{filter} {cursor}: {body}"
+        );
+    }
+    // A cursor that decodes but points nowhere in particular pages from there.
+    let body = ask(json!({}), Some(b64(b"zzzz"))).await;
+    assert_eq!(
+        body["data"]["instance"]["users"]["edges"],
+        json!([]),
+        "{body}"
+    );
+    let body = ask(json!({ "search": "h" }), Some(b64(b"~e\t\xef\xbf\xbf"))).await;
+    assert_eq!(
+        body["data"]["instance"]["users"]["edges"],
+        json!([]),
+        "{body}"
+    );
+    app.stop().await;
+}
