@@ -2,11 +2,10 @@
 //! column holds a normalised key, an escaped `LIKE` where it does not), a count computed only
 //! when asked, and the mapping of a unique-index violation to `CONFLICT`. A leaf.
 
-use futures::future::BoxFuture;
-use sea_orm::sea_query::{Expr, Func, LikeExpr, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, Func, LikeExpr, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, IntoSimpleExpr,
-    PaginatorTrait, Select, SqlErr,
+    Condition, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, IntoSimpleExpr,
+    QueryTrait, Select, SqlErr, Statement,
 };
 
 use crate::error::{AppError, AppResult};
@@ -78,28 +77,36 @@ fn successor(prefix: &str) -> Option<String> {
     None
 }
 
+/// Up to this many matching rows, an estimate is the exact count (reading at most this many
+/// index entries); beyond, the database's own estimate.
+pub const EXACT_UP_TO: u64 = 10_000;
+
 /// A list's total, counted only if the client asks for it: `totalCount` costs a pass over
 /// every matching row (an index range, at best), which a page does not need.
 pub struct Count(CountSource);
 
 enum CountSource {
     Known(u64),
-    Query(Box<dyn Fn() -> BoxFuture<'static, Result<u64, DbErr>> + Send + Sync>),
+    Query {
+        select: Box<SelectStatement>,
+        db: DatabaseConnection,
+    },
+}
+
+/// An estimate of a total: exact when there are at most [`EXACT_UP_TO`] rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Estimate {
+    pub count: u64,
+    pub exact: bool,
 }
 
 impl Count {
     /// The number of rows `select` matches, counted when [`Count::get`] is called.
-    pub fn of<E>(select: Select<E>, db: &DatabaseConnection) -> Count
-    where
-        E: EntityTrait,
-        E::Model: FromQueryResult + Send + Sync,
-    {
-        let db = db.clone();
-        Count(CountSource::Query(Box::new(move || {
-            let select = select.clone();
-            let db = db.clone();
-            Box::pin(async move { select.count(&db).await })
-        })))
+    pub fn of<E: EntityTrait>(select: Select<E>, db: &DatabaseConnection) -> Count {
+        Count(CountSource::Query {
+            select: Box::new(select.into_query()),
+            db: db.clone(),
+        })
     }
 
     /// A total already known (a list held in memory).
@@ -107,12 +114,86 @@ impl Count {
         Count(CountSource::Known(total))
     }
 
+    /// The exact total: one pass over the matching rows.
     pub async fn get(&self) -> AppResult<u64> {
         match &self.0 {
             CountSource::Known(total) => Ok(*total),
-            CountSource::Query(count) => Ok(count().await?),
+            CountSource::Query { select, db } => {
+                Ok(count_up_to(db, select.as_ref().clone(), None).await?)
+            }
         }
     }
+
+    /// The exact total when it is at most [`EXACT_UP_TO`] (reading at most that many rows),
+    /// else PostgreSQL's planner estimate from its statistics (no rows read). SQLite keeps no
+    /// statistics: there, a larger total is given as `EXACT_UP_TO + 1`, inexact.
+    pub async fn estimate(&self) -> AppResult<Estimate> {
+        let (select, db) = match &self.0 {
+            CountSource::Known(total) => {
+                return Ok(Estimate {
+                    count: *total,
+                    exact: true,
+                })
+            }
+            CountSource::Query { select, db } => (select, db),
+        };
+        let seen = count_up_to(db, select.as_ref().clone(), Some(EXACT_UP_TO + 1)).await?;
+        if seen <= EXACT_UP_TO {
+            return Ok(Estimate {
+                count: seen,
+                exact: true,
+            });
+        }
+        let planned = match db.get_database_backend() {
+            DbBackend::Postgres => planner_rows(db, select).await?,
+            _ => None,
+        };
+        Ok(Estimate {
+            count: planned.map_or(seen, |rows| rows.max(seen)),
+            exact: false,
+        })
+    }
+}
+
+/// `SELECT COUNT(*) FROM (select LIMIT cap)`: the rows `select` matches, reading at most `cap`.
+pub async fn count_up_to<C: ConnectionTrait>(
+    db: &C,
+    mut select: SelectStatement,
+    cap: Option<u64>,
+) -> Result<u64, DbErr> {
+    if let Some(cap) = cap {
+        select.limit(cap);
+    }
+    let count = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from_subquery(select, Alias::new("counted"))
+        .to_owned();
+    let backend = db.get_database_backend();
+    let rows: i64 = match db.query_one(backend.build(&count)).await? {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(u64::try_from(rows).unwrap_or_default())
+}
+
+/// The rows PostgreSQL's planner expects `select` to return (`EXPLAIN (FORMAT JSON)`).
+async fn planner_rows(
+    db: &DatabaseConnection,
+    select: &SelectStatement,
+) -> Result<Option<u64>, DbErr> {
+    let statement = DbBackend::Postgres.build(select);
+    let explain = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        format!("EXPLAIN (FORMAT JSON) {}", statement.sql),
+        statement.values.map(|v| v.0).unwrap_or_default(),
+    );
+    let Some(row) = db.query_one(explain).await? else {
+        return Ok(None);
+    };
+    let plan: serde_json::Value = row.try_get("", "QUERY PLAN")?;
+    Ok(plan[0]["Plan"]["Plan Rows"]
+        .as_f64()
+        .map(|rows| rows as u64))
 }
 
 /// Maps a unique-index violation (a concurrent writer won the race) to `CONFLICT` on `field`.

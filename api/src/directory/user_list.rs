@@ -16,14 +16,14 @@ use entity::user::{self, UserStatus};
 use entity::{group_member, org_unit, org_unit_member};
 use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, Order, QueryFilter,
-    QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 
 use super::Directory;
 use crate::authz::admin::{actions, InstancePermit};
 use crate::error::{AppError, AppResult};
-use crate::query::{prefix_range, search_prefix, Count};
+use crate::query::{count_up_to, prefix_range, search_prefix, Count};
 
 /// Up to this many members, a membership filter gathers the members and sorts them; beyond,
 /// it walks users in order and checks each. Both cost about this many index steps at worst
@@ -292,18 +292,8 @@ async fn semi_join(
     members: SelectStatement,
     member: Expr,
 ) -> AppResult<Membership> {
-    let mut probe = members.clone();
-    probe.limit(GATHER_AT_MOST + 1);
-    let count = Query::select()
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .from_subquery(probe, Alias::new("probe"))
-        .to_owned();
-    let backend = db.get_database_backend();
-    let size: i64 = match db.query_one(backend.build(&count)).await? {
-        Some(row) => row.try_get("", "n")?,
-        None => 0,
-    };
-    if size as u64 <= GATHER_AT_MOST {
+    let size = count_up_to(db, members.clone(), Some(GATHER_AT_MOST + 1)).await?;
+    if size <= GATHER_AT_MOST {
         return Ok(Membership {
             condition: Expr::col((user::Entity, user::Column::Id)).in_subquery(members),
             gathered: true,

@@ -367,6 +367,26 @@ async fn both_shapes_of_a_membership_filter_find_the_same_members() {
         count["instance"]["users"]["totalCount"],
         expected_group.len() + 1_100
     );
+    // The estimate is exact up to 10,000, beyond that an estimate of more.
+    let estimate = |filter: Value| {
+        let app = &app;
+        let instance = instance.clone();
+        async move {
+            app.gql(
+                "query($i: ID!, $filter: UserFilter) { instance(id: $i) { users(first: 1, filter: $filter) { totalCountEstimate { count exact } } } }",
+                json!({ "i": instance, "filter": filter }),
+            )
+            .await["instance"]["users"]["totalCountEstimate"]
+                .clone()
+        }
+    };
+    assert_eq!(
+        estimate(json!({ "orgUnitId": root })).await,
+        json!({ "count": expected_subtree.len(), "exact": true })
+    );
+    let estimated = estimate(json!({ "groupId": everyone })).await;
+    assert_eq!(estimated["exact"], false, "{estimated}");
+    assert!(estimated["count"].as_u64().unwrap() > 10_000, "{estimated}");
     app.stop().await;
 }
 
