@@ -2,7 +2,7 @@ import { act, render, renderHook, screen, waitFor, within } from '@testing-libra
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api';
-import { ListView, TYPING_PAUSE_MS, useListControls, type Column, type Connection, type Total } from './list';
+import { estimated, ListView, TYPING_PAUSE_MS, useListControls, type Column, type Connection, type Total } from './list';
 
 interface Row {
   id: string;
@@ -240,5 +240,13 @@ describe('useListControls', () => {
     expect(load).toHaveBeenLastCalledWith(null, '');
     expect(screen.getByRole('button', { name: 'Only them' })).toBeInTheDocument();
     expect(screen.getByRole('navigation', { name: 'Pages of people' })).toHaveTextContent('page 1');
+  });
+});
+
+describe('estimated', () => {
+  it('shows an exact count as it is and an estimate as one', () => {
+    expect(estimated({ count: 42, exact: true })).toBe('42');
+    expect(estimated({ count: 10_001, exact: false })).toBe('more than 10,000');
+    expect(estimated({ count: 1_234_567, exact: false })).toBe('about 1,234,567');
   });
 });

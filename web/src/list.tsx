@@ -19,6 +19,17 @@ export interface Total {
 }
 
 /**
+ * A count the server estimated (`totalCountEstimate`): exact up to 10,000, else "more than
+ * 10,000" (SQLite) or an estimate from PostgreSQL's statistics. Per-row counts use it so
+ * that a page of groups never counts a million members row by row.
+ */
+export function estimated(estimate: { count: number; exact: boolean }): string {
+  if (estimate.exact) return String(estimate.count);
+  if (estimate.count <= 10_001) return 'more than 10,000';
+  return `about ${estimate.count.toLocaleString('en')}`;
+}
+
+/**
  * A page of a list and, by a query of its own with the same variables but `after`, how many rows
  * the list has in all. At a million rows the count costs the server far more than a page, so the
  * rows never wait for it, and turning a page does not count again. `reload` asks for both.

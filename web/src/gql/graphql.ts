@@ -643,7 +643,7 @@ export type GroupsQueryVariables = Exact<{
 }>;
 
 
-export type GroupsQuery = { instance: { id: string, groups: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, members: { totalCount: number } }> } } };
+export type GroupsQuery = { instance: { id: string, groups: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, members: { totalCountEstimate: { count: number, exact: boolean } } }> } } };
 
 export type GroupsCountQueryVariables = Exact<{
   instanceId: string;
@@ -745,7 +745,7 @@ export type OrgUnitsQueryVariables = Exact<{
 }>;
 
 
-export type OrgUnitsQuery = { instance: { id: string, orgUnits: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, children: { totalCount: number }, members: { totalCount: number } }> } } };
+export type OrgUnitsQuery = { instance: { id: string, orgUnits: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, children: { totalCount: number }, members: { totalCountEstimate: { count: number, exact: boolean } } }> } } };
 
 export type OrgUnitMembersQueryVariables = Exact<{
   instanceId: string;
@@ -1451,7 +1451,10 @@ export const GroupsDocument = new TypedDocumentString(`
         name
         description
         members(first: 1) {
-          totalCount
+          totalCountEstimate {
+            count
+            exact
+          }
         }
       }
     }
@@ -1614,7 +1617,10 @@ export const OrgUnitsDocument = new TypedDocumentString(`
           totalCount
         }
         members(first: 1) {
-          totalCount
+          totalCountEstimate {
+            count
+            exact
+          }
         }
       }
     }

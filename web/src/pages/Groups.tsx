@@ -2,7 +2,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { request, useMutation } from '../api';
 import { useForm } from '../form';
 import { graphql } from '../gql';
-import { ListView, useListControls, usePagedQuery } from '../list';
+import { estimated, ListView, useListControls, usePagedQuery } from '../list';
 import { SubjectPicker } from '../pickers';
 import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, Loading, useFlash } from '../ui';
 
@@ -20,7 +20,10 @@ const GroupsQuery = graphql(`
           name
           description
           members(first: 1) {
-            totalCount
+            totalCountEstimate {
+              count
+              exact
+            }
           }
         }
       }
@@ -82,7 +85,7 @@ export function Groups({ instanceId }: { instanceId: string }) {
         columns={[
           { header: 'Name', cell: (g) => <Link to={g.id}>{g.name}</Link> },
           { header: 'Description', cell: (g) => g.description || '—' },
-          { header: 'Members', cell: (g) => g.members.totalCount },
+          { header: 'Members', cell: (g) => estimated(g.members.totalCountEstimate) },
         ]}
       />
       <form className="card" onSubmit={create.onSubmit} aria-labelledby="new-group">

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { request, useMutation } from '../api';
 import { useForm } from '../form';
 import { graphql } from '../gql';
-import { ListView, useListControls, usePagedQuery } from '../list';
+import { estimated, ListView, useListControls, usePagedQuery } from '../list';
 import { SubjectPicker } from '../pickers';
 import { ConfirmButton, Field, Flash, FormErrors, useFlash } from '../ui';
 
@@ -24,7 +24,10 @@ const UnitsQuery = graphql(`
             totalCount
           }
           members(first: 1) {
-            totalCount
+            totalCountEstimate {
+              count
+              exact
+            }
           }
         }
       }
@@ -184,7 +187,7 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
               ),
           },
           { header: 'Sub-units', cell: (u) => u.children.totalCount },
-          { header: 'Members (with sub-units)', label: 'Members', cell: (u) => u.members.totalCount },
+          { header: 'Members (with sub-units)', label: 'Members', cell: (u) => estimated(u.members.totalCountEstimate) },
           {
             header: 'Operations',
             actions: true,
