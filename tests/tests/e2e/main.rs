@@ -12,6 +12,7 @@ mod directory;
 mod durability;
 mod events;
 mod graphql_hardening;
+mod import;
 mod mail;
 mod metadata;
 mod migrations;
