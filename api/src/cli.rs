@@ -1,4 +1,4 @@
-//! The `lanyard` command line: `serve`, `migrate`, `export-schema`, `bench`.
+//! The `lanyard` command line: `serve`, `migrate`, `export-schema`, `bench`, `import`.
 
 use std::path::PathBuf;
 
@@ -34,6 +34,8 @@ pub enum Command {
     },
     /// Drive SSO through a deployment's URL and print responses/s, p50, p99 and failures.
     Bench(crate::loadgen::BenchArgs),
+    /// Create the users of a CSV file through a server's API, in batches, resumably.
+    Import(crate::import::ImportArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -86,6 +88,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let summary = crate::loadgen::run(args).await?;
             crate::loadgen::print(&summary, json)
         }
+        Command::Import(args) => crate::import::run(args).await,
         Command::ExportSchema { output } => {
             let sdl = crate::graphql::sdl();
             match output {

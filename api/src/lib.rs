@@ -23,6 +23,7 @@ pub mod fresh;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod import;
 pub mod keys;
 pub mod links;
 pub mod loadgen;

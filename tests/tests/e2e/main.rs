@@ -13,6 +13,7 @@ mod directory_scale;
 mod durability;
 mod events;
 mod graphql_hardening;
+mod import;
 mod mail;
 mod metadata;
 mod migrations;
