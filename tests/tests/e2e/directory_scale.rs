@@ -71,6 +71,20 @@ async fn page(
     (names, next)
 }
 
+/// Every username `filter` lists, following the cursors `first` at a time.
+async fn all_pages(app: &TestApp, instance: &str, first: u32, filter: &Value) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let (names, next) = page(app, instance, first, after.as_deref(), filter).await;
+        seen.extend(names);
+        match next {
+            Some(next) => after = Some(next),
+            None => return seen,
+        }
+    }
+}
+
 /// The plan of `statement` as the database would run it. On PostgreSQL, sequential scans,
 /// bitmap scans and sorts are priced out first: on a small test table the planner would
 /// rightly prefer them, and what this checks is that an index can serve the statement, in
@@ -317,16 +331,7 @@ async fn both_shapes_of_a_membership_filter_find_the_same_members() {
         (json!({ "groupId": everyone }), &expected_group),
         (json!({ "orgUnitId": root }), &expected_subtree),
     ] {
-        let mut seen = Vec::new();
-        let mut after = None;
-        loop {
-            let (names, next) = page(&app, &instance, 100, after.as_deref(), &filter).await;
-            seen.extend(names);
-            match next {
-                Some(next) => after = Some(next),
-                None => break,
-            }
-        }
+        let seen = all_pages(&app, &instance, 100, &filter).await;
         assert_eq!(&seen, expected, "{filter}");
         let count = app
             .gql(COUNT, json!({ "i": instance, "filter": filter }))
@@ -418,23 +423,7 @@ async fn searches_match_usernames_then_emails_once_each_in_any_case() {
         assert_eq!(next, None);
     }
     // The same, two by two: the cursor crosses from usernames to emails.
-    let mut seen = Vec::new();
-    let mut after = None;
-    loop {
-        let (names, next) = page(
-            &app,
-            &instance,
-            2,
-            after.as_deref(),
-            &json!({ "search": "ann" }),
-        )
-        .await;
-        seen.extend(names);
-        match next {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
+    let seen = all_pages(&app, &instance, 2, &json!({ "search": "ann" })).await;
     assert_eq!(seen, ["Ann.Lee", "ann_2", "annex", "annika", "zhang.wei"]);
     let count = app
         .gql(
@@ -529,19 +518,7 @@ async fn keyset_pages_skip_and_repeat_nothing_while_users_come_and_go() {
         );
         assert_eq!(sorted, seen, "{filter}: out of order: {seen:?}");
         // Every original user that was not deleted before the pages reached it was listed.
-        let current = {
-            let mut all = Vec::new();
-            let mut after = None;
-            loop {
-                let (names, next) = page(&app, &instance, 100, after.as_deref(), &json!({})).await;
-                all.extend(names);
-                match next {
-                    Some(next) => after = Some(next),
-                    None => break,
-                }
-            }
-            all
-        };
+        let current = all_pages(&app, &instance, 100, &json!({})).await;
         for i in 0..60 {
             let name = format!("k{:03}", i * 10);
             if current.contains(&name) {
