@@ -29,8 +29,8 @@
 //!
 //! - prefix search `users(first: 20, filter: {search})` with random prefixes of real usernames
 //!   of 3 to 7 characters (they match from a few to a few percent of the users), and of 1;
-//! - lookup by username: `users(first: 1, filter: {search: <whole username>})`, as the API has
-//!   no lookup by username;
+//! - lookup by username: `users(first: 1, filter: {username: <username>})`, the exact lookup
+//!   sign-in and provisioning use;
 //! - the first page of 100 users with their `groups` and `orgUnits`;
 //! - a deep page of 100: the page at the middle of the list, reached by walking `after`
 //!   cursors, then fetched again and again;
@@ -89,7 +89,7 @@ const LAST_NAMES: &str = "\
 
 const IMPORT: &str = "mutation($input: ImportUsersInput!) { importUsers(input: $input) { ok importedCount errors { row field code message } } }";
 const SEARCH: &str = "query($i: ID!, $s: String!) { instance(id: $i) { users(first: 20, filter: {search: $s}) { edges { cursor node { id username displayName email } } pageInfo { hasNextPage endCursor } } } }";
-const LOOKUP: &str = "query($i: ID!, $s: String!) { instance(id: $i) { users(first: 1, filter: {search: $s}) { edges { node { id username displayName email status } } } } }";
+const LOOKUP: &str = "query($i: ID!, $s: String!) { instance(id: $i) { users(first: 1, filter: {username: $s}) { edges { node { id username displayName email status } } } } }";
 const FIRST_PAGE: &str = "query($i: ID!) { instance(id: $i) { users(first: 100) { edges { cursor node { id username displayName email status groups { id name } orgUnits { id name } } } pageInfo { hasNextPage endCursor } } } }";
 const PAGE_AFTER: &str = "query($i: ID!, $after: String, $filter: UserFilter) { instance(id: $i) { users(first: 100, after: $after, filter: $filter) { edges { cursor node { id username displayName email status } } pageInfo { hasNextPage endCursor } } } }";
 const WALK: &str = "query($i: ID!, $after: String) { instance(id: $i) { users(first: 100, after: $after) { pageInfo { hasNextPage endCursor } } } }";
