@@ -221,7 +221,7 @@ impl<R: Read> Rows<R> {
                 .iter()
                 .filter(|b| **b == b'\n')
                 .count();
-            let line = last - inside as u64;
+            let line = last.saturating_sub(inside as u64);
             return Ok(Some(self.convert(line)));
         }
     }
