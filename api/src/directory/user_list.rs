@@ -225,6 +225,7 @@ async fn memberships(
         conditions.push(
             semi_join(
                 db,
+                members.clone(),
                 members,
                 Expr::col((group_member::Entity, group_member::Column::UserId)),
             )
@@ -242,11 +243,17 @@ async fn memberships(
                     format!("no org unit {unit_id:?} in this instance"),
                 )
             })?;
+        let member = || Expr::col((org_unit_member::Entity, org_unit_member::Column::UserId));
         let mut members = Query::select()
             .column((org_unit_member::Entity, org_unit_member::Column::UserId))
             .from(org_unit_member::Entity)
             .to_owned();
-        if filter.include_sub_units {
+        let condition = if filter.include_sub_units {
+            let subtree = prefix_range(
+                Expr::col((org_unit::Entity, org_unit::Column::Path)),
+                &unit.path,
+            );
+            let mut walked = members.clone();
             members
                 .inner_join(
                     org_unit::Entity,
@@ -256,24 +263,29 @@ async fn memberships(
                 .and_where(
                     Expr::col((org_unit::Entity, org_unit::Column::InstanceId)).eq(instance_id),
                 )
-                .cond_where(prefix_range(
-                    Expr::col((org_unit::Entity, org_unit::Column::Path)),
-                    &unit.path,
-                ));
+                .cond_where(subtree.clone());
+            // Walked, a user's own memberships are looked up (one or two) and their units
+            // checked against the subtree's, listed once; left to itself, SQLite would probe
+            // every unit of the subtree for each user.
+            walked.and_where(
+                Expr::expr(Expr::cust(r#"("org_unit_members"."org_unit_id" || '')"#)).in_subquery(
+                    Query::select()
+                        .column(org_unit::Column::Id)
+                        .from(org_unit::Entity)
+                        .and_where(Expr::col(org_unit::Column::InstanceId).eq(instance_id))
+                        .cond_where(subtree)
+                        .to_owned(),
+                ),
+            );
+            semi_join(db, members, walked, member()).await?
         } else {
             members.and_where(
                 Expr::col((org_unit_member::Entity, org_unit_member::Column::OrgUnitId))
                     .eq(unit.id.as_str()),
             );
-        }
-        conditions.push(
-            semi_join(
-                db,
-                members,
-                Expr::col((org_unit_member::Entity, org_unit_member::Column::UserId)),
-            )
-            .await?,
-        );
+            semi_join(db, members.clone(), members, member()).await?
+        };
+        conditions.push(condition);
     }
     Ok(conditions)
 }
@@ -285,11 +297,12 @@ struct Membership {
 }
 
 /// `users.id IN (members)` when the set is small (the set drives the query), else
-/// `EXISTS (members WHERE member = users.id)` (the username index drives it, each row is
-/// one lookup). `members` selects the member's user id, `member`.
+/// `EXISTS (walked WHERE member = users.id)` (the username index drives it, each row is a
+/// lookup or two). `members` and `walked` select the same users, each shaped for its use.
 async fn semi_join(
     db: &DatabaseConnection,
     members: SelectStatement,
+    walked: SelectStatement,
     member: Expr,
 ) -> AppResult<Membership> {
     let size = count_up_to(db, members.clone(), Some(GATHER_AT_MOST + 1)).await?;
@@ -299,7 +312,7 @@ async fn semi_join(
             gathered: true,
         });
     }
-    let mut correlated = members;
+    let mut correlated = walked;
     correlated.and_where(member.equals((user::Entity, user::Column::Id)));
     Ok(Membership {
         condition: Expr::exists(correlated),

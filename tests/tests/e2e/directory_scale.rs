@@ -327,6 +327,10 @@ async fn both_shapes_of_a_membership_filter_find_the_same_members() {
         .filter(|i| i % 3 != 2)
         .map(|i| format!("m{i:05}"))
         .collect();
+    let expected_root_only: Vec<String> = (0..10_020)
+        .filter(|i| i % 3 == 0)
+        .map(|i| format!("m{i:05}"))
+        .collect();
     for (filter, expected) in [
         (json!({ "groupId": everyone }), &expected_group),
         (json!({ "orgUnitId": root }), &expected_subtree),
@@ -346,32 +350,33 @@ async fn both_shapes_of_a_membership_filter_find_the_same_members() {
     import(
         &app,
         &instance,
-        (0..1_100)
-            .map(|i| json!({ "username": format!("n{i:05}"), "groupIds": [everyone] }))
+        (0..3_400)
+            .map(|i| json!({ "username": format!("n{i:05}"), "groupIds": [everyone], "orgUnitIds": [child] }))
             .collect(),
     )
     .await;
-    let (first, next) = page(&app, &instance, 100, None, &json!({ "groupId": everyone })).await;
-    assert_eq!(first, expected_group[..100]);
-    let (second, _) = page(
-        &app,
-        &instance,
-        100,
-        next.as_deref(),
-        &json!({ "groupId": everyone }),
-    )
-    .await;
-    assert_eq!(second, expected_group[100..200]);
-    let count = app
-        .gql(
-            COUNT,
-            json!({ "i": instance, "filter": { "groupId": everyone } }),
-        )
-        .await;
-    assert_eq!(
-        count["instance"]["users"]["totalCount"],
-        expected_group.len() + 1_100
-    );
+    for (filter, expected, added) in [
+        (json!({ "groupId": everyone }), &expected_group, 3_400),
+        (json!({ "orgUnitId": root }), &expected_subtree, 3_400),
+        (
+            json!({ "orgUnitId": root, "includeSubUnits": false }),
+            &expected_root_only,
+            0,
+        ),
+    ] {
+        let (first, next) = page(&app, &instance, 100, None, &filter).await;
+        assert_eq!(first, expected[..100], "{filter}");
+        let (second, _) = page(&app, &instance, 100, next.as_deref(), &filter).await;
+        assert_eq!(second, expected[100..200], "{filter}");
+        let count = app
+            .gql(COUNT, json!({ "i": instance, "filter": filter }))
+            .await;
+        assert_eq!(
+            count["instance"]["users"]["totalCount"],
+            expected.len() + added,
+            "{filter}"
+        );
+    }
     // The estimate is exact up to 10,000, beyond that an estimate of more.
     let estimate = |filter: Value| {
         let app = &app;
@@ -386,8 +391,8 @@ async fn both_shapes_of_a_membership_filter_find_the_same_members() {
         }
     };
     assert_eq!(
-        estimate(json!({ "orgUnitId": root })).await,
-        json!({ "count": expected_subtree.len(), "exact": true })
+        estimate(json!({ "orgUnitId": root, "includeSubUnits": false })).await,
+        json!({ "count": expected_root_only.len(), "exact": true })
     );
     let estimated = estimate(json!({ "groupId": everyone })).await;
     assert_eq!(estimated["exact"], false, "{estimated}");
