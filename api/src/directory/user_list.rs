@@ -16,8 +16,8 @@ use entity::user::{self, UserStatus};
 use entity::{group_member, org_unit, org_unit_member};
 use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Order,
+    QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 use super::Directory;
@@ -104,10 +104,12 @@ pub async fn list(
     let search = search_prefix("filter.search", filter.search.as_deref())?;
     let members = memberships(db, instance_id, filter).await?;
     let mut base = user::Entity::find();
-    if members.iter().any(|m| m.gathered) {
+    let sqlite = db.get_database_backend() == DbBackend::Sqlite;
+    if sqlite && members.iter().any(|m| m.gathered) {
         // The same condition, hidden from SQLite's planner: with no statistics it would rather
         // walk the instance's username index and probe the (small) member set than drive the
-        // query from the set and sort it. PostgreSQL plans from statistics either way.
+        // query from the set and sort it. PostgreSQL plans from statistics (and, given the
+        // hidden form, would scan the table for it).
         base = base.filter(Expr::cust(r#"("users"."instance_id" || '')"#).eq(instance_id));
     } else {
         base = base.filter(user::Column::InstanceId.eq(instance_id));
