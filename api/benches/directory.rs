@@ -51,14 +51,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use futures::stream::{self, StreamExt, TryStreamExt};
-use lanyard::config::{Config, LogConfig, LogFormat};
 use lanyard::startup::Application;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
-use secrecy::SecretString;
 use serde_json::{json, Value};
+
+mod common;
 
 const ADMIN_PASSWORD: &str = "bench-admin-password";
 const DEFAULT_SIZES: [usize; 2] = [10_000, 100_000];
@@ -869,45 +869,7 @@ async fn start_server(
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<std::io::Result<()>>,
 )> {
-    let config = Config {
-        listen: "127.0.0.1:0".parse()?,
-        public_url: "http://127.0.0.1".into(),
-        database_url,
-        data_dir: dir.path().to_path_buf(),
-        master_key: None,
-        bootstrap_admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
-        demo: false,
-        policy_dir: None,
-        log: LogConfig {
-            format: LogFormat::Text,
-            level: "error".into(),
-        },
-        graphql: lanyard::config::default_graphql(),
-        admin_session_minutes: 60,
-        key_retirement_grace_hours: 168,
-        sso: lanyard::config::default_sso(),
-        sign_in: lanyard::config::default_sign_in(),
-        smtp: lanyard::config::SmtpConfig {
-            host: None,
-            port: None,
-            security: lanyard::config::SmtpSecurity::None,
-            username: None,
-            password: None,
-            from: "Lanyard Bench <no-reply@lanyard.test>".into(),
-            ca_file: None,
-            timeout_seconds: 5,
-        },
-        outbox: lanyard::config::default_outbox(),
-        events: lanyard::config::EventsConfig {
-            allow_insecure_loopback: false,
-            allow_private_networks: false,
-            timeout_seconds: 5,
-        },
-        reset_link_minutes: 60,
-        console_dir: "web/dist".into(),
-        trusted_proxies: Default::default(),
-        forwarded_header: Default::default(),
-    };
+    let config = common::config(database_url, dir.path(), ADMIN_PASSWORD)?;
     let app = Application::build(config).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -18,15 +18,15 @@ use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use lanyard::config::{Config, LogConfig, LogFormat};
 use lanyard::startup::Application;
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
 use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
-use secrecy::SecretString;
 use serde_json::{json, Value};
 
 const WORKERS: usize = 2;
+mod common;
+
 const ADMIN_PASSWORD: &str = "bench-admin-password";
 const PASSWORD: &str = "bench-employee-password";
 
@@ -257,45 +257,7 @@ async fn setup(
 ) -> anyhow::Result<(String, String, String, String, reqwest::Client)> {
     let database_url = std::env::var("LANYARD_BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/lanyard.db?mode=rwc", dir.path().display()));
-    let config = Config {
-        listen: "127.0.0.1:0".parse()?,
-        public_url: "http://127.0.0.1".into(),
-        database_url,
-        data_dir: dir.path().to_path_buf(),
-        master_key: None,
-        bootstrap_admin_password: Some(SecretString::from(ADMIN_PASSWORD)),
-        demo: false,
-        policy_dir: None,
-        log: LogConfig {
-            format: LogFormat::Text,
-            level: "error".into(),
-        },
-        graphql: lanyard::config::default_graphql(),
-        admin_session_minutes: 60,
-        key_retirement_grace_hours: 168,
-        sso: lanyard::config::default_sso(),
-        sign_in: lanyard::config::default_sign_in(),
-        smtp: lanyard::config::SmtpConfig {
-            host: None,
-            port: None,
-            security: lanyard::config::SmtpSecurity::None,
-            username: None,
-            password: None,
-            from: "Lanyard Bench <no-reply@lanyard.test>".into(),
-            ca_file: None,
-            timeout_seconds: 5,
-        },
-        outbox: lanyard::config::default_outbox(),
-        events: lanyard::config::EventsConfig {
-            allow_insecure_loopback: false,
-            allow_private_networks: false,
-            timeout_seconds: 5,
-        },
-        reset_link_minutes: 60,
-        console_dir: "web/dist".into(),
-        trusted_proxies: Default::default(),
-        forwarded_header: Default::default(),
-    };
+    let config = common::config(database_url, dir.path(), ADMIN_PASSWORD)?;
     let app = Application::build(config).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until(std::future::pending()));
