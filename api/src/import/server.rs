@@ -173,17 +173,17 @@ impl Server {
             .await;
         let response = match sent {
             Ok(response) => response,
-            Err(err) => return transport(&self.endpoint, &err),
+            Err(err) => return transport(&self.endpoint, err),
         };
         let status = response.status().as_u16();
         match response.bytes().await {
             Ok(body) => classify(status, &body),
-            Err(err) => transport(&self.endpoint, &err),
+            Err(err) => transport(&self.endpoint, err),
         }
     }
 }
 
-fn transport(endpoint: &str, err: &reqwest::Error) -> Attempt {
+fn transport(endpoint: &str, err: reqwest::Error) -> Attempt {
     // Without a connection nothing was sent; after one, the request may have been received.
     let maybe_received = !err.is_connect();
     let what = if err.is_connect() {
@@ -194,20 +194,10 @@ fn transport(endpoint: &str, err: &reqwest::Error) -> Attempt {
         "the connection failed to"
     };
     Attempt::Retry {
-        reason: format!("{what} {endpoint}: {}", error_chain(err)),
+        // `{:#}` of an anyhow error is the error and its causes on one line.
+        reason: format!("{what} {endpoint}: {:#}", anyhow::Error::from(err)),
         maybe_received,
     }
-}
-
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// What an answer means for the batch.
