@@ -42,6 +42,8 @@
 //! - `users(first: 1) { totalCount }`, of the whole instance and of a search.
 //!
 //! Pages ask only for what they list, not for `totalCount`, which has rows of its own.
+//! After each step's measurements, one division is moved under another and back (timed once
+//! each: a move rewrites the member index of the division's members).
 //! Printed: the seeding rates per step, then one table (rows: operation; columns: p50 and p99
 //! at each size, and p99 at the largest size over p99 at the smallest), then the issue's
 //! targets: p99(1M)/p99(10k) ≤ 2 for search, lookup and pages, and a prefix search p99 of at
@@ -772,6 +774,14 @@ async fn run(
         for op in Op::ALL {
             figures.push(measure(&api, &mut dir, op, deep.as_deref(), args.requests).await?);
         }
+        let (under, back) = move_division(&api, &dir).await?;
+        println!(
+            "{:>6}: moving a division (about {} members) under another: {:.2} s, back to the root: {:.2} s",
+            short(size),
+            short_approx(size as f64 / DIVISIONS as f64),
+            under.as_secs_f64(),
+            back.as_secs_f64(),
+        );
         steps.push(Step { size, figures });
     }
     print_table(backend, &steps);
@@ -782,6 +792,27 @@ async fn run(
         Err(_) => eprintln!("the server did not stop within 10 s"),
     }
     Ok(())
+}
+
+fn short_approx(n: f64) -> String {
+    short(((n / 1_000.0).round() as usize).max(1) * 1_000)
+}
+
+/// Moves the first division under the second and back to the root, each move rewriting the
+/// member index of the division's members; returns how long each took.
+async fn move_division(api: &Api, dir: &Directory) -> anyhow::Result<(Duration, Duration)> {
+    const MOVE: &str = "mutation($i: ID!, $id: ID!, $parent: ID) { moveOrgUnit(input: {instanceId: $i, id: $id, parentId: $parent}) { orgUnit { id } } }";
+    let (moved, parent) = (&dir.divisions[0], &dir.divisions[1]);
+    let (under, _) = api
+        .call(
+            MOVE,
+            json!({ "i": dir.instance, "id": moved, "parent": parent }),
+        )
+        .await?;
+    let (back, _) = api
+        .call(MOVE, json!({ "i": dir.instance, "id": moved }))
+        .await?;
+    Ok((under, back))
 }
 
 fn print_table(backend: &str, steps: &[Step]) {

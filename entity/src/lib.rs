@@ -16,6 +16,7 @@ pub mod event_subscription;
 pub mod group;
 pub mod group_member;
 pub mod instance;
+pub mod member_index;
 pub mod org_unit;
 pub mod org_unit_member;
 pub mod outbox;
@@ -42,6 +43,7 @@ pub mod prelude {
     pub use super::group::Entity as Group;
     pub use super::group_member::Entity as GroupMember;
     pub use super::instance::Entity as Instance;
+    pub use super::member_index::Entity as MemberIndex;
     pub use super::org_unit::Entity as OrgUnit;
     pub use super::org_unit_member::Entity as OrgUnitMember;
     pub use super::outbox::Entity as Outbox;

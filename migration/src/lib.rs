@@ -15,6 +15,7 @@ mod m20261128_000009_create_saml_requests;
 mod m20261129_000010_create_sign_in_codes;
 mod m20261207_000011_widen_sign_in_code_continue;
 mod m20261207_000012_index_directory_search;
+mod m20261207_000013_create_member_index;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_create_sign_in_codes::Migration),
             Box::new(m20261207_000011_widen_sign_in_code_continue::Migration),
             Box::new(m20261207_000012_index_directory_search::Migration),
+            Box::new(m20261207_000013_create_member_index::Migration),
         ]
     }
 }

@@ -5,8 +5,9 @@
 use chrono::Utc;
 use entity::access_grant::{self, SubjectKind};
 use entity::application::{self, AuthorizationScope};
-use entity::{group, group_member, org_unit, org_unit_member, user};
-use sea_orm::sea_query::{Condition, Expr, Query, SelectStatement};
+use entity::member_index::{self, HolderKind};
+use entity::{group, org_unit, user};
+use sea_orm::sea_query::{Condition, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -18,7 +19,7 @@ use crate::authz::admin::{actions, Action, ApplicationPermit, InstancePermit};
 use crate::db::WriteTxn;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
-use crate::query::{prefix_range, Count};
+use crate::query::Count;
 
 /// The most subjects one grant or revoke call takes.
 pub const MAX_SUBJECTS: usize = 1000;
@@ -282,13 +283,9 @@ pub async fn all_of_instance<C: ConnectionTrait>(
         .await?)
 }
 
-/// The ids of the users a set of grants covers, as a subquery: users granted directly, members
-/// of granted groups, members of any unit inside a granted org unit's subtree.
-fn covered_users(
-    instance_id: &str,
-    grants: &[access_grant::Model],
-    units: &[org_unit::Model],
-) -> Condition {
+/// The users a set of grants covers: users granted directly, members of granted groups,
+/// members of any unit inside a granted org unit's subtree (the member index has both).
+fn covered_users(grants: &[access_grant::Model]) -> Condition {
     let ids = |kind: SubjectKind| -> Vec<String> {
         grants
             .iter()
@@ -296,41 +293,26 @@ fn covered_users(
             .map(|g| g.subject_id.clone())
             .collect()
     };
-    let mut any = Condition::any().add(user::Column::Id.is_in(ids(SubjectKind::User)));
-    let groups = ids(SubjectKind::Group);
-    if !groups.is_empty() {
-        any = any.add(
+    let members = |kind: HolderKind, holders: Vec<String>| {
+        Condition::all()
+            .add(member_index::Column::HolderKind.eq(kind))
+            .add(member_index::Column::HolderId.is_in(holders))
+    };
+    Condition::any()
+        .add(user::Column::Id.is_in(ids(SubjectKind::User)))
+        .add(
             user::Column::Id.in_subquery(
                 Query::select()
-                    .column(group_member::Column::UserId)
-                    .from(group_member::Entity)
-                    .and_where(group_member::Column::GroupId.is_in(groups))
+                    .column(member_index::Column::UserId)
+                    .from(member_index::Entity)
+                    .cond_where(
+                        Condition::any()
+                            .add(members(HolderKind::Group, ids(SubjectKind::Group)))
+                            .add(members(HolderKind::Subtree, ids(SubjectKind::OrgUnit))),
+                    )
                     .to_owned(),
             ),
-        );
-    }
-    if !units.is_empty() {
-        let mut subtree = Condition::any();
-        for unit in units {
-            subtree = subtree.add(prefix_range(org_unit::Column::Path, &unit.path));
-        }
-        let unit_ids: SelectStatement = Query::select()
-            .column(org_unit::Column::Id)
-            .from(org_unit::Entity)
-            .and_where(Expr::col(org_unit::Column::InstanceId).eq(instance_id))
-            .cond_where(subtree)
-            .to_owned();
-        any = any.add(
-            user::Column::Id.in_subquery(
-                Query::select()
-                    .column(org_unit_member::Column::UserId)
-                    .from(org_unit_member::Entity)
-                    .and_where(org_unit_member::Column::OrgUnitId.in_subquery(unit_ids))
-                    .to_owned(),
-            ),
-        );
-    }
-    any
+        )
 }
 
 /// The users the application's authorization scope lets in: active users of the instance,
@@ -353,16 +335,7 @@ pub async fn effective_users(
             .filter(access_grant::Column::ApplicationId.eq(&app.id))
             .all(db)
             .await?;
-        let unit_ids: Vec<String> = grants
-            .iter()
-            .filter(|g| g.subject_kind == SubjectKind::OrgUnit)
-            .map(|g| g.subject_id.clone())
-            .collect();
-        let units = org_unit::Entity::find()
-            .filter(org_unit::Column::Id.is_in(unit_ids))
-            .all(db)
-            .await?;
-        query = query.filter(covered_users(permit.instance_id(), &grants, &units));
+        query = query.filter(covered_users(&grants));
     }
     let total = Count::of(query.clone(), db);
     let mut page = query.order_by_asc(user::Column::Username);

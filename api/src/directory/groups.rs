@@ -10,7 +10,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::Directory;
+use super::{member_index, Directory};
 use super::{record_members_change, Holder};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{actions, InstancePermit};
@@ -145,6 +145,7 @@ pub async fn delete(
     let txn = dir.store.begin_write().await?;
     let current = find_in(&txn, permit.instance_id(), id).await?;
     group::Entity::delete_by_id(id).exec(&txn).await?;
+    member_index::forget_group(&txn, id).await?;
     dir.hooks
         .subject_deleted(&txn, entity::access_grant::SubjectKind::Group, id)
         .await?;
@@ -263,6 +264,7 @@ pub async fn add_members(
             .exec(&txn)
             .await?;
     }
+    member_index::refresh(&txn, user_ids).await?;
     record_members_change(&txn, permit, Holder::Group, id, &group.name, true, user_ids).await?;
     txn.commit().await?;
     Ok(group)
@@ -284,6 +286,7 @@ pub async fn remove_members(
         .filter(group_member::Column::UserId.is_in(user_ids.to_vec()))
         .exec(&txn)
         .await?;
+    member_index::refresh(&txn, user_ids).await?;
     record_members_change(
         &txn,
         permit,

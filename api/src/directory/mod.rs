@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod groups;
 pub mod instances;
+pub mod member_index;
 pub mod org_units;
 pub mod user_list;
 pub mod users;

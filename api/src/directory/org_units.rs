@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::groups::ensure_users;
-use super::Directory;
+use super::{member_index, Directory};
 use super::{record_members_change, Holder};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{actions, InstancePermit};
@@ -228,6 +228,7 @@ pub async fn move_to(
         Some(id),
     )
     .await?;
+    let members = member_index::subtree_members(&txn, id).await?;
     // The unit and every descendant get the new prefix, in this transaction.
     for unit in subtree {
         let rewritten = format!("{new_path}{}", &unit.path[current.path.len()..]);
@@ -237,6 +238,7 @@ pub async fn move_to(
             .exec(&txn)
             .await?;
     }
+    member_index::refresh(&txn, &members).await?;
     let mut active: org_unit::ActiveModel =
         find_in(&txn, permit.instance_id(), id, "id").await?.into();
     active.parent_id = Set(new_parent_id.map(str::to_owned));
@@ -385,6 +387,7 @@ pub async fn add_members(
             .exec(&txn)
             .await?;
     }
+    member_index::refresh(&txn, user_ids).await?;
     record_members_change(
         &txn,
         permit,
@@ -415,6 +418,7 @@ pub async fn remove_members(
         .filter(org_unit_member::Column::UserId.is_in(user_ids.to_vec()))
         .exec(&txn)
         .await?;
+    member_index::refresh(&txn, user_ids).await?;
     record_members_change(
         &txn,
         permit,

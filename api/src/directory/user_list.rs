@@ -6,18 +6,21 @@
 //! - a search walks `ix_users_username_key` (lower-case usernames) over the prefix's range,
 //!   then the unique email index over the same range for users whose username does not match:
 //!   username matches come first, by lower-case username, then email-only matches, by email;
-//! - a group or org-unit filter is a semi-join whose shape depends on the set's size, counted
-//!   up to [`GATHER_AT_MOST`]: a small set drives the query (its members, then sorted), a large
-//!   one is checked row by row while the username index is walked (a page needs few rows).
+//! - a group, org-unit or subtree filter walks the set's range of the member index (its
+//!   members by username, see `member_index`), each row's user found by primary key;
+//! - a search within a set is a semi-join whose shape depends on the set's size, counted up to
+//!   [`GATHER_AT_MOST`]: a small set drives the query (its members, then sorted), a large one
+//!   is checked row by row while the search's range is walked (a page needs few rows).
 //!
 //! docs/decisions.md ("Directory at scale") says why the keys and the two-phase search.
 
+use entity::member_index::{self, HolderKind};
+use entity::org_unit;
 use entity::user::{self, UserStatus};
-use entity::{group_member, org_unit, org_unit_member};
 use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Order,
-    QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, JoinType,
+    Order, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 
 use super::Directory;
@@ -25,8 +28,8 @@ use crate::authz::admin::{actions, InstancePermit};
 use crate::error::{AppError, AppResult};
 use crate::query::{count_up_to, prefix_range, search_prefix, Count};
 
-/// Up to this many members, a membership filter gathers the members and sorts them; beyond,
-/// it walks users in order and checks each. Both cost about this many index steps at worst
+/// Up to this many members, a search within a set gathers the members and sorts them; beyond,
+/// it walks the search's range and checks each user. Both cost about this many index steps at worst
 /// for a page of 100 out of a million users.
 pub const GATHER_AT_MOST: u64 = 10_000;
 
@@ -102,20 +105,47 @@ pub async fn list(
     let db = &dir.store.conn;
     let instance_id = permit.instance_id();
     let search = search_prefix("filter.search", filter.search.as_deref())?;
-    let members = memberships(db, instance_id, filter).await?;
+    let holders = holders(db, instance_id, filter).await?;
     let mut base = user::Entity::find();
+    // Without a search, the first set (if any) drives the query: its index range in username
+    // order, the user of each row found by primary key; any other set is looked up per row.
+    let mut driving = None;
+    let mut rest = holders.as_slice();
+    if search.is_none() {
+        if let Some(((kind, id), others)) = holders.split_first() {
+            base = base
+                .join(
+                    JoinType::InnerJoin,
+                    member_index::Relation::User.def().rev(),
+                )
+                .filter(member_index::Column::HolderKind.eq(*kind))
+                .filter(member_index::Column::HolderId.eq(id.as_str()));
+            driving = Some(member_index::Column::Username);
+            rest = others;
+        }
+    }
+    let mut memberships = Vec::new();
+    for holder in rest {
+        memberships.push(match search {
+            Some(_) => semi_join(db, holder).await?,
+            None => Membership {
+                condition: is_member(holder),
+                gathered: false,
+            },
+        });
+    }
     let sqlite = db.get_database_backend() == DbBackend::Sqlite;
-    if sqlite && members.iter().any(|m| m.gathered) {
+    if sqlite && memberships.iter().any(|m| m.gathered) {
         // The same condition, hidden from SQLite's planner: with no statistics it would rather
-        // walk the instance's username index and probe the (small) member set than drive the
-        // query from the set and sort it. PostgreSQL plans from statistics (and, given the
-        // hidden form, would scan the table for it).
+        // walk the search's index and probe the (small) member set than drive the query from
+        // the set and sort it. PostgreSQL plans from statistics (and, given the hidden form,
+        // would scan the table for it).
         base = base.filter(Expr::cust(r#"("users"."instance_id" || '')"#).eq(instance_id));
     } else {
         base = base.filter(user::Column::InstanceId.eq(instance_id));
     }
-    for member in members {
-        base = base.filter(member.condition);
+    for membership in memberships {
+        base = base.filter(membership.condition);
     }
     if let Some(status) = filter.status {
         base = base.filter(user::Column::Status.eq(status));
@@ -129,12 +159,16 @@ pub async fn list(
     match search {
         None => {
             let total = Count::of(base.clone(), db);
-            let mut page = base.order_by_asc(user::Column::Username);
+            let order: SimpleExpr = match driving {
+                Some(column) => Expr::col((member_index::Entity, column)).into(),
+                None => Expr::col((user::Entity, user::Column::Username)).into(),
+            };
+            let mut page = base.order_by(order.clone(), Order::Asc);
             if let Some(after) = after {
                 if after.starts_with(SEARCH_MARK) {
                     return Err(AppError::bad_input("after", "not a cursor of this list"));
                 }
-                page = page.filter(user::Column::Username.gt(after));
+                page = page.filter(Expr::expr(order).gt(after));
             }
             let rows = page.limit(limit).all(db).await?;
             Ok((
@@ -207,32 +241,16 @@ async fn search_page(
     Ok((rows, total))
 }
 
-/// The membership conditions of `filter` (group, org unit or subtree), each shaped by the size
-/// of its set (see the module's documentation).
-async fn memberships(
+/// The sets `filter` narrows the list to (a group, an org unit or its subtree), as the
+/// member index names them.
+async fn holders(
     db: &DatabaseConnection,
     instance_id: &str,
     filter: &UserFilter,
-) -> AppResult<Vec<Membership>> {
-    let mut conditions = Vec::new();
+) -> AppResult<Vec<(HolderKind, String)>> {
+    let mut holders = Vec::new();
     if let Some(group_id) = &filter.group_id {
-        let members = Query::select()
-            .column((group_member::Entity, group_member::Column::UserId))
-            .from(group_member::Entity)
-            .and_where(
-                Expr::col((group_member::Entity, group_member::Column::GroupId))
-                    .eq(group_id.as_str()),
-            )
-            .to_owned();
-        conditions.push(
-            semi_join(
-                db,
-                members.clone(),
-                members,
-                Expr::col((group_member::Entity, group_member::Column::UserId)),
-            )
-            .await?,
-        );
+        holders.push((HolderKind::Group, group_id.clone()));
     }
     if let Some(unit_id) = &filter.org_unit_id {
         let unit = org_unit::Entity::find_by_id(unit_id.clone())
@@ -245,51 +263,34 @@ async fn memberships(
                     format!("no org unit {unit_id:?} in this instance"),
                 )
             })?;
-        let member = || Expr::col((org_unit_member::Entity, org_unit_member::Column::UserId));
-        let mut members = Query::select()
-            .column((org_unit_member::Entity, org_unit_member::Column::UserId))
-            .from(org_unit_member::Entity)
-            .to_owned();
-        let condition = if filter.include_sub_units {
-            let subtree = prefix_range(
-                Expr::col((org_unit::Entity, org_unit::Column::Path)),
-                &unit.path,
-            );
-            let mut walked = members.clone();
-            members
-                .inner_join(
-                    org_unit::Entity,
-                    Expr::col((org_unit::Entity, org_unit::Column::Id))
-                        .equals((org_unit_member::Entity, org_unit_member::Column::OrgUnitId)),
-                )
-                .and_where(
-                    Expr::col((org_unit::Entity, org_unit::Column::InstanceId)).eq(instance_id),
-                )
-                .cond_where(subtree.clone());
-            // Walked, a user's own memberships are looked up (one or two) and their units
-            // checked against the subtree's, listed once; left to itself, SQLite would probe
-            // every unit of the subtree for each user.
-            walked.and_where(
-                Expr::expr(Expr::cust(r#"("org_unit_members"."org_unit_id" || '')"#)).in_subquery(
-                    Query::select()
-                        .column(org_unit::Column::Id)
-                        .from(org_unit::Entity)
-                        .and_where(Expr::col(org_unit::Column::InstanceId).eq(instance_id))
-                        .cond_where(subtree)
-                        .to_owned(),
-                ),
-            );
-            semi_join(db, members, walked, member()).await?
+        let kind = if filter.include_sub_units {
+            HolderKind::Subtree
         } else {
-            members.and_where(
-                Expr::col((org_unit_member::Entity, org_unit_member::Column::OrgUnitId))
-                    .eq(unit.id.as_str()),
-            );
-            semi_join(db, members.clone(), members, member()).await?
+            HolderKind::OrgUnit
         };
-        conditions.push(condition);
+        holders.push((kind, unit.id));
     }
-    Ok(conditions)
+    Ok(holders)
+}
+
+/// The user ids of a holder's members.
+fn members_of((kind, id): &(HolderKind, String)) -> SelectStatement {
+    Query::select()
+        .column((member_index::Entity, member_index::Column::UserId))
+        .from(member_index::Entity)
+        .and_where(Expr::col((member_index::Entity, member_index::Column::HolderKind)).eq(*kind))
+        .and_where(Expr::col((member_index::Entity, member_index::Column::HolderId)).eq(id))
+        .to_owned()
+}
+
+/// `EXISTS` a membership of the user of the row, looked up by user id.
+fn is_member(holder: &(HolderKind, String)) -> SimpleExpr {
+    let mut lookup = members_of(holder);
+    lookup.and_where(
+        Expr::col((member_index::Entity, member_index::Column::UserId))
+            .equals((user::Entity, user::Column::Id)),
+    );
+    Expr::exists(lookup)
 }
 
 /// A membership condition, and whether its set is small enough to drive the query.
@@ -298,26 +299,21 @@ struct Membership {
     gathered: bool,
 }
 
-/// `users.id IN (members)` when the set is small (the set drives the query), else
-/// `EXISTS (walked WHERE member = users.id)` (the username index drives it, each row is a
-/// lookup or two). `members` and `walked` select the same users, each shaped for its use.
+/// For a search within a set: `users.id IN (members)` when the set is small (the set drives
+/// the query), else a membership lookup per user while the search's range is walked.
 async fn semi_join(
     db: &DatabaseConnection,
-    members: SelectStatement,
-    walked: SelectStatement,
-    member: Expr,
+    holder: &(HolderKind, String),
 ) -> AppResult<Membership> {
-    let size = count_up_to(db, members.clone(), Some(GATHER_AT_MOST + 1)).await?;
+    let size = count_up_to(db, members_of(holder), Some(GATHER_AT_MOST + 1)).await?;
     if size <= GATHER_AT_MOST {
         return Ok(Membership {
-            condition: Expr::col((user::Entity, user::Column::Id)).in_subquery(members),
+            condition: Expr::col((user::Entity, user::Column::Id)).in_subquery(members_of(holder)),
             gathered: true,
         });
     }
-    let mut correlated = walked;
-    correlated.and_where(member.equals((user::Entity, user::Column::Id)));
     Ok(Membership {
-        condition: Expr::exists(correlated),
+        condition: is_member(holder),
         gathered: false,
     })
 }

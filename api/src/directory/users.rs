@@ -7,7 +7,7 @@ use entity::user::{self, UserStatus};
 use entity::{group, group_member, org_unit, org_unit_member};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use super::Directory;
+use super::{member_index, Directory};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{actions, InstancePermit};
 use crate::error::{AppError, AppResult};
@@ -142,8 +142,12 @@ async fn insert_valid<C: ConnectionTrait>(
     let mut rows = Vec::with_capacity(users.len());
     let mut groups = Vec::new();
     let mut units = Vec::new();
+    let mut members = Vec::new();
     for (valid, hash) in users {
         let id = new_id();
+        if !valid.group_ids.is_empty() || !valid.org_unit_ids.is_empty() {
+            members.push(id.clone());
+        }
         for group_id in dedup(&valid.group_ids) {
             groups.push(group_member::ActiveModel {
                 group_id: Set(group_id),
@@ -190,6 +194,7 @@ async fn insert_valid<C: ConnectionTrait>(
             .exec(db)
             .await?;
     }
+    member_index::refresh(db, &members).await?;
     Ok(rows)
 }
 
@@ -566,6 +571,9 @@ pub async fn update(
         .update(&txn)
         .await
         .map_err(unique_violation("username", "the username or email"))?;
+    if user.username != current.username {
+        member_index::refresh(&txn, std::slice::from_ref(&user.id)).await?;
+    }
     audit::record(
         &txn,
         permit.actor(),

@@ -191,6 +191,11 @@ async fn lists_searches_and_lookups_walk_their_indexes() {
     )
     .await;
 
+    // A page of a set's members is a range of the member index's primary key.
+    let member_index = match lanyard_tests::backend_name() {
+        "sqlite" => "member_index USING PRIMARY KEY (holder_kind=? AND holder_id=?",
+        _ => "member_index_pkey",
+    };
     let cases: Vec<(&str, Value, &str)> = vec![
         ("the first page", json!({}), "ux_users_username"),
         (
@@ -213,11 +218,8 @@ async fn lists_searches_and_lookups_walk_their_indexes() {
             json!({ "externalId": "hr-42" }),
             "ix_users_external_id",
         ),
-        (
-            "a large group",
-            json!({ "groupId": big }),
-            "ux_users_username",
-        ),
+        ("a large group", json!({ "groupId": big }), member_index),
+        ("a small group", json!({ "groupId": small }), member_index),
         (
             "a search in a large group",
             json!({ "groupId": big, "search": "user01" }),
@@ -226,7 +228,17 @@ async fn lists_searches_and_lookups_walk_their_indexes() {
         (
             "a large subtree",
             json!({ "orgUnitId": root }),
-            "ux_users_username",
+            member_index,
+        ),
+        (
+            "a small subtree",
+            json!({ "orgUnitId": division }),
+            member_index,
+        ),
+        (
+            "an org unit's own members",
+            json!({ "orgUnitId": root, "includeSubUnits": false }),
+            member_index,
         ),
     ];
     for (what, filter, index) in &cases {
@@ -236,14 +248,17 @@ async fn lists_searches_and_lookups_walk_their_indexes() {
         .await;
         assert_ranges(what, &plans, index);
     }
-    // A small set drives the query (its members, found by primary key, then sorted), on
-    // SQLite because the filter's size chose that shape; PostgreSQL plans it from statistics.
+    // A search in a small set: the set drives the query (its members, found by primary key,
+    // then sorted), on SQLite because the set's size chose that shape; PostgreSQL plans it
+    // from statistics.
     for (what, filter) in [
-        ("a small group", json!({ "groupId": small })),
-        ("a small subtree", json!({ "orgUnitId": division })),
         (
             "a search in a small group",
             json!({ "groupId": small, "search": "user" }),
+        ),
+        (
+            "a search in a small subtree",
+            json!({ "orgUnitId": division, "search": "user0" }),
         ),
     ] {
         let plans = plans_of(&app, &db, async {
@@ -268,6 +283,13 @@ async fn lists_searches_and_lookups_walk_their_indexes() {
     })
     .await;
     assert_ranges("a page after a cursor", &plans, "ux_users_username");
+    let members = json!({ "orgUnitId": root });
+    let (_, cursor) = page(&app, &instance, 100, None, &members).await;
+    let plans = plans_of(&app, &db, async {
+        page(&app, &instance, 100, cursor.as_deref(), &members).await;
+    })
+    .await;
+    assert_ranges("a member page after a cursor", &plans, member_index);
     let (_, cursor) = page(&app, &instance, 5, None, &json!({ "search": "user" })).await;
     let plans = plans_of(&app, &db, async {
         page(
@@ -298,7 +320,7 @@ async fn lists_searches_and_lookups_walk_their_indexes() {
 }
 
 #[tokio::test]
-async fn both_shapes_of_a_membership_filter_find_the_same_members() {
+async fn member_pages_and_both_shapes_of_a_search_in_a_set_find_the_same_members() {
     let app = TestApp::spawn().await;
     let instance = app.create_instance("Shapes").await;
     let everyone = group(&app, &instance, "Everyone").await;
@@ -317,8 +339,8 @@ async fn both_shapes_of_a_membership_filter_find_the_same_members() {
         })
         .collect();
     import(&app, &instance, rows).await;
-    // The group has 9,018 members (gathered); root's subtree 6,680 (gathered); together with
-    // a search (walked in username-key order) the same users must come out.
+    // The group has 9,018 members and root's subtree 6,680: a search within either gathers
+    // the set; the member pages walk the member index.
     let expected_group: Vec<String> = (0..10_020)
         .filter(|i| i % 10 != 0)
         .map(|i| format!("m{i:05}"))
@@ -346,7 +368,27 @@ async fn both_shapes_of_a_membership_filter_find_the_same_members() {
             "{filter}"
         );
     }
-    // Over 10,000 members: the walked shape, page by page, same answer.
+    let in_search = |expected: &[String]| -> Vec<String> {
+        expected
+            .iter()
+            .filter(|name| name.starts_with("m01"))
+            .cloned()
+            .collect()
+    };
+    let searched = |filter: &Value| {
+        let mut filter = filter.clone();
+        filter["search"] = json!("M01");
+        filter
+    };
+    for (filter, expected) in [
+        (json!({ "groupId": everyone }), &expected_group),
+        (json!({ "orgUnitId": root }), &expected_subtree),
+    ] {
+        let seen = all_pages(&app, &instance, 100, &searched(&filter)).await;
+        assert_eq!(seen, in_search(expected), "gathered: {filter}");
+    }
+    // Over 10,000 members: a search walks its range and looks each user's membership up;
+    // the member pages are the same walk of the index as before.
     import(
         &app,
         &instance,
@@ -368,6 +410,8 @@ async fn both_shapes_of_a_membership_filter_find_the_same_members() {
         assert_eq!(first, expected[..100], "{filter}");
         let (second, _) = page(&app, &instance, 100, next.as_deref(), &filter).await;
         assert_eq!(second, expected[100..200], "{filter}");
+        let seen = all_pages(&app, &instance, 100, &searched(&filter)).await;
+        assert_eq!(seen, in_search(expected), "walked: {filter}");
         let count = app
             .gql(COUNT, json!({ "i": instance, "filter": filter }))
             .await;
@@ -398,6 +442,184 @@ async fn both_shapes_of_a_membership_filter_find_the_same_members() {
     assert_eq!(estimated["exact"], false, "{estimated}");
     assert!(estimated["count"].as_u64().unwrap() > 10_000, "{estimated}");
     app.stop().await;
+}
+
+/// The usernames `filter` lists, and its `totalCount`, which must agree.
+async fn members(app: &TestApp, instance: &str, filter: Value) -> Vec<String> {
+    let seen = all_pages(app, instance, 2, &filter).await;
+    let count = app
+        .gql(COUNT, json!({ "i": instance, "filter": filter }))
+        .await;
+    assert_eq!(
+        count["instance"]["users"]["totalCount"],
+        seen.len(),
+        "{filter}"
+    );
+    seen
+}
+
+#[tokio::test]
+async fn member_pages_follow_every_change_of_memberships_names_and_the_tree() {
+    let app = TestApp::spawn().await;
+    let db = Database::connect(&app.database_url).await.unwrap();
+    let instance = app.create_instance("Changes").await;
+    let team = group(&app, &instance, "Team").await;
+    let acme = unit(&app, &instance, "Acme", None).await;
+    let sales = unit(&app, &instance, "Sales", Some(&acme)).await;
+    let labs = unit(&app, &instance, "Labs", None).await;
+    let data = app
+        .gql(
+            "mutation($i: ID!, $rows: [ImportUserRow!]!) { importUsers(input: {instanceId: $i, users: $rows}) { ok users { id username } } }",
+            json!({ "i": instance, "rows": [
+                { "username": "ann", "groupIds": [team], "orgUnitIds": [acme] },
+                // In a unit and in its parent: once in the parent's subtree.
+                { "username": "bob", "groupIds": [team], "orgUnitIds": [acme, sales] },
+                { "username": "cat", "groupIds": [team] },
+                { "username": "dan", "orgUnitIds": [sales] },
+                { "username": "eve", "orgUnitIds": [labs] },
+                { "username": "fay" },
+            ]}),
+        )
+        .await;
+    let id = |name: &str| -> String {
+        data["importUsers"]["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .map(|u| u["id"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let of_group = || json!({ "groupId": team });
+    let subtree = |unit: &str| json!({ "orgUnitId": unit });
+    let own = |unit: &str| json!({ "orgUnitId": unit, "includeSubUnits": false });
+    assert_eq!(
+        members(&app, &instance, of_group()).await,
+        ["ann", "bob", "cat"]
+    );
+    assert_eq!(
+        members(&app, &instance, subtree(&acme)).await,
+        ["ann", "bob", "dan"]
+    );
+    assert_eq!(members(&app, &instance, own(&acme)).await, ["ann", "bob"]);
+    assert_eq!(
+        members(&app, &instance, subtree(&sales)).await,
+        ["bob", "dan"]
+    );
+
+    let change = |mutation: &str, input: Value| {
+        let app = &app;
+        let mutation = format!(
+            "mutation($input: {}) {{ {mutation}(input: $input) {{ __typename }} }}",
+            input_type(mutation)
+        );
+        async move {
+            app.gql(&mutation, json!({ "input": input })).await;
+        }
+    };
+    // A rename moves the user to her new place in every list she is in.
+    change(
+        "updateUser",
+        json!({ "id": id("bob"), "instanceId": instance, "username": "zed" }),
+    )
+    .await;
+    assert_eq!(
+        members(&app, &instance, of_group()).await,
+        ["ann", "cat", "zed"]
+    );
+    assert_eq!(
+        members(&app, &instance, subtree(&acme)).await,
+        ["ann", "dan", "zed"]
+    );
+    // Members come and go.
+    let members_of = |holder: &str, users: &[&str]| json!({ "id": holder, "instanceId": instance, "userIds": users.iter().map(|u| id(u)).collect::<Vec<_>>() });
+    change("addGroupMembers", members_of(&team, &["fay", "eve"])).await;
+    change("removeGroupMembers", members_of(&team, &["ann"])).await;
+    assert_eq!(
+        members(&app, &instance, of_group()).await,
+        ["cat", "eve", "fay", "zed"]
+    );
+    change("addOrgUnitMembers", members_of(&labs, &["dan"])).await;
+    change("removeOrgUnitMembers", members_of(&sales, &["dan"])).await;
+    assert_eq!(
+        members(&app, &instance, subtree(&acme)).await,
+        ["ann", "zed"]
+    );
+    assert_eq!(
+        members(&app, &instance, subtree(&labs)).await,
+        ["dan", "eve"]
+    );
+    // A moved unit takes its members into its new ancestors' subtrees, and out of the old
+    // ones' (bob, now zed, stays in Acme's as a member of Acme itself).
+    change(
+        "moveOrgUnit",
+        json!({ "id": sales, "instanceId": instance, "parentId": labs }),
+    )
+    .await;
+    assert_eq!(
+        members(&app, &instance, subtree(&labs)).await,
+        ["dan", "eve", "zed"]
+    );
+    assert_eq!(
+        members(&app, &instance, subtree(&acme)).await,
+        ["ann", "zed"]
+    );
+    change("removeOrgUnitMembers", members_of(&acme, &["bob"])).await;
+    assert_eq!(members(&app, &instance, subtree(&acme)).await, ["ann"]);
+    change(
+        "moveOrgUnit",
+        json!({ "id": sales, "instanceId": instance }),
+    )
+    .await;
+    assert_eq!(
+        members(&app, &instance, subtree(&labs)).await,
+        ["dan", "eve"]
+    );
+    assert_eq!(members(&app, &instance, subtree(&sales)).await, ["zed"]);
+    // Deleted users and groups leave nothing behind.
+    change(
+        "deleteUser",
+        json!({ "id": id("eve"), "instanceId": instance }),
+    )
+    .await;
+    assert_eq!(
+        members(&app, &instance, of_group()).await,
+        ["cat", "fay", "zed"]
+    );
+    assert_eq!(members(&app, &instance, subtree(&labs)).await, ["dan"]);
+    change("deleteGroup", json!({ "id": team, "instanceId": instance })).await;
+    assert!(members(&app, &instance, of_group()).await.is_empty());
+    let left = db
+        .query_one(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            match db.get_database_backend() {
+                DbBackend::Postgres => {
+                    "SELECT count(*) AS n FROM member_index WHERE holder_id = $1"
+                }
+                _ => "SELECT count(*) AS n FROM member_index WHERE holder_id = ?",
+            },
+            [team.clone().into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(left, 0, "rows of the deleted group");
+    app.stop().await;
+}
+
+/// The input type of a directory mutation.
+fn input_type(mutation: &str) -> &'static str {
+    match mutation {
+        "updateUser" => "UpdateUserInput!",
+        "addGroupMembers" | "removeGroupMembers" | "addOrgUnitMembers" | "removeOrgUnitMembers" => {
+            "MembersInput!"
+        }
+        "moveOrgUnit" => "MoveOrgUnitInput!",
+        "deleteUser" => "UserRefInput!",
+        _ => "ObjectRefInput!",
+    }
 }
 
 #[tokio::test]
