@@ -228,7 +228,6 @@ pub async fn move_to(
         Some(id),
     )
     .await?;
-    let members = member_index::subtree_members(&txn, id).await?;
     // The unit and every descendant get the new prefix, in this transaction.
     for unit in subtree {
         let rewritten = format!("{new_path}{}", &unit.path[current.path.len()..]);
@@ -238,7 +237,7 @@ pub async fn move_to(
             .exec(&txn)
             .await?;
     }
-    member_index::refresh(&txn, &members).await?;
+    member_index::unit_moved(&txn, permit.instance_id(), id, &current.path, &new_path).await?;
     let mut active: org_unit::ActiveModel =
         find_in(&txn, permit.instance_id(), id, "id").await?.into();
     active.parent_id = Set(new_parent_id.map(str::to_owned));
