@@ -6,7 +6,7 @@ CARGO ?= cargo
 # The PostgreSQL server the PostgreSQL suite creates its databases on.
 TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: run test deps venv build lint test-sqlite test-postgres test-cluster test-web console schema bench
+.PHONY: run test deps venv build lint test-sqlite test-postgres test-cluster test-web console schema bench fuzz fuzz-seeds
 
 deps:
 	@scripts/install-deps.sh
@@ -60,6 +60,16 @@ test-web: deps
 	cd web && npm run e2e
 
 test: lint test-sqlite test-postgres test-cluster test-web
+
+# Every fuzz target for FUZZ_SECONDS each (default 180; FUZZ_TARGETS to choose), libFuzzer on
+# the stable toolchain with nightly features enabled (scripts/fuzz.sh). `make test` replays the
+# stored corpora and regression cases on stable (fuzz/harness/tests/replay.rs).
+fuzz: deps
+	scripts/fuzz.sh
+
+# Rewrites the committed seed corpora from fuzz/seeds.py.
+fuzz-seeds:
+	python3 fuzz/seeds.py
 
 # IdP-initiated SSO throughput beside the raw signing rate (release build; see api/benches/sso.rs).
 bench: deps

@@ -56,7 +56,7 @@ pub fn username_key() -> SimpleExpr {
 
 /// Where a search page resumes: after a username match, or in the email-only matches.
 #[derive(Debug, PartialEq, Eq)]
-enum SearchCursor {
+pub enum SearchCursor {
     Name { key: String, id: String },
     Email(String),
 }
@@ -78,7 +78,8 @@ impl SearchCursor {
         format!("{SEARCH_MARK}e\t{email}")
     }
 
-    fn parse(after: &str) -> AppResult<SearchCursor> {
+    /// A search cursor as a client sends it back (decoded from base64url).
+    pub fn parse(after: &str) -> AppResult<SearchCursor> {
         let bad = || AppError::bad_input("after", "not a cursor of this search");
         let rest = after.strip_prefix(SEARCH_MARK).ok_or_else(bad)?;
         let mut parts = rest.split('\t');

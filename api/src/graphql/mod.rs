@@ -7,7 +7,7 @@ mod access;
 mod admin;
 mod apps;
 mod audit;
-mod connection;
+pub mod connection;
 mod delivery;
 mod directory;
 mod gate;

@@ -11,7 +11,7 @@
 mod batches;
 mod journal;
 mod progress;
-mod rows;
+pub mod rows;
 mod server;
 
 use std::collections::HashSet;

@@ -159,6 +159,7 @@ impl<R: Read> Rows<R> {
                 offset: 0,
                 breaks: VecDeque::new(),
                 before: 0,
+                exhausted: false,
             });
         let mut header = csv::ByteRecord::new();
         if !reader.read_byte_record(&mut header)? {
@@ -211,10 +212,18 @@ impl<R: Read> Rows<R> {
             if blank {
                 continue;
             }
-            // The record's terminator (or, at the end of the file, its last byte) is the last
-            // byte read; its line, less the breaks inside quoted fields, is the first line.
+            // The record's terminator is the last byte read — unless the file ended the record,
+            // and then every byte read is the record's, even a line break inside a quote left
+            // open. Its line, less the breaks inside its fields, is its first line. (csv's own
+            // start position counts the blank lines it skipped before the record.)
             let end = self.reader.position().byte();
-            let last = self.reader.get_mut().breaks_before(end.saturating_sub(1)) + 1;
+            let counted = self.reader.get_mut();
+            let through = if counted.exhausted && end == counted.offset {
+                end
+            } else {
+                end.saturating_sub(1)
+            };
+            let last = counted.breaks_before(through) + 1;
             let inside = self
                 .record
                 .as_slice()
@@ -311,6 +320,9 @@ struct Counted<R> {
     /// Offsets of the line breaks read and not yet counted in `before`.
     breaks: VecDeque<u64>,
     before: u64,
+    /// Whether the file has ended: csv asks for more only within a record it cannot end
+    /// yet, so a record read up to here was ended by the file, not by a line break.
+    exhausted: bool,
 }
 
 impl<R> Counted<R> {
@@ -327,6 +339,7 @@ impl<R> Counted<R> {
 impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let read = self.inner.read(buf)?;
+        self.exhausted |= read == 0 && !buf.is_empty();
         let start = self.offset;
         self.breaks.extend(
             buf[..read]
@@ -424,8 +437,9 @@ mod tests {
 
     #[test]
     fn a_record_is_found_at_the_line_it_starts_on() {
-        let text = "username,displayName\n\na,\"one\n\ntwo\"\n\n\nb,\"\"\n \nc,x";
-        let expected = [3, 8, 10];
+        let text = "username,displayName\n\na,\"one\n\ntwo\"\n\n\nb,\"\"\n \nc,x\n\"d\n";
+        // The last record's quote runs to the end of the file, line break included.
+        let expected = [3, 8, 10, 11];
         for text in [
             text.to_owned(),
             text.replace('\n', "\r\n"),
@@ -437,7 +451,7 @@ mod tests {
             } else {
                 assert_eq!(
                     lines.len(),
-                    3,
+                    4,
                     "a lone CR ends a record too, without a line break"
                 );
             }

@@ -1,0 +1,149 @@
+//! The fuzz targets' bodies (issue 26, docs/decisions.md "Fuzzing"). Each takes the raw bytes
+//! libFuzzer made, hands them to the function the server itself calls on that outside input,
+//! and checks what must hold of the answer beyond "no panic". The `cargo fuzz` targets in
+//! `fuzz/fuzz_targets/` are one line each around these; `tests/replay.rs` runs every stored
+//! corpus and regression file through them on stable Rust, in `make test`.
+
+use async_graphql::connection::CursorType;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{Duration, TimeZone, Utc};
+use lanyard::apps::sp_metadata;
+use lanyard::authz::PolicyEngine;
+use lanyard::directory::user_list::SearchCursor;
+use lanyard::graphql::connection::{Cursor, PageArgs};
+use lanyard::import::rows::Rows;
+use lanyard::saml::request::{Expectations, UnverifiedRequest};
+
+/// What a target does with one input.
+pub type Target = fn(&[u8]);
+
+/// The targets, by the name of their directory under `fuzz/corpus` and `fuzz/regressions`.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("saml_redirect", saml_redirect),
+    ("saml_post", saml_post),
+    ("sp_metadata", sp_metadata),
+    ("cursor", cursor),
+    ("csv_rows", csv_rows),
+    ("cedar_policy", cedar_policy),
+];
+
+/// The application the SAML targets' requests are checked against. The seeds are requests to
+/// it, so that mutations reach the checks after parsing.
+const SP_ENTITY_ID: &str = "https://sp.example.com/metadata";
+const ACS_URL: &str = "https://sp.example.com/acs";
+const SSO_URL: &str = "http://127.0.0.1/saml/app/sso";
+
+fn expectations() -> Expectations<'static> {
+    Expectations {
+        sp_entity_id: SP_ENTITY_ID,
+        acs_url: ACS_URL,
+        sso_url: SSO_URL,
+        sp_certificate: None,
+        signature_required: false,
+        clock_skew: Duration::minutes(3),
+    }
+}
+
+/// What a request that verified must be: for this application, answered at its ACS. The
+/// clock is the seeds' issue instant.
+fn check_verified(request: UnverifiedRequest) {
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 8, 0, 0).single();
+    let Some(now) = now else { return };
+    if let Ok(verified) = request.verify(&expectations(), now) {
+        assert_eq!(verified.acs_url, ACS_URL);
+        assert!(!verified.id.is_empty() && verified.id.len() <= 256);
+        assert!((verified.issue_instant - now).abs() <= Duration::minutes(3));
+    }
+}
+
+/// An AuthnRequest by HTTP-Redirect: the raw query string (percent-decoding, base64,
+/// inflating, parsing, the structure checks), then verification.
+pub fn saml_redirect(data: &[u8]) {
+    let Ok(query) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(request) = UnverifiedRequest::from_redirect(query) {
+        check_verified(request);
+    }
+}
+
+/// An AuthnRequest by HTTP-POST: the form's `SAMLRequest` and `RelayState` (split at the first
+/// newline of the input), base64, parsing, then verification.
+pub fn saml_post(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (saml_request, relay_state) = match text.split_once('\n') {
+        Some((request, relay)) => (request, Some(relay)),
+        None => (text, None),
+    };
+    if let Ok(request) = UnverifiedRequest::from_post(Some(saml_request), relay_state) {
+        check_verified(request);
+    }
+}
+
+/// SP metadata as an admin pastes or uploads it. What it yields is what the application
+/// form accepts: parsing it again from a document made of those values gives the same values.
+pub fn sp_metadata(data: &[u8]) {
+    let Ok(xml) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(parsed) = sp_metadata::parse(xml) {
+        assert!(!parsed.entity_id.trim().is_empty());
+        assert!(!parsed.acs_url.trim().is_empty());
+    }
+}
+
+/// A GraphQL `after` cursor: the connection's decoding, then the user list's reading of a
+/// search cursor. A cursor that decodes encodes back to itself.
+pub fn cursor(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(page) = PageArgs::parse(Some(20), Some(text.to_owned())) {
+        if let Some(after) = &page.after {
+            assert_eq!(Cursor(after.clone()).encode_cursor(), text);
+            let _ = SearchCursor::parse(after);
+        }
+    }
+    let _ = URL_SAFE_NO_PAD.decode(data);
+}
+
+/// A CSV file for `lanyard import`: the header, then every record. Records come in order of
+/// their lines, after the header's.
+pub fn csv_rows(data: &[u8]) {
+    let Ok(mut rows) = Rows::new(data) else {
+        return;
+    };
+    let mut previous = 1;
+    while let Ok(Some(record)) = rows.next_record() {
+        assert!(
+            record.line > previous,
+            "line {} after {previous}",
+            record.line
+        );
+        previous = record.line;
+    }
+}
+
+/// An access policy's text, as an admin submits it. A policy that passes is one whose own
+/// rendering passes too.
+pub fn cedar_policy(data: &[u8]) {
+    let Ok(source) = std::str::from_utf8(data) else {
+        return;
+    };
+    thread_local! {
+        static ENGINE: Option<PolicyEngine> = PolicyEngine::embedded().ok();
+    }
+    ENGINE.with(|engine| {
+        let Some(engine) = engine else { return };
+        if let Ok(policy) = engine.check_access_policy(source) {
+            let rendered = policy.to_string();
+            assert!(
+                engine.check_access_policy(&rendered).is_ok(),
+                "{source:?} passes, its rendering {rendered:?} does not"
+            );
+        }
+    });
+}
