@@ -1,3 +1,8 @@
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| lanyard_fuzz_harness::cursor(data));
+// Each target uses one function of the harness.
+#[allow(dead_code)]
+#[path = "../harness/src/lib.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::cursor(data));

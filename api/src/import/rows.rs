@@ -159,6 +159,7 @@ impl<R: Read> Rows<R> {
                 offset: 0,
                 breaks: VecDeque::new(),
                 before: 0,
+                carriage_return: None,
                 exhausted: false,
             });
         let mut header = csv::ByteRecord::new();
@@ -224,12 +225,7 @@ impl<R: Read> Rows<R> {
                 end.saturating_sub(1)
             };
             let last = counted.breaks_before(through) + 1;
-            let inside = self
-                .record
-                .as_slice()
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
+            let inside: usize = self.record.iter().map(line_breaks).sum();
             let line = last.saturating_sub(inside as u64);
             return Ok(Some(self.convert(line)));
         }
@@ -311,8 +307,18 @@ impl<R: Read> Rows<R> {
     }
 }
 
-/// The file as csv reads it, counting its line breaks: csv's own line numbers miss the breaks
-/// inside quoted fields (csv-core scans a field's bytes without looking at them).
+/// How many line breaks `bytes` hold: LF, CRLF (once) and a lone CR, as csv ends records.
+fn line_breaks(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(at, b)| **b == b'\n' || (**b == b'\r' && bytes.get(at + 1) != Some(&b'\n')))
+        .count()
+}
+
+/// The file as csv reads it, counting its line breaks (LF, CRLF once, a lone CR): csv's own
+/// line numbers miss the breaks inside quoted fields (csv-core scans a field's bytes without
+/// looking at them).
 struct Counted<R> {
     inner: R,
     /// Bytes read so far.
@@ -320,6 +326,8 @@ struct Counted<R> {
     /// Offsets of the line breaks read and not yet counted in `before`.
     breaks: VecDeque<u64>,
     before: u64,
+    /// The offset of a CR just read, a break of its own unless an LF follows.
+    carriage_return: Option<u64>,
     /// Whether the file has ended: csv asks for more only within a record it cannot end
     /// yet, so a record read up to here was ended by the file, not by a line break.
     exhausted: bool,
@@ -340,14 +348,25 @@ impl<R: Read> Read for Counted<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let read = self.inner.read(buf)?;
         self.exhausted |= read == 0 && !buf.is_empty();
-        let start = self.offset;
-        self.breaks.extend(
-            buf[..read]
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(at, _)| start + at as u64),
-        );
+        for (at, byte) in buf[..read].iter().enumerate() {
+            let offset = self.offset + at as u64;
+            // A CR followed by anything but LF was a line break; CRLF is one, at the LF.
+            if let Some(cr) = self.carriage_return.take() {
+                if *byte != b'\n' {
+                    self.breaks.push_back(cr);
+                }
+            }
+            match byte {
+                b'\n' => self.breaks.push_back(offset),
+                b'\r' => self.carriage_return = Some(offset),
+                _ => {}
+            }
+        }
+        if self.exhausted {
+            if let Some(cr) = self.carriage_return.take() {
+                self.breaks.push_back(cr);
+            }
+        }
         self.offset += read as u64;
         Ok(read)
     }
@@ -446,16 +465,11 @@ mod tests {
             text.replace('\n', "\r"),
         ] {
             let lines: Vec<u64> = all(text.as_bytes()).iter().map(|r| r.line).collect();
-            if text.contains('\n') {
-                assert_eq!(lines, expected, "{text:?}");
-            } else {
-                assert_eq!(
-                    lines.len(),
-                    4,
-                    "a lone CR ends a record too, without a line break"
-                );
-            }
+            assert_eq!(lines, expected, "{text:?}");
         }
+        // Line endings mixed in one file (found by fuzzing): a lone CR is a line of its own.
+        let mixed = all(b"username,email\r,\"x@corp.example\"\r\n\rb,\"\r\n\"\nc,");
+        assert_eq!(mixed.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4, 6]);
     }
 
     #[test]
