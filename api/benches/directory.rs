@@ -912,13 +912,7 @@ async fn start_server(
 
 /// Signs in as the bootstrap admin and makes a super-admin API token, as a script would use.
 async fn api_token(base: &str) -> anyhow::Result<String> {
-    let console = reqwest::Client::builder().cookie_store(true).build()?;
-    let login = console
-        .post(format!("{base}/auth/admin/login"))
-        .json(&json!({ "username": "admin", "password": ADMIN_PASSWORD }))
-        .send()
-        .await?;
-    anyhow::ensure!(login.status() == 204, "admin sign-in: {}", login.status());
+    let console = common::signed_in_admin(base, ADMIN_PASSWORD).await?;
     let created: Value = console
         .post(format!("{base}/graphql"))
         .json(&json!({

@@ -261,13 +261,7 @@ async fn setup(
     let app = Application::build(config).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until(std::future::pending()));
-    let admin = reqwest::Client::builder().cookie_store(true).build()?;
-    let login = admin
-        .post(format!("{base}/auth/admin/login"))
-        .json(&json!({ "username": "admin", "password": ADMIN_PASSWORD }))
-        .send()
-        .await?;
-    anyhow::ensure!(login.status() == 204, "admin sign-in: {}", login.status());
+    let admin = common::signed_in_admin(&base, ADMIN_PASSWORD).await?;
     let instance = gql(
         &admin,
         &base,

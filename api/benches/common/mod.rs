@@ -52,3 +52,16 @@ pub fn config(
         forwarded_header: Default::default(),
     })
 }
+
+/// A client signed in to the console as the bootstrap admin (a session cookie), as an admin's
+/// browser would be.
+pub async fn signed_in_admin(base: &str, password: &str) -> anyhow::Result<reqwest::Client> {
+    let admin = reqwest::Client::builder().cookie_store(true).build()?;
+    let login = admin
+        .post(format!("{base}/auth/admin/login"))
+        .json(&serde_json::json!({ "username": "admin", "password": password }))
+        .send()
+        .await?;
+    anyhow::ensure!(login.status() == 204, "admin sign-in: {}", login.status());
+    Ok(admin)
+}
