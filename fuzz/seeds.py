@@ -2,16 +2,28 @@
 
 Seeds are what the server meets: AuthnRequests as pysaml2 and python3-saml send them to the
 harness's application, SP metadata as Alibaba Cloud and generic SPs publish it, cursors the
-server hands out, CSV files `lanyard import` reads, access policies from the tests, and the
-hostile cases of the hostile-input tests.
+server hands out, CSV files `lanyard import` reads, access policies from the tests, form
+bodies and cookies as browsers send them, GraphQL requests as the console and scripts send
+them, and the hostile cases of the hostile-input tests.
+
+It also writes fuzz/harness/fixtures/: an AuthnRequest signed by the interop SP's key
+(tests/interop/sp-key.pem) with an enveloped XML signature (xmlsec1) and one signed by the
+HTTP-Redirect query signature (openssl), which the saml_signed target mutates.
 """
 import base64
 import hashlib
+import hmac
+import json
 import os
+import subprocess
+import tempfile
 import urllib.parse
 import zlib
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.join(HERE, "corpus")
+FIXTURES = os.path.join(HERE, "harness", "fixtures")
+SP_KEY = os.path.join(HERE, "..", "tests", "interop", "sp-key.pem")
 SP = "https://sp.example.com/metadata"
 ACS = "https://sp.example.com/acs"
 SSO = "http://127.0.0.1/saml/app/sso"
@@ -130,3 +142,147 @@ policies = [
 ]
 for text in policies:
     put("cedar_policy", text)
+
+
+# --- Signed requests (saml_signed): the fixtures, and edit scripts that start from them. ---
+SIGNED_ID = "_signed_request_1"
+SIGNED_RELAY = "https://sp.example.com/after?x=1"
+SIGNATURE_TEMPLATE = (
+    '<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>'
+    '<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>'
+    '<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>'
+    f'<ds:Reference URI="#{SIGNED_ID}"><ds:Transforms>'
+    '<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/>'
+    '<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></ds:Transforms>'
+    '<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>'
+    '<ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/></ds:Signature>'
+)
+
+
+def signed_post_xml():
+    template = request(
+        SIGNED_ID,
+        body=f"<saml:Issuer>{SP}</saml:Issuer>{SIGNATURE_TEMPLATE}"
+        '<samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified" AllowCreate="true"/>',
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".xml", delete=False) as f:
+        f.write(template)
+    try:
+        return subprocess.run(
+            ["xmlsec1", "--sign", "--privkey-pem", SP_KEY,
+             "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:AuthnRequest", f.name],
+            check=True, capture_output=True,
+        ).stdout.decode()
+    finally:
+        os.unlink(f.name)
+
+
+def signed_redirect_query():
+    query = "SAMLRequest=" + urllib.parse.quote(deflated(request(SIGNED_ID)), safe="")
+    query += "&RelayState=" + urllib.parse.quote(SIGNED_RELAY, safe="")
+    query += "&SigAlg=" + urllib.parse.quote("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", safe="")
+    signature = subprocess.run(
+        ["openssl", "dgst", "-sha256", "-sign", SP_KEY],
+        input=query.encode(), check=True, capture_output=True,
+    ).stdout
+    return query + "&Signature=" + urllib.parse.quote(base64.b64encode(signature).decode(), safe="")
+
+
+os.makedirs(FIXTURES, exist_ok=True)
+with open(os.path.join(FIXTURES, "signed-post.xml"), "w") as f:
+    f.write(signed_post_xml())
+with open(os.path.join(FIXTURES, "signed-redirect.txt"), "w") as f:
+    f.write(signed_redirect_query())
+
+
+def edits(binding, *steps):
+    """An input of saml_signed: the binding, then 6-byte edits (see fuzz/harness/src/signed.rs)."""
+    out = bytes([binding])
+    for op, first, arg, second in steps:
+        out += bytes([op]) + first.to_bytes(2, "big") + bytes([arg]) + second.to_bytes(2, "big")
+    return out
+
+
+for binding in (0, 1):
+    put("saml_signed", edits(binding))
+    put("saml_signed", edits(binding, (0, 60, ord("X"), 0)))  # one byte of the request changed
+    put("saml_signed", edits(binding, (3, 40, 6, 0)))  # a second ID attribute
+    put("saml_signed", edits(binding, (4, 0, 255, 2000)))  # a copy of the start elsewhere
+    put("saml_signed", edits(binding, (5, 300, 100, 20)))  # a span moved
+    put("saml_signed", edits(binding, (1, 700, 31, 0), (2, 10, ord("<"), 0)))
+
+# --- Cookies and tokens (session_tokens): minted with the harness's master key. ---
+MASTER = bytes([0x42]) * 32
+INSTANCE = "0194f0c2-0000-7000-8000-00000000000a"
+
+
+def derive(label):
+    prk = hmac.new(b"lanyard", MASTER, hashlib.sha256).digest()
+    return hmac.new(prk, label + b"\x01", hashlib.sha256).digest()
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def jwt(label, claims):
+    header = b64url(json.dumps({"typ": "JWT", "alg": "HS256"}, separators=(",", ":")).encode())
+    payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
+    signature = hmac.new(derive(label), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{b64url(signature)}"
+
+
+FOREVER = 4102444800  # 2100-01-01
+admin = jwt(b"admin-session v1", {"sid": "0194f0c2-0000-7000-8000-000000000001", "aud": "lanyard-console", "exp": FOREVER})
+employee = jwt(b"employee-session v1", {"sid": "0194f0c2-0000-7000-8000-000000000002", "iid": INSTANCE, "aud": "lanyard-employee", "exp": FOREVER})
+code = jwt(b"employee-session v1", {"cid": "0194f0c2-0000-7000-8000-000000000003", "iid": INSTANCE, "aud": "lanyard-sign-in-code", "exp": FOREVER})
+api = jwt(b"api-token v1", {"jti": "0194f0c2-0000-7000-8000-000000000004", "iss": "lanyard", "aud": "lanyard-api", "iat": 1764979200, "exp": FOREVER})
+sealed = jwt(b"saml-request v1", {"aud": "lanyard:saml-request", "exp": FOREVER, "app": "0194f0c2-0000-7000-8000-000000000005", "rid": SIGNED_ID, "rs": "relay", "fa": False, "rcv": 1764979200000})
+expired = jwt(b"admin-session v1", {"sid": "0194f0c2-0000-7000-8000-000000000001", "aud": "lanyard-console", "exp": 1000})
+none_alg = b64url(b'{"alg":"none"}') + "." + admin.split(".")[1] + "."
+for line in [
+    f"lanyard_admin={admin}",
+    f"theme=dark; lanyard_sso_{INSTANCE}={employee}; lanyard_code_{INSTANCE}={code}",
+    f"lanyard_sso_{INSTANCE}={code}",  # a code cookie where a session cookie goes
+    f"lanyard_admin={employee}",
+    f"Bearer {api}",
+    f"bearer {admin}",
+    sealed,
+    f"lanyard_admin={expired}",
+    f"lanyard_admin={none_alg}",
+    f"lanyard_admin={admin}; lanyard_admin=x",
+    "lanyard_pre=" + "A" * 43 + "\n" + "lanyard_admin=" + "A" * 5000,
+]:
+    put("session_tokens", line)
+
+# --- Form bodies (forms): sign-in, code, sign-out and password-recovery forms. ---
+for body in [
+    "username=ann&password=correct+horse&csrf=abc&continue=portal",
+    "username=ann&password=x&continue=app%3A0194f0c2-0000-7000-8000-000000000005",
+    f"username=ann&password=x&continue=request%3A{sealed}",
+    "username=%E5%BC%A0%E4%B8%89&password=%00&continue=https%3A%2F%2Fevil.example.com",
+    "continue=app%3A..%2F..%2Fadmin&continue=portal",
+    "code=123+456&csrf=" + "A" * 43,
+    "csrf=&login=ann%40corp.example",
+    "token=t&password=abcdefgh&confirm=abcdefgh&csrf=x",
+    "password=" + "a" * 2000,
+    "%ZZ=1&=&&a",
+]:
+    put("forms", body)
+
+# --- GraphQL requests (graphql_request): as the console and scripts send them. ---
+for body in [
+    {"query": "{ instances(first: 20) { nodes { id name } pageInfo { endCursor hasNextPage } } }"},
+    {"query": "query($id: ID!) { user(id: $id) { id username groups { nodes { id } } } }", "variables": {"id": "0194f0c2-0000-7000-8000-000000000002"}},
+    {"query": "mutation($input: AddApplicationInput!) { addApplication(input: $input) { application { id } } }",
+     "variables": {"input": {"instanceId": INSTANCE, "templateId": "alibaba-cloud-user-sso-intl", "name": "Alibaba Cloud", "params": {"accountId": "1234567890123456"}}}},
+    {"query": "mutation($id: ID!, $params: JSON) { configureApplicationSso(input: {id: $id, params: $params}) { application { id } } }",
+     "variables": {"id": "a", "params": {"accountId": "12345", "roles": "admin,dev", "sessionDuration": "3600"}}},
+    {"query": "{ a: instances { nodes { id } } b: instances { nodes { id } } }", "operationName": "x"},
+    {"query": "{ __schema { types { name } } }"},
+    {"query": "{" * 200},
+    [{"query": "{ instances { nodes { id } } }"}],
+    {"query": "{ instances { nodes { id } } }", "variables": {"x": "\u0000"}},
+]:
+    put("graphql_request", json.dumps(body))
+put("graphql_request", b"\xff\xfe{")

@@ -238,7 +238,8 @@ pub fn read_cookie(config: &Config, headers: &HeaderMap, name: &str) -> Option<S
     cookie_value(headers, &full_name(config, name))
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+/// The value of the cookie named exactly `name` among a request's `Cookie` headers.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()

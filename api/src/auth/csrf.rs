@@ -65,29 +65,43 @@ fn mac(key: &[u8; 32], pre_session: &str, purpose: &str) -> Hmac<Sha256> {
 
 /// The token a form with `purpose` carries for this pre-session.
 pub fn token(auth: &Auth, pre_session: &str, purpose: &str) -> String {
-    URL_SAFE_NO_PAD.encode(
-        mac(&auth.secrets.sign_in_csrf, pre_session, purpose)
-            .finalize()
-            .into_bytes(),
-    )
+    token_with(&auth.secrets.sign_in_csrf, pre_session, purpose)
+}
+
+/// [`token`] under `key`.
+pub fn token_with(key: &[u8; 32], pre_session: &str, purpose: &str) -> String {
+    URL_SAFE_NO_PAD.encode(mac(key, pre_session, purpose).finalize().into_bytes())
 }
 
 /// Checks a submitted form's token against the request's pre-session cookie.
 pub fn verify(auth: &Auth, headers: &HeaderMap, purpose: &str, token: &str) -> AppResult<()> {
-    let refused = || {
-        AppError::Forbidden(
+    let pre_session = read_cookie(&auth.config, headers, PRE_SESSION_COOKIE);
+    if check(
+        &auth.secrets.sign_in_csrf,
+        pre_session.as_deref(),
+        purpose,
+        token,
+    ) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
             "This form has expired or was not sent from this site. Go back, reload the page \
              and try again."
                 .into(),
-        )
+        ))
+    }
+}
+
+/// Whether `token` is the one of a well-formed pre-session cookie's value and `purpose`
+/// under `key`: what [`verify`] decides, without the request around it.
+pub fn check(key: &[u8; 32], pre_session: Option<&str>, purpose: &str, token: &str) -> bool {
+    let Some(pre_session) = pre_session.filter(|v| well_formed(v)) else {
+        return false;
     };
-    let pre_session = read_cookie(&auth.config, headers, PRE_SESSION_COOKIE)
-        .filter(|v| well_formed(v))
-        .ok_or_else(refused)?;
-    let given = URL_SAFE_NO_PAD.decode(token).map_err(|_| refused())?;
-    mac(&auth.secrets.sign_in_csrf, &pre_session, purpose)
-        .verify_slice(&given)
-        .map_err(|_| refused())
+    let Ok(given) = URL_SAFE_NO_PAD.decode(token) else {
+        return false;
+    };
+    mac(key, pre_session, purpose).verify_slice(&given).is_ok()
 }
 
 #[cfg(test)]

@@ -219,10 +219,12 @@ pub fn cookie(auth: &Auth, instance_id: &str, value: &str, max_age_secs: i64) ->
     )
 }
 
-fn session_id(auth: &Auth, instance_id: &str, jwt: &str) -> Option<String> {
+/// The session an employee cookie's value names, when these keys signed it for `instance_id`'s
+/// sessions and it has not expired.
+pub fn session_of(secrets: &keys::Keys, instance_id: &str, jwt: &str) -> Option<String> {
     // Checked on every SSO: the rules are made once.
     static RULES: LazyLock<Validation> = LazyLock::new(|| keys::validation(AUDIENCE, None));
-    let claims: Claims = auth.secrets.employee_session.verify_with(jwt, &RULES)?;
+    let claims: Claims = secrets.employee_session.verify_with(jwt, &RULES)?;
     (claims.iid == instance_id && plausible_id(&claims.sid)).then_some(claims.sid)
 }
 
@@ -360,7 +362,7 @@ pub async fn current(
     let Some(jwt) = read_cookie(&auth.config, headers, &cookie_name(instance_id)) else {
         return Ok(None);
     };
-    let Some(sid) = session_id(auth, instance_id, &jwt) else {
+    let Some(sid) = session_of(&auth.secrets, instance_id, &jwt) else {
         return Ok(None);
     };
     let Some(read) = read_session(auth, &sid).await? else {

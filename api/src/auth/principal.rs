@@ -55,6 +55,15 @@ impl Principal {
     }
 }
 
+/// The token of an `Authorization: Bearer …` header; any other value names none.
+pub fn bearer(value: &axum::http::HeaderValue) -> Option<&str> {
+    let value = value.to_str().ok()?;
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
+}
+
 /// Resolves the caller of a request from its headers.
 pub async fn authenticate(
     auth: &Auth,
@@ -62,12 +71,8 @@ pub async fn authenticate(
     client_ip: Option<String>,
 ) -> AppResult<Option<Principal>> {
     let principal = if let Some(value) = headers.get(axum::http::header::AUTHORIZATION) {
-        let value = value.to_str().map_err(|_| AppError::Unauthenticated)?;
-        let token = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
-            .ok_or(AppError::Unauthenticated)?;
-        Some(super::tokens::authenticate(auth, token.trim()).await?)
+        let token = bearer(value).ok_or(AppError::Unauthenticated)?;
+        Some(super::tokens::authenticate(auth, token).await?)
     } else if let Some(cookie) = read_cookie(&auth.config, headers, SESSION_COOKIE) {
         Some(super::sessions::authenticate(auth, &cookie).await?)
     } else {

@@ -15,6 +15,7 @@ use crate::audit::{self, AuditRecord};
 use crate::authz::admin::Actor;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
+use crate::secrets::Keys;
 
 const AUDIENCE: &str = "lanyard-console";
 
@@ -103,11 +104,15 @@ pub fn cookie(auth: &Auth, value: &str, max_age_secs: i64) -> String {
 }
 
 fn session_id(auth: &Auth, jwt: &str) -> AppResult<String> {
-    auth.secrets
-        .admin_session
+    session_of(&auth.secrets, jwt).ok_or(AppError::Unauthenticated)
+}
+
+/// The session a console cookie's value names, when these keys signed it for console
+/// sessions and it has not expired.
+pub fn session_of(keys: &Keys, jwt: &str) -> Option<String> {
+    keys.admin_session
         .verify::<Claims>(jwt, AUDIENCE, None)
         .map(|claims| claims.sid)
-        .ok_or(AppError::Unauthenticated)
 }
 
 pub async fn authenticate(auth: &Auth, jwt: &str) -> AppResult<Principal> {

@@ -26,6 +26,7 @@ use crate::ids::new_id;
 use crate::ids::plausible_id;
 use crate::mail::{self, EmailPayload, Template};
 use crate::request::{read_cookie, set_cookie, SameSite};
+use crate::secrets::Keys;
 
 pub const VALID_MINUTES: i64 = 10;
 pub const MAX_TRIES: i32 = 5;
@@ -51,7 +52,7 @@ fn same_code(expected: &str, given: &str) -> bool {
             == 0
 }
 
-fn cookie_name(instance_id: &str) -> String {
+pub fn cookie_name(instance_id: &str) -> String {
     format!("{COOKIE_PREFIX}{instance_id}")
 }
 
@@ -202,17 +203,10 @@ pub async fn pending(
     let Some(jwt) = read_cookie(&auth.config, headers, &cookie_name(instance_id)) else {
         return Ok(None);
     };
-    let Some(claims) = auth
-        .secrets
-        .employee_session
-        .verify::<Claims>(&jwt, AUDIENCE, None)
-    else {
+    let Some(code_id) = code_of(&auth.secrets, instance_id, &jwt) else {
         return Ok(None);
     };
-    if claims.iid != instance_id || !plausible_id(&claims.cid) {
-        return Ok(None);
-    }
-    let Some(code) = sign_in_code::Entity::find_by_id(claims.cid)
+    let Some(code) = sign_in_code::Entity::find_by_id(code_id)
         .one(&auth.store.conn)
         .await?
         .filter(|c| {
@@ -232,6 +226,15 @@ pub async fn pending(
         return Ok(None);
     };
     Ok(Some(Pending { code, user }))
+}
+
+/// The pending code a sign-in-code cookie's value names, when these keys signed it for
+/// `instance_id` and it has not expired.
+pub fn code_of(keys: &Keys, instance_id: &str, jwt: &str) -> Option<String> {
+    let claims = keys
+        .employee_session
+        .verify::<Claims>(jwt, AUDIENCE, None)?;
+    (claims.iid == instance_id && plausible_id(&claims.cid)).then_some(claims.cid)
 }
 
 /// Checks the typed code. Right: the code is spent and a session opened with the password and

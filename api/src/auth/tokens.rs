@@ -17,6 +17,7 @@ use crate::authz::admin::{actions, PlatformPermit};
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::query::Count;
+use crate::secrets::Keys;
 
 const ISSUER: &str = "lanyard";
 const AUDIENCE: &str = "lanyard-api";
@@ -155,15 +156,18 @@ pub async fn revoke(
     Ok(token)
 }
 
+/// The API token a bearer token names, when these keys signed it and it has not expired.
+pub fn token_of(keys: &Keys, jwt: &str) -> Option<String> {
+    keys.api_token
+        .verify::<Claims>(jwt, AUDIENCE, Some(ISSUER))
+        .map(|claims| claims.jti)
+}
+
 /// Resolves a bearer token to its principal. Any fault — bad signature, expired, unknown,
 /// revoked — is `UNAUTHENTICATED`.
 pub async fn authenticate(auth: &Auth, jwt: &str) -> AppResult<Principal> {
-    let claims = auth
-        .secrets
-        .api_token
-        .verify::<Claims>(jwt, AUDIENCE, Some(ISSUER))
-        .ok_or(AppError::Unauthenticated)?;
-    let token = api_token::Entity::find_by_id(claims.jti.clone())
+    let token_id = token_of(&auth.secrets, jwt).ok_or(AppError::Unauthenticated)?;
+    let token = api_token::Entity::find_by_id(token_id)
         .one(&auth.store.conn)
         .await?
         .ok_or(AppError::Unauthenticated)?;

@@ -120,6 +120,37 @@ fn contains_nul(value: &serde_json::Value) -> bool {
     }
 }
 
+/// Why a body is not a GraphQL request this endpoint runs.
+#[derive(Debug)]
+pub struct BodyRefusal {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+/// The GraphQL request a `POST /graphql` body holds: one operation as JSON, with no NUL
+/// anywhere (text Lanyard stores may not hold it), not a batch.
+pub fn read_request(body: &[u8]) -> Result<async_graphql::Request, BodyRefusal> {
+    let refused = |message: String| BodyRefusal {
+        status: StatusCode::BAD_REQUEST,
+        message,
+    };
+    let value: serde_json::Value = serde_json::from_slice(body)
+        .map_err(|err| refused(format!("the body is not JSON: {err}")))?;
+    if contains_nul(&value)
+        || value["query"]
+            .as_str()
+            .is_some_and(|query| query.contains("\\u0000"))
+    {
+        return Err(refused("text may not contain NUL characters".into()));
+    }
+    if value.is_array() {
+        return Err(refused(
+            "batched requests are not supported; send one operation per request".into(),
+        ));
+    }
+    serde_json::from_value(value).map_err(|err| refused(format!("not a GraphQL request: {err}")))
+}
+
 /// What `/graphql` holds: the schema, the services resolvers reach (after their checks), and
 /// the counters it reports to.
 #[derive(Clone)]
@@ -142,42 +173,10 @@ pub async fn post(
             "GraphQL requests must be POSTed with Content-Type: application/json",
         );
     }
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(value) => value,
-        Err(err) => {
-            return graphql_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                &format!("the body is not JSON: {err}"),
-            )
-        }
-    };
-    if contains_nul(&value)
-        || value["query"]
-            .as_str()
-            .is_some_and(|query| query.contains("\\u0000"))
-    {
-        return graphql_error(
-            StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
-            "text may not contain NUL characters",
-        );
-    }
-    if value.is_array() {
-        return graphql_error(
-            StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
-            "batched requests are not supported; send one operation per request",
-        );
-    }
-    let request: async_graphql::Request = match serde_json::from_value(value) {
+    let request = match read_request(&body) {
         Ok(request) => request,
-        Err(err) => {
-            return graphql_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                &format!("not a GraphQL request: {err}"),
-            )
+        Err(refusal) => {
+            return graphql_error(refusal.status, "BAD_USER_INPUT", &refusal.message);
         }
     };
     let client_addr = client_ip.as_deref().and_then(|ip| ip.parse().ok());

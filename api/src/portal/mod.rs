@@ -61,15 +61,15 @@ async fn instance_of_path(
         .ok_or(AppError::NotFound("instance"))
 }
 
-fn login_purpose(instance_id: &str) -> String {
+pub fn login_purpose(instance_id: &str) -> String {
     format!("login:{instance_id}")
 }
 
-fn code_purpose(instance_id: &str) -> String {
+pub fn code_purpose(instance_id: &str) -> String {
     format!("code:{instance_id}")
 }
 
-fn logout_purpose(instance_id: &str) -> String {
+pub fn logout_purpose(instance_id: &str) -> String {
     format!("logout:{instance_id}")
 }
 
@@ -137,16 +137,17 @@ async fn sign_in_page(
     ))
 }
 
+/// The sign-in form's fields, as `POST /sso/{instance_id}/login` reads them.
 #[derive(Deserialize)]
-struct SignInFields {
+pub struct SignInFields {
     #[serde(default)]
-    username: String,
+    pub username: String,
     #[serde(default)]
-    password: String,
+    pub password: String,
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
     #[serde(rename = "continue")]
-    next: Option<String>,
+    pub next: Option<String>,
 }
 
 /// `POST /sso/{instance_id}/login`: checks the CSRF token, then the password (throttled), opens
@@ -291,12 +292,13 @@ async fn code_page(
     }
 }
 
+/// The emailed-code form's fields.
 #[derive(Deserialize)]
-struct CodeFields {
+pub struct CodeFields {
     #[serde(default)]
-    code: String,
+    pub code: String,
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
 }
 
 /// `POST /sso/{instance_id}/login/code`: checks the code; right, the session opens and the
@@ -365,10 +367,11 @@ async fn code_submit(
     }
 }
 
+/// The sign-out form's field.
 #[derive(Deserialize)]
-struct SignOutFields {
+pub struct SignOutFields {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
 }
 
 /// `POST /sso/{instance_id}/logout`: ends the session, clears its cookie, back to sign-in.

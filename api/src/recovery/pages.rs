@@ -19,7 +19,7 @@ use crate::ids::plausible_id;
 use crate::request::{html_escape, ClientIp};
 
 /// Longest field value the forms accept (a password is at most 256 characters).
-const MAX_FIELD: usize = 1024;
+pub const MAX_FIELD: usize = 1024;
 
 pub fn router<S>() -> Router<S>
 where
@@ -151,7 +151,7 @@ async fn instance_name(auth: &Auth, instance_id: &str) -> Result<String, Respons
 }
 
 /// A form field: absent is empty; too long or holding NUL is refused.
-fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> Result<&'a str, String> {
+pub fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> Result<&'a str, String> {
     let value = form.get(name).map(String::as_str).unwrap_or("");
     if value.len() > MAX_FIELD || value.contains('\0') {
         return Err(format!(

@@ -21,6 +21,7 @@ use super::Saml;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::pages::plausible_sealed_request;
+use crate::secrets::Keys;
 
 /// How long an employee has to sign in and come back to a request.
 const PENDING_MINUTES: i64 = 30;
@@ -113,17 +114,17 @@ pub fn seal(saml: &Saml, pending: &Pending) -> AppResult<String> {
 /// A request the employee comes back to: sealed by this cluster, not expired. Whether it was
 /// answered already is settled when it is answered ([`mark_answered`]).
 pub fn open(saml: &Saml, token: &str) -> AppResult<Pending> {
+    unseal(&saml.auth.secrets, token).ok_or_else(gone)
+}
+
+/// The request a sealed token holds, when these keys sealed it and it has not expired.
+pub fn unseal(keys: &Keys, token: &str) -> Option<Pending> {
     if !plausible_sealed_request(token) {
-        return Err(gone());
+        return None;
     }
-    let claims: Claims = saml
-        .auth
-        .secrets
-        .saml_request
-        .verify(token, AUDIENCE, None)
-        .ok_or_else(gone)?;
-    let received_at = DateTime::from_timestamp_millis(claims.rcv).ok_or_else(gone)?;
-    Ok(Pending {
+    let claims: Claims = keys.saml_request.verify(token, AUDIENCE, None)?;
+    let received_at = DateTime::from_timestamp_millis(claims.rcv)?;
+    Some(Pending {
         application_id: claims.app,
         request_id: claims.rid,
         relay_state: claims.rs,

@@ -15,6 +15,14 @@ use lanyard::graphql::connection::{Cursor, PageArgs};
 use lanyard::import::rows::Rows;
 use lanyard::saml::request::{Expectations, UnverifiedRequest};
 
+mod graphql;
+mod signed;
+mod web;
+
+pub use graphql::graphql_request;
+pub use signed::saml_signed;
+pub use web::{forms, session_tokens};
+
 /// What a target does with one input.
 pub type Target = fn(&[u8]);
 
@@ -22,10 +30,14 @@ pub type Target = fn(&[u8]);
 pub const TARGETS: &[(&str, Target)] = &[
     ("saml_redirect", saml_redirect),
     ("saml_post", saml_post),
+    ("saml_signed", saml_signed),
     ("sp_metadata", sp_metadata),
     ("cursor", cursor),
     ("csv_rows", csv_rows),
     ("cedar_policy", cedar_policy),
+    ("forms", forms),
+    ("session_tokens", session_tokens),
+    ("graphql_request", graphql_request),
 ];
 
 /// The application the SAML targets' requests are checked against. The seeds are requests to
