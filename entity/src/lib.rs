@@ -20,6 +20,7 @@ pub mod member_index;
 pub mod org_unit;
 pub mod org_unit_member;
 pub mod outbox;
+pub mod persistent_name_id;
 pub mod role_binding;
 pub mod saml_request;
 pub mod sign_in_code;
@@ -47,6 +48,7 @@ pub mod prelude {
     pub use super::org_unit::Entity as OrgUnit;
     pub use super::org_unit_member::Entity as OrgUnitMember;
     pub use super::outbox::Entity as Outbox;
+    pub use super::persistent_name_id::Entity as PersistentNameId;
     pub use super::role_binding::Entity as RoleBinding;
     pub use super::saml_request::Entity as SamlRequest;
     pub use super::sign_in_code::Entity as SignInCode;

@@ -16,6 +16,7 @@ mod m20261129_000010_create_sign_in_codes;
 mod m20261207_000011_widen_sign_in_code_continue;
 mod m20261207_000012_index_directory_search;
 mod m20261207_000013_create_member_index;
+mod m20261207_000014_create_persistent_name_ids;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_widen_sign_in_code_continue::Migration),
             Box::new(m20261207_000012_index_directory_search::Migration),
             Box::new(m20261207_000013_create_member_index::Migration),
+            Box::new(m20261207_000014_create_persistent_name_ids::Migration),
         ]
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Signs in to Lanyard as an employee through a third-party SAML service provider library.
 
-    sp_login.py LIBRARY FLOW METADATA_FILE PUBLIC_URL LANYARD_BASE APPLICATION_ID USERNAME PASSWORD
+    sp_login.py LIBRARY FLOW METADATA_FILE PUBLIC_URL LANYARD_BASE APPLICATION_ID USERNAME PASSWORD [OPTIONS]
 
 PUBLIC_URL is Lanyard's configured public URL (what its metadata and redirects name) and
 LANYARD_BASE where it actually listens; the "browser" maps one onto the other. LIBRARY is `pysaml2` or `python3-saml`; FLOW is `sp` (the SP sends a signed AuthnRequest and
@@ -11,9 +11,17 @@ this directory). A browser is played with `requests`: the sign-in page and its C
 redirects, and the auto-submitting form, whose SAMLResponse the SP library then validates
 (signature against the metadata certificate, audience, recipient, times, InResponseTo).
 
-Prints JSON: {"outcome": "accepted", "name_id", "attributes", "relay_state"} or
-{"outcome": "denied", "status", "page"} when Lanyard refuses (no SAMLResponse on the page).
-Exits non-zero when the library rejects the response or the flow breaks.
+OPTIONS (JSON, SP-initiated flow) are what the AuthnRequest asks, through each library's own
+settings: {"force_authn": true, "is_passive": true, "name_id_format": URI, "allow_create": true,
+"authn_context": {"comparison": "exact", "classes": [URI, ...]}}, and {"sign_in_first": true}
+to sign in (IdP-initiated) before the SP's request.
+
+Prints JSON: {"outcome": "accepted", "name_id", "name_id_format", "authn_context",
+"attributes", "relay_state", "asked_password"}; {"outcome": "denied", "status", "page"} when
+Lanyard refuses with a page (no SAMLResponse on it); or {"outcome": "status", "error",
+"status_codes"} when the response carries a failure status: the library's report, and the
+status codes as sent. Exits non-zero when the library
+rejects a successful response or the flow breaks.
 """
 
 import html
@@ -55,6 +63,7 @@ class Browser:
         self.public_url = public_url
         self.base = base
         self.session = requests.Session()
+        self.asked_password = False
 
     def local(self, url):
         if url.startswith(self.public_url + "/"):
@@ -76,6 +85,7 @@ class Browser:
     def sign_in_if_asked(self, response, username, password):
         if 'action="/sso/' not in response.text or 'name="password"' not in response.text:
             return response
+        self.asked_password = True
         action = re.search(r'<form method="post" action="([^"]+)"', response.text).group(1)
         form = {
             "csrf": hidden(response.text, "csrf"),
@@ -84,6 +94,14 @@ class Browser:
             "password": password,
         }
         return self.go("POST", urljoin(self.base, action), data=form)
+
+
+def status_codes(saml_response):
+    """The StatusCode values of a response, top-level first, as the IdP sent them."""
+    import base64
+
+    xml = base64.b64decode(saml_response).decode()
+    return re.findall(r'StatusCode Value="([^"]+)"', xml)
 
 
 def saml_form(response):
@@ -97,7 +115,7 @@ def saml_form(response):
     return saml_response, hidden(response.text, "RelayState")
 
 
-def pysaml2_client(metadata_file):
+def pysaml2_client(metadata_file, options):
     from saml2 import BINDING_HTTP_POST
     from saml2.client import Saml2Client
     from saml2.config import SPConfig
@@ -118,6 +136,10 @@ def pysaml2_client(metadata_file):
                     "want_assertions_signed": True,
                     "want_response_signed": False,
                     "allow_unsolicited": True,
+                    # A NameIDPolicy only when a format is asked for (as pysaml2 does), with
+                    # AllowCreate="false" unless told otherwise (pysaml2's default).
+                    "name_id_policy_format": options.get("name_id_format"),
+                    "name_id_format_allow_create": bool(options.get("allow_create")),
                 }
             },
         }
@@ -125,10 +147,28 @@ def pysaml2_client(metadata_file):
     return Saml2Client(config)
 
 
-def pysaml2_flow(flow, metadata_file, browser, start_url, username, password):
+def pysaml2_request_options(options):
+    from saml2.saml import AuthnContextClassRef
+    from saml2.samlp import RequestedAuthnContext
+
+    kwargs = {}
+    if options.get("force_authn"):
+        kwargs["force_authn"] = "true"
+    if options.get("is_passive"):
+        kwargs["is_passive"] = "true"
+    context = options.get("authn_context")
+    if context:
+        kwargs["requested_authn_context"] = RequestedAuthnContext(
+            authn_context_class_ref=[AuthnContextClassRef(text=c) for c in context["classes"]],
+            comparison=context.get("comparison", "exact"),
+        )
+    return kwargs
+
+
+def pysaml2_flow(flow, metadata_file, browser, start_url, username, password, options):
     from saml2 import BINDING_HTTP_POST
 
-    client = pysaml2_client(metadata_file)
+    client = pysaml2_client(metadata_file, options)
     outstanding = {}
     if flow == "sp":
         idp = list(client.metadata.keys())[0]
@@ -141,6 +181,7 @@ def pysaml2_flow(flow, metadata_file, browser, start_url, username, password):
             sign=True,
             sigalg="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
             digest_alg="http://www.w3.org/2001/04/xmlenc#sha256",
+            **pysaml2_request_options(options),
         )
         outstanding[request_id] = "/"
         page = info["data"]
@@ -154,20 +195,33 @@ def pysaml2_flow(flow, metadata_file, browser, start_url, username, password):
     if found is None:
         return {"outcome": "denied", "status": response.status_code, "page": response.text}
     saml_response, relay_state = found
-    parsed = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding)
+    try:
+        parsed = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding)
+    except Exception as error:  # pysaml2 raises one exception class per failure status
+        if type(error).__name__.startswith("Status"):
+            return {
+                "outcome": "status",
+                "error": f"{type(error).__name__}: {error}",
+                "status_codes": status_codes(saml_response),
+            }
+        raise
     if parsed is None:
         fail("pysaml2 did not accept the response")
     identity = parsed.get_identity()
+    statement = parsed.assertion.authn_statement[0]
     return {
         "outcome": "accepted",
         "name_id": parsed.name_id.text,
+        "name_id_format": parsed.name_id.format,
+        "authn_context": statement.authn_context.authn_context_class_ref.text,
         "attributes": identity,
         "relay_state": relay_state,
         "in_response_to": parsed.in_response_to,
+        "asked_password": browser.asked_password,
     }
 
 
-def onelogin_settings(metadata_file):
+def onelogin_settings(metadata_file, options):
     from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
     with open(metadata_file) as f:
@@ -184,7 +238,9 @@ def onelogin_settings(metadata_file):
                     "url": ACS,
                     "binding": "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
                 },
-                "NameIDFormat": "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+                "NameIDFormat": options.get(
+                    "name_id_format", "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+                ),
                 "x509cert": cert,
                 "privateKey": key,
             },
@@ -195,9 +251,19 @@ def onelogin_settings(metadata_file):
                 "signatureAlgorithm": "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
                 "digestAlgorithm": "http://www.w3.org/2001/04/xmlenc#sha256",
                 "rejectDeprecatedAlgorithm": True,
+                # python3-saml's default: PasswordProtectedTransport, exact.
+                "requestedAuthnContext": (options.get("authn_context") or {}).get("classes", True),
+                "requestedAuthnContextComparison": (options.get("authn_context") or {}).get(
+                    "comparison", "exact"
+                ),
             },
         },
         idp,
+    )
+    # The IdP metadata's first NameIDFormat is merged in as the SP's: the request asks what
+    # the options say, or for nothing in particular.
+    settings["sp"]["NameIDFormat"] = options.get(
+        "name_id_format", "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
     )
     return settings
 
@@ -213,15 +279,19 @@ def acs_request(post_data=None):
     }
 
 
-def onelogin_flow(flow, metadata_file, browser, start_url, username, password):
+def onelogin_flow(flow, metadata_file, browser, start_url, username, password, options):
     from onelogin.saml2.auth import OneLogin_Saml2_Auth
 
-    settings = onelogin_settings(metadata_file)
+    settings = onelogin_settings(metadata_file, options)
     request_id = None
     if flow == "sp":
         auth = OneLogin_Saml2_Auth(acs_request(), settings)
         # HTTP-Redirect binding, signed with SigAlg/Signature in the query.
-        url = auth.login(return_to=RELAY_STATE)
+        url = auth.login(
+            return_to=RELAY_STATE,
+            force_authn=bool(options.get("force_authn")),
+            is_passive=bool(options.get("is_passive")),
+        )
         request_id = auth.get_last_request_id()
         response = browser.go("GET", url)
     else:
@@ -237,27 +307,37 @@ def onelogin_flow(flow, metadata_file, browser, start_url, username, password):
     auth = OneLogin_Saml2_Auth(acs_request(post), settings)
     auth.process_response(request_id=request_id)
     errors = auth.get_errors()
+    reason = auth.get_last_error_reason() or ""
+    if errors and "status code of the Response was not Success" in reason:
+        return {"outcome": "status", "error": reason, "status_codes": status_codes(saml_response)}
     if errors or not auth.is_authenticated():
-        fail(f"python3-saml rejected the response: {errors} {auth.get_last_error_reason()}")
+        fail(f"python3-saml rejected the response: {errors} {reason}")
     return {
         "outcome": "accepted",
         "name_id": auth.get_nameid(),
+        "name_id_format": auth.get_nameid_format(),
+        "authn_context": (auth.get_last_authn_contexts() or [None])[0],
         "attributes": auth.get_attributes(),
         "relay_state": relay_state,
         "in_response_to": request_id,
+        "asked_password": browser.asked_password,
     }
 
 
 def main(argv):
-    if len(argv) != 9:
+    if len(argv) not in (9, 10):
         fail(__doc__)
-    library, flow, metadata_file, public_url, base, application_id, username, password = argv[1:]
+    library, flow, metadata_file, public_url, base, application_id, username, password = argv[1:9]
+    options = json.loads(argv[9]) if len(argv) == 10 else {}
     browser = Browser(public_url.rstrip("/"), base.rstrip("/"))
     start_url = f"{browser.base}/saml/apps/{application_id}/start"
     run = {"pysaml2": pysaml2_flow, "python3-saml": onelogin_flow}.get(library)
     if run is None or flow not in ("sp", "idp"):
         fail(__doc__)
-    result = run(flow, metadata_file, browser, start_url, username, password)
+    if options.get("sign_in_first"):
+        browser.sign_in_if_asked(browser.go("GET", start_url), username, password)
+        browser.asked_password = False
+    result = run(flow, metadata_file, browser, start_url, username, password, options)
     print(json.dumps(result, indent=2, default=str))
 
 

@@ -135,6 +135,11 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     await page.getByLabel('Application account name').selectOption({ label: 'Application username' });
     // The test's loopback SP stands in for signin.alibabacloud.com.
     await page.getByText('Advanced: service provider overrides').click();
+    // RAM matches the NameID's value: the format stays unspecified, as the template set it.
+    assert.equal(
+      await page.getByLabel('NameID format').inputValue(),
+      'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+    );
     await page.getByLabel('ACS URL').fill(sp.acsUrl);
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('SSO configuration saved.').waitFor();

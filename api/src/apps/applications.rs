@@ -593,8 +593,103 @@ pub async fn delete(
     Ok(())
 }
 
-/// The NameID a user gets in an application, or why there is none.
+/// Why a user gets no NameID in an application.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NoNameId {
+    /// The user lacks what the application's account mode needs: refused like a denial.
+    Missing(String),
+    /// The request's `NameIDPolicy` cannot be met: `InvalidNameIDPolicy` to the SP.
+    Policy(String),
+}
+
+/// A user's NameID in an application, with its format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameId {
+    pub value: String,
+    pub format: &'static str,
+}
+
+/// The NameID a user gets in an application, in the format a request asked for (one this
+/// server makes: [`templates::known_format`]) or else the application's own; `allow_create`
+/// says whether a persistent identifier may be made now. Persistent identifiers are opaque
+/// and kept ([`super::name_ids`]), transient ones new each time; an email address the
+/// application did not choose is the user's email; otherwise the account mode decides.
 pub async fn name_id_for(
+    apps: &Applications,
+    app: &Resolved,
+    user: &user::Model,
+    requested: Option<&'static str>,
+    allow_create: bool,
+) -> AppResult<Result<NameId, NoNameId>> {
+    let configured =
+        templates::known_format(&app.model.name_id_format).unwrap_or(templates::NAMEID_UNSPECIFIED);
+    let format = requested.unwrap_or(configured);
+    let value = match format {
+        templates::NAMEID_PERSISTENT => {
+            match super::name_ids::persistent(&apps.store, &app.model.id, &user.id, allow_create)
+                .await?
+            {
+                Some(value) => Ok(value),
+                None => Err(NoNameId::Policy(
+                    "no persistent identifier exists yet and the request does not allow one \
+                     to be made (AllowCreate=\"false\")"
+                        .into(),
+                )),
+            }
+        }
+        templates::NAMEID_TRANSIENT => Ok(super::name_ids::transient()),
+        templates::NAMEID_EMAIL if configured != templates::NAMEID_EMAIL => user
+            .email
+            .clone()
+            .ok_or_else(|| NoNameId::Policy(format!("{} has no email address", user.username))),
+        _ => account_name_id(apps, app, user)
+            .await?
+            .map_err(NoNameId::Missing),
+    };
+    Ok(value.map(|value| NameId { value, format }))
+}
+
+/// The NameID a user gets in an application without a request, read only: a persistent
+/// identifier is shown once it exists, a transient one never (each response makes its own).
+/// `Err` says why there is none to show.
+pub async fn preview_name_id(
+    apps: &Applications,
+    app: &Resolved,
+    user: &user::Model,
+) -> AppResult<Result<String, String>> {
+    match templates::known_format(&app.model.name_id_format) {
+        Some(templates::NAMEID_PERSISTENT) => {
+            Ok(super::name_ids::find(&apps.store, &app.model.id, &user.id)
+                .await?
+                .ok_or_else(|| {
+                    "a persistent identifier is made at the user's first sign-in to the \
+                     application"
+                        .to_owned()
+                }))
+        }
+        Some(templates::NAMEID_TRANSIENT) => Ok(Err(
+            "a new transient identifier is made for each sign-in".to_owned(),
+        )),
+        _ => account_name_id(apps, app, user).await,
+    }
+}
+
+/// Whether a user can get a NameID in an application at all (the portal lists only the
+/// applications that will let the employee in).
+pub async fn has_name_id(
+    apps: &Applications,
+    app: &Resolved,
+    user: &user::Model,
+) -> AppResult<bool> {
+    Ok(match templates::known_format(&app.model.name_id_format) {
+        Some(templates::NAMEID_PERSISTENT | templates::NAMEID_TRANSIENT) => true,
+        _ => account_name_id(apps, app, user).await?.is_ok(),
+    })
+}
+
+/// The NameID the application's account mode gives a user (with the NameID suffix), or why
+/// there is none.
+async fn account_name_id(
     apps: &Applications,
     app: &Resolved,
     user: &user::Model,

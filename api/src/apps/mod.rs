@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod name_ids;
 pub mod sp_metadata;
 pub mod templates;
 

@@ -16,6 +16,14 @@ pub const NAMEID_FORMATS: [&str; 4] = [
     NAMEID_PERSISTENT,
     NAMEID_TRANSIENT,
 ];
+
+/// The NameID format named `uri`, if this server makes it.
+pub fn known_format(uri: &str) -> Option<&'static str> {
+    NAMEID_FORMATS
+        .into_iter()
+        .find(|format| *format == uri.trim())
+}
+
 pub const ATTRNAME_URI: &str = "urn:oasis:names:tc:SAML:2.0:attrname-format:uri";
 pub const ATTRNAME_BASIC: &str = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic";
 

@@ -382,7 +382,7 @@ impl Application {
         let state = state(ctx)?;
         let user = users::find_in(&state.store.conn, permit.instance_id(), &user_id).await?;
         Ok(
-            match applications::name_id_for(&state.apps, &self.resolved, &user).await? {
+            match applications::preview_name_id(&state.apps, &self.resolved, &user).await? {
                 Ok(name_id) => NameIdResult {
                     name_id: Some(name_id),
                     reason: None,

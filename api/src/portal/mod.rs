@@ -18,7 +18,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
 use crate::access::Initiator;
-use crate::apps::applications::{name_id_for, Resolved};
+use crate::apps::applications::{has_name_id, Resolved};
 use crate::auth::csrf;
 use crate::auth::employee_sessions::{self, Attempt, EmployeeSession, PASSWORD};
 use crate::auth::sign_in_codes::{self, Pending, Refusal};
@@ -450,7 +450,7 @@ pub async fn allowed_applications(
         if sso::decide(saml, live, &app, Initiator::Idp, client_ip)
             .await?
             .allowed
-            && name_id_for(&saml.apps, &app, &live.user).await?.is_ok()
+            && has_name_id(&saml.apps, &app, &live.user).await?
         {
             allowed.push(app);
         }

@@ -1,6 +1,7 @@
 //! SAML 2.0 identity provider: per-application endpoints and metadata, AuthnRequests,
 //! Responses, the HTTP bindings and the SSO flow.
 
+pub mod context;
 pub mod dsig;
 pub mod endpoints;
 pub mod metadata;

@@ -16,8 +16,10 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::context::Requested;
 use super::request::VerifiedRequest;
 use super::Saml;
+use crate::apps::templates::known_format;
 use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::pages::plausible_sealed_request;
@@ -37,6 +39,13 @@ pub struct Pending {
     pub request_id: String,
     pub relay_state: Option<String>,
     pub force_authn: bool,
+    pub is_passive: bool,
+    /// The NameID format asked for — one this server makes (`routes` answers any other with
+    /// `InvalidNameIDPolicy` before the request waits) — and whether a new persistent
+    /// identifier may be made.
+    pub name_id_format: Option<&'static str>,
+    pub allow_create: bool,
+    pub authn_context: Option<Requested>,
     pub received_at: DateTime<Utc>,
 }
 
@@ -51,8 +60,21 @@ struct Claims {
     rs: Option<String>,
     #[serde(default)]
     fa: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    ip: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nf: Option<String>,
+    /// AllowCreate="false".
+    #[serde(default, skip_serializing_if = "is_false")]
+    nac: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rac: Option<Requested>,
     /// Received at, in milliseconds: ForceAuthn compares it with the session's start.
     rcv: i64,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 fn already_received(request_id: &str) -> AppError {
@@ -79,6 +101,7 @@ pub async fn accept(
     saml: &Saml,
     application_id: &str,
     request: &VerifiedRequest,
+    name_id_format: Option<&'static str>,
 ) -> AppResult<Pending> {
     let answered = saml_request::Entity::find()
         .filter(saml_request::Column::ApplicationId.eq(application_id))
@@ -93,6 +116,10 @@ pub async fn accept(
         request_id: request.id.clone(),
         relay_state: request.relay_state.clone(),
         force_authn: request.force_authn,
+        is_passive: request.is_passive,
+        name_id_format,
+        allow_create: request.name_id_policy.allow_create,
+        authn_context: request.authn_context.clone(),
         received_at: Utc::now(),
     })
 }
@@ -106,6 +133,10 @@ pub fn seal(saml: &Saml, pending: &Pending) -> AppResult<String> {
         rid: pending.request_id.clone(),
         rs: pending.relay_state.clone(),
         fa: pending.force_authn,
+        ip: pending.is_passive,
+        nf: pending.name_id_format.map(str::to_owned),
+        nac: !pending.allow_create,
+        rac: pending.authn_context.clone(),
         rcv: pending.received_at.timestamp_millis(),
     };
     saml.auth.secrets.saml_request.sign(&claims)
@@ -124,11 +155,19 @@ pub fn unseal(keys: &Keys, token: &str) -> Option<Pending> {
     }
     let claims: Claims = keys.saml_request.verify(token, AUDIENCE, None)?;
     let received_at = DateTime::from_timestamp_millis(claims.rcv)?;
+    let name_id_format = match claims.nf.as_deref() {
+        None => None,
+        Some(format) => Some(known_format(format)?),
+    };
     Some(Pending {
         application_id: claims.app,
         request_id: claims.rid,
         relay_state: claims.rs,
         force_authn: claims.fa,
+        is_passive: claims.ip,
+        name_id_format,
+        allow_create: !claims.nac,
+        authn_context: claims.rac,
         received_at,
     })
 }

@@ -21,13 +21,17 @@ use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 use samael::crypto::CertificateDer;
 use samael::idp::verified_request::UnverifiedAuthnRequest;
-use samael::schema::AuthnRequest;
+use samael::schema::{AuthnContextComparison, AuthnRequest};
+
+use super::context::{self, Class, Comparison, Requested};
 
 /// The largest AuthnRequest accepted, as XML (after base64 and, for redirects, inflating).
 pub const MAX_XML_BYTES: usize = 64 * 1024;
 /// The largest RelayState accepted (the SAML bindings' limit).
 pub const MAX_RELAY_STATE_BYTES: usize = 80;
 const MAX_REQUEST_ID: usize = 256;
+/// The longest NameID format URI accepted in a NameIDPolicy.
+const MAX_FORMAT_BYTES: usize = 256;
 
 const NS_PROTOCOL: &[u8] = b"urn:oasis:names:tc:SAML:2.0:protocol";
 const NS_DSIG: &[u8] = b"http://www.w3.org/2000/09/xmldsig#";
@@ -98,6 +102,13 @@ pub enum RequestError {
          provider's clock, or start the sign-in again"
     )]
     Stale(DateTime<Utc>),
+    #[error("the NameIDPolicy Format is longer than {MAX_FORMAT_BYTES} bytes")]
+    FormatTooLong,
+    #[error(
+        "the RequestedAuthnContext names more than {} classes",
+        context::MAX_REQUESTED_CLASSES
+    )]
+    TooManyClasses,
 }
 
 /// How the request arrived.
@@ -149,7 +160,20 @@ pub struct VerifiedRequest {
     pub acs_url: String,
     pub relay_state: Option<String>,
     pub force_authn: bool,
+    /// `IsPassive`: answer without showing the employee anything, or say `NoPassive`.
+    pub is_passive: bool,
+    pub name_id_policy: NameIdPolicy,
+    pub authn_context: Option<Requested>,
     pub issue_instant: DateTime<Utc>,
+}
+
+/// What the request's `NameIDPolicy` asks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NameIdPolicy {
+    /// A format other than `unspecified`, when one is asked for.
+    pub format: Option<String>,
+    /// Whether a new persistent identifier may be made for this request (absent: yes).
+    pub allow_create: bool,
 }
 
 fn lenient_base64() -> GeneralPurpose {
@@ -371,14 +395,75 @@ impl UnverifiedRequest {
         if skew > expected.clock_skew {
             return Err(RequestError::Stale(request.issue_instant));
         }
+        let name_id_policy = name_id_policy(&request)?;
+        let authn_context = requested_context(&request)?;
         Ok(VerifiedRequest {
             id: request.id,
             acs_url: expected.acs_url.to_owned(),
             relay_state: self.relay_state,
             force_authn: request.force_authn.unwrap_or(false),
+            is_passive: request.is_passive.unwrap_or(false),
+            name_id_policy,
+            authn_context,
             issue_instant: request.issue_instant,
         })
     }
+}
+
+/// The request's `NameIDPolicy`: a format of `unspecified` asks for none in particular.
+fn name_id_policy(request: &AuthnRequest) -> Result<NameIdPolicy, RequestError> {
+    let Some(policy) = &request.name_id_policy else {
+        return Ok(NameIdPolicy {
+            format: None,
+            allow_create: true,
+        });
+    };
+    let format = policy
+        .format
+        .as_deref()
+        .map(str::trim)
+        .filter(|f| !f.is_empty() && *f != crate::apps::templates::NAMEID_UNSPECIFIED);
+    if format.is_some_and(|f| f.len() > MAX_FORMAT_BYTES) {
+        return Err(RequestError::FormatTooLong);
+    }
+    Ok(NameIdPolicy {
+        format: format.map(str::to_owned),
+        allow_create: policy.allow_create.unwrap_or(true),
+    })
+}
+
+/// The request's `RequestedAuthnContext`: the classes this server knows, and whether it named
+/// others. Declaration references (`AuthnContextDeclRef`) are not supported: a request of them
+/// can never be met.
+fn requested_context(request: &AuthnRequest) -> Result<Option<Requested>, RequestError> {
+    let Some(requested) = &request.requested_authn_context else {
+        return Ok(None);
+    };
+    let refs = requested.authn_context_class_refs.as_deref().unwrap_or(&[]);
+    let declarations = requested.authn_context_decl_refs.as_deref().unwrap_or(&[]);
+    if refs.len() + declarations.len() > context::MAX_REQUESTED_CLASSES {
+        return Err(RequestError::TooManyClasses);
+    }
+    let mut classes = Vec::new();
+    let mut unknown = !declarations.is_empty();
+    for uri in refs.iter().map(|r| r.value.as_deref().unwrap_or_default()) {
+        match Class::from_uri(uri) {
+            Some(class) if !classes.contains(&class) => classes.push(class),
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    let comparison = match requested.comparison {
+        None | Some(AuthnContextComparison::Exact) => Comparison::Exact,
+        Some(AuthnContextComparison::Minimum) => Comparison::Minimum,
+        Some(AuthnContextComparison::Maximum) => Comparison::Maximum,
+        Some(AuthnContextComparison::Better) => Comparison::Better,
+    };
+    Ok(Some(Requested {
+        comparison,
+        classes,
+        unknown,
+    }))
 }
 
 /// An XML ID (NCName-like): no spaces, no control characters, not empty, not huge.
@@ -983,6 +1068,88 @@ pub(crate) mod tests {
             verify_embedded_signature(&xml_id, &cert),
             Err(RequestError::SignatureStructure)
         );
+    }
+
+    /// A POST request whose root carries `attributes` and whose body after the Issuer is `body`.
+    fn with_options(
+        attributes: &str,
+        body: &str,
+        now: DateTime<Utc>,
+    ) -> Result<VerifiedRequest, RequestError> {
+        let xml = request_xml("_o1", SP, ACS, now)
+            .replacen(" Version=", &format!("{attributes} Version="), 1)
+            .replacen("</saml:Issuer>", &format!("</saml:Issuer>{body}"), 1);
+        UnverifiedRequest::from_post(Some(&STANDARD.encode(xml)), None)?
+            .verify(&expect(None, false), now)
+    }
+
+    #[test]
+    fn what_a_request_asks_for_is_read_and_bounded() {
+        let now = Utc::now();
+        let plain = with_options("", "", now).unwrap();
+        assert!(!plain.is_passive && !plain.force_authn);
+        assert_eq!(
+            plain.name_id_policy,
+            NameIdPolicy {
+                format: None,
+                allow_create: true
+            }
+        );
+        assert_eq!(plain.authn_context, None);
+
+        let asked = with_options(
+            " IsPassive=\"true\" ForceAuthn=\"true\"",
+            "<samlp:NameIDPolicy Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent\" AllowCreate=\"false\"/>\
+             <samlp:RequestedAuthnContext Comparison=\"minimum\">\
+             <saml:AuthnContextClassRef>https://refeds.org/profile/mfa</saml:AuthnContextClassRef>\
+             <saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:Smartcard</saml:AuthnContextClassRef>\
+             </samlp:RequestedAuthnContext>",
+            now,
+        )
+        .unwrap();
+        assert!(asked.is_passive && asked.force_authn);
+        assert_eq!(
+            asked.name_id_policy.format.as_deref(),
+            Some("urn:oasis:names:tc:SAML:2.0:nameid-format:persistent")
+        );
+        assert!(!asked.name_id_policy.allow_create);
+        assert_eq!(
+            asked.authn_context,
+            Some(Requested {
+                comparison: Comparison::Minimum,
+                classes: vec![Class::Mfa],
+                unknown: true,
+            })
+        );
+        // `unspecified` asks for nothing in particular.
+        let unspecified = with_options(
+            "",
+            "<samlp:NameIDPolicy Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified\"/>",
+            now,
+        )
+        .unwrap();
+        assert_eq!(unspecified.name_id_policy.format, None);
+
+        let long = format!("<samlp:NameIDPolicy Format=\"urn:{}\"/>", "x".repeat(300));
+        assert_eq!(
+            with_options("", &long, now),
+            Err(RequestError::FormatTooLong)
+        );
+        let many = format!(
+            "<samlp:RequestedAuthnContext>{}</samlp:RequestedAuthnContext>",
+            "<saml:AuthnContextClassRef>urn:x</saml:AuthnContextClassRef>".repeat(17)
+        );
+        assert_eq!(
+            with_options("", &many, now),
+            Err(RequestError::TooManyClasses)
+        );
+        let declared = with_options(
+            "",
+            "<samlp:RequestedAuthnContext><saml:AuthnContextDeclRef>urn:x</saml:AuthnContextDeclRef></samlp:RequestedAuthnContext>",
+            now,
+        )
+        .unwrap();
+        assert!(declared.authn_context.unwrap().unknown);
     }
 
     #[test]

@@ -17,10 +17,9 @@ use super::dsig::{Element, Ns, SignatureMethod};
 use crate::keys::Signer;
 
 const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
+const STATUS_REQUESTER: &str = "urn:oasis:names:tc:SAML:2.0:status:Requester";
+const STATUS_RESPONDER: &str = "urn:oasis:names:tc:SAML:2.0:status:Responder";
 const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
-pub const AC_PASSWORD: &str = "urn:oasis:names:tc:SAML:2.0:ac:classes:Password";
-pub const AC_PASSWORD_PROTECTED: &str =
-    "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport";
 
 /// How much earlier than now an assertion is valid from, for service providers whose clock is
 /// a little behind.
@@ -62,7 +61,11 @@ pub fn new_message_id() -> String {
 }
 
 fn issuer(content: &ResponseContent<'_>) -> Element {
-    Element::new(Ns::Saml, "Issuer").text(content.idp_entity_id)
+    issuer_named(content.idp_entity_id)
+}
+
+fn issuer_named(entity_id: &str) -> Element {
+    Element::new(Ns::Saml, "Issuer").text(entity_id)
 }
 
 /// The unsigned assertion. Exclusive canonicalisation makes its signature hold once it is
@@ -171,6 +174,89 @@ pub fn sign(
     Ok(response.to_document())
 }
 
+/// Why a request is answered without an assertion (SAML 2.0 core §3.2.2.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// `IsPassive` and the employee would have to sign in.
+    NoPassive,
+    /// The `NameIDPolicy` asks for what this application cannot give.
+    InvalidNameIdPolicy,
+    /// The `RequestedAuthnContext` cannot be met by how the employee signed in.
+    NoAuthnContext,
+}
+
+impl Failure {
+    /// The top-level and second-level status codes.
+    pub fn codes(self) -> (&'static str, &'static str) {
+        match self {
+            Failure::NoPassive => (
+                STATUS_RESPONDER,
+                "urn:oasis:names:tc:SAML:2.0:status:NoPassive",
+            ),
+            Failure::InvalidNameIdPolicy => (
+                STATUS_REQUESTER,
+                "urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy",
+            ),
+            Failure::NoAuthnContext => (
+                STATUS_REQUESTER,
+                "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext",
+            ),
+        }
+    }
+
+    /// The second-level code's name, for the audit log.
+    pub fn name(self) -> &'static str {
+        match self {
+            Failure::NoPassive => "NoPassive",
+            Failure::InvalidNameIdPolicy => "InvalidNameIDPolicy",
+            Failure::NoAuthnContext => "NoAuthnContext",
+        }
+    }
+}
+
+/// A Response that answers a request with a failure status and no assertion.
+#[derive(Clone, Debug)]
+pub struct FailureContent<'a> {
+    pub idp_entity_id: &'a str,
+    pub acs_url: &'a str,
+    pub in_response_to: &'a str,
+    pub failure: Failure,
+    /// For the service provider's logs.
+    pub message: &'a str,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// Builds and signs a failure Response (the response itself: it carries no assertion).
+/// CPU-bound: call it on the blocking pool.
+pub fn sign_failure(
+    content: &FailureContent<'_>,
+    signer: &Signer,
+    method: SignatureMethod,
+) -> anyhow::Result<String> {
+    let (top, second) = content.failure.codes();
+    let mut response = Element::new(Ns::Samlp, "Response")
+        .declare(Ns::Saml)
+        .attr("ID", new_message_id())
+        .attr("Version", "2.0")
+        .attr("IssueInstant", instant(content.issued_at))
+        .attr("Destination", content.acs_url)
+        .attr("InResponseTo", content.in_response_to)
+        .child(issuer_named(content.idp_entity_id))
+        .child(
+            Element::new(Ns::Samlp, "Status")
+                .child(
+                    Element::new(Ns::Samlp, "StatusCode")
+                        .attr("Value", top)
+                        .child(Element::new(Ns::Samlp, "StatusCode").attr("Value", second)),
+                )
+                .child(Element::new(Ns::Samlp, "StatusMessage").text(content.message)),
+        );
+    response
+        .sign(1, signer, method)
+        .map_err(|err| err.context("signing the response"))?;
+    Ok(response.to_document())
+}
+
 /// The script that submits the form, allowed by its hash in the Content-Security-Policy.
 const SUBMIT_SCRIPT: &str = "document.forms[0].submit();";
 
@@ -242,7 +328,7 @@ mod tests {
             name_id_format: "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
             session_index: "_s1",
             authn_instant: now,
-            authn_context: AC_PASSWORD_PROTECTED,
+            authn_context: super::super::context::AC_PASSWORD_PROTECTED,
             attributes,
             issued_at: now,
             lifetime: Duration::seconds(300),
@@ -337,6 +423,39 @@ mod tests {
                 "{text:?}"
             );
             assert!(dsig::tests::verifies(&whole, &signer), "{text:?}\n{whole}");
+        }
+    }
+
+    #[test]
+    fn a_failure_is_a_signed_response_without_an_assertion() {
+        let signer = test_signer(KeyAlgorithm::Rsa2048);
+        let method = SignatureMethod::for_key(KeyAlgorithm::Rsa2048, "rsa-sha256");
+        for failure in [
+            Failure::NoPassive,
+            Failure::InvalidNameIdPolicy,
+            Failure::NoAuthnContext,
+        ] {
+            let content = FailureContent {
+                idp_entity_id: "https://idp.example.com/saml/apps/a1",
+                acs_url: "https://sp.example.com/acs",
+                in_response_to: "_req1",
+                failure,
+                message: "no <session>",
+                issued_at: Utc::now(),
+            };
+            let xml = sign_failure(&content, &signer, method).unwrap();
+            let (top, second) = failure.codes();
+            assert!(
+                xml.contains(&format!(
+                    "<samlp:StatusCode Value=\"{top}\"><samlp:StatusCode Value=\"{second}\">"
+                )),
+                "{xml}"
+            );
+            assert!(xml.contains("InResponseTo=\"_req1\""));
+            assert!(xml.contains("no &lt;session&gt;"));
+            assert!(!xml.contains("Assertion"));
+            verify(&xml, &signer).unwrap_or_else(|e| panic!("{failure:?}: {e}\n{xml}"));
+            assert!(verify(&xml.replace("_req1", "_req2"), &signer).is_err());
         }
     }
 

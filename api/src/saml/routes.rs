@@ -15,10 +15,12 @@ use sea_orm::EntityTrait;
 
 use super::pending::{self, Pending};
 use super::request::{Expectations, RequestError, UnverifiedRequest};
+use super::response::Failure;
 use super::sso::{self, Answering, Outcome};
 use super::Saml;
 use super::{endpoints, metadata};
 use crate::apps::applications::{self, Resolved};
+use crate::apps::templates::known_format;
 use crate::auth::employee_sessions::{self, EmployeeSession};
 use crate::error::{AppError, AppResult};
 use crate::keys;
@@ -163,7 +165,18 @@ async fn sp_initiated(
         clock_skew: Duration::seconds(i64::from(saml.config.sso.clock_skew_seconds)),
     };
     let verified = unverified.verify(&expected, Utc::now()).map_err(refused)?;
-    let pending = pending::accept(saml, &app.model.id, &verified).await?;
+    let requested_format = verified.name_id_policy.format.as_deref();
+    let name_id_format = requested_format.and_then(known_format);
+    let pending = pending::accept(saml, &app.model.id, &verified, name_id_format).await?;
+    if let (Some(format), None) = (requested_format, name_id_format) {
+        // A format this server never makes: said at once, before anyone signs in.
+        pending::mark_answered(saml, &pending, &acs_url).await?;
+        let message =
+            format!("the NameID format {format:?} is not one this identity provider makes");
+        let failure = Failure::InvalidNameIdPolicy;
+        let outcome = sso::fail(saml, app, &pending, None, client_ip, failure, &message).await?;
+        return Ok(respond(app, outcome));
+    }
     let live = employee_sessions::current(&saml.auth, headers, &app.model.instance_id).await?;
     if live.is_none() && binding == Binding::Post {
         let sealed = pending::seal(saml, &pending)?;
@@ -177,6 +190,8 @@ async fn sp_initiated(
 
 /// Answers a recorded request for a signed-in employee, or sends them to sign in first (again,
 /// when the service provider asked for ForceAuthn and the session is older than the request).
+/// A passive request (`IsPassive`) never shows a page: without a session that will do, it is
+/// answered `NoPassive`.
 async fn continue_request(
     saml: &Saml,
     app: &Resolved,
@@ -184,9 +199,26 @@ async fn continue_request(
     live: Option<EmployeeSession>,
     client_ip: Option<IpAddr>,
 ) -> Result<Response, PageError> {
+    let acs_url = app.acs_url().unwrap_or_default();
     let live = match live {
         Some(live) if !(pending.force_authn && live.session.created_at < pending.received_at) => {
             live
+        }
+        live if pending.is_passive => {
+            pending::mark_answered(saml, &pending, &acs_url).await?;
+            let message = "the employee would have to sign in, and the request is passive";
+            let failure = Failure::NoPassive;
+            let outcome = sso::fail(
+                saml,
+                app,
+                &pending,
+                live.as_ref(),
+                client_ip,
+                failure,
+                message,
+            )
+            .await?;
+            return Ok(respond(app, outcome));
         }
         _ => {
             let sealed = pending::seal(saml, &pending)?;
@@ -200,15 +232,10 @@ async fn continue_request(
             ));
         }
     };
-    let acs_url = app.acs_url().unwrap_or_default();
     pending::mark_answered(saml, &pending, &acs_url).await?;
-    let answering = Answering::Request {
-        request_id: &pending.request_id,
-        relay_state: pending.relay_state.as_deref(),
-    };
     Ok(respond(
         app,
-        sso::answer(saml, &live, app, answering, client_ip).await?,
+        sso::answer(saml, &live, app, Answering::Request(&pending), client_ip).await?,
     ))
 }
 

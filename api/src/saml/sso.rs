@@ -9,26 +9,27 @@ use std::net::IpAddr;
 use chrono::{Duration, Utc};
 use entity::user;
 
+use super::context::{self, Class};
 use super::dsig::SignatureMethod;
 use super::endpoints;
-use super::response::{self, Attribute, PostForm, ResponseContent};
+use super::pending::Pending;
+use super::response::{self, Attribute, Failure, FailureContent, PostForm, ResponseContent};
 use super::Saml;
 use crate::access::{self, AccessContext, AccessDecision, AccessRequest, Effect, Initiator};
-use crate::apps::applications::{name_id_for, Resolved};
+use crate::apps::applications::{name_id_for, NameId, NoNameId, Resolved};
+use crate::audit::{self, AuditRecord};
 use crate::auth::employee_sessions::EmployeeSession;
+use crate::authz::admin::Actor;
 use crate::error::{AppError, AppResult};
 use crate::keys;
 
 /// What the response answers.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub enum Answering<'a> {
     /// IdP-initiated: no request; the application's default RelayState.
     Unsolicited,
-    /// A verified AuthnRequest.
-    Request {
-        request_id: &'a str,
-        relay_state: Option<&'a str>,
-    },
+    /// A verified AuthnRequest, with what it asked for.
+    Request(&'a Pending),
 }
 
 /// The outcome an employee sees.
@@ -114,14 +115,47 @@ pub async fn answer(
 ) -> AppResult<Outcome> {
     let initiated_by = match answering {
         Answering::Unsolicited => Initiator::Idp,
-        Answering::Request { .. } => Initiator::Sp,
+        Answering::Request(_) => Initiator::Sp,
+    };
+    let (requested_context, format, allow_create) = match answering {
+        Answering::Unsolicited => (None, None, true),
+        Answering::Request(pending) => (
+            pending.authn_context.as_ref(),
+            pending.name_id_format,
+            pending.allow_create,
+        ),
+    };
+    let class = context::choose(requested_context, live.used_mfa(), saml.config.is_https());
+    let class = match (class, answering) {
+        (Some(class), _) => class,
+        (None, Answering::Request(pending)) => {
+            let message = "how the employee signed in does not meet the RequestedAuthnContext";
+            return fail(
+                saml,
+                app,
+                pending,
+                Some(live),
+                client_ip,
+                Failure::NoAuthnContext,
+                message,
+            )
+            .await;
+        }
+        (None, Answering::Unsolicited) => Class::Password,
     };
     let mut decision = decide(saml, live, app, initiated_by, client_ip).await?;
     let mut name_id = None;
     if decision.allowed {
-        match name_id_for(&saml.apps, app, &live.user).await? {
+        match name_id_for(&saml.apps, app, &live.user, format, allow_create).await? {
             Ok(found) => name_id = Some(found),
-            Err(reason) => decision = refusal(reason),
+            Err(NoNameId::Missing(reason)) => decision = refusal(reason),
+            Err(NoNameId::Policy(reason)) => {
+                if let Answering::Request(pending) = answering {
+                    let failure = Failure::InvalidNameIdPolicy;
+                    return fail(saml, app, pending, Some(live), client_ip, failure, &reason).await;
+                }
+                decision = refusal(reason);
+            }
         }
     }
     let request = access_request(live, app, initiated_by, client_ip);
@@ -137,9 +171,84 @@ pub async fn answer(
     // disk, the signature for the CPU. Nothing leaves before both are done.
     let (_, form) = tokio::try_join!(
         access::record_decision(&saml.store, &request, &live.user.username, &decision),
-        signed_form(saml, live, app, &answering, name_id),
+        signed_form(saml, live, app, answering, name_id, class),
     )?;
     Ok(Outcome::Post(form))
+}
+
+/// Answers a verified request with a failure status instead of an assertion — to the
+/// application's registered ACS, which the request was checked against — and audits it.
+pub async fn fail(
+    saml: &Saml,
+    app: &Resolved,
+    pending: &Pending,
+    live: Option<&EmployeeSession>,
+    client_ip: Option<IpAddr>,
+    failure: Failure,
+    message: &str,
+) -> AppResult<Outcome> {
+    let Some(acs_url) = app.acs_url() else {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "application {} has no ACS for a verified request",
+            app.model.id
+        )));
+    };
+    let signer = keys::active_signer(&saml.ring, &app.model.instance_id).await?;
+    let method = SignatureMethod::for_key(signer.algorithm, &app.model.signature_algorithm);
+    let idp_entity_id = endpoints::entity_id(&saml.config.public_url, &app.model.id);
+    let (acs, request_id, text) = (
+        acs_url.clone(),
+        pending.request_id.clone(),
+        message.to_owned(),
+    );
+    let xml = tokio::task::spawn_blocking(move || {
+        let content = FailureContent {
+            idp_entity_id: &idp_entity_id,
+            acs_url: &acs,
+            in_response_to: &request_id,
+            failure,
+            message: &text,
+            issued_at: Utc::now(),
+        };
+        response::sign_failure(&content, &signer, method)
+    })
+    .await
+    .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("signing a response")))?
+    .map_err(AppError::Internal)?;
+    let client_ip = client_ip.map(|ip| ip.to_string());
+    let actor = match live {
+        Some(live) => EmployeeSession::actor_of(&live.user, client_ip),
+        None => Actor {
+            kind: "anonymous",
+            id: String::new(),
+            name: String::new(),
+            client_ip,
+        },
+    };
+    let txn = saml.store.begin_write().await?;
+    audit::record(
+        &txn,
+        &actor,
+        AuditRecord::in_instance(
+            &app.model.instance_id,
+            "samlRequestRefused",
+            "application",
+            Some(&app.model.id),
+        )
+        .outcome("failure")
+        .summary(serde_json::json!({
+            "status": failure.name(),
+            "requestId": pending.request_id,
+            "message": message,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Outcome::Post(response::post_form(
+        &acs_url,
+        &xml,
+        pending.relay_state.as_deref(),
+    )))
 }
 
 /// The signed Response for an allowed decision, in the form that posts it to the ACS.
@@ -147,14 +256,15 @@ async fn signed_form(
     saml: &Saml,
     live: &EmployeeSession,
     app: &Resolved,
-    answering: &Answering<'_>,
-    name_id: String,
+    answering: Answering<'_>,
+    name_id: NameId,
+    class: Class,
 ) -> AppResult<PostForm> {
     let (request_id, relay_state) = match answering {
-        Answering::Request {
-            request_id,
-            relay_state,
-        } => (Some(*request_id), relay_state.map(str::to_owned)),
+        Answering::Request(pending) => (
+            Some(pending.request_id.as_str()),
+            pending.relay_state.clone(),
+        ),
         Answering::Unsolicited => (None, app.model.default_relay_state.clone()),
     };
     let (Some(audience), Some(acs_url)) = (app.sp_entity_id(), app.acs_url()) else {
@@ -163,19 +273,18 @@ async fn signed_form(
             app.model.id
         )));
     };
-    let attributes = attributes_of(app, &live.user, &name_id);
+    let attributes = attributes_of(app, &live.user, &name_id.value);
     let signer = keys::active_signer(&saml.ring, &app.model.instance_id).await?;
     let method = SignatureMethod::for_key(signer.algorithm, &app.model.signature_algorithm);
     let idp_entity_id = endpoints::entity_id(&saml.config.public_url, &app.model.id);
-    let authn_context = if saml.config.is_https() {
-        response::AC_PASSWORD_PROTECTED
-    } else {
-        response::AC_PASSWORD
-    };
+    let authn_context = class.uri();
     let session_index = session_index(&live.session.id);
     let authn_instant = live.session.created_at;
     let lifetime = Duration::seconds(i64::from(app.model.assertion_lifetime_secs.max(30)));
-    let name_id_format = app.model.name_id_format.clone();
+    let NameId {
+        value: name_id,
+        format: name_id_format,
+    } = name_id;
     let sign_response = app.model.sign_response;
     let in_response_to = request_id.map(str::to_owned);
     let acs_for_form = acs_url.clone();
@@ -186,7 +295,7 @@ async fn signed_form(
             audience: &audience,
             in_response_to: in_response_to.as_deref(),
             name_id: &name_id,
-            name_id_format: &name_id_format,
+            name_id_format,
             session_index: &session_index,
             authn_instant,
             authn_context,

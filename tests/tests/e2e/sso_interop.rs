@@ -2,7 +2,10 @@
 //! Lanyard's downloaded IdP metadata, signing in through the real HTTP routes, sign-in form
 //! included (tests/interop/sp_login.py). SP-initiated (pysaml2 with a signed HTTP-POST request,
 //! python3-saml with a signed HTTP-Redirect request) and IdP-initiated logins are accepted by
-//! the library; a user outside the application's authorization scope gets no assertion.
+//! the library; a user outside the application's authorization scope gets no assertion. The
+//! request options they send are honoured: `IsPassive` (`NoPassive` without a session),
+//! `ForceAuthn` (the password again), the `NameIDPolicy` (persistent, transient, or
+//! `InvalidNameIDPolicy`) and `RequestedAuthnContext` (`NoAuthnContext` when it cannot be met).
 
 use std::process::Command;
 
@@ -130,7 +133,21 @@ fn run_script(
     application: &str,
     user: &str,
 ) -> Value {
+    run_with_options(base, library, flow, metadata, application, user, &json!({}))
+}
+
+/// The script with what the AuthnRequest asks (sp_login.py's OPTIONS).
+fn run_with_options(
+    base: &str,
+    library: &str,
+    flow: &str,
+    metadata: &str,
+    application: &str,
+    user: &str,
+    options: &Value,
+) -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/interop/sp_login.py");
+    let options = options.to_string();
     let output = Command::new(python())
         .args([
             script,
@@ -142,6 +159,7 @@ fn run_script(
             application,
             user,
             PASSWORD,
+            &options,
         ])
         .output()
         .expect("running the interop script");
@@ -162,4 +180,278 @@ async fn pysaml2_signs_employees_in_both_ways() {
 #[tokio::test]
 async fn python3_saml_signs_employees_in_both_ways() {
     third_party_sp_signs_employees_in("python3-saml").await;
+}
+
+/// The second-level status of a failure response.
+fn second_status(result: &Value) -> &str {
+    assert_eq!(result["outcome"], "status", "{result}");
+    result["status_codes"][1]
+        .as_str()
+        .and_then(|code| code.strip_prefix("urn:oasis:names:tc:SAML:2.0:status:"))
+        .unwrap_or_else(|| panic!("no second-level status: {result}"))
+}
+
+/// One SP-initiated sign-in of `user` with request options, off the async executor.
+async fn sign_in_with(
+    app: &TestApp,
+    library: &str,
+    metadata: &str,
+    application: &str,
+    user: &str,
+    options: Value,
+) -> Value {
+    let args = [
+        app.base.clone(),
+        library.to_owned(),
+        metadata.to_owned(),
+        application.to_owned(),
+        user.to_owned(),
+    ];
+    tokio::task::spawn_blocking(move || {
+        let [base, library, metadata, application, user] = args;
+        run_with_options(
+            &base,
+            &library,
+            "sp",
+            &metadata,
+            &application,
+            &user,
+            &options,
+        )
+    })
+    .await
+    .unwrap()
+}
+
+async fn refusals(app: &TestApp, instance: &str) -> Vec<String> {
+    let events = app
+        .gql(
+            "query($i: ID!) { auditEvents(instanceId: $i, filter: {action: \"samlRequestRefused\"}) { edges { node { summary } } } }",
+            json!({ "i": instance }),
+        )
+        .await;
+    events["auditEvents"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| {
+            edge["node"]["summary"]["status"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+async fn passive_and_forced_requests_are_honoured(library: &str) {
+    let app = TestApp::spawn().await;
+    let (application, metadata, instance) = configure(&app, library).await;
+    let passive = sign_in_with(
+        &app,
+        library,
+        &metadata,
+        &application,
+        "alice",
+        json!({"is_passive": true}),
+    )
+    .await;
+    assert_eq!(second_status(&passive), "NoPassive", "{library}");
+    // Signed in already, a passive request is answered without a page.
+    let quiet = sign_in_with(
+        &app,
+        library,
+        &metadata,
+        &application,
+        "alice",
+        json!({"is_passive": true, "sign_in_first": true}),
+    )
+    .await;
+    assert_eq!(quiet["outcome"], "accepted", "{library}: {quiet}");
+    assert_eq!(quiet["asked_password"], false);
+    // ForceAuthn asks for the password again, even with a session.
+    let forced = sign_in_with(
+        &app,
+        library,
+        &metadata,
+        &application,
+        "alice",
+        json!({"force_authn": true, "sign_in_first": true}),
+    )
+    .await;
+    assert_eq!(forced["outcome"], "accepted", "{library}: {forced}");
+    assert_eq!(forced["asked_password"], true, "{forced}");
+    let again = sign_in_with(
+        &app,
+        library,
+        &metadata,
+        &application,
+        "alice",
+        json!({"sign_in_first": true}),
+    )
+    .await;
+    assert_eq!(again["asked_password"], false, "{again}");
+    // Forced and passive at once: nothing may be asked, so nothing is given.
+    let both = sign_in_with(
+        &app,
+        library,
+        &metadata,
+        &application,
+        "alice",
+        json!({"force_authn": true, "is_passive": true, "sign_in_first": true}),
+    )
+    .await;
+    assert_eq!(second_status(&both), "NoPassive", "{library}");
+    assert_eq!(refusals(&app, &instance).await, ["NoPassive", "NoPassive"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn pysaml2_passive_and_forced_requests_are_honoured() {
+    passive_and_forced_requests_are_honoured("pysaml2").await;
+}
+
+#[tokio::test]
+async fn python3_saml_passive_and_forced_requests_are_honoured() {
+    passive_and_forced_requests_are_honoured("python3-saml").await;
+}
+
+const PERSISTENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
+const TRANSIENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
+
+#[tokio::test]
+async fn name_id_policies_are_honoured_or_refused() {
+    let app = TestApp::spawn().await;
+    let (onelogin, onelogin_metadata, instance) = configure(&app, "python3-saml").await;
+    let persistent = json!({"name_id_format": PERSISTENT});
+    let first = sign_in_with(
+        &app,
+        "python3-saml",
+        &onelogin_metadata,
+        &onelogin,
+        "alice",
+        persistent.clone(),
+    )
+    .await;
+    assert_eq!(first["outcome"], "accepted", "{first}");
+    assert_eq!(first["name_id_format"], PERSISTENT);
+    let opaque = first["name_id"].as_str().unwrap().to_owned();
+    assert_eq!(opaque.len(), 43, "32 random bytes: {opaque}");
+    assert!(!opaque.contains("alice"));
+    // The same at every sign-in, and after a rename.
+    let users = app
+        .gql("query($i: ID!) { instance(id: $i) { users(filter: {username: \"alice\"}) { nodes { id } } } }", json!({ "i": instance }))
+        .await;
+    let alice = users["instance"]["users"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.gql(
+        "mutation($i: ID!, $u: ID!) { updateUser(input: {id: $u, instanceId: $i, username: \"alice2\"}) { user { id } } }",
+        json!({ "i": instance, "u": alice }),
+    )
+    .await;
+    let renamed = sign_in_with(
+        &app,
+        "python3-saml",
+        &onelogin_metadata,
+        &onelogin,
+        "alice2",
+        persistent.clone(),
+    )
+    .await;
+    assert_eq!(renamed["name_id"], opaque.as_str(), "{renamed}");
+    // A transient identifier is new every time.
+    let transient = json!({"name_id_format": TRANSIENT});
+    let one = sign_in_with(
+        &app,
+        "python3-saml",
+        &onelogin_metadata,
+        &onelogin,
+        "alice2",
+        transient.clone(),
+    )
+    .await;
+    let two = sign_in_with(
+        &app,
+        "python3-saml",
+        &onelogin_metadata,
+        &onelogin,
+        "alice2",
+        transient,
+    )
+    .await;
+    assert_eq!(one["name_id_format"], TRANSIENT, "{one}");
+    assert_ne!(one["name_id"], two["name_id"]);
+    assert_ne!(one["name_id"], opaque.as_str());
+    // A format this server does not make.
+    let x509 = sign_in_with(
+        &app,
+        "python3-saml",
+        &onelogin_metadata,
+        &onelogin,
+        "alice2",
+        json!({"name_id_format": "urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName"}),
+    )
+    .await;
+    assert_eq!(second_status(&x509), "InvalidNameIDPolicy");
+
+    // Another application: another identifier for the same person. pysaml2 sends
+    // AllowCreate="false" unless told otherwise: no identifier is made for it.
+    let (pysaml2, pysaml2_metadata, other_instance) = configure(&app, "pysaml2").await;
+    let refused = sign_in_with(
+        &app,
+        "pysaml2",
+        &pysaml2_metadata,
+        &pysaml2,
+        "alice",
+        persistent,
+    )
+    .await;
+    assert_eq!(second_status(&refused), "InvalidNameIDPolicy");
+    let made = sign_in_with(
+        &app,
+        "pysaml2",
+        &pysaml2_metadata,
+        &pysaml2,
+        "alice",
+        json!({"name_id_format": PERSISTENT, "allow_create": true}),
+    )
+    .await;
+    assert_eq!(made["outcome"], "accepted", "{made}");
+    assert_eq!(made["name_id_format"], PERSISTENT);
+    assert_eq!(made["name_id"].as_str().unwrap().len(), 43);
+    assert_ne!(made["name_id"], opaque.as_str());
+    assert_eq!(refusals(&app, &instance).await, ["InvalidNameIDPolicy"]);
+    assert_eq!(
+        refusals(&app, &other_instance).await,
+        ["InvalidNameIDPolicy"]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn requested_authentication_contexts_are_met_or_refused() {
+    let app = TestApp::spawn().await;
+    for library in ["python3-saml", "pysaml2"] {
+        let (application, metadata, _) = configure(&app, library).await;
+        // python3-saml asks for PasswordProtectedTransport (exact) by default.
+        let password = sign_in_with(&app, library, &metadata, &application, "alice", json!({"authn_context": {"comparison": "minimum", "classes": ["urn:oasis:names:tc:SAML:2.0:ac:classes:Password"]}})).await;
+        assert_eq!(password["outcome"], "accepted", "{library}: {password}");
+        assert_eq!(
+            password["authn_context"],
+            "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"
+        );
+        let exact = sign_in_with(&app, library, &metadata, &application, "alice", json!({"authn_context": {"comparison": "exact", "classes": ["urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"]}})).await;
+        assert_eq!(
+            exact["authn_context"],
+            "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
+            "{library}: {exact}"
+        );
+        // A second factor this password-only session never gave.
+        let mfa = sign_in_with(&app, library, &metadata, &application, "alice", json!({"authn_context": {"comparison": "exact", "classes": ["https://refeds.org/profile/mfa"]}})).await;
+        assert_eq!(second_status(&mfa), "NoAuthnContext", "{library}");
+        let better = sign_in_with(&app, library, &metadata, &application, "alice", json!({"authn_context": {"comparison": "better", "classes": ["urn:oasis:names:tc:SAML:2.0:ac:classes:Password"]}})).await;
+        assert_eq!(second_status(&better), "NoAuthnContext", "{library}");
+    }
+    app.stop().await;
 }

@@ -347,6 +347,29 @@ export function ApplicationDetail({ instanceId }: { instanceId: string }) {
 
 type AppData = ApplicationQuery['application'];
 
+export const NAME_ID_FORMATS: { value: string; label: string; hint: string }[] = [
+  {
+    value: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+    label: 'Unspecified',
+    hint: 'The application account name, labelled unspecified (what Alibaba Cloud expects).',
+  },
+  {
+    value: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+    label: 'Email address',
+    hint: 'The application account name, labelled as an email address.',
+  },
+  {
+    value: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+    label: 'Persistent',
+    hint: 'An opaque identifier made at the first sign-in, kept across renames, different in every application.',
+  },
+  {
+    value: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
+    label: 'Transient',
+    hint: 'A new random identifier at every sign-in: the application cannot recognise a returning employee.',
+  },
+];
+
 export const ACCOUNT_MODES: { value: AccountMode; label: string; hint: string }[] = [
   { value: 'USERNAME', label: 'IDaaS username', hint: "The employee's username is the RAM user prefix." },
   { value: 'EMAIL', label: 'Email address', hint: 'The part before @ of the email is not used; the whole address is.' },
@@ -374,6 +397,7 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
       spEntityId: app.spEntityIdOverridden ? (app.spEntityId ?? '') : '',
       acsUrl: app.acsUrlOverridden ? (app.acsUrl ?? '') : '',
       initiation: app.initiation,
+      nameIdFormat: app.nameIdFormat,
     },
     submit: ({ relayState, ...values }) =>
       request(ConfigureSso, {
@@ -390,7 +414,7 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
       onSaved();
     },
   });
-  const { params, accountMode, ssoEnabled, spEntityId, acsUrl } = configure.values;
+  const { params, accountMode, ssoEnabled, spEntityId, acsUrl, nameIdFormat } = configure.values;
   const fields = [
     ...app.template.params.map((p) => `params.${p.key}`),
     'accountMode',
@@ -399,9 +423,11 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
     'spEntityId',
     'acsUrl',
     'initiation',
+    'nameIdFormat',
   ];
 
   const mode = ACCOUNT_MODES.find((m) => m.value === accountMode);
+  const format = NAME_ID_FORMATS.find((f) => f.value === nameIdFormat);
   return (
     <div className="columns">
       <form className="card" onSubmit={configure.onSubmit} aria-labelledby="sso-title">
@@ -456,6 +482,17 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
           <Field label="ACS URL" name="acsUrl" error={configure.error}>
             {(attrs) => (
               <input {...attrs} placeholder={app.acsUrlOverridden ? '' : (app.acsUrl ?? '')} {...configure.bind('acsUrl')} />
+            )}
+          </Field>
+          <Field label="NameID format" name="nameIdFormat" error={configure.error} hint={format?.hint}>
+            {(attrs) => (
+              <select {...attrs} {...configure.bind('nameIdFormat')}>
+                {NAME_ID_FORMATS.map((f) => (
+                  <option key={f.value} value={f.value}>
+                    {f.label}
+                  </option>
+                ))}
+              </select>
             )}
           </Field>
           <Field label="Who may start SSO" name="initiation" error={configure.error}>
