@@ -72,6 +72,9 @@ requests = [
     # pysaml2's shape: id-prefixed ID, NameIDPolicy with SPNameQualifier.
     request("id-6b4bdc9ac1d0e8b1f1e0a1c5", body=f'<saml:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity">{SP}</saml:Issuer><samlp:NameIDPolicy AllowCreate="false" Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"/>'),
     request(extra=' ForceAuthn="true" IsPassive="false"'),
+    # What a request may ask for: a passive sign-in, a NameID format, an authentication context.
+    request(extra=' IsPassive="true"', body=f'<saml:Issuer>{SP}</saml:Issuer><samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" AllowCreate="false"/><samlp:RequestedAuthnContext Comparison="minimum"><saml:AuthnContextClassRef>https://refeds.org/profile/mfa</saml:AuthnContextClassRef><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></samlp:RequestedAuthnContext>'),
+    request(body=f'<saml:Issuer>{SP}</saml:Issuer><samlp:RequestedAuthnContext><saml:AuthnContextDeclRef>urn:x</saml:AuthnContextDeclRef></samlp:RequestedAuthnContext>'),
     request(body=f"<saml:Issuer>{SP}</saml:Issuer><ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/><ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/><ds:Reference URI=\"#ONELOGIN_4fee3b046395c4e751011e97f8900b5273d56685\"><ds:Transforms><ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/></ds:Transforms><ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature>"),
     # Hostile: an entity declaration, a second ID, wrong issuer, wrong version.
     '<!DOCTYPE x [<!ENTITY e "lol">]>' + request(),
