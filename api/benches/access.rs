@@ -205,6 +205,9 @@ async fn generate(store: &Store, users: usize, rng: &mut StdRng) -> Directory {
                 created_at: Set(now),
                 updated_at: Set(now),
                 authorization_scope: Set(AuthorizationScope::Manual),
+                sp_encryption_certificate_pem: Set(None),
+                encrypt_assertions: Set(false),
+                assertion_encryption: Set("aes256-gcm".into()),
             })
             .collect(),
     )

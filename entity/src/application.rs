@@ -65,6 +65,11 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub authorization_scope: AuthorizationScope,
+    /// The SP's certificate for encrypting assertions to it.
+    pub sp_encryption_certificate_pem: Option<String>,
+    pub encrypt_assertions: bool,
+    /// The content cipher: `aes256-gcm`, or `aes128-cbc` / `aes256-cbc` for old SPs.
+    pub assertion_encryption: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m20261207_000011_widen_sign_in_code_continue;
 mod m20261207_000012_index_directory_search;
 mod m20261207_000013_create_member_index;
 mod m20261207_000014_create_persistent_name_ids;
+mod m20261207_000015_add_assertion_encryption;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_index_directory_search::Migration),
             Box::new(m20261207_000013_create_member_index::Migration),
             Box::new(m20261207_000014_create_persistent_name_ids::Migration),
+            Box::new(m20261207_000015_add_assertion_encryption::Migration),
         ]
     }
 }

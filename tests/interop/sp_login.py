@@ -14,7 +14,8 @@ redirects, and the auto-submitting form, whose SAMLResponse the SP library then 
 OPTIONS (JSON, SP-initiated flow) are what the AuthnRequest asks, through each library's own
 settings: {"force_authn": true, "is_passive": true, "name_id_format": URI, "allow_create": true,
 "authn_context": {"comparison": "exact", "classes": [URI, ...]}}, and {"sign_in_first": true}
-to sign in (IdP-initiated) before the SP's request.
+to sign in (IdP-initiated) before the SP's request; {"encrypted": true} makes python3-saml
+require an encrypted assertion (pysaml2 always decrypts one with the SP's key pair).
 
 Prints JSON: {"outcome": "accepted", "name_id", "name_id_format", "authn_context",
 "attributes", "relay_state", "asked_password"}; {"outcome": "denied", "status", "page"} when
@@ -96,6 +97,14 @@ class Browser:
         return self.go("POST", urljoin(self.base, action), data=form)
 
 
+def assertion_encrypted(saml_response):
+    """Whether the assertion travelled encrypted: no assertion in the clear."""
+    import base64
+
+    xml = base64.b64decode(saml_response).decode()
+    return "EncryptedAssertion" in xml and ":Assertion " not in xml and "<Assertion " not in xml
+
+
 def status_codes(saml_response):
     """The StatusCode values of a response, top-level first, as the IdP sent them."""
     import base64
@@ -128,6 +137,8 @@ def pysaml2_client(metadata_file, options):
             "key_file": SP_KEY,
             "cert_file": SP_CERT,
             "metadata": {"local": [metadata_file]},
+            # The SP decrypts encrypted assertions with its own key pair.
+            "encryption_keypairs": [{"key_file": SP_KEY, "cert_file": SP_CERT}],
             "allow_unknown_attributes": True,
             "service": {
                 "sp": {
@@ -218,6 +229,7 @@ def pysaml2_flow(flow, metadata_file, browser, start_url, username, password, op
         "relay_state": relay_state,
         "in_response_to": parsed.in_response_to,
         "asked_password": browser.asked_password,
+        "assertion_encrypted": assertion_encrypted(saml_response),
     }
 
 
@@ -248,6 +260,7 @@ def onelogin_settings(metadata_file, options):
                 "authnRequestsSigned": True,
                 "wantAssertionsSigned": True,
                 "wantMessagesSigned": False,
+                "wantAssertionsEncrypted": bool(options.get("encrypted")),
                 "signatureAlgorithm": "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
                 "digestAlgorithm": "http://www.w3.org/2001/04/xmlenc#sha256",
                 "rejectDeprecatedAlgorithm": True,
@@ -321,6 +334,7 @@ def onelogin_flow(flow, metadata_file, browser, start_url, username, password, o
         "relay_state": relay_state,
         "in_response_to": request_id,
         "asked_password": browser.asked_password,
+        "assertion_encrypted": assertion_encrypted(saml_response),
     }
 
 

@@ -140,6 +140,8 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
       await page.getByLabel('NameID format').inputValue(),
       'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
     );
+    // Alibaba Cloud takes signed assertions in the clear.
+    assert.equal(await page.getByLabel('Encrypt assertions for the service provider').isChecked(), false);
     await page.getByLabel('ACS URL').fill(sp.acsUrl);
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('SSO configuration saved.').waitFor();

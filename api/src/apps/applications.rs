@@ -100,6 +100,9 @@ impl Resolved {
         if self.acs_url().is_none() {
             missing.push("acsUrl".into());
         }
+        if self.model.encrypt_assertions && self.model.sp_encryption_certificate_pem.is_none() {
+            missing.push("spEncryptionCertificatePem".into());
+        }
         missing
     }
 }
@@ -217,6 +220,9 @@ pub async fn add(
         sign_assertion: Set(derived.sign_assertion),
         signature_algorithm: Set("rsa-sha256".into()),
         sp_certificate_pem: Set(None),
+        sp_encryption_certificate_pem: Set(None),
+        encrypt_assertions: Set(false),
+        assertion_encryption: Set(ASSERTION_ENCRYPTIONS[0].to_owned()),
         authn_requests_signed: Set(false),
         assertion_lifetime_secs: Set(300),
         attribute_statements: Set(Value::Array(vec![])),
@@ -258,6 +264,9 @@ pub struct Changes {
     pub acs_url: Option<String>,
     pub sp_certificate_pem: Option<String>,
     pub authn_requests_signed: Option<bool>,
+    pub sp_encryption_certificate_pem: Option<String>,
+    pub encrypt_assertions: Option<bool>,
+    pub assertion_encryption: Option<String>,
     pub attribute_statements: Option<Vec<AttributeStatement>>,
 }
 
@@ -310,6 +319,24 @@ pub fn check_certificate(field: &str, text: &str) -> AppResult<String> {
         .map_err(|_| AppError::bad_input(field, "not an X.509 certificate in PEM or base64"))?;
     let pem = cert.to_pem().map_err(|e| AppError::Internal(e.into()))?;
     String::from_utf8(pem).map_err(|e| AppError::Internal(e.into()))
+}
+
+/// The content ciphers an application's assertions may be encrypted with, the default first.
+pub const ASSERTION_ENCRYPTIONS: [&str; 3] = ["aes256-gcm", "aes128-cbc", "aes256-cbc"];
+
+/// A certificate assertions can be encrypted for: RSA (the key transport is RSA-OAEP).
+pub fn check_encryption_certificate(field: &str, text: &str) -> AppResult<String> {
+    let pem = check_certificate(field, text)?;
+    let rsa = openssl::x509::X509::from_pem(pem.as_bytes())
+        .and_then(|cert| cert.public_key())
+        .is_ok_and(|key| key.rsa().is_ok());
+    if !rsa {
+        return Err(AppError::bad_input(
+            field,
+            "assertions are encrypted with RSA-OAEP: the certificate must hold an RSA key",
+        ));
+    }
+    Ok(pem)
 }
 
 fn check_attributes(statements: &[AttributeStatement]) -> AppResult<Vec<AttributeStatement>> {
@@ -496,6 +523,40 @@ pub async fn update(
     if let Some(v) = changes.authn_requests_signed {
         active.authn_requests_signed = Set(v);
     }
+    if let Some(cert) = clearable(changes.sp_encryption_certificate_pem) {
+        active.sp_encryption_certificate_pem = Set(cert
+            .map(|c| check_encryption_certificate("spEncryptionCertificatePem", &c))
+            .transpose()?);
+    }
+    if let Some(v) = changes.encrypt_assertions {
+        active.encrypt_assertions = Set(v);
+    }
+    if let Some(cipher) = changes.assertion_encryption {
+        if !ASSERTION_ENCRYPTIONS.contains(&cipher.as_str()) {
+            return Err(AppError::bad_input(
+                "assertionEncryption",
+                format!(
+                    "the assertion encryption must be one of {}",
+                    ASSERTION_ENCRYPTIONS.join(", ")
+                ),
+            ));
+        }
+        active.assertion_encryption = Set(cipher);
+    }
+    let encrypts = match &active.encrypt_assertions {
+        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => *v,
+        sea_orm::ActiveValue::NotSet => false,
+    };
+    let has_encryption_cert = match &active.sp_encryption_certificate_pem {
+        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => v.is_some(),
+        sea_orm::ActiveValue::NotSet => false,
+    };
+    if encrypts && !has_encryption_cert {
+        return Err(AppError::bad_input(
+            "encryptAssertions",
+            "encrypted assertions need the SP's encryption certificate (spEncryptionCertificatePem)",
+        ));
+    }
     if let Some(statements) = &changes.attribute_statements {
         let checked = check_attributes(statements)?;
         active.attribute_statements =
@@ -541,7 +602,8 @@ fn diff(before: &application::Model, after: &application::Model) -> Value {
     };
     let mut changes = Map::new();
     for (key, new) in &b {
-        if key == "updated_at" || key == "sp_certificate_pem" && a.get(key) == Some(new) {
+        let certificate = key == "sp_certificate_pem" || key == "sp_encryption_certificate_pem";
+        if key == "updated_at" || certificate && a.get(key) == Some(new) {
             continue;
         }
         if a.get(key) != Some(new) {
@@ -564,6 +626,8 @@ fn to_json(model: &application::Model) -> serde_json::Result<Value> {
         "sign_response": model.sign_response, "sign_assertion": model.sign_assertion,
         "signature_algorithm": model.signature_algorithm, "sp_certificate_pem": model.sp_certificate_pem.is_some(),
         "authn_requests_signed": model.authn_requests_signed, "assertion_lifetime_secs": model.assertion_lifetime_secs,
+        "sp_encryption_certificate_pem": model.sp_encryption_certificate_pem.is_some(),
+        "encrypt_assertions": model.encrypt_assertions, "assertion_encryption": model.assertion_encryption,
         "attribute_statements": model.attribute_statements, "updated_at": model.updated_at,
     }))
 }

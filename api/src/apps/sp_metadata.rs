@@ -1,5 +1,6 @@
 //! Import of a service provider's SAML metadata: the entity ID, the HTTP-POST assertion
-//! consumer service, the signing certificate and whether it signs its AuthnRequests.
+//! consumer service, the signing and encryption certificates and whether it signs its
+//! AuthnRequests.
 //! Outside input: size-capped, no DOCTYPE or entities (no XXE, no entity expansion), every
 //! fault a clear error naming `metadataXml`.
 
@@ -18,6 +19,8 @@ pub struct SpMetadata {
     pub acs_url: String,
     /// Base64 DER of the signing certificate, when the SP publishes one.
     pub signing_certificate: Option<String>,
+    /// PEM of the first RSA certificate of a KeyDescriptor for encryption (or for any use).
+    pub encryption_certificate: Option<String>,
     pub authn_requests_signed: bool,
 }
 
@@ -65,8 +68,10 @@ pub fn parse(xml: &str) -> AppResult<SpMetadata> {
     let mut authn_requests_signed = false;
     let mut acs: Vec<Acs> = Vec::new();
     let mut key_use: Option<Option<String>> = None;
-    let mut in_cert = false;
+    // Inside an X509Certificate: the `use` of its KeyDescriptor.
+    let mut in_cert: Option<Option<String>> = None;
     let mut signing_certificate = None;
+    let mut encryption_certificate = None;
     let mut depth = 0usize;
     loop {
         let event = reader
@@ -111,24 +116,28 @@ pub fn parse(xml: &str) -> AppResult<SpMetadata> {
                     b"KeyDescriptor" if in_sp && is_start => {
                         key_use = Some(attribute(element, "use")?)
                     }
-                    b"X509Certificate"
-                        if is_start
-                            && key_use
-                                .as_ref()
-                                .is_some_and(|u| u.as_deref() != Some("encryption")) =>
-                    {
-                        in_cert = true
+                    b"X509Certificate" if is_start && key_use.is_some() => {
+                        in_cert = key_use.clone()
                     }
                     _ => {}
                 }
             }
-            Event::Text(text) if in_cert => {
+            Event::Text(text) if in_cert.is_some() => {
                 let body: String = String::from_utf8_lossy(&text)
                     .chars()
                     .filter(|c| !c.is_whitespace())
                     .collect();
-                if signing_certificate.is_none() && !body.is_empty() {
-                    signing_certificate = Some(body);
+                let key_use = in_cert.clone().flatten();
+                if body.is_empty() {
+                    continue;
+                }
+                if signing_certificate.is_none() && key_use.as_deref() != Some("encryption") {
+                    signing_certificate = Some(body.clone());
+                }
+                // An SP's EC key cannot receive RSA-OAEP: such a certificate is passed over.
+                if encryption_certificate.is_none() && key_use.as_deref() != Some("signing") {
+                    encryption_certificate =
+                        super::applications::check_encryption_certificate(FIELD, &body).ok();
                 }
             }
             Event::End(element) => {
@@ -136,7 +145,7 @@ pub fn parse(xml: &str) -> AppResult<SpMetadata> {
                 match element.local_name().as_ref() {
                     b"SPSSODescriptor" => in_sp = false,
                     b"KeyDescriptor" => key_use = None,
-                    b"X509Certificate" => in_cert = false,
+                    b"X509Certificate" => in_cert = None,
                     _ => {}
                 }
             }
@@ -166,6 +175,7 @@ pub fn parse(xml: &str) -> AppResult<SpMetadata> {
         entity_id: super::applications::check_uri(FIELD, &entity_id, true)?,
         acs_url: super::applications::check_uri(FIELD, &acs_url, false)?,
         signing_certificate,
+        encryption_certificate,
         authn_requests_signed,
     })
 }
@@ -195,6 +205,38 @@ mod tests {
         assert_eq!(parsed.signing_certificate, None);
         let unprefixed = SP.replace("md:", "").replace("xmlns:md", "xmlns");
         assert_eq!(parse(&unprefixed).unwrap(), parsed);
+    }
+
+    #[test]
+    fn the_encryption_certificate_is_the_first_rsa_one_for_encryption() {
+        let der = |pem: &str| {
+            let body: String = pem
+                .lines()
+                .filter(|line| !line.starts_with("-----"))
+                .collect();
+            body
+        };
+        let rsa = der(include_str!("../../../tests/interop/sp-cert.pem"));
+        let key = |use_: &str, cert: &str| {
+            format!("<KeyDescriptor{use_}><KeyInfo><X509Data><X509Certificate>{cert}</X509Certificate></X509Data></KeyInfo></KeyDescriptor>")
+        };
+        let metadata = |keys: String| {
+            format!(
+                r#"<EntityDescriptor entityID="https://sp"><SPSSODescriptor>{keys}<AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://a/acs"/></SPSSODescriptor></EntityDescriptor>"#
+            )
+        };
+        // For signing only: no encryption certificate.
+        let signing = parse(&metadata(key(" use=\"signing\"", &rsa))).unwrap();
+        assert_eq!(signing.signing_certificate.as_deref(), Some(rsa.as_str()));
+        assert_eq!(signing.encryption_certificate, None);
+        // For encryption: the encryption certificate, not the signing one.
+        let encryption = parse(&metadata(key(" use=\"encryption\"", &rsa))).unwrap();
+        assert_eq!(encryption.signing_certificate, None);
+        let pem = encryption.encryption_certificate.unwrap();
+        assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+        // No `use`: both.
+        let both = parse(&metadata(key("", &rsa))).unwrap();
+        assert!(both.signing_certificate.is_some() && both.encryption_certificate.is_some());
     }
 
     #[test]

@@ -239,6 +239,12 @@ pub struct Application {
     assertion_lifetime_seconds: i32,
     sp_certificate_pem: Option<String>,
     authn_requests_signed: bool,
+    /// The SP's certificate that assertions are encrypted for.
+    sp_encryption_certificate_pem: Option<String>,
+    /// Whether assertions travel encrypted for the SP (signed, then encrypted).
+    encrypt_assertions: bool,
+    /// The content cipher: `aes256-gcm`, or `aes128-cbc` / `aes256-cbc` for old SPs.
+    assertion_encryption: String,
     /// The template's attributes, then the admin's.
     attribute_statements: Vec<AttributeStatement>,
     /// Settings still missing before SSO can work (e.g. `params.accountId`).
@@ -275,6 +281,9 @@ impl From<Resolved> for Application {
             assertion_lifetime_seconds: m.assertion_lifetime_secs,
             sp_certificate_pem: m.sp_certificate_pem.clone(),
             authn_requests_signed: m.authn_requests_signed,
+            sp_encryption_certificate_pem: m.sp_encryption_certificate_pem.clone(),
+            encrypt_assertions: m.encrypt_assertions,
+            assertion_encryption: m.assertion_encryption.clone(),
             attribute_statements: app
                 .attribute_statements()
                 .into_iter()
@@ -487,6 +496,12 @@ pub struct ConfigureApplicationSsoInput {
     acs_url: Option<String>,
     sp_certificate_pem: Option<String>,
     authn_requests_signed: Option<bool>,
+    /// The SP's encryption certificate (RSA), PEM or base64; `""` removes it.
+    sp_encryption_certificate_pem: Option<String>,
+    /// Encrypt assertions for the SP (needs its encryption certificate).
+    encrypt_assertions: Option<bool>,
+    /// `aes256-gcm` (the default), or `aes128-cbc` / `aes256-cbc` for SPs that cannot do GCM.
+    assertion_encryption: Option<String>,
     /// Replaces the admin's attribute statements.
     attribute_statements: Option<Vec<AttributeStatement>>,
 }
@@ -625,6 +640,9 @@ impl AppsMutation {
             acs_url: input.acs_url,
             sp_certificate_pem: input.sp_certificate_pem,
             authn_requests_signed: input.authn_requests_signed,
+            sp_encryption_certificate_pem: input.sp_encryption_certificate_pem,
+            encrypt_assertions: input.encrypt_assertions,
+            assertion_encryption: input.assertion_encryption,
             attribute_statements: input.attribute_statements.map(|list| {
                 list.into_iter()
                     .map(|a| DomainAttribute {
@@ -644,8 +662,8 @@ impl AppsMutation {
         })
     }
 
-    /// Fills the SP entity ID, ACS URL, SP certificate and "AuthnRequests signed" from the
-    /// SP's metadata. Action: `updateApplication`.
+    /// Fills the SP entity ID, ACS URL, SP certificate, "AuthnRequests signed" and the
+    /// encryption certificate from the SP's metadata. Action: `updateApplication`.
     async fn import_sp_metadata(
         &self,
         ctx: &Context<'_>,
@@ -660,6 +678,7 @@ impl AppsMutation {
             authn_requests_signed: Some(
                 parsed.authn_requests_signed && parsed.signing_certificate.is_some(),
             ),
+            sp_encryption_certificate_pem: parsed.encryption_certificate.clone(),
             ..Changes::default()
         };
         Ok(ApplicationPayload {

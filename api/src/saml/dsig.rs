@@ -48,6 +48,7 @@ pub enum Ns {
     Md,
     Saml,
     Samlp,
+    Xenc,
     Xs,
     Xsi,
 }
@@ -59,6 +60,7 @@ impl Ns {
             Ns::Md => "md",
             Ns::Saml => "saml",
             Ns::Samlp => "samlp",
+            Ns::Xenc => "xenc",
             Ns::Xs => "xs",
             Ns::Xsi => "xsi",
         }
@@ -70,6 +72,7 @@ impl Ns {
             Ns::Md => "urn:oasis:names:tc:SAML:2.0:metadata",
             Ns::Saml => "urn:oasis:names:tc:SAML:2.0:assertion",
             Ns::Samlp => "urn:oasis:names:tc:SAML:2.0:protocol",
+            Ns::Xenc => "http://www.w3.org/2001/04/xmlenc#",
             Ns::Xs => "http://www.w3.org/2001/XMLSchema",
             Ns::Xsi => "http://www.w3.org/2001/XMLSchema-instance",
         }

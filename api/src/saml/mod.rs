@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod dsig;
+pub mod encrypt;
 pub mod endpoints;
 pub mod metadata;
 pub mod pending;

@@ -14,6 +14,7 @@ use base64::Engine;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
 use super::dsig::{Element, Ns, SignatureMethod};
+use super::encrypt::{encrypt_assertion, Encryption};
 use crate::keys::Signer;
 
 const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
@@ -135,7 +136,7 @@ fn assertion(content: &ResponseContent<'_>, id: &str) -> Element {
     assertion
 }
 
-/// The response around an already signed assertion.
+/// The response around an already signed assertion (or its encrypted form).
 fn response(content: &ResponseContent<'_>, id: &str, signed_assertion: Element) -> Element {
     Element::new(Ns::Samlp, "Response")
         .declare(Ns::Saml)
@@ -153,19 +154,27 @@ fn response(content: &ResponseContent<'_>, id: &str, signed_assertion: Element) 
 }
 
 /// Builds and signs a response: the assertion always, the response when `sign_response`; each
-/// signature right after its element's Issuer, as the SAML schema places it. CPU-bound (RSA):
-/// call it on the blocking pool.
+/// signature right after its element's Issuer, as the SAML schema places it. With
+/// `encryption`, the signed assertion travels encrypted for the SP. CPU-bound (RSA): call it
+/// on the blocking pool.
 pub fn sign(
     content: &ResponseContent<'_>,
     signer: &Signer,
     method: SignatureMethod,
     sign_response: bool,
+    encryption: Option<&Encryption>,
 ) -> anyhow::Result<String> {
     let mut assertion = assertion(content, &new_message_id());
     assertion
         .sign(1, signer, method)
         .map_err(|err| err.context("signing the assertion"))?;
-    let mut response = response(content, &new_message_id(), assertion);
+    // Signed first, then encrypted: the SP verifies what it decrypted.
+    let carried = match encryption {
+        Some(to) => encrypt_assertion(&assertion.to_document(), &to.certificate_der, to.cipher)
+            .map_err(|err| err.context("encrypting the assertion"))?,
+        None => assertion,
+    };
+    let mut response = response(content, &new_message_id(), carried);
     if sign_response {
         response
             .sign(1, signer, method)
@@ -357,7 +366,7 @@ mod tests {
                 ],
             }];
             let method = SignatureMethod::for_key(algorithm, "rsa-sha256");
-            let xml = sign(&content(&attributes, now), &signer, method, false).unwrap();
+            let xml = sign(&content(&attributes, now), &signer, method, false, None).unwrap();
             assert!(xml.starts_with("<samlp:Response"), "{xml}");
             assert_eq!(xml.matches("<ds:Signature xmlns").count(), 1);
             assert!(xml.contains("InResponseTo=\"_req&quot;&lt;1>\""));
@@ -370,7 +379,7 @@ mod tests {
             let tampered = xml.replace("alice@", "mallory@");
             assert!(verify(&tampered, &signer).is_err());
 
-            let both = sign(&content(&attributes, now), &signer, method, true).unwrap();
+            let both = sign(&content(&attributes, now), &signer, method, true, None).unwrap();
             assert_eq!(both.matches("<ds:Signature xmlns").count(), 2);
             verify(&both, &signer).unwrap_or_else(|e| panic!("{algorithm:?}: {e}\n{both}"));
             let other = test_signer(algorithm);

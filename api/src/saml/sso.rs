@@ -11,6 +11,7 @@ use entity::user;
 
 use super::context::{self, Class};
 use super::dsig::SignatureMethod;
+use super::encrypt::{ContentCipher, Encryption};
 use super::endpoints;
 use super::pending::Pending;
 use super::response::{self, Attribute, Failure, FailureContent, PostForm, ResponseContent};
@@ -286,6 +287,7 @@ async fn signed_form(
         format: name_id_format,
     } = name_id;
     let sign_response = app.model.sign_response;
+    let encryption = encryption_of(app)?;
     let in_response_to = request_id.map(str::to_owned);
     let acs_for_form = acs_url.clone();
     let xml = tokio::task::spawn_blocking(move || {
@@ -303,7 +305,13 @@ async fn signed_form(
             issued_at: Utc::now(),
             lifetime,
         };
-        response::sign(&content, &signer, method, sign_response)
+        response::sign(
+            &content,
+            &signer,
+            method,
+            sign_response,
+            encryption.as_ref(),
+        )
     })
     .await
     .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("signing a response")))?
@@ -313,6 +321,25 @@ async fn signed_form(
         &xml,
         relay_state.as_deref(),
     ))
+}
+
+/// For whom and how the application's assertions are encrypted, when they are.
+fn encryption_of(app: &Resolved) -> AppResult<Option<Encryption>> {
+    if !app.model.encrypt_assertions {
+        return Ok(None);
+    }
+    // `incomplete()` refuses SSO before this point when the certificate is missing.
+    let Some(pem) = app.model.sp_encryption_certificate_pem.as_deref() else {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "application {} encrypts assertions but has no encryption certificate",
+            app.model.id
+        )));
+    };
+    Ok(Some(Encryption {
+        certificate_der: keys::certificate_der(pem)?,
+        cipher: ContentCipher::from_name(&app.model.assertion_encryption)
+            .unwrap_or(ContentCipher::Aes256Gcm),
+    }))
 }
 
 /// The SessionIndex: derived from the session id, which itself never leaves the server.

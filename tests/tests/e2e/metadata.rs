@@ -61,6 +61,9 @@ async fn insert_application(app: &TestApp, instance_id: &str, name: &str, enable
         created_at: Set(now),
         updated_at: Set(now),
         authorization_scope: Set(entity::application::AuthorizationScope::Manual),
+        sp_encryption_certificate_pem: Set(None),
+        encrypt_assertions: Set(false),
+        assertion_encryption: Set("aes256-gcm".into()),
     }
     .insert(&db)
     .await

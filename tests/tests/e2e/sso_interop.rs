@@ -455,3 +455,87 @@ async fn requested_authentication_contexts_are_met_or_refused() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn encrypted_assertions_are_decrypted_by_the_sp_alone() {
+    let app = TestApp::spawn().await;
+    for library in ["python3-saml", "pysaml2"] {
+        let (application, metadata, _) = configure(&app, library).await;
+        // Turning encryption on needs the SP's encryption certificate, an RSA one.
+        let refused = app
+            .gql_as(&app.token,
+                "mutation($id: ID!) { configureApplicationSso(input: {id: $id, encryptAssertions: true}) { application { id } } }",
+                json!({ "id": application }),
+            )
+            .await;
+        assert_eq!(
+            refused["errors"][0]["extensions"]["field"], "encryptAssertions",
+            "{refused}"
+        );
+        for (field, input) in [
+            (
+                "spEncryptionCertificatePem",
+                json!({"spEncryptionCertificatePem": "not a certificate"}),
+            ),
+            (
+                "assertionEncryption",
+                json!({"spEncryptionCertificatePem": SP_CERT, "assertionEncryption": "des-cbc"}),
+            ),
+        ] {
+            let mut input = input;
+            input["id"] = json!(application);
+            let refused = app
+                .gql_as(&app.token,
+                    "mutation($input: ConfigureApplicationSsoInput!) { configureApplicationSso(input: $input) { application { id } } }",
+                    json!({ "input": input }),
+                )
+                .await;
+            assert_eq!(
+                refused["errors"][0]["extensions"]["field"], field,
+                "{refused}"
+            );
+        }
+        for cipher in ["aes256-gcm", "aes128-cbc"] {
+            let configured = app
+                .gql(
+                    "mutation($id: ID!, $c: String!, $e: String!) { configureApplicationSso(input: {id: $id, spEncryptionCertificatePem: $c, encryptAssertions: true, assertionEncryption: $e}) { application { encryptAssertions assertionEncryption spEncryptionCertificatePem } } }",
+                    json!({ "id": application, "c": SP_CERT, "e": cipher }),
+                )
+                .await;
+            let settings = &configured["configureApplicationSso"]["application"];
+            assert_eq!(settings["encryptAssertions"], true);
+            assert_eq!(settings["assertionEncryption"], cipher);
+            assert!(settings["spEncryptionCertificatePem"]
+                .as_str()
+                .unwrap()
+                .starts_with("-----BEGIN CERTIFICATE-----"));
+            let accepted = sign_in_with(
+                &app,
+                library,
+                &metadata,
+                &application,
+                "alice",
+                json!({"encrypted": true}),
+            )
+            .await;
+            assert_eq!(
+                accepted["outcome"], "accepted",
+                "{library} {cipher}: {accepted}"
+            );
+            assert_eq!(accepted["assertion_encrypted"], true, "{accepted}");
+            assert_eq!(accepted["name_id"], "alice.interop");
+            assert!(accepted["attributes"]["displayName"]
+                .to_string()
+                .contains("Alice Wong"));
+        }
+        // Off again: the assertion travels signed, in the clear.
+        app.gql(
+            "mutation($id: ID!) { configureApplicationSso(input: {id: $id, encryptAssertions: false}) { application { id } } }",
+            json!({ "id": application }),
+        )
+        .await;
+        let clear = sign_in_with(&app, library, &metadata, &application, "alice", json!({})).await;
+        assert_eq!(clear["assertion_encrypted"], false, "{clear}");
+    }
+    app.stop().await;
+}

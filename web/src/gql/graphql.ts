@@ -80,11 +80,15 @@ export type AuthorizationScope =
 export type ConfigureApplicationSsoInput = {
   accountMode?: AccountMode | null | undefined;
   acsUrl?: string | null | undefined;
+  /** `aes256-gcm` (the default), or `aes128-cbc` / `aes256-cbc` for SPs that cannot do GCM. */
+  assertionEncryption?: string | null | undefined;
   assertionLifetimeSeconds?: number | null | undefined;
   /** Replaces the admin's attribute statements. */
   attributeStatements?: Array<AttributeStatementInput> | null | undefined;
   authnRequestsSigned?: boolean | null | undefined;
   defaultRelayState?: string | null | undefined;
+  /** Encrypt assertions for the SP (needs its encryption certificate). */
+  encryptAssertions?: boolean | null | undefined;
   id: string;
   initiation?: Initiation | null | undefined;
   nameIdFormat?: string | null | undefined;
@@ -97,6 +101,8 @@ export type ConfigureApplicationSsoInput = {
   /** `rsa-sha256` or `rsa-sha512`. */
   signatureAlgorithm?: string | null | undefined;
   spCertificatePem?: string | null | undefined;
+  /** The SP's encryption certificate (RSA), PEM or base64; `""` removes it. */
+  spEncryptionCertificatePem?: string | null | undefined;
   spEntityId?: string | null | undefined;
   ssoEnabled?: boolean | null | undefined;
 };
@@ -514,7 +520,7 @@ export type ApplicationQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationQuery = { application: { id: string, instanceId: string, name: string, enabled: boolean, ssoEnabled: boolean, initiation: Initiation, params: unknown, accountMode: AccountMode, spEntityId: string | null, spEntityIdOverridden: boolean, acsUrl: string | null, acsUrlOverridden: boolean, nameIdSuffix: string | null, nameIdFormat: string, defaultRelayState: string | null, missingSettings: Array<string>, idpEntityId: string, idpSsoUrl: string, idpMetadataUrl: string, authorizationScope: AuthorizationScope, template: { id: string, name: string, logo: string, params: Array<{ key: string, label: string, description: string, kind: string, required: boolean }> } } };
+export type ApplicationQuery = { application: { id: string, instanceId: string, name: string, enabled: boolean, ssoEnabled: boolean, initiation: Initiation, params: unknown, accountMode: AccountMode, spEntityId: string | null, spEntityIdOverridden: boolean, acsUrl: string | null, acsUrlOverridden: boolean, nameIdSuffix: string | null, nameIdFormat: string, encryptAssertions: boolean, assertionEncryption: string, spEncryptionCertificatePem: string | null, defaultRelayState: string | null, missingSettings: Array<string>, idpEntityId: string, idpSsoUrl: string, idpMetadataUrl: string, authorizationScope: AuthorizationScope, template: { id: string, name: string, logo: string, params: Array<{ key: string, label: string, description: string, kind: string, required: boolean }> } } };
 
 export type ConfigureSsoMutationVariables = Exact<{
   input: ConfigureApplicationSsoInput;
@@ -1223,6 +1229,9 @@ export const ApplicationDocument = new TypedDocumentString(`
     acsUrlOverridden
     nameIdSuffix
     nameIdFormat
+    encryptAssertions
+    assertionEncryption
+    spEncryptionCertificatePem
     defaultRelayState
     missingSettings
     idpEntityId

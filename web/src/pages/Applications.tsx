@@ -231,6 +231,9 @@ const ApplicationQuery = graphql(`
       acsUrlOverridden
       nameIdSuffix
       nameIdFormat
+      encryptAssertions
+      assertionEncryption
+      spEncryptionCertificatePem
       defaultRelayState
       missingSettings
       idpEntityId
@@ -398,6 +401,9 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
       acsUrl: app.acsUrlOverridden ? (app.acsUrl ?? '') : '',
       initiation: app.initiation,
       nameIdFormat: app.nameIdFormat,
+      encryptAssertions: app.encryptAssertions,
+      assertionEncryption: app.assertionEncryption,
+      spEncryptionCertificatePem: app.spEncryptionCertificatePem ?? '',
     },
     submit: ({ relayState, ...values }) =>
       request(ConfigureSso, {
@@ -414,7 +420,8 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
       onSaved();
     },
   });
-  const { params, accountMode, ssoEnabled, spEntityId, acsUrl, nameIdFormat } = configure.values;
+  const { params, accountMode, ssoEnabled, spEntityId, acsUrl, nameIdFormat, encryptAssertions } =
+    configure.values;
   const fields = [
     ...app.template.params.map((p) => `params.${p.key}`),
     'accountMode',
@@ -424,6 +431,9 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
     'acsUrl',
     'initiation',
     'nameIdFormat',
+    'encryptAssertions',
+    'assertionEncryption',
+    'spEncryptionCertificatePem',
   ];
 
   const mode = ACCOUNT_MODES.find((m) => m.value === accountMode);
@@ -471,7 +481,7 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
             <input {...attrs} {...configure.bind('relayState')} />
           )}
         </Field>
-        <details open={Boolean(spEntityId || acsUrl) || undefined}>
+        <details open={Boolean(spEntityId || acsUrl || encryptAssertions) || undefined}>
           <summary>Advanced: service provider overrides</summary>
           <p className="muted">Leave empty to use what the template derives from the parameters.</p>
           <Field label="SP entity ID" name="spEntityId" error={configure.error}>
@@ -492,6 +502,32 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
                     {f.label}
                   </option>
                 ))}
+              </select>
+            )}
+          </Field>
+          <Field
+            label="SP encryption certificate"
+            name="spEncryptionCertificatePem"
+            error={configure.error}
+            hint="The service provider's RSA certificate, PEM or base64 (from its metadata)."
+          >
+            {(attrs) => <textarea {...attrs} rows={4} {...configure.bind('spEncryptionCertificatePem')} />}
+          </Field>
+          <div className="field checkbox">
+            <input
+              id="encrypt-assertions"
+              type="checkbox"
+              checked={encryptAssertions}
+              onChange={(e) => configure.set('encryptAssertions', e.target.checked)}
+            />
+            <label htmlFor="encrypt-assertions">Encrypt assertions for the service provider</label>
+          </div>
+          <Field label="Assertion encryption" name="assertionEncryption" error={configure.error}>
+            {(attrs) => (
+              <select {...attrs} {...configure.bind('assertionEncryption')}>
+                <option value="aes256-gcm">AES-256-GCM (recommended)</option>
+                <option value="aes256-cbc">AES-256-CBC (older service providers)</option>
+                <option value="aes128-cbc">AES-128-CBC (older service providers)</option>
               </select>
             )}
           </Field>
