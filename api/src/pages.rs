@@ -17,18 +17,30 @@ input{width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1rem;padd
 ul.apps{list-style:none;padding:0}ul.apps li{margin:.6rem 0}ul.apps img{width:2rem;height:2rem;\
 vertical-align:middle;margin-right:.6rem}.muted{color:#57606a;font-size:.9rem}";
 
-fn content_security_policy() -> String {
+/// The pages' Content-Security-Policy. Their forms post to this server only — except a denial's
+/// way back to the service provider, which posts to its ACS: no `form-action` then (browsers
+/// apply it to the redirects after the POST too, and ACSs redirect on).
+fn content_security_policy(forms_to_self: bool) -> String {
     use base64::Engine;
     let hash =
         base64::engine::general_purpose::STANDARD.encode(openssl::sha::sha256(STYLE.as_bytes()));
+    let form_action = if forms_to_self {
+        " form-action 'self';"
+    } else {
+        ""
+    };
     format!(
-        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:; form-action 'self'; \
+        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:;{form_action} \
          base-uri 'none'; frame-ancestors 'none'"
     )
 }
 
 /// A whole page with its status, CSP and no caching.
 pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    page_with(status, title, body, true)
+}
+
+fn page_with(status: StatusCode, title: &str, body: &str, forms_to_self: bool) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -42,7 +54,7 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(csp) = HeaderValue::from_str(&content_security_policy()) {
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(forms_to_self)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     response
@@ -171,8 +183,13 @@ pub fn portal(
 }
 
 /// The page of a denied SSO: no assertion, a reference for the administrator.
-pub fn denied(application_name: &str, reason: &str, reference: &str) -> Response {
-    let body = format!(
+pub fn denied(
+    application_name: &str,
+    reason: &str,
+    reference: &str,
+    back: Option<&ReturnToApplication<'_>>,
+) -> Response {
+    let mut body = format!(
         "<h1>You do not have access to {app}</h1>\
          <p>Lanyard did not sign you in to {app}: {reason}.</p>\
          <p>If you need this application, ask your administrator and quote the reference \
@@ -181,7 +198,39 @@ pub fn denied(application_name: &str, reason: &str, reference: &str) -> Response
         reason = e(reason.trim_end_matches('.')),
         reference = e(reference),
     );
-    page(StatusCode::FORBIDDEN, "Access not granted", &body)
+    if let Some(back) = back {
+        let relay = back
+            .relay_state
+            .map(|r| {
+                format!(
+                    "<input type=\"hidden\" name=\"RelayState\" value=\"{}\">",
+                    e(r)
+                )
+            })
+            .unwrap_or_default();
+        body.push_str(&format!(
+            "<form method=\"post\" action=\"{acs}\">\
+             <input type=\"hidden\" name=\"SAMLResponse\" value=\"{response}\">{relay}\
+             <button type=\"submit\">Return to {app}</button></form>",
+            acs = e(back.acs_url),
+            response = e(back.saml_response),
+            app = e(application_name),
+        ));
+    }
+    page_with(
+        StatusCode::FORBIDDEN,
+        "Access not granted",
+        &body,
+        back.is_none(),
+    )
+}
+
+/// The way back from a denial to the service provider that asked: its ACS, and the response
+/// that says the request was denied (base64), with the request's RelayState.
+pub struct ReturnToApplication<'a> {
+    pub acs_url: &'a str,
+    pub saml_response: &'a str,
+    pub relay_state: Option<&'a str>,
 }
 
 /// An error as a page: the status and message of the error mapping, for browsers.
@@ -304,8 +353,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_denial_of_a_request_offers_the_way_back_to_the_application() {
+        let back = ReturnToApplication {
+            acs_url: "https://sp.example.com/acs?a=1&b=\"2\"",
+            saml_response: "PHNhbWxwOlJlc3BvbnNlLz4=",
+            relay_state: Some("\"><script>"),
+        };
+        let response = denied("App", "no grant", "ref1", Some(&back));
+        let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        // The form posts to the ACS: no `form-action 'self'` then, and still no script.
+        assert!(
+            !csp.contains("form-action") && !csp.contains("script-src"),
+            "{csp}"
+        );
+        let plain = denied("App", "no grant", "ref1", None);
+        assert!(plain.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("form-action 'self'"));
+        let body = futures::executor::block_on(axum::body::to_bytes(response.into_body(), 1 << 20))
+            .unwrap();
+        let html = String::from_utf8(body.to_vec()).unwrap();
+        assert!(html.contains("action=\"https://sp.example.com/acs?a=1&amp;b=&quot;2&quot;\""));
+        assert!(html.contains("name=\"SAMLResponse\" value=\"PHNhbWxwOlJlc3BvbnNlLz4=\""));
+        assert!(html.contains("value=\"&quot;&gt;&lt;script&gt;\""));
+        assert!(!html.contains("<script>"));
+    }
+
+    #[test]
     fn pages_escape_what_they_show_and_allow_no_script() {
-        let response = denied("<App>", "no \"grant\"", "ref&1");
+        let response = denied("<App>", "no \"grant\"", "ref&1", None);
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
             .to_str()

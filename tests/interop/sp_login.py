@@ -19,7 +19,8 @@ require an encrypted assertion (pysaml2 always decrypts one with the SP's key pa
 
 Prints JSON: {"outcome": "accepted", "name_id", "name_id_format", "authn_context",
 "attributes", "relay_state", "asked_password"}; {"outcome": "denied", "status", "page"} when
-Lanyard refuses with a page (no SAMLResponse on it); or {"outcome": "status", "error",
+Lanyard refuses with a page (with "status_codes" and the library's "sp_error" when the page
+offers the failure response back to the SP); or {"outcome": "status", "error",
 "status_codes"} when the response carries a failure status: the library's report, and the
 status codes as sent. Exits non-zero when the library
 rejects a successful response or the flow breaks.
@@ -113,6 +114,15 @@ def status_codes(saml_response):
     return re.findall(r'StatusCode Value="([^"]+)"', xml)
 
 
+def denied(response, saml_response=None, sp_error=None):
+    """Lanyard's denial page, and the failure response it offers to take back to the SP."""
+    result = {"outcome": "denied", "status": response.status_code, "page": response.text}
+    if saml_response is not None:
+        result["status_codes"] = status_codes(saml_response)
+        result["sp_error"] = sp_error
+    return result
+
+
 def saml_form(response):
     """The SAMLResponse form, or the refusal."""
     saml_response = hidden(response.text, "SAMLResponse")
@@ -204,8 +214,15 @@ def pysaml2_flow(flow, metadata_file, browser, start_url, username, password, op
     response = browser.sign_in_if_asked(response, username, password)
     found = saml_form(response)
     if found is None:
-        return {"outcome": "denied", "status": response.status_code, "page": response.text}
+        return denied(response)
     saml_response, relay_state = found
+    if response.status_code == 403:
+        # A denial that offers the way back: what the SP makes of the response it carries.
+        try:
+            client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding)
+            fail("pysaml2 accepted the response of a denial")
+        except Exception as error:
+            return denied(response, saml_response, f"{type(error).__name__}: {error}")
     try:
         parsed = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding)
     except Exception as error:  # pysaml2 raises one exception class per failure status
@@ -312,8 +329,14 @@ def onelogin_flow(flow, metadata_file, browser, start_url, username, password, o
     response = browser.sign_in_if_asked(response, username, password)
     found = saml_form(response)
     if found is None:
-        return {"outcome": "denied", "status": response.status_code, "page": response.text}
+        return denied(response)
     saml_response, relay_state = found
+    if response.status_code == 403:
+        auth = OneLogin_Saml2_Auth(acs_request({"SAMLResponse": saml_response}), settings)
+        auth.process_response(request_id=request_id)
+        if auth.is_authenticated():
+            fail("python3-saml accepted the response of a denial")
+        return denied(response, saml_response, auth.get_last_error_reason())
     post = {"SAMLResponse": saml_response}
     if relay_state is not None:
         post["RelayState"] = relay_state

@@ -74,6 +74,22 @@ pub fn hidden(page: &str, name: &str) -> Option<String> {
         .map(|c| unescape(&c[1]))
 }
 
+/// A denial page of an SP-initiated request: what it offers to take back to the service
+/// provider must be a failure status, `RequestDenied`, with no assertion in it.
+pub fn assert_denied_without_assertion(page: &str) {
+    use base64::Engine;
+    let encoded = hidden(page, "SAMLResponse").expect("a denial offers the way back to the SP");
+    let xml = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .expect("base64");
+    let xml = String::from_utf8(xml).expect("UTF-8");
+    assert!(
+        xml.contains("urn:oasis:names:tc:SAML:2.0:status:RequestDenied"),
+        "{xml}"
+    );
+    assert!(!xml.contains("Assertion"), "{xml}");
+}
+
 fn unescape(text: &str) -> String {
     text.replace("&quot;", "\"")
         .replace("&#39;", "'")

@@ -251,6 +251,12 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     assert.equal(sso?.status(), 403);
     await portal.getByRole('heading', { name: 'You do not have access to Alibaba Cloud' }).waitFor();
     assert.equal(sp.received.length, before, 'no response reached the ACS');
+    // Bob may take the refusal back: the application learns it was denied, and no more.
+    await portal.getByRole('button', { name: 'Return to Alibaba Cloud' }).click();
+    await sp.waitFor(before + 1);
+    const answer = Buffer.from(sp.received[before].SAMLResponse ?? '', 'base64').toString('utf8');
+    assert.match(answer, /urn:oasis:names:tc:SAML:2\.0:status:RequestDenied/);
+    assert.doesNotMatch(answer, /Assertion/);
     await employee.close();
   });
 

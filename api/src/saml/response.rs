@@ -192,6 +192,8 @@ pub enum Failure {
     InvalidNameIdPolicy,
     /// The `RequestedAuthnContext` cannot be met by how the employee signed in.
     NoAuthnContext,
+    /// The access decision said no.
+    RequestDenied,
 }
 
 impl Failure {
@@ -210,6 +212,10 @@ impl Failure {
                 STATUS_REQUESTER,
                 "urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext",
             ),
+            Failure::RequestDenied => (
+                STATUS_RESPONDER,
+                "urn:oasis:names:tc:SAML:2.0:status:RequestDenied",
+            ),
         }
     }
 
@@ -219,6 +225,7 @@ impl Failure {
             Failure::NoPassive => "NoPassive",
             Failure::InvalidNameIdPolicy => "InvalidNameIDPolicy",
             Failure::NoAuthnContext => "NoAuthnContext",
+            Failure::RequestDenied => "RequestDenied",
         }
     }
 }
@@ -443,6 +450,7 @@ mod tests {
             Failure::NoPassive,
             Failure::InvalidNameIdPolicy,
             Failure::NoAuthnContext,
+            Failure::RequestDenied,
         ] {
             let content = FailureContent {
                 idp_entity_id: "https://idp.example.com/saml/apps/a1",

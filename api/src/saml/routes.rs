@@ -25,8 +25,10 @@ use crate::auth::employee_sessions::{self, EmployeeSession};
 use crate::error::{AppError, AppResult};
 use crate::keys;
 use crate::pages::{self, PageError};
-use crate::pages::{see_other, sign_in_url, Continue};
+use crate::pages::{see_other, sign_in_url, Continue, ReturnToApplication};
 use crate::request::ClientIp;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -294,8 +296,21 @@ fn respond(app: &Resolved, outcome: Outcome) -> Response {
             }
             response
         }
-        Outcome::Denied { reference, reason } => {
-            pages::denied(&app.model.name, &reason, &reference)
+        Outcome::Denied {
+            reference,
+            reason,
+            answer,
+        } => {
+            let encoded = answer.as_ref().map(|a| STANDARD.encode(&a.xml));
+            let back = answer
+                .as_ref()
+                .zip(encoded.as_deref())
+                .map(|(answer, saml_response)| ReturnToApplication {
+                    acs_url: &answer.acs_url,
+                    saml_response,
+                    relay_state: answer.relay_state.as_deref(),
+                });
+            pages::denied(&app.model.name, &reason, &reference, back.as_ref())
         }
     }
 }

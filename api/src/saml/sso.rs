@@ -37,8 +37,13 @@ pub enum Answering<'a> {
 pub enum Outcome {
     /// A signed Response on its way to the ACS.
     Post(PostForm),
-    /// No assertion: the reference is the audit event's id.
-    Denied { reference: String, reason: String },
+    /// No assertion: the reference is the audit event's id. An SP-initiated request also gets
+    /// its answer, `RequestDenied`, for the employee to take back to the application.
+    Denied {
+        reference: String,
+        reason: String,
+        answer: Option<FailureAnswer>,
+    },
 }
 
 fn access_request<'a>(
@@ -161,11 +166,19 @@ pub async fn answer(
     }
     let request = access_request(live, app, initiated_by, client_ip);
     let (Some(name_id), true) = (name_id, decision.allowed) else {
+        let reason = denial_reason(&decision);
+        let answer = match answering {
+            Answering::Request(pending) => {
+                Some(failure_answer(saml, app, pending, Failure::RequestDenied, &reason).await?)
+            }
+            Answering::Unsolicited => None,
+        };
         let reference =
             access::record_decision(&saml.store, &request, &live.user.username, &decision).await?;
         return Ok(Outcome::Denied {
             reference,
-            reason: denial_reason(&decision),
+            reason,
+            answer,
         });
     };
     // The audit record is written while the response is signed: the commit waits for the
@@ -177,17 +190,23 @@ pub async fn answer(
     Ok(Outcome::Post(form))
 }
 
-/// Answers a verified request with a failure status instead of an assertion — to the
-/// application's registered ACS, which the request was checked against — and audits it.
-pub async fn fail(
+/// A signed failure Response for a verified request, on its way to the application's
+/// registered ACS (which the request was checked against).
+pub struct FailureAnswer {
+    pub acs_url: String,
+    /// The response's document text.
+    pub xml: String,
+    pub relay_state: Option<String>,
+}
+
+/// Signs the failure Response that answers `pending` (off the async executor).
+async fn failure_answer(
     saml: &Saml,
     app: &Resolved,
     pending: &Pending,
-    live: Option<&EmployeeSession>,
-    client_ip: Option<IpAddr>,
     failure: Failure,
     message: &str,
-) -> AppResult<Outcome> {
+) -> AppResult<FailureAnswer> {
     let Some(acs_url) = app.acs_url() else {
         return Err(AppError::Internal(anyhow::anyhow!(
             "application {} has no ACS for a verified request",
@@ -216,6 +235,25 @@ pub async fn fail(
     .await
     .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("signing a response")))?
     .map_err(AppError::Internal)?;
+    Ok(FailureAnswer {
+        acs_url,
+        xml,
+        relay_state: pending.relay_state.clone(),
+    })
+}
+
+/// Answers a verified request with a failure status instead of an assertion, posted to the
+/// application's ACS at once, and audits it.
+pub async fn fail(
+    saml: &Saml,
+    app: &Resolved,
+    pending: &Pending,
+    live: Option<&EmployeeSession>,
+    client_ip: Option<IpAddr>,
+    failure: Failure,
+    message: &str,
+) -> AppResult<Outcome> {
+    let answer = failure_answer(saml, app, pending, failure, message).await?;
     let client_ip = client_ip.map(|ip| ip.to_string());
     let actor = match live {
         Some(live) => EmployeeSession::actor_of(&live.user, client_ip),
@@ -246,9 +284,9 @@ pub async fn fail(
     .await?;
     txn.commit().await?;
     Ok(Outcome::Post(response::post_form(
-        &acs_url,
-        &xml,
-        pending.relay_state.as_deref(),
+        &answer.acs_url,
+        &answer.xml,
+        answer.relay_state.as_deref(),
     )))
 }
 

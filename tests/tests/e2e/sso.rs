@@ -9,8 +9,9 @@ use chrono::Utc;
 use std::time::{Duration, Instant};
 
 use lanyard_tests::saml::{
-    authn_request, browser, check_response, follow, location, metadata_certificate, posted_form,
-    redirect_query, set_scope, sign_in, tenant, ACCOUNT_ID, ACS, AUDIENCE, PASSWORD,
+    assert_denied_without_assertion, authn_request, browser, check_response, follow, location,
+    metadata_certificate, posted_form, redirect_query, set_scope, sign_in, tenant, ACCOUNT_ID, ACS,
+    AUDIENCE, PASSWORD,
 };
 use lanyard_tests::{error_code, TestApp, TwoProcesses};
 use serde_json::{json, Value};
@@ -211,7 +212,7 @@ async fn a_user_without_the_application_account_gets_no_assertion_by_any_route()
         .await
         .unwrap();
     assert_eq!(sp.status(), 403);
-    assert!(!sp.text().await.unwrap().contains("SAMLResponse"));
+    assert_denied_without_assertion(&sp.text().await.unwrap());
     // The portal does not list it for bob.
     let portal = bob
         .get(format!("{}/sso/{}/portal", app.base, t.instance))
@@ -511,7 +512,7 @@ async fn a_user_outside_the_authorization_scope_gets_no_assertion() {
         .await
         .unwrap();
     assert_eq!(sp.status(), 403);
-    assert!(!sp.text().await.unwrap().contains("SAMLResponse"));
+    assert_denied_without_assertion(&sp.text().await.unwrap());
     let alice = browser();
     let form = posted_form(
         follow(

@@ -121,6 +121,19 @@ async fn third_party_sp_signs_employees_in(library: &str) {
         let denied = run(flow, "bob").await;
         assert_eq!(denied["outcome"], "denied", "{library} {flow}: {denied}");
         assert_eq!(denied["status"], 403);
+        if flow == "sp" {
+            // The way back to the SP carries a signed RequestDenied the library can read.
+            assert_eq!(
+                denied["status_codes"][1], "urn:oasis:names:tc:SAML:2.0:status:RequestDenied",
+                "{denied}"
+            );
+            assert!(
+                denied["sp_error"].as_str().is_some_and(|e| !e.is_empty()),
+                "{denied}"
+            );
+        } else {
+            assert!(denied.get("status_codes").is_none(), "{denied}");
+        }
     }
     app.stop().await;
 }
