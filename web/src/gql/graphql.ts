@@ -549,7 +549,7 @@ export type ApplicationAuthorizationQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationAuthorizationQuery = { application: { id: string, authorizationScope: AuthorizationScope, accessGrants: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, subjectKind: SubjectKind, subjectId: string, subjectName: string | null, createdAt: string }> }, effectiveUsers: { totalCount: number, nodes: Array<{ id: string, username: string }> } } };
+export type ApplicationAuthorizationQuery = { application: { id: string, authorizationScope: AuthorizationScope, accessGrants: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, subjectKind: SubjectKind, subjectId: string, subjectName: string | null, createdAt: string }> }, effectiveUsers: { totalCountEstimate: { count: number, exact: boolean }, nodes: Array<{ id: string, username: string }> } } };
 
 export type AccessGrantsCountQueryVariables = Exact<{
   id: string;
@@ -1300,7 +1300,10 @@ export const ApplicationAuthorizationDocument = new TypedDocumentString(`
       }
     }
     effectiveUsers(first: 10) {
-      totalCount
+      totalCountEstimate {
+        count
+        exact
+      }
       nodes {
         id
         username

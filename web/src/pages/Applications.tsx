@@ -348,6 +348,12 @@ export function ApplicationDetail({ instanceId }: { instanceId: string }) {
   );
 }
 
+/** How many may use an application, from the cheap estimate (exact up to 10,000). */
+function usersMayUseIt({ count, exact }: { count: number; exact: boolean }): string {
+  if (!exact) return 'More than 10,000 active users may use it';
+  return `${count.toLocaleString('en')} active user${count === 1 ? '' : 's'} may use it`;
+}
+
 type AppData = ApplicationQuery['application'];
 
 export const NAME_ID_FORMATS: { value: string; label: string; hint: string }[] = [
@@ -626,7 +632,10 @@ const AuthorizationQuery = graphql(`
         }
       }
       effectiveUsers(first: 10) {
-        totalCount
+        totalCountEstimate {
+          count
+          exact
+        }
         nodes {
           id
           username
@@ -725,9 +734,9 @@ function Authorization({ instanceId, applicationId }: { instanceId: string; appl
       <Flash message={flash} />
       {data && (
         <p className="muted">
-          {data.effectiveUsers.totalCount} active user{data.effectiveUsers.totalCount === 1 ? '' : 's'} may use it
+          {usersMayUseIt(data.effectiveUsers.totalCountEstimate)}
           {data.effectiveUsers.nodes.length > 0 &&
-            `: ${data.effectiveUsers.nodes.map((u) => u.username).join(', ')}${data.effectiveUsers.totalCount > data.effectiveUsers.nodes.length ? ', …' : ''}`}
+            `: ${data.effectiveUsers.nodes.map((u) => u.username).join(', ')}${data.effectiveUsers.totalCountEstimate.count > data.effectiveUsers.nodes.length ? ', …' : ''}`}
           .
         </p>
       )}
