@@ -543,38 +543,30 @@ pub async fn update(
         }
         active.assertion_encryption = Set(cipher);
     }
-    let encrypts = match &active.encrypt_assertions {
-        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => *v,
-        sea_orm::ActiveValue::NotSet => false,
-    };
-    let has_encryption_cert = match &active.sp_encryption_certificate_pem {
-        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => v.is_some(),
-        sea_orm::ActiveValue::NotSet => false,
-    };
-    if encrypts && !has_encryption_cert {
-        return Err(AppError::bad_input(
-            "encryptAssertions",
-            "encrypted assertions need the SP's encryption certificate (spEncryptionCertificatePem)",
-        ));
-    }
     if let Some(statements) = &changes.attribute_statements {
         let checked = check_attributes(statements)?;
         active.attribute_statements =
             Set(serde_json::to_value(checked).map_err(|e| AppError::Internal(e.into()))?);
     }
-    let wants_signed_requests = match &active.authn_requests_signed {
-        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => *v,
-        sea_orm::ActiveValue::NotSet => false,
-    };
-    let has_cert = match &active.sp_certificate_pem {
-        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => v.is_some(),
-        sea_orm::ActiveValue::NotSet => false,
-    };
-    if wants_signed_requests && !has_cert {
-        return Err(AppError::bad_input(
+    // A switch that works with one of the SP's certificates is not on without it.
+    for (switch, certificate, field, message) in [
+        (
+            &active.authn_requests_signed,
+            &active.sp_certificate_pem,
             "authnRequestsSigned",
             "signed AuthnRequests need the SP's certificate (spCertificatePem)",
-        ));
+        ),
+        (
+            &active.encrypt_assertions,
+            &active.sp_encryption_certificate_pem,
+            "encryptAssertions",
+            "encrypted assertions need the SP's encryption certificate (spEncryptionCertificatePem)",
+        ),
+    ] {
+        let on = saved(switch).copied().unwrap_or(false);
+        if on && !saved(certificate).is_some_and(Option::is_some) {
+            return Err(AppError::bad_input(field, message));
+        }
     }
     active.updated_at = Set(Utc::now());
     let model = active.update(&txn).await?;
@@ -587,6 +579,14 @@ pub async fn update(
     txn.commit().await?;
     apps.cache.forget(permit.application_id());
     Resolved::new(model)
+}
+
+/// What an application's setting will be once the update is saved.
+fn saved<V: Into<sea_orm::Value>>(value: &sea_orm::ActiveValue<V>) -> Option<&V> {
+    match value {
+        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => Some(v),
+        sea_orm::ActiveValue::NotSet => None,
+    }
 }
 
 pub fn application_audit<A: Action>(

@@ -204,36 +204,52 @@ fn second_status(result: &Value) -> &str {
         .unwrap_or_else(|| panic!("no second-level status: {result}"))
 }
 
-/// One SP-initiated sign-in of `user` with request options, off the async executor.
-async fn sign_in_with(
-    app: &TestApp,
-    library: &str,
-    metadata: &str,
-    application: &str,
-    user: &str,
-    options: Value,
-) -> Value {
-    let args = [
-        app.base.clone(),
-        library.to_owned(),
-        metadata.to_owned(),
-        application.to_owned(),
-        user.to_owned(),
-    ];
-    tokio::task::spawn_blocking(move || {
-        let [base, library, metadata, application, user] = args;
-        run_with_options(
-            &base,
-            &library,
-            "sp",
-            &metadata,
-            &application,
-            &user,
-            &options,
-        )
-    })
-    .await
-    .unwrap()
+/// A third-party SP configured against its own application (see [`configure`]).
+struct Sp<'a> {
+    app: &'a TestApp,
+    library: &'static str,
+    metadata: String,
+    application: String,
+    instance: String,
+}
+
+impl Sp<'_> {
+    async fn configure<'a>(app: &'a TestApp, library: &'static str) -> Sp<'a> {
+        let (application, metadata, instance) = configure(app, library).await;
+        Sp {
+            app,
+            library,
+            metadata,
+            application,
+            instance,
+        }
+    }
+
+    /// One SP-initiated sign-in of `user` with what the request asks (sp_login.py's OPTIONS),
+    /// off the async executor.
+    async fn sign_in(&self, user: &str, options: Value) -> Value {
+        let args = [
+            self.app.base.clone(),
+            self.library.to_owned(),
+            self.metadata.clone(),
+            self.application.clone(),
+            user.to_owned(),
+        ];
+        tokio::task::spawn_blocking(move || {
+            let [base, library, metadata, application, user] = args;
+            run_with_options(
+                &base,
+                &library,
+                "sp",
+                &metadata,
+                &application,
+                &user,
+                &options,
+            )
+        })
+        .await
+        .unwrap()
+    }
 }
 
 async fn refusals(app: &TestApp, instance: &str) -> Vec<String> {
@@ -256,65 +272,37 @@ async fn refusals(app: &TestApp, instance: &str) -> Vec<String> {
         .collect()
 }
 
-async fn passive_and_forced_requests_are_honoured(library: &str) {
+async fn passive_and_forced_requests_are_honoured(library: &'static str) {
     let app = TestApp::spawn().await;
-    let (application, metadata, instance) = configure(&app, library).await;
-    let passive = sign_in_with(
-        &app,
-        library,
-        &metadata,
-        &application,
-        "alice",
-        json!({"is_passive": true}),
-    )
-    .await;
+    let sp = Sp::configure(&app, library).await;
+    let passive = sp.sign_in("alice", json!({"is_passive": true})).await;
     assert_eq!(second_status(&passive), "NoPassive", "{library}");
     // Signed in already, a passive request is answered without a page.
-    let quiet = sign_in_with(
-        &app,
-        library,
-        &metadata,
-        &application,
-        "alice",
-        json!({"is_passive": true, "sign_in_first": true}),
-    )
-    .await;
+    let quiet = sp
+        .sign_in("alice", json!({"is_passive": true, "sign_in_first": true}))
+        .await;
     assert_eq!(quiet["outcome"], "accepted", "{library}: {quiet}");
     assert_eq!(quiet["asked_password"], false);
     // ForceAuthn asks for the password again, even with a session.
-    let forced = sign_in_with(
-        &app,
-        library,
-        &metadata,
-        &application,
-        "alice",
-        json!({"force_authn": true, "sign_in_first": true}),
-    )
-    .await;
+    let forced = sp
+        .sign_in("alice", json!({"force_authn": true, "sign_in_first": true}))
+        .await;
     assert_eq!(forced["outcome"], "accepted", "{library}: {forced}");
     assert_eq!(forced["asked_password"], true, "{forced}");
-    let again = sign_in_with(
-        &app,
-        library,
-        &metadata,
-        &application,
-        "alice",
-        json!({"sign_in_first": true}),
-    )
-    .await;
+    let again = sp.sign_in("alice", json!({"sign_in_first": true})).await;
     assert_eq!(again["asked_password"], false, "{again}");
     // Forced and passive at once: nothing may be asked, so nothing is given.
-    let both = sign_in_with(
-        &app,
-        library,
-        &metadata,
-        &application,
-        "alice",
-        json!({"force_authn": true, "is_passive": true, "sign_in_first": true}),
-    )
-    .await;
+    let both = sp
+        .sign_in(
+            "alice",
+            json!({"force_authn": true, "is_passive": true, "sign_in_first": true}),
+        )
+        .await;
     assert_eq!(second_status(&both), "NoPassive", "{library}");
-    assert_eq!(refusals(&app, &instance).await, ["NoPassive", "NoPassive"]);
+    assert_eq!(
+        refusals(&app, &sp.instance).await,
+        ["NoPassive", "NoPassive"]
+    );
     app.stop().await;
 }
 
@@ -334,17 +322,9 @@ const TRANSIENT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
 #[tokio::test]
 async fn name_id_policies_are_honoured_or_refused() {
     let app = TestApp::spawn().await;
-    let (onelogin, onelogin_metadata, instance) = configure(&app, "python3-saml").await;
+    let onelogin = Sp::configure(&app, "python3-saml").await;
     let persistent = json!({"name_id_format": PERSISTENT});
-    let first = sign_in_with(
-        &app,
-        "python3-saml",
-        &onelogin_metadata,
-        &onelogin,
-        "alice",
-        persistent.clone(),
-    )
-    .await;
+    let first = onelogin.sign_in("alice", persistent.clone()).await;
     assert_eq!(first["outcome"], "accepted", "{first}");
     assert_eq!(first["name_id_format"], PERSISTENT);
     let opaque = first["name_id"].as_str().unwrap().to_owned();
@@ -352,7 +332,7 @@ async fn name_id_policies_are_honoured_or_refused() {
     assert!(!opaque.contains("alice"));
     // The same at every sign-in, and after a rename.
     let users = app
-        .gql("query($i: ID!) { instance(id: $i) { users(filter: {username: \"alice\"}) { nodes { id } } } }", json!({ "i": instance }))
+        .gql("query($i: ID!) { instance(id: $i) { users(filter: {username: \"alice\"}) { nodes { id } } } }", json!({ "i": onelogin.instance }))
         .await;
     let alice = users["instance"]["users"]["nodes"][0]["id"]
         .as_str()
@@ -360,83 +340,48 @@ async fn name_id_policies_are_honoured_or_refused() {
         .to_owned();
     app.gql(
         "mutation($i: ID!, $u: ID!) { updateUser(input: {id: $u, instanceId: $i, username: \"alice2\"}) { user { id } } }",
-        json!({ "i": instance, "u": alice }),
+        json!({ "i": onelogin.instance, "u": alice }),
     )
     .await;
-    let renamed = sign_in_with(
-        &app,
-        "python3-saml",
-        &onelogin_metadata,
-        &onelogin,
-        "alice2",
-        persistent.clone(),
-    )
-    .await;
+    let renamed = onelogin.sign_in("alice2", persistent.clone()).await;
     assert_eq!(renamed["name_id"], opaque.as_str(), "{renamed}");
     // A transient identifier is new every time.
     let transient = json!({"name_id_format": TRANSIENT});
-    let one = sign_in_with(
-        &app,
-        "python3-saml",
-        &onelogin_metadata,
-        &onelogin,
-        "alice2",
-        transient.clone(),
-    )
-    .await;
-    let two = sign_in_with(
-        &app,
-        "python3-saml",
-        &onelogin_metadata,
-        &onelogin,
-        "alice2",
-        transient,
-    )
-    .await;
+    let one = onelogin.sign_in("alice2", transient.clone()).await;
+    let two = onelogin.sign_in("alice2", transient).await;
     assert_eq!(one["name_id_format"], TRANSIENT, "{one}");
     assert_ne!(one["name_id"], two["name_id"]);
     assert_ne!(one["name_id"], opaque.as_str());
     // A format this server does not make.
-    let x509 = sign_in_with(
-        &app,
-        "python3-saml",
-        &onelogin_metadata,
-        &onelogin,
-        "alice2",
-        json!({"name_id_format": "urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName"}),
-    )
-    .await;
+    let x509 = onelogin
+        .sign_in(
+            "alice2",
+            json!({"name_id_format": "urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName"}),
+        )
+        .await;
     assert_eq!(second_status(&x509), "InvalidNameIDPolicy");
 
     // Another application: another identifier for the same person. pysaml2 sends
     // AllowCreate="false" unless told otherwise: no identifier is made for it.
-    let (pysaml2, pysaml2_metadata, other_instance) = configure(&app, "pysaml2").await;
-    let refused = sign_in_with(
-        &app,
-        "pysaml2",
-        &pysaml2_metadata,
-        &pysaml2,
-        "alice",
-        persistent,
-    )
-    .await;
+    let pysaml2 = Sp::configure(&app, "pysaml2").await;
+    let refused = pysaml2.sign_in("alice", persistent).await;
     assert_eq!(second_status(&refused), "InvalidNameIDPolicy");
-    let made = sign_in_with(
-        &app,
-        "pysaml2",
-        &pysaml2_metadata,
-        &pysaml2,
-        "alice",
-        json!({"name_id_format": PERSISTENT, "allow_create": true}),
-    )
-    .await;
+    let made = pysaml2
+        .sign_in(
+            "alice",
+            json!({"name_id_format": PERSISTENT, "allow_create": true}),
+        )
+        .await;
     assert_eq!(made["outcome"], "accepted", "{made}");
     assert_eq!(made["name_id_format"], PERSISTENT);
     assert_eq!(made["name_id"].as_str().unwrap().len(), 43);
     assert_ne!(made["name_id"], opaque.as_str());
-    assert_eq!(refusals(&app, &instance).await, ["InvalidNameIDPolicy"]);
     assert_eq!(
-        refusals(&app, &other_instance).await,
+        refusals(&app, &onelogin.instance).await,
+        ["InvalidNameIDPolicy"]
+    );
+    assert_eq!(
+        refusals(&app, &pysaml2.instance).await,
         ["InvalidNameIDPolicy"]
     );
     app.stop().await;
@@ -446,24 +391,24 @@ async fn name_id_policies_are_honoured_or_refused() {
 async fn requested_authentication_contexts_are_met_or_refused() {
     let app = TestApp::spawn().await;
     for library in ["python3-saml", "pysaml2"] {
-        let (application, metadata, _) = configure(&app, library).await;
+        let sp = Sp::configure(&app, library).await;
         // python3-saml asks for PasswordProtectedTransport (exact) by default.
-        let password = sign_in_with(&app, library, &metadata, &application, "alice", json!({"authn_context": {"comparison": "minimum", "classes": ["urn:oasis:names:tc:SAML:2.0:ac:classes:Password"]}})).await;
+        let password = sp.sign_in("alice", json!({"authn_context": {"comparison": "minimum", "classes": ["urn:oasis:names:tc:SAML:2.0:ac:classes:Password"]}})).await;
         assert_eq!(password["outcome"], "accepted", "{library}: {password}");
         assert_eq!(
             password["authn_context"],
             "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"
         );
-        let exact = sign_in_with(&app, library, &metadata, &application, "alice", json!({"authn_context": {"comparison": "exact", "classes": ["urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"]}})).await;
+        let exact = sp.sign_in("alice", json!({"authn_context": {"comparison": "exact", "classes": ["urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"]}})).await;
         assert_eq!(
             exact["authn_context"],
             "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",
             "{library}: {exact}"
         );
         // A second factor this password-only session never gave.
-        let mfa = sign_in_with(&app, library, &metadata, &application, "alice", json!({"authn_context": {"comparison": "exact", "classes": ["https://refeds.org/profile/mfa"]}})).await;
+        let mfa = sp.sign_in("alice", json!({"authn_context": {"comparison": "exact", "classes": ["https://refeds.org/profile/mfa"]}})).await;
         assert_eq!(second_status(&mfa), "NoAuthnContext", "{library}");
-        let better = sign_in_with(&app, library, &metadata, &application, "alice", json!({"authn_context": {"comparison": "better", "classes": ["urn:oasis:names:tc:SAML:2.0:ac:classes:Password"]}})).await;
+        let better = sp.sign_in("alice", json!({"authn_context": {"comparison": "better", "classes": ["urn:oasis:names:tc:SAML:2.0:ac:classes:Password"]}})).await;
         assert_eq!(second_status(&better), "NoAuthnContext", "{library}");
     }
     app.stop().await;
@@ -473,7 +418,8 @@ async fn requested_authentication_contexts_are_met_or_refused() {
 async fn encrypted_assertions_are_decrypted_by_the_sp_alone() {
     let app = TestApp::spawn().await;
     for library in ["python3-saml", "pysaml2"] {
-        let (application, metadata, _) = configure(&app, library).await;
+        let sp = Sp::configure(&app, library).await;
+        let application = &sp.application;
         // Turning encryption on needs the SP's encryption certificate, an RSA one.
         let refused = app
             .gql_as(&app.token,
@@ -522,15 +468,7 @@ async fn encrypted_assertions_are_decrypted_by_the_sp_alone() {
                 .as_str()
                 .unwrap()
                 .starts_with("-----BEGIN CERTIFICATE-----"));
-            let accepted = sign_in_with(
-                &app,
-                library,
-                &metadata,
-                &application,
-                "alice",
-                json!({"encrypted": true}),
-            )
-            .await;
+            let accepted = sp.sign_in("alice", json!({"encrypted": true})).await;
             assert_eq!(
                 accepted["outcome"], "accepted",
                 "{library} {cipher}: {accepted}"
@@ -547,7 +485,7 @@ async fn encrypted_assertions_are_decrypted_by_the_sp_alone() {
             json!({ "id": application }),
         )
         .await;
-        let clear = sign_in_with(&app, library, &metadata, &application, "alice", json!({})).await;
+        let clear = sp.sign_in("alice", json!({})).await;
         assert_eq!(clear["assertion_encrypted"], false, "{clear}");
     }
     app.stop().await;
