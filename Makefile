@@ -61,9 +61,10 @@ test-web: deps
 
 test: lint test-sqlite test-postgres test-cluster test-web
 
-# Every fuzz target for FUZZ_SECONDS each (default 180; FUZZ_TARGETS to choose), libFuzzer on
-# the stable toolchain with nightly features enabled (scripts/fuzz.sh). `make test` replays the
-# stored corpora and regression cases on stable (fuzz/harness/tests/replay.rs).
+# Every fuzz target for FUZZ_SECONDS each (default 180; FUZZ_TARGETS to choose, FUZZ_JOBS at a
+# time), libFuzzer on the stable toolchain with nightly features enabled (scripts/fuzz.sh).
+# `make test` replays the stored corpora and regression cases on stable
+# (fuzz/harness/tests/replay.rs).
 fuzz: deps
 	scripts/fuzz.sh
 
