@@ -89,6 +89,21 @@ describe('console pages', () => {
     await screenshot(page, '10-org-units');
   });
 
+  it('lists the members of an org unit, with or without its sub-units', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('link', { name: 'dave' }).waitFor();
+    await page.getByLabel('Members of').selectOption('ORG_UNIT');
+    await page.getByRole('button', { name: 'Show members Globex' }).click();
+    // carol is in Engineering, below Globex: a member of its subtree, not of Globex itself.
+    await page.getByText('Org unit: Globex').waitFor();
+    await page.getByRole('link', { name: 'dave' }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'carol' }).waitFor();
+    await page.getByLabel('With sub-units').uncheck();
+    await page.getByText('No user matches.').waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('link', { name: 'dave' }).waitFor();
+  });
+
   it("lists a user's IdP sessions and revokes them after confirmation", async () => {
     const employee = await browser.newContext();
     const portal = await employee.newPage();

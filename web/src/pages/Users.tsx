@@ -74,15 +74,32 @@ const ImportUsers = graphql(`
   }
 `);
 
+/** Whose members the list shows: everyone, a group's, or an org unit's (with its sub-units or not). */
+type MembersOf = { kind: 'GROUP' | 'ORG_UNIT'; id: string; name: string } | null;
+
 export function Users({ instanceId }: { instanceId: string }) {
-  const controls = useListControls({ status: '' as UserStatus | '' });
+  const controls = useListControls({
+    status: '' as UserStatus | '',
+    membersOf: null as MembersOf,
+    subUnits: true,
+  });
   const { search, filters } = controls.applied;
-  const { status } = filters;
+  const { status, membersOf, subUnits } = filters;
   const list = usePagedQuery(
     { page: UsersQuery, count: UsersCount, total: (d) => d.instance.users.totalCount },
-    { instanceId, filter: { search: search || null, status: status || null } },
+    {
+      instanceId,
+      filter: {
+        search: search || null,
+        status: status || null,
+        groupId: membersOf?.kind === 'GROUP' ? membersOf.id : null,
+        orgUnitId: membersOf?.kind === 'ORG_UNIT' ? membersOf.id : null,
+        includeSubUnits: subUnits,
+      },
+    },
     controls.after,
   );
+  const [choosing, setChoosing] = useState<'GROUP' | 'ORG_UNIT' | null>(null);
   const [panel, setPanel] = useState<'create' | 'import' | null>(null);
   const [flash, setFlash] = useFlash();
   return (
@@ -119,6 +136,23 @@ export function Users({ instanceId }: { instanceId: string }) {
           }}
         />
       )}
+      {choosing && (
+        <div className="card" aria-label={choosing === 'GROUP' ? 'Choose a group' : 'Choose an org unit'}>
+          <SubjectPicker
+            key={choosing}
+            instanceId={instanceId}
+            kind={choosing}
+            actionLabel="Show members"
+            onPick={(picked) => {
+              setChoosing(null);
+              controls.setFilter('membersOf', { kind: choosing, id: picked.id, name: picked.name });
+            }}
+          />
+          <button type="button" onClick={() => setChoosing(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
       <ListView
         query={list}
         page={list.data?.instance.users}
@@ -135,9 +169,46 @@ export function Users({ instanceId }: { instanceId: string }) {
               <option value="DISABLED">Disabled</option>
               <option value="LOCKED">Locked</option>
             </select>
+            <label htmlFor="user-members-of">Members of</label>
+            <select
+              id="user-members-of"
+              value={choosing ?? controls.filters.membersOf?.kind ?? ''}
+              onChange={(e) => {
+                const kind = e.target.value as 'GROUP' | 'ORG_UNIT' | '';
+                if (kind === '') {
+                  setChoosing(null);
+                  controls.setFilter('membersOf', null);
+                } else {
+                  setChoosing(kind);
+                }
+              }}
+            >
+              <option value="">Everyone</option>
+              <option value="GROUP">A group…</option>
+              <option value="ORG_UNIT">An org unit…</option>
+            </select>
+            {controls.filters.membersOf && !choosing && (
+              <span className="chip">
+                {controls.filters.membersOf.kind === 'GROUP' ? 'Group' : 'Org unit'}: {controls.filters.membersOf.name}{' '}
+                <button type="button" className="link" onClick={() => controls.setFilter('membersOf', null)}>
+                  Clear
+                </button>
+              </span>
+            )}
+            {controls.filters.membersOf?.kind === 'ORG_UNIT' && !choosing && (
+              <span className="checkbox">
+                <input
+                  id="user-sub-units"
+                  type="checkbox"
+                  checked={controls.filters.subUnits}
+                  onChange={(e) => controls.setFilter('subUnits', e.target.checked)}
+                />
+                <label htmlFor="user-sub-units">With sub-units</label>
+              </span>
+            )}
           </>
         }
-        empty={search || status ? 'No user matches.' : 'No users yet: create one or import a CSV file.'}
+        empty={search || status || membersOf ? 'No user matches.' : 'No users yet: create one or import a CSV file.'}
         columns={[
           { header: 'Username', cell: (u) => <Link to={u.id}>{u.username}</Link> },
           { header: 'Display name', cell: (u) => u.displayName || '—' },
