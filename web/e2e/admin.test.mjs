@@ -104,6 +104,27 @@ describe('console pages', () => {
     await page.getByRole('link', { name: 'dave' }).waitFor();
   });
 
+  it('moves an org unit, and shows why a move into its own subtree is refused', async () => {
+    await page.getByRole('link', { name: 'Org units' }).click();
+    await page.getByRole('row', { name: /Globex/ }).getByRole('button', { name: 'Move' }).click();
+    const globex = page.getByRole('group', { name: 'Move Globex' });
+    await globex.getByRole('button', { name: 'Open Globex' }).click();
+    await globex.getByRole('button', { name: 'Move under Engineering' }).click();
+    await globex.getByRole('alert').filter({ hasText: 'cannot move under itself or one of its descendants' }).waitFor();
+    await globex.getByRole('button', { name: 'Cancel' }).click();
+    // Engineering to the top level, then back under Globex, its members with it.
+    await page.getByRole('button', { name: 'Globex', exact: true }).click();
+    await page.getByRole('row', { name: /Engineering/ }).getByRole('button', { name: 'Move' }).click();
+    await page.getByRole('group', { name: 'Move Engineering' }).getByRole('button', { name: 'Move to the top level' }).click();
+    await page.getByText('Moved Engineering to the top level.').waitFor();
+    await page.getByText('Globex has no sub-units.').waitFor();
+    await page.getByRole('button', { name: 'Top level' }).click();
+    await page.getByRole('row', { name: /Engineering 0 1/ }).getByRole('button', { name: 'Move' }).click();
+    await page.getByRole('group', { name: 'Move Engineering' }).getByRole('button', { name: 'Move under Globex' }).click();
+    await page.getByText('Moved Engineering under Globex.').waitFor();
+    await page.getByRole('row', { name: /Globex 1 1/ }).waitFor();
+  });
+
   it("lists a user's IdP sessions and revokes them after confirmation", async () => {
     const employee = await browser.newContext();
     const portal = await employee.newPage();

@@ -65,6 +65,7 @@ type Documents = {
     "\n  query OrgUnitMembersCount($instanceId: ID!, $id: ID!) {\n    instance(id: $instanceId) {\n      orgUnit(id: $id) {\n        members(first: 1, includeSubUnits: false) {\n          totalCount\n        }\n      }\n    }\n  }\n": typeof types.OrgUnitMembersCountDocument,
     "\n  mutation CreateOrgUnit($input: CreateOrgUnitInput!) {\n    createOrgUnit(input: $input) {\n      orgUnit {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateOrgUnitDocument,
     "\n  mutation RenameOrgUnit($input: RenameOrgUnitInput!) {\n    renameOrgUnit(input: $input) {\n      orgUnit {\n        id\n      }\n    }\n  }\n": typeof types.RenameOrgUnitDocument,
+    "\n  mutation MoveOrgUnit($input: MoveOrgUnitInput!) {\n    moveOrgUnit(input: $input) {\n      orgUnit {\n        id\n        name\n      }\n    }\n  }\n": typeof types.MoveOrgUnitDocument,
     "\n  mutation DeleteOrgUnit($input: ObjectRefInput!) {\n    deleteOrgUnit(input: $input) {\n      deletedId\n    }\n  }\n": typeof types.DeleteOrgUnitDocument,
     "\n  mutation AddOrgUnitMembers($input: MembersInput!) {\n    addOrgUnitMembers(input: $input) {\n      orgUnit {\n        id\n      }\n    }\n  }\n": typeof types.AddOrgUnitMembersDocument,
     "\n  mutation RemoveOrgUnitMembers($input: MembersInput!) {\n    removeOrgUnitMembers(input: $input) {\n      orgUnit {\n        id\n      }\n    }\n  }\n": typeof types.RemoveOrgUnitMembersDocument,
@@ -150,6 +151,7 @@ const documents: Documents = {
     "\n  query OrgUnitMembersCount($instanceId: ID!, $id: ID!) {\n    instance(id: $instanceId) {\n      orgUnit(id: $id) {\n        members(first: 1, includeSubUnits: false) {\n          totalCount\n        }\n      }\n    }\n  }\n": types.OrgUnitMembersCountDocument,
     "\n  mutation CreateOrgUnit($input: CreateOrgUnitInput!) {\n    createOrgUnit(input: $input) {\n      orgUnit {\n        id\n        name\n      }\n    }\n  }\n": types.CreateOrgUnitDocument,
     "\n  mutation RenameOrgUnit($input: RenameOrgUnitInput!) {\n    renameOrgUnit(input: $input) {\n      orgUnit {\n        id\n      }\n    }\n  }\n": types.RenameOrgUnitDocument,
+    "\n  mutation MoveOrgUnit($input: MoveOrgUnitInput!) {\n    moveOrgUnit(input: $input) {\n      orgUnit {\n        id\n        name\n      }\n    }\n  }\n": types.MoveOrgUnitDocument,
     "\n  mutation DeleteOrgUnit($input: ObjectRefInput!) {\n    deleteOrgUnit(input: $input) {\n      deletedId\n    }\n  }\n": types.DeleteOrgUnitDocument,
     "\n  mutation AddOrgUnitMembers($input: MembersInput!) {\n    addOrgUnitMembers(input: $input) {\n      orgUnit {\n        id\n      }\n    }\n  }\n": types.AddOrgUnitMembersDocument,
     "\n  mutation RemoveOrgUnitMembers($input: MembersInput!) {\n    removeOrgUnitMembers(input: $input) {\n      orgUnit {\n        id\n      }\n    }\n  }\n": types.RemoveOrgUnitMembersDocument,
@@ -385,6 +387,10 @@ export function graphql(source: "\n  mutation CreateOrgUnit($input: CreateOrgUni
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RenameOrgUnit($input: RenameOrgUnitInput!) {\n    renameOrgUnit(input: $input) {\n      orgUnit {\n        id\n      }\n    }\n  }\n"): typeof import('./graphql').RenameOrgUnitDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MoveOrgUnit($input: MoveOrgUnitInput!) {\n    moveOrgUnit(input: $input) {\n      orgUnit {\n        id\n        name\n      }\n    }\n  }\n"): typeof import('./graphql').MoveOrgUnitDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

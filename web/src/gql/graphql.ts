@@ -194,6 +194,13 @@ export type MembersInput = {
   userIds: Array<string>;
 };
 
+export type MoveOrgUnitInput = {
+  id: string;
+  instanceId: string;
+  /** The new parent; to the root without it. */
+  parentId?: string | null | undefined;
+};
+
 export type ObjectRefInput = {
   id: string;
   instanceId: string;
@@ -791,6 +798,13 @@ export type RenameOrgUnitMutationVariables = Exact<{
 
 
 export type RenameOrgUnitMutation = { renameOrgUnit: { orgUnit: { id: string } } };
+
+export type MoveOrgUnitMutationVariables = Exact<{
+  input: MoveOrgUnitInput;
+}>;
+
+
+export type MoveOrgUnitMutation = { moveOrgUnit: { orgUnit: { id: string, name: string } } };
 
 export type DeleteOrgUnitMutationVariables = Exact<{
   input: ObjectRefInput;
@@ -1698,6 +1712,16 @@ export const RenameOrgUnitDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RenameOrgUnitMutation, RenameOrgUnitMutationVariables>;
+export const MoveOrgUnitDocument = new TypedDocumentString(`
+    mutation MoveOrgUnit($input: MoveOrgUnitInput!) {
+  moveOrgUnit(input: $input) {
+    orgUnit {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MoveOrgUnitMutation, MoveOrgUnitMutationVariables>;
 export const DeleteOrgUnitDocument = new TypedDocumentString(`
     mutation DeleteOrgUnit($input: ObjectRefInput!) {
   deleteOrgUnit(input: $input) {

@@ -6,7 +6,7 @@ import { useForm } from '../form';
 import { graphql } from '../gql';
 import { estimated, ListView, useListControls, usePagedQuery } from '../list';
 import { SubjectPicker } from '../pickers';
-import { ConfirmButton, Field, Flash, FormErrors, useFlash } from '../ui';
+import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, useFlash } from '../ui';
 
 const UnitsQuery = graphql(`
   query OrgUnits($instanceId: ID!, $parentId: ID, $after: String) {
@@ -99,6 +99,17 @@ const RenameUnit = graphql(`
   }
 `);
 
+const MoveUnit = graphql(`
+  mutation MoveOrgUnit($input: MoveOrgUnitInput!) {
+    moveOrgUnit(input: $input) {
+      orgUnit {
+        id
+        name
+      }
+    }
+  }
+`);
+
 const DeleteUnit = graphql(`
   mutation DeleteOrgUnit($input: ObjectRefInput!) {
     deleteOrgUnit(input: $input) {
@@ -141,6 +152,7 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
   );
   const remove = useMutation(DeleteUnit);
   const [renaming, setRenaming] = useState<string>();
+  const [moving, setMoving] = useState<Unit>();
   const [flash, setFlash] = useFlash();
   return (
     <section>
@@ -196,6 +208,9 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
                 <button type="button" onClick={() => setRenaming(u.id)}>
                   Rename
                 </button>
+                <button type="button" onClick={() => setMoving({ id: u.id, name: u.name })}>
+                  Move
+                </button>
                 <ConfirmButton
                   label="Delete"
                   question={`Delete ${u.name}?`}
@@ -208,6 +223,20 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
           },
         ]}
       />
+      {moving && (
+        <MoveForm
+          key={moving.id}
+          instanceId={instanceId}
+          unit={moving}
+          onDone={(movedUnder) => {
+            setMoving(undefined);
+            if (movedUnder !== undefined) {
+              setFlash(`Moved ${moving.name} ${movedUnder ? `under ${movedUnder}` : 'to the top level'}.`);
+              units.reload();
+            }
+          }}
+        />
+      )}
       <CreateUnitForm
         instanceId={instanceId}
         parent={parent}
@@ -264,6 +293,39 @@ function RenameForm(props: { instanceId: string; unit: Unit; onDone: (renamed: b
         Cancel
       </button>
     </form>
+  );
+}
+
+/** Moves a unit, with its sub-units and members, under another unit or to the top level. */
+function MoveForm(props: { instanceId: string; unit: Unit; onDone: (movedUnder?: string | null) => void }) {
+  const { instanceId, unit, onDone } = props;
+  const move = useMutation(MoveUnit);
+  const to = async (parent: Unit | null) => {
+    if (await move.run({ input: { instanceId, id: unit.id, parentId: parent?.id ?? null } })) {
+      onDone(parent?.name ?? null);
+    }
+  };
+  return (
+    <div className="card" role="group" aria-labelledby="move-unit">
+      <h2 id="move-unit">Move {unit.name}</h2>
+      <p className="muted">With its sub-units and members. Choose the unit it goes under.</p>
+      <ErrorBanner error={move.error} />
+      <SubjectPicker
+        instanceId={instanceId}
+        kind="ORG_UNIT"
+        actionLabel="Move under"
+        disabled={move.pending}
+        onPick={(p) => to({ id: p.id, name: p.name })}
+      />
+      <p className="actions">
+        <button type="button" disabled={move.pending} onClick={() => to(null)}>
+          Move to the top level
+        </button>
+        <button type="button" onClick={() => onDone(undefined)}>
+          Cancel
+        </button>
+      </p>
+    </div>
   );
 }
 
