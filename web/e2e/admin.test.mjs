@@ -2,6 +2,7 @@
 // sessions, access policies (validation at line and column, what-if, explain), signing keys,
 // API tokens, and deleting an instance after confirmation; at desktop and phone width.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_PASSWORD, gql, launchBrowser, screenshot, startServer } from './harness.mjs';
 
@@ -15,7 +16,9 @@ describe('console pages', () => {
   const base = () => `${server.base}/console/instances/${instanceId}`;
 
   before(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    // Event callbacks may go to a receiver on loopback, and give up after one attempt.
+    const env = { LANYARD_EVENTS__ALLOW_INSECURE_LOOPBACK: 'true', LANYARD_OUTBOX__MAX_ATTEMPTS: '1' };
+    [server, browser] = await Promise.all([startServer({ env }), launchBrowser()]);
     admin = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await admin.newPage();
     await page.goto(`${server.base}/console/`);
@@ -236,6 +239,59 @@ describe('console pages', () => {
     await row.getByRole('button', { name: 'Revoke' }).click();
     await row.getByRole('button', { name: 'Yes, revoke' }).click();
     await row.getByText('revoked').waitFor();
+  });
+
+  it('subscribes a receiver, shows a failed callback with its attempts, and sends it again', async () => {
+    // A receiver that refuses until told otherwise.
+    let accept = false;
+    const received = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(accept ? 202 : 503);
+        res.end();
+      });
+    });
+    await new Promise((ok) => receiver.listen(0, '127.0.0.1', () => ok(undefined)));
+    const address = receiver.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+    try {
+      await page.goto(`${base()}/events`);
+      await page.getByText('No subscriptions yet.').waitFor();
+      await page.getByLabel('Receiver URL').fill(url);
+      await page.getByLabel('user.created').check();
+      await page.getByRole('button', { name: 'Subscribe' }).click();
+      await page.getByText('Subscription created.').waitFor();
+      await page.getByRole('row', { name: /user\.created/ }).getByRole('button', { name: 'Ping' }).click();
+      await page.getByText(`A ping is on its way to ${url}.`).waitFor();
+
+      await page.getByRole('link', { name: 'Deliveries' }).click();
+      await page.getByLabel('Kind').selectOption('EVENT');
+      const row = page.getByRole('row', { name: /ping/ });
+      const refreshUntil = async (/** @type {import('playwright-core').Locator} */ shown) => {
+        for (let i = 0; i < 50 && !(await shown.count()); i++) {
+          await new Promise((ok) => setTimeout(ok, 200));
+          await page.getByRole('button', { name: 'Refresh' }).click();
+        }
+        await shown.waitFor();
+      };
+      // The one attempt fails: the callback is given up, with the receiver's answer.
+      await page.getByLabel('Status').selectOption('DEAD');
+      await refreshUntil(row.getByText('failed'));
+      await row.getByRole('button', { name: 'Attempts' }).click();
+      await row.getByText(/#1 .* · failed · 503/).waitFor();
+      accept = true;
+      await row.getByRole('button', { name: 'Send again' }).click();
+      await page.getByText(`ping to ${url} is sent again.`).waitFor();
+      await page.getByLabel('Status').selectOption('DELIVERED');
+      await refreshUntil(page.getByRole('row', { name: /ping.*delivered/ }));
+      assert.equal(received.length, 2, 'one refused attempt, then one delivered');
+      await screenshot(page, '14-deliveries');
+    } finally {
+      await new Promise((ok) => receiver.close(() => ok(undefined)));
+    }
   });
 
   it('works at phone width', async () => {

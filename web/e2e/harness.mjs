@@ -40,10 +40,11 @@ async function freePort() {
  * Starts `lanyard serve` on a free port with a fresh database and the built console. `host`
  * names it in its public URL (`base`); the browser resolves it to loopback ([`launchBrowser`]),
  * and `local` reaches it from this process.
- * @param {{ host?: string }} [options]
+ * `env` adds configuration (`LANYARD_…` variables).
+ * @param {{ host?: string, env?: Record<string, string> }} [options]
  * @returns {Promise<{ base: string, local: string, stop: () => Promise<void>, log: () => string }>}
  */
-export async function startServer({ host = '127.0.0.1' } = {}) {
+export async function startServer({ host = '127.0.0.1', env = {} } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lanyard-console-e2e-'));
   const port = await freePort();
   const local = `http://127.0.0.1:${port}`;
@@ -69,6 +70,7 @@ export async function startServer({ host = '127.0.0.1' } = {}) {
         LANYARD_BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
         LANYARD_CONSOLE_DIR: consoleDir,
         LANYARD_LOG__LEVEL: 'warn',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

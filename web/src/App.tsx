@@ -13,6 +13,7 @@ import { Policies } from './pages/Policies';
 import { SigningKeys } from './pages/SigningKeys';
 import { ApiTokens } from './pages/ApiTokens';
 import { AuditLog } from './pages/AuditLog';
+import { Deliveries, EventSubscriptions } from './pages/Deliveries';
 
 const ViewerQuery = graphql(`
   query Viewer {
@@ -134,6 +135,8 @@ function InstanceArea() {
           <NavLink to={`${base}/keys`}>Signing keys</NavLink>
           <p className="nav-group">Monitoring</p>
           <NavLink to={`${base}/audit`}>Audit log</NavLink>
+          <NavLink to={`${base}/deliveries`}>Deliveries</NavLink>
+          <NavLink to={`${base}/events`}>Event subscriptions</NavLink>
           <a href={`/sso/${instanceId}/portal`}>Employee portal ↗</a>
         </nav>
       </aside>
@@ -155,6 +158,8 @@ function InstanceArea() {
           <Route path="policies" element={<Policies instanceId={instanceId} />} />
           <Route path="keys" element={<SigningKeys instanceId={instanceId} />} />
           <Route path="audit" element={<AuditLog instanceId={instanceId} />} />
+          <Route path="deliveries" element={<Deliveries instanceId={instanceId} />} />
+          <Route path="events" element={<EventSubscriptions instanceId={instanceId} />} />
         </Routes>
       </main>
     </div>

@@ -45,6 +45,15 @@ type Documents = {
     "\n  query AuditEvents($instanceId: ID, $after: String, $filter: AuditEventFilter) {\n    auditEvents(instanceId: $instanceId, first: 25, after: $after, filter: $filter) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        actor {\n          kind\n          id\n          name\n        }\n        action\n        targetKind\n        targetId\n        outcome\n        summary\n        clientIp\n        createdAt\n      }\n    }\n  }\n": typeof types.AuditEventsDocument,
     "\n  query AuditEventsCount($instanceId: ID, $filter: AuditEventFilter) {\n    auditEvents(instanceId: $instanceId, first: 1, filter: $filter) {\n      totalCount\n    }\n  }\n": typeof types.AuditEventsCountDocument,
     "\n  query AuditApplications($instanceId: ID!) {\n    instance(id: $instanceId) {\n      id\n      applications(first: 100) {\n        nodes {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AuditApplicationsDocument,
+    "\n  query Deliveries($instanceId: ID!, $after: String, $filter: DeliveryFilterInput) {\n    deliveries(instanceId: $instanceId, first: 25, after: $after, filter: $filter) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        kind\n        topic\n        recipient\n        status\n        attempts\n        lastError\n        nextAttemptAt\n        createdAt\n        deliveredAt\n      }\n    }\n  }\n": typeof types.DeliveriesDocument,
+    "\n  query DeliveriesCount($instanceId: ID!, $filter: DeliveryFilterInput) {\n    deliveries(instanceId: $instanceId, first: 1, filter: $filter) {\n      totalCount\n    }\n  }\n": typeof types.DeliveriesCountDocument,
+    "\n  query DeliveryLog($instanceId: ID!, $id: ID!) {\n    delivery(instanceId: $instanceId, id: $id) {\n      id\n      log {\n        attempt\n        startedAt\n        durationMs\n        delivered\n        statusCode\n        error\n      }\n    }\n  }\n": typeof types.DeliveryLogDocument,
+    "\n  mutation Redeliver($input: RedeliverInput!) {\n    redeliver(input: $input) {\n      delivery {\n        id\n        status\n      }\n    }\n  }\n": typeof types.RedeliverDocument,
+    "\n  query EventSubscriptions($instanceId: ID!) {\n    eventSubscriptions(instanceId: $instanceId) {\n      id\n      url\n      eventTypes\n      description\n      enabled\n      createdAt\n    }\n  }\n": typeof types.EventSubscriptionsDocument,
+    "\n  mutation CreateEventSubscription($input: CreateEventSubscriptionInput!) {\n    createEventSubscription(input: $input) {\n      eventSubscription {\n        id\n      }\n    }\n  }\n": typeof types.CreateEventSubscriptionDocument,
+    "\n  mutation UpdateEventSubscription($input: UpdateEventSubscriptionInput!) {\n    updateEventSubscription(input: $input) {\n      eventSubscription {\n        id\n        enabled\n      }\n    }\n  }\n": typeof types.UpdateEventSubscriptionDocument,
+    "\n  mutation DeleteEventSubscription($input: EventSubscriptionRefInput!) {\n    deleteEventSubscription(input: $input) {\n      deletedId\n    }\n  }\n": typeof types.DeleteEventSubscriptionDocument,
+    "\n  mutation PingEventSubscription($input: EventSubscriptionRefInput!) {\n    pingEventSubscription(input: $input) {\n      delivery {\n        id\n      }\n    }\n  }\n": typeof types.PingEventSubscriptionDocument,
     "\n  query Groups($instanceId: ID!, $after: String, $search: String) {\n    instance(id: $instanceId) {\n      id\n      groups(first: 20, after: $after, search: $search) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        nodes {\n          id\n          name\n          description\n          members(first: 1) {\n            totalCountEstimate {\n              count\n              exact\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.GroupsDocument,
     "\n  query GroupsCount($instanceId: ID!, $search: String) {\n    instance(id: $instanceId) {\n      groups(first: 1, search: $search) {\n        totalCount\n      }\n    }\n  }\n": typeof types.GroupsCountDocument,
     "\n  mutation CreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      group {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateGroupDocument,
@@ -131,6 +140,15 @@ const documents: Documents = {
     "\n  query AuditEvents($instanceId: ID, $after: String, $filter: AuditEventFilter) {\n    auditEvents(instanceId: $instanceId, first: 25, after: $after, filter: $filter) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        actor {\n          kind\n          id\n          name\n        }\n        action\n        targetKind\n        targetId\n        outcome\n        summary\n        clientIp\n        createdAt\n      }\n    }\n  }\n": types.AuditEventsDocument,
     "\n  query AuditEventsCount($instanceId: ID, $filter: AuditEventFilter) {\n    auditEvents(instanceId: $instanceId, first: 1, filter: $filter) {\n      totalCount\n    }\n  }\n": types.AuditEventsCountDocument,
     "\n  query AuditApplications($instanceId: ID!) {\n    instance(id: $instanceId) {\n      id\n      applications(first: 100) {\n        nodes {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AuditApplicationsDocument,
+    "\n  query Deliveries($instanceId: ID!, $after: String, $filter: DeliveryFilterInput) {\n    deliveries(instanceId: $instanceId, first: 25, after: $after, filter: $filter) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        kind\n        topic\n        recipient\n        status\n        attempts\n        lastError\n        nextAttemptAt\n        createdAt\n        deliveredAt\n      }\n    }\n  }\n": types.DeliveriesDocument,
+    "\n  query DeliveriesCount($instanceId: ID!, $filter: DeliveryFilterInput) {\n    deliveries(instanceId: $instanceId, first: 1, filter: $filter) {\n      totalCount\n    }\n  }\n": types.DeliveriesCountDocument,
+    "\n  query DeliveryLog($instanceId: ID!, $id: ID!) {\n    delivery(instanceId: $instanceId, id: $id) {\n      id\n      log {\n        attempt\n        startedAt\n        durationMs\n        delivered\n        statusCode\n        error\n      }\n    }\n  }\n": types.DeliveryLogDocument,
+    "\n  mutation Redeliver($input: RedeliverInput!) {\n    redeliver(input: $input) {\n      delivery {\n        id\n        status\n      }\n    }\n  }\n": types.RedeliverDocument,
+    "\n  query EventSubscriptions($instanceId: ID!) {\n    eventSubscriptions(instanceId: $instanceId) {\n      id\n      url\n      eventTypes\n      description\n      enabled\n      createdAt\n    }\n  }\n": types.EventSubscriptionsDocument,
+    "\n  mutation CreateEventSubscription($input: CreateEventSubscriptionInput!) {\n    createEventSubscription(input: $input) {\n      eventSubscription {\n        id\n      }\n    }\n  }\n": types.CreateEventSubscriptionDocument,
+    "\n  mutation UpdateEventSubscription($input: UpdateEventSubscriptionInput!) {\n    updateEventSubscription(input: $input) {\n      eventSubscription {\n        id\n        enabled\n      }\n    }\n  }\n": types.UpdateEventSubscriptionDocument,
+    "\n  mutation DeleteEventSubscription($input: EventSubscriptionRefInput!) {\n    deleteEventSubscription(input: $input) {\n      deletedId\n    }\n  }\n": types.DeleteEventSubscriptionDocument,
+    "\n  mutation PingEventSubscription($input: EventSubscriptionRefInput!) {\n    pingEventSubscription(input: $input) {\n      delivery {\n        id\n      }\n    }\n  }\n": types.PingEventSubscriptionDocument,
     "\n  query Groups($instanceId: ID!, $after: String, $search: String) {\n    instance(id: $instanceId) {\n      id\n      groups(first: 20, after: $after, search: $search) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        nodes {\n          id\n          name\n          description\n          members(first: 1) {\n            totalCountEstimate {\n              count\n              exact\n            }\n          }\n        }\n      }\n    }\n  }\n": types.GroupsDocument,
     "\n  query GroupsCount($instanceId: ID!, $search: String) {\n    instance(id: $instanceId) {\n      groups(first: 1, search: $search) {\n        totalCount\n      }\n    }\n  }\n": types.GroupsCountDocument,
     "\n  mutation CreateGroup($input: CreateGroupInput!) {\n    createGroup(input: $input) {\n      group {\n        id\n        name\n      }\n    }\n  }\n": types.CreateGroupDocument,
@@ -307,6 +325,42 @@ export function graphql(source: "\n  query AuditEventsCount($instanceId: ID, $fi
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuditApplications($instanceId: ID!) {\n    instance(id: $instanceId) {\n      id\n      applications(first: 100) {\n        nodes {\n          id\n          name\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').AuditApplicationsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Deliveries($instanceId: ID!, $after: String, $filter: DeliveryFilterInput) {\n    deliveries(instanceId: $instanceId, first: 25, after: $after, filter: $filter) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        kind\n        topic\n        recipient\n        status\n        attempts\n        lastError\n        nextAttemptAt\n        createdAt\n        deliveredAt\n      }\n    }\n  }\n"): typeof import('./graphql').DeliveriesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeliveriesCount($instanceId: ID!, $filter: DeliveryFilterInput) {\n    deliveries(instanceId: $instanceId, first: 1, filter: $filter) {\n      totalCount\n    }\n  }\n"): typeof import('./graphql').DeliveriesCountDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeliveryLog($instanceId: ID!, $id: ID!) {\n    delivery(instanceId: $instanceId, id: $id) {\n      id\n      log {\n        attempt\n        startedAt\n        durationMs\n        delivered\n        statusCode\n        error\n      }\n    }\n  }\n"): typeof import('./graphql').DeliveryLogDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Redeliver($input: RedeliverInput!) {\n    redeliver(input: $input) {\n      delivery {\n        id\n        status\n      }\n    }\n  }\n"): typeof import('./graphql').RedeliverDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EventSubscriptions($instanceId: ID!) {\n    eventSubscriptions(instanceId: $instanceId) {\n      id\n      url\n      eventTypes\n      description\n      enabled\n      createdAt\n    }\n  }\n"): typeof import('./graphql').EventSubscriptionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateEventSubscription($input: CreateEventSubscriptionInput!) {\n    createEventSubscription(input: $input) {\n      eventSubscription {\n        id\n      }\n    }\n  }\n"): typeof import('./graphql').CreateEventSubscriptionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateEventSubscription($input: UpdateEventSubscriptionInput!) {\n    updateEventSubscription(input: $input) {\n      eventSubscription {\n        id\n        enabled\n      }\n    }\n  }\n"): typeof import('./graphql').UpdateEventSubscriptionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteEventSubscription($input: EventSubscriptionRefInput!) {\n    deleteEventSubscription(input: $input) {\n      deletedId\n    }\n  }\n"): typeof import('./graphql').DeleteEventSubscriptionDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PingEventSubscription($input: EventSubscriptionRefInput!) {\n    pingEventSubscription(input: $input) {\n      delivery {\n        id\n      }\n    }\n  }\n"): typeof import('./graphql').PingEventSubscriptionDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -124,6 +124,14 @@ export type CreateApiTokenInput = {
   roles: Array<RoleGrantInput>;
 };
 
+export type CreateEventSubscriptionInput = {
+  description?: string | null | undefined;
+  eventTypes: Array<EventType>;
+  instanceId: string;
+  /** An https:// URL (http:// on loopback only with `events.allow_insecure_loopback`). */
+  url: string;
+};
+
 export type CreateGroupInput = {
   description?: string | null | undefined;
   instanceId: string;
@@ -156,6 +164,50 @@ export type CreateUserInput = {
   phone?: string | null | undefined;
   username: string;
 };
+
+export type DeliveryFilterInput = {
+  kind?: DeliveryKind | null | undefined;
+  status?: DeliveryStatus | null | undefined;
+  subscriptionId?: string | null | undefined;
+  /** An email template or event type name. */
+  topic?: string | null | undefined;
+};
+
+export type DeliveryKind =
+  | 'EMAIL'
+  | 'EVENT';
+
+export type DeliveryStatus =
+  /** Every attempt failed (or the failure was final); `redeliver` sends it again. */
+  | 'DEAD'
+  | 'DELIVERED'
+  /** Waiting for its first or next attempt. */
+  | 'PENDING';
+
+export type EventSubscriptionRefInput = {
+  id: string;
+  instanceId: string;
+};
+
+/** What happened. The wire name (`user.created`) is the JWT's `event_type`. */
+export type EventType =
+  | 'APPLICATION_ACCOUNT_REMOVED'
+  | 'APPLICATION_ACCOUNT_UPDATED'
+  | 'GROUP_CREATED'
+  | 'GROUP_DELETED'
+  | 'GROUP_MEMBERS_ADDED'
+  | 'GROUP_MEMBERS_REMOVED'
+  | 'GROUP_UPDATED'
+  | 'ORG_UNIT_CREATED'
+  | 'ORG_UNIT_DELETED'
+  | 'ORG_UNIT_MEMBERS_ADDED'
+  | 'ORG_UNIT_MEMBERS_REMOVED'
+  | 'ORG_UNIT_UPDATED'
+  /** Sent by `pingEventSubscription` whatever the subscription's types. */
+  | 'PING'
+  | 'USER_CREATED'
+  | 'USER_DELETED'
+  | 'USER_UPDATED';
 
 /** One row of an import; the same fields as `createUser`. */
 export type ImportUserRow = {
@@ -245,6 +297,12 @@ export type ProposedPolicyUpdate = {
 export type ProposedScope = {
   applicationId: string;
   scope: AuthorizationScope;
+};
+
+export type RedeliverInput = {
+  /** The delivery (outbox message) to send again. */
+  id: string;
+  instanceId: string;
 };
 
 export type RemoveApplicationAccountInput = {
@@ -373,6 +431,15 @@ export type UpdateApplicationInput = {
   enabled?: boolean | null | undefined;
   id: string;
   name?: string | null | undefined;
+};
+
+export type UpdateEventSubscriptionInput = {
+  description?: string | null | undefined;
+  enabled?: boolean | null | undefined;
+  eventTypes?: Array<EventType> | null | undefined;
+  id: string;
+  instanceId: string;
+  url?: string | null | undefined;
 };
 
 export type UpdateGroupInput = {
@@ -648,6 +715,73 @@ export type AuditApplicationsQueryVariables = Exact<{
 
 
 export type AuditApplicationsQuery = { instance: { id: string, applications: { nodes: Array<{ id: string, name: string }> } } };
+
+export type DeliveriesQueryVariables = Exact<{
+  instanceId: string;
+  after?: string | null | undefined;
+  filter?: DeliveryFilterInput | null | undefined;
+}>;
+
+
+export type DeliveriesQuery = { deliveries: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: DeliveryKind, topic: string, recipient: string, status: DeliveryStatus, attempts: number, lastError: string | null, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null }> } };
+
+export type DeliveriesCountQueryVariables = Exact<{
+  instanceId: string;
+  filter?: DeliveryFilterInput | null | undefined;
+}>;
+
+
+export type DeliveriesCountQuery = { deliveries: { totalCount: number } };
+
+export type DeliveryLogQueryVariables = Exact<{
+  instanceId: string;
+  id: string;
+}>;
+
+
+export type DeliveryLogQuery = { delivery: { id: string, log: Array<{ attempt: number, startedAt: string, durationMs: number, delivered: boolean, statusCode: number | null, error: string | null }> } };
+
+export type RedeliverMutationVariables = Exact<{
+  input: RedeliverInput;
+}>;
+
+
+export type RedeliverMutation = { redeliver: { delivery: { id: string, status: DeliveryStatus } } };
+
+export type EventSubscriptionsQueryVariables = Exact<{
+  instanceId: string;
+}>;
+
+
+export type EventSubscriptionsQuery = { eventSubscriptions: Array<{ id: string, url: string, eventTypes: Array<EventType>, description: string, enabled: boolean, createdAt: string }> };
+
+export type CreateEventSubscriptionMutationVariables = Exact<{
+  input: CreateEventSubscriptionInput;
+}>;
+
+
+export type CreateEventSubscriptionMutation = { createEventSubscription: { eventSubscription: { id: string } } };
+
+export type UpdateEventSubscriptionMutationVariables = Exact<{
+  input: UpdateEventSubscriptionInput;
+}>;
+
+
+export type UpdateEventSubscriptionMutation = { updateEventSubscription: { eventSubscription: { id: string, enabled: boolean } } };
+
+export type DeleteEventSubscriptionMutationVariables = Exact<{
+  input: EventSubscriptionRefInput;
+}>;
+
+
+export type DeleteEventSubscriptionMutation = { deleteEventSubscription: { deletedId: string } };
+
+export type PingEventSubscriptionMutationVariables = Exact<{
+  input: EventSubscriptionRefInput;
+}>;
+
+
+export type PingEventSubscriptionMutation = { pingEventSubscription: { delivery: { id: string } } };
 
 export type GroupsQueryVariables = Exact<{
   instanceId: string;
@@ -1463,6 +1597,107 @@ export const AuditApplicationsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AuditApplicationsQuery, AuditApplicationsQueryVariables>;
+export const DeliveriesDocument = new TypedDocumentString(`
+    query Deliveries($instanceId: ID!, $after: String, $filter: DeliveryFilterInput) {
+  deliveries(instanceId: $instanceId, first: 25, after: $after, filter: $filter) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      kind
+      topic
+      recipient
+      status
+      attempts
+      lastError
+      nextAttemptAt
+      createdAt
+      deliveredAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeliveriesQuery, DeliveriesQueryVariables>;
+export const DeliveriesCountDocument = new TypedDocumentString(`
+    query DeliveriesCount($instanceId: ID!, $filter: DeliveryFilterInput) {
+  deliveries(instanceId: $instanceId, first: 1, filter: $filter) {
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<DeliveriesCountQuery, DeliveriesCountQueryVariables>;
+export const DeliveryLogDocument = new TypedDocumentString(`
+    query DeliveryLog($instanceId: ID!, $id: ID!) {
+  delivery(instanceId: $instanceId, id: $id) {
+    id
+    log {
+      attempt
+      startedAt
+      durationMs
+      delivered
+      statusCode
+      error
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeliveryLogQuery, DeliveryLogQueryVariables>;
+export const RedeliverDocument = new TypedDocumentString(`
+    mutation Redeliver($input: RedeliverInput!) {
+  redeliver(input: $input) {
+    delivery {
+      id
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RedeliverMutation, RedeliverMutationVariables>;
+export const EventSubscriptionsDocument = new TypedDocumentString(`
+    query EventSubscriptions($instanceId: ID!) {
+  eventSubscriptions(instanceId: $instanceId) {
+    id
+    url
+    eventTypes
+    description
+    enabled
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<EventSubscriptionsQuery, EventSubscriptionsQueryVariables>;
+export const CreateEventSubscriptionDocument = new TypedDocumentString(`
+    mutation CreateEventSubscription($input: CreateEventSubscriptionInput!) {
+  createEventSubscription(input: $input) {
+    eventSubscription {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateEventSubscriptionMutation, CreateEventSubscriptionMutationVariables>;
+export const UpdateEventSubscriptionDocument = new TypedDocumentString(`
+    mutation UpdateEventSubscription($input: UpdateEventSubscriptionInput!) {
+  updateEventSubscription(input: $input) {
+    eventSubscription {
+      id
+      enabled
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateEventSubscriptionMutation, UpdateEventSubscriptionMutationVariables>;
+export const DeleteEventSubscriptionDocument = new TypedDocumentString(`
+    mutation DeleteEventSubscription($input: EventSubscriptionRefInput!) {
+  deleteEventSubscription(input: $input) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteEventSubscriptionMutation, DeleteEventSubscriptionMutationVariables>;
+export const PingEventSubscriptionDocument = new TypedDocumentString(`
+    mutation PingEventSubscription($input: EventSubscriptionRefInput!) {
+  pingEventSubscription(input: $input) {
+    delivery {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PingEventSubscriptionMutation, PingEventSubscriptionMutationVariables>;
 export const GroupsDocument = new TypedDocumentString(`
     query Groups($instanceId: ID!, $after: String, $search: String) {
   instance(id: $instanceId) {
