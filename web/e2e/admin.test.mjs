@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN_PASSWORD, gql, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { ADMIN_PASSWORD, assertAccessible, gql, launchBrowser, screenshot, startServer } from './harness.mjs';
 
 describe('console pages', () => {
   /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
@@ -90,6 +90,7 @@ describe('console pages', () => {
     await page.getByRole('button', { name: 'Top level' }).click();
     await page.getByRole('row', { name: /Globex 1 1/ }).waitFor();
     await screenshot(page, '10-org-units');
+    await assertAccessible(page, '10-org-units');
   });
 
   it('lists the members of an org unit, with or without its sub-units', async () => {
@@ -144,6 +145,7 @@ describe('console pages', () => {
     await sessions.getByRole('button', { name: 'Yes, revoke' }).click();
     await sessions.getByText('No live sessions.').waitFor();
     await screenshot(page, '11-user');
+    await assertAccessible(page, '11-user');
     await portal.reload();
     await portal.getByRole('button', { name: 'Sign in' }).waitFor();
     await employee.close();
@@ -185,6 +187,7 @@ describe('console pages', () => {
     await page.getByText('Of 2 user–application pairs, 0 would gain access and 2 would lose it.').waitFor();
     await page.getByText('carol loses Alibaba Cloud').waitFor();
     await screenshot(page, '12-policy-editor');
+    await assertAccessible(page, '12-policy-editor');
     await page.getByRole('button', { name: 'Save policy' }).click();
     await page.getByText('Policy saved.').waitFor();
     await page.getByRole('cell', { name: /Office network/ }).waitFor();
@@ -202,6 +205,7 @@ describe('console pages', () => {
     await page.getByRole('button', { name: 'Explain' }).click();
     await page.locator('.field-invalid').getByRole('alert').waitFor();
     await screenshot(page, '13-explain');
+    await assertAccessible(page, '13-explain');
   });
 
   it('rotates and activates a signing key', async () => {
@@ -216,6 +220,7 @@ describe('console pages', () => {
     await page.getByText('retired', { exact: true }).waitFor();
     await page.getByRole('cell', { name: 'ECDSA P256' }).waitFor();
     await screenshot(page, '14-signing-keys');
+    await assertAccessible(page, '14-signing-keys');
   });
 
   it('creates an API token whose secret is shown once, and revokes it', async () => {
@@ -235,6 +240,7 @@ describe('console pages', () => {
     await page.getByRole('button', { name: 'I have copied it' }).click();
     assert.equal(await page.getByLabel('Token secret').count(), 0);
     await screenshot(page, '15-api-tokens');
+    await assertAccessible(page, '15-api-tokens');
     const row = page.getByRole('row', { name: /nightly sync/ });
     await row.getByRole('button', { name: 'Revoke' }).click();
     await row.getByRole('button', { name: 'Yes, revoke' }).click();
@@ -289,6 +295,7 @@ describe('console pages', () => {
       await refreshUntil(page.getByRole('row', { name: /ping.*delivered/ }));
       assert.equal(received.length, 2, 'one refused attempt, then one delivered');
       await screenshot(page, '14-deliveries');
+      await assertAccessible(page, '14-deliveries');
     } finally {
       await new Promise((ok) => receiver.close(() => ok(undefined)));
     }

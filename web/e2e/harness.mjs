@@ -2,7 +2,7 @@
 // Debian's Chromium driven by playwright-core, and a loopback service provider that records
 // what is POSTed to its ACS.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -204,4 +204,29 @@ export async function gql(context, base, query, variables = {}) {
   const body = await response.json();
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
+}
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is and fails on any violation of
+ * serious or critical impact, naming the rule and the elements.
+ * @param {import('playwright-core').Page} page
+ * @param {string} what
+ */
+export async function assertAccessible(page, what) {
+  // Evaluated through the debugging protocol, which the pages' CSP does not govern.
+  await page.evaluate(readFileSync(join(webDir, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+  const violations = await page.evaluate(async () => {
+    // @ts-ignore -- axe is the global the script defines
+    const result = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return result.violations
+      .filter((/** @type {{ impact: string }} */ v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((/** @type {{ id: string, help: string, nodes: { target: string[] }[] }} */ v) => ({
+        id: v.id,
+        help: v.help,
+        targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+      }));
+  });
+  if (violations.length > 0) {
+    throw new Error(`${what} has accessibility violations:\n${JSON.stringify(violations, null, 2)}`);
+  }
 }

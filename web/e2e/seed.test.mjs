@@ -6,14 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import {
-  ADMIN_PASSWORD,
-  gql,
-  launchBrowser,
-  screenshot,
-  startServer,
-  startServiceProvider,
-} from './harness.mjs';
+import { ADMIN_PASSWORD, assertAccessible, gql, launchBrowser, screenshot, startServer, startServiceProvider } from './harness.mjs';
 import { readMetadata, redirectAuthnRequest, verifyResponse } from './saml.mjs';
 
 const ACCOUNT_ID = '5123456789012345';
@@ -62,6 +55,7 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     const row = page.getByRole('row', { name: /Acme/ });
     await row.waitFor();
     await screenshot(page, '01-instances');
+    await assertAccessible(page, '01-instances');
     await row.getByRole('link', { name: 'Manage' }).click();
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     instanceId = new URL(page.url()).pathname.split('/')[3] ?? '';
@@ -97,6 +91,7 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByRole('cell', { name: 'Cloud Admins' }).waitFor();
     await screenshot(page, '02-users');
+    await assertAccessible(page, '02-users');
   });
 
   it('adds Alibaba Cloud User-based SSO from the marketplace (step 1.3–1.4)', async () => {
@@ -109,6 +104,7 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     // The search narrows the marketplace: the China-site template is not offered.
     await page.waitForFunction(() => document.querySelectorAll('.templates li').length === 1);
     await screenshot(page, '03-marketplace');
+    await assertAccessible(page, '03-marketplace');
     await add.click();
     const dialog = page.getByRole('dialog');
     assert.equal(await dialog.getByLabel('Application Name').inputValue(), TEMPLATE);
@@ -148,6 +144,7 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     await page.getByText(`<account name>@${ACCOUNT_ID}.onaliyun.com`).waitFor();
     assert.equal(await page.getByText(/To finish setting up/).count(), 0);
     await screenshot(page, '04-sso-configuration');
+    await assertAccessible(page, '04-sso-configuration');
   });
 
   it('downloads the IdP metadata as a file (step 2.3)', async () => {
@@ -180,6 +177,7 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     await page.getByRole('cell', { name: 'Cloud Admins' }).waitFor();
     await page.getByText(/1 active user may use it: alice\.wong/).waitFor();
     await screenshot(page, '05-authorization');
+    await assertAccessible(page, '05-authorization');
   });
 
   it('maps alice to her RAM user on the Application users page (step 2.4)', async () => {
@@ -193,6 +191,7 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     await page.getByRole('button', { name: 'Save account' }).click();
     await page.getByRole('cell', { name: 'alice', exact: true }).waitFor();
     await screenshot(page, '06-application-users');
+    await assertAccessible(page, '06-application-users');
   });
 
   it('lets alice sign in to the portal, click the tile and reach the ACS signed in (step 5, IdP-initiated)', async () => {
@@ -206,6 +205,7 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     const tiles = portal.locator('ul.apps li');
     assert.equal(await tiles.count(), 1);
     await screenshot(portal, '07-portal-alice');
+    await assertAccessible(portal, '07-portal-alice');
     await portal.getByRole('link', { name: 'Alibaba Cloud' }).click();
     await portal.getByRole('heading', { name: 'Test SP received a SAML Response' }).waitFor();
     await sp.waitFor(1);
@@ -236,6 +236,7 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     await portal.getByText('No applications are assigned to you yet.').waitFor();
     assert.equal(await portal.locator('ul.apps li').count(), 0);
     await screenshot(portal, '08-portal-bob-phone');
+    await assertAccessible(portal, '08-portal-bob-phone');
 
     const { application } = await gql(admin, server.base, `query($id: ID!) { application(id: $id) { spEntityId } }`, {
       id: applicationId,
@@ -275,5 +276,6 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     await page.getByRole('cell', { name: /^alice\.wong/ }).first().waitFor();
     assert.equal(await page.getByRole('cell', { name: /^bob/ }).count(), 0);
     await screenshot(page, '09-audit-log');
+    await assertAccessible(page, '09-audit-log');
   });
 });
