@@ -9,9 +9,9 @@
 # runs found (fuzz/work/<target>, not committed). A crash, timeout or out-of-memory input is
 # written to fuzz/regressions/<target>/; minimise it (`cargo fuzz tmin`), fix the cause, and
 # commit it: `make test` replays every file there (fuzz/harness/tests/replay.rs).
-# `FUZZ_MERGE=1` merges what a run found into the committed corpus, keeping only inputs that
-# add coverage. Per target, libFuzzer's final statistics are printed at the end; the full log
-# is fuzz/work/<target>.log.
+# `FUZZ_MERGE=1` merges what a run found into the committed corpus: a small set of the inputs
+# that add coverage beyond it (libFuzzer's -set_cover_merge). Per target, libFuzzer's final
+# statistics are printed at the end; the full log is fuzz/work/<target>.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-180}"
@@ -39,7 +39,7 @@ run_target() {
         echo "$target failed (exit $status); see $log and fuzz/regressions/$target/" >&2
     elif [ "${FUZZ_MERGE:-0}" = 1 ]; then
         cargo fuzz run --fuzz-dir fuzz "$target" "fuzz/corpus/$target" "fuzz/work/$target" -- \
-            -merge=1 >>"$log" 2>&1
+            -set_cover_merge=1 >>"$log" 2>&1
     fi
     local executions last
     executions=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
