@@ -25,7 +25,9 @@ fi
 [ -f fuzz/Cargo.lock ] || cp Cargo.lock fuzz/Cargo.lock
 targets="${FUZZ_TARGETS:-$(cargo fuzz list --fuzz-dir fuzz)}"
 # Built once, before the targets run side by side.
-cargo fuzz build --fuzz-dir fuzz $targets
+for target in $targets; do
+    cargo fuzz build --fuzz-dir fuzz "$target"
+done
 
 run_target() {
     local target="$1" log="fuzz/work/$1.log" status=0
