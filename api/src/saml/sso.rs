@@ -1,7 +1,10 @@
 //! The SSO flow shared by IdP- and SP-initiated sign-ins: an employee's session and an
 //! application → the access decision (Cedar, [`crate::access`]) → either a signed Response in
 //! the HTTP-POST form, or a denial with a reference. The decision and its determining policies
-//! are audited either way; no assertion is built without an allowing decision.
+//! are audited either way; no assertion is built without an allowing decision. What a request
+//! asked for and cannot get (an authentication context, a NameID format) is answered with a
+//! signed failure status instead ([`fail`]), and a denied request gets `RequestDenied` to take
+//! back to the application.
 
 use std::fmt::Write;
 use std::net::IpAddr;
