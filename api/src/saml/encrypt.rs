@@ -32,9 +32,7 @@ pub enum ContentCipher {
 }
 
 impl ContentCipher {
-    /// The names an application's setting uses.
-    pub const NAMES: [&'static str; 3] = ["aes256-gcm", "aes128-cbc", "aes256-cbc"];
-
+    /// The cipher an application's setting names (`apps::applications::ASSERTION_ENCRYPTIONS`).
     pub fn from_name(name: &str) -> Option<ContentCipher> {
         match name {
             "aes256-gcm" => Some(ContentCipher::Aes256Gcm),
@@ -143,16 +141,10 @@ pub fn encrypt_assertion(
     ))
 }
 
-/// Whether `pem` holds a certificate whose key can receive an encrypted assertion.
-pub fn can_encrypt_for(certificate_der: &[u8]) -> bool {
-    X509::from_der(certificate_der)
-        .and_then(|certificate| certificate.public_key())
-        .is_ok_and(|key| key.rsa().is_ok())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::apps::applications::{check_encryption_certificate, ASSERTION_ENCRYPTIONS};
     use openssl::encrypt::Decrypter;
     use openssl::pkey::PKey;
 
@@ -211,9 +203,10 @@ mod tests {
             .unwrap()
             .to_der()
             .unwrap();
-        assert!(can_encrypt_for(&der));
+        // What the application settings accept is what can be encrypted for.
+        assert!(check_encryption_certificate("f", SP_CERT).is_ok());
         let assertion = "<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_a\">é &lt;</saml:Assertion>";
-        for name in ContentCipher::NAMES {
+        for name in ASSERTION_ENCRYPTIONS {
             let cipher = ContentCipher::from_name(name).unwrap();
             let xml = encrypt_assertion(assertion, &der, cipher)
                 .unwrap()
@@ -229,6 +222,6 @@ mod tests {
             assert_ne!(xml, again);
         }
         assert_eq!(ContentCipher::from_name("des-cbc"), None);
-        assert!(!can_encrypt_for(b"not a certificate"));
+        assert!(check_encryption_certificate("f", "not a certificate").is_err());
     }
 }
