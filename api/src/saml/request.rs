@@ -19,7 +19,7 @@ use openssl::x509::X509;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
-use samael::crypto::CertificateDer;
+use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
 use samael::idp::verified_request::UnverifiedAuthnRequest;
 use samael::schema::{AuthnContextComparison, AuthnRequest};
 
@@ -49,21 +49,23 @@ const ALLOWED_TRANSFORMS: [&str; 5] = [
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RequestError {
-    #[error("the request carries no SAMLRequest")]
-    Missing,
+    #[error("the request carries no {0}")]
+    Missing(&'static str),
     #[error("the parameter {0} appears more than once")]
     Repeated(&'static str),
-    #[error("SAMLRequest is not valid base64")]
+    #[error("the SAML message is not valid base64")]
     Base64,
-    #[error("SAMLRequest does not inflate: the HTTP-Redirect binding sends it DEFLATE-compressed")]
+    #[error(
+        "the SAML message does not inflate: the HTTP-Redirect binding sends it DEFLATE-compressed"
+    )]
     Inflate,
-    #[error("the AuthnRequest is larger than {MAX_XML_BYTES} bytes")]
+    #[error("the SAML message is larger than {MAX_XML_BYTES} bytes")]
     TooLarge,
-    #[error("the AuthnRequest is not UTF-8")]
+    #[error("the SAML message is not UTF-8")]
     NotUtf8,
-    #[error("the AuthnRequest contains a DOCTYPE: DTDs and entity declarations are refused")]
+    #[error("the SAML message contains a DOCTYPE: DTDs and entity declarations are refused")]
     Doctype,
-    #[error("the AuthnRequest is not well-formed: {0}")]
+    #[error("the SAML message is not well-formed: {0}")]
     Malformed(String),
     #[error("RelayState is longer than {MAX_RELAY_STATE_BYTES} bytes")]
     RelayStateTooLong,
@@ -75,17 +77,17 @@ pub enum RequestError {
     UnsupportedAlgorithm(String),
     #[error("the signature does not verify with the application's registered SP certificate")]
     BadSignature,
-    #[error("the application requires signed AuthnRequests and this one is not signed")]
+    #[error("the application requires signed requests and this message is not signed")]
     Unsigned,
-    #[error("the request is signed but the application has no SP certificate to check it with")]
+    #[error("the message is signed but the application has no SP certificate to check it with")]
     NoCertificate,
-    #[error("the request's signature must be one enveloped signature of the request itself")]
+    #[error("the message's signature must be one enveloped signature of the message itself")]
     SignatureStructure,
     #[error("Version must be 2.0")]
     Version,
-    #[error("the request ID is missing or not a valid ID")]
+    #[error("the message ID is missing or not a valid ID")]
     BadId,
-    #[error("the request has no Issuer")]
+    #[error("the message has no Issuer")]
     MissingIssuer,
     #[error("the Issuer {0:?} is not the service provider registered for this application")]
     WrongIssuer(String),
@@ -93,13 +95,13 @@ pub enum RequestError {
         "the AssertionConsumerServiceURL {0:?} is not the one registered for this application"
     )]
     WrongAcs(String),
-    #[error("the Destination {0:?} is not this SSO endpoint")]
+    #[error("the Destination {0:?} is not this endpoint")]
     WrongDestination(String),
     #[error("the ProtocolBinding {0:?} is not supported: responses are sent by HTTP-POST")]
     WrongBinding(String),
     #[error(
-        "the request was issued at {0}, too far from the current time: check the service \
-         provider's clock, or start the sign-in again"
+        "the message was issued at {0}, too far from the current time: check the service \
+         provider's clock, or start again from the application"
     )]
     Stale(DateTime<Utc>),
     #[error("the NameIDPolicy Format is longer than {MAX_FORMAT_BYTES} bytes")]
@@ -130,11 +132,8 @@ struct QuerySignature {
 /// A decoded AuthnRequest that nothing has checked yet.
 #[derive(Debug)]
 pub struct UnverifiedRequest {
-    binding: Binding,
-    xml: String,
+    delivered: Delivered,
     request: AuthnRequest,
-    relay_state: Option<String>,
-    query_signature: Option<QuerySignature>,
     /// Whether the XML holds a `ds:Signature` anywhere.
     embedded_signature: bool,
 }
@@ -239,17 +238,29 @@ fn check_relay_state(relay_state: Option<String>) -> Result<Option<String>, Requ
     }
 }
 
-impl UnverifiedRequest {
-    /// An HTTP-Redirect request from its raw (still percent-encoded) query string.
-    pub fn from_redirect(raw_query: &str) -> Result<UnverifiedRequest, RequestError> {
-        let mut request = None;
+/// A SAML protocol message as an HTTP binding delivered it: decoded (base64, and inflated for
+/// HTTP-Redirect), size-capped, with the redirect's query signature as received. Nothing about
+/// it is checked yet.
+#[derive(Clone, Debug)]
+pub struct Delivered {
+    pub binding: Binding,
+    pub xml: String,
+    pub relay_state: Option<String>,
+    query_signature: Option<QuerySignature>,
+}
+
+impl Delivered {
+    /// From the raw (still percent-encoded) query string of an HTTP-Redirect, the message being
+    /// the parameter `param` (`SAMLRequest` or `SAMLResponse`).
+    pub fn from_redirect(raw_query: &str, param: &'static str) -> Result<Delivered, RequestError> {
+        let mut message = None;
         let mut relay_state = None;
         let mut sig_alg = None;
         let mut signature = None;
         for pair in raw_query.split('&').filter(|p| !p.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let (slot, name) = match key {
-                "SAMLRequest" => (&mut request, "SAMLRequest"),
+                k if k == param => (&mut message, param),
                 "RelayState" => (&mut relay_state, "RelayState"),
                 "SigAlg" => (&mut sig_alg, "SigAlg"),
                 "Signature" => (&mut signature, "Signature"),
@@ -259,13 +270,14 @@ impl UnverifiedRequest {
                 return Err(RequestError::Repeated(name));
             }
         }
-        let raw_request = request.ok_or(RequestError::Missing)?;
+        let raw_message = message.ok_or(RequestError::Missing(param))?;
         let query_signature = match (sig_alg, signature) {
             (None, None) => None,
             (None, Some(_)) => return Err(RequestError::MissingSigAlg),
             (Some(_), None) => return Err(RequestError::MissingSignature),
             (Some(raw_alg), Some(raw_signature)) => {
-                let mut signed_octets = format!("SAMLRequest={raw_request}");
+                // The octets as received, in the order the binding signs them (§3.4.4.1).
+                let mut signed_octets = format!("{param}={raw_message}");
                 if let Some(raw_relay) = relay_state {
                     signed_octets.push_str(&format!("&RelayState={raw_relay}"));
                 }
@@ -278,8 +290,98 @@ impl UnverifiedRequest {
             }
         };
         let relay_state = check_relay_state(relay_state.map(form_decode).transpose()?)?;
-        let xml = inflate(&decode_base64(&form_decode(raw_request)?)?)?;
-        UnverifiedRequest::parse(Binding::Redirect, xml, relay_state, query_signature)
+        let xml = inflate(&decode_base64(&form_decode(raw_message)?)?)?;
+        Ok(Delivered {
+            binding: Binding::Redirect,
+            xml: String::from_utf8(xml).map_err(|_| RequestError::NotUtf8)?,
+            relay_state,
+            query_signature,
+        })
+    }
+
+    /// From the fields of an HTTP-POST: the message's field (named `param`) and RelayState.
+    pub fn from_post(
+        message: Option<&str>,
+        relay_state: Option<&str>,
+        param: &'static str,
+    ) -> Result<Delivered, RequestError> {
+        let encoded = message.ok_or(RequestError::Missing(param))?;
+        let relay_state = check_relay_state(relay_state.map(str::to_owned))?;
+        let xml = decode_base64(encoded)?;
+        if xml.len() > MAX_XML_BYTES {
+            return Err(RequestError::TooLarge);
+        }
+        Ok(Delivered {
+            binding: Binding::Post,
+            xml: String::from_utf8(xml).map_err(|_| RequestError::NotUtf8)?,
+            relay_state,
+            query_signature: None,
+        })
+    }
+
+    /// Checks the message's signature, by its binding, against the SP's certificate; returns
+    /// whether it was signed (and verified). `root` is the message's element, whose enveloped
+    /// signature must be the only one.
+    pub fn verify_signature(
+        &self,
+        root: &str,
+        shape_signed: bool,
+        certificate: Option<&[u8]>,
+        required: bool,
+    ) -> Result<bool, RequestError> {
+        let signed = match (self.binding, &self.query_signature) {
+            (Binding::Redirect, Some(query)) => {
+                let certificate = certificate.ok_or(RequestError::NoCertificate)?;
+                verify_query_signature(query, certificate)?;
+                true
+            }
+            (Binding::Post, _) if shape_signed => match certificate {
+                Some(certificate) => {
+                    verify_embedded_signature(&self.xml, root, certificate)?;
+                    true
+                }
+                None if required => return Err(RequestError::NoCertificate),
+                // Unverifiable and not required: treated as unsigned.
+                None => false,
+            },
+            _ => false,
+        };
+        if required && !signed {
+            return Err(RequestError::Unsigned);
+        }
+        Ok(signed)
+    }
+}
+
+/// The Issuer, Destination and IssueInstant checks every message from an SP gets.
+pub fn check_envelope(
+    issuer: Option<&str>,
+    destination: Option<&str>,
+    issue_instant: DateTime<Utc>,
+    sp_entity_id: &str,
+    endpoint: &str,
+    clock_skew: Duration,
+    now: DateTime<Utc>,
+) -> Result<(), RequestError> {
+    let issuer = issuer.map(str::trim).ok_or(RequestError::MissingIssuer)?;
+    if issuer != sp_entity_id {
+        return Err(RequestError::WrongIssuer(issuer.to_owned()));
+    }
+    if let Some(destination) = destination {
+        if destination != endpoint {
+            return Err(RequestError::WrongDestination(destination.to_owned()));
+        }
+    }
+    if (issue_instant - now).abs() > clock_skew {
+        return Err(RequestError::Stale(issue_instant));
+    }
+    Ok(())
+}
+
+impl UnverifiedRequest {
+    /// An HTTP-Redirect request from its raw (still percent-encoded) query string.
+    pub fn from_redirect(raw_query: &str) -> Result<UnverifiedRequest, RequestError> {
+        UnverifiedRequest::parse(Delivered::from_redirect(raw_query, "SAMLRequest")?)
     }
 
     /// An HTTP-POST request from its form fields.
@@ -287,41 +389,30 @@ impl UnverifiedRequest {
         saml_request: Option<&str>,
         relay_state: Option<&str>,
     ) -> Result<UnverifiedRequest, RequestError> {
-        let encoded = saml_request.ok_or(RequestError::Missing)?;
-        let relay_state = check_relay_state(relay_state.map(str::to_owned))?;
-        let xml = decode_base64(encoded)?;
-        if xml.len() > MAX_XML_BYTES {
-            return Err(RequestError::TooLarge);
-        }
-        UnverifiedRequest::parse(Binding::Post, xml, relay_state, None)
+        UnverifiedRequest::parse(Delivered::from_post(
+            saml_request,
+            relay_state,
+            "SAMLRequest",
+        )?)
     }
 
-    fn parse(
-        binding: Binding,
-        xml: Vec<u8>,
-        relay_state: Option<String>,
-        query_signature: Option<QuerySignature>,
-    ) -> Result<UnverifiedRequest, RequestError> {
-        let xml = String::from_utf8(xml).map_err(|_| RequestError::NotUtf8)?;
-        let shape = scan(&xml)?;
-        let request = UnverifiedAuthnRequest::from_xml(&xml)
+    fn parse(delivered: Delivered) -> Result<UnverifiedRequest, RequestError> {
+        let shape = scan(&delivered.xml, "AuthnRequest")?;
+        let request = UnverifiedAuthnRequest::from_xml(&delivered.xml)
             .map_err(|err| RequestError::Malformed(err.to_string()))?
             .request;
         if shape.root_id.as_deref() != Some(request.id.as_str()) {
             return Err(RequestError::BadId);
         }
         Ok(UnverifiedRequest {
-            binding,
             embedded_signature: !shape.signatures.is_empty(),
-            xml,
+            delivered,
             request,
-            relay_state,
-            query_signature,
         })
     }
 
     pub fn binding(&self) -> Binding {
-        self.binding
+        self.delivered.binding
     }
 
     /// The Issuer the request claims, to find out which application it is for. Not to be
@@ -340,26 +431,12 @@ impl UnverifiedRequest {
         expected: &Expectations<'_>,
         now: DateTime<Utc>,
     ) -> Result<VerifiedRequest, RequestError> {
-        let signed = match (self.binding, &self.query_signature) {
-            (Binding::Redirect, Some(query)) => {
-                let certificate = expected.sp_certificate.ok_or(RequestError::NoCertificate)?;
-                verify_query_signature(query, certificate)?;
-                true
-            }
-            (Binding::Post, _) if self.embedded_signature => match expected.sp_certificate {
-                Some(certificate) => {
-                    verify_embedded_signature(&self.xml, certificate)?;
-                    true
-                }
-                None if expected.signature_required => return Err(RequestError::NoCertificate),
-                // Unverifiable and not required: treated as unsigned.
-                None => false,
-            },
-            _ => false,
-        };
-        if expected.signature_required && !signed {
-            return Err(RequestError::Unsigned);
-        }
+        self.delivered.verify_signature(
+            "AuthnRequest",
+            self.embedded_signature,
+            expected.sp_certificate,
+            expected.signature_required,
+        )?;
         let request = self.request;
         if request.version != "2.0" {
             return Err(RequestError::Version);
@@ -367,20 +444,15 @@ impl UnverifiedRequest {
         if !valid_id(&request.id) {
             return Err(RequestError::BadId);
         }
-        let issuer = request
-            .issuer
-            .as_ref()
-            .and_then(|i| i.value.as_deref())
-            .map(str::trim)
-            .ok_or(RequestError::MissingIssuer)?;
-        if issuer != expected.sp_entity_id {
-            return Err(RequestError::WrongIssuer(issuer.to_owned()));
-        }
-        if let Some(destination) = &request.destination {
-            if destination != expected.sso_url {
-                return Err(RequestError::WrongDestination(destination.clone()));
-            }
-        }
+        check_envelope(
+            request.issuer.as_ref().and_then(|i| i.value.as_deref()),
+            request.destination.as_deref(),
+            request.issue_instant,
+            expected.sp_entity_id,
+            expected.sso_url,
+            expected.clock_skew,
+            now,
+        )?;
         if let Some(acs) = &request.assertion_consumer_service_url {
             if acs != expected.acs_url {
                 return Err(RequestError::WrongAcs(acs.clone()));
@@ -391,16 +463,12 @@ impl UnverifiedRequest {
                 return Err(RequestError::WrongBinding(binding.clone()));
             }
         }
-        let skew = (request.issue_instant - now).abs();
-        if skew > expected.clock_skew {
-            return Err(RequestError::Stale(request.issue_instant));
-        }
         let name_id_policy = name_id_policy(&request)?;
         let authn_context = requested_context(&request)?;
         Ok(VerifiedRequest {
             id: request.id,
             acs_url: expected.acs_url.to_owned(),
-            relay_state: self.relay_state,
+            relay_state: self.delivered.relay_state,
             force_authn: request.force_authn.unwrap_or(false),
             is_passive: request.is_passive.unwrap_or(false),
             name_id_policy,
@@ -467,7 +535,7 @@ fn requested_context(request: &AuthnRequest) -> Result<Option<Requested>, Reques
 }
 
 /// An XML ID (NCName-like): no spaces, no control characters, not empty, not huge.
-fn valid_id(id: &str) -> bool {
+pub fn valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_REQUEST_ID
         && !id.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.')
@@ -478,12 +546,12 @@ fn valid_id(id: &str) -> bool {
 
 /// What the structural scan saw.
 #[derive(Clone, Debug, Default)]
-struct Shape {
-    root_id: Option<String>,
+pub struct Shape {
+    pub root_id: Option<String>,
     /// How often the root's ID value appears as an `ID` attribute in the document.
     root_id_count: usize,
     /// Depth (root = 0) of each `ds:Signature`.
-    signatures: Vec<usize>,
+    pub signatures: Vec<usize>,
     /// `URI`s of every `ds:Reference`.
     references: Vec<String>,
     /// Algorithms of every `ds:Transform` and `ds:CanonicalizationMethod`.
@@ -510,9 +578,9 @@ fn attribute(element: &BytesStart<'_>, name: &[u8]) -> Result<Option<String>, Re
     Ok(None)
 }
 
-/// Walks the whole document once: refuses DOCTYPE, checks the root is a protocol
-/// `AuthnRequest`, and records where signatures and IDs are.
-fn scan(xml: &str) -> Result<Shape, RequestError> {
+/// Walks the whole document once: refuses DOCTYPE, checks the root is the protocol element
+/// `root` (`AuthnRequest`, `LogoutRequest`, …), and records where signatures and IDs are.
+pub fn scan(xml: &str, root: &str) -> Result<Shape, RequestError> {
     let mut reader = NsReader::from_str(xml);
     let mut shape = Shape::default();
     let mut depth = 0usize;
@@ -537,10 +605,10 @@ fn scan(xml: &str) -> Result<Shape, RequestError> {
             _ => continue,
         };
         if !seen_root {
-            if element.local_name().as_ref() != b"AuthnRequest" || !in_protocol {
-                return Err(RequestError::Malformed(
-                    "the root element is not a samlp:AuthnRequest".into(),
-                ));
+            if element.local_name().as_ref() != root.as_bytes() || !in_protocol {
+                return Err(RequestError::Malformed(format!(
+                    "the root element is not a samlp:{root}"
+                )));
             }
             shape.root_id = attribute(&element, b"ID")?;
             seen_root = true;
@@ -608,8 +676,12 @@ fn check_signature_structure(shape: &Shape) -> Result<(), RequestError> {
     }
 }
 
-fn verify_embedded_signature(xml: &str, certificate: &[u8]) -> Result<(), RequestError> {
-    let shape = scan(xml)?;
+fn verify_embedded_signature(
+    xml: &str,
+    root: &str,
+    certificate: &[u8],
+) -> Result<(), RequestError> {
+    let shape = scan(xml, root)?;
     check_signature_structure(&shape)?;
     for algorithm in &shape.signature_methods {
         digest_for(algorithm)?;
@@ -621,12 +693,13 @@ fn verify_embedded_signature(xml: &str, certificate: &[u8]) -> Result<(), Reques
             ));
         }
     }
-    let unverified = UnverifiedAuthnRequest::from_xml(xml)
-        .map_err(|err| RequestError::Malformed(err.to_string()))?;
-    unverified
-        .try_verify_with_cert(&CertificateDer::from(certificate.to_vec()))
-        .map(|_| ())
-        .map_err(|_| RequestError::BadSignature)
+    // xmlsec, with `ID` registered as the ID attribute (what samael's request check does).
+    Crypto::verify_signed_xml(
+        xml.as_bytes(),
+        &CertificateDer::from(certificate.to_vec()),
+        Some("ID"),
+    )
+    .map_err(|_| RequestError::BadSignature)
 }
 
 /// The `ds:DigestMethod`s of a reference this server accepts. SHA-1 is refused, as in
@@ -918,7 +991,7 @@ pub(crate) mod tests {
     fn hostile_encodings_are_refused_without_panicking() {
         assert_eq!(
             UnverifiedRequest::from_redirect("RelayState=x").unwrap_err(),
-            RequestError::Missing
+            RequestError::Missing("SAMLRequest")
         );
         assert_eq!(
             UnverifiedRequest::from_redirect("SAMLRequest=%%%").unwrap_err(),
@@ -981,7 +1054,7 @@ pub(crate) mod tests {
         ));
         assert_eq!(
             UnverifiedRequest::from_post(None, None).unwrap_err(),
-            RequestError::Missing
+            RequestError::Missing("SAMLRequest")
         );
     }
 
@@ -1047,7 +1120,8 @@ pub(crate) mod tests {
         let (_, cert) = key_and_cert();
         let sha256 = "http://www.w3.org/2001/04/xmlenc#sha256";
         // The structure passes, so the signature's values are what is wrong.
-        let err = verify_embedded_signature(&signed_shape(sha256, ""), &cert).unwrap_err();
+        let err = verify_embedded_signature(&signed_shape(sha256, ""), "AuthnRequest", &cert)
+            .unwrap_err();
         assert!(
             !matches!(
                 err,
@@ -1057,7 +1131,7 @@ pub(crate) mod tests {
         );
         let sha1 = signed_shape("http://www.w3.org/2000/09/xmldsig#sha1", "");
         assert!(matches!(
-            verify_embedded_signature(&sha1, &cert),
+            verify_embedded_signature(&sha1, "AuthnRequest", &cert),
             Err(RequestError::UnsupportedAlgorithm(_))
         ));
         let xml_id = signed_shape(
@@ -1065,7 +1139,7 @@ pub(crate) mod tests {
             "<samlp:Extensions><x xml:id=\"_r\" xmlns=\"urn:x\"/></samlp:Extensions>",
         );
         assert_eq!(
-            verify_embedded_signature(&xml_id, &cert),
+            verify_embedded_signature(&xml_id, "AuthnRequest", &cert),
             Err(RequestError::SignatureStructure)
         );
     }

@@ -158,7 +158,7 @@ async fn a_signed_request_wrapped_inside_a_forged_one_is_refused() {
         &app,
         response,
         400,
-        "one enveloped signature of the request itself",
+        "one enveloped signature of the message itself",
     )
     .await;
     app.stop().await;
@@ -177,7 +177,7 @@ async fn an_unsigned_request_is_refused_where_signing_is_required() {
         .send()
         .await
         .unwrap();
-    refused(&app, response, 400, "requires signed AuthnRequests").await;
+    refused(&app, response, 400, "requires signed requests").await;
     let posted = browser
         .post(sso_url(&app, &t))
         .form(&[(
@@ -187,7 +187,7 @@ async fn an_unsigned_request_is_refused_where_signing_is_required() {
         .send()
         .await
         .unwrap();
-    refused(&app, posted, 400, "requires signed AuthnRequests").await;
+    refused(&app, posted, 400, "requires signed requests").await;
     app.stop().await;
 }
 
