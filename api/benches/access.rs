@@ -208,6 +208,10 @@ async fn generate(store: &Store, users: usize, rng: &mut StdRng) -> Directory {
                 sp_encryption_certificate_pem: Set(None),
                 encrypt_assertions: Set(false),
                 assertion_encryption: Set("aes256-gcm".into()),
+                slo_url: Set(None),
+                slo_response_url: Set(None),
+                slo_binding: Set("redirect".into()),
+                single_logout: Set(true),
             })
             .collect(),
     )

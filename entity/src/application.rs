@@ -70,6 +70,13 @@ pub struct Model {
     pub encrypt_assertions: bool,
     /// The content cipher: `aes256-gcm`, or `aes128-cbc` / `aes256-cbc` for old SPs.
     pub assertion_encryption: String,
+    /// The SP's SingleLogoutService: where LogoutRequests (and, without a response location,
+    /// LogoutResponses) go, and by which binding (`redirect` or `post`).
+    pub slo_url: Option<String>,
+    pub slo_response_url: Option<String>,
+    pub slo_binding: String,
+    /// Whether the application takes part in single logout (when it has an SLO URL).
+    pub single_logout: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ mod m20261207_000012_index_directory_search;
 mod m20261207_000013_create_member_index;
 mod m20261207_000014_create_persistent_name_ids;
 mod m20261207_000015_add_assertion_encryption;
+mod m20261207_000016_create_single_logout;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000013_create_member_index::Migration),
             Box::new(m20261207_000014_create_persistent_name_ids::Migration),
             Box::new(m20261207_000015_add_assertion_encryption::Migration),
+            Box::new(m20261207_000016_create_single_logout::Migration),
         ]
     }
 }

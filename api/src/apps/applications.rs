@@ -65,6 +65,25 @@ impl Resolved {
             .or_else(|| self.derived.acs_url.clone())
     }
 
+    /// Where this application's single logout messages go, when it takes part in single
+    /// logout: the SP's SLO endpoint, where LogoutResponses go, and the binding.
+    pub fn single_logout(&self) -> Option<SloEndpoint> {
+        let url = self
+            .model
+            .slo_url
+            .clone()
+            .filter(|_| self.model.single_logout)?;
+        Some(SloEndpoint {
+            response_url: self
+                .model
+                .slo_response_url
+                .clone()
+                .unwrap_or_else(|| url.clone()),
+            url,
+            post: self.model.slo_binding == "post",
+        })
+    }
+
     pub fn name_id_suffix(&self) -> Option<String> {
         match &self.model.name_id_suffix {
             Some(suffix) if suffix.is_empty() => None,
@@ -105,6 +124,15 @@ impl Resolved {
         }
         missing
     }
+}
+
+/// An application's SingleLogoutService.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SloEndpoint {
+    pub url: String,
+    pub response_url: String,
+    /// HTTP-POST; else HTTP-Redirect.
+    pub post: bool,
 }
 
 async fn find_in<C: ConnectionTrait>(
@@ -223,6 +251,10 @@ pub async fn add(
         sp_encryption_certificate_pem: Set(None),
         encrypt_assertions: Set(false),
         assertion_encryption: Set(ASSERTION_ENCRYPTIONS[0].to_owned()),
+        slo_url: Set(None),
+        slo_response_url: Set(None),
+        slo_binding: Set(SLO_BINDINGS[0].to_owned()),
+        single_logout: Set(true),
         authn_requests_signed: Set(false),
         assertion_lifetime_secs: Set(300),
         attribute_statements: Set(Value::Array(vec![])),
@@ -267,6 +299,10 @@ pub struct Changes {
     pub sp_encryption_certificate_pem: Option<String>,
     pub encrypt_assertions: Option<bool>,
     pub assertion_encryption: Option<String>,
+    pub slo_url: Option<String>,
+    pub slo_response_url: Option<String>,
+    pub slo_binding: Option<String>,
+    pub single_logout: Option<bool>,
     pub attribute_statements: Option<Vec<AttributeStatement>>,
 }
 
@@ -320,6 +356,9 @@ pub fn check_certificate(field: &str, text: &str) -> AppResult<String> {
     let pem = cert.to_pem().map_err(|e| AppError::Internal(e.into()))?;
     String::from_utf8(pem).map_err(|e| AppError::Internal(e.into()))
 }
+
+/// How LogoutRequests travel to an application's SLO endpoint, the default first.
+pub const SLO_BINDINGS: [&str; 2] = ["redirect", "post"];
 
 /// The content ciphers an application's assertions may be encrypted with, the default first.
 pub const ASSERTION_ENCRYPTIONS: [&str; 3] = ["aes256-gcm", "aes128-cbc", "aes256-cbc"];
@@ -543,6 +582,26 @@ pub async fn update(
         }
         active.assertion_encryption = Set(cipher);
     }
+    if let Some(url) = clearable(changes.slo_url) {
+        active.slo_url = Set(url.map(|u| check_uri("sloUrl", &u, false)).transpose()?);
+    }
+    if let Some(url) = clearable(changes.slo_response_url) {
+        active.slo_response_url = Set(url
+            .map(|u| check_uri("sloResponseUrl", &u, false))
+            .transpose()?);
+    }
+    if let Some(binding) = changes.slo_binding {
+        if !SLO_BINDINGS.contains(&binding.as_str()) {
+            return Err(AppError::bad_input(
+                "sloBinding",
+                format!("the SLO binding must be one of {}", SLO_BINDINGS.join(", ")),
+            ));
+        }
+        active.slo_binding = Set(binding);
+    }
+    if let Some(v) = changes.single_logout {
+        active.single_logout = Set(v);
+    }
     if let Some(statements) = &changes.attribute_statements {
         let checked = check_attributes(statements)?;
         active.attribute_statements =
@@ -628,6 +687,8 @@ fn to_json(model: &application::Model) -> serde_json::Result<Value> {
         "authn_requests_signed": model.authn_requests_signed, "assertion_lifetime_secs": model.assertion_lifetime_secs,
         "sp_encryption_certificate_pem": model.sp_encryption_certificate_pem.is_some(),
         "encrypt_assertions": model.encrypt_assertions, "assertion_encryption": model.assertion_encryption,
+        "slo_url": model.slo_url, "slo_response_url": model.slo_response_url,
+        "slo_binding": model.slo_binding, "single_logout": model.single_logout,
         "attribute_statements": model.attribute_statements, "updated_at": model.updated_at,
     }))
 }

@@ -1,6 +1,6 @@
 //! Import of a service provider's SAML metadata: the entity ID, the HTTP-POST assertion
-//! consumer service, the signing and encryption certificates and whether it signs its
-//! AuthnRequests.
+//! consumer service, the single logout service (HTTP-Redirect preferred, else HTTP-POST), the
+//! signing and encryption certificates and whether it signs its AuthnRequests.
 //! Outside input: size-capped, no DOCTYPE or entities (no XXE, no entity expansion), every
 //! fault a clear error naming `metadataXml`.
 
@@ -12,6 +12,7 @@ use crate::error::{AppError, AppResult};
 pub const MAX_METADATA_BYTES: usize = 256 * 1024;
 const FIELD: &str = "metadataXml";
 pub const POST_BINDING: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+pub const REDIRECT_BINDING: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SpMetadata {
@@ -22,6 +23,18 @@ pub struct SpMetadata {
     /// PEM of the first RSA certificate of a KeyDescriptor for encryption (or for any use).
     pub encryption_certificate: Option<String>,
     pub authn_requests_signed: bool,
+    /// The SingleLogoutService this server can use, when the SP has one.
+    pub single_logout: Option<SingleLogout>,
+}
+
+/// A SingleLogoutService of the SP's metadata.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SingleLogout {
+    pub url: String,
+    /// `ResponseLocation`, when LogoutResponses go elsewhere.
+    pub response_url: Option<String>,
+    /// HTTP-POST; else HTTP-Redirect.
+    pub post: bool,
 }
 
 fn bad(message: impl Into<String>) -> AppError {
@@ -72,6 +85,7 @@ pub fn parse(xml: &str) -> AppResult<SpMetadata> {
     let mut in_cert: Option<Option<String>> = None;
     let mut signing_certificate = None;
     let mut encryption_certificate = None;
+    let mut single_logout: Vec<SingleLogout> = Vec::new();
     let mut depth = 0usize;
     loop {
         let event = reader
@@ -111,6 +125,25 @@ pub fn parse(xml: &str) -> AppResult<SpMetadata> {
                             location,
                             index,
                             is_default,
+                        });
+                    }
+                    b"SingleLogoutService" if in_sp => {
+                        let binding = attribute(element, "Binding")?;
+                        let post = match binding.as_deref() {
+                            Some(REDIRECT_BINDING) => false,
+                            Some(POST_BINDING) => true,
+                            // SOAP and artifact: not bindings this server sends by.
+                            _ => continue,
+                        };
+                        let url = attribute(element, "Location")?
+                            .ok_or_else(|| bad("a SingleLogoutService has no Location"))?;
+                        let response_url = attribute(element, "ResponseLocation")?
+                            .map(|r| super::applications::check_uri(FIELD, &r, false))
+                            .transpose()?;
+                        single_logout.push(SingleLogout {
+                            url: super::applications::check_uri(FIELD, &url, false)?,
+                            response_url,
+                            post,
                         });
                     }
                     b"KeyDescriptor" if in_sp && is_start => {
@@ -177,6 +210,12 @@ pub fn parse(xml: &str) -> AppResult<SpMetadata> {
         signing_certificate,
         encryption_certificate,
         authn_requests_signed,
+        // HTTP-Redirect first: it needs no page of its own on the way.
+        single_logout: single_logout
+            .iter()
+            .find(|s| !s.post)
+            .or(single_logout.first())
+            .cloned(),
     })
 }
 
@@ -205,6 +244,43 @@ mod tests {
         assert_eq!(parsed.signing_certificate, None);
         let unprefixed = SP.replace("md:", "").replace("xmlns:md", "xmlns");
         assert_eq!(parse(&unprefixed).unwrap(), parsed);
+    }
+
+    #[test]
+    fn the_single_logout_service_prefers_the_redirect_binding() {
+        let slo = |services: &str| {
+            let xml = SP.replace(
+                "  </md:SPSSODescriptor>",
+                &format!("{services}</md:SPSSODescriptor>"),
+            );
+            parse(&xml).map(|m| m.single_logout)
+        };
+        assert_eq!(slo("").unwrap(), None);
+        let post = r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://sp.example.com/slo-post"/>"#;
+        let redirect = r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://sp.example.com/slo" ResponseLocation="https://sp.example.com/slo-done"/>"#;
+        let soap = r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:SOAP" Location="https://sp.example.com/soap"/>"#;
+        assert_eq!(
+            slo(&format!("{soap}{post}")).unwrap(),
+            Some(SingleLogout {
+                url: "https://sp.example.com/slo-post".into(),
+                response_url: None,
+                post: true,
+            })
+        );
+        assert_eq!(
+            slo(&format!("{post}{redirect}")).unwrap(),
+            Some(SingleLogout {
+                url: "https://sp.example.com/slo".into(),
+                response_url: Some("https://sp.example.com/slo-done".into()),
+                post: false,
+            })
+        );
+        assert_eq!(slo(soap).unwrap(), None);
+        let hostile = redirect.replace("https://sp.example.com/slo\"", "javascript:alert(1)\"");
+        assert!(slo(&hostile).is_err());
+        let no_location =
+            r#"<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"/>"#;
+        assert!(slo(no_location).is_err());
     }
 
     #[test]

@@ -64,6 +64,10 @@ async fn insert_application(app: &TestApp, instance_id: &str, name: &str, enable
         sp_encryption_certificate_pem: Set(None),
         encrypt_assertions: Set(false),
         assertion_encryption: Set("aes256-gcm".into()),
+        slo_url: Set(None),
+        slo_response_url: Set(None),
+        slo_binding: Set("redirect".into()),
+        single_logout: Set(true),
     }
     .insert(&db)
     .await
