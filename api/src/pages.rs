@@ -17,33 +17,71 @@ input{width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1rem;padd
 ul.apps{list-style:none;padding:0}ul.apps li{margin:.6rem 0}ul.apps img{width:2rem;height:2rem;\
 vertical-align:middle;margin-right:.6rem}.muted{color:#57606a;font-size:.9rem}";
 
-/// The pages' Content-Security-Policy. Their forms post to this server only — except a denial's
-/// way back to the service provider, which posts to its ACS: no `form-action` then (browsers
-/// apply it to the redirects after the POST too, and ACSs redirect on).
-fn content_security_policy(forms_to_self: bool) -> String {
+/// How a page may post, frame and be framed, and where it moves on by itself. The default is
+/// the strictest: forms to this server only, no frames either way, no refresh.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PageOptions<'a> {
+    /// Forms post elsewhere too (a way back to a service provider): no `form-action` then
+    /// (browsers apply it to the redirects after the POST too, and ACSs redirect on).
+    pub forms_anywhere: bool,
+    /// The sources the page's frames may load (`frame-src`).
+    pub frame_src: Option<&'a str>,
+    /// The page may be shown in a frame of this server's own pages.
+    pub framed_by_self: bool,
+    /// After this many seconds, the browser goes on to the URL (a `<meta>` refresh, which
+    /// needs no script).
+    pub refresh: Option<(u32, &'a str)>,
+}
+
+/// The pages' Content-Security-Policy.
+fn content_security_policy(options: &PageOptions<'_>) -> String {
     use base64::Engine;
     let hash =
         base64::engine::general_purpose::STANDARD.encode(openssl::sha::sha256(STYLE.as_bytes()));
-    let form_action = if forms_to_self {
-        " form-action 'self';"
-    } else {
+    let form_action = if options.forms_anywhere {
         ""
+    } else {
+        " form-action 'self';"
+    };
+    let frame_src = options
+        .frame_src
+        .map(|sources| format!(" frame-src {sources};"))
+        .unwrap_or_default();
+    let ancestors = if options.framed_by_self {
+        "'self'"
+    } else {
+        "'none'"
     };
     format!(
-        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:;{form_action} \
-         base-uri 'none'; frame-ancestors 'none'"
+        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:;{form_action}{frame_src} \
+         base-uri 'none'; frame-ancestors {ancestors}"
     )
 }
 
 /// A whole page with its status, CSP and no caching.
 pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    page_with(status, title, body, true)
+    page_with(status, title, body, &PageOptions::default())
 }
 
-fn page_with(status: StatusCode, title: &str, body: &str, forms_to_self: bool) -> Response {
+/// A whole page, with what it may do beyond the default.
+pub fn page_with(
+    status: StatusCode,
+    title: &str,
+    body: &str,
+    options: &PageOptions<'_>,
+) -> Response {
+    let refresh = options
+        .refresh
+        .map(|(seconds, url)| {
+            format!(
+                "<meta http-equiv=\"refresh\" content=\"{seconds};url={}\">",
+                e(url)
+            )
+        })
+        .unwrap_or_default();
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{refresh}\
          <title>{} · Lanyard</title><style>{STYLE}</style></head><body>{body}</body></html>",
         e(title)
     );
@@ -54,8 +92,14 @@ fn page_with(status: StatusCode, title: &str, body: &str, forms_to_self: bool) -
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(forms_to_self)) {
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(options)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    if options.framed_by_self {
+        headers.insert(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("SAMEORIGIN"),
+        );
     }
     response
 }
@@ -217,12 +261,11 @@ pub fn denied(
             app = e(application_name),
         ));
     }
-    page_with(
-        StatusCode::FORBIDDEN,
-        "Access not granted",
-        &body,
-        back.is_none(),
-    )
+    let options = PageOptions {
+        forms_anywhere: back.is_some(),
+        ..PageOptions::default()
+    };
+    page_with(StatusCode::FORBIDDEN, "Access not granted", &body, &options)
 }
 
 /// The way back from a denial to the service provider that asked: its ACS, and the response

@@ -353,6 +353,17 @@ pub fn deflate(xml: &[u8]) -> String {
     STANDARD.encode(encoder.finish().unwrap())
 }
 
+/// The XML of an HTTP-Redirect message's parameter (base64, raw DEFLATE).
+pub fn inflate(encoded: &str) -> String {
+    use std::io::Read;
+    let compressed = STANDARD.decode(encoded).expect("base64");
+    let mut xml = String::new();
+    flate2::read::DeflateDecoder::new(&compressed[..])
+        .read_to_string(&mut xml)
+        .expect("DEFLATE");
+    xml
+}
+
 /// Percent-encodes a query parameter's value.
 pub fn encode(value: &str) -> String {
     value

@@ -426,30 +426,6 @@ async fn touch(
     Ok(session)
 }
 
-/// Ends the session this request's cookie names, if any.
-pub async fn sign_out(auth: &Auth, headers: &HeaderMap, instance_id: &str) -> AppResult<()> {
-    let Some(live) = current(auth, headers, instance_id).await? else {
-        return Ok(());
-    };
-    let txn = auth.store.begin_write().await?;
-    employee_session::Entity::delete_by_id(live.session.id.clone())
-        .exec(&txn)
-        .await?;
-    audit::record(
-        &txn,
-        &live.actor(),
-        AuditRecord::in_instance(
-            instance_id,
-            "signOut",
-            "employee_session",
-            Some(&live.session.id),
-        ),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
 /// A user's live sessions, newest first.
 pub async fn list_for_user(
     auth: &Auth,

@@ -245,6 +245,14 @@ pub struct Application {
     encrypt_assertions: bool,
     /// The content cipher: `aes256-gcm`, or `aes128-cbc` / `aes256-cbc` for old SPs.
     assertion_encryption: String,
+    /// The SP's SingleLogoutService: where LogoutRequests go (and LogoutResponses, unless
+    /// `sloResponseUrl` says otherwise).
+    slo_url: Option<String>,
+    slo_response_url: Option<String>,
+    /// `redirect` (HTTP-Redirect) or `post` (HTTP-POST).
+    slo_binding: String,
+    /// Whether the application takes part in single logout (it needs `sloUrl` too).
+    single_logout: bool,
     /// The template's attributes, then the admin's.
     attribute_statements: Vec<AttributeStatement>,
     /// Settings still missing before SSO can work (e.g. `params.accountId`).
@@ -284,6 +292,10 @@ impl From<Resolved> for Application {
             sp_encryption_certificate_pem: m.sp_encryption_certificate_pem.clone(),
             encrypt_assertions: m.encrypt_assertions,
             assertion_encryption: m.assertion_encryption.clone(),
+            slo_url: m.slo_url.clone(),
+            slo_response_url: m.slo_response_url.clone(),
+            slo_binding: m.slo_binding.clone(),
+            single_logout: m.single_logout,
             attribute_statements: app
                 .attribute_statements()
                 .into_iter()
@@ -502,6 +514,14 @@ pub struct ConfigureApplicationSsoInput {
     encrypt_assertions: Option<bool>,
     /// `aes256-gcm` (the default), or `aes128-cbc` / `aes256-cbc` for SPs that cannot do GCM.
     assertion_encryption: Option<String>,
+    /// The SP's SingleLogoutService URL; `""` removes it.
+    slo_url: Option<String>,
+    /// Where LogoutResponses go, when not to `sloUrl`; `""` removes it.
+    slo_response_url: Option<String>,
+    /// `redirect` (the default) or `post`.
+    slo_binding: Option<String>,
+    /// Take part in single logout (the default when `sloUrl` is set).
+    single_logout: Option<bool>,
     /// Replaces the admin's attribute statements.
     attribute_statements: Option<Vec<AttributeStatement>>,
 }
@@ -643,6 +663,10 @@ impl AppsMutation {
             sp_encryption_certificate_pem: input.sp_encryption_certificate_pem,
             encrypt_assertions: input.encrypt_assertions,
             assertion_encryption: input.assertion_encryption,
+            slo_url: input.slo_url,
+            slo_response_url: input.slo_response_url,
+            slo_binding: input.slo_binding,
+            single_logout: input.single_logout,
             attribute_statements: input.attribute_statements.map(|list| {
                 list.into_iter()
                     .map(|a| DomainAttribute {
@@ -662,8 +686,9 @@ impl AppsMutation {
         })
     }
 
-    /// Fills the SP entity ID, ACS URL, SP certificate, "AuthnRequests signed" and the
-    /// encryption certificate from the SP's metadata. Action: `updateApplication`.
+    /// Fills the SP entity ID, ACS URL, SP certificate, "AuthnRequests signed", the
+    /// encryption certificate and the SingleLogoutService from the SP's metadata. Action:
+    /// `updateApplication`.
     async fn import_sp_metadata(
         &self,
         ctx: &Context<'_>,
@@ -679,6 +704,15 @@ impl AppsMutation {
                 parsed.authn_requests_signed && parsed.signing_certificate.is_some(),
             ),
             sp_encryption_certificate_pem: parsed.encryption_certificate.clone(),
+            slo_url: parsed.single_logout.as_ref().map(|s| s.url.clone()),
+            slo_response_url: parsed
+                .single_logout
+                .as_ref()
+                .map(|s| s.response_url.clone().unwrap_or_default()),
+            slo_binding: parsed
+                .single_logout
+                .as_ref()
+                .map(|s| if s.post { "post" } else { "redirect" }.to_owned()),
             ..Changes::default()
         };
         Ok(ApplicationPayload {

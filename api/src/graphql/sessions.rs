@@ -11,6 +11,7 @@ use crate::auth::employee_sessions::{self, EmployeeSession as LiveSession, Revok
 use crate::authz::admin::actions;
 use crate::ids::plausible_id;
 use crate::portal;
+use crate::saml::slo;
 
 /// An employee's IdP session: one sign-in to the instance's portal.
 #[derive(SimpleObject)]
@@ -26,6 +27,21 @@ pub struct EmployeeSession {
     auth_methods: Vec<String>,
     client_ip: Option<String>,
     user_agent: Option<String>,
+    /// The SAML applications this session signed in to (its single logout participants).
+    applications: Vec<SessionApplication>,
+}
+
+/// An application a session sent an assertion to, with what it named the employee.
+#[derive(SimpleObject)]
+pub struct SessionApplication {
+    application_id: ID,
+    name: String,
+    name_id: String,
+    session_index: String,
+    /// Whether signing out of this session signs the employee out of the application too.
+    single_logout: bool,
+    first_sso_at: DateTime<Utc>,
+    last_sso_at: DateTime<Utc>,
 }
 
 impl From<employee_session::Model> for EmployeeSession {
@@ -43,6 +59,7 @@ impl From<employee_session::Model> for EmployeeSession {
                 .collect(),
             client_ip: m.client_ip,
             user_agent: m.user_agent,
+            applications: Vec::new(),
         }
     }
 }
@@ -61,13 +78,31 @@ impl SessionsQuery {
     ) -> Result<Vec<EmployeeSession>> {
         let state = state(ctx)?;
         let permit = gate::instance(ctx, actions::ReadUserSessions, &instance_id)?;
-        Ok(
-            employee_sessions::list_for_user(&state.auth, &permit, &user_id)
-                .await?
-                .into_iter()
-                .map(EmployeeSession::from)
-                .collect(),
-        )
+        let sessions = employee_sessions::list_for_user(&state.auth, &permit, &user_id).await?;
+        let ids: Vec<String> = sessions.iter().map(|s| s.id.clone()).collect();
+        let participants = slo::participants_of_sessions(&state.store, &ids).await?;
+        Ok(sessions
+            .into_iter()
+            .map(|session| {
+                let id = session.id.clone();
+                let mut listed = EmployeeSession::from(session);
+                listed.applications = participants
+                    .iter()
+                    .filter(|(p, _)| p.session_id == id)
+                    .cloned()
+                    .map(|(p, app)| SessionApplication {
+                        application_id: ID(p.application_id),
+                        single_logout: app.single_logout && app.slo_url.is_some(),
+                        name: app.name,
+                        name_id: p.name_id,
+                        session_index: p.session_index,
+                        first_sso_at: p.first_at,
+                        last_sso_at: p.last_at,
+                    })
+                    .collect();
+                listed
+            })
+            .collect())
     }
 
     /// The signed-in employee of an instance (by the session cookie of its portal), or null.

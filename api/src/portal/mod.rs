@@ -28,7 +28,7 @@ use crate::pages::{
     self, see_other, sign_in_url, CodeForm, Continue, PageError, PortalEntry, SignInForm,
 };
 use crate::request::ClientIp;
-use crate::saml::{sso, Saml};
+use crate::saml::{slo, sso, Saml};
 
 pub fn router<S>() -> Router<S>
 where
@@ -374,10 +374,13 @@ pub struct SignOutFields {
     pub csrf: String,
 }
 
-/// `POST /sso/{instance_id}/logout`: ends the session, clears its cookie, back to sign-in.
+/// `POST /sso/{instance_id}/logout`: ends the session and clears its cookie; then signs the
+/// employee out of the applications the session signed in to (single logout), or straight
+/// back to sign-in when there are none.
 async fn sign_out(
     State(saml): State<Saml>,
     instance_id: Result<Path<String>, PathRejection>,
+    client_ip: ClientIp,
     headers: HeaderMap,
     form: Result<Form<SignOutFields>, FormRejection>,
 ) -> Result<Response, PageError> {
@@ -389,11 +392,14 @@ async fn sign_out(
         &logout_purpose(&instance.id),
         &csrf_token,
     )?;
-    employee_sessions::sign_out(&saml.auth, &headers, &instance.id).await?;
-    Ok(see_other(
-        &sign_in_url(&saml.config.public_url, &instance.id, &Continue::Portal),
-        &[employee_sessions::cookie(&saml.auth, &instance.id, "", 0)],
-    ))
+    let clear = employee_sessions::cookie(&saml.auth, &instance.id, "", 0);
+    let next = match employee_sessions::current(&saml.auth, &headers, &instance.id).await? {
+        Some(live) => slo::sign_out(&saml, &live, client_ip.addr()).await?,
+        None => None,
+    };
+    let next = next
+        .unwrap_or_else(|| sign_in_url(&saml.config.public_url, &instance.id, &Continue::Portal));
+    Ok(see_other(&next, &[clear]))
 }
 
 /// `GET /sso/{instance_id}/portal`: the applications the employee may open.

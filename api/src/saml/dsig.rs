@@ -316,6 +316,16 @@ pub fn key_info(certificate_der: &[u8]) -> Element {
     )
 }
 
+/// The HTTP-Redirect binding's signature over the query's octets (bindings §3.4.4.1), in the
+/// same form as an XML signature's value.
+pub fn sign_octets(
+    signer: &Signer,
+    method: SignatureMethod,
+    data: &[u8],
+) -> anyhow::Result<Vec<u8>> {
+    signature_value(signer, method, data)
+}
+
 /// The raw signature over `data`: PKCS#1 v1.5 for RSA; for ECDSA the `r ‖ s` pair XML
 /// signatures use (RFC 4050 §3.3), not OpenSSL's DER.
 fn signature_value(

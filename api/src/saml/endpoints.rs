@@ -11,6 +11,11 @@ pub fn sso_url(public_url: &str, application_id: &str) -> String {
     format!("{public_url}/saml/apps/{application_id}/sso")
 }
 
+/// Where service providers send LogoutRequests and LogoutResponses (both bindings).
+pub fn slo_url(public_url: &str, application_id: &str) -> String {
+    format!("{public_url}/saml/apps/{application_id}/slo")
+}
+
 /// The public download of the application's IdP metadata.
 pub fn metadata_url(public_url: &str, application_id: &str) -> String {
     format!("{public_url}/saml/apps/{application_id}/metadata")
@@ -27,6 +32,10 @@ mod tests {
         assert_eq!(
             sso_url(base, "a1"),
             "https://id.example.com/saml/apps/a1/sso"
+        );
+        assert_eq!(
+            slo_url(base, "a1"),
+            "https://id.example.com/saml/apps/a1/slo"
         );
         assert_eq!(
             metadata_url(base, "a1"),

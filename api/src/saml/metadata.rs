@@ -34,6 +34,8 @@ struct Description<'a> {
     document_id: &'a str,
     entity_id: &'a str,
     sso_url: &'a str,
+    /// This application's SLO endpoint, when it takes part in single logout.
+    slo_url: Option<&'a str>,
     want_authn_requests_signed: bool,
     name_id_format: &'a str,
     /// DER of every published certificate.
@@ -89,6 +91,11 @@ pub async fn for_application(
                 "unsigned"
             },
             application.name_id_format.as_str(),
+            if takes_part_in_single_logout(application) {
+                "slo"
+            } else {
+                "no-slo"
+            },
         ])
         .collect::<Vec<_>>()
         .join("\n");
@@ -102,10 +109,12 @@ pub async fn for_application(
     let document_id = format!("_{}", uuid::Uuid::new_v4().simple());
     let entity_id = endpoints::entity_id(&saml.config.public_url, &application.id);
     let sso_url = endpoints::sso_url(&saml.config.public_url, &application.id);
+    let slo_url = endpoints::slo_url(&saml.config.public_url, &application.id);
     let document = render(&Description {
         document_id: &document_id,
         entity_id: &entity_id,
         sso_url: &sso_url,
+        slo_url: takes_part_in_single_logout(application).then_some(slo_url.as_str()),
         want_authn_requests_signed: application.authn_requests_signed,
         name_id_format: &application.name_id_format,
         certificates: &certificates,
@@ -117,6 +126,13 @@ pub async fn for_application(
     saml.metadata
         .keep(&application.id, made_from, signed.clone());
     Ok(signed)
+}
+
+/// Single logout endpoints are published only for an application that takes part in it: one
+/// whose SP's SLO URL is known and whose switch is on. Others (Alibaba Cloud's among them)
+/// would only be told of an endpoint that refuses them.
+fn takes_part_in_single_logout(application: &application::Model) -> bool {
+    application.single_logout && application.slo_url.is_some()
 }
 
 /// Signs the metadata (the signature first inside the root, as the schema requires) and
@@ -148,6 +164,14 @@ fn render(description: &Description<'_>) -> Element {
     let formats = formats
         .into_iter()
         .map(|format| Element::new(Ns::Md, "NameIDFormat").text(format));
+    // The schema's order: SingleLogoutService before NameIDFormat, SingleSignOnService last.
+    let logout = description.slo_url.into_iter().flat_map(|url| {
+        [BINDING_REDIRECT, BINDING_POST].map(|binding| {
+            Element::new(Ns::Md, "SingleLogoutService")
+                .attr("Binding", binding)
+                .attr("Location", url)
+        })
+    });
     let services = [BINDING_REDIRECT, BINDING_POST].map(|binding| {
         Element::new(Ns::Md, "SingleSignOnService")
             .attr("Binding", binding)
@@ -166,6 +190,7 @@ fn render(description: &Description<'_>) -> Element {
                     description.want_authn_requests_signed.to_string(),
                 )
                 .children(key_descriptors)
+                .children(logout)
                 .children(formats)
                 .children(services),
         )
@@ -218,6 +243,7 @@ pub(crate) mod tests {
             document_id: "_0123456789abcdef",
             entity_id: "https://id.example.com/saml/apps/a1?x=1&y=\"2\"",
             sso_url: "https://id.example.com/saml/apps/a1/sso",
+            slo_url: Some("https://id.example.com/saml/apps/a1/slo"),
             want_authn_requests_signed: true,
             name_id_format,
             certificates,
@@ -277,6 +303,9 @@ pub(crate) mod tests {
             ]
         );
         assert_eq!(xml.matches("<md:KeyDescriptor use=\"signing\">").count(), 1);
+        // Single logout by both bindings, before the NameID formats as the schema orders it.
+        assert_eq!(xml.matches("<md:SingleLogoutService ").count(), 2);
+        assert!(xml.find("<md:SingleLogoutService ") < xml.find("<md:NameIDFormat>"));
         assert!(xml.contains("WantAuthnRequestsSigned=\"true\""));
         let hostile = render(&describe(&certificates, "a\u{1}b</md:NameIDFormat>&"));
         assert!(hostile

@@ -1,15 +1,17 @@
 //! SAML 2.0 identity provider: per-application endpoints and metadata, AuthnRequests,
-//! Responses, the HTTP bindings and the SSO flow.
+//! Responses, the HTTP bindings, the SSO flow and single logout.
 
 pub mod context;
 pub mod dsig;
 pub mod encrypt;
 pub mod endpoints;
+pub mod logout;
 pub mod metadata;
 pub mod pending;
 pub mod request;
 pub mod response;
 pub mod routes;
+pub mod slo;
 pub mod sso;
 
 use std::sync::Arc;

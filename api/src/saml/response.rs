@@ -279,6 +279,24 @@ const SUBMIT_SCRIPT: &str = "document.forms[0].submit();";
 /// The auto-submitting HTML form of the HTTP-POST binding and the Content-Security-Policy it
 /// is served with. Everything in it is escaped; without JavaScript a visible button submits.
 pub fn post_form(acs_url: &str, saml_response_xml: &str, relay_state: Option<&str>) -> PostForm {
+    binding_form(
+        acs_url,
+        "SAMLResponse",
+        saml_response_xml,
+        relay_state,
+        false,
+    )
+}
+
+/// The HTTP-POST binding's form for any message (`field` is `SAMLRequest` or `SAMLResponse`);
+/// `framed` lets this server's own pages show it in a frame (single logout does).
+pub fn binding_form(
+    action: &str,
+    field: &str,
+    xml: &str,
+    relay_state: Option<&str>,
+    framed: bool,
+) -> PostForm {
     let e = crate::request::html_escape;
     let relay = relay_state
         .map(|r| {
@@ -288,33 +306,37 @@ pub fn post_form(acs_url: &str, saml_response_xml: &str, relay_state: Option<&st
             )
         })
         .unwrap_or_default();
-    // The encoded response is most of the page: it is written into it, not copied there.
-    let mut html = String::with_capacity(512 + saml_response_xml.len() * 4 / 3 + relay.len());
+    // The encoded message is most of the page: it is written into it, not copied there.
+    let mut html = String::with_capacity(512 + xml.len() * 4 / 3 + relay.len());
     html.push_str(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <title>Signing in…</title></head><body><form method=\"post\" action=\"",
     );
-    html.push_str(&e(acs_url));
-    html.push_str("\"><input type=\"hidden\" name=\"SAMLResponse\" value=\"");
-    STANDARD.encode_string(saml_response_xml, &mut html);
+    html.push_str(&e(action));
     let _ = write!(
         html,
-        "\">{relay}<noscript><p>JavaScript is off. Press Continue to finish signing in.</p>\
+        "\"><input type=\"hidden\" name=\"{}\" value=\"",
+        e(field)
+    );
+    STANDARD.encode_string(xml, &mut html);
+    let _ = write!(
+        html,
+        "\">{relay}<noscript><p>JavaScript is off. Press Continue to go on.</p>\
          <button type=\"submit\">Continue</button></noscript></form>\
          <script>{SUBMIT_SCRIPT}</script></body></html>"
     );
     // No form-action: browsers apply it to the redirects after the POST too, and ACSs redirect
-    // on to their application. The form's target is the registered ACS, never user input.
-    static CSP: LazyLock<String> = LazyLock::new(|| {
-        let hash = STANDARD.encode(openssl::sha::sha256(SUBMIT_SCRIPT.as_bytes()));
-        format!(
-            "default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; \
-             base-uri 'none'; frame-ancestors 'none'"
-        )
-    });
+    // on to their application. The form's target is a registered endpoint, never user input.
+    static HASH: LazyLock<String> =
+        LazyLock::new(|| STANDARD.encode(openssl::sha::sha256(SUBMIT_SCRIPT.as_bytes())));
+    let ancestors = if framed { "'self'" } else { "'none'" };
     PostForm {
         html,
-        csp: CSP.clone(),
+        csp: format!(
+            "default-src 'none'; script-src 'sha256-{}'; style-src 'unsafe-inline'; \
+             base-uri 'none'; frame-ancestors {ancestors}",
+            *HASH
+        ),
     }
 }
 

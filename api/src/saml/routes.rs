@@ -45,6 +45,7 @@ where
         )
         .route("/saml/apps/{application_id}/start", get(idp_initiated))
         .route("/saml/requests/{sealed}", get(resume))
+        .merge(super::slo::router())
 }
 
 async fn application_of_path(

@@ -18,6 +18,7 @@ use super::encrypt::{ContentCipher, Encryption};
 use super::endpoints;
 use super::pending::Pending;
 use super::response::{self, Attribute, Failure, FailureContent, PostForm, ResponseContent};
+use super::slo::{self, Participation};
 use super::Saml;
 use crate::access::{self, AccessContext, AccessDecision, AccessRequest, Effect, Initiator};
 use crate::apps::applications::{name_id_for, NameId, NoNameId, Resolved};
@@ -184,11 +185,19 @@ pub async fn answer(
             answer,
         });
     };
-    // The audit record is written while the response is signed: the commit waits for the
-    // disk, the signature for the CPU. Nothing leaves before both are done.
-    let (_, form) = tokio::try_join!(
+    // The session now has this application as a participant (single logout tells it when the
+    // session ends).
+    let participation = Participation {
+        name_id: name_id.value.clone(),
+        name_id_format: name_id.format.to_owned(),
+        session_index: session_index(&live.session.id),
+    };
+    // The audit record is written while the response is signed: the commits wait for the
+    // disk, the signature for the CPU. Nothing leaves before all are done.
+    let (_, form, _) = tokio::try_join!(
         access::record_decision(&saml.store, &request, &live.user.username, &decision),
         signed_form(saml, live, app, answering, name_id, class),
+        slo::join(saml, live, app, &participation),
     )?;
     Ok(Outcome::Post(form))
 }

@@ -22,5 +22,6 @@ mod query_count;
 mod saml_hostile;
 mod schema;
 mod second_factor;
+mod slo;
 mod sso;
 mod sso_interop;

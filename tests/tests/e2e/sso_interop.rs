@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 const SP_CERT: &str = include_str!("../../interop/sp-cert.pem");
 
 /// The venv interpreter `make test` creates (pysaml2 and python3-saml) and names.
-fn python() -> String {
+pub(crate) fn python() -> String {
     std::env::var("LANYARD_TEST_PYTHON")
         .ok()
         .filter(|s| !s.is_empty())
