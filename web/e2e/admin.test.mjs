@@ -136,11 +136,19 @@ describe('console pages', () => {
     await portal.getByLabel('Username').fill('carol');
     await portal.getByLabel('Password').fill('carol-Passw0rd!');
     await portal.getByRole('button', { name: 'Sign in' }).click();
-    await portal.getByRole('link', { name: 'Alibaba Cloud' }).waitFor();
+    // carol opens Alibaba Cloud (its ACS answered here): the session now lists it.
+    await employee.route('https://signin-intl.aliyun.com/**', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Alibaba Cloud</title>' }),
+    );
+    await portal.getByRole('link', { name: 'Alibaba Cloud' }).click();
+    await portal.waitForURL('https://signin-intl.aliyun.com/**');
+    await portal.goto(`${server.base}/sso/${instanceId}/portal`);
 
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByRole('link', { name: 'carol' }).click();
     const sessions = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Sessions' }) });
+    // Alibaba Cloud has no SP single logout URL: signing out of Lanyard does not reach it.
+    await sessions.getByRole('cell', { name: 'Alibaba Cloud (no single logout)' }).waitFor();
     await sessions.getByRole('button', { name: 'Revoke', exact: true }).click();
     await sessions.getByRole('button', { name: 'Yes, revoke' }).click();
     await sessions.getByText('No live sessions.').waitFor();

@@ -138,6 +138,9 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     );
     // Alibaba Cloud takes signed assertions in the clear.
     assert.equal(await page.getByLabel('Encrypt assertions for the service provider').isChecked(), false);
+    // Single logout is on for every application, and reaches one only with the SP's SLO URL.
+    assert.equal(await page.getByLabel('Take part in single logout').isChecked(), true);
+    assert.equal(await page.getByLabel('SP single logout URL').inputValue(), '');
     await page.getByLabel('ACS URL').fill(sp.acsUrl);
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('SSO configuration saved.').waitFor();

@@ -100,6 +100,14 @@ export type ConfigureApplicationSsoInput = {
   signResponse?: boolean | null | undefined;
   /** `rsa-sha256` or `rsa-sha512`. */
   signatureAlgorithm?: string | null | undefined;
+  /** Take part in single logout (the default when `sloUrl` is set). */
+  singleLogout?: boolean | null | undefined;
+  /** `redirect` (the default) or `post`. */
+  sloBinding?: string | null | undefined;
+  /** Where LogoutResponses go, when not to `sloUrl`; `""` removes it. */
+  sloResponseUrl?: string | null | undefined;
+  /** The SP's SingleLogoutService URL; `""` removes it. */
+  sloUrl?: string | null | undefined;
   spCertificatePem?: string | null | undefined;
   /** The SP's encryption certificate (RSA), PEM or base64; `""` removes it. */
   spEncryptionCertificatePem?: string | null | undefined;
@@ -594,7 +602,7 @@ export type ApplicationQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationQuery = { application: { id: string, instanceId: string, name: string, enabled: boolean, ssoEnabled: boolean, initiation: Initiation, params: unknown, accountMode: AccountMode, spEntityId: string | null, spEntityIdOverridden: boolean, acsUrl: string | null, acsUrlOverridden: boolean, nameIdSuffix: string | null, nameIdFormat: string, encryptAssertions: boolean, assertionEncryption: string, spEncryptionCertificatePem: string | null, defaultRelayState: string | null, missingSettings: Array<string>, idpEntityId: string, idpSsoUrl: string, idpMetadataUrl: string, authorizationScope: AuthorizationScope, template: { id: string, name: string, logo: string, params: Array<{ key: string, label: string, description: string, kind: string, required: boolean }> } } };
+export type ApplicationQuery = { application: { id: string, instanceId: string, name: string, enabled: boolean, ssoEnabled: boolean, initiation: Initiation, params: unknown, accountMode: AccountMode, spEntityId: string | null, spEntityIdOverridden: boolean, acsUrl: string | null, acsUrlOverridden: boolean, nameIdSuffix: string | null, nameIdFormat: string, encryptAssertions: boolean, assertionEncryption: string, spEncryptionCertificatePem: string | null, singleLogout: boolean, sloUrl: string | null, sloResponseUrl: string | null, sloBinding: string, defaultRelayState: string | null, missingSettings: Array<string>, idpEntityId: string, idpSsoUrl: string, idpMetadataUrl: string, authorizationScope: AuthorizationScope, template: { id: string, name: string, logo: string, params: Array<{ key: string, label: string, description: string, kind: string, required: boolean }> } } };
 
 export type ConfigureSsoMutationVariables = Exact<{
   input: ConfigureApplicationSsoInput;
@@ -1142,7 +1150,7 @@ export type UserSessionsQueryVariables = Exact<{
 }>;
 
 
-export type UserSessionsQuery = { userSessions: Array<{ id: string, createdAt: string, expiresAt: string, lastSeenAt: string, authMethods: Array<string>, clientIp: string | null, userAgent: string | null }> };
+export type UserSessionsQuery = { userSessions: Array<{ id: string, createdAt: string, expiresAt: string, lastSeenAt: string, authMethods: Array<string>, clientIp: string | null, userAgent: string | null, applications: Array<{ applicationId: string, name: string, singleLogout: boolean }> }> };
 
 export type RevokeSessionMutationVariables = Exact<{
   input: RevokeUserSessionInput;
@@ -1380,6 +1388,10 @@ export const ApplicationDocument = new TypedDocumentString(`
     encryptAssertions
     assertionEncryption
     spEncryptionCertificatePem
+    singleLogout
+    sloUrl
+    sloResponseUrl
+    sloBinding
     defaultRelayState
     missingSettings
     idpEntityId
@@ -2288,6 +2300,11 @@ export const UserSessionsDocument = new TypedDocumentString(`
     authMethods
     clientIp
     userAgent
+    applications {
+      applicationId
+      name
+      singleLogout
+    }
   }
 }
     `) as unknown as TypedDocumentString<UserSessionsQuery, UserSessionsQueryVariables>;

@@ -234,6 +234,10 @@ const ApplicationQuery = graphql(`
       encryptAssertions
       assertionEncryption
       spEncryptionCertificatePem
+      singleLogout
+      sloUrl
+      sloResponseUrl
+      sloBinding
       defaultRelayState
       missingSettings
       idpEntityId
@@ -410,6 +414,10 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
       encryptAssertions: app.encryptAssertions,
       assertionEncryption: app.assertionEncryption,
       spEncryptionCertificatePem: app.spEncryptionCertificatePem ?? '',
+      singleLogout: app.singleLogout,
+      sloUrl: app.sloUrl ?? '',
+      sloResponseUrl: app.sloResponseUrl ?? '',
+      sloBinding: app.sloBinding,
     },
     submit: ({ relayState, ...values }) =>
       request(ConfigureSso, {
@@ -426,8 +434,17 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
       onSaved();
     },
   });
-  const { params, accountMode, ssoEnabled, spEntityId, acsUrl, nameIdFormat, encryptAssertions } =
-    configure.values;
+  const {
+    params,
+    accountMode,
+    ssoEnabled,
+    spEntityId,
+    acsUrl,
+    nameIdFormat,
+    encryptAssertions,
+    singleLogout,
+    sloUrl,
+  } = configure.values;
   const fields = [
     ...app.template.params.map((p) => `params.${p.key}`),
     'accountMode',
@@ -440,6 +457,10 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
     'encryptAssertions',
     'assertionEncryption',
     'spEncryptionCertificatePem',
+    'singleLogout',
+    'sloUrl',
+    'sloResponseUrl',
+    'sloBinding',
   ];
 
   const mode = ACCOUNT_MODES.find((m) => m.value === accountMode);
@@ -487,7 +508,7 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
             <input {...attrs} {...configure.bind('relayState')} />
           )}
         </Field>
-        <details open={Boolean(spEntityId || acsUrl || encryptAssertions) || undefined}>
+        <details open={Boolean(spEntityId || acsUrl || encryptAssertions || sloUrl) || undefined}>
           <summary>Advanced: service provider overrides</summary>
           <p className="muted">Leave empty to use what the template derives from the parameters.</p>
           <Field label="SP entity ID" name="spEntityId" error={configure.error}>
@@ -537,6 +558,39 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
               </select>
             )}
           </Field>
+          <Field
+            label="SP single logout URL"
+            name="sloUrl"
+            error={configure.error}
+            hint="The service provider's SingleLogoutService (from its metadata). Signing out of Lanyard signs the employee out there too."
+          >
+            {(attrs) => <input {...attrs} {...configure.bind('sloUrl')} />}
+          </Field>
+          <Field
+            label="SP single logout response URL"
+            name="sloResponseUrl"
+            error={configure.error}
+            hint="Only when the service provider takes LogoutResponses at another URL."
+          >
+            {(attrs) => <input {...attrs} {...configure.bind('sloResponseUrl')} />}
+          </Field>
+          <Field label="Single logout binding" name="sloBinding" error={configure.error}>
+            {(attrs) => (
+              <select {...attrs} {...configure.bind('sloBinding')}>
+                <option value="redirect">HTTP-Redirect</option>
+                <option value="post">HTTP-POST</option>
+              </select>
+            )}
+          </Field>
+          <div className="field checkbox">
+            <input
+              id="single-logout"
+              type="checkbox"
+              checked={singleLogout}
+              onChange={(e) => configure.set('singleLogout', e.target.checked)}
+            />
+            <label htmlFor="single-logout">Take part in single logout</label>
+          </div>
           <Field label="Who may start SSO" name="initiation" error={configure.error}>
             {(attrs) => (
               <select {...attrs} {...configure.bind('initiation')}>

@@ -456,6 +456,11 @@ const SessionsQuery = graphql(`
       authMethods
       clientIp
       userAgent
+      applications {
+        applicationId
+        name
+        singleLogout
+      }
     }
   }
 `);
@@ -732,6 +737,21 @@ function Sessions({ instanceId, userId }: { instanceId: string; userId: string }
                 {formatTime(s.createdAt)} <span className="muted">{s.authMethods.join(', ')}</span>
               </>
             ),
+          },
+          {
+            header: 'Applications',
+            cell: (s) =>
+              s.applications.length === 0 ? (
+                <span className="muted">—</span>
+              ) : (
+                s.applications.map((a, i) => (
+                  <span key={a.applicationId}>
+                    {i > 0 && ', '}
+                    {a.name}
+                    {!a.singleLogout && <span className="muted"> (no single logout)</span>}
+                  </span>
+                ))
+              ),
           },
           { header: 'Last seen', cell: (s) => formatTime(s.lastSeenAt) },
           { header: 'Expires', cell: (s) => formatTime(s.expiresAt) },
