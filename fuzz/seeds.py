@@ -90,6 +90,56 @@ put("saml_redirect", redirect(requests[0], relay="r", sig=True) + "&SAMLRequest=
 put("saml_redirect", "SAMLRequest=%ZZ&RelayState=" + "a" * 100)
 put("saml_post", base64.b64encode(b"\x00" * 64).decode())
 
+SLO = "http://127.0.0.1/saml/app/slo"
+
+
+def logout_request(id_="ONELOGIN_21df91a89767879fc0f7df6a1490c6000c81644d", extra="", body=None):
+    return (
+        '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+        'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '
+        f'ID="{id_}" Version="2.0" IssueInstant="{INSTANT}" Destination="{SLO}"{extra}>'
+        + (body if body is not None else f"<saml:Issuer>{SP}</saml:Issuer>"
+           '<saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">alice</saml:NameID>'
+           "<samlp:SessionIndex>_0f1e2d3c4b5a69788796a5b4c3d2e1f0</samlp:SessionIndex>")
+        + "</samlp:LogoutRequest>"
+    )
+
+
+def logout_response(codes, in_response_to="_8e3c0a4b1f", extra=""):
+    status = "".join(f'<samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:{c}">' for c in codes)
+    status += "</samlp:StatusCode>" * len(codes)
+    return (
+        '<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+        'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" '
+        f'ID="id-2b1f0e" Version="2.0" IssueInstant="{INSTANT}" Destination="{SLO}" '
+        f'InResponseTo="{in_response_to}"{extra}><saml:Issuer>{SP}</saml:Issuer>'
+        f"<samlp:Status>{status}</samlp:Status></samlp:LogoutResponse>"
+    )
+
+
+logouts = [
+    logout_request(),
+    # pysaml2's shape: NotOnOrAfter, Reason, two SessionIndexes, a NameID with qualifiers.
+    logout_request("id-7a9d0b", ' NotOnOrAfter="2026-12-07T08:05:00Z" Reason="urn:oasis:names:tc:SAML:2.0:logout:user"',
+                   f'<saml:Issuer Format="urn:oasis:names:tc:SAML:2.0:nameid-format:entity">{SP}</saml:Issuer>'
+                   '<saml:NameID SPNameQualifier="https://sp.example.com/metadata" Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">a&amp;b</saml:NameID>'
+                   "<samlp:SessionIndex>_a</samlp:SessionIndex><samlp:SessionIndex>_b</samlp:SessionIndex>"),
+    logout_request(body=f"<saml:Issuer>{SP}</saml:Issuer><saml:EncryptedID><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\"/></saml:EncryptedID>"),
+    logout_request(body=f"<saml:Issuer>{SP}</saml:Issuer><saml:NameID><![CDATA[ cdata ]]></saml:NameID>"),
+    '<!DOCTYPE x [<!ENTITY e "lol">]>' + logout_request(),
+    logout_request(body="<saml:Issuer>https://evil.example.com</saml:Issuer><saml:NameID>alice</saml:NameID>"),
+    logout_response(["Success"]),
+    logout_response(["Responder", "PartialLogout"]),
+    logout_response(["Requester", "UnknownPrincipal"], extra=' Consent="urn:oasis:names:tc:SAML:2.0:consent:unspecified"'),
+    logout_response([], in_response_to=""),
+]
+for xml in logouts:
+    field = "SAMLResponse" if "LogoutResponse" in xml else "SAMLRequest"
+    put("saml_logout", redirect(xml, relay="https://app.example.com/bye").replace("SAMLRequest=", field + "=", 1))
+    put("saml_logout", f"{field}\n{base64.b64encode(xml.encode()).decode()}\nrelay-7")
+put("saml_logout", "SAMLRequest=" + urllib.parse.quote(deflated(logout_request()), safe="") + "&SAMLResponse=x")
+put("saml_logout", "SAMLResponse\n" + base64.b64encode(b"\x00" * 64).decode())
+
 metadata = [
     f'''<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://signin-intl.aliyun.com/1234567890123456/saml/SSO">

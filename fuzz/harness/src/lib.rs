@@ -13,6 +13,7 @@ use lanyard::authz::PolicyEngine;
 use lanyard::directory::user_list::SearchCursor;
 use lanyard::graphql::connection::{Cursor, PageArgs};
 use lanyard::import::rows::Rows;
+use lanyard::saml::logout::{LogoutExpectations, Message, UnverifiedLogout};
 use lanyard::saml::request::{Expectations, UnverifiedRequest};
 
 mod graphql;
@@ -31,6 +32,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("saml_redirect", saml_redirect),
     ("saml_post", saml_post),
     ("saml_signed", saml_signed),
+    ("saml_logout", saml_logout),
     ("sp_metadata", sp_metadata),
     ("cursor", cursor),
     ("csv_rows", csv_rows),
@@ -92,6 +94,67 @@ pub fn saml_post(data: &[u8]) {
     };
     if let Ok(request) = UnverifiedRequest::from_post(Some(saml_request), relay_state) {
         check_verified(request);
+    }
+}
+
+/// The application's SLO endpoint the logout seeds are sent to.
+const SLO_URL: &str = "http://127.0.0.1/saml/app/slo";
+
+/// A LogoutRequest or LogoutResponse: by HTTP-Redirect when the input is a query string
+/// (`SAMLRequest=…` or `SAMLResponse=…`), else by HTTP-POST as three lines — the field's name,
+/// its value, the RelayState. Then verification against the application. What verified names
+/// one message of the shape single logout acts on.
+pub fn saml_logout(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let unverified = if text.starts_with("SAMLRequest=") || text.starts_with("SAMLResponse=") {
+        UnverifiedLogout::from_redirect(text)
+    } else {
+        let mut lines = text.splitn(3, '\n');
+        let field = lines.next().unwrap_or_default();
+        let (value, relay) = (lines.next(), lines.next());
+        match field {
+            "SAMLResponse" => UnverifiedLogout::from_post(None, value, relay),
+            _ => UnverifiedLogout::from_post(value, None, relay),
+        }
+    };
+    let Ok(unverified) = unverified else { return };
+    let expected = LogoutExpectations {
+        sp_entity_id: SP_ENTITY_ID,
+        slo_url: SLO_URL,
+        sp_certificate: None,
+        signature_required: false,
+        clock_skew: Duration::minutes(3),
+    };
+    let Some(now) = Utc.with_ymd_and_hms(2026, 12, 7, 8, 0, 0).single() else {
+        return;
+    };
+    let Ok(verified) = unverified.verify(&expected, now) else {
+        return;
+    };
+    assert!(!verified.id.is_empty() && verified.id.len() <= 256);
+    assert!(verified
+        .relay_state
+        .as_ref()
+        .is_none_or(|r| !r.is_empty() && r.len() <= 80));
+    match verified.message {
+        Message::Request {
+            name_id,
+            session_indexes,
+            ..
+        } => {
+            assert!(!name_id.is_empty() && name_id.len() <= 1024);
+            assert_eq!(name_id.trim(), name_id);
+            assert!(session_indexes.len() <= 16);
+        }
+        Message::Response {
+            in_response_to,
+            status,
+        } => {
+            assert!(!in_response_to.is_empty());
+            assert!(!status.is_empty() && status.len() <= 4);
+        }
     }
 }
 
