@@ -14,8 +14,6 @@ pub struct Model {
     pub initiator_application_id: Option<String>,
     pub initiator_request_id: Option<String>,
     pub relay_state: Option<String>,
-    /// `redirect` or `post`: how the initiator gets its LogoutResponse.
-    pub respond_binding: Option<String>,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
 }

@@ -49,7 +49,6 @@ enum SamlLogouts {
     InitiatorApplicationId,
     InitiatorRequestId,
     RelayState,
-    RespondBinding,
     CreatedAt,
     ExpiresAt,
 }
@@ -175,11 +174,6 @@ impl MigrationTrait for Migration {
                             .null(),
                     )
                     .col(ColumnDef::new(SamlLogouts::RelayState).text().null())
-                    .col(
-                        ColumnDef::new(SamlLogouts::RespondBinding)
-                            .string_len(16)
-                            .null(),
-                    )
                     .col(instant(SamlLogouts::CreatedAt))
                     .col(instant(SamlLogouts::ExpiresAt))
                     .foreign_key(&mut cascade_to(

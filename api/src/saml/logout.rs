@@ -12,20 +12,19 @@ use std::io::Write;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
 use super::dsig::{Element, Ns, SignatureMethod};
 use super::request::{check_envelope, scan, valid_id, Binding, Delivered, RequestError};
+use super::response::instant;
 use crate::keys::Signer;
 
 const NS_PROTOCOL: &[u8] = b"urn:oasis:names:tc:SAML:2.0:protocol";
 const NS_ASSERTION: &[u8] = b"urn:oasis:names:tc:SAML:2.0:assertion";
-pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
-pub const STATUS_REQUESTER: &str = "urn:oasis:names:tc:SAML:2.0:status:Requester";
-pub const STATUS_RESPONDER: &str = "urn:oasis:names:tc:SAML:2.0:status:Responder";
+pub use super::response::{STATUS_REQUESTER, STATUS_RESPONDER, STATUS_SUCCESS};
 pub const STATUS_UNKNOWN_PRINCIPAL: &str = "urn:oasis:names:tc:SAML:2.0:status:UnknownPrincipal";
 pub const STATUS_PARTIAL_LOGOUT: &str = "urn:oasis:names:tc:SAML:2.0:status:PartialLogout";
 
@@ -415,10 +414,6 @@ fn finish_child(
         _ => {}
     }
     Ok(())
-}
-
-fn instant(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// A LogoutRequest this identity provider sends to a session participant.

@@ -353,6 +353,23 @@ impl Delivered {
     }
 }
 
+/// The one value of a field of an HTTP-POST form (`SAMLRequest`, `RelayState`, …); a field
+/// sent twice is refused, as no binding sends one twice.
+pub fn form_field<'a>(
+    fields: &'a [(String, String)],
+    name: &'static str,
+) -> Result<Option<&'a str>, RequestError> {
+    let mut values = fields
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str());
+    let first = values.next();
+    match values.next() {
+        Some(_) => Err(RequestError::Repeated(name)),
+        None => Ok(first),
+    }
+}
+
 /// The Issuer, Destination and IssueInstant checks every message from an SP gets.
 pub fn check_envelope(
     issuer: Option<&str>,

@@ -17,9 +17,9 @@ use super::dsig::{Element, Ns, SignatureMethod};
 use super::encrypt::{encrypt_assertion, Encryption};
 use crate::keys::Signer;
 
-const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
-const STATUS_REQUESTER: &str = "urn:oasis:names:tc:SAML:2.0:status:Requester";
-const STATUS_RESPONDER: &str = "urn:oasis:names:tc:SAML:2.0:status:Responder";
+pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
+pub const STATUS_REQUESTER: &str = "urn:oasis:names:tc:SAML:2.0:status:Requester";
+pub const STATUS_RESPONDER: &str = "urn:oasis:names:tc:SAML:2.0:status:Responder";
 const BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
 /// How much earlier than now an assertion is valid from, for service providers whose clock is
@@ -53,7 +53,8 @@ pub struct ResponseContent<'a> {
     pub lifetime: Duration,
 }
 
-fn instant(at: DateTime<Utc>) -> String {
+/// A time as SAML writes it (xs:dateTime in UTC, to the second).
+pub fn instant(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 

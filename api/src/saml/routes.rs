@@ -14,7 +14,7 @@ use entity::application;
 use sea_orm::EntityTrait;
 
 use super::pending::{self, Pending};
-use super::request::{Expectations, RequestError, UnverifiedRequest};
+use super::request::{form_field, Expectations, RequestError, UnverifiedRequest};
 use super::response::Failure;
 use super::sso::{self, Answering, Outcome};
 use super::Saml;
@@ -99,17 +99,7 @@ async fn sso_post(
 ) -> Result<Response, PageError> {
     let app = application_of_path(&saml, application_id).await?;
     let fields = form.map(|Form(f)| f).unwrap_or_default();
-    let single = |name: &'static str| -> Result<Option<&str>, AppError> {
-        let mut values = fields
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str());
-        let first = values.next();
-        match values.next() {
-            Some(_) => Err(refused(RequestError::Repeated(name))),
-            None => Ok(first),
-        }
-    };
+    let single = |name| form_field(&fields, name).map_err(refused);
     let unverified = UnverifiedRequest::from_post(single("SAMLRequest")?, single("RelayState")?)
         .map_err(refused)?;
     sp_initiated(

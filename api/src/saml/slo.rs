@@ -45,7 +45,7 @@ use super::endpoints;
 use super::logout::{
     self, Message, Outgoing, OutgoingRequest, OutgoingResponse, UnverifiedLogout, VerifiedLogout,
 };
-use super::request::{Binding, RequestError};
+use super::request::{form_field, Binding, RequestError};
 use super::response::{binding_form, new_message_id};
 use super::Saml;
 use crate::apps::applications::{self, Resolved, SloEndpoint};
@@ -234,17 +234,7 @@ async fn slo_post(
     };
     let app = application(&saml, &application_id).await?;
     let fields = form.map(|Form(f)| f).unwrap_or_default();
-    let single = |name: &'static str| -> Result<Option<&str>, AppError> {
-        let mut values = fields
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str());
-        let first = values.next();
-        match values.next() {
-            Some(_) => Err(refused(RequestError::Repeated(name))),
-            None => Ok(first),
-        }
-    };
+    let single = |name| form_field(&fields, name).map_err(refused);
     let unverified = UnverifiedLogout::from_post(
         single("SAMLRequest")?,
         single("SAMLResponse")?,
@@ -440,13 +430,6 @@ async fn start(
         initiator_application_id: Set(initiator.as_ref().map(|i| i.app.model.id.clone())),
         initiator_request_id: Set(initiator.as_ref().map(|i| i.ask.request_id.clone())),
         relay_state: Set(initiator.as_ref().and_then(|i| i.ask.relay_state.clone())),
-        respond_binding: Set(initiator.as_ref().map(|i| {
-            if i.app.single_logout().is_some_and(|s| s.post) {
-                "post".to_owned()
-            } else {
-                "redirect".to_owned()
-            }
-        })),
         created_at: Set(now),
         expires_at: Set(now + Duration::hours(KEPT_HOURS)),
     }
