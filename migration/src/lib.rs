@@ -19,6 +19,7 @@ mod m20261207_000013_create_member_index;
 mod m20261207_000014_create_persistent_name_ids;
 mod m20261207_000015_add_assertion_encryption;
 mod m20261207_000016_create_single_logout;
+mod m20261207_000017_index_audit_activity;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_create_persistent_name_ids::Migration),
             Box::new(m20261207_000015_add_assertion_encryption::Migration),
             Box::new(m20261207_000016_create_single_logout::Migration),
+            Box::new(m20261207_000017_index_audit_activity::Migration),
         ]
     }
 }

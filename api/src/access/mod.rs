@@ -126,6 +126,17 @@ impl AccessDecision {
     pub fn determining(&self) -> Vec<String> {
         self.reasons.iter().map(|r| r.policy_id.clone()).collect()
     }
+
+    /// Why a denied decision denied, in words: the forbidding policy, else the first
+    /// diagnostic, else that nothing grants access.
+    pub fn denial_reason(&self) -> String {
+        self.reasons
+            .iter()
+            .find(|r| r.effect == Effect::Forbid)
+            .map(|r| r.description.clone())
+            .or_else(|| self.diagnostics.first().cloned())
+            .unwrap_or_else(|| "the application is not assigned to you".into())
+    }
 }
 
 /// The parsed base and instance policies of one instance, as one set ready for linking.
@@ -488,17 +499,27 @@ pub async fn record_decision(
             target_kind: Set("application".into()),
             target_id: Set(Some(request.application_id.to_owned())),
             outcome: Set(if decision.allowed { "allow" } else { "deny" }.into()),
-            summary: Set(serde_json::json!({
-                "determiningPolicies": decision.determining(),
-                "diagnostics": decision.diagnostics,
-                "initiatedBy": request.context.initiated_by.as_str(),
-                "mfa": request.context.mfa,
-            })),
+            summary: Set(decision_summary(request, decision)),
             client_ip: Set(Some(request.context.source_ip.to_string())),
             created_at: Set(request.context.now),
         })
         .await?;
     Ok(id)
+}
+
+/// What the audit event of a decision says beyond its outcome; a denial says why in words
+/// (`reason`, which the instance overview counts refusals by).
+fn decision_summary(request: &AccessRequest<'_>, decision: &AccessDecision) -> serde_json::Value {
+    let mut summary = serde_json::json!({
+        "determiningPolicies": decision.determining(),
+        "diagnostics": decision.diagnostics,
+        "initiatedBy": request.context.initiated_by.as_str(),
+        "mfa": request.context.mfa,
+    });
+    if !decision.allowed {
+        summary["reason"] = decision.denial_reason().into();
+    }
+    summary
 }
 
 #[cfg(test)]

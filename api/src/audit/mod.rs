@@ -1,6 +1,8 @@
 //! The audit log: every admin mutation (and, with SSO, every access decision) is recorded in
 //! the same transaction as the change it describes, so there is no change without its record.
 
+pub mod activity;
+
 use chrono::Utc;
 use entity::audit_event;
 use sea_orm::{

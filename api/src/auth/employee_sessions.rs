@@ -148,11 +148,49 @@ pub async fn check_password(
                 known = other.is_some(),
                 "employee sign-in failed"
             );
-            Err(throttle::record_failure(auth, &scopes, other.as_ref())
-                .await?
-                .unwrap_or_else(refused))
+            let locked = throttle::record_failure(auth, &scopes, other.as_ref()).await?;
+            record_refusal(auth, instance_id, username, other.as_ref(), attempt, false).await?;
+            if locked.is_some() {
+                record_refusal(auth, instance_id, username, other.as_ref(), attempt, true).await?;
+            }
+            Err(locked.unwrap_or_else(refused))
         }
     }
+}
+
+/// Audits a refused sign-in (`signInFailed`), or the lockout it caused (`accountLocked`): what
+/// the instance overview counts. Logged like access decisions, without waiting for the disk.
+async fn record_refusal(
+    auth: &Auth,
+    instance_id: &str,
+    username: &str,
+    user: Option<&user::Model>,
+    attempt: &Attempt,
+    locked: bool,
+) -> AppResult<()> {
+    let name: String = username.trim().chars().take(64).collect();
+    auth.store
+        .log_one(entity::audit_event::ActiveModel {
+            id: Set(new_id()),
+            instance_id: Set(Some(instance_id.to_owned())),
+            actor_kind: Set(if user.is_some() { "user" } else { "anonymous" }.into()),
+            actor_id: Set(user.map(|u| u.id.clone()).unwrap_or_default()),
+            actor_name: Set(name),
+            action: Set(if locked {
+                "accountLocked"
+            } else {
+                "signInFailed"
+            }
+            .into()),
+            target_kind: Set("user".into()),
+            target_id: Set(user.map(|u| u.id.clone())),
+            outcome: Set("failure".into()),
+            summary: Set(serde_json::json!({})),
+            client_ip: Set(attempt.client_ip.clone()),
+            created_at: Set(Utc::now()),
+        })
+        .await?;
+    Ok(())
 }
 
 /// Opens a session for a user who has proved who they are by `methods`. Returns the

@@ -18,6 +18,7 @@ use crate::apps::sp_metadata;
 use crate::apps::templates::{self, AttributeStatement as DomainAttribute, ParamKind, Template};
 use crate::authz::admin::actions;
 use crate::directory::{batch, users};
+use crate::keys;
 use crate::saml::endpoints;
 
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -238,9 +239,13 @@ pub struct Application {
     signature_algorithm: String,
     assertion_lifetime_seconds: i32,
     sp_certificate_pem: Option<String>,
+    /// When the SP's signing certificate expires.
+    sp_certificate_not_after: Option<DateTime<Utc>>,
     authn_requests_signed: bool,
     /// The SP's certificate that assertions are encrypted for.
     sp_encryption_certificate_pem: Option<String>,
+    /// When the SP's encryption certificate expires.
+    sp_encryption_certificate_not_after: Option<DateTime<Utc>>,
     /// Whether assertions travel encrypted for the SP (signed, then encrypted).
     encrypt_assertions: bool,
     /// The content cipher: `aes256-gcm`, or `aes128-cbc` / `aes256-cbc` for old SPs.
@@ -288,6 +293,14 @@ impl From<Resolved> for Application {
             signature_algorithm: m.signature_algorithm.clone(),
             assertion_lifetime_seconds: m.assertion_lifetime_secs,
             sp_certificate_pem: m.sp_certificate_pem.clone(),
+            sp_certificate_not_after: m
+                .sp_certificate_pem
+                .as_deref()
+                .and_then(keys::certificate_not_after),
+            sp_encryption_certificate_not_after: m
+                .sp_encryption_certificate_pem
+                .as_deref()
+                .and_then(keys::certificate_not_after),
             authn_requests_signed: m.authn_requests_signed,
             sp_encryption_certificate_pem: m.sp_encryption_certificate_pem.clone(),
             encrypt_assertions: m.encrypt_assertions,

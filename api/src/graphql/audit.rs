@@ -7,7 +7,7 @@ use entity::audit_event;
 use super::connection::{Page, PageArgs};
 use super::gate;
 use super::state;
-use crate::audit::{self as log, AuditFilter, AuditScope};
+use crate::audit::{self as log, activity, AuditFilter, AuditScope};
 use crate::authz::admin::actions;
 
 #[derive(SimpleObject)]
@@ -116,5 +116,125 @@ impl AuditQuery {
             }
         };
         Ok(page.connection(rows, total, |e| e.id.clone(), AuditEvent::from))
+    }
+}
+
+/// How far back an overview looks.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityRange {
+    /// The last 24 hours, by hour.
+    Day,
+    /// The last 7 days, by 6 hours.
+    Week,
+    /// The last 30 days, by day.
+    Month,
+}
+
+impl From<ActivityRange> for activity::Range {
+    fn from(range: ActivityRange) -> Self {
+        match range {
+            ActivityRange::Day => activity::Range::Day,
+            ActivityRange::Week => activity::Range::Week,
+            ActivityRange::Month => activity::Range::Month,
+        }
+    }
+}
+
+/// One time bucket of an instance's activity.
+#[derive(SimpleObject)]
+pub struct ActivityBucket {
+    start: DateTime<Utc>,
+    /// Employees' sign-ins to the portal.
+    sign_ins: i64,
+    /// Refused sign-ins (a wrong password, an unknown or disabled user).
+    failed_sign_ins: i64,
+    /// Accounts locked by too many refused sign-ins.
+    lockouts: i64,
+    /// SSO decisions that allowed (an assertion was sent).
+    sso_allowed: i64,
+    /// SSO decisions that refused.
+    sso_denied: i64,
+}
+
+/// SSO decisions of one application over the range.
+#[derive(SimpleObject)]
+pub struct ApplicationActivity {
+    application_id: ID,
+    /// Null for an application deleted since.
+    name: Option<String>,
+    allowed: i64,
+    denied: i64,
+}
+
+/// How often one reason refused SSO over the range.
+#[derive(SimpleObject)]
+pub struct RefusalReason {
+    reason: String,
+    count: i64,
+}
+
+/// What happened in an instance over a range, counted from its audit log.
+#[derive(SimpleObject)]
+pub struct InstanceActivity {
+    from: DateTime<Utc>,
+    bucket_seconds: i64,
+    buckets: Vec<ActivityBucket>,
+    /// Most allowed SSOs first.
+    applications: Vec<ApplicationActivity>,
+    /// The most frequent reasons of refused SSO (at most 10), most frequent first.
+    refusal_reasons: Vec<RefusalReason>,
+}
+
+#[derive(Default)]
+pub struct ActivityQuery;
+
+#[Object]
+impl ActivityQuery {
+    /// Sign-ins, refused sign-ins, lockouts and SSO decisions of an instance over the last
+    /// day, week or month, in buckets, by application and by refusal reason: the console's
+    /// overview. Action: `readAudit`.
+    async fn instance_activity(
+        &self,
+        ctx: &Context<'_>,
+        instance_id: ID,
+        #[graphql(default_with = "ActivityRange::Day")] range: ActivityRange,
+    ) -> Result<InstanceActivity> {
+        let state = state(ctx)?;
+        let permit = gate::instance(ctx, actions::ReadAudit, &instance_id)?;
+        let found = activity::activity(&state.store, &permit, range.into(), Utc::now()).await?;
+        Ok(InstanceActivity {
+            from: found.from,
+            bucket_seconds: found.bucket_secs,
+            buckets: found
+                .buckets
+                .into_iter()
+                .map(|b| ActivityBucket {
+                    start: b.start,
+                    sign_ins: b.sign_ins,
+                    failed_sign_ins: b.failed_sign_ins,
+                    lockouts: b.lockouts,
+                    sso_allowed: b.sso_allowed,
+                    sso_denied: b.sso_denied,
+                })
+                .collect(),
+            applications: found
+                .applications
+                .into_iter()
+                .map(|a| ApplicationActivity {
+                    application_id: ID(a.application_id),
+                    name: a.name,
+                    allowed: a.allowed,
+                    denied: a.denied,
+                })
+                .collect(),
+            refusal_reasons: found
+                .reasons
+                .into_iter()
+                .map(|r| RefusalReason {
+                    reason: r.reason,
+                    count: r.count,
+                })
+                .collect(),
+        })
     }
 }

@@ -38,6 +38,7 @@ pub struct QueryRoot(
     directory::DirectoryQuery,
     admin::AdminQuery,
     audit::AuditQuery,
+    audit::ActivityQuery,
     apps::AppsQuery,
     keys::KeysQuery,
     access::AccessQuery,

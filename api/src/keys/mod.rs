@@ -570,6 +570,15 @@ pub fn certificate_der(certificate_pem: &str) -> AppResult<Vec<u8>> {
         .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("stored certificate")))
 }
 
+/// When a certificate (PEM) expires; `None` when it does not parse.
+pub fn certificate_not_after(certificate_pem: &str) -> Option<DateTime<Utc>> {
+    let certificate = X509::from_pem(certificate_pem.as_bytes()).ok()?;
+    let epoch = Asn1Time::from_unix(0).ok()?;
+    let diff = epoch.diff(certificate.not_after()).ok()?;
+    let seconds = i64::from(diff.days) * 86_400 + i64::from(diff.secs);
+    DateTime::from_timestamp(seconds, 0)
+}
+
 /// SHA-256 of the certificate's DER, upper-case hex pairs joined by colons (as `openssl x509
 /// -fingerprint -sha256` prints it).
 pub fn fingerprint_sha256(certificate_pem: &str) -> AppResult<String> {

@@ -20,7 +20,7 @@ use super::pending::Pending;
 use super::response::{self, Attribute, Failure, FailureContent, PostForm, ResponseContent};
 use super::slo::{self, Participation};
 use super::Saml;
-use crate::access::{self, AccessContext, AccessDecision, AccessRequest, Effect, Initiator};
+use crate::access::{self, AccessContext, AccessDecision, AccessRequest, Initiator};
 use crate::apps::applications::{name_id_for, NameId, NoNameId, Resolved};
 use crate::audit::{self, AuditRecord};
 use crate::auth::employee_sessions::EmployeeSession;
@@ -102,17 +102,6 @@ pub async fn decide(
         .await
 }
 
-/// What to tell a denied employee: the forbidding policy, or that nothing grants access.
-fn denial_reason(decision: &AccessDecision) -> String {
-    decision
-        .reasons
-        .iter()
-        .find(|r| r.effect == Effect::Forbid)
-        .map(|r| r.description.clone())
-        .or_else(|| decision.diagnostics.first().cloned())
-        .unwrap_or_else(|| "the application is not assigned to you".into())
-}
-
 /// Decides and, when allowed, builds and signs the Response (off the async executor) and the
 /// form that posts it. A user without the NameID the application's account mode needs is
 /// denied like any other refusal.
@@ -170,7 +159,7 @@ pub async fn answer(
     }
     let request = access_request(live, app, initiated_by, client_ip);
     let (Some(name_id), true) = (name_id, decision.allowed) else {
-        let reason = denial_reason(&decision);
+        let reason = decision.denial_reason();
         let answer = match answering {
             Answering::Request(pending) => {
                 Some(failure_answer(saml, app, pending, Failure::RequestDenied, &reason).await?)

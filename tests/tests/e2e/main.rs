@@ -17,6 +17,7 @@ mod import;
 mod mail;
 mod metadata;
 mod migrations;
+mod overview;
 mod policies;
 mod query_count;
 mod saml_hostile;
