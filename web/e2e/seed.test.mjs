@@ -57,6 +57,9 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     await screenshot(page, '01-instances');
     await assertAccessible(page, '01-instances');
     await row.getByRole('link', { name: 'Manage' }).click();
+    // An instance opens on its overview.
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByRole('navigation', { name: 'Instance' }).getByRole('link', { name: 'Users' }).click();
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     instanceId = new URL(page.url()).pathname.split('/')[3] ?? '';
     assert.match(instanceId, /^[0-9a-f-]{36}$/);
@@ -280,5 +283,34 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     assert.equal(await page.getByRole('cell', { name: /^bob/ }).count(), 0);
     await screenshot(page, '09-audit-log');
     await assertAccessible(page, '09-audit-log');
+  });
+
+  it("shows the day's SSO on the overview, each number linked to the audit log", async () => {
+    await page.getByRole('navigation', { name: 'Instance' }).getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    /** @param {RegExp} name */
+    const tile = (name) => page.getByRole('list', { name: /Totals/ }).getByRole('link', { name });
+    /** @param {RegExp} name */
+    const count = async (name) => Number.parseInt(await tile(name).locator('.tile-value').innerText(), 10);
+    // alice's SSO into Alibaba Cloud was allowed; bob's refused (outside the scope).
+    await tile(/SSO responses/).locator('.tile-value').filter({ hasText: /^\d+$/ }).waitFor();
+    assert.ok((await count(/SSO responses/)) >= 1);
+    assert.ok((await count(/Refused SSO/)) >= 1);
+    assert.ok((await count(/Sign-ins/)) >= 1);
+    await page.getByRole('img', { name: /Sign-ins, SSO responses, refused SSO and failed sign-ins, last 24 hours/ }).waitFor();
+    await page.getByRole('img', { name: /SSO by application, last 24 hours: Alibaba Cloud \d+ allowed, \d+ refused/ }).waitFor();
+    await page.getByRole('img', { name: /Refused SSO by reason, last 24 hours/ }).waitFor();
+    // The signing key's expiry is listed.
+    await page.getByRole('link', { name: /Signing key \(active/ }).waitFor();
+    await page.getByRole('radio', { name: 'Last 7 days' }).check();
+    await page.getByRole('img', { name: /last 7 days/ }).first().waitFor();
+    await screenshot(page, '10-overview');
+    await assertAccessible(page, '10-overview');
+    // A number opens the audit log with its filter applied: bob's refusal, not alice's SSO.
+    await tile(/Refused SSO/).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    assert.equal(await page.getByLabel('Outcome').inputValue(), 'deny');
+    await page.getByRole('cell', { name: /^bob/ }).first().waitFor();
+    assert.equal(await page.getByRole('cell', { name: /^alice\.wong/ }).count(), 0);
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import { NavLink, Navigate, Route, Routes, useParams } from 'react-router';
 import { setUnauthenticatedHandler, signOut, useQuery } from './api';
 import { graphql } from './gql';
@@ -14,6 +14,9 @@ import { SigningKeys } from './pages/SigningKeys';
 import { ApiTokens } from './pages/ApiTokens';
 import { AuditLog } from './pages/AuditLog';
 import { Deliveries, EventSubscriptions } from './pages/Deliveries';
+
+// The overview carries the chart library: loaded when it is first shown, not with the console.
+const Overview = lazy(() => import('./pages/Overview').then((m) => ({ default: m.Overview })));
 
 const ViewerQuery = graphql(`
   query Viewer {
@@ -125,6 +128,7 @@ function InstanceArea() {
       <aside className="sidebar">
         <p className="instance-name">{instance.data?.instance.name ?? '…'}</p>
         <nav aria-label="Instance">
+          <NavLink to={`${base}/overview`}>Overview</NavLink>
           <p className="nav-group">Directory</p>
           <NavLink to={`${base}/users`}>Users</NavLink>
           <NavLink to={`${base}/groups`}>Groups</NavLink>
@@ -143,7 +147,15 @@ function InstanceArea() {
       <main id="main">
         <ErrorBanner error={instance.error} onRetry={instance.reload} />
         <Routes>
-          <Route index element={<Navigate to="users" replace />} />
+          <Route index element={<Navigate to="overview" replace />} />
+          <Route
+            path="overview"
+            element={
+              <Suspense fallback={<Loading />}>
+                <Overview instanceId={instanceId} />
+              </Suspense>
+            }
+          />
           <Route path="users" element={<Users instanceId={instanceId} />} />
           <Route path="users/:userId" element={<UserDetail instanceId={instanceId} />} />
           <Route path="groups" element={<Groups instanceId={instanceId} />} />

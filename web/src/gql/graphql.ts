@@ -33,6 +33,15 @@ export type ActivateSigningKeyInput = {
   instanceId: string;
 };
 
+/** How far back an overview looks. */
+export type ActivityRange =
+  /** The last 24 hours, by hour. */
+  | 'DAY'
+  /** The last 30 days, by day. */
+  | 'MONTH'
+  /** The last 7 days, by 6 hours. */
+  | 'WEEK';
+
 export type AddApplicationInput = {
   instanceId: string;
   name: string;
@@ -968,6 +977,21 @@ export type RemoveOrgUnitMembersMutationVariables = Exact<{
 
 
 export type RemoveOrgUnitMembersMutation = { removeOrgUnitMembers: { orgUnit: { id: string } } };
+
+export type InstanceActivityQueryVariables = Exact<{
+  instanceId: string;
+  range: ActivityRange;
+}>;
+
+
+export type InstanceActivityQuery = { instanceActivity: { from: string, bucketSeconds: number, buckets: Array<{ start: string, signIns: number, failedSignIns: number, lockouts: number, ssoAllowed: number, ssoDenied: number }>, applications: Array<{ applicationId: string, name: string | null, allowed: number, denied: number }>, refusalReasons: Array<{ reason: string, count: number }> } };
+
+export type InstanceAttentionQueryVariables = Exact<{
+  instanceId: string;
+}>;
+
+
+export type InstanceAttentionQuery = { signingKeys: Array<{ id: string, state: SigningKeyState, algorithm: SigningKeyAlgorithm, notAfter: string }>, instance: { id: string, applications: { nodes: Array<{ id: string, name: string, spCertificateNotAfter: string | null, spEncryptionCertificateNotAfter: string | null }> } }, pendingEmails: { totalCount: number }, failedDeliveries: { totalCount: number } };
 
 export type AccessPoliciesQueryVariables = Exact<{
   instanceId: string;
@@ -1994,6 +2018,67 @@ export const RemoveOrgUnitMembersDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RemoveOrgUnitMembersMutation, RemoveOrgUnitMembersMutationVariables>;
+export const InstanceActivityDocument = new TypedDocumentString(`
+    query InstanceActivity($instanceId: ID!, $range: ActivityRange!) {
+  instanceActivity(instanceId: $instanceId, range: $range) {
+    from
+    bucketSeconds
+    buckets {
+      start
+      signIns
+      failedSignIns
+      lockouts
+      ssoAllowed
+      ssoDenied
+    }
+    applications {
+      applicationId
+      name
+      allowed
+      denied
+    }
+    refusalReasons {
+      reason
+      count
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InstanceActivityQuery, InstanceActivityQueryVariables>;
+export const InstanceAttentionDocument = new TypedDocumentString(`
+    query InstanceAttention($instanceId: ID!) {
+  signingKeys(instanceId: $instanceId) {
+    id
+    state
+    algorithm
+    notAfter
+  }
+  instance(id: $instanceId) {
+    id
+    applications(first: 100) {
+      nodes {
+        id
+        name
+        spCertificateNotAfter
+        spEncryptionCertificateNotAfter
+      }
+    }
+  }
+  pendingEmails: deliveries(
+    instanceId: $instanceId
+    first: 1
+    filter: {kind: EMAIL, status: PENDING}
+  ) {
+    totalCount
+  }
+  failedDeliveries: deliveries(
+    instanceId: $instanceId
+    first: 1
+    filter: {kind: EVENT, status: DEAD}
+  ) {
+    totalCount
+  }
+}
+    `) as unknown as TypedDocumentString<InstanceAttentionQuery, InstanceAttentionQueryVariables>;
 export const AccessPoliciesDocument = new TypedDocumentString(`
     query AccessPolicies($instanceId: ID!) {
   instance(id: $instanceId) {

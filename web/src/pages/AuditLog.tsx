@@ -1,6 +1,8 @@
 // The audit log of an instance (or of the platform), filtered by actor, application, action and
-// outcome (allow/deny of SSO decisions, success/failure of changes).
+// outcome (allow/deny of SSO decisions, success/failure of changes), from the URL when the
+// overview links here.
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { useQuery } from '../api';
 import { graphql } from '../gql';
 import { ListView, useListControls, usePagedQuery } from '../list';
@@ -55,7 +57,14 @@ const AuditApps = graphql(`
 `);
 
 export function AuditLog({ instanceId }: { instanceId?: string }) {
-  const controls = useListControls({ actor: '', action: '', targetId: '', outcome: '' });
+  // The overview links here with its filters in the URL.
+  const [params] = useSearchParams();
+  const controls = useListControls({
+    actor: params.get('actor') ?? '',
+    action: params.get('action') ?? '',
+    targetId: params.get('targetId') ?? '',
+    outcome: params.get('outcome') ?? '',
+  });
   const { filters, setFilter, typeFilter } = controls;
   const applied = controls.applied.filters;
   const apps = useQuery(AuditApps, { instanceId: instanceId ?? '' }, { skip: !instanceId });

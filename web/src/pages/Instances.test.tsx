@@ -66,7 +66,7 @@ describe('Instances', () => {
     const user = userEvent.setup();
     render(<Instances />, { wrapper: MemoryRouter });
     const row = (await screen.findByText('Acme')).closest('tr')!;
-    expect(within(row).getByRole('link', { name: 'Manage' })).toHaveAttribute('href', '/instances/i1/users');
+    expect(within(row).getByRole('link', { name: 'Manage' })).toHaveAttribute('href', '/instances/i1/overview');
     await user.click(within(row).getByRole('button', { name: 'Delete' }));
     expect(calls.some((c) => c.operation === 'DeleteInstance')).toBe(false);
     await user.click(within(row).getByRole('button', { name: 'Yes, delete' }));

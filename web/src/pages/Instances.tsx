@@ -132,7 +132,7 @@ export function Instances() {
             actions: true,
             cell: (instance) => (
               <>
-                <Link className="button primary" to={`/instances/${instance.id}/users`}>
+                <Link className="button primary" to={`/instances/${instance.id}/overview`}>
                   Manage
                 </Link>
                 <button type="button" onClick={() => setEditing(instance.id)}>
