@@ -306,6 +306,15 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     await page.getByRole('img', { name: /last 7 days/ }).first().waitFor();
     await screenshot(page, '10-overview');
     await assertAccessible(page, '10-overview');
+    // The platform's overview lists the instance with its numbers, and leads back to it.
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Platform overview' }).click();
+    await page.getByRole('heading', { name: 'Platform overview' }).waitFor();
+    const acme = page.getByRole('row', { name: /Acme/ });
+    await acme.waitFor();
+    await screenshot(page, '10-platform-overview');
+    await assertAccessible(page, '10-platform-overview');
+    await acme.getByRole('link', { name: 'Acme' }).click();
+    await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor();
     // A number opens the audit log with its filter applied: bob's refusal, not alice's SSO.
     await tile(/Refused SSO/).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();

@@ -17,6 +17,9 @@ import { Deliveries, EventSubscriptions } from './pages/Deliveries';
 
 // The overview carries the chart library: loaded when it is first shown, not with the console.
 const Overview = lazy(() => import('./pages/Overview').then((m) => ({ default: m.Overview })));
+const PlatformOverview = lazy(() =>
+  import('./pages/Overview').then((m) => ({ default: m.PlatformOverview })),
+);
 
 const ViewerQuery = graphql(`
   query Viewer {
@@ -71,6 +74,7 @@ export function App() {
             Instances
           </NavLink>
           {me.superAdmin && <NavLink to="/tokens">API tokens</NavLink>}
+          {(me.superAdmin || me.globalAuditor) && <NavLink to="/overview">Platform overview</NavLink>}
           {(me.superAdmin || me.globalAuditor) && <NavLink to="/audit">Platform audit</NavLink>}
         </nav>
         <span className="who">
@@ -101,6 +105,16 @@ export function App() {
           element={
             <main id="main">
               <ApiTokens />
+            </main>
+          }
+        />
+        <Route
+          path="/overview"
+          element={
+            <main id="main">
+              <Suspense fallback={<Loading />}>
+                <PlatformOverview />
+              </Suspense>
             </main>
           }
         />

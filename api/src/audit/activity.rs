@@ -1,14 +1,16 @@
-//! The numbers of an instance's overview, counted in SQL over the audit log: sign-ins, refused
-//! sign-ins, lockouts and SSO decisions per time bucket; SSO decisions per application; and
-//! the reasons of refusals. Three grouped queries, each a range scan of the index on
-//! (instance, action, id): audit ids are UUIDv7, ordered by time, so "since" is an id bound.
+//! The numbers of the overviews, counted in SQL over the audit log: sign-ins, refused
+//! sign-ins, lockouts and SSO decisions per time bucket; SSO decisions per application (of an
+//! instance) or per instance (of the platform); and the reasons of refusals. A few grouped
+//! queries, each a range scan: audit ids are UUIDv7, ordered by time, so "since" is an id
+//! bound — on the index (instance, action, id) for an instance, on the primary key for the
+//! platform.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use entity::{application, audit_event};
+use entity::{application, audit_event, instance};
 use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 
-use crate::authz::admin::{actions, InstancePermit};
+use crate::authz::admin::{actions, InstancePermit, PlatformPermit};
 use crate::db::Store;
 use crate::error::AppResult;
 
@@ -75,13 +77,36 @@ pub struct ReasonCount {
     pub count: i64,
 }
 
+/// The counts of one instance, for the platform's overview.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InstanceCount {
+    pub instance_id: String,
+    /// `None` when the instance was deleted since.
+    pub name: Option<String>,
+    pub sign_ins: i64,
+    pub failed_sign_ins: i64,
+    pub lockouts: i64,
+    pub sso_allowed: i64,
+    pub sso_denied: i64,
+}
+
+/// Whose activity.
+#[derive(Clone, Copy)]
+pub enum Scope<'a> {
+    Instance(&'a InstancePermit<actions::ReadAudit>),
+    /// Every instance (the platform's own admin events have no instance and are not counted).
+    Platform(&'a PlatformPermit<actions::ReadPlatformAudit>),
+}
+
 #[derive(Clone, Debug)]
 pub struct Activity {
     pub from: DateTime<Utc>,
     pub bucket_secs: i64,
     pub buckets: Vec<Bucket>,
-    /// Most allowed SSOs first.
+    /// Of an instance: most allowed SSOs first.
     pub applications: Vec<ApplicationCount>,
+    /// Of the platform: most sign-ins and SSOs first.
+    pub instances: Vec<InstanceCount>,
     /// Most frequent first, at most [`MAX_REASONS`].
     pub reasons: Vec<ReasonCount>,
 }
@@ -116,12 +141,47 @@ fn reason_of_summary(backend: DbBackend) -> &'static str {
     }
 }
 
-fn since(instance_id: &str, from: DateTime<Utc>) -> SelectStatement {
+fn since(scope: Scope<'_>, from: DateTime<Utc>) -> SelectStatement {
+    let instance = Expr::col(audit_event::Column::InstanceId);
     Query::select()
         .from(audit_event::Entity)
-        .and_where(Expr::col(audit_event::Column::InstanceId).eq(instance_id))
+        .and_where(match scope {
+            Scope::Instance(permit) => instance.eq(permit.instance_id()),
+            Scope::Platform(_) => instance.is_not_null(),
+        })
         .and_where(Expr::col(audit_event::Column::Id).gte(first_id_at(from)))
         .to_owned()
+}
+
+/// The counted actions.
+fn counted() -> SimpleExpr {
+    Expr::col(audit_event::Column::Action).is_in([SIGN_IN, SIGN_IN_FAILED, ACCOUNT_LOCKED, SSO])
+}
+
+/// Adds one row's count to the field it counts.
+fn add(
+    counts: (&mut i64, &mut i64, &mut i64, &mut i64, &mut i64),
+    action: &str,
+    outcome: &str,
+    n: i64,
+) {
+    let (sign_ins, failed, lockouts, allowed, denied) = counts;
+    match (action, outcome) {
+        (SIGN_IN, _) => *sign_ins += n,
+        (SIGN_IN_FAILED, _) => *failed += n,
+        (ACCOUNT_LOCKED, _) => *lockouts += n,
+        (SSO, "allow") => *allowed += n,
+        (SSO, _) => *denied += n,
+        _ => {}
+    }
+}
+
+#[derive(FromQueryResult)]
+struct InstanceRow {
+    instance_id: Option<String>,
+    action: String,
+    outcome: String,
+    n: i64,
 }
 
 #[derive(FromQueryResult)]
@@ -145,14 +205,13 @@ struct ReasonRow {
     n: i64,
 }
 
-/// The instance's activity over `range`, up to `now`.
+/// The activity of an instance or of the platform over `range`, up to `now`.
 pub async fn activity(
     store: &Store,
-    permit: &InstancePermit<actions::ReadAudit>,
+    scope: Scope<'_>,
     range: Range,
     now: DateTime<Utc>,
 ) -> AppResult<Activity> {
-    let instance_id = permit.instance_id();
     let db = &store.conn;
     let backend = db.get_database_backend();
     let width = range.bucket_secs();
@@ -166,22 +225,17 @@ pub async fn activity(
 
     // The bucket width is ours, never input: it is written into the expression.
     let bucket: SimpleExpr = Expr::cust(format!("{} / {width}", epoch_of_created_at(backend)));
-    let per_bucket = since(instance_id, from)
+    let per_bucket = since(scope, from)
         .column(audit_event::Column::Action)
         .column(audit_event::Column::Outcome)
         .expr_as(bucket.clone(), Alias::new("bucket"))
         .expr_as(count(), Alias::new("n"))
-        .and_where(Expr::col(audit_event::Column::Action).is_in([
-            SIGN_IN,
-            SIGN_IN_FAILED,
-            ACCOUNT_LOCKED,
-            SSO,
-        ]))
+        .and_where(counted())
         .group_by_col(audit_event::Column::Action)
         .group_by_col(audit_event::Column::Outcome)
         .add_group_by([bucket])
         .to_owned();
-    let per_application = since(instance_id, from)
+    let per_application = since(scope, from)
         .column(audit_event::Column::TargetId)
         .column(audit_event::Column::Outcome)
         .expr_as(count(), Alias::new("n"))
@@ -190,7 +244,7 @@ pub async fn activity(
         .group_by_col(audit_event::Column::Outcome)
         .to_owned();
     let reason: SimpleExpr = Expr::cust(reason_of_summary(backend));
-    let per_reason = since(instance_id, from)
+    let per_reason = since(scope, from)
         .expr_as(reason.clone(), Alias::new("reason"))
         .expr_as(count(), Alias::new("n"))
         .and_where(Expr::col(audit_event::Column::Action).eq(SSO))
@@ -199,9 +253,8 @@ pub async fn activity(
         .order_by_expr(count(), Order::Desc)
         .limit(MAX_REASONS)
         .to_owned();
-    let (bucket_rows, application_rows, reason_rows) = tokio::try_join!(
+    let (bucket_rows, reason_rows) = tokio::try_join!(
         BucketRow::find_by_statement(backend.build(&per_bucket)).all(db),
-        ApplicationRow::find_by_statement(backend.build(&per_application)).all(db),
         ReasonRow::find_by_statement(backend.build(&per_reason)).all(db),
     )?;
 
@@ -212,21 +265,70 @@ pub async fn activity(
         })
         .collect();
     for row in bucket_rows {
-        let Some(bucket) = usize::try_from(row.bucket - first)
+        let Some(b) = usize::try_from(row.bucket - first)
             .ok()
             .and_then(|i| buckets.get_mut(i))
         else {
             continue;
         };
-        match (row.action.as_str(), row.outcome.as_str()) {
-            (SIGN_IN, _) => bucket.sign_ins += row.n,
-            (SIGN_IN_FAILED, _) => bucket.failed_sign_ins += row.n,
-            (ACCOUNT_LOCKED, _) => bucket.lockouts += row.n,
-            (SSO, "allow") => bucket.sso_allowed += row.n,
-            (SSO, _) => bucket.sso_denied += row.n,
-            _ => {}
-        }
+        let fields = (
+            &mut b.sign_ins,
+            &mut b.failed_sign_ins,
+            &mut b.lockouts,
+            &mut b.sso_allowed,
+            &mut b.sso_denied,
+        );
+        add(fields, &row.action, &row.outcome, row.n);
     }
+    let (applications, instances) = match scope {
+        Scope::Instance(permit) => (
+            per_application_of(store, permit.instance_id(), per_application).await?,
+            Vec::new(),
+        ),
+        Scope::Platform(_) => {
+            let per_instance = since(scope, from)
+                .column(audit_event::Column::InstanceId)
+                .column(audit_event::Column::Action)
+                .column(audit_event::Column::Outcome)
+                .expr_as(count(), Alias::new("n"))
+                .and_where(counted())
+                .group_by_col(audit_event::Column::InstanceId)
+                .group_by_col(audit_event::Column::Action)
+                .group_by_col(audit_event::Column::Outcome)
+                .to_owned();
+            (Vec::new(), per_instance_of(store, per_instance).await?)
+        }
+    };
+
+    let reasons = reason_rows
+        .into_iter()
+        .map(|row| ReasonCount {
+            // Decisions audited before reasons were recorded say none.
+            reason: row.reason.unwrap_or_else(|| "(not recorded)".into()),
+            count: row.n,
+        })
+        .collect();
+    Ok(Activity {
+        from,
+        bucket_secs: width,
+        buckets,
+        applications,
+        instances,
+        reasons,
+    })
+}
+
+/// SSO decisions per application of an instance, with the applications' names.
+async fn per_application_of(
+    store: &Store,
+    instance_id: &str,
+    query: SelectStatement,
+) -> AppResult<Vec<ApplicationCount>> {
+    let db = &store.conn;
+    let backend = db.get_database_backend();
+    let application_rows = ApplicationRow::find_by_statement(backend.build(&query))
+        .all(db)
+        .await?;
 
     let mut counted: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
     for row in application_rows {
@@ -277,22 +379,61 @@ pub async fn activity(
     applications.sort_by(|a, b| {
         (b.allowed, b.denied, &a.application_id).cmp(&(a.allowed, a.denied, &b.application_id))
     });
+    Ok(applications)
+}
 
-    let reasons = reason_rows
-        .into_iter()
-        .map(|row| ReasonCount {
-            // Decisions audited before reasons were recorded say none.
-            reason: row.reason.unwrap_or_else(|| "(not recorded)".into()),
-            count: row.n,
-        })
-        .collect();
-    Ok(Activity {
-        from,
-        bucket_secs: width,
-        buckets,
-        applications,
-        reasons,
-    })
+/// Counts per instance, with the instances' names; most active first.
+async fn per_instance_of(store: &Store, query: SelectStatement) -> AppResult<Vec<InstanceCount>> {
+    let db = &store.conn;
+    let backend = db.get_database_backend();
+    let rows = InstanceRow::find_by_statement(backend.build(&query))
+        .all(db)
+        .await?;
+    let mut counted: std::collections::BTreeMap<String, InstanceCount> = Default::default();
+    for row in rows {
+        let Some(id) = row.instance_id else { continue };
+        let c = counted.entry(id.clone()).or_insert_with(|| InstanceCount {
+            instance_id: id,
+            ..InstanceCount::default()
+        });
+        let fields = (
+            &mut c.sign_ins,
+            &mut c.failed_sign_ins,
+            &mut c.lockouts,
+            &mut c.sso_allowed,
+            &mut c.sso_denied,
+        );
+        add(fields, &row.action, &row.outcome, row.n);
+    }
+    let mut instances: Vec<InstanceCount> = counted.into_values().collect();
+    if !instances.is_empty() {
+        #[derive(FromQueryResult)]
+        struct Name {
+            id: String,
+            name: String,
+        }
+        let names = Query::select()
+            .columns([instance::Column::Id, instance::Column::Name])
+            .from(instance::Entity)
+            .and_where(
+                Expr::col(instance::Column::Id)
+                    .is_in(instances.iter().map(|i| i.instance_id.clone())),
+            )
+            .to_owned();
+        for found in Name::find_by_statement(backend.build(&names))
+            .all(db)
+            .await?
+        {
+            if let Some(i) = instances.iter_mut().find(|i| i.instance_id == found.id) {
+                i.name = Some(found.name);
+            }
+        }
+    }
+    instances.sort_by(|a, b| {
+        (b.sign_ins + b.sso_allowed, &a.instance_id)
+            .cmp(&(a.sign_ins + a.sso_allowed, &b.instance_id))
+    });
+    Ok(instances)
 }
 
 #[cfg(test)]

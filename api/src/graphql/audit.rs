@@ -201,22 +201,12 @@ impl ActivityQuery {
     ) -> Result<InstanceActivity> {
         let state = state(ctx)?;
         let permit = gate::instance(ctx, actions::ReadAudit, &instance_id)?;
-        let found = activity::activity(&state.store, &permit, range.into(), Utc::now()).await?;
+        let scope = activity::Scope::Instance(&permit);
+        let found = activity::activity(&state.store, scope, range.into(), Utc::now()).await?;
         Ok(InstanceActivity {
             from: found.from,
             bucket_seconds: found.bucket_secs,
-            buckets: found
-                .buckets
-                .into_iter()
-                .map(|b| ActivityBucket {
-                    start: b.start,
-                    sign_ins: b.sign_ins,
-                    failed_sign_ins: b.failed_sign_ins,
-                    lockouts: b.lockouts,
-                    sso_allowed: b.sso_allowed,
-                    sso_denied: b.sso_denied,
-                })
-                .collect(),
+            buckets: buckets_of(found.buckets),
             applications: found
                 .applications
                 .into_iter()
@@ -227,14 +217,88 @@ impl ActivityQuery {
                     denied: a.denied,
                 })
                 .collect(),
-            refusal_reasons: found
-                .reasons
-                .into_iter()
-                .map(|r| RefusalReason {
-                    reason: r.reason,
-                    count: r.count,
-                })
-                .collect(),
+            refusal_reasons: reasons_of(found.reasons),
         })
     }
+
+    /// The same counts over every instance, with each instance's totals: the platform's
+    /// overview. Action: `readPlatformAudit`.
+    async fn platform_activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default_with = "ActivityRange::Day")] range: ActivityRange,
+    ) -> Result<PlatformActivity> {
+        let state = state(ctx)?;
+        let permit = gate::platform(ctx, actions::ReadPlatformAudit)?;
+        let scope = activity::Scope::Platform(&permit);
+        let found = activity::activity(&state.store, scope, range.into(), Utc::now()).await?;
+        Ok(PlatformActivity {
+            from: found.from,
+            bucket_seconds: found.bucket_secs,
+            buckets: buckets_of(found.buckets),
+            instances: found
+                .instances
+                .into_iter()
+                .map(|i| InstanceActivityTotals {
+                    instance_id: ID(i.instance_id),
+                    name: i.name,
+                    sign_ins: i.sign_ins,
+                    failed_sign_ins: i.failed_sign_ins,
+                    lockouts: i.lockouts,
+                    sso_allowed: i.sso_allowed,
+                    sso_denied: i.sso_denied,
+                })
+                .collect(),
+            refusal_reasons: reasons_of(found.reasons),
+        })
+    }
+}
+
+fn buckets_of(buckets: Vec<activity::Bucket>) -> Vec<ActivityBucket> {
+    buckets
+        .into_iter()
+        .map(|b| ActivityBucket {
+            start: b.start,
+            sign_ins: b.sign_ins,
+            failed_sign_ins: b.failed_sign_ins,
+            lockouts: b.lockouts,
+            sso_allowed: b.sso_allowed,
+            sso_denied: b.sso_denied,
+        })
+        .collect()
+}
+
+fn reasons_of(reasons: Vec<activity::ReasonCount>) -> Vec<RefusalReason> {
+    reasons
+        .into_iter()
+        .map(|r| RefusalReason {
+            reason: r.reason,
+            count: r.count,
+        })
+        .collect()
+}
+
+/// One instance's totals over the range, for the platform's overview.
+#[derive(SimpleObject)]
+pub struct InstanceActivityTotals {
+    instance_id: ID,
+    /// Null for an instance deleted since.
+    name: Option<String>,
+    sign_ins: i64,
+    failed_sign_ins: i64,
+    lockouts: i64,
+    sso_allowed: i64,
+    sso_denied: i64,
+}
+
+/// What happened on the whole platform over a range.
+#[derive(SimpleObject)]
+pub struct PlatformActivity {
+    from: DateTime<Utc>,
+    bucket_seconds: i64,
+    buckets: Vec<ActivityBucket>,
+    /// Most sign-ins and SSOs first.
+    instances: Vec<InstanceActivityTotals>,
+    /// The most frequent reasons of refused SSO (at most 10), most frequent first.
+    refusal_reasons: Vec<RefusalReason>,
 }

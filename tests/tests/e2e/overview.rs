@@ -109,6 +109,36 @@ async fn the_overview_counts_what_employees_did() {
         app.gql(ACTIVITY, json!({ "i": other, "r": "DAY" })).await["instanceActivity"].clone();
     assert_eq!(total(&empty, "ssoAllowed") + total(&empty, "signIns"), 0);
     assert_eq!(empty["applications"], json!([]));
+    // The platform counts every instance, each with its totals.
+    let platform = app
+        .gql(
+            "query { platformActivity(range: DAY) { buckets { ssoAllowed } instances { instanceId name signIns failedSignIns lockouts ssoAllowed ssoDenied } refusalReasons { reason count } } }",
+            json!({}),
+        )
+        .await["platformActivity"]
+        .clone();
+    assert_eq!(
+        platform["instances"],
+        json!([{ "instanceId": t.instance, "name": "Acme", "signIns": 1, "failedSignIns": 5, "lockouts": 1, "ssoAllowed": 2, "ssoDenied": 1 }]),
+        "{platform}"
+    );
+    assert_eq!(total(&platform, "ssoAllowed"), 2);
+    assert_eq!(platform["refusalReasons"][0]["count"], 1);
+    let instance_admin = app
+        .token_with_roles(json!([{ "role": "INSTANCE_ADMIN", "instanceId": t.instance }]))
+        .await;
+    let refused = app
+        .gql_as(
+            &instance_admin,
+            "query { platformActivity { from } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        lanyard_tests::error_code(&refused),
+        "FORBIDDEN",
+        "{refused}"
+    );
     // Counting needs the audit permission: an application's admin does not have it.
     let viewer = app
         .token_with_roles(

@@ -993,6 +993,13 @@ export type InstanceAttentionQueryVariables = Exact<{
 
 export type InstanceAttentionQuery = { signingKeys: Array<{ id: string, state: SigningKeyState, algorithm: SigningKeyAlgorithm, notAfter: string }>, instance: { id: string, applications: { nodes: Array<{ id: string, name: string, spCertificateNotAfter: string | null, spEncryptionCertificateNotAfter: string | null }> } }, pendingEmails: { totalCount: number }, failedDeliveries: { totalCount: number } };
 
+export type PlatformActivityQueryVariables = Exact<{
+  range: ActivityRange;
+}>;
+
+
+export type PlatformActivityQuery = { platformActivity: { from: string, bucketSeconds: number, buckets: Array<{ start: string, signIns: number, failedSignIns: number, lockouts: number, ssoAllowed: number, ssoDenied: number }>, instances: Array<{ instanceId: string, name: string | null, signIns: number, failedSignIns: number, lockouts: number, ssoAllowed: number, ssoDenied: number }>, refusalReasons: Array<{ reason: string, count: number }> } };
+
 export type AccessPoliciesQueryVariables = Exact<{
   instanceId: string;
 }>;
@@ -2079,6 +2086,35 @@ export const InstanceAttentionDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InstanceAttentionQuery, InstanceAttentionQueryVariables>;
+export const PlatformActivityDocument = new TypedDocumentString(`
+    query PlatformActivity($range: ActivityRange!) {
+  platformActivity(range: $range) {
+    from
+    bucketSeconds
+    buckets {
+      start
+      signIns
+      failedSignIns
+      lockouts
+      ssoAllowed
+      ssoDenied
+    }
+    instances {
+      instanceId
+      name
+      signIns
+      failedSignIns
+      lockouts
+      ssoAllowed
+      ssoDenied
+    }
+    refusalReasons {
+      reason
+      count
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PlatformActivityQuery, PlatformActivityQueryVariables>;
 export const AccessPoliciesDocument = new TypedDocumentString(`
     query AccessPolicies($instanceId: ID!) {
   instance(id: $instanceId) {

@@ -3,7 +3,7 @@
 // attention soon (signing keys and SP certificates that expire, emails waiting, event
 // deliveries that failed). Every chart and number links to the audit log or the deliveries it
 // was counted from.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import {
   Bar,
@@ -85,6 +85,36 @@ const AttentionQuery = graphql(`
   }
 `);
 
+const PlatformActivityQuery = graphql(`
+  query PlatformActivity($range: ActivityRange!) {
+    platformActivity(range: $range) {
+      from
+      bucketSeconds
+      buckets {
+        start
+        signIns
+        failedSignIns
+        lockouts
+        ssoAllowed
+        ssoDenied
+      }
+      instances {
+        instanceId
+        name
+        signIns
+        failedSignIns
+        lockouts
+        ssoAllowed
+        ssoDenied
+      }
+      refusalReasons {
+        reason
+        count
+      }
+    }
+  }
+`);
+
 const RANGES: { value: ActivityRange; label: string }[] = [
   { value: 'DAY', label: 'Last 24 hours' },
   { value: 'WEEK', label: 'Last 7 days' },
@@ -131,20 +161,7 @@ export function Overview({ instanceId }: { instanceId: string }) {
     <section className="overview">
       <div className="title-row">
         <h1>Overview</h1>
-        <div className="segmented" role="radiogroup" aria-label="Period">
-          {RANGES.map((r) => (
-            <label key={r.value}>
-              <input
-                type="radio"
-                name="range"
-                value={r.value}
-                checked={range === r.value}
-                onChange={() => setRange(r.value)}
-              />
-              {r.label}
-            </label>
-          ))}
-        </div>
+        <RangePicker range={range} onChange={setRange} />
       </div>
       <ErrorBanner error={activity.error ?? attention.error} onRetry={activity.reload} />
       {!data ? (
@@ -178,48 +195,12 @@ export function Overview({ instanceId }: { instanceId: string }) {
             />
           </ul>
 
-          <div className="card chart">
-            <div className="title-row">
-              <h2>Sign-ins and SSO over time</h2>
-              <Link to={audit({ action: 'sso' })}>SSO decisions in the audit log</Link>
-            </div>
-            <figure
-              role="img"
-              aria-label={`Sign-ins, SSO responses, refused SSO and failed sign-ins, ${rangeLabel}: ${sum('signIns')}, ${sum('ssoAllowed')}, ${sum('ssoDenied')} and ${sum('failedSignIns')}.`}
-            >
-              <ResponsiveContainer width="100%" height={260}>
-                <LineChart data={series} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-                  <CartesianGrid strokeDasharray="3 3" stroke="#d0d7de" />
-                  <XAxis dataKey="label" minTickGap={24} tick={{ fontSize: 12 }} />
-                  <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={40} />
-                  <Tooltip />
-                  <Legend />
-                  <Line type="monotone" dataKey="signIns" name="Sign-ins" stroke={COLORS.signIns} dot={{ r: 2 }} isAnimationActive={false} />
-                  <Line
-                    type="monotone"
-                    dataKey="ssoAllowed"
-                    name="SSO responses"
-                    stroke={COLORS.ssoAllowed}
-                    dot={{ r: 2 }} isAnimationActive={false}
-                  />
-                  <Line
-                    type="monotone"
-                    dataKey="ssoDenied"
-                    name="Refused SSO"
-                    stroke={COLORS.ssoDenied}
-                    dot={{ r: 2 }} isAnimationActive={false}
-                  />
-                  <Line
-                    type="monotone"
-                    dataKey="failedSignIns"
-                    name="Failed sign-ins"
-                    stroke={COLORS.failedSignIns}
-                    dot={{ r: 2 }} isAnimationActive={false}
-                  />
-                </LineChart>
-              </ResponsiveContainer>
-            </figure>
-          </div>
+          <ActivityChart
+            series={series}
+            rangeLabel={rangeLabel}
+            totals={[sum('signIns'), sum('ssoAllowed'), sum('ssoDenied'), sum('failedSignIns')]}
+            link={<Link to={audit({ action: 'sso' })}>SSO decisions in the audit log</Link>}
+          />
 
           <div className="columns">
             <div className="card chart">
@@ -266,35 +247,11 @@ export function Overview({ instanceId }: { instanceId: string }) {
               )}
             </div>
 
-            <div className="card chart">
-              <div className="title-row">
-                <h2>Refused SSO by reason</h2>
-                <Link to={audit({ action: 'sso', outcome: 'deny' })}>Refusals in the audit log</Link>
-              </div>
-              {data.refusalReasons.length === 0 ? (
-                <p className="muted">No refused SSO {rangeLabel}.</p>
-              ) : (
-                <figure
-                  role="img"
-                  aria-label={`Refused SSO by reason, ${rangeLabel}: ${data.refusalReasons
-                    .map((r) => `${r.reason}: ${r.count}`)
-                    .join('; ')}.`}
-                >
-                  <ResponsiveContainer width="100%" height={40 + 32 * data.refusalReasons.length}>
-                    <BarChart
-                      data={data.refusalReasons}
-                      layout="vertical"
-                      margin={{ top: 0, right: 16, bottom: 0, left: 0 }}
-                    >
-                      <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} />
-                      <YAxis type="category" dataKey="reason" width={200} tick={{ fontSize: 11 }} />
-                      <Tooltip />
-                      <Bar dataKey="count" name="Refusals" fill={COLORS.ssoDenied} isAnimationActive={false} />
-                    </BarChart>
-                  </ResponsiveContainer>
-                </figure>
-              )}
-            </div>
+            <ReasonsChart
+              reasons={data.refusalReasons}
+              rangeLabel={rangeLabel}
+              link={<Link to={audit({ action: 'sso', outcome: 'deny' })}>Refusals in the audit log</Link>}
+            />
           </div>
         </>
       )}
@@ -325,14 +282,196 @@ export function Overview({ instanceId }: { instanceId: string }) {
   );
 }
 
-function Tile(props: { label: string; value?: number; to: string; warn?: boolean }) {
+function Tile(props: { label: string; value?: number; to?: string; warn?: boolean }) {
+  const content = (
+    <>
+      <span className="tile-value">{props.value ?? '…'}</span>
+      <span className="tile-label">{props.label}</span>
+    </>
+  );
   return (
     <li className={props.warn ? 'tile warn' : 'tile'}>
-      <Link to={props.to}>
-        <span className="tile-value">{props.value ?? '…'}</span>
-        <span className="tile-label">{props.label}</span>
-      </Link>
+      {props.to ? <Link to={props.to}>{content}</Link> : <div className="tile-box">{content}</div>}
     </li>
+  );
+}
+
+type Point = { label: string; signIns: number; ssoAllowed: number; ssoDenied: number; failedSignIns: number };
+
+function ActivityChart(props: {
+  series: Point[];
+  rangeLabel: string;
+  totals: [number, number, number, number];
+  link?: ReactNode;
+}) {
+  const [signIns, allowed, denied, failed] = props.totals;
+  return (
+    <div className="card chart">
+      <div className="title-row">
+        <h2>Sign-ins and SSO over time</h2>
+        {props.link}
+      </div>
+      <figure
+        role="img"
+        aria-label={`Sign-ins, SSO responses, refused SSO and failed sign-ins, ${props.rangeLabel}: ${signIns}, ${allowed}, ${denied} and ${failed}.`}
+      >
+        <ResponsiveContainer width="100%" height={260}>
+          <LineChart data={props.series} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#d0d7de" />
+            <XAxis dataKey="label" minTickGap={24} tick={{ fontSize: 12 }} />
+            <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={40} />
+            <Tooltip />
+            <Legend />
+            {(
+              [
+                ['signIns', 'Sign-ins', COLORS.signIns],
+                ['ssoAllowed', 'SSO responses', COLORS.ssoAllowed],
+                ['ssoDenied', 'Refused SSO', COLORS.ssoDenied],
+                ['failedSignIns', 'Failed sign-ins', COLORS.failedSignIns],
+              ] as const
+            ).map(([key, name, color]) => (
+              <Line
+                key={key}
+                type="monotone"
+                dataKey={key}
+                name={name}
+                stroke={color}
+                dot={{ r: 2 }}
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </figure>
+    </div>
+  );
+}
+
+function ReasonsChart(props: {
+  reasons: { reason: string; count: number }[];
+  rangeLabel: string;
+  link?: ReactNode;
+}) {
+  return (
+    <div className="card chart">
+      <div className="title-row">
+        <h2>Refused SSO by reason</h2>
+        {props.link}
+      </div>
+      {props.reasons.length === 0 ? (
+        <p className="muted">No refused SSO {props.rangeLabel}.</p>
+      ) : (
+        <figure
+          role="img"
+          aria-label={`Refused SSO by reason, ${props.rangeLabel}: ${props.reasons
+            .map((r) => `${r.reason}: ${r.count}`)
+            .join('; ')}.`}
+        >
+          <ResponsiveContainer width="100%" height={40 + 32 * props.reasons.length}>
+            <BarChart data={props.reasons} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 0 }}>
+              <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} />
+              <YAxis type="category" dataKey="reason" width={200} tick={{ fontSize: 11 }} />
+              <Tooltip />
+              <Bar dataKey="count" name="Refusals" fill={COLORS.ssoDenied} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </figure>
+      )}
+    </div>
+  );
+}
+
+function RangePicker({ range, onChange }: { range: ActivityRange; onChange: (r: ActivityRange) => void }) {
+  return (
+    <div className="segmented" role="radiogroup" aria-label="Period">
+      {RANGES.map((r) => (
+        <label key={r.value}>
+          <input
+            type="radio"
+            name="range"
+            value={r.value}
+            checked={range === r.value}
+            onChange={() => onChange(r.value)}
+          />
+          {r.label}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+/** The platform's overview: the same counts over every instance, and each instance's totals. */
+export function PlatformOverview() {
+  const [range, setRange] = useState<ActivityRange>('DAY');
+  const activity = useQuery(PlatformActivityQuery, { range });
+  const data = activity.data?.platformActivity;
+  const rangeLabel = RANGES.find((r) => r.value === range)?.label.toLowerCase() ?? '';
+  const sum = (field: 'signIns' | 'failedSignIns' | 'lockouts' | 'ssoAllowed' | 'ssoDenied') =>
+    data?.buckets.reduce((total, b) => total + b[field], 0) ?? 0;
+  return (
+    <section className="overview">
+      <div className="title-row">
+        <h1>Platform overview</h1>
+        <RangePicker range={range} onChange={setRange} />
+      </div>
+      <ErrorBanner error={activity.error} onRetry={activity.reload} />
+      {!data ? (
+        <Loading />
+      ) : (
+        <>
+          <ul className="tiles" aria-label={`Totals, ${rangeLabel}`}>
+            <Tile label="Sign-ins" value={sum('signIns')} />
+            <Tile label="SSO responses" value={sum('ssoAllowed')} />
+            <Tile label="Refused SSO" value={sum('ssoDenied')} warn={sum('ssoDenied') > 0} />
+            <Tile label="Failed sign-ins" value={sum('failedSignIns')} warn={sum('failedSignIns') > 0} />
+            <Tile label="Lockouts" value={sum('lockouts')} warn={sum('lockouts') > 0} />
+          </ul>
+          <ActivityChart
+            series={data.buckets.map((b) => ({ ...b, label: bucketLabel(b.start, data.bucketSeconds) }))}
+            rangeLabel={rangeLabel}
+            totals={[sum('signIns'), sum('ssoAllowed'), sum('ssoDenied'), sum('failedSignIns')]}
+          />
+          <div className="columns">
+            <div className="card">
+              <h2>Instances</h2>
+              {data.instances.length === 0 ? (
+                <p className="muted">No sign-ins or SSO {rangeLabel}.</p>
+              ) : (
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Instance</th>
+                      <th scope="col">Sign-ins</th>
+                      <th scope="col">SSO</th>
+                      <th scope="col">Refused</th>
+                      <th scope="col">Failed sign-ins</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.instances.map((i) => (
+                      <tr key={i.instanceId}>
+                        <td>
+                          {i.name ? (
+                            <Link to={`/instances/${i.instanceId}/overview`}>{i.name}</Link>
+                          ) : (
+                            <span className="muted">(deleted instance)</span>
+                          )}
+                        </td>
+                        <td>{i.signIns}</td>
+                        <td>{i.ssoAllowed}</td>
+                        <td>{i.ssoDenied}</td>
+                        <td>{i.failedSignIns}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </div>
+            <ReasonsChart reasons={data.refusalReasons} rangeLabel={rangeLabel} />
+          </div>
+        </>
+      )}
+    </section>
   );
 }
 
