@@ -15,7 +15,20 @@ padding:0 1rem;color:#1b1f24}h1{font-size:1.4rem}label{display:block;margin:.8re
 input{width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1rem;padding:.5rem 1.2rem}\
 .error{color:#a40e26;background:#fdecee;padding:.6rem;border-radius:4px}\
 ul.apps{list-style:none;padding:0}ul.apps li{margin:.6rem 0}ul.apps img{width:2rem;height:2rem;\
-vertical-align:middle;margin-right:.6rem}.muted{color:#57606a;font-size:.9rem}";
+vertical-align:middle;margin-right:.6rem}.muted{color:#57606a;font-size:.9rem}\
+.bar{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap;\
+border-bottom:1px solid #d0d7de;margin-bottom:1rem}.bar nav{display:flex;gap:1rem;align-items:center}\
+form.inline button{margin:0}.search{display:flex;gap:.5rem;align-items:end;flex-wrap:wrap}\
+.search label{width:100%;margin:0}.search input{flex:1;min-width:10rem}.search button{margin:0}\
+ul.tiles{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(8.5rem,1fr));\
+gap:.75rem}ul.tiles a{display:flex;flex-direction:column;align-items:center;gap:.5rem;padding:1rem .5rem;\
+border:1px solid #d0d7de;border-radius:8px;text-decoration:none;color:inherit;text-align:center;\
+min-height:6.5rem}ul.tiles a:hover{border-color:#0b5cad}ul.tiles a:focus-visible{outline:3px solid #0b5cad;\
+outline-offset:2px}ul.tiles img{width:2.5rem;height:2.5rem}ul.tiles .initial{width:2.5rem;height:2.5rem;\
+border-radius:8px;background:#e6eefb}a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid \
+#0b5cad;outline-offset:2px}table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.4rem;\
+border-bottom:1px solid #d0d7de;vertical-align:top}.ok{color:#1a7f37;background:#dafbe1;padding:.6rem;\
+border-radius:4px}";
 
 /// How a page may post, frame and be framed, and where it moves on by itself. The default is
 /// the strictest: forms to this server only, no frames either way, no refresh.
@@ -188,42 +201,186 @@ pub struct PortalEntry<'a> {
     pub logo: &'a str,
 }
 
-pub fn portal(
-    instance_id: &str,
-    display_name: &str,
-    csrf_token: &str,
-    entries: &[PortalEntry<'_>],
-) -> Response {
-    let list = if entries.is_empty() {
-        "<p class=\"muted\">No applications are assigned to you yet.</p>".to_owned()
+/// What the portal shows: who is signed in, the search, the recently used applications and
+/// the (searched) list of all of them.
+pub struct PortalView<'a> {
+    pub instance_id: &'a str,
+    pub display_name: &'a str,
+    pub username: &'a str,
+    pub csrf_token: &'a str,
+    pub query: &'a str,
+    /// Shown above the rest when nothing is searched.
+    pub recent: &'a [PortalEntry<'a>],
+    /// Those that match the search (all without one).
+    pub entries: &'a [PortalEntry<'a>],
+    /// How many applications the employee has, searched or not.
+    pub total: usize,
+}
+
+fn tiles(entries: &[PortalEntry<'_>], label: &str) -> String {
+    let items: String = entries
+        .iter()
+        .map(|entry| {
+            let logo = if entry.logo.starts_with("data:image/") {
+                format!("<img src=\"{}\" alt=\"\">", e(entry.logo))
+            } else {
+                "<span class=\"initial\" aria-hidden=\"true\"></span>".to_owned()
+            };
+            format!(
+                "<li><a href=\"/saml/apps/{}/start\">{logo}<span>{}</span></a></li>",
+                e(entry.id),
+                e(entry.name)
+            )
+        })
+        .collect();
+    format!(
+        "<ul class=\"tiles\" aria-label=\"{}\">{items}</ul>",
+        e(label)
+    )
+}
+
+/// The employee's portal: who is signed in, her account and sign-out, a search, the
+/// applications she used recently, then all of them as a grid of tiles. Links only: each tile
+/// is one Tab stop and opens with Enter, and the grid folds to the screen's width.
+pub fn portal(view: &PortalView<'_>) -> Response {
+    let instance = e(view.instance_id);
+    let header = format!(
+        "<header class=\"bar\"><p><strong>{}</strong> <span class=\"muted\">{}</span></p>\
+         <nav aria-label=\"Account\"><a href=\"/sso/{instance}/account\">Your account</a>\
+         <form method=\"post\" action=\"/sso/{instance}/logout\" class=\"inline\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <button type=\"submit\">Sign out</button></form></nav></header>",
+        e(view.display_name),
+        e(view.username),
+        e(view.csrf_token),
+    );
+    let search = format!(
+        "<form role=\"search\" method=\"get\" action=\"/sso/{instance}/portal\" class=\"search\">\
+         <label for=\"q\">Search your applications</label>\
+         <input id=\"q\" type=\"search\" name=\"q\" value=\"{}\" maxlength=\"100\">\
+         <button type=\"submit\">Search</button></form>",
+        e(view.query)
+    );
+    let mut body = format!("{header}<h1>Your applications</h1>");
+    if view.total == 0 {
+        body.push_str("<p class=\"muted\">No applications are assigned to you yet.</p>");
+        return page(StatusCode::OK, "Applications", &body);
+    }
+    body.push_str(&search);
+    if view.query.is_empty() {
+        if !view.recent.is_empty() {
+            body.push_str("<h2>Recently used</h2>");
+            body.push_str(&tiles(view.recent, "Recently used"));
+        }
+        body.push_str("<h2>All applications</h2>");
+        body.push_str(&tiles(view.entries, "All applications"));
+    } else if view.entries.is_empty() {
+        body.push_str(&format!(
+            "<p>No application matches “{}”. <a href=\"/sso/{instance}/portal\">Show all</a></p>",
+            e(view.query)
+        ));
     } else {
-        let items: String = entries
-            .iter()
-            .map(|entry| {
-                let logo = if entry.logo.starts_with("data:image/") {
-                    format!("<img src=\"{}\" alt=\"\">", e(entry.logo))
+        body.push_str(&format!(
+            "<h2>Matching “{}”</h2>{}<p><a href=\"/sso/{instance}/portal\">Show all</a></p>",
+            e(view.query),
+            tiles(view.entries, "Matching applications"),
+        ));
+    }
+    page(StatusCode::OK, "Applications", &body)
+}
+
+/// One of the employee's sessions, as her account page lists it.
+pub struct AccountSession {
+    pub signed_in: String,
+    pub last_seen: String,
+    pub from: String,
+    pub this_one: bool,
+}
+
+/// The employee's own account page.
+pub struct AccountView<'a> {
+    pub instance_id: &'a str,
+    pub display_name: &'a str,
+    pub username: &'a str,
+    pub email: Option<&'a str>,
+    pub csrf_token: &'a str,
+    pub sessions: &'a [AccountSession],
+    /// What the last action did.
+    pub notice: Option<&'a str>,
+    /// A refused password change: the field and why.
+    pub error: Option<(&'a str, &'a str)>,
+}
+
+/// Her name and email, her sessions with "Sign out other sessions", and the password change.
+pub fn account(status: StatusCode, view: &AccountView<'_>) -> Response {
+    let instance = e(view.instance_id);
+    let csrf = format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+        e(view.csrf_token)
+    );
+    let notice = view
+        .notice
+        .map(|n| format!("<p class=\"ok\" role=\"status\">{}</p>", e(n)))
+        .unwrap_or_default();
+    let rows: String = view
+        .sessions
+        .iter()
+        .map(|s| {
+            format!(
+                "<tr><td>{}{}</td><td>{}</td><td>{}</td></tr>",
+                e(&s.signed_in),
+                if s.this_one {
+                    " <strong>(this browser)</strong>"
                 } else {
-                    String::new()
-                };
-                format!(
-                    "<li><a href=\"/saml/apps/{}/start\">{logo}{}</a></li>",
-                    e(entry.id),
-                    e(entry.name)
-                )
-            })
-            .collect();
-        format!("<ul class=\"apps\">{items}</ul>")
+                    ""
+                },
+                e(&s.last_seen),
+                e(&s.from),
+            )
+        })
+        .collect();
+    let others = view.sessions.iter().filter(|s| !s.this_one).count();
+    let sign_out_others = if others > 0 {
+        format!(
+            "<form method=\"post\" action=\"/sso/{instance}/account/sessions\">{csrf}\
+             <button type=\"submit\">Sign out other sessions ({others})</button></form>"
+        )
+    } else {
+        String::new()
+    };
+    let invalid = |field: &str| view.error.filter(|(f, _)| *f == field).map(|(_, m)| m);
+    let field = |id: &str, name: &str, label: &str, autocomplete: &str| {
+        let error = invalid(name);
+        let described = error
+            .map(|_| format!(" aria-invalid=\"true\" aria-describedby=\"{id}-error\""))
+            .unwrap_or_default();
+        let message = error
+            .map(|m| format!("<p class=\"error\" id=\"{id}-error\">{}</p>", e(m)))
+            .unwrap_or_default();
+        format!(
+            "<label for=\"{id}\">{label}</label><input id=\"{id}\" type=\"password\" \
+             name=\"{name}\" autocomplete=\"{autocomplete}\" required{described}>{message}"
+        )
     };
     let body = format!(
-        "<h1>Your applications</h1><p class=\"muted\">Signed in as {}</p>{list}\
-         <form method=\"post\" action=\"/sso/{}/logout\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <button type=\"submit\">Sign out</button></form>",
-        e(display_name),
-        e(instance_id),
-        e(csrf_token),
+        "<header class=\"bar\"><p><a href=\"/sso/{instance}/portal\">← Your applications</a></p></header>\
+         <h1>Your account</h1>{notice}\
+         <p><strong>{name}</strong> <span class=\"muted\">{username}</span><br>{email}</p>\
+         <h2>Sessions</h2><p class=\"muted\">Where you are signed in to Lanyard.</p>\
+         <table><thead><tr><th scope=\"col\">Signed in</th><th scope=\"col\">Last used</th>\
+         <th scope=\"col\">From</th></tr></thead><tbody>{rows}</tbody></table>{sign_out_others}\
+         <h2>Change your password</h2>\
+         <form method=\"post\" action=\"/sso/{instance}/account/password\">{csrf}\
+         {current}{new}\
+         <button type=\"submit\">Change password</button></form>\
+         <p class=\"muted\">Changing it signs you out everywhere else.</p>",
+        name = e(view.display_name),
+        username = e(view.username),
+        email = view.email.map(e).unwrap_or_else(|| "No email address".into()),
+        current = field("current", "currentPassword", "Current password", "current-password"),
+        new = field("new", "newPassword", "New password", "new-password"),
     );
-    page(StatusCode::OK, "Applications", &body)
+    page(status, "Your account", &body)
 }
 
 /// The page of a denied SSO: no assertion, a reference for the administrator.
@@ -318,6 +475,8 @@ impl IntoResponse for PageError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Continue {
     Portal,
+    /// The employee's own account page.
+    Account,
     /// IdP-initiated SSO into an application.
     Start(String),
     /// A pending AuthnRequest (its sealed token, `saml::pending`).
@@ -346,6 +505,7 @@ impl Continue {
             Some(("request", token)) if plausible_sealed_request(token) => {
                 Continue::Request(token.to_owned())
             }
+            _ if raw == "account" => Continue::Account,
             _ => Continue::Portal,
         }
     }
@@ -353,6 +513,7 @@ impl Continue {
     pub fn encode(&self) -> String {
         match self {
             Continue::Portal => "portal".into(),
+            Continue::Account => "account".into(),
             Continue::Start(id) => format!("app:{id}"),
             Continue::Request(id) => format!("request:{id}"),
         }
@@ -362,6 +523,7 @@ impl Continue {
     pub fn url(&self, public_url: &str, instance_id: &str) -> String {
         match self {
             Continue::Portal => format!("{public_url}/sso/{instance_id}/portal"),
+            Continue::Account => format!("{public_url}/sso/{instance_id}/account"),
             Continue::Start(app) => format!("{public_url}/saml/apps/{app}/start"),
             Continue::Request(id) => format!("{public_url}/saml/requests/{id}"),
         }

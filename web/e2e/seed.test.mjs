@@ -208,10 +208,19 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     await portal.getByLabel('Password').fill(passwords.alice);
     await portal.getByRole('button', { name: 'Sign in' }).click();
     await portal.getByRole('heading', { name: 'Your applications' }).waitFor();
-    const tiles = portal.locator('ul.apps li');
+    const tiles = portal.getByRole('list', { name: 'All applications' }).getByRole('listitem');
     assert.equal(await tiles.count(), 1);
     await screenshot(portal, '07-portal-alice');
     await assertAccessible(portal, '07-portal-alice');
+    // Her own account: this session, and the password form.
+    await portal.getByRole('link', { name: 'Your account' }).click();
+    await portal.getByRole('heading', { name: 'Your account' }).waitFor();
+    await portal.getByText('(this browser)').waitFor();
+    await portal.getByLabel('Current password').waitFor();
+    await screenshot(portal, '07-account-alice');
+    await assertAccessible(portal, '07-account-alice');
+    await portal.getByRole('link', { name: '← Your applications' }).click();
+    await portal.getByRole('heading', { name: 'Your applications' }).waitFor();
     await portal.getByRole('link', { name: 'Alibaba Cloud' }).click();
     await portal.getByRole('heading', { name: 'Test SP received a SAML Response' }).waitFor();
     await sp.waitFor(1);
@@ -240,7 +249,7 @@ describe('seed: Alibaba Cloud user-based SSO, by clicking', () => {
     await portal.getByLabel('Password').fill(passwords.bob);
     await portal.getByRole('button', { name: 'Sign in' }).click();
     await portal.getByText('No applications are assigned to you yet.').waitFor();
-    assert.equal(await portal.locator('ul.apps li').count(), 0);
+    assert.equal(await portal.locator('ul.tiles li').count(), 0);
     await screenshot(portal, '08-portal-bob-phone');
     await assertAccessible(portal, '08-portal-bob-phone');
 

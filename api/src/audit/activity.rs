@@ -436,6 +436,49 @@ async fn per_instance_of(store: &Store, query: SelectStatement) -> AppResult<Vec
     Ok(instances)
 }
 
+/// How far back the portal looks for an employee's recently used applications.
+const RECENT_DAYS: i64 = 90;
+
+#[derive(FromQueryResult)]
+struct RecentRow {
+    target_id: Option<String>,
+}
+
+/// The applications an employee of `instance_id` was last allowed into, most recent first (at
+/// most `limit`, within the last 90 days): the portal's "recently used". One range scan of her
+/// own events on the index (instance, actor, id).
+pub async fn recent_applications(
+    store: &Store,
+    instance_id: &str,
+    user_id: &str,
+    limit: u64,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<String>> {
+    let db = &store.conn;
+    let backend = db.get_database_backend();
+    let latest = Expr::col(audit_event::Column::Id).max();
+    let query = Query::select()
+        .column(audit_event::Column::TargetId)
+        .from(audit_event::Entity)
+        .and_where(Expr::col(audit_event::Column::InstanceId).eq(instance_id))
+        .and_where(Expr::col(audit_event::Column::ActorId).eq(user_id))
+        .and_where(
+            Expr::col(audit_event::Column::Id).gte(first_id_at(now - Duration::days(RECENT_DAYS))),
+        )
+        .and_where(Expr::col(audit_event::Column::Action).eq(SSO))
+        .and_where(Expr::col(audit_event::Column::Outcome).eq("allow"))
+        .group_by_col(audit_event::Column::TargetId)
+        .order_by_expr(latest, Order::Desc)
+        .limit(limit)
+        .to_owned();
+    Ok(RecentRow::find_by_statement(backend.build(&query))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| row.target_id)
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -464,6 +464,117 @@ async fn touch(
     Ok(session)
 }
 
+/// The signed-in employee's own live sessions, newest first (her account page).
+pub async fn own_sessions(
+    auth: &Auth,
+    live: &EmployeeSession,
+) -> AppResult<Vec<employee_session::Model>> {
+    let now = Utc::now();
+    let idle = Duration::minutes(i64::from(auth.config.sso.idle_minutes));
+    Ok(employee_session::Entity::find()
+        .filter(employee_session::Column::InstanceId.eq(live.session.instance_id.as_str()))
+        .filter(employee_session::Column::UserId.eq(live.user.id.as_str()))
+        .order_by_desc(employee_session::Column::Id)
+        .paginate(&auth.store.conn, MAX_LISTED)
+        .fetch_page(0)
+        .await?
+        .into_iter()
+        .filter(|s| is_live(s, idle, now))
+        .collect())
+}
+
+/// Ends every session of the employee but this one, in the caller's transaction.
+async fn end_others_in(txn: &WriteTxn, live: &EmployeeSession) -> AppResult<u64> {
+    Ok(employee_session::Entity::delete_many()
+        .filter(employee_session::Column::InstanceId.eq(live.session.instance_id.as_str()))
+        .filter(employee_session::Column::UserId.eq(live.user.id.as_str()))
+        .filter(employee_session::Column::Id.ne(live.session.id.as_str()))
+        .exec(txn)
+        .await?
+        .rows_affected)
+}
+
+/// "Sign out other sessions": ends every session of the employee but this one; audited as
+/// `signOutOtherSessions`. Returns how many ended.
+pub async fn end_other_sessions(
+    auth: &Auth,
+    live: &EmployeeSession,
+    client_ip: Option<String>,
+) -> AppResult<u64> {
+    let txn = auth.store.begin_write().await?;
+    let ended = end_others_in(&txn, live).await?;
+    audit::record(
+        &txn,
+        &EmployeeSession::actor_of(&live.user, client_ip),
+        AuditRecord::in_instance(
+            &live.session.instance_id,
+            "signOutOtherSessions",
+            "user",
+            Some(&live.user.id),
+        )
+        .summary(serde_json::json!({ "sessionsEnded": ended })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ended)
+}
+
+/// The employee changes her own password: the current one first (throttled like a sign-in,
+/// and a wrong one counts as a failed sign-in), then the new one by the password rules. Every
+/// other session of hers ends; this one stays. Audited as `changePassword`.
+pub async fn change_password(
+    auth: &Auth,
+    live: &EmployeeSession,
+    current: &str,
+    new: &str,
+    attempt: &Attempt,
+) -> AppResult<u64> {
+    let instance_id = live.session.instance_id.as_str();
+    let scopes = Scopes::employee(
+        instance_id,
+        &live.user.username,
+        attempt.client_ip.as_deref(),
+    );
+    throttle::check(auth, &scopes).await?;
+    let password = password::NewPassword::parse("newPassword", new)?;
+    if !password::verify(live.user.password_hash.clone(), current.to_owned()).await {
+        let locked = throttle::record_failure(auth, &scopes, Some(&live.user)).await?;
+        record_refusal(
+            auth,
+            instance_id,
+            &live.user.username,
+            Some(&live.user),
+            attempt,
+            false,
+        )
+        .await?;
+        return Err(locked.unwrap_or_else(|| {
+            AppError::bad_input("currentPassword", "the current password is not correct")
+        }));
+    }
+    let hash = password::hash(&password).await?;
+    let txn = auth.store.begin_write().await?;
+    let mut user: user::ActiveModel = live.user.clone().into();
+    user.password_hash = Set(Some(hash));
+    user.updated_at = Set(Utc::now());
+    user.update(&txn).await?;
+    let ended = end_others_in(&txn, live).await?;
+    audit::record(
+        &txn,
+        &EmployeeSession::actor_of(&live.user, attempt.client_ip.clone()),
+        AuditRecord::in_instance(instance_id, "changePassword", "user", Some(&live.user.id))
+            .summary(serde_json::json!({
+                "username": live.user.username,
+                "password": "changed",
+                "sessionsEnded": ended,
+            })),
+    )
+    .await?;
+    txn.commit().await?;
+    throttle::record_success(auth, &scopes).await?;
+    Ok(ended)
+}
+
 /// A user's live sessions, newest first.
 pub async fn list_for_user(
     auth: &Auth,

@@ -6,7 +6,7 @@
 //! application's IdP-initiated start, or a pending AuthnRequest — ids the server maps to its
 //! own paths, never a URL from the request, so no parameter can redirect elsewhere.
 
-use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRef, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
@@ -19,16 +19,20 @@ use serde::Deserialize;
 
 use crate::access::Initiator;
 use crate::apps::applications::{has_name_id, Resolved};
+use crate::audit::activity;
 use crate::auth::csrf;
 use crate::auth::employee_sessions::{self, Attempt, EmployeeSession, PASSWORD};
 use crate::auth::sign_in_codes::{self, Pending, Refusal};
 use crate::error::{AppError, AppResult};
 use crate::ids::plausible_id;
 use crate::pages::{
-    self, see_other, sign_in_url, CodeForm, Continue, PageError, PortalEntry, SignInForm,
+    self, see_other, sign_in_url, CodeForm, Continue, PageError, PortalEntry, PortalView,
+    SignInForm,
 };
 use crate::request::ClientIp;
 use crate::saml::{slo, sso, Saml};
+
+mod account;
 
 pub fn router<S>() -> Router<S>
 where
@@ -43,6 +47,15 @@ where
         )
         .route("/sso/{instance_id}/logout", post(sign_out))
         .route("/sso/{instance_id}/portal", get(portal))
+        .route("/sso/{instance_id}/account", get(account::page))
+        .route(
+            "/sso/{instance_id}/account/sessions",
+            post(account::sign_out_others),
+        )
+        .route(
+            "/sso/{instance_id}/account/password",
+            post(account::change_password),
+        )
 }
 
 async fn instance_of_path(
@@ -402,10 +415,22 @@ async fn sign_out(
     Ok(see_other(&next, &[clear]))
 }
 
-/// `GET /sso/{instance_id}/portal`: the applications the employee may open.
+/// The portal's search.
+#[derive(Deserialize, Default)]
+pub struct PortalQuery {
+    #[serde(default)]
+    pub q: String,
+}
+
+/// How many recently used applications the portal shows first.
+const RECENT_TILES: u64 = 4;
+
+/// `GET /sso/{instance_id}/portal[?q=…]`: the applications the employee may open, recently
+/// used first, searched by name.
 async fn portal(
     State(saml): State<Saml>,
     instance_id: Result<Path<String>, PathRejection>,
+    query: Result<Query<PortalQuery>, QueryRejection>,
     client_ip: ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
@@ -416,18 +441,55 @@ async fn portal(
             &[],
         ));
     };
-    let apps = allowed_applications(&saml, &live, client_ip.addr()).await?;
-    let entries: Vec<PortalEntry<'_>> = apps
-        .iter()
-        .map(|app| PortalEntry {
+    // A search is a few words of a name: longer input is cut, not refused.
+    let searched: String = query
+        .map(|Query(q)| q.q)
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect();
+    let (apps, recent_ids) = tokio::try_join!(
+        allowed_applications(&saml, &live, client_ip.addr()),
+        activity::recent_applications(
+            &saml.store,
+            &instance.id,
+            &live.user.id,
+            RECENT_TILES,
+            chrono::Utc::now()
+        ),
+    )?;
+    fn entry(app: &Resolved) -> PortalEntry<'_> {
+        PortalEntry {
             id: &app.model.id,
             name: &app.model.name,
             logo: app.template.logo,
-        })
+        }
+    }
+    let needle = searched.to_lowercase();
+    let entries: Vec<PortalEntry<'_>> = apps
+        .iter()
+        .filter(|app| app.model.name.to_lowercase().contains(&needle))
+        .map(entry)
+        .collect();
+    let recent: Vec<PortalEntry<'_>> = recent_ids
+        .iter()
+        .filter_map(|id| apps.iter().find(|app| &app.model.id == id))
+        .map(entry)
         .collect();
     let pre = csrf::pre_session(&saml.auth, &headers);
     let token = csrf::token(&saml.auth, &pre.value, &logout_purpose(&instance.id));
-    let mut response = pages::portal(&instance.id, &live.user.display_name, &token, &entries);
+    let mut response = pages::portal(&PortalView {
+        instance_id: &instance.id,
+        display_name: &live.user.display_name,
+        username: &live.user.username,
+        csrf_token: &token,
+        query: &searched,
+        recent: &recent,
+        entries: &entries,
+        total: apps.len(),
+    });
     if let Some(cookie) = pre.set_cookie.and_then(|c| c.parse().ok()) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }

@@ -570,6 +570,14 @@ fn table() -> Vec<Row> {
         ),
         row(
             Expect::Refused,
+            "QueryRoot.instanceActivity.instanceId",
+            "",
+            Obj::Instance,
+            "query($id: ID!) { instanceActivity(instanceId: $id) { from } }",
+            |_, id| json!({ "id": id }),
+        ),
+        row(
+            Expect::Refused,
             "QueryRoot.signingKeys.instanceId",
             "",
             Obj::Instance,

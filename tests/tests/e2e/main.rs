@@ -19,6 +19,7 @@ mod metadata;
 mod migrations;
 mod overview;
 mod policies;
+mod portal;
 mod query_count;
 mod saml_hostile;
 mod schema;
