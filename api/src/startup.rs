@@ -163,6 +163,7 @@ fn services(
         access: access.clone(),
         ring: ring.clone(),
         metadata: Arc::default(),
+        participants: Arc::default(),
     };
     AppState {
         config,

@@ -35,4 +35,6 @@ pub struct Saml {
     pub ring: KeyRing,
     /// Each application's signed metadata, signed again only when what it says changes.
     pub metadata: Arc<metadata::SignedCache>,
+    /// The session participants this node recorded lately (`slo::join`).
+    pub participants: Arc<slo::Joined>,
 }

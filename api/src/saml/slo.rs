@@ -34,6 +34,8 @@ use axum::routing::get;
 use axum::{Form, Router};
 use chrono::{Duration, Utc};
 use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 
 use entity::{application, saml_logout, saml_logout_participant, saml_session_participant};
 use sea_orm::sea_query::OnConflict;
@@ -93,6 +95,53 @@ pub struct Participation {
     pub session_index: String,
 }
 
+/// The participants this node recorded in the last [`JOINED_FOR`]: a session that signs in to
+/// the same application again with the same NameID and SessionIndex (the portal, a busy SP)
+/// costs no write. Another node may record it again; the upsert makes that harmless.
+#[derive(Default)]
+pub struct Joined(Mutex<JoinedMap>);
+
+/// (session, application) → (NameID, SessionIndex, when recorded).
+type JoinedMap = HashMap<(String, String), (String, String, Instant)>;
+
+/// How long a recorded participant is not written again; `last_at` is that precise.
+const JOINED_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+/// More participants than a node records within [`JOINED_FOR`]: past it, it starts over.
+const JOINED_CAPACITY: usize = 10_000;
+
+impl Joined {
+    fn lock(&self) -> MutexGuard<'_, JoinedMap> {
+        // Entries are inserted whole: a poisoned map is still a valid one.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn recorded(&self, key: &(String, String), participation: &Participation) -> bool {
+        self.lock().get(key).is_some_and(|(name_id, index, at)| {
+            *name_id == participation.name_id
+                && *index == participation.session_index
+                && at.elapsed() < JOINED_FOR
+        })
+    }
+
+    fn keep(&self, key: (String, String), participation: &Participation) {
+        let mut joined = self.lock();
+        if joined.len() >= JOINED_CAPACITY {
+            joined.retain(|_, (_, _, at)| at.elapsed() < JOINED_FOR);
+            if joined.len() >= JOINED_CAPACITY {
+                joined.clear();
+            }
+        }
+        joined.insert(
+            key,
+            (
+                participation.name_id.clone(),
+                participation.session_index.clone(),
+                Instant::now(),
+            ),
+        );
+    }
+}
+
 /// Records `app` as a participant of the employee's session, with what its assertion named
 /// (the latest, when the session signs in to it again).
 pub async fn join(
@@ -101,6 +150,10 @@ pub async fn join(
     app: &Resolved,
     participation: &Participation,
 ) -> AppResult<()> {
+    let key = (live.session.id.clone(), app.model.id.clone());
+    if saml.participants.recorded(&key, participation) {
+        return Ok(());
+    }
     let now = Utc::now();
     let txn = saml.store.begin_write().await?;
     saml_session_participant::Entity::insert(saml_session_participant::ActiveModel {
@@ -128,6 +181,7 @@ pub async fn join(
     .exec(&txn)
     .await?;
     txn.commit().await?;
+    saml.participants.keep(key, participation);
     Ok(())
 }
 
