@@ -127,6 +127,27 @@ pub async fn page(
     Ok(render(&saml, &headers, &live, Outcome::None).await?)
 }
 
+/// A posted form of the account page: its fields once its CSRF token holds, and the
+/// signed-in employee (else the sign-in page to answer with).
+async fn posted(
+    saml: &Saml,
+    instance_id: Result<Path<String>, PathRejection>,
+    headers: &HeaderMap,
+    form: Result<Form<AccountFields>, FormRejection>,
+) -> Result<Result<(EmployeeSession, AccountFields), Response>, PageError> {
+    let instance = instance_of_path(saml, instance_id).await?;
+    let fields = form.map(|Form(f)| f).unwrap_or_default();
+    csrf::verify(
+        &saml.auth,
+        headers,
+        &account_purpose(&instance.id),
+        &fields.csrf,
+    )?;
+    Ok(signed_in(saml, headers, &instance.id)
+        .await?
+        .map(|live| (live, fields)))
+}
+
 /// `POST /sso/{instance_id}/account/sessions`: signs out every other session.
 pub async fn sign_out_others(
     State(saml): State<Saml>,
@@ -135,16 +156,8 @@ pub async fn sign_out_others(
     headers: HeaderMap,
     form: Result<Form<AccountFields>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let instance = instance_of_path(&saml, instance_id).await?;
-    let fields = form.map(|Form(f)| f).unwrap_or_default();
-    csrf::verify(
-        &saml.auth,
-        &headers,
-        &account_purpose(&instance.id),
-        &fields.csrf,
-    )?;
-    let live = match signed_in(&saml, &headers, &instance.id).await? {
-        Ok(live) => live,
+    let live = match posted(&saml, instance_id, &headers, form).await? {
+        Ok((live, _)) => live,
         Err(to_sign_in) => return Ok(to_sign_in),
     };
     let ended = employee_sessions::end_other_sessions(
@@ -170,16 +183,8 @@ pub async fn change_password(
     headers: HeaderMap,
     form: Result<Form<AccountFields>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let instance = instance_of_path(&saml, instance_id).await?;
-    let fields = form.map(|Form(f)| f).unwrap_or_default();
-    csrf::verify(
-        &saml.auth,
-        &headers,
-        &account_purpose(&instance.id),
-        &fields.csrf,
-    )?;
-    let live = match signed_in(&saml, &headers, &instance.id).await? {
-        Ok(live) => live,
+    let (live, fields) = match posted(&saml, instance_id, &headers, form).await? {
+        Ok(posted) => posted,
         Err(to_sign_in) => return Ok(to_sign_in),
     };
     let attempt = attempt_of(client_ip.addr().map(|ip| ip.to_string()), &headers);

@@ -48,7 +48,7 @@ where
         .merge(super::slo::router())
 }
 
-async fn application_of_path(
+pub(super) async fn application_of_path(
     saml: &Saml,
     application_id: Result<Path<String>, PathRejection>,
 ) -> AppResult<Arc<Resolved>> {

@@ -49,6 +49,7 @@ use super::logout::{
 };
 use super::request::{form_field, Binding, RequestError};
 use super::response::{binding_form, new_message_id};
+use super::routes::application_of_path;
 use super::Saml;
 use crate::apps::applications::{self, Resolved, SloEndpoint};
 use crate::audit::{self, AuditRecord};
@@ -235,12 +236,7 @@ fn refused(err: RequestError) -> AppError {
 }
 
 async fn application(saml: &Saml, id: &str) -> AppResult<std::sync::Arc<Resolved>> {
-    if !crate::ids::plausible_id(id) {
-        return Err(AppError::NotFound("application"));
-    }
-    applications::cached(&saml.apps, id)
-        .await?
-        .ok_or(AppError::NotFound("application"))
+    application_of_path(saml, Ok(Path(id.to_owned()))).await
 }
 
 /// The application's SLO endpoint and SP entity ID, or why it has no single logout.
@@ -266,10 +262,7 @@ async fn slo_redirect(
     client_ip: ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    let Ok(Path(application_id)) = application_id else {
-        return Err(AppError::NotFound("application").into());
-    };
-    let app = application(&saml, &application_id).await?;
+    let app = application_of_path(&saml, application_id).await?;
     let unverified =
         UnverifiedLogout::from_redirect(query.as_deref().unwrap_or_default()).map_err(refused)?;
     received(&saml, &app, unverified, &headers, client_ip.addr()).await
@@ -283,10 +276,7 @@ async fn slo_post(
     headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let Ok(Path(application_id)) = application_id else {
-        return Err(AppError::NotFound("application").into());
-    };
-    let app = application(&saml, &application_id).await?;
+    let app = application_of_path(&saml, application_id).await?;
     let fields = form.map(|Form(f)| f).unwrap_or_default();
     let single = |name| form_field(&fields, name).map_err(refused);
     let unverified = UnverifiedLogout::from_post(
