@@ -235,14 +235,6 @@ pub async fn activity(
         .group_by_col(audit_event::Column::Outcome)
         .add_group_by([bucket])
         .to_owned();
-    let per_application = since(scope, from)
-        .column(audit_event::Column::TargetId)
-        .column(audit_event::Column::Outcome)
-        .expr_as(count(), Alias::new("n"))
-        .and_where(Expr::col(audit_event::Column::Action).eq(SSO))
-        .group_by_col(audit_event::Column::TargetId)
-        .group_by_col(audit_event::Column::Outcome)
-        .to_owned();
     let reason: SimpleExpr = Expr::cust(reason_of_summary(backend));
     let per_reason = since(scope, from)
         .expr_as(reason.clone(), Alias::new("reason"))
@@ -281,10 +273,19 @@ pub async fn activity(
         add(fields, &row.action, &row.outcome, row.n);
     }
     let (applications, instances) = match scope {
-        Scope::Instance(permit) => (
-            per_application_of(store, permit.instance_id(), per_application).await?,
-            Vec::new(),
-        ),
+        Scope::Instance(permit) => {
+            let per_application = since(scope, from)
+                .column(audit_event::Column::TargetId)
+                .column(audit_event::Column::Outcome)
+                .expr_as(count(), Alias::new("n"))
+                .and_where(Expr::col(audit_event::Column::Action).eq(SSO))
+                .group_by_col(audit_event::Column::TargetId)
+                .group_by_col(audit_event::Column::Outcome)
+                .to_owned();
+            let applications =
+                per_application_of(store, permit.instance_id(), per_application).await?;
+            (applications, Vec::new())
+        }
         Scope::Platform(_) => {
             let per_instance = since(scope, from)
                 .column(audit_event::Column::InstanceId)

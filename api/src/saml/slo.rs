@@ -572,6 +572,7 @@ async fn requested(
     client_ip: Option<IpAddr>,
 ) -> AppResult<Response> {
     let (endpoint, _) = single_logout_of(app)?;
+    let asked = (ask.request_id.as_str(), ask.relay_state.as_deref());
     // The session must be the one the request names: its NameID (and SessionIndex, when the
     // request gives any) as this session sent them to this application.
     let mut matched = None;
@@ -612,7 +613,7 @@ async fn requested(
             Some(logout::STATUS_UNKNOWN_PRINCIPAL),
         );
         let message = "no session of this identity provider is the one the request names";
-        let outgoing = respond(saml, app, &endpoint, &ask, status, Some(message)).await?;
+        let outgoing = respond(saml, app, &endpoint, asked, status, Some(message)).await?;
         return Ok(deliver(outgoing, &[]));
     }
     if propagate.is_empty() {
@@ -620,7 +621,7 @@ async fn requested(
             saml,
             app,
             &endpoint,
-            &ask,
+            asked,
             (logout::STATUS_SUCCESS, None),
             None,
         )
@@ -639,7 +640,7 @@ async fn respond(
     saml: &Saml,
     app: &Resolved,
     endpoint: &SloEndpoint,
-    ask: &Ask,
+    (request_id, relay_state): (&str, Option<&str>),
     status: (&'static str, Option<&'static str>),
     message: Option<&str>,
 ) -> AppResult<Outgoing> {
@@ -653,8 +654,8 @@ async fn respond(
         Binding::Redirect
     };
     let (in_response_to, relay_state, message) = (
-        ask.request_id.clone(),
-        ask.relay_state.clone(),
+        request_id.to_owned(),
+        relay_state.map(str::to_owned),
         message.map(str::to_owned),
     );
     tokio::task::spawn_blocking(move || {
@@ -985,13 +986,7 @@ async fn finish(
         return Ok(pages::page(StatusCode::OK, "Partly signed out", &body));
     };
     let (endpoint, _) = single_logout_of(&app)?;
-    let ask = Ask {
-        application_id: app.model.id.clone(),
-        request_id: request_id.clone(),
-        name_id: String::new(),
-        session_indexes: Vec::new(),
-        relay_state: logout.relay_state.clone(),
-    };
+    let asked = (request_id.as_str(), logout.relay_state.as_deref());
     let (status, message) = if unconfirmed.is_empty() {
         ((logout::STATUS_SUCCESS, None), None)
     } else {
@@ -1003,7 +998,7 @@ async fn finish(
             Some("not every application of the session confirmed the logout"),
         )
     };
-    let outgoing = respond(&saml, &app, &endpoint, &ask, status, message).await?;
+    let outgoing = respond(&saml, &app, &endpoint, asked, status, message).await?;
     if unconfirmed.is_empty() {
         return Ok(deliver(outgoing, &[]));
     }
