@@ -145,12 +145,7 @@ export function ConfirmButton(props: {
   );
 }
 
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
+export { formatTime } from './i18n';
 
 /** A notice that disappears after a while; for "Saved." and the like. */
 export function useFlash(): [string | undefined, (message: string) => void] {
