@@ -1,9 +1,10 @@
 // @vitest-environment node
+/// <reference types="node" />
 // No page shows text that is not a key of the catalogs: the JSX of every component is parsed
 // (rolldown's parser, which Vite builds with) and any text a person would read — JSX text, a
 // text attribute (label, title, placeholder, aria-label, …), a string or template put in the
 // JSX — fails the test with its file and line.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAst } from 'rolldown/parseAst';
 import { describe, expect, it } from 'vitest';
@@ -101,7 +102,6 @@ describe('the console shows no text outside the catalogs', () => {
   it('finds text that is not translated', () => {
     // The check itself, on a file written to fail it.
     const probe = join(import.meta.dirname, '__probe__.tsx');
-    const { writeFileSync, rmSync } = require('node:fs') as typeof import('node:fs');
     writeFileSync(
       probe,
       `export const P = ({ a }: { a: boolean }) => <p title="Hover text">Hello {a ? 'Yes please' : t('x')} <input placeholder={\`Type here\`} /></p>;`,
