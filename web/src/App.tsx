@@ -2,7 +2,9 @@ import { Suspense, lazy, useEffect, useState } from 'react';
 import { NavLink, Navigate, Route, Routes, useParams } from 'react-router';
 import { setUnauthenticatedHandler, signOut, useQuery } from './api';
 import { graphql } from './gql';
+import { useTranslation } from 'react-i18next';
 import { ErrorBanner, Loading } from './ui';
+import { LanguagePicker } from './LanguagePicker';
 import { SignIn } from './pages/SignIn';
 import { Instances } from './pages/Instances';
 import { Users, UserDetail } from './pages/Users';
@@ -43,11 +45,12 @@ const InstanceNameQuery = graphql(`
 `);
 
 export function App() {
+  const { t } = useTranslation('shell');
   const viewer = useQuery(ViewerQuery, {});
   const [signedOut, setSignedOut] = useState(false);
   useEffect(() => setUnauthenticatedHandler(() => setSignedOut(true)), []);
 
-  if (viewer.loading && !viewer.data) return <Loading label="Opening the console…" />;
+  if (viewer.loading && !viewer.data) return <Loading label={t('opening')} />;
   if (signedOut || viewer.error?.code === 'UNAUTHENTICATED') {
     return (
       <SignIn
@@ -63,21 +66,22 @@ export function App() {
   return (
     <div className="shell">
       <a className="skip" href="#main">
-        Skip to content
+        {t('skip')}
       </a>
       <header className="topbar">
         <NavLink to="/" className="brand">
           Lanyard
         </NavLink>
-        <nav aria-label="Console">
+        <nav aria-label={t('nav.console')}>
           <NavLink to="/" end>
-            Instances
+            {t('nav.instances')}
           </NavLink>
-          {me.superAdmin && <NavLink to="/tokens">API tokens</NavLink>}
-          {(me.superAdmin || me.globalAuditor) && <NavLink to="/overview">Platform overview</NavLink>}
-          {(me.superAdmin || me.globalAuditor) && <NavLink to="/audit">Platform audit</NavLink>}
+          {me.superAdmin && <NavLink to="/tokens">{t('nav.tokens')}</NavLink>}
+          {(me.superAdmin || me.globalAuditor) && <NavLink to="/overview">{t('nav.platformOverview')}</NavLink>}
+          {(me.superAdmin || me.globalAuditor) && <NavLink to="/audit">{t('nav.platformAudit')}</NavLink>}
         </nav>
         <span className="who">
+          <LanguagePicker />
           {me.name}
           <button
             type="button"
@@ -87,7 +91,7 @@ export function App() {
               setSignedOut(true);
             }}
           >
-            Sign out
+            {t('signOut')}
           </button>
         </span>
       </header>
@@ -135,27 +139,28 @@ export function App() {
 
 function InstanceArea() {
   const { instanceId = '' } = useParams();
+  const { t } = useTranslation('shell');
   const instance = useQuery(InstanceNameQuery, { id: instanceId });
   const base = `/instances/${instanceId}`;
   return (
     <div className="instance-area">
       <aside className="sidebar">
         <p className="instance-name">{instance.data?.instance.name ?? '…'}</p>
-        <nav aria-label="Instance">
-          <NavLink to={`${base}/overview`}>Overview</NavLink>
-          <p className="nav-group">Directory</p>
-          <NavLink to={`${base}/users`}>Users</NavLink>
-          <NavLink to={`${base}/groups`}>Groups</NavLink>
-          <NavLink to={`${base}/org-units`}>Org units</NavLink>
-          <p className="nav-group">Application Management</p>
-          <NavLink to={`${base}/applications`}>Applications</NavLink>
-          <NavLink to={`${base}/policies`}>Access policies</NavLink>
-          <NavLink to={`${base}/keys`}>Signing keys</NavLink>
-          <p className="nav-group">Monitoring</p>
-          <NavLink to={`${base}/audit`}>Audit log</NavLink>
-          <NavLink to={`${base}/deliveries`}>Deliveries</NavLink>
-          <NavLink to={`${base}/events`}>Event subscriptions</NavLink>
-          <a href={`/sso/${instanceId}/portal`}>Employee portal ↗</a>
+        <nav aria-label={t('nav.instance')}>
+          <NavLink to={`${base}/overview`}>{t('nav.overview')}</NavLink>
+          <p className="nav-group">{t('nav.directory')}</p>
+          <NavLink to={`${base}/users`}>{t('nav.users')}</NavLink>
+          <NavLink to={`${base}/groups`}>{t('nav.groups')}</NavLink>
+          <NavLink to={`${base}/org-units`}>{t('nav.orgUnits')}</NavLink>
+          <p className="nav-group">{t('nav.applicationManagement')}</p>
+          <NavLink to={`${base}/applications`}>{t('nav.applications')}</NavLink>
+          <NavLink to={`${base}/policies`}>{t('nav.policies')}</NavLink>
+          <NavLink to={`${base}/keys`}>{t('nav.keys')}</NavLink>
+          <p className="nav-group">{t('nav.monitoring')}</p>
+          <NavLink to={`${base}/audit`}>{t('nav.audit')}</NavLink>
+          <NavLink to={`${base}/deliveries`}>{t('nav.deliveries')}</NavLink>
+          <NavLink to={`${base}/events`}>{t('nav.events')}</NavLink>
+          <a href={`/sso/${instanceId}/portal`}>{t('nav.portal')}</a>
         </nav>
       </aside>
       <main id="main">

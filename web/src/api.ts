@@ -2,6 +2,7 @@
 // `graphql(...)` documents from ./gql, so variables and results are typed from schema.graphql.
 import { useCallback, useEffect, useState } from 'react';
 import type { TypedDocumentString } from './gql/graphql';
+import i18n from './i18n';
 
 /** One error as the API reports it: `extensions.code`, and `field` when an input is at fault. */
 export interface ApiErrorDetail {
@@ -65,14 +66,14 @@ export async function request<TResult, TVariables>(
     });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new ApiError([{ message: 'The server cannot be reached.', code: 'NETWORK' }]);
+    throw new ApiError([{ message: i18n.t('errors.network'), code: 'NETWORK' }]);
   }
   let body: { data?: TResult | null; errors?: RawError[] };
   try {
     body = await response.json();
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new ApiError([{ message: `The server answered ${response.status}.`, code: 'INTERNAL' }]);
+    throw new ApiError([{ message: i18n.t('errors.status', { status: response.status }), code: 'INTERNAL' }]);
   }
   if (body.errors?.length) {
     const details = body.errors.map((e) => ({
@@ -85,7 +86,7 @@ export async function request<TResult, TVariables>(
     if (details.some((d) => d.code === 'UNAUTHENTICATED')) onUnauthenticated();
     throw new ApiError(details);
   }
-  if (!body.data) throw new ApiError([{ message: 'The server sent no data.', code: 'INTERNAL' }]);
+  if (!body.data) throw new ApiError([{ message: i18n.t('errors.noData'), code: 'INTERNAL' }]);
   return body.data;
 }
 

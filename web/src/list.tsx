@@ -4,6 +4,8 @@
 import { Fragment, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useQuery, type ApiError, type QueryState } from './api';
 import type { TypedDocumentString } from './gql/graphql';
+import { useTranslation } from 'react-i18next';
+import i18n, { formatNumber } from './i18n';
 import { Empty, ErrorBanner, Loading } from './ui';
 
 /** One page of a Relay connection, as the API returns it (its count is asked for apart). */
@@ -24,9 +26,9 @@ export interface Total {
  * that a page of groups never counts a million members row by row.
  */
 export function estimated(estimate: { count: number; exact: boolean }): string {
-  if (estimate.exact) return String(estimate.count);
-  if (estimate.count <= 10_001) return 'more than 10,000';
-  return `about ${estimate.count.toLocaleString('en')}`;
+  if (estimate.exact) return formatNumber(estimate.count);
+  if (estimate.count <= 10_001) return i18n.t('count.moreThan', { count: formatNumber(10_000) });
+  return i18n.t('count.about', { count: formatNumber(estimate.count) });
 }
 
 /**
@@ -250,18 +252,19 @@ export function ListView<T extends { id: string }>(props: ListViewProps<T>) {
 
 function Pager(props: { pager: ReturnType<typeof usePager>; page: Connection<unknown>; total: Total; noun: string }) {
   const { pager, page, total, noun } = props;
+  const { t } = useTranslation();
   return (
-    <nav className="pager" aria-label={`Pages of ${noun}`}>
+    <nav className="pager" aria-label={t('pager.label', { noun })}>
       <span aria-busy={total.loading}>
-        {total.value !== undefined && `${total.value} ${noun} · `}
-        {total.value === undefined && total.loading && `… ${noun} · `}
-        page {pager.page}
+        {total.value !== undefined && t('pager.total', { count: total.value, noun })}
+        {total.value === undefined && total.loading && t('pager.counting', { noun })}
+        {t('pager.page', { page: pager.page })}
       </span>
       <button type="button" disabled={pager.page <= 1} onClick={pager.previous}>
-        Previous
+        {t('pager.previous')}
       </button>
       <button type="button" disabled={!page.pageInfo.hasNextPage} onClick={() => pager.next(page.pageInfo.endCursor)}>
-        Next
+        {t('pager.next')}
       </button>
     </nav>
   );

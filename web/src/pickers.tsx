@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { useQuery } from './api';
 import { graphql } from './gql';
 import type { SubjectKind } from './gql/graphql';
+import { useTranslation } from 'react-i18next';
 import { useListControls } from './list';
 import { ErrorBanner } from './ui';
 
@@ -65,6 +66,7 @@ export function SubjectPicker(props: {
   disabled?: boolean;
 }) {
   // The server is asked once typing pauses; org units, all loaded, are filtered as one types.
+  const { t } = useTranslation();
   const controls = useListControls({});
   const search = controls.applied.search;
   const [parents, setParents] = useState<{ id: string; name: string }[]>([]);
@@ -98,21 +100,20 @@ export function SubjectPicker(props: {
             .filter((u) => u.name.toLowerCase().includes(controls.search.toLowerCase()))
             .map((u) => ({ id: u.id, name: u.name, canOpen: true }));
   const state = props.kind === 'USER' ? users : props.kind === 'GROUP' ? groups : units;
-  const noun = props.kind === 'USER' ? 'users' : props.kind === 'GROUP' ? 'groups' : 'org units';
   return (
     <div className="picker">
-      <label htmlFor={id}>Search {noun}</label>
+      <label htmlFor={id}>{t(`picker.search.${props.kind}`)}</label>
       <input
         id={id}
         type="search"
         value={controls.search}
-        placeholder={props.kind === 'USER' ? 'username or email' : 'name'}
+        placeholder={props.kind === 'USER' ? t('picker.placeholderUser') : t('picker.placeholderName')}
         onChange={(e) => controls.setSearch(e.target.value)}
       />
       {props.kind === 'ORG_UNIT' && parents.length > 0 && (
         <p className="crumbs">
           <button type="button" className="link" onClick={() => setParents([])}>
-            Top
+            {t('picker.top')}
           </button>
           {parents.map((p, i) => (
             <span key={p.id}>
@@ -125,8 +126,8 @@ export function SubjectPicker(props: {
         </p>
       )}
       <ErrorBanner error={state.error} />
-      <ul className="picker-results" aria-label={`Matching ${noun}`} aria-busy={state.loading}>
-        {options.length === 0 && !state.loading && <li className="muted">No {noun} match.</li>}
+      <ul className="picker-results" aria-label={t(`picker.matching.${props.kind}`)} aria-busy={state.loading}>
+        {options.length === 0 && !state.loading && <li className="muted">{t(`picker.none.${props.kind}`)}</li>}
         {options.map((o) => (
           <li key={o.id}>
             <span>
@@ -138,9 +139,9 @@ export function SubjectPicker(props: {
                   type="button"
                   className="link"
                   onClick={() => setParents([...parents, { id: o.id, name: o.name }])}
-                  aria-label={`Open ${o.name}`}
+                  aria-label={t('picker.open', { name: o.name })}
                 >
-                  Sub-units
+                  {t('picker.subUnits')}
                 </button>
               )}
               <button

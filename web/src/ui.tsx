@@ -1,6 +1,7 @@
 // Small building blocks shared by the pages: fields that show the API's error for their input,
 // loading/empty/error states, a confirmation step before destructive actions.
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { ApiError } from './api';
 
 export function Field(props: {
@@ -59,23 +60,25 @@ export function FormErrors({ error, fields }: { error?: ApiError; fields: string
 }
 
 export function ErrorBanner({ error, onRetry }: { error?: ApiError; onRetry?: () => void }) {
+  const { t } = useTranslation();
   if (!error) return null;
   return (
     <div className="alert alert-error" role="alert">
       <p>{error.message}</p>
       {onRetry && (
         <button type="button" onClick={onRetry}>
-          Try again
+          {t('tryAgain')}
         </button>
       )}
     </div>
   );
 }
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const { t } = useTranslation();
   return (
     <p className="loading" role="status" aria-live="polite">
-      <span className="spinner" aria-hidden="true" /> {label}
+      <span className="spinner" aria-hidden="true" /> {label ?? t('loading')}
     </p>
   );
 }
@@ -96,6 +99,7 @@ export function ConfirmButton(props: {
   disabled?: boolean;
   danger?: boolean;
 }) {
+  const { t } = useTranslation();
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const cancelRef = useRef<HTMLButtonElement>(null);
@@ -136,10 +140,10 @@ export function ConfirmButton(props: {
           }
         }}
       >
-        {busy ? 'Working…' : (props.confirmLabel ?? `Yes, ${props.label.toLowerCase()}`)}
+        {busy ? t('working') : (props.confirmLabel ?? t('confirmDefault', { action: props.label.toLowerCase() }))}
       </button>
       <button type="button" ref={cancelRef} onClick={() => setAsking(false)}>
-        Cancel
+        {t('cancel')}
       </button>
     </span>
   );

@@ -13,7 +13,7 @@ const SRC = join(import.meta.dirname, '..');
 /** Text that is the same in every language. */
 const SAME_EVERYWHERE = new Set(['Lanyard', 'English', '简体中文', 'SAML', 'CSV', 'ID', 'URL', 'OK']);
 /** Attributes whose value people read. */
-const TEXT_ATTRIBUTE = /^(label|title|placeholder|alt|aria-label|aria-description|question|confirmLabel|hint|caption|summary|heading|legend)$|(Label|Text|Title|Message)$/;
+const TEXT_ATTRIBUTE = /^(label|title|placeholder|alt|aria-label|aria-description|question|confirmLabel|hint|caption|summary|heading|legend|noun)$|(Label|Text|Title|Message)$/;
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
