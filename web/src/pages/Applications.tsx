@@ -1,6 +1,8 @@
 // Application Management: the list, Add Application → Marketplace → confirm the name, and one
 // application's SSO configuration, authorization scope and application users (seed steps 1–2).
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { Link, NavLink, Route, Routes, useNavigate, useParams } from 'react-router';
 import { request, useMutation, useQuery } from '../api';
 import { useForm } from '../form';
@@ -8,6 +10,7 @@ import { graphql } from '../gql';
 import type { AccountMode, ApplicationQuery, AuthorizationScope, SubjectKind } from '../gql/graphql';
 import { ListView, useListControls, usePagedQuery } from '../list';
 import { SubjectPicker, type Picked } from '../pickers';
+import { formatNumber } from '../i18n';
 import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, Loading, formatTime, useFlash } from '../ui';
 
 const ApplicationsQuery = graphql(`
@@ -71,6 +74,7 @@ const AddApplicationMutation = graphql(`
 `);
 
 export function Applications({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('applications');
   const controls = useListControls({});
   const { search } = controls.applied;
   const list = usePagedQuery(
@@ -81,26 +85,28 @@ export function Applications({ instanceId }: { instanceId: string }) {
   return (
     <section>
       <div className="title-row">
-        <h1>Applications</h1>
+        <h1>{t('title')}</h1>
         <Link className="button primary" to="new">
-          Add Application
+          {t('addApplication')}
         </Link>
       </div>
       <ListView
         query={list}
         page={list.data?.instance.applications}
         total={list.total}
-        noun="applications"
+        noun={t('list.noun')}
         controls={controls}
-        search={{ id: 'app-search', label: 'Search applications' }}
+        search={{ id: 'app-search', label: t('list.search') }}
         empty={
-          <>
-            No applications{search ? ' match' : ' yet'}. <Link to="new">Add one from the marketplace</Link>.
-          </>
+          <Trans
+            t={t}
+            i18nKey={search ? 'list.emptySearch' : 'list.empty'}
+            components={{ market: <Link to="new" /> }}
+          />
         }
         columns={[
           {
-            header: 'Application',
+            header: t('list.column.application'),
             cell: (app) => (
               <Link to={app.id} className="app-name">
                 <img src={app.template.logo} alt="" width={24} height={24} />
@@ -108,21 +114,21 @@ export function Applications({ instanceId }: { instanceId: string }) {
               </Link>
             ),
           },
-          { header: 'Template', cell: (app) => app.template.name },
+          { header: t('list.column.template'), cell: (app) => app.template.name },
           {
-            header: 'State',
+            header: t('list.column.state'),
             cell: (app) =>
               !app.enabled
-                ? 'Disabled'
+                ? t('list.state.disabled')
                 : app.missingSettings.length
-                  ? `Needs ${app.missingSettings.join(', ')}`
+                  ? t('list.state.needs', { settings: app.missingSettings.join(', ') })
                   : app.ssoEnabled
-                    ? 'SSO on'
-                    : 'SSO off',
+                    ? t('list.state.ssoOn')
+                    : t('list.state.ssoOff'),
           },
           {
-            header: 'Authorization',
-            cell: (app) => (app.authorizationScope === 'ALL_MEMBERS' ? 'All members' : 'Manual'),
+            header: t('list.column.authorization'),
+            cell: (app) => t(`list.scope.${app.authorizationScope}`),
           },
         ]}
       />
@@ -131,6 +137,7 @@ export function Applications({ instanceId }: { instanceId: string }) {
 }
 
 export function AddApplication({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('applications');
   const controls = useListControls({});
   const search = controls.applied.search.trim();
   const market = useQuery(MarketplaceQuery, { search: search || null });
@@ -139,34 +146,37 @@ export function AddApplication({ instanceId }: { instanceId: string }) {
   return (
     <section>
       <p className="crumbs">
-        <Link to={`/instances/${instanceId}/applications`}>Applications</Link>{' '}
-        › Add Application
+        <Link to={`/instances/${instanceId}/applications`}>{t('title')}</Link> › {t('addApplication')}
       </p>
-      <h1>Marketplace</h1>
+      <h1>{t('marketplace.title')}</h1>
       <ListView
         query={market}
         rows={market.data?.marketplace}
         controls={controls}
-        search={{ id: 'market-search', label: 'Search the marketplace', placeholder: 'e.g. Alibaba Cloud User-based SSO' }}
-        empty={<>No template matches “{search}”.</>}
+        search={{
+          id: 'market-search',
+          label: t('marketplace.search'),
+          placeholder: t('marketplace.searchPlaceholder'),
+        }}
+        empty={t('marketplace.empty', { search })}
         listClassName="templates"
-        item={(t) => (
+        item={(template) => (
           <li className="card template">
-            <img src={t.logo} alt="" width={40} height={40} />
+            <img src={template.logo} alt="" width={40} height={40} />
             <div>
-              <h2>{t.name}</h2>
+              <h2>{template.name}</h2>
               <p className="muted">
-                {t.category} · {t.protocol}
+                {template.category} · {template.protocol}
               </p>
-              <p>{t.description}</p>
+              <p>{template.description}</p>
             </div>
             <button
               type="button"
               className="primary"
-              aria-label={`Add Application ${t.name}`}
-              onClick={() => setChosen({ id: t.id, name: t.name })}
+              aria-label={t('marketplace.add', { name: template.name })}
+              onClick={() => setChosen({ id: template.id, name: template.name })}
             >
-              Add Application
+              {t('addApplication')}
             </button>
           </li>
         )}
@@ -180,6 +190,7 @@ export function AddApplication({ instanceId }: { instanceId: string }) {
 
 function AddApplicationDialog(props: { instanceId: string; template: { id: string; name: string }; onCancel: () => void }) {
   const { instanceId, template, onCancel } = props;
+  const { t } = useTranslation('applications');
   const navigate = useNavigate();
   const add = useForm({
     initial: { name: template.name },
@@ -196,17 +207,17 @@ function AddApplicationDialog(props: { instanceId: string; template: { id: strin
         onSubmit={add.onSubmit}
         onKeyDown={(e) => e.key === 'Escape' && onCancel()}
       >
-        <h2 id="confirm-app">Add {template.name}</h2>
+        <h2 id="confirm-app">{t('dialog.title', { name: template.name })}</h2>
         <FormErrors error={add.error} fields={['name']} />
-        <Field label="Application Name" name="name" error={add.error}>
+        <Field label={t('dialog.name')} name="name" error={add.error}>
           {(a) => <input {...a} autoFocus required {...add.bind('name')} />}
         </Field>
         <div className="buttons">
           <button type="submit" className="primary" disabled={add.pending}>
-            {add.pending ? 'Adding…' : 'Add'}
+            {add.pending ? t('dialog.adding') : t('dialog.add')}
           </button>
           <button type="button" onClick={onCancel}>
-            Cancel
+            {t('dialog.cancel')}
           </button>
         </div>
       </form>
@@ -292,6 +303,7 @@ const DeleteApplication = graphql(`
 `);
 
 export function ApplicationDetail({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('applications');
   const { applicationId = '' } = useParams();
   const app = useQuery(ApplicationQuery, { id: applicationId });
   const update = useMutation(UpdateApplication);
@@ -304,7 +316,7 @@ export function ApplicationDetail({ instanceId }: { instanceId: string }) {
   return (
     <section>
       <p className="crumbs">
-        <Link to={`/instances/${instanceId}/applications`}>Applications</Link> › {a.name}
+        <Link to={`/instances/${instanceId}/applications`}>{t('title')}</Link> › {a.name}
       </p>
       <div className="title-row">
         <h1>
@@ -318,11 +330,12 @@ export function ApplicationDetail({ instanceId }: { instanceId: string }) {
               if (await update.run({ input: { id: a.id, enabled: !a.enabled } })) app.reload();
             }}
           >
-            {a.enabled ? 'Disable' : 'Enable'}
+            {a.enabled ? t('detail.disable') : t('detail.enable')}
           </button>
           <ConfirmButton
-            label="Delete"
-            question={`Delete ${a.name}? Employees can no longer sign in to it.`}
+            label={t('detail.delete')}
+            confirmLabel={t('detail.deleteConfirm')}
+            question={t('detail.deleteQuestion', { name: a.name })}
             onConfirm={async () => {
               if (await remove.run({ id: a.id })) navigate(`/instances/${instanceId}/applications`);
             }}
@@ -331,14 +344,14 @@ export function ApplicationDetail({ instanceId }: { instanceId: string }) {
       </div>
       <ErrorBanner error={update.error ?? remove.error} />
       <p className="muted">
-        {a.template.name} · {a.enabled ? 'enabled' : 'disabled'}
+        {a.template.name} · {a.enabled ? t('detail.enabled') : t('detail.disabled')}
       </p>
-      <nav className="tabs" aria-label="Application">
+      <nav className="tabs" aria-label={t('detail.tabs')}>
         <NavLink to={base} end>
-          SSO configuration
+          {t('detail.tab.sso')}
         </NavLink>
-        <NavLink to={`${base}/authorization`}>Authorization</NavLink>
-        <NavLink to={`${base}/users`}>Application users</NavLink>
+        <NavLink to={`${base}/authorization`}>{t('detail.tab.authorization')}</NavLink>
+        <NavLink to={`${base}/users`}>{t('detail.tab.users')}</NavLink>
       </nav>
       <Routes>
         <Route index element={<SsoConfiguration app={a} onSaved={app.reload} />} />
@@ -353,52 +366,32 @@ export function ApplicationDetail({ instanceId }: { instanceId: string }) {
 }
 
 /** How many may use an application, from the cheap estimate (exact up to 10,000). */
-function usersMayUseIt({ count, exact }: { count: number; exact: boolean }): string {
-  if (!exact) return 'More than 10,000 active users may use it';
-  return `${count.toLocaleString('en')} active user${count === 1 ? '' : 's'} may use it`;
+function usersMayUseIt(t: TFunction<'applications'>, { count, exact }: { count: number; exact: boolean }): string {
+  if (!exact) return t('auth.mayUseMany');
+  return t('auth.mayUse', { count, n: formatNumber(count) });
 }
 
 type AppData = ApplicationQuery['application'];
 
-export const NAME_ID_FORMATS: { value: string; label: string; hint: string }[] = [
-  {
-    value: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
-    label: 'Unspecified',
-    hint: 'The application account name, labelled unspecified (what Alibaba Cloud expects).',
-  },
-  {
-    value: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-    label: 'Email address',
-    hint: 'The application account name, labelled as an email address.',
-  },
-  {
-    value: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-    label: 'Persistent',
-    hint: 'An opaque identifier made at the first sign-in, kept across renames, different in every application.',
-  },
-  {
-    value: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
-    label: 'Transient',
-    hint: 'A new random identifier at every sign-in: the application cannot recognise a returning employee.',
-  },
-];
+/** The NameID formats an application may ask for; their labels and hints are `nameIdFormat.<key>`. */
+export const NAME_ID_FORMATS = [
+  { value: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified', key: 'unspecified' },
+  { value: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress', key: 'emailAddress' },
+  { value: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent', key: 'persistent' },
+  { value: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient', key: 'transient' },
+] as const;
 
-export const ACCOUNT_MODES: { value: AccountMode; label: string; hint: string }[] = [
-  { value: 'USERNAME', label: 'IDaaS username', hint: "The employee's username is the RAM user prefix." },
-  { value: 'EMAIL', label: 'Email address', hint: 'The part before @ of the email is not used; the whole address is.' },
-  {
-    value: 'APP_ACCOUNT',
-    label: 'Application username',
-    hint: 'Each employee needs an account name on the Application users page; without one SSO is refused.',
-  },
-  {
-    value: 'APP_ACCOUNT_OR_USERNAME',
-    label: 'Application username, else IDaaS username',
-    hint: 'The account name from Application users when there is one, otherwise the username.',
-  },
+/** How the account name is chosen; their labels and hints are `accountMode.<value>`. */
+export const ACCOUNT_MODES: AccountMode[] = ['USERNAME', 'EMAIL', 'APP_ACCOUNT', 'APP_ACCOUNT_OR_USERNAME'];
+
+/** The single logout bindings, by their protocol names (the same in every language). */
+const SLO_BINDINGS = [
+  { value: 'redirect', label: 'HTTP-Redirect' },
+  { value: 'post', label: 'HTTP-POST' },
 ];
 
 function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void }) {
+  const { t } = useTranslation('applications');
   const current = (app.params ?? {}) as Record<string, unknown>;
   const [flash, setFlash] = useFlash();
   const configure = useForm({
@@ -430,7 +423,7 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
         },
       }),
     onSuccess: () => {
-      setFlash('SSO configuration saved.');
+      setFlash(t('sso.saved'));
       onSaved();
     },
   });
@@ -463,22 +456,21 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
     'sloBinding',
   ];
 
-  const mode = ACCOUNT_MODES.find((m) => m.value === accountMode);
   const format = NAME_ID_FORMATS.find((f) => f.value === nameIdFormat);
   return (
     <div className="columns">
       <form className="card" onSubmit={configure.onSubmit} aria-labelledby="sso-title">
-        <h2 id="sso-title">Single sign-on</h2>
+        <h2 id="sso-title">{t('sso.title')}</h2>
         {app.missingSettings.length > 0 && (
           <div className="alert alert-warn" role="note">
-            To finish setting up, fill in: {app.missingSettings.join(', ')}.
+            {t('sso.missing', { settings: app.missingSettings.join(', ') })}
           </div>
         )}
         <FormErrors error={configure.error} fields={fields} />
         {app.template.params.map((p) => (
           <Field
             key={p.key}
-            label={p.label + (p.required ? '' : ' (optional)')}
+            label={p.required ? p.label : t('sso.optional', { label: p.label })}
             name={`params.${p.key}`}
             error={configure.error}
             hint={p.description}
@@ -492,51 +484,61 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
             )}
           </Field>
         ))}
-        <Field label="Application account name" name="accountMode" error={configure.error} hint={mode?.hint}>
+        <Field
+          label={t('sso.accountName')}
+          name="accountMode"
+          error={configure.error}
+          hint={t(`accountMode.${accountMode}.hint`)}
+        >
           {(attrs) => (
             <select {...attrs} {...configure.bind('accountMode')}>
               {ACCOUNT_MODES.map((m) => (
-                <option key={m.value} value={m.value}>
-                  {m.label}
+                <option key={m} value={m}>
+                  {t(`accountMode.${m}.label`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Default RelayState (where employees land)" name="defaultRelayState" error={configure.error}>
+        <Field label={t('sso.relayState')} name="defaultRelayState" error={configure.error}>
           {(attrs) => (
             <input {...attrs} {...configure.bind('relayState')} />
           )}
         </Field>
         <details open={Boolean(spEntityId || acsUrl || encryptAssertions || sloUrl) || undefined}>
-          <summary>Advanced: service provider overrides</summary>
-          <p className="muted">Leave empty to use what the template derives from the parameters.</p>
-          <Field label="SP entity ID" name="spEntityId" error={configure.error}>
+          <summary>{t('sso.advanced')}</summary>
+          <p className="muted">{t('sso.advancedLead')}</p>
+          <Field label={t('sso.spEntityId')} name="spEntityId" error={configure.error}>
             {(attrs) => (
               <input {...attrs} placeholder={app.spEntityIdOverridden ? '' : (app.spEntityId ?? '')} {...configure.bind('spEntityId')} />
             )}
           </Field>
-          <Field label="ACS URL" name="acsUrl" error={configure.error}>
+          <Field label={t('sso.acsUrl')} name="acsUrl" error={configure.error}>
             {(attrs) => (
               <input {...attrs} placeholder={app.acsUrlOverridden ? '' : (app.acsUrl ?? '')} {...configure.bind('acsUrl')} />
             )}
           </Field>
-          <Field label="NameID format" name="nameIdFormat" error={configure.error} hint={format?.hint}>
+          <Field
+            label={t('sso.nameIdFormat')}
+            name="nameIdFormat"
+            error={configure.error}
+            hint={format && t(`nameIdFormat.${format.key}.hint`)}
+          >
             {(attrs) => (
               <select {...attrs} {...configure.bind('nameIdFormat')}>
                 {NAME_ID_FORMATS.map((f) => (
                   <option key={f.value} value={f.value}>
-                    {f.label}
+                    {t(`nameIdFormat.${f.key}.label`)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
           <Field
-            label="SP encryption certificate"
+            label={t('sso.spCertificate')}
             name="spEncryptionCertificatePem"
             error={configure.error}
-            hint="The service provider's RSA certificate, PEM or base64 (from its metadata)."
+            hint={t('sso.spCertificateHint')}
           >
             {(attrs) => <textarea {...attrs} rows={4} {...configure.bind('spEncryptionCertificatePem')} />}
           </Field>
@@ -547,38 +549,41 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
               checked={encryptAssertions}
               onChange={(e) => configure.set('encryptAssertions', e.target.checked)}
             />
-            <label htmlFor="encrypt-assertions">Encrypt assertions for the service provider</label>
+            <label htmlFor="encrypt-assertions">{t('sso.encryptAssertions')}</label>
           </div>
-          <Field label="Assertion encryption" name="assertionEncryption" error={configure.error}>
+          <Field label={t('sso.assertionEncryption')} name="assertionEncryption" error={configure.error}>
             {(attrs) => (
               <select {...attrs} {...configure.bind('assertionEncryption')}>
-                <option value="aes256-gcm">AES-256-GCM (recommended)</option>
-                <option value="aes256-cbc">AES-256-CBC (older service providers)</option>
-                <option value="aes128-cbc">AES-128-CBC (older service providers)</option>
+                <option value="aes256-gcm">{t('sso.aes256gcm')}</option>
+                <option value="aes256-cbc">{t('sso.aes256cbc')}</option>
+                <option value="aes128-cbc">{t('sso.aes128cbc')}</option>
               </select>
             )}
           </Field>
           <Field
-            label="SP single logout URL"
+            label={t('sso.sloUrl')}
             name="sloUrl"
             error={configure.error}
-            hint="The service provider's SingleLogoutService (from its metadata). Signing out of Lanyard signs the employee out there too."
+            hint={t('sso.sloUrlHint')}
           >
             {(attrs) => <input {...attrs} {...configure.bind('sloUrl')} />}
           </Field>
           <Field
-            label="SP single logout response URL"
+            label={t('sso.sloResponseUrl')}
             name="sloResponseUrl"
             error={configure.error}
-            hint="Only when the service provider takes LogoutResponses at another URL."
+            hint={t('sso.sloResponseUrlHint')}
           >
             {(attrs) => <input {...attrs} {...configure.bind('sloResponseUrl')} />}
           </Field>
-          <Field label="Single logout binding" name="sloBinding" error={configure.error}>
+          <Field label={t('sso.sloBinding')} name="sloBinding" error={configure.error}>
             {(attrs) => (
               <select {...attrs} {...configure.bind('sloBinding')}>
-                <option value="redirect">HTTP-Redirect</option>
-                <option value="post">HTTP-POST</option>
+                {SLO_BINDINGS.map((b) => (
+                  <option key={b.value} value={b.value}>
+                    {b.label}
+                  </option>
+                ))}
               </select>
             )}
           </Field>
@@ -589,21 +594,21 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
               checked={singleLogout}
               onChange={(e) => configure.set('singleLogout', e.target.checked)}
             />
-            <label htmlFor="single-logout">Take part in single logout</label>
+            <label htmlFor="single-logout">{t('sso.singleLogout')}</label>
           </div>
-          <Field label="Who may start SSO" name="initiation" error={configure.error}>
+          <Field label={t('sso.initiation')} name="initiation" error={configure.error}>
             {(attrs) => (
               <select {...attrs} {...configure.bind('initiation')}>
-                <option value="IDP_OR_SP">The portal (IdP) or the application (SP)</option>
-                <option value="SP_ONLY">Only the application (SP)</option>
+                <option value="IDP_OR_SP">{t('sso.initiationIdpOrSp')}</option>
+                <option value="SP_ONLY">{t('sso.initiationSpOnly')}</option>
               </select>
             )}
           </Field>
         </details>
         <p>
-          <strong>Authorization scope:</strong>{' '}
-          {app.authorizationScope === 'ALL_MEMBERS' ? 'all members' : 'manual (only those granted)'} ·{' '}
-          <Link to="authorization">Change</Link>
+          <strong>{t('sso.scope')}</strong>{' '}
+          {app.authorizationScope === 'ALL_MEMBERS' ? t('sso.scopeAll') : t('sso.scopeManual')} ·{' '}
+          <Link to="authorization">{t('sso.changeScope')}</Link>
         </p>
         <div className="field checkbox">
           <input
@@ -612,53 +617,54 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
             checked={ssoEnabled}
             onChange={(e) => configure.set('ssoEnabled', e.target.checked)}
           />
-          <label htmlFor="sso-enabled">SSO enabled</label>
+          <label htmlFor="sso-enabled">{t('sso.ssoEnabled')}</label>
         </div>
         <button type="submit" className="primary" disabled={configure.pending}>
-          {configure.pending ? 'Saving…' : 'Save'}
+          {configure.pending ? t('sso.saving') : t('sso.save')}
         </button>
         <Flash message={flash} />
       </form>
 
       <div className="card" aria-labelledby="app-settings">
-        <h2 id="app-settings">Application Settings</h2>
+        <h2 id="app-settings">{t('settings.title')}</h2>
         <dl className="settings">
-          <dt>IdP metadata</dt>
+          <dt>{t('settings.idpMetadata')}</dt>
           <dd>
             <a
               className="button primary"
               href={app.idpMetadataUrl}
               download={`lanyard-idp-metadata-${app.id}.xml`}
             >
-              Download
+              {t('settings.download')}
             </a>{' '}
-            <span className="muted">Upload this file in the RAM console (SSO › User-based SSO).</span>
+            <span className="muted">{t('settings.uploadHint')}</span>
           </dd>
-          <dt>IdP entity ID</dt>
+          <dt>{t('settings.idpEntityId')}</dt>
           <dd>
             <code>{app.idpEntityId}</code>
           </dd>
-          <dt>IdP SSO URL</dt>
+          <dt>{t('settings.idpSsoUrl')}</dt>
           <dd>
             <code>{app.idpSsoUrl}</code>
           </dd>
-          <dt>Logon link</dt>
+          <dt>{t('settings.logonLink')}</dt>
           <dd>
             <code>{app.idpSsoUrl.replace(/\/sso$/, '/start')}</code>
-            <div className="muted">Starts SSO from Lanyard, like the portal tile.</div>
+            <div className="muted">{t('settings.logonLinkHint')}</div>
           </dd>
-          <dt>SP entity ID</dt>
+          <dt>{t('settings.spEntityId')}</dt>
           <dd>
-            <code>{app.spEntityId ?? '— (needs the account ID)'}</code>
+            <code>{app.spEntityId ?? t('settings.needsAccountId')}</code>
           </dd>
-          <dt>ACS URL</dt>
+          <dt>{t('settings.acsUrl')}</dt>
           <dd>
             <code>{app.acsUrl ?? '—'}</code>
           </dd>
-          <dt>NameID</dt>
+          <dt>{t('settings.nameId')}</dt>
           <dd>
             <code>
-              &lt;account name&gt;{app.nameIdSuffix ? `@${app.nameIdSuffix}` : ''}
+              {t('settings.accountName')}
+              {app.nameIdSuffix ? `@${app.nameIdSuffix}` : ''}
             </code>
           </dd>
         </dl>
@@ -733,9 +739,8 @@ const Revoke = graphql(`
   }
 `);
 
-const KIND_LABEL: Record<SubjectKind, string> = { USER: 'User', GROUP: 'Group', ORG_UNIT: 'Org unit' };
-
 function Authorization({ instanceId, applicationId }: { instanceId: string; applicationId: string }) {
+  const { t } = useTranslation('applications');
   const controls = useListControls({});
   const auth = usePagedQuery(
     { page: AuthorizationQuery, count: AccessGrantsCount, total: (d) => d.application.accessGrants.totalCount },
@@ -752,19 +757,19 @@ function Authorization({ instanceId, applicationId }: { instanceId: string; appl
 
   async function changeScope(next: AuthorizationScope) {
     if (await setScope.run({ input: { applicationId, scope: next } })) {
-      setFlash(next === 'ALL_MEMBERS' ? 'Every member may now use it.' : 'Only granted subjects may use it.');
+      setFlash(next === 'ALL_MEMBERS' ? t('auth.everyMember') : t('auth.onlyGranted'));
       auth.reload();
     }
   }
 
   return (
     <div className="card">
-      <h2>Authorization scope</h2>
+      <h2>{t('auth.title')}</h2>
       <ErrorBanner error={auth.error ?? setScope.error} onRetry={auth.reload} />
       {!data && auth.loading && <Loading />}
       {data && (
         <fieldset className="radios" disabled={setScope.pending}>
-          <legend>Who may use this application</legend>
+          <legend>{t('auth.who')}</legend>
           <label>
             <input
               type="radio"
@@ -772,7 +777,7 @@ function Authorization({ instanceId, applicationId }: { instanceId: string; appl
               checked={scope === 'ALL_MEMBERS'}
               onChange={() => changeScope('ALL_MEMBERS')}
             />
-            All members of the instance
+            {t('auth.allMembers')}
           </label>
           <label>
             <input
@@ -781,40 +786,47 @@ function Authorization({ instanceId, applicationId }: { instanceId: string; appl
               checked={scope === 'MANUAL'}
               onChange={() => changeScope('MANUAL')}
             />
-            Manual: only the users, groups and org units granted below
+            {t('auth.manual')}
           </label>
         </fieldset>
       )}
       <Flash message={flash} />
       {data && (
         <p className="muted">
-          {usersMayUseIt(data.effectiveUsers.totalCountEstimate)}
-          {data.effectiveUsers.nodes.length > 0 &&
-            `: ${data.effectiveUsers.nodes.map((u) => u.username).join(', ')}${data.effectiveUsers.totalCountEstimate.count > data.effectiveUsers.nodes.length ? ', …' : ''}`}
-          .
+          {data.effectiveUsers.nodes.length > 0
+            ? t('auth.mayUseNames', {
+                who: usersMayUseIt(t, data.effectiveUsers.totalCountEstimate),
+                names:
+                  data.effectiveUsers.nodes.map((u) => u.username).join(', ') +
+                  (data.effectiveUsers.totalCountEstimate.count > data.effectiveUsers.nodes.length ? ', …' : ''),
+              })
+            : t('auth.mayUseSentence', { who: usersMayUseIt(t, data.effectiveUsers.totalCountEstimate) })}
         </p>
       )}
       {data && scope === 'MANUAL' && (
         <>
-          <h3>Grants</h3>
+          <h3>{t('auth.grants')}</h3>
           <ListView
             error={grant.error ?? revoke.error}
             page={data.accessGrants}
             total={auth.total}
-            noun="grants"
+            noun={t('auth.noun')}
             controls={controls}
-            empty="Nobody is granted yet."
+            empty={t('auth.empty')}
             columns={[
-              { header: 'Kind', cell: (g) => KIND_LABEL[g.subjectKind] },
-              { header: 'Name', cell: (g) => g.subjectName ?? g.subjectId },
-              { header: 'Granted', cell: (g) => formatTime(g.createdAt) },
+              { header: t('auth.column.kind'), cell: (g) => t(`kind.${g.subjectKind}`) },
+              { header: t('auth.column.name'), cell: (g) => g.subjectName ?? g.subjectId },
+              { header: t('auth.column.granted'), cell: (g) => formatTime(g.createdAt) },
               {
-                header: 'Operations',
+                header: t('auth.column.operations'),
                 actions: true,
                 cell: (g) => (
                   <ConfirmButton
-                    label="Revoke"
-                    question={`Revoke ${g.subjectName ?? 'this grant'}?`}
+                    label={t('auth.revoke')}
+                    confirmLabel={t('auth.revokeConfirm')}
+                    question={
+                      g.subjectName ? t('auth.revokeQuestion', { name: g.subjectName }) : t('auth.revokeThisGrant')
+                    }
                     onConfirm={async () => {
                       const ok = await revoke.run({
                         input: { applicationId, subjects: [{ kind: g.subjectKind, id: g.subjectId }] },
@@ -826,27 +838,27 @@ function Authorization({ instanceId, applicationId }: { instanceId: string; appl
               },
             ]}
           />
-          <h3>Grant access</h3>
+          <h3>{t('auth.grantAccess')}</h3>
           <div className="field">
-            <label htmlFor="grant-kind">Grant to</label>
+            <label htmlFor="grant-kind">{t('auth.grantTo')}</label>
             <select id="grant-kind" value={kind} onChange={(e) => setKind(e.target.value as SubjectKind)}>
-              <option value="GROUP">A group</option>
-              <option value="ORG_UNIT">An org unit (and its sub-units)</option>
-              <option value="USER">A user</option>
+              <option value="GROUP">{t('auth.aGroup')}</option>
+              <option value="ORG_UNIT">{t('auth.anOrgUnit')}</option>
+              <option value="USER">{t('auth.aUser')}</option>
             </select>
           </div>
           <SubjectPicker
             key={kind}
             instanceId={instanceId}
             kind={kind}
-            actionLabel="Grant"
+            actionLabel={t('auth.grant')}
             disabled={grant.pending}
             onPick={async (picked) => {
               const ok = await grant.run({
                 input: { applicationId, subjects: [{ kind: picked.kind, id: picked.id }] },
               });
               if (ok) {
-                setFlash(`Granted to ${picked.name}.`);
+                setFlash(t('auth.granted', { name: picked.name }));
                 auth.reload();
               }
             }}
@@ -925,6 +937,7 @@ const NameIdQuery = graphql(`
 `);
 
 function ApplicationUsers({ instanceId, applicationId }: { instanceId: string; applicationId: string }) {
+  const { t } = useTranslation('applications');
   const controls = useListControls({});
   const { search } = controls.applied;
   const accounts = usePagedQuery(
@@ -936,14 +949,12 @@ function ApplicationUsers({ instanceId, applicationId }: { instanceId: string; a
   const [user, setUser] = useState<Picked>();
   const [flash, setFlash] = useFlash();
   const data = accounts.data?.application;
-  const mode = ACCOUNT_MODES.find((m) => m.value === data?.accountMode);
 
   return (
     <div className="card">
-      <h2>Application users</h2>
+      <h2>{t('users.title')}</h2>
       <p className="muted">
-        The account name each employee has in the application (for Alibaba Cloud, the RAM user
-        prefix). Used when the application account name is “{mode?.label ?? '…'}”.
+        {t('users.lead', { mode: data ? t(`accountMode.${data.accountMode}.label`) : '…' })}
       </p>
       <Flash message={flash} />
       <ListView
@@ -951,21 +962,22 @@ function ApplicationUsers({ instanceId, applicationId }: { instanceId: string; a
         error={remove.error}
         page={data?.accounts}
         total={accounts.total}
-        noun="accounts"
+        noun={t('users.noun')}
         controls={controls}
-        search={{ id: 'account-search', label: 'Search accounts' }}
-        empty="No application accounts yet."
+        search={{ id: 'account-search', label: t('users.search') }}
+        empty={t('users.empty')}
         columns={[
-          { header: 'IDaaS user', cell: (acc) => acc.user?.username ?? acc.userId },
-          { header: 'Application account', cell: (acc) => acc.accountName },
-          { header: 'Updated', cell: (acc) => formatTime(acc.updatedAt) },
+          { header: t('users.column.user'), cell: (acc) => acc.user?.username ?? acc.userId },
+          { header: t('users.column.account'), cell: (acc) => acc.accountName },
+          { header: t('users.column.updated'), cell: (acc) => formatTime(acc.updatedAt) },
           {
-            header: 'Operations',
+            header: t('users.column.operations'),
             actions: true,
             cell: (acc) => (
               <ConfirmButton
-                label="Remove"
-                question={`Remove the account ${acc.accountName}?`}
+                label={t('users.remove')}
+                confirmLabel={t('users.removeConfirm')}
+                question={t('users.removeQuestion', { name: acc.accountName })}
                 onConfirm={async () => {
                   if (await remove.run({ input: { applicationId, userId: acc.userId } })) accounts.reload();
                 }}
@@ -975,9 +987,9 @@ function ApplicationUsers({ instanceId, applicationId }: { instanceId: string; a
         ]}
       />
 
-      <h3>Map an account</h3>
+      <h3>{t('users.map')}</h3>
       {!user ? (
-        <SubjectPicker instanceId={instanceId} kind="USER" actionLabel="Select" onPick={setUser} />
+        <SubjectPicker instanceId={instanceId} kind="USER" actionLabel={t('users.select')} onPick={setUser} />
       ) : (
         <MapAccountForm
           key={user.id}
@@ -985,7 +997,7 @@ function ApplicationUsers({ instanceId, applicationId }: { instanceId: string; a
           user={user}
           onChooseAnother={() => setUser(undefined)}
           onSaved={(accountName) => {
-            setFlash(`${user.name} signs in as ${accountName}.`);
+            setFlash(t('users.signsInAs', { user: user.name, account: accountName }));
             setUser(undefined);
             accounts.reload();
           }}
@@ -1002,6 +1014,7 @@ function MapAccountForm(props: {
   onSaved: (accountName: string) => void;
 }) {
   const { applicationId, user } = props;
+  const { t } = useTranslation('applications');
   const preview = useQuery(NameIdQuery, { id: applicationId, userId: user.id });
   const set = useForm({
     initial: { accountName: '' },
@@ -1012,18 +1025,22 @@ function MapAccountForm(props: {
   return (
     <form onSubmit={set.onSubmit} className="inline-form">
       <p>
-        IDaaS user <strong>{user.name}</strong>{' '}
+        {t('map.user')} <strong>{user.name}</strong>{' '}
         <button type="button" className="link" onClick={props.onChooseAnother}>
-          Choose another
+          {t('map.chooseAnother')}
         </button>
       </p>
-      {nameId && <p className="muted">Now: {nameId.nameId ? <code>{nameId.nameId}</code> : nameId.reason}</p>}
+      {nameId && (
+        <p className="muted">
+          {t('map.now')} {nameId.nameId ? <code>{nameId.nameId}</code> : nameId.reason}
+        </p>
+      )}
       <FormErrors error={set.error} fields={['accountName']} />
-      <Field label="Application account name" name="accountName" error={set.error}>
+      <Field label={t('map.accountName')} name="accountName" error={set.error}>
         {(a) => <input {...a} autoFocus required {...set.bind('accountName')} />}
       </Field>
       <button type="submit" className="primary" disabled={set.pending}>
-        {set.pending ? 'Saving…' : 'Save account'}
+        {set.pending ? t('map.saving') : t('map.save')}
       </button>
     </form>
   );

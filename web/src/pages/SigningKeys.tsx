@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from '../api';
 import { graphql } from '../gql';
 import type { SigningKeyAlgorithm } from '../gql/graphql';
@@ -40,7 +41,15 @@ const Activate = graphql(`
   }
 `);
 
+/** The algorithms a key may have; their names are the same in every language. */
+const ALGORITHMS: { value: SigningKeyAlgorithm; label: string }[] = [
+  { value: 'RSA_2048', label: 'RSA 2048' },
+  { value: 'RSA_3072', label: 'RSA 3072' },
+  { value: 'ECDSA_P256', label: 'ECDSA P-256' },
+];
+
 export function SigningKeys({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('keys');
   const keys = useQuery(KeysQuery, { instanceId });
   const rotate = useMutation(Rotate);
   const activate = useMutation(Activate);
@@ -49,59 +58,66 @@ export function SigningKeys({ instanceId }: { instanceId: string }) {
   const hasPending = keys.data?.signingKeys.some((k) => k.state === 'PENDING');
   return (
     <section>
-      <h1>Signing keys</h1>
-      <p className="lead">
-        To roll over without downtime: add a pending key (the IdP metadata lists it at once), let
-        service providers fetch the metadata, then activate it.
-      </p>
+      <h1>{t('title')}</h1>
+      <p className="lead">{t('lead')}</p>
       <Flash message={flash} />
       <ListView
         query={keys}
         error={rotate.error ?? activate.error}
         rows={keys.data?.signingKeys}
-        empty="No keys yet; one is made when something first needs to sign."
+        empty={t('empty')}
         toolbar={
           <>
-            <label htmlFor="algorithm">Algorithm</label>
+            <label htmlFor="algorithm">{t('algorithm')}</label>
             <select id="algorithm" value={algorithm} onChange={(e) => setAlgorithm(e.target.value as SigningKeyAlgorithm)}>
-              <option value="RSA_2048">RSA 2048</option>
-              <option value="RSA_3072">RSA 3072</option>
-              <option value="ECDSA_P256">ECDSA P-256</option>
+              {ALGORITHMS.map((a) => (
+                <option key={a.value} value={a.value}>
+                  {a.label}
+                </option>
+              ))}
             </select>
             <button
               type="button"
               className="primary"
               disabled={rotate.pending || hasPending}
-              title={hasPending ? 'Activate the pending key first' : undefined}
+              title={hasPending ? t('activatePendingFirst') : undefined}
               onClick={async () => {
                 if (await rotate.run({ input: { instanceId, algorithm } })) {
-                  setFlash('Added a pending key.');
+                  setFlash(t('added'));
                   keys.reload();
                 }
               }}
             >
-              {rotate.pending ? 'Generating…' : 'Rotate: add a pending key'}
+              {rotate.pending ? t('generating') : t('rotate')}
             </button>
           </>
         }
         columns={[
-          { header: 'State', cell: (k) => <span className={`badge badge-${k.state.toLowerCase()}`}>{k.state.toLowerCase()}</span> },
-          { header: 'Algorithm', cell: (k) => k.algorithm.replace('_', ' ') },
-          { header: 'SHA-256 fingerprint', label: 'Fingerprint', cell: (k) => <code className="wrap">{k.fingerprintSha256}</code> },
-          { header: 'Created', cell: (k) => formatTime(k.createdAt) },
-          { header: 'Valid until', cell: (k) => formatTime(k.notAfter) },
           {
-            header: 'Operations',
+            header: t('column.state'),
+            cell: (k) => <span className={`badge badge-${k.state.toLowerCase()}`}>{t(`state.${k.state}`)}</span>,
+          },
+          { header: t('column.algorithm'), cell: (k) => k.algorithm.replace('_', ' ') },
+          {
+            header: t('column.fingerprint'),
+            label: t('column.fingerprintLabel'),
+            cell: (k) => <code className="wrap">{k.fingerprintSha256}</code>,
+          },
+          { header: t('column.created'), cell: (k) => formatTime(k.createdAt) },
+          { header: t('column.validUntil'), cell: (k) => formatTime(k.notAfter) },
+          {
+            header: t('column.operations'),
             actions: true,
             cell: (k) =>
               k.state === 'PENDING' && (
                 <ConfirmButton
-                  label="Activate"
+                  label={t('activate')}
+                  confirmLabel={t('activateConfirm')}
                   danger={false}
-                  question="Sign with this key from now on? Service providers must have the new metadata."
+                  question={t('activateQuestion')}
                   onConfirm={async () => {
                     if (await activate.run({ input: { instanceId, id: k.id } })) {
-                      setFlash('Activated; the previous key is retired.');
+                      setFlash(t('activated'));
                       keys.reload();
                     }
                   }}
