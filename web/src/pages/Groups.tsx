@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { request, useMutation } from '../api';
 import { useForm } from '../form';
@@ -53,6 +54,7 @@ const CreateGroup = graphql(`
 `);
 
 export function Groups({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('groups');
   const controls = useListControls({});
   const { search } = controls.applied;
   const list = usePagedQuery(
@@ -66,39 +68,39 @@ export function Groups({ instanceId }: { instanceId: string }) {
     submit: (values) => request(CreateGroup, { input: { instanceId, ...values } }),
     onSuccess: (r) => {
       create.reset();
-      setFlash(`Created ${r.createGroup.group.name}.`);
+      setFlash(t('created', { name: r.createGroup.group.name }));
       list.reload();
     },
   });
   return (
     <section>
-      <h1>Groups</h1>
+      <h1>{t('title')}</h1>
       <Flash message={flash} />
       <ListView
         query={list}
         page={list.data?.instance.groups}
         total={list.total}
-        noun="groups"
+        noun={t('noun')}
         controls={controls}
-        search={{ id: 'group-search', label: 'Search' }}
-        empty={search ? 'No group matches.' : 'No groups yet.'}
+        search={{ id: 'group-search', label: t('search') }}
+        empty={search ? t('empty.noMatch') : t('empty.none')}
         columns={[
-          { header: 'Name', cell: (g) => <Link to={g.id}>{g.name}</Link> },
-          { header: 'Description', cell: (g) => g.description || '—' },
-          { header: 'Members', cell: (g) => estimated(g.members.totalCountEstimate) },
+          { header: t('columns.name'), cell: (g) => <Link to={g.id}>{g.name}</Link> },
+          { header: t('columns.description'), cell: (g) => g.description || '—' },
+          { header: t('columns.members'), cell: (g) => estimated(g.members.totalCountEstimate) },
         ]}
       />
       <form className="card" onSubmit={create.onSubmit} aria-labelledby="new-group">
-        <h2 id="new-group">Create a group</h2>
+        <h2 id="new-group">{t('create.title')}</h2>
         <FormErrors error={create.error} fields={['name', 'description']} />
-        <Field label="Name" name="name" error={create.error}>
+        <Field label={t('fields.name')} name="name" error={create.error}>
           {(a) => <input {...a} required {...create.bind('name')} />}
         </Field>
-        <Field label="Description" name="description" error={create.error}>
+        <Field label={t('fields.description')} name="description" error={create.error}>
           {(a) => <input {...a} {...create.bind('description')} />}
         </Field>
         <button type="submit" className="primary" disabled={create.pending}>
-          {create.pending ? 'Creating…' : 'Create group'}
+          {create.pending ? t('create.pending') : t('create.submit')}
         </button>
       </form>
     </section>
@@ -180,6 +182,7 @@ const RemoveMembers = graphql(`
 `);
 
 export function GroupDetail({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('groups');
   const { groupId = '' } = useParams();
   const controls = useListControls({});
   const group = usePagedQuery(
@@ -198,13 +201,13 @@ export function GroupDetail({ instanceId }: { instanceId: string }) {
   return (
     <section>
       <p className="crumbs">
-        <Link to={`/instances/${instanceId}/groups`}>Groups</Link> › {g.name}
+        <Link to={`/instances/${instanceId}/groups`}>{t('title')}</Link> › {g.name}
       </p>
       <div className="title-row">
         <h1>{g.name}</h1>
         <ConfirmButton
-          label="Delete"
-          question={`Delete the group ${g.name}? Its grants go with it.`}
+          label={t('detail.delete')}
+          question={t('detail.deleteQuestion', { name: g.name })}
           onConfirm={async () => {
             if (await remove.run({ input: { instanceId, id: g.id } })) navigate(`/instances/${instanceId}/groups`);
           }}
@@ -218,19 +221,19 @@ export function GroupDetail({ instanceId }: { instanceId: string }) {
           instanceId={instanceId}
           group={g}
           onSaved={() => {
-            setFlash('Saved.');
+            setFlash(t('detail.saved'));
             group.reload();
           }}
         />
         <div className="card">
-          <h2>Members</h2>
+          <h2>{t('members.title')}</h2>
           <ListView
             error={add.error ?? removeMember.error}
             page={g.members}
             total={group.total}
-            noun="members"
+            noun={t('members.noun')}
             controls={controls}
-            empty="No members yet."
+            empty={t('members.empty')}
             listClassName="rows"
             item={(m) => (
               <li>
@@ -239,25 +242,25 @@ export function GroupDetail({ instanceId }: { instanceId: string }) {
                 <button
                   type="button"
                   className="link"
-                  aria-label={`Remove ${m.username}`}
+                  aria-label={t('members.removeName', { name: m.username })}
                   onClick={async () => {
                     if (await removeMember.run({ input: { instanceId, id: g.id, userIds: [m.id] } })) group.reload();
                   }}
                 >
-                  Remove
+                  {t('members.remove')}
                 </button>
               </li>
             )}
           />
-          <h3>Add members</h3>
+          <h3>{t('members.addTitle')}</h3>
           <SubjectPicker
             instanceId={instanceId}
             kind="USER"
-            actionLabel="Add"
+            actionLabel={t('members.add')}
             disabled={add.pending}
             onPick={async (p) => {
               if (await add.run({ input: { instanceId, id: g.id, userIds: [p.id] } })) {
-                setFlash(`Added ${p.name}.`);
+                setFlash(t('members.added', { name: p.name }));
                 group.reload();
               }
             }}
@@ -274,6 +277,7 @@ function GroupForm(props: {
   onSaved: () => void;
 }) {
   const { instanceId, group } = props;
+  const { t } = useTranslation('groups');
   const update = useForm({
     initial: { name: group.name, description: group.description },
     submit: (values) => request(UpdateGroup, { input: { instanceId, id: group.id, ...values } }),
@@ -281,16 +285,16 @@ function GroupForm(props: {
   });
   return (
     <form className="card" onSubmit={update.onSubmit}>
-      <h2>Details</h2>
+      <h2>{t('details.title')}</h2>
       <FormErrors error={update.error} fields={['name', 'description']} />
-      <Field label="Name" name="name" error={update.error}>
+      <Field label={t('fields.name')} name="name" error={update.error}>
         {(a) => <input {...a} required {...update.bind('name')} />}
       </Field>
-      <Field label="Description" name="description" error={update.error}>
+      <Field label={t('fields.description')} name="description" error={update.error}>
         {(a) => <input {...a} {...update.bind('description')} />}
       </Field>
       <button type="submit" className="primary" disabled={update.pending}>
-        Save
+        {t('details.save')}
       </button>
     </form>
   );

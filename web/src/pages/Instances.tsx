@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { request, useMutation } from '../api';
 import { useForm } from '../form';
@@ -66,6 +67,7 @@ const DeleteInstance = graphql(`
 `);
 
 export function Instances() {
+  const { t } = useTranslation('instances');
   const controls = useListControls({});
   const list = usePagedQuery(
     { page: InstancesQuery, count: InstancesCount, total: (d) => d.instances.totalCount },
@@ -80,17 +82,16 @@ export function Instances() {
     submit: (input) => request(CreateInstance, { input }),
     onSuccess: (result) => {
       create.reset();
-      setFlash(`Created the instance ${result.createInstance.instance.name}.`);
+      setFlash(t('created', { name: result.createInstance.instance.name }));
       list.reload();
     },
   });
 
   return (
     <section>
-      <h1>Instances</h1>
+      <h1>{t('title')}</h1>
       <p className="lead">
-        Each instance is one company's directory and applications. Choose <em>Manage</em> to
-        work inside one.
+        <Trans t={t} i18nKey="lead" components={{ em: <em /> }} />
       </p>
       <Flash message={flash} />
       <ListView
@@ -98,9 +99,9 @@ export function Instances() {
         error={remove.error}
         page={list.data?.instances}
         total={list.total}
-        noun="instances"
+        noun={t('noun')}
         controls={controls}
-        empty="No instances yet. Create the first one below."
+        empty={t('empty')}
         replaceRow={(instance) =>
           editing === instance.id && (
             <EditInstanceRow
@@ -108,7 +109,7 @@ export function Instances() {
               onDone={(saved) => {
                 setEditing(undefined);
                 if (saved) {
-                  setFlash('Saved.');
+                  setFlash(t('saved'));
                   list.reload();
                 }
               }}
@@ -116,34 +117,34 @@ export function Instances() {
           )
         }
         columns={[
-          { header: 'Name', cell: (instance) => instance.name },
+          { header: t('columns.name'), cell: (instance) => instance.name },
           {
-            header: 'Description',
+            header: t('columns.description'),
             cell: (instance) => (
               <>
                 {instance.description || '—'}
-                {instance.secondFactor === 'EMAIL_CODE' && <span className="muted"> · emailed sign-in code</span>}
+                {instance.secondFactor === 'EMAIL_CODE' && <span className="muted"> · {t('emailCode')}</span>}
               </>
             ),
           },
-          { header: 'Created', cell: (instance) => formatTime(instance.createdAt) },
+          { header: t('columns.created'), cell: (instance) => formatTime(instance.createdAt) },
           {
-            header: 'Operations',
+            header: t('columns.operations'),
             actions: true,
             cell: (instance) => (
               <>
                 <Link className="button primary" to={`/instances/${instance.id}/overview`}>
-                  Manage
+                  {t('actions.manage')}
                 </Link>
                 <button type="button" onClick={() => setEditing(instance.id)}>
-                  Edit
+                  {t('actions.edit')}
                 </button>
                 <ConfirmButton
-                  label="Delete"
-                  question={`Delete ${instance.name} with all its users and applications?`}
+                  label={t('actions.delete')}
+                  question={t('actions.deleteQuestion', { name: instance.name })}
                   onConfirm={async () => {
                     if (await remove.run({ id: instance.id })) {
-                      setFlash(`Deleted ${instance.name}.`);
+                      setFlash(t('actions.deleted', { name: instance.name }));
                       list.reload();
                     }
                   }}
@@ -155,16 +156,16 @@ export function Instances() {
       />
 
       <form className="card" onSubmit={create.onSubmit} aria-labelledby="new-instance">
-        <h2 id="new-instance">Create an instance</h2>
+        <h2 id="new-instance">{t('create.title')}</h2>
         <FormErrors error={create.error} fields={['name', 'description']} />
-        <Field label="Name" name="name" error={create.error}>
+        <Field label={t('fields.name')} name="name" error={create.error}>
           {(a) => <input {...a} required {...create.bind('name')} />}
         </Field>
-        <Field label="Description" name="description" error={create.error}>
+        <Field label={t('fields.description')} name="description" error={create.error}>
           {(a) => <input {...a} {...create.bind('description')} />}
         </Field>
         <button type="submit" className="primary" disabled={create.pending}>
-          {create.pending ? 'Creating…' : 'Create instance'}
+          {create.pending ? t('create.pending') : t('create.submit')}
         </button>
       </form>
     </section>
@@ -178,6 +179,7 @@ function EditInstanceRow({
   instance: InstancesData['instances']['nodes'][number];
   onDone: (saved: boolean) => void;
 }) {
+  const { t } = useTranslation('instances');
   const update = useForm({
     initial: { name: instance.name, description: instance.description, secondFactor: instance.secondFactor },
     submit: (values) => request(UpdateInstance, { input: { id: instance.id, ...values } }),
@@ -188,25 +190,25 @@ function EditInstanceRow({
       <td colSpan={4}>
         <form className="inline-form" onSubmit={update.onSubmit}>
           <FormErrors error={update.error} fields={['name', 'description', 'secondFactor']} />
-          <Field label="Name" name="name" error={update.error}>
+          <Field label={t('fields.name')} name="name" error={update.error}>
             {(a) => <input {...a} required {...update.bind('name')} />}
           </Field>
-          <Field label="Description" name="description" error={update.error}>
+          <Field label={t('fields.description')} name="description" error={update.error}>
             {(a) => <input {...a} {...update.bind('description')} />}
           </Field>
-          <Field label="At sign-in, after the password" name="secondFactor" error={update.error}>
+          <Field label={t('edit.secondFactor')} name="secondFactor" error={update.error}>
             {(a) => (
               <select {...a} {...update.bind('secondFactor')}>
-                <option value="NONE">Nothing more</option>
-                <option value="EMAIL_CODE">A code sent by email (counts as MFA)</option>
+                <option value="NONE">{t('edit.none')}</option>
+                <option value="EMAIL_CODE">{t('edit.emailCode')}</option>
               </select>
             )}
           </Field>
           <button type="submit" className="primary" disabled={update.pending}>
-            Save
+            {t('edit.save')}
           </button>
           <button type="button" onClick={() => onDone(false)}>
-            Cancel
+            {t('edit.cancel')}
           </button>
         </form>
       </td>

@@ -1,5 +1,6 @@
 // The org-unit tree, one level at a time: open a unit to see its sub-units and members.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { request, useMutation } from '../api';
 import { useForm } from '../form';
@@ -141,6 +142,7 @@ const RemoveUnitMembers = graphql(`
 type Unit = { id: string; name: string };
 
 export function OrgUnits({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('orgunits');
   const controls = useListControls({ path: [] as Unit[] });
   const { path } = controls.filters;
   const go = (next: Unit[]) => controls.setFilter('path', next);
@@ -156,10 +158,10 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
   const [flash, setFlash] = useFlash();
   return (
     <section>
-      <h1>Org units</h1>
-      <nav className="crumbs" aria-label="Org unit path">
+      <h1>{t('title')}</h1>
+      <nav className="crumbs" aria-label={t('path')}>
         <button type="button" className="link" onClick={() => go([])}>
-          Top level
+          {t('topLevel')}
         </button>
         {path.map((p, i) => (
           <span key={p.id}>
@@ -176,12 +178,12 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
         error={remove.error}
         page={units.data?.instance.orgUnits}
         total={units.total}
-        noun="org units"
+        noun={t('noun')}
         controls={controls}
-        empty={parent ? `${parent.name} has no sub-units.` : 'No org units yet.'}
+        empty={parent ? t('empty.noSubUnits', { name: parent.name }) : t('empty.none')}
         columns={[
           {
-            header: 'Name',
+            header: t('columns.name'),
             cell: (u) =>
               renaming === u.id ? (
                 <RenameForm
@@ -198,22 +200,26 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
                 </button>
               ),
           },
-          { header: 'Sub-units', cell: (u) => u.children.totalCount },
-          { header: 'Members (with sub-units)', label: 'Members', cell: (u) => estimated(u.members.totalCountEstimate) },
+          { header: t('columns.subUnits'), cell: (u) => u.children.totalCount },
           {
-            header: 'Operations',
+            header: t('columns.membersWithSubUnits'),
+            label: t('columns.members'),
+            cell: (u) => estimated(u.members.totalCountEstimate),
+          },
+          {
+            header: t('columns.operations'),
             actions: true,
             cell: (u) => (
               <>
                 <button type="button" onClick={() => setRenaming(u.id)}>
-                  Rename
+                  {t('rename.action')}
                 </button>
                 <button type="button" onClick={() => setMoving({ id: u.id, name: u.name })}>
-                  Move
+                  {t('move.action')}
                 </button>
                 <ConfirmButton
-                  label="Delete"
-                  question={`Delete ${u.name}?`}
+                  label={t('delete.action')}
+                  question={t('delete.question', { name: u.name })}
                   onConfirm={async () => {
                     if (await remove.run({ input: { instanceId, id: u.id } })) units.reload();
                   }}
@@ -231,7 +237,11 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
           onDone={(movedUnder) => {
             setMoving(undefined);
             if (movedUnder !== undefined) {
-              setFlash(`Moved ${moving.name} ${movedUnder ? `under ${movedUnder}` : 'to the top level'}.`);
+              setFlash(
+                movedUnder
+                  ? t('move.movedUnder', { name: moving.name, parent: movedUnder })
+                  : t('move.movedToTop', { name: moving.name }),
+              );
               units.reload();
             }
           }}
@@ -241,7 +251,7 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
         instanceId={instanceId}
         parent={parent}
         onCreated={(name) => {
-          setFlash(`Created ${name}.`);
+          setFlash(t('created', { name }));
           units.reload();
         }}
       />
@@ -252,6 +262,7 @@ export function OrgUnits({ instanceId }: { instanceId: string }) {
 
 function CreateUnitForm(props: { instanceId: string; parent?: Unit; onCreated: (name: string) => void }) {
   const { instanceId, parent } = props;
+  const { t } = useTranslation('orgunits');
   const create = useForm({
     initial: { name: '' },
     submit: ({ name }) => request(CreateUnit, { input: { instanceId, name, parentId: parent?.id ?? null } }),
@@ -262,13 +273,13 @@ function CreateUnitForm(props: { instanceId: string; parent?: Unit; onCreated: (
   });
   return (
     <form className="card" onSubmit={create.onSubmit}>
-      <h2>{parent ? `Add a sub-unit to ${parent.name}` : 'Add a top-level org unit'}</h2>
+      <h2>{parent ? t('create.subUnitTitle', { name: parent.name }) : t('create.topLevelTitle')}</h2>
       <FormErrors error={create.error} fields={['name', 'parentId']} />
-      <Field label="Name" name="name" error={create.error}>
+      <Field label={t('fields.name')} name="name" error={create.error}>
         {(a) => <input {...a} required {...create.bind('name')} />}
       </Field>
       <button type="submit" className="primary" disabled={create.pending}>
-        Add org unit
+        {t('create.submit')}
       </button>
     </form>
   );
@@ -276,6 +287,7 @@ function CreateUnitForm(props: { instanceId: string; parent?: Unit; onCreated: (
 
 function RenameForm(props: { instanceId: string; unit: Unit; onDone: (renamed: boolean) => void }) {
   const { instanceId, unit, onDone } = props;
+  const { t } = useTranslation('orgunits');
   const rename = useForm({
     initial: { name: unit.name },
     submit: ({ name }) => request(RenameUnit, { input: { instanceId, id: unit.id, name } }),
@@ -283,14 +295,14 @@ function RenameForm(props: { instanceId: string; unit: Unit; onDone: (renamed: b
   });
   return (
     <form className="inline-form" onSubmit={rename.onSubmit}>
-      <Field label="New name" name="name" error={rename.error}>
+      <Field label={t('rename.newName')} name="name" error={rename.error}>
         {(a) => <input {...a} autoFocus {...rename.bind('name')} />}
       </Field>
       <button type="submit" className="primary" disabled={rename.pending}>
-        Save
+        {t('rename.save')}
       </button>
       <button type="button" onClick={() => onDone(false)}>
-        Cancel
+        {t('cancel')}
       </button>
     </form>
   );
@@ -299,6 +311,7 @@ function RenameForm(props: { instanceId: string; unit: Unit; onDone: (renamed: b
 /** Moves a unit, with its sub-units and members, under another unit or to the top level. */
 function MoveForm(props: { instanceId: string; unit: Unit; onDone: (movedUnder?: string | null) => void }) {
   const { instanceId, unit, onDone } = props;
+  const { t } = useTranslation('orgunits');
   const move = useMutation(MoveUnit);
   const to = async (parent: Unit | null) => {
     if (await move.run({ input: { instanceId, id: unit.id, parentId: parent?.id ?? null } })) {
@@ -307,22 +320,22 @@ function MoveForm(props: { instanceId: string; unit: Unit; onDone: (movedUnder?:
   };
   return (
     <div className="card" role="group" aria-labelledby="move-unit">
-      <h2 id="move-unit">Move {unit.name}</h2>
-      <p className="muted">With its sub-units and members. Choose the unit it goes under.</p>
+      <h2 id="move-unit">{t('move.title', { name: unit.name })}</h2>
+      <p className="muted">{t('move.help')}</p>
       <ErrorBanner error={move.error} />
       <SubjectPicker
         instanceId={instanceId}
         kind="ORG_UNIT"
-        actionLabel="Move under"
+        actionLabel={t('move.under')}
         disabled={move.pending}
         onPick={(p) => to({ id: p.id, name: p.name })}
       />
       <p className="actions">
         <button type="button" disabled={move.pending} onClick={() => to(null)}>
-          Move to the top level
+          {t('move.toTop')}
         </button>
         <button type="button" onClick={() => onDone(undefined)}>
-          Cancel
+          {t('cancel')}
         </button>
       </p>
     </div>
@@ -330,6 +343,7 @@ function MoveForm(props: { instanceId: string; unit: Unit; onDone: (movedUnder?:
 }
 
 function UnitMembers({ instanceId, unit, onChanged }: { instanceId: string; unit: Unit; onChanged: () => void }) {
+  const { t } = useTranslation('orgunits');
   const controls = useListControls({});
   const members = usePagedQuery(
     { page: UnitMembersQuery, count: UnitMembersCount, total: (d) => d.instance.orgUnit.members.totalCount },
@@ -340,15 +354,15 @@ function UnitMembers({ instanceId, unit, onChanged }: { instanceId: string; unit
   const remove = useMutation(RemoveUnitMembers);
   return (
     <div className="card">
-      <h2>Members of {unit.name}</h2>
+      <h2>{t('members.title', { name: unit.name })}</h2>
       <ListView
         query={members}
         error={add.error ?? remove.error}
         page={members.data?.instance.orgUnit.members}
         total={members.total}
-        noun="members"
+        noun={t('members.noun')}
         controls={controls}
-        empty="No direct members."
+        empty={t('members.empty')}
         listClassName="rows"
         item={(m) => (
           <li>
@@ -356,7 +370,7 @@ function UnitMembers({ instanceId, unit, onChanged }: { instanceId: string; unit
             <button
               type="button"
               className="link"
-              aria-label={`Remove ${m.username}`}
+              aria-label={t('members.removeName', { name: m.username })}
               onClick={async () => {
                 if (await remove.run({ input: { instanceId, id: unit.id, userIds: [m.id] } })) {
                   members.reload();
@@ -364,16 +378,16 @@ function UnitMembers({ instanceId, unit, onChanged }: { instanceId: string; unit
                 }
               }}
             >
-              Remove
+              {t('members.remove')}
             </button>
           </li>
         )}
       />
-      <h3>Add members</h3>
+      <h3>{t('members.addTitle')}</h3>
       <SubjectPicker
         instanceId={instanceId}
         kind="USER"
-        actionLabel="Add"
+        actionLabel={t('members.add')}
         onPick={async (p) => {
           if (await add.run({ input: { instanceId, id: unit.id, userIds: [p.id] } })) {
             members.reload();

@@ -1,6 +1,7 @@
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import i18n from '../i18n';
 import { TYPING_PAUSE_MS } from '../list';
 import { heldBack, server, type Call } from '../test-server';
 import { Users } from './Users';
@@ -114,5 +115,33 @@ describe('Users', () => {
     expect(calls.filter((c) => c.operation === 'Users').map((c) => c.variables.after)).toEqual([null, 'c1']);
     expect(searches(calls, 'UsersCount')).toEqual([null]);
     expect(pager).toHaveTextContent('4000 users · page 2');
+  });
+
+  it('explains the CSV import in English as before', async () => {
+    server({ Users: (v) => usersPage(v), UsersCount: () => usersCount(4) });
+    renderUsers();
+    await pause(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Import CSV' }));
+    const form = screen.getByRole('form', { name: 'Import users from CSV' });
+    const help = within(form).getByText(/^A header row with any of:/);
+    expect(help.textContent).toMatch(
+      /^A header row with any of: username, .+\. Group and org unit ids are separated by ;\. Up to 1,000 rows; nothing is saved unless every row is right\.$/,
+    );
+    expect(help.querySelectorAll('code')).toHaveLength(2);
+  });
+
+  it('speaks Chinese', async () => {
+    await i18n.changeLanguage('zh-CN');
+    server({ Users: (v) => usersPage(v), UsersCount: () => usersCount(4) });
+    render(<Users instanceId="i1" />, { wrapper: MemoryRouter });
+    await pause(0);
+    expect(screen.getByRole('heading', { level: 1, name: '用户' })).toBeInTheDocument();
+    expect(screen.getByRole('searchbox', { name: '搜索' })).toHaveAttribute('placeholder', '用户名或邮箱前缀');
+    expect(screen.getByRole('columnheader', { name: '显示名称' })).toBeInTheDocument();
+    expect(screen.getAllByText('正常', { selector: '.badge' })).toHaveLength(PEOPLE.length);
+    fireEvent.click(screen.getByRole('button', { name: '导入 CSV' }));
+    const form = screen.getByRole('form', { name: '从 CSV 导入用户' });
+    expect(within(form).getByText(/^第一行为表头/).querySelectorAll('code')).toHaveLength(2);
+    expect(within(form).getByRole('button', { name: '导入' })).toBeDisabled();
   });
 });

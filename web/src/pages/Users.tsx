@@ -1,6 +1,7 @@
 // Users of an instance: search, status filter, pages, create, CSV import; one user's profile,
 // status, memberships, applications and IdP sessions.
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { request, useMutation, useQuery, type ApiError } from '../api';
 import { csvToImportRows, IMPORT_COLUMNS } from '../csv';
@@ -83,6 +84,7 @@ export function Users({ instanceId }: { instanceId: string }) {
     membersOf: null as MembersOf,
     subUnits: true,
   });
+  const { t } = useTranslation('users');
   const { search, filters } = controls.applied;
   const { status, membersOf, subUnits } = filters;
   const list = usePagedQuery(
@@ -105,13 +107,13 @@ export function Users({ instanceId }: { instanceId: string }) {
   return (
     <section>
       <div className="title-row">
-        <h1>Users</h1>
+        <h1>{t('title')}</h1>
         <span className="actions">
           <button type="button" className="primary" onClick={() => setPanel(panel === 'create' ? null : 'create')}>
-            Create user
+            {t('createUser')}
           </button>
           <button type="button" onClick={() => setPanel(panel === 'import' ? null : 'import')}>
-            Import CSV
+            {t('importCsv')}
           </button>
         </span>
       </div>
@@ -121,7 +123,7 @@ export function Users({ instanceId }: { instanceId: string }) {
           instanceId={instanceId}
           onCreated={(name) => {
             setPanel(null);
-            setFlash(`Created ${name}.`);
+            setFlash(t('created', { name }));
             list.reload();
           }}
         />
@@ -131,25 +133,25 @@ export function Users({ instanceId }: { instanceId: string }) {
           instanceId={instanceId}
           onImported={(count) => {
             setPanel(null);
-            setFlash(`Imported ${count} users.`);
+            setFlash(t('imported', { count }));
             list.reload();
           }}
         />
       )}
       {choosing && (
-        <div className="card" aria-label={choosing === 'GROUP' ? 'Choose a group' : 'Choose an org unit'}>
+        <div className="card" aria-label={choosing === 'GROUP' ? t('chooseGroup') : t('chooseOrgUnit')}>
           <SubjectPicker
             key={choosing}
             instanceId={instanceId}
             kind={choosing}
-            actionLabel="Show members"
+            actionLabel={t('showMembers')}
             onPick={(picked) => {
               setChoosing(null);
               controls.setFilter('membersOf', { kind: choosing, id: picked.id, name: picked.name });
             }}
           />
           <button type="button" onClick={() => setChoosing(null)}>
-            Cancel
+            {t('cancel')}
           </button>
         </div>
       )}
@@ -157,19 +159,19 @@ export function Users({ instanceId }: { instanceId: string }) {
         query={list}
         page={list.data?.instance.users}
         total={list.total}
-        noun="users"
+        noun={t('noun')}
         controls={controls}
-        search={{ id: 'user-search', label: 'Search', placeholder: 'username or email prefix' }}
+        search={{ id: 'user-search', label: t('search'), placeholder: t('searchPlaceholder') }}
         toolbar={
           <>
-            <label htmlFor="user-status">Status</label>
+            <label htmlFor="user-status">{t('filter.status')}</label>
             <select id="user-status" value={controls.filters.status} onChange={(e) => controls.setFilter('status', e.target.value as UserStatus | '')}>
-              <option value="">Any</option>
-              <option value="ACTIVE">Active</option>
-              <option value="DISABLED">Disabled</option>
-              <option value="LOCKED">Locked</option>
+              <option value="">{t('filter.any')}</option>
+              <option value="ACTIVE">{t('status.ACTIVE')}</option>
+              <option value="DISABLED">{t('status.DISABLED')}</option>
+              <option value="LOCKED">{t('status.LOCKED')}</option>
             </select>
-            <label htmlFor="user-members-of">Members of</label>
+            <label htmlFor="user-members-of">{t('filter.membersOf')}</label>
             <select
               id="user-members-of"
               value={choosing ?? controls.filters.membersOf?.kind ?? ''}
@@ -183,15 +185,17 @@ export function Users({ instanceId }: { instanceId: string }) {
                 }
               }}
             >
-              <option value="">Everyone</option>
-              <option value="GROUP">A group…</option>
-              <option value="ORG_UNIT">An org unit…</option>
+              <option value="">{t('filter.everyone')}</option>
+              <option value="GROUP">{t('filter.aGroup')}</option>
+              <option value="ORG_UNIT">{t('filter.anOrgUnit')}</option>
             </select>
             {controls.filters.membersOf && !choosing && (
               <span className="chip">
-                {controls.filters.membersOf.kind === 'GROUP' ? 'Group' : 'Org unit'}: {controls.filters.membersOf.name}{' '}
+                {controls.filters.membersOf.kind === 'GROUP'
+                  ? t('filter.groupChip', { name: controls.filters.membersOf.name })
+                  : t('filter.orgUnitChip', { name: controls.filters.membersOf.name })}{' '}
                 <button type="button" className="link" onClick={() => controls.setFilter('membersOf', null)}>
-                  Clear
+                  {t('filter.clear')}
                 </button>
               </span>
             )}
@@ -203,20 +207,20 @@ export function Users({ instanceId }: { instanceId: string }) {
                   checked={controls.filters.subUnits}
                   onChange={(e) => controls.setFilter('subUnits', e.target.checked)}
                 />
-                <label htmlFor="user-sub-units">With sub-units</label>
+                <label htmlFor="user-sub-units">{t('filter.withSubUnits')}</label>
               </span>
             )}
           </>
         }
-        empty={search || status || membersOf ? 'No user matches.' : 'No users yet: create one or import a CSV file.'}
+        empty={search || status || membersOf ? t('empty.noMatch') : t('empty.none')}
         columns={[
-          { header: 'Username', cell: (u) => <Link to={u.id}>{u.username}</Link> },
-          { header: 'Display name', cell: (u) => u.displayName || '—' },
-          { header: 'Email', cell: (u) => u.email ?? '—' },
-          { header: 'Groups', cell: (u) => u.groups.map((g) => g.name).join(', ') || '—' },
+          { header: t('columns.username'), cell: (u) => <Link to={u.id}>{u.username}</Link> },
+          { header: t('columns.displayName'), cell: (u) => u.displayName || '—' },
+          { header: t('columns.email'), cell: (u) => u.email ?? '—' },
+          { header: t('columns.groups'), cell: (u) => u.groups.map((g) => g.name).join(', ') || '—' },
           {
-            header: 'Status',
-            cell: (u) => <span className={`badge badge-${u.status.toLowerCase()}`}>{u.status.toLowerCase()}</span>,
+            header: t('columns.status'),
+            cell: (u) => <span className={`badge badge-${u.status.toLowerCase()}`}>{t(`badge.${u.status}`)}</span>,
           },
         ]}
       />
@@ -224,17 +228,11 @@ export function Users({ instanceId }: { instanceId: string }) {
   );
 }
 
+/** The fields of a user; each one's label is `fields.<name>` in the `users` catalog. */
 const USER_FIELDS = ['username', 'displayName', 'email', 'phone', 'externalId', 'password'] as const;
-const USER_LABELS: Record<(typeof USER_FIELDS)[number], string> = {
-  username: 'Username',
-  displayName: 'Display name',
-  email: 'Email',
-  phone: 'Phone',
-  externalId: 'External ID',
-  password: 'Initial password (optional)',
-};
 
 function CreateUserForm({ instanceId, onCreated }: { instanceId: string; onCreated: (name: string) => void }) {
+  const { t } = useTranslation('users');
   const create = useForm({
     initial: { username: '', displayName: '', email: '', phone: '', externalId: '', password: '' },
     submit: ({ username, ...optional }) =>
@@ -253,11 +251,11 @@ function CreateUserForm({ instanceId, onCreated }: { instanceId: string; onCreat
   });
   return (
     <form className="card" onSubmit={create.onSubmit} aria-labelledby="create-user">
-      <h2 id="create-user">Create a user</h2>
+      <h2 id="create-user">{t('create.title')}</h2>
       <FormErrors error={create.error} fields={[...USER_FIELDS]} />
       <div className="grid2">
         {USER_FIELDS.map((f) => (
-          <Field key={f} label={USER_LABELS[f]} name={f} error={create.error}>
+          <Field key={f} label={t(`fields.${f}`)} name={f} error={create.error}>
             {(a) => (
               <input
                 {...a}
@@ -271,13 +269,14 @@ function CreateUserForm({ instanceId, onCreated }: { instanceId: string; onCreat
         ))}
       </div>
       <button type="submit" className="primary" disabled={create.pending}>
-        {create.pending ? 'Creating…' : 'Create'}
+        {create.pending ? t('create.pending') : t('create.submit')}
       </button>
     </form>
   );
 }
 
 function ImportUsersForm({ instanceId, onImported }: { instanceId: string; onImported: (count: number) => void }) {
+  const { t } = useTranslation('users');
   const [rowErrors, setRowErrors] = useState<ImportRowError[]>([]);
   const importUsers = useForm({
     initial: { text: '' },
@@ -292,13 +291,12 @@ function ImportUsersForm({ instanceId, onImported }: { instanceId: string; onImp
   });
   return (
     <form className="card" onSubmit={importUsers.onSubmit} aria-labelledby="import-users">
-      <h2 id="import-users">Import users from CSV</h2>
+      <h2 id="import-users">{t('import.title')}</h2>
       <p className="muted">
-        A header row with any of: <code>{IMPORT_COLUMNS.join(', ')}</code>. Group and org unit ids
-        are separated by <code>;</code>. Up to 1,000 rows; nothing is saved unless every row is right.
+        <Trans t={t} i18nKey="import.help" values={{ columns: IMPORT_COLUMNS.join(', ') }} components={{ code: <code /> }} />
       </p>
       <div className="field">
-        <label htmlFor="csv-file">CSV file</label>
+        <label htmlFor="csv-file">{t('import.file')}</label>
         <input
           id="csv-file"
           type="file"
@@ -310,25 +308,26 @@ function ImportUsersForm({ instanceId, onImported }: { instanceId: string; onImp
         />
       </div>
       <div className="field">
-        <label htmlFor="csv-text">Or paste it</label>
+        <label htmlFor="csv-text">{t('import.paste')}</label>
         <textarea id="csv-text" rows={6} {...importUsers.bind('text')} />
       </div>
       <ErrorBanner error={importUsers.error} />
       {rowErrors.length > 0 && (
         <div className="alert alert-error" role="alert">
-          <p>Nothing was imported. Fix these rows:</p>
+          <p>{t('import.failed')}</p>
           <ul>
             {rowErrors.map((e, i) => (
               <li key={i}>
-                Row {e.row + 1}
-                {e.field ? `, ${e.field}` : ''}: {e.message}
+                {e.field
+                  ? t('import.rowField', { row: e.row + 1, field: e.field, message: e.message })
+                  : t('import.row', { row: e.row + 1, message: e.message })}
               </li>
             ))}
           </ul>
         </div>
       )}
       <button type="submit" className="primary" disabled={importUsers.pending || !importUsers.values.text.trim()}>
-        {importUsers.pending ? 'Importing…' : 'Import'}
+        {importUsers.pending ? t('import.pending') : t('import.submit')}
       </button>
     </form>
   );
@@ -482,6 +481,7 @@ const RevokeSessions = graphql(`
 `);
 
 export function UserDetail({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('users');
   const { userId = '' } = useParams();
   const user = useQuery(UserQuery, { instanceId, id: userId });
   const status = useMutation(SetUserStatus);
@@ -494,20 +494,20 @@ export function UserDetail({ instanceId }: { instanceId: string }) {
   return (
     <section>
       <p className="crumbs">
-        <Link to={`/instances/${instanceId}/users`}>Users</Link> › {u.username}
+        <Link to={`/instances/${instanceId}/users`}>{t('title')}</Link> › {u.username}
       </p>
       <div className="title-row">
         <h1>
-          {u.username} <span className={`badge badge-${u.status.toLowerCase()}`}>{u.status.toLowerCase()}</span>
+          {u.username} <span className={`badge badge-${u.status.toLowerCase()}`}>{t(`badge.${u.status}`)}</span>
         </h1>
         <span className="actions">
           {u.status === 'ACTIVE' ? (
             <ConfirmButton
-              label="Disable"
-              question={`Disable ${u.username}? Their sessions end and they cannot sign in.`}
+              label={t('detail.disable')}
+              question={t('detail.disableQuestion', { name: u.username })}
               onConfirm={async () => {
                 if (await status.run({ input: { instanceId, id: u.id, status: 'DISABLED' } })) {
-                  setFlash('Disabled.');
+                  setFlash(t('detail.disabled'));
                   user.reload();
                 }
               }}
@@ -517,17 +517,17 @@ export function UserDetail({ instanceId }: { instanceId: string }) {
               type="button"
               onClick={async () => {
                 if (await status.run({ input: { instanceId, id: u.id, status: 'ACTIVE' } })) {
-                  setFlash('Active again.');
+                  setFlash(t('detail.activated'));
                   user.reload();
                 }
               }}
             >
-              Activate
+              {t('detail.activate')}
             </button>
           )}
           <ConfirmButton
-            label="Delete"
-            question={`Delete ${u.username} for good?`}
+            label={t('detail.delete')}
+            question={t('detail.deleteQuestion', { name: u.username })}
             onConfirm={async () => {
               if (await remove.run({ input: { instanceId, id: u.id } })) navigate(`/instances/${instanceId}/users`);
             }}
@@ -537,13 +537,13 @@ export function UserDetail({ instanceId }: { instanceId: string }) {
       <Flash message={flash} />
       <ErrorBanner error={status.error ?? remove.error} />
       <div className="columns">
-        <EditUserForm instanceId={instanceId} user={u} onSaved={() => { setFlash('Saved.'); user.reload(); }} />
+        <EditUserForm instanceId={instanceId} user={u} onSaved={() => { setFlash(t('detail.saved')); user.reload(); }} />
         <div>
           <Memberships instanceId={instanceId} user={u} onChanged={user.reload} />
           <div className="card">
-            <h2>Applications</h2>
+            <h2>{t('detail.applications')}</h2>
             {u.effectiveApplications.length === 0 ? (
-              <Empty>No application lets this user in.</Empty>
+              <Empty>{t('detail.noApplications')}</Empty>
             ) : (
               <ul>
                 {u.effectiveApplications.map((a) => (
@@ -565,6 +565,7 @@ export function UserDetail({ instanceId }: { instanceId: string }) {
 type UserData = NonNullable<import('../gql/graphql').UserQuery['instance']['user']>;
 
 function EditUserForm({ instanceId, user, onSaved }: { instanceId: string; user: UserData; onSaved: () => void }) {
+  const { t } = useTranslation('users');
   const update = useForm({
     initial: {
       username: user.username,
@@ -579,43 +580,44 @@ function EditUserForm({ instanceId, user, onSaved }: { instanceId: string; user:
   const fields = Object.keys(update.values) as (keyof typeof update.values)[];
   return (
     <form className="card" aria-labelledby="profile" onSubmit={update.onSubmit}>
-      <h2 id="profile">Profile</h2>
+      <h2 id="profile">{t('profile.title')}</h2>
       <FormErrors error={update.error} fields={fields} />
       {fields.map((f) => (
-        <Field key={f} label={USER_LABELS[f]} name={f} error={update.error}>
+        <Field key={f} label={t(`fields.${f}`)} name={f} error={update.error}>
           {(a) => <input {...a} {...update.bind(f)} />}
         </Field>
       ))}
       <p className="muted">
-        Created {formatTime(user.createdAt)} · updated {formatTime(user.updatedAt)}
+        {t('profile.times', { created: formatTime(user.createdAt), updated: formatTime(user.updatedAt) })}
       </p>
       <button type="submit" className="primary" disabled={update.pending}>
-        {update.pending ? 'Saving…' : 'Save'}
+        {update.pending ? t('profile.saving') : t('profile.save')}
       </button>
     </form>
   );
 }
 
 function PasswordForm({ instanceId, userId, hasPassword }: { instanceId: string; userId: string; hasPassword: boolean }) {
+  const { t } = useTranslation('users');
   const [flash, setFlash] = useFlash();
   const set = useForm({
     initial: { password: '' },
     submit: ({ password }) => request(SetUserPassword, { input: { instanceId, id: userId, password } }),
     onSuccess: () => {
       set.reset();
-      setFlash('Password set.');
+      setFlash(t('password.done'));
     },
   });
   return (
     <form className="card" aria-labelledby="password-title" onSubmit={set.onSubmit}>
-      <h2 id="password-title">Password</h2>
-      <p className="muted">{hasPassword ? 'The user has a password.' : 'The user has no password yet.'}</p>
+      <h2 id="password-title">{t('password.title')}</h2>
+      <p className="muted">{hasPassword ? t('password.has') : t('password.none')}</p>
       <FormErrors error={set.error} fields={['password']} />
-      <Field label="New password" name="password" error={set.error}>
+      <Field label={t('password.new')} name="password" error={set.error}>
         {(a) => <input {...a} type="password" autoComplete="new-password" required {...set.bind('password')} />}
       </Field>
       <button type="submit" disabled={set.pending}>
-        Set password
+        {t('password.set')}
       </button>
       <Flash message={flash} />
     </form>
@@ -623,6 +625,7 @@ function PasswordForm({ instanceId, userId, hasPassword }: { instanceId: string;
 }
 
 function Memberships({ instanceId, user, onChanged }: { instanceId: string; user: UserData; onChanged: () => void }) {
+  const { t } = useTranslation('users');
   const addGroup = useMutation(AddToGroup);
   const removeGroup = useMutation(RemoveFromGroup);
   const addUnit = useMutation(AddToOrgUnit);
@@ -632,11 +635,11 @@ function Memberships({ instanceId, user, onChanged }: { instanceId: string; user
   const members = { instanceId, userIds: [user.id] };
   return (
     <div className="card">
-      <h2>Memberships</h2>
+      <h2>{t('memberships.title')}</h2>
       <ErrorBanner error={error} />
-      <h3>Groups</h3>
+      <h3>{t('memberships.groups')}</h3>
       {user.groups.length === 0 ? (
-        <p className="muted">In no group.</p>
+        <p className="muted">{t('memberships.noGroup')}</p>
       ) : (
         <ul className="chips">
           {user.groups.map((g) => (
@@ -645,7 +648,7 @@ function Memberships({ instanceId, user, onChanged }: { instanceId: string; user
               <button
                 type="button"
                 className="link"
-                aria-label={`Remove from ${g.name}`}
+                aria-label={t('memberships.removeFrom', { name: g.name })}
                 onClick={async () => {
                   if (await removeGroup.run({ input: { id: g.id, ...members } })) onChanged();
                 }}
@@ -656,9 +659,9 @@ function Memberships({ instanceId, user, onChanged }: { instanceId: string; user
           ))}
         </ul>
       )}
-      <h3>Org units</h3>
+      <h3>{t('memberships.orgUnits')}</h3>
       {user.orgUnits.length === 0 ? (
-        <p className="muted">In no org unit.</p>
+        <p className="muted">{t('memberships.noOrgUnit')}</p>
       ) : (
         <ul className="chips">
           {user.orgUnits.map((o) => (
@@ -667,7 +670,7 @@ function Memberships({ instanceId, user, onChanged }: { instanceId: string; user
               <button
                 type="button"
                 className="link"
-                aria-label={`Remove from ${o.name}`}
+                aria-label={t('memberships.removeFrom', { name: o.name })}
                 onClick={async () => {
                   if (await removeUnit.run({ input: { id: o.id, ...members } })) onChanged();
                 }}
@@ -680,10 +683,10 @@ function Memberships({ instanceId, user, onChanged }: { instanceId: string; user
       )}
       <div className="buttons">
         <button type="button" onClick={() => setAdding(adding === 'GROUP' ? null : 'GROUP')}>
-          Add to a group
+          {t('memberships.addToGroup')}
         </button>
         <button type="button" onClick={() => setAdding(adding === 'ORG_UNIT' ? null : 'ORG_UNIT')}>
-          Add to an org unit
+          {t('memberships.addToOrgUnit')}
         </button>
       </div>
       {adding && (
@@ -691,7 +694,7 @@ function Memberships({ instanceId, user, onChanged }: { instanceId: string; user
           key={adding}
           instanceId={instanceId}
           kind={adding}
-          actionLabel="Add to"
+          actionLabel={t('memberships.addTo')}
           onPick={async (picked) => {
             const run = adding === 'GROUP' ? addGroup.run : addUnit.run;
             if (await run({ input: { id: picked.id, ...members } })) {
@@ -706,6 +709,7 @@ function Memberships({ instanceId, user, onChanged }: { instanceId: string; user
 }
 
 function Sessions({ instanceId, userId }: { instanceId: string; userId: string }) {
+  const { t } = useTranslation('users');
   const sessions = useQuery(SessionsQuery, { instanceId, userId });
   const revoke = useMutation(RevokeSession);
   const revokeAll = useMutation(RevokeSessions);
@@ -713,11 +717,11 @@ function Sessions({ instanceId, userId }: { instanceId: string; userId: string }
   return (
     <div className="card">
       <div className="title-row">
-        <h2>Sessions</h2>
+        <h2>{t('sessions.title')}</h2>
         {list && list.length > 0 && (
           <ConfirmButton
-            label="Revoke all"
-            question="Sign this user out everywhere?"
+            label={t('sessions.revokeAll')}
+            question={t('sessions.revokeAllQuestion')}
             onConfirm={async () => {
               if (await revokeAll.run({ input: { instanceId, userId } })) sessions.reload();
             }}
@@ -728,10 +732,10 @@ function Sessions({ instanceId, userId }: { instanceId: string; userId: string }
         query={sessions}
         error={revoke.error ?? revokeAll.error}
         rows={list}
-        empty="No live sessions."
+        empty={t('sessions.empty')}
         columns={[
           {
-            header: 'Signed in',
+            header: t('sessions.signedIn'),
             cell: (s) => (
               <>
                 {formatTime(s.createdAt)} <span className="muted">{s.authMethods.join(', ')}</span>
@@ -739,7 +743,7 @@ function Sessions({ instanceId, userId }: { instanceId: string; userId: string }
             ),
           },
           {
-            header: 'Applications',
+            header: t('sessions.applications'),
             cell: (s) =>
               s.applications.length === 0 ? (
                 <span className="muted">—</span>
@@ -748,15 +752,15 @@ function Sessions({ instanceId, userId }: { instanceId: string; userId: string }
                   <span key={a.applicationId}>
                     {i > 0 && ', '}
                     {a.name}
-                    {!a.singleLogout && <span className="muted"> (no single logout)</span>}
+                    {!a.singleLogout && <span className="muted"> {t('sessions.noSingleLogout')}</span>}
                   </span>
                 ))
               ),
           },
-          { header: 'Last seen', cell: (s) => formatTime(s.lastSeenAt) },
-          { header: 'Expires', cell: (s) => formatTime(s.expiresAt) },
+          { header: t('sessions.lastSeen'), cell: (s) => formatTime(s.lastSeenAt) },
+          { header: t('sessions.expires'), cell: (s) => formatTime(s.expiresAt) },
           {
-            header: 'From',
+            header: t('sessions.from'),
             cell: (s) => (
               <>
                 {s.clientIp ?? '—'} <span className="muted">{s.userAgent ?? ''}</span>
@@ -764,12 +768,12 @@ function Sessions({ instanceId, userId }: { instanceId: string; userId: string }
             ),
           },
           {
-            header: 'Operations',
+            header: t('sessions.operations'),
             actions: true,
             cell: (s) => (
               <ConfirmButton
-                label="Revoke"
-                question="End this session?"
+                label={t('sessions.revoke')}
+                question={t('sessions.revokeQuestion')}
                 onConfirm={async () => {
                   if (await revoke.run({ input: { instanceId, id: s.id } })) sessions.reload();
                 }}
