@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { request, useMutation } from '../api';
 import { useForm } from '../form';
 import { graphql } from '../gql';
@@ -66,7 +67,14 @@ const RevokeToken = graphql(`
   }
 `);
 
+const TOKEN_STATES = ['ACTIVE', 'EXPIRED', 'REVOKED'] as const;
+
+function oneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
+}
+
 export function ApiTokens() {
+  const { t } = useTranslation('tokens');
   const controls = useListControls({});
   const tokens = usePagedQuery(
     { page: TokensQuery, count: TokensCount, total: (d) => d.apiTokens.totalCount },
@@ -93,19 +101,26 @@ export function ApiTokens() {
 
   return (
     <section>
-      <h1>API tokens</h1>
+      <h1>{t('title')}</h1>
       {secret && (
         <div className="alert alert-ok" role="status">
           <p>
-            The secret of <strong>{secret.name}</strong>. Copy it now: it is not shown again.
+            <Trans t={t} i18nKey="secret.shownOnce" values={{ name: secret.name }} components={{ strong: <strong /> }} />
           </p>
-          <textarea readOnly className="code" rows={3} value={secret.secret} aria-label="Token secret" onFocus={(e) => e.target.select()} />
+          <textarea
+            readOnly
+            className="code"
+            rows={3}
+            value={secret.secret}
+            aria-label={t('secret.label')}
+            onFocus={(e) => e.target.select()}
+          />
           <div className="buttons">
             <button type="button" onClick={() => navigator.clipboard?.writeText(secret.secret)}>
-              Copy
+              {t('secret.copy')}
             </button>
             <button type="button" onClick={() => setSecret(undefined)}>
-              I have copied it
+              {t('secret.copied')}
             </button>
           </div>
         </div>
@@ -115,31 +130,38 @@ export function ApiTokens() {
         error={revoke.error}
         page={tokens.data?.apiTokens}
         total={tokens.total}
-        noun="tokens"
+        noun={t('noun')}
         controls={controls}
-        empty="No API tokens."
+        empty={t('empty')}
         columns={[
-          { header: 'Name', cell: (t) => t.name },
+          { header: t('columns.name'), cell: (token) => token.name },
           {
-            header: 'Roles',
-            cell: (t) =>
-              t.roles
-                .map((r) => `${r.role.toLowerCase().replace('_', ' ')}${r.instanceId ? ` of ${instanceName(r.instanceId)}` : ''}`)
-                .join(', '),
+            header: t('columns.roles'),
+            cell: (token) =>
+              token.roles
+                .map((r) =>
+                  r.instanceId
+                    ? t('roleOfInstance', { role: t(`role.${r.role}`), instance: instanceName(r.instanceId) })
+                    : t(`role.${r.role}`),
+                )
+                .join(t('roleSeparator')),
           },
-          { header: 'State', cell: (t) => t.state.toLowerCase() },
-          { header: 'Last used', cell: (t) => formatTime(t.lastUsedAt) },
-          { header: 'Expires', cell: (t) => formatTime(t.expiresAt) },
           {
-            header: 'Operations',
+            header: t('columns.state'),
+            cell: (token) => (oneOf(TOKEN_STATES, token.state) ? t(`state.${token.state}`) : token.state.toLowerCase()),
+          },
+          { header: t('columns.lastUsed'), cell: (token) => formatTime(token.lastUsedAt) },
+          { header: t('columns.expires'), cell: (token) => formatTime(token.expiresAt) },
+          {
+            header: t('columns.operations'),
             actions: true,
-            cell: (t) =>
-              t.state === 'ACTIVE' && (
+            cell: (token) =>
+              token.state === 'ACTIVE' && (
                 <ConfirmButton
-                  label="Revoke"
-                  question={`Revoke ${t.name}? Scripts using it stop working at once.`}
+                  label={t('revoke')}
+                  question={t('revokeQuestion', { name: token.name })}
                   onConfirm={async () => {
-                    if (await revoke.run({ id: t.id })) tokens.reload();
+                    if (await revoke.run({ id: token.id })) tokens.reload();
                   }}
                 />
               ),
@@ -147,28 +169,28 @@ export function ApiTokens() {
         ]}
       />
       <form className="card" onSubmit={create.onSubmit} aria-labelledby="new-token">
-        <h2 id="new-token">Create a token</h2>
+        <h2 id="new-token">{t('create.title')}</h2>
         <FormErrors error={create.error} fields={['name', 'expiresInDays', 'roles']} />
-        <Field label="Name" name="name" error={create.error}>
+        <Field label={t('create.name')} name="name" error={create.error}>
           {(a) => <input {...a} required {...create.bind('name')} />}
         </Field>
-        <Field label="Expires in (days)" name="expiresInDays" error={create.error}>
+        <Field label={t('create.expiresInDays')} name="expiresInDays" error={create.error}>
           {(a) => <input {...a} type="number" min={1} max={366} {...create.bind('days')} />}
         </Field>
-        <Field label="Role" name="roles" error={create.error}>
+        <Field label={t('create.role')} name="roles" error={create.error}>
           {(a) => (
             <select {...a} {...create.bind('role')}>
-              <option value="AUDITOR">Auditor</option>
-              <option value="INSTANCE_ADMIN">Instance admin</option>
-              <option value="SUPER_ADMIN">Super admin</option>
+              <option value="AUDITOR">{t('create.roleOption.AUDITOR')}</option>
+              <option value="INSTANCE_ADMIN">{t('create.roleOption.INSTANCE_ADMIN')}</option>
+              <option value="SUPER_ADMIN">{t('create.roleOption.SUPER_ADMIN')}</option>
             </select>
           )}
         </Field>
         {role !== 'SUPER_ADMIN' && (
           <div className="field">
-            <label htmlFor="token-instance">Of instance</label>
+            <label htmlFor="token-instance">{t('create.instance')}</label>
             <select id="token-instance" required={role === 'INSTANCE_ADMIN'} {...create.bind('instanceId')}>
-              <option value="">{role === 'AUDITOR' ? 'All instances' : 'Choose…'}</option>
+              <option value="">{role === 'AUDITOR' ? t('create.allInstances') : t('create.chooseInstance')}</option>
               {instances.map((i) => (
                 <option key={i.id} value={i.id}>
                   {i.name}
@@ -178,7 +200,7 @@ export function ApiTokens() {
           </div>
         )}
         <button type="submit" className="primary" disabled={create.pending}>
-          {create.pending ? 'Creating…' : 'Create token'}
+          {create.pending ? t('create.creating') : t('create.submit')}
         </button>
       </form>
     </section>

@@ -2,6 +2,7 @@
 // outcome (allow/deny of SSO decisions, success/failure of changes), from the URL when the
 // overview links here.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { useQuery } from '../api';
 import { graphql } from '../gql';
@@ -56,7 +57,35 @@ const AuditApps = graphql(`
   }
 `);
 
+/** The values the server records, each with a label in both languages; others are shown as they are. */
+const OUTCOMES = ['allow', 'deny', 'success', 'failure'] as const;
+const ACTOR_KINDS = ['admin', 'token', 'system', 'user', 'anonymous'] as const;
+const TARGET_KINDS = [
+  'access_grant',
+  'access_policy',
+  'admin',
+  'admin_session',
+  'api_token',
+  'application',
+  'delivery',
+  'employee_session',
+  'event_subscription',
+  'group',
+  'instance',
+  'org_unit',
+  'signing_key',
+  'user',
+] as const;
+
+function oneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
+}
+
 export function AuditLog({ instanceId }: { instanceId?: string }) {
+  const { t } = useTranslation('audit');
+  const outcome = (o: string) => (oneOf(OUTCOMES, o) ? t(`outcome.${o}`) : o);
+  const actorKind = (k: string) => (oneOf(ACTOR_KINDS, k) ? t(`actorKind.${k}`) : k);
+  const targetKind = (k: string) => (oneOf(TARGET_KINDS, k) ? t(`targetKind.${k}`) : k);
   // The overview links here with its filters in the URL.
   const [params] = useSearchParams();
   const controls = useListControls({
@@ -84,25 +113,37 @@ export function AuditLog({ instanceId }: { instanceId?: string }) {
   const [open, setOpen] = useState<string>();
   return (
     <section>
-      <h1>{instanceId ? 'Audit log' : 'Platform audit log'}</h1>
+      <h1>{instanceId ? t('title') : t('platformTitle')}</h1>
       <ListView
         query={events}
         page={events.data?.auditEvents}
         total={events.total}
-        noun="events"
+        noun={t('noun')}
         controls={controls}
-        empty="No events match."
+        empty={t('empty')}
         toolbar={
           <>
-            <label htmlFor="audit-actor">Actor</label>
-            <input id="audit-actor" type="search" placeholder="exact name or id" value={filters.actor} onChange={(e) => typeFilter('actor', e.target.value)} />
-            <label htmlFor="audit-action">Action</label>
-            <input id="audit-action" type="search" placeholder="e.g. sso" value={filters.action} onChange={(e) => typeFilter('action', e.target.value)} />
+            <label htmlFor="audit-actor">{t('filters.actor')}</label>
+            <input
+              id="audit-actor"
+              type="search"
+              placeholder={t('filters.actorPlaceholder')}
+              value={filters.actor}
+              onChange={(e) => typeFilter('actor', e.target.value)}
+            />
+            <label htmlFor="audit-action">{t('filters.action')}</label>
+            <input
+              id="audit-action"
+              type="search"
+              placeholder={t('filters.actionPlaceholder')}
+              value={filters.action}
+              onChange={(e) => typeFilter('action', e.target.value)}
+            />
             {instanceId && (
               <>
-                <label htmlFor="audit-app">Application</label>
+                <label htmlFor="audit-app">{t('filters.application')}</label>
                 <select id="audit-app" value={filters.targetId} onChange={(e) => setFilter('targetId', e.target.value)}>
-                  <option value="">Any</option>
+                  <option value="">{t('filters.any')}</option>
                   {apps.data?.instance.applications.nodes.map((a) => (
                     <option key={a.id} value={a.id}>
                       {a.name}
@@ -111,41 +152,44 @@ export function AuditLog({ instanceId }: { instanceId?: string }) {
                 </select>
               </>
             )}
-            <label htmlFor="audit-outcome">Outcome</label>
+            <label htmlFor="audit-outcome">{t('filters.outcome')}</label>
             <select id="audit-outcome" value={filters.outcome} onChange={(e) => setFilter('outcome', e.target.value)}>
-              <option value="">Any</option>
-              <option value="allow">Allowed (SSO)</option>
-              <option value="deny">Denied (SSO)</option>
-              <option value="success">Changes</option>
+              <option value="">{t('filters.any')}</option>
+              <option value="allow">{t('filters.allowed')}</option>
+              <option value="deny">{t('filters.denied')}</option>
+              <option value="success">{t('filters.changes')}</option>
             </select>
           </>
         }
         columns={[
-          { header: 'When', cell: (ev) => formatTime(ev.createdAt) },
+          { header: t('columns.when'), cell: (ev) => formatTime(ev.createdAt) },
           {
-            header: 'Actor',
+            header: t('columns.actor'),
             cell: (ev) => (
               <>
-                {ev.actor.name} <span className="muted">{ev.actor.kind}</span>
+                {ev.actor.name} <span className="muted">{actorKind(ev.actor.kind)}</span>
               </>
             ),
           },
-          { header: 'Action', cell: (ev) => <code>{ev.action}</code> },
+          { header: t('columns.action'), cell: (ev) => <code>{ev.action}</code> },
           {
-            header: 'Target',
+            header: t('columns.target'),
             cell: (ev) => (
               <>
-                {ev.targetKind} <span className="muted">{ev.targetId ?? ''}</span>
+                {targetKind(ev.targetKind)} <span className="muted">{ev.targetId ?? ''}</span>
               </>
             ),
           },
-          { header: 'Outcome', cell: (ev) => <span className={`badge badge-${ev.outcome}`}>{ev.outcome}</span> },
           {
-            header: 'Details',
+            header: t('columns.outcome'),
+            cell: (ev) => <span className={`badge badge-${ev.outcome}`}>{outcome(ev.outcome)}</span>,
+          },
+          {
+            header: t('columns.details'),
             cell: (ev) => (
               <>
                 <button type="button" className="link" aria-expanded={open === ev.id} onClick={() => setOpen(open === ev.id ? undefined : ev.id)}>
-                  {open === ev.id ? 'Hide' : 'Show'}
+                  {open === ev.id ? t('hide') : t('show')}
                 </button>
                 {open === ev.id && <pre className="code small">{JSON.stringify(ev.summary, null, 2)}</pre>}
               </>

@@ -1,10 +1,12 @@
 // What the outbox sends for an instance: emails and event callbacks with their retry state and
 // attempts, sent again on demand; and the event subscriptions that callbacks go to.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { request, useMutation, useQuery } from '../api';
 import { useForm } from '../form';
 import { graphql } from '../gql';
 import type { DeliveryKind, DeliveryStatus, EventType } from '../gql/graphql';
+import { formatNumber } from '../i18n';
 import { ListView, useListControls, usePagedQuery } from '../list';
 import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, Loading, formatTime, useFlash } from '../ui';
 
@@ -118,13 +120,15 @@ const PingSubscription = graphql(`
   }
 `);
 
-const STATUS_LABELS: Record<DeliveryStatus, string> = {
-  PENDING: 'pending',
-  DELIVERED: 'delivered',
-  DEAD: 'failed',
+/** The badge style of each status (its text is `status.<STATUS>` of the catalog). */
+const STATUS_BADGES: Record<DeliveryStatus, string> = {
+  PENDING: 'badge-pending',
+  DELIVERED: 'badge-delivered',
+  DEAD: 'badge-failed',
 };
 
 export function Deliveries({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('deliveries');
   const controls = useListControls({ kind: '' as DeliveryKind | '', status: '' as DeliveryStatus | '' });
   const { filters, setFilter } = controls;
   const applied = controls.applied.filters;
@@ -138,65 +142,62 @@ export function Deliveries({ instanceId }: { instanceId: string }) {
   const [flash, setFlash] = useFlash();
   return (
     <section>
-      <h1>Deliveries</h1>
-      <p className="muted">
-        The emails and event callbacks of this instance, newest first. A failed one is tried again with growing
-        delays; send it again once its receiver is fixed.
-      </p>
+      <h1>{t('title')}</h1>
+      <p className="muted">{t('lead')}</p>
       <Flash message={flash} />
       <ListView
         query={list}
         error={redeliver.error}
         page={list.data?.deliveries}
         total={list.total}
-        noun="deliveries"
+        noun={t('noun')}
         controls={controls}
-        empty={applied.kind || applied.status ? 'No delivery matches.' : 'Nothing sent yet.'}
+        empty={applied.kind || applied.status ? t('emptyFiltered') : t('empty')}
         toolbar={
           <>
-            <label htmlFor="delivery-kind">Kind</label>
+            <label htmlFor="delivery-kind">{t('filters.kind')}</label>
             <select id="delivery-kind" value={filters.kind} onChange={(e) => setFilter('kind', e.target.value as DeliveryKind | '')}>
-              <option value="">Any</option>
-              <option value="EMAIL">Emails</option>
-              <option value="EVENT">Event callbacks</option>
+              <option value="">{t('filters.any')}</option>
+              <option value="EMAIL">{t('filters.emails')}</option>
+              <option value="EVENT">{t('filters.events')}</option>
             </select>
-            <label htmlFor="delivery-status">Status</label>
+            <label htmlFor="delivery-status">{t('filters.status')}</label>
             <select id="delivery-status" value={filters.status} onChange={(e) => setFilter('status', e.target.value as DeliveryStatus | '')}>
-              <option value="">Any</option>
-              <option value="PENDING">Pending</option>
-              <option value="DELIVERED">Delivered</option>
-              <option value="DEAD">Failed</option>
+              <option value="">{t('filters.any')}</option>
+              <option value="PENDING">{t('filters.pending')}</option>
+              <option value="DELIVERED">{t('filters.delivered')}</option>
+              <option value="DEAD">{t('filters.failed')}</option>
             </select>
             <button type="button" onClick={list.reload}>
-              Refresh
+              {t('filters.refresh')}
             </button>
           </>
         }
         columns={[
-          { header: 'Created', cell: (d) => formatTime(d.createdAt) },
-          { header: 'What', cell: (d) => <code>{d.topic}</code> },
-          { header: 'To', cell: (d) => d.recipient },
+          { header: t('columns.created'), cell: (d) => formatTime(d.createdAt) },
+          { header: t('columns.what'), cell: (d) => <code>{d.topic}</code> },
+          { header: t('columns.to'), cell: (d) => d.recipient },
           {
-            header: 'Status',
+            header: t('columns.status'),
             cell: (d) => (
               <>
-                <span className={`badge badge-${STATUS_LABELS[d.status]}`}>{STATUS_LABELS[d.status]}</span>{' '}
+                <span className={`badge ${STATUS_BADGES[d.status]}`}>{t(`status.${d.status}`)}</span>{' '}
                 <span className="muted">
-                  {d.attempts} attempt{d.attempts === 1 ? '' : 's'}
-                  {d.status === 'PENDING' && d.nextAttemptAt ? `, next ${formatTime(d.nextAttemptAt)}` : ''}
-                  {d.deliveredAt ? `, ${formatTime(d.deliveredAt)}` : ''}
+                  {t('attemptCount', { count: d.attempts })}
+                  {d.status === 'PENDING' && d.nextAttemptAt ? t('nextAttempt', { time: formatTime(d.nextAttemptAt) }) : ''}
+                  {d.deliveredAt ? t('deliveredAt', { time: formatTime(d.deliveredAt) }) : ''}
                 </span>
                 {d.lastError && <div className="muted">{d.lastError}</div>}
               </>
             ),
           },
           {
-            header: 'Operations',
+            header: t('columns.operations'),
             actions: true,
             cell: (d) => (
               <>
                 <button type="button" className="link" aria-expanded={open === d.id} onClick={() => setOpen(open === d.id ? undefined : d.id)}>
-                  {open === d.id ? 'Hide attempts' : 'Attempts'}
+                  {open === d.id ? t('hideAttempts') : t('attempts')}
                 </button>
                 {d.status === 'DEAD' && (
                   <button
@@ -204,12 +205,12 @@ export function Deliveries({ instanceId }: { instanceId: string }) {
                     disabled={redeliver.pending}
                     onClick={async () => {
                       if (await redeliver.run({ input: { instanceId, id: d.id } })) {
-                        setFlash(`${d.topic} to ${d.recipient} is sent again.`);
+                        setFlash(t('sentAgain', { topic: d.topic, recipient: d.recipient }));
                         list.reload();
                       }
                     }}
                   >
-                    Send again
+                    {t('sendAgain')}
                   </button>
                 )}
                 {open === d.id && <Attempts instanceId={instanceId} id={d.id} />}
@@ -223,17 +224,19 @@ export function Deliveries({ instanceId }: { instanceId: string }) {
 }
 
 function Attempts({ instanceId, id }: { instanceId: string; id: string }) {
+  const { t } = useTranslation('deliveries');
   const log = useQuery(DeliveryLog, { instanceId, id });
   if (log.error) return <ErrorBanner error={log.error} />;
   if (!log.data) return <Loading />;
   const attempts = log.data.delivery.log;
-  if (attempts.length === 0) return <p className="muted">Not tried yet.</p>;
+  if (attempts.length === 0) return <p className="muted">{t('attempt.none')}</p>;
   return (
-    <ol className="rows" aria-label="Attempts">
+    <ol className="rows" aria-label={t('attempts')}>
       {attempts.map((a) => (
         <li key={a.attempt}>
-          #{a.attempt} {formatTime(a.startedAt)} · {a.delivered ? 'delivered' : 'failed'}
-          {a.statusCode !== null && a.statusCode !== undefined ? ` · ${a.statusCode}` : ''} · {a.durationMs} ms
+          #{a.attempt} {formatTime(a.startedAt)} · {a.delivered ? t('attempt.delivered') : t('attempt.failed')}
+          {a.statusCode !== null && a.statusCode !== undefined ? ` · ${a.statusCode}` : ''} ·{' '}
+          {t('attempt.duration', { ms: formatNumber(a.durationMs) })}
           {a.error ? ` · ${a.error}` : ''}
         </li>
       ))}
@@ -263,6 +266,7 @@ const EVENT_TYPES: EventType[] = [
 const wireName = (t: EventType) => t.toLowerCase().replace('_', '.');
 
 export function EventSubscriptions({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('deliveries');
   const subscriptions = useQuery(SubscriptionsQuery, { instanceId });
   const update = useMutation(UpdateSubscription);
   const remove = useMutation(DeleteSubscription);
@@ -274,29 +278,29 @@ export function EventSubscriptions({ instanceId }: { instanceId: string }) {
       request(CreateSubscription, { input: { instanceId, url, description: description || null, eventTypes } }),
     onSuccess: () => {
       create.reset();
-      setFlash('Subscription created.');
+      setFlash(t('subscriptions.created'));
       subscriptions.reload();
     },
   });
   const chosen = create.values.eventTypes;
   return (
     <section>
-      <h1>Event subscriptions</h1>
-      <p className="muted">Directory changes are posted to each receiver as signed JWTs, through the outbox (see Deliveries).</p>
+      <h1>{t('subscriptions.title')}</h1>
+      <p className="muted">{t('subscriptions.lead')}</p>
       <Flash message={flash} />
       <ErrorBanner error={subscriptions.error ?? update.error ?? remove.error ?? ping.error} />
       {!subscriptions.data ? (
         <Loading />
       ) : subscriptions.data.eventSubscriptions.length === 0 ? (
-        <p>No subscriptions yet.</p>
+        <p>{t('subscriptions.none')}</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th>Receiver</th>
-              <th>Events</th>
-              <th>State</th>
-              <th>Operations</th>
+              <th>{t('subscriptions.receiver')}</th>
+              <th>{t('subscriptions.events')}</th>
+              <th>{t('subscriptions.state')}</th>
+              <th>{t('subscriptions.operations')}</th>
             </tr>
           </thead>
           <tbody>
@@ -307,15 +311,15 @@ export function EventSubscriptions({ instanceId }: { instanceId: string }) {
                   {s.description && <div className="muted">{s.description}</div>}
                 </td>
                 <td>{s.eventTypes.map(wireName).join(', ')}</td>
-                <td>{s.enabled ? 'enabled' : 'disabled'}</td>
+                <td>{s.enabled ? t('subscriptions.enabled') : t('subscriptions.disabled')}</td>
                 <td className="actions">
                   <button
                     type="button"
                     onClick={async () => {
-                      if (await ping.run({ input: { instanceId, id: s.id } })) setFlash(`A ping is on its way to ${s.url}.`);
+                      if (await ping.run({ input: { instanceId, id: s.id } })) setFlash(t('subscriptions.pinged', { url: s.url }));
                     }}
                   >
-                    Ping
+                    {t('subscriptions.ping')}
                   </button>
                   <button
                     type="button"
@@ -323,11 +327,11 @@ export function EventSubscriptions({ instanceId }: { instanceId: string }) {
                       if (await update.run({ input: { instanceId, id: s.id, enabled: !s.enabled } })) subscriptions.reload();
                     }}
                   >
-                    {s.enabled ? 'Disable' : 'Enable'}
+                    {s.enabled ? t('subscriptions.disable') : t('subscriptions.enable')}
                   </button>
                   <ConfirmButton
-                    label="Delete"
-                    question={`Delete the subscription of ${s.url}?`}
+                    label={t('subscriptions.delete')}
+                    question={t('subscriptions.deleteQuestion', { url: s.url })}
                     onConfirm={async () => {
                       if (await remove.run({ input: { instanceId, id: s.id } })) subscriptions.reload();
                     }}
@@ -339,16 +343,16 @@ export function EventSubscriptions({ instanceId }: { instanceId: string }) {
         </table>
       )}
       <form className="card" onSubmit={create.onSubmit} aria-labelledby="new-subscription">
-        <h2 id="new-subscription">Subscribe a receiver</h2>
+        <h2 id="new-subscription">{t('subscriptions.subscribeTitle')}</h2>
         <FormErrors error={create.error} fields={['url', 'description', 'eventTypes']} />
-        <Field label="Receiver URL" name="url" error={create.error} hint="https:// — the receiver checks the JWT against this instance's JWKS.">
+        <Field label={t('subscriptions.url')} name="url" error={create.error} hint={t('subscriptions.urlHint')}>
           {(a) => <input {...a} required {...create.bind('url')} />}
         </Field>
-        <Field label="Description (optional)" name="description" error={create.error}>
+        <Field label={t('subscriptions.description')} name="description" error={create.error}>
           {(a) => <input {...a} {...create.bind('description')} />}
         </Field>
         <fieldset>
-          <legend>Events</legend>
+          <legend>{t('subscriptions.eventTypes')}</legend>
           {EVENT_TYPES.map((t) => (
             <span key={t} className="checkbox">
               <input
@@ -364,7 +368,7 @@ export function EventSubscriptions({ instanceId }: { instanceId: string }) {
           ))}
         </fieldset>
         <button type="submit" className="primary" disabled={create.pending}>
-          Subscribe
+          {t('subscriptions.subscribe')}
         </button>
       </form>
     </section>

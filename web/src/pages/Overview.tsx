@@ -4,6 +4,7 @@
 // deliveries that failed). Every chart and number links to the audit log or the deliveries it
 // was counted from.
 import { useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import {
   Bar,
@@ -20,6 +21,7 @@ import {
 import { useQuery } from '../api';
 import { graphql } from '../gql';
 import type { ActivityRange, InstanceAttentionQuery } from '../gql/graphql';
+import { currentLanguage, formatNumber } from '../i18n';
 import { ErrorBanner, Loading, formatTime } from '../ui';
 
 const ActivityQuery = graphql(`
@@ -115,11 +117,7 @@ const PlatformActivityQuery = graphql(`
   }
 `);
 
-const RANGES: { value: ActivityRange; label: string }[] = [
-  { value: 'DAY', label: 'Last 24 hours' },
-  { value: 'WEEK', label: 'Last 7 days' },
-  { value: 'MONTH', label: 'Last 30 days' },
-];
+const RANGES: ActivityRange[] = ['DAY', 'WEEK', 'MONTH'];
 
 /** Certificates and keys expiring within this many days are flagged. */
 const EXPIRY_WARNING_DAYS = 30;
@@ -131,18 +129,23 @@ const COLORS = {
   failedSignIns: '#9a6700',
 };
 
+/** A bucket's start on the time axis, as people of the console's language write it. */
 function bucketLabel(iso: string, bucketSeconds: number): string {
   const date = new Date(iso);
   return bucketSeconds < 86_400
-    ? date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit' })
-    : date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+    ? date.toLocaleString(currentLanguage(), { month: 'short', day: 'numeric', hour: '2-digit' })
+    : date.toLocaleDateString(currentLanguage(), { month: 'short', day: 'numeric' });
 }
+
+/** A count on an axis or in a tooltip. */
+const count = (value: unknown) => (typeof value === 'number' ? formatNumber(value) : String(value ?? ''));
 
 function daysUntil(iso: string): number {
   return Math.floor((new Date(iso).getTime() - Date.now()) / 86_400_000);
 }
 
 export function Overview({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('overview');
   const [range, setRange] = useState<ActivityRange>('DAY');
   const activity = useQuery(ActivityQuery, { instanceId, range });
   const attention = useQuery(AttentionQuery, { instanceId });
@@ -155,12 +158,13 @@ export function Overview({ instanceId }: { instanceId: string }) {
     ...b,
     label: bucketLabel(b.start, data?.bucketSeconds ?? 3600),
   }));
-  const rangeLabel = RANGES.find((r) => r.value === range)?.label.toLowerCase() ?? '';
+  const rangeLabel = t(`rangeInSentence.${range}`);
+  const separator = t('listSeparator');
 
   return (
     <section className="overview">
       <div className="title-row">
-        <h1>Overview</h1>
+        <h1>{t('title')}</h1>
         <RangePicker range={range} onChange={setRange} />
       </div>
       <ErrorBanner error={activity.error ?? attention.error} onRetry={activity.reload} />
@@ -168,27 +172,27 @@ export function Overview({ instanceId }: { instanceId: string }) {
         <Loading />
       ) : (
         <>
-          <ul className="tiles" aria-label={`Totals, ${rangeLabel}`}>
-            <Tile label="Sign-ins" value={sum('signIns')} to={audit({ action: 'signIn' })} />
+          <ul className="tiles" aria-label={t('totals', { range: rangeLabel })}>
+            <Tile label={t('tiles.signIns')} value={sum('signIns')} to={audit({ action: 'signIn' })} />
             <Tile
-              label="SSO responses"
+              label={t('tiles.ssoAllowed')}
               value={sum('ssoAllowed')}
               to={audit({ action: 'sso', outcome: 'allow' })}
             />
             <Tile
-              label="Refused SSO"
+              label={t('tiles.ssoDenied')}
               value={sum('ssoDenied')}
               to={audit({ action: 'sso', outcome: 'deny' })}
               warn={sum('ssoDenied') > 0}
             />
             <Tile
-              label="Failed sign-ins"
+              label={t('tiles.failedSignIns')}
               value={sum('failedSignIns')}
               to={audit({ action: 'signInFailed' })}
               warn={sum('failedSignIns') > 0}
             />
             <Tile
-              label="Lockouts"
+              label={t('tiles.lockouts')}
               value={sum('lockouts')}
               to={audit({ action: 'accountLocked' })}
               warn={sum('lockouts') > 0}
@@ -199,35 +203,44 @@ export function Overview({ instanceId }: { instanceId: string }) {
             series={series}
             rangeLabel={rangeLabel}
             totals={[sum('signIns'), sum('ssoAllowed'), sum('ssoDenied'), sum('failedSignIns')]}
-            link={<Link to={audit({ action: 'sso' })}>SSO decisions in the audit log</Link>}
+            link={<Link to={audit({ action: 'sso' })}>{t('activity.auditLink')}</Link>}
           />
 
           <div className="columns">
             <div className="card chart">
               <div className="title-row">
-                <h2>Top applications</h2>
+                <h2>{t('applications.title')}</h2>
               </div>
               {data.applications.length === 0 ? (
-                <p className="muted">No SSO {rangeLabel}.</p>
+                <p className="muted">{t('applications.none', { range: rangeLabel })}</p>
               ) : (
                 <>
                   <figure
                     role="img"
-                    aria-label={`SSO by application, ${rangeLabel}: ${data.applications
-                      .map((a) => `${a.name ?? 'deleted application'} ${a.allowed} allowed, ${a.denied} refused`)
-                      .join('; ')}.`}
+                    aria-label={t('applications.figure', {
+                      range: rangeLabel,
+                      list: data.applications
+                        .map((a) =>
+                          t('applications.figureItem', {
+                            name: a.name ?? t('applications.figureDeleted'),
+                            allowed: formatNumber(a.allowed),
+                            denied: formatNumber(a.denied),
+                          }),
+                        )
+                        .join(separator),
+                    })}
                   >
                     <ResponsiveContainer width="100%" height={40 + 32 * Math.min(data.applications.length, 8)}>
                       <BarChart
-                        data={data.applications.slice(0, 8).map((a) => ({ ...a, name: a.name ?? '(deleted)' }))}
+                        data={data.applications.slice(0, 8).map((a) => ({ ...a, name: a.name ?? t('applications.chartDeleted') }))}
                         layout="vertical"
                         margin={{ top: 0, right: 16, bottom: 0, left: 0 }}
                       >
-                        <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} />
+                        <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} tickFormatter={count} />
                         <YAxis type="category" dataKey="name" width={120} tick={{ fontSize: 12 }} />
-                        <Tooltip />
-                        <Bar dataKey="allowed" name="Allowed" stackId="sso" fill={COLORS.ssoAllowed} isAnimationActive={false} />
-                        <Bar dataKey="denied" name="Refused" stackId="sso" fill={COLORS.ssoDenied} isAnimationActive={false} />
+                        <Tooltip formatter={count} />
+                        <Bar dataKey="allowed" name={t('applications.allowed')} stackId="sso" fill={COLORS.ssoAllowed} isAnimationActive={false} />
+                        <Bar dataKey="denied" name={t('applications.refused')} stackId="sso" fill={COLORS.ssoDenied} isAnimationActive={false} />
                       </BarChart>
                     </ResponsiveContainer>
                   </figure>
@@ -235,10 +248,10 @@ export function Overview({ instanceId }: { instanceId: string }) {
                     {data.applications.slice(0, 8).map((a) => (
                       <li key={a.applicationId}>
                         <Link to={audit({ action: 'sso', targetId: a.applicationId })}>
-                          {a.name ?? '(deleted application)'}
+                          {a.name ?? t('applications.deleted')}
                         </Link>{' '}
                         <span className="muted">
-                          {a.allowed} allowed, {a.denied} refused
+                          {t('applications.counts', { allowed: formatNumber(a.allowed), denied: formatNumber(a.denied) })}
                         </span>
                       </li>
                     ))}
@@ -250,7 +263,7 @@ export function Overview({ instanceId }: { instanceId: string }) {
             <ReasonsChart
               reasons={data.refusalReasons}
               rangeLabel={rangeLabel}
-              link={<Link to={audit({ action: 'sso', outcome: 'deny' })}>Refusals in the audit log</Link>}
+              link={<Link to={audit({ action: 'sso', outcome: 'deny' })}>{t('reasons.auditLink')}</Link>}
             />
           </div>
         </>
@@ -258,19 +271,19 @@ export function Overview({ instanceId }: { instanceId: string }) {
 
       <div className="columns">
         <div className="card">
-          <h2>Keys and certificates</h2>
+          <h2>{t('expiries.title')}</h2>
           <Expiries instanceId={instanceId} data={attention.data} />
         </div>
         <div className="card">
-          <h2>Delivery</h2>
+          <h2>{t('delivery.title')}</h2>
           <ul className="tiles">
             <Tile
-              label="Emails waiting"
+              label={t('tiles.emailsWaiting')}
               value={attention.data?.pendingEmails.totalCount}
               to={`/instances/${instanceId}/deliveries`}
             />
             <Tile
-              label="Failed event deliveries"
+              label={t('tiles.failedDeliveries')}
               value={attention.data?.failedDeliveries.totalCount}
               to={`/instances/${instanceId}/deliveries`}
               warn={(attention.data?.failedDeliveries.totalCount ?? 0) > 0}
@@ -285,7 +298,7 @@ export function Overview({ instanceId }: { instanceId: string }) {
 function Tile(props: { label: string; value?: number; to?: string; warn?: boolean }) {
   const content = (
     <>
-      <span className="tile-value">{props.value ?? '…'}</span>
+      <span className="tile-value">{props.value === undefined ? '…' : formatNumber(props.value)}</span>
       <span className="tile-label">{props.label}</span>
     </>
   );
@@ -304,38 +317,32 @@ function ActivityChart(props: {
   totals: [number, number, number, number];
   link?: ReactNode;
 }) {
-  const [signIns, allowed, denied, failed] = props.totals;
+  const { t } = useTranslation('overview');
+  const [signIns, allowed, denied, failed] = props.totals.map(formatNumber);
   return (
     <div className="card chart">
       <div className="title-row">
-        <h2>Sign-ins and SSO over time</h2>
+        <h2>{t('activity.title')}</h2>
         {props.link}
       </div>
       <figure
         role="img"
-        aria-label={`Sign-ins, SSO responses, refused SSO and failed sign-ins, ${props.rangeLabel}: ${signIns}, ${allowed}, ${denied} and ${failed}.`}
+        aria-label={t('activity.figure', { range: props.rangeLabel, signIns, allowed, denied, failed })}
       >
         <ResponsiveContainer width="100%" height={260}>
           <LineChart data={props.series} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#d0d7de" />
             <XAxis dataKey="label" minTickGap={24} tick={{ fontSize: 12 }} />
-            <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={40} />
-            <Tooltip />
+            <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={40} tickFormatter={count} />
+            <Tooltip formatter={count} />
             <Legend />
-            {(
-              [
-                ['signIns', 'Sign-ins', COLORS.signIns],
-                ['ssoAllowed', 'SSO responses', COLORS.ssoAllowed],
-                ['ssoDenied', 'Refused SSO', COLORS.ssoDenied],
-                ['failedSignIns', 'Failed sign-ins', COLORS.failedSignIns],
-              ] as const
-            ).map(([key, name, color]) => (
+            {(['signIns', 'ssoAllowed', 'ssoDenied', 'failedSignIns'] as const).map((key) => (
               <Line
                 key={key}
                 type="monotone"
                 dataKey={key}
-                name={name}
-                stroke={color}
+                name={t(`tiles.${key}`)}
+                stroke={COLORS[key]}
                 dot={{ r: 2 }}
                 isAnimationActive={false}
               />
@@ -352,27 +359,31 @@ function ReasonsChart(props: {
   rangeLabel: string;
   link?: ReactNode;
 }) {
+  const { t } = useTranslation('overview');
   return (
     <div className="card chart">
       <div className="title-row">
-        <h2>Refused SSO by reason</h2>
+        <h2>{t('reasons.title')}</h2>
         {props.link}
       </div>
       {props.reasons.length === 0 ? (
-        <p className="muted">No refused SSO {props.rangeLabel}.</p>
+        <p className="muted">{t('reasons.none', { range: props.rangeLabel })}</p>
       ) : (
         <figure
           role="img"
-          aria-label={`Refused SSO by reason, ${props.rangeLabel}: ${props.reasons
-            .map((r) => `${r.reason}: ${r.count}`)
-            .join('; ')}.`}
+          aria-label={t('reasons.figure', {
+            range: props.rangeLabel,
+            list: props.reasons
+              .map((r) => t('reasons.figureItem', { reason: r.reason, refusals: formatNumber(r.count) }))
+              .join(t('listSeparator')),
+          })}
         >
           <ResponsiveContainer width="100%" height={40 + 32 * props.reasons.length}>
             <BarChart data={props.reasons} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 0 }}>
-              <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} />
+              <XAxis type="number" allowDecimals={false} tick={{ fontSize: 12 }} tickFormatter={count} />
               <YAxis type="category" dataKey="reason" width={200} tick={{ fontSize: 11 }} />
-              <Tooltip />
-              <Bar dataKey="count" name="Refusals" fill={COLORS.ssoDenied} isAnimationActive={false} />
+              <Tooltip formatter={count} />
+              <Bar dataKey="count" name={t('reasons.refusals')} fill={COLORS.ssoDenied} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
         </figure>
@@ -382,18 +393,19 @@ function ReasonsChart(props: {
 }
 
 function RangePicker({ range, onChange }: { range: ActivityRange; onChange: (r: ActivityRange) => void }) {
+  const { t } = useTranslation('overview');
   return (
-    <div className="segmented" role="radiogroup" aria-label="Period">
+    <div className="segmented" role="radiogroup" aria-label={t('period')}>
       {RANGES.map((r) => (
-        <label key={r.value}>
+        <label key={r}>
           <input
             type="radio"
             name="range"
-            value={r.value}
-            checked={range === r.value}
-            onChange={() => onChange(r.value)}
+            value={r}
+            checked={range === r}
+            onChange={() => onChange(r)}
           />
-          {r.label}
+          {t(`range.${r}`)}
         </label>
       ))}
     </div>
@@ -402,16 +414,17 @@ function RangePicker({ range, onChange }: { range: ActivityRange; onChange: (r: 
 
 /** The platform's overview: the same counts over every instance, and each instance's totals. */
 export function PlatformOverview() {
+  const { t } = useTranslation('overview');
   const [range, setRange] = useState<ActivityRange>('DAY');
   const activity = useQuery(PlatformActivityQuery, { range });
   const data = activity.data?.platformActivity;
-  const rangeLabel = RANGES.find((r) => r.value === range)?.label.toLowerCase() ?? '';
+  const rangeLabel = t(`rangeInSentence.${range}`);
   const sum = (field: 'signIns' | 'failedSignIns' | 'lockouts' | 'ssoAllowed' | 'ssoDenied') =>
     data?.buckets.reduce((total, b) => total + b[field], 0) ?? 0;
   return (
     <section className="overview">
       <div className="title-row">
-        <h1>Platform overview</h1>
+        <h1>{t('platformTitle')}</h1>
         <RangePicker range={range} onChange={setRange} />
       </div>
       <ErrorBanner error={activity.error} onRetry={activity.reload} />
@@ -419,12 +432,12 @@ export function PlatformOverview() {
         <Loading />
       ) : (
         <>
-          <ul className="tiles" aria-label={`Totals, ${rangeLabel}`}>
-            <Tile label="Sign-ins" value={sum('signIns')} />
-            <Tile label="SSO responses" value={sum('ssoAllowed')} />
-            <Tile label="Refused SSO" value={sum('ssoDenied')} warn={sum('ssoDenied') > 0} />
-            <Tile label="Failed sign-ins" value={sum('failedSignIns')} warn={sum('failedSignIns') > 0} />
-            <Tile label="Lockouts" value={sum('lockouts')} warn={sum('lockouts') > 0} />
+          <ul className="tiles" aria-label={t('totals', { range: rangeLabel })}>
+            <Tile label={t('tiles.signIns')} value={sum('signIns')} />
+            <Tile label={t('tiles.ssoAllowed')} value={sum('ssoAllowed')} />
+            <Tile label={t('tiles.ssoDenied')} value={sum('ssoDenied')} warn={sum('ssoDenied') > 0} />
+            <Tile label={t('tiles.failedSignIns')} value={sum('failedSignIns')} warn={sum('failedSignIns') > 0} />
+            <Tile label={t('tiles.lockouts')} value={sum('lockouts')} warn={sum('lockouts') > 0} />
           </ul>
           <ActivityChart
             series={data.buckets.map((b) => ({ ...b, label: bucketLabel(b.start, data.bucketSeconds) }))}
@@ -433,18 +446,18 @@ export function PlatformOverview() {
           />
           <div className="columns">
             <div className="card">
-              <h2>Instances</h2>
+              <h2>{t('instances.title')}</h2>
               {data.instances.length === 0 ? (
-                <p className="muted">No sign-ins or SSO {rangeLabel}.</p>
+                <p className="muted">{t('instances.none', { range: rangeLabel })}</p>
               ) : (
                 <table>
                   <thead>
                     <tr>
-                      <th scope="col">Instance</th>
-                      <th scope="col">Sign-ins</th>
-                      <th scope="col">SSO</th>
-                      <th scope="col">Refused</th>
-                      <th scope="col">Failed sign-ins</th>
+                      <th scope="col">{t('instances.instance')}</th>
+                      <th scope="col">{t('instances.signIns')}</th>
+                      <th scope="col">{t('instances.sso')}</th>
+                      <th scope="col">{t('instances.refused')}</th>
+                      <th scope="col">{t('instances.failedSignIns')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -454,13 +467,13 @@ export function PlatformOverview() {
                           {i.name ? (
                             <Link to={`/instances/${i.instanceId}/overview`}>{i.name}</Link>
                           ) : (
-                            <span className="muted">(deleted instance)</span>
+                            <span className="muted">{t('instances.deleted')}</span>
                           )}
                         </td>
-                        <td>{i.signIns}</td>
-                        <td>{i.ssoAllowed}</td>
-                        <td>{i.ssoDenied}</td>
-                        <td>{i.failedSignIns}</td>
+                        <td>{formatNumber(i.signIns)}</td>
+                        <td>{formatNumber(i.ssoAllowed)}</td>
+                        <td>{formatNumber(i.ssoDenied)}</td>
+                        <td>{formatNumber(i.failedSignIns)}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -476,37 +489,42 @@ export function PlatformOverview() {
 }
 
 function Expiries({ instanceId, data }: { instanceId: string; data?: InstanceAttentionQuery }) {
+  const { t } = useTranslation('overview');
   if (!data) return <Loading />;
   const rows = [
     ...data.signingKeys
       .filter((k) => k.state !== 'RETIRED')
       .map((k) => ({
         key: `key-${k.id}`,
-        what: `Signing key (${k.state.toLowerCase()}, ${k.algorithm})`,
+        what: t('expiries.signingKey', { state: t(`expiries.keyState.${k.state}`), algorithm: k.algorithm }),
         notAfter: k.notAfter,
         to: `/instances/${instanceId}/keys`,
       })),
     ...data.instance.applications.nodes.flatMap((a) =>
       [
-        { use: 'signing', notAfter: a.spCertificateNotAfter },
-        { use: 'encryption', notAfter: a.spEncryptionCertificateNotAfter },
+        { use: 'signing', what: t('expiries.spSigningCertificate', { name: a.name }), notAfter: a.spCertificateNotAfter },
+        {
+          use: 'encryption',
+          what: t('expiries.spEncryptionCertificate', { name: a.name }),
+          notAfter: a.spEncryptionCertificateNotAfter,
+        },
       ]
         .filter((c) => c.notAfter)
         .map((c) => ({
           key: `${a.id}-${c.use}`,
-          what: `${a.name}: SP ${c.use} certificate`,
+          what: c.what,
           notAfter: c.notAfter as string,
           to: `/instances/${instanceId}/applications/${a.id}`,
         })),
     ),
   ].sort((a, b) => a.notAfter.localeCompare(b.notAfter));
-  if (rows.length === 0) return <p className="muted">No keys or certificates.</p>;
+  if (rows.length === 0) return <p className="muted">{t('expiries.none')}</p>;
   return (
     <table>
       <thead>
         <tr>
-          <th scope="col">Key or certificate</th>
-          <th scope="col">Expires</th>
+          <th scope="col">{t('expiries.what')}</th>
+          <th scope="col">{t('expiries.expires')}</th>
         </tr>
       </thead>
       <tbody>
@@ -520,7 +538,7 @@ function Expiries({ instanceId, data }: { instanceId: string; data?: InstanceAtt
               <td className={days < EXPIRY_WARNING_DAYS ? 'warn' : undefined}>
                 {formatTime(r.notAfter)}{' '}
                 <span className="muted">
-                  {days < 0 ? 'expired' : `in ${days} day${days === 1 ? '' : 's'}`}
+                  {days < 0 ? t('expiries.expired') : t('expiries.inDays', { count: days })}
                 </span>
               </td>
             </tr>

@@ -2,6 +2,7 @@
 // effect of a change before it is saved (simulateAccessChange), and "can user X use application
 // Y?" (explainAccess).
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useMutation, useQuery, request, toApiError, type ApiError } from '../api';
 import { useForm } from '../form';
 import { graphql } from '../gql';
@@ -12,6 +13,7 @@ import type {
   ProposedChangeInput,
   ValidatePolicyQuery,
 } from '../gql/graphql';
+import { formatNumber } from '../i18n';
 import { ListView } from '../list';
 import { SubjectPicker, type Picked } from '../pickers';
 import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, formatTime, useFlash } from '../ui';
@@ -130,7 +132,8 @@ const Explain = graphql(`
   }
 `);
 
-export const POLICY_EXAMPLE = `// Office network only.
+/** The policy a new one starts from, with its comment in the console's language. */
+export const policyExample = (comment: string) => `// ${comment}
 forbid (principal, action == Lanyard::Action::"sso", resource)
 unless { context.sourceIp.isInRange(ip("10.0.0.0/8")) };
 `;
@@ -138,6 +141,7 @@ unless { context.sourceIp.isInRange(ip("10.0.0.0/8")) };
 type Editing = { id?: string; name: string; description: string; source: string; enabled: boolean };
 
 export function Policies({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('policies');
   const policies = useQuery(PoliciesQuery, { instanceId });
   const remove = useMutation(DeletePolicy);
   const update = useMutation(UpdatePolicy);
@@ -146,18 +150,17 @@ export function Policies({ instanceId }: { instanceId: string }) {
   return (
     <section>
       <div className="title-row">
-        <h1>Access policies</h1>
+        <h1>{t('title')}</h1>
         <button
           type="button"
           className="primary"
-          onClick={() => setEditing({ name: '', description: '', source: POLICY_EXAMPLE, enabled: true })}
+          onClick={() => setEditing({ name: '', description: '', source: policyExample(t('exampleComment')), enabled: true })}
         >
-          New policy
+          {t('newPolicy')}
         </button>
       </div>
       <p className="lead">
-        Cedar rules on top of each application's authorization scope. A <code>forbid</code> always
-        wins.
+        <Trans t={t} i18nKey="lead" components={{ code: <code /> }} />
       </p>
       <Flash message={flash} />
       {editing && (
@@ -168,7 +171,7 @@ export function Policies({ instanceId }: { instanceId: string }) {
           onDone={(saved) => {
             setEditing(undefined);
             if (saved) {
-              setFlash('Policy saved.');
+              setFlash(t('saved'));
               policies.reload();
             }
           }}
@@ -178,10 +181,10 @@ export function Policies({ instanceId }: { instanceId: string }) {
         query={policies}
         error={remove.error ?? update.error}
         rows={policies.data?.instance.accessPolicies}
-        empty="No instance policies: the authorization scopes alone decide."
+        empty={t('empty')}
         columns={[
           {
-            header: 'Name',
+            header: t('columns.name'),
             cell: (p) => (
               <>
                 {p.name}
@@ -189,11 +192,11 @@ export function Policies({ instanceId }: { instanceId: string }) {
               </>
             ),
           },
-          { header: 'Policy', cell: (p) => <pre className="code small">{p.source}</pre> },
-          { header: 'State', cell: (p) => (p.enabled ? 'Enabled' : 'Disabled') },
-          { header: 'Updated', cell: (p) => formatTime(p.updatedAt) },
+          { header: t('columns.policy'), cell: (p) => <pre className="code small">{p.source}</pre> },
+          { header: t('columns.state'), cell: (p) => (p.enabled ? t('enabled') : t('disabled')) },
+          { header: t('columns.updated'), cell: (p) => formatTime(p.updatedAt) },
           {
-            header: 'Operations',
+            header: t('columns.operations'),
             actions: true,
             cell: (p) => (
               <>
@@ -201,7 +204,7 @@ export function Policies({ instanceId }: { instanceId: string }) {
                   type="button"
                   onClick={() => setEditing({ id: p.id, name: p.name, description: p.description, source: p.source, enabled: p.enabled })}
                 >
-                  Edit
+                  {t('edit')}
                 </button>
                 <button
                   type="button"
@@ -209,11 +212,11 @@ export function Policies({ instanceId }: { instanceId: string }) {
                     if (await update.run({ input: { id: p.id, enabled: !p.enabled } })) policies.reload();
                   }}
                 >
-                  {p.enabled ? 'Disable' : 'Enable'}
+                  {p.enabled ? t('disable') : t('enable')}
                 </button>
                 <ConfirmButton
-                  label="Delete"
-                  question={`Delete the policy ${p.name}?`}
+                  label={t('delete')}
+                  question={t('deleteQuestion', { name: p.name })}
                   onConfirm={async () => {
                     if (await remove.run({ id: p.id })) policies.reload();
                   }}
@@ -229,6 +232,7 @@ export function Policies({ instanceId }: { instanceId: string }) {
 }
 
 function PolicyEditor({ instanceId, initial, onDone }: { instanceId: string; initial: Editing; onDone: (saved: boolean) => void }) {
+  const { t } = useTranslation('policies');
   const form = useForm({
     initial,
     submit: async ({ id, ...input }) =>
@@ -293,16 +297,16 @@ function PolicyEditor({ instanceId, initial, onDone }: { instanceId: string; ini
       aria-labelledby="policy-editor"
       onSubmit={form.onSubmit}
     >
-      <h2 id="policy-editor">{value.id ? 'Edit policy' : 'New policy'}</h2>
+      <h2 id="policy-editor">{value.id ? t('editor.editTitle') : t('editor.newTitle')}</h2>
       <FormErrors error={saveError} fields={['name', 'description', 'source']} />
-      <Field label="Name" name="name" error={saveError}>
+      <Field label={t('editor.name')} name="name" error={saveError}>
         {(a) => <input {...a} required {...form.bind('name')} />}
       </Field>
-      <Field label="Description" name="description" error={saveError}>
+      <Field label={t('editor.description')} name="description" error={saveError}>
         {(a) => <input {...a} {...form.bind('description')} />}
       </Field>
       <div className="field">
-        <label htmlFor="policy-source">Cedar policy</label>
+        <label htmlFor="policy-source">{t('editor.source')}</label>
         <textarea
           id="policy-source"
           className="code"
@@ -314,47 +318,58 @@ function PolicyEditor({ instanceId, initial, onDone }: { instanceId: string; ini
         />
         <div id="policy-problems" aria-live="polite">
           {validating ? (
-            <small className="muted">Checking…</small>
+            <small className="muted">{t('editor.checking')}</small>
           ) : sourceProblems.length ? (
             <ul className="problems">
               {sourceProblems.map((p, i) => (
                 <li key={i} className="field-error">
-                  Line {p.line}, column {p.column}: {p.message}
+                  {t('editor.problem', { line: p.line, column: p.column, message: p.message })}
                 </li>
               ))}
             </ul>
           ) : problems ? (
-            <small className="ok">Valid against the schema.</small>
+            <small className="ok">{t('editor.valid')}</small>
           ) : null}
         </div>
       </div>
       <div className="field checkbox">
         <input id="policy-enabled" type="checkbox" checked={value.enabled} onChange={(e) => form.set('enabled', e.target.checked)} />
-        <label htmlFor="policy-enabled">Enabled</label>
+        <label htmlFor="policy-enabled">{t('editor.enabled')}</label>
       </div>
       <div className="buttons">
         <button type="button" onClick={simulate} disabled={simulating || Boolean(problems?.length)}>
-          {simulating ? 'Simulating…' : 'What would change?'}
+          {simulating ? t('editor.simulating') : t('editor.simulate')}
         </button>
         <button type="submit" className="primary" disabled={form.pending || Boolean(problems?.length)}>
-          Save policy
+          {t('editor.save')}
         </button>
         <button type="button" onClick={() => onDone(false)}>
-          Cancel
+          {t('editor.cancel')}
         </button>
       </div>
       <ErrorBanner error={simError} />
       {simulation && (
         <div className="simulation" role="status">
           <p>
-            Of {simulation.evaluatedPairs} user–application pairs, <strong>{simulation.gained}</strong> would gain access and{' '}
-            <strong>{simulation.lost}</strong> would lose it.
+            <Trans
+              t={t}
+              i18nKey="editor.simulation"
+              values={{
+                pairs: formatNumber(simulation.evaluatedPairs),
+                gained: formatNumber(simulation.gained),
+                lost: formatNumber(simulation.lost),
+              }}
+              components={{ strong: <strong /> }}
+            />
           </p>
           {simulation.changes.nodes.length > 0 && (
             <ul>
               {simulation.changes.nodes.map((c, i) => (
                 <li key={i}>
-                  {c.user.username} {c.gainsAccess ? 'gains' : 'loses'} {c.application.name}
+                  {t(c.gainsAccess ? 'editor.gains' : 'editor.loses', {
+                    user: c.user.username,
+                    application: c.application.name,
+                  })}
                 </li>
               ))}
               {simulation.changes.totalCount > simulation.changes.nodes.length && <li>…</li>}
@@ -367,13 +382,14 @@ function PolicyEditor({ instanceId, initial, onDone }: { instanceId: string; ini
 }
 
 function ExplainPanel({ instanceId }: { instanceId: string }) {
+  const { t } = useTranslation('policies');
   const apps = useQuery(AppsForExplain, { instanceId });
   const [user, setUser] = useState<Picked>();
   return (
     <div className="card">
-      <h2>Can a user use an application?</h2>
+      <h2>{t('explain.title')}</h2>
       {!user ? (
-        <SubjectPicker instanceId={instanceId} kind="USER" actionLabel="Choose" onPick={setUser} />
+        <SubjectPicker instanceId={instanceId} kind="USER" actionLabel={t('explain.choose')} onPick={setUser} />
       ) : (
         <ExplainForm
           key={user.id}
@@ -391,6 +407,7 @@ function ExplainForm(props: {
   applications: AppsForExplainQuery['instance']['applications']['nodes'];
   onChooseAnother: () => void;
 }) {
+  const { t } = useTranslation('policies');
   const { user } = props;
   const [answer, setAnswer] = useState<ExplainAccessQuery['explainAccess']>();
   const explain = useForm({
@@ -406,15 +423,15 @@ function ExplainForm(props: {
     <>
       <form onSubmit={explain.onSubmit}>
         <p>
-          User <strong>{user.name}</strong>{' '}
+          <Trans t={t} i18nKey="explain.user" values={{ name: user.name }} components={{ strong: <strong /> }} />{' '}
           <button type="button" className="link" onClick={props.onChooseAnother}>
-            Choose another
+            {t('explain.chooseAnother')}
           </button>
         </p>
         <div className="field">
-          <label htmlFor="explain-app">Application</label>
+          <label htmlFor="explain-app">{t('explain.application')}</label>
           <select id="explain-app" required {...explain.bind('applicationId')}>
-            <option value="">Choose…</option>
+            <option value="">{t('explain.chooseApplication')}</option>
             {props.applications.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.name}
@@ -422,28 +439,38 @@ function ExplainForm(props: {
             ))}
           </select>
         </div>
-        <Field label="From address (optional)" name="context.sourceIp" error={error}>
+        <Field label={t('explain.sourceIp')} name="context.sourceIp" error={error}>
           {(a) => <input {...a} placeholder="10.1.2.3" {...explain.bind('sourceIp')} />}
         </Field>
         <div className="field checkbox">
           <input id="explain-mfa" type="checkbox" checked={explain.values.mfa} onChange={(e) => explain.set('mfa', e.target.checked)} />
-          <label htmlFor="explain-mfa">Signed in with a second factor</label>
+          <label htmlFor="explain-mfa">{t('explain.mfa')}</label>
         </div>
         <button type="submit" className="primary" disabled={explain.pending || !explain.values.applicationId}>
-          {explain.pending ? 'Deciding…' : 'Explain'}
+          {explain.pending ? t('explain.deciding') : t('explain.explain')}
         </button>
         <FormErrors error={error} fields={['context.sourceIp']} />
       </form>
       {answer && (
         <div className={answer.allowed ? 'alert alert-ok' : 'alert alert-error'} role="status">
           <p>
-            <strong>{answer.allowed ? 'Allowed' : 'Denied'}.</strong> {answer.summary}
+            <strong>{answer.allowed ? t('explain.allowed') : t('explain.denied')}</strong> {answer.summary}
           </p>
           {answer.reasons.length > 0 && (
             <ul>
               {answer.reasons.map((r, i) => (
                 <li key={i}>
-                  {r.effect === 'FORBID' ? 'forbid' : 'permit'} <code>{r.policyId}</code> ({r.origin.toLowerCase()}): {r.description}
+                  <Trans
+                    t={t}
+                    i18nKey="explain.reason"
+                    values={{
+                      effect: t(`explain.effect.${r.effect}`),
+                      policyId: r.policyId,
+                      origin: t(`explain.origin.${r.origin}`),
+                      description: r.description,
+                    }}
+                    components={{ code: <code /> }}
+                  />
                 </li>
               ))}
             </ul>
