@@ -21,6 +21,7 @@ use crate::config::{ForwardedHeader, TrustedProxies};
 use crate::db::Store;
 use crate::error::AppError;
 use crate::graphql::LanyardSchema;
+use crate::i18n;
 use crate::metrics::HttpMetrics;
 use crate::request;
 use crate::state::AppState;
@@ -61,6 +62,7 @@ pub fn router(state: AppState, schema: LanyardSchema) -> Router {
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(64 * 1024))
         .layer(middleware::from_fn_with_state(forwarding, resolve_client))
+        .layer(middleware::from_fn(language))
         .layer(middleware::from_fn_with_state(metrics, count_requests))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -116,6 +118,28 @@ async fn resolve_client(
         }
     }
     next.run(req).await
+}
+
+/// Settles the request's language for the pages and emails it makes ([`i18n::current`]). A
+/// GET with `?lang=…` (the pages' language switch) remembers the choice in a cookie and goes
+/// back to the same address without it.
+async fn language(req: Request, next: Next) -> Response {
+    let is_get = req.method() == axum::http::Method::GET;
+    if is_get {
+        if let Some((lang, back)) = i18n::chosen_by_query(req.uri().path(), req.uri().query()) {
+            return crate::pages::see_other(&back, &[lang.cookie()]);
+        }
+    }
+    let request = i18n::Request {
+        lang: i18n::Lang::of_request(req.headers()),
+        here: is_get.then(|| {
+            req.uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| req.uri().path().to_owned())
+        }),
+    };
+    i18n::scope(request, next.run(req)).await
 }
 
 async fn not_found() -> Response {

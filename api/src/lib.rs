@@ -22,6 +22,7 @@ pub mod events;
 pub mod fresh;
 pub mod graphql;
 pub mod http;
+pub mod i18n;
 pub mod ids;
 pub mod import;
 pub mod keys;

@@ -7,8 +7,10 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
+use crate::i18n::{self, Lang};
 use crate::ids::plausible_id;
 use crate::request::html_escape as e;
+use crate::t;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;\
 padding:0 1rem;color:#1b1f24}h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .2rem}\
@@ -28,7 +30,8 @@ outline-offset:2px}ul.tiles img{width:2.5rem;height:2.5rem}ul.tiles .initial{wid
 border-radius:8px;background:#e6eefb}a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid \
 #0b5cad;outline-offset:2px}table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.4rem;\
 border-bottom:1px solid #d0d7de;vertical-align:top}.ok{color:#1a7f37;background:#dafbe1;padding:.6rem;\
-border-radius:4px}";
+border-radius:4px}footer.lang{margin-top:2.5rem;border-top:1px solid #d0d7de;padding-top:.6rem;\
+font-size:.9rem}footer.lang a,footer.lang span{margin-right:1rem}";
 
 /// How a page may post, frame and be framed, and where it moves on by itself. The default is
 /// the strictest: forms to this server only, no frames either way, no refresh.
@@ -92,11 +95,14 @@ pub fn page_with(
             )
         })
         .unwrap_or_default();
+    let lang = i18n::current();
     let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{tag}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{refresh}\
-         <title>{} · Lanyard</title><style>{STYLE}</style></head><body>{body}</body></html>",
-        e(title)
+         <title>{title}</title><style>{STYLE}</style></head><body>{body}{switch}</body></html>",
+        tag = lang.tag(),
+        title = e(&t!(lang, "page-title", title = title)),
+        switch = language_switch(lang),
     );
     let mut response = (status, html).into_response();
     let headers = response.headers_mut();
@@ -117,6 +123,33 @@ pub fn page_with(
     response
 }
 
+/// The links to this page in the other language, at its foot (GET pages only).
+fn language_switch(lang: Lang) -> String {
+    let Some(links) = i18n::switch_links() else {
+        return String::new();
+    };
+    let items: String = links
+        .iter()
+        .map(|(other, href)| match href {
+            Some(href) => format!(
+                "<a href=\"{}\" lang=\"{tag}\" hreflang=\"{tag}\">{}</a>",
+                e(href),
+                other.own_name(),
+                tag = other.tag(),
+            ),
+            None => format!(
+                "<span lang=\"{}\" aria-current=\"true\">{}</span>",
+                other.tag(),
+                other.own_name()
+            ),
+        })
+        .collect();
+    format!(
+        "<footer class=\"lang\"><nav aria-label=\"{}\">{items}</nav></footer>",
+        e(&t!(lang, "language-switch"))
+    )
+}
+
 /// What the sign-in form shows.
 pub struct SignInForm<'a> {
     pub instance_id: &'a str,
@@ -128,30 +161,35 @@ pub struct SignInForm<'a> {
 }
 
 pub fn sign_in(status: StatusCode, form: &SignInForm<'_>) -> Response {
+    let lang = i18n::current();
     let error = form
         .error
         .map(|m| format!("<p class=\"error\" role=\"alert\">{}</p>", e(m)))
         .unwrap_or_default();
     let body = format!(
-        "<h1>Sign in to {name}</h1>{error}\
+        "<h1>{title}</h1>{error}\
          <form method=\"post\" action=\"/sso/{instance}/login\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <input type=\"hidden\" name=\"continue\" value=\"{cont}\">\
-         <label for=\"username\">Username</label>\
+         <label for=\"username\">{username_label}</label>\
          <input id=\"username\" name=\"username\" autocomplete=\"username\" required \
          maxlength=\"64\" value=\"{username}\" autofocus>\
-         <label for=\"password\">Password</label>\
+         <label for=\"password\">{password_label}</label>\
          <input id=\"password\" name=\"password\" type=\"password\" \
          autocomplete=\"current-password\" required maxlength=\"256\">\
-         <button type=\"submit\">Sign in</button></form>\
-         <p class=\"muted\"><a href=\"/i/{instance}/password/forgot\">Forgot your password?</a></p>",
-        name = e(form.instance_name),
+         <button type=\"submit\">{submit}</button></form>\
+         <p class=\"muted\"><a href=\"/i/{instance}/password/forgot\">{forgot}</a></p>",
+        title = e(&t!(lang, "sign-in-title", name = form.instance_name)),
+        username_label = e(&t!(lang, "sign-in-username")),
+        password_label = e(&t!(lang, "sign-in-password")),
+        submit = e(&t!(lang, "sign-in-submit")),
+        forgot = e(&t!(lang, "sign-in-forgot")),
         instance = e(form.instance_id),
         csrf = e(form.csrf_token),
         cont = e(form.continue_to),
         username = e(form.username),
     );
-    page(status, "Sign in", &body)
+    page(status, &t!(lang, "sign-in-page-title"), &body)
 }
 
 /// What the one-time code form shows.
@@ -168,30 +206,42 @@ pub struct CodeForm<'a> {
 
 /// The second step of signing in when the instance asks for an emailed code.
 pub fn sign_in_code(status: StatusCode, form: &CodeForm<'_>) -> Response {
+    let lang = i18n::current();
     let error = form
         .error
         .map(|m| format!("<p class=\"error\" role=\"alert\">{}</p>", e(m)))
         .unwrap_or_default();
     let body = format!(
-        "<h1>Sign in to {name}</h1>{error}\
-         <p>We emailed a six-digit code to <strong>{sent_to}</strong>. It is valid for \
-         {minutes} minutes.</p>\
+        "<h1>{title}</h1>{error}<p>{sent}</p>\
          <form method=\"post\" action=\"/sso/{instance}/login/code\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-         <label for=\"code\">Code</label>\
+         <label for=\"code\">{code_label}</label>\
          <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" \
          pattern=\"[0-9 ]{{6,7}}\" maxlength=\"7\" required autofocus>\
-         <button type=\"submit\">Continue</button></form>\
-         <p class=\"muted\">No email? <a href=\"/sso/{instance}/login?continue={cont}\">Sign in again</a> \
-         to get a new code.</p>",
-        name = e(form.instance_name),
-        sent_to = e(form.sent_to),
-        minutes = form.valid_minutes,
-        cont = e(form.continue_to),
+         <button type=\"submit\">{submit}</button></form>\
+         <p class=\"muted\">{again}</p>",
+        title = e(&t!(lang, "sign-in-title", name = form.instance_name)),
+        sent = t!(
+            lang,
+            "code-sent",
+            sent_to = e(form.sent_to).as_str(),
+            minutes = form.valid_minutes
+        ),
+        code_label = e(&t!(lang, "code-label")),
+        submit = e(&t!(lang, "code-submit")),
+        again = t!(
+            lang,
+            "code-no-email",
+            url = e(&format!(
+                "/sso/{}/login?continue={}",
+                form.instance_id, form.continue_to
+            ))
+            .as_str()
+        ),
         instance = e(form.instance_id),
         csrf = e(form.csrf_token),
     );
-    page(status, "Enter your code", &body)
+    page(status, &t!(lang, "code-page-title"), &body)
 }
 
 /// One tile of the portal.
@@ -243,50 +293,64 @@ fn tiles(entries: &[PortalEntry<'_>], label: &str) -> String {
 /// applications she used recently, then all of them as a grid of tiles. Links only: each tile
 /// is one Tab stop and opens with Enter, and the grid folds to the screen's width.
 pub fn portal(view: &PortalView<'_>) -> Response {
+    let lang = i18n::current();
+    let tr = |id: &str| e(&i18n::text(lang, id, &[]));
     let instance = e(view.instance_id);
     let header = format!(
         "<header class=\"bar\"><p><strong>{}</strong> <span class=\"muted\">{}</span></p>\
-         <nav aria-label=\"Account\"><a href=\"/sso/{instance}/account\">Your account</a>\
+         <nav aria-label=\"{}\"><a href=\"/sso/{instance}/account\">{}</a>\
          <form method=\"post\" action=\"/sso/{instance}/logout\" class=\"inline\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <button type=\"submit\">Sign out</button></form></nav></header>",
+         <button type=\"submit\">{}</button></form></nav></header>",
         e(view.display_name),
         e(view.username),
+        tr("portal-account-nav"),
+        tr("portal-your-account"),
         e(view.csrf_token),
+        tr("portal-sign-out"),
     );
     let search = format!(
         "<form role=\"search\" method=\"get\" action=\"/sso/{instance}/portal\" class=\"search\">\
-         <label for=\"q\">Search your applications</label>\
+         <label for=\"q\">{}</label>\
          <input id=\"q\" type=\"search\" name=\"q\" value=\"{}\" maxlength=\"100\">\
-         <button type=\"submit\">Search</button></form>",
-        e(view.query)
+         <button type=\"submit\">{}</button></form>",
+        tr("portal-search-label"),
+        e(view.query),
+        tr("portal-search"),
     );
-    let mut body = format!("{header}<h1>Your applications</h1>");
+    let title = t!(lang, "portal-page-title");
+    let mut body = format!("{header}<h1>{}</h1>", tr("portal-heading"));
     if view.total == 0 {
-        body.push_str("<p class=\"muted\">No applications are assigned to you yet.</p>");
-        return page(StatusCode::OK, "Applications", &body);
+        body.push_str(&format!("<p class=\"muted\">{}</p>", tr("portal-none")));
+        return page(StatusCode::OK, &title, &body);
     }
     body.push_str(&search);
+    let show_all = format!(
+        "<a href=\"/sso/{instance}/portal\">{}</a>",
+        tr("portal-show-all")
+    );
     if view.query.is_empty() {
         if !view.recent.is_empty() {
-            body.push_str("<h2>Recently used</h2>");
-            body.push_str(&tiles(view.recent, "Recently used"));
+            let recent = t!(lang, "portal-recent");
+            body.push_str(&format!("<h2>{}</h2>", e(&recent)));
+            body.push_str(&tiles(view.recent, &recent));
         }
-        body.push_str("<h2>All applications</h2>");
-        body.push_str(&tiles(view.entries, "All applications"));
+        let all = t!(lang, "portal-all");
+        body.push_str(&format!("<h2>{}</h2>", e(&all)));
+        body.push_str(&tiles(view.entries, &all));
     } else if view.entries.is_empty() {
         body.push_str(&format!(
-            "<p>No application matches “{}”. <a href=\"/sso/{instance}/portal\">Show all</a></p>",
-            e(view.query)
+            "<p>{} {show_all}</p>",
+            e(&t!(lang, "portal-no-match", query = view.query))
         ));
     } else {
         body.push_str(&format!(
-            "<h2>Matching “{}”</h2>{}<p><a href=\"/sso/{instance}/portal\">Show all</a></p>",
-            e(view.query),
-            tiles(view.entries, "Matching applications"),
+            "<h2>{}</h2>{}<p>{show_all}</p>",
+            e(&t!(lang, "portal-matching", query = view.query)),
+            tiles(view.entries, &t!(lang, "portal-matching-label")),
         ));
     }
-    page(StatusCode::OK, "Applications", &body)
+    page(StatusCode::OK, &title, &body)
 }
 
 /// One of the employee's sessions, as her account page lists it.
@@ -313,6 +377,8 @@ pub struct AccountView<'a> {
 
 /// Her name and email, her sessions with "Sign out other sessions", and the password change.
 pub fn account(status: StatusCode, view: &AccountView<'_>) -> Response {
+    let lang = i18n::current();
+    let tr = |id: &str| e(&i18n::text(lang, id, &[]));
     let instance = e(view.instance_id);
     let csrf = format!(
         "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
@@ -330,9 +396,9 @@ pub fn account(status: StatusCode, view: &AccountView<'_>) -> Response {
                 "<tr><td>{}{}</td><td>{}</td><td>{}</td></tr>",
                 e(&s.signed_in),
                 if s.this_one {
-                    " <strong>(this browser)</strong>"
+                    format!(" <strong>{}</strong>", tr("account-this-browser"))
                 } else {
-                    ""
+                    String::new()
                 },
                 e(&s.last_seen),
                 e(&s.from),
@@ -343,7 +409,8 @@ pub fn account(status: StatusCode, view: &AccountView<'_>) -> Response {
     let sign_out_others = if others > 0 {
         format!(
             "<form method=\"post\" action=\"/sso/{instance}/account/sessions\">{csrf}\
-             <button type=\"submit\">Sign out other sessions ({others})</button></form>"
+             <button type=\"submit\">{}</button></form>",
+            e(&t!(lang, "portal-sign-out-others", count = others))
         )
     } else {
         String::new()
@@ -358,29 +425,45 @@ pub fn account(status: StatusCode, view: &AccountView<'_>) -> Response {
             .map(|m| format!("<p class=\"error\" id=\"{id}-error\">{}</p>", e(m)))
             .unwrap_or_default();
         format!(
-            "<label for=\"{id}\">{label}</label><input id=\"{id}\" type=\"password\" \
-             name=\"{name}\" autocomplete=\"{autocomplete}\" required{described}>{message}"
+            "<label for=\"{id}\">{}</label><input id=\"{id}\" type=\"password\" \
+             name=\"{name}\" autocomplete=\"{autocomplete}\" required{described}>{message}",
+            tr(label)
         )
     };
     let body = format!(
-        "<header class=\"bar\"><p><a href=\"/sso/{instance}/portal\">← Your applications</a></p></header>\
-         <h1>Your account</h1>{notice}\
+        "<header class=\"bar\"><p><a href=\"/sso/{instance}/portal\">{back}</a></p></header>\
+         <h1>{title}</h1>{notice}\
          <p><strong>{name}</strong> <span class=\"muted\">{username}</span><br>{email}</p>\
-         <h2>Sessions</h2><p class=\"muted\">Where you are signed in to Lanyard.</p>\
-         <table><thead><tr><th scope=\"col\">Signed in</th><th scope=\"col\">Last used</th>\
-         <th scope=\"col\">From</th></tr></thead><tbody>{rows}</tbody></table>{sign_out_others}\
-         <h2>Change your password</h2>\
+         <h2>{sessions}</h2><p class=\"muted\">{sessions_hint}</p>\
+         <table><thead><tr><th scope=\"col\">{signed_in}</th><th scope=\"col\">{last_used}</th>\
+         <th scope=\"col\">{from}</th></tr></thead><tbody>{rows}</tbody></table>{sign_out_others}\
+         <h2>{change}</h2>\
          <form method=\"post\" action=\"/sso/{instance}/account/password\">{csrf}\
          {current}{new}\
-         <button type=\"submit\">Change password</button></form>\
-         <p class=\"muted\">Changing it signs you out everywhere else.</p>",
+         <button type=\"submit\">{change_submit}</button></form>\
+         <p class=\"muted\">{change_hint}</p>",
+        back = tr("account-back"),
+        title = tr("account-page-title"),
+        sessions = tr("account-sessions"),
+        sessions_hint = tr("account-sessions-hint"),
+        signed_in = tr("account-signed-in"),
+        last_used = tr("account-last-used"),
+        from = tr("account-from"),
+        change = tr("account-change-password"),
+        change_submit = tr("account-change-submit"),
+        change_hint = tr("account-change-hint"),
         name = e(view.display_name),
         username = e(view.username),
-        email = view.email.map(e).unwrap_or_else(|| "No email address".into()),
-        current = field("current", "currentPassword", "Current password", "current-password"),
-        new = field("new", "newPassword", "New password", "new-password"),
+        email = view.email.map(e).unwrap_or_else(|| tr("account-no-email")),
+        current = field(
+            "current",
+            "currentPassword",
+            "account-current-password",
+            "current-password"
+        ),
+        new = field("new", "newPassword", "account-new-password", "new-password"),
     );
-    page(status, "Your account", &body)
+    page(status, &t!(lang, "account-page-title"), &body)
 }
 
 /// The page of a denied SSO: no assertion, a reference for the administrator.
@@ -390,14 +473,18 @@ pub fn denied(
     reference: &str,
     back: Option<&ReturnToApplication<'_>>,
 ) -> Response {
+    let lang = i18n::current();
+    let app = application_name;
     let mut body = format!(
-        "<h1>You do not have access to {app}</h1>\
-         <p>Lanyard did not sign you in to {app}: {reason}.</p>\
-         <p>If you need this application, ask your administrator and quote the reference \
-         <strong>{reference}</strong>.</p>",
-        app = e(application_name),
-        reason = e(reason.trim_end_matches('.')),
-        reference = e(reference),
+        "<h1>{}</h1><p>{}</p><p>{}</p>",
+        e(&t!(lang, "denied-heading", app = app)),
+        e(&t!(
+            lang,
+            "denied-text",
+            app = app,
+            reason = reason.trim_end_matches('.')
+        )),
+        t!(lang, "denied-reference", reference = e(reference).as_str()),
     );
     if let Some(back) = back {
         let relay = back
@@ -412,17 +499,22 @@ pub fn denied(
         body.push_str(&format!(
             "<form method=\"post\" action=\"{acs}\">\
              <input type=\"hidden\" name=\"SAMLResponse\" value=\"{response}\">{relay}\
-             <button type=\"submit\">Return to {app}</button></form>",
+             <button type=\"submit\">{back_label}</button></form>",
             acs = e(back.acs_url),
             response = e(back.saml_response),
-            app = e(application_name),
+            back_label = e(&t!(lang, "denied-return", app = app)),
         ));
     }
     let options = PageOptions {
         forms_anywhere: back.is_some(),
         ..PageOptions::default()
     };
-    page_with(StatusCode::FORBIDDEN, "Access not granted", &body, &options)
+    page_with(
+        StatusCode::FORBIDDEN,
+        &t!(lang, "denied-page-title"),
+        &body,
+        &options,
+    )
 }
 
 /// The way back from a denial to the service provider that asked: its ACS, and the response
@@ -434,20 +526,27 @@ pub struct ReturnToApplication<'a> {
 }
 
 /// An error as a page: the status and message of the error mapping, for browsers.
+/// The message is the error's own, in English; in another language the page says so.
 pub fn error(err: &AppError) -> Response {
+    let lang = i18n::current();
     let title = match err.status() {
-        StatusCode::NOT_FOUND => "Not found",
-        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
-        StatusCode::FORBIDDEN => "Not allowed",
-        status if status.is_server_error() => "Something went wrong",
-        _ => "The sign-in request was refused",
+        StatusCode::NOT_FOUND => t!(lang, "error-not-found"),
+        StatusCode::TOO_MANY_REQUESTS => t!(lang, "error-too-many"),
+        StatusCode::FORBIDDEN => t!(lang, "error-not-allowed"),
+        status if status.is_server_error() => t!(lang, "error-server"),
+        _ => t!(lang, "error-refused"),
+    };
+    let message = err.public_message();
+    let message = match lang {
+        Lang::En => message,
+        _ => t!(lang, "error-details", message = message.as_str()),
     };
     let body = format!(
         "<h1>{}</h1><p class=\"error\">{}</p>",
-        e(title),
-        e(&err.public_message())
+        e(&title),
+        e(&message)
     );
-    let mut response = page(err.status(), title, &body);
+    let mut response = page(err.status(), &title, &body);
     if let Some(seconds) = err.retry_after_secs() {
         response
             .headers_mut()

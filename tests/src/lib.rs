@@ -175,7 +175,8 @@ impl Client {
         set_cookie.split(';').next().unwrap_or_default().to_owned()
     }
 
-    fn graphql(&self, query: &str, variables: Value) -> reqwest::RequestBuilder {
+    /// A GraphQL request, without credentials, to add headers to.
+    pub fn graphql(&self, query: &str, variables: Value) -> reqwest::RequestBuilder {
         self.http
             .post(format!("{}/graphql", self.base))
             .json(&json!({ "query": query, "variables": variables }))

@@ -27,6 +27,7 @@ use crate::ids::plausible_id;
 use crate::mail::{self, EmailPayload, Template};
 use crate::request::{read_cookie, set_cookie, SameSite};
 use crate::secrets::Keys;
+use crate::t;
 
 pub const VALID_MINUTES: i64 = 10;
 pub const MAX_TRIES: i32 = 5;
@@ -96,18 +97,15 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// What the employee reads, in the language of her request.
     pub fn message(&self) -> String {
+        let lang = crate::i18n::current();
         match self {
-            Refusal::NoEmail => "Your account has no email address to send a sign-in code to. \
-                                 Ask your administrator to add one."
-                .to_owned(),
+            Refusal::NoEmail => t!(lang, "code-no-address"),
             Refusal::Wrong { tries_left } => {
-                let word = if *tries_left == 1 { "try" } else { "tries" };
-                format!("The code is not correct. {tries_left} {word} left.")
+                t!(lang, "code-wrong", tries = i64::from(*tries_left))
             }
-            Refusal::Gone => "The code has expired or was tried too often. Sign in again to \
-                              get a new one."
-                .to_owned(),
+            Refusal::Gone => t!(lang, "code-gone"),
         }
     }
 }
@@ -156,6 +154,7 @@ pub async fn send(
             vars,
             action_token_id: None,
             sign_in_code_id: Some(id.clone()),
+            language: Some(crate::i18n::current().tag().to_owned()),
         },
     )
     .await?;

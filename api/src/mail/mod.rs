@@ -22,10 +22,12 @@ use serde::{Deserialize, Serialize};
 use crate::config::{Config, SmtpConfig, SmtpSecurity};
 use crate::db::{Store, WriteTxn};
 use crate::error::AppResult;
+use crate::i18n::Lang;
 use crate::outbox::worker::Deliver;
 use crate::outbox::{self, Attempt, NewMessage};
 use crate::request::html_escape;
 use crate::secrets::Keys;
+use crate::t;
 
 /// The emails Lanyard sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,37 +49,40 @@ impl Template {
         }
     }
 
-    fn subject(self, vars: &BTreeMap<String, String>) -> String {
+    fn subject(self, lang: Lang, vars: &BTreeMap<String, String>) -> String {
         let instance = vars.get("instance_name").map(String::as_str).unwrap_or("");
         match self {
-            Template::Invitation => format!("You are invited to {instance}"),
-            Template::PasswordReset => format!("Reset your password at {instance}"),
-            Template::AccountLocked => format!("Your account at {instance} is locked"),
+            Template::Invitation => t!(lang, "email-invitation-subject", instance = instance),
+            Template::PasswordReset => t!(lang, "email-reset-subject", instance = instance),
+            Template::AccountLocked => t!(lang, "email-locked-subject", instance = instance),
             Template::SignInCode => {
                 let code = vars.get("code").map(String::as_str).unwrap_or("");
-                format!("{code} is your sign-in code for {instance}")
+                t!(lang, "email-code-subject", code = code, instance = instance)
             }
         }
     }
 
-    fn bodies(self) -> (&'static str, &'static str) {
+    /// The text and HTML bodies in a language: `templates/<language>/<name>.{txt,html}`.
+    fn bodies(self, lang: Lang) -> (&'static str, &'static str) {
+        macro_rules! per_language {
+            ($name:literal) => {
+                match lang {
+                    Lang::En => (
+                        include_str!(concat!("templates/en/", $name, ".txt")),
+                        include_str!(concat!("templates/en/", $name, ".html")),
+                    ),
+                    Lang::ZhCn => (
+                        include_str!(concat!("templates/zh-CN/", $name, ".txt")),
+                        include_str!(concat!("templates/zh-CN/", $name, ".html")),
+                    ),
+                }
+            };
+        }
         match self {
-            Template::Invitation => (
-                include_str!("templates/invitation.txt"),
-                include_str!("templates/invitation.html"),
-            ),
-            Template::PasswordReset => (
-                include_str!("templates/password_reset.txt"),
-                include_str!("templates/password_reset.html"),
-            ),
-            Template::AccountLocked => (
-                include_str!("templates/account_locked.txt"),
-                include_str!("templates/account_locked.html"),
-            ),
-            Template::SignInCode => (
-                include_str!("templates/sign_in_code.txt"),
-                include_str!("templates/sign_in_code.html"),
-            ),
+            Template::Invitation => per_language!("invitation"),
+            Template::PasswordReset => per_language!("password_reset"),
+            Template::AccountLocked => per_language!("account_locked"),
+            Template::SignInCode => per_language!("sign_in_code"),
         }
     }
 }
@@ -94,6 +99,19 @@ pub struct EmailPayload {
     /// The sign-in code row whose code the email carries.
     #[serde(default)]
     pub sign_in_code_id: Option<String>,
+    /// The language it is written in (`en`, `zh-CN`): the one of the request that caused it
+    /// (the employee's page, the administrator's console). Rows from before languages: English.
+    #[serde(default)]
+    pub language: Option<String>,
+}
+
+impl EmailPayload {
+    fn lang(&self) -> Lang {
+        self.language
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .unwrap_or_default()
+    }
 }
 
 /// Replaces every `{{name}}` by its value (HTML-escaped in HTML bodies).
@@ -161,6 +179,7 @@ pub async fn notify_account_locked(
             vars,
             action_token_id: None,
             sign_in_code_id: None,
+            language: Some(crate::i18n::current().tag().to_owned()),
         },
     )
     .await?;
@@ -249,7 +268,7 @@ fn build_message(
     if let Some(code_id) = &payload.sign_in_code_id {
         vars.insert("code".to_owned(), sender.keys.sign_in_code_of(code_id));
     }
-    let (text, html) = payload.template.bodies();
+    let (text, html) = payload.template.bodies(payload.lang());
     let address = payload.to.parse().context("the recipient address")?;
     let name = payload
         .to_name
@@ -260,7 +279,7 @@ fn build_message(
     Ok(Message::builder()
         .from(mailer.from.clone())
         .to(Mailbox::new(Some(name), address))
-        .subject(payload.template.subject(&vars))
+        .subject(payload.template.subject(payload.lang(), &vars))
         .message_id(Some(mailer.message_id(&row.id)))
         .multipart(MultiPart::alternative_plain_html(
             render(text, &vars, false),
@@ -335,28 +354,79 @@ mod tests {
         .collect()
     }
 
+    const TEMPLATES: [Template; 4] = [
+        Template::Invitation,
+        Template::PasswordReset,
+        Template::AccountLocked,
+        Template::SignInCode,
+    ];
+
     #[test]
     fn every_placeholder_is_filled_and_html_is_escaped() {
-        for template in [
-            Template::Invitation,
-            Template::PasswordReset,
-            Template::AccountLocked,
-            Template::SignInCode,
-        ] {
-            let (text, html) = template.bodies();
-            let text = render(text, &vars(), false);
-            let html = render(html, &vars(), true);
-            assert!(!text.contains("{{"), "{template:?}: {text}");
-            assert!(!html.contains("{{"), "{template:?}: {html}");
-            assert!(text.contains("<display_name&>"));
-            assert!(html.contains("&lt;display_name&amp;&gt;"));
-            assert!(!html.contains("<display_name&>"));
+        for lang in crate::i18n::ALL {
+            for template in TEMPLATES {
+                let (text, html) = template.bodies(lang);
+                let text = render(text, &vars(), false);
+                let html = render(html, &vars(), true);
+                assert!(!text.contains("{{"), "{template:?}: {text}");
+                assert!(!html.contains("{{"), "{template:?}: {html}");
+                assert!(text.contains("<display_name&>"));
+                assert!(html.contains("&lt;display_name&amp;&gt;"));
+                assert!(!html.contains("<display_name&>"));
+                assert!(html.contains(&format!("<html lang=\"{}\">", lang.tag())));
+            }
+        }
+    }
+
+    /// Each template says the same things in both languages: the same placeholders, and the
+    /// Chinese one is Chinese.
+    #[test]
+    fn every_template_is_written_in_both_languages() {
+        let placeholders = |body: &str| -> std::collections::BTreeSet<String> {
+            body.split("{{")
+                .skip(1)
+                .filter_map(|rest| rest.split_once("}}").map(|(name, _)| name.to_owned()))
+                .collect()
+        };
+        for template in TEMPLATES {
+            let (en_text, en_html) = template.bodies(Lang::En);
+            let (zh_text, zh_html) = template.bodies(Lang::ZhCn);
+            assert_eq!(
+                placeholders(en_text),
+                placeholders(zh_text),
+                "{template:?} text"
+            );
+            assert_eq!(
+                placeholders(en_html),
+                placeholders(zh_html),
+                "{template:?} html"
+            );
+            assert!(
+                zh_text.contains("您好") && zh_html.contains("您好"),
+                "{template:?}"
+            );
+            assert_ne!(
+                template.subject(Lang::En, &vars()),
+                template.subject(Lang::ZhCn, &vars())
+            );
         }
     }
 
     #[test]
     fn subjects_name_the_instance() {
-        let subject = Template::PasswordReset.subject(&vars());
+        let subject = Template::PasswordReset.subject(Lang::En, &vars());
         assert_eq!(subject, "Reset your password at <instance_name&>");
+        let subject = Template::SignInCode.subject(Lang::ZhCn, &vars());
+        assert_eq!(subject, "<code&> 是您登录 <instance_name&> 的验证码");
+    }
+
+    #[test]
+    fn a_payload_from_before_languages_is_english() {
+        let payload: EmailPayload = serde_json::from_value(serde_json::json!({
+            "to": "a@example.com", "to_name": "A", "template": "sign_in_code", "vars": {},
+            "action_token_id": null
+        }))
+        .unwrap();
+        assert_eq!(payload.lang(), Lang::En);
     }
 }

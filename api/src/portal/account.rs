@@ -13,11 +13,13 @@ use super::{attempt_of, instance_of_path};
 use crate::auth::csrf;
 use crate::auth::employee_sessions::{self, EmployeeSession};
 use crate::error::AppError;
+use crate::i18n;
 use crate::pages::{
     self, see_other, sign_in_url, AccountSession, AccountView, Continue, PageError,
 };
 use crate::request::ClientIp;
 use crate::saml::Saml;
+use crate::t;
 
 /// The CSRF purpose of the account page's forms.
 pub fn account_purpose(instance_id: &str) -> String {
@@ -166,10 +168,10 @@ pub async fn sign_out_others(
         client_ip.addr().map(|ip| ip.to_string()),
     )
     .await?;
+    let lang = i18n::current();
     let notice = match ended {
-        0 => "You were signed in nowhere else.".to_owned(),
-        1 => "Signed out of 1 other session.".to_owned(),
-        n => format!("Signed out of {n} other sessions."),
+        0 => t!(lang, "account-signed-out-none"),
+        n => t!(lang, "account-signed-out-others", count = n),
     };
     Ok(render(&saml, &headers, &live, Outcome::Notice(&notice)).await?)
 }
@@ -196,8 +198,9 @@ pub async fn change_password(
         &attempt,
     )
     .await;
+    let changed_notice = t!(i18n::current(), "account-password-changed");
     let outcome = match changed {
-        Ok(_) => Outcome::Notice("Your password is changed. Other sessions are signed out."),
+        Ok(_) => Outcome::Notice(&changed_notice),
         Err(AppError::BadUserInput { field, message }) => Outcome::Refused(
             if field.as_deref() == Some("currentPassword") {
                 "currentPassword"

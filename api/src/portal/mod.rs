@@ -24,6 +24,7 @@ use crate::auth::csrf;
 use crate::auth::employee_sessions::{self, Attempt, EmployeeSession, PASSWORD};
 use crate::auth::sign_in_codes::{self, Pending, Refusal};
 use crate::error::{AppError, AppResult};
+use crate::i18n;
 use crate::ids::plausible_id;
 use crate::pages::{
     self, see_other, sign_in_url, CodeForm, Continue, PageError, PortalEntry, PortalView,
@@ -31,6 +32,7 @@ use crate::pages::{
 };
 use crate::request::ClientIp;
 use crate::saml::{slo, sso, Saml};
+use crate::t;
 
 mod account;
 
@@ -174,7 +176,7 @@ async fn sign_in(
 ) -> Result<Response, PageError> {
     let instance = instance_of_path(&saml, instance_id).await?;
     let Ok(Form(form)) = form else {
-        return Err(AppError::bad_input("form", "send the sign-in form").into());
+        return Err(AppError::bad_input("form", t!(i18n::current(), "sign-in-send-form")).into());
     };
     csrf::verify(
         &saml.auth,
@@ -186,7 +188,11 @@ async fn sign_in(
     let username: String = form.username.chars().take(64).collect();
     let attempt = attempt_of(client_ip, &headers);
     if form.password.len() > 1024 {
-        return Err(AppError::bad_input("password", "the password is too long").into());
+        return Err(AppError::bad_input(
+            "password",
+            t!(i18n::current(), "sign-in-password-too-long"),
+        )
+        .into());
     }
     let refused = |status, message: &str| {
         render_sign_in(
@@ -212,11 +218,13 @@ async fn sign_in(
         Err(AppError::Unauthenticated) => {
             return Ok(refused(
                 StatusCode::UNAUTHORIZED,
-                "The username or password is not correct.",
+                &t!(i18n::current(), "sign-in-wrong"),
             ))
         }
         Err(err @ AppError::TooManyAttempts { .. }) => {
-            let mut response = refused(StatusCode::TOO_MANY_REQUESTS, &err.to_string());
+            let seconds = err.retry_after_secs().unwrap_or(1);
+            let message = t!(i18n::current(), "sign-in-throttled", seconds = seconds);
+            let mut response = refused(StatusCode::TOO_MANY_REQUESTS, &message);
             if let Some(seconds) = err.retry_after_secs() {
                 response
                     .headers_mut()
@@ -325,7 +333,7 @@ async fn code_submit(
 ) -> Result<Response, PageError> {
     let instance = instance_of_path(&saml, instance_id).await?;
     let Ok(Form(form)) = form else {
-        return Err(AppError::bad_input("form", "send the code form").into());
+        return Err(AppError::bad_input("form", t!(i18n::current(), "code-send-form")).into());
     };
     csrf::verify(
         &saml.auth,
@@ -334,7 +342,7 @@ async fn code_submit(
         &form.csrf,
     )?;
     if form.code.len() > 64 {
-        return Err(AppError::bad_input("code", "the code is six digits").into());
+        return Err(AppError::bad_input("code", t!(i18n::current(), "code-six-digits")).into());
     }
     let gone = |next: &Continue| {
         let mut response = render_sign_in(

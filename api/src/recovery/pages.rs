@@ -8,15 +8,17 @@ use std::collections::HashMap;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Form, FromRef, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
 use super::{LinkError, RESET_ANSWER_TIME};
 use crate::auth::csrf;
 use crate::auth::Auth;
+use crate::i18n::current;
 use crate::ids::plausible_id;
 use crate::request::{html_escape, ClientIp};
+use crate::t;
 
 /// Longest field value the forms accept (a password is at most 256 characters).
 pub const MAX_FIELD: usize = 1024;
@@ -73,30 +75,17 @@ impl Csrf {
     }
 }
 
-/// An HTML page with the headers every recovery page has.
+/// A recovery page: the employee pages' page (language, style, CSP) with its heading and, for
+/// a form, the CSRF cookie.
 fn page(status: StatusCode, csrf: Option<&Csrf>, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · Lanyard</title>\
-         <style>body{{font-family:sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem;line-height:1.5}}\
-         label{{display:block;margin:.8rem 0 .2rem}}input{{width:100%;padding:.4rem;box-sizing:border-box}}\
-         button{{margin-top:1rem;padding:.5rem 1rem}}.error{{color:#a00}}</style></head>\
-         <body><h1>{title}</h1>{body}</body></html>",
-        title = html_escape(title),
-    );
-    let mut response = (status, axum::response::Html(html)).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
+    let mut response = crate::pages::page(
+        status,
+        title,
+        &format!("<h1>{}</h1>{body}", html_escape(title)),
     );
     if let Some(cookie) = csrf.and_then(|c| c.set_cookie.as_deref()) {
         if let Ok(value) = HeaderValue::from_str(cookie) {
-            headers.append(header::SET_COOKIE, value);
+            response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
     response
@@ -106,7 +95,7 @@ fn bad_request(message: &str) -> Response {
     page(
         StatusCode::BAD_REQUEST,
         None,
-        "Something is wrong with the request",
+        &t!(current(), "recovery-bad-request"),
         &format!("<p>{}</p>", html_escape(message)),
     )
 }
@@ -115,8 +104,11 @@ fn expired_form() -> Response {
     page(
         StatusCode::FORBIDDEN,
         None,
-        "The form has expired",
-        "<p>Go back, reload the page and submit the form again.</p>",
+        &t!(current(), "recovery-expired-form"),
+        &format!(
+            "<p>{}</p>",
+            html_escape(&t!(current(), "recovery-expired-form-text"))
+        ),
     )
 }
 
@@ -125,7 +117,7 @@ fn internal_error(err: &crate::error::AppError) -> Response {
     page(
         StatusCode::INTERNAL_SERVER_ERROR,
         None,
-        "Something went wrong",
+        &t!(current(), "error-server"),
         &format!("<p>{}</p>", html_escape(&message)),
     )
 }
@@ -136,8 +128,11 @@ async fn instance_name(auth: &Auth, instance_id: &str) -> Result<String, Respons
         page(
             StatusCode::NOT_FOUND,
             None,
-            "Page not found",
-            "<p>There is no such sign-in page.</p>",
+            &t!(current(), "recovery-not-found"),
+            &format!(
+                "<p>{}</p>",
+                html_escape(&t!(current(), "recovery-not-found-text"))
+            ),
         )
     };
     if !plausible_id(instance_id) {
@@ -154,23 +149,27 @@ async fn instance_name(auth: &Auth, instance_id: &str) -> Result<String, Respons
 pub fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> Result<&'a str, String> {
     let value = form.get(name).map(String::as_str).unwrap_or("");
     if value.len() > MAX_FIELD || value.contains('\0') {
-        return Err(format!(
-            "the field {name} is too long or holds forbidden characters"
-        ));
+        return Err(t!(current(), "recovery-field-invalid", name = name));
     }
     Ok(value)
 }
 
 fn forgot_body(instance_id: &str, instance: &str, csrf: &Csrf) -> String {
+    let lang = current();
     format!(
-        "<p>Enter the username or email address of your account at <strong>{instance}</strong>. \
-         If it has an email address, we send it a link to choose a new password.</p>\
+        "<p>{text}</p>\
          <form method=\"post\" action=\"/i/{instance_id}/password/forgot\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-         <label for=\"login\">Username or email</label>\
+         <label for=\"login\">{label}</label>\
          <input id=\"login\" name=\"login\" autocomplete=\"username\" required maxlength=\"254\" autofocus>\
-         <button type=\"submit\">Send the link</button></form>",
-        instance = html_escape(instance),
+         <button type=\"submit\">{submit}</button></form>",
+        text = t!(
+            lang,
+            "recovery-forgot-text",
+            instance = html_escape(instance).as_str()
+        ),
+        label = html_escape(&t!(lang, "recovery-login-label")),
+        submit = html_escape(&t!(lang, "recovery-send-link")),
         csrf = html_escape(&csrf.token),
     )
 }
@@ -186,7 +185,12 @@ async fn forgot_form(
     };
     let csrf = Csrf::for_form(&auth, &headers, &forgot_purpose(&instance_id));
     let body = forgot_body(&instance_id, &instance, &csrf);
-    page(StatusCode::OK, Some(&csrf), "Forgot your password?", &body)
+    page(
+        StatusCode::OK,
+        Some(&csrf),
+        &t!(current(), "recovery-forgot-title"),
+        &body,
+    )
 }
 
 async fn forgot_submit(
@@ -200,7 +204,7 @@ async fn forgot_submit(
         return response;
     }
     let Ok(Form(form)) = form else {
-        return bad_request("the form could not be read");
+        return bad_request(&t!(current(), "recovery-form-unreadable"));
     };
     let (csrf_field, login) = match (field(&form, "csrf"), field(&form, "login")) {
         (Ok(csrf), Ok(login)) => (csrf, login),
@@ -216,16 +220,20 @@ async fn forgot_submit(
     }
     // The same answer, after the same time, whether or not an account matched.
     tokio::time::sleep_until(started + RESET_ANSWER_TIME).await;
+    let lang = current();
     page(
         StatusCode::OK,
         Some(&csrf),
-        "Check your email",
+        &t!(lang, "recovery-check-email"),
         &format!(
-            "<p>If an account with that username or email address exists and has an email \
-             address, a link to choose a new password is on its way. It works once, for \
-             {} minutes.</p><p><a href=\"{}\">Back to sign-in</a></p>",
-            auth.config.reset_link_minutes,
-            crate::links::login_path(&instance_id)
+            "<p>{}</p><p><a href=\"{}\">{}</a></p>",
+            html_escape(&t!(
+                lang,
+                "recovery-check-email-text",
+                minutes = auth.config.reset_link_minutes
+            )),
+            crate::links::login_path(&instance_id),
+            html_escape(&t!(lang, "recovery-back-to-sign-in")),
         ),
     )
 }
@@ -240,17 +248,26 @@ fn set_body(
     let error = error
         .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", html_escape(e)))
         .unwrap_or_default();
+    let lang = current();
     format!(
-        "<p>Choose a password for <strong>{username}</strong>: at least 8 characters.</p>{error}\
+        "<p>{text}</p>{error}\
          <form method=\"post\" action=\"/i/{instance_id}/password/set\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
          <input type=\"hidden\" name=\"token\" value=\"{token}\">\
          <input type=\"hidden\" name=\"username\" value=\"{username}\" autocomplete=\"username\">\
-         <label for=\"password\">New password</label>\
+         <label for=\"password\">{new_label}</label>\
          <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required minlength=\"8\" maxlength=\"256\">\
-         <label for=\"confirm\">Repeat it</label>\
+         <label for=\"confirm\">{repeat_label}</label>\
          <input id=\"confirm\" name=\"confirm\" type=\"password\" autocomplete=\"new-password\" required minlength=\"8\" maxlength=\"256\">\
-         <button type=\"submit\">Set the password</button></form>",
+         <button type=\"submit\">{submit}</button></form>",
+        text = t!(
+            lang,
+            "recovery-set-text",
+            username = html_escape(username).as_str()
+        ),
+        new_label = html_escape(&t!(lang, "recovery-new-password")),
+        repeat_label = html_escape(&t!(lang, "recovery-repeat")),
+        submit = html_escape(&t!(lang, "recovery-set-submit")),
         username = html_escape(username),
         token = html_escape(token),
         csrf = html_escape(&csrf.token),
@@ -261,10 +278,14 @@ fn invalid_link(instance_id: &str) -> Response {
     page(
         StatusCode::BAD_REQUEST,
         None,
-        "This link cannot be used",
+        &t!(current(), "recovery-invalid-link"),
         &format!(
-            "<p>The link has expired or was already used. \
-             <a href=\"/i/{instance_id}/password/forgot\">Ask for a new one</a>.</p>"
+            "<p>{}</p>",
+            t!(
+                current(),
+                "recovery-invalid-link-text",
+                url = format!("/i/{}/password/forgot", html_escape(instance_id)).as_str()
+            )
         ),
     )
 }
@@ -286,7 +307,12 @@ async fn set_form(
         Ok((_, user)) => {
             let csrf = Csrf::for_form(&auth, &headers, &set_purpose(&instance_id));
             let body = set_body(&instance_id, token, &user.username, &csrf, None);
-            page(StatusCode::OK, Some(&csrf), "Set your password", &body)
+            page(
+                StatusCode::OK,
+                Some(&csrf),
+                &t!(current(), "recovery-set-title"),
+                &body,
+            )
         }
         Err(LinkError::Invalid) => invalid_link(&instance_id),
         Err(LinkError::App(err)) => internal_error(&err),
@@ -304,12 +330,12 @@ async fn set_submit(
         return response;
     }
     let Ok(Form(form)) = form else {
-        return bad_request("the form could not be read");
+        return bad_request(&t!(current(), "recovery-form-unreadable"));
     };
     let fields = ["csrf", "token", "password", "confirm"].map(|name| field(&form, name));
     let [csrf_field, token, password, confirm] = match fields {
         [Ok(a), Ok(b), Ok(c), Ok(d)] => [a, b, c, d],
-        _ => return bad_request("a field is too long or holds forbidden characters"),
+        _ => return bad_request(&t!(current(), "recovery-fields-invalid")),
     };
     let Some(csrf) = Csrf::verify(&auth, &headers, &set_purpose(&instance_id), csrf_field) else {
         return expired_form();
@@ -319,13 +345,13 @@ async fn set_submit(
         page(
             StatusCode::BAD_REQUEST,
             Some(&csrf),
-            "Set your password",
+            &t!(current(), "recovery-set-title"),
             &body,
         )
     };
     if password != confirm {
         return match super::check_link(&auth, &instance_id, token).await {
-            Ok((_, user)) => again(&user.username, "The two passwords differ."),
+            Ok((_, user)) => again(&user.username, &t!(current(), "recovery-differ")),
             Err(_) => invalid_link(&instance_id),
         };
     }
@@ -333,12 +359,16 @@ async fn set_submit(
         Ok(user) => page(
             StatusCode::OK,
             None,
-            "Your password is set",
+            &t!(current(), "recovery-done-title"),
             &format!(
-                "<p>You can now sign in as <strong>{}</strong>.</p>\
-                 <p><a href=\"{}\">Sign in</a></p>",
-                html_escape(&user.username),
-                crate::links::login_path(&instance_id)
+                "<p>{}</p><p><a href=\"{}\">{}</a></p>",
+                t!(
+                    current(),
+                    "recovery-done-text",
+                    username = html_escape(&user.username).as_str()
+                ),
+                crate::links::login_path(&instance_id),
+                html_escape(&t!(current(), "recovery-sign-in")),
             ),
         ),
         Err(LinkError::Invalid) => invalid_link(&instance_id),

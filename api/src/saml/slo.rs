@@ -57,9 +57,11 @@ use crate::auth::employee_sessions::{self, EmployeeSession};
 use crate::authz::admin::Actor;
 use crate::db::Store;
 use crate::error::{AppError, AppResult};
+use crate::i18n;
 use crate::keys;
 use crate::pages::{self, see_other, sign_in_url, Continue, PageError, PageOptions};
 use crate::request::{html_escape as e, ClientIp};
+use crate::t;
 
 /// How long the logout page waits for the participants' answers before it moves on.
 pub const WAIT_SECS: u32 = 5;
@@ -794,6 +796,7 @@ async fn progress(
     if participants.is_empty() {
         return Ok(see_other(&finish_url, &[]));
     }
+    let lang = i18n::current();
     let mut sources = vec!["'self'".to_owned()];
     let mut items = String::new();
     for (participant, app) in &participants {
@@ -803,25 +806,30 @@ async fn progress(
             }
         }
         items.push_str(&format!(
-            "<li>{name}<iframe title=\"Signing out of {name}\" \
+            "<li>{name}<iframe title=\"{title}\" \
              src=\"/saml/logouts/{logout}/participants/{request}\" width=\"1\" height=\"1\" \
              style=\"border:0\"></iframe></li>",
             name = e(&app.model.name),
+            title = e(&t!(lang, "slo-frame-title", app = &app.model.name)),
             logout = e(&logout.id),
             request = e(&participant.request_id),
         ));
     }
     let body = format!(
-        "<h1>Signing you out</h1><p>Lanyard is signing you out of these applications:</p>\
+        "<h1>{heading}</h1><p>{text}</p>\
          <ul class=\"apps\">{items}</ul>\
-         <p class=\"muted\">This takes a few seconds. \
-         <a href=\"{finish}\">Continue</a></p>",
+         <p class=\"muted\">{wait} \
+         <a href=\"{finish}\">{next}</a></p>",
+        heading = e(&t!(lang, "slo-signing-out-heading")),
+        text = e(&t!(lang, "slo-signing-out-text")),
+        wait = e(&t!(lang, "slo-wait")),
+        next = e(&t!(lang, "slo-continue")),
         finish = e(&finish_url),
     );
     let frame_src = sources.join(" ");
     Ok(pages::page_with(
         StatusCode::OK,
-        "Signing out",
+        &t!(lang, "slo-signing-out-title"),
         &body,
         &PageOptions {
             frame_src: Some(&frame_src),
@@ -922,17 +930,16 @@ async fn answered(
     active.answered_at = Set(Some(Utc::now()));
     active.update(&txn).await?;
     txn.commit().await?;
+    let lang = i18n::current();
+    let name = &app.model.name;
     let body = if success {
-        format!("<p>Signed out of {}.</p>", e(&app.model.name))
+        format!("<p>{}</p>", e(&t!(lang, "slo-signed-out-of", app = name)))
     } else {
-        format!(
-            "<p>{} did not confirm the sign-out.</p>",
-            e(&app.model.name)
-        )
+        format!("<p>{}</p>", e(&t!(lang, "slo-not-confirmed", app = name)))
     };
     Ok(pages::page_with(
         StatusCode::OK,
-        "Signed out",
+        &t!(lang, "slo-signed-out-title"),
         &body,
         &PageOptions {
             framed_by_self: true,
@@ -978,12 +985,18 @@ async fn finish(
             &logout.instance_id,
             &Continue::Portal,
         );
+        let lang = i18n::current();
         let body = format!(
-            "{}<p><a href=\"{}\">Sign in again</a></p>",
+            "{}<p><a href=\"{}\">{}</a></p>",
             partial_report(&unconfirmed),
-            e(&sign_in)
+            e(&sign_in),
+            e(&t!(lang, "slo-sign-in-again"))
         );
-        return Ok(pages::page(StatusCode::OK, "Partly signed out", &body));
+        return Ok(pages::page(
+            StatusCode::OK,
+            &t!(lang, "slo-partial-title"),
+            &body,
+        ));
     };
     let (endpoint, _) = single_logout_of(&app)?;
     let asked = (request_id.as_str(), logout.relay_state.as_deref());
@@ -1004,12 +1017,10 @@ async fn finish(
     }
     // Partial: the employee reads which applications may still have her signed in, then goes
     // back to the application that asked.
+    let lang = i18n::current();
+    let return_label = e(&t!(lang, "slo-return", app = &app.model.name));
     let back = match &outgoing {
-        Outgoing::Redirect(url) => format!(
-            "<p><a href=\"{}\">Return to {}</a></p>",
-            e(url),
-            e(&app.model.name)
-        ),
+        Outgoing::Redirect(url) => format!("<p><a href=\"{}\">{return_label}</a></p>", e(url)),
         Outgoing::Post { url, field, xml } => {
             use base64::Engine;
             let relay = logout
@@ -1024,18 +1035,17 @@ async fn finish(
                 .unwrap_or_default();
             format!(
                 "<form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"{}\" \
-                 value=\"{}\">{relay}<button type=\"submit\">Return to {}</button></form>",
+                 value=\"{}\">{relay}<button type=\"submit\">{return_label}</button></form>",
                 e(url),
                 e(field),
                 base64::engine::general_purpose::STANDARD.encode(xml),
-                e(&app.model.name)
             )
         }
     };
     let body = format!("{}{back}", partial_report(&unconfirmed));
     Ok(pages::page_with(
         StatusCode::OK,
-        "Partly signed out",
+        &t!(lang, "slo-partial-title"),
         &body,
         &PageOptions {
             forms_anywhere: true,
@@ -1050,10 +1060,11 @@ fn partial_report(unconfirmed: &[&Resolved]) -> String {
         .iter()
         .map(|app| format!("<li>{}</li>", e(&app.model.name)))
         .collect();
+    let lang = i18n::current();
     format!(
-        "<h1>You are signed out of Lanyard</h1>\
-         <p class=\"error\">These applications did not confirm that they signed you out, and may \
-         still have you signed in:</p><ul>{items}</ul>\
-         <p>Sign out in each of them, or close your browser.</p>"
+        "<h1>{}</h1><p class=\"error\">{}</p><ul>{items}</ul><p>{}</p>",
+        e(&t!(lang, "slo-partial-heading")),
+        e(&t!(lang, "slo-partial-text")),
+        e(&t!(lang, "slo-partial-advice")),
     )
 }

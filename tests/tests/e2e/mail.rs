@@ -774,3 +774,132 @@ async fn invitations_need_an_address_and_the_right_role() {
     assert_eq!(lanyard_tests::error_code(&body), "FORBIDDEN");
     app.stop().await;
 }
+
+/// A Chinese browser gets the recovery pages and the reset email in Chinese; the page's switch
+/// remembers English in a cookie that wins over the browser; an invitation sent from a console
+/// in Chinese is written in Chinese; and an English browser still gets English.
+#[tokio::test]
+async fn pages_and_emails_speak_the_language_of_the_request() {
+    let smtp = SmtpSink::start(free_port()).await;
+    let app = TestApp::spawn_with(with_smtp(smtp.port)).await;
+    let instance = app.create_instance("Acme").await;
+    let user = user_with_email(&app, &instance, "li").await;
+    let forgot = format!("{}/i/{instance}/password/forgot", app.base);
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+
+    let chinese = http
+        .get(&forgot)
+        .header("accept-language", "zh-CN,zh;q=0.9,en;q=0.8")
+        .send()
+        .await
+        .unwrap();
+    let pre = chinese.headers()["set-cookie"].to_str().unwrap();
+    let pre = pre.split(';').next().unwrap().to_owned();
+    let page = chinese.text().await.unwrap();
+    assert!(page.contains("<html lang=\"zh-CN\">"), "{page}");
+    assert!(page.contains("<h1>忘记密码？</h1>") && page.contains("发送链接"));
+    assert!(
+        page.contains(&format!(
+            "href=\"/i/{instance}/password/forgot?lang=en\" lang=\"en\" hreflang=\"en\">English</a>"
+        )),
+        "a switch to English: {page}"
+    );
+    let sent = http
+        .post(&forgot)
+        .header("accept-language", "zh-CN")
+        .header("cookie", &pre)
+        .form(&[("csrf", hidden(&page, "csrf").as_str()), ("login", "li")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(sent.contains("<h1>请查收邮件</h1>"), "{sent}");
+    let message = smtp.wait_for(1).await.remove(0);
+    assert_eq!(message["subject"], "重置您在 Acme 的密码");
+    let text = message["text"].as_str().unwrap();
+    assert!(text.starts_with("Ann O'Neil <QA>，您好："), "{text}");
+    assert!(message["html"]
+        .as_str()
+        .unwrap()
+        .contains("<html lang=\"zh-CN\">"));
+    let link = path_of(&link_in(&message));
+    let set = http
+        .get(format!("{}{link}", app.base))
+        .header("accept-language", "zh")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        set.contains("<h1>设置密码</h1>") && set.contains("再次输入"),
+        "{set}"
+    );
+
+    // The switch: remembered in a cookie, back to the same address without `lang`.
+    let switched = http
+        .get(format!("{forgot}?lang=en"))
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switched.status(), 303);
+    assert_eq!(
+        switched.headers()["location"],
+        format!("/i/{instance}/password/forgot").as_str()
+    );
+    let cookie = switched.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("lanyard_lang=en;") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    let english = http
+        .get(&forgot)
+        .header("accept-language", "zh-CN")
+        .header("cookie", "lanyard_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english.contains("<h1>Forgot your password?</h1>"),
+        "{english}"
+    );
+    // A switch is never a way off this server.
+    let off = http
+        .get(format!("{}//evil.example/x?lang=en", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(off.status(), 303);
+
+    // An invitation sent from a console in Chinese (its cookie), then one from a script that
+    // asks for nothing: English.
+    let invite_query = "mutation($i: ID!, $u: ID!) { inviteUser(input: {instanceId: $i, userId: $u}) { expiresAt } }";
+    let body: Value = app
+        .graphql(invite_query, json!({ "i": instance, "u": user }))
+        .bearer_auth(&app.token)
+        .header("cookie", "lanyard_lang=zh-CN")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(body.get("errors").is_none(), "{body}");
+    let messages = smtp.wait_for(2).await;
+    assert_eq!(messages[1]["subject"], "您受邀加入 Acme");
+    invite(&app, &instance, &user).await;
+    let messages = smtp.wait_for(3).await;
+    assert_eq!(messages[2]["subject"], "You are invited to Acme");
+    smtp.stop().await;
+    app.stop().await;
+}

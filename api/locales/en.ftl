@@ -1,0 +1,145 @@
+# The server's own pages and emails, in English. Every message has its Chinese twin in
+# zh-CN.ftl (a test holds the two to the same ids and variables).
+
+## Every page
+
+page-title = { $title } · Lanyard
+language-switch = Language
+
+## Sign-in
+
+sign-in-title = Sign in to { $name }
+sign-in-username = Username
+sign-in-password = Password
+sign-in-submit = Sign in
+sign-in-forgot = Forgot your password?
+sign-in-page-title = Sign in
+sign-in-wrong = The username or password is not correct.
+sign-in-throttled = Too many failed attempts. Try again in { $seconds ->
+    [one] 1 second
+   *[other] { $seconds } seconds
+}.
+sign-in-password-too-long = the password is too long
+sign-in-send-form = send the sign-in form
+code-page-title = Enter your code
+code-sent = We emailed a six-digit code to <strong>{ $sent_to }</strong>. It is valid for { $minutes } minutes.
+code-label = Code
+code-submit = Continue
+code-no-email = No email? <a href="{ $url }">Sign in again</a> to get a new code.
+code-send-form = send the code form
+code-six-digits = the code is six digits
+code-no-address = Your account has no email address to send a sign-in code to. Ask your administrator to add one.
+code-wrong = The code is not correct. { $tries ->
+    [one] 1 try left.
+   *[other] { $tries } tries left.
+}
+code-gone = The code has expired or was tried too often. Sign in again to get a new one.
+
+## Portal
+
+portal-page-title = Applications
+portal-account-nav = Account
+portal-your-account = Your account
+portal-sign-out = Sign out
+portal-search-label = Search your applications
+portal-search = Search
+portal-heading = Your applications
+portal-none = No applications are assigned to you yet.
+portal-recent = Recently used
+portal-all = All applications
+portal-no-match = No application matches “{ $query }”.
+portal-show-all = Show all
+portal-matching = Matching “{ $query }”
+portal-matching-label = Matching applications
+
+## Account page
+
+account-page-title = Your account
+account-back = ← Your applications
+account-no-email = No email address
+account-sessions = Sessions
+account-sessions-hint = Where you are signed in to Lanyard.
+account-signed-in = Signed in
+account-last-used = Last used
+account-from = From
+account-this-browser = (this browser)
+portal-sign-out-others = Sign out other sessions ({ $count })
+account-change-password = Change your password
+account-current-password = Current password
+account-new-password = New password
+account-change-submit = Change password
+account-change-hint = Changing it signs you out everywhere else.
+account-signed-out-none = You were signed in nowhere else.
+account-signed-out-others = { $count ->
+    [one] Signed out of 1 other session.
+   *[other] Signed out of { $count } other sessions.
+}
+account-password-changed = Your password is changed. Other sessions are signed out.
+
+## Denials and errors
+
+denied-page-title = Access not granted
+denied-heading = You do not have access to { $app }
+denied-text = Lanyard did not sign you in to { $app }: { $reason }.
+denied-reference = If you need this application, ask your administrator and quote the reference <strong>{ $reference }</strong>.
+denied-return = Return to { $app }
+error-not-found = Not found
+error-too-many = Too many attempts
+error-not-allowed = Not allowed
+error-server = Something went wrong
+error-refused = The sign-in request was refused
+error-details = Details (English): { $message }
+
+## Password recovery
+
+recovery-bad-request = Something is wrong with the request
+recovery-expired-form = The form has expired
+recovery-expired-form-text = Go back, reload the page and submit the form again.
+recovery-not-found = Page not found
+recovery-not-found-text = There is no such sign-in page.
+recovery-field-invalid = the field { $name } is too long or holds forbidden characters
+recovery-form-unreadable = the form could not be read
+recovery-fields-invalid = a field is too long or holds forbidden characters
+recovery-forgot-title = Forgot your password?
+recovery-forgot-text = Enter the username or email address of your account at <strong>{ $instance }</strong>. If it has an email address, we send it a link to choose a new password.
+recovery-login-label = Username or email
+recovery-send-link = Send the link
+recovery-check-email = Check your email
+recovery-check-email-text = If an account with that username or email address exists and has an email address, a link to choose a new password is on its way. It works once, for { $minutes } minutes.
+recovery-back-to-sign-in = Back to sign-in
+recovery-set-title = Set your password
+recovery-set-text = Choose a password for <strong>{ $username }</strong>: at least 8 characters.
+recovery-new-password = New password
+recovery-repeat = Repeat it
+recovery-set-submit = Set the password
+recovery-invalid-link = This link cannot be used
+recovery-invalid-link-text = The link has expired or was already used. <a href="{ $url }">Ask for a new one</a>.
+recovery-differ = The two passwords differ.
+recovery-done-title = Your password is set
+recovery-done-text = You can now sign in as <strong>{ $username }</strong>.
+recovery-sign-in = Sign in
+
+## Single logout
+
+slo-signing-out-title = Signing out
+slo-signing-out-heading = Signing you out
+slo-signing-out-text = Lanyard is signing you out of these applications:
+slo-frame-title = Signing out of { $app }
+slo-wait = This takes a few seconds.
+slo-continue = Continue
+slo-signed-out-title = Signed out
+slo-signed-out-of = Signed out of { $app }.
+slo-not-confirmed = { $app } did not confirm the sign-out.
+slo-partial-title = Partly signed out
+slo-partial-heading = You are signed out of Lanyard
+slo-partial-text = These applications did not confirm that they signed you out, and may still have you signed in:
+slo-partial-advice = Sign out in each of them, or close your browser.
+slo-sign-in-again = Sign in again
+slo-return = Return to { $app }
+
+## Email subjects (the bodies are templates per language in src/mail/templates/)
+
+email-invitation-subject = You are invited to { $instance }
+email-reset-subject = Reset your password at { $instance }
+email-locked-subject = Your account at { $instance } is locked
+email-code-subject = { $code } is your sign-in code for { $instance }

@@ -1,0 +1,141 @@
+# 服务器自己的页面与邮件（简体中文）。每条消息都与 en.ftl 一一对应（测试会核对两者的 id 与变量）。
+
+## 所有页面
+
+page-title = { $title } · Lanyard
+language-switch = 语言
+
+## 登录
+
+sign-in-title = 登录 { $name }
+sign-in-username = 用户名
+sign-in-password = 密码
+sign-in-submit = 登录
+sign-in-forgot = 忘记密码？
+sign-in-page-title = 登录
+sign-in-wrong = 用户名或密码不正确。
+sign-in-throttled = 失败次数过多，请在 { $seconds ->
+   *[other] { $seconds } 秒
+}后重试。
+sign-in-password-too-long = 密码过长
+sign-in-send-form = 请提交登录表单
+code-page-title = 输入验证码
+code-sent = 我们已向 <strong>{ $sent_to }</strong> 发送了六位验证码，{ $minutes } 分钟内有效。
+code-label = 验证码
+code-submit = 继续
+code-no-email = 没有收到邮件？<a href="{ $url }">重新登录</a>以获取新的验证码。
+code-send-form = 请提交验证码表单
+code-six-digits = 验证码为六位数字
+code-no-address = 您的账户没有可接收登录验证码的邮箱。请联系管理员添加。
+code-wrong = 验证码不正确。{ $tries ->
+   *[other] 还可尝试 { $tries } 次。
+}
+code-gone = 验证码已过期或尝试次数过多。请重新登录以获取新的验证码。
+
+## 门户
+
+portal-page-title = 应用
+portal-account-nav = 账户
+portal-your-account = 我的账户
+portal-sign-out = 退出登录
+portal-search-label = 搜索我的应用
+portal-search = 搜索
+portal-heading = 我的应用
+portal-none = 还没有为您分配任何应用。
+portal-recent = 最近使用
+portal-all = 全部应用
+portal-no-match = 没有与“{ $query }”匹配的应用。
+portal-show-all = 显示全部
+portal-matching = 与“{ $query }”匹配
+portal-matching-label = 匹配的应用
+
+## 账户页
+
+account-page-title = 我的账户
+account-back = ← 我的应用
+account-no-email = 没有邮箱
+account-sessions = 会话
+account-sessions-hint = 您在这些地方登录了 Lanyard。
+account-signed-in = 登录时间
+account-last-used = 最近使用
+account-from = 来源
+account-this-browser = （当前浏览器）
+portal-sign-out-others = 退出其他会话（{ $count } 个）
+account-change-password = 修改密码
+account-current-password = 当前密码
+account-new-password = 新密码
+account-change-submit = 修改密码
+account-change-hint = 修改密码后，其他所有会话都将退出登录。
+account-signed-out-none = 您没有在其他地方登录。
+account-signed-out-others = { $count ->
+   *[other] 已退出其他 { $count } 个会话。
+}
+account-password-changed = 密码已修改，其他会话已退出登录。
+
+## 拒绝与错误
+
+denied-page-title = 未获授权
+denied-heading = 您无权访问 { $app }
+denied-text = Lanyard 没有让您登录 { $app }：{ $reason }。
+denied-reference = 如需使用此应用，请联系管理员并提供参考编号 <strong>{ $reference }</strong>。
+denied-return = 返回 { $app }
+error-not-found = 未找到
+error-too-many = 尝试次数过多
+error-not-allowed = 不允许
+error-server = 出错了
+error-refused = 登录请求被拒绝
+error-details = 详细信息（英文）：{ $message }
+
+## 找回密码
+
+recovery-bad-request = 请求有误
+recovery-expired-form = 表单已过期
+recovery-expired-form-text = 请返回，刷新页面后重新提交表单。
+recovery-not-found = 页面不存在
+recovery-not-found-text = 没有这个登录页面。
+recovery-field-invalid = 字段 { $name } 过长或包含不允许的字符
+recovery-form-unreadable = 无法读取表单
+recovery-fields-invalid = 有字段过长或包含不允许的字符
+recovery-forgot-title = 忘记密码？
+recovery-forgot-text = 请输入您在 <strong>{ $instance }</strong> 的账户的用户名或邮箱。如果该账户有邮箱，我们会向其发送一个设置新密码的链接。
+recovery-login-label = 用户名或邮箱
+recovery-send-link = 发送链接
+recovery-check-email = 请查收邮件
+recovery-check-email-text = 如果存在该用户名或邮箱的账户且账户有邮箱，设置新密码的链接正在发送中。链接只能使用一次，{ $minutes } 分钟内有效。
+recovery-back-to-sign-in = 返回登录
+recovery-set-title = 设置密码
+recovery-set-text = 为 <strong>{ $username }</strong> 设置密码：至少 8 个字符。
+recovery-new-password = 新密码
+recovery-repeat = 再次输入
+recovery-set-submit = 设置密码
+recovery-invalid-link = 此链接无法使用
+recovery-invalid-link-text = 链接已过期或已被使用。<a href="{ $url }">重新申请</a>。
+recovery-differ = 两次输入的密码不一致。
+recovery-done-title = 密码已设置
+recovery-done-text = 现在您可以用 <strong>{ $username }</strong> 登录了。
+recovery-sign-in = 登录
+
+## 单点登出
+
+slo-signing-out-title = 正在退出
+slo-signing-out-heading = 正在为您退出登录
+slo-signing-out-text = Lanyard 正在为您退出以下应用：
+slo-frame-title = 正在退出 { $app }
+slo-wait = 这需要几秒钟。
+slo-continue = 继续
+slo-signed-out-title = 已退出
+slo-signed-out-of = 已退出 { $app }。
+slo-not-confirmed = { $app } 没有确认退出登录。
+slo-partial-title = 部分退出
+slo-partial-heading = 您已退出 Lanyard
+slo-partial-text = 以下应用没有确认已为您退出登录，可能仍处于登录状态：
+slo-partial-advice = 请在这些应用中分别退出，或关闭浏览器。
+slo-sign-in-again = 重新登录
+slo-return = 返回 { $app }
+
+## 邮件主题（正文是 src/mail/templates/ 中每种语言的模板）
+
+email-invitation-subject = 您受邀加入 { $instance }
+email-reset-subject = 重置您在 { $instance } 的密码
+email-locked-subject = 您在 { $instance } 的账户已被锁定
+email-code-subject = { $code } 是您登录 { $instance } 的验证码

@@ -1,0 +1,174 @@
+// Chinese and English (issue 24): a browser whose language is Chinese gets the console, the
+// portal and the server's own pages in Chinese — every console page and the employee pages are
+// visited, screenshot (zh-*.png), checked by axe-core and searched for English left behind —
+// and the language switch of either brings the other back to English, for both of them.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ADMIN_PASSWORD, assertAccessible, gql, launchBrowser, screenshot, startServer } from './harness.mjs';
+
+/**
+ * The visible texts of the page that read as English UI text: two or more words of Latin
+ * letters, the first capitalised ("Sign out", "No users match"). Names that are the same in
+ * every language, and the data this test created, are not counted.
+ * @param {import('playwright-core').Page} page
+ */
+async function englishLeft(page) {
+  return page.evaluate(() => {
+    const same = /Lanyard|Alibaba Cloud|SAML|Cedar|Entity ID|NameID|ACS|RSA|ECDSA|HTTP-|English/;
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('code, pre, textarea, script, style, [hidden], svg')) continue;
+      if (!parent.checkVisibility?.()) continue;
+      const text = (node.textContent ?? '').trim();
+      if (/^[A-Z][a-z]+(?: [A-Za-z][a-z]+)+[.…:]?$/.test(text) && !same.test(text)) found.push(text);
+    }
+    return found;
+  });
+}
+
+describe('the console and the employee pages in Chinese', () => {
+  /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
+  /** @type {import('playwright-core').Browser} */ let browser;
+  /** @type {import('playwright-core').BrowserContext} */ let admin;
+  /** @type {import('playwright-core').Page} */ let page;
+  let instanceId = '';
+  let userId = '';
+  let applicationId = '';
+
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    admin = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    page = await admin.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('signs the admin in to the console in Chinese, as the browser asks', async () => {
+    await page.goto(`${server.base}/console/`);
+    await page.getByRole('heading', { name: '登录 Lanyard 控制台' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    await page.getByLabel('用户名').fill('admin');
+    await page.getByLabel('密码').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '实例' }).waitFor();
+    await screenshot(page, 'zh-00-sign-in-done');
+    // Data for the pages: an instance with a user, a group, an org unit and an application.
+    const { createInstance } = await gql(admin, server.base, `mutation { createInstance(input: {name: "示例公司"}) { instance { id } } }`);
+    instanceId = createInstance.instance.id;
+    const { createUser } = await gql(
+      admin,
+      server.base,
+      `mutation($i: ID!) { createUser(input: {instanceId: $i, username: "xiaoming", displayName: "王小明", email: "xm@example.com", password: "xiaoming-Passw0rd!"}) { user { id } } }`,
+      { i: instanceId },
+    );
+    userId = createUser.user.id;
+    await gql(admin, server.base, `mutation($i: ID!) { createGroup(input: {instanceId: $i, name: "云管理员"}) { group { id } } }`, { i: instanceId });
+    await gql(admin, server.base, `mutation($i: ID!) { createOrgUnit(input: {instanceId: $i, name: "研发部"}) { orgUnit { id } } }`, { i: instanceId });
+    const { addApplication } = await gql(
+      admin,
+      server.base,
+      `mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: "alibaba-cloud-user-sso-intl", name: "阿里云", params: {accountId: "5123456789012345"}}) { application { id } } }`,
+      { i: instanceId },
+    );
+    applicationId = addApplication.application.id;
+    await gql(
+      admin,
+      server.base,
+      `mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { application { id } } }`,
+      { a: applicationId },
+    );
+  });
+
+  /** Every console page, by its path and the Chinese heading it shows. */
+  const pages = () => [
+    ['instances', '/console/', '实例'],
+    ['tokens', '/console/tokens', 'API 令牌'],
+    ['platform-overview', '/console/overview', '平台概览'],
+    ['platform-audit', '/console/audit', '审计日志'],
+    ['overview', `/console/instances/${instanceId}/overview`, '概览'],
+    ['users', `/console/instances/${instanceId}/users`, '用户'],
+    ['user', `/console/instances/${instanceId}/users/${userId}`, '王小明'],
+    ['groups', `/console/instances/${instanceId}/groups`, '用户组'],
+    ['org-units', `/console/instances/${instanceId}/org-units`, '组织'],
+    ['applications', `/console/instances/${instanceId}/applications`, '应用'],
+    ['marketplace', `/console/instances/${instanceId}/applications/new`, '应用市场'],
+    ['application', `/console/instances/${instanceId}/applications/${applicationId}`, '阿里云'],
+    ['policies', `/console/instances/${instanceId}/policies`, '访问策略'],
+    ['keys', `/console/instances/${instanceId}/keys`, '签名密钥'],
+    ['audit', `/console/instances/${instanceId}/audit`, '审计日志'],
+    ['deliveries', `/console/instances/${instanceId}/deliveries`, '投递记录'],
+    ['events', `/console/instances/${instanceId}/events`, '事件订阅'],
+  ];
+
+  it('shows every console page in Chinese, accessible, with no English left', async () => {
+    for (const [name, path, heading] of pages()) {
+      await page.goto(`${server.base}${path}`);
+      await page.getByRole('heading', { name: heading, exact: false }).first().waitFor();
+      // Wait for what loads after the heading (lists, counts, charts).
+      await page.waitForFunction(() => !document.querySelector('[aria-busy="true"], .loading'));
+      await screenshot(page, `zh-console-${name}`);
+      await assertAccessible(page, `zh-console-${name}`);
+      assert.deepEqual(await englishLeft(page), [], `English on the ${name} page`);
+    }
+  });
+
+  it('shows the sign-in page, the portal, the account page and recovery in Chinese', async () => {
+    const employee = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const portal = await employee.newPage();
+    await portal.goto(`${server.base}/sso/${instanceId}/portal`);
+    await portal.getByRole('heading', { name: '登录 示例公司' }).waitFor();
+    assert.equal(await portal.evaluate(() => document.documentElement.lang), 'zh-CN');
+    await screenshot(portal, 'zh-sso-sign-in');
+    await assertAccessible(portal, 'zh-sso-sign-in');
+    await portal.getByLabel('用户名').fill('xiaoming');
+    await portal.getByLabel('密码').fill('wrong password');
+    await portal.getByRole('button', { name: '登录' }).click();
+    await portal.getByRole('alert').filter({ hasText: '用户名或密码不正确。' }).waitFor();
+    await portal.getByLabel('密码').fill('xiaoming-Passw0rd!');
+    await portal.getByRole('button', { name: '登录' }).click();
+    await portal.getByRole('heading', { name: '我的应用' }).waitFor();
+    await portal.getByRole('link', { name: '阿里云' }).waitFor();
+    await screenshot(portal, 'zh-sso-portal');
+    await assertAccessible(portal, 'zh-sso-portal');
+    assert.deepEqual(await englishLeft(portal), [], 'English on the portal');
+    await portal.getByRole('link', { name: '我的账户' }).click();
+    await portal.getByRole('heading', { name: '修改密码' }).waitFor();
+    await screenshot(portal, 'zh-sso-account');
+    await assertAccessible(portal, 'zh-sso-account');
+    assert.deepEqual(await englishLeft(portal), [], 'English on the account page');
+    await portal.goto(`${server.base}/i/${instanceId}/password/forgot`);
+    await portal.getByRole('heading', { name: '忘记密码？' }).waitFor();
+    await screenshot(portal, 'zh-sso-forgot');
+    await assertAccessible(portal, 'zh-sso-forgot');
+    assert.deepEqual(await englishLeft(portal), [], 'English on the recovery page');
+
+    // The switch at the foot of the page: English, for this page and the console alike.
+    await portal.getByRole('link', { name: 'English' }).click();
+    await portal.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
+    assert.equal(await portal.evaluate(() => document.documentElement.lang), 'en');
+    const cookies = await employee.cookies(server.base);
+    assert.equal(cookies.find((c) => c.name === 'lanyard_lang')?.value, 'en');
+    await portal.goto(`${server.base}/sso/${instanceId}/portal`);
+    await portal.getByRole('heading', { name: 'Your applications' }).waitFor();
+    await portal.goto(`${server.base}/console/`);
+    await portal.getByRole('heading', { name: 'Sign in to the Lanyard console' }).waitFor();
+    await employee.close();
+  });
+
+  it('switches the console to English and the server pages follow', async () => {
+    await page.goto(`${server.base}/console/`);
+    await page.getByRole('combobox', { name: '语言' }).selectOption('en');
+    await page.getByRole('heading', { name: 'Instances' }).waitFor();
+    await page.goto(`${server.base}/sso/${instanceId}/login`);
+    await page.getByRole('heading', { name: 'Sign in to 示例公司' }).waitFor();
+    await page.getByRole('link', { name: '简体中文' }).click();
+    await page.getByRole('heading', { name: '登录 示例公司' }).waitFor();
+    await page.goto(`${server.base}/console/`);
+    await page.getByRole('heading', { name: '实例' }).waitFor();
+  });
+});
