@@ -15,10 +15,14 @@ sign-in-submit = Sign in
 sign-in-forgot = Forgot your password?
 sign-in-page-title = Sign in
 sign-in-wrong = The username or password is not correct.
-sign-in-throttled = Too many failed attempts. Try again in { $seconds ->
-    [one] 1 second
-   *[other] { $seconds } seconds
+throttle-address = Too many failed sign-ins from your network address. Try again in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
 }.
+throttle-account = This account is locked after too many failed sign-ins. Try again in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+}, or ask your administrator to unlock it.
 sign-in-password-too-long = the password is too long
 sign-in-send-form = send the sign-in form
 code-page-title = Enter your code

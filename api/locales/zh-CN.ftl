@@ -14,9 +14,12 @@ sign-in-submit = 登录
 sign-in-forgot = 忘记密码？
 sign-in-page-title = 登录
 sign-in-wrong = 用户名或密码不正确。
-sign-in-throttled = 失败次数过多，请在 { $seconds ->
-   *[other] { $seconds } 秒
+throttle-address = 来自您网络地址的登录失败次数过多，请 { $minutes ->
+   *[other] { $minutes } 分钟
 }后重试。
+throttle-account = 该账户因登录失败次数过多已被锁定，请 { $minutes ->
+   *[other] { $minutes } 分钟
+}后重试，或联系管理员解锁。
 sign-in-password-too-long = 密码过长
 sign-in-send-form = 请提交登录表单
 code-page-title = 输入验证码

@@ -385,7 +385,7 @@ mod tests {
     #[test]
     fn every_message_the_code_names_exists() {
         let en = messages(CATALOGS[0].1);
-        let named = regex::Regex::new(r#"t!\(\s*[^,"\n]+,\s*"([a-z0-9-]+)""#).unwrap();
+        let named = regex::Regex::new(r#"\bt!\(\s*[^,"\n]+,\s*"([a-z0-9-]+)""#).unwrap();
         let mut files = Vec::new();
         let mut dirs = vec![std::path::PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),

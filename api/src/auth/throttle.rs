@@ -85,17 +85,11 @@ pub async fn check(auth: &Auth, scopes: &Scopes) -> AppResult<()> {
 fn refusal(scope: &str, until: DateTime<Utc>, now: DateTime<Utc>) -> AppError {
     let seconds = (until - now).num_seconds().max(1) as u64;
     let minutes = seconds.div_ceil(60);
-    let plural = if minutes == 1 { "" } else { "s" };
+    let lang = crate::i18n::current();
     let message = if scope.starts_with("ip:") {
-        format!(
-            "Too many failed sign-ins from your network address. Try again in {minutes} \
-             minute{plural}."
-        )
+        crate::t!(lang, "throttle-address", minutes = minutes)
     } else {
-        format!(
-            "This account is locked after too many failed sign-ins. Try again in {minutes} \
-             minute{plural}, or ask your administrator to unlock it."
-        )
+        crate::t!(lang, "throttle-account", minutes = minutes)
     };
     AppError::TooManyAttempts {
         message,

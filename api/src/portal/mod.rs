@@ -222,9 +222,7 @@ async fn sign_in(
             ))
         }
         Err(err @ AppError::TooManyAttempts { .. }) => {
-            let seconds = err.retry_after_secs().unwrap_or(1);
-            let message = t!(i18n::current(), "sign-in-throttled", seconds = seconds);
-            let mut response = refused(StatusCode::TOO_MANY_REQUESTS, &message);
+            let mut response = refused(StatusCode::TOO_MANY_REQUESTS, &err.to_string());
             if let Some(seconds) = err.retry_after_secs() {
                 response
                     .headers_mut()
