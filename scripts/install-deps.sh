@@ -2,7 +2,8 @@
 # Installs the Debian packages Lanyard needs to build and test, when they are missing.
 set -euo pipefail
 
-packages=(build-essential pkg-config libclang-dev libxml2-dev libxmlsec1-dev libxslt1-dev nginx openssl postgresql python3-aiosmtpd python3-dev python3-venv xmlsec1 chromium)
+# fonts-wqy-microhei: a Chinese font, so that the browser tests' screenshots of the Chinese pages show Chinese.
+packages=(build-essential pkg-config libclang-dev libxml2-dev libxmlsec1-dev libxslt1-dev nginx openssl postgresql python3-aiosmtpd python3-dev python3-venv xmlsec1 chromium fonts-wqy-microhei)
 # The console needs Node >= 20.19 (Vite 8); Debian's nodejs is used only when none is installed
 # or the one installed is too old.
 node_ok() {

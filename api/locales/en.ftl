@@ -147,3 +147,21 @@ email-invitation-subject = You are invited to { $instance }
 email-reset-subject = Reset your password at { $instance }
 email-locked-subject = Your account at { $instance } is locked
 email-code-subject = { $code } is your sign-in code for { $instance }
+
+## The marketplace's templates (in the GraphQL API, by the language of the request)
+
+template-alibaba-cloud-user-sso-intl = Employees sign in to the Alibaba Cloud console (alibabacloud.com) as RAM users.
+template-alibaba-cloud-user-sso-cn = Employees sign in to the Alibaba Cloud console (aliyun.com) as RAM users.
+template-alibaba-cloud-role-sso-intl = Employees assume RAM roles in the Alibaba Cloud console (alibabacloud.com).
+template-alibaba-cloud-role-sso-cn = Employees assume RAM roles in the Alibaba Cloud console (aliyun.com).
+template-generic-saml2 = Any SAML 2.0 service provider: import its metadata or enter its entity ID and ACS URL.
+template-category-cloud = Cloud
+template-category-custom = Custom
+template-param-accountId = Alibaba Cloud account ID
+template-param-accountId-help = The 16-digit ID of the Alibaba Cloud account (Account Center, under the profile picture).
+template-param-idpName = IdP name in RAM
+template-param-idpName-help = The name of the SAML identity provider created in RAM > SSO > Role-based SSO.
+template-param-roles = RAM roles
+template-param-roles-help = The RAM roles to offer, by name, separated by commas.
+template-param-sessionDuration = Session duration (seconds)
+template-param-sessionDuration-help = How long the role session lasts, 900 to 43200 seconds; RAM's default when empty.

@@ -142,3 +142,21 @@ email-invitation-subject = 您受邀加入 { $instance }
 email-reset-subject = 重置您在 { $instance } 的密码
 email-locked-subject = 您在 { $instance } 的账户已被锁定
 email-code-subject = { $code } 是您登录 { $instance } 的验证码
+
+## 应用市场的模板（GraphQL API 中按请求的语言返回）
+
+template-alibaba-cloud-user-sso-intl = 员工以 RAM 用户身份登录阿里云国际站控制台（alibabacloud.com）。
+template-alibaba-cloud-user-sso-cn = 员工以 RAM 用户身份登录阿里云中国站控制台（aliyun.com）。
+template-alibaba-cloud-role-sso-intl = 员工在阿里云国际站控制台（alibabacloud.com）中扮演 RAM 角色。
+template-alibaba-cloud-role-sso-cn = 员工在阿里云中国站控制台（aliyun.com）中扮演 RAM 角色。
+template-generic-saml2 = 任意 SAML 2.0 服务提供方：导入其元数据，或填写其 Entity ID 和 ACS 地址。
+template-category-cloud = 云服务
+template-category-custom = 自定义
+template-param-accountId = 阿里云账号 ID
+template-param-accountId-help = 阿里云账号的 16 位 ID（在账号中心，头像下方）。
+template-param-idpName = RAM 中的身份提供商名称
+template-param-idpName-help = 在 RAM > SSO 管理 > 角色 SSO 中创建的 SAML 身份提供商的名称。
+template-param-roles = RAM 角色
+template-param-roles-help = 可供选择的 RAM 角色名称，以英文逗号分隔。
+template-param-sessionDuration = 会话时长（秒）
+template-param-sessionDuration-help = 角色会话的有效时长，900 到 43200 秒；留空则使用 RAM 的默认值。

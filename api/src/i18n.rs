@@ -326,7 +326,7 @@ mod tests {
         if let Err((_, errors)) = FluentResource::try_new(source.to_owned()) {
             panic!("the catalog does not parse: {errors:?}");
         }
-        let start = regex::Regex::new(r"^([a-z][a-z0-9-]*) =").unwrap();
+        let start = regex::Regex::new(r"^([a-zA-Z][a-zA-Z0-9-]*) =").unwrap();
         let variables = regex::Regex::new(r"\{\s*\$([a-z_]+)").unwrap();
         let mut found: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         let mut current: Option<String> = None;

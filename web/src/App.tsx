@@ -10,14 +10,19 @@ import { Instances } from './pages/Instances';
 import { Users, UserDetail } from './pages/Users';
 import { Groups, GroupDetail } from './pages/Groups';
 import { OrgUnits } from './pages/OrgUnits';
-import { Applications, AddApplication, ApplicationDetail } from './pages/Applications';
-import { Policies } from './pages/Policies';
 import { SigningKeys } from './pages/SigningKeys';
 import { ApiTokens } from './pages/ApiTokens';
 import { AuditLog } from './pages/AuditLog';
 import { Deliveries, EventSubscriptions } from './pages/Deliveries';
 
-// The overview carries the chart library: loaded when it is first shown, not with the console.
+// The largest pages are loaded when they are first shown, not with the console: the overview
+// carries the chart library, the application pages the SSO forms and the policy editor.
+const Applications = lazy(() => import('./pages/Applications').then((m) => ({ default: m.Applications })));
+const AddApplication = lazy(() => import('./pages/Applications').then((m) => ({ default: m.AddApplication })));
+const ApplicationDetail = lazy(() =>
+  import('./pages/Applications').then((m) => ({ default: m.ApplicationDetail })),
+);
+const Policies = lazy(() => import('./pages/Policies').then((m) => ({ default: m.Policies })));
 const Overview = lazy(() => import('./pages/Overview').then((m) => ({ default: m.Overview })));
 const PlatformOverview = lazy(() =>
   import('./pages/Overview').then((m) => ({ default: m.PlatformOverview })),
@@ -165,16 +170,10 @@ function InstanceArea() {
       </aside>
       <main id="main">
         <ErrorBanner error={instance.error} onRetry={instance.reload} />
+        <Suspense fallback={<Loading />}>
         <Routes>
           <Route index element={<Navigate to="overview" replace />} />
-          <Route
-            path="overview"
-            element={
-              <Suspense fallback={<Loading />}>
-                <Overview instanceId={instanceId} />
-              </Suspense>
-            }
-          />
+          <Route path="overview" element={<Overview instanceId={instanceId} />} />
           <Route path="users" element={<Users instanceId={instanceId} />} />
           <Route path="users/:userId" element={<UserDetail instanceId={instanceId} />} />
           <Route path="groups" element={<Groups instanceId={instanceId} />} />
@@ -192,6 +191,7 @@ function InstanceArea() {
           <Route path="deliveries" element={<Deliveries instanceId={instanceId} />} />
           <Route path="events" element={<EventSubscriptions instanceId={instanceId} />} />
         </Routes>
+        </Suspense>
       </main>
     </div>
   );

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
 use entity::application::AccountMode;
 
 pub const NAMEID_UNSPECIFIED: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified";
@@ -147,7 +148,8 @@ const ALIBABA_ROLE_PARAMS: &[Param] = &[
     Param {
         key: "accountId",
         label: "Alibaba Cloud account ID",
-        description: "The 16-digit ID of the Alibaba Cloud account.",
+        description:
+            "The 16-digit ID of the Alibaba Cloud account (Account Center, under the profile picture).",
         kind: ParamKind::AlibabaAccountId,
         required: true,
     },
@@ -230,6 +232,43 @@ pub const TEMPLATES: &[Template] = &[
         kind: Kind::GenericSaml,
     },
 ];
+
+/// A template's or parameter's text in a language: the catalog's message `id` (see
+/// `api/locales/`), else the English text written here.
+fn localized(lang: Lang, id: &str, english: &'static str) -> String {
+    let text = crate::i18n::text(lang, id, &[]);
+    if text == id {
+        english.to_owned()
+    } else {
+        text
+    }
+}
+
+impl Template {
+    /// What the marketplace says of it, in a language.
+    pub fn description_in(&self, lang: Lang) -> String {
+        localized(lang, &format!("template-{}", self.id), self.description)
+    }
+
+    /// Its marketplace category, in a language.
+    pub fn category_in(&self, lang: Lang) -> String {
+        let id = format!("template-category-{}", self.category.to_lowercase());
+        localized(lang, &id, self.category)
+    }
+}
+
+impl Param {
+    /// The field's label, in a language.
+    pub fn label_in(&self, lang: Lang) -> String {
+        localized(lang, &format!("template-param-{}", self.key), self.label)
+    }
+
+    /// The help under the field, in a language.
+    pub fn description_in(&self, lang: Lang) -> String {
+        let id = format!("template-param-{}-help", self.key);
+        localized(lang, &id, self.description)
+    }
+}
 
 pub fn find(id: &str) -> Option<&'static Template> {
     TEMPLATES.iter().find(|t| t.id == id)
@@ -485,6 +524,23 @@ pub fn check_account_name(rule: AccountNameRule, field: &str, raw: &str) -> AppR
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every template's texts are in both catalogs, the English one as written here.
+    #[test]
+    fn the_marketplace_speaks_both_languages() {
+        for template in TEMPLATES {
+            assert_eq!(template.description_in(Lang::En), template.description);
+            assert_eq!(template.category_in(Lang::En), template.category);
+            assert_ne!(template.description_in(Lang::ZhCn), template.description);
+            assert_ne!(template.category_in(Lang::ZhCn), template.category);
+            for param in template.params {
+                assert_eq!(param.label_in(Lang::En), param.label);
+                assert_eq!(param.description_in(Lang::En), param.description);
+                assert_ne!(param.label_in(Lang::ZhCn), param.label, "{}", param.key);
+                assert_ne!(param.description_in(Lang::ZhCn), param.description);
+            }
+        }
+    }
     use serde_json::json;
 
     #[test]

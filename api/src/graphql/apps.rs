@@ -47,8 +47,10 @@ pub enum AccountMode {
 #[derive(SimpleObject)]
 pub struct TemplateParam {
     key: &'static str,
-    label: &'static str,
-    description: &'static str,
+    /// In the language of the request.
+    label: String,
+    /// In the language of the request.
+    description: String,
     /// `ALIBABA_ACCOUNT_ID` (16 digits), `RAM_NAME`, `RAM_ROLE_LIST` (comma-separated) or
     /// `SESSION_DURATION` (900–43200 seconds).
     kind: &'static str,
@@ -61,8 +63,10 @@ pub struct TemplateParam {
 pub struct ApplicationTemplate {
     id: &'static str,
     name: &'static str,
-    description: &'static str,
-    category: &'static str,
+    /// In the language of the request.
+    description: String,
+    /// In the language of the request.
+    category: String,
     /// A data: URI of the logo.
     logo: &'static str,
     protocol: &'static str,
@@ -73,13 +77,14 @@ pub struct ApplicationTemplate {
 
 impl From<&'static Template> for ApplicationTemplate {
     fn from(t: &'static Template) -> Self {
+        let lang = crate::i18n::current();
         let params = t
             .params
             .iter()
             .map(|p| TemplateParam {
                 key: p.key,
-                label: p.label,
-                description: p.description,
+                label: p.label_in(lang),
+                description: p.description_in(lang),
                 kind: match p.kind {
                     ParamKind::AlibabaAccountId => "ALIBABA_ACCOUNT_ID",
                     ParamKind::RamName => "RAM_NAME",
@@ -92,8 +97,8 @@ impl From<&'static Template> for ApplicationTemplate {
         ApplicationTemplate {
             id: t.id,
             name: t.name,
-            description: t.description,
-            category: t.category,
+            description: t.description_in(lang),
+            category: t.category_in(lang),
             logo: t.logo,
             protocol: t.protocol,
             params,
