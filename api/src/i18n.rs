@@ -367,12 +367,12 @@ mod tests {
         );
         let cjk = regex::Regex::new(r"[\x{3400}-\x{9fff}]").unwrap();
         let placeholder = regex::Regex::new(r"\{[^}]*\}").unwrap();
+        let word = regex::Regex::new(r"[A-Za-z]{2,}").unwrap();
         for (id, variables) in &en {
             assert_eq!(Some(variables), zh.get(id), "the variables of {id}");
             let chinese = text(Lang::ZhCn, id, &[]);
             let english = text(Lang::En, id, &[]);
-            let words = regex::Regex::new(r"[A-Za-z]{2,}")
-                .unwrap()
+            let words = word
                 .find_iter(&placeholder.replace_all(&english, ""))
                 .count();
             if words >= 2 {
