@@ -683,14 +683,6 @@ struct Figures {
     p99: f64,
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[index].as_secs_f64() * 1000.0
-}
-
 async fn measure(
     api: &Api,
     dir: &mut Directory,
@@ -711,8 +703,8 @@ async fn measure(
     }
     times.sort();
     Ok(Figures {
-        p50: percentile(&times, 0.50),
-        p99: percentile(&times, 0.99),
+        p50: common::percentile(&times, 0.50),
+        p99: common::percentile(&times, 0.99),
     })
 }
 

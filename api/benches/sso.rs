@@ -82,8 +82,8 @@ fn main() -> anyhow::Result<()> {
             "{:<11} {:>11.0} {:>9.2} {:>9.2} {:>13.0} {:>13.0} {:>9.2} {:>9.2} {:>8}",
             label,
             rate,
-            percentile(&latencies, 0.50),
-            percentile(&latencies, 0.99),
+            common::percentile(&latencies, 0.50),
+            common::percentile(&latencies, 0.99),
             raw_one,
             raw_two,
             rate / raw_one,
@@ -95,14 +95,6 @@ fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[index].as_secs_f64() * 1000.0
 }
 
 /// Signatures per second over SHA-256 of a response-sized buffer, on `threads` threads.

@@ -1,6 +1,7 @@
 //! What the benches share: the configuration of the server they start in their own process.
 
 use std::path::Path;
+use std::time::Duration;
 
 use lanyard::config::{Config, LogConfig, LogFormat};
 use secrecy::SecretString;
@@ -64,4 +65,13 @@ pub async fn signed_in_admin(base: &str, password: &str) -> anyhow::Result<reqwe
         .await?;
     anyhow::ensure!(login.status() == 204, "admin sign-in: {}", login.status());
     Ok(admin)
+}
+
+/// The `p` quantile (0–1) of sorted durations, in milliseconds; NaN of none.
+pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index].as_secs_f64() * 1000.0
 }

@@ -775,6 +775,19 @@ async fn invitations_need_an_address_and_the_right_role() {
     app.stop().await;
 }
 
+/// A GET of a page with these headers (no redirects followed).
+async fn get_with(url: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let mut request = http.get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
 /// A Chinese browser gets the recovery pages and the reset email in Chinese; the page's switch
 /// remembers English in a cookie that wins over the browser; an invitation sent from a console
 /// in Chinese is written in Chinese; and an English browser still gets English.
@@ -785,17 +798,7 @@ async fn pages_and_emails_speak_the_language_of_the_request() {
     let instance = app.create_instance("Acme").await;
     let user = user_with_email(&app, &instance, "li").await;
     let forgot = format!("{}/i/{instance}/password/forgot", app.base);
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-
-    let chinese = http
-        .get(&forgot)
-        .header("accept-language", "zh-CN,zh;q=0.9,en;q=0.8")
-        .send()
-        .await
-        .unwrap();
+    let chinese = get_with(&forgot, &[("accept-language", "zh-CN,zh;q=0.9,en;q=0.8")]).await;
     let pre = chinese.headers()["set-cookie"].to_str().unwrap();
     let pre = pre.split(';').next().unwrap().to_owned();
     let page = chinese.text().await.unwrap();
@@ -807,7 +810,7 @@ async fn pages_and_emails_speak_the_language_of_the_request() {
         )),
         "a switch to English: {page}"
     );
-    let sent = http
+    let sent = reqwest::Client::new()
         .post(&forgot)
         .header("accept-language", "zh-CN")
         .header("cookie", &pre)
@@ -828,12 +831,8 @@ async fn pages_and_emails_speak_the_language_of_the_request() {
         .unwrap()
         .contains("<html lang=\"zh-CN\">"));
     let link = path_of(&link_in(&message));
-    let set = http
-        .get(format!("{}{link}", app.base))
-        .header("accept-language", "zh")
-        .send()
+    let set = get_with(&format!("{}{link}", app.base), &[("accept-language", "zh")])
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -843,12 +842,11 @@ async fn pages_and_emails_speak_the_language_of_the_request() {
     );
 
     // The switch: remembered in a cookie, back to the same address without `lang`.
-    let switched = http
-        .get(format!("{forgot}?lang=en"))
-        .header("accept-language", "zh-CN")
-        .send()
-        .await
-        .unwrap();
+    let switched = get_with(
+        &format!("{forgot}?lang=en"),
+        &[("accept-language", "zh-CN")],
+    )
+    .await;
     assert_eq!(switched.status(), 303);
     assert_eq!(
         switched.headers()["location"],
@@ -859,26 +857,20 @@ async fn pages_and_emails_speak_the_language_of_the_request() {
         cookie.starts_with("lanyard_lang=en;") && cookie.contains("Path=/"),
         "{cookie}"
     );
-    let english = http
-        .get(&forgot)
-        .header("accept-language", "zh-CN")
-        .header("cookie", "lanyard_lang=en")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let english = get_with(
+        &forgot,
+        &[("accept-language", "zh-CN"), ("cookie", "lanyard_lang=en")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
     assert!(
         english.contains("<h1>Forgot your password?</h1>"),
         "{english}"
     );
     // A switch is never a way off this server.
-    let off = http
-        .get(format!("{}//evil.example/x?lang=en", app.base))
-        .send()
-        .await
-        .unwrap();
+    let off = get_with(&format!("{}//evil.example/x?lang=en", app.base), &[]).await;
     assert_ne!(off.status(), 303);
 
     // An invitation sent from a console in Chinese (its cookie), then one from a script that
