@@ -39,6 +39,13 @@ code-wrong = The code is not correct. { $tries ->
 }
 code-gone = The code has expired or was tried too often. Sign in again to get a new one.
 
+## Password rules (employee pages and the API, in the request's language)
+
+password-too-short = the password must have at least { $min } characters
+password-too-long = the password must have at most { $max } characters
+password-control-characters = the password must not contain control characters
+password-current-wrong = the current password is not correct
+
 ## Portal
 
 portal-page-title = Applications

@@ -35,6 +35,13 @@ code-wrong = 验证码不正确。{ $tries ->
 }
 code-gone = 验证码已过期或尝试次数过多。请重新登录以获取新的验证码。
 
+## 密码规则（员工页面与 API，按请求的语言）
+
+password-too-short = 密码至少需要 { $min } 个字符
+password-too-long = 密码最多 { $max } 个字符
+password-control-characters = 密码不能包含控制字符
+password-current-wrong = 当前密码不正确
+
 ## 门户
 
 portal-page-title = 应用

@@ -23,23 +23,25 @@ impl std::fmt::Debug for NewPassword {
 
 impl NewPassword {
     pub fn parse(field: &str, raw: &str) -> AppResult<NewPassword> {
+        // In the language of the request: the employee's page, the admin's console.
+        let lang = crate::i18n::current();
         let length = raw.chars().count();
         if length < MIN_LENGTH {
             return Err(AppError::bad_input(
                 field,
-                format!("the password must have at least {MIN_LENGTH} characters"),
+                crate::t!(lang, "password-too-short", min = MIN_LENGTH),
             ));
         }
         if length > MAX_LENGTH {
             return Err(AppError::bad_input(
                 field,
-                format!("the password must have at most {MAX_LENGTH} characters"),
+                crate::t!(lang, "password-too-long", max = MAX_LENGTH),
             ));
         }
         if raw.chars().any(char::is_control) {
             return Err(AppError::bad_input(
                 field,
-                "the password must not contain control characters",
+                crate::t!(lang, "password-control-characters"),
             ));
         }
         Ok(NewPassword(SecretString::from(raw.to_owned())))

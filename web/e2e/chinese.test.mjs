@@ -147,6 +147,12 @@ describe('the console and the employee pages in Chinese', () => {
     await screenshot(portal, 'zh-sso-account');
     await assertAccessible(portal, 'zh-sso-account');
     assert.deepEqual(await englishLeft(portal), [], 'English on the account page');
+    // The server's own refusals are Chinese too: a new password against the rules.
+    await portal.getByLabel('当前密码').fill('xiaoming-Passw0rd!');
+    await portal.getByLabel('新密码').fill('short');
+    await portal.getByRole('button', { name: '修改密码' }).click();
+    await portal.getByText('密码至少需要 8 个字符').waitFor();
+    assert.deepEqual(await englishLeft(portal), [], 'English in the refusal');
     await portal.goto(`${server.base}/i/${instanceId}/password/forgot`);
     await portal.getByRole('heading', { name: '忘记密码？', exact: true }).waitFor();
     await screenshot(portal, 'zh-sso-forgot');

@@ -549,7 +549,10 @@ pub async fn change_password(
         )
         .await?;
         return Err(locked.unwrap_or_else(|| {
-            AppError::bad_input("currentPassword", "the current password is not correct")
+            AppError::bad_input(
+                "currentPassword",
+                crate::t!(crate::i18n::current(), "password-current-wrong"),
+            )
         }));
     }
     let hash = password::hash(&password).await?;
