@@ -98,6 +98,7 @@ impl Application {
     ) -> std::io::Result<()> {
         let router = crate::http::router(self.state.clone(), self.schema);
         let worker = self.worker.spawn();
+        let roll_ups = tokio::spawn(roll_up_every_minute(self.state.store.clone()));
         let served = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -105,9 +106,24 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         worker.stop().await;
+        // An interrupted roll-up is rolled back; the next run does it again.
+        roll_ups.abort();
         served?;
         self.state.store.conn.clone().close().await.ok();
         Ok(())
+    }
+}
+
+/// Rolls the audit log's closed hours up for the overviews, at start and every minute after
+/// (every node does; each hour is counted once).
+async fn roll_up_every_minute(store: Store) {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(err) = crate::audit::activity::roll_up(&store, chrono::Utc::now()).await {
+            tracing::warn!(error = %err.log_line(), "rolling up the audit log's hours failed");
+        }
     }
 }
 

@@ -20,6 +20,7 @@ mod m20261207_000014_create_persistent_name_ids;
 mod m20261207_000015_add_assertion_encryption;
 mod m20261207_000016_create_single_logout;
 mod m20261207_000017_index_audit_activity;
+mod m20261207_000018_create_audit_hourly;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000015_add_assertion_encryption::Migration),
             Box::new(m20261207_000016_create_single_logout::Migration),
             Box::new(m20261207_000017_index_audit_activity::Migration),
+            Box::new(m20261207_000018_create_audit_hourly::Migration),
         ]
     }
 }

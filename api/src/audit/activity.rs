@@ -7,8 +7,10 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use entity::{application, audit_event, instance};
-use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
+use std::collections::BTreeMap;
+
+use sea_orm::sea_query::{Expr, Order, Query};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 
 use crate::authz::admin::{actions, InstancePermit, PlatformPermit};
 use crate::db::Store;
@@ -141,21 +143,315 @@ fn reason_of_summary(backend: DbBackend) -> &'static str {
     }
 }
 
-fn since(scope: Scope<'_>, from: DateTime<Utc>) -> SelectStatement {
-    let instance = Expr::col(audit_event::Column::InstanceId);
-    Query::select()
-        .from(audit_event::Entity)
-        .and_where(match scope {
-            Scope::Instance(permit) => instance.eq(permit.instance_id()),
-            Scope::Platform(_) => instance.is_not_null(),
-        })
-        .and_where(Expr::col(audit_event::Column::Id).gte(first_id_at(from)))
-        .to_owned()
+/// The greater and the smaller of two numbers, per backend.
+fn greatest(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => "GREATEST",
+        _ => "MAX",
+    }
 }
 
-/// The counted actions.
-fn counted() -> SimpleExpr {
-    Expr::col(audit_event::Column::Action).is_in([SIGN_IN, SIGN_IN_FAILED, ACCOUNT_LOCKED, SSO])
+fn least(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => "LEAST",
+        _ => "MIN",
+    }
+}
+
+/// The counted actions, as SQL.
+const COUNTED: &str = "('signIn', 'signInFailed', 'accountLocked', 'sso')";
+
+/// Hours are rolled up once they ended this long ago: an audit event is written in a short
+/// transaction with the writing node's clock, so none arrives later than this in an hour
+/// already counted.
+const SETTLE_SECS: i64 = 300;
+
+/// At most this many hours per transaction, so that catching up after a pause never holds
+/// SQLite's writer for long.
+const HOURS_PER_ROLL_UP: i64 = 6;
+
+/// How far back a first roll-up starts: the longest range and its first partial bucket.
+const LOOKBACK_HOURS: i64 = 31 * 24;
+
+/// One grouped row of counts: of the audit log itself (`target_id` and `reason` both set for a
+/// refused SSO) or of the hourly roll-up (a row has a `reason` or a `target_id`, not both).
+#[derive(FromQueryResult)]
+struct CountRow {
+    /// 1 for a row of the roll-up, 0 for one of the audit log.
+    rolled: i64,
+    instance_id: Option<String>,
+    action: String,
+    outcome: String,
+    target_id: Option<String>,
+    reason: Option<String>,
+    bucket: i64,
+    n: i64,
+}
+
+#[derive(FromQueryResult)]
+struct Mark {
+    hour_done: i64,
+}
+
+/// The hour before which `audit_hourly` is complete; `None` before the first roll-up.
+async fn hour_done<C: ConnectionTrait>(db: &C) -> AppResult<Option<i64>> {
+    let backend = db.get_database_backend();
+    let statement = Statement::from_string(
+        backend,
+        "SELECT hour_done FROM audit_rollup_marks WHERE id = 1",
+    );
+    Ok(Mark::find_by_statement(statement)
+        .one(db)
+        .await?
+        .map(|m| m.hour_done))
+}
+
+/// Rolls the closed hours of the audit log up into `audit_hourly`, a few hours per
+/// transaction, until the hour that ended [`SETTLE_SECS`] before `now`. Any node may run it at
+/// any time: hours already counted are left as they are (the rows of a closed hour are the same
+/// whoever counts them). Returns how many hours were added.
+pub async fn roll_up(store: &Store, now: DateTime<Utc>) -> AppResult<i64> {
+    let closed = (now.timestamp() - SETTLE_SECS).div_euclid(3600);
+    let mut added = 0;
+    loop {
+        let done = hour_done(&store.conn)
+            .await?
+            .unwrap_or(closed - LOOKBACK_HOURS)
+            .max(closed - LOOKBACK_HOURS);
+        if done >= closed {
+            return Ok(added);
+        }
+        let until = (done + HOURS_PER_ROLL_UP).min(closed);
+        let txn = store.begin_write().await?;
+        let backend = txn.get_database_backend();
+        let (lo, hi) = (first_id_at_hour(done), first_id_at_hour(until));
+        // An event's hour is its `created_at`'s, kept inside the hours counted (its id and
+        // its created_at may be microseconds apart across an hour's edge).
+        let hour = format!(
+            "{}({}({} / 3600, {done}), {})",
+            least(backend),
+            greatest(backend),
+            epoch_of_created_at(backend),
+            until - 1
+        );
+        let (p1, p2) = match backend {
+            DbBackend::Postgres => ("$1", "$2"),
+            _ => ("?", "?"),
+        };
+        let by_target = format!(
+            "INSERT INTO audit_hourly (instance_id, hour, action, outcome, target_id, reason, n) \
+             SELECT instance_id, {hour}, action, outcome, \
+             COALESCE(CASE WHEN action = 'sso' THEN target_id END, ''), '', COUNT(*) \
+             FROM audit_events WHERE instance_id IS NOT NULL AND id >= {p1} AND id < {p2} \
+             AND action IN {COUNTED} GROUP BY 1, 2, 3, 4, 5 ON CONFLICT DO NOTHING"
+        );
+        let by_reason = format!(
+            "INSERT INTO audit_hourly (instance_id, hour, action, outcome, target_id, reason, n) \
+             SELECT instance_id, {hour}, action, outcome, '', \
+             COALESCE({}, '{NOT_RECORDED}'), COUNT(*) \
+             FROM audit_events WHERE instance_id IS NOT NULL AND id >= {p1} AND id < {p2} \
+             AND action = 'sso' AND outcome <> 'allow' GROUP BY 1, 2, 3, 4, 6 \
+             ON CONFLICT DO NOTHING",
+            reason_of_summary(backend)
+        );
+        for sql in [by_target, by_reason] {
+            txn.execute(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [lo.clone().into(), hi.clone().into()],
+            ))
+            .await?;
+        }
+        let mark = match backend {
+            DbBackend::Postgres => "$1",
+            _ => "?",
+        };
+        txn.execute(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "INSERT INTO audit_rollup_marks (id, hour_done) VALUES (1, {mark}) \
+                 ON CONFLICT (id) DO UPDATE SET hour_done = excluded.hour_done \
+                 WHERE audit_rollup_marks.hour_done < excluded.hour_done"
+            ),
+            [until.into()],
+        ))
+        .await?;
+        txn.commit().await?;
+        added += until - done;
+    }
+}
+
+/// The smallest audit id of an hour.
+fn first_id_at_hour(hour: i64) -> String {
+    first_id_at(
+        Utc.timestamp_opt(hour * 3600, 0)
+            .single()
+            .unwrap_or_default(),
+    )
+}
+
+/// What refused SSO audited before reasons were recorded count under.
+const NOT_RECORDED: &str = "(not recorded)";
+
+/// The counts of `scope` from `from` on, by bucket of `width` seconds: the roll-up for the
+/// hours it holds, the audit log after them.
+async fn counts(
+    store: &Store,
+    scope: Scope<'_>,
+    from: DateTime<Utc>,
+    width: i64,
+) -> AppResult<Vec<CountRow>> {
+    let db = &store.conn;
+    let backend = db.get_database_backend();
+    let from_hour = from.timestamp().div_euclid(3600);
+    let done = hour_done(db).await?.unwrap_or(from_hour).max(from_hour);
+    let instance = match scope {
+        Scope::Instance(permit) => Some(permit.instance_id().to_owned()),
+        Scope::Platform(_) => None,
+    };
+    let param = |n: usize| match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    };
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let scoped = match &instance {
+        Some(id) => {
+            values.push(id.clone().into());
+            format!("instance_id = {}", param(1))
+        }
+        None => "instance_id IS NOT NULL".to_owned(),
+    };
+    let next = values.len();
+    let rolled = format!(
+        "SELECT CAST(1 AS BIGINT) AS rolled, instance_id, action, outcome, \
+         NULLIF(target_id, '') AS target_id, \
+         NULLIF(reason, '') AS reason, (hour * 3600) / {width} AS bucket, \
+         CAST(SUM(n) AS BIGINT) AS n FROM audit_hourly \
+         WHERE {scoped} AND hour >= {} AND hour < {} GROUP BY 2, 3, 4, 5, 6, 7",
+        param(next + 1),
+        param(next + 2),
+    );
+    let mut rolled_values = values.clone();
+    rolled_values.extend([from_hour.into(), done.into()]);
+    let live_from = done * 3600;
+    let live = format!(
+        "SELECT CAST(0 AS BIGINT) AS rolled, instance_id, action, outcome, \
+         CASE WHEN action = 'sso' THEN target_id END AS target_id, \
+         CASE WHEN action = 'sso' AND outcome <> 'allow' THEN COALESCE({}, '{NOT_RECORDED}') END AS reason, \
+         {}({}, {live_from}) / {width} AS bucket, COUNT(*) AS n FROM audit_events \
+         WHERE {scoped} AND id >= {} AND action IN {COUNTED} GROUP BY 2, 3, 4, 5, 6, 7",
+        reason_of_summary(backend),
+        greatest(backend),
+        epoch_of_created_at(backend),
+        param(next + 1),
+    );
+    let mut live_values = values;
+    live_values.push(first_id_at_hour(done).into());
+    let rolled = Statement::from_sql_and_values(backend, rolled, rolled_values);
+    let live = Statement::from_sql_and_values(backend, live, live_values);
+    let (mut rows, live_rows) = tokio::try_join!(
+        CountRow::find_by_statement(rolled).all(db),
+        CountRow::find_by_statement(live).all(db),
+    )?;
+    rows.extend(live_rows);
+    Ok(rows)
+}
+
+/// The activity of an instance or of the platform over `range`, up to `now`.
+pub async fn activity(
+    store: &Store,
+    scope: Scope<'_>,
+    range: Range,
+    now: DateTime<Utc>,
+) -> AppResult<Activity> {
+    let width = range.bucket_secs();
+    let current = now.timestamp().div_euclid(width);
+    let first = current - range.buckets() + 1;
+    let from = Utc
+        .timestamp_opt(first * width, 0)
+        .single()
+        .unwrap_or(now - Duration::seconds(width * range.buckets()));
+    let rows = counts(store, scope, from, width).await?;
+
+    let mut buckets: Vec<Bucket> = (first..=current)
+        .map(|index| Bucket {
+            start: Utc.timestamp_opt(index * width, 0).single().unwrap_or(from),
+            ..Bucket::default()
+        })
+        .collect();
+    let mut per_application: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    let mut per_instance: BTreeMap<String, InstanceCount> = BTreeMap::new();
+    let mut per_reason: BTreeMap<String, i64> = BTreeMap::new();
+    for row in rows {
+        let refused_sso = row.action == SSO && row.outcome != "allow";
+        if let Some(reason) = row.reason.clone().filter(|_| refused_sso) {
+            *per_reason.entry(reason).or_default() += row.n;
+            // A roll-up row of a reason counts nothing else: the same decisions have their
+            // row by application.
+            if row.rolled == 1 {
+                continue;
+            }
+        }
+        if let Some(b) = usize::try_from(row.bucket - first)
+            .ok()
+            .and_then(|i| buckets.get_mut(i))
+        {
+            let fields = (
+                &mut b.sign_ins,
+                &mut b.failed_sign_ins,
+                &mut b.lockouts,
+                &mut b.sso_allowed,
+                &mut b.sso_denied,
+            );
+            add(fields, &row.action, &row.outcome, row.n);
+        }
+        if let (Scope::Instance(_), Some(target), true) = (scope, &row.target_id, row.action == SSO)
+        {
+            let entry = per_application.entry(target.clone()).or_default();
+            if row.outcome == "allow" {
+                entry.0 += row.n;
+            } else {
+                entry.1 += row.n;
+            }
+        }
+        if let (Scope::Platform(_), Some(id)) = (scope, &row.instance_id) {
+            let c = per_instance
+                .entry(id.clone())
+                .or_insert_with(|| InstanceCount {
+                    instance_id: id.clone(),
+                    ..InstanceCount::default()
+                });
+            let fields = (
+                &mut c.sign_ins,
+                &mut c.failed_sign_ins,
+                &mut c.lockouts,
+                &mut c.sso_allowed,
+                &mut c.sso_denied,
+            );
+            add(fields, &row.action, &row.outcome, row.n);
+        }
+    }
+    let applications = match scope {
+        Scope::Instance(permit) => {
+            named_applications(store, permit.instance_id(), per_application).await?
+        }
+        Scope::Platform(_) => Vec::new(),
+    };
+    let instances = named_instances(store, per_instance).await?;
+    let mut reasons: Vec<ReasonCount> = per_reason
+        .into_iter()
+        .map(|(reason, count)| ReasonCount { reason, count })
+        .collect();
+    reasons.sort_by(|a, b| (b.count, &a.reason).cmp(&(a.count, &b.reason)));
+    reasons.truncate(usize::try_from(MAX_REASONS).unwrap_or(usize::MAX));
+    Ok(Activity {
+        from,
+        bucket_secs: width,
+        buckets,
+        applications,
+        instances,
+        reasons,
+    })
 }
 
 /// Adds one row's count to the field it counts.
@@ -177,170 +473,19 @@ fn add(
 }
 
 #[derive(FromQueryResult)]
-struct InstanceRow {
-    instance_id: Option<String>,
-    action: String,
-    outcome: String,
-    n: i64,
+struct Name {
+    id: String,
+    name: String,
 }
 
-#[derive(FromQueryResult)]
-struct BucketRow {
-    action: String,
-    outcome: String,
-    bucket: i64,
-    n: i64,
-}
-
-#[derive(FromQueryResult)]
-struct ApplicationRow {
-    target_id: Option<String>,
-    outcome: String,
-    n: i64,
-}
-
-#[derive(FromQueryResult)]
-struct ReasonRow {
-    reason: Option<String>,
-    n: i64,
-}
-
-/// The activity of an instance or of the platform over `range`, up to `now`.
-pub async fn activity(
-    store: &Store,
-    scope: Scope<'_>,
-    range: Range,
-    now: DateTime<Utc>,
-) -> AppResult<Activity> {
-    let db = &store.conn;
-    let backend = db.get_database_backend();
-    let width = range.bucket_secs();
-    let current = now.timestamp().div_euclid(width);
-    let first = current - range.buckets() + 1;
-    let from = Utc
-        .timestamp_opt(first * width, 0)
-        .single()
-        .unwrap_or(now - Duration::seconds(width * range.buckets()));
-    let count = || Expr::col(sea_orm::sea_query::Asterisk).count();
-
-    // The bucket width is ours, never input: it is written into the expression.
-    let bucket: SimpleExpr = Expr::cust(format!("{} / {width}", epoch_of_created_at(backend)));
-    let per_bucket = since(scope, from)
-        .column(audit_event::Column::Action)
-        .column(audit_event::Column::Outcome)
-        .expr_as(bucket.clone(), Alias::new("bucket"))
-        .expr_as(count(), Alias::new("n"))
-        .and_where(counted())
-        .group_by_col(audit_event::Column::Action)
-        .group_by_col(audit_event::Column::Outcome)
-        .add_group_by([bucket])
-        .to_owned();
-    let reason: SimpleExpr = Expr::cust(reason_of_summary(backend));
-    let per_reason = since(scope, from)
-        .expr_as(reason.clone(), Alias::new("reason"))
-        .expr_as(count(), Alias::new("n"))
-        .and_where(Expr::col(audit_event::Column::Action).eq(SSO))
-        .and_where(Expr::col(audit_event::Column::Outcome).eq("deny"))
-        .add_group_by([reason])
-        .order_by_expr(count(), Order::Desc)
-        .limit(MAX_REASONS)
-        .to_owned();
-    let (bucket_rows, reason_rows) = tokio::try_join!(
-        BucketRow::find_by_statement(backend.build(&per_bucket)).all(db),
-        ReasonRow::find_by_statement(backend.build(&per_reason)).all(db),
-    )?;
-
-    let mut buckets: Vec<Bucket> = (first..=current)
-        .map(|index| Bucket {
-            start: Utc.timestamp_opt(index * width, 0).single().unwrap_or(from),
-            ..Bucket::default()
-        })
-        .collect();
-    for row in bucket_rows {
-        let Some(b) = usize::try_from(row.bucket - first)
-            .ok()
-            .and_then(|i| buckets.get_mut(i))
-        else {
-            continue;
-        };
-        let fields = (
-            &mut b.sign_ins,
-            &mut b.failed_sign_ins,
-            &mut b.lockouts,
-            &mut b.sso_allowed,
-            &mut b.sso_denied,
-        );
-        add(fields, &row.action, &row.outcome, row.n);
-    }
-    let (applications, instances) = match scope {
-        Scope::Instance(permit) => {
-            let per_application = since(scope, from)
-                .column(audit_event::Column::TargetId)
-                .column(audit_event::Column::Outcome)
-                .expr_as(count(), Alias::new("n"))
-                .and_where(Expr::col(audit_event::Column::Action).eq(SSO))
-                .group_by_col(audit_event::Column::TargetId)
-                .group_by_col(audit_event::Column::Outcome)
-                .to_owned();
-            let applications =
-                per_application_of(store, permit.instance_id(), per_application).await?;
-            (applications, Vec::new())
-        }
-        Scope::Platform(_) => {
-            let per_instance = since(scope, from)
-                .column(audit_event::Column::InstanceId)
-                .column(audit_event::Column::Action)
-                .column(audit_event::Column::Outcome)
-                .expr_as(count(), Alias::new("n"))
-                .and_where(counted())
-                .group_by_col(audit_event::Column::InstanceId)
-                .group_by_col(audit_event::Column::Action)
-                .group_by_col(audit_event::Column::Outcome)
-                .to_owned();
-            (Vec::new(), per_instance_of(store, per_instance).await?)
-        }
-    };
-
-    let reasons = reason_rows
-        .into_iter()
-        .map(|row| ReasonCount {
-            // Decisions audited before reasons were recorded say none.
-            reason: row.reason.unwrap_or_else(|| "(not recorded)".into()),
-            count: row.n,
-        })
-        .collect();
-    Ok(Activity {
-        from,
-        bucket_secs: width,
-        buckets,
-        applications,
-        instances,
-        reasons,
-    })
-}
-
-/// SSO decisions per application of an instance, with the applications' names.
-async fn per_application_of(
+/// SSO decisions per application of an instance, with the applications' names; most allowed
+/// first.
+async fn named_applications(
     store: &Store,
     instance_id: &str,
-    query: SelectStatement,
+    counted: BTreeMap<String, (i64, i64)>,
 ) -> AppResult<Vec<ApplicationCount>> {
     let db = &store.conn;
-    let backend = db.get_database_backend();
-    let application_rows = ApplicationRow::find_by_statement(backend.build(&query))
-        .all(db)
-        .await?;
-
-    let mut counted: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
-    for row in application_rows {
-        let Some(id) = row.target_id else { continue };
-        let entry = counted.entry(id).or_default();
-        if row.outcome == "allow" {
-            entry.0 += row.n;
-        } else {
-            entry.1 += row.n;
-        }
-    }
     let mut applications: Vec<ApplicationCount> = counted
         .into_iter()
         .map(|(application_id, (allowed, denied))| ApplicationCount {
@@ -350,21 +495,17 @@ async fn per_application_of(
             denied,
         })
         .collect();
-    let names = Query::select()
-        .columns([application::Column::Id, application::Column::Name])
-        .from(application::Entity)
-        .and_where(Expr::col(application::Column::InstanceId).eq(instance_id))
-        .and_where(
-            Expr::col(application::Column::Id)
-                .is_in(applications.iter().map(|a| a.application_id.clone())),
-        )
-        .to_owned();
-    #[derive(FromQueryResult)]
-    struct Name {
-        id: String,
-        name: String,
-    }
     if !applications.is_empty() {
+        let names = Query::select()
+            .columns([application::Column::Id, application::Column::Name])
+            .from(application::Entity)
+            .and_where(Expr::col(application::Column::InstanceId).eq(instance_id))
+            .and_where(
+                Expr::col(application::Column::Id)
+                    .is_in(applications.iter().map(|a| a.application_id.clone())),
+            )
+            .to_owned();
+        let backend = db.get_database_backend();
         for found in Name::find_by_statement(backend.build(&names))
             .all(db)
             .await?
@@ -384,35 +525,13 @@ async fn per_application_of(
 }
 
 /// Counts per instance, with the instances' names; most active first.
-async fn per_instance_of(store: &Store, query: SelectStatement) -> AppResult<Vec<InstanceCount>> {
+async fn named_instances(
+    store: &Store,
+    counted: BTreeMap<String, InstanceCount>,
+) -> AppResult<Vec<InstanceCount>> {
     let db = &store.conn;
-    let backend = db.get_database_backend();
-    let rows = InstanceRow::find_by_statement(backend.build(&query))
-        .all(db)
-        .await?;
-    let mut counted: std::collections::BTreeMap<String, InstanceCount> = Default::default();
-    for row in rows {
-        let Some(id) = row.instance_id else { continue };
-        let c = counted.entry(id.clone()).or_insert_with(|| InstanceCount {
-            instance_id: id,
-            ..InstanceCount::default()
-        });
-        let fields = (
-            &mut c.sign_ins,
-            &mut c.failed_sign_ins,
-            &mut c.lockouts,
-            &mut c.sso_allowed,
-            &mut c.sso_denied,
-        );
-        add(fields, &row.action, &row.outcome, row.n);
-    }
     let mut instances: Vec<InstanceCount> = counted.into_values().collect();
     if !instances.is_empty() {
-        #[derive(FromQueryResult)]
-        struct Name {
-            id: String,
-            name: String,
-        }
         let names = Query::select()
             .columns([instance::Column::Id, instance::Column::Name])
             .from(instance::Entity)
@@ -421,6 +540,7 @@ async fn per_instance_of(store: &Store, query: SelectStatement) -> AppResult<Vec
                     .is_in(instances.iter().map(|i| i.instance_id.clone())),
             )
             .to_owned();
+        let backend = db.get_database_backend();
         for found in Name::find_by_statement(backend.build(&names))
             .all(db)
             .await?
