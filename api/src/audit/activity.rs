@@ -221,14 +221,23 @@ pub async fn roll_up(store: &Store, now: DateTime<Utc>) -> AppResult<i64> {
         if done >= closed {
             return Ok(added);
         }
-        let until = (done + HOURS_PER_ROLL_UP).min(closed);
+        // Hours without an event need no rows: start at the first event's hour (an idle
+        // server rolls up nothing but its mark).
+        let from = first_event_hour(&store.conn, done)
+            .await?
+            .map_or(closed, |hour| hour.clamp(done, closed));
+        let until = if from == closed {
+            closed
+        } else {
+            (from + HOURS_PER_ROLL_UP).min(closed)
+        };
         let txn = store.begin_write().await?;
         let backend = txn.get_database_backend();
-        let (lo, hi) = (first_id_at_hour(done), first_id_at_hour(until));
+        let (lo, hi) = (first_id_at_hour(from), first_id_at_hour(until));
         // An event's hour is its `created_at`'s, kept inside the hours counted (its id and
         // its created_at may be microseconds apart across an hour's edge).
         let hour = format!(
-            "{}({}({} / 3600, {done}), {})",
+            "{}({}({} / 3600, {from}), {})",
             least(backend),
             greatest(backend),
             epoch_of_created_at(backend),
@@ -254,7 +263,12 @@ pub async fn roll_up(store: &Store, now: DateTime<Utc>) -> AppResult<i64> {
              ON CONFLICT DO NOTHING",
             reason_of_summary(backend)
         );
-        for sql in [by_target, by_reason] {
+        let sqls = if from < until {
+            vec![by_target, by_reason]
+        } else {
+            Vec::new()
+        };
+        for sql in sqls {
             txn.execute(Statement::from_sql_and_values(
                 backend,
                 sql,
@@ -279,6 +293,37 @@ pub async fn roll_up(store: &Store, now: DateTime<Utc>) -> AppResult<i64> {
         txn.commit().await?;
         added += until - done;
     }
+}
+
+#[derive(FromQueryResult)]
+struct FirstId {
+    id: Option<String>,
+}
+
+/// The hour of the first audit event at or after `hour`, read from its id (UUIDv7); `None`
+/// when there is none.
+async fn first_event_hour<C: ConnectionTrait>(db: &C, hour: i64) -> AppResult<Option<i64>> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "SELECT MIN(id) AS id FROM audit_events WHERE id >= $1",
+        _ => "SELECT MIN(id) AS id FROM audit_events WHERE id >= ?",
+    };
+    let found = FirstId::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [first_id_at_hour(hour).into()],
+    ))
+    .one(db)
+    .await?
+    .and_then(|row| row.id);
+    Ok(found.map(|id| {
+        uuid::Uuid::parse_str(&id)
+            .ok()
+            .and_then(|id| id.get_timestamp())
+            .map_or(hour, |at| {
+                i64::try_from(at.to_unix().0).unwrap_or(i64::MAX) / 3600
+            })
+    }))
 }
 
 /// The smallest audit id of an hour.
