@@ -165,6 +165,12 @@ static BUNDLES: LazyLock<Bundles> = LazyLock::new(|| Bundles {
 /// (the tests make that impossible for every id the code names) falls back to English, then
 /// to the id itself.
 pub fn text(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+    lookup(lang, id, args).unwrap_or_else(|| id.to_owned())
+}
+
+/// The text of message `id` in `lang` (else in English), or `None` when no catalog has it:
+/// for texts whose ids are made from data (a template's id), which have their own fallback.
+pub fn lookup(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> Option<String> {
     let bundles = &*BUNDLES;
     let bundle = match lang {
         Lang::En => &bundles.en,
@@ -174,11 +180,8 @@ pub fn text(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
         .get_message(id)
         .map(|m| (bundle, m))
         .or_else(|| bundles.en.get_message(id).map(|m| (&bundles.en, m)));
-    let Some((bundle, pattern)) =
-        message.and_then(|(bundle, message)| Some((bundle, message.value()?)))
-    else {
-        return id.to_owned();
-    };
+    let (bundle, pattern) =
+        message.and_then(|(bundle, message)| Some((bundle, message.value()?)))?;
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
         match value {
@@ -187,9 +190,11 @@ pub fn text(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
         }
     }
     let mut errors = Vec::new();
-    bundle
-        .format_pattern(pattern, Some(&fluent_args), &mut errors)
-        .into_owned()
+    Some(
+        bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors)
+            .into_owned(),
+    )
 }
 
 /// A value put into a message.

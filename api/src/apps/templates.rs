@@ -236,12 +236,7 @@ pub const TEMPLATES: &[Template] = &[
 /// A template's or parameter's text in a language: the catalog's message `id` (see
 /// `api/locales/`), else the English text written here.
 fn localized(lang: Lang, id: &str, english: &'static str) -> String {
-    let text = crate::i18n::text(lang, id, &[]);
-    if text == id {
-        english.to_owned()
-    } else {
-        text
-    }
+    crate::i18n::lookup(lang, id, &[]).unwrap_or_else(|| english.to_owned())
 }
 
 impl Template {

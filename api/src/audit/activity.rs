@@ -158,6 +158,14 @@ fn least(backend: DbBackend) -> &'static str {
     }
 }
 
+/// The `n`th bound value of a statement, per backend.
+fn placeholder(backend: DbBackend, n: usize) -> String {
+    match backend {
+        DbBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    }
+}
+
 /// The counted actions, as SQL.
 const COUNTED: &str = "('signIn', 'signInFailed', 'accountLocked', 'sso')";
 
@@ -243,10 +251,7 @@ pub async fn roll_up(store: &Store, now: DateTime<Utc>) -> AppResult<i64> {
             epoch_of_created_at(backend),
             until - 1
         );
-        let (p1, p2) = match backend {
-            DbBackend::Postgres => ("$1", "$2"),
-            _ => ("?", "?"),
-        };
+        let (p1, p2) = (placeholder(backend, 1), placeholder(backend, 2));
         let by_target = format!(
             "INSERT INTO audit_hourly (instance_id, hour, action, outcome, target_id, reason, n) \
              SELECT instance_id, {hour}, action, outcome, \
@@ -276,10 +281,7 @@ pub async fn roll_up(store: &Store, now: DateTime<Utc>) -> AppResult<i64> {
             ))
             .await?;
         }
-        let mark = match backend {
-            DbBackend::Postgres => "$1",
-            _ => "?",
-        };
+        let mark = placeholder(backend, 1);
         txn.execute(Statement::from_sql_and_values(
             backend,
             format!(
@@ -304,10 +306,10 @@ struct FirstId {
 /// when there is none.
 async fn first_event_hour<C: ConnectionTrait>(db: &C, hour: i64) -> AppResult<Option<i64>> {
     let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => "SELECT MIN(id) AS id FROM audit_events WHERE id >= $1",
-        _ => "SELECT MIN(id) AS id FROM audit_events WHERE id >= ?",
-    };
+    let sql = format!(
+        "SELECT MIN(id) AS id FROM audit_events WHERE id >= {}",
+        placeholder(backend, 1)
+    );
     let found = FirstId::find_by_statement(Statement::from_sql_and_values(
         backend,
         sql,
@@ -354,10 +356,7 @@ async fn counts(
         Scope::Instance(permit) => Some(permit.instance_id().to_owned()),
         Scope::Platform(_) => None,
     };
-    let param = |n: usize| match backend {
-        DbBackend::Postgres => format!("${n}"),
-        _ => "?".to_owned(),
-    };
+    let param = |n: usize| placeholder(backend, n);
     let mut values: Vec<sea_orm::Value> = Vec::new();
     let scoped = match &instance {
         Some(id) => {

@@ -154,7 +154,7 @@ pub async fn send(
             vars,
             action_token_id: None,
             sign_in_code_id: Some(id.clone()),
-            language: Some(crate::i18n::current().tag().to_owned()),
+            language: mail::language(),
         },
     )
     .await?;

@@ -105,6 +105,11 @@ pub struct EmailPayload {
     pub language: Option<String>,
 }
 
+/// The language of an email enqueued now: the one of the request being handled.
+pub fn language() -> Option<String> {
+    Some(crate::i18n::current().tag().to_owned())
+}
+
 impl EmailPayload {
     fn lang(&self) -> Lang {
         self.language
@@ -179,7 +184,7 @@ pub async fn notify_account_locked(
             vars,
             action_token_id: None,
             sign_in_code_id: None,
-            language: Some(crate::i18n::current().tag().to_owned()),
+            language: language(),
         },
     )
     .await?;

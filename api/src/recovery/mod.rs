@@ -187,7 +187,7 @@ pub async fn invite(
             ]),
             action_token_id: Some(token.id.clone()),
             sign_in_code_id: None,
-            language: Some(crate::i18n::current().tag().to_owned()),
+            language: mail::language(),
         },
     )
     .await?;
@@ -266,7 +266,7 @@ pub async fn request_reset(auth: &Auth, instance_id: &str, login: &str) -> AppRe
             ]),
             action_token_id: Some(token.id),
             sign_in_code_id: None,
-            language: Some(crate::i18n::current().tag().to_owned()),
+            language: mail::language(),
         },
     )
     .await?;
