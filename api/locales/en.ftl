@@ -153,6 +153,7 @@ slo-return = Return to { $app }
 email-invitation-subject = You are invited to { $instance }
 email-reset-subject = Reset your password at { $instance }
 email-locked-subject = Your account at { $instance } is locked
+email-factors-reset-subject = Your second factors at { $instance } were removed
 email-code-subject = { $code } is your sign-in code for { $instance }
 
 ## The marketplace's templates (in the GraphQL API, by the language of the request)
@@ -172,3 +173,47 @@ template-param-roles = RAM roles
 template-param-roles-help = The RAM roles to offer, by name, separated by commas.
 template-param-sessionDuration = Session duration (seconds)
 template-param-sessionDuration-help = How long the role session lasts, 900 to 43200 seconds; RAM's default when empty.
+
+## Second factors: the sign-in step, enrolment, recovery codes
+factor-page-title = Confirm it's you
+factor-title = A second factor for { $name }
+factor-step-up = This application asks for a second factor. Give one to continue.
+factor-totp-label = Code from your authenticator app
+factor-submit = Continue
+factor-recovery-heading = Lost your device?
+factor-recovery-label = Recovery code
+factor-recovery-submit = Use the recovery code
+factor-email = Email me a code at { $sent_to } instead
+factor-method-unknown = this way of confirming is not available here
+factor-none-step-up = This application needs a second factor, and you have none set up yet. <a href="{ $url }">Set one up on your account page</a>, then open the application again.
+factor-none = You have no second factor that this sign-in accepts. Ask your administrator to help you set one up.
+factor-enrol-title = Set up an authenticator app
+factor-enrol-intro = { $name } asks for a second factor. Scan this code with an authenticator app (such as Microsoft Authenticator or Google Authenticator), then type the six-digit code it shows.
+factor-enrol-secret = Cannot scan the code? Type this key into the app:
+factor-enrol-name = A name for this app (optional)
+factor-enrol-code = Code from the app
+factor-enrol-submit = Turn on
+factor-enrol-wrong = That is not the app's current code. Check that your phone's clock is right and try again.
+factor-enrol-gone = The setup has expired. Start again.
+factor-qr-alt = QR code of the key for your authenticator app
+recovery-title = Save your recovery codes
+recovery-intro = Each code confirms it's you once, if you lose your authenticator. Keep them somewhere safe: they are shown only now.
+recovery-continue = I have saved them: continue
+account-factors = Second factors
+account-factors-none = You have no second factor yet.
+account-factor-kind-totp = Authenticator app
+account-factor-kind-passkey = Passkey
+account-factor-added = added { $added }, last used { $used }
+account-factor-never = never
+account-factor-remove = Remove
+account-add-totp = Set up an authenticator app
+account-recovery-left = { $count ->
+    [one] One recovery code left.
+   *[other] { $count } recovery codes left.
+}
+account-new-recovery = Make new recovery codes
+account-verify-first = To change your second factors, first confirm it's you with one of them.
+account-verify = Confirm it's you
+account-totp-added = Your authenticator app is set up.
+account-factor-removed = The second factor was removed.
+account-recovery-made = New recovery codes were made; the old ones no longer work.

@@ -148,6 +148,7 @@ slo-return = 返回 { $app }
 email-invitation-subject = 您受邀加入 { $instance }
 email-reset-subject = 重置您在 { $instance } 的密码
 email-locked-subject = 您在 { $instance } 的账户已被锁定
+email-factors-reset-subject = 您在 { $instance } 的第二重验证方式已被移除
 email-code-subject = { $code } 是您登录 { $instance } 的验证码
 
 ## 应用市场的模板（GraphQL API 中按请求的语言返回）
@@ -167,3 +168,44 @@ template-param-roles = RAM 角色
 template-param-roles-help = 可供选择的 RAM 角色名称，以英文逗号分隔。
 template-param-sessionDuration = 会话时长（秒）
 template-param-sessionDuration-help = 角色会话的有效时长，900 到 43200 秒；留空则使用 RAM 的默认值。
+
+## Second factors: the sign-in step, enrolment, recovery codes
+factor-page-title = 确认是您本人
+factor-title = { $name } 的第二重验证
+factor-step-up = 此应用要求第二重验证。完成验证后即可继续。
+factor-totp-label = 身份验证器应用中的验证码
+factor-submit = 继续
+factor-recovery-heading = 设备丢失了？
+factor-recovery-label = 恢复码
+factor-recovery-submit = 使用恢复码
+factor-email = 改为将验证码发送到 { $sent_to }
+factor-method-unknown = 此处不能使用这种验证方式
+factor-none-step-up = 此应用需要第二重验证，而您尚未设置任何验证方式。<a href="{ $url }">请在账户页面设置</a>，然后重新打开应用。
+factor-none = 您没有此次登录可用的第二重验证方式。请联系管理员协助设置。
+factor-enrol-title = 设置身份验证器应用
+factor-enrol-intro = { $name } 要求第二重验证。请用身份验证器应用（如 Microsoft Authenticator 或 Google 身份验证器）扫描此二维码，然后输入应用显示的六位验证码。
+factor-enrol-secret = 无法扫描二维码？请在应用中输入此密钥：
+factor-enrol-name = 为此应用命名（可选）
+factor-enrol-code = 应用中的验证码
+factor-enrol-submit = 启用
+factor-enrol-wrong = 这不是应用当前的验证码。请确认手机时间准确后重试。
+factor-enrol-gone = 设置已过期，请重新开始。
+factor-qr-alt = 身份验证器应用密钥的二维码
+recovery-title = 保存您的恢复码
+recovery-intro = 如果身份验证器丢失，每个恢复码可以确认一次身份。请妥善保存：恢复码只显示这一次。
+recovery-continue = 我已保存，继续
+account-factors = 第二重验证
+account-factors-none = 您还没有第二重验证方式。
+account-factor-kind-totp = 身份验证器应用
+account-factor-kind-passkey = 通行密钥
+account-factor-added = 添加于 { $added }，上次使用 { $used }
+account-factor-never = 从未
+account-factor-remove = 移除
+account-add-totp = 设置身份验证器应用
+account-recovery-left = 还剩 { $count } 个恢复码。
+account-new-recovery = 生成新的恢复码
+account-verify-first = 要更改第二重验证方式，请先用其中一种确认是您本人。
+account-verify = 确认是您本人
+account-totp-added = 身份验证器应用已设置好。
+account-factor-removed = 已移除该第二重验证方式。
+account-recovery-made = 已生成新的恢复码，旧的恢复码不再有效。

@@ -451,8 +451,8 @@ mod tests {
                 DbBackend::Sqlite,
                 format!(
                     "INSERT INTO instances (id, name, description, created_at, updated_at, \
-                     access_version, second_factor) VALUES ('{name}', '{name}', '', \
-                     '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 0, 'none')"
+                     access_version) VALUES ('{name}', '{name}', '', \
+                     '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 0)"
                 ),
             )
         };

@@ -52,7 +52,7 @@ pub async fn seed(
                 instances::InstanceInput {
                     name: DEMO_INSTANCE,
                     description: Some("Seeded by lanyard serve --demo"),
-                    second_factor: None,
+                    rules: Default::default(),
                 },
             )
             .await?;

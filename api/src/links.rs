@@ -15,3 +15,8 @@ pub fn forgot_url(public_url: &str, instance_id: &str) -> String {
 pub fn set_password_url(public_url: &str, instance_id: &str, token: &str) -> String {
     format!("{public_url}/i/{instance_id}/password/set?token={token}")
 }
+
+/// An employee's account page (her sessions, password and second factors).
+pub fn account_url(public_url: &str, instance_id: &str) -> String {
+    format!("{public_url}/sso/{instance_id}/account")
+}

@@ -373,6 +373,8 @@ pub struct AccountView<'a> {
     pub notice: Option<&'a str>,
     /// A refused password change: the field and why.
     pub error: Option<(&'a str, &'a str)>,
+    /// Her second factors' section, rendered.
+    pub factors: &'a str,
 }
 
 /// Her name and email, her sessions with "Sign out other sessions", and the password change.
@@ -437,7 +439,7 @@ pub fn account(status: StatusCode, view: &AccountView<'_>) -> Response {
          <h2>{sessions}</h2><p class=\"muted\">{sessions_hint}</p>\
          <table><thead><tr><th scope=\"col\">{signed_in}</th><th scope=\"col\">{last_used}</th>\
          <th scope=\"col\">{from}</th></tr></thead><tbody>{rows}</tbody></table>{sign_out_others}\
-         <h2>{change}</h2>\
+         {factors}<h2>{change}</h2>\
          <form method=\"post\" action=\"/sso/{instance}/account/password\">{csrf}\
          {current}{new}\
          <button type=\"submit\">{change_submit}</button></form>\
@@ -462,6 +464,7 @@ pub fn account(status: StatusCode, view: &AccountView<'_>) -> Response {
             "current-password"
         ),
         new = field("new", "newPassword", "account-new-password", "new-password"),
+        factors = view.factors,
     );
     page(status, &t!(lang, "account-page-title"), &body)
 }
@@ -472,11 +475,12 @@ pub fn denied(
     reason: &str,
     reference: &str,
     back: Option<&ReturnToApplication<'_>>,
+    set_up_factor: Option<&str>,
 ) -> Response {
     let lang = i18n::current();
     let app = application_name;
     let mut body = format!(
-        "<h1>{}</h1><p>{}</p><p>{}</p>",
+        "<h1>{}</h1><p>{}</p>",
         e(&t!(lang, "denied-heading", app = app)),
         e(&t!(
             lang,
@@ -484,8 +488,17 @@ pub fn denied(
             app = app,
             reason = reason.trim_end_matches('.')
         )),
-        t!(lang, "denied-reference", reference = e(reference).as_str()),
     );
+    if let Some(account_url) = set_up_factor {
+        body.push_str(&format!(
+            "<p role=\"alert\">{}</p>",
+            t!(lang, "factor-none-step-up", url = e(account_url).as_str())
+        ));
+    }
+    body.push_str(&format!(
+        "<p>{}</p>",
+        t!(lang, "denied-reference", reference = e(reference).as_str())
+    ));
     if let Some(back) = back {
         let relay = back
             .relay_state

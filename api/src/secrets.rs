@@ -12,6 +12,7 @@ use hkdf::Hkdf;
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use openssl::symm::{decrypt_aead, encrypt_aead, Cipher};
 use rand::RngCore;
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
@@ -82,6 +83,10 @@ pub struct Keys {
     pub action_token: [u8; 32],
     /// HMAC key from which emailed sign-in codes are derived (`sign_in_codes`).
     pub sign_in_code: [u8; 32],
+    /// AES-256-GCM key that seals the keys of authenticator apps (`auth::factors`).
+    pub factor_seal: [u8; 32],
+    /// HMAC key under which recovery codes are stored (`auth::factors`).
+    pub recovery_code: [u8; 32],
 }
 
 impl std::fmt::Debug for Keys {
@@ -123,6 +128,8 @@ impl Keys {
             signing_key_seal: expand(b"signing-keys v1"),
             action_token: expand(b"action-tokens v1"),
             sign_in_code: expand(b"sign-in-code v1"),
+            factor_seal: expand(b"factors v1"),
+            recovery_code: expand(b"recovery-codes v1"),
         }
     }
 }
@@ -144,6 +151,52 @@ impl Keys {
         let number = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
         format!("{:06}", number % 1_000_000)
     }
+}
+
+const NONCE_LEN: usize = 12;
+const TAG_LEN: usize = 16;
+
+/// Seals `plaintext` at rest: AES-256-GCM with a random nonce and the row's id as associated
+/// data, so a sealed value copied onto another row does not open. The result is base64 of
+/// nonce ‖ tag ‖ ciphertext.
+pub fn seal(seal_key: &[u8; 32], row_id: &str, plaintext: &[u8]) -> anyhow::Result<String> {
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let mut tag = [0u8; TAG_LEN];
+    let ciphertext = encrypt_aead(
+        Cipher::aes_256_gcm(),
+        seal_key,
+        Some(&nonce),
+        row_id.as_bytes(),
+        plaintext,
+        &mut tag,
+    )?;
+    let mut out = Vec::with_capacity(NONCE_LEN + TAG_LEN + ciphertext.len());
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&tag);
+    out.extend_from_slice(&ciphertext);
+    Ok(STANDARD.encode(out))
+}
+
+/// The plaintext [`seal`] sealed for `row_id` under `seal_key`.
+pub fn open(seal_key: &[u8; 32], row_id: &str, sealed: &str) -> anyhow::Result<Vec<u8>> {
+    let bytes = STANDARD
+        .decode(sealed.trim())
+        .map_err(|_| anyhow::anyhow!("not base64"))?;
+    if bytes.len() <= NONCE_LEN + TAG_LEN {
+        anyhow::bail!("too short");
+    }
+    let (nonce, rest) = bytes.split_at(NONCE_LEN);
+    let (tag, ciphertext) = rest.split_at(TAG_LEN);
+    decrypt_aead(
+        Cipher::aes_256_gcm(),
+        seal_key,
+        Some(nonce),
+        row_id.as_bytes(),
+        ciphertext,
+        tag,
+    )
+    .map_err(|_| anyhow::anyhow!("the seal does not open"))
 }
 
 /// HMAC-SHA256 under `key` of `parts`, in order (callers separate parts that could run into

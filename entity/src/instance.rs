@@ -1,14 +1,15 @@
 use sea_orm::entity::prelude::*;
 
-/// What an employee must give after the password to sign in to the instance.
+/// Who must give a second factor to sign in to the instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-pub enum SecondFactor {
-    #[sea_orm(string_value = "none")]
-    None,
-    /// A one-time code sent to the user's email address.
-    #[sea_orm(string_value = "email_code")]
-    EmailCode,
+pub enum MfaRequired {
+    /// Only where an access policy or an application's request asks for one (step-up).
+    #[sea_orm(string_value = "when_asked")]
+    WhenAsked,
+    /// Every employee, at every sign-in.
+    #[sea_orm(string_value = "everyone")]
+    Everyone,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -23,7 +24,22 @@ pub struct Model {
     /// Bumped by every change to the instance's access policies, so that every server node
     /// reloads its cached copy.
     pub access_version: i64,
-    pub second_factor: SecondFactor,
+    pub mfa_required: MfaRequired,
+    /// The second factors employees may use, comma-separated: `email_code`, `totp`, `passkey`.
+    pub allowed_factors: String,
+    /// Whether an employee with a passkey may sign in with it alone (it proves both who she is
+    /// and, with user verification, a second factor).
+    pub passkey_sign_in: bool,
+}
+
+/// The second factors an instance can allow, as `allowed_factors` names them.
+pub const FACTORS: [&str; 3] = ["email_code", "totp", "passkey"];
+
+impl Model {
+    /// Whether employees may use the factor `name` (one of [`FACTORS`]).
+    pub fn allows(&self, name: &str) -> bool {
+        self.allowed_factors.split(',').any(|f| f == name)
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,7 +1,8 @@
 use sea_orm::entity::prelude::*;
 
-/// An emailed one-time code an employee must type after the password, when the instance asks
-/// for a second factor. The code is derived from the id under a server key and not stored.
+/// A second factor an employee owes after the password (or, stepping up, during a session):
+/// the pending step's row. When `emailed`, an emailed one-time code is waiting for her; the
+/// code is derived from the id under a server key and not stored.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "sign_in_codes")]
 pub struct Model {
@@ -16,6 +17,10 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub failed_attempts: i32,
     pub used_at: Option<DateTimeUtc>,
+    /// Whether a code was emailed for this row.
+    pub emailed: bool,
+    /// Stepping up: the session that gains the factor (none: a new session opens).
+    pub session_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,7 @@ mod m20261207_000015_add_assertion_encryption;
 mod m20261207_000016_create_single_logout;
 mod m20261207_000017_index_audit_activity;
 mod m20261207_000018_create_audit_hourly;
+mod m20261207_000019_create_second_factors;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000016_create_single_logout::Migration),
             Box::new(m20261207_000017_index_audit_activity::Migration),
             Box::new(m20261207_000018_create_audit_hourly::Migration),
+            Box::new(m20261207_000019_create_second_factors::Migration),
         ]
     }
 }

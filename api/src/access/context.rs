@@ -73,7 +73,7 @@ impl ExtensionValues {
         reads: &ContextReads,
     ) -> Vec<(String, RestrictedExpression)> {
         let now = context.now;
-        let mut pairs = Vec::with_capacity(11);
+        let mut pairs = Vec::with_capacity(12);
         let mut add = |name: &str, value: &dyn Fn() -> RestrictedExpression| {
             if reads.reads(name) {
                 pairs.push((name.to_owned(), value()));
@@ -88,6 +88,9 @@ impl ExtensionValues {
             RestrictedExpression::new_long(i64::from(now.weekday().number_from_monday()))
         });
         add("mfa", &|| RestrictedExpression::new_bool(context.mfa));
+        add("assuranceLevel", &|| {
+            RestrictedExpression::new_long(i64::from(context.assurance_level))
+        });
         add("authMethods", &|| {
             RestrictedExpression::new_set(
                 context

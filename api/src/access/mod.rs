@@ -13,6 +13,7 @@ pub mod entities;
 pub mod facts;
 pub mod grants;
 mod linked;
+pub mod methods;
 pub mod policies;
 pub mod simulate;
 
@@ -60,6 +61,8 @@ pub struct AccessContext {
     pub now: DateTime<Utc>,
     pub mfa: bool,
     pub auth_methods: Vec<String>,
+    /// [`methods::assurance`] of the methods.
+    pub assurance_level: u8,
     pub initiated_by: Initiator,
 }
 
@@ -71,7 +74,8 @@ impl AccessContext {
             source_ip: IpAddr::from([0, 0, 0, 0]),
             now: Utc::now(),
             mfa: false,
-            auth_methods: vec!["password".into()],
+            auth_methods: vec![methods::PASSWORD.into()],
+            assurance_level: 1,
             initiated_by: Initiator::Idp,
         }
     }
@@ -515,6 +519,7 @@ fn decision_summary(request: &AccessRequest<'_>, decision: &AccessDecision) -> s
         "diagnostics": decision.diagnostics,
         "initiatedBy": request.context.initiated_by.as_str(),
         "mfa": request.context.mfa,
+        "assuranceLevel": request.context.assurance_level,
     });
     if !decision.allowed {
         summary["reason"] = decision.denial_reason().into();

@@ -66,6 +66,11 @@ impl EmployeeSession {
         Self::actor_of(&self.user, self.session.client_ip.clone())
     }
 
+    /// The employee as the actor of what she does from `client_ip`.
+    pub fn actor_with(&self, client_ip: Option<String>) -> Actor {
+        Self::actor_of(&self.user, client_ip)
+    }
+
     /// The employee as the actor of an audit event, before or without a session.
     pub fn actor_of(user: &user::Model, client_ip: Option<String>) -> Actor {
         Actor {
@@ -76,9 +81,9 @@ impl EmployeeSession {
         }
     }
 
-    /// Whether the employee gave a second factor at sign-in (Cedar's `context.mfa`).
+    /// Whether the employee gave a second factor (Cedar's `context.mfa`).
     pub fn used_mfa(&self) -> bool {
-        self.auth_methods().iter().any(|m| m == EMAIL_CODE)
+        assurance(&self.auth_methods()) >= 2
     }
 
     pub fn auth_methods(&self) -> Vec<String> {
@@ -104,10 +109,11 @@ pub struct Attempt {
     pub user_agent: Option<String>,
 }
 
-/// How an employee proved who they are; the session's `auth_methods`.
-pub const PASSWORD: &str = "password";
-/// A one-time code emailed to the user ([`super::sign_in_codes`]).
-pub const EMAIL_CODE: &str = "email_code";
+/// How an employee proved who they are; the session's `auth_methods` (Cedar's
+/// `context.authMethods`).
+pub use crate::access::methods::{
+    assurance, EMAIL_CODE, PASSKEY, PASSWORD, RECOVERY_CODE, SECURITY_KEY, TOTP,
+};
 
 /// Checks an employee's password, throttled per account and address; returns the active user.
 /// Every refusal reads the same, whether the username exists, has no password, is disabled or
@@ -238,6 +244,85 @@ pub async fn open(
     let jwt = auth.secrets.employee_session.sign(&claims)?;
     let max_age = i64::from(auth.config.sso.session_minutes) * 60;
     Ok(cookie(auth, &instance_id, &jwt, max_age))
+}
+
+/// Steps a session up: the employee proved `method` besides what she had. The session is
+/// replaced by a new one (a new id, so no node serves the old one from its cache, and no one
+/// holding the old cookie gains the factor) with the methods of both, ending when the old one
+/// would have; the applications it signed in to move with it. Audited as `stepUp`. Returns the
+/// `Set-Cookie` of the new session, or `None` when the old one has ended meanwhile.
+pub async fn step_up(
+    auth: &Auth,
+    session_id: &str,
+    method: &str,
+    client_ip: Option<String>,
+) -> AppResult<Option<String>> {
+    let txn = auth.store.begin_write().await?;
+    let Some(old) = employee_session::Entity::find_by_id(session_id)
+        .one(&txn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(user) = user::Entity::find_by_id(old.user_id.clone())
+        .one(&txn)
+        .await?
+        .filter(|u| u.status == UserStatus::Active)
+    else {
+        return Ok(None);
+    };
+    let mut methods: Vec<String> = old
+        .auth_methods
+        .split(',')
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if !methods.iter().any(|m| m == method) {
+        methods.push(method.to_owned());
+    }
+    let now = Utc::now();
+    let id = new_id();
+    let session = employee_session::ActiveModel {
+        id: Set(id.clone()),
+        instance_id: Set(old.instance_id.clone()),
+        user_id: Set(old.user_id.clone()),
+        created_at: Set(now),
+        expires_at: Set(old.expires_at),
+        last_seen_at: Set(now),
+        auth_methods: Set(methods.join(",")),
+        client_ip: Set(client_ip.clone().or(old.client_ip.clone())),
+        user_agent: Set(old.user_agent.clone()),
+    }
+    .insert(&txn)
+    .await?;
+    entity::saml_session_participant::Entity::update_many()
+        .col_expr(
+            entity::saml_session_participant::Column::SessionId,
+            Expr::value(id.clone()),
+        )
+        .filter(entity::saml_session_participant::Column::SessionId.eq(old.id.as_str()))
+        .exec(&txn)
+        .await?;
+    employee_session::Entity::delete_by_id(old.id.clone())
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        &EmployeeSession::actor_of(&user, client_ip),
+        AuditRecord::in_instance(&old.instance_id, "stepUp", "employee_session", Some(&id))
+            .summary(serde_json::json!({ "authMethods": methods, "added": method })),
+    )
+    .await?;
+    txn.commit().await?;
+    let claims = Claims {
+        sid: id,
+        iid: old.instance_id.clone(),
+        aud: AUDIENCE.into(),
+        exp: session.expires_at.timestamp(),
+    };
+    let jwt = auth.secrets.employee_session.sign(&claims)?;
+    let max_age = (session.expires_at - now).num_seconds().max(1);
+    Ok(Some(cookie(auth, &old.instance_id, &jwt, max_age)))
 }
 
 /// The refusal of a wrong username or password.

@@ -1,8 +1,10 @@
-//! The emailed one-time code: the second factor an instance can ask for after the password.
+//! The pending second-factor step, and the emailed one-time code.
 //!
-//! A correct password on such an instance does not open a session; it stores a `sign_in_codes`
-//! row and emails its code through the outbox. The browser holds a short-lived signed cookie
-//! naming the row, and opens the session by typing the code. The code is six digits derived
+//! A correct password where a second factor is required does not open a session; it stores a
+//! `sign_in_codes` row (and, when the employee has no other factor, emails its code through the
+//! outbox). A session that must step up for an application stores one naming the session. The
+//! browser holds a short-lived signed cookie naming the row, and finishes the step with the
+//! emailed code, an authenticator app's code or a recovery code ([`Proof`]). The code is six digits derived
 //! from the row id by HMAC under a server key, so neither the database nor the outbox holds
 //! it. A code is valid for [`VALID_MINUTES`], takes [`MAX_TRIES`] wrong guesses, and works
 //! once (a conditional update, so two nodes cannot both accept it). Signing in again sends a
@@ -18,10 +20,14 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
-use super::employee_sessions::{self, Attempt, EmployeeSession, EMAIL_CODE, PASSWORD};
+use super::employee_sessions::{
+    self, Attempt, EmployeeSession, EMAIL_CODE, PASSWORD, RECOVERY_CODE, TOTP,
+};
+use super::factors::{self, Owner};
+use super::throttle::{self, Scopes};
 use super::Auth;
 use crate::audit::{self, AuditRecord};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::ids::new_id;
 use crate::ids::plausible_id;
 use crate::mail::{self, EmailPayload, Template};
@@ -94,6 +100,8 @@ pub enum Refusal {
     Wrong { tries_left: i32 },
     /// Expired, used, tried too often, or no code pending: sign in again for a new one.
     Gone,
+    /// Too many failed sign-ins of the account or from the address: the throttle's sentence.
+    Throttled(String),
 }
 
 impl Refusal {
@@ -106,21 +114,32 @@ impl Refusal {
                 t!(lang, "code-wrong", tries = i64::from(*tries_left))
             }
             Refusal::Gone => t!(lang, "code-gone"),
+            Refusal::Throttled(message) => message.clone(),
         }
     }
 }
 
-/// After a correct password: stores a code for `user`, voids their earlier ones and emails it.
-/// Returns the pending row and the `Set-Cookie` that remembers it.
-pub async fn send(
+/// What a pending step is for.
+pub struct Step<'a> {
+    /// The `Continue` reference to go on to.
+    pub continue_to: &'a str,
+    /// Stepping up this session; `None`: signing in (after a correct password).
+    pub session_id: Option<&'a str>,
+    /// Email a code at once.
+    pub email: bool,
+}
+
+/// Stores a pending second-factor step for `user`, voids their earlier ones and, when asked,
+/// emails its code. Returns the pending row and the `Set-Cookie` that remembers it.
+pub async fn begin(
     auth: &Auth,
     user: &user::Model,
-    continue_to: &str,
+    step: Step<'_>,
     attempt: &Attempt,
 ) -> AppResult<Result<(sign_in_code::Model, String), Refusal>> {
-    let Some(email) = user.email.clone() else {
+    if step.email && user.email.is_none() {
         return Ok(Err(Refusal::NoEmail));
-    };
+    }
     let now = Utc::now();
     let expires = now + Duration::minutes(VALID_MINUTES);
     let id = new_id();
@@ -131,33 +150,20 @@ pub async fn send(
         instance_id: Set(user.instance_id.clone()),
         user_id: Set(user.id.clone()),
         // A `Continue` reference, which `Continue::parse` bounded.
-        continue_to: Set(continue_to.to_owned()),
+        continue_to: Set(step.continue_to.to_owned()),
         client_ip: Set(attempt.client_ip.clone()),
         created_at: Set(now),
         expires_at: Set(expires),
         failed_attempts: Set(0),
         used_at: Set(None),
+        emailed: Set(step.email),
+        session_id: Set(step.session_id.map(str::to_owned)),
     }
     .insert(&txn)
     .await?;
-    let vars = BTreeMap::from([
-        ("display_name".to_owned(), user.display_name.clone()),
-        ("valid_minutes".to_owned(), VALID_MINUTES.to_string()),
-    ]);
-    mail::enqueue(
-        &txn,
-        &user.instance_id,
-        EmailPayload {
-            to: email,
-            to_name: user.display_name.clone(),
-            template: Template::SignInCode,
-            vars,
-            action_token_id: None,
-            sign_in_code_id: Some(id.clone()),
-            language: mail::language(),
-        },
-    )
-    .await?;
+    if step.email {
+        enqueue_code(&txn, user, &id).await?;
+    }
     txn.commit().await?;
     let claims = Claims {
         cid: id,
@@ -168,6 +174,52 @@ pub async fn send(
     let jwt = auth.secrets.employee_session.sign(&claims)?;
     let cookie = cookie(auth, &user.instance_id, &jwt, VALID_MINUTES * 60);
     Ok(Ok((row, cookie)))
+}
+
+async fn enqueue_code<C: ConnectionTrait>(db: &C, user: &user::Model, id: &str) -> AppResult<()> {
+    let Some(email) = user.email.clone() else {
+        return Ok(());
+    };
+    let vars = BTreeMap::from([
+        ("display_name".to_owned(), user.display_name.clone()),
+        ("valid_minutes".to_owned(), VALID_MINUTES.to_string()),
+    ]);
+    mail::enqueue(
+        db,
+        &user.instance_id,
+        EmailPayload {
+            to: email,
+            to_name: user.display_name.clone(),
+            template: Template::SignInCode,
+            vars,
+            action_token_id: None,
+            sign_in_code_id: Some(id.to_owned()),
+            language: mail::language(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Emails the code of a pending step that has not sent one (the employee chose the emailed
+/// code over her other factors). Once per step.
+pub async fn email_code(auth: &Auth, pending: &Pending) -> AppResult<Result<(), Refusal>> {
+    if pending.user.email.is_none() {
+        return Ok(Err(Refusal::NoEmail));
+    }
+    let txn = auth.store.begin_write().await?;
+    let marked = sign_in_code::Entity::update_many()
+        .col_expr(sign_in_code::Column::Emailed, Expr::value(true))
+        .filter(sign_in_code::Column::Id.eq(pending.code.id.as_str()))
+        .filter(sign_in_code::Column::Emailed.eq(false))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if marked == 1 {
+        enqueue_code(&txn, &pending.user, &pending.code.id).await?;
+    }
+    txn.commit().await?;
+    Ok(Ok(()))
 }
 
 async fn void_unused<C: ConnectionTrait>(db: &C, user_id: &str) -> AppResult<()> {
@@ -236,30 +288,80 @@ pub fn code_of(keys: &Keys, instance_id: &str, jwt: &str) -> Option<String> {
     (claims.iid == instance_id && plausible_id(&claims.cid)).then_some(claims.cid)
 }
 
-/// Checks the typed code. Right: the code is spent and a session opened with the password and
-/// the code as its methods (the `Set-Cookie` is returned). Wrong: one try fewer.
+/// What the employee gives to finish a pending step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proof {
+    /// The code emailed for this step.
+    EmailCode,
+    /// A code of one of her authenticator apps.
+    Totp,
+    /// One of her recovery codes.
+    RecoveryCode,
+}
+
+impl Proof {
+    /// The session's method it adds.
+    pub fn method(self) -> &'static str {
+        match self {
+            Proof::EmailCode => EMAIL_CODE,
+            Proof::Totp => TOTP,
+            Proof::RecoveryCode => RECOVERY_CODE,
+        }
+    }
+}
+
+/// Checks what the employee typed. Right: the step is spent and a session opened with the
+/// password and this method (signing in), or her session stepped up; the `Set-Cookie` is
+/// returned. Wrong: one try fewer for this step, and for an authenticator or recovery code a
+/// failed sign-in counted against her account and address, as a wrong password is.
 pub async fn verify(
     auth: &Auth,
     pending: Pending,
+    proof: Proof,
     given: &str,
     attempt: Attempt,
 ) -> AppResult<Result<String, Refusal>> {
-    let given: String = given.chars().filter(|c| !c.is_whitespace()).collect();
-    let expected = auth.secrets.sign_in_code_of(&pending.code.id);
+    if proof == Proof::EmailCode && !pending.code.emailed {
+        return Ok(Err(Refusal::Gone));
+    }
+    let scopes = Scopes::employee(
+        &pending.code.instance_id,
+        &pending.user.username,
+        attempt.client_ip.as_deref(),
+    );
+    let counts_as_sign_in = proof != Proof::EmailCode;
+    if counts_as_sign_in {
+        if let Err(err @ AppError::TooManyAttempts { .. }) = throttle::check(auth, &scopes).await {
+            return Ok(Err(Refusal::Throttled(err.to_string())));
+        }
+    }
+    let owner = Owner::user(&pending.user);
     let now = Utc::now();
     let txn = auth.store.begin_write().await?;
-    let usable = sign_in_code::Column::UsedAt
-        .is_null()
-        .and(sign_in_code::Column::ExpiresAt.gt(now))
-        .and(sign_in_code::Column::FailedAttempts.lt(MAX_TRIES));
-    if !same_code(&expected, &given) {
+    let usable = || {
+        sign_in_code::Column::UsedAt
+            .is_null()
+            .and(sign_in_code::Column::ExpiresAt.gt(now))
+            .and(sign_in_code::Column::FailedAttempts.lt(MAX_TRIES))
+    };
+    let right = match proof {
+        Proof::EmailCode => {
+            let given: String = given.chars().filter(|c| !c.is_whitespace()).collect();
+            same_code(&auth.secrets.sign_in_code_of(&pending.code.id), &given)
+        }
+        Proof::Totp => factors::verify_totp(&txn, &auth.secrets, &owner, given).await?,
+        Proof::RecoveryCode => {
+            factors::use_recovery_code(&txn, &auth.secrets, &owner, given).await?
+        }
+    };
+    if !right {
         let counted = sign_in_code::Entity::update_many()
             .col_expr(
                 sign_in_code::Column::FailedAttempts,
                 Expr::col(sign_in_code::Column::FailedAttempts).add(1),
             )
             .filter(sign_in_code::Column::Id.eq(pending.code.id.clone()))
-            .filter(usable)
+            .filter(usable())
             .exec(&txn)
             .await?
             .rows_affected;
@@ -273,10 +375,18 @@ pub async fn verify(
                 "user",
                 Some(&pending.user.id),
             )
+            .summary(serde_json::json!({ "method": proof.method() }))
             .outcome("failure"),
         )
         .await?;
         txn.commit().await?;
+        if counts_as_sign_in {
+            if let Some(locked) =
+                throttle::record_failure(auth, &scopes, Some(&pending.user)).await?
+            {
+                return Ok(Err(Refusal::Throttled(locked.to_string())));
+            }
+        }
         let tries_left = MAX_TRIES - pending.code.failed_attempts - 1;
         return Ok(Err(if counted == 0 || tries_left <= 0 {
             Refusal::Gone
@@ -287,17 +397,77 @@ pub async fn verify(
     let spent = sign_in_code::Entity::update_many()
         .col_expr(sign_in_code::Column::UsedAt, Expr::value(now))
         .filter(sign_in_code::Column::Id.eq(pending.code.id.clone()))
-        .filter(usable)
+        .filter(usable())
         .exec(&txn)
         .await?
         .rows_affected;
+    if spent == 0 {
+        // Spent on another node meanwhile: dropping the transaction undoes the code spent.
+        drop(txn);
+        return Ok(Err(Refusal::Gone));
+    }
+    if proof == Proof::RecoveryCode {
+        let actor = EmployeeSession::actor_of(&pending.user, attempt.client_ip.clone());
+        let left = factors::recovery_codes_left(&txn, &owner).await?;
+        audit::record(
+            &txn,
+            &actor,
+            AuditRecord::in_instance(
+                &pending.code.instance_id,
+                "useRecoveryCode",
+                "user",
+                Some(&pending.user.id),
+            )
+            .summary(serde_json::json!({ "recoveryCodesLeft": left })),
+        )
+        .await?;
+    }
     txn.commit().await?;
+    if counts_as_sign_in {
+        throttle::record_success(auth, &scopes).await?;
+    }
+    session_after(auth, pending, proof.method(), attempt).await
+}
+
+/// The session a spent step leads to: a new one with the password and `method`, or the
+/// stepped-up one.
+async fn session_after(
+    auth: &Auth,
+    pending: Pending,
+    method: &str,
+    attempt: Attempt,
+) -> AppResult<Result<String, Refusal>> {
+    let cookie = match pending.code.session_id.as_deref() {
+        Some(session_id) => {
+            employee_sessions::step_up(auth, session_id, method, attempt.client_ip).await?
+        }
+        None => {
+            Some(employee_sessions::open(auth, pending.user, &[PASSWORD, method], attempt).await?)
+        }
+    };
+    Ok(cookie.ok_or(Refusal::Gone))
+}
+
+/// Finishes a pending step with an authenticator app whose first code was just accepted at
+/// enrolment ([`factors::confirm_totp`]): the step is spent and the session opened.
+pub async fn finish_with_enrolled_totp(
+    auth: &Auth,
+    pending: Pending,
+    attempt: Attempt,
+) -> AppResult<Result<String, Refusal>> {
+    let now = Utc::now();
+    let spent = sign_in_code::Entity::update_many()
+        .col_expr(sign_in_code::Column::UsedAt, Expr::value(now))
+        .filter(sign_in_code::Column::Id.eq(pending.code.id.clone()))
+        .filter(sign_in_code::Column::UsedAt.is_null())
+        .filter(sign_in_code::Column::ExpiresAt.gt(now))
+        .exec(&auth.store.conn)
+        .await?
+        .rows_affected;
     if spent == 0 {
         return Ok(Err(Refusal::Gone));
     }
-    employee_sessions::open(auth, pending.user, &[PASSWORD, EMAIL_CODE], attempt)
-        .await
-        .map(Ok)
+    session_after(auth, pending, TOTP, attempt).await
 }
 
 #[cfg(test)]

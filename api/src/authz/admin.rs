@@ -94,6 +94,8 @@ admin_actions! {
     ManageAppAccess => "manageAppAccess",
     ReadUserSessions => "readUserSessions",
     RevokeUserSessions => "revokeUserSessions",
+    ReadUserFactors => "readUserFactors",
+    ResetUserFactors => "resetUserFactors",
     InviteUser => "inviteUser",
     ReadDeliveries => "readDeliveries",
     ManageEventSubscriptions => "manageEventSubscriptions",

@@ -1,7 +1,7 @@
 //! Instances (tenants).
 
 use chrono::Utc;
-use entity::instance::{self, SecondFactor};
+use entity::instance::{self, MfaRequired};
 use entity::role_binding;
 use entity::signing_key::KeyAlgorithm;
 use sea_orm::{
@@ -21,8 +21,68 @@ use crate::validate;
 pub struct InstanceInput<'a> {
     pub name: &'a str,
     pub description: Option<&'a str>,
-    /// `None` keeps the current setting (new instances ask for no second factor).
-    pub second_factor: Option<SecondFactor>,
+    /// What changes of the sign-in rules (new instances: a second factor when asked, every
+    /// factor allowed, passkeys sign in alone).
+    pub rules: RulesInput,
+}
+
+/// Changes to an instance's sign-in rules; `None` keeps what is set.
+#[derive(Clone, Debug, Default)]
+pub struct RulesInput {
+    pub mfa_required: Option<MfaRequired>,
+    /// Names of [`instance::FACTORS`].
+    pub allowed_factors: Option<Vec<String>>,
+    pub passkey_sign_in: Option<bool>,
+}
+
+impl RulesInput {
+    /// Applies the changes to `model`'s rules; refuses an unknown factor, and a rule that asks
+    /// everyone for a second factor while allowing none (no one could sign in).
+    fn apply(
+        &self,
+        model: &mut instance::ActiveModel,
+        current: Option<&instance::Model>,
+    ) -> AppResult<()> {
+        let mfa_required = self
+            .mfa_required
+            .or(current.map(|c| c.mfa_required))
+            .unwrap_or(MfaRequired::WhenAsked);
+        let allowed = match &self.allowed_factors {
+            Some(list) => {
+                if let Some(unknown) = list
+                    .iter()
+                    .find(|f| !instance::FACTORS.contains(&f.as_str()))
+                {
+                    return Err(AppError::bad_input(
+                        "allowedFactors",
+                        format!("{unknown:?} is not a second factor (email_code, totp, passkey)"),
+                    ));
+                }
+                instance::FACTORS
+                    .iter()
+                    .filter(|f| list.iter().any(|l| l == *f))
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(",")
+            }
+            None => current
+                .map(|c| c.allowed_factors.clone())
+                .unwrap_or_else(|| instance::FACTORS.join(",")),
+        };
+        if mfa_required == MfaRequired::Everyone && allowed.is_empty() {
+            return Err(AppError::bad_input(
+                "allowedFactors",
+                "a second factor required for everyone needs at least one allowed factor",
+            ));
+        }
+        model.mfa_required = Set(mfa_required);
+        model.allowed_factors = Set(allowed);
+        model.passkey_sign_in = Set(self
+            .passkey_sign_in
+            .or(current.map(|c| c.passkey_sign_in))
+            .unwrap_or(true));
+        Ok(())
+    }
 }
 
 pub async fn create(
@@ -37,17 +97,17 @@ pub async fn create(
     let now = Utc::now();
     let id = new_id();
     let txn = dir.store.begin_write().await?;
-    let model = instance::ActiveModel {
+    let mut model = instance::ActiveModel {
         id: Set(id.clone()),
         name: Set(name.clone()),
         description: Set(description),
         created_at: Set(now),
         updated_at: Set(now),
         access_version: Set(0),
-        second_factor: Set(input.second_factor.unwrap_or(SecondFactor::None)),
-    }
-    .insert(&txn)
-    .await?;
+        ..Default::default()
+    };
+    input.rules.apply(&mut model, None)?;
+    let model = model.insert(&txn).await?;
     let key = keys::create_initial(&txn, &id, key).await?;
     audit::record(
         &txn,
@@ -120,9 +180,7 @@ pub async fn update(
     if let Some(description) = description {
         active.description = Set(description);
     }
-    if let Some(second_factor) = input.second_factor {
-        active.second_factor = Set(second_factor);
-    }
+    input.rules.apply(&mut active, Some(&current))?;
     active.updated_at = Set(Utc::now());
     let model = active.update(&txn).await?;
     audit::record(
@@ -131,9 +189,9 @@ pub async fn update(
         AuditRecord::instance(permit, "instance", Some(permit.instance_id())).summary(
             serde_json::json!({
                 "name": { "from": current.name, "to": model.name },
-                "secondFactor": {
-                    "from": current.second_factor.to_value(),
-                    "to": model.second_factor.to_value(),
+                "signInRules": {
+                    "from": rules_summary(&current),
+                    "to": rules_summary(&model),
                 },
             }),
         ),
@@ -141,6 +199,14 @@ pub async fn update(
     .await?;
     txn.commit().await?;
     Ok(model)
+}
+
+fn rules_summary(model: &instance::Model) -> serde_json::Value {
+    serde_json::json!({
+        "mfaRequired": model.mfa_required.to_value(),
+        "allowedFactors": model.allowed_factors,
+        "passkeySignIn": model.passkey_sign_in,
+    })
 }
 
 /// Deletes the instance and everything in it; roles on it go too. The audit events stay.

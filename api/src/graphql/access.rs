@@ -220,13 +220,16 @@ pub struct PolicyValidation {
 }
 
 /// The circumstances of a hypothetical sign-in. Omitted: IdP-initiated, now, password only, no
-/// MFA, from `0.0.0.0` (inside no network).
+/// MFA, from `0.0.0.0` (inside no network). Given `authMethods` alone, `mfa` and
+/// `assuranceLevel` are what those methods add up to.
 #[derive(InputObject, Default)]
 pub struct AccessContextInput {
     source_ip: Option<String>,
     at: Option<DateTime<Utc>>,
     mfa: Option<bool>,
     auth_methods: Option<Vec<String>>,
+    /// 0–3, as `context.assuranceLevel`.
+    assurance_level: Option<i32>,
     initiated_by: Option<InitiatedBy>,
 }
 
@@ -249,9 +252,6 @@ impl AccessContextInput {
         if let Some(at) = self.at {
             context.now = at;
         }
-        if let Some(mfa) = self.mfa {
-            context.mfa = mfa;
-        }
         if let Some(methods) = self.auth_methods {
             if methods.len() > 10 || methods.iter().any(|m| m.is_empty() || m.len() > 32) {
                 return Err(AppError::bad_input(
@@ -259,7 +259,29 @@ impl AccessContextInput {
                     "at most 10 methods of 1 to 32 characters",
                 ));
             }
+            context.assurance_level = crate::access::methods::assurance(&methods);
+            context.mfa = context.assurance_level >= 2;
             context.auth_methods = methods;
+        }
+        if let Some(mfa) = self.mfa {
+            context.mfa = mfa;
+            context.assurance_level = if mfa {
+                context.assurance_level.max(2)
+            } else {
+                context.assurance_level.min(1)
+            };
+        }
+        if let Some(level) = self.assurance_level {
+            context.assurance_level =
+                u8::try_from(level)
+                    .ok()
+                    .filter(|l| *l <= 3)
+                    .ok_or_else(|| {
+                        AppError::bad_input(
+                            "context.assuranceLevel",
+                            "an assurance level is 0 to 3",
+                        )
+                    })?;
         }
         if let Some(by) = self.initiated_by {
             context.initiated_by = match by {

@@ -20,15 +20,109 @@ pub enum UserStatus {
     Locked,
 }
 
-/// What employees give after their password to sign in to an instance.
+/// Whether employees give a second factor at every sign-in (the older, coarser form of
+/// `SignInRules.mfaRequired`).
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(remote = "entity::instance::SecondFactor")]
 pub enum SecondFactor {
-    /// The password alone.
+    /// Only where a policy or an application asks for one.
     None,
-    /// A six-digit code emailed to the user at each sign-in (valid 10 minutes, 5 tries). Users
-    /// without an email address cannot sign in. SSO decisions then see `context.mfa == true`.
+    /// At every sign-in (as input: also allows the emailed code).
     EmailCode,
+}
+
+/// Who must give a second factor to sign in.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::instance::MfaRequired")]
+pub enum MfaRequired {
+    /// Only where an access policy or an application's request asks for one: the employee is
+    /// then asked for it (step-up) instead of being refused.
+    WhenAsked,
+    /// Every employee at every sign-in. Employees without a factor of their own get an emailed
+    /// code when that is allowed, else enrol an authenticator app at sign-in.
+    Everyone,
+}
+
+/// A kind of second factor an instance can allow.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SecondFactorKind {
+    /// A six-digit code emailed at sign-in (valid 10 minutes, 5 tries).
+    EmailCode,
+    /// An authenticator app's codes (RFC 6238).
+    Totp,
+    /// A passkey or security key (WebAuthn).
+    Passkey,
+}
+
+impl SecondFactorKind {
+    fn name(self) -> &'static str {
+        match self {
+            SecondFactorKind::EmailCode => "email_code",
+            SecondFactorKind::Totp => "totp",
+            SecondFactorKind::Passkey => "passkey",
+        }
+    }
+
+    fn of(name: &str) -> Option<SecondFactorKind> {
+        [
+            SecondFactorKind::EmailCode,
+            SecondFactorKind::Totp,
+            SecondFactorKind::Passkey,
+        ]
+        .into_iter()
+        .find(|k| k.name() == name)
+    }
+}
+
+/// How employees sign in to an instance.
+#[derive(SimpleObject)]
+pub struct SignInRules {
+    mfa_required: MfaRequired,
+    /// The second factors employees may use and enrol.
+    allowed_factors: Vec<SecondFactorKind>,
+    /// Whether an employee may sign in with a passkey alone, without her password.
+    passkey_sign_in: bool,
+}
+
+/// Changes to an instance's sign-in rules; an omitted field keeps its setting.
+#[derive(InputObject, Default)]
+pub struct SignInRulesInput {
+    mfa_required: Option<MfaRequired>,
+    allowed_factors: Option<Vec<SecondFactorKind>>,
+    passkey_sign_in: Option<bool>,
+}
+
+/// The rules' changes an input asks for: `signInRules`, and the older `secondFactor`.
+fn rules_input(
+    rules: Option<SignInRulesInput>,
+    second_factor: Option<SecondFactor>,
+) -> instances::RulesInput {
+    let rules = rules.unwrap_or_default();
+    let mut input = instances::RulesInput {
+        mfa_required: rules.mfa_required.map(Into::into),
+        allowed_factors: rules
+            .allowed_factors
+            .map(|list| list.into_iter().map(|k| k.name().to_owned()).collect()),
+        passkey_sign_in: rules.passkey_sign_in,
+    };
+    match second_factor {
+        Some(SecondFactor::EmailCode) => {
+            input.mfa_required = Some(entity::instance::MfaRequired::Everyone);
+            let allowed = input.allowed_factors.get_or_insert_with(|| {
+                entity::instance::FACTORS
+                    .iter()
+                    .map(|f| (*f).to_owned())
+                    .collect()
+            });
+            if !allowed.iter().any(|f| f == "email_code") {
+                allowed.push("email_code".into());
+            }
+        }
+        Some(SecondFactor::None) => {
+            input.mfa_required = Some(entity::instance::MfaRequired::WhenAsked);
+        }
+        None => {}
+    }
+    input
 }
 
 /// A tenant: its own users, groups, org units (and later applications and keys).
@@ -40,8 +134,11 @@ pub struct Instance {
     description: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
-    /// What employees give after their password when they sign in.
+    /// Whether a second factor is required at every sign-in.
+    #[graphql(deprecation = "use signInRules.mfaRequired")]
     second_factor: SecondFactor,
+    /// How employees sign in: who gives a second factor, which factors are allowed.
+    sign_in_rules: SignInRules,
 }
 
 impl From<instance::Model> for Instance {
@@ -52,7 +149,19 @@ impl From<instance::Model> for Instance {
             description: m.description,
             created_at: m.created_at,
             updated_at: m.updated_at,
-            second_factor: m.second_factor.into(),
+            second_factor: match m.mfa_required {
+                entity::instance::MfaRequired::Everyone => SecondFactor::EmailCode,
+                entity::instance::MfaRequired::WhenAsked => SecondFactor::None,
+            },
+            sign_in_rules: SignInRules {
+                mfa_required: m.mfa_required.into(),
+                allowed_factors: m
+                    .allowed_factors
+                    .split(',')
+                    .filter_map(SecondFactorKind::of)
+                    .collect(),
+                passkey_sign_in: m.passkey_sign_in,
+            },
         }
     }
 }
@@ -546,8 +655,10 @@ impl DirectoryQuery {
 pub struct CreateInstanceInput {
     name: String,
     description: Option<String>,
-    /// `NONE` unless given.
+    /// The older form of `signInRules.mfaRequired`; `EMAIL_CODE` also allows emailed codes.
     second_factor: Option<SecondFactor>,
+    /// Unless given: a second factor when asked, every factor allowed, passkey sign-in on.
+    sign_in_rules: Option<SignInRulesInput>,
 }
 
 #[derive(InputObject)]
@@ -555,8 +666,10 @@ pub struct UpdateInstanceInput {
     id: ID,
     name: String,
     description: Option<String>,
-    /// Unchanged unless given.
+    /// Unchanged unless given; the older form of `signInRules.mfaRequired`.
     second_factor: Option<SecondFactor>,
+    /// Unchanged unless given.
+    sign_in_rules: Option<SignInRulesInput>,
 }
 
 #[derive(InputObject)]
@@ -794,7 +907,7 @@ impl DirectoryMutation {
             instances::InstanceInput {
                 name: &input.name,
                 description: input.description.as_deref(),
-                second_factor: input.second_factor.map(Into::into),
+                rules: rules_input(input.sign_in_rules, input.second_factor),
             },
         )
         .await?;
@@ -816,7 +929,7 @@ impl DirectoryMutation {
             instances::InstanceInput {
                 name: &input.name,
                 description: input.description.as_deref(),
-                second_factor: input.second_factor.map(Into::into),
+                rules: rules_input(input.sign_in_rules, input.second_factor),
             },
         )
         .await?;

@@ -10,6 +10,7 @@ mod audit;
 pub mod connection;
 mod delivery;
 mod directory;
+mod factors;
 mod gate;
 mod keys;
 mod limits;
@@ -43,6 +44,7 @@ pub struct QueryRoot(
     keys::KeysQuery,
     access::AccessQuery,
     sessions::SessionsQuery,
+    factors::FactorsQuery,
     delivery::DeliveryQuery,
 );
 
@@ -54,6 +56,7 @@ pub struct MutationRoot(
     keys::KeysMutation,
     access::AccessMutation,
     sessions::SessionsMutation,
+    factors::FactorsMutation,
     delivery::DeliveryMutation,
 );
 

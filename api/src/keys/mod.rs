@@ -7,8 +7,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use chrono::{DateTime, Utc};
 use entity::instance;
 use entity::signing_key::{self, KeyAlgorithm, KeyState};
@@ -19,10 +17,8 @@ use openssl::hash::MessageDigest;
 use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private};
 use openssl::rsa::Rsa;
-use openssl::symm::{decrypt_aead, encrypt_aead, Cipher};
 use openssl::x509::extension::{BasicConstraints, KeyUsage};
 use openssl::x509::{X509Name, X509};
-use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -34,12 +30,10 @@ use crate::db::Store;
 use crate::error::{AppError, AppResult};
 use crate::fresh::FreshCache;
 use crate::ids::{new_id, plausible_id};
-use crate::secrets::Keys;
+use crate::secrets::{self, Keys};
 
 /// How long a generated certificate is valid.
 const CERTIFICATE_DAYS: i64 = 3650;
-const NONCE_LEN: usize = 12;
-const TAG_LEN: usize = 16;
 
 /// A freshly generated key, its private half already sealed, not yet stored.
 pub struct GeneratedKey {
@@ -181,7 +175,7 @@ fn generate_blocking(
     let certificate = self_signed(&private_key, instance_name, not_before, not_after)?;
     let private_key_der = private_key.private_key_to_pkcs8()?;
     Ok(GeneratedKey {
-        private_key_sealed: seal(seal_key, &id, &private_key_der)?,
+        private_key_sealed: secrets::seal(seal_key, &id, &private_key_der)?,
         id,
         algorithm,
         certificate_pem: String::from_utf8(certificate.to_pem()?)?,
@@ -248,48 +242,13 @@ fn random_serial() -> anyhow::Result<Asn1Integer> {
     Ok(serial.to_asn1_integer()?)
 }
 
-/// AES-256-GCM with a random nonce and the key's row id as associated data, so a sealed key
-/// copied onto another row does not open. The result is base64 of nonce ‖ tag ‖ ciphertext.
-fn seal(seal_key: &[u8; 32], key_id: &str, plaintext: &[u8]) -> anyhow::Result<String> {
-    let mut nonce = [0u8; NONCE_LEN];
-    rand::rngs::OsRng.fill_bytes(&mut nonce);
-    let mut tag = [0u8; TAG_LEN];
-    let ciphertext = encrypt_aead(
-        Cipher::aes_256_gcm(),
-        seal_key,
-        Some(&nonce),
-        key_id.as_bytes(),
-        plaintext,
-        &mut tag,
-    )?;
-    let mut out = Vec::with_capacity(NONCE_LEN + TAG_LEN + ciphertext.len());
-    out.extend_from_slice(&nonce);
-    out.extend_from_slice(&tag);
-    out.extend_from_slice(&ciphertext);
-    Ok(STANDARD.encode(out))
-}
-
+/// Opens a sealed private key ([`secrets::seal`] under the signing keys' seal, the row id as
+/// associated data), saying which key did not open.
 fn open(seal_key: &[u8; 32], key_id: &str, sealed: &str) -> anyhow::Result<Vec<u8>> {
-    let bytes = STANDARD
-        .decode(sealed.trim())
-        .map_err(|_| anyhow::anyhow!("the sealed private key is not base64"))?;
-    if bytes.len() <= NONCE_LEN + TAG_LEN {
-        anyhow::bail!("the sealed private key is too short");
-    }
-    let (nonce, rest) = bytes.split_at(NONCE_LEN);
-    let (tag, ciphertext) = rest.split_at(TAG_LEN);
-    decrypt_aead(
-        Cipher::aes_256_gcm(),
-        seal_key,
-        Some(nonce),
-        key_id.as_bytes(),
-        ciphertext,
-        tag,
-    )
-    .map_err(|_| {
+    secrets::open(seal_key, key_id, sealed).map_err(|err| {
         anyhow::anyhow!(
-            "the private key of signing key {key_id} does not decrypt: it was altered, moved to \
-             another row, or sealed with another master key"
+            "the private key of signing key {key_id} does not decrypt ({err}): it was altered, \
+             moved to another row, or sealed with another master key"
         )
     })
 }
@@ -610,15 +569,17 @@ fn state_name(key_state: KeyState) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
 
     const SEAL: [u8; 32] = [42u8; 32];
 
     #[test]
     fn a_sealed_key_opens_only_unaltered_with_its_id_and_key() {
-        let sealed = seal(&SEAL, "key-1", b"private key bytes").unwrap();
+        let sealed = secrets::seal(&SEAL, "key-1", b"private key bytes").unwrap();
         assert_eq!(open(&SEAL, "key-1", &sealed).unwrap(), b"private key bytes");
         assert_ne!(
-            seal(&SEAL, "key-1", b"private key bytes").unwrap(),
+            secrets::seal(&SEAL, "key-1", b"private key bytes").unwrap(),
             sealed,
             "a fresh nonce each time"
         );

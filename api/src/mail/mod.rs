@@ -37,6 +37,7 @@ pub enum Template {
     PasswordReset,
     AccountLocked,
     SignInCode,
+    FactorsReset,
 }
 
 impl Template {
@@ -46,6 +47,7 @@ impl Template {
             Template::PasswordReset => "password_reset",
             Template::AccountLocked => "account_locked",
             Template::SignInCode => "sign_in_code",
+            Template::FactorsReset => "factors_reset",
         }
     }
 
@@ -55,6 +57,7 @@ impl Template {
             Template::Invitation => t!(lang, "email-invitation-subject", instance = instance),
             Template::PasswordReset => t!(lang, "email-reset-subject", instance = instance),
             Template::AccountLocked => t!(lang, "email-locked-subject", instance = instance),
+            Template::FactorsReset => t!(lang, "email-factors-reset-subject", instance = instance),
             Template::SignInCode => {
                 let code = vars.get("code").map(String::as_str).unwrap_or("");
                 t!(lang, "email-code-subject", code = code, instance = instance)
@@ -83,6 +86,7 @@ impl Template {
             Template::PasswordReset => per_language!("password_reset"),
             Template::AccountLocked => per_language!("account_locked"),
             Template::SignInCode => per_language!("sign_in_code"),
+            Template::FactorsReset => per_language!("factors_reset"),
         }
     }
 }
@@ -181,6 +185,41 @@ pub async fn notify_account_locked(
             to: email,
             to_name: user.display_name.clone(),
             template: Template::AccountLocked,
+            vars,
+            action_token_id: None,
+            sign_in_code_id: None,
+            language: language(),
+        },
+    )
+    .await?;
+    Ok(Some(id))
+}
+
+/// Tells a user, in the caller's transaction, that an administrator removed her second
+/// factors. Returns the outbox row's id, `None` when she has no email address.
+pub async fn notify_factors_reset(
+    txn: &WriteTxn,
+    config: &Config,
+    user: &user::Model,
+) -> AppResult<Option<String>> {
+    let Some(email) = user.email.clone() else {
+        return Ok(None);
+    };
+    let vars = BTreeMap::from([
+        ("display_name".to_owned(), user.display_name.clone()),
+        ("username".to_owned(), user.username.clone()),
+        (
+            "account_url".to_owned(),
+            crate::links::account_url(&config.public_url, &user.instance_id),
+        ),
+    ]);
+    let id = enqueue(
+        txn,
+        &user.instance_id,
+        EmailPayload {
+            to: email,
+            to_name: user.display_name.clone(),
+            template: Template::FactorsReset,
             vars,
             action_token_id: None,
             sign_in_code_id: None,

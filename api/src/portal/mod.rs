@@ -13,7 +13,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use entity::application::{self, Initiation};
-use entity::instance::{self, SecondFactor};
+use entity::instance::{self, MfaRequired};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Deserialize;
 
@@ -22,7 +22,8 @@ use crate::apps::applications::{has_name_id, Resolved};
 use crate::audit::activity;
 use crate::auth::csrf;
 use crate::auth::employee_sessions::{self, Attempt, EmployeeSession, PASSWORD};
-use crate::auth::sign_in_codes::{self, Pending, Refusal};
+use crate::auth::factors;
+use crate::auth::sign_in_codes::{self, Pending, Proof, Refusal};
 use crate::error::{AppError, AppResult};
 use crate::i18n;
 use crate::ids::plausible_id;
@@ -35,6 +36,7 @@ use crate::saml::{slo, sso, Saml};
 use crate::t;
 
 mod account;
+pub mod factor;
 
 pub fn router<S>() -> Router<S>
 where
@@ -47,6 +49,12 @@ where
             "/sso/{instance_id}/login/code",
             get(code_page).post(code_submit),
         )
+        .route(
+            "/sso/{instance_id}/login/factor",
+            get(factor::page).post(factor::submit),
+        )
+        .route("/sso/{instance_id}/login/factor/email", post(factor::email))
+        .route("/sso/{instance_id}/login/factor/enrol", post(factor::enrol))
         .route("/sso/{instance_id}/logout", post(sign_out))
         .route("/sso/{instance_id}/portal", get(portal))
         .route("/sso/{instance_id}/account", get(account::page))
@@ -58,6 +66,19 @@ where
             "/sso/{instance_id}/account/password",
             post(account::change_password),
         )
+        .route(
+            "/sso/{instance_id}/account/totp",
+            get(account::totp_page).post(account::totp_confirm),
+        )
+        .route(
+            "/sso/{instance_id}/account/factors/remove",
+            post(account::remove_factor),
+        )
+        .route(
+            "/sso/{instance_id}/account/recovery-codes",
+            post(account::new_recovery_codes),
+        )
+        .route("/sso/{instance_id}/account/verify", post(account::verify))
 }
 
 async fn instance_of_path(
@@ -232,10 +253,22 @@ async fn sign_in(
         }
         Err(err) => return Err(err.into()),
     };
-    if instance.second_factor == SecondFactor::EmailCode {
-        return match sign_in_codes::send(&saml.auth, &user, &next.encode(), &attempt).await? {
+    if instance.mfa_required == MfaRequired::Everyone {
+        let available = factors::available(&saml.store.conn, &instance, &user).await?;
+        let email = available.only_email();
+        let step = sign_in_codes::Step {
+            continue_to: &next.encode(),
+            session_id: None,
+            email,
+        };
+        return match sign_in_codes::begin(&saml.auth, &user, step, &attempt).await? {
             Ok((_, cookie)) => Ok(see_other(
-                &format!("{}/sso/{}/login/code", saml.config.public_url, instance.id),
+                &format!(
+                    "{}/sso/{}/login/{}",
+                    saml.config.public_url,
+                    instance.id,
+                    if email { "code" } else { "factor" }
+                ),
                 &[cookie],
             )),
             Err(refusal) => Ok(refused(StatusCode::FORBIDDEN, &refusal.message())),
@@ -373,7 +406,7 @@ async fn code_submit(
         )
     };
     let kept = pending.clone();
-    match sign_in_codes::verify(&saml.auth, pending, &form.code, attempt).await? {
+    match sign_in_codes::verify(&saml.auth, pending, Proof::EmailCode, &form.code, attempt).await? {
         Ok(cookie) => Ok(see_other(
             &next.url(&saml.config.public_url, &instance.id),
             &[
@@ -503,8 +536,9 @@ async fn portal(
 }
 
 /// Exactly the applications the employee can open from the portal: enabled, SSO on,
-/// IdP-initiation allowed, allowed by the access decision, and with the NameID the account
-/// mode needs. Sorted by name.
+/// IdP-initiation allowed, allowed by the access decision (or allowed once she gives a second
+/// factor she has: opening it asks for it), and with the NameID the account mode needs.
+/// Sorted by name.
 pub async fn allowed_applications(
     saml: &Saml,
     live: &EmployeeSession,
@@ -519,13 +553,20 @@ pub async fn allowed_applications(
         .all(&saml.store.conn)
         .await?;
     let mut allowed = Vec::new();
+    // Whether she has a second factor to step up with: asked once, when an application needs it.
+    let mut can_step_up = None;
     for model in candidates {
         let app = Resolved::new(model)?;
-        if sso::decide(saml, live, &app, Initiator::Idp, client_ip)
+        let mut open = sso::decide(saml, live, &app, Initiator::Idp, client_ip)
             .await?
-            .allowed
-            && has_name_id(&saml.apps, &app, &live.user).await?
-        {
+            .allowed;
+        if !open && sso::allowed_with_more(saml, live, &app, Initiator::Idp, client_ip).await? {
+            open = match can_step_up {
+                Some(can) => can,
+                None => *can_step_up.insert(sso::can_step_up(saml, live).await?),
+            };
+        }
+        if open && has_name_id(&saml.apps, &app, &live.user).await? {
             allowed.push(app);
         }
     }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use chrono::{Duration, Utc};
-use entity::application;
+use entity::{application, instance};
 use sea_orm::EntityTrait;
 
 use super::pending::{self, Pending};
@@ -21,7 +21,8 @@ use super::Saml;
 use super::{endpoints, metadata};
 use crate::apps::applications::{self, Resolved};
 use crate::apps::templates::known_format;
-use crate::auth::employee_sessions::{self, EmployeeSession};
+use crate::auth::employee_sessions::{self, Attempt, EmployeeSession};
+use crate::auth::{factors, sign_in_codes};
 use crate::error::{AppError, AppResult};
 use crate::keys;
 use crate::pages::{self, PageError};
@@ -225,10 +226,49 @@ async fn continue_request(
             ));
         }
     };
-    pending::mark_answered(saml, &pending, &acs_url).await?;
-    Ok(respond(
-        app,
-        sso::answer(saml, &live, app, Answering::Request(&pending), client_ip).await?,
+    match sso::answer(saml, &live, app, Answering::Request(&pending), client_ip).await? {
+        Outcome::StepUp => {
+            let next = Continue::Request(pending::seal(saml, &pending)?);
+            Ok(step_up(saml, &live, &next, client_ip).await?)
+        }
+        outcome => Ok(respond(app, outcome)),
+    }
+}
+
+/// Asks the employee for the second factor her session lacks, then back to `next`: an
+/// emailed code when that is all she can give, else the page of her factors (which says why
+/// she cannot go on when she has none).
+async fn step_up(
+    saml: &Saml,
+    live: &EmployeeSession,
+    next: &Continue,
+    client_ip: Option<IpAddr>,
+) -> AppResult<Response> {
+    let instance = instance::Entity::find_by_id(live.session.instance_id.as_str())
+        .one(&saml.store.conn)
+        .await?
+        .ok_or(AppError::NotFound("instance"))?;
+    let available = factors::available(&saml.store.conn, &instance, &live.user).await?;
+    let email = available.only_email();
+    let attempt = Attempt {
+        client_ip: client_ip.map(|ip| ip.to_string()),
+        user_agent: None,
+    };
+    let step = sign_in_codes::Step {
+        continue_to: &next.encode(),
+        session_id: Some(&live.session.id),
+        email,
+    };
+    let (_, cookie) = sign_in_codes::begin(&saml.auth, &live.user, step, &attempt)
+        .await?
+        .map_err(|refusal| AppError::Forbidden(refusal.message()))?;
+    let page = if email { "code" } else { "factor" };
+    Ok(see_other(
+        &format!(
+            "{}/sso/{}/login/{page}",
+            saml.config.public_url, instance.id
+        ),
+        &[cookie],
     ))
 }
 
@@ -269,15 +309,23 @@ async fn idp_initiated(
             &[],
         ));
     };
-    Ok(respond(
-        &app,
-        sso::answer(&saml, &live, &app, Answering::Unsolicited, client_ip.addr()).await?,
-    ))
+    match sso::answer(&saml, &live, &app, Answering::Unsolicited, client_ip.addr()).await? {
+        Outcome::StepUp => {
+            let next = Continue::Start(app.model.id.clone());
+            Ok(step_up(&saml, &live, &next, client_ip.addr()).await?)
+        }
+        outcome => Ok(respond(&app, outcome)),
+    }
 }
 
 /// The auto-submitting form, or the page that says no.
 fn respond(app: &Resolved, outcome: Outcome) -> Response {
     match outcome {
+        // Answered by the routes that can step up, before they get here.
+        Outcome::StepUp => pages::error(&AppError::Internal(anyhow::anyhow!(
+            "a step-up reached the response of application {}",
+            app.model.id
+        ))),
         Outcome::Post(form) => {
             let mut response = axum::response::Html(form.html).into_response();
             let headers = response.headers_mut();
@@ -291,6 +339,7 @@ fn respond(app: &Resolved, outcome: Outcome) -> Response {
             reference,
             reason,
             answer,
+            needs_factor,
         } => {
             let encoded = answer.as_ref().map(|a| STANDARD.encode(&a.xml));
             let back = answer
@@ -301,7 +350,15 @@ fn respond(app: &Resolved, outcome: Outcome) -> Response {
                     saml_response,
                     relay_state: answer.relay_state.as_deref(),
                 });
-            pages::denied(&app.model.name, &reason, &reference, back.as_ref())
+            pages::denied(
+                &app.model.name,
+                &reason,
+                &reference,
+                back.as_ref(),
+                needs_factor
+                    .then(|| format!("/sso/{}/account", app.model.instance_id))
+                    .as_deref(),
+            )
         }
     }
 }

@@ -20,13 +20,15 @@ use super::pending::Pending;
 use super::response::{self, Attribute, Failure, FailureContent, PostForm, ResponseContent};
 use super::slo::{self, Participation};
 use super::Saml;
-use crate::access::{self, AccessContext, AccessDecision, AccessRequest, Initiator};
+use crate::access::{self, methods, AccessContext, AccessDecision, AccessRequest, Initiator};
 use crate::apps::applications::{name_id_for, NameId, NoNameId, Resolved};
 use crate::audit::{self, AuditRecord};
 use crate::auth::employee_sessions::EmployeeSession;
+use crate::auth::factors;
 use crate::authz::admin::Actor;
 use crate::error::{AppError, AppResult};
 use crate::keys;
+use sea_orm::EntityTrait;
 
 /// What the response answers.
 #[derive(Clone, Copy, Debug)]
@@ -47,7 +49,13 @@ pub enum Outcome {
         reference: String,
         reason: String,
         answer: Option<FailureAnswer>,
+        /// A second factor would have allowed it, and the employee has none set up.
+        needs_factor: bool,
     },
+    /// Not yet: a second factor the session lacks would let it through (a policy asks for one,
+    /// or the request's `RequestedAuthnContext` does). The employee is asked for it and comes
+    /// back; nothing was recorded or answered.
+    StepUp,
 }
 
 fn access_request<'a>(
@@ -64,6 +72,7 @@ fn access_request<'a>(
             source_ip: client_ip.unwrap_or(IpAddr::from([0, 0, 0, 0])),
             now: Utc::now(),
             mfa: live.used_mfa(),
+            assurance_level: methods::assurance(&live.auth_methods()),
             auth_methods: live.auth_methods(),
             initiated_by,
         },
@@ -102,6 +111,63 @@ pub async fn decide(
         .await
 }
 
+/// Whether the decision would allow the employee had she given a second factor her session
+/// lacks: an authenticator code, or else a passkey (each raises the assurance level).
+pub async fn allowed_with_more(
+    saml: &Saml,
+    live: &EmployeeSession,
+    app: &Resolved,
+    initiated_by: Initiator,
+    client_ip: Option<IpAddr>,
+) -> AppResult<bool> {
+    if !app.incomplete().is_empty() {
+        return Ok(false);
+    }
+    let methods = live.auth_methods();
+    let level = methods::assurance(&methods);
+    for extra in [methods::TOTP, methods::PASSKEY] {
+        let mut more = methods.clone();
+        more.push(extra.to_owned());
+        let more_level = methods::assurance(&more);
+        if more_level <= level {
+            continue;
+        }
+        let mut request = access_request(live, app, initiated_by, client_ip);
+        request.context.auth_methods = more;
+        request.context.assurance_level = more_level;
+        request.context.mfa = more_level >= 2;
+        let decision = saml
+            .access
+            .decisions
+            .decide_for(&saml.store, &request, &live.facts, &app.model)
+            .await?;
+        if decision.allowed {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether the employee has a second factor to give now (else stepping up is no use: she is
+/// told why she cannot go on).
+pub async fn can_step_up(saml: &Saml, live: &EmployeeSession) -> AppResult<bool> {
+    let Some(instance) = entity::instance::Entity::find_by_id(live.session.instance_id.as_str())
+        .one(&saml.store.conn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    Ok(factors::available(&saml.store.conn, &instance, &live.user)
+        .await?
+        .any())
+}
+
+/// Records that a request is answered (once: a replay of it is refused).
+async fn mark_answered(saml: &Saml, app: &Resolved, pending: &Pending) -> AppResult<()> {
+    let acs_url = app.acs_url().unwrap_or_default();
+    super::pending::mark_answered(saml, pending, &acs_url).await
+}
+
 /// Decides and, when allowed, builds and signs the Response (off the async executor) and the
 /// form that posts it. A user without the NameID the application's account mode needs is
 /// denied like any other refusal.
@@ -124,10 +190,18 @@ pub async fn answer(
             pending.allow_create,
         ),
     };
-    let class = context::choose(requested_context, live.used_mfa(), saml.config.is_https());
+    let https = saml.config.is_https();
+    let class = context::choose(requested_context, live.used_mfa(), https);
     let class = match (class, answering) {
         (Some(class), _) => class,
         (None, Answering::Request(pending)) => {
+            if !live.used_mfa()
+                && context::choose(requested_context, true, https).is_some()
+                && can_step_up(saml, live).await?
+            {
+                return Ok(Outcome::StepUp);
+            }
+            mark_answered(saml, app, pending).await?;
             let message = "how the employee signed in does not meet the RequestedAuthnContext";
             return fail(
                 saml,
@@ -143,6 +217,16 @@ pub async fn answer(
         (None, Answering::Unsolicited) => Class::Password,
     };
     let mut decision = decide(saml, live, app, initiated_by, client_ip).await?;
+    let mut needs_factor = false;
+    if !decision.allowed && allowed_with_more(saml, live, app, initiated_by, client_ip).await? {
+        if can_step_up(saml, live).await? {
+            return Ok(Outcome::StepUp);
+        }
+        needs_factor = true;
+    }
+    if let Answering::Request(pending) = answering {
+        mark_answered(saml, app, pending).await?;
+    }
     let mut name_id = None;
     if decision.allowed {
         match name_id_for(&saml.apps, app, &live.user, format, allow_create).await? {
@@ -172,6 +256,7 @@ pub async fn answer(
             reference,
             reason,
             answer,
+            needs_factor,
         });
     };
     // The session now has this application as a participant (single logout tells it when the

@@ -12,6 +12,7 @@ mod directory;
 mod directory_scale;
 mod durability;
 mod events;
+mod factors;
 mod graphql_hardening;
 mod import;
 mod mail;
