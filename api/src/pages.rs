@@ -676,7 +676,7 @@ mod tests {
             saml_response: "PHNhbWxwOlJlc3BvbnNlLz4=",
             relay_state: Some("\"><script>"),
         };
-        let response = denied("App", "no grant", "ref1", Some(&back));
+        let response = denied("App", "no grant", "ref1", Some(&back), None);
         let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
             .to_str()
             .unwrap()
@@ -686,11 +686,19 @@ mod tests {
             !csp.contains("form-action") && !csp.contains("script-src"),
             "{csp}"
         );
-        let plain = denied("App", "no grant", "ref1", None);
+        let plain = denied("App", "no grant", "ref1", None, Some("/sso/i1/account"));
         assert!(plain.headers()[header::CONTENT_SECURITY_POLICY]
             .to_str()
             .unwrap()
             .contains("form-action 'self'"));
+        let plain =
+            futures::executor::block_on(axum::body::to_bytes(plain.into_body(), 1 << 20)).unwrap();
+        let plain = String::from_utf8(plain.to_vec()).unwrap();
+        assert!(
+            plain.contains("you have none set up yet")
+                && plain.contains("<a href=\"/sso/i1/account\">"),
+            "{plain}"
+        );
         let body = futures::executor::block_on(axum::body::to_bytes(response.into_body(), 1 << 20))
             .unwrap();
         let html = String::from_utf8(body.to_vec()).unwrap();
@@ -702,7 +710,7 @@ mod tests {
 
     #[test]
     fn pages_escape_what_they_show_and_allow_no_script() {
-        let response = denied("<App>", "no \"grant\"", "ref&1", None);
+        let response = denied("<App>", "no \"grant\"", "ref&1", None, None);
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
             .to_str()

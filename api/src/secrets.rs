@@ -153,8 +153,9 @@ impl Keys {
     }
 }
 
-const NONCE_LEN: usize = 12;
-const TAG_LEN: usize = 16;
+/// The nonce and tag of a sealed value, before its ciphertext.
+pub const NONCE_LEN: usize = 12;
+pub const TAG_LEN: usize = 16;
 
 /// Seals `plaintext` at rest: AES-256-GCM with a random nonce and the row's id as associated
 /// data, so a sealed value copied onto another row does not open. The result is base64 of

@@ -569,6 +569,7 @@ fn state_name(key_state: KeyState) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secrets::{NONCE_LEN, TAG_LEN};
     use base64::engine::general_purpose::STANDARD;
     use base64::Engine;
 

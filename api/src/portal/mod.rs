@@ -255,6 +255,15 @@ async fn sign_in(
     };
     if instance.mfa_required == MfaRequired::Everyone {
         let available = factors::available(&saml.store.conn, &instance, &user).await?;
+        if !available.any() && !available.may_enrol_totp {
+            // Nothing to give and nothing to set up here: said at once, no step kept.
+            let message = if instance.allows("email_code") {
+                Refusal::NoEmail.message()
+            } else {
+                t!(i18n::current(), "factor-none")
+            };
+            return Ok(refused(StatusCode::FORBIDDEN, &message));
+        }
         let email = available.only_email();
         let step = sign_in_codes::Step {
             continue_to: &next.encode(),

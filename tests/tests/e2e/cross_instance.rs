@@ -466,6 +466,9 @@ const ACTIVATE_KEY: &str = "mutation($i: ID!, $id: ID!) { activateSigningKey(inp
 const GRANT: &str = "mutation($a: ID!, $s: [SubjectInput!]!) { grantApplicationAccess(input: {applicationId: $a, subjects: $s}) { changed } }";
 const REVOKE: &str = "mutation($a: ID!, $s: [SubjectInput!]!) { revokeApplicationAccess(input: {applicationId: $a, subjects: $s}) { changed } }";
 const REVOKE_SESSION: &str = "mutation($i: ID!, $id: ID!) { revokeUserSession(input: {instanceId: $i, id: $id}) { revokedCount } }";
+const USER_FACTORS: &str =
+    "query($i: ID!, $u: ID!) { userFactors(instanceId: $i, userId: $u) { recoveryCodesLeft } }";
+const RESET_FACTORS: &str = "mutation($i: ID!, $u: ID!) { resetUserFactors(input: {instanceId: $i, userId: $u}) { removedCount } }";
 const REVOKE_SESSIONS: &str = "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }";
 const INVITE: &str =
     "mutation($i: ID!, $u: ID!) { inviteUser(input: {instanceId: $i, userId: $u}) { __typename } }";
@@ -726,6 +729,22 @@ fn table() -> Vec<Row> {
             "instanceId: A",
             Obj::User,
             USER_SESSIONS,
+            |w, id| json!({ "i": w.a.instance, "u": id }),
+        ),
+        row(
+            Expect::Refused,
+            "QueryRoot.userFactors.instanceId",
+            "userId: B's",
+            Obj::Instance,
+            USER_FACTORS,
+            |w, id| json!({ "i": id, "u": w.b.user }),
+        ),
+        row(
+            Expect::Refused,
+            "QueryRoot.userFactors.userId",
+            "instanceId: A",
+            Obj::User,
+            USER_FACTORS,
             |w, id| json!({ "i": w.a.instance, "u": id }),
         ),
         // The employee's own view: by the portal's session cookie, which an API token has not.
@@ -1352,6 +1371,22 @@ fn table() -> Vec<Row> {
             "instanceId: A",
             Obj::User,
             REVOKE_SESSIONS,
+            |w, id| json!({ "i": w.a.instance, "u": id }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.resetUserFactors.input.instanceId",
+            "userId: B's user",
+            Obj::Instance,
+            RESET_FACTORS,
+            |w, id| json!({ "i": id, "u": w.b.user }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.resetUserFactors.input.userId",
+            "instanceId: A",
+            Obj::User,
+            RESET_FACTORS,
             |w, id| json!({ "i": w.a.instance, "u": id }),
         ),
         row(

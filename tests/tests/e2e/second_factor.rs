@@ -113,7 +113,9 @@ async fn an_emailed_code_completes_sign_in_and_satisfies_mfa_policies() {
     let login = format!("{}/sso/{}/login", app.base, t.instance);
     let portal = format!("{}/sso/{}/portal", app.base, t.instance);
 
-    // With the password alone the MFA policy keeps Alibaba Cloud off the portal.
+    // With the password alone the MFA policy would refuse, and an emailed code would let her
+    // through: the portal shows Alibaba Cloud, and opening it emails her a code (step-up),
+    // then goes on to the Response.
     let password_only = browser();
     let signed_in = sign_in(&app.base, &password_only, &login, "alice", PASSWORD).await;
     assert_eq!(
@@ -128,7 +130,27 @@ async fn an_emailed_code_completes_sign_in_and_satisfies_mfa_policies() {
         .text()
         .await
         .unwrap();
-    assert!(!tiles.contains("Alibaba Cloud"), "{tiles}");
+    assert!(tiles.contains("Alibaba Cloud"), "{tiles}");
+    let start = format!("{}/saml/apps/{}/start", app.base, t.app);
+    let asked = password_only.get(&start).send().await.unwrap();
+    assert_eq!(
+        location(&asked),
+        format!("http://127.0.0.1/sso/{}/login/code", t.instance)
+    );
+    let step_code = code_in(&smtp.wait_for(1).await[0]);
+    let stepped = submit_code(&app, &password_only, &t.instance, &step_code).await;
+    assert_eq!(
+        location(&stepped),
+        format!("http://127.0.0.1/saml/apps/{}/start", t.app)
+    );
+    let posted = posted_form(follow(&app, &password_only, stepped).await).await;
+    check_response(
+        &posted.xml,
+        &metadata_certificate(&app, &t.app).await,
+        &t.app,
+        None,
+    );
+    assert!(posted.xml.contains("https://refeds.org/profile/mfa"));
 
     require_codes(&app, &t).await;
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
@@ -149,7 +171,7 @@ async fn an_emailed_code_completes_sign_in_and_satisfies_mfa_policies() {
     assert!(form.contains("a…e@corp.example"), "{form}");
     assert!(form.contains("autocomplete=\"one-time-code\""), "{form}");
 
-    let message = smtp.wait_for(1).await.remove(0);
+    let message = smtp.wait_for(2).await.remove(1);
     assert_eq!(message["rcpt_tos"], json!(["alice@corp.example"]));
     let code = code_in(&message);
     assert_eq!(
@@ -226,16 +248,30 @@ async fn an_emailed_code_completes_sign_in_and_satisfies_mfa_policies() {
         .unwrap()
         .contains("The code has expired or was tried too often"));
 
-    // bob has no email address: he cannot get a code, and is told why.
+    // bob has no email address and no factor: he sets up an authenticator app at sign-in;
+    // where emailed codes are the only factor allowed, he is told why he cannot sign in.
     let bob = browser();
-    let refused = sign_in(&app.base, &bob, &login, "bob", PASSWORD).await;
+    let enrol = sign_in(&app.base, &bob, &login, "bob", PASSWORD).await;
+    let page = follow(&app, &bob, enrol).await.text().await.unwrap();
+    assert!(page.contains("Set up an authenticator app"), "{page}");
+    let only_codes = app
+        .gql(
+            "mutation($i: ID!) { updateInstance(input: {id: $i, name: \"Acme\", signInRules: {allowedFactors: [EMAIL_CODE]}}) { instance { signInRules { mfaRequired allowedFactors } } } }",
+            json!({ "i": t.instance }),
+        )
+        .await;
+    assert_eq!(
+        only_codes["updateInstance"]["instance"]["signInRules"],
+        json!({ "mfaRequired": "EVERYONE", "allowedFactors": ["EMAIL_CODE"] })
+    );
+    let refused = sign_in(&app.base, &browser(), &login, "bob", PASSWORD).await;
     assert_eq!(refused.status(), 403);
     assert!(refused
         .text()
         .await
         .unwrap()
         .contains("no email address to send a sign-in code to"));
-    assert_eq!(smtp.messages().len(), 1);
+    assert_eq!(smtp.messages().len(), 2);
     app.stop().await;
     smtp.stop().await;
 }
