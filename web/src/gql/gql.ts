@@ -96,7 +96,7 @@ type Documents = {
     "\n  query UsersCount($instanceId: ID!, $filter: UserFilter) {\n    instance(id: $instanceId) {\n      users(first: 1, filter: $filter) {\n        totalCount\n      }\n    }\n  }\n": typeof types.UsersCountDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      user {\n        id\n        username\n      }\n    }\n  }\n": typeof types.CreateUserDocument,
     "\n  mutation ImportUsers($input: ImportUsersInput!) {\n    importUsers(input: $input) {\n      ok\n      importedCount\n      errors {\n        row\n        field\n        code\n        message\n      }\n    }\n  }\n": typeof types.ImportUsersDocument,
-    "\n  query User($instanceId: ID!, $id: ID!) {\n    instance(id: $instanceId) {\n      id\n      user(id: $id) {\n        id\n        username\n        displayName\n        email\n        phone\n        externalId\n        status\n        hasPassword\n        createdAt\n        updatedAt\n        groups {\n          id\n          name\n        }\n        orgUnits {\n          id\n          name\n        }\n        effectiveApplications {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.UserDocument,
+    "\n  query User($instanceId: ID!, $id: ID!) {\n    instance(id: $instanceId) {\n      id\n      signInRules {\n        mfaRequired\n        allowedFactors\n      }\n      user(id: $id) {\n        id\n        username\n        displayName\n        email\n        phone\n        externalId\n        status\n        hasPassword\n        createdAt\n        updatedAt\n        groups {\n          id\n          name\n        }\n        orgUnits {\n          id\n          name\n        }\n        effectiveApplications {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.UserDocument,
     "\n  mutation UpdateUser($input: UpdateUserInput!) {\n    updateUser(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.UpdateUserDocument,
     "\n  mutation SetUserStatus($input: SetUserStatusInput!) {\n    setUserStatus(input: $input) {\n      user {\n        id\n        status\n      }\n    }\n  }\n": typeof types.SetUserStatusDocument,
     "\n  mutation SetUserPassword($input: SetUserPasswordInput!) {\n    setUserPassword(input: $input) {\n      user {\n        id\n        hasPassword\n      }\n    }\n  }\n": typeof types.SetUserPasswordDocument,
@@ -106,6 +106,8 @@ type Documents = {
     "\n  mutation AddToOrgUnit($input: MembersInput!) {\n    addOrgUnitMembers(input: $input) {\n      orgUnit {\n        id\n      }\n    }\n  }\n": typeof types.AddToOrgUnitDocument,
     "\n  mutation RemoveFromOrgUnit($input: MembersInput!) {\n    removeOrgUnitMembers(input: $input) {\n      orgUnit {\n        id\n      }\n    }\n  }\n": typeof types.RemoveFromOrgUnitDocument,
     "\n  query UserSessions($instanceId: ID!, $userId: ID!) {\n    userSessions(instanceId: $instanceId, userId: $userId) {\n      id\n      createdAt\n      expiresAt\n      lastSeenAt\n      authMethods\n      clientIp\n      userAgent\n      applications {\n        applicationId\n        name\n        singleLogout\n      }\n    }\n  }\n": typeof types.UserSessionsDocument,
+    "\n  query UserFactors($instanceId: ID!, $userId: ID!) {\n    userFactors(instanceId: $instanceId, userId: $userId) {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n    }\n  }\n": typeof types.UserFactorsDocument,
+    "\n  mutation ResetUserFactors($input: ResetUserFactorsInput!) {\n    resetUserFactors(input: $input) {\n      removedCount\n      sessionsEnded\n    }\n  }\n": typeof types.ResetUserFactorsDocument,
     "\n  mutation RevokeSession($input: RevokeUserSessionInput!) {\n    revokeUserSession(input: $input) {\n      revokedCount\n    }\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation RevokeSessions($input: RevokeUserSessionsInput!) {\n    revokeUserSessions(input: $input) {\n      revokedCount\n    }\n  }\n": typeof types.RevokeSessionsDocument,
     "\n  query PickUsers($instanceId: ID!, $search: String) {\n    instance(id: $instanceId) {\n      id\n      users(first: 10, filter: { search: $search }) {\n        nodes {\n          id\n          username\n          displayName\n        }\n      }\n    }\n  }\n": typeof types.PickUsersDocument,
@@ -194,7 +196,7 @@ const documents: Documents = {
     "\n  query UsersCount($instanceId: ID!, $filter: UserFilter) {\n    instance(id: $instanceId) {\n      users(first: 1, filter: $filter) {\n        totalCount\n      }\n    }\n  }\n": types.UsersCountDocument,
     "\n  mutation CreateUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      user {\n        id\n        username\n      }\n    }\n  }\n": types.CreateUserDocument,
     "\n  mutation ImportUsers($input: ImportUsersInput!) {\n    importUsers(input: $input) {\n      ok\n      importedCount\n      errors {\n        row\n        field\n        code\n        message\n      }\n    }\n  }\n": types.ImportUsersDocument,
-    "\n  query User($instanceId: ID!, $id: ID!) {\n    instance(id: $instanceId) {\n      id\n      user(id: $id) {\n        id\n        username\n        displayName\n        email\n        phone\n        externalId\n        status\n        hasPassword\n        createdAt\n        updatedAt\n        groups {\n          id\n          name\n        }\n        orgUnits {\n          id\n          name\n        }\n        effectiveApplications {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.UserDocument,
+    "\n  query User($instanceId: ID!, $id: ID!) {\n    instance(id: $instanceId) {\n      id\n      signInRules {\n        mfaRequired\n        allowedFactors\n      }\n      user(id: $id) {\n        id\n        username\n        displayName\n        email\n        phone\n        externalId\n        status\n        hasPassword\n        createdAt\n        updatedAt\n        groups {\n          id\n          name\n        }\n        orgUnits {\n          id\n          name\n        }\n        effectiveApplications {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.UserDocument,
     "\n  mutation UpdateUser($input: UpdateUserInput!) {\n    updateUser(input: $input) {\n      user {\n        id\n      }\n    }\n  }\n": types.UpdateUserDocument,
     "\n  mutation SetUserStatus($input: SetUserStatusInput!) {\n    setUserStatus(input: $input) {\n      user {\n        id\n        status\n      }\n    }\n  }\n": types.SetUserStatusDocument,
     "\n  mutation SetUserPassword($input: SetUserPasswordInput!) {\n    setUserPassword(input: $input) {\n      user {\n        id\n        hasPassword\n      }\n    }\n  }\n": types.SetUserPasswordDocument,
@@ -204,6 +206,8 @@ const documents: Documents = {
     "\n  mutation AddToOrgUnit($input: MembersInput!) {\n    addOrgUnitMembers(input: $input) {\n      orgUnit {\n        id\n      }\n    }\n  }\n": types.AddToOrgUnitDocument,
     "\n  mutation RemoveFromOrgUnit($input: MembersInput!) {\n    removeOrgUnitMembers(input: $input) {\n      orgUnit {\n        id\n      }\n    }\n  }\n": types.RemoveFromOrgUnitDocument,
     "\n  query UserSessions($instanceId: ID!, $userId: ID!) {\n    userSessions(instanceId: $instanceId, userId: $userId) {\n      id\n      createdAt\n      expiresAt\n      lastSeenAt\n      authMethods\n      clientIp\n      userAgent\n      applications {\n        applicationId\n        name\n        singleLogout\n      }\n    }\n  }\n": types.UserSessionsDocument,
+    "\n  query UserFactors($instanceId: ID!, $userId: ID!) {\n    userFactors(instanceId: $instanceId, userId: $userId) {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n    }\n  }\n": types.UserFactorsDocument,
+    "\n  mutation ResetUserFactors($input: ResetUserFactorsInput!) {\n    resetUserFactors(input: $input) {\n      removedCount\n      sessionsEnded\n    }\n  }\n": types.ResetUserFactorsDocument,
     "\n  mutation RevokeSession($input: RevokeUserSessionInput!) {\n    revokeUserSession(input: $input) {\n      revokedCount\n    }\n  }\n": types.RevokeSessionDocument,
     "\n  mutation RevokeSessions($input: RevokeUserSessionsInput!) {\n    revokeUserSessions(input: $input) {\n      revokedCount\n    }\n  }\n": types.RevokeSessionsDocument,
     "\n  query PickUsers($instanceId: ID!, $search: String) {\n    instance(id: $instanceId) {\n      id\n      users(first: 10, filter: { search: $search }) {\n        nodes {\n          id\n          username\n          displayName\n        }\n      }\n    }\n  }\n": types.PickUsersDocument,
@@ -538,7 +542,7 @@ export function graphql(source: "\n  mutation ImportUsers($input: ImportUsersInp
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query User($instanceId: ID!, $id: ID!) {\n    instance(id: $instanceId) {\n      id\n      user(id: $id) {\n        id\n        username\n        displayName\n        email\n        phone\n        externalId\n        status\n        hasPassword\n        createdAt\n        updatedAt\n        groups {\n          id\n          name\n        }\n        orgUnits {\n          id\n          name\n        }\n        effectiveApplications {\n          id\n          name\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').UserDocument;
+export function graphql(source: "\n  query User($instanceId: ID!, $id: ID!) {\n    instance(id: $instanceId) {\n      id\n      signInRules {\n        mfaRequired\n        allowedFactors\n      }\n      user(id: $id) {\n        id\n        username\n        displayName\n        email\n        phone\n        externalId\n        status\n        hasPassword\n        createdAt\n        updatedAt\n        groups {\n          id\n          name\n        }\n        orgUnits {\n          id\n          name\n        }\n        effectiveApplications {\n          id\n          name\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').UserDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -575,6 +579,14 @@ export function graphql(source: "\n  mutation RemoveFromOrgUnit($input: MembersI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query UserSessions($instanceId: ID!, $userId: ID!) {\n    userSessions(instanceId: $instanceId, userId: $userId) {\n      id\n      createdAt\n      expiresAt\n      lastSeenAt\n      authMethods\n      clientIp\n      userAgent\n      applications {\n        applicationId\n        name\n        singleLogout\n      }\n    }\n  }\n"): typeof import('./graphql').UserSessionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UserFactors($instanceId: ID!, $userId: ID!) {\n    userFactors(instanceId: $instanceId, userId: $userId) {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n    }\n  }\n"): typeof import('./graphql').UserFactorsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetUserFactors($input: ResetUserFactorsInput!) {\n    resetUserFactors(input: $input) {\n      removedCount\n      sessionsEnded\n    }\n  }\n"): typeof import('./graphql').ResetUserFactorsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -351,6 +351,11 @@ export type RenameOrgUnitInput = {
   name: string;
 };
 
+export type ResetUserFactorsInput = {
+  instanceId: string;
+  userId: string;
+};
+
 export type RevokeUserSessionInput = {
   /** The session. */
   id: string;
@@ -522,6 +527,10 @@ export type UpdateUserInput = {
   phone?: string | null | undefined;
   username?: string | null | undefined;
 };
+
+export type UserFactorKind =
+  | 'PASSKEY'
+  | 'TOTP';
 
 export type UserFilter = {
   /** Exactly this external id. */
@@ -1153,7 +1162,7 @@ export type UserQueryVariables = Exact<{
 }>;
 
 
-export type UserQuery = { instance: { id: string, user: { id: string, username: string, displayName: string, email: string | null, phone: string | null, externalId: string | null, status: UserStatus, hasPassword: boolean, createdAt: string, updatedAt: string, groups: Array<{ id: string, name: string }>, orgUnits: Array<{ id: string, name: string }>, effectiveApplications: Array<{ id: string, name: string }> } } };
+export type UserQuery = { instance: { id: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind> }, user: { id: string, username: string, displayName: string, email: string | null, phone: string | null, externalId: string | null, status: UserStatus, hasPassword: boolean, createdAt: string, updatedAt: string, groups: Array<{ id: string, name: string }>, orgUnits: Array<{ id: string, name: string }>, effectiveApplications: Array<{ id: string, name: string }> } } };
 
 export type UpdateUserMutationVariables = Exact<{
   input: UpdateUserInput;
@@ -1218,6 +1227,21 @@ export type UserSessionsQueryVariables = Exact<{
 
 
 export type UserSessionsQuery = { userSessions: Array<{ id: string, createdAt: string, expiresAt: string, lastSeenAt: string, authMethods: Array<string>, clientIp: string | null, userAgent: string | null, applications: Array<{ applicationId: string, name: string, singleLogout: boolean }> }> };
+
+export type UserFactorsQueryVariables = Exact<{
+  instanceId: string;
+  userId: string;
+}>;
+
+
+export type UserFactorsQuery = { userFactors: { recoveryCodesLeft: number, factors: Array<{ id: string, kind: UserFactorKind, name: string, createdAt: string, lastUsedAt: string | null }> } };
+
+export type ResetUserFactorsMutationVariables = Exact<{
+  input: ResetUserFactorsInput;
+}>;
+
+
+export type ResetUserFactorsMutation = { resetUserFactors: { removedCount: number, sessionsEnded: number } };
 
 export type RevokeSessionMutationVariables = Exact<{
   input: RevokeUserSessionInput;
@@ -2356,6 +2380,10 @@ export const UserDocument = new TypedDocumentString(`
     query User($instanceId: ID!, $id: ID!) {
   instance(id: $instanceId) {
     id
+    signInRules {
+      mfaRequired
+      allowedFactors
+    }
     user(id: $id) {
       id
       username
@@ -2473,6 +2501,28 @@ export const UserSessionsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UserSessionsQuery, UserSessionsQueryVariables>;
+export const UserFactorsDocument = new TypedDocumentString(`
+    query UserFactors($instanceId: ID!, $userId: ID!) {
+  userFactors(instanceId: $instanceId, userId: $userId) {
+    factors {
+      id
+      kind
+      name
+      createdAt
+      lastUsedAt
+    }
+    recoveryCodesLeft
+  }
+}
+    `) as unknown as TypedDocumentString<UserFactorsQuery, UserFactorsQueryVariables>;
+export const ResetUserFactorsDocument = new TypedDocumentString(`
+    mutation ResetUserFactors($input: ResetUserFactorsInput!) {
+  resetUserFactors(input: $input) {
+    removedCount
+    sessionsEnded
+  }
+}
+    `) as unknown as TypedDocumentString<ResetUserFactorsMutation, ResetUserFactorsMutationVariables>;
 export const RevokeSessionDocument = new TypedDocumentString(`
     mutation RevokeSession($input: RevokeUserSessionInput!) {
   revokeUserSession(input: $input) {
