@@ -94,14 +94,14 @@ describe('Instances', () => {
     expect(calls.find((c) => c.operation === 'DeleteInstance')?.variables).toEqual({ id: 'i1' });
   });
 
-  it('summarises each instance\'s sign-in rules in the list', async () => {
+  it("summarises each instance's sign-in rules in the list", async () => {
     server({ Instances: acme({ mfaRequired: 'EVERYONE', allowedFactors: ['TOTP', 'PASSKEY'], passkeySignIn: false }), InstancesCount: count(1) });
     render(<Instances />, { wrapper: MemoryRouter });
     const row = (await screen.findByText('Acme')).closest('tr')!;
     expect(within(row).getByRole('cell', { name: 'Second factor for everyone · authenticator app, passkey' })).toBeInTheDocument();
   });
 
-  it('edits the sign-in rules, shows the server\'s refusal at the allowed factors, and saves', async () => {
+  it("edits the sign-in rules, shows the server's refusal at the allowed factors, and saves", async () => {
     let answer = refusal as () => unknown;
     const calls = server({ Instances: acme(), InstancesCount: count(1), UpdateInstance: () => answer() });
     const user = userEvent.setup();
@@ -171,7 +171,7 @@ describe('Instances', () => {
     expect(screen.getByText('管理', { selector: 'em' })).toBeInTheDocument();
     const row = (await screen.findByText('Acme')).closest('tr')!;
     expect(within(row).getByRole('link', { name: '管理' })).toHaveAttribute('href', '/instances/i1/overview');
-    expect(within(row).getByRole('cell', { name: '要求时需第二因素 · 邮件验证码、身份验证器应用、通行密钥' })).toBeInTheDocument();
+    expect(within(row).getByRole('cell', { name: '要求时进行第二重验证 · 邮件验证码、身份验证器应用、通行密钥' })).toBeInTheDocument();
     expect(screen.getByRole('columnheader', { name: '创建时间' })).toBeInTheDocument();
     expect(screen.getByRole('columnheader', { name: '登录规则' })).toBeInTheDocument();
     const create = screen.getByRole('form', { name: '创建实例' });
@@ -181,10 +181,10 @@ describe('Instances', () => {
     await user.click(within(row).getByRole('button', { name: '编辑' }));
     const form = screen.getByRole('form', { name: '编辑 Acme' });
     const rules = within(form).getByRole('region', { name: '登录规则' });
-    const who = within(rules).getByRole('group', { name: '谁需要提供第二因素' });
+    const who = within(rules).getByRole('group', { name: '谁需要进行第二重验证' });
     expect(within(who).getByRole('radio', { name: '仅在要求时' })).toBeChecked();
     await user.click(within(who).getByRole('radio', { name: '所有人，每次登录' }));
-    const allowed = within(rules).getByRole('group', { name: '允许的第二因素' });
+    const allowed = within(rules).getByRole('group', { name: '允许的第二重验证方式' });
     for (const name of ['邮件验证码', '身份验证器应用', '通行密钥']) {
       await user.click(within(allowed).getByRole('checkbox', { name }));
     }

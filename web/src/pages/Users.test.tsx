@@ -210,7 +210,7 @@ async function renderDetail() {
   );
   await pause(0);
   await pause(0);
-  const heading = screen.getByRole('heading', { level: 2, name: /^(Second factors|第二因素)$/ });
+  const heading = screen.getByRole('heading', { level: 2, name: /^(Second factors|第二重验证)$/ });
   return heading.closest('.card') as HTMLElement;
 }
 
@@ -297,11 +297,12 @@ describe("A user's second factors", () => {
     expect(within(card).getByText('8 recovery codes left.')).toBeInTheDocument();
   });
 
-  it('says what the instance\'s rules mean for her next sign-in, and when nobody can tell her', async () => {
+  it("says what the instance's rules mean for her next sign-in, and when nobody can tell her", async () => {
     server({
       User: () => carol({ mfaRequired: 'EVERYONE', allowedFactors: ['EMAIL_CODE', 'TOTP'] }, null),
       UserSessions: sessions,
       UserFactors: () => factorsOf(1, [{ id: 'f1', kind: 'TOTP', name: '', createdAt: ADDED, lastUsedAt: null }]),
+      ResetUserFactors: () => ({ data: { resetUserFactors: { removedCount: 1, sessionsEnded: 0 } } }),
     });
     const card = await renderDetail();
     expect(within(card).getByText('1 recovery code left.')).toBeInTheDocument();
@@ -312,6 +313,11 @@ describe("A user's second factors", () => {
       'They have no email address, so they are not told: let them know yourself.',
       'Everyone here gives a second factor: at their next sign-in they must set up a new authenticator app before they get in.',
     ]);
+    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Reset second factors' }));
+    await pause(0);
+    expect(within(card).getByText(/^Reset:/)).toHaveTextContent(
+      'Reset: 1 second factor removed and 0 sessions ended. They have no email address: let them know yourself.',
+    );
   });
 
   it('speaks Chinese', async () => {
@@ -337,16 +343,16 @@ describe("A user's second factors", () => {
     ]);
     expect(formatTime(ADDED)).toMatch(/2026年3月1日/);
     expect(within(card).getByText('剩余 8 个恢复码。')).toBeInTheDocument();
-    fireEvent.click(within(card).getByRole('button', { name: '重置第二因素' }));
-    const dialog = screen.getByRole('alertdialog', { name: '确定重置 carol 的第二因素？' });
+    fireEvent.click(within(card).getByRole('button', { name: '重置第二重验证' }));
+    const dialog = screen.getByRole('alertdialog', { name: '确定重置 carol 的第二重验证？' });
     expect(within(dialog).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      '其第二因素（2 个）和恢复码（剩余 8 个）将被删除并立即失效。',
+      '其第二重验证方式（2 个）和恢复码（剩余 8 个）将被删除并立即失效。',
       '其所有会话都将结束：需要在各处重新登录。',
-      '系统将发送邮件至 carol@example.com，告知其第二因素已被重置。',
-      '本实例要求所有人提供第二因素：在“我的账户”页面设置新的第二因素之前，将使用邮件验证码登录。',
+      '系统将发送邮件至 carol@example.com，告知其第二重验证方式已被移除。',
+      '本实例要求所有人进行第二重验证：在账户页面设置新的验证方式之前，将使用邮件验证码登录。',
     ]);
     expect(within(dialog).getByRole('button', { name: '取消' })).toHaveFocus();
-    fireEvent.click(within(dialog).getByRole('button', { name: '重置第二因素' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: '重置第二重验证' }));
     await pause(0);
     expect(calls.find((c) => c.operation === 'ResetUserFactors')?.variables).toEqual({
       input: { instanceId: 'i1', userId: 'u1' },
@@ -363,12 +369,12 @@ describe("A user's second factors", () => {
       ResetUserFactors: () => ({ data: { resetUserFactors: { removedCount: 2, sessionsEnded: 1 } } }),
     });
     const card = await renderDetail();
-    fireEvent.click(within(card).getByRole('button', { name: '重置第二因素' }));
-    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: '重置第二因素' }));
+    fireEvent.click(within(card).getByRole('button', { name: '重置第二重验证' }));
+    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: '重置第二重验证' }));
     await pause(0);
     await pause(0);
     expect(within(card).getByText(/^已重置/)).toHaveTextContent(
-      '已重置：删除了 2 个第二因素，结束了 1 个会话。 通知邮件正在发送至 carol@example.com。',
+      '已重置：删除了 2 个第二重验证方式，结束了 1 个会话。通知邮件正在发送至 carol@example.com。',
     );
   });
 });

@@ -763,6 +763,16 @@ function SecondFactors(props: { instanceId: string; user: User; rules: InstanceR
   useEffect(() => {
     if (result) resultRef.current?.focus();
   }, [result]);
+  /** What a reset did, in words. */
+  const outcome = (done: NonNullable<typeof result>) => {
+    const counts = {
+      removed: t('factors.removedCount', { count: done.removed }),
+      ended: t('factors.endedCount', { count: done.ended }),
+    };
+    return done.email
+      ? t('factors.resultEmailed', { ...counts, email: done.email })
+      : t('factors.resultNotEmailed', counts);
+  };
   const data = factors.data?.userFactors;
   const anything = Boolean(data && (data.factors.length > 0 || data.recoveryCodesLeft > 0));
   const emailFallback = rules.allowedFactors.includes('EMAIL_CODE') && Boolean(user.email);
@@ -798,11 +808,7 @@ function SecondFactors(props: { instanceId: string; user: User; rules: InstanceR
       <div role="status">
         {result && (
           <p ref={resultRef} tabIndex={-1} className="alert alert-ok">
-            {t('factors.result', {
-              removed: t('factors.removedCount', { count: result.removed }),
-              ended: t('factors.endedCount', { count: result.ended }),
-            })}{' '}
-            {result.email ? t('factors.resultEmailed', { email: result.email }) : t('factors.resultNotEmailed')}
+            {outcome(result)}
           </p>
         )}
       </div>
