@@ -295,6 +295,10 @@ describe("A user's second factors", () => {
     expect(within(dialog).getByRole('alert')).toHaveTextContent('not allowed: resetUserFactors');
     expect(screen.getByRole('alertdialog')).toBe(dialog);
     expect(within(card).getByText('8 recovery codes left.')).toBeInTheDocument();
+    // Asked again, the question starts afresh.
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    fireEvent.click(within(card).getByRole('button', { name: 'Reset second factors' }));
+    expect(within(screen.getByRole('alertdialog')).queryByRole('alert')).not.toBeInTheDocument();
   });
 
   it("says what the instance's rules mean for her next sign-in, and when nobody can tell her", async () => {

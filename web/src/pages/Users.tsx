@@ -755,7 +755,9 @@ function SecondFactors(props: { instanceId: string; user: User; rules: InstanceR
   const { t } = useTranslation('users');
   const factors = useQuery(FactorsQuery, { instanceId, userId: user.id });
   const reset = useMutation(ResetFactors);
+  // Open, and whether its reset was tried (a refusal is shown only in the dialog it answers).
   const [asking, setAsking] = useState(false);
+  const [tried, setTried] = useState(false);
   const [result, setResult] = useState<{ removed: number; ended: number; email: string | null }>();
   const resetButton = useRef<HTMLButtonElement>(null);
   const resultRef = useRef<HTMLParagraphElement>(null);
@@ -797,6 +799,7 @@ function SecondFactors(props: { instanceId: string; user: User; rules: InstanceR
             ref={resetButton}
             onClick={() => {
               setResult(undefined);
+              setTried(false);
               setAsking(true);
             }}
           >
@@ -830,12 +833,13 @@ function SecondFactors(props: { instanceId: string; user: User; rules: InstanceR
           confirmLabel={t('factors.dialog.confirm')}
           pendingLabel={t('factors.dialog.pending')}
           pending={reset.pending}
-          error={reset.error}
+          error={tried ? reset.error : undefined}
           onClose={() => {
             setAsking(false);
             resetButton.current?.focus();
           }}
           onConfirm={async () => {
+            setTried(true);
             const done = await reset.run({ input: { instanceId, userId: user.id } });
             if (!done) return;
             setAsking(false);
