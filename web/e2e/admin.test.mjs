@@ -1,10 +1,13 @@
 // The rest of the console, clicked through against the real server: CSV import, org units,
-// sessions, access policies (validation at line and column, what-if, explain), signing keys,
-// API tokens, and deleting an instance after confirmation; at desktop and phone width.
+// sessions, an instance's sign-in rules and a user's second factors (an employee sets up an
+// authenticator app, the admin resets it), access policies (validation at line and column,
+// what-if, explain), signing keys, API tokens, and deleting an instance after confirmation; at
+// desktop and phone width.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_PASSWORD, assertAccessible, gql, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { totp } from './totp.mjs';
 
 describe('console pages', () => {
   /** @type {Awaited<ReturnType<typeof startServer>>} */ let server;
@@ -156,6 +159,118 @@ describe('console pages', () => {
     await assertAccessible(page, '11-user');
     await portal.reload();
     await portal.getByRole('button', { name: 'Sign in' }).waitFor();
+    await employee.close();
+  });
+
+  it("sets an instance's sign-in rules: the server's refusal at the allowed factors, then a second factor of everyone", async () => {
+    await page.getByRole('link', { name: 'Instances' }).click();
+    const row = page.getByRole('row', { name: /Globex/ });
+    // A new instance asks for a second factor only when a policy or an application does.
+    await row.getByRole('cell', { name: 'Second factor when asked · emailed code, authenticator app, passkey' }).waitFor();
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: 'Edit Globex' });
+    const rules = form.getByRole('region', { name: 'Sign-in rules' });
+    const allowed = rules.getByRole('group', { name: 'Allowed second factors' });
+    assert.equal(await rules.getByRole('radio', { name: 'Only when asked' }).isChecked(), true);
+    await rules.getByRole('radio', { name: 'Everyone, at every sign-in' }).check();
+    for (const name of ['Emailed code', 'Authenticator app', 'Passkey']) {
+      await allowed.getByRole('checkbox', { name, exact: true }).uncheck();
+    }
+    const alone = rules.getByRole('checkbox', { name: /passkey alone/ });
+    assert.equal(await alone.isDisabled(), true, 'no passkey sign-in without passkeys');
+    await form.getByRole('button', { name: 'Save' }).click();
+    // Everyone must give a factor and none is allowed: nobody could sign in, the server says.
+    await allowed.getByRole('alert').filter({ hasText: 'needs at least one allowed factor' }).waitFor();
+    const app = allowed.getByRole('checkbox', { name: 'Authenticator app' });
+    assert.equal(await app.getAttribute('aria-invalid'), 'true');
+    await screenshot(page, '11a-sign-in-rules-refused');
+    await assertAccessible(page, '11a-sign-in-rules-refused');
+    await app.check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    await row.getByRole('cell', { name: 'Second factor for everyone · authenticator app' }).waitFor();
+    const { instance } = await gql(
+      admin,
+      server.base,
+      `query($i: ID!) { instance(id: $i) { signInRules { mfaRequired allowedFactors passkeySignIn } } }`,
+      { i: instanceId },
+    );
+    assert.deepEqual(instance.signInRules, { mfaRequired: 'EVERYONE', allowedFactors: ['TOTP'], passkeySignIn: true });
+  });
+
+  it("resets an employee's second factors after a dialog that says what happens", async () => {
+    // carol signs in; everyone must give a second factor and she has none: she sets up an
+    // authenticator app on the way, and gets her recovery codes.
+    const employee = await browser.newContext();
+    const portal = await employee.newPage();
+    const signIn = async () => {
+      await portal.goto(`${server.base}/sso/${instanceId}/login`);
+      await portal.getByLabel('Username').fill('carol');
+      await portal.getByLabel('Password').fill('carol-Passw0rd!');
+      await portal.getByRole('button', { name: 'Sign in' }).click();
+      await portal.getByRole('heading', { name: 'Set up an authenticator app' }).waitFor();
+    };
+    await signIn();
+    const key = await portal.locator('#totp-secret').innerText();
+    await portal.getByLabel('A name for this app (optional)').fill('Pixel 9');
+    await portal.getByLabel('Code from the app').fill(totp(key));
+    await portal.getByRole('button', { name: 'Turn on' }).click();
+    await portal.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
+    assert.equal(await portal.locator('#recovery-codes li').count(), 10);
+    await portal.getByRole('link', { name: 'I have saved them: continue' }).click();
+    await portal.getByRole('heading', { name: 'Your applications' }).waitFor();
+
+    // The admin sees what she has (never its key) and her session with both factors.
+    await page.goto(`${base()}/users`);
+    await page.getByRole('link', { name: 'carol' }).click();
+    const factors = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Second factors' }) });
+    const factor = factors.getByRole('row', { name: /Pixel 9/ });
+    await factor.getByRole('cell', { name: 'Authenticator app' }).waitFor();
+    await factors.getByText('10 recovery codes left.').waitFor();
+    assert.equal(await factors.getByText(key).count(), 0);
+    const sessions = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Sessions' }) });
+    await sessions.getByText(/password, totp/).waitFor();
+
+    // She lost her phone: the admin resets, after the dialog, or not at all.
+    const reset = factors.getByRole('button', { name: 'Reset second factors' });
+    await reset.click();
+    let dialog = page.getByRole('alertdialog', { name: 'Reset the second factors of carol?' });
+    await dialog.getByText('Their second factors (1) and recovery codes (10 left) are removed and stop working.').waitFor();
+    await dialog.getByText('All their sessions end: they must sign in again everywhere.').waitFor();
+    await dialog.getByText('They are emailed at carol@globex.example that their second factors were reset.').waitFor();
+    await dialog
+      .getByText('Everyone here gives a second factor: at their next sign-in they must set up a new authenticator app before they get in.')
+      .waitFor();
+    await screenshot(page, '11b-reset-factors-dialog');
+    await assertAccessible(page, '11b-reset-factors-dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await reset.evaluate((b) => b === document.activeElement), true, 'focus back on the button');
+    await factor.waitFor();
+    await reset.click();
+    dialog = page.getByRole('alertdialog', { name: 'Reset the second factors of carol?' });
+    await dialog.getByRole('button', { name: 'Reset second factors' }).click();
+    await factors
+      .getByText('Reset: 1 second factor removed and 1 session ended. An email telling them is on its way to carol@globex.example.')
+      .waitFor();
+    await factors.getByText('No second factor set up.').waitFor();
+    await sessions.getByText('No live sessions.').waitFor();
+    await screenshot(page, '11c-factors-reset');
+    await assertAccessible(page, '11c-factors-reset');
+    const { auditEvents } = await gql(
+      admin,
+      server.base,
+      `query($i: ID!) { auditEvents(instanceId: $i, first: 5) { nodes { action summary } } }`,
+      { i: instanceId },
+    );
+    const audited = auditEvents.nodes.find((/** @type {{ action: string }} */ e) => e.action === 'resetUserFactors');
+    assert.ok(audited, 'the reset is audited');
+    assert.equal(audited.summary.factorsRemoved, 1);
+
+    // She is signed out, and sets up a new app at her next sign-in.
+    await portal.reload();
+    await portal.getByRole('button', { name: 'Sign in' }).waitFor();
+    await signIn();
     await employee.close();
   });
 
@@ -335,20 +450,16 @@ describe('console pages', () => {
     await phone.close();
   });
 
-  it('edits an instance (its second factor too) and deletes it only after confirmation', async () => {
+  it('edits an instance (a second factor only when asked again) and deletes it only after confirmation', async () => {
     await page.getByRole('link', { name: 'Instances' }).click();
     const row = page.getByRole('row', { name: /Globex/ });
     await row.getByRole('button', { name: 'Edit' }).click();
-    await page.getByRole('textbox', { name: 'Description' }).first().fill('Globex Corporation');
-    await page.getByRole('button', { name: 'Save' }).click();
+    const form = page.getByRole('form', { name: 'Edit Globex' });
+    await form.getByLabel('Description').fill('Globex Corporation');
+    await form.getByRole('radio', { name: 'Only when asked' }).check();
+    await form.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('cell', { name: 'Globex Corporation' }).waitFor();
-    // The instance's second factor: the emailed code, shown in the list once saved.
-    await row.getByRole('button', { name: 'Edit' }).click();
-    await page
-      .getByRole('combobox', { name: 'At sign-in, after the password' })
-      .selectOption('EMAIL_CODE');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByRole('cell', { name: /Globex Corporation · emailed sign-in code/ }).waitFor();
+    await row.getByRole('cell', { name: 'Second factor when asked · authenticator app' }).waitFor();
     await row.getByRole('button', { name: 'Delete' }).click();
     await row.getByRole('button', { name: 'Cancel' }).click();
     await row.getByRole('button', { name: 'Delete' }).click();

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_PASSWORD, assertAccessible, gql, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { totp } from './totp.mjs';
 
 /**
  * The visible texts of the page that read as English UI text: a label of two or more words,
@@ -170,6 +171,48 @@ describe('the console and the employee pages in Chinese', () => {
     await portal.goto(`${server.base}/console/`);
     await portal.getByRole('heading', { name: 'Sign in to the Lanyard console', exact: true }).waitFor();
     await employee.close();
+  });
+
+  it("shows an instance's sign-in rules and a user's second factors, and their reset, in Chinese", async () => {
+    // xiaoming sets up an authenticator app on his account page.
+    const employee = await browser.newContext({ locale: 'zh-CN' });
+    const portal = await employee.newPage();
+    await portal.goto(`${server.base}/sso/${instanceId}/login`);
+    await portal.getByLabel('用户名').fill('xiaoming');
+    await portal.getByLabel('密码').fill('xiaoming-Passw0rd!');
+    await portal.getByRole('button', { name: '登录' }).click();
+    await portal.getByRole('heading', { name: '我的应用', exact: true }).waitFor();
+    await portal.goto(`${server.base}/sso/${instanceId}/account`);
+    await portal.getByRole('link', { name: '设置身份验证器应用' }).click();
+    const key = await portal.locator('#totp-secret').innerText();
+    await portal.getByLabel('为此应用命名（可选）').fill('小明的手机');
+    await portal.getByLabel('应用中的验证码').fill(totp(key));
+    await portal.getByRole('button', { name: '启用' }).click();
+    await portal.getByText('身份验证器应用已设置好。').waitFor();
+    await employee.close();
+
+    await page.goto(`${server.base}/console/`);
+    await page.getByRole('row', { name: /示例公司/ }).getByRole('button', { name: '编辑' }).click();
+    await page.getByRole('form', { name: '编辑 示例公司' }).getByRole('region', { name: '登录规则' }).waitFor();
+    await screenshot(page, 'zh-console-sign-in-rules');
+    await assertAccessible(page, 'zh-console-sign-in-rules');
+    assert.deepEqual(await englishLeft(page), [], 'English in the sign-in rules');
+
+    await page.goto(`${server.base}/console/instances/${instanceId}/users/${userId}`);
+    const factors = page.locator('.card').filter({ has: page.getByRole('heading', { name: '第二重验证', exact: true }) });
+    await factors.getByRole('row', { name: /小明的手机/ }).getByRole('cell', { name: '身份验证器应用' }).waitFor();
+    await factors.getByText('剩余 10 个恢复码。').waitFor();
+    await factors.getByRole('button', { name: '重置第二重验证' }).click();
+    const dialog = page.getByRole('alertdialog', { name: '确定重置 xiaoming 的第二重验证？' });
+    await dialog.getByText('系统将发送邮件至 xm@example.com，告知其第二重验证方式已被移除。').waitFor();
+    await screenshot(page, 'zh-console-reset-factors');
+    await assertAccessible(page, 'zh-console-reset-factors');
+    assert.deepEqual(await englishLeft(page), [], 'English in the reset dialog');
+    await dialog.getByRole('button', { name: '重置第二重验证' }).click();
+    // His sessions of this test and of the one before end with it.
+    await factors.getByText(/^已重置：删除了 1 个第二重验证方式，结束了 \d+ 个会话。通知邮件正在发送至 xm@example\.com。$/).waitFor();
+    await factors.getByText('尚未设置第二重验证方式。').waitFor();
+    assert.deepEqual(await englishLeft(page), [], 'English after the reset');
   });
 
   it('switches the console to English and the server pages follow', async () => {

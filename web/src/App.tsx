@@ -7,7 +7,6 @@ import { ErrorBanner, Loading } from './ui';
 import { LanguagePicker } from './LanguagePicker';
 import { SignIn } from './pages/SignIn';
 import { Instances } from './pages/Instances';
-import { Users, UserDetail } from './pages/Users';
 import { Groups, GroupDetail } from './pages/Groups';
 import { OrgUnits } from './pages/OrgUnits';
 import { SigningKeys } from './pages/SigningKeys';
@@ -16,7 +15,10 @@ import { AuditLog } from './pages/AuditLog';
 import { Deliveries, EventSubscriptions } from './pages/Deliveries';
 
 // The largest pages are loaded when they are first shown, not with the console: the overview
-// carries the chart library, the application pages the SSO forms and the policy editor.
+// carries the chart library, the application pages the SSO forms and the policy editor, the
+// user pages the CSV import and a user's memberships, sessions and second factors.
+const Users = lazy(() => import('./pages/Users').then((m) => ({ default: m.Users })));
+const UserDetail = lazy(() => import('./pages/Users').then((m) => ({ default: m.UserDetail })));
 const Applications = lazy(() => import('./pages/Applications').then((m) => ({ default: m.Applications })));
 const AddApplication = lazy(() => import('./pages/Applications').then((m) => ({ default: m.AddApplication })));
 const ApplicationDetail = lazy(() =>

@@ -2,7 +2,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from './api';
-import { ConfirmButton, Field, FormErrors } from './ui';
+import { ConfirmButton, ConfirmDialog, Field, FormErrors } from './ui';
 
 const error = new ApiError([
   { message: 'Alibaba Cloud account ID must be exactly 16 digits', code: 'BAD_USER_INPUT', field: 'params.accountId' },
@@ -56,5 +56,48 @@ describe('ConfirmButton', () => {
     await user.keyboard('{Escape}');
     expect(screen.getByRole('button', { name: 'Revoke' })).toBeInTheDocument();
     expect(onConfirm).not.toHaveBeenCalled();
+  });
+});
+
+describe('ConfirmDialog', () => {
+  function dialog(props: { onConfirm?: () => void; onClose?: () => void; error?: ApiError } = {}) {
+    return (
+      <ConfirmDialog
+        title="Reset it?"
+        confirmLabel="Reset"
+        pendingLabel="Resetting…"
+        pending={false}
+        error={props.error}
+        onConfirm={props.onConfirm ?? vi.fn()}
+        onClose={props.onClose ?? vi.fn()}
+      >
+        <p>It cannot be undone.</p>
+      </ConfirmDialog>
+    );
+  }
+
+  it('says what will happen, starts on Cancel, keeps focus inside and closes with Escape', async () => {
+    const onClose = vi.fn();
+    const onConfirm = vi.fn();
+    const user = userEvent.setup();
+    render(dialog({ onClose, onConfirm }));
+    const shown = screen.getByRole('alertdialog', { name: 'Reset it?' });
+    expect(shown).toHaveAttribute('aria-modal', 'true');
+    expect(shown).toHaveAccessibleDescription('It cannot be undone.');
+    const cancel = screen.getByRole('button', { name: 'Cancel' });
+    expect(cancel).toHaveFocus();
+    await user.tab();
+    expect(screen.getByRole('button', { name: 'Reset' })).toHaveFocus();
+    await user.tab({ shift: true });
+    expect(cancel).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(onConfirm).not.toHaveBeenCalled();
+  });
+
+  it("shows the action's error in itself", () => {
+    render(dialog({ error }));
+    expect(screen.getByRole('alertdialog')).toContainElement(screen.getByRole('alert'));
+    expect(screen.getByRole('alert')).toHaveTextContent('the instance is gone');
   });
 });

@@ -149,6 +149,72 @@ export function ConfirmButton(props: {
   );
 }
 
+/**
+ * A modal question before an action that cannot be undone: what will happen (`children`), the
+ * action and Cancel. Focus starts on Cancel and stays inside the dialog (Tab wraps around);
+ * Escape or Cancel closes it. The action's error is shown in it, and it stays open then.
+ * Whoever opened it takes focus back when it closes (`onClose`).
+ */
+export function ConfirmDialog(props: {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  pendingLabel: string;
+  pending: boolean;
+  error?: ApiError;
+  onConfirm: () => void;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancelRef.current?.focus(), []);
+  return (
+    <div className="overlay">
+      <div
+        ref={dialogRef}
+        className="card dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby={`${id}-title`}
+        aria-describedby={`${id}-body`}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && !props.pending) {
+            e.stopPropagation();
+            props.onClose();
+          } else if (e.key === 'Tab') {
+            const focusable = Array.from(
+              dialogRef.current?.querySelectorAll<HTMLElement>('button:not(:disabled), a[href], input, select, textarea') ?? [],
+            );
+            const first = focusable[0];
+            const last = focusable[focusable.length - 1];
+            if (e.shiftKey && document.activeElement === first) {
+              e.preventDefault();
+              last?.focus();
+            } else if (!e.shiftKey && document.activeElement === last) {
+              e.preventDefault();
+              first?.focus();
+            }
+          }
+        }}
+      >
+        <h2 id={`${id}-title`}>{props.title}</h2>
+        <div id={`${id}-body`}>{props.children}</div>
+        <ErrorBanner error={props.error} />
+        <div className="buttons">
+          <button type="button" className="danger" disabled={props.pending} onClick={props.onConfirm}>
+            {props.pending ? props.pendingLabel : props.confirmLabel}
+          </button>
+          <button type="button" ref={cancelRef} disabled={props.pending} onClick={props.onClose}>
+            {t('cancel')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 export { formatTime } from './i18n';
 
 /** A notice that disappears after a while; for "Saved." and the like. */

@@ -6,9 +6,12 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /**
  * The circumstances of a hypothetical sign-in. Omitted: IdP-initiated, now, password only, no
- * MFA, from `0.0.0.0` (inside no network).
+ * MFA, from `0.0.0.0` (inside no network). Given `authMethods` alone, `mfa` and
+ * `assuranceLevel` are what those methods add up to.
  */
 export type AccessContextInput = {
+  /** 0–3, as `context.assuranceLevel`. */
+  assuranceLevel?: number | null | undefined;
   at?: string | null | undefined;
   authMethods?: Array<string> | null | undefined;
   initiatedBy?: InitiatedBy | null | undefined;
@@ -158,8 +161,10 @@ export type CreateGroupInput = {
 export type CreateInstanceInput = {
   description?: string | null | undefined;
   name: string;
-  /** `NONE` unless given. */
+  /** The older form of `signInRules.mfaRequired`; `EMAIL_CODE` also allows emailed codes. */
   secondFactor?: SecondFactor | null | undefined;
+  /** Unless given: a second factor when asked, every factor allowed, passkey sign-in on. */
+  signInRules?: SignInRulesInput | null | undefined;
 };
 
 export type CreateOrgUnitInput = {
@@ -263,6 +268,19 @@ export type MembersInput = {
   userIds: Array<string>;
 };
 
+/** Who must give a second factor to sign in. */
+export type MfaRequired =
+  /**
+   * Every employee at every sign-in. Employees without a factor of their own get an emailed
+   * code when that is allowed, else enrol an authenticator app at sign-in.
+   */
+  | 'EVERYONE'
+  /**
+   * Only where an access policy or an application's request asks for one: the employee is
+   * then asked for it (step-up) instead of being refused.
+   */
+  | 'WHEN_ASKED';
+
 export type MoveOrgUnitInput = {
   id: string;
   instanceId: string;
@@ -333,6 +351,11 @@ export type RenameOrgUnitInput = {
   name: string;
 };
 
+export type ResetUserFactorsInput = {
+  instanceId: string;
+  userId: string;
+};
+
 export type RevokeUserSessionInput = {
   /** The session. */
   id: string;
@@ -367,15 +390,24 @@ export type RotateSigningKeyInput = {
   instanceId: string;
 };
 
-/** What employees give after their password to sign in to an instance. */
+/**
+ * Whether employees give a second factor at every sign-in (the older, coarser form of
+ * `SignInRules.mfaRequired`).
+ */
 export type SecondFactor =
-  /**
-   * A six-digit code emailed to the user at each sign-in (valid 10 minutes, 5 tries). Users
-   * without an email address cannot sign in. SSO decisions then see `context.mfa == true`.
-   */
+  /** At every sign-in (as input: also allows the emailed code). */
   | 'EMAIL_CODE'
-  /** The password alone. */
+  /** Only where a policy or an application asks for one. */
   | 'NONE';
+
+/** A kind of second factor an instance can allow. */
+export type SecondFactorKind =
+  /** A six-digit code emailed at sign-in (valid 10 minutes, 5 tries). */
+  | 'EMAIL_CODE'
+  /** A passkey or security key (WebAuthn). */
+  | 'PASSKEY'
+  /** An authenticator app's codes (RFC 6238). */
+  | 'TOTP';
 
 export type SetApplicationAccountInput = {
   accountName: string;
@@ -398,6 +430,13 @@ export type SetUserStatusInput = {
   id: string;
   instanceId: string;
   status: UserStatus;
+};
+
+/** Changes to an instance's sign-in rules; an omitted field keeps its setting. */
+export type SignInRulesInput = {
+  allowedFactors?: Array<SecondFactorKind> | null | undefined;
+  mfaRequired?: MfaRequired | null | undefined;
+  passkeySignIn?: boolean | null | undefined;
 };
 
 export type SigningKeyAlgorithm =
@@ -470,8 +509,10 @@ export type UpdateInstanceInput = {
   description?: string | null | undefined;
   id: string;
   name: string;
-  /** Unchanged unless given. */
+  /** Unchanged unless given; the older form of `signInRules.mfaRequired`. */
   secondFactor?: SecondFactor | null | undefined;
+  /** Unchanged unless given. */
+  signInRules?: SignInRulesInput | null | undefined;
 };
 
 export type UpdateUserInput = {
@@ -486,6 +527,10 @@ export type UpdateUserInput = {
   phone?: string | null | undefined;
   username?: string | null | undefined;
 };
+
+export type UserFactorKind =
+  | 'PASSKEY'
+  | 'TOTP';
 
 export type UserFilter = {
   /** Exactly this external id. */
@@ -874,7 +919,7 @@ export type InstancesQueryVariables = Exact<{
 }>;
 
 
-export type InstancesQuery = { instances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, secondFactor: SecondFactor, createdAt: string }> } };
+export type InstancesQuery = { instances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, createdAt: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind>, passkeySignIn: boolean } }> } };
 
 export type InstancesCountQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -893,7 +938,7 @@ export type UpdateInstanceMutationVariables = Exact<{
 }>;
 
 
-export type UpdateInstanceMutation = { updateInstance: { instance: { id: string, name: string, description: string, secondFactor: SecondFactor } } };
+export type UpdateInstanceMutation = { updateInstance: { instance: { id: string, name: string, description: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind>, passkeySignIn: boolean } } } };
 
 export type DeleteInstanceMutationVariables = Exact<{
   id: string;
@@ -1117,7 +1162,7 @@ export type UserQueryVariables = Exact<{
 }>;
 
 
-export type UserQuery = { instance: { id: string, user: { id: string, username: string, displayName: string, email: string | null, phone: string | null, externalId: string | null, status: UserStatus, hasPassword: boolean, createdAt: string, updatedAt: string, groups: Array<{ id: string, name: string }>, orgUnits: Array<{ id: string, name: string }>, effectiveApplications: Array<{ id: string, name: string }> } } };
+export type UserQuery = { instance: { id: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind> }, user: { id: string, username: string, displayName: string, email: string | null, phone: string | null, externalId: string | null, status: UserStatus, hasPassword: boolean, createdAt: string, updatedAt: string, groups: Array<{ id: string, name: string }>, orgUnits: Array<{ id: string, name: string }>, effectiveApplications: Array<{ id: string, name: string }> } } };
 
 export type UpdateUserMutationVariables = Exact<{
   input: UpdateUserInput;
@@ -1182,6 +1227,21 @@ export type UserSessionsQueryVariables = Exact<{
 
 
 export type UserSessionsQuery = { userSessions: Array<{ id: string, createdAt: string, expiresAt: string, lastSeenAt: string, authMethods: Array<string>, clientIp: string | null, userAgent: string | null, applications: Array<{ applicationId: string, name: string, singleLogout: boolean }> }> };
+
+export type UserFactorsQueryVariables = Exact<{
+  instanceId: string;
+  userId: string;
+}>;
+
+
+export type UserFactorsQuery = { userFactors: { recoveryCodesLeft: number, factors: Array<{ id: string, kind: UserFactorKind, name: string, createdAt: string, lastUsedAt: string | null }> } };
+
+export type ResetUserFactorsMutationVariables = Exact<{
+  input: ResetUserFactorsInput;
+}>;
+
+
+export type ResetUserFactorsMutation = { resetUserFactors: { removedCount: number, sessionsEnded: number } };
 
 export type RevokeSessionMutationVariables = Exact<{
   input: RevokeUserSessionInput;
@@ -1863,7 +1923,11 @@ export const InstancesDocument = new TypedDocumentString(`
       id
       name
       description
-      secondFactor
+      signInRules {
+        mfaRequired
+        allowedFactors
+        passkeySignIn
+      }
       createdAt
     }
   }
@@ -1893,7 +1957,11 @@ export const UpdateInstanceDocument = new TypedDocumentString(`
       id
       name
       description
-      secondFactor
+      signInRules {
+        mfaRequired
+        allowedFactors
+        passkeySignIn
+      }
     }
   }
 }
@@ -2312,6 +2380,10 @@ export const UserDocument = new TypedDocumentString(`
     query User($instanceId: ID!, $id: ID!) {
   instance(id: $instanceId) {
     id
+    signInRules {
+      mfaRequired
+      allowedFactors
+    }
     user(id: $id) {
       id
       username
@@ -2429,6 +2501,28 @@ export const UserSessionsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<UserSessionsQuery, UserSessionsQueryVariables>;
+export const UserFactorsDocument = new TypedDocumentString(`
+    query UserFactors($instanceId: ID!, $userId: ID!) {
+  userFactors(instanceId: $instanceId, userId: $userId) {
+    factors {
+      id
+      kind
+      name
+      createdAt
+      lastUsedAt
+    }
+    recoveryCodesLeft
+  }
+}
+    `) as unknown as TypedDocumentString<UserFactorsQuery, UserFactorsQueryVariables>;
+export const ResetUserFactorsDocument = new TypedDocumentString(`
+    mutation ResetUserFactors($input: ResetUserFactorsInput!) {
+  resetUserFactors(input: $input) {
+    removedCount
+    sessionsEnded
+  }
+}
+    `) as unknown as TypedDocumentString<ResetUserFactorsMutation, ResetUserFactorsMutationVariables>;
 export const RevokeSessionDocument = new TypedDocumentString(`
     mutation RevokeSession($input: RevokeUserSessionInput!) {
   revokeUserSession(input: $input) {

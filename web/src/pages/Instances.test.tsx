@@ -12,6 +12,33 @@ const empty = {
 
 const count = (totalCount: number) => () => ({ data: { instances: { totalCount } } });
 
+const RULES = { mfaRequired: 'WHEN_ASKED', allowedFactors: ['EMAIL_CODE', 'TOTP', 'PASSKEY'], passkeySignIn: true };
+
+/** One instance, Acme, with these sign-in rules. */
+const acme = (signInRules: object = RULES) => () => ({
+  data: {
+    instances: {
+      pageInfo: { hasNextPage: false, endCursor: null },
+      nodes: [{ id: 'i1', name: 'Acme', description: 'Acme Inc.', signInRules, createdAt: '2026-01-01T00:00:00Z' }],
+    },
+  },
+});
+
+/** The server's refusal of a rule that asks everyone for a second factor and allows none. */
+const refusal = () => ({
+  data: null,
+  errors: [
+    {
+      message: 'a second factor required for everyone needs at least one allowed factor',
+      extensions: { code: 'BAD_USER_INPUT', field: 'allowedFactors' },
+    },
+  ],
+});
+
+const saved = (signInRules: object) => () => ({
+  data: { updateInstance: { instance: { id: 'i1', name: 'Acme', description: 'Acme Inc.', signInRules } } },
+});
+
 afterEach(() => vi.unstubAllGlobals());
 
 describe('Instances', () => {
@@ -53,14 +80,7 @@ describe('Instances', () => {
 
   it('lists instances with Manage, and deletes only after confirmation', async () => {
     const calls = server({
-      Instances: () => ({
-        data: {
-          instances: {
-            pageInfo: { hasNextPage: false, endCursor: null },
-            nodes: [{ id: 'i1', name: 'Acme', description: '', createdAt: '2026-01-01T00:00:00Z' }],
-          },
-        },
-      }),
+      Instances: acme(),
       InstancesCount: count(1),
       DeleteInstance: () => ({ data: { deleteInstance: { deletedId: 'i1' } } }),
     });
@@ -74,32 +94,110 @@ describe('Instances', () => {
     expect(calls.find((c) => c.operation === 'DeleteInstance')?.variables).toEqual({ id: 'i1' });
   });
 
-  it('speaks Chinese', async () => {
-    await i18n.changeLanguage('zh-CN');
-    server({
-      Instances: () => ({
-        data: {
-          instances: {
-            pageInfo: { hasNextPage: false, endCursor: null },
-            nodes: [{ id: 'i1', name: 'Acme', description: '', secondFactor: 'EMAIL_CODE', createdAt: '2026-01-01T00:00:00Z' }],
-          },
-        },
-      }),
-      InstancesCount: count(1),
+  it("summarises each instance's sign-in rules in the list", async () => {
+    server({ Instances: acme({ mfaRequired: 'EVERYONE', allowedFactors: ['TOTP', 'PASSKEY'], passkeySignIn: false }), InstancesCount: count(1) });
+    render(<Instances />, { wrapper: MemoryRouter });
+    const row = (await screen.findByText('Acme')).closest('tr')!;
+    expect(within(row).getByRole('cell', { name: 'Second factor for everyone · authenticator app, passkey' })).toBeInTheDocument();
+  });
+
+  it("edits the sign-in rules, shows the server's refusal at the allowed factors, and saves", async () => {
+    let answer = refusal as () => unknown;
+    const calls = server({ Instances: acme(), InstancesCount: count(1), UpdateInstance: () => answer() });
+    const user = userEvent.setup();
+    render(<Instances />, { wrapper: MemoryRouter });
+    const row = (await screen.findByText('Acme')).closest('tr')!;
+    await user.click(within(row).getByRole('button', { name: 'Edit' }));
+    const form = screen.getByRole('form', { name: 'Edit Acme' });
+    const rules = within(form).getByRole('region', { name: 'Sign-in rules' });
+    const who = within(rules).getByRole('group', { name: 'Who must give a second factor' });
+    const allowed = within(rules).getByRole('group', { name: 'Allowed second factors' });
+    // What is set now, each choice with what it means.
+    expect(within(who).getByRole('radio', { name: 'Only when asked' })).toBeChecked();
+    expect(within(who).getByRole('radio', { name: 'Everyone, at every sign-in' })).toHaveAccessibleDescription(
+      /^After the password, every employee gives a second factor\./,
+    );
+    for (const name of ['Emailed code', 'Authenticator app', 'Passkey']) {
+      expect(within(allowed).getByRole('checkbox', { name })).toBeChecked();
+    }
+    const alone = within(rules).getByRole('checkbox', { name: 'Employees may sign in with a passkey alone, without their password' });
+    expect(alone).toBeChecked();
+    expect(alone).toBeEnabled();
+
+    // Everyone, with no factor allowed: the server refuses, and says so at the factors.
+    await user.click(within(who).getByRole('radio', { name: 'Everyone, at every sign-in' }));
+    await user.click(within(allowed).getByRole('checkbox', { name: 'Emailed code' }));
+    await user.click(within(allowed).getByRole('checkbox', { name: 'Authenticator app' }));
+    await user.click(within(allowed).getByRole('checkbox', { name: 'Passkey' }));
+    // Without passkeys, a passkey cannot sign in alone.
+    expect(alone).not.toBeChecked();
+    expect(alone).toBeDisabled();
+    expect(alone).toHaveAccessibleDescription('Allow passkeys above to use this.');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    const error = await within(allowed).findByRole('alert');
+    expect(error).toHaveTextContent('a second factor required for everyone needs at least one allowed factor');
+    const app = within(allowed).getByRole('checkbox', { name: 'Authenticator app' });
+    expect(app).toHaveAttribute('aria-invalid', 'true');
+    expect(app).toHaveAccessibleDescription(/needs at least one allowed factor$/);
+    expect(within(who).getByRole('radio', { name: 'Everyone, at every sign-in' })).toHaveAttribute('aria-invalid', 'false');
+    expect(calls.filter((c) => c.operation === 'UpdateInstance').at(-1)?.variables).toEqual({
+      input: {
+        id: 'i1',
+        name: 'Acme',
+        description: 'Acme Inc.',
+        signInRules: { mfaRequired: 'EVERYONE', allowedFactors: [], passkeySignIn: true },
+      },
     });
+
+    // With the authenticator app allowed it is saved, and the list asked for again.
+    const rulesSaved = { mfaRequired: 'EVERYONE', allowedFactors: ['TOTP'], passkeySignIn: true };
+    answer = saved(rulesSaved);
+    await user.click(app);
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved.')).toBeInTheDocument();
+    expect(screen.queryByRole('form', { name: 'Edit Acme' })).not.toBeInTheDocument();
+    expect(calls.filter((c) => c.operation === 'UpdateInstance').at(-1)?.variables).toEqual({
+      input: { id: 'i1', name: 'Acme', description: 'Acme Inc.', signInRules: rulesSaved },
+    });
+    expect(calls.filter((c) => c.operation === 'Instances')).toHaveLength(2);
+  });
+
+  it('speaks Chinese, in the sign-in rules and their refusal too', async () => {
+    await i18n.changeLanguage('zh-CN');
+    const calls = server({ Instances: acme(), InstancesCount: count(1), UpdateInstance: refusal });
     const user = userEvent.setup();
     render(<Instances />, { wrapper: MemoryRouter });
     expect(screen.getByRole('heading', { level: 1, name: '实例' })).toBeInTheDocument();
     expect(screen.getByText('管理', { selector: 'em' })).toBeInTheDocument();
     const row = (await screen.findByText('Acme')).closest('tr')!;
     expect(within(row).getByRole('link', { name: '管理' })).toHaveAttribute('href', '/instances/i1/overview');
-    expect(within(row).getByText(/通过邮件发送登录验证码/)).toBeInTheDocument();
+    expect(within(row).getByRole('cell', { name: '要求时进行第二重验证 · 邮件验证码、身份验证器应用、通行密钥' })).toBeInTheDocument();
     expect(screen.getByRole('columnheader', { name: '创建时间' })).toBeInTheDocument();
-    const form = screen.getByRole('form', { name: '创建实例' });
-    expect(within(form).getByLabelText('名称')).toBeInTheDocument();
-    expect(within(form).getByRole('button', { name: '创建实例' })).toBeInTheDocument();
+    expect(screen.getByRole('columnheader', { name: '登录规则' })).toBeInTheDocument();
+    const create = screen.getByRole('form', { name: '创建实例' });
+    expect(within(create).getByLabelText('名称')).toBeInTheDocument();
+    expect(within(create).getByRole('button', { name: '创建实例' })).toBeInTheDocument();
+
     await user.click(within(row).getByRole('button', { name: '编辑' }));
-    expect(screen.getByRole('option', { name: '无需其他验证' })).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: '取消' })).toBeInTheDocument();
+    const form = screen.getByRole('form', { name: '编辑 Acme' });
+    const rules = within(form).getByRole('region', { name: '登录规则' });
+    const who = within(rules).getByRole('group', { name: '谁需要进行第二重验证' });
+    expect(within(who).getByRole('radio', { name: '仅在要求时' })).toBeChecked();
+    await user.click(within(who).getByRole('radio', { name: '所有人，每次登录' }));
+    const allowed = within(rules).getByRole('group', { name: '允许的第二重验证方式' });
+    for (const name of ['邮件验证码', '身份验证器应用', '通行密钥']) {
+      await user.click(within(allowed).getByRole('checkbox', { name }));
+    }
+    expect(within(rules).getByRole('checkbox', { name: '允许员工仅凭通行密钥登录，无需密码' })).toHaveAccessibleDescription(
+      '请先在上方允许通行密钥。',
+    );
+    await user.click(within(form).getByRole('button', { name: '保存' }));
+    // The server's own words (English, as the API writes them), at the factors.
+    expect(await within(allowed).findByRole('alert')).toHaveTextContent('needs at least one allowed factor');
+    expect(within(allowed).getByRole('checkbox', { name: '通行密钥' })).toHaveAttribute('aria-invalid', 'true');
+    expect(calls.find((c) => c.operation === 'UpdateInstance')?.variables).toMatchObject({
+      input: { signInRules: { mfaRequired: 'EVERYONE', allowedFactors: [] } },
+    });
+    expect(within(form).getByRole('button', { name: '取消' })).toBeInTheDocument();
   });
 });

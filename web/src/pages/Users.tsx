@@ -1,16 +1,16 @@
 // Users of an instance: search, status filter, pages, create, CSV import; one user's profile,
-// status, memberships, applications and IdP sessions.
-import { useState } from 'react';
+// status, memberships, applications, second factors and IdP sessions.
+import { useEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { request, useMutation, useQuery, type ApiError } from '../api';
 import { csvToImportRows, IMPORT_COLUMNS } from '../csv';
 import { useForm } from '../form';
 import { graphql } from '../gql';
-import type { ImportUsersMutation, UserStatus } from '../gql/graphql';
+import type { ImportUsersMutation, UserQuery as UserData, UserStatus } from '../gql/graphql';
 import { ListView, useListControls, usePagedQuery } from '../list';
 import { SubjectPicker } from '../pickers';
-import { ConfirmButton, Empty, ErrorBanner, Field, Flash, FormErrors, Loading, formatTime, useFlash } from '../ui';
+import { ConfirmButton, ConfirmDialog, Empty, ErrorBanner, Field, Flash, FormErrors, Loading, formatTime, useFlash } from '../ui';
 
 type ImportRowError = ImportUsersMutation['importUsers']['errors'][number];
 
@@ -337,6 +337,10 @@ const UserQuery = graphql(`
   query User($instanceId: ID!, $id: ID!) {
     instance(id: $instanceId) {
       id
+      signInRules {
+        mfaRequired
+        allowedFactors
+      }
       user(id: $id) {
         id
         username
@@ -464,6 +468,30 @@ const SessionsQuery = graphql(`
   }
 `);
 
+const FactorsQuery = graphql(`
+  query UserFactors($instanceId: ID!, $userId: ID!) {
+    userFactors(instanceId: $instanceId, userId: $userId) {
+      factors {
+        id
+        kind
+        name
+        createdAt
+        lastUsedAt
+      }
+      recoveryCodesLeft
+    }
+  }
+`);
+
+const ResetFactors = graphql(`
+  mutation ResetUserFactors($input: ResetUserFactorsInput!) {
+    resetUserFactors(input: $input) {
+      removedCount
+      sessionsEnded
+    }
+  }
+`);
+
 const RevokeSession = graphql(`
   mutation RevokeSession($input: RevokeUserSessionInput!) {
     revokeUserSession(input: $input) {
@@ -488,6 +516,8 @@ export function UserDetail({ instanceId }: { instanceId: string }) {
   const remove = useMutation(DeleteUser);
   const navigate = useNavigate();
   const [flash, setFlash] = useFlash();
+  // A reset of her second factors ends her sessions: the list of them is then asked for again.
+  const [sessionsShown, setSessionsShown] = useState(0);
   const u = user.data?.instance.user;
   if (user.loading && !u) return <Loading />;
   if (!u) return <ErrorBanner error={user.error} onRetry={user.reload} />;
@@ -557,14 +587,21 @@ export function UserDetail({ instanceId }: { instanceId: string }) {
           <PasswordForm instanceId={instanceId} userId={u.id} hasPassword={u.hasPassword} />
         </div>
       </div>
-      <Sessions instanceId={instanceId} userId={u.id} />
+      <SecondFactors
+        instanceId={instanceId}
+        user={u}
+        rules={user.data!.instance.signInRules}
+        onReset={() => setSessionsShown((n) => n + 1)}
+      />
+      <Sessions key={sessionsShown} instanceId={instanceId} userId={u.id} />
     </section>
   );
 }
 
-type UserData = NonNullable<import('../gql/graphql').UserQuery['instance']['user']>;
+type User = UserData['instance']['user'];
+type InstanceRules = UserData['instance']['signInRules'];
 
-function EditUserForm({ instanceId, user, onSaved }: { instanceId: string; user: UserData; onSaved: () => void }) {
+function EditUserForm({ instanceId, user, onSaved }: { instanceId: string; user: User; onSaved: () => void }) {
   const { t } = useTranslation('users');
   const update = useForm({
     initial: {
@@ -624,7 +661,7 @@ function PasswordForm({ instanceId, userId, hasPassword }: { instanceId: string;
   );
 }
 
-function Memberships({ instanceId, user, onChanged }: { instanceId: string; user: UserData; onChanged: () => void }) {
+function Memberships({ instanceId, user, onChanged }: { instanceId: string; user: User; onChanged: () => void }) {
   const { t } = useTranslation('users');
   const addGroup = useMutation(AddToGroup);
   const removeGroup = useMutation(RemoveFromGroup);
@@ -703,6 +740,131 @@ function Memberships({ instanceId, user, onChanged }: { instanceId: string; user
             }
           }}
         />
+      )}
+    </div>
+  );
+}
+
+/**
+ * Her authenticator apps and passkeys (what and when, never a secret), her recovery codes
+ * left, and a reset for when she lost them: after a dialog that says what it does, it removes
+ * them all, ends her sessions and emails her.
+ */
+function SecondFactors(props: { instanceId: string; user: User; rules: InstanceRules; onReset: () => void }) {
+  const { instanceId, user, rules, onReset } = props;
+  const { t } = useTranslation('users');
+  const factors = useQuery(FactorsQuery, { instanceId, userId: user.id });
+  const reset = useMutation(ResetFactors);
+  // Open, and whether its reset was tried (a refusal is shown only in the dialog it answers).
+  const [asking, setAsking] = useState(false);
+  const [tried, setTried] = useState(false);
+  const [result, setResult] = useState<{ removed: number; ended: number; email: string | null }>();
+  const resetButton = useRef<HTMLButtonElement>(null);
+  const resultRef = useRef<HTMLParagraphElement>(null);
+  // The reset button is gone with what it reset: focus goes to what happened.
+  useEffect(() => {
+    if (result) resultRef.current?.focus();
+  }, [result]);
+  /** What a reset did, in words. */
+  const outcome = (done: NonNullable<typeof result>) => {
+    const counts = {
+      removed: t('factors.removedCount', { count: done.removed }),
+      ended: t('factors.endedCount', { count: done.ended }),
+    };
+    return done.email
+      ? t('factors.resultEmailed', { ...counts, email: done.email })
+      : t('factors.resultNotEmailed', counts);
+  };
+  const data = factors.data?.userFactors;
+  const anything = Boolean(data && (data.factors.length > 0 || data.recoveryCodesLeft > 0));
+  const emailFallback = rules.allowedFactors.includes('EMAIL_CODE') && Boolean(user.email);
+  const next =
+    rules.mfaRequired === 'EVERYONE'
+      ? emailFallback
+        ? t('factors.dialog.next.everyoneEmail')
+        : rules.allowedFactors.includes('TOTP')
+          ? t('factors.dialog.next.everyoneEnrol')
+          : t('factors.dialog.next.everyoneLocked')
+      : emailFallback
+        ? t('factors.dialog.next.whenAskedEmail')
+        : t('factors.dialog.next.whenAsked');
+  return (
+    <div className="card">
+      <div className="title-row">
+        <h2>{t('factors.title')}</h2>
+        {anything && (
+          <button
+            type="button"
+            className="danger"
+            ref={resetButton}
+            onClick={() => {
+              setResult(undefined);
+              setTried(false);
+              setAsking(true);
+            }}
+          >
+            {t('factors.reset')}
+          </button>
+        )}
+      </div>
+      <p className="muted">{t('factors.lead')}</p>
+      <div role="status">
+        {result && (
+          <p ref={resultRef} tabIndex={-1} className="alert alert-ok">
+            {outcome(result)}
+          </p>
+        )}
+      </div>
+      <ListView
+        query={factors}
+        rows={data?.factors}
+        empty={t('factors.empty')}
+        columns={[
+          { header: t('factors.kind'), cell: (f) => t(`factors.kinds.${f.kind}`) },
+          { header: t('factors.name'), cell: (f) => f.name || '—' },
+          { header: t('factors.added'), cell: (f) => formatTime(f.createdAt) },
+          { header: t('factors.lastUsed'), cell: (f) => (f.lastUsedAt ? formatTime(f.lastUsedAt) : t('factors.never')) },
+        ]}
+      />
+      {data && anything && <p>{t('factors.recoveryLeft', { count: data.recoveryCodesLeft })}</p>}
+      {asking && data && (
+        <ConfirmDialog
+          title={t('factors.dialog.title', { name: user.username })}
+          confirmLabel={t('factors.dialog.confirm')}
+          pendingLabel={t('factors.dialog.pending')}
+          pending={reset.pending}
+          error={tried ? reset.error : undefined}
+          onClose={() => {
+            setAsking(false);
+            resetButton.current?.focus();
+          }}
+          onConfirm={async () => {
+            setTried(true);
+            const done = await reset.run({ input: { instanceId, userId: user.id } });
+            if (!done) return;
+            setAsking(false);
+            setResult({
+              removed: done.resetUserFactors.removedCount,
+              ended: done.resetUserFactors.sessionsEnded,
+              email: user.email ?? null,
+            });
+            factors.reload();
+            onReset();
+          }}
+        >
+          <p>{t('factors.dialog.intro')}</p>
+          <ul>
+            <li>
+              {t('factors.dialog.removes', { factors: data.factors.length, codes: data.recoveryCodesLeft })}
+            </li>
+            <li>{t('factors.dialog.sessions')}</li>
+            <li>
+              {user.email ? t('factors.dialog.emailed', { email: user.email }) : t('factors.dialog.noEmail')}
+            </li>
+            <li>{next}</li>
+          </ul>
+          <p className="muted">{t('factors.dialog.audit')}</p>
+        </ConfirmDialog>
       )}
     </div>
   );
