@@ -96,6 +96,8 @@ pub struct ResetUserFactorsPayload {
     removed_count: u64,
     /// How many of her sessions ended.
     sessions_ended: u64,
+    /// Whether she is emailed about it (she has an address).
+    emailed: bool,
 }
 
 #[derive(Default)]
@@ -142,6 +144,7 @@ impl FactorsMutation {
         Ok(ResetUserFactorsPayload {
             removed_count,
             sessions_ended,
+            emailed: emailed.is_some(),
         })
     }
 }

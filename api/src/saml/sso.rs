@@ -162,6 +162,23 @@ pub async fn can_step_up(saml: &Saml, live: &EmployeeSession) -> AppResult<bool>
         .any())
 }
 
+/// A request that a second factor would satisfy steps up, unless it is passive
+/// (`IsPassive`: nothing may be shown), which is answered `NoPassive`.
+async fn step_up_or_no_passive(
+    saml: &Saml,
+    live: &EmployeeSession,
+    app: &Resolved,
+    pending: &Pending,
+    client_ip: Option<IpAddr>,
+) -> AppResult<Outcome> {
+    if !pending.is_passive {
+        return Ok(Outcome::StepUp);
+    }
+    mark_answered(saml, app, pending).await?;
+    let message = "the employee would have to give a second factor, and the request is passive";
+    fail(saml, app, pending, Some(live), client_ip, Failure::NoPassive, message).await
+}
+
 /// Records that a request is answered (once: a replay of it is refused).
 async fn mark_answered(saml: &Saml, app: &Resolved, pending: &Pending) -> AppResult<()> {
     let acs_url = app.acs_url().unwrap_or_default();
@@ -199,7 +216,7 @@ pub async fn answer(
                 && context::choose(requested_context, true, https).is_some()
                 && can_step_up(saml, live).await?
             {
-                return Ok(Outcome::StepUp);
+                return step_up_or_no_passive(saml, live, app, pending, client_ip).await;
             }
             mark_answered(saml, app, pending).await?;
             let message = "how the employee signed in does not meet the RequestedAuthnContext";
@@ -220,7 +237,12 @@ pub async fn answer(
     let mut needs_factor = false;
     if !decision.allowed && allowed_with_more(saml, live, app, initiated_by, client_ip).await? {
         if can_step_up(saml, live).await? {
-            return Ok(Outcome::StepUp);
+            return match answering {
+                Answering::Request(pending) => {
+                    step_up_or_no_passive(saml, live, app, pending, client_ip).await
+                }
+                Answering::Unsolicited => Ok(Outcome::StepUp),
+            };
         }
         needs_factor = true;
     }

@@ -10,6 +10,8 @@ use lanyard_tests::saml::{
     browser, check_response, encode, follow, hidden, location, metadata_certificate, posted_form,
     sign_in, tenant, Tenant, ACCOUNT_ID, ACS, AUDIENCE, PASSWORD,
 };
+use lanyard::config::{Config, SmtpSecurity};
+use lanyard_tests::servers::{free_port, SmtpSink};
 use lanyard_tests::TestApp;
 use serde_json::{json, Value};
 
@@ -318,8 +320,19 @@ async fn an_authenticator_app_signs_in_once_per_code_and_recovery_codes_once_eac
 
 #[tokio::test]
 async fn an_administrator_resets_factors_and_she_enrols_again_at_sign_in() {
-    let app = TestApp::spawn().await;
+    let smtp = SmtpSink::start(free_port()).await;
+    let app = TestApp::spawn_with(|config: &mut Config| {
+        config.smtp.host = Some("127.0.0.1".into());
+        config.smtp.port = Some(smtp.port);
+        config.smtp.security = SmtpSecurity::None;
+    })
+    .await;
     let t = tenant(&app).await;
+    app.gql(
+        "mutation($i: ID!, $u: ID!) { updateUser(input: {instanceId: $i, id: $u, email: \"bob@corp.example\"}) { user { id } } }",
+        json!({ "i": t.instance, "u": t.bob }),
+    )
+    .await;
     let bob = signed_in(&app, &t, "bob").await;
     enrol_totp(&app, &t, &bob).await;
     set_rules(
@@ -331,19 +344,27 @@ async fn an_administrator_resets_factors_and_she_enrols_again_at_sign_in() {
 
     let reset = app
         .gql(
-            "mutation($i: ID!, $u: ID!) { resetUserFactors(input: {instanceId: $i, userId: $u}) { removedCount sessionsEnded } }",
+            "mutation($i: ID!, $u: ID!) { resetUserFactors(input: {instanceId: $i, userId: $u}) { removedCount sessionsEnded emailed } }",
             json!({ "i": t.instance, "u": t.bob }),
         )
         .await;
     assert_eq!(
         reset["resetUserFactors"],
-        json!({ "removedCount": 1, "sessionsEnded": 1 })
+        json!({ "removedCount": 1, "sessionsEnded": 1, "emailed": true })
     );
     let portal = format!("{}/sso/{}/portal", app.base, t.instance);
     assert_eq!(
         bob.get(&portal).send().await.unwrap().status(),
         303,
         "signed out"
+    );
+    let told = smtp.wait_for(1).await.remove(0);
+    assert_eq!(told["rcpt_tos"], json!(["bob@corp.example"]));
+    assert_eq!(told["subject"], "Your second factors at Acme were removed");
+    let text = told["text"].as_str().unwrap();
+    assert!(
+        text.contains(&format!("http://127.0.0.1/sso/{}/account", t.instance)),
+        "{text}"
     );
 
     // Without a factor where everyone needs one, the factor page enrols an app.
@@ -385,13 +406,15 @@ async fn an_administrator_resets_factors_and_she_enrols_again_at_sign_in() {
         "{audit}"
     );
     app.stop().await;
+    smtp.stop().await;
 }
 
-/// An AuthnRequest (HTTP-Redirect) that asks for the REFEDS MFA context.
-fn mfa_request(id: &str) -> String {
+/// An AuthnRequest (HTTP-Redirect) that asks for the REFEDS MFA context, `IsPassive` or not.
+fn mfa_request(id: &str, passive: bool) -> String {
     let xml = format!(
         "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" \
          xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"{id}\" Version=\"2.0\" \
+         IsPassive=\"{passive}\" \
          IssueInstant=\"{}\" AssertionConsumerServiceURL=\"{ACS}\" \
          ProtocolBinding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\">\
          <saml:Issuer>{AUDIENCE}</saml:Issuer>\
@@ -419,6 +442,33 @@ async fn a_policy_or_a_request_that_asks_for_mfa_steps_the_session_up() {
         )
         .await;
     assert!(created.get("errors").is_none(), "{created}");
+
+    // Explain and what-if see the same context: the methods decide mfa and the level.
+    for (methods, allowed) in [
+        (json!(["password"]), false),
+        (json!(["password", "totp"]), true),
+        (json!(["passkey"]), true),
+        (json!(["email_code"]), false),
+    ] {
+        let explained = app
+            .gql(
+                "query($u: ID!, $a: ID!, $c: AccessContextInput) { explainAccess(userId: $u, applicationId: $a, context: $c) { allowed } }",
+                json!({ "u": t.bob, "a": t.app, "c": { "authMethods": methods } }),
+            )
+            .await;
+        assert_eq!(
+            explained["explainAccess"]["allowed"], allowed,
+            "{methods}: {explained}"
+        );
+    }
+    let level = app
+        .gql_as(
+            &app.token,
+            "query($u: ID!, $a: ID!) { explainAccess(userId: $u, applicationId: $a, context: {assuranceLevel: 4}) { allowed } }",
+            json!({ "u": t.bob, "a": t.app }),
+        )
+        .await;
+    assert_eq!(level["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{level}");
 
     // Bob has no factor (and no email address): the denial says why and where to set one up.
     let bob = signed_in(&app, &t, "bob").await;
@@ -503,7 +553,29 @@ async fn a_policy_or_a_request_that_asks_for_mfa_steps_the_session_up() {
         "{}/saml/apps/{}/sso?{}",
         app.base,
         t.app,
-        mfa_request("_mfa-request-1")
+        mfa_request("_mfa-request-1", false)
+    );
+    // A passive request cannot show the factor page: it is answered NoPassive.
+    let passive = format!(
+        "{}/saml/apps/{}/sso?{}",
+        app.base,
+        t.app,
+        mfa_request("_mfa-passive", true)
+    );
+    let answered = carol_browser.get(&passive).send().await.unwrap();
+    let html = answered.text().await.unwrap();
+    let encoded = hidden(&html, "SAMLResponse").expect("a failure Response");
+    use base64::Engine;
+    let xml = String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        xml.contains("urn:oasis:names:tc:SAML:2.0:status:NoPassive")
+            && xml.contains("InResponseTo=\"_mfa-passive\""),
+        "{xml}"
     );
     let asked = carol_browser.get(&sso).send().await.unwrap();
     assert_eq!(
