@@ -176,7 +176,16 @@ async fn step_up_or_no_passive(
     }
     mark_answered(saml, app, pending).await?;
     let message = "the employee would have to give a second factor, and the request is passive";
-    fail(saml, app, pending, Some(live), client_ip, Failure::NoPassive, message).await
+    fail(
+        saml,
+        app,
+        pending,
+        Some(live),
+        client_ip,
+        Failure::NoPassive,
+        message,
+    )
+    .await
 }
 
 /// Records that a request is answered (once: a replay of it is refused).

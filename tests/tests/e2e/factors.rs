@@ -6,11 +6,11 @@
 //! MFA context, sends a password-only employee to her factor and then on to a verified SAML
 //! Response instead of a denial.
 
+use lanyard::config::{Config, SmtpSecurity};
 use lanyard_tests::saml::{
     browser, check_response, encode, follow, hidden, location, metadata_certificate, posted_form,
     sign_in, tenant, Tenant, ACCOUNT_ID, ACS, AUDIENCE, PASSWORD,
 };
-use lanyard::config::{Config, SmtpSecurity};
 use lanyard_tests::servers::{free_port, SmtpSink};
 use lanyard_tests::TestApp;
 use serde_json::{json, Value};
@@ -468,7 +468,10 @@ async fn a_policy_or_a_request_that_asks_for_mfa_steps_the_session_up() {
             json!({ "u": t.bob, "a": t.app }),
         )
         .await;
-    assert_eq!(level["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{level}");
+    assert_eq!(
+        level["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{level}"
+    );
 
     // Bob has no factor (and no email address): the denial says why and where to set one up.
     let bob = signed_in(&app, &t, "bob").await;
@@ -604,5 +607,183 @@ async fn a_policy_or_a_request_that_asks_for_mfa_steps_the_session_up() {
     assert!(methods_of_sessions(&app, &t, &carol)
         .await
         .contains(&json!(["password", "totp"])));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn hostile_factor_forms_get_clear_refusals_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    let alice = signed_in(&app, &t, "alice").await;
+    let (secret, recovery) = enrol_totp(&app, &t, &alice).await;
+    let enrolled_step = step_now();
+    set_rules(
+        &app,
+        &t,
+        json!({ "mfaRequired": "EVERYONE", "allowedFactors": ["TOTP"] }),
+    )
+    .await;
+    let login = format!("{}/sso/{}/login", app.base, t.instance);
+    let b = browser();
+    sign_in(&app.base, &b, &login, "alice", PASSWORD).await;
+    let url = format!("{}/sso/{}/login/factor", app.base, t.instance);
+    let html = b.get(&url).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden(&html, "csrf").unwrap();
+    let next = code_at(&secret, enrolled_step + 1);
+
+    // Without the CSRF token, with oversized fields, an unknown method, a method the instance
+    // does not allow (the emailed code), not a form, or enrolling while she has a factor: 4xx.
+    let post = |fields: Vec<(&'static str, String)>, path: &'static str| {
+        let b = b.clone();
+        let url = format!("{url}{path}");
+        async move { b.post(url).form(&fields).send().await.unwrap().status() }
+    };
+    assert_eq!(
+        post(vec![("method", "totp".into()), ("code", next.clone())], "").await,
+        403
+    );
+    let huge = "9".repeat(100_000);
+    for (fields, path, status) in [
+        (
+            vec![
+                ("csrf", csrf.clone()),
+                ("method", "totp".into()),
+                ("code", huge.clone()),
+            ],
+            "",
+            400,
+        ),
+        (
+            vec![
+                ("csrf", csrf.clone()),
+                ("method", "sms".into()),
+                ("code", next.clone()),
+            ],
+            "",
+            400,
+        ),
+        (
+            vec![
+                ("csrf", csrf.clone()),
+                ("method", "totp".into()),
+                ("name", huge.clone()),
+            ],
+            "",
+            400,
+        ),
+        (vec![("csrf", csrf.clone())], "/email", 400),
+        (
+            vec![
+                ("csrf", csrf.clone()),
+                ("factor", "not-an-id".into()),
+                ("code", next.clone()),
+            ],
+            "/enrol",
+            400,
+        ),
+    ] {
+        assert_eq!(
+            post(fields.clone(), path).await,
+            status,
+            "{path} {:?}",
+            &fields[1..]
+        );
+    }
+    let json_body = b
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{\"method\": \"totp\"}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_body.status(), 400);
+    // A forged or foreign step cookie is no step: back to sign-in.
+    let forged = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(&url)
+        .header(
+            "cookie",
+            format!("lanyard_code_{}=eyJhbGciOiJub25lIn0.e30.", t.instance),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 303);
+    // The account page's forms refuse a session that has not proved her factor.
+    let account = format!("{}/sso/{}/account", app.base, t.instance);
+    let page = alice
+        .get(&account)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("first confirm it"),
+        "her factors are locked until she confirms"
+    );
+    let account_csrf = hidden(&page, "csrf").unwrap();
+    let removed = alice
+        .post(format!("{account}/factors/remove"))
+        .form(&[("csrf", account_csrf.as_str()), ("factor", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 403);
+    let new_codes = alice
+        .post(format!("{account}/recovery-codes"))
+        .form(&[("csrf", account_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(new_codes.status(), 403);
+    // Nothing above counted: the right code still signs in.
+    let accepted = give(&app, &b, &t, "totp", &next).await;
+    assert_eq!(accepted.status(), 303, "{:?}", accepted.text().await);
+
+    // "Confirm it's you" steps her account page up (here with a recovery code); then she may
+    // remove her app, and her recovery codes go with her last factor.
+    let verify = alice
+        .post(format!("{account}/verify"))
+        .form(&[("csrf", account_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&verify),
+        format!("http://127.0.0.1/sso/{}/login/factor", t.instance)
+    );
+    let back = give(&app, &alice, &t, "recovery", &recovery[1]).await;
+    assert_eq!(
+        location(&back),
+        format!("http://127.0.0.1/sso/{}/account", t.instance)
+    );
+    let page = follow(&app, &alice, back).await.text().await.unwrap();
+    let factor = page_text("name=\"factor\" value=\"([^\"]+)\"", &page);
+    let removed = alice
+        .post(format!("{account}/factors/remove"))
+        .form(&[
+            ("csrf", hidden(&page, "csrf").unwrap().as_str()),
+            ("factor", factor.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 200);
+    let page = removed.text().await.unwrap();
+    assert!(page.contains("The second factor was removed."), "removed");
+    let left = app
+        .gql(
+            "query($i: ID!, $u: ID!) { userFactors(instanceId: $i, userId: $u) { factors { id } recoveryCodesLeft } }",
+            json!({ "i": t.instance, "u": t.alice }),
+        )
+        .await;
+    assert_eq!(
+        left["userFactors"],
+        json!({ "factors": [], "recoveryCodesLeft": 0 })
+    );
     app.stop().await;
 }
