@@ -787,3 +787,80 @@ async fn hostile_factor_forms_get_clear_refusals_and_change_nothing() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn one_code_at_two_nodes_at_once_signs_in_once() {
+    if lanyard_tests::postgres_base().is_none() {
+        eprintln!("several nodes share PostgreSQL only (SQLite is for one node): runs in the PostgreSQL suite");
+        return;
+    }
+    let first = TestApp::spawn().await;
+    let second = first.spawn_peer(|_| {}).await;
+    let t = tenant(&first).await;
+    let alice = signed_in(&first, &t, "alice").await;
+    let (secret, _) = enrol_totp(&first, &t, &alice).await;
+    let enrolled_step = step_now();
+    set_rules(
+        &first,
+        &t,
+        json!({ "mfaRequired": "EVERYONE", "allowedFactors": ["TOTP"] }),
+    )
+    .await;
+    // One pending step (a new sign-in would void the other), its form posted to both nodes at
+    // once with the same code.
+    let one = browser();
+    let login = format!("{}/sso/{}/login", first.base, t.instance);
+    let started = sign_in(&first.base, &one, &login, "alice", PASSWORD).await;
+    assert!(location(&started).ends_with("/login/factor"));
+    let path = format!("/sso/{}/login/factor", t.instance);
+    let html = one
+        .get(format!("{}{path}", second.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let code = code_at(&secret, enrolled_step + 1);
+    let fields = [
+        ("csrf", hidden(&html, "csrf").unwrap()),
+        ("method", "totp".to_owned()),
+        ("code", code),
+    ];
+    let (a, b) = tokio::join!(
+        one.post(format!("{}{path}", first.base))
+            .form(&fields)
+            .send(),
+        one.post(format!("{}{path}", second.base))
+            .form(&fields)
+            .send()
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    // One opens the session (on to the portal); the other finds the code used (refused) or the
+    // step spent (back to sign-in).
+    let onward: Vec<bool> = [&a, &b]
+        .iter()
+        .map(|r| {
+            r.status() == 303
+                && r.headers()["location"]
+                    .to_str()
+                    .unwrap()
+                    .ends_with("/portal")
+        })
+        .collect();
+    assert_eq!(
+        onward.iter().filter(|o| **o).count(),
+        1,
+        "{} {}",
+        a.status(),
+        b.status()
+    );
+    let with_totp = methods_of_sessions(&first, &t, &t.alice)
+        .await
+        .into_iter()
+        .filter(|m| *m == json!(["password", "totp"]))
+        .count();
+    assert_eq!(with_totp, 1);
+    second.stop().await;
+    first.stop().await;
+}
