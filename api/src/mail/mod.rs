@@ -167,32 +167,8 @@ pub async fn notify_account_locked(
     config: &Config,
     user: &user::Model,
 ) -> AppResult<Option<String>> {
-    let Some(email) = user.email.clone() else {
-        return Ok(None);
-    };
-    let vars = BTreeMap::from([
-        ("display_name".to_owned(), user.display_name.clone()),
-        ("username".to_owned(), user.username.clone()),
-        (
-            "forgot_url".to_owned(),
-            crate::links::forgot_url(&config.public_url, &user.instance_id),
-        ),
-    ]);
-    let id = enqueue(
-        txn,
-        &user.instance_id,
-        EmailPayload {
-            to: email,
-            to_name: user.display_name.clone(),
-            template: Template::AccountLocked,
-            vars,
-            action_token_id: None,
-            sign_in_code_id: None,
-            language: language(),
-        },
-    )
-    .await?;
-    Ok(Some(id))
+    let link = crate::links::forgot_url(&config.public_url, &user.instance_id);
+    notify(txn, user, Template::AccountLocked, ("forgot_url", link)).await
 }
 
 /// Tells a user, in the caller's transaction, that an administrator removed her second
@@ -202,16 +178,24 @@ pub async fn notify_factors_reset(
     config: &Config,
     user: &user::Model,
 ) -> AppResult<Option<String>> {
+    let link = crate::links::account_url(&config.public_url, &user.instance_id);
+    notify(txn, user, Template::FactorsReset, ("account_url", link)).await
+}
+
+/// A notice about her account to a user with an address: her names and one link.
+async fn notify(
+    txn: &WriteTxn,
+    user: &user::Model,
+    template: Template,
+    (link_name, link): (&str, String),
+) -> AppResult<Option<String>> {
     let Some(email) = user.email.clone() else {
         return Ok(None);
     };
     let vars = BTreeMap::from([
         ("display_name".to_owned(), user.display_name.clone()),
         ("username".to_owned(), user.username.clone()),
-        (
-            "account_url".to_owned(),
-            crate::links::account_url(&config.public_url, &user.instance_id),
-        ),
+        (link_name.to_owned(), link),
     ]);
     let id = enqueue(
         txn,
@@ -219,7 +203,7 @@ pub async fn notify_factors_reset(
         EmailPayload {
             to: email,
             to_name: user.display_name.clone(),
-            template: Template::FactorsReset,
+            template,
             vars,
             action_token_id: None,
             sign_in_code_id: None,

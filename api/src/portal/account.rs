@@ -19,6 +19,7 @@ use crate::auth::csrf;
 use crate::auth::employee_sessions::{self, EmployeeSession};
 use crate::auth::factors::{self, NotConfirmed, Owner};
 use crate::auth::sign_in_codes;
+use crate::authz::admin::Actor;
 use crate::error::AppError;
 use crate::i18n;
 use crate::pages::{
@@ -346,6 +347,27 @@ pub async fn change_password(
     Ok(render(&saml, &headers, &live, outcome).await?)
 }
 
+/// A posted form that changes her factors: refused unless she may change them now
+/// ([`may_manage`]); with her as owner and actor.
+async fn posted_change(
+    saml: &Saml,
+    instance_id: Result<Path<String>, PathRejection>,
+    client_ip: &ClientIp,
+    headers: &HeaderMap,
+    form: Result<Form<AccountFields>, FormRejection>,
+) -> Result<Result<(EmployeeSession, AccountFields, Owner, Actor), Response>, PageError> {
+    let (live, fields) = match posted(saml, instance_id, headers, form).await? {
+        Ok(posted) => posted,
+        Err(to_sign_in) => return Ok(Err(to_sign_in)),
+    };
+    if !may_manage(saml, &live).await? {
+        return Err(AppError::Forbidden(t!(i18n::current(), "account-verify-first")).into());
+    }
+    let owner = Owner::user(&live.user);
+    let actor = live.actor_with(client_ip.addr().map(|ip| ip.to_string()));
+    Ok(Ok((live, fields, owner, actor)))
+}
+
 /// The account page's enrolment of an authenticator app: the QR code and the confirming form
 /// (the same key again after a wrong code).
 async fn enrolment_page(
@@ -433,15 +455,11 @@ pub async fn totp_confirm(
     headers: HeaderMap,
     form: Result<Form<AccountFields>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let (live, fields) = match posted(&saml, instance_id, &headers, form).await? {
-        Ok(posted) => posted,
-        Err(to_sign_in) => return Ok(to_sign_in),
-    };
-    if !may_manage(&saml, &live).await? {
-        return Err(AppError::Forbidden(t!(i18n::current(), "account-verify-first")).into());
-    }
-    let owner = Owner::user(&live.user);
-    let actor = live.actor_with(client_ip.addr().map(|ip| ip.to_string()));
+    let (live, fields, owner, actor) =
+        match posted_change(&saml, instance_id, &client_ip, &headers, form).await? {
+            Ok(posted) => posted,
+            Err(to_sign_in) => return Ok(to_sign_in),
+        };
     let lang = i18n::current();
     match factors::confirm_totp(
         &saml.auth,
@@ -507,15 +525,11 @@ pub async fn remove_factor(
     headers: HeaderMap,
     form: Result<Form<AccountFields>, FormRejection>,
 ) -> Result<Response, PageError> {
-    let (live, fields) = match posted(&saml, instance_id, &headers, form).await? {
-        Ok(posted) => posted,
-        Err(to_sign_in) => return Ok(to_sign_in),
-    };
-    if !may_manage(&saml, &live).await? {
-        return Err(AppError::Forbidden(t!(i18n::current(), "account-verify-first")).into());
-    }
-    let owner = Owner::user(&live.user);
-    let actor = live.actor_with(client_ip.addr().map(|ip| ip.to_string()));
+    let (live, fields, owner, actor) =
+        match posted_change(&saml, instance_id, &client_ip, &headers, form).await? {
+            Ok(posted) => posted,
+            Err(to_sign_in) => return Ok(to_sign_in),
+        };
     let txn = saml.store.begin_write().await?;
     if !factors::remove(&txn, &owner, &fields.factor).await? {
         return Err(AppError::NotFound("factor").into());
