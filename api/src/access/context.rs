@@ -263,7 +263,8 @@ mod tests {
             values
                 .context_pairs(&context, &app, &ContextReads::all())
                 .len(),
-            11
+            12,
+            "every field of the SSO context, `assuranceLevel` included"
         );
     }
 }
