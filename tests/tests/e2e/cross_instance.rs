@@ -467,6 +467,9 @@ const GRANT: &str = "mutation($a: ID!, $s: [SubjectInput!]!) { grantApplicationA
 const REVOKE: &str = "mutation($a: ID!, $s: [SubjectInput!]!) { revokeApplicationAccess(input: {applicationId: $a, subjects: $s}) { changed } }";
 const REVOKE_SESSION: &str = "mutation($i: ID!, $id: ID!) { revokeUserSession(input: {instanceId: $i, id: $id}) { revokedCount } }";
 const REVOKE_SESSIONS: &str = "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }";
+const USER_FACTORS: &str =
+    "query($i: ID!, $u: ID!) { userFactors(instanceId: $i, userId: $u) { recoveryCodesLeft } }";
+const RESET_FACTORS: &str = "mutation($i: ID!, $u: ID!) { resetUserFactors(input: {instanceId: $i, userId: $u}) { removedCount } }";
 const INVITE: &str =
     "mutation($i: ID!, $u: ID!) { inviteUser(input: {instanceId: $i, userId: $u}) { __typename } }";
 const UPDATE_SUBSCRIPTION: &str = "mutation($i: ID!, $id: ID!) { updateEventSubscription(input: {instanceId: $i, id: $id, enabled: false}) { __typename } }";
@@ -726,6 +729,22 @@ fn table() -> Vec<Row> {
             "instanceId: A",
             Obj::User,
             USER_SESSIONS,
+            |w, id| json!({ "i": w.a.instance, "u": id }),
+        ),
+        row(
+            Expect::Refused,
+            "QueryRoot.userFactors.instanceId",
+            "userId: B's",
+            Obj::Instance,
+            USER_FACTORS,
+            |w, id| json!({ "i": id, "u": w.b.user }),
+        ),
+        row(
+            Expect::Refused,
+            "QueryRoot.userFactors.userId",
+            "instanceId: A",
+            Obj::User,
+            USER_FACTORS,
             |w, id| json!({ "i": w.a.instance, "u": id }),
         ),
         // The employee's own view: by the portal's session cookie, which an API token has not.
@@ -1356,6 +1375,22 @@ fn table() -> Vec<Row> {
         ),
         row(
             Expect::Refused,
+            "MutationRoot.resetUserFactors.input.instanceId",
+            "userId: B's user",
+            Obj::Instance,
+            RESET_FACTORS,
+            |w, id| json!({ "i": id, "u": w.b.user }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.resetUserFactors.input.userId",
+            "instanceId: A",
+            Obj::User,
+            RESET_FACTORS,
+            |w, id| json!({ "i": w.a.instance, "u": id }),
+        ),
+        row(
+            Expect::Refused,
             "MutationRoot.inviteUser.input.instanceId",
             "userId: B's user",
             Obj::Instance,
@@ -1497,6 +1532,32 @@ fn table() -> Vec<Row> {
             "",
             Obj::Admin,
             "mutation($id: ID!) { deleteAdmin(input: {id: $id}) { __typename } }",
+            |_, id| json!({ "id": id }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.resetAdminFactors.input.adminId",
+            "",
+            Obj::Admin,
+            "mutation($id: ID!) { resetAdminFactors(input: {adminId: $id}) { __typename } }",
+            |_, id| json!({ "id": id }),
+        ),
+        // An admin's own factors: a console session's, never a token's (B has none to name;
+        // its user's id stands in).
+        row(
+            Expect::Refused,
+            "MutationRoot.confirmMyTotp.input.factorId",
+            "code: six digits",
+            Obj::User,
+            "mutation($id: ID!) { confirmMyTotp(input: {factorId: $id, code: \"123456\"}) { __typename } }",
+            |_, id| json!({ "id": id }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.removeMyFactor.input.factorId",
+            "",
+            Obj::User,
+            "mutation($id: ID!) { removeMyFactor(input: {factorId: $id}) { __typename } }",
             |_, id| json!({ "id": id }),
         ),
         row(
