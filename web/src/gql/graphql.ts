@@ -6,9 +6,12 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /**
  * The circumstances of a hypothetical sign-in. Omitted: IdP-initiated, now, password only, no
- * MFA, from `0.0.0.0` (inside no network).
+ * MFA, from `0.0.0.0` (inside no network). Given `authMethods` alone, `mfa` and
+ * `assuranceLevel` are what those methods add up to.
  */
 export type AccessContextInput = {
+  /** 0–3, as `context.assuranceLevel`. */
+  assuranceLevel?: number | null | undefined;
   at?: string | null | undefined;
   authMethods?: Array<string> | null | undefined;
   initiatedBy?: InitiatedBy | null | undefined;
@@ -124,6 +127,15 @@ export type ConfigureApplicationSsoInput = {
   ssoEnabled?: boolean | null | undefined;
 };
 
+export type ConfirmMyTotpInput = {
+  /** The app's current six-digit code. */
+  code: string;
+  /** The setup `beginMyTotp` made. */
+  factorId: string;
+  /** A name for the app ("Phone"), at most 64 characters; "Authenticator app" when empty. */
+  name?: string;
+};
+
 export type CreateAccessPolicyInput = {
   description?: string | null | undefined;
   /** Default true. */
@@ -158,8 +170,10 @@ export type CreateGroupInput = {
 export type CreateInstanceInput = {
   description?: string | null | undefined;
   name: string;
-  /** `NONE` unless given. */
+  /** The older form of `signInRules.mfaRequired`; `EMAIL_CODE` also allows emailed codes. */
   secondFactor?: SecondFactor | null | undefined;
+  /** Unless given: a second factor when asked, every factor allowed, passkey sign-in on. */
+  signInRules?: SignInRulesInput | null | undefined;
 };
 
 export type CreateOrgUnitInput = {
@@ -262,6 +276,19 @@ export type MembersInput = {
   instanceId: string;
   userIds: Array<string>;
 };
+
+/** Who must give a second factor to sign in. */
+export type MfaRequired =
+  /**
+   * Every employee at every sign-in. Employees without a factor of their own get an emailed
+   * code when that is allowed, else enrol an authenticator app at sign-in.
+   */
+  | 'EVERYONE'
+  /**
+   * Only where an access policy or an application's request asks for one: the employee is
+   * then asked for it (step-up) instead of being refused.
+   */
+  | 'WHEN_ASKED';
 
 export type MoveOrgUnitInput = {
   id: string;
@@ -367,15 +394,24 @@ export type RotateSigningKeyInput = {
   instanceId: string;
 };
 
-/** What employees give after their password to sign in to an instance. */
+/**
+ * Whether employees give a second factor at every sign-in (the older, coarser form of
+ * `SignInRules.mfaRequired`).
+ */
 export type SecondFactor =
-  /**
-   * A six-digit code emailed to the user at each sign-in (valid 10 minutes, 5 tries). Users
-   * without an email address cannot sign in. SSO decisions then see `context.mfa == true`.
-   */
+  /** At every sign-in (as input: also allows the emailed code). */
   | 'EMAIL_CODE'
-  /** The password alone. */
+  /** Only where a policy or an application asks for one. */
   | 'NONE';
+
+/** A kind of second factor an instance can allow. */
+export type SecondFactorKind =
+  /** A six-digit code emailed at sign-in (valid 10 minutes, 5 tries). */
+  | 'EMAIL_CODE'
+  /** A passkey or security key (WebAuthn). */
+  | 'PASSKEY'
+  /** An authenticator app's codes (RFC 6238). */
+  | 'TOTP';
 
 export type SetApplicationAccountInput = {
   accountName: string;
@@ -398,6 +434,13 @@ export type SetUserStatusInput = {
   id: string;
   instanceId: string;
   status: UserStatus;
+};
+
+/** Changes to an instance's sign-in rules; an omitted field keeps its setting. */
+export type SignInRulesInput = {
+  allowedFactors?: Array<SecondFactorKind> | null | undefined;
+  mfaRequired?: MfaRequired | null | undefined;
+  passkeySignIn?: boolean | null | undefined;
 };
 
 export type SigningKeyAlgorithm =
@@ -470,8 +513,10 @@ export type UpdateInstanceInput = {
   description?: string | null | undefined;
   id: string;
   name: string;
-  /** Unchanged unless given. */
+  /** Unchanged unless given; the older form of `signInRules.mfaRequired`. */
   secondFactor?: SecondFactor | null | undefined;
+  /** Unchanged unless given. */
+  signInRules?: SignInRulesInput | null | undefined;
 };
 
 export type UpdateUserInput = {
@@ -486,6 +531,10 @@ export type UpdateUserInput = {
   phone?: string | null | undefined;
   username?: string | null | undefined;
 };
+
+export type UserFactorKind =
+  | 'PASSKEY'
+  | 'TOTP';
 
 export type UserFilter = {
   /** Exactly this external id. */
@@ -1058,6 +1107,35 @@ export type ExplainAccessQueryVariables = Exact<{
 
 
 export type ExplainAccessQuery = { explainAccess: { allowed: boolean, summary: string, diagnostics: Array<string>, reasons: Array<{ policyId: string, effect: PolicyEffect, origin: PolicyOrigin, description: string }> } };
+
+export type MyFactorsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyFactorsQuery = { myFactors: { recoveryCodesLeft: number, sessionProvedFactor: boolean, mayChange: boolean, required: boolean, factors: Array<{ id: string, kind: UserFactorKind, name: string, createdAt: string, lastUsedAt: string | null }> } };
+
+export type BeginMyTotpMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BeginMyTotpMutation = { beginMyTotp: { factorId: string, secret: string, otpauthUrl: string, qrCode: string } };
+
+export type ConfirmMyTotpMutationVariables = Exact<{
+  input: ConfirmMyTotpInput;
+}>;
+
+
+export type ConfirmMyTotpMutation = { confirmMyTotp: { recoveryCodes: Array<string> | null, factor: { id: string } } };
+
+export type RemoveMyFactorMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RemoveMyFactorMutation = { removeMyFactor: { removedFactorId: string, recoveryCodesLeft: number } };
+
+export type NewMyRecoveryCodesMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NewMyRecoveryCodesMutation = { newMyRecoveryCodes: { recoveryCodes: Array<string> } };
 
 export type SigningKeysQueryVariables = Exact<{
   instanceId: string;
@@ -2219,6 +2297,58 @@ export const ExplainAccessDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ExplainAccessQuery, ExplainAccessQueryVariables>;
+export const MyFactorsDocument = new TypedDocumentString(`
+    query MyFactors {
+  myFactors {
+    factors {
+      id
+      kind
+      name
+      createdAt
+      lastUsedAt
+    }
+    recoveryCodesLeft
+    sessionProvedFactor
+    mayChange
+    required
+  }
+}
+    `) as unknown as TypedDocumentString<MyFactorsQuery, MyFactorsQueryVariables>;
+export const BeginMyTotpDocument = new TypedDocumentString(`
+    mutation BeginMyTotp {
+  beginMyTotp {
+    factorId
+    secret
+    otpauthUrl
+    qrCode
+  }
+}
+    `) as unknown as TypedDocumentString<BeginMyTotpMutation, BeginMyTotpMutationVariables>;
+export const ConfirmMyTotpDocument = new TypedDocumentString(`
+    mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {
+  confirmMyTotp(input: $input) {
+    factor {
+      id
+    }
+    recoveryCodes
+  }
+}
+    `) as unknown as TypedDocumentString<ConfirmMyTotpMutation, ConfirmMyTotpMutationVariables>;
+export const RemoveMyFactorDocument = new TypedDocumentString(`
+    mutation RemoveMyFactor($id: ID!) {
+  removeMyFactor(input: {factorId: $id}) {
+    removedFactorId
+    recoveryCodesLeft
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveMyFactorMutation, RemoveMyFactorMutationVariables>;
+export const NewMyRecoveryCodesDocument = new TypedDocumentString(`
+    mutation NewMyRecoveryCodes {
+  newMyRecoveryCodes {
+    recoveryCodes
+  }
+}
+    `) as unknown as TypedDocumentString<NewMyRecoveryCodesMutation, NewMyRecoveryCodesMutationVariables>;
 export const SigningKeysDocument = new TypedDocumentString(`
     query SigningKeys($instanceId: ID!) {
   signingKeys(instanceId: $instanceId) {
