@@ -217,3 +217,15 @@ account-verify = Confirm it's you
 account-totp-added = Your authenticator app is set up.
 account-factor-removed = The second factor was removed.
 account-recovery-made = New recovery codes were made; the old ones no longer work.
+
+## Console sign-in and the Security page: admins' second factors
+admin-step-gone = This sign-in has expired or its code was tried too often. Sign in again.
+admin-method-unknown = give "totp" (a code of your authenticator app) or "recovery_code" as the method
+admin-code-too-long = a code is at most 64 characters
+admin-name-too-long = the name is at most 64 characters
+admin-step-enrols = set up your authenticator app first: a second factor is required of console admins
+admin-step-no-enrol = this sign-in asks for a code of your authenticator app, not a new one
+admin-factor-verify-first = To change your second factors, sign in again with one of them first.
+admin-factor-last-required = A second factor is required of console admins: set up another one before removing this one.
+admin-factor-none-yet = Set up an authenticator app first: recovery codes stand in for it.
+admin-factor-reset-self = Change your own second factors on your Security page.

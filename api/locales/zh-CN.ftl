@@ -209,3 +209,15 @@ account-verify = 确认是您本人
 account-totp-added = 身份验证器应用已设置好。
 account-factor-removed = 已移除该第二重验证方式。
 account-recovery-made = 已生成新的恢复码，旧的恢复码不再有效。
+
+## Console sign-in and the Security page: admins' second factors
+admin-step-gone = 此次登录已过期，或验证码尝试次数过多。请重新登录。
+admin-method-unknown = 验证方式须为 "totp"（身份验证器应用的验证码）或 "recovery_code"（恢复码）
+admin-code-too-long = 验证码最多 64 个字符
+admin-name-too-long = 名称最多 64 个字符
+admin-step-enrols = 请先设置身份验证器应用：控制台管理员必须使用第二重验证
+admin-step-no-enrol = 此次登录需要您现有身份验证器应用的验证码，而不是设置新的应用
+admin-factor-verify-first = 要更改第二重验证方式，请先用其中一种重新登录。
+admin-factor-last-required = 控制台管理员必须使用第二重验证：请先设置另一种，再移除这一种。
+admin-factor-none-yet = 请先设置身份验证器应用：恢复码是它的备用方式。
+admin-factor-reset-self = 请在您的“安全”页面更改您自己的第二重验证方式。

@@ -49,6 +49,10 @@ pub struct Config {
     pub log: LogConfig,
     pub graphql: GraphqlConfig,
     pub admin_session_minutes: u32,
+    /// Every console admin gives a second factor (an authenticator app, or a recovery code) at
+    /// sign-in; one who has none sets up an authenticator app while signing in. Console
+    /// sessions that did not prove one stop working. API tokens are not affected.
+    pub admin_require_second_factor: bool,
     /// How long a retired signing key stays in the IdP metadata, so that service providers
     /// that refresh it late still trust responses signed just before a rollover.
     pub key_retirement_grace_hours: u32,
@@ -388,6 +392,7 @@ struct Defaults {
     log: LogConfig,
     graphql: GraphqlConfig,
     admin_session_minutes: u32,
+    admin_require_second_factor: bool,
     key_retirement_grace_hours: u32,
     sso: SsoConfig,
     sign_in: SignInConfig,
@@ -420,6 +425,7 @@ fn defaults() -> Defaults {
             timeout_ms: 30_000,
         },
         admin_session_minutes: 8 * 60,
+        admin_require_second_factor: false,
         key_retirement_grace_hours: 7 * 24,
         sso: default_sso(),
         sign_in: default_sign_in(),
@@ -591,6 +597,7 @@ mod tests {
             assert_eq!(config.sso.idle_minutes, 120);
             assert_eq!(config.sign_in.max_failures_per_account, 5);
             assert_eq!(config.console_dir, std::path::Path::new("web/dist"));
+            assert!(!config.admin_require_second_factor);
             Ok(())
         });
     }
@@ -622,7 +629,9 @@ mod tests {
             jail.set_env("LANYARD_LISTEN", "127.0.0.1:9002");
             jail.set_env("LANYARD_GRAPHQL__MAX_DEPTH", "9");
             jail.set_env("LANYARD_SIGN_IN__LOCKOUT_MINUTES", "30");
+            jail.set_env("LANYARD_ADMIN_REQUIRE_SECOND_FACTOR", "true");
             let from_env = load(None, Overrides::default()).unwrap();
+            assert!(from_env.admin_require_second_factor);
             assert_eq!(from_env.database_url, "postgres://db/lanyard");
             assert_eq!(from_env.listen.to_string(), "127.0.0.1:9002");
             assert_eq!(from_env.graphql.max_depth, 9);
@@ -733,6 +742,10 @@ mod tests {
                 "allow_insecure_loopback",
             ),
             ("reset_link_minutes = 0", "reset_link_minutes"),
+            (
+                "admin_require_second_factor = \"sometimes\"",
+                "admin_require_second_factor",
+            ),
         ];
         for (toml, key) in refused {
             Jail::expect_with(|jail| {

@@ -28,6 +28,7 @@ fn system() -> Principal {
         auditor_of: vec![],
         app_admin_of: vec![],
         client_ip: None,
+        auth_methods: Vec::new(),
     }
 }
 

@@ -27,6 +27,10 @@ pub enum AppError {
     /// An access policy an admin wrote that does not parse or validate, with where.
     #[error("{}", describe_problems(.0))]
     InvalidPolicy(Vec<PolicyProblem>),
+    /// A sign-in that must start again, with the sentence that says why: its pending
+    /// second-factor step expired, was spent, or was tried too often.
+    #[error("{0}")]
+    SignInAgain(String),
     /// Sign-ins refused for a while after repeated failures.
     #[error("{message}")]
     TooManyAttempts {
@@ -84,7 +88,7 @@ impl AppError {
 
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Unauthenticated => "UNAUTHENTICATED",
+            AppError::Unauthenticated | AppError::SignInAgain(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::BadUserInput { .. } | AppError::InvalidPolicy(_) => "BAD_USER_INPUT",
@@ -96,7 +100,7 @@ impl AppError {
 
     pub fn status(&self) -> StatusCode {
         match self {
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Unauthenticated | AppError::SignInAgain(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadUserInput { .. } | AppError::InvalidPolicy(_) => StatusCode::BAD_REQUEST,
@@ -305,6 +309,10 @@ mod tests {
         let (status, body) = http_body(AppError::Unauthenticated).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(body["error"], "UNAUTHENTICATED");
+        let (status, body) = http_body(AppError::SignInAgain("sign in again".into())).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body["error"], "UNAUTHENTICATED");
+        assert_eq!(body["message"], "sign in again");
         let throttled = AppError::TooManyAttempts {
             message: "try later".into(),
             retry_after_secs: 60,

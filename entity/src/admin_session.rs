@@ -11,6 +11,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
+    /// How the admin signed in, comma-separated: `password`, then `totp` or `recovery_code`
+    /// when she gave a second factor.
+    pub auth_methods: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub mod access_policy;
 pub mod action_token;
 pub mod admin;
 pub mod admin_session;
+pub mod admin_sign_in_step;
 pub mod api_token;
 pub mod application;
 pub mod application_account;
@@ -39,6 +40,7 @@ pub mod prelude {
     pub use super::action_token::Entity as ActionToken;
     pub use super::admin::Entity as Admin;
     pub use super::admin_session::Entity as AdminSession;
+    pub use super::admin_sign_in_step::Entity as AdminSignInStep;
     pub use super::api_token::Entity as ApiToken;
     pub use super::application::Entity as Application;
     pub use super::application_account::Entity as ApplicationAccount;

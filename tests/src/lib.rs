@@ -81,6 +81,7 @@ pub fn test_config(dir: &TempDir, database_url: String) -> Config {
         },
         graphql: lanyard::config::default_graphql(),
         admin_session_minutes: 60,
+        admin_require_second_factor: false,
         key_retirement_grace_hours: 168,
         sso: lanyard::config::default_sso(),
         sign_in: lanyard::config::default_sign_in(),
@@ -314,18 +315,34 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(&dir).await;
-        TestApp::spawn_on(dir, database_url, adjust).await
+        TestApp::spawn_on(dir, database_url, adjust, None).await
     }
 
     /// A second node on this one's database, with the same master key (as a cluster has).
     pub async fn spawn_peer(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        self.peer(adjust, None).await
+    }
+
+    /// A second node on this one's database whose client sends this node's token (a token
+    /// works on every node): for a configuration under which the bootstrap admin's password
+    /// alone does not sign in, such as `admin_require_second_factor`.
+    pub async fn spawn_peer_with_token(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        self.peer(adjust, Some(&self.client.token)).await
+    }
+
+    async fn peer(&self, adjust: impl FnOnce(&mut Config), token: Option<&str>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let master = std::fs::read_to_string(self.dir.path().join("master.key"))
             .expect("the first node's master key");
-        TestApp::spawn_on(dir, self.database_url.clone(), |config| {
-            config.master_key = Some(SecretString::from(master));
-            adjust(config);
-        })
+        TestApp::spawn_on(
+            dir,
+            self.database_url.clone(),
+            |config| {
+                config.master_key = Some(SecretString::from(master));
+                adjust(config);
+            },
+            token,
+        )
         .await
     }
 
@@ -333,6 +350,7 @@ impl TestApp {
         dir: TempDir,
         database_url: String,
         adjust: impl FnOnce(&mut Config),
+        token: Option<&str>,
     ) -> TestApp {
         let mut config = test_config(&dir, database_url.clone());
         adjust(&mut config);
@@ -349,7 +367,10 @@ impl TestApp {
             .expect("server runs");
         });
         TestApp {
-            client: Client::bootstrap_admin(&base).await,
+            client: match token {
+                Some(token) => Client::new(&base, token),
+                None => Client::bootstrap_admin(&base).await,
+            },
             db,
             database_url,
             dir,

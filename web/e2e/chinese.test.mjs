@@ -97,6 +97,7 @@ describe('the console and the employee pages in Chinese', () => {
     ['tokens', '/console/tokens', 'API 令牌'],
     ['platform-overview', '/console/overview', '平台概览'],
     ['platform-audit', '/console/audit', '平台审计日志'],
+    ['security', '/console/security', '安全'],
     ['overview', `/console/instances/${instanceId}/overview`, '概览'],
     ['users', `/console/instances/${instanceId}/users`, '用户'],
     ['user', `/console/instances/${instanceId}/users/${userId}`, /^xiaoming/],

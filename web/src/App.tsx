@@ -13,6 +13,7 @@ import { SigningKeys } from './pages/SigningKeys';
 import { ApiTokens } from './pages/ApiTokens';
 import { AuditLog } from './pages/AuditLog';
 import { Deliveries, EventSubscriptions } from './pages/Deliveries';
+import { Security } from './pages/Security';
 
 // The largest pages are loaded when they are first shown, not with the console: the overview
 // carries the chart library, the application pages the SSO forms and the policy editor, the
@@ -90,6 +91,7 @@ export function App() {
         <span className="who">
           <LanguagePicker />
           {me.name}
+          {me.kind === 'ADMIN' && <NavLink to="/security">{t('nav.security')}</NavLink>}
           <button
             type="button"
             className="link"
@@ -134,6 +136,19 @@ export function App() {
           element={
             <main id="main">
               <AuditLog />
+            </main>
+          }
+        />
+        <Route
+          path="/security"
+          element={
+            <main id="main">
+              <Security
+                onSignInAgain={async () => {
+                  await signOut();
+                  setSignedOut(true);
+                }}
+              />
             </main>
           }
         />

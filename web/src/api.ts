@@ -160,23 +160,79 @@ export function useMutation<TResult, TVariables>(
   return { run, pending, error };
 }
 
-/** Console admin sign-in (`POST /auth/admin/login`, JSON); the server sets the cookie. */
-export async function signIn(username: string, password: string): Promise<void> {
-  const response = await fetch('/auth/admin/login', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  if (response.ok) return;
-  let message = 'Sign-in failed.';
+/** How an admin gives her second factor: a code of her authenticator app, or a recovery code. */
+export type FactorMethod = 'totp' | 'recovery_code';
+
+/** An authenticator app being set up: shown once, confirmed by its first code. */
+export interface AuthenticatorSetup {
+  factorId: string;
+  /** The key in base32, for apps that cannot scan the QR code. */
+  secret: string;
+  otpauthUrl: string;
+  /** The QR code, a `data:image/svg+xml` URL. */
+  qrCode: string;
+}
+
+/** What a correct password leads to: a session, or a second step first. */
+export type SignInStep =
+  | { step: 'done' }
+  | { step: 'factor'; methods: FactorMethod[] }
+  | { step: 'enrol'; enrolment: AuthenticatorSetup };
+
+/**
+ * POSTs JSON to one of the console's sign-in routes (the server sets the cookies). A refusal
+ * becomes an ApiError with the server's code, message and field (`{error, message, field}`).
+ */
+async function postSignIn(path: string, body: unknown): Promise<Response> {
+  let response: Response;
   try {
-    const body = (await response.json()) as { message?: string };
-    if (body.message) message = body.message;
+    response = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   } catch {
-    // keep the generic message
+    throw new ApiError([{ message: i18n.t('errors.network'), code: 'NETWORK' }]);
   }
-  throw new Error(message);
+  if (response.ok) return response;
+  let detail: ApiErrorDetail = { message: i18n.t('errors.status', { status: response.status }), code: 'INTERNAL' };
+  try {
+    const refused = (await response.json()) as { error?: string; message?: string; field?: string };
+    detail = {
+      message: refused.message || detail.message,
+      code: refused.error ?? detail.code,
+      field: refused.field,
+    };
+  } catch {
+    // keep the status
+  }
+  throw new ApiError([detail]);
+}
+
+/**
+ * Console admin sign-in (`POST /auth/admin/login`): signed in at once (204), or a second
+ * factor is owed first (200 with the step; a short-lived step cookie is set).
+ */
+export async function signIn(username: string, password: string): Promise<SignInStep> {
+  const response = await postSignIn('/auth/admin/login', { username, password });
+  if (response.status === 204) return { step: 'done' };
+  return (await response.json()) as SignInStep;
+}
+
+/** The second step: a code of her authenticator app or a recovery code opens the session. */
+export async function giveFactor(method: FactorMethod, code: string): Promise<void> {
+  await postSignIn('/auth/admin/login/factor', { method, code });
+}
+
+/**
+ * The second step where a factor is required and she has none: the app's first code confirms
+ * it and opens the session. Resolves to her recovery codes, to show once.
+ */
+export async function confirmSetupAtSignIn(factorId: string, code: string, name: string): Promise<string[]> {
+  const response = await postSignIn('/auth/admin/login/enrol', { factorId, code, name });
+  const body = (await response.json()) as { recoveryCodes?: string[] };
+  return body.recoveryCodes ?? [];
 }
 
 export async function signOut(): Promise<void> {

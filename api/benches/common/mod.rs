@@ -28,6 +28,7 @@ pub fn config(
         },
         graphql: lanyard::config::default_graphql(),
         admin_session_minutes: 60,
+        admin_require_second_factor: false,
         key_retirement_grace_hours: 168,
         sso: lanyard::config::default_sso(),
         sign_in: lanyard::config::default_sign_in(),

@@ -306,6 +306,8 @@ pub async fn delete(
         .filter(role_binding::Column::PrincipalId.eq(admin_id))
         .exec(&txn)
         .await?;
+    // Her second factors and recovery codes go with her (they have no foreign key).
+    super::factors::reset(&txn, &super::factors::Owner::admin(admin_id)).await?;
     admin::Entity::delete_by_id(admin_id).exec(&txn).await?;
     audit::record(
         &txn,

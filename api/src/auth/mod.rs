@@ -1,6 +1,8 @@
 //! Who is calling: admin sign-in and sessions, API tokens, passwords and the keys that sign
 //! tokens and cookies.
 
+pub mod admin_factors;
+pub mod admin_steps;
 pub mod admins;
 pub mod csrf;
 pub mod employee_sessions;

@@ -38,6 +38,7 @@ impl Principal {
             auditor_of: Vec::new(),
             app_admin_of: Vec::new(),
             client_ip: None,
+            auth_methods: Vec::new(),
         };
         for binding in bindings {
             match (binding.role, binding.instance_id, binding.application_id) {

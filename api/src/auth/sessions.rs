@@ -1,5 +1,7 @@
 //! Console sessions: a server-side row per sign-in, referenced by a signed cookie (HttpOnly,
-//! SameSite=Strict, Secure behind TLS). Deleting the row signs the admin out on every node.
+//! SameSite=Strict, Secure behind TLS). Deleting the row signs the admin out on every node. A
+//! session records how she signed in (`auth_methods`); where a second factor is required of
+//! admins, a session that did not prove one is not accepted.
 
 use chrono::{Duration, Utc};
 use entity::admin;
@@ -8,9 +10,12 @@ use entity::role_binding::PrincipalKind;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
+use super::admin_steps;
+use super::factors::{self, Owner};
 use super::principal::{Principal, SESSION_COOKIE};
 use super::throttle;
 use super::Auth;
+use crate::access::methods::{assurance, PASSWORD};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::Actor;
 use crate::error::{AppError, AppResult};
@@ -26,14 +31,24 @@ struct Claims {
     exp: i64,
 }
 
-/// Checks the password and opens a session. Returns the `Set-Cookie` value. Failures are
-/// throttled per admin and per client address (see [`super::throttle`]).
+/// What a correct password leads to.
+pub enum SignIn {
+    /// A console session: its `Set-Cookie`.
+    Session(String),
+    /// A second factor owed first ([`admin_steps`]).
+    Step(admin_steps::Started),
+}
+
+/// Checks the password. An admin without a second factor (where none is required) gets a
+/// session at once; one with a factor, or any admin where `admin_require_second_factor` is set,
+/// a pending step. Failures are throttled per admin and per client address (see
+/// [`super::throttle`]).
 pub async fn sign_in(
     auth: &Auth,
     username: &str,
     password: &str,
     client_ip: Option<String>,
-) -> AppResult<String> {
+) -> AppResult<SignIn> {
     let scopes = throttle::Scopes::admin(username, client_ip.as_deref());
     throttle::check(auth, &scopes).await?;
     let admin = admin::Entity::find()
@@ -54,7 +69,28 @@ pub async fn sign_in(
                 .unwrap_or(AppError::Unauthenticated));
         }
     };
+    let has_factor = !factors::list(&auth.store.conn, &Owner::admin(&admin.id))
+        .await?
+        .is_empty();
+    if has_factor || auth.config.admin_require_second_factor {
+        // Her account's failures are cleared when the step is finished, not now.
+        let started = admin_steps::begin(auth, &admin, !has_factor, client_ip).await?;
+        return Ok(SignIn::Step(started));
+    }
     throttle::record_success(auth, &scopes).await?;
+    Ok(SignIn::Session(
+        open(auth, &admin, &[PASSWORD], client_ip).await?,
+    ))
+}
+
+/// Opens a console session for `admin`, who proved herself with `methods`; audited as
+/// `adminSignIn`. Returns the `Set-Cookie` value.
+pub async fn open(
+    auth: &Auth,
+    admin: &admin::Model,
+    methods: &[&str],
+    client_ip: Option<String>,
+) -> AppResult<String> {
     let now = Utc::now();
     let expires = now + Duration::minutes(i64::from(auth.config.admin_session_minutes));
     let id = new_id();
@@ -65,6 +101,7 @@ pub async fn sign_in(
         created_at: Set(now),
         expires_at: Set(expires),
         last_seen_at: Set(now),
+        auth_methods: Set(methods.join(",")),
     }
     .insert(&txn)
     .await?;
@@ -76,7 +113,8 @@ pub async fn sign_in(
             name: admin.username.clone(),
             client_ip,
         },
-        AuditRecord::platform("adminSignIn", "admin_session", Some(&id)),
+        AuditRecord::platform("adminSignIn", "admin_session", Some(&id))
+            .summary(serde_json::json!({ "authMethods": methods })),
     )
     .await?;
     txn.commit().await?;
@@ -124,11 +162,26 @@ pub async fn authenticate(auth: &Auth, jwt: &str) -> AppResult<Principal> {
     if session.expires_at <= Utc::now() {
         return Err(AppError::Unauthenticated);
     }
+    let methods: Vec<String> = session
+        .auth_methods
+        .split(',')
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned)
+        .collect();
+    // Sessions opened before the requirement was set stop working with it.
+    if auth.config.admin_require_second_factor && assurance(&methods) < 2 {
+        return Err(AppError::Unauthenticated);
+    }
     let admin = admin::Entity::find_by_id(session.admin_id)
         .one(&auth.store.conn)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    Principal::with_roles(auth, PrincipalKind::Admin, admin.id, admin.username).await
+    let principal =
+        Principal::with_roles(auth, PrincipalKind::Admin, admin.id, admin.username).await?;
+    Ok(Principal {
+        auth_methods: methods,
+        ..principal
+    })
 }
 
 /// Ends the session the cookie refers to, if any.

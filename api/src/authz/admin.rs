@@ -59,6 +59,7 @@ admin_actions! {
     CreateInstance => "createInstance",
     ManageAdmins => "manageAdmins",
     ManageApiTokens => "manageApiTokens",
+    ManageOwnFactors => "manageOwnFactors",
     ReadInstance => "readInstance",
     ReadDirectory => "readDirectory",
     ReadAudit => "readAudit",
@@ -392,6 +393,7 @@ mod tests {
             auditor_of: vec![],
             app_admin_of: vec![],
             client_ip: None,
+            auth_methods: Vec::new(),
         }
     }
 

@@ -218,6 +218,11 @@ impl PolicyEngine {
         &self.access
     }
 
+    /// The admin-API policies: what every admin request is decided by.
+    pub fn admin_policies(&self) -> &PolicySet {
+        &self.base
+    }
+
     /// Decides an admin-API request against the admin policies. Deny when nothing permits.
     pub fn decide(&self, request: &Request, entities: &Entities) -> Verdict {
         self.decide_with(request, &self.base, entities)

@@ -17,6 +17,9 @@ pub struct Principal {
     /// Applications administered, as (instance id, application id).
     pub app_admin_of: Vec<(String, String)>,
     pub client_ip: Option<String>,
+    /// How a console session's admin proved who she is (`password`, then `totp` or
+    /// `recovery_code`); empty for an API token, which has no second factor.
+    pub auth_methods: Vec<String>,
 }
 
 impl Principal {

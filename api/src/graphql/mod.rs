@@ -5,6 +5,7 @@
 
 mod access;
 mod admin;
+mod admin_factors;
 mod apps;
 mod audit;
 pub mod connection;
@@ -45,6 +46,7 @@ pub struct QueryRoot(
     access::AccessQuery,
     sessions::SessionsQuery,
     factors::FactorsQuery,
+    admin_factors::AdminFactorsQuery,
     delivery::DeliveryQuery,
 );
 
@@ -57,6 +59,7 @@ pub struct MutationRoot(
     access::AccessMutation,
     sessions::SessionsMutation,
     factors::FactorsMutation,
+    admin_factors::AdminFactorsMutation,
     delivery::DeliveryMutation,
 );
 

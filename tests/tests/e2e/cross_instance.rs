@@ -1536,6 +1536,32 @@ fn table() -> Vec<Row> {
         ),
         row(
             Expect::Refused,
+            "MutationRoot.resetAdminFactors.input.adminId",
+            "",
+            Obj::Admin,
+            "mutation($id: ID!) { resetAdminFactors(input: {adminId: $id}) { __typename } }",
+            |_, id| json!({ "id": id }),
+        ),
+        // An admin's own factors: a console session's, never a token's (B has none to name;
+        // its user's id stands in).
+        row(
+            Expect::Refused,
+            "MutationRoot.confirmMyTotp.input.factorId",
+            "code: six digits",
+            Obj::User,
+            "mutation($id: ID!) { confirmMyTotp(input: {factorId: $id, code: \"123456\"}) { __typename } }",
+            |_, id| json!({ "id": id }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.removeMyFactor.input.factorId",
+            "",
+            Obj::User,
+            "mutation($id: ID!) { removeMyFactor(input: {factorId: $id}) { __typename } }",
+            |_, id| json!({ "id": id }),
+        ),
+        row(
+            Expect::Refused,
             "MutationRoot.deleteApplication.input.id",
             "",
             Obj::App,

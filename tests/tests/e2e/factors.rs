@@ -16,7 +16,7 @@ use lanyard_tests::TestApp;
 use serde_json::{json, Value};
 
 /// RFC 4648 base32 without padding, as otpauth URLs and the enrolment page show keys.
-fn base32_decode(text: &str) -> Vec<u8> {
+pub(crate) fn base32_decode(text: &str) -> Vec<u8> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let mut bits: u64 = 0;
     let mut count = 0;
@@ -40,7 +40,7 @@ fn base32_decode(text: &str) -> Vec<u8> {
 }
 
 /// The code of time step `step` for a base32 key (RFC 6238 with HMAC-SHA1, six digits).
-fn code_at(secret: &str, step: i64) -> String {
+pub(crate) fn code_at(secret: &str, step: i64) -> String {
     use openssl::{hash::MessageDigest, pkey::PKey, sign::Signer};
     let key = PKey::hmac(&base32_decode(secret)).unwrap();
     let mut signer = Signer::new(MessageDigest::sha1(), &key).unwrap();
@@ -56,7 +56,7 @@ fn code_at(secret: &str, step: i64) -> String {
     format!("{:06}", number % 1_000_000)
 }
 
-fn step_now() -> i64 {
+pub(crate) fn step_now() -> i64 {
     chrono::Utc::now().timestamp() / 30
 }
 

@@ -3,6 +3,7 @@
 
 mod access;
 mod access_decisions;
+mod admin_factors;
 mod apps;
 mod cluster;
 mod console;

@@ -96,10 +96,10 @@ fn decide(engine: &PolicyEngine, name: &str, fixture: &Value) -> lanyard::authz:
 }
 
 fn is_forbid(engine: &PolicyEngine, id: &str) -> bool {
-    engine
-        .access_policies()
-        .policy(&PolicyId::new(id))
-        .is_some_and(|p| p.effect() == cedar_policy::Effect::Forbid)
+    [engine.access_policies(), engine.admin_policies()]
+        .iter()
+        .filter_map(|set| set.policy(&PolicyId::new(id)))
+        .any(|p| p.effect() == cedar_policy::Effect::Forbid)
 }
 
 #[test]

@@ -89,6 +89,11 @@ type Documents = {
     "\n  mutation DeleteAccessPolicy($id: ID!) {\n    deleteAccessPolicy(input: { id: $id }) {\n      deletedId\n    }\n  }\n": typeof types.DeleteAccessPolicyDocument,
     "\n  query AppsForExplain($instanceId: ID!) {\n    instance(id: $instanceId) {\n      id\n      applications(first: 100) {\n        nodes {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AppsForExplainDocument,
     "\n  query ExplainAccess($userId: ID!, $applicationId: ID!, $context: AccessContextInput) {\n    explainAccess(userId: $userId, applicationId: $applicationId, context: $context) {\n      allowed\n      summary\n      reasons {\n        policyId\n        effect\n        origin\n        description\n      }\n      diagnostics\n    }\n  }\n": typeof types.ExplainAccessDocument,
+    "\n  query MyFactors {\n    myFactors {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n      sessionProvedFactor\n      mayChange\n      required\n    }\n  }\n": typeof types.MyFactorsDocument,
+    "\n  mutation BeginMyTotp {\n    beginMyTotp {\n      factorId\n      secret\n      otpauthUrl\n      qrCode\n    }\n  }\n": typeof types.BeginMyTotpDocument,
+    "\n  mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {\n    confirmMyTotp(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": typeof types.ConfirmMyTotpDocument,
+    "\n  mutation RemoveMyFactor($id: ID!) {\n    removeMyFactor(input: { factorId: $id }) {\n      removedFactorId\n      recoveryCodesLeft\n    }\n  }\n": typeof types.RemoveMyFactorDocument,
+    "\n  mutation NewMyRecoveryCodes {\n    newMyRecoveryCodes {\n      recoveryCodes\n    }\n  }\n": typeof types.NewMyRecoveryCodesDocument,
     "\n  query SigningKeys($instanceId: ID!) {\n    signingKeys(instanceId: $instanceId) {\n      id\n      algorithm\n      state\n      fingerprintSha256\n      notAfter\n      createdAt\n      activatedAt\n      retiredAt\n    }\n  }\n": typeof types.SigningKeysDocument,
     "\n  mutation RotateSigningKey($input: RotateSigningKeyInput!) {\n    rotateSigningKey(input: $input) {\n      signingKey {\n        id\n      }\n    }\n  }\n": typeof types.RotateSigningKeyDocument,
     "\n  mutation ActivateSigningKey($input: ActivateSigningKeyInput!) {\n    activateSigningKey(input: $input) {\n      signingKey {\n        id\n      }\n    }\n  }\n": typeof types.ActivateSigningKeyDocument,
@@ -189,6 +194,11 @@ const documents: Documents = {
     "\n  mutation DeleteAccessPolicy($id: ID!) {\n    deleteAccessPolicy(input: { id: $id }) {\n      deletedId\n    }\n  }\n": types.DeleteAccessPolicyDocument,
     "\n  query AppsForExplain($instanceId: ID!) {\n    instance(id: $instanceId) {\n      id\n      applications(first: 100) {\n        nodes {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AppsForExplainDocument,
     "\n  query ExplainAccess($userId: ID!, $applicationId: ID!, $context: AccessContextInput) {\n    explainAccess(userId: $userId, applicationId: $applicationId, context: $context) {\n      allowed\n      summary\n      reasons {\n        policyId\n        effect\n        origin\n        description\n      }\n      diagnostics\n    }\n  }\n": types.ExplainAccessDocument,
+    "\n  query MyFactors {\n    myFactors {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n      sessionProvedFactor\n      mayChange\n      required\n    }\n  }\n": types.MyFactorsDocument,
+    "\n  mutation BeginMyTotp {\n    beginMyTotp {\n      factorId\n      secret\n      otpauthUrl\n      qrCode\n    }\n  }\n": types.BeginMyTotpDocument,
+    "\n  mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {\n    confirmMyTotp(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": types.ConfirmMyTotpDocument,
+    "\n  mutation RemoveMyFactor($id: ID!) {\n    removeMyFactor(input: { factorId: $id }) {\n      removedFactorId\n      recoveryCodesLeft\n    }\n  }\n": types.RemoveMyFactorDocument,
+    "\n  mutation NewMyRecoveryCodes {\n    newMyRecoveryCodes {\n      recoveryCodes\n    }\n  }\n": types.NewMyRecoveryCodesDocument,
     "\n  query SigningKeys($instanceId: ID!) {\n    signingKeys(instanceId: $instanceId) {\n      id\n      algorithm\n      state\n      fingerprintSha256\n      notAfter\n      createdAt\n      activatedAt\n      retiredAt\n    }\n  }\n": types.SigningKeysDocument,
     "\n  mutation RotateSigningKey($input: RotateSigningKeyInput!) {\n    rotateSigningKey(input: $input) {\n      signingKey {\n        id\n      }\n    }\n  }\n": types.RotateSigningKeyDocument,
     "\n  mutation ActivateSigningKey($input: ActivateSigningKeyInput!) {\n    activateSigningKey(input: $input) {\n      signingKey {\n        id\n      }\n    }\n  }\n": types.ActivateSigningKeyDocument,
@@ -511,6 +521,26 @@ export function graphql(source: "\n  query AppsForExplain($instanceId: ID!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ExplainAccess($userId: ID!, $applicationId: ID!, $context: AccessContextInput) {\n    explainAccess(userId: $userId, applicationId: $applicationId, context: $context) {\n      allowed\n      summary\n      reasons {\n        policyId\n        effect\n        origin\n        description\n      }\n      diagnostics\n    }\n  }\n"): typeof import('./graphql').ExplainAccessDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyFactors {\n    myFactors {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n      sessionProvedFactor\n      mayChange\n      required\n    }\n  }\n"): typeof import('./graphql').MyFactorsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginMyTotp {\n    beginMyTotp {\n      factorId\n      secret\n      otpauthUrl\n      qrCode\n    }\n  }\n"): typeof import('./graphql').BeginMyTotpDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {\n    confirmMyTotp(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n"): typeof import('./graphql').ConfirmMyTotpDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveMyFactor($id: ID!) {\n    removeMyFactor(input: { factorId: $id }) {\n      removedFactorId\n      recoveryCodesLeft\n    }\n  }\n"): typeof import('./graphql').RemoveMyFactorDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NewMyRecoveryCodes {\n    newMyRecoveryCodes {\n      recoveryCodes\n    }\n  }\n"): typeof import('./graphql').NewMyRecoveryCodesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

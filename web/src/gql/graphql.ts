@@ -127,6 +127,15 @@ export type ConfigureApplicationSsoInput = {
   ssoEnabled?: boolean | null | undefined;
 };
 
+export type ConfirmMyTotpInput = {
+  /** The app's current six-digit code. */
+  code: string;
+  /** The setup `beginMyTotp` made. */
+  factorId: string;
+  /** A name for the app ("Phone"), at most 64 characters; "Authenticator app" when empty. */
+  name?: string;
+};
+
 export type CreateAccessPolicyInput = {
   description?: string | null | undefined;
   /** Default true. */
@@ -1103,6 +1112,35 @@ export type ExplainAccessQueryVariables = Exact<{
 
 
 export type ExplainAccessQuery = { explainAccess: { allowed: boolean, summary: string, diagnostics: Array<string>, reasons: Array<{ policyId: string, effect: PolicyEffect, origin: PolicyOrigin, description: string }> } };
+
+export type MyFactorsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyFactorsQuery = { myFactors: { recoveryCodesLeft: number, sessionProvedFactor: boolean, mayChange: boolean, required: boolean, factors: Array<{ id: string, kind: UserFactorKind, name: string, createdAt: string, lastUsedAt: string | null }> } };
+
+export type BeginMyTotpMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BeginMyTotpMutation = { beginMyTotp: { factorId: string, secret: string, otpauthUrl: string, qrCode: string } };
+
+export type ConfirmMyTotpMutationVariables = Exact<{
+  input: ConfirmMyTotpInput;
+}>;
+
+
+export type ConfirmMyTotpMutation = { confirmMyTotp: { recoveryCodes: Array<string> | null, factor: { id: string } } };
+
+export type RemoveMyFactorMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RemoveMyFactorMutation = { removeMyFactor: { removedFactorId: string, recoveryCodesLeft: number } };
+
+export type NewMyRecoveryCodesMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type NewMyRecoveryCodesMutation = { newMyRecoveryCodes: { recoveryCodes: Array<string> } };
 
 export type SigningKeysQueryVariables = Exact<{
   instanceId: string;
@@ -2287,6 +2325,58 @@ export const ExplainAccessDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ExplainAccessQuery, ExplainAccessQueryVariables>;
+export const MyFactorsDocument = new TypedDocumentString(`
+    query MyFactors {
+  myFactors {
+    factors {
+      id
+      kind
+      name
+      createdAt
+      lastUsedAt
+    }
+    recoveryCodesLeft
+    sessionProvedFactor
+    mayChange
+    required
+  }
+}
+    `) as unknown as TypedDocumentString<MyFactorsQuery, MyFactorsQueryVariables>;
+export const BeginMyTotpDocument = new TypedDocumentString(`
+    mutation BeginMyTotp {
+  beginMyTotp {
+    factorId
+    secret
+    otpauthUrl
+    qrCode
+  }
+}
+    `) as unknown as TypedDocumentString<BeginMyTotpMutation, BeginMyTotpMutationVariables>;
+export const ConfirmMyTotpDocument = new TypedDocumentString(`
+    mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {
+  confirmMyTotp(input: $input) {
+    factor {
+      id
+    }
+    recoveryCodes
+  }
+}
+    `) as unknown as TypedDocumentString<ConfirmMyTotpMutation, ConfirmMyTotpMutationVariables>;
+export const RemoveMyFactorDocument = new TypedDocumentString(`
+    mutation RemoveMyFactor($id: ID!) {
+  removeMyFactor(input: {factorId: $id}) {
+    removedFactorId
+    recoveryCodesLeft
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveMyFactorMutation, RemoveMyFactorMutationVariables>;
+export const NewMyRecoveryCodesDocument = new TypedDocumentString(`
+    mutation NewMyRecoveryCodes {
+  newMyRecoveryCodes {
+    recoveryCodes
+  }
+}
+    `) as unknown as TypedDocumentString<NewMyRecoveryCodesMutation, NewMyRecoveryCodesMutationVariables>;
 export const SigningKeysDocument = new TypedDocumentString(`
     query SigningKeys($instanceId: ID!) {
   signingKeys(instanceId: $instanceId) {

@@ -14,6 +14,7 @@ import type tokens from './locales/en/tokens.json';
 import type audit from './locales/en/audit.json';
 import type deliveries from './locales/en/deliveries.json';
 import type overview from './locales/en/overview.json';
+import type security from './locales/en/security.json';
 
 declare module 'i18next' {
   interface CustomTypeOptions {
@@ -32,6 +33,7 @@ declare module 'i18next' {
       audit: typeof audit;
       deliveries: typeof deliveries;
       overview: typeof overview;
+      security: typeof security;
     };
   }
 }

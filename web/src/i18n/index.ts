@@ -32,6 +32,7 @@ export const NAMESPACES = [
   'audit',
   'deliveries',
   'overview',
+  'security',
 ] as const;
 
 type Catalog = Record<string, unknown>;

@@ -1,34 +1,212 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { signIn } from '../api';
+import {
+  ApiError,
+  confirmSetupAtSignIn,
+  giveFactor,
+  signIn,
+  type AuthenticatorSetup,
+  type FactorMethod,
+} from '../api';
+import { AuthenticatorSetupForm, RecoveryCodes } from '../factors';
 import { LanguagePicker } from '../LanguagePicker';
 import { useForm } from '../form';
-import { ErrorBanner } from '../ui';
+import { ErrorBanner, Field, FormErrors } from '../ui';
+
+/** Where sign-in is: the password, a code of a second factor, setting one up, its codes. */
+type Stage =
+  | { kind: 'password' }
+  | { kind: 'factor'; methods: FactorMethod[] }
+  | { kind: 'enrol'; setup: AuthenticatorSetup }
+  | { kind: 'codes'; codes: string[] };
+
+/** A refusal after which the step is over (expired, spent, tried too often, locked). */
+function endsTheStep(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.code === 'UNAUTHENTICATED' || error.code === 'TOO_MANY_REQUESTS');
+}
 
 export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
+  const [stage, setStage] = useState<Stage>({ kind: 'password' });
+  /** Why sign-in started over, shown above the password form. */
+  const [startedOver, setStartedOver] = useState<ApiError>();
+  const startOver = (why?: ApiError) => {
+    setStartedOver(why);
+    setStage({ kind: 'password' });
+  };
+  /** Runs a step's request; a refusal that ends the step goes back to the password. */
+  const within = async <T,>(send: () => Promise<T>): Promise<T> => {
+    try {
+      return await send();
+    } catch (error) {
+      if (endsTheStep(error)) startOver(error);
+      throw error;
+    }
+  };
+  let content;
+  switch (stage.kind) {
+    case 'password':
+      content = (
+        <PasswordForm
+          notice={startedOver}
+          onStep={(step) => {
+            setStartedOver(undefined);
+            if (step.step === 'done') onSignedIn();
+            else if (step.step === 'factor') setStage({ kind: 'factor', methods: step.methods });
+            else setStage({ kind: 'enrol', setup: step.enrolment });
+          }}
+        />
+      );
+      break;
+    case 'factor':
+      content = (
+        <FactorForm
+          methods={stage.methods}
+          give={(method, code) => within(() => giveFactor(method, code))}
+          onSignedIn={onSignedIn}
+          onBack={() => startOver()}
+        />
+      );
+      break;
+    case 'enrol':
+      content = (
+        <EnrolStep
+          setup={stage.setup}
+          confirm={(code, name) => within(() => confirmSetupAtSignIn(stage.setup.factorId, code, name))}
+          onConfirmed={(codes) => setStage({ kind: 'codes', codes })}
+          onBack={() => startOver()}
+        />
+      );
+      break;
+    case 'codes':
+      content = <CodesStep codes={stage.codes} onContinue={onSignedIn} />;
+      break;
+  }
+  return (
+    <main id="main" className="sign-in">
+      {content}
+      <LanguagePicker />
+    </main>
+  );
+}
+
+function PasswordForm(props: {
+  notice?: ApiError;
+  onStep: (step: Awaited<ReturnType<typeof signIn>>) => void;
+}) {
   const { t } = useTranslation('shell');
   const form = useForm({
     initial: { username: '', password: '' },
     submit: ({ username, password }) => signIn(username, password),
-    onSuccess: onSignedIn,
+    onSuccess: props.onStep,
   });
   return (
-    <main id="main" className="sign-in">
-      <form onSubmit={form.onSubmit} className="card" aria-labelledby="sign-in-title">
-        <h1 id="sign-in-title">{t('signIn.title')}</h1>
-        <ErrorBanner error={form.error} />
-        <div className="field">
-          <label htmlFor="username">{t('signIn.username')}</label>
-          <input id="username" autoComplete="username" required {...form.bind('username')} />
-        </div>
-        <div className="field">
-          <label htmlFor="password">{t('signIn.password')}</label>
-          <input id="password" type="password" autoComplete="current-password" required {...form.bind('password')} />
-        </div>
-        <button type="submit" className="primary" disabled={form.pending}>
-          {form.pending ? t('signIn.pending') : t('signIn.submit')}
+    <form onSubmit={form.onSubmit} className="card" aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">{t('signIn.title')}</h1>
+      <ErrorBanner error={form.error ?? props.notice} />
+      <div className="field">
+        <label htmlFor="username">{t('signIn.username')}</label>
+        <input id="username" autoComplete="username" required {...form.bind('username')} />
+      </div>
+      <div className="field">
+        <label htmlFor="password">{t('signIn.password')}</label>
+        <input id="password" type="password" autoComplete="current-password" required {...form.bind('password')} />
+      </div>
+      <button type="submit" className="primary" disabled={form.pending}>
+        {form.pending ? t('signIn.pending') : t('signIn.submit')}
+      </button>
+    </form>
+  );
+}
+
+function FactorForm(props: {
+  methods: FactorMethod[];
+  give: (method: FactorMethod, code: string) => Promise<void>;
+  onSignedIn: () => void;
+  onBack: () => void;
+}) {
+  const { t } = useTranslation('shell');
+  const hasApp = props.methods.includes('totp');
+  const hasRecovery = props.methods.includes('recovery_code');
+  const [method, setMethod] = useState<FactorMethod>(hasApp ? 'totp' : 'recovery_code');
+  const form = useForm({
+    initial: { code: '' },
+    submit: ({ code }) => props.give(method, code),
+    onSuccess: props.onSignedIn,
+  });
+  const switchTo = (next: FactorMethod) => {
+    setMethod(next);
+    form.reset();
+  };
+  const app = method === 'totp';
+  return (
+    <form onSubmit={form.onSubmit} className="card" aria-labelledby="factor-title">
+      <h1 id="factor-title">{t('signIn.factorTitle')}</h1>
+      <p>{app ? t('signIn.factorIntro') : t('signIn.recoveryIntro')}</p>
+      <FormErrors error={form.error} fields={['code']} />
+      <Field label={app ? t('signIn.code') : t('signIn.recoveryCode')} name="code" error={form.error}>
+        {(attrs) =>
+          app ? (
+            <input
+              {...attrs}
+              key="totp"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={7}
+              required
+              autoFocus
+              {...form.bind('code')}
+            />
+          ) : (
+            <input {...attrs} key="recovery" autoComplete="off" maxLength={32} required autoFocus {...form.bind('code')} />
+          )
+        }
+      </Field>
+      <button type="submit" className="primary" disabled={form.pending}>
+        {form.pending ? t('signIn.verifying') : t('signIn.verify')}
+      </button>
+      <div className="buttons">
+        {app && hasRecovery && (
+          <button type="button" className="link" onClick={() => switchTo('recovery_code')}>
+            {t('signIn.useRecovery')}
+          </button>
+        )}
+        {!app && hasApp && (
+          <button type="button" className="link" onClick={() => switchTo('totp')}>
+            {t('signIn.useApp')}
+          </button>
+        )}
+        <button type="button" className="link" onClick={props.onBack}>
+          {t('signIn.back')}
         </button>
-      </form>
-      <LanguagePicker />
-    </main>
+      </div>
+    </form>
+  );
+}
+
+function EnrolStep(props: {
+  setup: AuthenticatorSetup;
+  confirm: (code: string, name: string) => Promise<string[]>;
+  onConfirmed: (codes: string[]) => void;
+  onBack: () => void;
+}) {
+  const { t } = useTranslation('shell');
+  return (
+    <div className="card" role="region" aria-labelledby="enrol-title">
+      <h1 id="enrol-title">{t('signIn.enrolTitle')}</h1>
+      <p>{t('signIn.enrolIntro')}</p>
+      <AuthenticatorSetupForm setup={props.setup} confirm={props.confirm} onConfirmed={props.onConfirmed} />
+      <button type="button" className="link" onClick={props.onBack}>
+        {t('signIn.back')}
+      </button>
+    </div>
+  );
+}
+
+function CodesStep({ codes, onContinue }: { codes: string[]; onContinue: () => void }) {
+  const { t } = useTranslation('shell');
+  return (
+    <div className="card">
+      <RecoveryCodes codes={codes} onSaved={onContinue} savedLabel={t('signIn.continue')} />
+    </div>
   );
 }
