@@ -75,7 +75,9 @@ async fn generate(store: &Store, users: usize, rng: &mut StdRng) -> Directory {
         created_at: Set(now),
         updated_at: Set(now),
         access_version: Set(0),
-        second_factor: Set(instance::SecondFactor::None),
+        mfa_required: Set(instance::MfaRequired::WhenAsked),
+        allowed_factors: Set(instance::FACTORS.join(",")),
+        passkey_sign_in: Set(true),
     }
     .insert(&store.conn)
     .await

@@ -676,7 +676,7 @@ mod tests {
             saml_response: "PHNhbWxwOlJlc3BvbnNlLz4=",
             relay_state: Some("\"><script>"),
         };
-        let response = denied("App", "no grant", "ref1", Some(&back));
+        let response = denied("App", "no grant", "ref1", Some(&back), None);
         let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
             .to_str()
             .unwrap()
@@ -686,7 +686,7 @@ mod tests {
             !csp.contains("form-action") && !csp.contains("script-src"),
             "{csp}"
         );
-        let plain = denied("App", "no grant", "ref1", None);
+        let plain = denied("App", "no grant", "ref1", None, None);
         assert!(plain.headers()[header::CONTENT_SECURITY_POLICY]
             .to_str()
             .unwrap()
@@ -702,7 +702,7 @@ mod tests {
 
     #[test]
     fn pages_escape_what_they_show_and_allow_no_script() {
-        let response = denied("<App>", "no \"grant\"", "ref&1", None);
+        let response = denied("<App>", "no \"grant\"", "ref&1", None, None);
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
             .to_str()

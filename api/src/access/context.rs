@@ -263,7 +263,7 @@ mod tests {
             values
                 .context_pairs(&context, &app, &ContextReads::all())
                 .len(),
-            11
+            12
         );
     }
 }

@@ -573,6 +573,9 @@ mod tests {
     use base64::Engine;
 
     const SEAL: [u8; 32] = [42u8; 32];
+    /// Where a sealed value's parts start (`secrets::seal`: nonce, then tag and ciphertext).
+    const NONCE_LEN: usize = 12;
+    const TAG_LEN: usize = 16;
 
     #[test]
     fn a_sealed_key_opens_only_unaltered_with_its_id_and_key() {
