@@ -22,6 +22,7 @@ mod m20261207_000016_create_single_logout;
 mod m20261207_000017_index_audit_activity;
 mod m20261207_000018_create_audit_hourly;
 mod m20261207_000019_create_second_factors;
+mod m20261208_000020_create_passkey_ceremonies;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_index_audit_activity::Migration),
             Box::new(m20261207_000018_create_audit_hourly::Migration),
             Box::new(m20261207_000019_create_second_factors::Migration),
+            Box::new(m20261208_000020_create_passkey_ceremonies::Migration),
         ]
     }
 }
