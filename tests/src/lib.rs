@@ -112,6 +112,7 @@ pub fn test_config(dir: &TempDir, database_url: String) -> Config {
         console_dir: "web/dist".into(),
         trusted_proxies: Default::default(),
         forwarded_header: Default::default(),
+        passkeys: Default::default(),
     }
 }
 
