@@ -217,3 +217,25 @@ account-verify = Confirm it's you
 account-totp-added = Your authenticator app is set up.
 account-factor-removed = The second factor was removed.
 account-recovery-made = New recovery codes were made; the old ones no longer work.
+
+## Passkeys and security keys: registering, the second-factor step, signing in without a password
+passkey-sign-in = Sign in with a passkey
+factor-passkey = Use a passkey
+account-passkeys = Passkeys and security keys
+account-passkey-intro = A passkey on this device, your phone or a security key confirms it's you without a code, and cannot be used on any other site.
+account-passkey-name = A name for this passkey (optional)
+account-add-passkey = Add a passkey
+passkey-needs-script = Adding a passkey needs JavaScript, which your browser does not run here.
+passkey-cancelled = No passkey was used. Try again when you are ready.
+passkey-unavailable = Passkeys cannot be used on this server: its address is not a domain name.
+passkey-not-allowed = Passkeys are not allowed here.
+passkey-expired = This passkey request has expired or was used already. Try again.
+passkey-malformed = The browser's answer is not a passkey response this server can read.
+passkey-not-registered = This passkey is not registered here. Use another one, or sign in another way.
+passkey-other-site = The passkey answered for another site or another request, and was not accepted.
+passkey-not-verified = The passkey did not check that it is you (with a PIN, a fingerprint or your face). Use one that does.
+passkey-cloned = This passkey was refused: its use counter went backwards, which happens when it has been copied. Your administrator has been told.
+passkey-duplicate = This passkey is registered already.
+passkey-failed = The passkey was not accepted. Try again.
+passkey-not-json = Send the passkey request as JSON.
+passkey-too-large = The request is too large: at most { $limit } KiB.

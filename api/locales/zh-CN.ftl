@@ -209,3 +209,25 @@ account-verify = 确认是您本人
 account-totp-added = 身份验证器应用已设置好。
 account-factor-removed = 已移除该第二重验证方式。
 account-recovery-made = 已生成新的恢复码，旧的恢复码不再有效。
+
+## Passkeys and security keys: registering, the second-factor step, signing in without a password
+passkey-sign-in = 使用通行密钥登录
+factor-passkey = 使用通行密钥
+account-passkeys = 通行密钥和安全密钥
+account-passkey-intro = 本设备、您的手机或安全密钥上的通行密钥无需输入验证码即可确认是您本人，而且无法在其他网站上使用。
+account-passkey-name = 为此通行密钥命名（可选）
+account-add-passkey = 添加通行密钥
+passkey-needs-script = 添加通行密钥需要 JavaScript，而您的浏览器在此处未运行它。
+passkey-cancelled = 未使用通行密钥。准备好后请重试。
+passkey-unavailable = 此服务器无法使用通行密钥：它的地址不是域名。
+passkey-not-allowed = 此处不允许使用通行密钥。
+passkey-expired = 此通行密钥请求已过期或已被使用。请重试。
+passkey-malformed = 浏览器的应答不是本服务器能读取的通行密钥响应。
+passkey-not-registered = 此通行密钥未在此处注册。请换一个，或用其他方式登录。
+passkey-other-site = 该通行密钥应答的是另一个网站或另一个请求，未被接受。
+passkey-not-verified = 该通行密钥没有确认是您本人（PIN 码、指纹或面容）。请使用会进行确认的通行密钥。
+passkey-cloned = 此通行密钥被拒绝：它的使用计数器倒退了，这通常意味着它已被复制。已通知您的管理员。
+passkey-duplicate = 此通行密钥已经注册过了。
+passkey-failed = 未接受该通行密钥。请重试。
+passkey-not-json = 请以 JSON 格式发送通行密钥请求。
+passkey-too-large = 请求过大：最多 { $limit } KiB。

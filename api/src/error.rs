@@ -27,6 +27,9 @@ pub enum AppError {
     /// An access policy an admin wrote that does not parse or validate, with where.
     #[error("{}", describe_problems(.0))]
     InvalidPolicy(Vec<PolicyProblem>),
+    /// A request body over the limit of its endpoint.
+    #[error("{0}")]
+    TooLarge(String),
     /// Sign-ins refused for a while after repeated failures.
     #[error("{message}")]
     TooManyAttempts {
@@ -90,6 +93,7 @@ impl AppError {
             AppError::BadUserInput { .. } | AppError::InvalidPolicy(_) => "BAD_USER_INPUT",
             AppError::Conflict { .. } => "CONFLICT",
             AppError::TooManyAttempts { .. } => "TOO_MANY_REQUESTS",
+            AppError::TooLarge(_) => "PAYLOAD_TOO_LARGE",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -102,6 +106,7 @@ impl AppError {
             AppError::BadUserInput { .. } | AppError::InvalidPolicy(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -305,6 +310,10 @@ mod tests {
         let (status, body) = http_body(AppError::Unauthenticated).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(body["error"], "UNAUTHENTICATED");
+        let (status, body) = http_body(AppError::TooLarge("at most 32 KiB".into())).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(body["error"], "PAYLOAD_TOO_LARGE");
+        assert_eq!(body["message"], "at most 32 KiB");
         let throttled = AppError::TooManyAttempts {
             message: "try later".into(),
             retry_after_secs: 60,
