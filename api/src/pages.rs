@@ -776,6 +776,40 @@ mod tests {
     }
 
     #[test]
+    fn only_a_page_that_offers_passkeys_loads_and_allows_lanyards_script() {
+        let with = page_with(
+            StatusCode::OK,
+            "t",
+            "<p>x</p>",
+            &PageOptions {
+                script: Some(PASSKEYS_SCRIPT),
+                ..PageOptions::default()
+            },
+        );
+        let csp = with.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.starts_with("default-src 'none'"), "{csp}");
+        assert!(
+            csp.contains(" script-src 'self'; connect-src 'self';"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe"), "{csp}");
+        let html =
+            futures::executor::block_on(axum::body::to_bytes(with.into_body(), 1 << 20)).unwrap();
+        let html = String::from_utf8(html.to_vec()).unwrap();
+        assert!(html.contains("<script src=\"/sso/static/passkeys.js\" defer></script>"));
+        let form = passkey_form("sign-in", "/sso/i1/login/passkey", "t\"", "", "Go");
+        assert!(
+            form.contains(" hidden "),
+            "shown by the script only: {form}"
+        );
+        assert!(form.contains("data-options=\"/sso/i1/login/passkey/options\""));
+        assert!(form.contains("value=\"t&quot;\""));
+    }
+
+    #[test]
     fn pages_escape_what_they_show_and_allow_no_script() {
         let response = denied("<App>", "no \"grant\"", "ref&1", None, None);
         assert_eq!(response.status(), StatusCode::FORBIDDEN);

@@ -7,6 +7,7 @@ use std::process::Stdio;
 use std::time::Duration;
 use std::time::Instant;
 
+pub mod authenticator;
 pub mod saml;
 pub mod servers;
 

@@ -19,6 +19,7 @@ mod mail;
 mod metadata;
 mod migrations;
 mod overview;
+mod passkeys;
 mod policies;
 mod portal;
 mod query_count;
