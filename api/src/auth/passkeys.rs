@@ -338,12 +338,23 @@ pub async fn begin_registration(
     if let Some(public_key) = options.get_mut("publicKey") {
         // Not only roaming keys: the phone's or laptop's own authenticator too (no
         // "security-key" hint), and a discoverable credential where the authenticator can make
-        // one, so that it can also sign in without a password. Neither is checked at the end.
+        // one, so that it can also sign in without a password. Its protection is "user
+        // verification unless the credential is named": a discoverable credential is not
+        // offered to anyone who cannot unlock the authenticator, yet a key without a PIN still
+        // answers as a second factor, where the server names her credentials (browsers refuse
+        // the stricter level the library asks for unless verification is required). None of
+        // these is checked when the answer comes back.
         if let Some(object) = public_key.as_object_mut() {
             object.remove("hints");
         }
         if let Some(selection) = public_key.get_mut("authenticatorSelection") {
             selection["residentKey"] = "preferred".into();
+        }
+        if let Some(extensions) = public_key.get_mut("extensions") {
+            if extensions.get("credentialProtectionPolicy").is_some() {
+                extensions["credentialProtectionPolicy"] =
+                    "userVerificationOptionalWithCredentialIDList".into();
+            }
         }
     }
     let ceremony = store_ceremony(

@@ -295,6 +295,10 @@ async fn a_passkey_registers_signs_in_alone_and_is_a_second_factor() {
         "preferred"
     );
     assert!(options.get("hints").is_none(), "{options}");
+    assert_eq!(
+        options["extensions"]["credentialProtectionPolicy"],
+        "userVerificationOptionalWithCredentialIDList"
+    );
 
     let mut laptop = Authenticator::new();
     let made = Made::for_options(&begun["options"], ORIGIN);
