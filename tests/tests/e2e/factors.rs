@@ -8,7 +8,7 @@
 
 use lanyard_tests::saml::{
     browser, check_response, encode, follow, hidden, location, metadata_certificate, posted_form,
-    sign_in, tenant, Tenant, ACS, AUDIENCE, PASSWORD,
+    sign_in, tenant, Tenant, ACCOUNT_ID, ACS, AUDIENCE, PASSWORD,
 };
 use lanyard_tests::TestApp;
 use serde_json::{json, Value};
@@ -113,7 +113,7 @@ async fn enrol_totp(app: &TestApp, t: &Tenant, b: &reqwest::Client) -> (String, 
         .unwrap();
     assert_eq!(refused.status(), 400);
     let again = refused.text().await.unwrap();
-    assert!(again.contains("not the app's current code"), "{again}");
+    assert!(again.contains("not the app&#39;s current code"), "{again}");
     assert!(again.contains(&format!("value=\"{factor}\"")));
     let code = code_at(&secret, step_now());
     let confirmed = b
@@ -472,7 +472,7 @@ async fn a_policy_or_a_request_that_asks_for_mfa_steps_the_session_up() {
     let posted = posted_form(follow(&app, &alice, stepped).await).await;
     assert_eq!(
         check_response(&posted.xml, &certificate, &t.app, None),
-        "alice"
+        format!("alice@{ACCOUNT_ID}.onaliyun.com")
     );
     assert!(
         posted.xml.contains("https://refeds.org/profile/mfa"),
@@ -523,7 +523,7 @@ async fn a_policy_or_a_request_that_asks_for_mfa_steps_the_session_up() {
     let posted = posted_form(follow(&app, &carol_browser, stepped).await).await;
     assert_eq!(
         check_response(&posted.xml, &certificate, &t.app, Some("_mfa-request-1")),
-        "carol"
+        format!("carol@{ACCOUNT_ID}.onaliyun.com")
     );
     assert!(posted.xml.contains("https://refeds.org/profile/mfa"));
     assert!(methods_of_sessions(&app, &t, &carol)
