@@ -436,6 +436,8 @@ const EXPLAIN: &str =
     "query($u: ID!, $a: ID!) { explainAccess(userId: $u, applicationId: $a) { allowed summary } }";
 const USER_SESSIONS: &str =
     "query($i: ID!, $u: ID!) { userSessions(instanceId: $i, userId: $u) { id } }";
+const USER_FACTORS: &str =
+    "query($i: ID!, $u: ID!) { userFactors(instanceId: $i, userId: $u) { recoveryCodesLeft } }";
 const DELIVERY: &str =
     "query($i: ID!, $id: ID!) { delivery(instanceId: $i, id: $id) { id topic status } }";
 const CREATE_USER: &str = "mutation($i: ID!, $n: String!, $g: [ID!]!, $o: [ID!]!) { createUser(input: {instanceId: $i, username: $n, groupIds: $g, orgUnitIds: $o}) { __typename } }";
@@ -467,6 +469,7 @@ const GRANT: &str = "mutation($a: ID!, $s: [SubjectInput!]!) { grantApplicationA
 const REVOKE: &str = "mutation($a: ID!, $s: [SubjectInput!]!) { revokeApplicationAccess(input: {applicationId: $a, subjects: $s}) { changed } }";
 const REVOKE_SESSION: &str = "mutation($i: ID!, $id: ID!) { revokeUserSession(input: {instanceId: $i, id: $id}) { revokedCount } }";
 const REVOKE_SESSIONS: &str = "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }";
+const RESET_FACTORS: &str = "mutation($i: ID!, $u: ID!) { resetUserFactors(input: {instanceId: $i, userId: $u}) { removedCount } }";
 const INVITE: &str =
     "mutation($i: ID!, $u: ID!) { inviteUser(input: {instanceId: $i, userId: $u}) { __typename } }";
 const UPDATE_SUBSCRIPTION: &str = "mutation($i: ID!, $id: ID!) { updateEventSubscription(input: {instanceId: $i, id: $id, enabled: false}) { __typename } }";
@@ -726,6 +729,22 @@ fn table() -> Vec<Row> {
             "instanceId: A",
             Obj::User,
             USER_SESSIONS,
+            |w, id| json!({ "i": w.a.instance, "u": id }),
+        ),
+        row(
+            Expect::Refused,
+            "QueryRoot.userFactors.instanceId",
+            "userId: B's",
+            Obj::Instance,
+            USER_FACTORS,
+            |w, id| json!({ "i": id, "u": w.b.user }),
+        ),
+        row(
+            Expect::Refused,
+            "QueryRoot.userFactors.userId",
+            "instanceId: A",
+            Obj::User,
+            USER_FACTORS,
             |w, id| json!({ "i": w.a.instance, "u": id }),
         ),
         // The employee's own view: by the portal's session cookie, which an API token has not.
@@ -1352,6 +1371,22 @@ fn table() -> Vec<Row> {
             "instanceId: A",
             Obj::User,
             REVOKE_SESSIONS,
+            |w, id| json!({ "i": w.a.instance, "u": id }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.resetUserFactors.input.instanceId",
+            "userId: B's user",
+            Obj::Instance,
+            RESET_FACTORS,
+            |w, id| json!({ "i": id, "u": w.b.user }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.resetUserFactors.input.userId",
+            "instanceId: A",
+            Obj::User,
+            RESET_FACTORS,
             |w, id| json!({ "i": w.a.instance, "u": id }),
         ),
         row(
