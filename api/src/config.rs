@@ -73,6 +73,20 @@ pub struct Config {
     /// balancers) or `forwarded` (RFC 7239). The other is ignored: a proxy passes through what
     /// it does not set, so a client could write it.
     pub forwarded_header: ForwardedHeader,
+    /// Passkeys and security keys (WebAuthn).
+    #[serde(default)]
+    pub passkeys: PasskeysConfig,
+}
+
+/// Passkeys (WebAuthn). The relying party's origin is always `public_url`, the address the
+/// browser shows, whatever proxies sit in front; its ID is `public_url`'s host unless given.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct PasskeysConfig {
+    /// The relying party ID: `public_url`'s host (the default) or a parent domain of it, to
+    /// which passkeys are bound. A parent domain (`example.com` for `https://id.example.com`)
+    /// keeps them working when Lanyard moves to another host of that domain. Changing it
+    /// later makes every registered passkey unusable.
+    pub rp_id: Option<String>,
 }
 
 /// See [`Config::trusted_proxies`].
@@ -265,6 +279,13 @@ impl Config {
         self.public_url.starts_with("https://")
     }
 
+    /// The host of `public_url`, without its port.
+    pub fn public_host(&self) -> Option<String> {
+        url::Url::parse(&self.public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+    }
+
     /// Checks what types cannot: values that parse but make no sense.
     fn validate(self) -> Result<Self, ConfigError> {
         let url = self.public_url.trim_end_matches('/');
@@ -272,6 +293,14 @@ impl Config {
             return Err(ConfigError::Invalid(format!(
                 "public_url must start with http:// or https://, got {url:?}"
             )));
+        }
+        if let Some(rp_id) = &self.passkeys.rp_id {
+            let host = self.public_host().unwrap_or_default();
+            if rp_id.is_empty() || !(host == *rp_id || host.ends_with(&format!(".{rp_id}"))) {
+                return Err(ConfigError::Invalid(format!(
+                    "passkeys.rp_id must be public_url's host {host:?} or a parent domain of it, got {rp_id:?}"
+                )));
+            }
         }
         if !(self.database_url.starts_with("sqlite:")
             || self.database_url.starts_with("postgres://")
@@ -403,6 +432,7 @@ struct Defaults {
     console_dir: &'static str,
     trusted_proxies: TrustedProxies,
     forwarded_header: ForwardedHeader,
+    passkeys: PasskeysConfig,
 }
 
 fn defaults() -> Defaults {
@@ -444,6 +474,7 @@ fn defaults() -> Defaults {
         console_dir: "web/dist",
         trusted_proxies: TrustedProxies::default(),
         forwarded_header: ForwardedHeader::XForwardedFor,
+        passkeys: PasskeysConfig::default(),
     }
 }
 
@@ -678,6 +709,30 @@ mod tests {
             assert!(load(None, Overrides::default()).is_err());
             let missing = load(Some(Path::new("nope.toml")), Overrides::default());
             assert!(missing.unwrap_err().to_string().contains("nope.toml"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_passkeys_relying_party_is_the_public_urls_host_or_a_parent_domain() {
+        Jail::expect_with(|jail| {
+            let config = load(None, Overrides::default()).expect("defaults load");
+            assert_eq!(config.passkeys.rp_id, None);
+            assert_eq!(config.public_host().as_deref(), Some("localhost"));
+            jail.create_file(
+                "lanyard.toml",
+                "public_url = \"https://id.example.com\"\n[passkeys]\nrp_id = \"example.com\"\n",
+            )?;
+            let config = load(None, Overrides::default()).expect("a parent domain loads");
+            assert_eq!(config.passkeys.rp_id.as_deref(), Some("example.com"));
+            jail.set_env("LANYARD_PASSKEYS__RP_ID", "id.example.com");
+            let config = load(None, Overrides::default()).expect("the host itself loads");
+            assert_eq!(config.passkeys.rp_id.as_deref(), Some("id.example.com"));
+            for foreign in ["evil.example", "ample.com", "xid.example.com", ""] {
+                jail.set_env("LANYARD_PASSKEYS__RP_ID", foreign);
+                let err = load(None, Overrides::default()).unwrap_err().to_string();
+                assert!(err.contains("passkeys.rp_id"), "{foreign}: {err}");
+            }
             Ok(())
         });
     }

@@ -31,6 +31,9 @@ pub enum AppError {
     /// second-factor step expired, was spent, or was tried too often.
     #[error("{0}")]
     SignInAgain(String),
+    /// A request body over the limit of its endpoint.
+    #[error("{0}")]
+    TooLarge(String),
     /// Sign-ins refused for a while after repeated failures.
     #[error("{message}")]
     TooManyAttempts {
@@ -94,6 +97,7 @@ impl AppError {
             AppError::BadUserInput { .. } | AppError::InvalidPolicy(_) => "BAD_USER_INPUT",
             AppError::Conflict { .. } => "CONFLICT",
             AppError::TooManyAttempts { .. } => "TOO_MANY_REQUESTS",
+            AppError::TooLarge(_) => "PAYLOAD_TOO_LARGE",
             AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -106,6 +110,7 @@ impl AppError {
             AppError::BadUserInput { .. } | AppError::InvalidPolicy(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -313,6 +318,10 @@ mod tests {
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(body["error"], "UNAUTHENTICATED");
         assert_eq!(body["message"], "sign in again");
+        let (status, body) = http_body(AppError::TooLarge("at most 32 KiB".into())).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(body["error"], "PAYLOAD_TOO_LARGE");
+        assert_eq!(body["message"], "at most 32 KiB");
         let throttled = AppError::TooManyAttempts {
             message: "try later".into(),
             retry_after_secs: 60,

@@ -1,7 +1,9 @@
 //! The server-rendered pages employees see: sign-in, the application portal, and the pages that
 //! refuse (no access, a bad request). Plain HTML that works without JavaScript; every value is
-//! escaped; a Content-Security-Policy allows no script at all. Also where an employee's flow
-//! continues after signing in ([`Continue`]), which the portal and the SAML routes share.
+//! escaped; a Content-Security-Policy allows no script, except this server's own passkey
+//! script on the pages that offer passkeys ([`PageOptions::script`]), which without it offer
+//! everything else still. Also where an employee's flow continues after signing in
+//! ([`Continue`]), which the portal and the SAML routes share.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -47,7 +49,14 @@ pub struct PageOptions<'a> {
     /// After this many seconds, the browser goes on to the URL (a `<meta>` refresh, which
     /// needs no script).
     pub refresh: Option<(u32, &'a str)>,
+    /// A script of this server's own that the page loads (the passkey ceremonies): the CSP
+    /// then allows scripts and requests to this origin only (`script-src 'self'`,
+    /// `connect-src 'self'`), never inline ones.
+    pub script: Option<&'a str>,
 }
+
+/// Lanyard's passkey script ([`crate::portal`] serves it).
+pub const PASSKEYS_SCRIPT: &str = "/sso/static/passkeys.js";
 
 /// The pages' Content-Security-Policy.
 fn content_security_policy(options: &PageOptions<'_>) -> String {
@@ -68,8 +77,13 @@ fn content_security_policy(options: &PageOptions<'_>) -> String {
     } else {
         "'none'"
     };
+    let script = if options.script.is_some() {
+        " script-src 'self'; connect-src 'self';"
+    } else {
+        ""
+    };
     format!(
-        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:;{form_action}{frame_src} \
+        "default-src 'none'; style-src 'sha256-{hash}'; img-src data:;{script}{form_action}{frame_src} \
          base-uri 'none'; frame-ancestors {ancestors}"
     )
 }
@@ -95,11 +109,15 @@ pub fn page_with(
             )
         })
         .unwrap_or_default();
+    let script = options
+        .script
+        .map(|src| format!("<script src=\"{}\" defer></script>", e(src)))
+        .unwrap_or_default();
     let lang = i18n::current();
     let html = format!(
         "<!doctype html><html lang=\"{tag}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{refresh}\
-         <title>{title}</title><style>{STYLE}</style></head><body>{body}{switch}</body></html>",
+         <title>{title}</title><style>{STYLE}</style>{script}</head><body>{body}{switch}</body></html>",
         tag = lang.tag(),
         title = e(&t!(lang, "page-title", title = title)),
         switch = language_switch(lang),
@@ -158,6 +176,8 @@ pub struct SignInForm<'a> {
     pub continue_to: &'a str,
     pub username: &'a str,
     pub error: Option<&'a str>,
+    /// Offer signing in with a passkey alone (shown by the passkey script only).
+    pub passkey: bool,
 }
 
 pub fn sign_in(status: StatusCode, form: &SignInForm<'_>) -> Response {
@@ -177,8 +197,22 @@ pub fn sign_in(status: StatusCode, form: &SignInForm<'_>) -> Response {
          <label for=\"password\">{password_label}</label>\
          <input id=\"password\" name=\"password\" type=\"password\" \
          autocomplete=\"current-password\" required maxlength=\"256\">\
-         <button type=\"submit\">{submit}</button></form>\
+         <button type=\"submit\">{submit}</button></form>{passkey}\
          <p class=\"muted\"><a href=\"/i/{instance}/password/forgot\">{forgot}</a></p>",
+        passkey = if form.passkey {
+            passkey_form(
+                "sign-in",
+                &format!("/sso/{}/login/passkey", form.instance_id),
+                form.csrf_token,
+                &format!(
+                    "<input type=\"hidden\" name=\"continue\" value=\"{}\">",
+                    e(form.continue_to)
+                ),
+                &t!(lang, "passkey-sign-in"),
+            )
+        } else {
+            String::new()
+        },
         title = e(&t!(lang, "sign-in-title", name = form.instance_name)),
         username_label = e(&t!(lang, "sign-in-username")),
         password_label = e(&t!(lang, "sign-in-password")),
@@ -189,7 +223,42 @@ pub fn sign_in(status: StatusCode, form: &SignInForm<'_>) -> Response {
         cont = e(form.continue_to),
         username = e(form.username),
     );
-    page(status, &t!(lang, "sign-in-page-title"), &body)
+    let options = PageOptions {
+        script: form.passkey.then_some(PASSKEYS_SCRIPT),
+        ..PageOptions::default()
+    };
+    page_with(status, &t!(lang, "sign-in-page-title"), &body, &options)
+}
+
+/// A passkey ceremony's form, hidden until the passkey script finds the browser able: the
+/// script posts its JSON to `{base}/options` and `{base}/finish` (`kind`: `register`,
+/// `factor` or `sign-in`) and says what went wrong in the form's alert. `fields` go before
+/// the button (a name for a new passkey, where to continue).
+pub fn passkey_form(
+    kind: &str,
+    base: &str,
+    csrf_token: &str,
+    fields: &str,
+    button: &str,
+) -> String {
+    let lang = i18n::current();
+    format!(
+        "<form class=\"passkey\" method=\"post\" action=\"{base}/finish\" hidden \
+         data-passkey=\"{kind}\" data-options=\"{base}/options\" data-finish=\"{base}/finish\" \
+         data-cancelled=\"{cancelled}\" data-failed=\"{failed}\" data-duplicate=\"{duplicate}\" \
+         data-other-site=\"{other_site}\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">{fields}\
+         <button type=\"submit\">{button}</button>\
+         <p class=\"error\" role=\"alert\" data-passkey-status hidden></p></form>",
+        base = e(base),
+        kind = e(kind),
+        csrf = e(csrf_token),
+        button = e(button),
+        cancelled = e(&t!(lang, "passkey-cancelled")),
+        failed = e(&t!(lang, "passkey-failed")),
+        duplicate = e(&t!(lang, "passkey-duplicate")),
+        other_site = e(&t!(lang, "passkey-other-site")),
+    )
 }
 
 /// What the one-time code form shows.
@@ -375,6 +444,8 @@ pub struct AccountView<'a> {
     pub error: Option<(&'a str, &'a str)>,
     /// Her second factors' section, rendered.
     pub factors: &'a str,
+    /// The section offers registering a passkey: the page loads the passkey script.
+    pub passkey_script: bool,
 }
 
 /// Her name and email, her sessions with "Sign out other sessions", and the password change.
@@ -466,7 +537,11 @@ pub fn account(status: StatusCode, view: &AccountView<'_>) -> Response {
         new = field("new", "newPassword", "account-new-password", "new-password"),
         factors = view.factors,
     );
-    page(status, &t!(lang, "account-page-title"), &body)
+    let options = PageOptions {
+        script: view.passkey_script.then_some(PASSKEYS_SCRIPT),
+        ..PageOptions::default()
+    };
+    page_with(status, &t!(lang, "account-page-title"), &body, &options)
 }
 
 /// The page of a denied SSO: no assertion, a reference for the administrator.
@@ -709,6 +784,40 @@ mod tests {
     }
 
     #[test]
+    fn only_a_page_that_offers_passkeys_loads_and_allows_lanyards_script() {
+        let with = page_with(
+            StatusCode::OK,
+            "t",
+            "<p>x</p>",
+            &PageOptions {
+                script: Some(PASSKEYS_SCRIPT),
+                ..PageOptions::default()
+            },
+        );
+        let csp = with.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.starts_with("default-src 'none'"), "{csp}");
+        assert!(
+            csp.contains(" script-src 'self'; connect-src 'self';"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe"), "{csp}");
+        let html =
+            futures::executor::block_on(axum::body::to_bytes(with.into_body(), 1 << 20)).unwrap();
+        let html = String::from_utf8(html.to_vec()).unwrap();
+        assert!(html.contains("<script src=\"/sso/static/passkeys.js\" defer></script>"));
+        let form = passkey_form("sign-in", "/sso/i1/login/passkey", "t\"", "", "Go");
+        assert!(
+            form.contains(" hidden "),
+            "shown by the script only: {form}"
+        );
+        assert!(form.contains("data-options=\"/sso/i1/login/passkey/options\""));
+        assert!(form.contains("value=\"t&quot;\""));
+    }
+
+    #[test]
     fn pages_escape_what_they_show_and_allow_no_script() {
         let response = denied("<App>", "no \"grant\"", "ref&1", None, None);
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
@@ -727,6 +836,7 @@ mod tests {
                 continue_to: "\"><script>",
                 username: "'x'",
                 error: Some("<b>"),
+                passkey: false,
             },
         );
         assert_eq!(form.status(), StatusCode::OK);

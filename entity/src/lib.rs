@@ -22,6 +22,7 @@ pub mod member_index;
 pub mod org_unit;
 pub mod org_unit_member;
 pub mod outbox;
+pub mod passkey_ceremony;
 pub mod persistent_name_id;
 pub mod recovery_code;
 pub mod role_binding;
@@ -56,6 +57,7 @@ pub mod prelude {
     pub use super::org_unit::Entity as OrgUnit;
     pub use super::org_unit_member::Entity as OrgUnitMember;
     pub use super::outbox::Entity as Outbox;
+    pub use super::passkey_ceremony::Entity as PasskeyCeremony;
     pub use super::persistent_name_id::Entity as PersistentNameId;
     pub use super::recovery_code::Entity as RecoveryCode;
     pub use super::role_binding::Entity as RoleBinding;

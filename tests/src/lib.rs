@@ -7,6 +7,7 @@ use std::process::Stdio;
 use std::time::Duration;
 use std::time::Instant;
 
+pub mod authenticator;
 pub mod saml;
 pub mod servers;
 
@@ -113,6 +114,7 @@ pub fn test_config(dir: &TempDir, database_url: String) -> Config {
         console_dir: "web/dist".into(),
         trusted_proxies: Default::default(),
         forwarded_header: Default::default(),
+        passkeys: Default::default(),
     }
 }
 

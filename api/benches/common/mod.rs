@@ -52,6 +52,7 @@ pub fn config(
         console_dir: "web/dist".into(),
         trusted_proxies: Default::default(),
         forwarded_header: Default::default(),
+        passkeys: Default::default(),
     })
 }
 

@@ -7,6 +7,7 @@ pub mod admins;
 pub mod csrf;
 pub mod employee_sessions;
 pub mod factors;
+pub mod passkeys;
 pub mod principal;
 pub mod routes;
 pub mod sessions;

@@ -21,9 +21,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use serde::{Deserialize, Serialize};
 
 use super::employee_sessions::{
-    self, Attempt, EmployeeSession, EMAIL_CODE, PASSWORD, RECOVERY_CODE, TOTP,
+    self, Attempt, EmployeeSession, EMAIL_CODE, PASSKEY, PASSWORD, RECOVERY_CODE, SECURITY_KEY,
+    TOTP,
 };
 use super::factors::{self, Owner};
+use super::passkeys::{self, Assertion};
 use super::throttle::{self, Scopes};
 use super::Auth;
 use crate::audit::{self, AuditRecord};
@@ -297,6 +299,10 @@ pub enum Proof {
     Totp,
     /// One of her recovery codes.
     RecoveryCode,
+    /// One of her passkeys, which verified her (PIN or biometrics): [`finish_with_passkey`].
+    Passkey,
+    /// One of her passkeys that did not verify her (a security key without a PIN).
+    SecurityKey,
 }
 
 impl Proof {
@@ -306,6 +312,17 @@ impl Proof {
             Proof::EmailCode => EMAIL_CODE,
             Proof::Totp => TOTP,
             Proof::RecoveryCode => RECOVERY_CODE,
+            Proof::Passkey => PASSKEY,
+            Proof::SecurityKey => SECURITY_KEY,
+        }
+    }
+
+    /// The proof a checked passkey answer gives.
+    pub fn of_passkey(assertion: &Assertion) -> Proof {
+        if assertion.user_verified {
+            Proof::Passkey
+        } else {
+            Proof::SecurityKey
         }
     }
 }
@@ -353,6 +370,9 @@ pub async fn verify(
         Proof::RecoveryCode => {
             factors::use_recovery_code(&txn, &auth.secrets, &owner, given).await?
         }
+        // A passkey's answer is not typed: it is checked by `passkeys` and the step finished
+        // by `finish_with_passkey`.
+        Proof::Passkey | Proof::SecurityKey => false,
     };
     if !right {
         let counted = sign_in_code::Entity::update_many()
@@ -468,6 +488,85 @@ pub async fn finish_with_enrolled_totp(
         return Ok(Err(Refusal::Gone));
     }
     session_after(auth, pending, TOTP, attempt).await
+}
+
+/// Finishes a pending step with a passkey whose answer [`passkeys`] checked: its record is
+/// written back (the new counter) and the step spent in one transaction, and the session
+/// opened or stepped up with `passkey` (it verified her) or `security_key`.
+pub async fn finish_with_passkey(
+    auth: &Auth,
+    pending: Pending,
+    assertion: &Assertion,
+    attempt: Attempt,
+) -> AppResult<Result<String, Refusal>> {
+    let now = Utc::now();
+    let txn = auth.store.begin_write().await?;
+    if !passkeys::record_use(&txn, assertion).await? {
+        return Ok(Err(Refusal::Gone));
+    }
+    let spent = sign_in_code::Entity::update_many()
+        .col_expr(sign_in_code::Column::UsedAt, Expr::value(now))
+        .filter(sign_in_code::Column::Id.eq(pending.code.id.clone()))
+        .filter(sign_in_code::Column::UsedAt.is_null())
+        .filter(sign_in_code::Column::ExpiresAt.gt(now))
+        .filter(sign_in_code::Column::FailedAttempts.lt(MAX_TRIES))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if spent == 0 {
+        return Ok(Err(Refusal::Gone));
+    }
+    txn.commit().await?;
+    session_after(
+        auth,
+        pending,
+        Proof::of_passkey(assertion).method(),
+        attempt,
+    )
+    .await
+}
+
+/// Counts a refused passkey answer against a pending step, as a wrong code is (one try
+/// fewer, audited as `signInCodeRejected`); returns what the employee is told next.
+pub async fn refuse_passkey(
+    auth: &Auth,
+    pending: &Pending,
+    attempt: &Attempt,
+) -> AppResult<Refusal> {
+    let now = Utc::now();
+    let txn = auth.store.begin_write().await?;
+    let counted = sign_in_code::Entity::update_many()
+        .col_expr(
+            sign_in_code::Column::FailedAttempts,
+            Expr::col(sign_in_code::Column::FailedAttempts).add(1),
+        )
+        .filter(sign_in_code::Column::Id.eq(pending.code.id.clone()))
+        .filter(sign_in_code::Column::UsedAt.is_null())
+        .filter(sign_in_code::Column::ExpiresAt.gt(now))
+        .filter(sign_in_code::Column::FailedAttempts.lt(MAX_TRIES))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    audit::record(
+        &txn,
+        &EmployeeSession::actor_of(&pending.user, attempt.client_ip.clone()),
+        AuditRecord::in_instance(
+            &pending.code.instance_id,
+            "signInCodeRejected",
+            "user",
+            Some(&pending.user.id),
+        )
+        .summary(serde_json::json!({ "method": PASSKEY }))
+        .outcome("failure"),
+    )
+    .await?;
+    txn.commit().await?;
+    let tries_left = MAX_TRIES - pending.code.failed_attempts - 1;
+    Ok(if counted == 0 || tries_left <= 0 {
+        Refusal::Gone
+    } else {
+        Refusal::Wrong { tries_left }
+    })
 }
 
 #[cfg(test)]

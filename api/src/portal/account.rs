@@ -120,7 +120,7 @@ async fn render(
         Outcome::Codes(_, codes) => codes.as_slice(),
         _ => &[],
     };
-    let factors_html = factors_section(saml, live, &token, codes).await?;
+    let (factors_html, passkey_script) = factors_section(saml, live, &token, codes).await?;
     let mut response = pages::account(
         status,
         &AccountView {
@@ -133,6 +133,7 @@ async fn render(
             notice,
             error,
             factors: &factors_html,
+            passkey_script,
         },
     );
     if let Some(cookie) = pre.set_cookie.and_then(|c| c.parse().ok()) {
@@ -143,7 +144,7 @@ async fn render(
 
 /// Whether the employee may change her factors in this session: she has none yet, or the
 /// session proved one.
-async fn may_manage(saml: &Saml, live: &EmployeeSession) -> Result<bool, AppError> {
+pub(super) async fn may_manage(saml: &Saml, live: &EmployeeSession) -> Result<bool, AppError> {
     Ok(live.used_mfa()
         || factors::list(&saml.store.conn, &Owner::user(&live.user))
             .await?
@@ -151,14 +152,15 @@ async fn may_manage(saml: &Saml, live: &EmployeeSession) -> Result<bool, AppErro
 }
 
 /// Her second factors: each with its name and use and a way to remove it, the recovery codes
-/// left (and new ones shown once), and a way to add an authenticator app. A session without a
-/// second factor of an employee who has one is first asked to confirm it's her.
+/// left (and new ones shown once), and ways to add an authenticator app or a passkey (the
+/// latter with the passkey script: whether it is offered is returned too). A session without
+/// a second factor of an employee who has one is first asked to confirm it's her.
 async fn factors_section(
     saml: &Saml,
     live: &EmployeeSession,
     csrf_token: &str,
     new_codes: &[String],
-) -> Result<String, AppError> {
+) -> Result<(String, bool), AppError> {
     let lang = i18n::current();
     let tr = |id: &str| e(&i18n::text(lang, id, &[]));
     let owner = Owner::user(&live.user);
@@ -217,16 +219,23 @@ async fn factors_section(
     if !new_codes.is_empty() {
         html.push_str(&factor::recovery_codes_html(new_codes));
     }
+    let mut passkey_script = false;
     if manage {
         let instance_model = instance::Entity::find_by_id(instance.as_str())
             .one(&saml.store.conn)
             .await?;
-        if instance_model.is_some_and(|i| i.allows("totp")) {
+        if instance_model.as_ref().is_some_and(|i| i.allows("totp")) {
             html.push_str(&format!(
                 "<p><a href=\"/sso/{}/account/totp\">{}</a></p>",
                 e(instance),
                 tr("account-add-totp")
             ));
+        }
+        if instance_model.is_some_and(|i| i.allows("passkey"))
+            && crate::auth::passkeys::enabled(&saml.config)
+        {
+            passkey_script = true;
+            html.push_str(&passkey_section(instance, csrf_token));
         }
         if !own.is_empty() {
             html.push_str(&format!(
@@ -245,7 +254,40 @@ async fn factors_section(
             tr("account-verify")
         ));
     }
-    Ok(html)
+    Ok((html, passkey_script))
+}
+
+/// "Add a passkey": a name and the button (the passkey script shows them where the browser
+/// can make one), and the place where the recovery codes made with a first passkey are shown.
+fn passkey_section(instance_id: &str, csrf_token: &str) -> String {
+    let lang = i18n::current();
+    let tr = |id: &str| e(&i18n::text(lang, id, &[]));
+    let name = format!(
+        "<label for=\"passkey-name\">{}</label>\
+         <input id=\"passkey-name\" name=\"name\" maxlength=\"64\" autocomplete=\"off\">",
+        tr("account-passkey-name")
+    );
+    format!(
+        "<h3>{heading}</h3><p class=\"muted\">{intro}</p>{form}\
+         <noscript><p class=\"muted\">{needs_script}</p></noscript>\
+         <section data-passkey-codes hidden><h2 tabindex=\"-1\">{codes_title}</h2><p>{codes_intro}</p>\
+         <ul class=\"codes\" id=\"recovery-codes\"></ul>\
+         <p><a href=\"/sso/{instance}/account\">{go_on}</a></p></section>",
+        heading = tr("account-passkeys"),
+        intro = tr("account-passkey-intro"),
+        form = pages::passkey_form(
+            "register",
+            &format!("/sso/{instance_id}/account/passkeys"),
+            csrf_token,
+            &name,
+            &t!(lang, "account-add-passkey"),
+        ),
+        needs_script = tr("passkey-needs-script"),
+        codes_title = tr("recovery-title"),
+        codes_intro = tr("recovery-intro"),
+        instance = e(instance_id),
+        go_on = tr("recovery-continue"),
+    )
 }
 
 /// `GET /sso/{instance_id}/account`.

@@ -1,6 +1,6 @@
 //! The second-factor step of signing in and of stepping up (`/sso/{instance}/login/factor`):
-//! the employee gives a code of her authenticator app or a recovery code, or asks for an
-//! emailed code. An employee of an instance that requires a second factor of everyone, who
+//! the employee uses a passkey (with the passkey script, `portal::passkeys`), gives a code of
+//! her authenticator app or a recovery code, or asks for an emailed code. An employee of an instance that requires a second factor of everyone, who
 //! has none and cannot be emailed one, enrols an authenticator app on this page.
 //! Also the authenticator-app enrolment of her account page, which shares its form.
 
@@ -132,6 +132,16 @@ async fn render(
     if stepping_up {
         body.push_str(&format!("<p>{}</p>", tr("factor-step-up")));
     }
+    let passkey = available.passkey && crate::auth::passkeys::enabled(&saml.config);
+    if passkey {
+        body.push_str(&pages::passkey_form(
+            "factor",
+            &format!("/sso/{}/login/factor/passkey", instance.id),
+            &token,
+            "",
+            &t!(lang, "factor-passkey"),
+        ));
+    }
     if available.totp {
         body.push_str(&format!(
             "<form method=\"post\" action=\"{action}\">{csrf}\
@@ -204,7 +214,11 @@ async fn render(
             body.push_str(&format!("<p role=\"alert\">{}</p>", tr("factor-none")));
         }
     }
-    let mut response = pages::page(status, &t!(lang, "factor-page-title"), &body);
+    let options = pages::PageOptions {
+        script: passkey.then_some(pages::PASSKEYS_SCRIPT),
+        ..pages::PageOptions::default()
+    };
+    let mut response = pages::page_with(status, &t!(lang, "factor-page-title"), &body, &options);
     if let Some(cookie) = pre.set_cookie.and_then(|c| c.parse().ok()) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }

@@ -7,7 +7,7 @@
 //! own paths, never a URL from the request, so no parameter can redirect elsewhere.
 
 use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRef, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -37,6 +37,7 @@ use crate::t;
 
 mod account;
 pub mod factor;
+mod passkeys;
 
 pub fn router<S>() -> Router<S>
 where
@@ -79,6 +80,31 @@ where
             post(account::new_recovery_codes),
         )
         .route("/sso/{instance_id}/account/verify", post(account::verify))
+        .route("/sso/static/passkeys.js", get(passkeys::script))
+        .route(
+            "/sso/{instance_id}/account/passkeys/options",
+            post(passkeys::register_options).layer(DefaultBodyLimit::max(passkeys::MAX_BODY)),
+        )
+        .route(
+            "/sso/{instance_id}/account/passkeys/finish",
+            post(passkeys::register_finish).layer(DefaultBodyLimit::max(passkeys::MAX_BODY)),
+        )
+        .route(
+            "/sso/{instance_id}/login/factor/passkey/options",
+            post(passkeys::factor_options).layer(DefaultBodyLimit::max(passkeys::MAX_BODY)),
+        )
+        .route(
+            "/sso/{instance_id}/login/factor/passkey/finish",
+            post(passkeys::factor_finish).layer(DefaultBodyLimit::max(passkeys::MAX_BODY)),
+        )
+        .route(
+            "/sso/{instance_id}/login/passkey/options",
+            post(passkeys::sign_in_options).layer(DefaultBodyLimit::max(passkeys::MAX_BODY)),
+        )
+        .route(
+            "/sso/{instance_id}/login/passkey/finish",
+            post(passkeys::sign_in_finish).layer(DefaultBodyLimit::max(passkeys::MAX_BODY)),
+        )
 }
 
 async fn instance_of_path(
@@ -135,6 +161,9 @@ fn render_sign_in(
             continue_to: &next.encode(),
             username,
             error,
+            passkey: instance.allows("passkey")
+                && instance.passkey_sign_in
+                && crate::auth::passkeys::enabled(&saml.config),
         },
     );
     if let Some(cookie) = pre.set_cookie.and_then(|c| c.parse().ok()) {

@@ -309,7 +309,7 @@ async fn employee(load: Load, username: String, address: String) -> Vec<Attempt>
         }
         n += 1;
         let request_id = format!("_{username}-{n}");
-        let sp_initiated = n % 2 == 0;
+        let sp_initiated = n.is_multiple_of(2);
         let url = if sp_initiated {
             format!(
                 "{base}/saml/apps/{application}/sso?{}",

@@ -436,6 +436,8 @@ const EXPLAIN: &str =
     "query($u: ID!, $a: ID!) { explainAccess(userId: $u, applicationId: $a) { allowed summary } }";
 const USER_SESSIONS: &str =
     "query($i: ID!, $u: ID!) { userSessions(instanceId: $i, userId: $u) { id } }";
+const USER_FACTORS: &str =
+    "query($i: ID!, $u: ID!) { userFactors(instanceId: $i, userId: $u) { recoveryCodesLeft } }";
 const DELIVERY: &str =
     "query($i: ID!, $id: ID!) { delivery(instanceId: $i, id: $id) { id topic status } }";
 const CREATE_USER: &str = "mutation($i: ID!, $n: String!, $g: [ID!]!, $o: [ID!]!) { createUser(input: {instanceId: $i, username: $n, groupIds: $g, orgUnitIds: $o}) { __typename } }";
@@ -466,8 +468,6 @@ const ACTIVATE_KEY: &str = "mutation($i: ID!, $id: ID!) { activateSigningKey(inp
 const GRANT: &str = "mutation($a: ID!, $s: [SubjectInput!]!) { grantApplicationAccess(input: {applicationId: $a, subjects: $s}) { changed } }";
 const REVOKE: &str = "mutation($a: ID!, $s: [SubjectInput!]!) { revokeApplicationAccess(input: {applicationId: $a, subjects: $s}) { changed } }";
 const REVOKE_SESSION: &str = "mutation($i: ID!, $id: ID!) { revokeUserSession(input: {instanceId: $i, id: $id}) { revokedCount } }";
-const USER_FACTORS: &str =
-    "query($i: ID!, $u: ID!) { userFactors(instanceId: $i, userId: $u) { recoveryCodesLeft } }";
 const RESET_FACTORS: &str = "mutation($i: ID!, $u: ID!) { resetUserFactors(input: {instanceId: $i, userId: $u}) { removedCount } }";
 const REVOKE_SESSIONS: &str = "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }";
 const INVITE: &str =

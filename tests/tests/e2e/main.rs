@@ -20,6 +20,7 @@ mod mail;
 mod metadata;
 mod migrations;
 mod overview;
+mod passkeys;
 mod policies;
 mod portal;
 mod query_count;
