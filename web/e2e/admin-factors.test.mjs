@@ -5,38 +5,16 @@
 // factor is required of every admin (`LANYARD_ADMIN_REQUIRE_SECOND_FACTOR`), one without sets
 // up an app on the sign-in page itself and sees her recovery codes once.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_PASSWORD, assertAccessible, launchBrowser, screenshot, startServer } from './harness.mjs';
+import { totp as totpAt } from './totp.mjs';
 
-/** RFC 4648 base32, as authenticator apps read keys (spaces ignored). */
-function base32(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let value = 0;
-  const out = [];
-  for (const c of text.replace(/[\s=]/g, '').toUpperCase()) {
-    const index = alphabet.indexOf(c);
-    if (index < 0) throw new Error(`not base32: ${c}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push((value >> bits) & 0xff);
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** The six-digit code of time step `step` (HMAC-SHA1, RFC 6238's defaults). */
-function totp(secret, step) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = createHmac('sha1', base32(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const number = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(number % 1_000_000).padStart(6, '0');
-}
+/**
+ * The six-digit code of time step `step` (e2e/totp.mjs: HMAC-SHA1, RFC 6238's defaults).
+ * @param {string} secret
+ * @param {number} step
+ */
+const totp = (secret, step) => totpAt(secret, step * 30_000);
 
 const stepNow = () => Math.floor(Date.now() / 1000 / 30);
 
@@ -48,7 +26,10 @@ async function signInWithPassword(page, base) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** The key the page shows, without the spaces that group it. */
+/**
+ * The key the page shows, without the spaces that group it.
+ * @param {import('playwright-core').Page} page
+ */
 async function shownKey(page) {
   const text = await page.locator('code.totp-secret').innerText();
   return text.replace(/\s/g, '');
