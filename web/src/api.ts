@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { TypedDocumentString } from './gql/graphql';
 import i18n from './i18n';
-import { browserRefusal, getPasskey, type RequestOptionsJSON } from './webauthn';
+import { browserHasPasskeys, browserRefusal, getPasskey, type RequestOptionsJSON } from './webauthn';
 
 /** One error as the API reports it: `extensions.code`, and `field` when an input is at fault. */
 export interface ApiErrorDetail {
@@ -256,6 +256,21 @@ export async function serverHasPasskeys(signal?: AbortSignal): Promise<boolean> 
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether passkeys can be offered here: this browser has WebAuthn and this server can use them.
+ * False until the server has said so; a browser without WebAuthn does not ask.
+ */
+export function usePasskeysHere(): boolean {
+  const [here, setHere] = useState(false);
+  useEffect(() => {
+    if (!browserHasPasskeys()) return;
+    const controller = new AbortController();
+    void serverHasPasskeys(controller.signal).then((yes) => controller.signal.aborted || setHere(yes));
+    return () => controller.abort();
+  }, []);
+  return here;
 }
 
 /**

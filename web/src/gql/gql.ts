@@ -92,6 +92,8 @@ type Documents = {
     "\n  query MyFactors {\n    myFactors {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n      sessionProvedFactor\n      mayChange\n      required\n    }\n  }\n": typeof types.MyFactorsDocument,
     "\n  mutation BeginMyTotp {\n    beginMyTotp {\n      factorId\n      secret\n      otpauthUrl\n      qrCode\n    }\n  }\n": typeof types.BeginMyTotpDocument,
     "\n  mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {\n    confirmMyTotp(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": typeof types.ConfirmMyTotpDocument,
+    "\n  mutation BeginMyPasskey {\n    beginMyPasskey {\n      ceremony\n      options\n    }\n  }\n": typeof types.BeginMyPasskeyDocument,
+    "\n  mutation FinishMyPasskey($input: FinishMyPasskeyInput!) {\n    finishMyPasskey(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": typeof types.FinishMyPasskeyDocument,
     "\n  mutation RemoveMyFactor($id: ID!) {\n    removeMyFactor(input: { factorId: $id }) {\n      removedFactorId\n      recoveryCodesLeft\n    }\n  }\n": typeof types.RemoveMyFactorDocument,
     "\n  mutation NewMyRecoveryCodes {\n    newMyRecoveryCodes {\n      recoveryCodes\n    }\n  }\n": typeof types.NewMyRecoveryCodesDocument,
     "\n  query SigningKeys($instanceId: ID!) {\n    signingKeys(instanceId: $instanceId) {\n      id\n      algorithm\n      state\n      fingerprintSha256\n      notAfter\n      createdAt\n      activatedAt\n      retiredAt\n    }\n  }\n": typeof types.SigningKeysDocument,
@@ -197,6 +199,8 @@ const documents: Documents = {
     "\n  query MyFactors {\n    myFactors {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n      sessionProvedFactor\n      mayChange\n      required\n    }\n  }\n": types.MyFactorsDocument,
     "\n  mutation BeginMyTotp {\n    beginMyTotp {\n      factorId\n      secret\n      otpauthUrl\n      qrCode\n    }\n  }\n": types.BeginMyTotpDocument,
     "\n  mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {\n    confirmMyTotp(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": types.ConfirmMyTotpDocument,
+    "\n  mutation BeginMyPasskey {\n    beginMyPasskey {\n      ceremony\n      options\n    }\n  }\n": types.BeginMyPasskeyDocument,
+    "\n  mutation FinishMyPasskey($input: FinishMyPasskeyInput!) {\n    finishMyPasskey(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": types.FinishMyPasskeyDocument,
     "\n  mutation RemoveMyFactor($id: ID!) {\n    removeMyFactor(input: { factorId: $id }) {\n      removedFactorId\n      recoveryCodesLeft\n    }\n  }\n": types.RemoveMyFactorDocument,
     "\n  mutation NewMyRecoveryCodes {\n    newMyRecoveryCodes {\n      recoveryCodes\n    }\n  }\n": types.NewMyRecoveryCodesDocument,
     "\n  query SigningKeys($instanceId: ID!) {\n    signingKeys(instanceId: $instanceId) {\n      id\n      algorithm\n      state\n      fingerprintSha256\n      notAfter\n      createdAt\n      activatedAt\n      retiredAt\n    }\n  }\n": types.SigningKeysDocument,
@@ -533,6 +537,14 @@ export function graphql(source: "\n  mutation BeginMyTotp {\n    beginMyTotp {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {\n    confirmMyTotp(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n"): typeof import('./graphql').ConfirmMyTotpDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginMyPasskey {\n    beginMyPasskey {\n      ceremony\n      options\n    }\n  }\n"): typeof import('./graphql').BeginMyPasskeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FinishMyPasskey($input: FinishMyPasskeyInput!) {\n    finishMyPasskey(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n"): typeof import('./graphql').FinishMyPasskeyDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

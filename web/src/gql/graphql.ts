@@ -133,7 +133,7 @@ export type ConfirmMyTotpInput = {
   /** The setup `beginMyTotp` made. */
   factorId: string;
   /** A name for the app ("Phone"), at most 64 characters; "Authenticator app" when empty. */
-  name?: string;
+  name?: string | null | undefined;
 };
 
 export type CreateAccessPolicyInput = {
@@ -240,6 +240,12 @@ export type EventType =
   | 'USER_DELETED'
   | 'USER_UPDATED';
 
+export type FinishMyPasskeyInput = {
+  ceremony: string;
+  credential: unknown;
+  name?: string | null | undefined;
+};
+
 /** One row of an import; the same fields as `createUser`. */
 export type ImportUserRow = {
   displayName?: string | null | undefined;
@@ -301,6 +307,10 @@ export type ObjectRefInput = {
   id: string;
   instanceId: string;
 };
+
+export type PasskeyUserVerification =
+  | 'PREFERRED'
+  | 'REQUIRED';
 
 export type PolicyEffect =
   | 'FORBID'
@@ -446,6 +456,7 @@ export type SignInRulesInput = {
   allowedFactors?: Array<SecondFactorKind> | null | undefined;
   mfaRequired?: MfaRequired | null | undefined;
   passkeySignIn?: boolean | null | undefined;
+  passkeyUserVerification?: PasskeyUserVerification | null | undefined;
 };
 
 export type SigningKeyAlgorithm =
@@ -1129,6 +1140,18 @@ export type ConfirmMyTotpMutationVariables = Exact<{
 
 
 export type ConfirmMyTotpMutation = { confirmMyTotp: { recoveryCodes: Array<string> | null, factor: { id: string } } };
+
+export type BeginMyPasskeyMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BeginMyPasskeyMutation = { beginMyPasskey: { ceremony: string, options: unknown } };
+
+export type FinishMyPasskeyMutationVariables = Exact<{
+  input: FinishMyPasskeyInput;
+}>;
+
+
+export type FinishMyPasskeyMutation = { finishMyPasskey: { recoveryCodes: Array<string> | null, factor: { id: string } } };
 
 export type RemoveMyFactorMutationVariables = Exact<{
   id: string;
@@ -2362,6 +2385,24 @@ export const ConfirmMyTotpDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConfirmMyTotpMutation, ConfirmMyTotpMutationVariables>;
+export const BeginMyPasskeyDocument = new TypedDocumentString(`
+    mutation BeginMyPasskey {
+  beginMyPasskey {
+    ceremony
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<BeginMyPasskeyMutation, BeginMyPasskeyMutationVariables>;
+export const FinishMyPasskeyDocument = new TypedDocumentString(`
+    mutation FinishMyPasskey($input: FinishMyPasskeyInput!) {
+  finishMyPasskey(input: $input) {
+    factor {
+      id
+    }
+    recoveryCodes
+  }
+}
+    `) as unknown as TypedDocumentString<FinishMyPasskeyMutation, FinishMyPasskeyMutationVariables>;
 export const RemoveMyFactorDocument = new TypedDocumentString(`
     mutation RemoveMyFactor($id: ID!) {
   removeMyFactor(input: {factorId: $id}) {

@@ -1,13 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   ApiError,
   confirmSetupAtSignIn,
   giveFactor,
   givePasskey,
-  serverHasPasskeys,
   signIn,
   signInWithPasskey,
+  usePasskeysHere,
   type AuthenticatorSetup,
   type FactorMethod,
 } from '../api';
@@ -109,15 +109,8 @@ function PasswordForm(props: {
     submit: () => signInWithPasskey(),
     onSuccess: () => props.onStep({ step: 'done' }),
   });
-  // A passkey is offered where both can use one: this browser, and this server (whose
-  // address must be a domain name).
-  const [offerPasskey, setOfferPasskey] = useState(false);
-  useEffect(() => {
-    if (!browserHasPasskeys()) return;
-    const controller = new AbortController();
-    void serverHasPasskeys(controller.signal).then((yes) => controller.signal.aborted || setOfferPasskey(yes));
-    return () => controller.abort();
-  }, []);
+  // Where both this browser and this server (whose address is a domain name) can use one.
+  const offerPasskey = usePasskeysHere();
   return (
     <form onSubmit={form.onSubmit} className="card" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">{t('signIn.title')}</h1>
