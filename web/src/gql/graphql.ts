@@ -939,7 +939,7 @@ export type InstancesQueryVariables = Exact<{
 }>;
 
 
-export type InstancesQuery = { instances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, createdAt: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind>, passkeySignIn: boolean } }> } };
+export type InstancesQuery = { instances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, createdAt: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind>, passkeySignIn: boolean, passkeyUserVerification: PasskeyUserVerification } }> } };
 
 export type InstancesCountQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -958,7 +958,7 @@ export type UpdateInstanceMutationVariables = Exact<{
 }>;
 
 
-export type UpdateInstanceMutation = { updateInstance: { instance: { id: string, name: string, description: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind>, passkeySignIn: boolean } } } };
+export type UpdateInstanceMutation = { updateInstance: { instance: { id: string, name: string, description: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind>, passkeySignIn: boolean, passkeyUserVerification: PasskeyUserVerification } } } };
 
 export type DeleteInstanceMutationVariables = Exact<{
   id: string;
@@ -1988,6 +1988,7 @@ export const InstancesDocument = new TypedDocumentString(`
         mfaRequired
         allowedFactors
         passkeySignIn
+        passkeyUserVerification
       }
       createdAt
     }
@@ -2022,6 +2023,7 @@ export const UpdateInstanceDocument = new TypedDocumentString(`
         mfaRequired
         allowedFactors
         passkeySignIn
+        passkeyUserVerification
       }
     }
   }
