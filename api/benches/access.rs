@@ -78,6 +78,7 @@ async fn generate(store: &Store, users: usize, rng: &mut StdRng) -> Directory {
         mfa_required: Set(instance::MfaRequired::WhenAsked),
         allowed_factors: Set(instance::FACTORS.join(",")),
         passkey_sign_in: Set(true),
+        passkey_user_verification: Set(instance::PasskeyUserVerification::Preferred),
     }
     .insert(&store.conn)
     .await

@@ -12,6 +12,19 @@ pub enum MfaRequired {
     Everyone,
 }
 
+/// Whether a passkey or security key must verify the employee (a PIN or biometrics).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum PasskeyUserVerification {
+    /// Asked for where the authenticator can; a key without a PIN still serves as a second
+    /// factor (signing in without a password always needs it).
+    #[sea_orm(string_value = "preferred")]
+    Preferred,
+    /// At every registration and every use: a key without a PIN cannot be used.
+    #[sea_orm(string_value = "required")]
+    Required,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "instances")]
 pub struct Model {
@@ -30,6 +43,7 @@ pub struct Model {
     /// Whether an employee with a passkey may sign in with it alone (it proves both who she is
     /// and, with user verification, a second factor).
     pub passkey_sign_in: bool,
+    pub passkey_user_verification: PasskeyUserVerification,
 }
 
 /// The second factors an instance can allow, as `allowed_factors` names them.

@@ -8,7 +8,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub instance_id: String,
+    /// The employee's instance; empty for a console admin's ceremony.
+    pub instance_id: Option<String>,
     /// `register`, `factor` or `sign_in`.
     pub purpose: String,
     /// What only the browser that began it holds: the session (`register`), the pending

@@ -24,6 +24,7 @@ mod m20261207_000018_create_audit_hourly;
 mod m20261207_000019_create_second_factors;
 mod m20261208_000020_create_admin_sign_in_steps;
 mod m20261208_000021_create_passkey_ceremonies;
+mod m20261209_000022_admin_passkeys;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000019_create_second_factors::Migration),
             Box::new(m20261208_000020_create_admin_sign_in_steps::Migration),
             Box::new(m20261208_000021_create_passkey_ceremonies::Migration),
+            Box::new(m20261209_000022_admin_passkeys::Migration),
         ]
     }
 }

@@ -1,5 +1,5 @@
-//! A console admin's own second factors (the console's Security page), and a super admin's
-//! reset of another admin's.
+//! A console admin's own second factors (the console's Security page: authenticator apps,
+//! passkeys, recovery codes), and a super admin's reset of another admin's.
 //!
 //! Her own are reached with the permit of `manageOwnFactors`, which Cedar gives every console
 //! admin and no API token; the permit's actor is the owner. An admin without factors may set
@@ -7,11 +7,13 @@
 //! (another app, removing one, new recovery codes) needs a session that proved a second factor
 //! — she signs in again with one, as the employee account page asks her to confirm it's her.
 
+use entity::instance::PasskeyUserVerification;
 use entity::{admin, admin_session, admin_sign_in_step, factor};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::admin_steps;
 use super::factors::{self, NotConfirmed, Owner, TotpEnrolment};
+use super::passkeys::{self, Answering, Holder, Refused};
 use super::Auth;
 use crate::access::methods::assurance;
 use crate::audit::{self, AuditRecord};
@@ -107,6 +109,53 @@ pub async fn confirm_totp(
         .await?
         .ok_or(AppError::NotFound("factor"))?;
     Ok((app, codes))
+}
+
+/// Starts registering a passkey for her, bound to her (an answer is taken only from her
+/// sessions). Her passkeys are excluded: an authenticator that holds one says so.
+pub async fn begin_passkey(auth: &Auth, own: &Own) -> AppResult<passkeys::Started> {
+    may_change(auth, own).await?;
+    let holder = Holder {
+        owner: own.owner.clone(),
+        username: &own.actor.name,
+        display_name: &own.actor.name,
+    };
+    passkeys::begin_registration(
+        auth,
+        &holder,
+        &own.owner.id,
+        admin_steps::ISSUER,
+        PasskeyUserVerification::Preferred,
+    )
+    .await?
+    .map_err(Refused::error)
+}
+
+/// Registers the passkey her browser made under `name`; audited as `enrolFactor`. Returns it
+/// and, when she had no recovery codes, her new ones (to show once).
+pub async fn finish_passkey(
+    auth: &Auth,
+    own: &Own,
+    ceremony: &str,
+    name: &str,
+    credential: serde_json::Value,
+) -> AppResult<(factor::Model, Option<Vec<String>>)> {
+    may_change(auth, own).await?;
+    let given = serde_json::from_value(credential).map_err(|_| Refused::Malformed.error())?;
+    let answering = Answering {
+        ceremony,
+        bound_to: &own.owner.id,
+        verification: PasskeyUserVerification::Preferred,
+    };
+    let registered =
+        passkeys::finish_registration(auth, &own.owner, &own.actor, answering, name, &given)
+            .await?
+            .map_err(Refused::error)?;
+    let passkey = factor::Entity::find_by_id(registered.factor_id)
+        .one(&auth.store.conn)
+        .await?
+        .ok_or(AppError::NotFound("factor"))?;
+    Ok((passkey, registered.recovery_codes))
 }
 
 /// Removes one of her factors (her recovery codes go with the last). Where a second factor is

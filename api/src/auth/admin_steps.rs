@@ -2,8 +2,9 @@
 //! (or of any admin, when `admin_require_second_factor` is set) opens no session: it stores an
 //! `admin_sign_in_steps` row, and the browser holds a short-lived signed cookie naming it
 //! (HttpOnly, SameSite=Strict, its own audience, so that it is worth nothing as a session). The
-//! step is finished with a code of one of her authenticator apps or a recovery code — or, when a
-//! factor is required and she has none, by setting up an authenticator app (its first code).
+//! step is finished with a code of one of her authenticator apps, a recovery code or one of her
+//! passkeys — or, when a factor is required and she has none, by setting up an authenticator
+//! app (its first code).
 //!
 //! A step is valid for [`VALID_MINUTES`], takes [`MAX_TRIES`] wrong codes, and is spent once by
 //! a conditional update (so two nodes cannot both open a session with it). Wrong codes are also
@@ -21,10 +22,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 
 use super::factors::{self, NotConfirmed, Owner, TotpEnrolment};
+use super::passkeys::{self, Assertion};
 use super::sessions;
 use super::throttle::{self, Scopes};
 use super::Auth;
-use crate::access::methods::{PASSWORD, RECOVERY_CODE, TOTP};
+use crate::access::methods::{PASSKEY, PASSWORD, RECOVERY_CODE, SECURITY_KEY, TOTP};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::Actor;
 use crate::error::{AppError, AppResult};
@@ -49,8 +51,8 @@ struct Claims {
 
 /// What a step asks of the admin.
 pub enum Ask {
-    /// A code: of an authenticator app (`totp`) or a recovery code (`recovery_code`), the
-    /// methods she has.
+    /// A code of an authenticator app (`totp`), a recovery code (`recovery_code`) or a passkey
+    /// (`passkey`): the methods she has.
     Factor { methods: Vec<&'static str> },
     /// A second factor is required and she has none: set up this authenticator app, shown
     /// once, and confirm it with its first code.
@@ -140,12 +142,12 @@ pub async fn begin(
     } else {
         let conn = &auth.store.conn;
         let mut methods = Vec::new();
-        if factors::list(conn, &owner)
-            .await?
-            .iter()
-            .any(|f| f.kind == FactorKind::Totp)
-        {
+        let has = factors::list(conn, &owner).await?;
+        if has.iter().any(|f| f.kind == FactorKind::Totp) {
             methods.push(TOTP);
+        }
+        if has.iter().any(|f| f.kind == FactorKind::Passkey) && passkeys::enabled(&auth.config) {
+            methods.push(PASSKEY);
         }
         if factors::recovery_codes_left(conn, &owner).await? > 0 {
             methods.push(RECOVERY_CODE);
@@ -359,6 +361,73 @@ pub async fn verify(
     txn.commit().await?;
     throttle::record_success(auth, &scopes).await?;
     sessions::open(auth, &pending.admin, &[PASSWORD, proof.method()], client_ip).await
+}
+
+/// Counts a refused passkey answer against the step, as a wrong code is (one try fewer, a
+/// failed sign-in against her account and address); the refusal to answer with, unless the
+/// step is over.
+pub async fn refuse_passkey(
+    auth: &Auth,
+    pending: &Pending,
+    refusal: AppError,
+    client_ip: Option<String>,
+) -> AppResult<AppError> {
+    let scopes = Scopes::admin(&pending.admin.username, client_ip.as_deref());
+    let txn = auth.store.begin_write().await?;
+    let refusal = match count_wrong(&txn, pending, String::new()).await? {
+        AppError::BadUserInput { .. } => refusal,
+        over => over,
+    };
+    audit::record(
+        &txn,
+        &actor_of(&pending.admin, client_ip),
+        AuditRecord::platform(
+            "adminSignInFactorRejected",
+            "admin",
+            Some(&pending.admin.id),
+        )
+        .summary(serde_json::json!({ "method": PASSKEY }))
+        .outcome("failure"),
+    )
+    .await?;
+    txn.commit().await?;
+    if let Some(locked) = throttle::record_failure(auth, &scopes, None).await? {
+        return Ok(locked);
+    }
+    Ok(refusal)
+}
+
+/// Finishes a step with one of her passkeys, checked ([`passkeys::verify_factor`]): the step
+/// is spent, the passkey's new counter written, and a session opens with her password and
+/// `passkey` (it verified her) or `security_key`.
+pub async fn finish_with_passkey(
+    auth: &Auth,
+    pending: Pending,
+    assertion: &Assertion,
+    client_ip: Option<String>,
+) -> AppResult<String> {
+    if pending.step.enrol {
+        return Err(AppError::bad_input(
+            "method",
+            t!(crate::i18n::current(), "admin-step-enrols"),
+        ));
+    }
+    let scopes = Scopes::admin(&pending.admin.username, client_ip.as_deref());
+    throttle::check(auth, &scopes).await?;
+    let txn = auth.store.begin_write().await?;
+    if !spend(&txn, &pending).await? || !passkeys::record_use(&txn, assertion).await? {
+        // Spent, expired, or the passkey used meanwhile: nothing is written.
+        drop(txn);
+        return Err(gone());
+    }
+    txn.commit().await?;
+    throttle::record_success(auth, &scopes).await?;
+    let method = if assertion.user_verified {
+        PASSKEY
+    } else {
+        SECURITY_KEY
+    };
+    sessions::open(auth, &pending.admin, &[PASSWORD, method], client_ip).await
 }
 
 /// Finishes a step that sets up an authenticator app: the first code confirms the app (named

@@ -1,6 +1,13 @@
-//! Passkeys and security keys of employees (WebAuthn, checked by webauthn-rs): registering one
-//! on her account page, giving one as the second factor of a pending step, and signing in with
-//! one alone (a discoverable credential that verified her).
+//! Passkeys and security keys of employees and console admins (WebAuthn, checked by
+//! webauthn-rs): registering one (her account page, the console's Security page), giving one as
+//! the second factor of a pending step, and signing in with one alone (a discoverable
+//! credential that verified her).
+//!
+//! How strictly a passkey must verify its holder (a PIN or biometrics) is the instance's
+//! [`PasskeyUserVerification`]: `required` refuses a registration or a second factor that did
+//! not verify her; `preferred` asks for it and accepts a key without a PIN as a second factor
+//! (`security_key`). Signing in without a password always requires it. Admins' passkeys are
+//! `preferred`.
 //!
 //! The relying party is this server: its origin is `public_url`, the address the browser
 //! shows; its ID is `public_url`'s host, or the parent domain `passkeys.rp_id` names. Browsers
@@ -19,7 +26,9 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{Duration, Utc};
+use entity::admin;
 use entity::factor::{self, FactorKind};
+use entity::instance::PasskeyUserVerification;
 use entity::passkey_ceremony;
 use entity::user::{self, UserStatus};
 use sea_orm::sea_query::Expr;
@@ -28,6 +37,7 @@ use sea_orm::{
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use webauthn_rs::prelude::{
     AuthenticationResult, Credential, DiscoverableAuthentication, DiscoverableKey, Passkey,
     PublicKeyCredential, RegisterPublicKeyCredential, SecurityKey, SecurityKeyAuthentication,
@@ -35,7 +45,7 @@ use webauthn_rs::prelude::{
 };
 
 use super::employee_sessions::EmployeeSession;
-use super::factors::{self, Owner};
+use super::factors::{self, Owner, OwnerKind};
 use super::Auth;
 use crate::audit;
 use crate::authz::admin::Actor;
@@ -47,6 +57,10 @@ use crate::t;
 
 /// How long a begun ceremony waits for the browser's answer.
 pub const CEREMONY_MINUTES: i64 = 5;
+
+/// The largest body a passkey endpoint reads: a registration's answer with an attestation
+/// certificate chain is a few KiB.
+pub const MAX_BODY: usize = 32 * 1024;
 
 /// What a ceremony is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -199,7 +213,7 @@ pub struct Started {
 /// Stores a begun ceremony's state; returns its id. Expired ceremonies go at the same time.
 async fn store_ceremony<S: Serialize>(
     auth: &Auth,
-    instance_id: &str,
+    instance_id: Option<&str>,
     purpose: Purpose,
     bound_to: &str,
     state: &S,
@@ -215,7 +229,7 @@ async fn store_ceremony<S: Serialize>(
         .await?;
     passkey_ceremony::ActiveModel {
         id: Set(id.clone()),
-        instance_id: Set(instance_id.to_owned()),
+        instance_id: Set(instance_id.map(str::to_owned)),
         purpose: Set(purpose.as_str().to_owned()),
         bound_to: Set(bound_to.to_owned()),
         state: Set(state),
@@ -228,12 +242,12 @@ async fn store_ceremony<S: Serialize>(
     Ok(id)
 }
 
-/// Spends the ceremony `id` of this purpose, instance and binding, if it still waits: its
-/// state, once (a conditional delete, so that two nodes cannot both have it).
+/// Spends the ceremony `id` of this purpose, instance (none: an admin's) and binding, if it
+/// still waits: its state, once (a conditional delete, so that two nodes cannot both have it).
 async fn take_ceremony<S: DeserializeOwned>(
     auth: &Auth,
     id: &str,
-    instance_id: &str,
+    instance_id: Option<&str>,
     purpose: Purpose,
     bound_to: &str,
 ) -> AppResult<Option<S>> {
@@ -242,9 +256,13 @@ async fn take_ceremony<S: DeserializeOwned>(
     }
     let now = Utc::now();
     let mine = || {
+        let instance = match instance_id {
+            Some(instance_id) => passkey_ceremony::Column::InstanceId.eq(instance_id),
+            None => passkey_ceremony::Column::InstanceId.is_null(),
+        };
         passkey_ceremony::Column::Id
             .eq(id)
-            .and(passkey_ceremony::Column::InstanceId.eq(instance_id))
+            .and(instance)
             .and(passkey_ceremony::Column::Purpose.eq(purpose.as_str()))
             .and(passkey_ceremony::Column::BoundTo.eq(bound_to))
             .and(passkey_ceremony::Column::ExpiresAt.gt(now))
@@ -271,6 +289,24 @@ async fn take_ceremony<S: DeserializeOwned>(
         .map_err(|err| AppError::Internal(anyhow::anyhow!("passkey ceremony state: {err}")))
 }
 
+/// What a ceremony of a browser without a session is bound to: a hash of a secret cookie
+/// only that browser holds.
+pub fn binding_of(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether a passkey with this credential id is registered on the server (to anyone).
+async fn registered(auth: &Auth, credential_id: &str) -> AppResult<bool> {
+    Ok(factor::Entity::find()
+        .filter(factor::Column::CredentialId.eq(credential_id))
+        .one(&auth.store.conn)
+        .await?
+        .is_some())
+}
+
 /// A credential id as `factors.credential_id` holds it.
 fn credential_id_text(raw: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(raw)
@@ -286,12 +322,9 @@ fn credential_of(row: &factor::Model) -> AppResult<Credential> {
     })
 }
 
-/// The employee's registered passkeys.
-async fn passkeys_of<C: ConnectionTrait>(
-    db: &C,
-    user: &user::Model,
-) -> AppResult<Vec<factor::Model>> {
-    Ok(factors::list(db, &Owner::user(user))
+/// The owner's registered passkeys.
+async fn passkeys_of<C: ConnectionTrait>(db: &C, owner: &Owner) -> AppResult<Vec<factor::Model>> {
+    Ok(factors::list(db, owner)
         .await?
         .into_iter()
         .filter(|f| f.kind == FactorKind::Passkey)
@@ -299,25 +332,57 @@ async fn passkeys_of<C: ConnectionTrait>(
 }
 
 /// The user handle her passkeys carry: her id's 16 bytes.
-fn user_handle(user: &user::Model) -> AppResult<Uuid> {
-    Uuid::parse_str(&user.id)
-        .map_err(|err| AppError::Internal(anyhow::anyhow!("user id {} as a UUID: {err}", user.id)))
+fn user_handle(owner: &Owner) -> AppResult<Uuid> {
+    Uuid::parse_str(&owner.id).map_err(|err| {
+        AppError::Internal(anyhow::anyhow!("owner id {} as a UUID: {err}", owner.id))
+    })
 }
 
-/// Begins registering a passkey for `user`, shown the relying party as `rp_name`, bound to
-/// her session `session_id`. Her passkeys are excluded: an authenticator that holds one of
-/// them says so instead of registering it again.
+/// Who registers a passkey: whose it will be, and the names her authenticator shows for it.
+pub struct Holder<'a> {
+    pub owner: Owner,
+    pub username: &'a str,
+    pub display_name: &'a str,
+}
+
+impl<'a> Holder<'a> {
+    pub fn user(user: &'a user::Model) -> Holder<'a> {
+        Holder {
+            owner: Owner::user(user),
+            username: &user.username,
+            display_name: &user.display_name,
+        }
+    }
+}
+
+/// Asks the browser for user verification in `options` where it is required.
+fn ask_verification(options: &mut serde_json::Value, verification: PasskeyUserVerification) {
+    if verification != PasskeyUserVerification::Required {
+        return;
+    }
+    if let Some(public_key) = options.get_mut("publicKey") {
+        match public_key.get_mut("authenticatorSelection") {
+            Some(selection) => selection["userVerification"] = "required".into(),
+            None => public_key["userVerification"] = "required".into(),
+        }
+    }
+}
+
+/// Begins registering a passkey for `holder`, shown the relying party as `rp_name`, bound to
+/// `bound_to` (her session). Her passkeys are excluded: an authenticator that holds one of them
+/// says so instead of registering it again.
 pub async fn begin_registration(
     auth: &Auth,
-    user: &user::Model,
-    session_id: &str,
+    holder: &Holder<'_>,
+    bound_to: &str,
     rp_name: &str,
+    verification: PasskeyUserVerification,
 ) -> AppResult<Result<Started, Refused>> {
     let Some(rp) = relying_party(&auth.config, rp_name) else {
         return Ok(Err(Refused::Unavailable));
     };
     let mut exclude = Vec::new();
-    for row in passkeys_of(&auth.store.conn, user).await? {
+    for row in passkeys_of(&auth.store.conn, &holder.owner).await? {
         exclude.push(credential_of(&row)?.cred_id);
     }
     // The security-key ceremony asks for user verification where the authenticator can give
@@ -325,9 +390,9 @@ pub async fn begin_registration(
     // her at registration must verify her at every use.
     let (options, state) = rp
         .start_securitykey_registration(
-            user_handle(user)?,
-            &user.username,
-            &user.display_name,
+            user_handle(&holder.owner)?,
+            holder.username,
+            holder.display_name,
             Some(exclude).filter(|e| !e.is_empty()),
             None,
             None,
@@ -357,11 +422,12 @@ pub async fn begin_registration(
             }
         }
     }
+    ask_verification(&mut options, verification);
     let ceremony = store_ceremony(
         auth,
-        &user.instance_id,
+        holder.owner.instance_id.as_deref(),
         Purpose::Register,
-        session_id,
+        bound_to,
         &state,
     )
     .await?;
@@ -376,16 +442,22 @@ pub struct Registered {
     pub recovery_codes: Option<Vec<String>>,
 }
 
+/// The ceremony an answer finishes: its id, what it is bound to, and how strictly the passkey
+/// must verify its holder.
+pub struct Answering<'a> {
+    pub ceremony: &'a str,
+    pub bound_to: &'a str,
+    pub verification: PasskeyUserVerification,
+}
+
 /// Finishes registering a passkey: checks the browser's answer against the ceremony, refuses
-/// a credential registered already (to anyone), stores it under `name`, and audits
-/// `enrolFactor`.
-#[allow(clippy::too_many_arguments)]
+/// a credential registered already (to anyone) or one that did not verify her where that is
+/// required, stores it under `name`, and audits `enrolFactor` by `actor`.
 pub async fn finish_registration(
     auth: &Auth,
-    user: &user::Model,
+    owner: &Owner,
     actor: &Actor,
-    session_id: &str,
-    ceremony: &str,
+    answering: Answering<'_>,
     name: &str,
     answer: &RegisterPublicKeyCredential,
 ) -> AppResult<Result<Registered, Refused>> {
@@ -394,39 +466,42 @@ pub async fn finish_registration(
     };
     let Some(state) = take_ceremony::<SecurityKeyRegistration>(
         auth,
-        ceremony,
-        &user.instance_id,
+        answering.ceremony,
+        owner.instance_id.as_deref(),
         Purpose::Register,
-        session_id,
+        answering.bound_to,
     )
     .await?
     else {
         return Ok(Err(Refused::Expired));
     };
+    // Registered already, to her or anyone: said before the library's check, which reports
+    // one of her own excluded credentials as an altered algorithm.
+    if registered(auth, &credential_id_text(answer.raw_id.as_slice())).await? {
+        return Ok(Err(Refused::Duplicate));
+    }
     let key = match rp.finish_securitykey_registration(answer, &state) {
         Ok(key) => key,
         Err(err) => {
-            tracing::info!(user_id = %user.id, error = %err, "passkey registration refused");
+            tracing::info!(owner_id = %owner.id, error = %err, "passkey registration refused");
             return Ok(Err(Refused::of(&err)));
         }
     };
     let credential: Credential = key.into();
+    if answering.verification == PasskeyUserVerification::Required && !credential.user_verified {
+        return Ok(Err(Refused::NotVerified));
+    }
     let credential_id = credential_id_text(credential.cred_id.as_slice());
-    let taken = factor::Entity::find()
-        .filter(factor::Column::CredentialId.eq(credential_id.as_str()))
-        .one(&auth.store.conn)
-        .await?;
-    if taken.is_some() {
+    if registered(auth, &credential_id).await? {
         return Ok(Err(Refused::Duplicate));
     }
     let secret = serde_json::to_string(&credential)
         .map_err(|err| AppError::Internal(anyhow::anyhow!("passkey credential: {err}")))?;
-    let owner = Owner::user(user);
     let id = new_id();
     let txn = auth.store.begin_write().await?;
     let inserted = factor::ActiveModel {
         id: Set(id.clone()),
-        instance_id: Set(Some(user.instance_id.clone())),
+        instance_id: Set(owner.instance_id.clone()),
         owner_kind: Set(owner.kind.as_str().to_owned()),
         owner_id: Set(owner.id.clone()),
         kind: Set(FactorKind::Passkey),
@@ -456,8 +531,8 @@ pub async fn finish_registration(
         ),
     )
     .await?;
-    let recovery_codes = if factors::recovery_codes_left(&txn, &owner).await? == 0 {
-        Some(factors::replace_recovery_codes(&txn, &auth.secrets, &owner).await?)
+    let recovery_codes = if factors::recovery_codes_left(&txn, owner).await? == 0 {
+        Some(factors::replace_recovery_codes(&txn, &auth.secrets, owner).await?)
     } else {
         None
     };
@@ -500,21 +575,23 @@ pub async fn record_use<C: ConnectionTrait>(db: &C, assertion: &Assertion) -> Ap
 /// Begins giving one of her passkeys as the second factor of the pending step `step_id`.
 pub async fn begin_factor(
     auth: &Auth,
-    user: &user::Model,
+    owner: &Owner,
     step_id: &str,
+    verification: PasskeyUserVerification,
 ) -> AppResult<Result<Started, Refused>> {
     let Some(rp) = relying_party(&auth.config, "Lanyard") else {
         return Ok(Err(Refused::Unavailable));
     };
     let mut keys = Vec::new();
-    for row in passkeys_of(&auth.store.conn, user).await? {
+    for row in passkeys_of(&auth.store.conn, owner).await? {
         keys.push(SecurityKey::from(credential_of(&row)?));
     }
     if keys.is_empty() {
         return Ok(Err(Refused::NotRegistered));
     }
-    // User verification is asked for, not required: a security key without a PIN still
-    // proves something she has (`security_key`); one with a PIN or biometrics, a passkey.
+    // User verification is asked for, and required only where the instance says so: a
+    // security key without a PIN still proves something she has (`security_key`); one with a
+    // PIN or biometrics, a passkey.
     let (options, state) = rp
         .start_securitykey_authentication(&keys)
         .map_err(|err| AppError::Internal(anyhow::anyhow!("passkey authentication: {err}")))?;
@@ -523,8 +600,15 @@ pub async fn begin_factor(
     if let Some(public_key) = options.get_mut("publicKey").and_then(|p| p.as_object_mut()) {
         public_key.remove("hints");
     }
-    let ceremony =
-        store_ceremony(auth, &user.instance_id, Purpose::Factor, step_id, &state).await?;
+    ask_verification(&mut options, verification);
+    let ceremony = store_ceremony(
+        auth,
+        owner.instance_id.as_deref(),
+        Purpose::Factor,
+        step_id,
+        &state,
+    )
+    .await?;
     Ok(Ok(Started { ceremony, options }))
 }
 
@@ -538,14 +622,14 @@ fn given_counter(answer: &PublicKeyCredential) -> Option<u32> {
 /// Audits an answer whose counter did not move forward (`passkeyCloneSuspected`).
 async fn record_clone(
     auth: &Auth,
-    user: &user::Model,
+    actor: &Actor,
+    owner: &Owner,
     row: &factor::Model,
     stored: u32,
     answer: &PublicKeyCredential,
-    client_ip: Option<String>,
 ) -> AppResult<()> {
     tracing::warn!(
-        user_id = %user.id,
+        owner_id = %owner.id,
         factor_id = %row.id,
         stored,
         given = ?given_counter(answer),
@@ -554,8 +638,8 @@ async fn record_clone(
     let txn = auth.store.begin_write().await?;
     audit::record(
         &txn,
-        &EmployeeSession::actor_of(user, client_ip),
-        Owner::user(user)
+        actor,
+        owner
             .audit("passkeyCloneSuspected")
             .summary(serde_json::json!({
                 "factorId": row.id,
@@ -575,11 +659,11 @@ async fn record_clone(
 /// and the record to write back.
 async fn settle(
     auth: &Auth,
-    user: &user::Model,
+    actor: &Actor,
+    owner: &Owner,
     row: &factor::Model,
     answer: &PublicKeyCredential,
     checked: Result<AuthenticationResult, WebauthnError>,
-    client_ip: Option<String>,
 ) -> AppResult<Result<Assertion, Refused>> {
     let credential = credential_of(row)?;
     let stored = credential.counter;
@@ -587,15 +671,15 @@ async fn settle(
         Ok(result) => result,
         Err(err) => {
             let refused = Refused::of(&err);
-            tracing::info!(user_id = %user.id, error = %err, "passkey answer refused");
+            tracing::info!(owner_id = %owner.id, error = %err, "passkey answer refused");
             if refused == Refused::Cloned {
-                record_clone(auth, user, row, stored, answer, client_ip).await?;
+                record_clone(auth, actor, owner, row, stored, answer).await?;
             }
             return Ok(Err(refused));
         }
     };
     if (result.counter() > 0 || stored > 0) && result.counter() <= stored {
-        record_clone(auth, user, row, stored, answer, client_ip).await?;
+        record_clone(auth, actor, owner, row, stored, answer).await?;
         return Ok(Err(Refused::Cloned));
     }
     let mut key = Passkey::from(credential);
@@ -610,31 +694,31 @@ async fn settle(
     }))
 }
 
-/// Checks the answer to the second-factor ceremony of the pending step `step_id` of `user`.
+/// Checks the answer to the second-factor ceremony of the pending step (`answering.bound_to`)
+/// of `owner`; `actor` is who an answer from a copied authenticator is audited as.
 pub async fn verify_factor(
     auth: &Auth,
-    user: &user::Model,
-    step_id: &str,
-    ceremony: &str,
+    owner: &Owner,
+    actor: &Actor,
+    answering: Answering<'_>,
     answer: &PublicKeyCredential,
-    client_ip: Option<String>,
 ) -> AppResult<Result<Assertion, Refused>> {
     let Some(rp) = relying_party(&auth.config, "Lanyard") else {
         return Ok(Err(Refused::Unavailable));
     };
     let Some(state) = take_ceremony::<SecurityKeyAuthentication>(
         auth,
-        ceremony,
-        &user.instance_id,
+        answering.ceremony,
+        owner.instance_id.as_deref(),
         Purpose::Factor,
-        step_id,
+        answering.bound_to,
     )
     .await?
     else {
         return Ok(Err(Refused::Expired));
     };
     let given = credential_id_text(answer.raw_id.as_slice());
-    let Some(row) = passkeys_of(&auth.store.conn, user)
+    let Some(row) = passkeys_of(&auth.store.conn, owner)
         .await?
         .into_iter()
         .find(|f| f.credential_id.as_deref() == Some(given.as_str()))
@@ -642,15 +726,22 @@ pub async fn verify_factor(
         return Ok(Err(Refused::NotRegistered));
     };
     let checked = rp.finish_securitykey_authentication(answer, &state);
-    settle(auth, user, &row, answer, checked, client_ip).await
+    let settled = settle(auth, actor, owner, &row, answer, checked).await?;
+    Ok(settled.and_then(|assertion| {
+        if answering.verification == PasskeyUserVerification::Required && !assertion.user_verified {
+            Err(Refused::NotVerified)
+        } else {
+            Ok(assertion)
+        }
+    }))
 }
 
-/// Begins signing in with a passkey alone in `instance_id`, bound to the browser's
-/// pre-session (`bound_to`, a hash of it). The authenticator offers the employee her passkeys
-/// for this site; the one she picks names her.
+/// Begins signing in with a passkey alone in `instance_id` (none: the console), bound to the
+/// browser's pre-session (`bound_to`, a hash of it). The authenticator offers her passkeys for
+/// this site; the one she picks names her.
 pub async fn begin_sign_in(
     auth: &Auth,
-    instance_id: &str,
+    instance_id: Option<&str>,
     bound_to: &str,
 ) -> AppResult<Result<Started, Refused>> {
     let Some(rp) = relying_party(&auth.config, "Lanyard") else {
@@ -670,25 +761,21 @@ pub async fn begin_sign_in(
     Ok(Ok(Started { ceremony, options }))
 }
 
-/// Checks the answer to a sign-in ceremony: the passkey must be registered to an active user
-/// of `instance_id` (the one its user handle names) and must have verified her.
-pub async fn verify_sign_in(
+/// The passkey a sign-in answer names, with the ceremony's state: registered to an owner of
+/// the kind `kind` in `instance_id` (none: an admin), the one its user handle names.
+async fn discovered(
     auth: &Auth,
-    instance_id: &str,
-    bound_to: &str,
-    ceremony: &str,
+    rp: &Webauthn,
+    instance_id: Option<&str>,
+    answering: &Answering<'_>,
     answer: &PublicKeyCredential,
-    client_ip: Option<String>,
-) -> AppResult<Result<(user::Model, Assertion), Refused>> {
-    let Some(rp) = relying_party(&auth.config, "Lanyard") else {
-        return Ok(Err(Refused::Unavailable));
-    };
+) -> AppResult<Result<(factor::Model, DiscoverableAuthentication), Refused>> {
     let Some(state) = take_ceremony::<DiscoverableAuthentication>(
         auth,
-        ceremony,
+        answering.ceremony,
         instance_id,
         Purpose::SignIn,
-        bound_to,
+        answering.bound_to,
     )
     .await?
     else {
@@ -699,30 +786,109 @@ pub async fn verify_sign_in(
         Err(err) => return Ok(Err(Refused::of(&err))),
     };
     let given = credential_id_text(raw_id);
-    let Some(row) = factor::Entity::find()
+    let kind = match instance_id {
+        Some(_) => OwnerKind::User,
+        None => OwnerKind::Admin,
+    };
+    let mut query = factor::Entity::find()
         .filter(factor::Column::CredentialId.eq(given.as_str()))
         .filter(factor::Column::Kind.eq(FactorKind::Passkey))
         .filter(factor::Column::Confirmed.eq(true))
-        .filter(factor::Column::OwnerKind.eq("user"))
-        .filter(factor::Column::InstanceId.eq(instance_id))
+        .filter(factor::Column::OwnerKind.eq(kind.as_str()));
+    query = match instance_id {
+        Some(instance_id) => query.filter(factor::Column::InstanceId.eq(instance_id)),
+        None => query.filter(factor::Column::InstanceId.is_null()),
+    };
+    let row = query
         .one(&auth.store.conn)
         .await?
-        .filter(|row| Uuid::parse_str(&row.owner_id).ok() == Some(handle))
-    else {
-        return Ok(Err(Refused::NotRegistered));
+        .filter(|row| Uuid::parse_str(&row.owner_id).ok() == Some(handle));
+    Ok(row.map(|row| (row, state)).ok_or(Refused::NotRegistered))
+}
+
+/// Checks a discovered passkey's answer against the ceremony: it must have verified its
+/// holder, whatever the instance asks of second factors.
+async fn verify_discovered(
+    auth: &Auth,
+    rp: &Webauthn,
+    actor: &Actor,
+    owner: &Owner,
+    (row, state): (factor::Model, DiscoverableAuthentication),
+    answer: &PublicKeyCredential,
+) -> AppResult<Result<Assertion, Refused>> {
+    let key = DiscoverableKey::from(Passkey::from(credential_of(&row)?));
+    let checked = rp.finish_discoverable_authentication(answer, state, &[key]);
+    let settled = settle(auth, actor, owner, &row, answer, checked).await?;
+    Ok(settled.and_then(|assertion| {
+        if assertion.user_verified {
+            Ok(assertion)
+        } else {
+            Err(Refused::NotVerified)
+        }
+    }))
+}
+
+/// Checks the answer to an employee's sign-in ceremony: the passkey must be registered to an
+/// active user of `instance_id` (the one its user handle names) and must have verified her.
+pub async fn verify_sign_in(
+    auth: &Auth,
+    instance_id: &str,
+    answering: Answering<'_>,
+    answer: &PublicKeyCredential,
+    client_ip: Option<String>,
+) -> AppResult<Result<(user::Model, Assertion), Refused>> {
+    let Some(rp) = relying_party(&auth.config, "Lanyard") else {
+        return Ok(Err(Refused::Unavailable));
     };
-    let Some(user) = user::Entity::find_by_id(row.owner_id.clone())
+    let found = match discovered(auth, &rp, Some(instance_id), &answering, answer).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let Some(user) = user::Entity::find_by_id(found.0.owner_id.clone())
         .one(&auth.store.conn)
         .await?
         .filter(|u| u.status == UserStatus::Active && u.instance_id == instance_id)
     else {
         return Ok(Err(Refused::NotRegistered));
     };
-    let key = DiscoverableKey::from(Passkey::from(credential_of(&row)?));
-    let checked = rp.finish_discoverable_authentication(answer, state, &[key]);
-    Ok(settle(auth, &user, &row, answer, checked, client_ip)
+    let actor = EmployeeSession::actor_of(&user, client_ip);
+    let owner = Owner::user(&user);
+    Ok(verify_discovered(auth, &rp, &actor, &owner, found, answer)
         .await?
         .map(|assertion| (user, assertion)))
+}
+
+/// Checks the answer to a console admin's sign-in ceremony: the passkey must be registered to
+/// an admin (the one its user handle names) and must have verified her.
+pub async fn verify_admin_sign_in(
+    auth: &Auth,
+    answering: Answering<'_>,
+    answer: &PublicKeyCredential,
+    client_ip: Option<String>,
+) -> AppResult<Result<(admin::Model, Assertion), Refused>> {
+    let Some(rp) = relying_party(&auth.config, "Lanyard") else {
+        return Ok(Err(Refused::Unavailable));
+    };
+    let found = match discovered(auth, &rp, None, &answering, answer).await? {
+        Ok(found) => found,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    let Some(admin) = admin::Entity::find_by_id(found.0.owner_id.clone())
+        .one(&auth.store.conn)
+        .await?
+    else {
+        return Ok(Err(Refused::NotRegistered));
+    };
+    let actor = Actor {
+        kind: "admin",
+        id: admin.id.clone(),
+        name: admin.username.clone(),
+        client_ip,
+    };
+    let owner = Owner::admin(&admin.id);
+    Ok(verify_discovered(auth, &rp, &actor, &owner, found, answer)
+        .await?
+        .map(|assertion| (admin, assertion)))
 }
 
 #[cfg(test)]

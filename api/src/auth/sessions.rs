@@ -12,10 +12,11 @@ use serde::{Deserialize, Serialize};
 
 use super::admin_steps;
 use super::factors::{self, Owner};
+use super::passkeys::{self, Assertion};
 use super::principal::{Principal, SESSION_COOKIE};
 use super::throttle;
 use super::Auth;
-use crate::access::methods::{assurance, PASSWORD};
+use crate::access::methods::{assurance, PASSKEY, PASSWORD};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::Actor;
 use crate::error::{AppError, AppResult};
@@ -81,6 +82,27 @@ pub async fn sign_in(
     Ok(SignIn::Session(
         open(auth, &admin, &[PASSWORD], client_ip).await?,
     ))
+}
+
+/// Opens a console session for `admin`, whose passkey (checked by
+/// [`passkeys::verify_admin_sign_in`]) verified her: method `passkey`, two factors in one. An
+/// account locked after failed sign-ins stays locked; a passkey used meanwhile on another node
+/// signs in once.
+pub async fn sign_in_with_passkey(
+    auth: &Auth,
+    admin: &admin::Model,
+    assertion: &Assertion,
+    client_ip: Option<String>,
+) -> AppResult<String> {
+    let scopes = throttle::Scopes::admin(&admin.username, client_ip.as_deref());
+    throttle::check(auth, &scopes).await?;
+    let txn = auth.store.begin_write().await?;
+    if !passkeys::record_use(&txn, assertion).await? {
+        return Err(passkeys::Refused::Expired.error());
+    }
+    txn.commit().await?;
+    throttle::record_success(auth, &scopes).await?;
+    open(auth, admin, &[PASSKEY], client_ip).await
 }
 
 /// Opens a console session for `admin`, who proved herself with `methods`; audited as

@@ -1,7 +1,7 @@
 //! Instances (tenants).
 
 use chrono::Utc;
-use entity::instance::{self, MfaRequired};
+use entity::instance::{self, MfaRequired, PasskeyUserVerification};
 use entity::role_binding;
 use entity::signing_key::KeyAlgorithm;
 use sea_orm::{
@@ -33,6 +33,7 @@ pub struct RulesInput {
     /// Names of [`instance::FACTORS`].
     pub allowed_factors: Option<Vec<String>>,
     pub passkey_sign_in: Option<bool>,
+    pub passkey_user_verification: Option<PasskeyUserVerification>,
 }
 
 impl RulesInput {
@@ -81,6 +82,10 @@ impl RulesInput {
             .passkey_sign_in
             .or(current.map(|c| c.passkey_sign_in))
             .unwrap_or(true));
+        model.passkey_user_verification = Set(self
+            .passkey_user_verification
+            .or(current.map(|c| c.passkey_user_verification))
+            .unwrap_or(PasskeyUserVerification::Preferred));
         Ok(())
     }
 }
@@ -206,6 +211,7 @@ fn rules_summary(model: &instance::Model) -> serde_json::Value {
         "mfaRequired": model.mfa_required.to_value(),
         "allowedFactors": model.allowed_factors,
         "passkeySignIn": model.passkey_sign_in,
+        "passkeyUserVerification": model.passkey_user_verification.to_value(),
     })
 }
 

@@ -1,8 +1,8 @@
 //! GraphQL of console admins' second factors: the signed-in admin's own (list them, set up an
-//! authenticator app, remove one, new recovery codes), from a console session only; and a
-//! super admin's reset of another admin's.
+//! authenticator app, register a passkey, remove one, new recovery codes), from a console
+//! session only; and a super admin's reset of another admin's.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use async_graphql::{Context, InputObject, Json, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::factor;
 
@@ -17,7 +17,7 @@ use crate::error::AppError;
 #[derive(SimpleObject)]
 pub struct AdminFactor {
     id: ID,
-    /// `TOTP` (an authenticator app).
+    /// `TOTP` (an authenticator app) or `PASSKEY` (a passkey or security key).
     kind: FactorKindName,
     /// The name she gave it.
     name: String,
@@ -127,6 +127,35 @@ pub struct ConfirmMyTotpPayload {
     recovery_codes: Option<Vec<String>>,
 }
 
+/// A passkey registration begun: the options for the browser's
+/// `navigator.credentials.create` (binary values in base64url), valid five minutes.
+#[derive(SimpleObject)]
+pub struct PasskeySetup {
+    /// The ceremony to name in `finishMyPasskey`.
+    ceremony: String,
+    /// WebAuthn's `PublicKeyCredentialCreationOptions`, under `publicKey`.
+    options: Json<serde_json::Value>,
+}
+
+#[derive(InputObject)]
+pub struct FinishMyPasskeyInput {
+    /// The ceremony `beginMyPasskey` began.
+    ceremony: String,
+    /// The browser's `PublicKeyCredential`, binary values in base64url (`id`, `rawId`, `type`,
+    /// `response.clientDataJSON`, `response.attestationObject`, `response.transports`).
+    credential: Json<serde_json::Value>,
+    /// A name for it ("YubiKey"), at most 64 characters; "Passkey" when empty.
+    #[graphql(default)]
+    name: String,
+}
+
+#[derive(SimpleObject)]
+pub struct FinishMyPasskeyPayload {
+    factor: AdminFactor,
+    /// Her new recovery codes, when she had none: shown this once.
+    recovery_codes: Option<Vec<String>>,
+}
+
 #[derive(InputObject)]
 pub struct RemoveMyFactorInput {
     factor_id: ID,
@@ -209,6 +238,49 @@ impl AdminFactorsMutation {
         .await?;
         Ok(ConfirmMyTotpPayload {
             factor: app.into(),
+            recovery_codes,
+        })
+    }
+
+    /// Begins registering a passkey or security key for the signed-in admin (her console sign-in
+    /// then accepts it as a second factor, or alone where it verifies her). Needs a session
+    /// that proved a second factor when she has one. Action: `manageOwnFactors`.
+    async fn begin_my_passkey(&self, ctx: &Context<'_>) -> Result<PasskeySetup> {
+        let own = own(ctx)?;
+        let started = admin_factors::begin_passkey(&state(ctx)?.auth, &own).await?;
+        Ok(PasskeySetup {
+            ceremony: started.ceremony,
+            options: Json(started.options),
+        })
+    }
+
+    /// Registers the passkey her browser made for `beginMyPasskey`'s ceremony; audited as
+    /// `enrolFactor`. Her first factor comes with ten recovery codes. A credential registered
+    /// already is a `CONFLICT`; an answer for another site or challenge, or a malformed one,
+    /// `BAD_USER_INPUT`. Action: `manageOwnFactors`.
+    async fn finish_my_passkey(
+        &self,
+        ctx: &Context<'_>,
+        input: FinishMyPasskeyInput,
+    ) -> Result<FinishMyPasskeyPayload> {
+        let own = own(ctx)?;
+        if input.name.len() > MAX_NAME {
+            return Err(AppError::bad_input(
+                "name",
+                crate::t!(crate::i18n::current(), "admin-name-too-long"),
+            )
+            .into());
+        }
+        let (passkey, recovery_codes) = admin_factors::finish_passkey(
+            &state(ctx)?.auth,
+            &own,
+            &input.ceremony,
+            &input.name,
+            input.credential.0,
+        )
+        .await?;
+        Ok(FinishMyPasskeyPayload {
+            factor: passkey.into(),
             recovery_codes,
         })
     }

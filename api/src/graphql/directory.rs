@@ -42,6 +42,17 @@ pub enum MfaRequired {
     Everyone,
 }
 
+/// Whether a passkey or security key must verify the employee (a PIN or biometrics).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::instance::PasskeyUserVerification")]
+pub enum PasskeyUserVerification {
+    /// Asked for where the authenticator can: a security key without a PIN still serves as a
+    /// second factor (`security_key`). Signing in without a password always needs it.
+    Preferred,
+    /// At every registration and every use: keys that cannot verify her are refused.
+    Required,
+}
+
 /// A kind of second factor an instance can allow.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum SecondFactorKind {
@@ -81,6 +92,8 @@ pub struct SignInRules {
     allowed_factors: Vec<SecondFactorKind>,
     /// Whether an employee may sign in with a passkey alone, without her password.
     passkey_sign_in: bool,
+    /// Whether passkeys must verify her (PIN or biometrics) at registration and every use.
+    passkey_user_verification: PasskeyUserVerification,
 }
 
 /// Changes to an instance's sign-in rules; an omitted field keeps its setting.
@@ -89,6 +102,7 @@ pub struct SignInRulesInput {
     mfa_required: Option<MfaRequired>,
     allowed_factors: Option<Vec<SecondFactorKind>>,
     passkey_sign_in: Option<bool>,
+    passkey_user_verification: Option<PasskeyUserVerification>,
 }
 
 /// The rules' changes an input asks for: `signInRules`, and the older `secondFactor`.
@@ -103,6 +117,7 @@ fn rules_input(
             .allowed_factors
             .map(|list| list.into_iter().map(|k| k.name().to_owned()).collect()),
         passkey_sign_in: rules.passkey_sign_in,
+        passkey_user_verification: rules.passkey_user_verification.map(Into::into),
     };
     match second_factor {
         Some(SecondFactor::EmailCode) => {
@@ -161,6 +176,7 @@ impl From<instance::Model> for Instance {
                     .filter_map(SecondFactorKind::of)
                     .collect(),
                 passkey_sign_in: m.passkey_sign_in,
+                passkey_user_verification: m.passkey_user_verification.into(),
             },
         }
     }

@@ -25,7 +25,8 @@ use super::account::{account_purpose, may_manage};
 use super::factor::factor_purpose;
 use super::{attempt_of, instance_of_path, login_purpose};
 use crate::auth::employee_sessions::{self, PASSKEY};
-use crate::auth::passkeys::{self, Refused};
+use crate::auth::factors::Owner;
+use crate::auth::passkeys::{self, Answering, Holder, Refused};
 use crate::auth::sign_in_codes::{self, Pending, Refusal};
 use crate::auth::throttle::{self, Scopes};
 use crate::auth::{csrf, factors};
@@ -36,9 +37,7 @@ use crate::request::{read_cookie, ClientIp};
 use crate::saml::Saml;
 use crate::t;
 
-/// The largest body the endpoints read: a registration's answer with an attestation
-/// certificate chain is a few KiB.
-pub const MAX_BODY: usize = 32 * 1024;
+pub use crate::auth::passkeys::MAX_BODY;
 
 /// The script, as built into the binary.
 const SCRIPT: &str = include_str!("passkeys.js");
@@ -209,10 +208,15 @@ pub async fn register_options(
     )?;
     passkeys_allowed(&saml, &instance)?;
     let live = managing(&saml, &headers, &instance).await?;
-    let begun =
-        passkeys::begin_registration(&saml.auth, &live.user, &live.session.id, &instance.name)
-            .await?
-            .map_err(Refused::error)?;
+    let begun = passkeys::begin_registration(
+        &saml.auth,
+        &Holder::user(&live.user),
+        &live.session.id,
+        &instance.name,
+        instance.passkey_user_verification,
+    )
+    .await?
+    .map_err(Refused::error)?;
     Ok(started(begun))
 }
 
@@ -239,10 +243,13 @@ pub async fn register_finish(
     let given: RegisterPublicKeyCredential = answer(finish.credential)?;
     let registered = passkeys::finish_registration(
         &saml.auth,
-        &live.user,
+        &Owner::user(&live.user),
         &live.actor_with(client_ip),
-        &live.session.id,
-        &finish.ceremony,
+        Answering {
+            ceremony: &finish.ceremony,
+            bound_to: &live.session.id,
+            verification: instance.passkey_user_verification,
+        },
         &finish.name,
         &given,
     )
@@ -295,9 +302,14 @@ pub async fn factor_options(
     )?;
     passkeys_allowed(&saml, &instance)?;
     let pending = pending_with_passkey(&saml, &headers, &instance).await?;
-    let begun = passkeys::begin_factor(&saml.auth, &pending.user, &pending.code.id)
-        .await?
-        .map_err(Refused::error)?;
+    let begun = passkeys::begin_factor(
+        &saml.auth,
+        &Owner::user(&pending.user),
+        &pending.code.id,
+        instance.passkey_user_verification,
+    )
+    .await?
+    .map_err(Refused::error)?;
     Ok(started(begun))
 }
 
@@ -325,11 +337,14 @@ pub async fn factor_finish(
         Ok(given) => {
             passkeys::verify_factor(
                 &saml.auth,
-                &pending.user,
-                &pending.code.id,
-                &finish.ceremony,
+                &Owner::user(&pending.user),
+                &employee_sessions::EmployeeSession::actor_of(&pending.user, client_ip),
+                Answering {
+                    ceremony: &finish.ceremony,
+                    bound_to: &pending.code.id,
+                    verification: instance.passkey_user_verification,
+                },
                 &given,
-                client_ip,
             )
             .await?
         }
@@ -373,7 +388,7 @@ fn sign_in_allowed(saml: &Saml, instance: &instance::Model) -> Result<(), AppErr
 /// CSRF token has already been checked against.
 fn pre_session_binding(saml: &Saml, headers: &HeaderMap) -> String {
     let value = read_cookie(&saml.config, headers, csrf::PRE_SESSION_COOKIE).unwrap_or_default();
-    hex(&Sha256::digest(value.as_bytes()))
+    passkeys::binding_of(&value)
 }
 
 /// `POST /sso/{instance_id}/login/passkey/options`: begins signing in with a passkey alone.
@@ -393,7 +408,7 @@ pub async fn sign_in_options(
     )?;
     sign_in_allowed(&saml, &instance)?;
     let bound = pre_session_binding(&saml, &headers);
-    let begun = passkeys::begin_sign_in(&saml.auth, &instance.id, &bound)
+    let begun = passkeys::begin_sign_in(&saml.auth, Some(&instance.id), &bound)
         .await?
         .map_err(Refused::error)?;
     Ok(started(begun))
@@ -422,16 +437,16 @@ pub async fn sign_in_finish(
     let (user, assertion) = passkeys::verify_sign_in(
         &saml.auth,
         &instance.id,
-        &bound,
-        &finish.ceremony,
+        Answering {
+            ceremony: &finish.ceremony,
+            bound_to: &bound,
+            verification: instance.passkey_user_verification,
+        },
         &given,
         client_ip.clone(),
     )
     .await?
     .map_err(Refused::error)?;
-    if !assertion.user_verified {
-        return Err(Refused::NotVerified.error());
-    }
     // An account locked after failed sign-ins stays locked, whatever signs in.
     let scopes = Scopes::employee(&instance.id, &user.username, client_ip.as_deref());
     throttle::check(&saml.auth, &scopes).await?;

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::factors::{code_at, step_now};
 
-const PASSWORD: &str = "alice's long password";
+pub(super) const PASSWORD: &str = "alice's long password";
 
 const MY_FACTORS: &str = "{ myFactors { factors { id kind name lastUsedAt } recoveryCodesLeft sessionProvedFactor mayChange required } }";
 const BEGIN: &str = "mutation { beginMyTotp { factorId secret otpauthUrl qrCode } }";
@@ -26,7 +26,7 @@ const RESET: &str =
     "mutation($a: ID!) { resetAdminFactors(input: {adminId: $a}) { removedCount sessionsEnded } }";
 
 /// Creates a console admin (a global auditor) with [`PASSWORD`]; returns her id.
-async fn create_admin(app: &TestApp, username: &str) -> String {
+pub(super) async fn create_admin(app: &TestApp, username: &str) -> String {
     app.id_of(
         "mutation($u: String!, $p: String!) { createAdmin(input: {username: $u, password: $p, roles: [{role: AUDITOR}]}) { admin { id } } }",
         json!({ "u": username, "p": PASSWORD }),
@@ -36,7 +36,7 @@ async fn create_admin(app: &TestApp, username: &str) -> String {
 }
 
 /// `name=value` of the first `Set-Cookie` named `name`.
-fn cookie_named(response: &reqwest::Response, name: &str) -> Option<String> {
+pub(super) fn cookie_named(response: &reqwest::Response, name: &str) -> Option<String> {
     response
         .headers()
         .get_all("set-cookie")
@@ -46,7 +46,7 @@ fn cookie_named(response: &reqwest::Response, name: &str) -> Option<String> {
         .map(|v| v.split(';').next().unwrap_or_default().to_owned())
 }
 
-fn set_cookie_header(response: &reqwest::Response, name: &str) -> String {
+pub(super) fn set_cookie_header(response: &reqwest::Response, name: &str) -> String {
     response
         .headers()
         .get_all("set-cookie")
@@ -57,7 +57,7 @@ fn set_cookie_header(response: &reqwest::Response, name: &str) -> String {
         .to_owned()
 }
 
-async fn login(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
+pub(super) async fn login(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
     app.http
         .post(format!("{}/auth/admin/login", app.base))
         .json(&json!({ "username": username, "password": password }))
@@ -67,7 +67,7 @@ async fn login(app: &TestApp, username: &str, password: &str) -> reqwest::Respon
 }
 
 /// Signs in with the password only (an admin without factors where none is required).
-async fn password_session(app: &TestApp, username: &str) -> String {
+pub(super) async fn password_session(app: &TestApp, username: &str) -> String {
     let response = login(app, username, PASSWORD).await;
     assert_eq!(
         response.status(),
@@ -78,7 +78,7 @@ async fn password_session(app: &TestApp, username: &str) -> String {
 }
 
 /// The password step: a 200 with the step and its cookie.
-async fn begin_step(app: &TestApp, username: &str) -> (Value, String) {
+pub(super) async fn begin_step(app: &TestApp, username: &str) -> (Value, String) {
     let response = login(app, username, PASSWORD).await;
     assert_eq!(response.status(), 200, "a second factor is owed");
     assert!(
@@ -110,7 +110,7 @@ async fn totp(app: &TestApp, step: &str, code: &str) -> reqwest::Response {
 }
 
 /// What the server said, as `(status, error code, message, field)`.
-async fn refusal(response: reqwest::Response) -> (u16, String, String, Option<String>) {
+pub(super) async fn refusal(response: reqwest::Response) -> (u16, String, String, Option<String>) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap_or(Value::Null);
     (
@@ -121,7 +121,7 @@ async fn refusal(response: reqwest::Response) -> (u16, String, String, Option<St
     )
 }
 
-async fn me(app: &TestApp, session: &str) -> Value {
+pub(super) async fn me(app: &TestApp, session: &str) -> Value {
     app.http
         .get(format!("{}/auth/admin/me", app.base))
         .header("cookie", session)
@@ -179,7 +179,7 @@ async fn enrol(app: &TestApp, session: &str) -> (String, Vec<String>, i64) {
 }
 
 /// The platform's audit events of `action`, newest first.
-async fn audited(app: &TestApp, action: &str) -> Vec<Value> {
+pub(super) async fn audited(app: &TestApp, action: &str) -> Vec<Value> {
     let data = app
         .gql(
             "query($a: String!) { auditEvents(filter: {action: $a}) { nodes { outcome summary targetId actor { name } } } }",

@@ -4,6 +4,7 @@
 mod access;
 mod access_decisions;
 mod admin_factors;
+mod admin_passkeys;
 mod apps;
 mod cluster;
 mod console;

@@ -19,9 +19,9 @@ use lanyard_tests::saml::{
 use lanyard_tests::TestApp;
 use serde_json::{json, Value};
 
-const ORIGIN: &str = "http://localhost";
+pub(super) const ORIGIN: &str = "http://localhost";
 
-async fn spawn() -> TestApp {
+pub(super) async fn spawn() -> TestApp {
     TestApp::spawn_with(|config| config.public_url = ORIGIN.into()).await
 }
 
@@ -31,7 +31,7 @@ fn here(app: &TestApp, url: &str) -> String {
     url.replacen(ORIGIN, &app.base, 1)
 }
 
-async fn page(b: &reqwest::Client, url: &str) -> (reqwest::StatusCode, String, String) {
+pub(super) async fn page(b: &reqwest::Client, url: &str) -> (reqwest::StatusCode, String, String) {
     let response = b.get(url).send().await.unwrap();
     let status = response.status();
     let csp = response
@@ -43,7 +43,12 @@ async fn page(b: &reqwest::Client, url: &str) -> (reqwest::StatusCode, String, S
 }
 
 /// A browser signed in with her password; the response to the sign-in form.
-async fn password(app: &TestApp, t: &Tenant, b: &reqwest::Client, user: &str) -> reqwest::Response {
+pub(super) async fn password(
+    app: &TestApp,
+    t: &Tenant,
+    b: &reqwest::Client,
+    user: &str,
+) -> reqwest::Response {
     let login = format!("{}/sso/{}/login", app.base, t.instance);
     let (status, _, html) = page(b, &login).await;
     assert_eq!(status, 200);
@@ -59,7 +64,7 @@ async fn password(app: &TestApp, t: &Tenant, b: &reqwest::Client, user: &str) ->
         .unwrap()
 }
 
-async fn signed_in(app: &TestApp, t: &Tenant, user: &str) -> reqwest::Client {
+pub(super) async fn signed_in(app: &TestApp, t: &Tenant, user: &str) -> reqwest::Client {
     let b = browser();
     let done = password(app, t, &b, user).await;
     assert_eq!(
@@ -69,7 +74,7 @@ async fn signed_in(app: &TestApp, t: &Tenant, user: &str) -> reqwest::Client {
     b
 }
 
-async fn post_json(b: &reqwest::Client, url: &str, body: &Value) -> (u16, Value) {
+pub(super) async fn post_json(b: &reqwest::Client, url: &str, body: &Value) -> (u16, Value) {
     let response = b.post(url).json(body).send().await.unwrap();
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();
@@ -78,7 +83,7 @@ async fn post_json(b: &reqwest::Client, url: &str, body: &Value) -> (u16, Value)
 }
 
 /// Asserts a clear refusal: the status, a JSON `{error, message}` naming `code`.
-fn refused(answer: &(u16, Value), status: u16, code: &str) {
+pub(super) fn refused(answer: &(u16, Value), status: u16, code: &str) {
     assert_eq!(answer.0, status, "{}", answer.1);
     assert_eq!(answer.1["error"], code, "{}", answer.1);
     assert!(
@@ -89,14 +94,14 @@ fn refused(answer: &(u16, Value), status: u16, code: &str) {
 }
 
 /// The CSRF token of the forms of the page at `url`.
-async fn csrf_of(b: &reqwest::Client, url: &str) -> String {
+pub(super) async fn csrf_of(b: &reqwest::Client, url: &str) -> String {
     let (status, _, html) = page(b, url).await;
     assert_eq!(status, 200, "{url}: {html}");
     hidden(&html, "csrf").expect("a CSRF token")
 }
 
 /// Registers a passkey on the account page of the signed-in browser `b`: the finish's answer.
-async fn register(
+pub(super) async fn register(
     app: &TestApp,
     t: &Tenant,
     b: &reqwest::Client,
@@ -146,7 +151,7 @@ async fn audit(app: &TestApp, t: &Tenant, action: &str) -> Vec<Value> {
         .clone()
 }
 
-async fn set_rules(app: &TestApp, t: &Tenant, rules: Value) {
+pub(super) async fn set_rules(app: &TestApp, t: &Tenant, rules: Value) {
     app.gql(
         "mutation($i: ID!, $r: SignInRulesInput) { updateInstance(input: {id: $i, name: \"Acme\", signInRules: $r}) { instance { id } } }",
         json!({ "i": t.instance, "r": rules }),
@@ -479,6 +484,111 @@ async fn a_security_key_that_does_not_verify_its_user_is_a_factor_but_never_sign
     assert!(methods_of_sessions(&app, &t, &carol)
         .await
         .contains(&json!(["password", "security_key"])));
+    app.stop().await;
+}
+
+/// Begins registering on the account page and answers with `key` from an authenticator that
+/// sets `flags`: the options and the finish's answer.
+async fn register_with_flags(
+    app: &TestApp,
+    t: &Tenant,
+    b: &reqwest::Client,
+    key: &mut Authenticator,
+    flags: u8,
+) -> (Value, (u16, Value)) {
+    let account = format!("{}/sso/{}/account", app.base, t.instance);
+    let csrf = csrf_of(b, &account).await;
+    let (status, begun) = post_json(
+        b,
+        &format!("{account}/passkeys/options"),
+        &json!({ "csrf": csrf }),
+    )
+    .await;
+    assert_eq!(status, 200, "{begun}");
+    let mut made = Made::for_options(&begun["options"], ORIGIN);
+    made.flags = flags;
+    let credential = key.register(&begun["options"], &made);
+    let done = post_json(
+        b,
+        &format!("{account}/passkeys/finish"),
+        &json!({ "csrf": csrf, "ceremony": begun["ceremony"], "name": "Key", "credential": credential }),
+    )
+    .await;
+    (begun["options"].clone(), done)
+}
+
+#[tokio::test]
+async fn where_the_instance_requires_user_verification_keys_without_a_pin_are_refused() {
+    let app = spawn().await;
+    let t = tenant(&app).await;
+    let carol = app.create_user(&t.instance, "carol", Some(PASSWORD)).await;
+    // Registered while verification was preferred: a key without a PIN.
+    let b = signed_in(&app, &t, "carol").await;
+    let mut plain = Authenticator::new();
+    let (options, (status, done)) =
+        register_with_flags(&app, &t, &b, &mut plain, USER_PRESENT).await;
+    assert_eq!(status, 200, "{done}");
+    assert_ne!(
+        options["publicKey"]["authenticatorSelection"]["userVerification"], "required",
+        "{options}"
+    );
+
+    let rules = app
+        .gql(
+            "mutation($i: ID!) { updateInstance(input: {id: $i, name: \"Acme\", signInRules: {passkeyUserVerification: REQUIRED}}) { instance { signInRules { passkeyUserVerification } } } }",
+            json!({ "i": t.instance }),
+        )
+        .await;
+    assert_eq!(
+        rules["updateInstance"]["instance"]["signInRules"]["passkeyUserVerification"],
+        "REQUIRED"
+    );
+    let changed = audit(&app, &t, "updateInstance").await;
+    assert_eq!(
+        changed[0]["summary"]["signInRules"]["to"]["passkeyUserVerification"],
+        "required"
+    );
+
+    // Now the browser is asked to verify her, and a key that did not is refused…
+    let dave = app.create_user(&t.instance, "dave", Some(PASSWORD)).await;
+    let b = signed_in(&app, &t, "dave").await;
+    let mut another = Authenticator::new();
+    let (options, refusal) = register_with_flags(&app, &t, &b, &mut another, USER_PRESENT).await;
+    assert_eq!(
+        options["publicKey"]["authenticatorSelection"]["userVerification"], "required",
+        "{options}"
+    );
+    refused(&refusal, 400, "BAD_USER_INPUT");
+    assert!(
+        refusal.1["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not check that it is you"),
+        "{}",
+        refusal.1
+    );
+    assert_eq!(
+        factors_of(&app, &t, &dave).await,
+        Vec::<Value>::new(),
+        "nothing registered"
+    );
+    // …at registration and as a second factor, even the key registered before.
+    set_rules(
+        &app,
+        &t,
+        json!({ "mfaRequired": "EVERYONE", "allowedFactors": ["PASSKEY"] }),
+    )
+    .await;
+    let b = browser();
+    password(&app, &t, &b, "carol").await;
+    let refusal = give_passkey(&app, &t, &b, &mut plain, |m| m.flags = USER_PRESENT).await;
+    refused(&refusal, 400, "BAD_USER_INPUT");
+    // The same key, once it verifies her (a PIN set), is a passkey.
+    let (status, done) = give_passkey(&app, &t, &b, &mut plain, |_| {}).await;
+    assert_eq!(status, 200, "{done}");
+    assert!(methods_of_sessions(&app, &t, &carol)
+        .await
+        .contains(&json!(["password", "passkey"])));
     app.stop().await;
 }
 
