@@ -133,7 +133,7 @@ export type ConfirmMyTotpInput = {
   /** The setup `beginMyTotp` made. */
   factorId: string;
   /** A name for the app ("Phone"), at most 64 characters; "Authenticator app" when empty. */
-  name?: string | null | undefined;
+  name?: string;
 };
 
 export type CreateAccessPolicyInput = {
@@ -241,9 +241,15 @@ export type EventType =
   | 'USER_UPDATED';
 
 export type FinishMyPasskeyInput = {
+  /** The ceremony `beginMyPasskey` began. */
   ceremony: string;
+  /**
+   * The browser's `PublicKeyCredential`, binary values in base64url (`id`, `rawId`, `type`,
+   * `response.clientDataJSON`, `response.attestationObject`, `response.transports`).
+   */
   credential: unknown;
-  name?: string | null | undefined;
+  /** A name for it ("YubiKey"), at most 64 characters; "Passkey" when empty. */
+  name?: string;
 };
 
 /** One row of an import; the same fields as `createUser`. */
@@ -308,8 +314,14 @@ export type ObjectRefInput = {
   instanceId: string;
 };
 
+/** Whether a passkey or security key must verify the employee (a PIN or biometrics). */
 export type PasskeyUserVerification =
+  /**
+   * Asked for where the authenticator can: a security key without a PIN still serves as a
+   * second factor (`security_key`). Signing in without a password always needs it.
+   */
   | 'PREFERRED'
+  /** At every registration and every use: keys that cannot verify her are refused. */
   | 'REQUIRED';
 
 export type PolicyEffect =
