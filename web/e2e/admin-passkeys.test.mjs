@@ -126,11 +126,22 @@ describe('console sign-in with a passkey', () => {
 
   it('refuses to register the same passkey twice, and says so calmly', async () => {
     // A verified passkey proved two factors: she may add another.
+    /** @type {string[]} */
+    const operations = [];
+    const record = (/** @type {import('playwright-core').Request} */ r) => {
+      if (!r.url().endsWith('/graphql')) return;
+      const name = /^\s*mutation (\w+)/.exec(r.postDataJSON()?.query ?? '')?.[1];
+      if (name) operations.push(name);
+    };
+    page.on('request', record);
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     const form = page.getByRole('form', { name: 'Add a passkey' });
     await form.getByLabel('A name for this passkey (optional)').fill('Laptop again');
     await form.getByRole('button', { name: 'Create the passkey' }).click();
     await form.getByRole('alert').filter({ hasText: 'This passkey is registered already.' }).waitFor();
+    page.off('request', record);
+    // The server named her passkey to exclude, and the browser refused before anything was sent.
+    assert.deepEqual(operations, ['BeginMyPasskey']);
     await screenshot(page, 'security-passkey-duplicate');
     // The form stays, to try another key or cancel.
     await form.getByRole('button', { name: 'Cancel' }).click();
