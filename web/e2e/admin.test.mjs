@@ -173,11 +173,17 @@ describe('console pages', () => {
     const allowed = rules.getByRole('group', { name: 'Allowed second factors' });
     assert.equal(await rules.getByRole('radio', { name: 'Only when asked' }).isChecked(), true);
     await rules.getByRole('radio', { name: 'Everyone, at every sign-in' }).check();
+    // Passkeys must verify the employee every time: a choice kept while passkeys are not allowed.
+    const verification = rules.getByRole('group', { name: 'Passkey user verification' });
+    assert.equal(await verification.getByRole('radio', { name: 'Preferred: when the key can' }).isChecked(), true);
+    const required = verification.getByRole('radio', { name: 'Required: every time' });
+    await required.check();
     for (const name of ['Emailed code', 'Authenticator app', 'Passkey']) {
       await allowed.getByRole('checkbox', { name, exact: true }).uncheck();
     }
     const alone = rules.getByRole('checkbox', { name: /passkey alone/ });
     assert.equal(await alone.isDisabled(), true, 'no passkey sign-in without passkeys');
+    assert.equal(await required.isDisabled(), true, 'no verification to choose without passkeys');
     await form.getByRole('button', { name: 'Save' }).click();
     // Everyone must give a factor and none is allowed: nobody could sign in, the server says.
     await allowed.getByRole('alert').filter({ hasText: 'needs at least one allowed factor' }).waitFor();
@@ -192,10 +198,15 @@ describe('console pages', () => {
     const { instance } = await gql(
       admin,
       server.base,
-      `query($i: ID!) { instance(id: $i) { signInRules { mfaRequired allowedFactors passkeySignIn } } }`,
+      `query($i: ID!) { instance(id: $i) { signInRules { mfaRequired allowedFactors passkeySignIn passkeyUserVerification } } }`,
       { i: instanceId },
     );
-    assert.deepEqual(instance.signInRules, { mfaRequired: 'EVERYONE', allowedFactors: ['TOTP'], passkeySignIn: true });
+    assert.deepEqual(instance.signInRules, {
+      mfaRequired: 'EVERYONE',
+      allowedFactors: ['TOTP'],
+      passkeySignIn: true,
+      passkeyUserVerification: 'REQUIRED',
+    });
   });
 
   it("resets an employee's second factors after a dialog that says what happens", async () => {

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { TypedDocumentString } from './gql/graphql';
 import i18n from './i18n';
+import { browserHasPasskeys, browserRefusal, getPasskey, type RequestOptionsJSON } from './webauthn';
 
 /** One error as the API reports it: `extensions.code`, and `field` when an input is at fault. */
 export interface ApiErrorDetail {
@@ -160,8 +161,11 @@ export function useMutation<TResult, TVariables>(
   return { run, pending, error };
 }
 
-/** How an admin gives her second factor: a code of her authenticator app, or a recovery code. */
-export type FactorMethod = 'totp' | 'recovery_code';
+/**
+ * How an admin gives her second factor: a code of her authenticator app, one of her passkeys,
+ * or a recovery code.
+ */
+export type FactorMethod = 'totp' | 'passkey' | 'recovery_code';
 
 /** An authenticator app being set up: shown once, confirmed by its first code. */
 export interface AuthenticatorSetup {
@@ -233,6 +237,77 @@ export async function confirmSetupAtSignIn(factorId: string, code: string, name:
   const response = await postSignIn('/auth/admin/login/enrol', { factorId, code, name });
   const body = (await response.json()) as { recoveryCodes?: string[] };
   return body.recoveryCodes ?? [];
+}
+
+/**
+ * Whether this server can use passkeys at all (`GET /auth/admin/login`): not when its address
+ * is an IP address, which browsers refuse. A server that cannot say has none.
+ */
+export async function serverHasPasskeys(signal?: AbortSignal): Promise<boolean> {
+  try {
+    const response = await fetch('/auth/admin/login', {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+      signal,
+    });
+    if (!response.ok) return false;
+    const body = (await response.json()) as { passkeys?: unknown };
+    return body.passkeys === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether passkeys can be offered here: this browser has WebAuthn and this server can use them.
+ * False until the server has said so; a browser without WebAuthn does not ask.
+ */
+export function usePasskeysHere(): boolean {
+  const [here, setHere] = useState(false);
+  useEffect(() => {
+    if (!browserHasPasskeys()) return;
+    const controller = new AbortController();
+    void serverHasPasskeys(controller.signal).then((yes) => controller.signal.aborted || setHere(yes));
+    return () => controller.abort();
+  }, []);
+  return here;
+}
+
+/**
+ * Asks the browser for a passkey ceremony. Its refusal (she closed the prompt, the key is
+ * registered already, …) becomes an ApiError with a calm message and a `PASSKEY_…` code, shown
+ * where the server's refusals are.
+ */
+export async function askBrowser<T>(ceremony: () => Promise<T>): Promise<T> {
+  try {
+    return await ceremony();
+  } catch (error) {
+    const refusal = browserRefusal(error) ?? 'failed';
+    const code = { cancelled: 'PASSKEY_CANCELLED', duplicate: 'PASSKEY_DUPLICATE', otherSite: 'PASSKEY_OTHER_SITE', failed: 'PASSKEY_FAILED' }[
+      refusal
+    ];
+    throw new ApiError([{ message: i18n.t(`passkey.${refusal}`), code }]);
+  }
+}
+
+/**
+ * One passkey ceremony of sign-in: the server's options (and a cookie that binds the ceremony
+ * to this browser), the browser's answer, and the server's check of it, which opens the session.
+ */
+async function usePasskey(optionsPath: string, finishPath: string): Promise<void> {
+  const begun = (await (await postSignIn(optionsPath, {})).json()) as { ceremony: string; options: RequestOptionsJSON };
+  const credential = await askBrowser(() => getPasskey(begun.options));
+  await postSignIn(finishPath, { ceremony: begun.ceremony, credential });
+}
+
+/** Signs in with a passkey alone, without a password (a discoverable one that verified her). */
+export async function signInWithPasskey(): Promise<void> {
+  await usePasskey('/auth/admin/passkey/options', '/auth/admin/passkey');
+}
+
+/** The second step with one of her passkeys: opens the session. */
+export async function givePasskey(): Promise<void> {
+  await usePasskey('/auth/admin/login/passkey/options', '/auth/admin/login/passkey');
 }
 
 export async function signOut(): Promise<void> {

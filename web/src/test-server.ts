@@ -1,5 +1,6 @@
 // A stand-in for POST /graphql in component tests: it answers each operation by its name and
-// keeps every call, with the signal that can abort it.
+// keeps every call, with the signal that can abort it. It also says whether the server can use
+// passkeys (`GET /auth/admin/login`), which pages ask before they offer one.
 import { vi } from 'vitest';
 
 export interface Call {
@@ -12,11 +13,14 @@ export interface Call {
 type Answers = Record<string, (variables: Record<string, unknown>) => unknown>;
 
 /** Stubs `fetch` with the answers (undo with `vi.unstubAllGlobals()`); returns the calls. */
-export function server(answers: Answers): Call[] {
+export function server(answers: Answers, options: { passkeys?: boolean } = {}): Call[] {
   const calls: Call[] = [];
   vi.stubGlobal(
     'fetch',
-    vi.fn(async (_url: string, init: RequestInit) => {
+    vi.fn(async (url: string, init: RequestInit = {}) => {
+      if (url === '/auth/admin/login' && init.method !== 'POST') {
+        return new Response(JSON.stringify({ passkeys: options.passkeys ?? false }), { status: 200 });
+      }
       const { query, variables } = JSON.parse(String(init.body)) as { query: string; variables: Record<string, unknown> };
       const operation = /(?:query|mutation) (\w+)/.exec(query)?.[1] ?? '';
       calls.push({ operation, variables, signal: init.signal });

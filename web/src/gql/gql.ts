@@ -63,10 +63,10 @@ type Documents = {
     "\n  mutation DeleteGroup($input: ObjectRefInput!) {\n    deleteGroup(input: $input) {\n      deletedId\n    }\n  }\n": typeof types.DeleteGroupDocument,
     "\n  mutation AddGroupMembers($input: MembersInput!) {\n    addGroupMembers(input: $input) {\n      group {\n        id\n      }\n    }\n  }\n": typeof types.AddGroupMembersDocument,
     "\n  mutation RemoveGroupMembers($input: MembersInput!) {\n    removeGroupMembers(input: $input) {\n      group {\n        id\n      }\n    }\n  }\n": typeof types.RemoveGroupMembersDocument,
-    "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n        }\n        createdAt\n      }\n    }\n  }\n": typeof types.InstancesDocument,
+    "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n          passkeyUserVerification\n        }\n        createdAt\n      }\n    }\n  }\n": typeof types.InstancesDocument,
     "\n  query InstancesCount {\n    instances(first: 1) {\n      totalCount\n    }\n  }\n": typeof types.InstancesCountDocument,
     "\n  mutation CreateInstance($input: CreateInstanceInput!) {\n    createInstance(input: $input) {\n      instance {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateInstanceDocument,
-    "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n        }\n      }\n    }\n  }\n": typeof types.UpdateInstanceDocument,
+    "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n          passkeyUserVerification\n        }\n      }\n    }\n  }\n": typeof types.UpdateInstanceDocument,
     "\n  mutation DeleteInstance($id: ID!) {\n    deleteInstance(input: { id: $id }) {\n      deletedId\n    }\n  }\n": typeof types.DeleteInstanceDocument,
     "\n  query OrgUnits($instanceId: ID!, $parentId: ID, $after: String) {\n    instance(id: $instanceId) {\n      id\n      orgUnits(parentId: $parentId, first: 50, after: $after) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        nodes {\n          id\n          name\n          children(first: 1) {\n            totalCount\n          }\n          members(first: 1) {\n            totalCountEstimate {\n              count\n              exact\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.OrgUnitsDocument,
     "\n  query OrgUnitMembers($instanceId: ID!, $id: ID!, $after: String) {\n    instance(id: $instanceId) {\n      id\n      orgUnit(id: $id) {\n        id\n        members(first: 20, after: $after, includeSubUnits: false) {\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n          nodes {\n            id\n            username\n          }\n        }\n      }\n    }\n  }\n": typeof types.OrgUnitMembersDocument,
@@ -92,6 +92,8 @@ type Documents = {
     "\n  query MyFactors {\n    myFactors {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n      sessionProvedFactor\n      mayChange\n      required\n    }\n  }\n": typeof types.MyFactorsDocument,
     "\n  mutation BeginMyTotp {\n    beginMyTotp {\n      factorId\n      secret\n      otpauthUrl\n      qrCode\n    }\n  }\n": typeof types.BeginMyTotpDocument,
     "\n  mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {\n    confirmMyTotp(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": typeof types.ConfirmMyTotpDocument,
+    "\n  mutation BeginMyPasskey {\n    beginMyPasskey {\n      ceremony\n      options\n    }\n  }\n": typeof types.BeginMyPasskeyDocument,
+    "\n  mutation FinishMyPasskey($input: FinishMyPasskeyInput!) {\n    finishMyPasskey(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": typeof types.FinishMyPasskeyDocument,
     "\n  mutation RemoveMyFactor($id: ID!) {\n    removeMyFactor(input: { factorId: $id }) {\n      removedFactorId\n      recoveryCodesLeft\n    }\n  }\n": typeof types.RemoveMyFactorDocument,
     "\n  mutation NewMyRecoveryCodes {\n    newMyRecoveryCodes {\n      recoveryCodes\n    }\n  }\n": typeof types.NewMyRecoveryCodesDocument,
     "\n  query SigningKeys($instanceId: ID!) {\n    signingKeys(instanceId: $instanceId) {\n      id\n      algorithm\n      state\n      fingerprintSha256\n      notAfter\n      createdAt\n      activatedAt\n      retiredAt\n    }\n  }\n": typeof types.SigningKeysDocument,
@@ -168,10 +170,10 @@ const documents: Documents = {
     "\n  mutation DeleteGroup($input: ObjectRefInput!) {\n    deleteGroup(input: $input) {\n      deletedId\n    }\n  }\n": types.DeleteGroupDocument,
     "\n  mutation AddGroupMembers($input: MembersInput!) {\n    addGroupMembers(input: $input) {\n      group {\n        id\n      }\n    }\n  }\n": types.AddGroupMembersDocument,
     "\n  mutation RemoveGroupMembers($input: MembersInput!) {\n    removeGroupMembers(input: $input) {\n      group {\n        id\n      }\n    }\n  }\n": types.RemoveGroupMembersDocument,
-    "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n        }\n        createdAt\n      }\n    }\n  }\n": types.InstancesDocument,
+    "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n          passkeyUserVerification\n        }\n        createdAt\n      }\n    }\n  }\n": types.InstancesDocument,
     "\n  query InstancesCount {\n    instances(first: 1) {\n      totalCount\n    }\n  }\n": types.InstancesCountDocument,
     "\n  mutation CreateInstance($input: CreateInstanceInput!) {\n    createInstance(input: $input) {\n      instance {\n        id\n        name\n      }\n    }\n  }\n": types.CreateInstanceDocument,
-    "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n        }\n      }\n    }\n  }\n": types.UpdateInstanceDocument,
+    "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n          passkeyUserVerification\n        }\n      }\n    }\n  }\n": types.UpdateInstanceDocument,
     "\n  mutation DeleteInstance($id: ID!) {\n    deleteInstance(input: { id: $id }) {\n      deletedId\n    }\n  }\n": types.DeleteInstanceDocument,
     "\n  query OrgUnits($instanceId: ID!, $parentId: ID, $after: String) {\n    instance(id: $instanceId) {\n      id\n      orgUnits(parentId: $parentId, first: 50, after: $after) {\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        nodes {\n          id\n          name\n          children(first: 1) {\n            totalCount\n          }\n          members(first: 1) {\n            totalCountEstimate {\n              count\n              exact\n            }\n          }\n        }\n      }\n    }\n  }\n": types.OrgUnitsDocument,
     "\n  query OrgUnitMembers($instanceId: ID!, $id: ID!, $after: String) {\n    instance(id: $instanceId) {\n      id\n      orgUnit(id: $id) {\n        id\n        members(first: 20, after: $after, includeSubUnits: false) {\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n          nodes {\n            id\n            username\n          }\n        }\n      }\n    }\n  }\n": types.OrgUnitMembersDocument,
@@ -197,6 +199,8 @@ const documents: Documents = {
     "\n  query MyFactors {\n    myFactors {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n      sessionProvedFactor\n      mayChange\n      required\n    }\n  }\n": types.MyFactorsDocument,
     "\n  mutation BeginMyTotp {\n    beginMyTotp {\n      factorId\n      secret\n      otpauthUrl\n      qrCode\n    }\n  }\n": types.BeginMyTotpDocument,
     "\n  mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {\n    confirmMyTotp(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": types.ConfirmMyTotpDocument,
+    "\n  mutation BeginMyPasskey {\n    beginMyPasskey {\n      ceremony\n      options\n    }\n  }\n": types.BeginMyPasskeyDocument,
+    "\n  mutation FinishMyPasskey($input: FinishMyPasskeyInput!) {\n    finishMyPasskey(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": types.FinishMyPasskeyDocument,
     "\n  mutation RemoveMyFactor($id: ID!) {\n    removeMyFactor(input: { factorId: $id }) {\n      removedFactorId\n      recoveryCodesLeft\n    }\n  }\n": types.RemoveMyFactorDocument,
     "\n  mutation NewMyRecoveryCodes {\n    newMyRecoveryCodes {\n      recoveryCodes\n    }\n  }\n": types.NewMyRecoveryCodesDocument,
     "\n  query SigningKeys($instanceId: ID!) {\n    signingKeys(instanceId: $instanceId) {\n      id\n      algorithm\n      state\n      fingerprintSha256\n      notAfter\n      createdAt\n      activatedAt\n      retiredAt\n    }\n  }\n": types.SigningKeysDocument,
@@ -420,7 +424,7 @@ export function graphql(source: "\n  mutation RemoveGroupMembers($input: Members
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n        }\n        createdAt\n      }\n    }\n  }\n"): typeof import('./graphql').InstancesDocument;
+export function graphql(source: "\n  query Instances($after: String) {\n    instances(first: 20, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n          passkeyUserVerification\n        }\n        createdAt\n      }\n    }\n  }\n"): typeof import('./graphql').InstancesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -432,7 +436,7 @@ export function graphql(source: "\n  mutation CreateInstance($input: CreateInsta
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').UpdateInstanceDocument;
+export function graphql(source: "\n  mutation UpdateInstance($input: UpdateInstanceInput!) {\n    updateInstance(input: $input) {\n      instance {\n        id\n        name\n        description\n        signInRules {\n          mfaRequired\n          allowedFactors\n          passkeySignIn\n          passkeyUserVerification\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').UpdateInstanceDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -533,6 +537,14 @@ export function graphql(source: "\n  mutation BeginMyTotp {\n    beginMyTotp {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {\n    confirmMyTotp(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n"): typeof import('./graphql').ConfirmMyTotpDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginMyPasskey {\n    beginMyPasskey {\n      ceremony\n      options\n    }\n  }\n"): typeof import('./graphql').BeginMyPasskeyDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FinishMyPasskey($input: FinishMyPasskeyInput!) {\n    finishMyPasskey(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n"): typeof import('./graphql').FinishMyPasskeyDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -240,6 +240,18 @@ export type EventType =
   | 'USER_DELETED'
   | 'USER_UPDATED';
 
+export type FinishMyPasskeyInput = {
+  /** The ceremony `beginMyPasskey` began. */
+  ceremony: string;
+  /**
+   * The browser's `PublicKeyCredential`, binary values in base64url (`id`, `rawId`, `type`,
+   * `response.clientDataJSON`, `response.attestationObject`, `response.transports`).
+   */
+  credential: unknown;
+  /** A name for it ("YubiKey"), at most 64 characters; "Passkey" when empty. */
+  name?: string;
+};
+
 /** One row of an import; the same fields as `createUser`. */
 export type ImportUserRow = {
   displayName?: string | null | undefined;
@@ -301,6 +313,16 @@ export type ObjectRefInput = {
   id: string;
   instanceId: string;
 };
+
+/** Whether a passkey or security key must verify the employee (a PIN or biometrics). */
+export type PasskeyUserVerification =
+  /**
+   * Asked for where the authenticator can: a security key without a PIN still serves as a
+   * second factor (`security_key`). Signing in without a password always needs it.
+   */
+  | 'PREFERRED'
+  /** At every registration and every use: keys that cannot verify her are refused. */
+  | 'REQUIRED';
 
 export type PolicyEffect =
   | 'FORBID'
@@ -446,6 +468,7 @@ export type SignInRulesInput = {
   allowedFactors?: Array<SecondFactorKind> | null | undefined;
   mfaRequired?: MfaRequired | null | undefined;
   passkeySignIn?: boolean | null | undefined;
+  passkeyUserVerification?: PasskeyUserVerification | null | undefined;
 };
 
 export type SigningKeyAlgorithm =
@@ -928,7 +951,7 @@ export type InstancesQueryVariables = Exact<{
 }>;
 
 
-export type InstancesQuery = { instances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, createdAt: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind>, passkeySignIn: boolean } }> } };
+export type InstancesQuery = { instances: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, description: string, createdAt: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind>, passkeySignIn: boolean, passkeyUserVerification: PasskeyUserVerification } }> } };
 
 export type InstancesCountQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -947,7 +970,7 @@ export type UpdateInstanceMutationVariables = Exact<{
 }>;
 
 
-export type UpdateInstanceMutation = { updateInstance: { instance: { id: string, name: string, description: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind>, passkeySignIn: boolean } } } };
+export type UpdateInstanceMutation = { updateInstance: { instance: { id: string, name: string, description: string, signInRules: { mfaRequired: MfaRequired, allowedFactors: Array<SecondFactorKind>, passkeySignIn: boolean, passkeyUserVerification: PasskeyUserVerification } } } };
 
 export type DeleteInstanceMutationVariables = Exact<{
   id: string;
@@ -1129,6 +1152,18 @@ export type ConfirmMyTotpMutationVariables = Exact<{
 
 
 export type ConfirmMyTotpMutation = { confirmMyTotp: { recoveryCodes: Array<string> | null, factor: { id: string } } };
+
+export type BeginMyPasskeyMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BeginMyPasskeyMutation = { beginMyPasskey: { ceremony: string, options: unknown } };
+
+export type FinishMyPasskeyMutationVariables = Exact<{
+  input: FinishMyPasskeyInput;
+}>;
+
+
+export type FinishMyPasskeyMutation = { finishMyPasskey: { recoveryCodes: Array<string> | null, factor: { id: string } } };
 
 export type RemoveMyFactorMutationVariables = Exact<{
   id: string;
@@ -1965,6 +2000,7 @@ export const InstancesDocument = new TypedDocumentString(`
         mfaRequired
         allowedFactors
         passkeySignIn
+        passkeyUserVerification
       }
       createdAt
     }
@@ -1999,6 +2035,7 @@ export const UpdateInstanceDocument = new TypedDocumentString(`
         mfaRequired
         allowedFactors
         passkeySignIn
+        passkeyUserVerification
       }
     }
   }
@@ -2362,6 +2399,24 @@ export const ConfirmMyTotpDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConfirmMyTotpMutation, ConfirmMyTotpMutationVariables>;
+export const BeginMyPasskeyDocument = new TypedDocumentString(`
+    mutation BeginMyPasskey {
+  beginMyPasskey {
+    ceremony
+    options
+  }
+}
+    `) as unknown as TypedDocumentString<BeginMyPasskeyMutation, BeginMyPasskeyMutationVariables>;
+export const FinishMyPasskeyDocument = new TypedDocumentString(`
+    mutation FinishMyPasskey($input: FinishMyPasskeyInput!) {
+  finishMyPasskey(input: $input) {
+    factor {
+      id
+    }
+    recoveryCodes
+  }
+}
+    `) as unknown as TypedDocumentString<FinishMyPasskeyMutation, FinishMyPasskeyMutationVariables>;
 export const RemoveMyFactorDocument = new TypedDocumentString(`
     mutation RemoveMyFactor($id: ID!) {
   removeMyFactor(input: {factorId: $id}) {

@@ -12,7 +12,12 @@ const empty = {
 
 const count = (totalCount: number) => () => ({ data: { instances: { totalCount } } });
 
-const RULES = { mfaRequired: 'WHEN_ASKED', allowedFactors: ['EMAIL_CODE', 'TOTP', 'PASSKEY'], passkeySignIn: true };
+const RULES = {
+  mfaRequired: 'WHEN_ASKED',
+  allowedFactors: ['EMAIL_CODE', 'TOTP', 'PASSKEY'],
+  passkeySignIn: true,
+  passkeyUserVerification: 'PREFERRED',
+};
 
 /** One instance, Acme, with these sign-in rules. */
 const acme = (signInRules: object = RULES) => () => ({
@@ -95,7 +100,10 @@ describe('Instances', () => {
   });
 
   it("summarises each instance's sign-in rules in the list", async () => {
-    server({ Instances: acme({ mfaRequired: 'EVERYONE', allowedFactors: ['TOTP', 'PASSKEY'], passkeySignIn: false }), InstancesCount: count(1) });
+    server({
+      Instances: acme({ mfaRequired: 'EVERYONE', allowedFactors: ['TOTP', 'PASSKEY'], passkeySignIn: false, passkeyUserVerification: 'REQUIRED' }),
+      InstancesCount: count(1),
+    });
     render(<Instances />, { wrapper: MemoryRouter });
     const row = (await screen.findByText('Acme')).closest('tr')!;
     expect(within(row).getByRole('cell', { name: 'Second factor for everyone · authenticator app, passkey' })).toBeInTheDocument();
@@ -145,12 +153,12 @@ describe('Instances', () => {
         id: 'i1',
         name: 'Acme',
         description: 'Acme Inc.',
-        signInRules: { mfaRequired: 'EVERYONE', allowedFactors: [], passkeySignIn: true },
+        signInRules: { mfaRequired: 'EVERYONE', allowedFactors: [], passkeySignIn: true, passkeyUserVerification: 'PREFERRED' },
       },
     });
 
     // With the authenticator app allowed it is saved, and the list asked for again.
-    const rulesSaved = { mfaRequired: 'EVERYONE', allowedFactors: ['TOTP'], passkeySignIn: true };
+    const rulesSaved = { mfaRequired: 'EVERYONE', allowedFactors: ['TOTP'], passkeySignIn: true, passkeyUserVerification: 'PREFERRED' };
     answer = saved(rulesSaved);
     await user.click(app);
     await user.click(within(form).getByRole('button', { name: 'Save' }));
@@ -191,6 +199,9 @@ describe('Instances', () => {
     expect(within(rules).getByRole('checkbox', { name: '允许员工仅凭通行密钥登录，无需密码' })).toHaveAccessibleDescription(
       '请先在上方允许通行密钥。',
     );
+    const verification = within(rules).getByRole('group', { name: '通行密钥的用户验证' });
+    expect(within(verification).getByRole('radio', { name: '首选：密钥支持时验证' })).toBeChecked();
+    expect(within(verification).getByRole('radio', { name: '必需：每次都验证' })).toBeDisabled();
     await user.click(within(form).getByRole('button', { name: '保存' }));
     // The server's own words (English, as the API writes them), at the factors.
     expect(await within(allowed).findByRole('alert')).toHaveTextContent('needs at least one allowed factor');
@@ -199,5 +210,60 @@ describe('Instances', () => {
       input: { signInRules: { mfaRequired: 'EVERYONE', allowedFactors: [] } },
     });
     expect(within(form).getByRole('button', { name: '取消' })).toBeInTheDocument();
+  });
+
+  it('asks whether passkeys must always verify the employee, only where passkeys are allowed, and saves it', async () => {
+    let answer: () => unknown = () => ({
+      data: null,
+      errors: [
+        {
+          message: 'passkey user verification must be required where passkeys sign in alone',
+          extensions: { code: 'BAD_USER_INPUT', field: 'passkeyUserVerification' },
+        },
+      ],
+    });
+    const calls = server({ Instances: acme(), InstancesCount: count(1), UpdateInstance: () => answer() });
+    const user = userEvent.setup();
+    render(<Instances />, { wrapper: MemoryRouter });
+    const row = (await screen.findByText('Acme')).closest('tr')!;
+    await user.click(within(row).getByRole('button', { name: 'Edit' }));
+    const form = screen.getByRole('form', { name: 'Edit Acme' });
+    const verification = within(form).getByRole('group', { name: 'Passkey user verification' });
+    const preferred = within(verification).getByRole('radio', { name: 'Preferred: when the key can' });
+    const required = within(verification).getByRole('radio', { name: 'Required: every time' });
+    expect(preferred).toBeChecked();
+    expect(preferred).toHaveAccessibleDescription(
+      'Keys without a PIN are accepted as a second factor; signing in without a password always needs verification.',
+    );
+    expect(required).toHaveAccessibleDescription(
+      'Passkeys and security keys must verify the employee (PIN or biometrics) every time; keys without a PIN cannot be registered or used.',
+    );
+
+    // Without passkeys allowed there is nothing to choose; the choice is kept.
+    const passkeys = within(form).getByRole('checkbox', { name: 'Passkey' });
+    await user.click(passkeys);
+    expect(required).toBeDisabled();
+    expect(preferred).toBeDisabled();
+    expect(preferred).toBeChecked();
+    expect(required).toHaveAccessibleDescription(/Allow passkeys above to use this\.$/);
+    await user.click(passkeys);
+    expect(required).toBeEnabled();
+
+    // A refusal of the setting is shown at it.
+    await user.click(required);
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(await within(verification).findByRole('alert')).toHaveTextContent('must be required where passkeys sign in alone');
+    expect(required).toHaveAttribute('aria-invalid', 'true');
+    expect(calls.filter((c) => c.operation === 'UpdateInstance').at(-1)?.variables).toMatchObject({
+      input: { signInRules: { passkeyUserVerification: 'REQUIRED' } },
+    });
+
+    answer = saved({ ...RULES, passkeyUserVerification: 'PREFERRED' });
+    await user.click(preferred);
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved.')).toBeInTheDocument();
+    expect(calls.filter((c) => c.operation === 'UpdateInstance').at(-1)?.variables).toEqual({
+      input: { id: 'i1', name: 'Acme', description: 'Acme Inc.', signInRules: RULES },
+    });
   });
 });

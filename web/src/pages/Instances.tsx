@@ -4,7 +4,12 @@ import { Link } from 'react-router';
 import { request, useMutation, type ApiError } from '../api';
 import { useForm } from '../form';
 import { graphql } from '../gql';
-import type { InstancesQuery as InstancesData, MfaRequired, SecondFactorKind } from '../gql/graphql';
+import type {
+  InstancesQuery as InstancesData,
+  MfaRequired,
+  PasskeyUserVerification,
+  SecondFactorKind,
+} from '../gql/graphql';
 import { ListView, useListControls, usePagedQuery } from '../list';
 import { ConfirmButton, Field, Flash, FormErrors, formatTime, useFlash } from '../ui';
 
@@ -23,6 +28,7 @@ const InstancesQuery = graphql(`
           mfaRequired
           allowedFactors
           passkeySignIn
+          passkeyUserVerification
         }
         createdAt
       }
@@ -60,6 +66,7 @@ const UpdateInstance = graphql(`
           mfaRequired
           allowedFactors
           passkeySignIn
+          passkeyUserVerification
         }
       }
     }
@@ -176,9 +183,13 @@ export function Instances() {
 /** The second factors an instance can allow, in the order the settings list them. */
 const FACTOR_KINDS: SecondFactorKind[] = ['EMAIL_CODE', 'TOTP', 'PASSKEY'];
 const MFA_REQUIRED: MfaRequired[] = ['WHEN_ASKED', 'EVERYONE'];
+const USER_VERIFICATION: PasskeyUserVerification[] = ['PREFERRED', 'REQUIRED'];
 
 type Instance = InstancesData['instances']['nodes'][number];
-type Rules = Pick<Instance['signInRules'], 'mfaRequired' | 'allowedFactors' | 'passkeySignIn'>;
+type Rules = Pick<
+  Instance['signInRules'],
+  'mfaRequired' | 'allowedFactors' | 'passkeySignIn' | 'passkeyUserVerification'
+>;
 
 /** The list's short form of an instance's sign-in rules. */
 function RulesSummary({ rules }: { rules: Rules }) {
@@ -197,12 +208,12 @@ function RulesSummary({ rules }: { rules: Rules }) {
 
 function EditInstanceRow({ instance, onDone }: { instance: Instance; onDone: (saved: boolean) => void }) {
   const { t } = useTranslation('instances');
-  const { mfaRequired, allowedFactors, passkeySignIn } = instance.signInRules;
+  const { mfaRequired, allowedFactors, passkeySignIn, passkeyUserVerification } = instance.signInRules;
   const update = useForm({
     initial: {
       name: instance.name,
       description: instance.description,
-      signInRules: { mfaRequired, allowedFactors, passkeySignIn },
+      signInRules: { mfaRequired, allowedFactors, passkeySignIn, passkeyUserVerification },
     },
     submit: (values) => request(UpdateInstance, { input: { id: instance.id, ...values } }),
     onSuccess: () => onDone(true),
@@ -244,11 +255,11 @@ function EditInstanceRow({ instance, onDone }: { instance: Instance; onDone: (sa
 }
 
 /** The API's names of the sign-in rules, as it names them in a refusal (`extensions.field`). */
-const RULE_FIELDS = ['mfaRequired', 'allowedFactors', 'passkeySignIn'];
+const RULE_FIELDS = ['mfaRequired', 'allowedFactors', 'passkeySignIn', 'passkeyUserVerification'];
 
 /**
- * Who must give a second factor, which factors are allowed and whether a passkey signs in
- * alone, each choice with what it means for employees; the API's refusal of a rule is shown at
+ * Who must give a second factor, which factors are allowed, whether a passkey signs in alone
+ * and whether it must always verify the employee, each choice with what it means for employees; the API's refusal of a rule is shown at
  * its group of inputs.
  */
 function SignInRulesFields(props: {
@@ -342,6 +353,38 @@ function SignInRulesFields(props: {
           </small>
         </div>
         {fieldError('passkeySignIn')}
+      </fieldset>
+      <fieldset className={message('passkeyUserVerification') ? 'choices field-invalid' : 'choices'}>
+        <legend>{t('rules.passkeyUserVerification.legend')}</legend>
+        {USER_VERIFICATION.map((value) => (
+          <div key={value} className="choice">
+            <input
+              id={`${id}-uv-${value}`}
+              type="radio"
+              name={`${id}-passkeyUserVerification`}
+              value={value}
+              checked={rules.passkeyUserVerification === value}
+              // Without passkeys allowed the setting has no effect: it is kept, not offered.
+              disabled={!passkeysAllowed}
+              onChange={() => onChange('passkeyUserVerification', value)}
+              aria-invalid={Boolean(message('passkeyUserVerification'))}
+              aria-describedby={describedBy(
+                [`${id}-uv-${value}-hint`, passkeysAllowed ? '' : `${id}-uv-needs`].filter(Boolean).join(' '),
+                'passkeyUserVerification',
+              )}
+            />
+            <label htmlFor={`${id}-uv-${value}`}>{t(`rules.passkeyUserVerification.${value}.label`)}</label>
+            <small id={`${id}-uv-${value}-hint`} className="hint">
+              {t(`rules.passkeyUserVerification.${value}.hint`)}
+            </small>
+          </div>
+        ))}
+        {!passkeysAllowed && (
+          <small id={`${id}-uv-needs`} className="hint">
+            {t('rules.passkeySignIn.needsPasskeys')}
+          </small>
+        )}
+        {fieldError('passkeyUserVerification')}
       </fieldset>
     </section>
   );

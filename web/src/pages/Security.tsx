@@ -1,12 +1,15 @@
-// The signed-in admin's own second factors: her authenticator apps (set one up, remove one) and
-// her recovery codes (how many are left, new ones shown once). Once she has a factor, changing
-// them needs a session that was opened with one: otherwise the page asks her to sign in again.
+// The signed-in admin's own second factors: her authenticator apps and passkeys (set one up,
+// remove one) and her recovery codes (how many are left, new ones shown once). Once she has a
+// factor, changing them needs a session that was opened with one: otherwise the page asks her
+// to sign in again.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { request, useMutation, useQuery, type AuthenticatorSetup } from '../api';
+import { askBrowser, request, useMutation, usePasskeysHere, useQuery, type AuthenticatorSetup } from '../api';
 import { AuthenticatorSetupForm, RecoveryCodes } from '../factors';
+import { useForm } from '../form';
 import { graphql } from '../gql';
-import { ConfirmButton, ErrorBanner, Flash, Loading, formatTime, useFlash } from '../ui';
+import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, Loading, formatTime, useFlash } from '../ui';
+import { createPasskey, type CreationOptionsJSON } from '../webauthn';
 
 const MyFactorsQuery = graphql(`
   query MyFactors {
@@ -48,6 +51,26 @@ const ConfirmMyTotp = graphql(`
   }
 `);
 
+const BeginMyPasskey = graphql(`
+  mutation BeginMyPasskey {
+    beginMyPasskey {
+      ceremony
+      options
+    }
+  }
+`);
+
+const FinishMyPasskey = graphql(`
+  mutation FinishMyPasskey($input: FinishMyPasskeyInput!) {
+    finishMyPasskey(input: $input) {
+      factor {
+        id
+      }
+      recoveryCodes
+    }
+  }
+`);
+
 const RemoveMyFactor = graphql(`
   mutation RemoveMyFactor($id: ID!) {
     removeMyFactor(input: { factorId: $id }) {
@@ -72,6 +95,8 @@ export function Security({ onSignInAgain }: { onSignInAgain: () => void }) {
   const remove = useMutation(RemoveMyFactor);
   const renew = useMutation(NewMyRecoveryCodes);
   const [setup, setSetup] = useState<AuthenticatorSetup>();
+  const [addingPasskey, setAddingPasskey] = useState(false);
+  const passkeysHere = usePasskeysHere();
   const [codes, setCodes] = useState<string[]>();
   const [flash, showFlash] = useFlash();
 
@@ -129,7 +154,20 @@ export function Security({ onSignInAgain }: { onSignInAgain: () => void }) {
               ))}
             </ul>
           )}
-          {setup ? (
+          {addingPasskey ? (
+            <>
+              <h3>{t('passkey.heading')}</h3>
+              <PasskeyForm
+                onAdded={(recoveryCodes) => {
+                  setAddingPasskey(false);
+                  if (recoveryCodes.length) setCodes(recoveryCodes);
+                  showFlash(t('passkey.added'));
+                  mine.reload();
+                }}
+                onCancel={() => setAddingPasskey(false)}
+              />
+            </>
+          ) : setup ? (
             <>
               <h3>{t('setup.heading')}</h3>
               <AuthenticatorSetupForm
@@ -149,16 +187,23 @@ export function Security({ onSignInAgain }: { onSignInAgain: () => void }) {
             </>
           ) : (
             own.mayChange && (
-              <button
-                type="button"
-                disabled={begin.pending}
-                onClick={async () => {
-                  const begun = await begin.run({});
-                  if (begun) setSetup(begun.beginMyTotp);
-                }}
-              >
-                {t('setup.start')}
-              </button>
+              <div className="buttons">
+                <button
+                  type="button"
+                  disabled={begin.pending}
+                  onClick={async () => {
+                    const begun = await begin.run({});
+                    if (begun) setSetup(begun.beginMyTotp);
+                  }}
+                >
+                  {t('setup.start')}
+                </button>
+                {passkeysHere && (
+                  <button type="button" onClick={() => setAddingPasskey(true)}>
+                    {t('passkey.start')}
+                  </button>
+                )}
+              </div>
             )
           )}
         </div>
@@ -191,5 +236,41 @@ export function Security({ onSignInAgain }: { onSignInAgain: () => void }) {
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * A new passkey: its name, then the browser's ceremony (the server's options, the
+ * authenticator's answer, the server's check). `onAdded` gets the recovery codes made with her
+ * first factor, if this is it.
+ */
+function PasskeyForm(props: { onAdded: (recoveryCodes: string[]) => void; onCancel: () => void }) {
+  const { t } = useTranslation('security');
+  const form = useForm({
+    initial: { name: '' },
+    submit: async ({ name }) => {
+      const { beginMyPasskey } = await request(BeginMyPasskey, {});
+      const credential = await askBrowser(() => createPasskey(beginMyPasskey.options as CreationOptionsJSON));
+      const done = await request(FinishMyPasskey, { input: { ceremony: beginMyPasskey.ceremony, name, credential } });
+      return done.finishMyPasskey.recoveryCodes ?? [];
+    },
+    onSuccess: props.onAdded,
+  });
+  return (
+    <form onSubmit={form.onSubmit} aria-label={t('passkey.heading')}>
+      <p>{t('passkey.intro')}</p>
+      <FormErrors error={form.error} fields={['name']} />
+      <Field label={t('passkey.name')} name="name" error={form.error}>
+        {(attrs) => <input {...attrs} maxLength={64} autoComplete="off" autoFocus {...form.bind('name')} />}
+      </Field>
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={form.pending}>
+          {form.pending ? t('passkey.pending') : t('passkey.submit')}
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          {t('setup.cancel')}
+        </button>
+      </div>
+    </form>
   );
 }

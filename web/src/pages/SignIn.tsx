@@ -4,7 +4,10 @@ import {
   ApiError,
   confirmSetupAtSignIn,
   giveFactor,
+  givePasskey,
   signIn,
+  signInWithPasskey,
+  usePasskeysHere,
   type AuthenticatorSetup,
   type FactorMethod,
 } from '../api';
@@ -12,6 +15,7 @@ import { AuthenticatorSetupForm, RecoveryCodes } from '../factors';
 import { LanguagePicker } from '../LanguagePicker';
 import { useForm } from '../form';
 import { ErrorBanner, Field, FormErrors } from '../ui';
+import { browserHasPasskeys } from '../webauthn';
 
 /** Where sign-in is: the password, a code of a second factor, setting one up, its codes. */
 type Stage =
@@ -62,6 +66,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
         <FactorForm
           methods={stage.methods}
           give={(method, code) => within(() => giveFactor(method, code))}
+          givePasskey={() => within(givePasskey)}
           onSignedIn={onSignedIn}
           onBack={() => startOver()}
         />
@@ -99,6 +104,13 @@ function PasswordForm(props: {
     submit: ({ username, password }) => signIn(username, password),
     onSuccess: props.onStep,
   });
+  const passkey = useForm({
+    initial: {},
+    submit: () => signInWithPasskey(),
+    onSuccess: () => props.onStep({ step: 'done' }),
+  });
+  // Where both this browser and this server (whose address is a domain name) can use one.
+  const offerPasskey = usePasskeysHere();
   return (
     <form onSubmit={form.onSubmit} className="card" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">{t('signIn.title')}</h1>
@@ -114,23 +126,43 @@ function PasswordForm(props: {
       <button type="submit" className="primary" disabled={form.pending}>
         {form.pending ? t('signIn.pending') : t('signIn.submit')}
       </button>
+      {offerPasskey && (
+        <div className="sign-in-passkey">
+          <p className="muted">{t('signIn.or')}</p>
+          <ErrorBanner error={passkey.error} />
+          <button type="button" disabled={passkey.pending} onClick={() => void passkey.onSubmit()}>
+            {passkey.pending ? t('signIn.passkeyPending') : t('signIn.passkey')}
+          </button>
+        </div>
+      )}
     </form>
   );
 }
 
+/** What each way of giving the second factor is called where she may switch to it. */
+const SWITCH_TO = {
+  passkey: 'signIn.usePasskey',
+  totp: 'signIn.useApp',
+  recovery_code: 'signIn.useRecovery',
+} as const;
+
+/** The ways offered first to last: a passkey asks for nothing to be typed. */
+const PREFERENCE: FactorMethod[] = ['passkey', 'totp', 'recovery_code'];
+
 function FactorForm(props: {
   methods: FactorMethod[];
   give: (method: FactorMethod, code: string) => Promise<void>;
+  givePasskey: () => Promise<void>;
   onSignedIn: () => void;
   onBack: () => void;
 }) {
   const { t } = useTranslation('shell');
-  const hasApp = props.methods.includes('totp');
-  const hasRecovery = props.methods.includes('recovery_code');
-  const [method, setMethod] = useState<FactorMethod>(hasApp ? 'totp' : 'recovery_code');
+  // A browser without passkeys is not offered one.
+  const usable = PREFERENCE.filter((m) => props.methods.includes(m) && (m !== 'passkey' || browserHasPasskeys()));
+  const [method, setMethod] = useState<FactorMethod>(usable[0] ?? 'recovery_code');
   const form = useForm({
     initial: { code: '' },
-    submit: ({ code }) => props.give(method, code),
+    submit: ({ code }) => (method === 'passkey' ? props.givePasskey() : props.give(method, code)),
     onSuccess: props.onSignedIn,
   });
   const switchTo = (next: FactorMethod) => {
@@ -138,43 +170,51 @@ function FactorForm(props: {
     form.reset();
   };
   const app = method === 'totp';
+  const intro = { passkey: t('signIn.passkeyIntro'), totp: t('signIn.factorIntro'), recovery_code: t('signIn.recoveryIntro') }[
+    method
+  ];
   return (
     <form onSubmit={form.onSubmit} className="card" aria-labelledby="factor-title">
       <h1 id="factor-title">{t('signIn.factorTitle')}</h1>
-      <p>{app ? t('signIn.factorIntro') : t('signIn.recoveryIntro')}</p>
-      <FormErrors error={form.error} fields={['code']} />
-      <Field label={app ? t('signIn.code') : t('signIn.recoveryCode')} name="code" error={form.error}>
-        {(attrs) =>
-          app ? (
-            <input
-              {...attrs}
-              key="totp"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={7}
-              required
-              autoFocus
-              {...form.bind('code')}
-            />
-          ) : (
-            <input {...attrs} key="recovery" autoComplete="off" maxLength={32} required autoFocus {...form.bind('code')} />
-          )
-        }
-      </Field>
-      <button type="submit" className="primary" disabled={form.pending}>
-        {form.pending ? t('signIn.verifying') : t('signIn.verify')}
-      </button>
+      <p>{intro}</p>
+      <FormErrors error={form.error} fields={method === 'passkey' ? [] : ['code']} />
+      {method === 'passkey' ? (
+        <button type="submit" className="primary" disabled={form.pending} autoFocus>
+          {form.pending ? t('signIn.passkeyPending') : t('signIn.usePasskeyFactor')}
+        </button>
+      ) : (
+        <>
+          <Field label={app ? t('signIn.code') : t('signIn.recoveryCode')} name="code" error={form.error}>
+            {(attrs) =>
+              app ? (
+                <input
+                  {...attrs}
+                  key="totp"
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  maxLength={7}
+                  required
+                  autoFocus
+                  {...form.bind('code')}
+                />
+              ) : (
+                <input {...attrs} key="recovery" autoComplete="off" maxLength={32} required autoFocus {...form.bind('code')} />
+              )
+            }
+          </Field>
+          <button type="submit" className="primary" disabled={form.pending}>
+            {form.pending ? t('signIn.verifying') : t('signIn.verify')}
+          </button>
+        </>
+      )}
       <div className="buttons">
-        {app && hasRecovery && (
-          <button type="button" className="link" onClick={() => switchTo('recovery_code')}>
-            {t('signIn.useRecovery')}
-          </button>
-        )}
-        {!app && hasApp && (
-          <button type="button" className="link" onClick={() => switchTo('totp')}>
-            {t('signIn.useApp')}
-          </button>
-        )}
+        {usable
+          .filter((other) => other !== method)
+          .map((other) => (
+            <button key={other} type="button" className="link" onClick={() => switchTo(other)}>
+              {t(SWITCH_TO[other])}
+            </button>
+          ))}
         <button type="button" className="link" onClick={props.onBack}>
           {t('signIn.back')}
         </button>
