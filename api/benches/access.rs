@@ -129,6 +129,7 @@ async fn generate(store: &Store, users: usize, rng: &mut StdRng) -> Directory {
                 description: Set(String::new()),
                 created_at: Set(now),
                 updated_at: Set(now),
+                external_id: Set(None),
             })
             .collect(),
     )
@@ -148,6 +149,9 @@ async fn generate(store: &Store, users: usize, rng: &mut StdRng) -> Directory {
                 external_id: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
+                given_name: Set(None),
+                family_name: Set(None),
+                scim_attributes: Set(None),
             })
             .collect(),
     )

@@ -29,6 +29,7 @@ fn system() -> Principal {
         app_admin_of: vec![],
         client_ip: None,
         auth_methods: Vec::new(),
+        provisions: None,
     }
 }
 

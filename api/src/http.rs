@@ -52,6 +52,7 @@ pub fn router(state: AppState, schema: LanyardSchema) -> Router {
         )
         .merge(crate::auth::routes::router())
         .merge(crate::saml::routes::router())
+        .merge(crate::scim::router())
         .merge(crate::portal::router())
         .merge(crate::recovery::pages::router())
         .merge(crate::events::jwks::router())

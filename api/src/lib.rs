@@ -38,6 +38,7 @@ pub mod query;
 pub mod recovery;
 pub mod request;
 pub mod saml;
+pub mod scim;
 pub mod secrets;
 pub mod startup;
 pub mod state;

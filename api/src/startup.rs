@@ -27,6 +27,7 @@ use crate::keys::KeyRing;
 use crate::mail::{EmailSender, Mailer};
 use crate::outbox::worker::{Deliver, Worker};
 use crate::saml::Saml;
+use crate::scim::Scim;
 use crate::secrets::Keys;
 use crate::state::AppState;
 
@@ -181,6 +182,12 @@ fn services(
         metadata: Arc::default(),
         participants: Arc::default(),
     };
+    let scim = Scim {
+        store: store.clone(),
+        directory: directory.clone(),
+        policies: policies.clone(),
+        public_url: config.public_url.clone(),
+    };
     AppState {
         config,
         store,
@@ -192,6 +199,7 @@ fn services(
         events,
         auth,
         saml,
+        scim,
     }
 }
 

@@ -17,6 +17,7 @@ use crate::directory::Directory;
 use crate::events::Events;
 use crate::keys::KeyRing;
 use crate::saml::Saml;
+use crate::scim::Scim;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -31,4 +32,5 @@ pub struct AppState {
     pub events: Events,
     pub auth: Auth,
     pub saml: Saml,
+    pub scim: Scim,
 }

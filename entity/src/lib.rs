@@ -24,6 +24,7 @@ pub mod org_unit_member;
 pub mod outbox;
 pub mod passkey_ceremony;
 pub mod persistent_name_id;
+pub mod provisioning_token;
 pub mod recovery_code;
 pub mod role_binding;
 pub mod saml_logout;

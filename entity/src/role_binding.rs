@@ -7,6 +7,9 @@ pub enum PrincipalKind {
     Admin,
     #[sea_orm(string_value = "token")]
     Token,
+    /// A SCIM provisioning token: it has no role bindings, only its instance.
+    #[sea_orm(string_value = "provisioning")]
+    Provisioning,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -39,6 +39,12 @@ pub struct Model {
     pub external_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// SCIM's `name.givenName` and `name.familyName`.
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// A JSON object of the SCIM attributes a provisioning client sent that have no column
+    /// of their own (title, the enterprise extension…), kept and returned as sent.
+    pub scim_attributes: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,7 @@ mod m20261207_000019_create_second_factors;
 mod m20261208_000020_create_admin_sign_in_steps;
 mod m20261208_000021_create_passkey_ceremonies;
 mod m20261209_000022_admin_passkeys;
+mod m20261209_000023_create_provisioning;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000020_create_admin_sign_in_steps::Migration),
             Box::new(m20261208_000021_create_passkey_ceremonies::Migration),
             Box::new(m20261209_000022_admin_passkeys::Migration),
+            Box::new(m20261209_000023_create_provisioning::Migration),
         ]
     }
 }

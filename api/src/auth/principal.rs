@@ -39,6 +39,7 @@ impl Principal {
             app_admin_of: Vec::new(),
             client_ip: None,
             auth_methods: Vec::new(),
+            provisions: None,
         };
         for binding in bindings {
             match (binding.role, binding.instance_id, binding.application_id) {

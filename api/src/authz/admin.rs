@@ -98,6 +98,8 @@ admin_actions! {
     ReadUserFactors => "readUserFactors",
     ResetUserFactors => "resetUserFactors",
     InviteUser => "inviteUser",
+    ReadProvisioningTokens => "readProvisioningTokens",
+    ManageProvisioningTokens => "manageProvisioningTokens",
     ReadDeliveries => "readDeliveries",
     ManageEventSubscriptions => "manageEventSubscriptions",
 }
@@ -340,6 +342,7 @@ fn principal_entity(names: &Names, principal: &Principal) -> Result<Entity, Stri
     let kind = match principal.kind {
         PrincipalKind::Admin => Kind::Admin,
         PrincipalKind::Token => Kind::ApiToken,
+        PrincipalKind::Provisioning => Kind::ProvisioningToken,
     };
     let instances = |ids: &[String]| {
         RestrictedExpression::new_set(
@@ -347,7 +350,7 @@ fn principal_entity(names: &Names, principal: &Principal) -> Result<Entity, Stri
                 .map(|id| RestrictedExpression::new_entity_uid(names.uid(Kind::Instance, id))),
         )
     };
-    let attrs = HashMap::from([
+    let mut attrs = HashMap::from([
         (
             "name".to_string(),
             RestrictedExpression::new_string(principal.name.clone()),
@@ -371,6 +374,12 @@ fn principal_entity(names: &Names, principal: &Principal) -> Result<Entity, Stri
             ),
         ),
     ]);
+    if let Some(instance) = &principal.provisions {
+        attrs.insert(
+            "instance".to_string(),
+            RestrictedExpression::new_entity_uid(names.uid(Kind::Instance, instance)),
+        );
+    }
     let parents = principal_entity_parents(principal)
         .into_iter()
         .map(|role| names.uid(Kind::Role, role))
@@ -394,6 +403,7 @@ mod tests {
             app_admin_of: vec![],
             client_ip: None,
             auth_methods: Vec::new(),
+            provisions: None,
         }
     }
 
@@ -427,5 +437,32 @@ mod tests {
             check_platform(&engine, None, actions::ReadAdmins),
             Err(AppError::Unauthenticated)
         ));
+    }
+
+    #[test]
+    fn a_provisioning_token_changes_users_and_groups_of_its_instance_and_nothing_else() {
+        let engine = PolicyEngine::embedded().unwrap();
+        let okta = Principal {
+            kind: PrincipalKind::Provisioning,
+            provisions: Some("a".into()),
+            ..principal(false, false, &[])
+        };
+        assert!(check_instance(&engine, Some(&okta), actions::CreateUser, "a").is_ok());
+        assert!(check_instance(&engine, Some(&okta), actions::SetUserStatus, "a").is_ok());
+        assert!(check_instance(&engine, Some(&okta), actions::ChangeGroupMembers, "a").is_ok());
+        assert!(check_instance(&engine, Some(&okta), actions::ReadDirectory, "a").is_ok());
+        assert!(check_instance(&engine, Some(&okta), actions::CreateUser, "b").is_err());
+        assert!(check_instance(&engine, Some(&okta), actions::ReadDirectory, "b").is_err());
+        for refused in [
+            check_instance(&engine, Some(&okta), actions::SetUserPassword, "a").map(|_| ()),
+            check_instance(&engine, Some(&okta), actions::ReadInstance, "a").map(|_| ()),
+            check_instance(&engine, Some(&okta), actions::ManageProvisioningTokens, "a")
+                .map(|_| ()),
+            check_instance(&engine, Some(&okta), actions::DeleteInstance, "a").map(|_| ()),
+            check_platform(&engine, Some(&okta), actions::ReadAdmins).map(|_| ()),
+        ] {
+            assert!(refused.is_err());
+        }
+        assert_eq!(okta.actor().kind, "provisioning");
     }
 }

@@ -424,11 +424,12 @@ pub enum Kind {
     Role,
     Admin,
     ApiToken,
+    ProvisioningToken,
     Action,
 }
 
 impl Kind {
-    const ALL: [Kind; 10] = [
+    const ALL: [Kind; 11] = [
         Kind::Platform,
         Kind::Instance,
         Kind::Application,
@@ -438,6 +439,7 @@ impl Kind {
         Kind::Role,
         Kind::Admin,
         Kind::ApiToken,
+        Kind::ProvisioningToken,
         Kind::Action,
     ];
 
@@ -452,6 +454,7 @@ impl Kind {
             Kind::Role => "Role",
             Kind::Admin => "Admin",
             Kind::ApiToken => "ApiToken",
+            Kind::ProvisioningToken => "ProvisioningToken",
             Kind::Action => "Action",
         }
     }

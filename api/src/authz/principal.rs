@@ -20,6 +20,8 @@ pub struct Principal {
     /// How a console session's admin proved who she is (`password`, then `totp` or
     /// `recovery_code`); empty for an API token, which has no second factor.
     pub auth_methods: Vec<String>,
+    /// The instance a SCIM provisioning token provisions (its only one); `None` otherwise.
+    pub provisions: Option<String>,
 }
 
 impl Principal {
@@ -28,6 +30,7 @@ impl Principal {
             kind: match self.kind {
                 PrincipalKind::Admin => "admin",
                 PrincipalKind::Token => "token",
+                PrincipalKind::Provisioning => "provisioning",
             },
             id: self.id.clone(),
             name: self.name.clone(),
@@ -39,6 +42,7 @@ impl Principal {
         match self.kind {
             PrincipalKind::Admin => format!("admin {:?}", self.name),
             PrincipalKind::Token => format!("API token {:?}", self.name),
+            PrincipalKind::Provisioning => format!("provisioning token {:?}", self.name),
         }
     }
 }

@@ -59,7 +59,19 @@ pub async fn create(
     name: &str,
     description: Option<&str>,
 ) -> AppResult<group::Model> {
+    create_with(dir, permit, name, description, None).await
+}
+
+/// Creates a group with the provisioning client's own id for it (SCIM `externalId`).
+pub async fn create_with(
+    dir: &Directory,
+    permit: &InstancePermit<actions::CreateGroup>,
+    name: &str,
+    description: Option<&str>,
+    external_id: Option<&str>,
+) -> AppResult<group::Model> {
     let name = validate::name("name", name, 128)?;
+    let external_id = validate::optional(external_id, |v| validate::name("externalId", v, 128))?;
     let description = validate::text("description", description.unwrap_or_default(), 2000)?;
     let txn = dir.store.begin_write().await?;
     super::instances::get_in(&txn, permit.instance_id()).await?;
@@ -73,6 +85,7 @@ pub async fn create(
         description: Set(description),
         created_at: Set(now),
         updated_at: Set(now),
+        external_id: Set(external_id),
     }
     .insert(&txn)
     .await
@@ -133,6 +146,143 @@ pub async fn update(
             .summary(serde_json::json!({ "name": { "from": current.name, "to": model.name } })),
     )
     .await?;
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// The members of a group, by user id.
+pub async fn member_ids<C: ConnectionTrait>(db: &C, id: &str) -> AppResult<Vec<String>> {
+    Ok(group_member::Entity::find()
+        .filter(group_member::Column::GroupId.eq(id))
+        .order_by_asc(group_member::Column::UserId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.user_id)
+        .collect())
+}
+
+/// A group's whole new state, as a provisioning client sets it.
+#[derive(Clone, Debug, Default)]
+pub struct GroupReplacement {
+    pub name: String,
+    pub external_id: Option<String>,
+    /// Every member, by user id.
+    pub members: Vec<String>,
+}
+
+/// The most members one replacement may name.
+pub const MAX_REPLACED_MEMBERS: usize = 10_000;
+
+/// Replaces a group with what `change` makes of it and its members as they are now, read in
+/// the same transaction; the members added and removed are audited and announced as
+/// `members_added`/`members_removed`, a new name or external id as `group.updated`, all or
+/// nothing.
+pub async fn replace(
+    dir: &Directory,
+    permit: &InstancePermit<actions::UpdateGroup>,
+    members_permit: &InstancePermit<actions::ChangeGroupMembers>,
+    id: &str,
+    change: impl FnOnce(&group::Model, &[String]) -> AppResult<GroupReplacement>,
+) -> AppResult<group::Model> {
+    let txn = dir.store.begin_write().await?;
+    let current = find_in(&txn, permit.instance_id(), id).await?;
+    let members = member_ids(&txn, id).await?;
+    let wanted = change(&current, &members)?;
+    if wanted.members.len() > MAX_REPLACED_MEMBERS {
+        return Err(AppError::bad_input(
+            "members",
+            format!("a group takes at most {MAX_REPLACED_MEMBERS} members at once"),
+        ));
+    }
+    let name = validate::name("displayName", &wanted.name, 128)?;
+    let external_id = validate::optional(wanted.external_id.as_deref(), |v| {
+        validate::name("externalId", v, 128)
+    })?;
+    let mut model = current.clone();
+    if name != current.name || external_id != current.external_id {
+        ensure_name_free(&txn, permit.instance_id(), &name, Some(id)).await?;
+        let mut active: group::ActiveModel = current.clone().into();
+        active.name = Set(name);
+        active.external_id = Set(external_id);
+        active.updated_at = Set(Utc::now());
+        model = active
+            .update(&txn)
+            .await
+            .map_err(unique_violation("displayName", "the group name"))?;
+        events::emit(
+            &txn,
+            permit.instance_id(),
+            vec![Event::group(EventType::GroupUpdated, &model)],
+        )
+        .await?;
+        audit::record(
+            &txn,
+            permit.actor(),
+            AuditRecord::instance(permit, "group", Some(id)).summary(serde_json::json!({
+                "name": { "from": current.name, "to": model.name },
+                "externalId": { "from": current.external_id, "to": model.external_id },
+            })),
+        )
+        .await?;
+    }
+    let had: HashSet<&String> = members.iter().collect();
+    let wants: HashSet<&String> = wanted.members.iter().collect();
+    let mut added: Vec<String> = wants.difference(&had).map(|s| (*s).clone()).collect();
+    let mut removed: Vec<String> = had.difference(&wants).map(|s| (*s).clone()).collect();
+    added.sort();
+    removed.sort();
+    if !added.is_empty() {
+        for chunk in added.chunks(1000) {
+            ensure_users(&txn, permit.instance_id(), chunk).await?;
+        }
+        let now = Utc::now();
+        for chunk in added.chunks(200) {
+            group_member::Entity::insert_many(chunk.iter().map(|user_id| {
+                group_member::ActiveModel {
+                    group_id: Set(id.to_owned()),
+                    user_id: Set(user_id.clone()),
+                    instance_id: Set(permit.instance_id().to_owned()),
+                    created_at: Set(now),
+                }
+            }))
+            .exec(&txn)
+            .await?;
+        }
+        record_members_change(
+            &txn,
+            members_permit,
+            Holder::Group,
+            id,
+            &model.name,
+            true,
+            &added,
+        )
+        .await?;
+    }
+    if !removed.is_empty() {
+        for chunk in removed.chunks(500) {
+            group_member::Entity::delete_many()
+                .filter(group_member::Column::GroupId.eq(id))
+                .filter(group_member::Column::UserId.is_in(chunk.to_vec()))
+                .exec(&txn)
+                .await?;
+        }
+        record_members_change(
+            &txn,
+            members_permit,
+            Holder::Group,
+            id,
+            &model.name,
+            false,
+            &removed,
+        )
+        .await?;
+    }
+    let changed: Vec<String> = added.into_iter().chain(removed).collect();
+    if !changed.is_empty() {
+        member_index::refresh(&txn, &changed).await?;
+    }
     txn.commit().await?;
     Ok(model)
 }

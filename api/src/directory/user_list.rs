@@ -337,6 +337,9 @@ mod tests {
             external_id: None,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
+            given_name: None,
+            family_name: None,
+            scim_attributes: None,
         };
         assert_eq!(
             SearchCursor::parse(&SearchCursor::of_name(&user)).unwrap(),

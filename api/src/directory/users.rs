@@ -29,6 +29,11 @@ pub struct NewUser {
     pub password: Option<String>,
     pub group_ids: Vec<String>,
     pub org_unit_ids: Vec<String>,
+    /// SCIM's `name.givenName` and `name.familyName`.
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// The SCIM attributes without a column of their own, a JSON object (provisioning only).
+    pub scim_attributes: Option<serde_json::Value>,
 }
 
 /// Fields to change; `None` leaves a field alone, an empty string clears an optional one.
@@ -60,7 +65,13 @@ struct ValidUser {
     password: Option<NewPassword>,
     group_ids: Vec<String>,
     org_unit_ids: Vec<String>,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    scim_attributes: Option<String>,
 }
+
+/// The most a user's kept SCIM attributes may take, as JSON.
+pub const MAX_SCIM_ATTRIBUTES: usize = 16 * 1024;
 
 fn check_new(input: &NewUser) -> AppResult<ValidUser> {
     let username = Username::parse("username", &input.username)?;
@@ -84,6 +95,28 @@ fn check_new(input: &NewUser) -> AppResult<ValidUser> {
             .transpose()?,
         group_ids: input.group_ids.clone(),
         org_unit_ids: input.org_unit_ids.clone(),
+        given_name: validate::optional(input.given_name.as_deref(), |v| {
+            validate::name("name.givenName", v, 128)
+        })?,
+        family_name: validate::optional(input.family_name.as_deref(), |v| {
+            validate::name("name.familyName", v, 128)
+        })?,
+        scim_attributes: input
+            .scim_attributes
+            .as_ref()
+            .filter(|v| v.as_object().is_some_and(|o| !o.is_empty()))
+            .map(|v| {
+                let text = v.to_string();
+                if text.len() > MAX_SCIM_ATTRIBUTES {
+                    Err(AppError::bad_input(
+                        "attributes",
+                        format!("the attributes take more than {MAX_SCIM_ATTRIBUTES} bytes"),
+                    ))
+                } else {
+                    Ok(text)
+                }
+            })
+            .transpose()?,
         username,
     })
 }
@@ -176,6 +209,9 @@ async fn insert_valid<C: ConnectionTrait>(
             external_id: valid.external_id,
             created_at: now,
             updated_at: now,
+            given_name: valid.given_name,
+            family_name: valid.family_name,
+            scim_attributes: valid.scim_attributes,
         });
     }
     for chunk in rows.chunks(100) {
@@ -590,6 +626,134 @@ pub async fn update(
     Ok(user)
 }
 
+/// A user's whole new state, as a provisioning client (SCIM `PUT`, or a `PATCH` applied to
+/// what she was) sets it. An optional value that is `None` is cleared.
+#[derive(Clone, Debug, Default)]
+pub struct Replacement {
+    pub username: String,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub external_id: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    /// The attributes without a column of their own, a JSON object.
+    pub scim_attributes: Option<serde_json::Value>,
+    /// Active or disabled; a locked account stays locked while `true` is asked.
+    pub active: bool,
+    /// A new password, when one is sent.
+    pub password: Option<String>,
+}
+
+/// Replaces a user with what `change` makes of her as she is now, read in the same
+/// transaction, so that two provisioning calls cannot interleave; audited as `updateUser`
+/// (and `setUserStatus` when `active` changes, which ends her sessions when it turns false)
+/// and announced as `user.updated`, all or nothing.
+pub async fn replace(
+    dir: &Directory,
+    permit: &InstancePermit<actions::UpdateUser>,
+    status_permit: &InstancePermit<actions::SetUserStatus>,
+    id: &str,
+    change: impl FnOnce(&user::Model) -> AppResult<Replacement>,
+) -> AppResult<user::Model> {
+    let txn = dir.store.begin_write().await?;
+    let current = find_in(&txn, permit.instance_id(), id).await?;
+    let wanted = change(&current)?;
+    let valid = check_new(&NewUser {
+        username: wanted.username.clone(),
+        display_name: wanted.display_name.clone(),
+        email: wanted.email.clone(),
+        phone: wanted.phone.clone(),
+        external_id: wanted.external_id.clone(),
+        password: wanted.password.clone(),
+        given_name: wanted.given_name.clone(),
+        family_name: wanted.family_name.clone(),
+        scim_attributes: wanted.scim_attributes.clone(),
+        ..NewUser::default()
+    })?;
+    let hash = match &valid.password {
+        Some(password) => Some(password::hash(password).await?),
+        None => None,
+    };
+    ensure_unique(
+        &txn,
+        permit.instance_id(),
+        valid.username.as_str(),
+        valid.email.as_deref(),
+        Some(id),
+    )
+    .await?;
+    let status = match (wanted.active, current.status) {
+        (false, _) => UserStatus::Disabled,
+        (true, UserStatus::Locked) => UserStatus::Locked,
+        (true, _) => UserStatus::Active,
+    };
+    let mut active: user::ActiveModel = current.clone().into();
+    active.username = Set(valid.username.as_str().to_owned());
+    active.display_name = Set(valid.display_name);
+    active.email = Set(valid.email);
+    active.phone = Set(valid.phone);
+    active.external_id = Set(valid.external_id);
+    active.given_name = Set(valid.given_name);
+    active.family_name = Set(valid.family_name);
+    active.scim_attributes = Set(valid.scim_attributes);
+    active.status = Set(status);
+    if let Some(hash) = hash.clone() {
+        active.password_hash = Set(Some(hash));
+    }
+    active.updated_at = Set(Utc::now());
+    let user = active
+        .update(&txn)
+        .await
+        .map_err(unique_violation("username", "the username or email"))?;
+    if user.username != current.username {
+        member_index::refresh(&txn, std::slice::from_ref(&user.id)).await?;
+    }
+    let mut summary = diff(&current, &user);
+    if hash.is_some() {
+        summary["password"] = "changed".into();
+    }
+    audit::record(
+        &txn,
+        permit.actor(),
+        AuditRecord::instance(permit, "user", Some(id)).summary(summary),
+    )
+    .await?;
+    if status != current.status {
+        if status == UserStatus::Active {
+            dir.hooks.user_reactivated(&txn, &user).await?;
+        }
+        let sessions_ended = match status {
+            UserStatus::Active => 0,
+            UserStatus::Disabled | UserStatus::Locked => {
+                dir.hooks.sessions_end(&txn, &user).await?
+            }
+        };
+        audit::record(
+            &txn,
+            status_permit.actor(),
+            AuditRecord::instance(status_permit, "user", Some(id)).summary(serde_json::json!({
+                "username": user.username,
+                "status": { "from": current.status.name(), "to": status.name() },
+                "sessionsEnded": sessions_ended,
+            })),
+        )
+        .await?;
+    } else if hash.is_some() {
+        dir.hooks.sessions_end(&txn, &user).await?;
+    }
+    if user != current {
+        events::emit(
+            &txn,
+            permit.instance_id(),
+            vec![Event::user(EventType::UserUpdated, &user)],
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(user)
+}
+
 fn diff(before: &user::Model, after: &user::Model) -> serde_json::Value {
     let mut changes = serde_json::Map::new();
     let mut field = |name: &str, a: serde_json::Value, b: serde_json::Value| {
@@ -622,6 +786,19 @@ fn diff(before: &user::Model, after: &user::Model) -> serde_json::Value {
         before.external_id.clone().into(),
         after.external_id.clone().into(),
     );
+    field(
+        "givenName",
+        before.given_name.clone().into(),
+        after.given_name.clone().into(),
+    );
+    field(
+        "familyName",
+        before.family_name.clone().into(),
+        after.family_name.clone().into(),
+    );
+    if before.scim_attributes != after.scim_attributes {
+        changes.insert("attributes".to_owned(), "changed".into());
+    }
     serde_json::json!({ "username": after.username, "changes": changes })
 }
 

@@ -163,6 +163,7 @@ impl AdminQuery {
             kind: match caller.kind {
                 PrincipalKind::Admin => "ADMIN".into(),
                 PrincipalKind::Token => "API_TOKEN".into(),
+                PrincipalKind::Provisioning => "PROVISIONING_TOKEN".into(),
             },
             super_admin: caller.super_admin,
             global_auditor: caller.global_auditor,

@@ -722,6 +722,7 @@ impl CreateUserInput {
                 password: self.password,
                 group_ids: self.group_ids.into_iter().map(|id| id.0).collect(),
                 org_unit_ids: self.org_unit_ids.into_iter().map(|id| id.0).collect(),
+                ..users::NewUser::default()
             },
         )
     }
@@ -996,6 +997,7 @@ impl DirectoryMutation {
                 password: row.password,
                 group_ids: row.group_ids.into_iter().map(|id| id.0).collect(),
                 org_unit_ids: row.org_unit_ids.into_iter().map(|id| id.0).collect(),
+                ..users::NewUser::default()
             })
             .collect();
         Ok(

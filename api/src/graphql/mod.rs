@@ -16,6 +16,7 @@ mod gate;
 mod keys;
 mod limits;
 mod loaders;
+mod provisioning;
 mod sessions;
 
 use std::sync::Arc;
@@ -48,6 +49,7 @@ pub struct QueryRoot(
     factors::FactorsQuery,
     admin_factors::AdminFactorsQuery,
     delivery::DeliveryQuery,
+    provisioning::ProvisioningQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -61,6 +63,7 @@ pub struct MutationRoot(
     factors::FactorsMutation,
     admin_factors::AdminFactorsMutation,
     delivery::DeliveryMutation,
+    provisioning::ProvisioningMutation,
 );
 
 pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -70,6 +70,8 @@ struct Side {
     admin: String,
     /// An API token of this instance's admins.
     token: String,
+    /// A SCIM provisioning token of this instance.
+    provisioning_token: String,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -89,6 +91,7 @@ enum Obj {
     Session,
     Admin,
     Token,
+    ProvisioningToken,
 }
 
 impl Side {
@@ -109,6 +112,7 @@ impl Side {
             Obj::Session => &self.session,
             Obj::Admin => &self.admin,
             Obj::Token => &self.token,
+            Obj::ProvisioningToken => &self.provisioning_token,
         }
     }
 }
@@ -246,6 +250,12 @@ async fn populate(app: &TestApp, label: &str) -> Side {
         &["createApiToken", "token", "id"],
     )
     .await;
+    let provisioning_token = app.id_of(
+        "mutation($i: ID!) { createProvisioningToken(input: {instanceId: $i, name: \"HR\"}) { provisioningToken { id } } }",
+        json!({ "i": instance }),
+        &["createProvisioningToken", "provisioningToken", "id"],
+    )
+    .await;
     Side {
         instance,
         user,
@@ -262,6 +272,7 @@ async fn populate(app: &TestApp, label: &str) -> Side {
         session,
         admin,
         token,
+        provisioning_token,
     }
 }
 
@@ -468,6 +479,10 @@ const ACTIVATE_KEY: &str = "mutation($i: ID!, $id: ID!) { activateSigningKey(inp
 const GRANT: &str = "mutation($a: ID!, $s: [SubjectInput!]!) { grantApplicationAccess(input: {applicationId: $a, subjects: $s}) { changed } }";
 const REVOKE: &str = "mutation($a: ID!, $s: [SubjectInput!]!) { revokeApplicationAccess(input: {applicationId: $a, subjects: $s}) { changed } }";
 const REVOKE_SESSION: &str = "mutation($i: ID!, $id: ID!) { revokeUserSession(input: {instanceId: $i, id: $id}) { revokedCount } }";
+const PROVISIONING: &str =
+    "query($i: ID!) { provisioning(instanceId: $i) { scimBaseUrl tokens { id } } }";
+const CREATE_PROVISIONING_TOKEN: &str = "mutation($i: ID!) { createProvisioningToken(input: {instanceId: $i, name: \"x\"}) { secret } }";
+const REVOKE_PROVISIONING_TOKEN: &str = "mutation($i: ID!, $t: ID!) { revokeProvisioningToken(input: {instanceId: $i, id: $t}) { provisioningToken { id } } }";
 const RESET_FACTORS: &str = "mutation($i: ID!, $u: ID!) { resetUserFactors(input: {instanceId: $i, userId: $u}) { removedCount } }";
 const REVOKE_SESSIONS: &str = "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }";
 const INVITE: &str =
@@ -730,6 +745,14 @@ fn table() -> Vec<Row> {
             Obj::User,
             USER_SESSIONS,
             |w, id| json!({ "i": w.a.instance, "u": id }),
+        ),
+        row(
+            Expect::Refused,
+            "QueryRoot.provisioning.instanceId",
+            "",
+            Obj::Instance,
+            PROVISIONING,
+            |_, id| json!({ "i": id }),
         ),
         row(
             Expect::Refused,
@@ -1372,6 +1395,30 @@ fn table() -> Vec<Row> {
             Obj::User,
             REVOKE_SESSIONS,
             |w, id| json!({ "i": w.a.instance, "u": id }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.createProvisioningToken.input.instanceId",
+            "",
+            Obj::Instance,
+            CREATE_PROVISIONING_TOKEN,
+            |_, id| json!({ "i": id }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.revokeProvisioningToken.input.instanceId",
+            "id: B's token",
+            Obj::Instance,
+            REVOKE_PROVISIONING_TOKEN,
+            |w, id| json!({ "i": id, "t": w.b.provisioning_token }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.revokeProvisioningToken.input.id",
+            "instanceId: A",
+            Obj::ProvisioningToken,
+            REVOKE_PROVISIONING_TOKEN,
+            |w, id| json!({ "i": w.a.instance, "t": id }),
         ),
         row(
             Expect::Refused,

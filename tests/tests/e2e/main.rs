@@ -27,6 +27,7 @@ mod portal;
 mod query_count;
 mod saml_hostile;
 mod schema;
+mod scim;
 mod second_factor;
 mod slo;
 mod sso;

@@ -1,0 +1,261 @@
+//! The discovery endpoints (RFC 7644 §4): what this service provider supports, said
+//! truthfully — PATCH, filters (at most [`MAX_PAGE`] results a page), sorting, ETags and
+//! password changes; no bulk operations yet, and no `/Me` (there is no user behind a
+//! provisioning token: it answers 501).
+
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{json, Value};
+
+use super::{
+    scim_json, Caller, Scim, ScimError, ScimResult, ENTERPRISE_SCHEMA, GROUP_SCHEMA, MAX_BODY,
+    MAX_PAGE, USER_SCHEMA,
+};
+
+const SPC_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
+const RESOURCE_TYPE_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
+const SCHEMA_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
+
+/// One attribute of a schema: its name and type, whether it is many, how it may change, whether
+/// it is unique and compared by case.
+struct Attr {
+    name: &'static str,
+    kind: &'static str,
+    multi: bool,
+    mutability: &'static str,
+    unique: bool,
+    case_exact: bool,
+    required: bool,
+    sub: &'static [Attr],
+}
+
+const fn attr(name: &'static str, kind: &'static str) -> Attr {
+    Attr {
+        name,
+        kind,
+        multi: false,
+        mutability: "readWrite",
+        unique: false,
+        case_exact: false,
+        required: false,
+        sub: &[],
+    }
+}
+
+const MULTI_VALUE: [Attr; 3] = [
+    attr("value", "string"),
+    attr("type", "string"),
+    attr("primary", "boolean"),
+];
+
+const USER_ATTRS: &[Attr] = &[
+    Attr {
+        unique: true,
+        required: true,
+        ..attr("userName", "string")
+    },
+    Attr {
+        sub: &[attr("givenName", "string"), attr("familyName", "string")],
+        ..attr("name", "complex")
+    },
+    attr("displayName", "string"),
+    Attr {
+        multi: true,
+        sub: &MULTI_VALUE,
+        ..attr("emails", "complex")
+    },
+    Attr {
+        multi: true,
+        sub: &MULTI_VALUE,
+        ..attr("phoneNumbers", "complex")
+    },
+    attr("active", "boolean"),
+    Attr {
+        mutability: "writeOnly",
+        ..attr("password", "string")
+    },
+    Attr {
+        multi: true,
+        mutability: "readOnly",
+        sub: &[attr("value", "string"), attr("display", "string")],
+        ..attr("groups", "complex")
+    },
+    attr("title", "string"),
+    attr("userType", "string"),
+    attr("preferredLanguage", "string"),
+    attr("locale", "string"),
+    attr("timezone", "string"),
+    attr("nickName", "string"),
+];
+
+const ENTERPRISE_ATTRS: &[Attr] = &[
+    attr("employeeNumber", "string"),
+    attr("costCenter", "string"),
+    attr("organization", "string"),
+    attr("division", "string"),
+    attr("department", "string"),
+    Attr {
+        sub: &[attr("value", "string"), attr("displayName", "string")],
+        ..attr("manager", "complex")
+    },
+];
+
+const GROUP_ATTRS: &[Attr] = &[
+    Attr {
+        unique: true,
+        required: true,
+        ..attr("displayName", "string")
+    },
+    Attr {
+        multi: true,
+        sub: &[attr("value", "string"), attr("display", "string")],
+        ..attr("members", "complex")
+    },
+];
+
+fn attr_json(a: &Attr) -> Value {
+    let mut value = json!({
+        "name": a.name,
+        "type": a.kind,
+        "multiValued": a.multi,
+        "required": a.required,
+        "caseExact": a.case_exact,
+        "mutability": a.mutability,
+        "returned": if a.mutability == "writeOnly" { "never" } else { "default" },
+        "uniqueness": if a.unique { "server" } else { "none" },
+    });
+    if !a.sub.is_empty() {
+        value["subAttributes"] = a.sub.iter().map(attr_json).collect();
+    }
+    value
+}
+
+fn schema_json(scim: &Scim, instance: &str, id: &str, name: &str, attrs: &[Attr]) -> Value {
+    json!({
+        "schemas": [SCHEMA_SCHEMA],
+        "id": id,
+        "name": name,
+        "attributes": attrs.iter().map(attr_json).collect::<Vec<_>>(),
+        "meta": {
+            "resourceType": "Schema",
+            "location": format!("{}/Schemas/{id}", scim.base_url(instance)),
+        },
+    })
+}
+
+fn all_schemas(scim: &Scim, instance: &str) -> Vec<Value> {
+    vec![
+        schema_json(scim, instance, USER_SCHEMA, "User", USER_ATTRS),
+        schema_json(
+            scim,
+            instance,
+            ENTERPRISE_SCHEMA,
+            "EnterpriseUser",
+            ENTERPRISE_ATTRS,
+        ),
+        schema_json(scim, instance, GROUP_SCHEMA, "Group", GROUP_ATTRS),
+    ]
+}
+
+fn all_resource_types(scim: &Scim, instance: &str) -> Vec<Value> {
+    let base = scim.base_url(instance);
+    vec![
+        json!({
+            "schemas": [RESOURCE_TYPE_SCHEMA],
+            "id": "User",
+            "name": "User",
+            "endpoint": "/Users",
+            "schema": USER_SCHEMA,
+            "schemaExtensions": [{ "schema": ENTERPRISE_SCHEMA, "required": false }],
+            "meta": { "resourceType": "ResourceType", "location": format!("{base}/ResourceTypes/User") },
+        }),
+        json!({
+            "schemas": [RESOURCE_TYPE_SCHEMA],
+            "id": "Group",
+            "name": "Group",
+            "endpoint": "/Groups",
+            "schema": GROUP_SCHEMA,
+            "meta": { "resourceType": "ResourceType", "location": format!("{base}/ResourceTypes/Group") },
+        }),
+    ]
+}
+
+/// `GET …/ServiceProviderConfig`.
+pub async fn service_provider_config(
+    caller: Caller,
+    axum::extract::State(scim): axum::extract::State<Scim>,
+) -> Response {
+    let body = json!({
+        "schemas": [SPC_SCHEMA],
+        "documentationUri": "https://github.com/lanyard-idaas/lanyard#provisioning-scim-20",
+        "patch": { "supported": true },
+        "bulk": { "supported": false, "maxOperations": 0, "maxPayloadSize": MAX_BODY },
+        "filter": { "supported": true, "maxResults": MAX_PAGE },
+        "changePassword": { "supported": true },
+        "sort": { "supported": true },
+        "etag": { "supported": true },
+        "authenticationSchemes": [{
+            "type": "oauthbearertoken",
+            "name": "Provisioning token",
+            "description": "A provisioning token of this instance, created by its admins: Authorization: Bearer lanyard_scim_…",
+            "primary": true,
+        }],
+        "meta": {
+            "resourceType": "ServiceProviderConfig",
+            "location": format!("{}/ServiceProviderConfig", scim.base_url(&caller.instance_id)),
+        },
+    });
+    scim_json(StatusCode::OK, &body)
+}
+
+/// `GET …/ResourceTypes`.
+pub async fn resource_types(
+    caller: Caller,
+    axum::extract::State(scim): axum::extract::State<Scim>,
+) -> Response {
+    super::list_response(2, 1, all_resource_types(&scim, &caller.instance_id))
+}
+
+/// `GET …/ResourceTypes/{name}`.
+pub async fn resource_type(
+    caller: Caller,
+    axum::extract::State(scim): axum::extract::State<Scim>,
+    Path((_, name)): Path<(String, String)>,
+) -> ScimResult<Response> {
+    all_resource_types(&scim, &caller.instance_id)
+        .into_iter()
+        .find(|t| t["id"] == name.as_str())
+        .map(|t| scim_json(StatusCode::OK, &t))
+        .ok_or_else(|| ScimError::not_found("resource type"))
+}
+
+/// `GET …/Schemas`.
+pub async fn schemas(
+    caller: Caller,
+    axum::extract::State(scim): axum::extract::State<Scim>,
+) -> Response {
+    super::list_response(3, 1, all_schemas(&scim, &caller.instance_id))
+}
+
+/// `GET …/Schemas/{urn}`.
+pub async fn schema(
+    caller: Caller,
+    axum::extract::State(scim): axum::extract::State<Scim>,
+    Path((_, urn)): Path<(String, String)>,
+) -> ScimResult<Response> {
+    all_schemas(&scim, &caller.instance_id)
+        .into_iter()
+        .find(|s| s["id"] == urn.as_str())
+        .map(|s| scim_json(StatusCode::OK, &s))
+        .ok_or_else(|| ScimError::not_found("schema"))
+}
+
+/// `…/Me`: there is no user behind a provisioning token.
+pub async fn me(_caller: Caller) -> ScimError {
+    ScimError::new(
+        StatusCode::NOT_IMPLEMENTED,
+        None,
+        "/Me is not supported: a provisioning token is not a user",
+    )
+}

@@ -1,0 +1,725 @@
+//! SCIM 2.0 provisioning (issue 21) over real HTTP, on SQLite and PostgreSQL: the request
+//! sequences Okta's and Microsoft Entra ID's provisioning clients send, as their documentation
+//! shows them (user lookup by `userName eq`, create, deactivate by PATCH, group membership by
+//! member value), hostile input answered with SCIM errors and nothing half-applied, and a
+//! provisioned user signing in and single-signing-on — until SCIM sets her `active: false`.
+
+use lanyard_tests::saml::{browser, posted_form, sign_in, tenant, PASSWORD};
+use lanyard_tests::TestApp;
+use reqwest::header::HeaderMap;
+use serde_json::{json, Value};
+
+const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+/// A provisioning client of one instance.
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+/// What the server answered: status, headers, JSON body (`Null` when empty).
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: Value,
+}
+
+impl Answer {
+    /// Asserts a SCIM error of `status` and `scim_type`, with a detail for the client's log.
+    fn refused(&self, status: u16, scim_type: Option<&str>) {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(self.body["schemas"], json!([ERROR]), "{}", self.body);
+        assert_eq!(self.body["status"], status.to_string());
+        assert_eq!(self.body["scimType"].as_str(), scim_type, "{}", self.body);
+        assert!(
+            self.body["detail"].as_str().is_some_and(|d| d.len() > 8),
+            "{}",
+            self.body
+        );
+        assert_eq!(self.headers["content-type"], "application/scim+json");
+    }
+}
+
+impl Client {
+    async fn new(app: &TestApp, instance: &str, name: &str) -> Client {
+        let created = app
+            .gql(
+                "mutation($i: ID!, $n: String!) { createProvisioningToken(input: {instanceId: $i, name: $n}) { secret scimBaseUrl provisioningToken { id name } } }",
+                json!({ "i": instance, "n": name }),
+            )
+            .await;
+        let created = &created["createProvisioningToken"];
+        let url = created["scimBaseUrl"].as_str().unwrap();
+        assert_eq!(url, format!("http://127.0.0.1/scim/v2/{instance}"));
+        Client {
+            http: reqwest::Client::new(),
+            base: url.replacen("http://127.0.0.1", &app.base, 1),
+            token: created["secret"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Answer {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/scim+json")
+                .body(body.to_string());
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{status} not JSON: {text}"))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Answer {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+    async fn post(&self, path: &str, body: Value) -> Answer {
+        self.send(reqwest::Method::POST, path, Some(&body)).await
+    }
+    async fn put(&self, path: &str, body: Value) -> Answer {
+        self.send(reqwest::Method::PUT, path, Some(&body)).await
+    }
+    async fn patch(&self, path: &str, operations: Value) -> Answer {
+        let body = json!({ "schemas": [PATCH_OP], "Operations": operations });
+        self.send(reqwest::Method::PATCH, path, Some(&body)).await
+    }
+    async fn delete(&self, path: &str) -> Answer {
+        self.send(reqwest::Method::DELETE, path, None).await
+    }
+}
+
+/// A query parameter's value, percent-encoded.
+fn filter(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn status_of(app: &TestApp, instance: &str, user: &str) -> Value {
+    app.gql(
+        "query($i: ID!, $u: ID!) { instance(id: $i) { user(id: $u) { status username email } } }",
+        json!({ "i": instance, "u": user }),
+    )
+    .await["instance"]["user"]
+        .clone()
+}
+
+async fn audited(app: &TestApp, instance: &str, action: &str) -> Vec<Value> {
+    app.gql(
+        "query($i: ID!, $a: String!) { auditEvents(instanceId: $i, filter: {action: $a}) { nodes { summary actor { kind name } } } }",
+        json!({ "i": instance, "a": action }),
+    )
+    .await["auditEvents"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn okta_provisions_a_user_deactivates_her_and_manages_a_group() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let okta = Client::new(&app, &instance, "Okta").await;
+
+    // Discovery says what is true.
+    let config = okta.get("/ServiceProviderConfig").await;
+    assert_eq!(config.status, 200);
+    assert_eq!(config.body["patch"]["supported"], true);
+    assert_eq!(config.body["filter"]["maxResults"], 200);
+    assert_eq!(config.body["bulk"]["supported"], false);
+    let types = okta.get("/ResourceTypes").await;
+    assert_eq!(types.body["totalResults"], 2);
+    let schemas = okta.get("/Schemas").await;
+    let ids: Vec<&str> = schemas.body["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [USER, ENTERPRISE, GROUP]);
+    okta.get("/Me").await.refused(501, None);
+
+    // Okta looks the user up, then creates her.
+    let lookup = okta
+        .get(&format!(
+            "/Users?filter={}&startIndex=1&count=100",
+            filter("userName eq \"dana@acme.example\"")
+        ))
+        .await;
+    assert_eq!(lookup.status, 200);
+    assert_eq!(lookup.body["totalResults"], 0);
+    assert_eq!(lookup.body["Resources"], json!([]));
+    let created = okta
+        .post(
+            "/Users",
+            json!({
+                "schemas": [USER],
+                "userName": "dana@acme.example",
+                "name": { "givenName": "Dana", "familyName": "Scully" },
+                "emails": [{ "primary": true, "value": "dana@acme.example", "type": "work" }],
+                "displayName": "Dana Scully",
+                "locale": "en-US",
+                "externalId": "00u1ab2cd3EFGH4IJ5K6",
+                "groups": [],
+                "password": "okta-generated password 1",
+                "active": true,
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let dana = created.body["id"].as_str().unwrap().to_owned();
+    let location = created.headers["location"].to_str().unwrap();
+    assert_eq!(
+        location,
+        format!("http://127.0.0.1/scim/v2/{instance}/Users/{dana}")
+    );
+    assert_eq!(created.body["name"]["familyName"], "Scully");
+    assert_eq!(created.body["locale"], "en-US", "kept, not dropped");
+    assert!(created.body.get("password").is_none(), "never returned");
+    assert_eq!(created.body["active"], true);
+    let etag = created.headers["etag"].to_str().unwrap().to_owned();
+    assert_eq!(created.body["meta"]["version"], etag);
+
+    // The same user is found by userName (any case) and read by id.
+    let found = okta
+        .get(&format!(
+            "/Users?filter={}",
+            filter("userName eq \"DANA@acme.example\"")
+        ))
+        .await;
+    assert_eq!(found.body["totalResults"], 1, "{}", found.body);
+    assert_eq!(found.body["Resources"][0]["id"], dana);
+    let read = okta.get(&format!("/Users/{dana}")).await;
+    assert_eq!(read.body["userName"], "dana@acme.example");
+    assert_eq!(read.body["externalId"], "00u1ab2cd3EFGH4IJ5K6");
+    let duplicate = okta
+        .post(
+            "/Users",
+            json!({ "schemas": [USER], "userName": "dana@acme.example" }),
+        )
+        .await;
+    duplicate.refused(409, Some("uniqueness"));
+
+    // A profile update (PUT) and deactivation (PATCH, Okta's shape).
+    let mut profile = read.body.clone();
+    profile["displayName"] = json!("Dana K. Scully");
+    profile["title"] = json!("Special Agent");
+    let replaced = okta.put(&format!("/Users/{dana}"), profile).await;
+    assert_eq!(replaced.status, 200, "{}", replaced.body);
+    assert_eq!(replaced.body["title"], "Special Agent");
+    assert_ne!(replaced.headers["etag"].to_str().unwrap(), etag);
+    let deactivated = okta
+        .patch(
+            &format!("/Users/{dana}"),
+            json!([{ "op": "replace", "value": { "active": false } }]),
+        )
+        .await;
+    assert_eq!(deactivated.status, 200, "{}", deactivated.body);
+    assert_eq!(deactivated.body["active"], false);
+    assert_eq!(
+        status_of(&app, &instance, &dana).await["status"],
+        "DISABLED"
+    );
+    let changes = audited(&app, &instance, "setUserStatus").await;
+    assert_eq!(
+        changes[0]["actor"],
+        json!({ "kind": "provisioning", "name": "Okta" })
+    );
+    let inactive = okta
+        .get(&format!("/Users?filter={}", filter("active eq false")))
+        .await;
+    assert_eq!(inactive.body["totalResults"], 1);
+
+    // Groups: created, a member added and removed by value, deleted.
+    let group = okta
+        .post(
+            "/Groups",
+            json!({ "schemas": [GROUP], "displayName": "Agents", "members": [] }),
+        )
+        .await;
+    assert_eq!(group.status, 201, "{}", group.body);
+    let agents = group.body["id"].as_str().unwrap().to_owned();
+    let added = okta
+        .patch(
+            &format!("/Groups/{agents}"),
+            json!([{ "op": "add", "path": "members", "value": [{ "value": dana, "display": "dana@acme.example" }] }]),
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert_eq!(added.body["members"][0]["value"], dana);
+    let member_of = okta.get(&format!("/Users/{dana}")).await;
+    assert_eq!(member_of.body["groups"][0]["display"], "Agents");
+    let by_member = okta
+        .get(&format!(
+            "/Groups?filter={}",
+            filter(&format!("members[value eq \"{dana}\"]"))
+        ))
+        .await;
+    assert_eq!(by_member.body["totalResults"], 1, "{}", by_member.body);
+    let removed = okta
+        .patch(
+            &format!("/Groups/{agents}"),
+            json!([{ "op": "remove", "path": format!("members[value eq \"{dana}\"]") }]),
+        )
+        .await;
+    assert_eq!(removed.body["members"], json!([]));
+    let members_events = audited(&app, &instance, "changeGroupMembers").await;
+    assert_eq!(members_events.len(), 2, "added, then removed");
+    assert_eq!(okta.delete(&format!("/Groups/{agents}")).await.status, 204);
+    okta.get(&format!("/Groups/{agents}"))
+        .await
+        .refused(404, None);
+    assert_eq!(okta.delete(&format!("/Users/{dana}")).await.status, 204);
+    okta.get(&format!("/Users/{dana}")).await.refused(404, None);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn entra_id_provisions_with_the_enterprise_extension_and_capitalised_operations() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let entra = Client::new(&app, &instance, "Microsoft Entra ID").await;
+    let lookup = entra
+        .get(&format!(
+            "/Users?filter={}",
+            filter("userName eq \"Test_User_dfeef4c5-5681-4387-b016-bdf221e82081\"")
+        ))
+        .await;
+    assert_eq!(lookup.body["totalResults"], 0);
+    // Entra's create, as its documentation shows it.
+    let created = entra
+        .post(
+            "/Users",
+            json!({
+                "schemas": [USER, ENTERPRISE],
+                "externalId": "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef",
+                "userName": "Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1",
+                "active": true,
+                "emails": [{ "primary": true, "type": "work", "value": "Test_User_fd0ea19b-0777-472c-9f96-4f70d2226f2e@testuser.com" }],
+                "meta": { "resourceType": "User" },
+                "name": { "formatted": "givenName familyName", "familyName": "familyName", "givenName": "givenName" },
+                "roles": [],
+                ENTERPRISE: { "employeeNumber": "1234", "department": "Sales", "manager": { "value": "26118915-6090-4610-87e4-49d8ca9f808d" } },
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(created.body["schemas"], json!([USER, ENTERPRISE]));
+    assert_eq!(created.body[ENTERPRISE]["department"], "Sales");
+    assert_eq!(created.body["name"]["formatted"], "givenName familyName");
+    assert_eq!(
+        created.body["emails"][0]["value"],
+        "Test_User_fd0ea19b-0777-472c-9f96-4f70d2226f2e@testuser.com"
+    );
+
+    // Entra's PATCH: capitalised ops, a string boolean, a filtered path, an extension path.
+    let patched = entra
+        .patch(
+            &format!("/Users/{id}"),
+            json!([
+                { "op": "Replace", "path": "emails[type eq \"work\"].value", "value": "updatedEmail@microsoft.com" },
+                { "op": "Replace", "path": "name.familyName", "value": "updatedFamilyName" },
+                { "op": "Add", "path": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department", "value": "Marketing" },
+                { "op": "Replace", "path": "active", "value": "False" },
+            ]),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    assert_eq!(
+        patched.body["emails"][0]["value"],
+        "updatedEmail@microsoft.com"
+    );
+    assert_eq!(patched.body["name"]["familyName"], "updatedFamilyName");
+    assert_eq!(patched.body[ENTERPRISE]["department"], "Marketing");
+    assert_eq!(patched.body[ENTERPRISE]["employeeNumber"], "1234");
+    assert_eq!(patched.body["active"], false);
+    let user = status_of(&app, &instance, &id).await;
+    assert_eq!(user["email"], "updatedemail@microsoft.com");
+    assert_eq!(user["status"], "DISABLED");
+
+    // Groups the Entra way: create, then add and remove members with value lists.
+    let group = entra
+        .post(
+            "/Groups",
+            json!({ "externalId": "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159", "displayName": "displayName", "meta": { "resourceType": "Group" }, "schemas": [GROUP] }),
+        )
+        .await;
+    assert_eq!(group.status, 201, "{}", group.body);
+    let g = group.body["id"].as_str().unwrap().to_owned();
+    let found = entra
+        .get(&format!(
+            "/Groups?excludedAttributes=members&filter={}",
+            filter("displayName eq \"displayName\"")
+        ))
+        .await;
+    assert_eq!(found.body["totalResults"], 1);
+    assert!(found.body["Resources"][0].get("members").is_none());
+    let added = entra
+        .patch(
+            &format!("/Groups/{g}"),
+            json!([{ "op": "Add", "path": "members", "value": [{ "value": id }] }]),
+        )
+        .await;
+    assert_eq!(added.body["members"][0]["value"], id, "{}", added.body);
+    let removed = entra
+        .patch(
+            &format!("/Groups/{g}"),
+            json!([{ "op": "Remove", "path": "members", "value": [{ "value": id }] }]),
+        )
+        .await;
+    assert_eq!(removed.body["members"], json!([]), "{}", removed.body);
+    let renamed = entra
+        .patch(&format!("/Groups/{g}"), json!([{ "op": "Replace", "path": "displayName", "value": "1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName" }]))
+        .await;
+    assert_eq!(
+        renamed.body["displayName"],
+        "1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn lists_filter_sort_page_and_project() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    for n in 0..7 {
+        let created = client
+            .post(
+                "/Users",
+                json!({
+                    "userName": format!("user{n}"),
+                    "displayName": format!("User {}", 7 - n),
+                    "emails": [{ "value": format!("u{n}@{}.example", if n % 2 == 0 { "even" } else { "odd" }) }],
+                }),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.body);
+    }
+    let page = client
+        .get(&format!(
+            "/Users?filter={}&sortBy=displayName&sortOrder=descending&startIndex=2&count=2&attributes=userName,emails.value",
+            filter("emails.value co \"@even.\" or emails sw \"u1@\"")
+        ))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.body["totalResults"], 5);
+    assert_eq!(page.body["startIndex"], 2);
+    assert_eq!(page.body["itemsPerPage"], 2);
+    let names: Vec<&str> = page.body["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["userName"].as_str().unwrap())
+        .collect();
+    // Descending display names: User 7 (user0), User 6 (user1), User 5 (user2), …
+    assert_eq!(names, ["user1", "user2"]);
+    let first = &page.body["Resources"][0];
+    assert!(
+        first.get("meta").is_none() && first.get("displayName").is_none(),
+        "{first}"
+    );
+    assert!(first["id"].is_string(), "id is always returned");
+    let none = client.get("/Users?count=0").await;
+    assert_eq!(none.body["totalResults"], 7);
+    assert_eq!(none.body["Resources"], json!([]));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn hostile_requests_get_scim_errors_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let other = app.create_instance("Other").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let theirs = Client::new(&app, &other, "Theirs").await;
+    let created = client
+        .post(
+            "/Users",
+            json!({ "userName": "erin", "emails": [{ "value": "erin@acme.example" }] }),
+        )
+        .await;
+    let erin = created.body["id"].as_str().unwrap().to_owned();
+    let etag = created.headers["etag"].to_str().unwrap().to_owned();
+
+    // Who may call: no token, a made-up one, another instance's, a revoked one.
+    let anonymous = reqwest::Client::new()
+        .get(format!("{}/Users", client.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert!(anonymous.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .starts_with("Bearer"));
+    for token in ["lanyard_scim_forged", "Bearer", &app.token, &theirs.token] {
+        let stranger = Client {
+            http: reqwest::Client::new(),
+            base: client.base.clone(),
+            token: token.to_owned(),
+        };
+        stranger
+            .get(&format!("/Users/{erin}"))
+            .await
+            .refused(401, None);
+    }
+    let listed = app
+        .gql(
+            "query($i: ID!) { provisioning(instanceId: $i) { tokens { id name lastUsedAt } } }",
+            json!({ "i": instance }),
+        )
+        .await;
+    let token_id = listed["provisioning"]["tokens"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(listed["provisioning"]["tokens"][0]["lastUsedAt"].is_string());
+    let third = Client::new(&app, &instance, "Third").await;
+    app.gql(
+        "mutation($i: ID!, $t: ID!) { revokeProvisioningToken(input: {instanceId: $i, id: $t}) { provisioningToken { revokedAt } } }",
+        json!({ "i": instance, "t": token_id }),
+    )
+    .await;
+    client
+        .get(&format!("/Users/{erin}"))
+        .await
+        .refused(401, None);
+    let client = third;
+
+    // Bodies that are not SCIM.
+    let raw = |body: &'static str, content_type: &'static str| {
+        client
+            .http
+            .post(format!("{}/Users", client.base))
+            .bearer_auth(&client.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    assert_eq!(
+        raw("{\"userName\": \"x\"}", "text/plain")
+            .await
+            .unwrap()
+            .status(),
+        415
+    );
+    let broken = raw("{\"userName\": ", "application/scim+json")
+        .await
+        .unwrap();
+    assert_eq!(broken.status(), 400);
+    let broken: Value = broken.json().await.unwrap();
+    assert_eq!(broken["scimType"], "invalidSyntax");
+    client
+        .post("/Users", json!({ "displayName": "no name" }))
+        .await
+        .refused(400, Some("invalidValue"));
+    client
+        .post("/Users", json!({ "userName": 5 }))
+        .await
+        .refused(400, Some("invalidValue"));
+    client
+        .post("/Users", json!({ "userName": "bad name!" }))
+        .await
+        .refused(400, Some("invalidValue"));
+    client
+        .post("/Users", json!({ "userName": "x", "active": "maybe" }))
+        .await
+        .refused(400, Some("invalidValue"));
+    let huge = json!({ "userName": "big", "title": "x".repeat(2 * 1024 * 1024) });
+    client
+        .post("/Users", huge)
+        .await
+        .refused(413, Some("tooLarge"));
+    let bloated = json!({ "userName": "bloated", "title": "x".repeat(20 * 1024) });
+    client
+        .post("/Users", bloated)
+        .await
+        .refused(400, Some("invalidValue"));
+
+    // Filters: malformed, too deep, too many terms, on what has no column.
+    for (text, scim_type) in [
+        ("userName eq", "invalidFilter"),
+        ("userName xx \"a\"", "invalidFilter"),
+        ("title eq \"Boss\"", "invalidFilter"),
+        ("emails[type eq \"work\"]", "invalidFilter"),
+    ] {
+        client
+            .get(&format!("/Users?filter={}", filter(text)))
+            .await
+            .refused(400, Some(scim_type));
+    }
+    let long = format!("userName eq \"{}\"", "a".repeat(5000));
+    client
+        .get(&format!("/Users?filter={}", filter(&long)))
+        .await
+        .refused(400, Some("tooMany"));
+    let nested = format!("{}userName eq \"a\"{}", "(".repeat(40), ")".repeat(40));
+    client
+        .get(&format!("/Users?filter={}", filter(&nested)))
+        .await
+        .refused(400, Some("tooMany"));
+    let ors = vec!["userName eq \"a\""; 10_000].join(" or ");
+    client
+        .get(&format!("/Users?filter={}", filter(&ors[..4000])))
+        .await
+        .refused(400, Some("tooMany"));
+    client
+        .get("/Users?startIndex=abc")
+        .await
+        .refused(400, Some("invalidValue"));
+    client
+        .get("/Users?sortBy=title")
+        .await
+        .refused(400, Some("invalidValue"));
+
+    // PATCH: a bad operation after a good one applies neither.
+    let mixed = client
+        .patch(
+            &format!("/Users/{erin}"),
+            json!([
+                { "op": "replace", "path": "displayName", "value": "Changed" },
+                { "op": "replace", "path": "id", "value": "mine" },
+            ]),
+        )
+        .await;
+    mixed.refused(400, Some("mutability"));
+    for (operations, scim_type) in [
+        (
+            json!([{ "op": "add", "path": "emails[type eq", "value": "x" }]),
+            "invalidFilter",
+        ),
+        (
+            json!([{ "op": "add", "path": "no such path!", "value": "x" }]),
+            "invalidPath",
+        ),
+        (
+            json!([{ "op": "add", "path": "groups", "value": [] }]),
+            "mutability",
+        ),
+        (
+            json!([{ "op": "replace", "path": "userName", "value": 7 }]),
+            "invalidValue",
+        ),
+        (
+            json!([{ "op": "copy", "path": "userName", "value": "x" }]),
+            "invalidSyntax",
+        ),
+    ] {
+        client
+            .patch(&format!("/Users/{erin}"), operations)
+            .await
+            .refused(400, Some(scim_type));
+    }
+    let unchanged = client.get(&format!("/Users/{erin}")).await;
+    assert_eq!(unchanged.body["displayName"], "erin");
+    assert_eq!(
+        unchanged.headers["etag"].to_str().unwrap(),
+        etag,
+        "nothing was written"
+    );
+
+    // Versions: a stale If-Match is refused.
+    let stale = client
+        .http
+        .patch(format!("{}/Users/{erin}", client.base))
+        .bearer_auth(&client.token)
+        .header("content-type", "application/scim+json")
+        .header("if-match", "W/\"1\"")
+        .body(json!({ "schemas": [PATCH_OP], "Operations": [{ "op": "replace", "path": "displayName", "value": "x" }] }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 412);
+    let current = client
+        .http
+        .patch(format!("{}/Users/{erin}", client.base))
+        .bearer_auth(&client.token)
+        .header("content-type", "application/scim+json")
+        .header("if-match", &etag)
+        .body(json!({ "schemas": [PATCH_OP], "Operations": [{ "op": "replace", "path": "displayName", "value": "Erin" }] }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(current.status(), 200);
+
+    // Ids that are not ids, and another instance's user, are not found.
+    client
+        .get("/Users/..%2F..%2Fadmin")
+        .await
+        .refused(404, None);
+    theirs
+        .get(&format!("/Users/{erin}"))
+        .await
+        .refused(404, None);
+    theirs
+        .delete(&format!("/Users/{erin}"))
+        .await
+        .refused(404, None);
+    let group = client.post("/Groups", json!({ "displayName": "G", "members": [{ "value": "00000000-0000-7000-8000-000000000000" }] })).await;
+    group.refused(400, Some("invalidValue"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_provisioned_user_signs_in_and_is_refused_once_deactivated() {
+    let app = TestApp::spawn().await;
+    let t = tenant(&app).await;
+    let hr = Client::new(&app, &t.instance, "HR").await;
+    let created = hr
+        .post("/Users", json!({ "userName": "frank", "password": PASSWORD, "emails": [{ "value": "frank@acme.example" }] }))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let frank = created.body["id"].as_str().unwrap().to_owned();
+    let b = browser();
+    let login = format!("{}/sso/{}/login", app.base, t.instance);
+    let signed = sign_in(&app.base, &b, &login, "frank", PASSWORD).await;
+    assert_eq!(signed.status(), 303);
+    let start = format!("{}/saml/apps/{}/start", app.base, t.app);
+    let posted = posted_form(b.get(&start).send().await.unwrap()).await;
+    assert!(posted.xml.contains("frank"), "a SAML Response for frank");
+
+    let off = hr
+        .patch(
+            &format!("/Users/{frank}"),
+            json!([{ "op": "replace", "path": "active", "value": false }]),
+        )
+        .await;
+    assert_eq!(off.status, 200);
+    // Her session ended with her deactivation: the portal's start asks her to sign in, and
+    // her password no longer works.
+    let refused = b.get(&start).send().await.unwrap();
+    assert_eq!(refused.status(), 303);
+    assert!(refused.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("/login"));
+    let again = sign_in(&app.base, &b, &login, "frank", PASSWORD).await;
+    assert_ne!(again.status(), 303, "a disabled account does not sign in");
+    app.stop().await;
+}
