@@ -1,7 +1,7 @@
 //! The discovery endpoints (RFC 7644 §4): what this service provider supports, said
-//! truthfully — PATCH, filters (at most [`MAX_PAGE`] results a page), sorting, ETags and
-//! password changes; no bulk operations yet, and no `/Me` (there is no user behind a
-//! provisioning token: it answers 501).
+//! truthfully — PATCH, bulk requests, filters (at most [`MAX_PAGE`] results a page), sorting,
+//! ETags and password changes; no `/Me` (there is no user behind a provisioning token: it
+//! answers 501).
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -190,7 +190,11 @@ pub async fn service_provider_config(
         "schemas": [SPC_SCHEMA],
         "documentationUri": "https://github.com/lanyard-idaas/lanyard#provisioning-scim-20",
         "patch": { "supported": true },
-        "bulk": { "supported": false, "maxOperations": 0, "maxPayloadSize": MAX_BODY },
+        "bulk": {
+            "supported": true,
+            "maxOperations": super::bulk::MAX_OPERATIONS,
+            "maxPayloadSize": MAX_BODY,
+        },
         "filter": { "supported": true, "maxResults": MAX_PAGE },
         "changePassword": { "supported": true },
         "sort": { "supported": true },

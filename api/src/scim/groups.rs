@@ -16,8 +16,8 @@ use super::patch::{self, PatchRequest};
 use super::query::{self, ListParams};
 use super::users::get_ci;
 use super::{
-    check_if_match, json_body, list_response, resource_id, resource_response, version_of, Caller,
-    Scim, ScimError, ScimResult, GROUP_SCHEMA,
+    check_if_match, if_match, json_body, list_response, resource_id, resource_response, version_of,
+    Caller, Scim, ScimError, ScimResult, Write, GROUP_SCHEMA,
 };
 use crate::authz::admin::actions;
 use crate::directory::groups::{self, GroupReplacement};
@@ -131,16 +131,10 @@ fn not_found(err: AppError) -> ScimError {
     }
 }
 
-/// `POST /Groups`.
-pub async fn create(
-    caller: Caller,
-    State(scim): State<Scim>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> ScimResult<Response> {
-    let body = json_body(&headers, body)?;
-    let permit = caller.permit(&scim, actions::CreateGroup)?;
-    let wanted = replacement(&body)?;
+/// Creates a group from a whole resource: the group as created.
+async fn create_one(caller: &Caller, scim: &Scim, body: &Map<String, Value>) -> ScimResult<Value> {
+    let permit = caller.permit(scim, actions::CreateGroup)?;
+    let wanted = replacement(body)?;
     let mut group = groups::create_with(
         &scim.directory,
         &permit,
@@ -150,17 +144,64 @@ pub async fn create(
     )
     .await?;
     if !wanted.members.is_empty() {
-        let update = caller.permit(&scim, actions::UpdateGroup)?;
-        let members = caller.permit(&scim, actions::ChangeGroupMembers)?;
+        let update = caller.permit(scim, actions::UpdateGroup)?;
+        let members = caller.permit(scim, actions::ChangeGroupMembers)?;
         group = groups::replace(&scim.directory, &update, &members, &group.id, |_, _| {
             Ok(wanted.clone())
         })
         .await?;
     }
-    Ok(resource_response(
-        StatusCode::CREATED,
-        &one(&scim, group).await?,
-    ))
+    one(scim, group).await
+}
+
+/// Carries out one write (a request's or a bulk operation's): the group after it, none after
+/// a deletion.
+pub async fn write(
+    caller: &Caller,
+    scim: &Scim,
+    write: Write,
+    if_match: Option<&str>,
+) -> ScimResult<Option<Value>> {
+    match write {
+        Write::Create(body) => create_one(caller, scim, &body).await.map(Some),
+        Write::Replace(id, body) => replace_with(caller, scim, if_match, &id, |_| Ok(body))
+            .await
+            .map(Some),
+        Write::Patch(id, body) => {
+            let request = PatchRequest::parse(&body)?;
+            replace_with(caller, scim, if_match, &id, |current| {
+                patch::apply(current, &request)
+            })
+            .await
+            .map(Some)
+        }
+        Write::Delete(id) => {
+            let permit = caller.permit(scim, actions::DeleteGroup)?;
+            if if_match.is_some() {
+                let read = caller.permit(scim, actions::ReadDirectory)?;
+                let current = groups::get(&scim.directory, &read, &id)
+                    .await
+                    .map_err(not_found)?;
+                check_if_match(if_match, &version_of(current.updated_at))?;
+            }
+            groups::delete(&scim.directory, &permit, &id)
+                .await
+                .map_err(not_found)?;
+            Ok(None)
+        }
+    }
+}
+
+/// `POST /Groups`.
+pub async fn create(
+    caller: Caller,
+    State(scim): State<Scim>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ScimResult<Response> {
+    let body = json_body(&headers, body)?;
+    let created = create_one(&caller, &scim, &body).await?;
+    Ok(resource_response(StatusCode::CREATED, &created))
 }
 
 /// `GET /Groups/{id}`.
@@ -209,10 +250,10 @@ pub async fn list(
 async fn replace_with(
     caller: &Caller,
     scim: &Scim,
-    headers: &HeaderMap,
+    if_match: Option<&str>,
     id: &str,
     change: impl FnOnce(Value) -> ScimResult<Map<String, Value>>,
-) -> ScimResult<Response> {
+) -> ScimResult<Value> {
     let update = caller.permit(scim, actions::UpdateGroup)?;
     let members = caller.permit(scim, actions::ChangeGroupMembers)?;
     let mut refusal = None;
@@ -226,7 +267,7 @@ async fn replace_with(
                 .iter()
                 .map(|m| (m.clone(), String::new()))
                 .collect();
-            let result = check_if_match(headers, &version_of(current.updated_at))
+            let result = check_if_match(if_match, &version_of(current.updated_at))
                 .and_then(|()| change(resource(scim, current, &as_is)))
                 .and_then(|wanted| replacement(&wanted));
             result.map_err(|err| {
@@ -240,7 +281,7 @@ async fn replace_with(
         return Err(refusal);
     }
     let group = outcome.map_err(not_found)?;
-    Ok(resource_response(StatusCode::OK, &one(scim, group).await?))
+    one(scim, group).await
 }
 
 /// `PUT /Groups/{id}`.
@@ -253,7 +294,17 @@ pub async fn replace(
 ) -> ScimResult<Response> {
     let id = resource_id(path, "group")?;
     let body = json_body(&headers, body)?;
-    replace_with(&caller, &scim, &headers, &id, |_| Ok(body)).await
+    let replaced = write(
+        &caller,
+        &scim,
+        Write::Replace(id, body),
+        if_match(&headers).as_deref(),
+    )
+    .await?;
+    Ok(resource_response(
+        StatusCode::OK,
+        &replaced.unwrap_or_default(),
+    ))
 }
 
 /// `PATCH /Groups/{id}`: membership changes by value (`add members`, `remove
@@ -266,11 +317,18 @@ pub async fn patch(
     body: Result<Bytes, BytesRejection>,
 ) -> ScimResult<Response> {
     let id = resource_id(path, "group")?;
-    let request = PatchRequest::parse(&json_body(&headers, body)?)?;
-    replace_with(&caller, &scim, &headers, &id, |current| {
-        patch::apply(current, &request)
-    })
-    .await
+    let body = json_body(&headers, body)?;
+    let patched = write(
+        &caller,
+        &scim,
+        Write::Patch(id, body),
+        if_match(&headers).as_deref(),
+    )
+    .await?;
+    Ok(resource_response(
+        StatusCode::OK,
+        &patched.unwrap_or_default(),
+    ))
 }
 
 /// `DELETE /Groups/{id}`.
@@ -278,11 +336,15 @@ pub async fn delete(
     caller: Caller,
     State(scim): State<Scim>,
     path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
 ) -> ScimResult<Response> {
     let id = resource_id(path, "group")?;
-    let permit = caller.permit(&scim, actions::DeleteGroup)?;
-    groups::delete(&scim.directory, &permit, &id)
-        .await
-        .map_err(not_found)?;
+    write(
+        &caller,
+        &scim,
+        Write::Delete(id),
+        if_match(&headers).as_deref(),
+    )
+    .await?;
     Ok(super::no_content())
 }

@@ -12,6 +12,7 @@
 //! What the discovery endpoints advertise is what this module does ([`discovery`]); a
 //! filter is parsed by [`filter`] and compiled to SQL with bound parameters by [`query`].
 
+mod bulk;
 pub mod discovery;
 pub mod filter;
 mod groups;
@@ -94,6 +95,7 @@ where
         .route("/scim/v2/{instance}/Schemas", get(discovery::schemas))
         .route("/scim/v2/{instance}/Schemas/{urn}", get(discovery::schema))
         .route("/scim/v2/{instance}/Me", axum::routing::any(discovery::me))
+        .route("/scim/v2/{instance}/Bulk", axum::routing::post(bulk::bulk))
         .route(
             "/scim/v2/{instance}/Users",
             get(users::list).post(users::create),
@@ -361,17 +363,24 @@ pub fn json_body(
     }
 }
 
+/// The `If-Match` of a request, when it has one (unreadable bytes read as a tag that matches
+/// nothing).
+pub fn if_match(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::IF_MATCH)
+        .map(|v| v.to_str().unwrap_or("\u{0}").to_owned())
+}
+
 /// Refuses a change whose `If-Match` names another version than the resource's (412).
-pub fn check_if_match(headers: &HeaderMap, version: &str) -> ScimResult<()> {
-    let Some(wanted) = headers.get(header::IF_MATCH) else {
+pub fn check_if_match(if_match: Option<&str>, version: &str) -> ScimResult<()> {
+    let Some(wanted) = if_match else {
         return Ok(());
     };
-    let wanted = wanted.to_str().unwrap_or_default();
-    let matches = wanted.split(',').map(str::trim).any(|tag| {
-        tag == "*"
-            || tag == version
-            || tag.trim_start_matches("W/") == version.trim_start_matches("W/")
-    });
+    let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
+    let matches = wanted
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || bare(tag) == bare(version));
     if matches {
         Ok(())
     } else {
@@ -381,6 +390,14 @@ pub fn check_if_match(headers: &HeaderMap, version: &str) -> ScimResult<()> {
             format!("the resource is at version {version}, not {wanted}"),
         ))
     }
+}
+
+/// A write to one resource, as a request or a bulk operation asks for it.
+pub enum Write {
+    Create(serde_json::Map<String, serde_json::Value>),
+    Replace(String, serde_json::Map<String, serde_json::Value>),
+    Patch(String, serde_json::Map<String, serde_json::Value>),
+    Delete(String),
 }
 
 /// The version of a resource last changed at `updated_at` (`meta.version`, the `ETag`).

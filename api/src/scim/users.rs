@@ -25,8 +25,8 @@ use serde_json::{json, Map, Value};
 use super::patch::{self, PatchRequest};
 use super::query::{self, ListParams};
 use super::{
-    check_if_match, json_body, list_response, resource_id, resource_response, version_of, Caller,
-    Scim, ScimError, ScimResult, ENTERPRISE_SCHEMA, USER_SCHEMA,
+    check_if_match, if_match, json_body, list_response, resource_id, resource_response, version_of,
+    Caller, Scim, ScimError, ScimResult, Write, ENTERPRISE_SCHEMA, USER_SCHEMA,
 };
 use crate::authz::admin::actions;
 use crate::directory::users::{self, NewUser, Replacement};
@@ -290,16 +290,10 @@ async fn one(scim: &Scim, user: user::Model) -> ScimResult<Value> {
     Ok(resource(scim, &user, &groups))
 }
 
-/// `POST /Users`.
-pub async fn create(
-    caller: Caller,
-    State(scim): State<Scim>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> ScimResult<Response> {
-    let body = json_body(&headers, body)?;
-    let permit = caller.permit(&scim, actions::CreateUser)?;
-    let wanted = replacement(&body)?;
+/// Creates a user from a whole resource: her resource as created.
+async fn create_one(caller: &Caller, scim: &Scim, body: &Map<String, Value>) -> ScimResult<Value> {
+    let permit = caller.permit(scim, actions::CreateUser)?;
+    let wanted = replacement(body)?;
     let user = users::create(
         &scim.directory,
         &permit,
@@ -320,13 +314,47 @@ pub async fn create(
     let user = if wanted.active {
         user
     } else {
-        let status = caller.permit(&scim, actions::SetUserStatus)?;
+        let status = caller.permit(scim, actions::SetUserStatus)?;
         users::set_status(&scim.directory, &status, &user.id, UserStatus::Disabled).await?
     };
-    Ok(resource_response(
-        StatusCode::CREATED,
-        &one(&scim, user).await?,
-    ))
+    one(scim, user).await
+}
+
+/// Carries out one write (a request's or a bulk operation's): the resource after it, none
+/// after a deletion.
+pub async fn write(
+    caller: &Caller,
+    scim: &Scim,
+    write: Write,
+    if_match: Option<&str>,
+) -> ScimResult<Option<Value>> {
+    match write {
+        Write::Create(body) => create_one(caller, scim, &body).await.map(Some),
+        Write::Replace(id, body) => replace_with(caller, scim, if_match, &id, |_| Ok(body))
+            .await
+            .map(Some),
+        Write::Patch(id, body) => {
+            let request = PatchRequest::parse(&body)?;
+            replace_with(caller, scim, if_match, &id, |current| {
+                patch::apply(current, &request)
+            })
+            .await
+            .map(Some)
+        }
+        Write::Delete(id) => delete_one(caller, scim, if_match, &id).await.map(|()| None),
+    }
+}
+
+/// `POST /Users`.
+pub async fn create(
+    caller: Caller,
+    State(scim): State<Scim>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ScimResult<Response> {
+    let body = json_body(&headers, body)?;
+    let created = create_one(&caller, &scim, &body).await?;
+    Ok(resource_response(StatusCode::CREATED, &created))
 }
 
 /// `GET /Users/{id}`.
@@ -367,10 +395,10 @@ pub async fn list(
 async fn replace_with(
     caller: &Caller,
     scim: &Scim,
-    headers: &HeaderMap,
+    if_match: Option<&str>,
     id: &str,
     change: impl FnOnce(Value) -> ScimResult<Map<String, Value>>,
-) -> ScimResult<Response> {
+) -> ScimResult<Value> {
     let update = caller.permit(scim, actions::UpdateUser)?;
     let status = caller.permit(scim, actions::SetUserStatus)?;
     let current_groups = {
@@ -385,7 +413,7 @@ async fn replace_with(
     };
     let mut refusal = None;
     let user = users::replace(&scim.directory, &update, &status, id, |current| {
-        let outcome = check_if_match(headers, &version_of(current.updated_at))
+        let outcome = check_if_match(if_match, &version_of(current.updated_at))
             .and_then(|()| change(resource(scim, current, &current_groups)))
             .and_then(|wanted| replacement(&wanted));
         outcome.map_err(|err| {
@@ -401,7 +429,29 @@ async fn replace_with(
         }
         (result, None) => result?,
     };
-    Ok(resource_response(StatusCode::OK, &one(scim, user).await?))
+    one(scim, user).await
+}
+
+async fn delete_one(
+    caller: &Caller,
+    scim: &Scim,
+    if_match: Option<&str>,
+    id: &str,
+) -> ScimResult<()> {
+    let permit = caller.permit(scim, actions::DeleteUser)?;
+    if if_match.is_some() {
+        let read = caller.permit(scim, actions::ReadDirectory)?;
+        let current = users::get(&scim.directory, &read, id)
+            .await
+            .map_err(|_| ScimError::not_found("user"))?;
+        check_if_match(if_match, &version_of(current.updated_at))?;
+    }
+    users::delete(&scim.directory, &permit, id)
+        .await
+        .map_err(|err| match err {
+            crate::error::AppError::NotFound(_) => ScimError::not_found("user"),
+            other => other.into(),
+        })
 }
 
 /// `PUT /Users/{id}`: her whole resource, as sent (`id`, `meta` and `groups` are ignored).
@@ -414,7 +464,17 @@ pub async fn replace(
 ) -> ScimResult<Response> {
     let id = resource_id(path, "user")?;
     let body = json_body(&headers, body)?;
-    replace_with(&caller, &scim, &headers, &id, |_| Ok(body)).await
+    let replaced = write(
+        &caller,
+        &scim,
+        Write::Replace(id, body),
+        if_match(&headers).as_deref(),
+    )
+    .await?;
+    Ok(resource_response(
+        StatusCode::OK,
+        &replaced.unwrap_or_default(),
+    ))
 }
 
 /// `PATCH /Users/{id}`: the operations applied to her resource, all or none.
@@ -426,11 +486,18 @@ pub async fn patch(
     body: Result<Bytes, BytesRejection>,
 ) -> ScimResult<Response> {
     let id = resource_id(path, "user")?;
-    let request = PatchRequest::parse(&json_body(&headers, body)?)?;
-    replace_with(&caller, &scim, &headers, &id, |current| {
-        patch::apply(current, &request)
-    })
-    .await
+    let body = json_body(&headers, body)?;
+    let patched = write(
+        &caller,
+        &scim,
+        Write::Patch(id, body),
+        if_match(&headers).as_deref(),
+    )
+    .await?;
+    Ok(resource_response(
+        StatusCode::OK,
+        &patched.unwrap_or_default(),
+    ))
 }
 
 /// `DELETE /Users/{id}`.
@@ -441,19 +508,12 @@ pub async fn delete(
     headers: HeaderMap,
 ) -> ScimResult<Response> {
     let id = resource_id(path, "user")?;
-    let permit = caller.permit(&scim, actions::DeleteUser)?;
-    if headers.contains_key(axum::http::header::IF_MATCH) {
-        let read = caller.permit(&scim, actions::ReadDirectory)?;
-        let current = users::get(&scim.directory, &read, &id)
-            .await
-            .map_err(|_| ScimError::not_found("user"))?;
-        check_if_match(&headers, &version_of(current.updated_at))?;
-    }
-    users::delete(&scim.directory, &permit, &id)
-        .await
-        .map_err(|err| match err {
-            crate::error::AppError::NotFound(_) => ScimError::not_found("user"),
-            other => other.into(),
-        })?;
+    write(
+        &caller,
+        &scim,
+        Write::Delete(id),
+        if_match(&headers).as_deref(),
+    )
+    .await?;
     Ok(super::no_content())
 }

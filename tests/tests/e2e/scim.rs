@@ -150,7 +150,8 @@ async fn okta_provisions_a_user_deactivates_her_and_manages_a_group() {
     assert_eq!(config.status, 200);
     assert_eq!(config.body["patch"]["supported"], true);
     assert_eq!(config.body["filter"]["maxResults"], 200);
-    assert_eq!(config.body["bulk"]["supported"], false);
+    assert_eq!(config.body["bulk"]["supported"], true);
+    assert_eq!(config.body["bulk"]["maxOperations"], 1000);
     let types = okta.get("/ResourceTypes").await;
     assert_eq!(types.body["totalResults"], 2);
     let schemas = okta.get("/Schemas").await;
@@ -399,6 +400,128 @@ async fn entra_id_provisions_with_the_enterprise_extension_and_capitalised_opera
     assert_eq!(
         renamed.body["displayName"],
         "1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName"
+    );
+    app.stop().await;
+}
+
+const BULK: &str = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+
+#[tokio::test]
+async fn bulk_requests_refer_to_what_they_create_and_stop_after_failures() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let done = client
+        .post(
+            "/Bulk",
+            json!({
+                "schemas": [BULK],
+                "Operations": [
+                    { "method": "POST", "path": "/Users", "bulkId": "gina", "data": { "schemas": [USER], "userName": "gina" } },
+                    { "method": "POST", "path": "/Groups", "bulkId": "ops", "data": { "schemas": [GROUP], "displayName": "Ops", "members": [{ "value": "bulkId:gina" }] } },
+                    { "method": "PATCH", "path": "/Users/bulkId:gina", "data": { "schemas": [PATCH_OP], "Operations": [{ "op": "replace", "path": "displayName", "value": "Gina" }] } },
+                    { "method": "PUT", "path": "/Users/bulkId:nobody", "data": { "userName": "x" } },
+                    { "method": "DELETE", "path": "/Groups/bulkId:ops" },
+                ],
+            }),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let ops = done.body["Operations"].as_array().unwrap();
+    let statuses: Vec<&str> = ops.iter().map(|o| o["status"].as_str().unwrap()).collect();
+    assert_eq!(
+        statuses,
+        ["201", "201", "200", "409", "204"],
+        "{}",
+        done.body
+    );
+    assert_eq!(ops[0]["bulkId"], "gina");
+    assert!(ops[0]["location"].as_str().unwrap().contains("/Users/"));
+    assert_eq!(ops[3]["response"]["scimType"], "invalidValue");
+    let gina = ops[0]["location"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let read = client.get(&format!("/Users/{gina}")).await;
+    assert_eq!(read.body["displayName"], "Gina");
+    let groups = client
+        .get(&format!(
+            "/Groups?filter={}",
+            filter("displayName eq \"Ops\"")
+        ))
+        .await;
+    assert_eq!(
+        groups.body["totalResults"], 0,
+        "deleted by the last operation"
+    );
+    let events = audited(&app, &instance, "changeGroupMembers").await;
+    assert_eq!(events.len(), 1, "the member added by reference was audited");
+
+    // failOnErrors: the first failure stops the request.
+    let stopped = client
+        .post(
+            "/Bulk",
+            json!({
+                "schemas": [BULK],
+                "failOnErrors": 1,
+                "Operations": [
+                    { "method": "POST", "path": "/Users", "bulkId": "again", "data": { "userName": "gina" } },
+                    { "method": "POST", "path": "/Users", "bulkId": "hank", "data": { "userName": "hank" } },
+                ],
+            }),
+        )
+        .await;
+    let ops = stopped.body["Operations"].as_array().unwrap();
+    assert_eq!(ops.len(), 1, "{}", stopped.body);
+    assert_eq!(ops[0]["status"], "409");
+    assert_eq!(ops[0]["response"]["scimType"], "uniqueness");
+    let hank = client
+        .get(&format!("/Users?filter={}", filter("userName eq \"hank\"")))
+        .await;
+    assert_eq!(hank.body["totalResults"], 0);
+
+    // Requests that are not bulk requests.
+    client
+        .post("/Bulk", json!({ "Operations": [] }))
+        .await
+        .refused(400, Some("invalidSyntax"));
+    client
+        .post("/Bulk", json!({ "schemas": [BULK], "Operations": [{ "method": "POST", "path": "/Users", "data": { "userName": "x" } }] }))
+        .await
+        .refused(400, Some("invalidSyntax"));
+    client
+        .post(
+            "/Bulk",
+            json!({ "schemas": [BULK], "Operations": [{ "method": "GET", "path": "/Users" }] }),
+        )
+        .await
+        .refused(400, Some("invalidSyntax"));
+    let many: Vec<Value> = (0..1001)
+        .map(|n| json!({ "method": "DELETE", "path": format!("/Users/{n}") }))
+        .collect();
+    client
+        .post("/Bulk", json!({ "schemas": [BULK], "Operations": many }))
+        .await
+        .refused(413, Some("tooMany"));
+    let twice = client
+        .post(
+            "/Bulk",
+            json!({ "schemas": [BULK], "Operations": [
+                { "method": "POST", "path": "/Users", "bulkId": "a", "data": { "userName": "ivy" } },
+                { "method": "POST", "path": "/Users", "bulkId": "a", "data": { "userName": "jo" } },
+            ] }),
+        )
+        .await;
+    twice.refused(400, Some("invalidValue"));
+    let ivy = client
+        .get(&format!("/Users?filter={}", filter("userName eq \"ivy\"")))
+        .await;
+    assert_eq!(
+        ivy.body["totalResults"], 0,
+        "a refused request runs nothing"
     );
     app.stop().await;
 }
