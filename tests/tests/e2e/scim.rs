@@ -846,3 +846,56 @@ async fn a_provisioned_user_signs_in_and_is_refused_once_deactivated() {
     assert_ne!(again.status(), 303, "a disabled account does not sign in");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_deactivation_by_scim_is_refused_on_every_node_within_a_second() {
+    if lanyard_tests::postgres_base().is_none() {
+        eprintln!("several nodes share PostgreSQL only (SQLite is for one node): runs in the PostgreSQL suite");
+        return;
+    }
+    let first = TestApp::spawn().await;
+    let second = first.spawn_peer(|_| {}).await;
+    let t = tenant(&first).await;
+    let hr = Client::new(&first, &t.instance, "HR").await;
+    let created = hr
+        .post(
+            "/Users",
+            json!({ "userName": "grace", "password": PASSWORD }),
+        )
+        .await;
+    let grace = created.body["id"].as_str().unwrap().to_owned();
+    // Signed in on the first node; her browser reaches both (cookies are per host, not port).
+    let b = browser();
+    let login = format!("{}/sso/{}/login", first.base, t.instance);
+    assert_eq!(
+        sign_in(&first.base, &b, &login, "grace", PASSWORD)
+            .await
+            .status(),
+        303
+    );
+    let start = format!("{}/saml/apps/{}/start", second.base, t.app);
+    posted_form(b.get(&start).send().await.unwrap()).await;
+
+    let off = hr
+        .patch(
+            &format!("/Users/{grace}"),
+            json!([{ "op": "replace", "value": { "active": "False" } }]),
+        )
+        .await;
+    assert_eq!(off.status, 200, "{}", off.body);
+    let deactivated = std::time::Instant::now();
+    let refused_after = loop {
+        let answer = b.get(&start).send().await.unwrap();
+        if answer.status() != 200 {
+            break deactivated.elapsed();
+        }
+        assert!(
+            deactivated.elapsed() < std::time::Duration::from_secs(1),
+            "still served after 1 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(refused_after < std::time::Duration::from_secs(1));
+    second.stop().await;
+    first.stop().await;
+}
