@@ -339,3 +339,19 @@ for body in [
 ]:
     put("graphql_request", json.dumps(body))
 put("graphql_request", b"\xff\xfe{")
+
+# --- SCIM filters and PATCH paths (scim_filter): a filter, a newline, a path. ---
+for filter_, path in [
+    ('userName eq "bjensen"', 'members[value eq "2819c223-7f76-453a-919d-413861904646"]'),
+    ('name.familyName co "O\'Malley"', 'emails[type eq "work"].value'),
+    ('userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")', 'name.givenName'),
+    ('userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager'),
+    ('emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]', 'addresses[type eq "work"]'),
+    ('meta.lastModified gt "2011-05-13T04:42:34Z"', 'active'),
+    ('urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J"', 'members'),
+    ('active eq "False"', 'emails[type eq'),
+    ('(' * 40 + 'userName eq "a"' + ')' * 40, 'a b'),
+    (' or '.join(['userName eq "a"'] * 80), '[]'),
+    ('userName eq "\\u0000"', ''),
+]:
+    put("scim_filter", filter_ + "\n" + path)

@@ -15,6 +15,7 @@ use lanyard::graphql::connection::{Cursor, PageArgs};
 use lanyard::import::rows::Rows;
 use lanyard::saml::logout::{LogoutExpectations, Message, UnverifiedLogout};
 use lanyard::saml::request::{Expectations, UnverifiedRequest};
+use lanyard::scim;
 
 mod graphql;
 mod signed;
@@ -40,6 +41,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("forms", forms),
     ("session_tokens", session_tokens),
     ("graphql_request", graphql_request),
+    ("scim_filter", scim_filter),
 ];
 
 /// The application the SAML targets' requests are checked against. The seeds are requests to
@@ -183,6 +185,30 @@ pub fn cursor(data: &[u8]) {
         }
     }
     let _ = URL_SAFE_NO_PAD.decode(data);
+}
+
+/// A SCIM `filter` parameter or PATCH `path` (its first line, the rest as the path): parsed,
+/// and a parsed filter compiled to SQL for users and groups, as a list request does. Every
+/// refusal says why; a parsed filter stays within the parser's bounds.
+pub fn scim_filter(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (filter_text, path_text) = text.split_once('\n').unwrap_or((text, text));
+    match scim::filter::parse_filter(filter_text) {
+        Ok(filter) => {
+            assert!(filter_text.len() <= scim::filter::MAX_FILTER_LEN);
+            for resource in [scim::query::Resource::User, scim::query::Resource::Group] {
+                if let Err(err) = scim::query::condition(resource, &filter) {
+                    assert!(!err.detail.is_empty());
+                }
+            }
+        }
+        Err(err) => assert!(!err.message.is_empty()),
+    }
+    if let Err(err) = scim::filter::parse_path(path_text) {
+        assert!(!err.message.is_empty());
+    }
 }
 
 /// A CSV file for `lanyard import`: the header, then every record. Records come in order of
