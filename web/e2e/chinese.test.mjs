@@ -17,7 +17,7 @@ async function englishLeft(page) {
   return page.evaluate(() => {
     // Product and protocol names, the same in every language, and browsers' user agents.
     const same =
-      /Mozilla\/5\.0 .*|Alibaba Cloud [\w-]+ SSO \((?:International|China) Site\)|Alibaba Cloud|Lanyard|SAML 2\.0|SAML|Cedar|Entity ID|NameID|ACS|RSA|ECDSA|HTTP-\w+|IDaaS|RAM|English/g;
+      /Mozilla\/5\.0 .*|Alibaba Cloud [\w-]+ SSO \((?:International|China) Site\)|Alibaba Cloud|Lanyard|SAML 2\.0|SAML|Cedar|Entity ID|NameID|ACS|RSA|ECDSA|HTTP-\w+|IDaaS|RAM|Microsoft Entra ID|English/g;
     const found = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -103,6 +103,7 @@ describe('the console and the employee pages in Chinese', () => {
     ['user', `/console/instances/${instanceId}/users/${userId}`, /^xiaoming/],
     ['groups', `/console/instances/${instanceId}/groups`, '用户组'],
     ['org-units', `/console/instances/${instanceId}/org-units`, '组织'],
+    ['provisioning', `/console/instances/${instanceId}/provisioning`, '用户预配'],
     ['applications', `/console/instances/${instanceId}/applications`, '应用'],
     ['marketplace', `/console/instances/${instanceId}/applications/new`, '应用市场'],
     ['application', `/console/instances/${instanceId}/applications/${applicationId}`, '阿里云'],

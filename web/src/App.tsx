@@ -13,6 +13,7 @@ import { SigningKeys } from './pages/SigningKeys';
 import { ApiTokens } from './pages/ApiTokens';
 import { AuditLog } from './pages/AuditLog';
 import { Deliveries, EventSubscriptions } from './pages/Deliveries';
+import { Provisioning } from './pages/Provisioning';
 import { Security } from './pages/Security';
 
 // The largest pages are loaded when they are first shown, not with the console: the overview
@@ -174,6 +175,7 @@ function InstanceArea() {
           <NavLink to={`${base}/users`}>{t('nav.users')}</NavLink>
           <NavLink to={`${base}/groups`}>{t('nav.groups')}</NavLink>
           <NavLink to={`${base}/org-units`}>{t('nav.orgUnits')}</NavLink>
+          <NavLink to={`${base}/provisioning`}>{t('nav.provisioning')}</NavLink>
           <p className="nav-group">{t('nav.applicationManagement')}</p>
           <NavLink to={`${base}/applications`}>{t('nav.applications')}</NavLink>
           <NavLink to={`${base}/policies`}>{t('nav.policies')}</NavLink>
@@ -196,6 +198,7 @@ function InstanceArea() {
           <Route path="groups" element={<Groups instanceId={instanceId} />} />
           <Route path="groups/:groupId" element={<GroupDetail instanceId={instanceId} />} />
           <Route path="org-units" element={<OrgUnits instanceId={instanceId} />} />
+          <Route path="provisioning" element={<Provisioning instanceId={instanceId} />} />
           <Route path="applications" element={<Applications instanceId={instanceId} />} />
           <Route path="applications/new" element={<AddApplication instanceId={instanceId} />} />
           <Route

@@ -89,6 +89,10 @@ type Documents = {
     "\n  mutation DeleteAccessPolicy($id: ID!) {\n    deleteAccessPolicy(input: { id: $id }) {\n      deletedId\n    }\n  }\n": typeof types.DeleteAccessPolicyDocument,
     "\n  query AppsForExplain($instanceId: ID!) {\n    instance(id: $instanceId) {\n      id\n      applications(first: 100) {\n        nodes {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.AppsForExplainDocument,
     "\n  query ExplainAccess($userId: ID!, $applicationId: ID!, $context: AccessContextInput) {\n    explainAccess(userId: $userId, applicationId: $applicationId, context: $context) {\n      allowed\n      summary\n      reasons {\n        policyId\n        effect\n        origin\n        description\n      }\n      diagnostics\n    }\n  }\n": typeof types.ExplainAccessDocument,
+    "\n  query Provisioning($instanceId: ID!) {\n    provisioning(instanceId: $instanceId) {\n      scimBaseUrl\n      tokens {\n        id\n        name\n        createdBy\n        createdAt\n        lastUsedAt\n        revokedAt\n      }\n    }\n    viewer {\n      id\n      superAdmin\n      adminOf\n    }\n  }\n": typeof types.ProvisioningDocument,
+    "\n  query ProvisioningChanges($instanceId: ID!, $first: Int!) {\n    auditEvents(instanceId: $instanceId, first: $first) {\n      nodes {\n        id\n        actor {\n          kind\n          name\n        }\n        action\n        targetKind\n        targetId\n        summary\n        createdAt\n      }\n    }\n  }\n": typeof types.ProvisioningChangesDocument,
+    "\n  mutation CreateProvisioningToken($input: CreateProvisioningTokenInput!) {\n    createProvisioningToken(input: $input) {\n      secret\n      provisioningToken {\n        id\n        name\n      }\n    }\n  }\n": typeof types.CreateProvisioningTokenDocument,
+    "\n  mutation RevokeProvisioningToken($input: RevokeProvisioningTokenInput!) {\n    revokeProvisioningToken(input: $input) {\n      provisioningToken {\n        id\n        revokedAt\n      }\n    }\n  }\n": typeof types.RevokeProvisioningTokenDocument,
     "\n  query MyFactors {\n    myFactors {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n      sessionProvedFactor\n      mayChange\n      required\n    }\n  }\n": typeof types.MyFactorsDocument,
     "\n  mutation BeginMyTotp {\n    beginMyTotp {\n      factorId\n      secret\n      otpauthUrl\n      qrCode\n    }\n  }\n": typeof types.BeginMyTotpDocument,
     "\n  mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {\n    confirmMyTotp(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": typeof types.ConfirmMyTotpDocument,
@@ -196,6 +200,10 @@ const documents: Documents = {
     "\n  mutation DeleteAccessPolicy($id: ID!) {\n    deleteAccessPolicy(input: { id: $id }) {\n      deletedId\n    }\n  }\n": types.DeleteAccessPolicyDocument,
     "\n  query AppsForExplain($instanceId: ID!) {\n    instance(id: $instanceId) {\n      id\n      applications(first: 100) {\n        nodes {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.AppsForExplainDocument,
     "\n  query ExplainAccess($userId: ID!, $applicationId: ID!, $context: AccessContextInput) {\n    explainAccess(userId: $userId, applicationId: $applicationId, context: $context) {\n      allowed\n      summary\n      reasons {\n        policyId\n        effect\n        origin\n        description\n      }\n      diagnostics\n    }\n  }\n": types.ExplainAccessDocument,
+    "\n  query Provisioning($instanceId: ID!) {\n    provisioning(instanceId: $instanceId) {\n      scimBaseUrl\n      tokens {\n        id\n        name\n        createdBy\n        createdAt\n        lastUsedAt\n        revokedAt\n      }\n    }\n    viewer {\n      id\n      superAdmin\n      adminOf\n    }\n  }\n": types.ProvisioningDocument,
+    "\n  query ProvisioningChanges($instanceId: ID!, $first: Int!) {\n    auditEvents(instanceId: $instanceId, first: $first) {\n      nodes {\n        id\n        actor {\n          kind\n          name\n        }\n        action\n        targetKind\n        targetId\n        summary\n        createdAt\n      }\n    }\n  }\n": types.ProvisioningChangesDocument,
+    "\n  mutation CreateProvisioningToken($input: CreateProvisioningTokenInput!) {\n    createProvisioningToken(input: $input) {\n      secret\n      provisioningToken {\n        id\n        name\n      }\n    }\n  }\n": types.CreateProvisioningTokenDocument,
+    "\n  mutation RevokeProvisioningToken($input: RevokeProvisioningTokenInput!) {\n    revokeProvisioningToken(input: $input) {\n      provisioningToken {\n        id\n        revokedAt\n      }\n    }\n  }\n": types.RevokeProvisioningTokenDocument,
     "\n  query MyFactors {\n    myFactors {\n      factors {\n        id\n        kind\n        name\n        createdAt\n        lastUsedAt\n      }\n      recoveryCodesLeft\n      sessionProvedFactor\n      mayChange\n      required\n    }\n  }\n": types.MyFactorsDocument,
     "\n  mutation BeginMyTotp {\n    beginMyTotp {\n      factorId\n      secret\n      otpauthUrl\n      qrCode\n    }\n  }\n": types.BeginMyTotpDocument,
     "\n  mutation ConfirmMyTotp($input: ConfirmMyTotpInput!) {\n    confirmMyTotp(input: $input) {\n      factor {\n        id\n      }\n      recoveryCodes\n    }\n  }\n": types.ConfirmMyTotpDocument,
@@ -525,6 +533,22 @@ export function graphql(source: "\n  query AppsForExplain($instanceId: ID!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ExplainAccess($userId: ID!, $applicationId: ID!, $context: AccessContextInput) {\n    explainAccess(userId: $userId, applicationId: $applicationId, context: $context) {\n      allowed\n      summary\n      reasons {\n        policyId\n        effect\n        origin\n        description\n      }\n      diagnostics\n    }\n  }\n"): typeof import('./graphql').ExplainAccessDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Provisioning($instanceId: ID!) {\n    provisioning(instanceId: $instanceId) {\n      scimBaseUrl\n      tokens {\n        id\n        name\n        createdBy\n        createdAt\n        lastUsedAt\n        revokedAt\n      }\n    }\n    viewer {\n      id\n      superAdmin\n      adminOf\n    }\n  }\n"): typeof import('./graphql').ProvisioningDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProvisioningChanges($instanceId: ID!, $first: Int!) {\n    auditEvents(instanceId: $instanceId, first: $first) {\n      nodes {\n        id\n        actor {\n          kind\n          name\n        }\n        action\n        targetKind\n        targetId\n        summary\n        createdAt\n      }\n    }\n  }\n"): typeof import('./graphql').ProvisioningChangesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateProvisioningToken($input: CreateProvisioningTokenInput!) {\n    createProvisioningToken(input: $input) {\n      secret\n      provisioningToken {\n        id\n        name\n      }\n    }\n  }\n"): typeof import('./graphql').CreateProvisioningTokenDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeProvisioningToken($input: RevokeProvisioningTokenInput!) {\n    revokeProvisioningToken(input: $input) {\n      provisioningToken {\n        id\n        revokedAt\n      }\n    }\n  }\n"): typeof import('./graphql').RevokeProvisioningTokenDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

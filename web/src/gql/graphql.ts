@@ -183,6 +183,12 @@ export type CreateOrgUnitInput = {
   parentId?: string | null | undefined;
 };
 
+export type CreateProvisioningTokenInput = {
+  instanceId: string;
+  /** What calls with it ("Okta", "Workday"), 1–128 characters. */
+  name: string;
+};
+
 export type CreateUserInput = {
   displayName?: string | null | undefined;
   email?: string | null | undefined;
@@ -385,6 +391,11 @@ export type RenameOrgUnitInput = {
 export type ResetUserFactorsInput = {
   instanceId: string;
   userId: string;
+};
+
+export type RevokeProvisioningTokenInput = {
+  id: string;
+  instanceId: string;
 };
 
 export type RevokeUserSessionInput = {
@@ -1135,6 +1146,35 @@ export type ExplainAccessQueryVariables = Exact<{
 
 
 export type ExplainAccessQuery = { explainAccess: { allowed: boolean, summary: string, diagnostics: Array<string>, reasons: Array<{ policyId: string, effect: PolicyEffect, origin: PolicyOrigin, description: string }> } };
+
+export type ProvisioningQueryVariables = Exact<{
+  instanceId: string;
+}>;
+
+
+export type ProvisioningQuery = { provisioning: { scimBaseUrl: string, tokens: Array<{ id: string, name: string, createdBy: string, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }> }, viewer: { id: string, superAdmin: boolean, adminOf: Array<string> } };
+
+export type ProvisioningChangesQueryVariables = Exact<{
+  instanceId: string;
+  first: number;
+}>;
+
+
+export type ProvisioningChangesQuery = { auditEvents: { nodes: Array<{ id: string, action: string, targetKind: string, targetId: string | null, summary: unknown, createdAt: string, actor: { kind: string, name: string } }> } };
+
+export type CreateProvisioningTokenMutationVariables = Exact<{
+  input: CreateProvisioningTokenInput;
+}>;
+
+
+export type CreateProvisioningTokenMutation = { createProvisioningToken: { secret: string, provisioningToken: { id: string, name: string } } };
+
+export type RevokeProvisioningTokenMutationVariables = Exact<{
+  input: RevokeProvisioningTokenInput;
+}>;
+
+
+export type RevokeProvisioningTokenMutation = { revokeProvisioningToken: { provisioningToken: { id: string, revokedAt: string | null } } };
 
 export type MyFactorsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -2362,6 +2402,65 @@ export const ExplainAccessDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ExplainAccessQuery, ExplainAccessQueryVariables>;
+export const ProvisioningDocument = new TypedDocumentString(`
+    query Provisioning($instanceId: ID!) {
+  provisioning(instanceId: $instanceId) {
+    scimBaseUrl
+    tokens {
+      id
+      name
+      createdBy
+      createdAt
+      lastUsedAt
+      revokedAt
+    }
+  }
+  viewer {
+    id
+    superAdmin
+    adminOf
+  }
+}
+    `) as unknown as TypedDocumentString<ProvisioningQuery, ProvisioningQueryVariables>;
+export const ProvisioningChangesDocument = new TypedDocumentString(`
+    query ProvisioningChanges($instanceId: ID!, $first: Int!) {
+  auditEvents(instanceId: $instanceId, first: $first) {
+    nodes {
+      id
+      actor {
+        kind
+        name
+      }
+      action
+      targetKind
+      targetId
+      summary
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ProvisioningChangesQuery, ProvisioningChangesQueryVariables>;
+export const CreateProvisioningTokenDocument = new TypedDocumentString(`
+    mutation CreateProvisioningToken($input: CreateProvisioningTokenInput!) {
+  createProvisioningToken(input: $input) {
+    secret
+    provisioningToken {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateProvisioningTokenMutation, CreateProvisioningTokenMutationVariables>;
+export const RevokeProvisioningTokenDocument = new TypedDocumentString(`
+    mutation RevokeProvisioningToken($input: RevokeProvisioningTokenInput!) {
+  revokeProvisioningToken(input: $input) {
+    provisioningToken {
+      id
+      revokedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeProvisioningTokenMutation, RevokeProvisioningTokenMutationVariables>;
 export const MyFactorsDocument = new TypedDocumentString(`
     query MyFactors {
   myFactors {

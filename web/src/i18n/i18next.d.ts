@@ -13,6 +13,7 @@ import type keys from './locales/en/keys.json';
 import type tokens from './locales/en/tokens.json';
 import type audit from './locales/en/audit.json';
 import type deliveries from './locales/en/deliveries.json';
+import type provisioning from './locales/en/provisioning.json';
 import type overview from './locales/en/overview.json';
 import type security from './locales/en/security.json';
 
@@ -32,6 +33,7 @@ declare module 'i18next' {
       tokens: typeof tokens;
       audit: typeof audit;
       deliveries: typeof deliveries;
+      provisioning: typeof provisioning;
       overview: typeof overview;
       security: typeof security;
     };

@@ -31,6 +31,7 @@ export const NAMESPACES = [
   'tokens',
   'audit',
   'deliveries',
+  'provisioning',
   'overview',
   'security',
 ] as const;

@@ -63,4 +63,29 @@ describe('AuditLog', () => {
     expect(screen.getByRole('columnheader', { name: '结果' })).toBeInTheDocument();
     expect(screen.getByLabelText('操作者')).toHaveAttribute('placeholder', '完整名称或 ID');
   });
+
+  it("names a SCIM provisioning token's changes in both languages", async () => {
+    server({
+      AuditEvents: () => ({
+        data: {
+          auditEvents: {
+            pageInfo: { hasNextPage: false, endCursor: null },
+            nodes: [
+              { ...event('e1', 'success', 'user'), actor: { kind: 'provisioning', id: 'p1', name: 'Okta' }, action: 'createUser' },
+              { ...event('e2', 'success', 'provisioning_token'), actor: { kind: 'admin', id: 'ad1', name: 'admin' } },
+            ],
+          },
+        },
+      }),
+      AuditEventsCount: () => ({ data: { auditEvents: { totalCount: 2 } } }),
+      AuditApplications: () => ({ data: { instance: { id: 'i1', applications: { nodes: [] } } } }),
+    });
+    render(<AuditLog instanceId="i1" />, { wrapper: MemoryRouter });
+    const [, scim, created] = await screen.findAllByRole('row');
+    expect(within(scim!).getByText('provisioning token')).toBeInTheDocument();
+    expect(within(created!).getByText(/^provisioning_token/)).toBeInTheDocument();
+    await i18n.changeLanguage('zh-CN');
+    expect(await within(scim!).findByText('预配令牌')).toBeInTheDocument();
+    expect(within(created!).getByText(/^预配令牌/)).toBeInTheDocument();
+  });
 });

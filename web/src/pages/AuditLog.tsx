@@ -59,7 +59,7 @@ const AuditApps = graphql(`
 
 /** The values the server records, each with a label in both languages; others are shown as they are. */
 const OUTCOMES = ['allow', 'deny', 'success', 'failure'] as const;
-const ACTOR_KINDS = ['admin', 'token', 'system', 'user', 'anonymous'] as const;
+const ACTOR_KINDS = ['admin', 'token', 'system', 'user', 'anonymous', 'provisioning'] as const;
 const TARGET_KINDS = [
   'access_grant',
   'access_policy',
@@ -73,6 +73,7 @@ const TARGET_KINDS = [
   'group',
   'instance',
   'org_unit',
+  'provisioning_token',
   'signing_key',
   'user',
 ] as const;
