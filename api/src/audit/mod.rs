@@ -133,6 +133,8 @@ pub async fn record(txn: &WriteTxn, actor: &Actor, record: AuditRecord) -> AppRe
 #[derive(Clone, Debug, Default)]
 pub struct AuditFilter {
     pub actor: Option<String>,
+    /// `admin`, `token`, `provisioning`, `system`, `user`, `anonymous`.
+    pub actor_kind: Option<String>,
     pub action: Option<String>,
     pub target_id: Option<String>,
     pub outcome: Option<String>,
@@ -158,6 +160,9 @@ fn query(scope: &AuditScope<'_>, filter: &AuditFilter) -> Select<audit_event::En
                 .eq(actor.clone())
                 .or(audit_event::Column::ActorId.eq(actor.clone())),
         );
+    }
+    if let Some(kind) = &filter.actor_kind {
+        query = query.filter(audit_event::Column::ActorKind.eq(kind.clone()));
     }
     if let Some(action) = &filter.action {
         query = query.filter(audit_event::Column::Action.eq(action.clone()));

@@ -12,7 +12,8 @@ use crate::authz::admin::actions;
 
 #[derive(SimpleObject)]
 pub struct AuditActor {
-    /// `admin`, `token`, `system`, or `user` (an employee signing in or SSO).
+    /// `admin`, `token` (an API token), `provisioning` (a SCIM provisioning token), `system`,
+    /// `user` (an employee signing in or SSO), or `anonymous` (a sign-in that named no one).
     kind: String,
     id: String,
     name: String,
@@ -60,6 +61,8 @@ impl From<audit_event::Model> for AuditEvent {
 pub struct AuditEventFilter {
     /// The actor's id or name.
     actor: Option<String>,
+    /// The actor's kind, as `AuditActor.kind` names it (`provisioning`: SCIM changes).
+    actor_kind: Option<String>,
     action: Option<String>,
     target_id: Option<ID>,
     /// `success`, or for SSO decisions (`action: "sso"`) `allow` or `deny`.
@@ -86,6 +89,7 @@ impl AuditQuery {
         let filter = filter.unwrap_or_default();
         let filter = AuditFilter {
             actor: filter.actor,
+            actor_kind: filter.actor_kind,
             action: filter.action,
             target_id: filter.target_id.map(|id| id.0),
             outcome: filter.outcome,

@@ -73,8 +73,13 @@ pub async fn create(
     audit::record(
         &txn,
         permit.actor(),
-        AuditRecord::instance(permit, "provisioning_token", Some(&id))
-            .summary(serde_json::json!({ "name": name })),
+        AuditRecord::in_instance(
+            permit.instance_id(),
+            "createProvisioningToken",
+            "provisioning_token",
+            Some(&id),
+        )
+        .summary(serde_json::json!({ "name": name })),
     )
     .await?;
     txn.commit().await?;
@@ -118,8 +123,13 @@ pub async fn revoke(
     audit::record(
         &txn,
         permit.actor(),
-        AuditRecord::instance(permit, "provisioning_token", Some(id))
-            .summary(serde_json::json!({ "name": token.name })),
+        AuditRecord::in_instance(
+            permit.instance_id(),
+            "revokeProvisioningToken",
+            "provisioning_token",
+            Some(id),
+        )
+        .summary(serde_json::json!({ "name": token.name })),
     )
     .await?;
     txn.commit().await?;

@@ -296,6 +296,23 @@ async fn okta_provisions_a_user_deactivates_her_and_manages_a_group() {
         .refused(404, None);
     assert_eq!(okta.delete(&format!("/Users/{dana}")).await.status, 204);
     okta.get(&format!("/Users/{dana}")).await.refused(404, None);
+
+    // The audit log tells the token's changes apart from the admins'.
+    let by_tokens = app
+        .gql(
+            "query($i: ID!) { auditEvents(instanceId: $i, first: 100, filter: {actorKind: \"provisioning\"}) { nodes { action actor { kind name } } } }",
+            json!({ "i": instance }),
+        )
+        .await;
+    let nodes = by_tokens["auditEvents"]["nodes"].as_array().unwrap();
+    assert!(nodes.len() >= 8, "{by_tokens}");
+    assert!(nodes
+        .iter()
+        .all(|n| n["actor"]["kind"] == "provisioning" && n["actor"]["name"] == "Okta"));
+    assert_eq!(nodes.last().unwrap()["action"], "createUser");
+    let created = audited(&app, &instance, "createProvisioningToken").await;
+    assert_eq!(created[0]["summary"]["name"], "Okta");
+    assert_eq!(created[0]["actor"]["kind"], "token");
     app.stop().await;
 }
 

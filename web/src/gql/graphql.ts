@@ -74,6 +74,8 @@ export type AuditEventFilter = {
   action?: string | null | undefined;
   /** The actor's id or name. */
   actor?: string | null | undefined;
+  /** The actor's kind, as `AuditActor.kind` names it (`provisioning`: SCIM changes). */
+  actorKind?: string | null | undefined;
   /** `success`, or for SSO decisions (`action: "sso"`) `allow` or `deny`. */
   outcome?: string | null | undefined;
   targetId?: string | null | undefined;
@@ -2424,7 +2426,11 @@ export const ProvisioningDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ProvisioningQuery, ProvisioningQueryVariables>;
 export const ProvisioningChangesDocument = new TypedDocumentString(`
     query ProvisioningChanges($instanceId: ID!, $first: Int!) {
-  auditEvents(instanceId: $instanceId, first: $first) {
+  auditEvents(
+    instanceId: $instanceId
+    first: $first
+    filter: {actorKind: "provisioning"}
+  ) {
     nodes {
       id
       actor {
