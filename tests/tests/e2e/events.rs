@@ -11,13 +11,13 @@ use lanyard_tests::servers::{wait_until, Behaviour, Received, Receiver};
 use lanyard_tests::{error_code, TestApp};
 use serde_json::{json, Value};
 
-fn loopback_allowed(config: &mut Config) {
+pub(super) fn loopback_allowed(config: &mut Config) {
     config.events.allow_insecure_loopback = true;
 }
 
 const ALL_TYPES: &str = "[USER_CREATED, USER_UPDATED, USER_DELETED, GROUP_CREATED, GROUP_UPDATED, GROUP_DELETED, GROUP_MEMBERS_ADDED, GROUP_MEMBERS_REMOVED, ORG_UNIT_CREATED, ORG_UNIT_UPDATED, ORG_UNIT_DELETED, ORG_UNIT_MEMBERS_ADDED, ORG_UNIT_MEMBERS_REMOVED, APPLICATION_ACCOUNT_UPDATED, APPLICATION_ACCOUNT_REMOVED]";
 
-async fn subscribe(app: &TestApp, instance: &str, url: &str) -> String {
+pub(super) async fn subscribe(app: &TestApp, instance: &str, url: &str) -> String {
     let data = app
         .gql(
             &format!("mutation($i: ID!, $u: String!) {{ createEventSubscription(input: {{instanceId: $i, url: $u, eventTypes: {ALL_TYPES}}}) {{ eventSubscription {{ id url eventTypes enabled }} }} }}"),
@@ -49,7 +49,7 @@ async fn deliveries(app: &TestApp, instance: &str, filter: Value) -> Vec<Value> 
 }
 
 /// The event types the receiver accepted for one subject, in arrival order.
-fn types_for(delivered: &[Received], subject: &str) -> Vec<String> {
+pub(super) fn types_for(delivered: &[Received], subject: &str) -> Vec<String> {
     delivered
         .iter()
         .filter(|r| r.subject_id() == subject)

@@ -916,3 +916,51 @@ async fn a_deactivation_by_scim_is_refused_on_every_node_within_a_second() {
     second.stop().await;
     first.stop().await;
 }
+
+#[tokio::test]
+async fn scim_changes_reach_the_event_callbacks_as_graphql_changes_do() {
+    let app = TestApp::spawn_with(super::events::loopback_allowed).await;
+    let instance = app.create_instance("Acme").await;
+    let receiver = lanyard_tests::servers::Receiver::start(
+        &app.base,
+        "http://127.0.0.1",
+        &instance,
+        lanyard_tests::servers::Behaviour::default(),
+    )
+    .await;
+    super::events::subscribe(&app, &instance, &receiver.url).await;
+    let hr = Client::new(&app, &instance, "HR").await;
+    let created = hr.post("/Users", json!({ "userName": "kim" })).await;
+    let kim = created.body["id"].as_str().unwrap().to_owned();
+    hr.patch(
+        &format!("/Users/{kim}"),
+        json!([{ "op": "replace", "path": "active", "value": false }]),
+    )
+    .await;
+    let group = hr
+        .post(
+            "/Groups",
+            json!({ "displayName": "Field", "members": [{ "value": kim }] }),
+        )
+        .await;
+    let field = group.body["id"].as_str().unwrap().to_owned();
+    receiver
+        .wait_for("4 events", |received| {
+            received.iter().filter(|r| r.delivered()).count() >= 4
+        })
+        .await;
+    let delivered = receiver.delivered();
+    assert!(
+        receiver.received().iter().all(|r| r.claims.is_ok()),
+        "every JWT verifies"
+    );
+    assert_eq!(
+        super::events::types_for(&delivered, &kim),
+        ["user.created", "user.updated"]
+    );
+    assert_eq!(
+        super::events::types_for(&delivered, &field),
+        ["group.created", "group.members_added"]
+    );
+    app.stop().await;
+}
