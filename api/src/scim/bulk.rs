@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
-use super::{groups, json_body, scim_json, users, Caller, Scim, ScimError, ScimResult, Write};
+use super::{json_body, scim_json, Caller, Endpoint, Scim, ScimError, ScimResult, Write};
 
 /// The most operations one bulk request may carry.
 pub const MAX_OPERATIONS: usize = 1000;
@@ -26,13 +26,6 @@ fn field<'a>(body: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     body.iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(key))
         .map(|(_, v)| v)
-}
-
-/// Which endpoint an operation's path names.
-#[derive(Clone, Copy)]
-enum Endpoint {
-    Users,
-    Groups,
 }
 
 /// One operation as read: what to do, to what, and its `bulkId` and `version`.
@@ -190,10 +183,9 @@ async fn run(
         _ => "200",
     };
     let version = op.version.take();
-    let resource = match endpoint {
-        Endpoint::Users => users::write(caller, scim, write, version.as_deref()).await?,
-        Endpoint::Groups => groups::write(caller, scim, write, version.as_deref()).await?,
-    };
+    let resource = endpoint
+        .write(caller, scim, write, version.as_deref())
+        .await?;
     let mut entry = json!({ "method": op.method, "status": status });
     if let Some(bulk_id) = &op.bulk_id {
         entry["bulkId"] = json!(bulk_id);

@@ -16,8 +16,8 @@ use super::patch::{self, PatchRequest};
 use super::query::{self, ListParams};
 use super::users::get_ci;
 use super::{
-    check_if_match, if_match, json_body, list_response, resource_id, resource_response, version_of,
-    Caller, Scim, ScimError, ScimResult, Write, GROUP_SCHEMA,
+    check_if_match, json_body, list_response, resource_id, resource_response, version_of, Caller,
+    Scim, ScimError, ScimResult, Write, GROUP_SCHEMA,
 };
 use crate::authz::admin::actions;
 use crate::directory::groups::{self, GroupReplacement};
@@ -282,69 +282,4 @@ async fn replace_with(
     }
     let group = outcome.map_err(not_found)?;
     one(scim, group).await
-}
-
-/// `PUT /Groups/{id}`.
-pub async fn replace(
-    caller: Caller,
-    State(scim): State<Scim>,
-    path: Result<Path<(String, String)>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> ScimResult<Response> {
-    let id = resource_id(path, "group")?;
-    let body = json_body(&headers, body)?;
-    let replaced = write(
-        &caller,
-        &scim,
-        Write::Replace(id, body),
-        if_match(&headers).as_deref(),
-    )
-    .await?;
-    Ok(resource_response(
-        StatusCode::OK,
-        &replaced.unwrap_or_default(),
-    ))
-}
-
-/// `PATCH /Groups/{id}`: membership changes by value (`add members`, `remove
-/// members[value eq "…"]`), renames, all in one transaction.
-pub async fn patch(
-    caller: Caller,
-    State(scim): State<Scim>,
-    path: Result<Path<(String, String)>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> ScimResult<Response> {
-    let id = resource_id(path, "group")?;
-    let body = json_body(&headers, body)?;
-    let patched = write(
-        &caller,
-        &scim,
-        Write::Patch(id, body),
-        if_match(&headers).as_deref(),
-    )
-    .await?;
-    Ok(resource_response(
-        StatusCode::OK,
-        &patched.unwrap_or_default(),
-    ))
-}
-
-/// `DELETE /Groups/{id}`.
-pub async fn delete(
-    caller: Caller,
-    State(scim): State<Scim>,
-    path: Result<Path<(String, String)>, PathRejection>,
-    headers: HeaderMap,
-) -> ScimResult<Response> {
-    let id = resource_id(path, "group")?;
-    write(
-        &caller,
-        &scim,
-        Write::Delete(id),
-        if_match(&headers).as_deref(),
-    )
-    .await?;
-    Ok(super::no_content())
 }

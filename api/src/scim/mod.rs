@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRef, FromRequestParts, Path};
+use axum::extract::{DefaultBodyLimit, FromRef, FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -103,9 +103,9 @@ where
         .route(
             "/scim/v2/{instance}/Users/{id}",
             get(users::read)
-                .put(users::replace)
-                .patch(users::patch)
-                .delete(users::delete),
+                .put(|c, State(s), p, h, b| put(Endpoint::Users, c, s, p, h, b))
+                .patch(|c, State(s), p, h, b| patch(Endpoint::Users, c, s, p, h, b))
+                .delete(|c, State(s), p, h| delete(Endpoint::Users, c, s, p, h)),
         )
         .route(
             "/scim/v2/{instance}/Groups",
@@ -114,9 +114,9 @@ where
         .route(
             "/scim/v2/{instance}/Groups/{id}",
             get(groups::read)
-                .put(groups::replace)
-                .patch(groups::patch)
-                .delete(groups::delete),
+                .put(|c, State(s), p, h, b| put(Endpoint::Groups, c, s, p, h, b))
+                .patch(|c, State(s), p, h, b| patch(Endpoint::Groups, c, s, p, h, b))
+                .delete(|c, State(s), p, h| delete(Endpoint::Groups, c, s, p, h)),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
@@ -390,6 +390,109 @@ pub fn check_if_match(if_match: Option<&str>, version: &str) -> ScimResult<()> {
             format!("the resource is at version {version}, not {wanted}"),
         ))
     }
+}
+
+/// The two kinds of resource, by their endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    Users,
+    Groups,
+}
+
+impl Endpoint {
+    /// The resource, as error messages name it.
+    fn what(self) -> &'static str {
+        match self {
+            Endpoint::Users => "user",
+            Endpoint::Groups => "group",
+        }
+    }
+
+    /// Carries out one write on this endpoint: the resource after it, none after a deletion.
+    pub async fn write(
+        self,
+        caller: &Caller,
+        scim: &Scim,
+        write: Write,
+        if_match: Option<&str>,
+    ) -> ScimResult<Option<serde_json::Value>> {
+        match self {
+            Endpoint::Users => users::write(caller, scim, write, if_match).await,
+            Endpoint::Groups => groups::write(caller, scim, write, if_match).await,
+        }
+    }
+}
+
+/// `PUT /Users/{id}`, `PUT /Groups/{id}`: the whole resource, as sent (`id`, `meta` and a
+/// user's `groups` are ignored).
+async fn put(
+    endpoint: Endpoint,
+    caller: Caller,
+    scim: Scim,
+    path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ScimResult<Response> {
+    let id = resource_id(path, endpoint.what())?;
+    let body = json_body(&headers, body)?;
+    let replaced = endpoint
+        .write(
+            &caller,
+            &scim,
+            Write::Replace(id, body),
+            if_match(&headers).as_deref(),
+        )
+        .await?;
+    Ok(resource_response(
+        StatusCode::OK,
+        &replaced.unwrap_or_default(),
+    ))
+}
+
+/// `PATCH /Users/{id}`, `PATCH /Groups/{id}`: the operations applied to the resource, all or
+/// none.
+async fn patch(
+    endpoint: Endpoint,
+    caller: Caller,
+    scim: Scim,
+    path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ScimResult<Response> {
+    let id = resource_id(path, endpoint.what())?;
+    let body = json_body(&headers, body)?;
+    let patched = endpoint
+        .write(
+            &caller,
+            &scim,
+            Write::Patch(id, body),
+            if_match(&headers).as_deref(),
+        )
+        .await?;
+    Ok(resource_response(
+        StatusCode::OK,
+        &patched.unwrap_or_default(),
+    ))
+}
+
+/// `DELETE /Users/{id}`, `DELETE /Groups/{id}`.
+async fn delete(
+    endpoint: Endpoint,
+    caller: Caller,
+    scim: Scim,
+    path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
+    headers: HeaderMap,
+) -> ScimResult<Response> {
+    let id = resource_id(path, endpoint.what())?;
+    endpoint
+        .write(
+            &caller,
+            &scim,
+            Write::Delete(id),
+            if_match(&headers).as_deref(),
+        )
+        .await?;
+    Ok(no_content())
 }
 
 /// A write to one resource, as a request or a bulk operation asks for it.

@@ -14,7 +14,7 @@ use entity::{group, group_member, user};
 use sea_orm::sea_query::{Alias, Expr, Func, LikeExpr, Query as SqlQuery, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, Select,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
@@ -428,30 +428,34 @@ fn order(descending: bool) -> Order {
     }
 }
 
-/// A page of an instance's users: the page, how many match, and the page's start index.
-pub async fn users<C: ConnectionTrait>(
+/// A page of `query` (one instance's resources): the page, how many match, and the page's
+/// start index.
+async fn page<E, C>(
     db: &C,
-    instance_id: &str,
+    mut query: Select<E>,
+    resource: Resource,
+    id: E::Column,
     params: &ListParams,
-) -> ScimResult<(Vec<user::Model>, u64, u64)> {
+) -> ScimResult<(Vec<E::Model>, u64, u64)>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+    C: ConnectionTrait,
+{
     let (start, count) = params.page()?;
-    let mut query = user::Entity::find().filter(user::Column::InstanceId.eq(instance_id));
     if let Some(filter) = params.parsed_filter()? {
-        query = query.filter(condition(Resource::User, &filter)?);
+        query = query.filter(condition(resource, &filter)?);
     }
     let total = query.clone().count(db).await.map_err(AppError::from)?;
     let descending = params.descending()?;
     if let Some(sort_by) = params.sort_by.as_deref().filter(|s| !s.trim().is_empty()) {
-        query = query.order_by(
-            sort_column(Resource::User, sort_by.trim())?,
-            order(descending),
-        );
+        query = query.order_by(sort_column(resource, sort_by.trim())?, order(descending));
     }
     let page = if count == 0 {
         Vec::new()
     } else {
         query
-            .order_by(user::Column::Id, order(descending))
+            .order_by(id, order(descending))
             .offset(start - 1)
             .limit(count)
             .all(db)
@@ -461,37 +465,24 @@ pub async fn users<C: ConnectionTrait>(
     Ok((page, total, start))
 }
 
-/// A page of an instance's groups: the page, how many match, and the page's start index.
+/// A page of an instance's users.
+pub async fn users<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    params: &ListParams,
+) -> ScimResult<(Vec<user::Model>, u64, u64)> {
+    let query = user::Entity::find().filter(user::Column::InstanceId.eq(instance_id));
+    page(db, query, Resource::User, user::Column::Id, params).await
+}
+
+/// A page of an instance's groups.
 pub async fn groups<C: ConnectionTrait>(
     db: &C,
     instance_id: &str,
     params: &ListParams,
 ) -> ScimResult<(Vec<group::Model>, u64, u64)> {
-    let (start, count) = params.page()?;
-    let mut query = group::Entity::find().filter(group::Column::InstanceId.eq(instance_id));
-    if let Some(filter) = params.parsed_filter()? {
-        query = query.filter(condition(Resource::Group, &filter)?);
-    }
-    let total = query.clone().count(db).await.map_err(AppError::from)?;
-    let descending = params.descending()?;
-    if let Some(sort_by) = params.sort_by.as_deref().filter(|s| !s.trim().is_empty()) {
-        query = query.order_by(
-            sort_column(Resource::Group, sort_by.trim())?,
-            order(descending),
-        );
-    }
-    let page = if count == 0 {
-        Vec::new()
-    } else {
-        query
-            .order_by(group::Column::Id, order(descending))
-            .offset(start - 1)
-            .limit(count)
-            .all(db)
-            .await
-            .map_err(AppError::from)?
-    };
-    Ok((page, total, start))
+    let query = group::Entity::find().filter(group::Column::InstanceId.eq(instance_id));
+    page(db, query, Resource::Group, group::Column::Id, params).await
 }
 
 /// The attribute paths of an `attributes` or `excludedAttributes` parameter.

@@ -25,8 +25,8 @@ use serde_json::{json, Map, Value};
 use super::patch::{self, PatchRequest};
 use super::query::{self, ListParams};
 use super::{
-    check_if_match, if_match, json_body, list_response, resource_id, resource_response, version_of,
-    Caller, Scim, ScimError, ScimResult, Write, ENTERPRISE_SCHEMA, USER_SCHEMA,
+    check_if_match, json_body, list_response, resource_id, resource_response, version_of, Caller,
+    Scim, ScimError, ScimResult, Write, ENTERPRISE_SCHEMA, USER_SCHEMA,
 };
 use crate::authz::admin::actions;
 use crate::directory::users::{self, NewUser, Replacement};
@@ -452,68 +452,4 @@ async fn delete_one(
             crate::error::AppError::NotFound(_) => ScimError::not_found("user"),
             other => other.into(),
         })
-}
-
-/// `PUT /Users/{id}`: her whole resource, as sent (`id`, `meta` and `groups` are ignored).
-pub async fn replace(
-    caller: Caller,
-    State(scim): State<Scim>,
-    path: Result<Path<(String, String)>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> ScimResult<Response> {
-    let id = resource_id(path, "user")?;
-    let body = json_body(&headers, body)?;
-    let replaced = write(
-        &caller,
-        &scim,
-        Write::Replace(id, body),
-        if_match(&headers).as_deref(),
-    )
-    .await?;
-    Ok(resource_response(
-        StatusCode::OK,
-        &replaced.unwrap_or_default(),
-    ))
-}
-
-/// `PATCH /Users/{id}`: the operations applied to her resource, all or none.
-pub async fn patch(
-    caller: Caller,
-    State(scim): State<Scim>,
-    path: Result<Path<(String, String)>, PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> ScimResult<Response> {
-    let id = resource_id(path, "user")?;
-    let body = json_body(&headers, body)?;
-    let patched = write(
-        &caller,
-        &scim,
-        Write::Patch(id, body),
-        if_match(&headers).as_deref(),
-    )
-    .await?;
-    Ok(resource_response(
-        StatusCode::OK,
-        &patched.unwrap_or_default(),
-    ))
-}
-
-/// `DELETE /Users/{id}`.
-pub async fn delete(
-    caller: Caller,
-    State(scim): State<Scim>,
-    path: Result<Path<(String, String)>, PathRejection>,
-    headers: HeaderMap,
-) -> ScimResult<Response> {
-    let id = resource_id(path, "user")?;
-    write(
-        &caller,
-        &scim,
-        Write::Delete(id),
-        if_match(&headers).as_deref(),
-    )
-    .await?;
-    Ok(super::no_content())
 }
