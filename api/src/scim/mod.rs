@@ -103,8 +103,8 @@ where
         .route(
             "/scim/v2/{instance}/Users/{id}",
             get(users::read)
-                .put(|c, State(s), p, h, b| put(Endpoint::Users, c, s, p, h, b))
-                .patch(|c, State(s), p, h, b| patch(Endpoint::Users, c, s, p, h, b))
+                .put(|c, State(s), p, h, b| change(Endpoint::Users, Write::Replace, c, s, p, h, b))
+                .patch(|c, State(s), p, h, b| change(Endpoint::Users, Write::Patch, c, s, p, h, b))
                 .delete(|c, State(s), p, h| delete(Endpoint::Users, c, s, p, h)),
         )
         .route(
@@ -114,8 +114,8 @@ where
         .route(
             "/scim/v2/{instance}/Groups/{id}",
             get(groups::read)
-                .put(|c, State(s), p, h, b| put(Endpoint::Groups, c, s, p, h, b))
-                .patch(|c, State(s), p, h, b| patch(Endpoint::Groups, c, s, p, h, b))
+                .put(|c, State(s), p, h, b| change(Endpoint::Groups, Write::Replace, c, s, p, h, b))
+                .patch(|c, State(s), p, h, b| change(Endpoint::Groups, Write::Patch, c, s, p, h, b))
                 .delete(|c, State(s), p, h| delete(Endpoint::Groups, c, s, p, h)),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -423,36 +423,15 @@ impl Endpoint {
     }
 }
 
-/// `PUT /Users/{id}`, `PUT /Groups/{id}`: the whole resource, as sent (`id`, `meta` and a
-/// user's `groups` are ignored).
-async fn put(
-    endpoint: Endpoint,
-    caller: Caller,
-    scim: Scim,
-    path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> ScimResult<Response> {
-    let id = resource_id(path, endpoint.what())?;
-    let body = json_body(&headers, body)?;
-    let replaced = endpoint
-        .write(
-            &caller,
-            &scim,
-            Write::Replace(id, body),
-            if_match(&headers).as_deref(),
-        )
-        .await?;
-    Ok(resource_response(
-        StatusCode::OK,
-        &replaced.unwrap_or_default(),
-    ))
-}
+/// The body of a change to one resource.
+type Body = serde_json::Map<String, serde_json::Value>;
 
-/// `PATCH /Users/{id}`, `PATCH /Groups/{id}`: the operations applied to the resource, all or
-/// none.
-async fn patch(
+/// `PUT` (`Write::Replace`: the whole resource, as sent — `id`, `meta` and a user's `groups`
+/// are ignored) and `PATCH` (`Write::Patch`: the operations applied to the resource, all or
+/// none) of `/Users/{id}` and `/Groups/{id}`.
+async fn change(
     endpoint: Endpoint,
+    write: fn(String, Body) -> Write,
     caller: Caller,
     scim: Scim,
     path: Result<Path<(String, String)>, axum::extract::rejection::PathRejection>,
@@ -461,17 +440,17 @@ async fn patch(
 ) -> ScimResult<Response> {
     let id = resource_id(path, endpoint.what())?;
     let body = json_body(&headers, body)?;
-    let patched = endpoint
+    let changed = endpoint
         .write(
             &caller,
             &scim,
-            Write::Patch(id, body),
+            write(id, body),
             if_match(&headers).as_deref(),
         )
         .await?;
     Ok(resource_response(
         StatusCode::OK,
-        &patched.unwrap_or_default(),
+        &changed.unwrap_or_default(),
     ))
 }
 
@@ -497,9 +476,9 @@ async fn delete(
 
 /// A write to one resource, as a request or a bulk operation asks for it.
 pub enum Write {
-    Create(serde_json::Map<String, serde_json::Value>),
-    Replace(String, serde_json::Map<String, serde_json::Value>),
-    Patch(String, serde_json::Map<String, serde_json::Value>),
+    Create(Body),
+    Replace(String, Body),
+    Patch(String, Body),
     Delete(String),
 }
 
