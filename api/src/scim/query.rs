@@ -429,12 +429,13 @@ fn order(descending: bool) -> Order {
 }
 
 /// A page of `query` (one instance's resources): the page, how many match, and the page's
-/// start index.
+/// start index. Without `sortBy` the order is `natural` (then `id`), which an index of the
+/// instance serves, so a page is read in order rather than sorted.
 async fn page<E, C>(
     db: &C,
     mut query: Select<E>,
     resource: Resource,
-    id: E::Column,
+    (natural, id): (SimpleExpr, E::Column),
     params: &ListParams,
 ) -> ScimResult<(Vec<E::Model>, u64, u64)>
 where
@@ -448,9 +449,11 @@ where
     }
     let total = query.clone().count(db).await.map_err(AppError::from)?;
     let descending = params.descending()?;
-    if let Some(sort_by) = params.sort_by.as_deref().filter(|s| !s.trim().is_empty()) {
-        query = query.order_by(sort_column(resource, sort_by.trim())?, order(descending));
-    }
+    let sort_by = match params.sort_by.as_deref().filter(|s| !s.trim().is_empty()) {
+        Some(sort_by) => sort_column(resource, sort_by.trim())?,
+        None => natural,
+    };
+    query = query.order_by(sort_by, order(descending));
     let page = if count == 0 {
         Vec::new()
     } else {
@@ -472,7 +475,15 @@ pub async fn users<C: ConnectionTrait>(
     params: &ListParams,
 ) -> ScimResult<(Vec<user::Model>, u64, u64)> {
     let query = user::Entity::find().filter(user::Column::InstanceId.eq(instance_id));
-    page(db, query, Resource::User, user::Column::Id, params).await
+    let natural = Expr::col(Alias::new("username_key")).into();
+    page(
+        db,
+        query,
+        Resource::User,
+        (natural, user::Column::Id),
+        params,
+    )
+    .await
 }
 
 /// A page of an instance's groups.
@@ -482,7 +493,15 @@ pub async fn groups<C: ConnectionTrait>(
     params: &ListParams,
 ) -> ScimResult<(Vec<group::Model>, u64, u64)> {
     let query = group::Entity::find().filter(group::Column::InstanceId.eq(instance_id));
-    page(db, query, Resource::Group, group::Column::Id, params).await
+    let natural = Expr::col(group::Column::Name).into();
+    page(
+        db,
+        query,
+        Resource::Group,
+        (natural, group::Column::Id),
+        params,
+    )
+    .await
 }
 
 /// The attribute paths of an `attributes` or `excludedAttributes` parameter.
