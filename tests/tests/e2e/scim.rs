@@ -723,3 +723,123 @@ async fn a_provisioned_user_signs_in_and_is_refused_once_deactivated() {
     assert_ne!(again.status(), 303, "a disabled account does not sign in");
     app.stop().await;
 }
+
+/// The names `schema` (one of `/Schemas`) declares at `attributes`, lower-cased, with their
+/// sub-attributes.
+fn declared(attributes: &Value) -> std::collections::HashMap<String, Value> {
+    attributes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap().to_lowercase(), a.clone()))
+        .collect()
+}
+
+/// The paths of `resource` (a JSON object of attributes) that `attributes` does not declare.
+fn undeclared(resource: &Value, attributes: &Value, at: &str, found: &mut Vec<String>) {
+    let known = declared(attributes);
+    for (name, value) in resource.as_object().unwrap() {
+        let path = format!("{at}{name}");
+        let Some(attribute) = known.get(&name.to_lowercase()) else {
+            found.push(path);
+            continue;
+        };
+        let Some(sub) = attribute.get("subAttributes") else {
+            continue;
+        };
+        let values = match value {
+            Value::Array(values) => values.clone(),
+            other => vec![other.clone()],
+        };
+        for value in values.iter().filter(|v| v.is_object()) {
+            undeclared(value, sub, &format!("{path}."), found);
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_attribute_a_resource_carries_is_declared_by_the_published_schemas() {
+    // A client that builds its models from /Schemas (scim2-client does) refuses a resource
+    // with an attribute no schema declares: members' and groups' `type` and `$ref`, the
+    // standard attributes kept as sent, the manager's `$ref`.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let schemas = client.get("/Schemas").await.body["Resources"].clone();
+    let schema = |id: &str| {
+        schemas
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("{id} is published"))["attributes"]
+            .clone()
+    };
+    let created = client
+        .post(
+            "/Users",
+            json!({
+                "schemas": [USER, ENTERPRISE],
+                "userName": "gina",
+                "name": { "formatted": "Dr Gina Ito", "givenName": "Gina", "familyName": "Ito", "middleName": "K", "honorificPrefix": "Dr" },
+                "nickName": "G",
+                "profileUrl": "https://people.acme.example/gina",
+                "emails": [{ "value": "gina@acme.example", "type": "work", "primary": true, "display": "Gina" }],
+                "phoneNumbers": [{ "value": "+15555550100", "type": "mobile" }],
+                "ims": [{ "value": "gina", "type": "xmpp" }],
+                "photos": [{ "value": "https://people.acme.example/gina.jpg", "type": "photo" }],
+                "addresses": [{ "streetAddress": "1 Main St", "locality": "Springfield", "country": "US", "type": "work", "primary": true }],
+                "entitlements": [{ "value": "vpn" }],
+                "roles": [{ "value": "engineer", "primary": true }],
+                "title": "Engineer",
+                "userType": "Employee",
+                "preferredLanguage": "en",
+                "locale": "en-US",
+                "timezone": "America/New_York",
+                ENTERPRISE: { "employeeNumber": "7", "costCenter": "CC", "organization": "Acme", "division": "R&D", "department": "Tools", "manager": { "value": "boss", "$ref": "https://acme.example/Users/boss", "displayName": "Boss" } },
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let gina = created.body["id"].as_str().unwrap().to_owned();
+    let group = client
+        .post(
+            "/Groups",
+            json!({ "schemas": [GROUP], "displayName": "Tools", "members": [{ "value": gina }] }),
+        )
+        .await;
+    assert_eq!(group.status, 201, "{}", group.body);
+    let user = client.get(&format!("/Users/{gina}")).await.body;
+    assert!(user["groups"][0]["$ref"].is_string(), "{user}");
+    assert!(
+        group.body["members"][0]["$ref"].is_string(),
+        "{}",
+        group.body
+    );
+
+    let common = ["schemas", "id", "externalId", "meta"];
+    let mut found = Vec::new();
+    for (resource, core) in [(&user, USER), (&group.body, GROUP)] {
+        let mut body = resource.clone();
+        let body = body.as_object_mut().unwrap();
+        for name in common {
+            body.remove(name);
+        }
+        if let Some(extension) = body.remove(ENTERPRISE) {
+            undeclared(
+                &extension,
+                &schema(ENTERPRISE),
+                &format!("{ENTERPRISE}:"),
+                &mut found,
+            );
+        }
+        undeclared(&Value::Object(body.clone()), &schema(core), "", &mut found);
+    }
+    assert!(found.is_empty(), "not in /Schemas: {found:?}");
+    // A reference says what it may point at (RFC 7643 §7).
+    let members = declared(&schema(GROUP))["members"].clone();
+    let reference = declared(&members["subAttributes"])["$ref"].clone();
+    assert_eq!(reference["type"], "reference");
+    assert_eq!(reference["referenceTypes"], json!(["User"]));
+    app.stop().await;
+}
