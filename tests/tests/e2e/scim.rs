@@ -843,3 +843,94 @@ async fn every_attribute_a_resource_carries_is_declared_by_the_published_schemas
     assert_eq!(reference["referenceTypes"], json!(["User"]));
     app.stop().await;
 }
+
+/// The userNames of the users `text` finds, in order.
+async fn found(client: &Client, text: &str) -> Vec<String> {
+    let page = client
+        .get(&format!("/Users?sortBy=userName&filter={}", filter(text)))
+        .await;
+    assert_eq!(page.status, 200, "{text}: {}", page.body);
+    page.body["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["userName"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn emails_and_phone_numbers_are_found_by_any_of_their_values() {
+    // RFC 7644 §3.4.2.2: a filter on a multi-valued attribute matches when any value does,
+    // not only the primary one Lanyard keeps a column for.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let created = client
+        .post(
+            "/Users",
+            json!({
+                "userName": "hana",
+                "emails": [
+                    { "value": "hana@acme.example", "type": "work", "primary": true },
+                    { "value": "Hana@Home.example", "type": "home" },
+                ],
+                "phoneNumbers": [
+                    { "value": "+1 555 0100", "type": "work" },
+                    { "value": "+1 555 0199", "type": "mobile", "primary": true },
+                ],
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let hana = created.body["id"].as_str().unwrap().to_owned();
+    client
+        .post(
+            "/Users",
+            json!({ "userName": "ivan", "emails": [{ "value": "ivan@acme.example" }] }),
+        )
+        .await;
+    assert_eq!(
+        found(&client, "emails.value eq \"hana@home.example\"").await,
+        ["hana"]
+    );
+    assert_eq!(found(&client, "emails.value co \"@home.\"").await, ["hana"]);
+    assert_eq!(
+        found(&client, "emails[value ew \"example\"]").await,
+        ["hana", "ivan"]
+    );
+    assert_eq!(found(&client, "emails sw \"HANA@\"").await, ["hana"]);
+    assert_eq!(
+        found(&client, "phoneNumbers.value eq \"+1 555 0100\"").await,
+        ["hana"]
+    );
+    assert_eq!(
+        found(&client, "phoneNumbers.value eq \"+1 555 0199\"").await,
+        ["hana"]
+    );
+    assert_eq!(found(&client, "phoneNumbers pr").await, ["hana"]);
+    assert_eq!(
+        found(&client, "not (emails.value eq \"hana@home.example\")").await,
+        ["ivan"]
+    );
+
+    // Once an admin changes her email, the resource shows that one alone: the list kept
+    // from before no longer answers.
+    app.gql(
+        "mutation($i: ID!, $u: ID!) { updateUser(input: {id: $u, instanceId: $i, email: \"hana@new.example\"}) { user { id } } }",
+        json!({ "i": instance, "u": hana }),
+    )
+    .await;
+    let shown = client.get(&format!("/Users/{hana}")).await;
+    assert_eq!(
+        shown.body["emails"],
+        json!([{ "value": "hana@new.example", "type": "work", "primary": true }])
+    );
+    assert!(found(&client, "emails.value co \"@home.\"")
+        .await
+        .is_empty());
+    assert_eq!(
+        found(&client, "emails.value eq \"hana@new.example\"").await,
+        ["hana"]
+    );
+    app.stop().await;
+}
