@@ -1,7 +1,8 @@
 //! The discovery endpoints (RFC 7644 §4): what this service provider supports, said
 //! truthfully — PATCH, filters (at most [`MAX_PAGE`] results a page), sorting, ETags and
-//! password changes; no bulk operations yet, and no `/Me` (there is no user behind a
-//! provisioning token: it answers 501).
+//! password changes; no bulk operations yet, no `POST …/.search` and no query of every resource
+//! type at the root (each answers 501), and no `/Me` (there is no user behind a provisioning
+//! token: it answers 501 too).
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -355,5 +356,27 @@ pub async fn me(_caller: Caller) -> ScimError {
         StatusCode::NOT_IMPLEMENTED,
         None,
         "/Me is not supported: a provisioning token is not a user",
+    )
+}
+
+/// `/Bulk`, `POST …/.search` and the root: what this service provider does not serve.
+pub async fn unsupported(_caller: Caller, uri: axum::http::Uri) -> ScimError {
+    let path = uri.path();
+    let what = if path.ends_with("/Bulk") {
+        "bulk operations are not supported (ServiceProviderConfig says bulk.supported: false)"
+    } else if path.ends_with("/.search") {
+        "POST searches are not supported: GET /Users or /Groups with a filter parameter"
+    } else {
+        "a query of every resource type is not supported: GET /Users or /Groups"
+    };
+    ScimError::new(StatusCode::NOT_IMPLEMENTED, None, what)
+}
+
+/// Any other path under an instance's endpoint.
+pub async fn no_such_endpoint(_caller: Caller) -> ScimError {
+    ScimError::new(
+        StatusCode::NOT_FOUND,
+        None,
+        "no such endpoint: /Users, /Groups, /Schemas, /ResourceTypes and /ServiceProviderConfig are",
     )
 }

@@ -7,7 +7,9 @@
 //! change is the same change as its GraphQL twin — validated, audited with the token as actor,
 //! and announced to the event callbacks. Bodies are `application/scim+json` (plain
 //! `application/json` is accepted too) of at most [`MAX_BODY`] bytes; every refusal is a SCIM
-//! error body with its `status` and, where RFC 7644 §3.12 has one, its `scimType`.
+//! error body with its `status` and, where RFC 7644 §3.12 has one, its `scimType` — an
+//! endpoint this service provider does not serve (`/Bulk`, `/.search`, the root) and a method an
+//! endpoint does not take included, which a SCIM client reads as it reads any other error.
 //!
 //! What the discovery endpoints advertise is what this module does ([`discovery`]); a
 //! filter is parsed by [`filter`] and compiled to SQL with bound parameters by [`query`].
@@ -28,7 +30,7 @@ use axum::extract::{DefaultBodyLimit, FromRef, FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 
 use crate::authz::admin::{check_instance, Action, InstancePermit};
@@ -93,7 +95,23 @@ where
         )
         .route("/scim/v2/{instance}/Schemas", get(discovery::schemas))
         .route("/scim/v2/{instance}/Schemas/{urn}", get(discovery::schema))
-        .route("/scim/v2/{instance}/Me", axum::routing::any(discovery::me))
+        .route("/scim/v2/{instance}/Me", any(discovery::me))
+        .route("/scim/v2/{instance}", any(discovery::unsupported))
+        .route("/scim/v2/{instance}/", any(discovery::unsupported))
+        .route("/scim/v2/{instance}/.search", any(discovery::unsupported))
+        .route(
+            "/scim/v2/{instance}/Users/.search",
+            any(discovery::unsupported),
+        )
+        .route(
+            "/scim/v2/{instance}/Groups/.search",
+            any(discovery::unsupported),
+        )
+        .route("/scim/v2/{instance}/Bulk", any(discovery::unsupported))
+        .route(
+            "/scim/v2/{instance}/{*rest}",
+            any(discovery::no_such_endpoint),
+        )
         .route(
             "/scim/v2/{instance}/Users",
             get(users::list).post(users::create),
@@ -117,6 +135,23 @@ where
                 .delete(groups::delete),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::map_response(method_not_allowed))
+}
+
+/// axum's bodiless 405 for a method an endpoint does not take, as a SCIM error (the method
+/// router adds the `Allow` header around it).
+async fn method_not_allowed(response: Response) -> Response {
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    ScimError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        None,
+        "this endpoint does not take that method: the Allow header says which it takes",
+    )
+    .into_response()
 }
 
 /// A SCIM error (RFC 7644 §3.12): the HTTP status, the `scimType` where one applies, and a

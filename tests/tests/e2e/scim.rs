@@ -934,3 +934,43 @@ async fn emails_and_phone_numbers_are_found_by_any_of_their_values() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn what_is_not_served_is_refused_with_a_scim_error() {
+    // A SCIM client reads any failure as a SCIM error (RFC 7644 §3.12); a bodiless 405 or the
+    // site's own 404 page is "a failure without a SCIM error" to it.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let search = json!({ "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"] });
+    client
+        .post("/Users/.search", search.clone())
+        .await
+        .refused(501, None);
+    client
+        .post("/Groups/.search", search.clone())
+        .await
+        .refused(501, None);
+    client.post("/.search", search).await.refused(501, None);
+    client
+        .post("/Bulk", json!({ "Operations": [] }))
+        .await
+        .refused(501, None);
+    client.get("").await.refused(501, None);
+    client.get("/").await.refused(501, None);
+    client.get("/Devices").await.refused(404, None);
+    client.get("/Users/a/b").await.refused(404, None);
+    let wrong = client.put("/Users", json!({})).await;
+    wrong.refused(405, None);
+    assert_eq!(wrong.headers["allow"], "GET,HEAD,POST");
+    client.delete("/Schemas").await.refused(405, None);
+    // Without a token, nothing more is said.
+    let stranger = Client {
+        http: reqwest::Client::new(),
+        base: client.base.clone(),
+        token: "lanyard_scim_forged".into(),
+    };
+    stranger.get("/Devices").await.refused(401, None);
+    stranger.post("/Bulk", json!({})).await.refused(401, None);
+    app.stop().await;
+}
