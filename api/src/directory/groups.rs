@@ -2,9 +2,9 @@
 
 use std::collections::HashSet;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{group, group_member, user};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -30,6 +30,33 @@ async fn find_in<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("group"))
+}
+
+/// Marks groups whose members changed, and the users who joined or left them, as changed now:
+/// a group's members and a user's groups are part of their SCIM resources, whose version
+/// (`meta.version`, the `ETag` a client's `If-Match` and `If-None-Match` name) and
+/// `meta.lastModified` are their `updated_at`. Returns that instant.
+pub(crate) async fn memberships_changed<C: ConnectionTrait>(
+    db: &C,
+    group_ids: &[String],
+    user_ids: &[String],
+) -> AppResult<DateTime<Utc>> {
+    let now = Utc::now();
+    for chunk in group_ids.chunks(500) {
+        group::Entity::update_many()
+            .col_expr(group::Column::UpdatedAt, Expr::value(now))
+            .filter(group::Column::Id.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    for chunk in user_ids.chunks(500) {
+        user::Entity::update_many()
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::Id.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    Ok(now)
 }
 
 async fn ensure_name_free<C: ConnectionTrait>(
@@ -282,6 +309,7 @@ pub async fn replace(
     let changed: Vec<String> = added.into_iter().chain(removed).collect();
     if !changed.is_empty() {
         member_index::refresh(&txn, &changed).await?;
+        model.updated_at = memberships_changed(&txn, &[id.to_owned()], &changed).await?;
     }
     txn.commit().await?;
     Ok(model)
@@ -294,7 +322,9 @@ pub async fn delete(
 ) -> AppResult<()> {
     let txn = dir.store.begin_write().await?;
     let current = find_in(&txn, permit.instance_id(), id).await?;
+    let members = member_ids(&txn, id).await?;
     group::Entity::delete_by_id(id).exec(&txn).await?;
+    memberships_changed(&txn, &[], &members).await?;
     member_index::forget_group(&txn, id).await?;
     dir.hooks
         .subject_deleted(&txn, entity::access_grant::SubjectKind::Group, id)
@@ -415,6 +445,8 @@ pub async fn add_members(
             .await?;
     }
     member_index::refresh(&txn, user_ids).await?;
+    let mut group = group;
+    group.updated_at = memberships_changed(&txn, &[id.to_owned()], user_ids).await?;
     record_members_change(&txn, permit, Holder::Group, id, &group.name, true, user_ids).await?;
     txn.commit().await?;
     Ok(group)
@@ -437,6 +469,8 @@ pub async fn remove_members(
         .exec(&txn)
         .await?;
     member_index::refresh(&txn, user_ids).await?;
+    let mut group = group;
+    group.updated_at = memberships_changed(&txn, &[id.to_owned()], user_ids).await?;
     record_members_change(
         &txn,
         permit,

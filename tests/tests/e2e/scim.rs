@@ -974,3 +974,78 @@ async fn what_is_not_served_is_refused_with_a_scim_error() {
     stranger.post("/Bulk", json!({})).await.refused(401, None);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_membership_change_is_a_new_version_of_the_group_and_of_its_member() {
+    // A group's members and a user's groups are part of their resources: when they change,
+    // so do `meta.version` (the ETag a client's If-Match and If-None-Match name) and
+    // `meta.lastModified`, whichever way the change was made.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let user = client.post("/Users", json!({ "userName": "jo" })).await;
+    let jo = user.body["id"].as_str().unwrap().to_owned();
+    let group = client
+        .post("/Groups", json!({ "displayName": "Ops" }))
+        .await;
+    let ops = group.body["id"].as_str().unwrap().to_owned();
+    let etag = |answer: &Answer| answer.headers["etag"].to_str().unwrap().to_owned();
+    let (group_v1, user_v1) = (etag(&group), etag(&user));
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+
+    let added = client
+        .patch(
+            &format!("/Groups/{ops}"),
+            json!([{ "op": "add", "path": "members", "value": [{ "value": jo }] }]),
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    let group_v2 = etag(&added);
+    assert_ne!(group_v2, group_v1, "the group changed");
+    assert_eq!(added.body["meta"]["version"], group_v2);
+    assert_ne!(
+        added.body["meta"]["lastModified"],
+        group.body["meta"]["lastModified"]
+    );
+    let member = client.get(&format!("/Users/{jo}")).await;
+    assert_eq!(member.body["groups"][0]["value"], ops);
+    assert_ne!(etag(&member), user_v1, "her groups changed");
+
+    // The version read before is stale: a replacement naming it is refused.
+    let stale = client
+        .http
+        .put(format!("{}/Groups/{ops}", client.base))
+        .bearer_auth(&client.token)
+        .header("content-type", "application/scim+json")
+        .header("if-match", &group_v1)
+        .body(json!({ "displayName": "Ops", "members": [] }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 412);
+
+    // Over GraphQL, and by her deletion, the same.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    app.gql(
+        "mutation($i: ID!, $g: ID!, $u: ID!) { removeGroupMembers(input: {id: $g, instanceId: $i, userIds: [$u]}) { group { id } } }",
+        json!({ "i": instance, "g": ops, "u": jo }),
+    )
+    .await;
+    let removed = client.get(&format!("/Groups/{ops}")).await;
+    assert_eq!(removed.body["members"], json!([]));
+    assert_ne!(etag(&removed), group_v2);
+    let left = client.get(&format!("/Users/{jo}")).await;
+    assert_ne!(etag(&left), etag(&member));
+    app.gql(
+        "mutation($i: ID!, $g: ID!, $u: ID!) { addGroupMembers(input: {id: $g, instanceId: $i, userIds: [$u]}) { group { id } } }",
+        json!({ "i": instance, "g": ops, "u": jo }),
+    )
+    .await;
+    let before = etag(&client.get(&format!("/Groups/{ops}")).await);
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    assert_eq!(client.delete(&format!("/Users/{jo}")).await.status, 204);
+    let after = client.get(&format!("/Groups/{ops}")).await;
+    assert_eq!(after.body["members"], json!([]));
+    assert_ne!(etag(&after), before, "its member was deleted");
+    app.stop().await;
+}
