@@ -16,8 +16,8 @@ use super::patch::{self, PatchRequest};
 use super::query::{self, ListParams};
 use super::users::get_ci;
 use super::{
-    check_if_match, json_body, list_response, resource_id, resource_response, version_of, Caller,
-    Scim, ScimError, ScimResult, GROUP_SCHEMA,
+    check_if_match, json_body, list_response, not_modified, resource_id, resource_response,
+    version_of, Caller, Scim, ScimError, ScimResult, GROUP_SCHEMA,
 };
 use crate::authz::admin::actions;
 use crate::directory::groups::{self, GroupReplacement};
@@ -163,11 +163,12 @@ pub async fn create(
     ))
 }
 
-/// `GET /Groups/{id}`.
+/// `GET /Groups/{id}`; `304` when `If-None-Match` names its version.
 pub async fn read(
     caller: Caller,
     State(scim): State<Scim>,
     path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
     Query(params): Query<ListParams>,
 ) -> ScimResult<Response> {
     let id = resource_id(path, "group")?;
@@ -175,6 +176,9 @@ pub async fn read(
     let group = groups::get(&scim.directory, &permit, &id)
         .await
         .map_err(not_found)?;
+    if let Some(unchanged) = not_modified(&headers, &version_of(group.updated_at)) {
+        return Ok(unchanged);
+    }
     let body = query::project(one(&scim, group).await?, &params)?;
     Ok(resource_response(StatusCode::OK, &body))
 }

@@ -418,6 +418,24 @@ pub fn check_if_match(headers: &HeaderMap, version: &str) -> ScimResult<()> {
     }
 }
 
+/// `304 Not Modified` (with the `ETag`) when a read's `If-None-Match` names the resource's
+/// version: the client's copy is current (RFC 7644 §3.14; a weak comparison, RFC 9110 §13.1.2).
+pub fn not_modified(headers: &HeaderMap, version: &str) -> Option<Response> {
+    let wanted = headers.get(header::IF_NONE_MATCH)?.to_str().ok()?;
+    let current = wanted
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == version.trim_start_matches("W/"));
+    if !current {
+        return None;
+    }
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    if let Ok(etag) = version.parse() {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    Some(response)
+}
+
 /// The version of a resource last changed at `updated_at` (`meta.version`, the `ETag`).
 pub fn version_of(updated_at: chrono::DateTime<chrono::Utc>) -> String {
     format!("W/\"{}\"", updated_at.timestamp_micros())

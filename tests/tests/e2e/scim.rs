@@ -1049,3 +1049,44 @@ async fn a_membership_change_is_a_new_version_of_the_group_and_of_its_member() {
     assert_ne!(etag(&after), before, "its member was deleted");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_read_naming_the_current_version_is_answered_not_modified() {
+    // RFC 7644 §3.14: If-None-Match on a GET. scim2-client sends it when it reads a resource
+    // it holds, and keeps its copy on a 304.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let user = client.post("/Users", json!({ "userName": "kim" })).await;
+    let group = client
+        .post("/Groups", json!({ "displayName": "Kin" }))
+        .await;
+    for created in [user, group] {
+        let location = created.body["meta"]["location"].as_str().unwrap();
+        let path = &location[location
+            .find("/Users")
+            .or(location.find("/Groups"))
+            .unwrap()..];
+        let version = created.headers["etag"].to_str().unwrap().to_owned();
+        let read = |tag: &str| {
+            client
+                .http
+                .get(format!("{}{path}", client.base))
+                .bearer_auth(&client.token)
+                .header("if-none-match", tag)
+                .send()
+        };
+        let unchanged = read(&version).await.unwrap();
+        assert_eq!(unchanged.status(), 304, "{path}");
+        assert_eq!(unchanged.headers()["etag"].to_str().unwrap(), version);
+        assert!(unchanged.text().await.unwrap().is_empty());
+        let weakly = read(version.trim_start_matches("W/")).await.unwrap();
+        assert_eq!(weakly.status(), 304, "a weak comparison");
+        assert_eq!(read("*").await.unwrap().status(), 304);
+        let other = read("W/\"1\", W/\"2\"").await.unwrap();
+        assert_eq!(other.status(), 200);
+        let body: Value = other.json().await.unwrap();
+        assert_eq!(body["meta"]["version"], version.as_str());
+    }
+    app.stop().await;
+}
