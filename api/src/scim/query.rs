@@ -620,6 +620,8 @@ fn paths(raw: &str) -> ScimResult<Vec<AttrPath>> {
 
 fn key_of<'a>(body: &'a Map<String, Json>, path: &AttrPath) -> Option<&'a String> {
     let name = match &path.schema {
+        // `urn:…:enterprise:2.0:User` is the extension's object.
+        _ if path.is_schema(super::ENTERPRISE_SCHEMA) => super::ENTERPRISE_SCHEMA,
         // `urn:…:enterprise:2.0:User:department` lives in the extension's object.
         Some(schema)
             if !schema.eq_ignore_ascii_case(super::USER_SCHEMA)
@@ -843,6 +845,22 @@ mod tests {
             project(resource.clone(), &only).unwrap(),
             serde_json::json!({ "schemas": ["s"], "id": "1", "userName": "a", "name": { "givenName": "A" } })
         );
+        let extension = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        let mut extended = resource.clone();
+        extended[extension] = serde_json::json!({ "department": "Ops" });
+        let only_extension = ListParams {
+            attributes: Some(extension.into()),
+            ..ListParams::default()
+        };
+        assert_eq!(
+            project(extended.clone(), &only_extension).unwrap(),
+            serde_json::json!({ "schemas": ["s"], "id": "1", extension: { "department": "Ops" } })
+        );
+        let no_extension = ListParams {
+            excluded_attributes: Some(extension.into()),
+            ..ListParams::default()
+        };
+        assert_eq!(project(extended, &no_extension).unwrap(), resource);
         let without = ListParams {
             excluded_attributes: Some("meta,id,name.familyName".into()),
             ..ListParams::default()

@@ -1090,3 +1090,55 @@ async fn a_read_naming_the_current_version_is_answered_not_modified() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_extension_urn_names_the_extension_as_a_whole() {
+    // `urn:…:enterprise:2.0:User` is the extension's object, not an attribute `User` of a
+    // schema `urn:…:enterprise:2.0`: scim2-client patches and projects it so.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let created = client
+        .post("/Users", json!({ "schemas": [USER], "userName": "lee" }))
+        .await;
+    let lee = created.body["id"].as_str().unwrap().to_owned();
+    let added = client
+        .patch(
+            &format!("/Users/{lee}"),
+            json!([{ "op": "add", "path": ENTERPRISE, "value": { "schemas": [ENTERPRISE], "employeeNumber": "9", "department": "Ops" } }]),
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert_eq!(added.body["schemas"], json!([USER, ENTERPRISE]));
+    assert_eq!(
+        added.body[ENTERPRISE],
+        json!({ "employeeNumber": "9", "department": "Ops" })
+    );
+    assert!(
+        added
+            .body
+            .get("urn:ietf:params:scim:schemas:extension:enterprise:2.0")
+            .is_none(),
+        "{}",
+        added.body
+    );
+    let projected = client
+        .get(&format!("/Users/{lee}?attributes={}", filter(ENTERPRISE)))
+        .await;
+    assert_eq!(
+        projected.body[ENTERPRISE]["department"], "Ops",
+        "{}",
+        projected.body
+    );
+    assert!(projected.body.get("userName").is_none());
+    let removed = client
+        .patch(
+            &format!("/Users/{lee}"),
+            json!([{ "op": "remove", "path": ENTERPRISE }]),
+        )
+        .await;
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    assert!(removed.body.get(ENTERPRISE).is_none(), "{}", removed.body);
+    assert_eq!(removed.body["schemas"], json!([USER]));
+    app.stop().await;
+}
