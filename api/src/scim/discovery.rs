@@ -188,21 +188,23 @@ const GROUP_ATTRS: &[Attr] = &[
         required: true,
         ..attr("displayName", "string")
     },
-    // Only users are members; `value` is a user's id, and the rest is the server's.
+    // Only users are members; `value` is a user's id, `$ref` and `type` follow from it (set
+    // once, immutable, as RFC 7643 §8.7.1 has them) and `display` is the server's.
     Attr {
         multi: true,
         sub: &[
             Attr {
                 case_exact: true,
+                mutability: "immutable",
                 ..attr("value", "string")
             },
-            reference(&["User"], "readOnly"),
+            reference(&["User"], "immutable"),
             Attr {
                 mutability: "readOnly",
                 ..attr("display", "string")
             },
             Attr {
-                mutability: "readOnly",
+                mutability: "immutable",
                 ..attr("type", "string")
             },
         ],

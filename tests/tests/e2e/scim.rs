@@ -841,6 +841,8 @@ async fn every_attribute_a_resource_carries_is_declared_by_the_published_schemas
     let reference = declared(&members["subAttributes"])["$ref"].clone();
     assert_eq!(reference["type"], "reference");
     assert_eq!(reference["referenceTypes"], json!(["User"]));
+    // Set with the member, never changed on its own (RFC 7643 §8.7.1).
+    assert_eq!(reference["mutability"], "immutable");
     app.stop().await;
 }
 
