@@ -14,6 +14,7 @@ use super::{member_index, Directory};
 use super::{record_members_change, Holder};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{actions, InstancePermit};
+use crate::db::WriteTxn;
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
@@ -86,16 +87,19 @@ pub async fn create(
     name: &str,
     description: Option<&str>,
 ) -> AppResult<group::Model> {
-    create_with(dir, permit, name, description, None).await
+    create_with(dir, permit, name, description, None, None).await
 }
 
-/// Creates a group with the provisioning client's own id for it (SCIM `externalId`).
+/// Creates a group with the provisioning client's own id for it (SCIM `externalId`) and its
+/// first members, in one transaction: when one of them is no user of the instance, no group is
+/// left behind.
 pub async fn create_with(
     dir: &Directory,
     permit: &InstancePermit<actions::CreateGroup>,
     name: &str,
     description: Option<&str>,
     external_id: Option<&str>,
+    members: Option<(&InstancePermit<actions::ChangeGroupMembers>, &[String])>,
 ) -> AppResult<group::Model> {
     let name = validate::name("name", name, 128)?;
     let external_id = validate::optional(external_id, |v| validate::name("externalId", v, 128))?;
@@ -105,7 +109,7 @@ pub async fn create_with(
     ensure_name_free(&txn, permit.instance_id(), &name, None).await?;
     let now = Utc::now();
     let id = new_id();
-    let model = group::ActiveModel {
+    let mut model = group::ActiveModel {
         id: Set(id.clone()),
         instance_id: Set(permit.instance_id().to_owned()),
         name: Set(name),
@@ -130,6 +134,13 @@ pub async fn create_with(
             .summary(serde_json::json!({ "name": model.name })),
     )
     .await?;
+    if let Some((members_permit, user_ids)) = members {
+        if let Some(at) =
+            change_members(&txn, members_permit, &id, &model.name, &[], user_ids).await?
+        {
+            model.updated_at = at;
+        }
+    }
     txn.commit().await?;
     Ok(model)
 }
@@ -216,12 +227,6 @@ pub async fn replace(
     let current = find_in(&txn, permit.instance_id(), id).await?;
     let members = member_ids(&txn, id).await?;
     let wanted = change(&current, &members)?;
-    if wanted.members.len() > MAX_REPLACED_MEMBERS {
-        return Err(AppError::bad_input(
-            "members",
-            format!("a group takes at most {MAX_REPLACED_MEMBERS} members at once"),
-        ));
-    }
     let name = validate::name("displayName", &wanted.name, 128)?;
     let external_id = validate::optional(wanted.external_id.as_deref(), |v| {
         validate::name("externalId", v, 128)
@@ -253,15 +258,49 @@ pub async fn replace(
         )
         .await?;
     }
-    let had: HashSet<&String> = members.iter().collect();
-    let wants: HashSet<&String> = wanted.members.iter().collect();
+    if let Some(at) = change_members(
+        &txn,
+        members_permit,
+        id,
+        &model.name,
+        &members,
+        &wanted.members,
+    )
+    .await?
+    {
+        model.updated_at = at;
+    }
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Makes a group's members `wants` where they were `had`: adds and removes the difference,
+/// audited and announced, and marks the group and those users changed
+/// ([`memberships_changed`]). The instant of the change, when there was one.
+async fn change_members(
+    txn: &WriteTxn,
+    members_permit: &InstancePermit<actions::ChangeGroupMembers>,
+    id: &str,
+    name: &str,
+    had: &[String],
+    wants: &[String],
+) -> AppResult<Option<DateTime<Utc>>> {
+    if wants.len() > MAX_REPLACED_MEMBERS {
+        return Err(AppError::bad_input(
+            "members",
+            format!("a group takes at most {MAX_REPLACED_MEMBERS} members at once"),
+        ));
+    }
+    let instance_id = members_permit.instance_id();
+    let had: HashSet<&String> = had.iter().collect();
+    let wants: HashSet<&String> = wants.iter().collect();
     let mut added: Vec<String> = wants.difference(&had).map(|s| (*s).clone()).collect();
     let mut removed: Vec<String> = had.difference(&wants).map(|s| (*s).clone()).collect();
     added.sort();
     removed.sort();
     if !added.is_empty() {
         for chunk in added.chunks(1000) {
-            ensure_users(&txn, permit.instance_id(), chunk).await?;
+            ensure_users(txn, instance_id, chunk).await?;
         }
         let now = Utc::now();
         for chunk in added.chunks(200) {
@@ -269,50 +308,42 @@ pub async fn replace(
                 group_member::ActiveModel {
                     group_id: Set(id.to_owned()),
                     user_id: Set(user_id.clone()),
-                    instance_id: Set(permit.instance_id().to_owned()),
+                    instance_id: Set(instance_id.to_owned()),
                     created_at: Set(now),
                 }
             }))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         }
-        record_members_change(
-            &txn,
-            members_permit,
-            Holder::Group,
-            id,
-            &model.name,
-            true,
-            &added,
-        )
-        .await?;
+        record_members_change(txn, members_permit, Holder::Group, id, name, true, &added).await?;
     }
     if !removed.is_empty() {
         for chunk in removed.chunks(500) {
             group_member::Entity::delete_many()
                 .filter(group_member::Column::GroupId.eq(id))
                 .filter(group_member::Column::UserId.is_in(chunk.to_vec()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
         }
         record_members_change(
-            &txn,
+            txn,
             members_permit,
             Holder::Group,
             id,
-            &model.name,
+            name,
             false,
             &removed,
         )
         .await?;
     }
     let changed: Vec<String> = added.into_iter().chain(removed).collect();
-    if !changed.is_empty() {
-        member_index::refresh(&txn, &changed).await?;
-        model.updated_at = memberships_changed(&txn, &[id.to_owned()], &changed).await?;
+    if changed.is_empty() {
+        return Ok(None);
     }
-    txn.commit().await?;
-    Ok(model)
+    member_index::refresh(txn, &changed).await?;
+    Ok(Some(
+        memberships_changed(txn, &[id.to_owned()], &changed).await?,
+    ))
 }
 
 pub async fn delete(

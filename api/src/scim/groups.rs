@@ -124,9 +124,19 @@ fn replacement(body: &Map<String, Value>) -> ScimResult<GroupReplacement> {
     })
 }
 
-fn not_found(err: AppError) -> ScimError {
+/// The directory's refusal as SCIM says it: a missing group is a 404, and a member who is no
+/// user of the instance is one of `members` (the directory calls them `userIds`).
+fn directory_refusal(err: AppError) -> ScimError {
     match err {
         AppError::NotFound("group") => ScimError::not_found("group"),
+        AppError::BadUserInput {
+            field: Some(field),
+            message,
+        } if field == "userIds" => AppError::BadUserInput {
+            field: Some("members".into()),
+            message,
+        }
+        .into(),
         other => other.into(),
     }
 }
@@ -141,22 +151,21 @@ pub async fn create(
     let body = json_body(&headers, body)?;
     let permit = caller.permit(&scim, actions::CreateGroup)?;
     let wanted = replacement(&body)?;
-    let mut group = groups::create_with(
+    let members = if wanted.members.is_empty() {
+        None
+    } else {
+        Some(caller.permit(&scim, actions::ChangeGroupMembers)?)
+    };
+    let group = groups::create_with(
         &scim.directory,
         &permit,
         &wanted.name,
         None,
         wanted.external_id.as_deref(),
+        members.as_ref().map(|m| (m, wanted.members.as_slice())),
     )
-    .await?;
-    if !wanted.members.is_empty() {
-        let update = caller.permit(&scim, actions::UpdateGroup)?;
-        let members = caller.permit(&scim, actions::ChangeGroupMembers)?;
-        group = groups::replace(&scim.directory, &update, &members, &group.id, |_, _| {
-            Ok(wanted.clone())
-        })
-        .await?;
-    }
+    .await
+    .map_err(directory_refusal)?;
     Ok(resource_response(
         StatusCode::CREATED,
         &one(&scim, group).await?,
@@ -175,7 +184,7 @@ pub async fn read(
     let permit = caller.permit(&scim, actions::ReadDirectory)?;
     let group = groups::get(&scim.directory, &permit, &id)
         .await
-        .map_err(not_found)?;
+        .map_err(directory_refusal)?;
     if let Some(unchanged) = not_modified(&headers, &version_of(group.updated_at)) {
         return Ok(unchanged);
     }
@@ -243,7 +252,7 @@ async fn replace_with(
     if let Some(refusal) = refusal {
         return Err(refusal);
     }
-    let group = outcome.map_err(not_found)?;
+    let group = outcome.map_err(directory_refusal)?;
     Ok(resource_response(StatusCode::OK, &one(scim, group).await?))
 }
 
@@ -287,6 +296,6 @@ pub async fn delete(
     let permit = caller.permit(&scim, actions::DeleteGroup)?;
     groups::delete(&scim.directory, &permit, &id)
         .await
-        .map_err(not_found)?;
+        .map_err(directory_refusal)?;
     Ok(super::no_content())
 }

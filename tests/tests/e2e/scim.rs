@@ -683,6 +683,12 @@ async fn hostile_requests_get_scim_errors_and_change_nothing() {
         .refused(404, None);
     let group = client.post("/Groups", json!({ "displayName": "G", "members": [{ "value": "00000000-0000-7000-8000-000000000000" }] })).await;
     group.refused(400, Some("invalidValue"));
+    let detail = group.body["detail"].as_str().unwrap();
+    assert!(detail.starts_with("members: "), "{detail}");
+    let left = client
+        .get(&format!("/Groups?filter={}", filter("displayName eq \"G\"")))
+        .await;
+    assert_eq!(left.body["totalResults"], 0, "no group is left behind");
     app.stop().await;
 }
 
