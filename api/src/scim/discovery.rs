@@ -19,7 +19,8 @@ const RESOURCE_TYPE_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Resour
 const SCHEMA_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 
 /// One attribute of a schema: its name and type, whether it is many, how it may change, whether
-/// it is unique and compared by case, and for a reference what it may point at.
+/// it is unique and compared by case, for a reference what it may point at, and the values it
+/// takes when they are few.
 struct Attr {
     name: &'static str,
     kind: &'static str,
@@ -29,6 +30,7 @@ struct Attr {
     case_exact: bool,
     required: bool,
     references: &'static [&'static str],
+    canonical: &'static [&'static str],
     sub: &'static [Attr],
 }
 
@@ -42,6 +44,7 @@ const fn attr(name: &'static str, kind: &'static str) -> Attr {
         case_exact: false,
         required: false,
         references: &[],
+        canonical: &[],
         sub: &[],
     }
 }
@@ -205,6 +208,7 @@ const GROUP_ATTRS: &[Attr] = &[
             },
             Attr {
                 mutability: "immutable",
+                canonical: &["User"],
                 ..attr("type", "string")
             },
         ],
@@ -225,6 +229,9 @@ fn attr_json(a: &Attr) -> Value {
     });
     if !a.references.is_empty() {
         value["referenceTypes"] = json!(a.references);
+    }
+    if !a.canonical.is_empty() {
+        value["canonicalValues"] = json!(a.canonical);
     }
     if !a.sub.is_empty() {
         value["subAttributes"] = a.sub.iter().map(attr_json).collect();

@@ -686,7 +686,10 @@ async fn hostile_requests_get_scim_errors_and_change_nothing() {
     let detail = group.body["detail"].as_str().unwrap();
     assert!(detail.starts_with("members: "), "{detail}");
     let left = client
-        .get(&format!("/Groups?filter={}", filter("displayName eq \"G\"")))
+        .get(&format!(
+            "/Groups?filter={}",
+            filter("displayName eq \"G\"")
+        ))
         .await;
     assert_eq!(left.body["totalResults"], 0, "no group is left behind");
     app.stop().await;
@@ -849,6 +852,12 @@ async fn every_attribute_a_resource_carries_is_declared_by_the_published_schemas
     assert_eq!(reference["referenceTypes"], json!(["User"]));
     // Set with the member, never changed on its own (RFC 7643 §8.7.1).
     assert_eq!(reference["mutability"], "immutable");
+    let kind = declared(&members["subAttributes"])["type"].clone();
+    assert_eq!(
+        kind["canonicalValues"],
+        json!(["User"]),
+        "only users are members"
+    );
     app.stop().await;
 }
 
