@@ -33,12 +33,13 @@ async fn find_in<C: ConnectionTrait>(
         .ok_or(AppError::NotFound("group"))
 }
 
-/// Marks groups whose members changed, and the users who joined or left them, as changed now:
-/// a group's members and a user's groups are part of their SCIM resources, whose version
-/// (`meta.version`, the `ETag` a client's `If-Match` and `If-None-Match` name) and
+/// Marks an instance's groups whose members changed, and the users who joined or left them, as
+/// changed now: a group's members and a user's groups are part of their SCIM resources, whose
+/// version (`meta.version`, the `ETag` a client's `If-Match` and `If-None-Match` name) and
 /// `meta.lastModified` are their `updated_at`. Returns that instant.
 pub(crate) async fn memberships_changed<C: ConnectionTrait>(
     db: &C,
+    instance_id: &str,
     group_ids: &[String],
     user_ids: &[String],
 ) -> AppResult<DateTime<Utc>> {
@@ -46,6 +47,7 @@ pub(crate) async fn memberships_changed<C: ConnectionTrait>(
     for chunk in group_ids.chunks(500) {
         group::Entity::update_many()
             .col_expr(group::Column::UpdatedAt, Expr::value(now))
+            .filter(group::Column::InstanceId.eq(instance_id))
             .filter(group::Column::Id.is_in(chunk.to_vec()))
             .exec(db)
             .await?;
@@ -53,11 +55,34 @@ pub(crate) async fn memberships_changed<C: ConnectionTrait>(
     for chunk in user_ids.chunks(500) {
         user::Entity::update_many()
             .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::InstanceId.eq(instance_id))
             .filter(user::Column::Id.is_in(chunk.to_vec()))
             .exec(db)
             .await?;
     }
     Ok(now)
+}
+
+/// Which of `user_ids` are members of the group.
+async fn members_among<C: ConnectionTrait>(
+    db: &C,
+    id: &str,
+    user_ids: &[String],
+) -> AppResult<HashSet<String>> {
+    let mut found = HashSet::new();
+    for chunk in user_ids.chunks(500) {
+        found.extend(
+            group_member::Entity::find()
+                .select_only()
+                .column(group_member::Column::UserId)
+                .filter(group_member::Column::GroupId.eq(id))
+                .filter(group_member::Column::UserId.is_in(chunk.to_vec()))
+                .into_tuple::<String>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
 }
 
 async fn ensure_name_free<C: ConnectionTrait>(
@@ -342,7 +367,7 @@ async fn change_members(
     }
     member_index::refresh(txn, &changed).await?;
     Ok(Some(
-        memberships_changed(txn, &[id.to_owned()], &changed).await?,
+        memberships_changed(txn, instance_id, &[id.to_owned()], &changed).await?,
     ))
 }
 
@@ -355,7 +380,7 @@ pub async fn delete(
     let current = find_in(&txn, permit.instance_id(), id).await?;
     let members = member_ids(&txn, id).await?;
     group::Entity::delete_by_id(id).exec(&txn).await?;
-    memberships_changed(&txn, &[], &members).await?;
+    memberships_changed(&txn, permit.instance_id(), &[], &members).await?;
     member_index::forget_group(&txn, id).await?;
     dir.hooks
         .subject_deleted(&txn, entity::access_grant::SubjectKind::Group, id)
@@ -450,8 +475,16 @@ pub async fn add_members(
     user_ids: &[String],
 ) -> AppResult<group::Model> {
     let txn = dir.store.begin_write().await?;
-    let group = find_in(&txn, permit.instance_id(), id).await?;
+    let mut group = find_in(&txn, permit.instance_id(), id).await?;
     ensure_users(&txn, permit.instance_id(), user_ids).await?;
+    let already = members_among(&txn, id, user_ids).await?;
+    let joined: Vec<String> = user_ids
+        .iter()
+        .filter(|u| !already.contains(*u))
+        .cloned()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
     let now = Utc::now();
     let rows: Vec<group_member::ActiveModel> = user_ids
         .iter()
@@ -476,8 +509,10 @@ pub async fn add_members(
             .await?;
     }
     member_index::refresh(&txn, user_ids).await?;
-    let mut group = group;
-    group.updated_at = memberships_changed(&txn, &[id.to_owned()], user_ids).await?;
+    if !joined.is_empty() {
+        group.updated_at =
+            memberships_changed(&txn, permit.instance_id(), &[id.to_owned()], &joined).await?;
+    }
     record_members_change(&txn, permit, Holder::Group, id, &group.name, true, user_ids).await?;
     txn.commit().await?;
     Ok(group)
@@ -490,18 +525,24 @@ pub async fn remove_members(
     user_ids: &[String],
 ) -> AppResult<group::Model> {
     let txn = dir.store.begin_write().await?;
-    let group = find_in(&txn, permit.instance_id(), id).await?;
+    let mut group = find_in(&txn, permit.instance_id(), id).await?;
     if user_ids.is_empty() || user_ids.len() > 1000 {
         return Err(AppError::bad_input("userIds", "give 1 to 1000 user ids"));
     }
+    let left: Vec<String> = members_among(&txn, id, user_ids)
+        .await?
+        .into_iter()
+        .collect();
     group_member::Entity::delete_many()
         .filter(group_member::Column::GroupId.eq(id))
         .filter(group_member::Column::UserId.is_in(user_ids.to_vec()))
         .exec(&txn)
         .await?;
     member_index::refresh(&txn, user_ids).await?;
-    let mut group = group;
-    group.updated_at = memberships_changed(&txn, &[id.to_owned()], user_ids).await?;
+    if !left.is_empty() {
+        group.updated_at =
+            memberships_changed(&txn, permit.instance_id(), &[id.to_owned()], &left).await?;
+    }
     record_members_change(
         &txn,
         permit,

@@ -230,7 +230,7 @@ async fn insert_valid<C: ConnectionTrait>(
             .await?;
     }
     let joined: Vec<String> = joined.into_iter().collect();
-    super::groups::memberships_changed(db, &joined, &[]).await?;
+    super::groups::memberships_changed(db, instance_id, &joined, &[]).await?;
     for chunk in units.chunks(200) {
         org_unit_member::Entity::insert_many(chunk.to_vec())
             .exec(db)
@@ -897,7 +897,7 @@ pub async fn delete(
         .all(&txn)
         .await?;
     user::Entity::delete_by_id(id).exec(&txn).await?;
-    super::groups::memberships_changed(&txn, &groups, &[]).await?;
+    super::groups::memberships_changed(&txn, permit.instance_id(), &groups, &[]).await?;
     dir.hooks
         .subject_deleted(&txn, entity::access_grant::SubjectKind::User, id)
         .await?;
