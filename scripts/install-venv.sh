@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Creates .venv with the third-party SAML libraries the interop tests drive as service
-# providers: pysaml2 (signs and verifies with the xmlsec1 program) and python3-saml (OneLogin;
-# signs and verifies through the `xmlsec` Python binding on top of lxml).
+# Creates .venv with the third-party libraries the interop tests drive Lanyard with: the SAML
+# service providers pysaml2 (signs and verifies with the xmlsec1 program) and python3-saml
+# (OneLogin; signs and verifies through the `xmlsec` Python binding on top of lxml), and the
+# SCIM client scim2-client with scim2-models (validates every answer against the schemas) over
+# httpx2, pinned so that a new release's stricter checks change no test by surprise.
 #
 # The binding and lxml must use the same libxml2, or `import xmlsec` fails with "lxml & xmlsec
 # libxml2 library version mismatch". Their binary wheels bundle one each; when the wheels do not
@@ -12,6 +14,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python=.venv/bin/python
 [[ -x $python ]] || python3 -m venv .venv
+
+scim=("scim2-client[httpx2]==0.13.2" "scim2-models==0.12.3" "httpx2==2.17.0")
+scim_installed() {
+  "$python" - "${scim[@]}" <<'PY' 2>/dev/null
+import sys
+from importlib.metadata import version
+import httpx2, scim2_client.engines.httpx2, scim2_models
+for pin in sys.argv[1:]:
+    name, wanted = pin.split("==")
+    name = name.split("[")[0]
+    assert version(name) == wanted, f"{name} {version(name)} is not {wanted}"
+PY
+}
+scim_installed || {
+  .venv/bin/pip install -q "${scim[@]}"
+  scim_installed || { echo "scim2-client does not import after installing ${scim[*]}" >&2; exit 1; }
+}
 
 check() {
   "$python" - <<'PY' 2>"${1:-/dev/null}"

@@ -2,9 +2,9 @@
 
 use std::collections::HashSet;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{group, group_member, user};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -14,6 +14,7 @@ use super::{member_index, Directory};
 use super::{record_members_change, Holder};
 use crate::audit::{self, AuditRecord};
 use crate::authz::admin::{actions, InstancePermit};
+use crate::db::WriteTxn;
 use crate::error::{AppError, AppResult};
 use crate::events::{self, Event, EventType};
 use crate::ids::new_id;
@@ -30,6 +31,58 @@ async fn find_in<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or(AppError::NotFound("group"))
+}
+
+/// Marks an instance's groups whose members changed, and the users who joined or left them, as
+/// changed now: a group's members and a user's groups are part of their SCIM resources, whose
+/// version (`meta.version`, the `ETag` a client's `If-Match` and `If-None-Match` name) and
+/// `meta.lastModified` are their `updated_at`. Returns that instant.
+pub(crate) async fn memberships_changed<C: ConnectionTrait>(
+    db: &C,
+    instance_id: &str,
+    group_ids: &[String],
+    user_ids: &[String],
+) -> AppResult<DateTime<Utc>> {
+    let now = Utc::now();
+    for chunk in group_ids.chunks(500) {
+        group::Entity::update_many()
+            .col_expr(group::Column::UpdatedAt, Expr::value(now))
+            .filter(group::Column::InstanceId.eq(instance_id))
+            .filter(group::Column::Id.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    for chunk in user_ids.chunks(500) {
+        user::Entity::update_many()
+            .col_expr(user::Column::UpdatedAt, Expr::value(now))
+            .filter(user::Column::InstanceId.eq(instance_id))
+            .filter(user::Column::Id.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    Ok(now)
+}
+
+/// Which of `user_ids` are members of the group.
+async fn members_among<C: ConnectionTrait>(
+    db: &C,
+    id: &str,
+    user_ids: &[String],
+) -> AppResult<HashSet<String>> {
+    let mut found = HashSet::new();
+    for chunk in user_ids.chunks(500) {
+        found.extend(
+            group_member::Entity::find()
+                .select_only()
+                .column(group_member::Column::UserId)
+                .filter(group_member::Column::GroupId.eq(id))
+                .filter(group_member::Column::UserId.is_in(chunk.to_vec()))
+                .into_tuple::<String>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(found)
 }
 
 async fn ensure_name_free<C: ConnectionTrait>(
@@ -59,16 +112,19 @@ pub async fn create(
     name: &str,
     description: Option<&str>,
 ) -> AppResult<group::Model> {
-    create_with(dir, permit, name, description, None).await
+    create_with(dir, permit, name, description, None, None).await
 }
 
-/// Creates a group with the provisioning client's own id for it (SCIM `externalId`).
+/// Creates a group with the provisioning client's own id for it (SCIM `externalId`) and its
+/// first members, in one transaction: when one of them is no user of the instance, no group is
+/// left behind.
 pub async fn create_with(
     dir: &Directory,
     permit: &InstancePermit<actions::CreateGroup>,
     name: &str,
     description: Option<&str>,
     external_id: Option<&str>,
+    members: Option<(&InstancePermit<actions::ChangeGroupMembers>, &[String])>,
 ) -> AppResult<group::Model> {
     let name = validate::name("name", name, 128)?;
     let external_id = validate::optional(external_id, |v| validate::name("externalId", v, 128))?;
@@ -78,7 +134,7 @@ pub async fn create_with(
     ensure_name_free(&txn, permit.instance_id(), &name, None).await?;
     let now = Utc::now();
     let id = new_id();
-    let model = group::ActiveModel {
+    let mut model = group::ActiveModel {
         id: Set(id.clone()),
         instance_id: Set(permit.instance_id().to_owned()),
         name: Set(name),
@@ -103,6 +159,13 @@ pub async fn create_with(
             .summary(serde_json::json!({ "name": model.name })),
     )
     .await?;
+    if let Some((members_permit, user_ids)) = members {
+        if let Some(at) =
+            change_members(&txn, members_permit, &id, &model.name, &[], user_ids).await?
+        {
+            model.updated_at = at;
+        }
+    }
     txn.commit().await?;
     Ok(model)
 }
@@ -189,12 +252,6 @@ pub async fn replace(
     let current = find_in(&txn, permit.instance_id(), id).await?;
     let members = member_ids(&txn, id).await?;
     let wanted = change(&current, &members)?;
-    if wanted.members.len() > MAX_REPLACED_MEMBERS {
-        return Err(AppError::bad_input(
-            "members",
-            format!("a group takes at most {MAX_REPLACED_MEMBERS} members at once"),
-        ));
-    }
     let name = validate::name("displayName", &wanted.name, 128)?;
     let external_id = validate::optional(wanted.external_id.as_deref(), |v| {
         validate::name("externalId", v, 128)
@@ -226,15 +283,49 @@ pub async fn replace(
         )
         .await?;
     }
-    let had: HashSet<&String> = members.iter().collect();
-    let wants: HashSet<&String> = wanted.members.iter().collect();
+    if let Some(at) = change_members(
+        &txn,
+        members_permit,
+        id,
+        &model.name,
+        &members,
+        &wanted.members,
+    )
+    .await?
+    {
+        model.updated_at = at;
+    }
+    txn.commit().await?;
+    Ok(model)
+}
+
+/// Makes a group's members `wants` where they were `had`: adds and removes the difference,
+/// audited and announced, and marks the group and those users changed
+/// ([`memberships_changed`]). The instant of the change, when there was one.
+async fn change_members(
+    txn: &WriteTxn,
+    members_permit: &InstancePermit<actions::ChangeGroupMembers>,
+    id: &str,
+    name: &str,
+    had: &[String],
+    wants: &[String],
+) -> AppResult<Option<DateTime<Utc>>> {
+    if wants.len() > MAX_REPLACED_MEMBERS {
+        return Err(AppError::bad_input(
+            "members",
+            format!("a group takes at most {MAX_REPLACED_MEMBERS} members at once"),
+        ));
+    }
+    let instance_id = members_permit.instance_id();
+    let had: HashSet<&String> = had.iter().collect();
+    let wants: HashSet<&String> = wants.iter().collect();
     let mut added: Vec<String> = wants.difference(&had).map(|s| (*s).clone()).collect();
     let mut removed: Vec<String> = had.difference(&wants).map(|s| (*s).clone()).collect();
     added.sort();
     removed.sort();
     if !added.is_empty() {
         for chunk in added.chunks(1000) {
-            ensure_users(&txn, permit.instance_id(), chunk).await?;
+            ensure_users(txn, instance_id, chunk).await?;
         }
         let now = Utc::now();
         for chunk in added.chunks(200) {
@@ -242,49 +333,42 @@ pub async fn replace(
                 group_member::ActiveModel {
                     group_id: Set(id.to_owned()),
                     user_id: Set(user_id.clone()),
-                    instance_id: Set(permit.instance_id().to_owned()),
+                    instance_id: Set(instance_id.to_owned()),
                     created_at: Set(now),
                 }
             }))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         }
-        record_members_change(
-            &txn,
-            members_permit,
-            Holder::Group,
-            id,
-            &model.name,
-            true,
-            &added,
-        )
-        .await?;
+        record_members_change(txn, members_permit, Holder::Group, id, name, true, &added).await?;
     }
     if !removed.is_empty() {
         for chunk in removed.chunks(500) {
             group_member::Entity::delete_many()
                 .filter(group_member::Column::GroupId.eq(id))
                 .filter(group_member::Column::UserId.is_in(chunk.to_vec()))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
         }
         record_members_change(
-            &txn,
+            txn,
             members_permit,
             Holder::Group,
             id,
-            &model.name,
+            name,
             false,
             &removed,
         )
         .await?;
     }
     let changed: Vec<String> = added.into_iter().chain(removed).collect();
-    if !changed.is_empty() {
-        member_index::refresh(&txn, &changed).await?;
+    if changed.is_empty() {
+        return Ok(None);
     }
-    txn.commit().await?;
-    Ok(model)
+    member_index::refresh(txn, &changed).await?;
+    Ok(Some(
+        memberships_changed(txn, instance_id, &[id.to_owned()], &changed).await?,
+    ))
 }
 
 pub async fn delete(
@@ -294,7 +378,9 @@ pub async fn delete(
 ) -> AppResult<()> {
     let txn = dir.store.begin_write().await?;
     let current = find_in(&txn, permit.instance_id(), id).await?;
+    let members = member_ids(&txn, id).await?;
     group::Entity::delete_by_id(id).exec(&txn).await?;
+    memberships_changed(&txn, permit.instance_id(), &[], &members).await?;
     member_index::forget_group(&txn, id).await?;
     dir.hooks
         .subject_deleted(&txn, entity::access_grant::SubjectKind::Group, id)
@@ -389,8 +475,16 @@ pub async fn add_members(
     user_ids: &[String],
 ) -> AppResult<group::Model> {
     let txn = dir.store.begin_write().await?;
-    let group = find_in(&txn, permit.instance_id(), id).await?;
+    let mut group = find_in(&txn, permit.instance_id(), id).await?;
     ensure_users(&txn, permit.instance_id(), user_ids).await?;
+    let already = members_among(&txn, id, user_ids).await?;
+    let joined: Vec<String> = user_ids
+        .iter()
+        .filter(|u| !already.contains(*u))
+        .cloned()
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
     let now = Utc::now();
     let rows: Vec<group_member::ActiveModel> = user_ids
         .iter()
@@ -415,6 +509,10 @@ pub async fn add_members(
             .await?;
     }
     member_index::refresh(&txn, user_ids).await?;
+    if !joined.is_empty() {
+        group.updated_at =
+            memberships_changed(&txn, permit.instance_id(), &[id.to_owned()], &joined).await?;
+    }
     record_members_change(&txn, permit, Holder::Group, id, &group.name, true, user_ids).await?;
     txn.commit().await?;
     Ok(group)
@@ -427,16 +525,24 @@ pub async fn remove_members(
     user_ids: &[String],
 ) -> AppResult<group::Model> {
     let txn = dir.store.begin_write().await?;
-    let group = find_in(&txn, permit.instance_id(), id).await?;
+    let mut group = find_in(&txn, permit.instance_id(), id).await?;
     if user_ids.is_empty() || user_ids.len() > 1000 {
         return Err(AppError::bad_input("userIds", "give 1 to 1000 user ids"));
     }
+    let left: Vec<String> = members_among(&txn, id, user_ids)
+        .await?
+        .into_iter()
+        .collect();
     group_member::Entity::delete_many()
         .filter(group_member::Column::GroupId.eq(id))
         .filter(group_member::Column::UserId.is_in(user_ids.to_vec()))
         .exec(&txn)
         .await?;
     member_index::refresh(&txn, user_ids).await?;
+    if !left.is_empty() {
+        group.updated_at =
+            memberships_changed(&txn, permit.instance_id(), &[id.to_owned()], &left).await?;
+    }
     record_members_change(
         &txn,
         permit,

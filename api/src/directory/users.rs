@@ -5,7 +5,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::Utc;
 use entity::user::{self, UserStatus};
 use entity::{group, group_member, org_unit, org_unit_member};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 
 use super::{member_index, Directory};
 use crate::audit::{self, AuditRecord};
@@ -176,12 +178,14 @@ async fn insert_valid<C: ConnectionTrait>(
     let mut groups = Vec::new();
     let mut units = Vec::new();
     let mut members = Vec::new();
+    let mut joined = HashSet::new();
     for (valid, hash) in users {
         let id = new_id();
         if !valid.group_ids.is_empty() || !valid.org_unit_ids.is_empty() {
             members.push(id.clone());
         }
         for group_id in dedup(&valid.group_ids) {
+            joined.insert(group_id.clone());
             groups.push(group_member::ActiveModel {
                 group_id: Set(group_id),
                 user_id: Set(id.clone()),
@@ -225,6 +229,8 @@ async fn insert_valid<C: ConnectionTrait>(
             .exec(db)
             .await?;
     }
+    let joined: Vec<String> = joined.into_iter().collect();
+    super::groups::memberships_changed(db, instance_id, &joined, &[]).await?;
     for chunk in units.chunks(200) {
         org_unit_member::Entity::insert_many(chunk.to_vec())
             .exec(db)
@@ -883,7 +889,15 @@ pub async fn delete(
 ) -> AppResult<()> {
     let txn = dir.store.begin_write().await?;
     let current = find_in(&txn, permit.instance_id(), id).await?;
+    let groups: Vec<String> = group_member::Entity::find()
+        .select_only()
+        .column(group_member::Column::GroupId)
+        .filter(group_member::Column::UserId.eq(id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
     user::Entity::delete_by_id(id).exec(&txn).await?;
+    super::groups::memberships_changed(&txn, permit.instance_id(), &groups, &[]).await?;
     dir.hooks
         .subject_deleted(&txn, entity::access_grant::SubjectKind::User, id)
         .await?;

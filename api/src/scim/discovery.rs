@@ -1,7 +1,8 @@
 //! The discovery endpoints (RFC 7644 §4): what this service provider supports, said
 //! truthfully — PATCH, bulk requests, filters (at most [`MAX_PAGE`] results a page), sorting,
-//! ETags and password changes; no `/Me` (there is no user behind a provisioning token: it
-//! answers 501).
+//! ETags and password changes; no `POST …/.search` and no query of every resource type at the
+//! root (each answers 501), and no `/Me` (there is no user behind a provisioning token: it
+//! answers 501 too).
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -18,7 +19,8 @@ const RESOURCE_TYPE_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Resour
 const SCHEMA_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 
 /// One attribute of a schema: its name and type, whether it is many, how it may change, whether
-/// it is unique and compared by case.
+/// it is unique and compared by case, for a reference what it may point at, and the values it
+/// takes when they are few.
 struct Attr {
     name: &'static str,
     kind: &'static str,
@@ -27,6 +29,8 @@ struct Attr {
     unique: bool,
     case_exact: bool,
     required: bool,
+    references: &'static [&'static str],
+    canonical: &'static [&'static str],
     sub: &'static [Attr],
 }
 
@@ -39,16 +43,55 @@ const fn attr(name: &'static str, kind: &'static str) -> Attr {
         unique: false,
         case_exact: false,
         required: false,
+        references: &[],
+        canonical: &[],
         sub: &[],
     }
 }
 
-const MULTI_VALUE: [Attr; 3] = [
-    attr("value", "string"),
+/// A `$ref` to one of `references`, changed only by the server (`mutability`).
+const fn reference(references: &'static [&'static str], mutability: &'static str) -> Attr {
+    Attr {
+        references,
+        mutability,
+        case_exact: true,
+        ..attr("$ref", "reference")
+    }
+}
+
+/// The sub-attributes of a multi-valued attribute (RFC 7643 §2.4), its value of `kind`.
+const fn multi_value(kind: &'static str) -> [Attr; 4] {
+    [
+        attr("value", kind),
+        attr("display", "string"),
+        attr("type", "string"),
+        attr("primary", "boolean"),
+    ]
+}
+
+/// A multi-valued complex attribute of the usual sub-attributes.
+const fn many(name: &'static str, sub: &'static [Attr]) -> Attr {
+    Attr {
+        multi: true,
+        sub,
+        ..attr(name, "complex")
+    }
+}
+
+const STRING_VALUES: [Attr; 4] = multi_value("string");
+const PHOTO_VALUES: [Attr; 4] = [
+    Attr {
+        references: &["external"],
+        ..attr("value", "reference")
+    },
+    attr("display", "string"),
     attr("type", "string"),
     attr("primary", "boolean"),
 ];
+const CERTIFICATE_VALUES: [Attr; 4] = multi_value("binary");
 
+/// Every attribute of RFC 7643 §4.1's User: those Lanyard maps to columns, and the rest, which it
+/// keeps as sent and returns — so a client that reads the schema strictly accepts each of them.
 const USER_ATTRS: &[Attr] = &[
     Attr {
         unique: true,
@@ -56,37 +99,74 @@ const USER_ATTRS: &[Attr] = &[
         ..attr("userName", "string")
     },
     Attr {
-        sub: &[attr("givenName", "string"), attr("familyName", "string")],
+        sub: &[
+            attr("formatted", "string"),
+            attr("familyName", "string"),
+            attr("givenName", "string"),
+            attr("middleName", "string"),
+            attr("honorificPrefix", "string"),
+            attr("honorificSuffix", "string"),
+        ],
         ..attr("name", "complex")
     },
     attr("displayName", "string"),
+    attr("nickName", "string"),
     Attr {
-        multi: true,
-        sub: &MULTI_VALUE,
-        ..attr("emails", "complex")
-    },
-    Attr {
-        multi: true,
-        sub: &MULTI_VALUE,
-        ..attr("phoneNumbers", "complex")
-    },
-    attr("active", "boolean"),
-    Attr {
-        mutability: "writeOnly",
-        ..attr("password", "string")
-    },
-    Attr {
-        multi: true,
-        mutability: "readOnly",
-        sub: &[attr("value", "string"), attr("display", "string")],
-        ..attr("groups", "complex")
+        references: &["external"],
+        ..attr("profileUrl", "reference")
     },
     attr("title", "string"),
     attr("userType", "string"),
     attr("preferredLanguage", "string"),
     attr("locale", "string"),
     attr("timezone", "string"),
-    attr("nickName", "string"),
+    attr("active", "boolean"),
+    Attr {
+        mutability: "writeOnly",
+        ..attr("password", "string")
+    },
+    many("emails", &STRING_VALUES),
+    many("phoneNumbers", &STRING_VALUES),
+    many("ims", &STRING_VALUES),
+    many("photos", &PHOTO_VALUES),
+    many(
+        "addresses",
+        &[
+            attr("formatted", "string"),
+            attr("streetAddress", "string"),
+            attr("locality", "string"),
+            attr("region", "string"),
+            attr("postalCode", "string"),
+            attr("country", "string"),
+            attr("type", "string"),
+            attr("primary", "boolean"),
+        ],
+    ),
+    // Membership is changed on the group (RFC 7643 §4.1.2).
+    Attr {
+        multi: true,
+        mutability: "readOnly",
+        sub: &[
+            Attr {
+                mutability: "readOnly",
+                case_exact: true,
+                ..attr("value", "string")
+            },
+            reference(&["Group"], "readOnly"),
+            Attr {
+                mutability: "readOnly",
+                ..attr("display", "string")
+            },
+            Attr {
+                mutability: "readOnly",
+                ..attr("type", "string")
+            },
+        ],
+        ..attr("groups", "complex")
+    },
+    many("entitlements", &STRING_VALUES),
+    many("roles", &STRING_VALUES),
+    many("x509Certificates", &CERTIFICATE_VALUES),
 ];
 
 const ENTERPRISE_ATTRS: &[Attr] = &[
@@ -96,7 +176,11 @@ const ENTERPRISE_ATTRS: &[Attr] = &[
     attr("division", "string"),
     attr("department", "string"),
     Attr {
-        sub: &[attr("value", "string"), attr("displayName", "string")],
+        sub: &[
+            attr("value", "string"),
+            reference(&["User"], "readWrite"),
+            attr("displayName", "string"),
+        ],
         ..attr("manager", "complex")
     },
 ];
@@ -107,9 +191,27 @@ const GROUP_ATTRS: &[Attr] = &[
         required: true,
         ..attr("displayName", "string")
     },
+    // Only users are members; `value` is a user's id, `$ref` and `type` follow from it (set
+    // once, immutable, as RFC 7643 §8.7.1 has them) and `display` is the server's.
     Attr {
         multi: true,
-        sub: &[attr("value", "string"), attr("display", "string")],
+        sub: &[
+            Attr {
+                case_exact: true,
+                mutability: "immutable",
+                ..attr("value", "string")
+            },
+            reference(&["User"], "immutable"),
+            Attr {
+                mutability: "readOnly",
+                ..attr("display", "string")
+            },
+            Attr {
+                mutability: "immutable",
+                canonical: &["User"],
+                ..attr("type", "string")
+            },
+        ],
         ..attr("members", "complex")
     },
 ];
@@ -125,6 +227,12 @@ fn attr_json(a: &Attr) -> Value {
         "returned": if a.mutability == "writeOnly" { "never" } else { "default" },
         "uniqueness": if a.unique { "server" } else { "none" },
     });
+    if !a.references.is_empty() {
+        value["referenceTypes"] = json!(a.references);
+    }
+    if !a.canonical.is_empty() {
+        value["canonicalValues"] = json!(a.canonical);
+    }
     if !a.sub.is_empty() {
         value["subAttributes"] = a.sub.iter().map(attr_json).collect();
     }
@@ -261,5 +369,25 @@ pub async fn me(_caller: Caller) -> ScimError {
         StatusCode::NOT_IMPLEMENTED,
         None,
         "/Me is not supported: a provisioning token is not a user",
+    )
+}
+
+/// `POST …/.search` and the root: what this service provider does not serve.
+pub async fn unsupported(_caller: Caller, uri: axum::http::Uri) -> ScimError {
+    let path = uri.path();
+    let what = if path.ends_with("/.search") {
+        "POST searches are not supported: GET /Users or /Groups with a filter parameter"
+    } else {
+        "a query of every resource type is not supported: GET /Users or /Groups"
+    };
+    ScimError::new(StatusCode::NOT_IMPLEMENTED, None, what)
+}
+
+/// Any other path under an instance's endpoint.
+pub async fn no_such_endpoint(_caller: Caller) -> ScimError {
+    ScimError::new(
+        StatusCode::NOT_FOUND,
+        None,
+        "no such endpoint: /Users, /Groups, /Schemas, /ResourceTypes and /ServiceProviderConfig are",
     )
 }

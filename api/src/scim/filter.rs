@@ -94,6 +94,16 @@ impl AttrPath {
             }
     }
 
+    /// Whether the path is the whole of schema `urn`, an extension's object: its URN parses as
+    /// an attribute of the URN's prefix (`urn:…:2.0:User` is `User` of `urn:…:2.0`).
+    pub fn is_schema(&self, urn: &str) -> bool {
+        self.sub.is_none()
+            && self.schema.as_deref().is_some_and(|schema| {
+                urn.len() == schema.len() + 1 + self.name.len()
+                    && format!("{schema}:{}", self.name).eq_ignore_ascii_case(urn)
+            })
+    }
+
     /// Whether the path is prefixed with schema `urn`, ignoring ASCII case. `false` for a
     /// path without a schema, which the caller resolves to the resource's core schema.
     pub fn schema_is(&self, urn: &str) -> bool {

@@ -16,8 +16,8 @@ use super::patch::{self, PatchRequest};
 use super::query::{self, ListParams};
 use super::users::get_ci;
 use super::{
-    check_if_match, json_body, list_response, resource_id, resource_response, version_of, Caller,
-    Scim, ScimError, ScimResult, Write, GROUP_SCHEMA,
+    check_if_match, json_body, list_response, not_modified, resource_id, resource_response,
+    version_of, Caller, Scim, ScimError, ScimResult, Write, GROUP_SCHEMA,
 };
 use crate::authz::admin::actions;
 use crate::directory::groups::{self, GroupReplacement};
@@ -124,33 +124,43 @@ fn replacement(body: &Map<String, Value>) -> ScimResult<GroupReplacement> {
     })
 }
 
-fn not_found(err: AppError) -> ScimError {
+/// The directory's refusal as SCIM says it: a missing group is a 404, and a member who is no
+/// user of the instance is one of `members` (the directory calls them `userIds`).
+fn directory_refusal(err: AppError) -> ScimError {
     match err {
         AppError::NotFound("group") => ScimError::not_found("group"),
+        AppError::BadUserInput {
+            field: Some(field),
+            message,
+        } if field == "userIds" => AppError::BadUserInput {
+            field: Some("members".into()),
+            message,
+        }
+        .into(),
         other => other.into(),
     }
 }
 
-/// Creates a group from a whole resource: the group as created.
+/// Creates a group from a whole resource, with its members, in one transaction: the group as
+/// created.
 async fn create_one(caller: &Caller, scim: &Scim, body: &Map<String, Value>) -> ScimResult<Value> {
     let permit = caller.permit(scim, actions::CreateGroup)?;
     let wanted = replacement(body)?;
-    let mut group = groups::create_with(
+    let members = if wanted.members.is_empty() {
+        None
+    } else {
+        Some(caller.permit(scim, actions::ChangeGroupMembers)?)
+    };
+    let group = groups::create_with(
         &scim.directory,
         &permit,
         &wanted.name,
         None,
         wanted.external_id.as_deref(),
+        members.as_ref().map(|m| (m, wanted.members.as_slice())),
     )
-    .await?;
-    if !wanted.members.is_empty() {
-        let update = caller.permit(scim, actions::UpdateGroup)?;
-        let members = caller.permit(scim, actions::ChangeGroupMembers)?;
-        group = groups::replace(&scim.directory, &update, &members, &group.id, |_, _| {
-            Ok(wanted.clone())
-        })
-        .await?;
-    }
+    .await
+    .map_err(directory_refusal)?;
     one(scim, group).await
 }
 
@@ -181,12 +191,12 @@ pub async fn write(
                 let read = caller.permit(scim, actions::ReadDirectory)?;
                 let current = groups::get(&scim.directory, &read, &id)
                     .await
-                    .map_err(not_found)?;
+                    .map_err(directory_refusal)?;
                 check_if_match(if_match, &version_of(current.updated_at))?;
             }
             groups::delete(&scim.directory, &permit, &id)
                 .await
-                .map_err(not_found)?;
+                .map_err(directory_refusal)?;
             Ok(None)
         }
     }
@@ -204,18 +214,22 @@ pub async fn create(
     Ok(resource_response(StatusCode::CREATED, &created))
 }
 
-/// `GET /Groups/{id}`.
+/// `GET /Groups/{id}`; `304` when `If-None-Match` names its version.
 pub async fn read(
     caller: Caller,
     State(scim): State<Scim>,
     path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
     Query(params): Query<ListParams>,
 ) -> ScimResult<Response> {
     let id = resource_id(path, "group")?;
     let permit = caller.permit(&scim, actions::ReadDirectory)?;
     let group = groups::get(&scim.directory, &permit, &id)
         .await
-        .map_err(not_found)?;
+        .map_err(directory_refusal)?;
+    if let Some(unchanged) = not_modified(&headers, &version_of(group.updated_at)) {
+        return Ok(unchanged);
+    }
     let body = query::project(one(&scim, group).await?, &params)?;
     Ok(resource_response(StatusCode::OK, &body))
 }
@@ -280,6 +294,6 @@ async fn replace_with(
     if let Some(refusal) = refusal {
         return Err(refusal);
     }
-    let group = outcome.map_err(not_found)?;
+    let group = outcome.map_err(directory_refusal)?;
     one(scim, group).await
 }

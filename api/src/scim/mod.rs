@@ -7,7 +7,9 @@
 //! change is the same change as its GraphQL twin — validated, audited with the token as actor,
 //! and announced to the event callbacks. Bodies are `application/scim+json` (plain
 //! `application/json` is accepted too) of at most [`MAX_BODY`] bytes; every refusal is a SCIM
-//! error body with its `status` and, where RFC 7644 §3.12 has one, its `scimType`.
+//! error body with its `status` and, where RFC 7644 §3.12 has one, its `scimType` — an
+//! endpoint this service provider does not serve (`/Bulk`, `/.search`, the root) and a method an
+//! endpoint does not take included, which a SCIM client reads as it reads any other error.
 //!
 //! What the discovery endpoints advertise is what this module does ([`discovery`]); a
 //! filter is parsed by [`filter`] and compiled to SQL with bound parameters by [`query`].
@@ -29,7 +31,7 @@ use axum::extract::{DefaultBodyLimit, FromRef, FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 
 use crate::authz::admin::{check_instance, Action, InstancePermit};
@@ -94,8 +96,23 @@ where
         )
         .route("/scim/v2/{instance}/Schemas", get(discovery::schemas))
         .route("/scim/v2/{instance}/Schemas/{urn}", get(discovery::schema))
-        .route("/scim/v2/{instance}/Me", axum::routing::any(discovery::me))
+        .route("/scim/v2/{instance}/Me", any(discovery::me))
+        .route("/scim/v2/{instance}", any(discovery::unsupported))
+        .route("/scim/v2/{instance}/", any(discovery::unsupported))
+        .route("/scim/v2/{instance}/.search", any(discovery::unsupported))
+        .route(
+            "/scim/v2/{instance}/Users/.search",
+            any(discovery::unsupported),
+        )
+        .route(
+            "/scim/v2/{instance}/Groups/.search",
+            any(discovery::unsupported),
+        )
         .route("/scim/v2/{instance}/Bulk", axum::routing::post(bulk::bulk))
+        .route(
+            "/scim/v2/{instance}/{*rest}",
+            any(discovery::no_such_endpoint),
+        )
         .route(
             "/scim/v2/{instance}/Users",
             get(users::list).post(users::create),
@@ -119,6 +136,23 @@ where
                 .delete(|c, State(s), p, h| delete(Endpoint::Groups, c, s, p, h)),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(axum::middleware::map_response(method_not_allowed))
+}
+
+/// axum's bodiless 405 for a method an endpoint does not take, as a SCIM error (the method
+/// router adds the `Allow` header around it).
+async fn method_not_allowed(response: Response) -> Response {
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED
+        || response.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return response;
+    }
+    ScimError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        None,
+        "this endpoint does not take that method: the Allow header says which it takes",
+    )
+    .into_response()
 }
 
 /// A SCIM error (RFC 7644 §3.12): the HTTP status, the `scimType` where one applies, and a
@@ -480,6 +514,24 @@ pub enum Write {
     Replace(String, Body),
     Patch(String, Body),
     Delete(String),
+}
+
+/// `304 Not Modified` (with the `ETag`) when a read's `If-None-Match` names the resource's
+/// version: the client's copy is current (RFC 7644 §3.14; a weak comparison, RFC 9110 §13.1.2).
+pub fn not_modified(headers: &HeaderMap, version: &str) -> Option<Response> {
+    let wanted = headers.get(header::IF_NONE_MATCH)?.to_str().ok()?;
+    let current = wanted
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == version.trim_start_matches("W/"));
+    if !current {
+        return None;
+    }
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    if let Ok(etag) = version.parse() {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    Some(response)
 }
 
 /// The version of a resource last changed at `updated_at` (`meta.version`, the `ETag`).

@@ -12,7 +12,7 @@
 use serde_json::{Map, Value};
 
 use super::filter::{self, AttrPath, CompareOp, Filter, PatchPath};
-use super::{ScimError, ScimResult, GROUP_SCHEMA, PATCH_SCHEMA, USER_SCHEMA};
+use super::{ScimError, ScimResult, ENTERPRISE_SCHEMA, GROUP_SCHEMA, PATCH_SCHEMA, USER_SCHEMA};
 
 /// The most operations one request may carry.
 pub const MAX_OPERATIONS: usize = 1000;
@@ -266,6 +266,29 @@ fn without_path(
     Ok(())
 }
 
+/// An operation on the enterprise extension as a whole (its URN is the path, or a key of a
+/// path-less value): `remove` removes it, `add` and `replace` set the attributes given.
+fn whole_extension(body: &mut Map<String, Value>, op: Op, value: Option<&Value>) -> ScimResult<()> {
+    let k = key(body, ENTERPRISE_SCHEMA);
+    match (op, value) {
+        (Op::Remove, _) => {
+            body.remove(&k);
+        }
+        (_, Some(Value::Object(attributes))) => {
+            let mut attributes = attributes.clone();
+            attributes.retain(|name, _| !name.eq_ignore_ascii_case("schemas"));
+            put(body, &k, op, Value::Object(attributes));
+        }
+        _ => {
+            return Err(ScimError::bad(
+                "invalidValue",
+                format!("{ENTERPRISE_SCHEMA} takes an object of its attributes"),
+            ))
+        }
+    }
+    Ok(())
+}
+
 fn at_path(
     body: &mut Map<String, Value>,
     op: Op,
@@ -274,6 +297,9 @@ fn at_path(
     is_user: bool,
 ) -> ScimResult<()> {
     match path {
+        PatchPath::Attribute(attr) if is_user && attr.is_schema(ENTERPRISE_SCHEMA) => {
+            whole_extension(body, op, value)
+        }
         PatchPath::Attribute(attr) => {
             guard(attr, is_user)?;
             let Some(target) = container(body, attr, op != Op::Remove)? else {
@@ -587,6 +613,42 @@ mod tests {
             json!({ "givenName": "Alice", "familyName": "Lee" })
         );
         assert_eq!(r["displayName"], "A L");
+    }
+
+    #[test]
+    fn the_extension_urn_as_a_path_is_the_extension_as_a_whole() {
+        const EXTENSION: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        let mut with = alice();
+        with[EXTENSION] = json!({ "employeeNumber": "1", "department": "Sales" });
+        let r = patch(
+            with.clone(),
+            json!([{ "op": "add", "path": EXTENSION, "value": { "schemas": [EXTENSION], "costCenter": "CC" } }]),
+        )
+        .unwrap();
+        assert_eq!(
+            r[EXTENSION],
+            json!({ "employeeNumber": "1", "department": "Sales", "costCenter": "CC" })
+        );
+        assert!(r
+            .get("urn:ietf:params:scim:schemas:extension:enterprise:2.0")
+            .is_none());
+        let r = patch(
+            alice(),
+            json!([{ "op": "replace", "value": { EXTENSION: { "department": "Ops" } } }]),
+        )
+        .unwrap();
+        assert_eq!(r[EXTENSION], json!({ "department": "Ops" }));
+        let r = patch(
+            with.clone(),
+            json!([{ "op": "remove", "path": EXTENSION.to_uppercase() }]),
+        )
+        .unwrap();
+        assert!(r.get(EXTENSION).is_none(), "{r}");
+        let err = patch(
+            with,
+            json!([{ "op": "add", "path": EXTENSION, "value": "x" }]),
+        );
+        assert_eq!(err.unwrap_err().scim_type, Some("invalidValue"));
     }
 
     #[test]

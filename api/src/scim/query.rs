@@ -5,16 +5,18 @@
 //!
 //! Case rules follow the schemas: `userName`, `displayName`, `emails` and names compare
 //! without case (`userName` through its indexed lower-case key, so `userName eq` is one index
-//! probe however many users there are); `id` and `externalId` compare exactly. Attributes
-//! kept as sent (`title`, the enterprise extension) cannot be filtered on: such a filter is
-//! refused as `invalidFilter` rather than answered wrong.
+//! probe however many users there are); `id` and `externalId` compare exactly. `emails` and
+//! `phoneNumbers` match when any of their values does (RFC 7644 §3.4.2.2): the primary one has
+//! a column, the others are read from the list kept as sent, with the database's JSON
+//! functions. Other attributes kept as sent (`title`, the enterprise extension) cannot be
+//! filtered on: such a filter is refused as `invalidFilter` rather than answered wrong.
 
 use chrono::{DateTime, Utc};
 use entity::{group, group_member, user};
 use sea_orm::sea_query::{Alias, Expr, Func, LikeExpr, Query as SqlQuery, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value as Json};
@@ -109,18 +111,21 @@ fn text(path: &AttrPath, value: &Value) -> ScimResult<String> {
     }
 }
 
-/// A `LIKE` pattern that matches `value` literally, for `co`, `sw`, `ew`.
-fn like(op: CompareOp, value: &str) -> LikeExpr {
+/// The `LIKE` pattern (escaped by `\`) that matches `value` literally, for `co`, `sw`, `ew`.
+fn like_pattern(op: CompareOp, value: &str) -> String {
     let escaped = value
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    let pattern = match op {
+    match op {
         CompareOp::Co => format!("%{escaped}%"),
         CompareOp::Sw => format!("{escaped}%"),
         _ => format!("%{escaped}"),
-    };
-    LikeExpr::new(pattern).escape('\\')
+    }
+}
+
+fn like(op: CompareOp, value: &str) -> LikeExpr {
+    LikeExpr::new(like_pattern(op, value)).escape('\\')
 }
 
 /// How an attribute compares: the SQL expression of its value, and whether case is ignored
@@ -274,6 +279,81 @@ fn group_column(path: &AttrPath) -> Option<Column> {
     })
 }
 
+/// A multi-valued user attribute whose primary (else first) value is a column and whose whole
+/// list is kept as sent in `scim_attributes`: its key there and the column.
+fn listed_attribute(path: &AttrPath) -> Option<(&'static str, &'static str)> {
+    if !core(path, super::USER_SCHEMA) {
+        None
+    } else if path.is("emails", None) || path.is("emails", Some("value")) {
+        Some(("emails", "email"))
+    } else if path.is("phoneNumbers", None) || path.is("phoneNumbers", Some("value")) {
+        Some(("phoneNumbers", "phone"))
+    } else {
+        None
+    }
+}
+
+/// Whether any value of the list kept for a [`listed_attribute`] passes `test` (an operator and
+/// its operand; `None` for `pr`), where the list is what the resource shows: it holds the
+/// column's value, or the column is empty (`users::listed`). The list is JSON text, read with
+/// SQLite's `json_each` or PostgreSQL's `jsonb_array_elements`; the operand is bound.
+fn any_listed(
+    backend: DbBackend,
+    (key, column): (&str, &str),
+    fold_case: bool,
+    test: Option<(CompareOp, String)>,
+) -> SimpleExpr {
+    let (elements, item, placeholder) = match backend {
+        DbBackend::Postgres => (
+            format!(
+                r#"jsonb_array_elements(CASE WHEN jsonb_typeof(CAST("users"."scim_attributes" AS jsonb) -> '{key}') = 'array' THEN CAST("users"."scim_attributes" AS jsonb) -> '{key}' ELSE CAST('[]' AS jsonb) END) AS "kept"("item")"#
+            ),
+            r#"("kept"."item" ->> 'value')"#,
+            "$1",
+        ),
+        _ => (
+            format!(r#"json_each("users"."scim_attributes", '$.{key}') AS "kept""#),
+            r#"(CASE WHEN "kept"."type" = 'object' THEN json_extract("kept"."value", '$.value') END)"#,
+            "?",
+        ),
+    };
+    let subject = if fold_case {
+        format!("LOWER({item})")
+    } else {
+        item.to_owned()
+    };
+    let mut values = Vec::new();
+    let passes = match test {
+        None => format!("{item} IS NOT NULL AND {item} <> ''"),
+        Some((op, operand)) => {
+            let operand = if fold_case {
+                operand.to_lowercase()
+            } else {
+                operand
+            };
+            let (sql_op, bound, escape) = match op {
+                CompareOp::Eq => ("=", operand, ""),
+                CompareOp::Ne => ("<>", operand, ""),
+                CompareOp::Co | CompareOp::Sw | CompareOp::Ew => {
+                    ("LIKE", like_pattern(op, &operand), r" ESCAPE '\'")
+                }
+                CompareOp::Gt => (">", operand, ""),
+                CompareOp::Ge => (">=", operand, ""),
+                CompareOp::Lt => ("<", operand, ""),
+                CompareOp::Le => ("<=", operand, ""),
+            };
+            values.push(bound);
+            format!("{subject} {sql_op} {placeholder}{escape}")
+        }
+    };
+    Expr::cust_with_values(
+        format!(
+            r#"(EXISTS (SELECT 1 FROM {elements} WHERE {passes}) AND ("users"."{column}" IS NULL OR EXISTS (SELECT 1 FROM {elements} WHERE LOWER(TRIM({item})) = LOWER("users"."{column}"))))"#
+        ),
+        values,
+    )
+}
+
 /// `active eq true`, and the string booleans some clients send.
 fn active(op: CompareOp, value: &Value) -> ScimResult<SimpleExpr> {
     let wanted = match value {
@@ -323,12 +403,20 @@ fn members(
     Ok(Expr::col((group::Entity, group::Column::Id)).in_subquery(sub))
 }
 
-/// The SQL condition of a filter on `resource`.
-pub fn condition(resource: Resource, filter: &Filter) -> ScimResult<SimpleExpr> {
+/// The SQL condition of a filter on `resource`, for a database of `backend`.
+pub fn condition(
+    backend: DbBackend,
+    resource: Resource,
+    filter: &Filter,
+) -> ScimResult<SimpleExpr> {
+    let listed = |path: &AttrPath| match resource {
+        Resource::User => listed_attribute(path),
+        Resource::Group => None,
+    };
     Ok(match filter {
-        Filter::And(a, b) => condition(resource, a)?.and(condition(resource, b)?),
-        Filter::Or(a, b) => condition(resource, a)?.or(condition(resource, b)?),
-        Filter::Not(inner) => condition(resource, inner)?.not(),
+        Filter::And(a, b) => condition(backend, resource, a)?.and(condition(backend, resource, b)?),
+        Filter::Or(a, b) => condition(backend, resource, a)?.or(condition(backend, resource, b)?),
+        Filter::Not(inner) => condition(backend, resource, inner)?.not(),
         Filter::Present(path) => match resource {
             Resource::Group if path.is("members", None) || path.is("members", Some("value")) => {
                 members(None, None, path)?
@@ -336,9 +424,14 @@ pub fn condition(resource: Resource, filter: &Filter) -> ScimResult<SimpleExpr> 
             Resource::User if path.is("active", None) => Expr::value(true),
             _ => {
                 let column = column_of(resource, path)?;
-                Expr::expr(column.expr.clone())
+                let fold_case = column.fold_case;
+                let present = Expr::expr(column.expr.clone())
                     .is_not_null()
-                    .and(Expr::expr(column.expr).ne(""))
+                    .and(Expr::expr(column.expr).ne(""));
+                match listed(path) {
+                    Some(list) => present.or(any_listed(backend, list, fold_case, None)),
+                    None => present,
+                }
             }
         },
         Filter::Compare { path, op, value } => match resource {
@@ -348,13 +441,26 @@ pub fn condition(resource: Resource, filter: &Filter) -> ScimResult<SimpleExpr> 
             Resource::Group if path.is("members", None) || path.is("members", Some("value")) => {
                 members(Some(*op), Some(value), path)?
             }
-            _ => compare(column_of(resource, path)?, path, *op, value)?,
+            _ => {
+                let column = column_of(resource, path)?;
+                let fold_case = column.fold_case;
+                let by_column = compare(column, path, *op, value)?;
+                match listed(path) {
+                    Some(list) if !matches!(value, Value::Null) => by_column.or(any_listed(
+                        backend,
+                        list,
+                        fold_case,
+                        Some((*op, text(path, value)?)),
+                    )),
+                    _ => by_column,
+                }
+            }
         },
         Filter::ValuePath { path, filter } => {
             // Only the value itself can be asked of emails and members: their other
             // sub-attributes have no column.
             let inner = rebase(filter, path)?;
-            condition(resource, &inner)?
+            condition(backend, resource, &inner)?
         }
     })
 }
@@ -445,7 +551,8 @@ where
 {
     let (start, count) = params.page()?;
     if let Some(filter) = params.parsed_filter()? {
-        query = query.filter(condition(resource, &filter)?);
+        let backend = db.get_database_backend();
+        query = query.filter(condition(backend, resource, &filter)?);
     }
     let total = query.clone().count(db).await.map_err(AppError::from)?;
     let descending = params.descending()?;
@@ -522,6 +629,8 @@ fn paths(raw: &str) -> ScimResult<Vec<AttrPath>> {
 
 fn key_of<'a>(body: &'a Map<String, Json>, path: &AttrPath) -> Option<&'a String> {
     let name = match &path.schema {
+        // `urn:…:enterprise:2.0:User` is the extension's object.
+        _ if path.is_schema(super::ENTERPRISE_SCHEMA) => super::ENTERPRISE_SCHEMA,
         // `urn:…:enterprise:2.0:User:department` lives in the extension's object.
         Some(schema)
             if !schema.eq_ignore_ascii_case(super::USER_SCHEMA)
@@ -606,11 +715,11 @@ pub fn project(resource: Json, params: &ListParams) -> ScimResult<Json> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sea_orm::{DbBackend, QueryTrait};
+    use sea_orm::QueryTrait;
 
     fn sql(resource: Resource, text: &str) -> Result<String, String> {
         let filter = filter::parse_filter(text).map_err(|e| e.to_string())?;
-        let condition = condition(resource, &filter).map_err(|e| e.detail)?;
+        let condition = condition(DbBackend::Sqlite, resource, &filter).map_err(|e| e.detail)?;
         Ok(match resource {
             Resource::User => user::Entity::find()
                 .filter(condition)
@@ -667,6 +776,46 @@ mod tests {
     }
 
     #[test]
+    fn emails_and_phone_numbers_match_any_value_of_the_kept_list() {
+        let filter = filter::parse_filter(r#"emails.value co "@Home.""#).unwrap();
+        for (backend, reads) in [
+            (
+                DbBackend::Sqlite,
+                "json_each(\"users\".\"scim_attributes\", '$.emails')",
+            ),
+            (
+                DbBackend::Postgres,
+                "CAST(\"users\".\"scim_attributes\" AS jsonb) -> 'emails'",
+            ),
+        ] {
+            let condition = condition(backend, Resource::User, &filter).unwrap();
+            let s = user::Entity::find()
+                .filter(condition)
+                .build(backend)
+                .to_string();
+            assert!(s.contains(r#""email" LIKE '%@home.%'"#), "{s}");
+            assert!(s.contains(reads), "{s}");
+            assert!(
+                s.contains(r#"LIKE '%@home.%' ESCAPE '\'"#),
+                "bound, lower-cased: {s}"
+            );
+            assert!(
+                s.contains(r#"= LOWER("users"."email")"#),
+                "only the list shown: {s}"
+            );
+        }
+        let s = sql(Resource::User, r#"phoneNumbers[value eq "+1 555"]"#).unwrap();
+        assert!(
+            s.contains("'$.phoneNumbers'") && s.contains("= '+1 555'"),
+            "{s}"
+        );
+        let s = sql(Resource::User, "emails pr").unwrap();
+        assert!(s.contains("json_each"), "{s}");
+        let s = sql(Resource::User, "emails eq null").unwrap();
+        assert!(!s.contains("json_each"), "{s}");
+    }
+
+    #[test]
     fn what_has_no_column_is_refused_not_answered_wrong() {
         for bad in [
             r#"title eq "Boss""#,
@@ -705,6 +854,22 @@ mod tests {
             project(resource.clone(), &only).unwrap(),
             serde_json::json!({ "schemas": ["s"], "id": "1", "userName": "a", "name": { "givenName": "A" } })
         );
+        let extension = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        let mut extended = resource.clone();
+        extended[extension] = serde_json::json!({ "department": "Ops" });
+        let only_extension = ListParams {
+            attributes: Some(extension.into()),
+            ..ListParams::default()
+        };
+        assert_eq!(
+            project(extended.clone(), &only_extension).unwrap(),
+            serde_json::json!({ "schemas": ["s"], "id": "1", extension: { "department": "Ops" } })
+        );
+        let no_extension = ListParams {
+            excluded_attributes: Some(extension.into()),
+            ..ListParams::default()
+        };
+        assert_eq!(project(extended, &no_extension).unwrap(), resource);
         let without = ListParams {
             excluded_attributes: Some("meta,id,name.familyName".into()),
             ..ListParams::default()

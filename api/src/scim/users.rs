@@ -25,8 +25,8 @@ use serde_json::{json, Map, Value};
 use super::patch::{self, PatchRequest};
 use super::query::{self, ListParams};
 use super::{
-    check_if_match, json_body, list_response, resource_id, resource_response, version_of, Caller,
-    Scim, ScimError, ScimResult, Write, ENTERPRISE_SCHEMA, USER_SCHEMA,
+    check_if_match, json_body, list_response, not_modified, resource_id, resource_response,
+    version_of, Caller, Scim, ScimError, ScimResult, Write, ENTERPRISE_SCHEMA, USER_SCHEMA,
 };
 use crate::authz::admin::actions;
 use crate::directory::users::{self, NewUser, Replacement};
@@ -357,11 +357,12 @@ pub async fn create(
     Ok(resource_response(StatusCode::CREATED, &created))
 }
 
-/// `GET /Users/{id}`.
+/// `GET /Users/{id}`; `304` when `If-None-Match` names her version.
 pub async fn read(
     caller: Caller,
     State(scim): State<Scim>,
     path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
     Query(params): Query<ListParams>,
 ) -> ScimResult<Response> {
     let id = resource_id(path, "user")?;
@@ -369,6 +370,9 @@ pub async fn read(
     let user = users::get(&scim.directory, &permit, &id)
         .await
         .map_err(|_| ScimError::not_found("user"))?;
+    if let Some(unchanged) = not_modified(&headers, &version_of(user.updated_at)) {
+        return Ok(unchanged);
+    }
     let body = query::project(one(&scim, user).await?, &params)?;
     Ok(resource_response(StatusCode::OK, &body))
 }

@@ -16,6 +16,7 @@ use lanyard::import::rows::Rows;
 use lanyard::saml::logout::{LogoutExpectations, Message, UnverifiedLogout};
 use lanyard::saml::request::{Expectations, UnverifiedRequest};
 use lanyard::scim;
+use sea_orm::DbBackend;
 
 mod graphql;
 mod signed;
@@ -198,9 +199,11 @@ pub fn scim_filter(data: &[u8]) {
     match scim::filter::parse_filter(filter_text) {
         Ok(filter) => {
             assert!(filter_text.len() <= scim::filter::MAX_FILTER_LEN);
-            for resource in [scim::query::Resource::User, scim::query::Resource::Group] {
-                if let Err(err) = scim::query::condition(resource, &filter) {
-                    assert!(!err.detail.is_empty());
+            for backend in [DbBackend::Sqlite, DbBackend::Postgres] {
+                for resource in [scim::query::Resource::User, scim::query::Resource::Group] {
+                    if let Err(err) = scim::query::condition(backend, resource, &filter) {
+                        assert!(!err.detail.is_empty());
+                    }
                 }
             }
         }

@@ -28,6 +28,7 @@ mod query_count;
 mod saml_hostile;
 mod schema;
 mod scim;
+mod scim_interop;
 mod second_factor;
 mod slo;
 mod sso;

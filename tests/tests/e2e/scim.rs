@@ -823,6 +823,15 @@ async fn hostile_requests_get_scim_errors_and_change_nothing() {
         .refused(404, None);
     let group = client.post("/Groups", json!({ "displayName": "G", "members": [{ "value": "00000000-0000-7000-8000-000000000000" }] })).await;
     group.refused(400, Some("invalidValue"));
+    let detail = group.body["detail"].as_str().unwrap();
+    assert!(detail.starts_with("members: "), "{detail}");
+    let left = client
+        .get(&format!(
+            "/Groups?filter={}",
+            filter("displayName eq \"G\"")
+        ))
+        .await;
+    assert_eq!(left.body["totalResults"], 0, "no group is left behind");
     app.stop().await;
 }
 
@@ -962,5 +971,428 @@ async fn scim_changes_reach_the_event_callbacks_as_graphql_changes_do() {
         super::events::types_for(&delivered, &field),
         ["group.created", "group.members_added"]
     );
+    app.stop().await;
+}
+
+/// The names `schema` (one of `/Schemas`) declares at `attributes`, lower-cased, with their
+/// sub-attributes.
+fn declared(attributes: &Value) -> std::collections::HashMap<String, Value> {
+    attributes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap().to_lowercase(), a.clone()))
+        .collect()
+}
+
+/// The paths of `resource` (a JSON object of attributes) that `attributes` does not declare.
+fn undeclared(resource: &Value, attributes: &Value, at: &str, found: &mut Vec<String>) {
+    let known = declared(attributes);
+    for (name, value) in resource.as_object().unwrap() {
+        let path = format!("{at}{name}");
+        let Some(attribute) = known.get(&name.to_lowercase()) else {
+            found.push(path);
+            continue;
+        };
+        let Some(sub) = attribute.get("subAttributes") else {
+            continue;
+        };
+        let values = match value {
+            Value::Array(values) => values.clone(),
+            other => vec![other.clone()],
+        };
+        for value in values.iter().filter(|v| v.is_object()) {
+            undeclared(value, sub, &format!("{path}."), found);
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_attribute_a_resource_carries_is_declared_by_the_published_schemas() {
+    // A client that builds its models from /Schemas (scim2-client does) refuses a resource
+    // with an attribute no schema declares: members' and groups' `type` and `$ref`, the
+    // standard attributes kept as sent, the manager's `$ref`.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let schemas = client.get("/Schemas").await.body["Resources"].clone();
+    let schema = |id: &str| {
+        schemas
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == id)
+            .unwrap_or_else(|| panic!("{id} is published"))["attributes"]
+            .clone()
+    };
+    let created = client
+        .post(
+            "/Users",
+            json!({
+                "schemas": [USER, ENTERPRISE],
+                "userName": "gina",
+                "name": { "formatted": "Dr Gina Ito", "givenName": "Gina", "familyName": "Ito", "middleName": "K", "honorificPrefix": "Dr" },
+                "nickName": "G",
+                "profileUrl": "https://people.acme.example/gina",
+                "emails": [{ "value": "gina@acme.example", "type": "work", "primary": true, "display": "Gina" }],
+                "phoneNumbers": [{ "value": "+15555550100", "type": "mobile" }],
+                "ims": [{ "value": "gina", "type": "xmpp" }],
+                "photos": [{ "value": "https://people.acme.example/gina.jpg", "type": "photo" }],
+                "addresses": [{ "streetAddress": "1 Main St", "locality": "Springfield", "country": "US", "type": "work", "primary": true }],
+                "entitlements": [{ "value": "vpn" }],
+                "roles": [{ "value": "engineer", "primary": true }],
+                "title": "Engineer",
+                "userType": "Employee",
+                "preferredLanguage": "en",
+                "locale": "en-US",
+                "timezone": "America/New_York",
+                ENTERPRISE: { "employeeNumber": "7", "costCenter": "CC", "organization": "Acme", "division": "R&D", "department": "Tools", "manager": { "value": "boss", "$ref": "https://acme.example/Users/boss", "displayName": "Boss" } },
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let gina = created.body["id"].as_str().unwrap().to_owned();
+    let group = client
+        .post(
+            "/Groups",
+            json!({ "schemas": [GROUP], "displayName": "Tools", "members": [{ "value": gina }] }),
+        )
+        .await;
+    assert_eq!(group.status, 201, "{}", group.body);
+    let user = client.get(&format!("/Users/{gina}")).await.body;
+    assert!(user["groups"][0]["$ref"].is_string(), "{user}");
+    assert!(
+        group.body["members"][0]["$ref"].is_string(),
+        "{}",
+        group.body
+    );
+
+    let common = ["schemas", "id", "externalId", "meta"];
+    let mut found = Vec::new();
+    for (resource, core) in [(&user, USER), (&group.body, GROUP)] {
+        let mut body = resource.clone();
+        let body = body.as_object_mut().unwrap();
+        for name in common {
+            body.remove(name);
+        }
+        if let Some(extension) = body.remove(ENTERPRISE) {
+            undeclared(
+                &extension,
+                &schema(ENTERPRISE),
+                &format!("{ENTERPRISE}:"),
+                &mut found,
+            );
+        }
+        undeclared(&Value::Object(body.clone()), &schema(core), "", &mut found);
+    }
+    assert!(found.is_empty(), "not in /Schemas: {found:?}");
+    // A reference says what it may point at (RFC 7643 §7).
+    let members = declared(&schema(GROUP))["members"].clone();
+    let reference = declared(&members["subAttributes"])["$ref"].clone();
+    assert_eq!(reference["type"], "reference");
+    assert_eq!(reference["referenceTypes"], json!(["User"]));
+    // Set with the member, never changed on its own (RFC 7643 §8.7.1).
+    assert_eq!(reference["mutability"], "immutable");
+    let kind = declared(&members["subAttributes"])["type"].clone();
+    assert_eq!(
+        kind["canonicalValues"],
+        json!(["User"]),
+        "only users are members"
+    );
+    app.stop().await;
+}
+
+/// The userNames of the users `text` finds, in order.
+async fn found(client: &Client, text: &str) -> Vec<String> {
+    let page = client
+        .get(&format!("/Users?sortBy=userName&filter={}", filter(text)))
+        .await;
+    assert_eq!(page.status, 200, "{text}: {}", page.body);
+    page.body["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["userName"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn emails_and_phone_numbers_are_found_by_any_of_their_values() {
+    // RFC 7644 §3.4.2.2: a filter on a multi-valued attribute matches when any value does,
+    // not only the primary one Lanyard keeps a column for.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let created = client
+        .post(
+            "/Users",
+            json!({
+                "userName": "hana",
+                "emails": [
+                    { "value": "hana@acme.example", "type": "work", "primary": true },
+                    { "value": "Hana@Home.example", "type": "home" },
+                ],
+                "phoneNumbers": [
+                    { "value": "+1 555 0100", "type": "work" },
+                    { "value": "+1 555 0199", "type": "mobile", "primary": true },
+                ],
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let hana = created.body["id"].as_str().unwrap().to_owned();
+    client
+        .post(
+            "/Users",
+            json!({ "userName": "ivan", "emails": [{ "value": "ivan@acme.example" }] }),
+        )
+        .await;
+    assert_eq!(
+        found(&client, "emails.value eq \"hana@home.example\"").await,
+        ["hana"]
+    );
+    assert_eq!(found(&client, "emails.value co \"@home.\"").await, ["hana"]);
+    assert_eq!(
+        found(&client, "emails[value ew \"example\"]").await,
+        ["hana", "ivan"]
+    );
+    assert_eq!(found(&client, "emails sw \"HANA@\"").await, ["hana"]);
+    assert_eq!(
+        found(&client, "phoneNumbers.value eq \"+1 555 0100\"").await,
+        ["hana"]
+    );
+    assert_eq!(
+        found(&client, "phoneNumbers.value eq \"+1 555 0199\"").await,
+        ["hana"]
+    );
+    assert_eq!(found(&client, "phoneNumbers pr").await, ["hana"]);
+    assert_eq!(
+        found(&client, "not (emails.value eq \"hana@home.example\")").await,
+        ["ivan"]
+    );
+
+    // Once an admin changes her email, the resource shows that one alone: the list kept
+    // from before no longer answers.
+    app.gql(
+        "mutation($i: ID!, $u: ID!) { updateUser(input: {id: $u, instanceId: $i, email: \"hana@new.example\"}) { user { id } } }",
+        json!({ "i": instance, "u": hana }),
+    )
+    .await;
+    let shown = client.get(&format!("/Users/{hana}")).await;
+    assert_eq!(
+        shown.body["emails"],
+        json!([{ "value": "hana@new.example", "type": "work", "primary": true }])
+    );
+    assert!(found(&client, "emails.value co \"@home.\"")
+        .await
+        .is_empty());
+    assert_eq!(
+        found(&client, "emails.value eq \"hana@new.example\"").await,
+        ["hana"]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn what_is_not_served_is_refused_with_a_scim_error() {
+    // A SCIM client reads any failure as a SCIM error (RFC 7644 §3.12); a bodiless 405 or the
+    // site's own 404 page is "a failure without a SCIM error" to it.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let search = json!({ "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"] });
+    client
+        .post("/Users/.search", search.clone())
+        .await
+        .refused(501, None);
+    client
+        .post("/Groups/.search", search.clone())
+        .await
+        .refused(501, None);
+    client.post("/.search", search).await.refused(501, None);
+    client.get("").await.refused(501, None);
+    client.get("/").await.refused(501, None);
+    client.get("/Devices").await.refused(404, None);
+    client.get("/Users/a/b").await.refused(404, None);
+    let wrong = client.put("/Users", json!({})).await;
+    wrong.refused(405, None);
+    assert_eq!(wrong.headers["allow"], "GET,HEAD,POST");
+    client.delete("/Schemas").await.refused(405, None);
+    // Without a token, nothing more is said.
+    let stranger = Client {
+        http: reqwest::Client::new(),
+        base: client.base.clone(),
+        token: "lanyard_scim_forged".into(),
+    };
+    stranger.get("/Devices").await.refused(401, None);
+    stranger.post("/Bulk", json!({})).await.refused(401, None);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_membership_change_is_a_new_version_of_the_group_and_of_its_member() {
+    // A group's members and a user's groups are part of their resources: when they change,
+    // so do `meta.version` (the ETag a client's If-Match and If-None-Match name) and
+    // `meta.lastModified`, whichever way the change was made.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let user = client.post("/Users", json!({ "userName": "jo" })).await;
+    let jo = user.body["id"].as_str().unwrap().to_owned();
+    let group = client
+        .post("/Groups", json!({ "displayName": "Ops" }))
+        .await;
+    let ops = group.body["id"].as_str().unwrap().to_owned();
+    let etag = |answer: &Answer| answer.headers["etag"].to_str().unwrap().to_owned();
+    let (group_v1, user_v1) = (etag(&group), etag(&user));
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+
+    let added = client
+        .patch(
+            &format!("/Groups/{ops}"),
+            json!([{ "op": "add", "path": "members", "value": [{ "value": jo }] }]),
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    let group_v2 = etag(&added);
+    assert_ne!(group_v2, group_v1, "the group changed");
+    assert_eq!(added.body["meta"]["version"], group_v2);
+    assert_ne!(
+        added.body["meta"]["lastModified"],
+        group.body["meta"]["lastModified"]
+    );
+    let member = client.get(&format!("/Users/{jo}")).await;
+    assert_eq!(member.body["groups"][0]["value"], ops);
+    assert_ne!(etag(&member), user_v1, "her groups changed");
+
+    // The version read before is stale: a replacement naming it is refused.
+    let stale = client
+        .http
+        .put(format!("{}/Groups/{ops}", client.base))
+        .bearer_auth(&client.token)
+        .header("content-type", "application/scim+json")
+        .header("if-match", &group_v1)
+        .body(json!({ "displayName": "Ops", "members": [] }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 412);
+
+    // Over GraphQL, and by her deletion, the same.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    app.gql(
+        "mutation($i: ID!, $g: ID!, $u: ID!) { removeGroupMembers(input: {id: $g, instanceId: $i, userIds: [$u]}) { group { id } } }",
+        json!({ "i": instance, "g": ops, "u": jo }),
+    )
+    .await;
+    let removed = client.get(&format!("/Groups/{ops}")).await;
+    assert_eq!(removed.body["members"], json!([]));
+    assert_ne!(etag(&removed), group_v2);
+    let left = client.get(&format!("/Users/{jo}")).await;
+    assert_ne!(etag(&left), etag(&member));
+    app.gql(
+        "mutation($i: ID!, $g: ID!, $u: ID!) { addGroupMembers(input: {id: $g, instanceId: $i, userIds: [$u]}) { group { id } } }",
+        json!({ "i": instance, "g": ops, "u": jo }),
+    )
+    .await;
+    let before = etag(&client.get(&format!("/Groups/{ops}")).await);
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    assert_eq!(client.delete(&format!("/Users/{jo}")).await.status, 204);
+    let after = client.get(&format!("/Groups/{ops}")).await;
+    assert_eq!(after.body["members"], json!([]));
+    assert_ne!(etag(&after), before, "its member was deleted");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_read_naming_the_current_version_is_answered_not_modified() {
+    // RFC 7644 §3.14: If-None-Match on a GET. scim2-client sends it when it reads a resource
+    // it holds, and keeps its copy on a 304.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let user = client.post("/Users", json!({ "userName": "kim" })).await;
+    let group = client
+        .post("/Groups", json!({ "displayName": "Kin" }))
+        .await;
+    for created in [user, group] {
+        let location = created.body["meta"]["location"].as_str().unwrap();
+        let path = &location[location
+            .find("/Users")
+            .or(location.find("/Groups"))
+            .unwrap()..];
+        let version = created.headers["etag"].to_str().unwrap().to_owned();
+        let read = |tag: &str| {
+            client
+                .http
+                .get(format!("{}{path}", client.base))
+                .bearer_auth(&client.token)
+                .header("if-none-match", tag)
+                .send()
+        };
+        let unchanged = read(&version).await.unwrap();
+        assert_eq!(unchanged.status(), 304, "{path}");
+        assert_eq!(unchanged.headers()["etag"].to_str().unwrap(), version);
+        assert!(unchanged.text().await.unwrap().is_empty());
+        let weakly = read(version.trim_start_matches("W/")).await.unwrap();
+        assert_eq!(weakly.status(), 304, "a weak comparison");
+        assert_eq!(read("*").await.unwrap().status(), 304);
+        let other = read("W/\"1\", W/\"2\"").await.unwrap();
+        assert_eq!(other.status(), 200);
+        let body: Value = other.json().await.unwrap();
+        assert_eq!(body["meta"]["version"], version.as_str());
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_extension_urn_names_the_extension_as_a_whole() {
+    // `urn:…:enterprise:2.0:User` is the extension's object, not an attribute `User` of a
+    // schema `urn:…:enterprise:2.0`: scim2-client patches and projects it so.
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let client = Client::new(&app, &instance, "HR").await;
+    let created = client
+        .post("/Users", json!({ "schemas": [USER], "userName": "lee" }))
+        .await;
+    let lee = created.body["id"].as_str().unwrap().to_owned();
+    let added = client
+        .patch(
+            &format!("/Users/{lee}"),
+            json!([{ "op": "add", "path": ENTERPRISE, "value": { "schemas": [ENTERPRISE], "employeeNumber": "9", "department": "Ops" } }]),
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert_eq!(added.body["schemas"], json!([USER, ENTERPRISE]));
+    assert_eq!(
+        added.body[ENTERPRISE],
+        json!({ "employeeNumber": "9", "department": "Ops" })
+    );
+    assert!(
+        added
+            .body
+            .get("urn:ietf:params:scim:schemas:extension:enterprise:2.0")
+            .is_none(),
+        "{}",
+        added.body
+    );
+    let projected = client
+        .get(&format!("/Users/{lee}?attributes={}", filter(ENTERPRISE)))
+        .await;
+    assert_eq!(
+        projected.body[ENTERPRISE]["department"], "Ops",
+        "{}",
+        projected.body
+    );
+    assert!(projected.body.get("userName").is_none());
+    let removed = client
+        .patch(
+            &format!("/Users/{lee}"),
+            json!([{ "op": "remove", "path": ENTERPRISE }]),
+        )
+        .await;
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    assert!(removed.body.get(ENTERPRISE).is_none(), "{}", removed.body);
+    assert_eq!(removed.body["schemas"], json!([USER]));
     app.stop().await;
 }
