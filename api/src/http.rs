@@ -53,6 +53,7 @@ pub fn router(state: AppState, schema: LanyardSchema) -> Router {
         .merge(crate::auth::routes::router())
         .merge(crate::saml::routes::router())
         .merge(crate::scim::router())
+        .merge(crate::oidc::routes::router())
         .merge(crate::portal::router())
         .merge(crate::recovery::pages::router())
         .merge(crate::events::jwks::router())

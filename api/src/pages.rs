@@ -318,6 +318,8 @@ pub struct PortalEntry<'a> {
     pub id: &'a str,
     pub name: &'a str,
     pub logo: &'a str,
+    /// An OpenID Connect application: its tile starts at the relying party.
+    pub oidc: bool,
 }
 
 /// What the portal shows: who is signed in, the search, the recently used applications and
@@ -345,8 +347,9 @@ fn tiles(entries: &[PortalEntry<'_>], label: &str) -> String {
             } else {
                 "<span class=\"initial\" aria-hidden=\"true\"></span>".to_owned()
             };
+            let protocol = if entry.oidc { "oidc" } else { "saml" };
             format!(
-                "<li><a href=\"/saml/apps/{}/start\">{logo}<span>{}</span></a></li>",
+                "<li><a href=\"/{protocol}/apps/{}/start\">{logo}<span>{}</span></a></li>",
                 e(entry.id),
                 e(entry.name)
             )
@@ -668,11 +671,14 @@ pub enum Continue {
     Start(String),
     /// A pending AuthnRequest (its sealed token, `saml::pending`).
     Request(String),
+    /// A pending OIDC authorization request (its sealed token, `oidc::authorize`).
+    Authorize(String),
 }
 
-/// The longest sealed request a `continue` may carry: a request ID of 256 bytes and an 80-byte
-/// RelayState seal to well under this.
-const MAX_SEALED_REQUEST: usize = 2048;
+/// The longest sealed request a `continue` may carry: a SAML request ID of 256 bytes and an
+/// 80-byte RelayState seal to well under 2 KiB; an OIDC request's state, nonce and challenge
+/// (each bounded by `oidc::authorize`) to under this.
+const MAX_SEALED_REQUEST: usize = 6144;
 
 /// A sealed request's characters: base64url and the JWT's dots, nothing a URL must escape.
 pub fn plausible_sealed_request(token: &str) -> bool {
@@ -692,6 +698,9 @@ impl Continue {
             Some(("request", token)) if plausible_sealed_request(token) => {
                 Continue::Request(token.to_owned())
             }
+            Some(("authorize", token)) if plausible_sealed_request(token) => {
+                Continue::Authorize(token.to_owned())
+            }
             _ if raw == "account" => Continue::Account,
             _ => Continue::Portal,
         }
@@ -703,6 +712,7 @@ impl Continue {
             Continue::Account => "account".into(),
             Continue::Start(id) => format!("app:{id}"),
             Continue::Request(id) => format!("request:{id}"),
+            Continue::Authorize(token) => format!("authorize:{token}"),
         }
     }
 
@@ -713,6 +723,7 @@ impl Continue {
             Continue::Account => format!("{public_url}/sso/{instance_id}/account"),
             Continue::Start(app) => format!("{public_url}/saml/apps/{app}/start"),
             Continue::Request(id) => format!("{public_url}/saml/requests/{id}"),
+            Continue::Authorize(token) => format!("{public_url}/oidc/{instance_id}/resume/{token}"),
         }
     }
 }

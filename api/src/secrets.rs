@@ -74,6 +74,8 @@ pub struct Keys {
     pub employee_session: JwtKey,
     /// Seals the SP-initiated requests that wait for a sign-in (`saml::pending`).
     pub saml_request: JwtKey,
+    /// Seals the OIDC authorization requests that wait for a sign-in (`oidc::authorize`).
+    pub oidc_request: JwtKey,
     /// HMAC key binding a server-rendered form's CSRF token to the browser's pre-session
     /// cookie and the form's purpose (`auth::csrf`).
     pub sign_in_csrf: [u8; 32],
@@ -124,6 +126,7 @@ impl Keys {
             admin_session: jwt(b"admin-session v1"),
             employee_session: jwt(b"employee-session v1"),
             saml_request: jwt(b"saml-request v1"),
+            oidc_request: jwt(b"oidc-request v1"),
             sign_in_csrf: expand(b"sign-in-csrf v1"),
             signing_key_seal: expand(b"signing-keys v1"),
             action_token: expand(b"action-tokens v1"),

@@ -188,6 +188,7 @@ fn services(
         policies: policies.clone(),
         public_url: config.public_url.clone(),
     };
+    let oidc = crate::oidc::Oidc::new(saml.clone());
     AppState {
         config,
         store,
@@ -200,6 +201,7 @@ fn services(
         auth,
         saml,
         scim,
+        oidc,
     }
 }
 

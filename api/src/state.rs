@@ -16,6 +16,7 @@ use crate::db::Store;
 use crate::directory::Directory;
 use crate::events::Events;
 use crate::keys::KeyRing;
+use crate::oidc::Oidc;
 use crate::saml::Saml;
 use crate::scim::Scim;
 
@@ -33,4 +34,5 @@ pub struct AppState {
     pub auth: Auth,
     pub saml: Saml,
     pub scim: Scim,
+    pub oidc: Oidc,
 }

@@ -26,6 +26,7 @@ mod m20261208_000020_create_admin_sign_in_steps;
 mod m20261208_000021_create_passkey_ceremonies;
 mod m20261209_000022_admin_passkeys;
 mod m20261209_000023_create_provisioning;
+mod m20261210_000024_create_oidc;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000021_create_passkey_ceremonies::Migration),
             Box::new(m20261209_000022_admin_passkeys::Migration),
             Box::new(m20261209_000023_create_provisioning::Migration),
+            Box::new(m20261210_000024_create_oidc::Migration),
         ]
     }
 }

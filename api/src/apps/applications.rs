@@ -113,6 +113,10 @@ impl Resolved {
             .into_iter()
             .map(|p| format!("params.{p}"))
             .collect();
+        if self.template.is_oidc() {
+            // The client's registration (redirect URIs) is the `oidc` module's to check.
+            return missing;
+        }
         if self.sp_entity_id().is_none() {
             missing.push("spEntityId".into());
         }

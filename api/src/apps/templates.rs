@@ -37,6 +37,8 @@ const ALIBABA_SESSION_DURATION_ATTR: &str =
 const ALIBABA_LOGO: &str = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PHJlY3Qgd2lkdGg9IjY0IiBoZWlnaHQ9IjY0IiByeD0iMTIiIGZpbGw9IiNmZjZhMDAiLz48cGF0aCBkPSJNMTYgMjJoMTB2NEgyMHYxMmg2djRIMTZ6TTQ4IDIySDM4djRoNnYxMmgtNnY0aDEweiIgZmlsbD0iI2ZmZiIvPjxyZWN0IHg9IjI3IiB5PSIzMCIgd2lkdGg9IjEwIiBoZWlnaHQ9IjQiIGZpbGw9IiNmZmYiLz48L3N2Zz4=";
 const SAML_LOGO: &str = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PHJlY3Qgd2lkdGg9IjY0IiBoZWlnaHQ9IjY0IiByeD0iMTIiIGZpbGw9IiMzYjVjYjgiLz48dGV4dCB4PSIzMiIgeT0iNDAiIGZvbnQtc2l6ZT0iMTgiIGZvbnQtZmFtaWx5PSJzYW5zLXNlcmlmIiBmaWxsPSIjZmZmIiB0ZXh0LWFuY2hvcj0ibWlkZGxlIj5TQU1MPC90ZXh0Pjwvc3ZnPg==";
 
+const OIDC_LOGO: &str = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PHJlY3Qgd2lkdGg9IjY0IiBoZWlnaHQ9IjY0IiByeD0iMTIiIGZpbGw9IiMyZTdkMzIiLz48dGV4dCB4PSIzMiIgeT0iNDAiIGZvbnQtc2l6ZT0iMTgiIGZvbnQtZmFtaWx5PSJzYW5zLXNlcmlmIiBmaWxsPSIjZmZmIiB0ZXh0LWFuY2hvcj0ibWlkZGxlIj5PSURDPC90ZXh0Pjwvc3ZnPg==";
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Site {
     International,
@@ -48,6 +50,8 @@ enum Kind {
     AlibabaUser(Site),
     AlibabaRole(Site),
     GenericSaml,
+    AlibabaRoleOidc,
+    GenericOidc,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +148,32 @@ const ALIBABA_USER_PARAMS: &[Param] = &[Param {
     required: true,
 }];
 
+const ALIBABA_OIDC_PARAMS: &[Param] = &[
+    Param {
+        key: "accountId",
+        label: "Alibaba Cloud account ID",
+        description:
+            "The 16-digit ID of the Alibaba Cloud account (Account Center, under the profile picture).",
+        kind: ParamKind::AlibabaAccountId,
+        required: true,
+    },
+    Param {
+        key: "idpName",
+        label: "IdP name in RAM",
+        description:
+            "The name of the OIDC identity provider created in RAM > SSO > Role-based SSO > OIDC.",
+        kind: ParamKind::RamName,
+        required: true,
+    },
+    Param {
+        key: "roles",
+        label: "RAM roles",
+        description: "The RAM roles whose trust policy names this IdP, by name, separated by commas.",
+        kind: ParamKind::RamRoleList,
+        required: true,
+    },
+];
+
 const ALIBABA_ROLE_PARAMS: &[Param] = &[
     Param {
         key: "accountId",
@@ -231,7 +261,32 @@ pub const TEMPLATES: &[Template] = &[
         params: &[],
         kind: Kind::GenericSaml,
     },
+    Template {
+        id: "alibaba-cloud-role-sso-oidc",
+        name: "Alibaba Cloud Role-based SSO (OIDC)",
+        description: "Applications exchange the employee's ID token for a RAM role's STS credentials \
+             (RAM's OIDC identity provider, AssumeRoleWithOIDC).",
+        category: "Cloud",
+        logo: ALIBABA_LOGO,
+        protocol: PROTOCOL_OIDC,
+        params: ALIBABA_OIDC_PARAMS,
+        kind: Kind::AlibabaRoleOidc,
+    },
+    Template {
+        id: "generic-oidc",
+        name: "Generic OpenID Connect",
+        description:
+            "Any OpenID Connect relying party: register its redirect URIs and give it a client ID and secret.",
+        category: "Custom",
+        logo: OIDC_LOGO,
+        protocol: PROTOCOL_OIDC,
+        params: &[],
+        kind: Kind::GenericOidc,
+    },
 ];
+
+/// The protocol of the OpenID Connect templates (the others are `SAML2`).
+pub const PROTOCOL_OIDC: &str = "OIDC";
 
 /// A template's or parameter's text in a language: the catalog's message `id` (see
 /// `api/locales/`), else the English text written here.
@@ -240,6 +295,11 @@ fn localized(lang: Lang, id: &str, english: &'static str) -> String {
 }
 
 impl Template {
+    /// Whether its applications are OpenID Connect clients (else SAML service providers).
+    pub fn is_oidc(&self) -> bool {
+        self.protocol == PROTOCOL_OIDC
+    }
+
     /// What the marketplace says of it, in a language.
     pub fn description_in(&self, lang: Lang) -> String {
         localized(lang, &format!("template-{}", self.id), self.description)
@@ -468,6 +528,22 @@ impl Template {
                     account_name_rule: AccountNameRule::RamUser,
                 }
             }
+            Kind::AlibabaRoleOidc | Kind::GenericOidc => Derived {
+                sp_entity_id: None,
+                acs_url: None,
+                name_id_format: NAMEID_UNSPECIFIED,
+                account_mode: AccountMode::Username,
+                name_id_suffix: None,
+                default_relay_state: None,
+                sign_response: true,
+                sign_assertion: true,
+                attribute_statements: vec![],
+                account_name_rule: if self.kind == Kind::AlibabaRoleOidc {
+                    AccountNameRule::RamUser
+                } else {
+                    AccountNameRule::Generic
+                },
+            },
             Kind::GenericSaml => Derived {
                 sp_entity_id: None,
                 acs_url: None,

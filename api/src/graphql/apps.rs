@@ -380,6 +380,12 @@ impl Application {
         Ok(page.connection(accounts, total, |a| a.account_name.clone(), |a| a))
     }
 
+    /// The OpenID Connect client registration of an application added from an OIDC
+    /// template; none for SAML applications.
+    async fn oidc(&self, ctx: &Context<'_>) -> Result<Option<super::oidc::OidcClient>> {
+        super::oidc::of_application(ctx, &self.resolved).await
+    }
+
     /// Who may single-sign-on: all members of the instance, or those granted.
     async fn authorization_scope(&self) -> AuthorizationScope {
         ApplicationAccess(&self.resolved).scope()
@@ -585,6 +591,12 @@ pub struct UpsertApplicationAccountsInput {
 #[derive(SimpleObject)]
 pub struct ApplicationPayload {
     application: Application,
+}
+
+impl ApplicationPayload {
+    pub fn new(application: Application) -> Self {
+        ApplicationPayload { application }
+    }
 }
 
 #[derive(SimpleObject)]

@@ -16,6 +16,7 @@ mod gate;
 mod keys;
 mod limits;
 mod loaders;
+mod oidc;
 mod provisioning;
 mod sessions;
 
@@ -64,6 +65,7 @@ pub struct MutationRoot(
     admin_factors::AdminFactorsMutation,
     delivery::DeliveryMutation,
     provisioning::ProvisioningMutation,
+    oidc::OidcMutation,
 );
 
 pub type LanyardSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

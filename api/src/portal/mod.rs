@@ -32,7 +32,7 @@ use crate::pages::{
     SignInForm,
 };
 use crate::request::ClientIp;
-use crate::saml::{slo, sso, Saml};
+use crate::saml::{slo, Saml};
 use crate::t;
 
 mod account;
@@ -184,7 +184,7 @@ async fn sign_in_page(
     if employee_sessions::current(&saml.auth, &headers, &instance.id)
         .await?
         .is_some()
-        && !matches!(next, Continue::Request(_))
+        && !matches!(next, Continue::Request(_) | Continue::Authorize(_))
     {
         return Ok(see_other(
             &next.url(&saml.config.public_url, &instance.id),
@@ -542,6 +542,7 @@ async fn portal(
             id: &app.model.id,
             name: &app.model.name,
             logo: app.template.logo,
+            oidc: app.template.is_oidc(),
         }
     }
     let needle = searched.to_lowercase();
@@ -595,14 +596,20 @@ pub async fn allowed_applications(
     let mut can_step_up = None;
     for model in candidates {
         let app = Resolved::new(model)?;
-        let mut open = sso::decide(saml, live, &app, Initiator::Idp, client_ip)
+        let mut open = crate::sso::decide(&saml.store, &saml.access, live, &app, Initiator::Idp, client_ip)
             .await?
             .allowed;
-        if !open && sso::allowed_with_more(saml, live, &app, Initiator::Idp, client_ip).await? {
+        if !open && crate::sso::allowed_with_more(&saml.store, &saml.access, live, &app, Initiator::Idp, client_ip).await? {
             open = match can_step_up {
                 Some(can) => can,
-                None => *can_step_up.insert(sso::can_step_up(saml, live).await?),
+                None => *can_step_up.insert(crate::sso::can_step_up(&saml.store, live).await?),
             };
+        }
+        if open && app.template.is_oidc() {
+            // Its tile goes to the relying party, which needs an address to be sent to.
+            let client = crate::oidc::clients::of(&saml.store.conn, &app).await?;
+            let issuer = crate::oidc::issuer(&saml.config.public_url, &app.model.instance_id);
+            open = client.incomplete().is_empty() && client.launch_url(&issuer).is_some();
         }
         if open && has_name_id(&saml.apps, &app, &live.user).await? {
             allowed.push(app);

@@ -341,6 +341,35 @@ pub fn binding_form(
     }
 }
 
+/// An auto-submitting form posting `fields` to `action` (OAuth's `form_post` response mode).
+pub fn fields_form(action: &str, fields: &[(&str, &str)]) -> PostForm {
+    let e = crate::request::html_escape;
+    let mut html = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Signing in…</title></head><body><form method=\"post\" action=\"",
+    );
+    html.push_str(&e(action));
+    html.push_str("\">");
+    for (name, value) in fields {
+        let _ = write!(
+            html,
+            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+            e(name),
+            e(value)
+        );
+    }
+    let _ = write!(
+        html,
+        "<noscript><p>JavaScript is off. Press Continue to go on.</p>\
+         <button type=\"submit\">Continue</button></noscript></form>\
+         <script>{SUBMIT_SCRIPT}</script></body></html>"
+    );
+    PostForm {
+        html,
+        csp: binding_form("", "", "", None, false).csp,
+    }
+}
+
 pub struct PostForm {
     pub html: String,
     pub csp: String,

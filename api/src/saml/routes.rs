@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use chrono::{Duration, Utc};
-use entity::{application, instance};
+use entity::application;
 use sea_orm::EntityTrait;
 
 use super::pending::{self, Pending};
@@ -21,8 +21,7 @@ use super::Saml;
 use super::{endpoints, metadata};
 use crate::apps::applications::{self, Resolved};
 use crate::apps::templates::known_format;
-use crate::auth::employee_sessions::{self, Attempt, EmployeeSession};
-use crate::auth::{factors, sign_in_codes};
+use crate::auth::employee_sessions::{self, EmployeeSession};
 use crate::error::{AppError, AppResult};
 use crate::keys;
 use crate::pages::{self, PageError};
@@ -229,47 +228,10 @@ async fn continue_request(
     match sso::answer(saml, &live, app, Answering::Request(&pending), client_ip).await? {
         Outcome::StepUp => {
             let next = Continue::Request(pending::seal(saml, &pending)?);
-            Ok(step_up(saml, &live, &next, client_ip).await?)
+            Ok(crate::sso::step_up(&saml.store, &saml.auth, &saml.config.public_url, &live, &next, client_ip).await?)
         }
         outcome => Ok(respond(app, outcome)),
     }
-}
-
-/// Asks the employee for the second factor her session lacks, then back to `next`: an
-/// emailed code when that is all she can give, else the page of her factors (which says why
-/// she cannot go on when she has none).
-async fn step_up(
-    saml: &Saml,
-    live: &EmployeeSession,
-    next: &Continue,
-    client_ip: Option<IpAddr>,
-) -> AppResult<Response> {
-    let instance = instance::Entity::find_by_id(live.session.instance_id.as_str())
-        .one(&saml.store.conn)
-        .await?
-        .ok_or(AppError::NotFound("instance"))?;
-    let available = factors::available(&saml.store.conn, &instance, &live.user).await?;
-    let email = available.only_email();
-    let attempt = Attempt {
-        client_ip: client_ip.map(|ip| ip.to_string()),
-        user_agent: None,
-    };
-    let step = sign_in_codes::Step {
-        continue_to: &next.encode(),
-        session_id: Some(&live.session.id),
-        email,
-    };
-    let (_, cookie) = sign_in_codes::begin(&saml.auth, &live.user, step, &attempt)
-        .await?
-        .map_err(|refusal| AppError::Forbidden(refusal.message()))?;
-    let page = if email { "code" } else { "factor" };
-    Ok(see_other(
-        &format!(
-            "{}/sso/{}/login/{page}",
-            saml.config.public_url, instance.id
-        ),
-        &[cookie],
-    ))
 }
 
 /// `GET /saml/requests/{sealed}`: back from the sign-in page (or from the SP's POST) to a
@@ -312,7 +274,7 @@ async fn idp_initiated(
     match sso::answer(&saml, &live, &app, Answering::Unsolicited, client_ip.addr()).await? {
         Outcome::StepUp => {
             let next = Continue::Start(app.model.id.clone());
-            Ok(step_up(&saml, &live, &next, client_ip.addr()).await?)
+            Ok(crate::sso::step_up(&saml.store, &saml.auth, &saml.config.public_url, &live, &next, client_ip.addr()).await?)
         }
         outcome => Ok(respond(&app, outcome)),
     }

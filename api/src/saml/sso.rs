@@ -20,15 +20,13 @@ use super::pending::Pending;
 use super::response::{self, Attribute, Failure, FailureContent, PostForm, ResponseContent};
 use super::slo::{self, Participation};
 use super::Saml;
-use crate::access::{self, methods, AccessContext, AccessDecision, AccessRequest, Initiator};
+use crate::access::{self, Initiator};
 use crate::apps::applications::{name_id_for, NameId, NoNameId, Resolved};
 use crate::audit::{self, AuditRecord};
 use crate::auth::employee_sessions::EmployeeSession;
-use crate::auth::factors;
 use crate::authz::admin::Actor;
 use crate::error::{AppError, AppResult};
 use crate::keys;
-use sea_orm::EntityTrait;
 
 /// What the response answers.
 #[derive(Clone, Copy, Debug)]
@@ -56,110 +54,6 @@ pub enum Outcome {
     /// or the request's `RequestedAuthnContext` does). The employee is asked for it and comes
     /// back; nothing was recorded or answered.
     StepUp,
-}
-
-fn access_request<'a>(
-    live: &'a EmployeeSession,
-    app: &'a Resolved,
-    initiated_by: Initiator,
-    client_ip: Option<IpAddr>,
-) -> AccessRequest<'a> {
-    AccessRequest {
-        instance_id: &app.model.instance_id,
-        user_id: &live.user.id,
-        application_id: &app.model.id,
-        context: AccessContext {
-            source_ip: client_ip.unwrap_or(IpAddr::from([0, 0, 0, 0])),
-            now: Utc::now(),
-            mfa: live.used_mfa(),
-            assurance_level: methods::assurance(&live.auth_methods()),
-            auth_methods: live.auth_methods(),
-            initiated_by,
-        },
-    }
-}
-
-/// A refusal decided before or after Cedar, by something that is not a policy: an
-/// application whose SSO is not set up, a user without the account the application needs.
-fn refusal(reason: String) -> AccessDecision {
-    AccessDecision {
-        allowed: false,
-        reasons: Vec::new(),
-        diagnostics: vec![reason],
-    }
-}
-
-/// May this employee SSO into this application now? The access decision (Cedar), after the
-/// check that the application's SSO is configured at all.
-pub async fn decide(
-    saml: &Saml,
-    live: &EmployeeSession,
-    app: &Resolved,
-    initiated_by: Initiator,
-    client_ip: Option<IpAddr>,
-) -> AppResult<AccessDecision> {
-    if !app.incomplete().is_empty() {
-        return Ok(refusal(format!(
-            "single sign-on to {} is not set up yet",
-            app.model.name
-        )));
-    }
-    let request = access_request(live, app, initiated_by, client_ip);
-    saml.access
-        .decisions
-        .decide_for(&saml.store, &request, &live.facts, &app.model)
-        .await
-}
-
-/// Whether the decision would allow the employee had she given a second factor her session
-/// lacks: an authenticator code, or else a passkey (each raises the assurance level).
-pub async fn allowed_with_more(
-    saml: &Saml,
-    live: &EmployeeSession,
-    app: &Resolved,
-    initiated_by: Initiator,
-    client_ip: Option<IpAddr>,
-) -> AppResult<bool> {
-    if !app.incomplete().is_empty() {
-        return Ok(false);
-    }
-    let methods = live.auth_methods();
-    let level = methods::assurance(&methods);
-    for extra in [methods::TOTP, methods::PASSKEY] {
-        let mut more = methods.clone();
-        more.push(extra.to_owned());
-        let more_level = methods::assurance(&more);
-        if more_level <= level {
-            continue;
-        }
-        let mut request = access_request(live, app, initiated_by, client_ip);
-        request.context.auth_methods = more;
-        request.context.assurance_level = more_level;
-        request.context.mfa = more_level >= 2;
-        let decision = saml
-            .access
-            .decisions
-            .decide_for(&saml.store, &request, &live.facts, &app.model)
-            .await?;
-        if decision.allowed {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-/// Whether the employee has a second factor to give now (else stepping up is no use: she is
-/// told why she cannot go on).
-pub async fn can_step_up(saml: &Saml, live: &EmployeeSession) -> AppResult<bool> {
-    let Some(instance) = entity::instance::Entity::find_by_id(live.session.instance_id.as_str())
-        .one(&saml.store.conn)
-        .await?
-    else {
-        return Ok(false);
-    };
-    Ok(factors::available(&saml.store.conn, &instance, &live.user)
-        .await?
-        .any())
 }
 
 /// A request that a second factor would satisfy steps up, unless it is passive
@@ -223,7 +117,7 @@ pub async fn answer(
         (None, Answering::Request(pending)) => {
             if !live.used_mfa()
                 && context::choose(requested_context, true, https).is_some()
-                && can_step_up(saml, live).await?
+                && crate::sso::can_step_up(&saml.store, live).await?
             {
                 return step_up_or_no_passive(saml, live, app, pending, client_ip).await;
             }
@@ -242,10 +136,10 @@ pub async fn answer(
         }
         (None, Answering::Unsolicited) => Class::Password,
     };
-    let mut decision = decide(saml, live, app, initiated_by, client_ip).await?;
+    let mut decision = crate::sso::decide(&saml.store, &saml.access, live, app, initiated_by, client_ip).await?;
     let mut needs_factor = false;
-    if !decision.allowed && allowed_with_more(saml, live, app, initiated_by, client_ip).await? {
-        if can_step_up(saml, live).await? {
+    if !decision.allowed && crate::sso::allowed_with_more(&saml.store, &saml.access, live, app, initiated_by, client_ip).await? {
+        if crate::sso::can_step_up(&saml.store, live).await? {
             return match answering {
                 Answering::Request(pending) => {
                     step_up_or_no_passive(saml, live, app, pending, client_ip).await
@@ -262,17 +156,17 @@ pub async fn answer(
     if decision.allowed {
         match name_id_for(&saml.apps, app, &live.user, format, allow_create).await? {
             Ok(found) => name_id = Some(found),
-            Err(NoNameId::Missing(reason)) => decision = refusal(reason),
+            Err(NoNameId::Missing(reason)) => decision = crate::sso::refusal(reason),
             Err(NoNameId::Policy(reason)) => {
                 if let Answering::Request(pending) = answering {
                     let failure = Failure::InvalidNameIdPolicy;
                     return fail(saml, app, pending, Some(live), client_ip, failure, &reason).await;
                 }
-                decision = refusal(reason);
+                decision = crate::sso::refusal(reason);
             }
         }
     }
-    let request = access_request(live, app, initiated_by, client_ip);
+    let request = crate::sso::access_request(live, app, initiated_by, client_ip);
     let (Some(name_id), true) = (name_id, decision.allowed) else {
         let reason = decision.denial_reason();
         let answer = match answering {

@@ -1,0 +1,271 @@
+//! Grants: one authorization of a client for an employee, its code and its refresh tokens.
+//!
+//! Every "once" is a conditional update, so that it holds across nodes: a code is redeemed by
+//! `UPDATE … SET redeemed_at WHERE code_hash = ? AND redeemed_at IS NULL`, a refresh token used
+//! by the same on `used_at`; the node whose update changed no row lost. A code or refresh
+//! token presented a second time revokes its grant, and with it every token issued from it
+//! (RFC 6749 §4.1.2 and §10.4, OAuth 2.0 Security BCP §4.14).
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{employee_session, oidc_grant, oidc_refresh_token};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+
+use super::Oidc;
+use crate::db::WriteTxn;
+use crate::error::AppResult;
+use crate::ids::{new_id, random_secret};
+
+/// How long a code may wait for its exchange.
+pub const CODE_LIFETIME_SECS: i64 = 60;
+const CODE_CHARS: usize = 43;
+
+pub fn hash(token: &str) -> String {
+    super::clients::hash(token)
+}
+
+/// What a new grant holds.
+pub struct NewGrant<'a> {
+    pub instance_id: &'a str,
+    pub application_id: &'a str,
+    pub user_id: &'a str,
+    pub session_id: &'a str,
+    pub redirect_uri: &'a str,
+    pub nonce: Option<&'a str>,
+    pub code_challenge: Option<&'a str>,
+    pub scope: &'a str,
+    pub auth_time: DateTime<Utc>,
+    pub auth_methods: &'a str,
+    pub acr: &'a str,
+}
+
+/// Records a grant and returns its code (shown once; only its hash is kept).
+pub async fn create(txn: &WriteTxn, grant: NewGrant<'_>) -> AppResult<String> {
+    let code = random_secret(CODE_CHARS);
+    let now = Utc::now();
+    oidc_grant::ActiveModel {
+        id: Set(new_id()),
+        instance_id: Set(grant.instance_id.to_owned()),
+        application_id: Set(grant.application_id.to_owned()),
+        user_id: Set(grant.user_id.to_owned()),
+        session_id: Set(Some(grant.session_id.to_owned())),
+        code_hash: Set(hash(&code)),
+        redirect_uri: Set(grant.redirect_uri.to_owned()),
+        nonce: Set(grant.nonce.map(str::to_owned)),
+        code_challenge: Set(grant.code_challenge.map(str::to_owned)),
+        scope: Set(grant.scope.to_owned()),
+        auth_time: Set(grant.auth_time),
+        auth_methods: Set(grant.auth_methods.to_owned()),
+        acr: Set(grant.acr.to_owned()),
+        created_at: Set(now),
+        code_expires_at: Set(now + Duration::seconds(CODE_LIFETIME_SECS)),
+        redeemed_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    Ok(code)
+}
+
+/// What presenting a code came to.
+pub enum Redeemed {
+    /// First use: the grant, now redeemed.
+    Granted(oidc_grant::Model),
+    /// Unknown, expired, or revoked.
+    Invalid,
+    /// Used before: the grant is now revoked with every token issued from it.
+    Reused(oidc_grant::Model),
+}
+
+/// Redeems a code, once across every node.
+pub async fn redeem(oidc: &Oidc, code: &str) -> AppResult<Redeemed> {
+    if code.is_empty() || code.len() > 128 {
+        return Ok(Redeemed::Invalid);
+    }
+    let code_hash = hash(code);
+    let Some(grant) = oidc_grant::Entity::find()
+        .filter(oidc_grant::Column::CodeHash.eq(code_hash.as_str()))
+        .one(&oidc.store.conn)
+        .await?
+    else {
+        return Ok(Redeemed::Invalid);
+    };
+    let now = Utc::now();
+    if grant.revoked_at.is_some() {
+        return Ok(Redeemed::Invalid);
+    }
+    if grant.redeemed_at.is_some() {
+        revoke(oidc, &grant.id).await?;
+        return Ok(Redeemed::Reused(grant));
+    }
+    if grant.code_expires_at <= now {
+        return Ok(Redeemed::Invalid);
+    }
+    let txn = oidc.store.begin_write().await?;
+    let updated = oidc_grant::Entity::update_many()
+        .col_expr(oidc_grant::Column::RedeemedAt, Expr::value(now))
+        .filter(oidc_grant::Column::Id.eq(grant.id.as_str()))
+        .filter(oidc_grant::Column::RedeemedAt.is_null())
+        .filter(oidc_grant::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    if updated.rows_affected != 1 {
+        // Another request (or node) redeemed it a moment ago: this one is the second use.
+        revoke(oidc, &grant.id).await?;
+        return Ok(Redeemed::Reused(grant));
+    }
+    Ok(Redeemed::Granted(oidc_grant::Model {
+        redeemed_at: Some(now),
+        ..grant
+    }))
+}
+
+/// Revokes a grant: its refresh tokens and access tokens stop working.
+pub async fn revoke(oidc: &Oidc, grant_id: &str) -> AppResult<()> {
+    let txn = oidc.store.begin_write().await?;
+    oidc_grant::Entity::update_many()
+        .col_expr(oidc_grant::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(oidc_grant::Column::Id.eq(grant_id))
+        .filter(oidc_grant::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Revokes the grants given in a session that ended, but those that outlive it
+/// (`offline_access`).
+pub async fn revoke_session(txn: &WriteTxn, session_id: &str) -> AppResult<()> {
+    oidc_grant::Entity::update_many()
+        .col_expr(oidc_grant::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(oidc_grant::Column::SessionId.eq(session_id))
+        .filter(oidc_grant::Column::RevokedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// The grant, when it is not revoked.
+pub async fn live<C: ConnectionTrait>(db: &C, grant_id: &str) -> AppResult<Option<oidc_grant::Model>> {
+    Ok(oidc_grant::Entity::find_by_id(grant_id)
+        .one(db)
+        .await?
+        .filter(|g| g.revoked_at.is_none()))
+}
+
+/// Whether a grant still stands: not revoked, and its session still alive unless it outlives
+/// sessions (`offline_access`).
+pub async fn stands(oidc: &Oidc, grant: &oidc_grant::Model) -> AppResult<bool> {
+    if grant.revoked_at.is_some() {
+        return Ok(false);
+    }
+    if grant.scope.split(' ').any(|s| s == "offline_access") {
+        return Ok(true);
+    }
+    let Some(session_id) = &grant.session_id else {
+        return Ok(true);
+    };
+    let session = employee_session::Entity::find_by_id(session_id.as_str())
+        .one(&oidc.store.conn)
+        .await?;
+    let idle = Duration::minutes(i64::from(oidc.config.sso.idle_minutes));
+    let now = Utc::now();
+    Ok(session.is_some_and(|s| now < s.expires_at && now < s.last_seen_at + idle))
+}
+
+/// Issues a refresh token of the grant (the previous one already marked used).
+pub async fn issue_refresh(
+    oidc: &Oidc,
+    grant_id: &str,
+    lifetime_secs: i32,
+) -> AppResult<String> {
+    let token = random_secret(CODE_CHARS);
+    let now = Utc::now();
+    let txn = oidc.store.begin_write().await?;
+    oidc_refresh_token::ActiveModel {
+        token_hash: Set(hash(&token)),
+        grant_id: Set(grant_id.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::seconds(i64::from(lifetime_secs))),
+        used_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// What presenting a refresh token came to.
+pub enum Refreshed {
+    /// First use: the grant it belongs to.
+    Granted(oidc_grant::Model),
+    /// Unknown, expired, or its grant revoked or ended with its session.
+    Invalid,
+    /// Used before (stolen and replayed, or the client's copy is stale): the grant is revoked.
+    Reused(oidc_grant::Model),
+}
+
+/// Uses a refresh token, once across every node.
+pub async fn use_refresh(oidc: &Oidc, token: &str) -> AppResult<Refreshed> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(Refreshed::Invalid);
+    }
+    let token_hash = hash(token);
+    let Some(row) = oidc_refresh_token::Entity::find_by_id(token_hash.as_str())
+        .one(&oidc.store.conn)
+        .await?
+    else {
+        return Ok(Refreshed::Invalid);
+    };
+    let Some(grant) = oidc_grant::Entity::find_by_id(row.grant_id.as_str())
+        .one(&oidc.store.conn)
+        .await?
+    else {
+        return Ok(Refreshed::Invalid);
+    };
+    if grant.revoked_at.is_some() {
+        return Ok(Refreshed::Invalid);
+    }
+    if row.used_at.is_some() {
+        revoke(oidc, &grant.id).await?;
+        return Ok(Refreshed::Reused(grant));
+    }
+    let now = Utc::now();
+    if row.expires_at <= now || !stands(oidc, &grant).await? {
+        return Ok(Refreshed::Invalid);
+    }
+    let txn = oidc.store.begin_write().await?;
+    let updated = oidc_refresh_token::Entity::update_many()
+        .col_expr(oidc_refresh_token::Column::UsedAt, Expr::value(now))
+        .filter(oidc_refresh_token::Column::TokenHash.eq(token_hash.as_str()))
+        .filter(oidc_refresh_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    if updated.rows_affected != 1 {
+        revoke(oidc, &grant.id).await?;
+        return Ok(Refreshed::Reused(grant));
+    }
+    Ok(Refreshed::Granted(grant))
+}
+
+/// The grant of a refresh token that may still be used.
+pub async fn of_refresh(oidc: &Oidc, token: &str) -> AppResult<Option<(oidc_refresh_token::Model, oidc_grant::Model)>> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    let Some(row) = oidc_refresh_token::Entity::find_by_id(hash(token))
+        .one(&oidc.store.conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(grant) = oidc_grant::Entity::find_by_id(row.grant_id.as_str())
+        .one(&oidc.store.conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some((row, grant)))
+}
