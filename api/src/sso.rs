@@ -155,11 +155,7 @@ pub async fn step_up(
         .map_err(|refusal| AppError::Forbidden(refusal.message()))?;
     let page = if email { "code" } else { "factor" };
     Ok(see_other(
-        &format!(
-            "{public_url}/sso/{}/login/{page}",
-            instance.id
-        ),
+        &format!("{public_url}/sso/{}/login/{page}", instance.id),
         &[cookie],
     ))
 }
-

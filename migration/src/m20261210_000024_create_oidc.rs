@@ -249,11 +249,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(OidcRefreshTokens::Table)
-                    .col(
-                        hash(OidcRefreshTokens::TokenHash)
-                            .primary_key()
-                            .to_owned(),
-                    )
+                    .col(hash(OidcRefreshTokens::TokenHash).primary_key().to_owned())
                     .col(reference(OidcRefreshTokens::GrantId))
                     .col(instant(OidcRefreshTokens::CreatedAt))
                     .col(instant(OidcRefreshTokens::ExpiresAt))

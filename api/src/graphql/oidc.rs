@@ -123,7 +123,11 @@ pub struct OidcClient {
 }
 
 impl OidcClient {
-    fn new(public_url: &str, client: Client, secrets: Vec<entity::oidc_client_secret::Model>) -> Self {
+    fn new(
+        public_url: &str,
+        client: Client,
+        secrets: Vec<entity::oidc_client_secret::Model>,
+    ) -> Self {
         let issuer = crate::oidc::issuer(public_url, &client.instance_id);
         OidcClient {
             client_id: ID(client.application_id.clone()),
@@ -170,7 +174,11 @@ pub async fn of_application(ctx: &Context<'_>, app: &Resolved) -> Result<Option<
         return Ok(None);
     };
     let secrets = clients::secrets(&state.store.conn, &app.model.id).await?;
-    Ok(Some(OidcClient::new(&state.config.public_url, client, secrets)))
+    Ok(Some(OidcClient::new(
+        &state.config.public_url,
+        client,
+        secrets,
+    )))
 }
 
 /// OpenID Connect settings to change; omitted fields stay.

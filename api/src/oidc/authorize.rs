@@ -103,11 +103,11 @@ fn redirect_error(error: &'static str, description: impl Into<String>) -> Redire
 }
 
 /// The single value of each parameter; a repeated one, too many or too long are refused.
-fn single<'a>(
-    params: &'a [(String, String)],
-    name: &str,
-) -> Result<Option<&'a str>, String> {
-    let mut values = params.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+fn single<'a>(params: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, String> {
+    let mut values = params
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str());
     let first = values.next();
     if values.next().is_some() {
         return Err(format!("the parameter {name} is repeated"));
@@ -126,16 +126,20 @@ pub async fn client_of(
             "the request has more than {MAX_PARAMS} parameters"
         ))));
     }
-    if let Some((name, _)) = params.iter().find(|(k, v)| k.len() > 64 || v.len() > MAX_PARAM) {
+    if let Some((name, _)) = params
+        .iter()
+        .find(|(k, v)| k.len() > 64 || v.len() > MAX_PARAM)
+    {
         return Ok(Err(Unredirectable(format!(
             "the parameter {:?} is longer than {MAX_PARAM} characters",
             name.chars().take(64).collect::<String>()
         ))));
     }
-    let (client_id, redirect_uri) = match (single(params, "client_id"), single(params, "redirect_uri")) {
-        (Ok(id), Ok(uri)) => (id, uri),
-        (Err(why), _) | (_, Err(why)) => return Ok(Err(Unredirectable(why))),
-    };
+    let (client_id, redirect_uri) =
+        match (single(params, "client_id"), single(params, "redirect_uri")) {
+            (Ok(id), Ok(uri)) => (id, uri),
+            (Err(why), _) | (_, Err(why)) => return Ok(Err(Unredirectable(why))),
+        };
     let Some(client_id) = client_id else {
         return Ok(Err(Unredirectable("client_id is missing".into())));
     };
@@ -169,7 +173,8 @@ pub fn check(
         _ => ResponseMode::Query,
     };
     let checked = (|| {
-        let get = |name: &str| single(params, name).map_err(|why| redirect_error("invalid_request", why));
+        let get =
+            |name: &str| single(params, name).map_err(|why| redirect_error("invalid_request", why));
         if let Some(mode) = get("response_mode")? {
             if mode != "query" && mode != "form_post" {
                 return Err(redirect_error(
@@ -179,7 +184,10 @@ pub fn check(
             }
         }
         if get("request")?.is_some() {
-            return Err(redirect_error("request_not_supported", "request objects are not supported"));
+            return Err(redirect_error(
+                "request_not_supported",
+                "request objects are not supported",
+            ));
         }
         if get("request_uri")?.is_some() {
             return Err(redirect_error(
@@ -189,7 +197,12 @@ pub fn check(
         }
         match get("response_type")? {
             Some("code") => {}
-            None => return Err(redirect_error("invalid_request", "response_type is missing")),
+            None => {
+                return Err(redirect_error(
+                    "invalid_request",
+                    "response_type is missing",
+                ))
+            }
             Some(other) => {
                 return Err(redirect_error(
                     "unsupported_response_type",
@@ -200,7 +213,10 @@ pub fn check(
         let scope = get("scope")?.unwrap_or_default();
         let asked: Vec<&str> = scope.split(' ').filter(|s| !s.is_empty()).collect();
         if !asked.contains(&"openid") {
-            return Err(redirect_error("invalid_scope", "the scope must include openid"));
+            return Err(redirect_error(
+                "invalid_scope",
+                "the scope must include openid",
+            ));
         }
         // Scopes the client may not have are left out of the grant (RFC 6749 §3.3).
         let mut granted: Vec<&str> = Vec::new();
@@ -278,7 +294,9 @@ pub fn check(
             })?),
         };
         let nonce = get("nonce")?;
-        if nonce.is_some_and(|n| n.len() > MAX_STATE) || state.as_ref().is_some_and(|s| s.len() > MAX_STATE) {
+        if nonce.is_some_and(|n| n.len() > MAX_STATE)
+            || state.as_ref().is_some_and(|s| s.len() > MAX_STATE)
+        {
             return Err(redirect_error(
                 "invalid_request",
                 format!("state and nonce may be at most {MAX_STATE} characters"),
@@ -324,7 +342,11 @@ pub fn unseal(oidc: &Oidc, instance_id: &str, token: &str) -> Option<Pending> {
     if !plausible_sealed_request(token) {
         return None;
     }
-    let sealed: Sealed = oidc.auth.secrets.oidc_request.verify(token, AUDIENCE, None)?;
+    let sealed: Sealed = oidc
+        .auth
+        .secrets
+        .oidc_request
+        .verify(token, AUDIENCE, None)?;
     (sealed.iid == instance_id).then_some(sealed.pending)
 }
 
@@ -502,7 +524,10 @@ pub async fn answer(
             access::record_decision(store, &request, &live.user.username, &decision).await?;
         return Ok(back(redirect_error(
             "access_denied",
-            format!("Lanyard refused access to {} (reference {reference})", app.model.name),
+            format!(
+                "Lanyard refused access to {} (reference {reference})",
+                app.model.name
+            ),
         )));
     }
     let methods = live.auth_methods().join(",");
@@ -595,10 +620,19 @@ mod tests {
             all.extend_from_slice(extra);
             all
         };
-        let pkce = [("code_challenge", CHALLENGE), ("code_challenge_method", "S256")];
+        let pkce = [
+            ("code_challenge", CHALLENGE),
+            ("code_challenge_method", "S256"),
+        ];
         assert_eq!(error_of(ClientType::Public, &with(&pkce)), "ok");
         assert_eq!(
-            error_of(ClientType::Public, &with(&[("code_challenge", CHALLENGE), ("code_challenge_method", "plain")])),
+            error_of(
+                ClientType::Public,
+                &with(&[
+                    ("code_challenge", CHALLENGE),
+                    ("code_challenge_method", "plain")
+                ])
+            ),
             "invalid_request"
         );
         assert_eq!(
@@ -607,11 +641,17 @@ mod tests {
             "no method means plain"
         );
         assert_eq!(
-            error_of(ClientType::Confidential, &[("response_type", "token"), ("scope", "openid")]),
+            error_of(
+                ClientType::Confidential,
+                &[("response_type", "token"), ("scope", "openid")]
+            ),
             "unsupported_response_type"
         );
         assert_eq!(
-            error_of(ClientType::Confidential, &[("response_type", "code"), ("scope", "email")]),
+            error_of(
+                ClientType::Confidential,
+                &[("response_type", "code"), ("scope", "email")]
+            ),
             "invalid_scope"
         );
         assert_eq!(
@@ -632,7 +672,10 @@ mod tests {
             "a repeated parameter"
         );
         assert_eq!(
-            error_of(ClientType::Confidential, &with(&[("response_mode", "fragment")])),
+            error_of(
+                ClientType::Confidential,
+                &with(&[("response_mode", "fragment")])
+            ),
             "invalid_request"
         );
     }
@@ -642,7 +685,10 @@ mod tests {
         let (_, _, checked) = check(
             &client(ClientType::Confidential),
             "https://rp.example.com/cb",
-            &params(&[("response_type", "code"), ("scope", "openid email groups admin")]),
+            &params(&[
+                ("response_type", "code"),
+                ("scope", "openid email groups admin"),
+            ]),
         );
         assert_eq!(checked.unwrap().scope, "openid email");
     }

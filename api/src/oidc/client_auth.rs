@@ -35,7 +35,10 @@ pub struct Authenticated {
 
 /// The single value of a form field; a repeated field is refused (RFC 6749 §3.2).
 pub fn field<'a>(form: &'a [(String, String)], name: &str) -> Result<Option<&'a str>, TokenError> {
-    let mut values = form.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let mut values = form
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str());
     let first = values.next();
     if values.next().is_some() {
         return Err(TokenError::invalid_request(format!(
@@ -50,9 +53,13 @@ fn basic(headers: &HeaderMap) -> Result<Option<(String, String)>, TokenError> {
     let Some(value) = headers.get(axum::http::header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let bad = || TokenError::invalid_client("the Authorization header is not HTTP Basic credentials");
+    let bad =
+        || TokenError::invalid_client("the Authorization header is not HTTP Basic credentials");
     let text = value.to_str().map_err(|_| bad())?;
-    let Some(encoded) = text.strip_prefix("Basic ").or_else(|| text.strip_prefix("basic ")) else {
+    let Some(encoded) = text
+        .strip_prefix("Basic ")
+        .or_else(|| text.strip_prefix("basic "))
+    else {
         return Err(bad());
     };
     let decoded = STANDARD.decode(encoded.trim()).map_err(|_| bad())?;
@@ -112,7 +119,10 @@ pub async fn authenticate(
     let (method, client_id) = if let Some((id, _)) = &basic {
         (AuthMethod::ClientSecretBasic, id.clone())
     } else if form_secret.is_some() {
-        (AuthMethod::ClientSecretPost, form_id.unwrap_or_default().to_owned())
+        (
+            AuthMethod::ClientSecretPost,
+            form_id.unwrap_or_default().to_owned(),
+        )
     } else if let Some(assertion) = assertion {
         if assertion_type != Some(ASSERTION_TYPE) {
             return Ok(Err(TokenError::invalid_client(
@@ -121,7 +131,9 @@ pub async fn authenticate(
         }
         // The client is the assertion's subject; a client_id beside it must agree.
         let Some(sub) = unverified_subject(assertion) else {
-            return Ok(Err(TokenError::invalid_client("the client assertion is not a JWT")));
+            return Ok(Err(TokenError::invalid_client(
+                "the client assertion is not a JWT",
+            )));
         };
         if form_id.is_some_and(|id| id != sub) {
             return Ok(Err(TokenError::invalid_client(
@@ -155,8 +167,12 @@ pub async fn authenticate(
             clients::secret_matches(oidc, &client.application_id, &secret).await?
         }
         AuthMethod::ClientSecretPost => {
-            clients::secret_matches(oidc, &client.application_id, form_secret.unwrap_or_default())
-                .await?
+            clients::secret_matches(
+                oidc,
+                &client.application_id,
+                form_secret.unwrap_or_default(),
+            )
+            .await?
         }
         AuthMethod::PrivateKeyJwt => {
             let assertion = assertion.unwrap_or_default();
@@ -169,7 +185,9 @@ pub async fn authenticate(
         AuthMethod::None => true,
     };
     if !proven {
-        return Ok(Err(TokenError::invalid_client("client authentication failed")));
+        return Ok(Err(TokenError::invalid_client(
+            "client authentication failed",
+        )));
     }
     Ok(Ok(Authenticated { app, client }))
 }

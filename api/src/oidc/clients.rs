@@ -122,8 +122,23 @@ pub const CLAIM_SOURCES: [&str; 9] = [
 
 /// Claims the provider sets itself: a mapping may not replace them.
 const RESERVED_CLAIMS: [&str; 17] = [
-    "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "auth_time", "nonce", "acr", "amr", "azp",
-    "sid", "at_hash", "c_hash", "scope", "client_id",
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "iat",
+    "nbf",
+    "jti",
+    "auth_time",
+    "nonce",
+    "acr",
+    "amr",
+    "azp",
+    "sid",
+    "at_hash",
+    "c_hash",
+    "scope",
+    "client_id",
 ];
 
 /// A client's registration, parsed.
@@ -343,10 +358,7 @@ pub fn check_redirect_uri(field: &str, raw: &str, public: bool) -> AppResult<Str
     if !url.username().is_empty() || url.password().is_some() {
         return Err(refuse("carries user credentials"));
     }
-    let loopback = matches!(
-        url.host_str(),
-        Some("localhost" | "127.0.0.1" | "[::1]")
-    );
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     let ok = match url.scheme() {
         "https" => url.host_str().is_some(),
         "http" => loopback,

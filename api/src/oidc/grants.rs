@@ -147,7 +147,10 @@ pub async fn revoke_session(txn: &WriteTxn, session_id: &str) -> AppResult<()> {
 }
 
 /// The grant, when it is not revoked.
-pub async fn live<C: ConnectionTrait>(db: &C, grant_id: &str) -> AppResult<Option<oidc_grant::Model>> {
+pub async fn live<C: ConnectionTrait>(
+    db: &C,
+    grant_id: &str,
+) -> AppResult<Option<oidc_grant::Model>> {
     Ok(oidc_grant::Entity::find_by_id(grant_id)
         .one(db)
         .await?
@@ -175,11 +178,7 @@ pub async fn stands(oidc: &Oidc, grant: &oidc_grant::Model) -> AppResult<bool> {
 }
 
 /// Issues a refresh token of the grant (the previous one already marked used).
-pub async fn issue_refresh(
-    oidc: &Oidc,
-    grant_id: &str,
-    lifetime_secs: i32,
-) -> AppResult<String> {
+pub async fn issue_refresh(oidc: &Oidc, grant_id: &str, lifetime_secs: i32) -> AppResult<String> {
     let token = random_secret(CODE_CHARS);
     let now = Utc::now();
     let txn = oidc.store.begin_write().await?;
@@ -251,7 +250,10 @@ pub async fn use_refresh(oidc: &Oidc, token: &str) -> AppResult<Refreshed> {
 }
 
 /// The grant of a refresh token that may still be used.
-pub async fn of_refresh(oidc: &Oidc, token: &str) -> AppResult<Option<(oidc_refresh_token::Model, oidc_grant::Model)>> {
+pub async fn of_refresh(
+    oidc: &Oidc,
+    token: &str,
+) -> AppResult<Option<(oidc_refresh_token::Model, oidc_grant::Model)>> {
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }

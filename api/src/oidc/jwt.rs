@@ -82,7 +82,9 @@ pub struct KeyCache {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Entries are inserted whole: a poisoned map is still a valid one.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// More keys than any deployment signs with at once: past it the cache starts over.
@@ -104,12 +106,8 @@ pub async fn signer(oidc: &Oidc, instance_id: &str) -> AppResult<Arc<JwtSigner>>
 }
 
 async fn load_verify_keys(oidc: &Oidc, instance_id: &str) -> AppResult<VerifyKeys> {
-    let keys = crate::keys::published(
-        &oidc.store.conn,
-        instance_id,
-        oidc.ring.retirement_grace,
-    )
-    .await?;
+    let keys =
+        crate::keys::published(&oidc.store.conn, instance_id, oidc.ring.retirement_grace).await?;
     let mut parsed = Vec::new();
     for key in &keys {
         let jwk = crate::events::jwks::jwk_of(key)
@@ -120,8 +118,7 @@ async fn load_verify_keys(oidc: &Oidc, instance_id: &str) -> AppResult<VerifyKey
         };
         let jwk: jsonwebtoken::jwk::Jwk =
             serde_json::from_value(jwk).map_err(|err| AppError::Internal(err.into()))?;
-        let decoding =
-            DecodingKey::from_jwk(&jwk).map_err(|err| AppError::Internal(err.into()))?;
+        let decoding = DecodingKey::from_jwk(&jwk).map_err(|err| AppError::Internal(err.into()))?;
         parsed.push((key.id.clone(), algorithm, decoding));
     }
     let parsed = Arc::new(parsed);

@@ -42,16 +42,16 @@ where
         )
         .route("/oidc/{instance_id}/resume/{sealed}", get(resume))
         .route("/oidc/{instance_id}/token", axum::routing::post(token))
-        .route(
-            "/oidc/{instance_id}/userinfo",
-            get(userinfo).post(userinfo),
-        )
+        .route("/oidc/{instance_id}/userinfo", get(userinfo).post(userinfo))
         .route("/oidc/{instance_id}/revoke", axum::routing::post(revoke))
         .route(
             "/oidc/{instance_id}/introspect",
             axum::routing::post(introspect),
         )
-        .route("/oidc/{instance_id}/logout", get(logout_get).post(logout_post))
+        .route(
+            "/oidc/{instance_id}/logout",
+            get(logout_get).post(logout_post),
+        )
         .route("/oidc/apps/{application_id}/start", get(start))
 }
 
@@ -85,7 +85,10 @@ async fn discovery(
     let instance_id = instance_of(&oidc, instance_id).await?;
     let issuer = oidc.issuer(&instance_id);
     let signer = super::jwt::signer(&oidc, &instance_id).await?;
-    let methods: Vec<&str> = clients::AuthMethod::ALL.iter().map(|m| m.as_str()).collect();
+    let methods: Vec<&str> = clients::AuthMethod::ALL
+        .iter()
+        .map(|m| m.as_str())
+        .collect();
     let document = json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{issuer}/authorize"),
@@ -136,8 +139,8 @@ async fn jwks(
     let instance_id = instance_of(&oidc, instance_id).await?;
     // The active key exists (an instance from before signing keys gets one here).
     crate::keys::active_signer(&oidc.ring, &instance_id).await?;
-    let keys = crate::keys::published(&oidc.store.conn, &instance_id, oidc.ring.retirement_grace)
-        .await?;
+    let keys =
+        crate::keys::published(&oidc.store.conn, &instance_id, oidc.ring.retirement_grace).await?;
     let jwks = keys
         .iter()
         .map(crate::events::jwks::jwk_of)
@@ -202,7 +205,11 @@ async fn authorize(
     let (app, client, redirect_uri) = match authorize::client_of(oidc, instance_id, params).await? {
         Ok(found) => found,
         Err(Unredirectable(why)) => {
-            return Err(AppError::bad_input("request", format!("This sign-in request cannot be answered: {why}.")).into())
+            return Err(AppError::bad_input(
+                "request",
+                format!("This sign-in request cannot be answered: {why}."),
+            )
+            .into())
         }
     };
     let (mode, state, checked) = authorize::check(&client, &redirect_uri, params);
@@ -222,7 +229,10 @@ async fn authorize(
     if !app.model.enabled || !app.model.sso_enabled || !client.incomplete().is_empty() {
         let error = authorize::RedirectError {
             error: "access_denied",
-            description: format!("single sign-on to {} is turned off or not set up", app.model.name),
+            description: format!(
+                "single sign-on to {} is turned off or not set up",
+                app.model.name
+            ),
         };
         return Ok(authorize::respond_error(
             oidc,
@@ -338,12 +348,17 @@ async fn token(
 }
 
 fn bearer_error(status: StatusCode, error: &str, description: &str) -> Response {
-    let mut response = (status, Json(json!({ "error": error, "error_description": description })))
+    let mut response = (
+        status,
+        Json(json!({ "error": error, "error_description": description })),
+    )
         .into_response();
     if let Ok(value) = HeaderValue::from_str(&format!(
         "Bearer error=\"{error}\", error_description=\"{description}\""
     )) {
-        response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, value);
     }
     no_store(response)
 }
@@ -358,7 +373,10 @@ async fn userinfo(
     let Some(token) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
     else {
         let mut response = (StatusCode::UNAUTHORIZED, Json(json!({ "error": "invalid_request", "error_description": "a bearer access token is required" }))).into_response();
@@ -383,7 +401,11 @@ async fn userinfo(
         ));
     }
     let Some(grant) = grants::live(&oidc.store.conn, claims.grant_id()).await? else {
-        return Ok(bearer_error(StatusCode::UNAUTHORIZED, "invalid_token", "the grant is revoked"));
+        return Ok(bearer_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "the grant is revoked",
+        ));
     };
     let Some(user) = entity::user::Entity::find_by_id(grant.user_id.as_str())
         .one(&oidc.store.conn)
@@ -397,7 +419,11 @@ async fn userinfo(
         ));
     };
     let Some((app, client)) = clients::find(&oidc, &instance_id, &claims.client_id).await? else {
-        return Ok(bearer_error(StatusCode::UNAUTHORIZED, "invalid_token", "unknown client"));
+        return Ok(bearer_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "unknown client",
+        ));
     };
     let scopes: Vec<&str> = claims.scope.split(' ').collect();
     let body = super::claims::of_user(&oidc, &app, &client, &user, &claims.sub, &scopes).await?;
@@ -567,7 +593,8 @@ async fn logout(
     client_ip: ClientIp,
 ) -> Result<Response, PageError> {
     let get = |name: &str| {
-        client_auth::field(params, name).map_err(|err| AppError::bad_input(name.to_owned(), err.description))
+        client_auth::field(params, name)
+            .map_err(|err| AppError::bad_input(name.to_owned(), err.description))
     };
     let hint = get("id_token_hint")?;
     let post_logout = get("post_logout_redirect_uri")?;
@@ -626,7 +653,8 @@ async fn logout(
             )
             .into());
         }
-        let mut url = url::Url::parse(uri).map_err(|_| AppError::bad_input("post_logout_redirect_uri", "not a URL"))?;
+        let mut url = url::Url::parse(uri)
+            .map_err(|_| AppError::bad_input("post_logout_redirect_uri", "not a URL"))?;
         if let Some(state) = state {
             url.query_pairs_mut().append_pair("state", state);
         }
@@ -648,7 +676,11 @@ async fn logout(
             // SAML participants are told first; the logout page then ends at Lanyard's
             // sign-in page, not back at the relying party.
             let next = progress.or(back).unwrap_or_else(|| {
-                pages::sign_in_url(&oidc.config.public_url, instance_id, &pages::Continue::Portal)
+                pages::sign_in_url(
+                    &oidc.config.public_url,
+                    instance_id,
+                    &pages::Continue::Portal,
+                )
             });
             Ok(see_other(&next, &[clear]))
         }
@@ -662,7 +694,11 @@ async fn logout(
         }
         None => Ok(see_other(
             &back.unwrap_or_else(|| {
-                pages::sign_in_url(&oidc.config.public_url, instance_id, &pages::Continue::Portal)
+                pages::sign_in_url(
+                    &oidc.config.public_url,
+                    instance_id,
+                    &pages::Continue::Portal,
+                )
             }),
             &[clear],
         )),

@@ -259,9 +259,14 @@ async fn record_reuse(oidc: &Oidc, grant: &oidc_grant::Model, action: &str) -> A
             name: grant.application_id.clone(),
             client_ip: None,
         },
-        AuditRecord::in_instance(&grant.instance_id, action, "application", Some(&grant.application_id))
-            .outcome("failure")
-            .summary(serde_json::json!({ "grant": grant.id, "userId": grant.user_id })),
+        AuditRecord::in_instance(
+            &grant.instance_id,
+            action,
+            "application",
+            Some(&grant.application_id),
+        )
+        .outcome("failure")
+        .summary(serde_json::json!({ "grant": grant.id, "userId": grant.user_id })),
     )
     .await?;
     txn.commit().await?;
@@ -282,7 +287,9 @@ async fn issue(
         .filter(|u| u.status == user::UserStatus::Active)
     else {
         grants::revoke(oidc, &grant.id).await?;
-        return Ok(Err(TokenError::invalid_grant("the employee is no longer active")));
+        return Ok(Err(TokenError::invalid_grant(
+            "the employee is no longer active",
+        )));
     };
     let app: &Resolved = &caller.app;
     let sub = match claims::subject(oidc, app, &user).await? {

@@ -596,10 +596,27 @@ pub async fn allowed_applications(
     let mut can_step_up = None;
     for model in candidates {
         let app = Resolved::new(model)?;
-        let mut open = crate::sso::decide(&saml.store, &saml.access, live, &app, Initiator::Idp, client_ip)
+        let mut open = crate::sso::decide(
+            &saml.store,
+            &saml.access,
+            live,
+            &app,
+            Initiator::Idp,
+            client_ip,
+        )
+        .await?
+        .allowed;
+        if !open
+            && crate::sso::allowed_with_more(
+                &saml.store,
+                &saml.access,
+                live,
+                &app,
+                Initiator::Idp,
+                client_ip,
+            )
             .await?
-            .allowed;
-        if !open && crate::sso::allowed_with_more(&saml.store, &saml.access, live, &app, Initiator::Idp, client_ip).await? {
+        {
             open = match can_step_up {
                 Some(can) => can,
                 None => *can_step_up.insert(crate::sso::can_step_up(&saml.store, live).await?),

@@ -228,7 +228,15 @@ async fn continue_request(
     match sso::answer(saml, &live, app, Answering::Request(&pending), client_ip).await? {
         Outcome::StepUp => {
             let next = Continue::Request(pending::seal(saml, &pending)?);
-            Ok(crate::sso::step_up(&saml.store, &saml.auth, &saml.config.public_url, &live, &next, client_ip).await?)
+            Ok(crate::sso::step_up(
+                &saml.store,
+                &saml.auth,
+                &saml.config.public_url,
+                &live,
+                &next,
+                client_ip,
+            )
+            .await?)
         }
         outcome => Ok(respond(app, outcome)),
     }
@@ -274,7 +282,15 @@ async fn idp_initiated(
     match sso::answer(&saml, &live, &app, Answering::Unsolicited, client_ip.addr()).await? {
         Outcome::StepUp => {
             let next = Continue::Start(app.model.id.clone());
-            Ok(crate::sso::step_up(&saml.store, &saml.auth, &saml.config.public_url, &live, &next, client_ip.addr()).await?)
+            Ok(crate::sso::step_up(
+                &saml.store,
+                &saml.auth,
+                &saml.config.public_url,
+                &live,
+                &next,
+                client_ip.addr(),
+            )
+            .await?)
         }
         outcome => Ok(respond(&app, outcome)),
     }

@@ -136,9 +136,27 @@ pub async fn answer(
         }
         (None, Answering::Unsolicited) => Class::Password,
     };
-    let mut decision = crate::sso::decide(&saml.store, &saml.access, live, app, initiated_by, client_ip).await?;
+    let mut decision = crate::sso::decide(
+        &saml.store,
+        &saml.access,
+        live,
+        app,
+        initiated_by,
+        client_ip,
+    )
+    .await?;
     let mut needs_factor = false;
-    if !decision.allowed && crate::sso::allowed_with_more(&saml.store, &saml.access, live, app, initiated_by, client_ip).await? {
+    if !decision.allowed
+        && crate::sso::allowed_with_more(
+            &saml.store,
+            &saml.access,
+            live,
+            app,
+            initiated_by,
+            client_ip,
+        )
+        .await?
+    {
         if crate::sso::can_step_up(&saml.store, live).await? {
             return match answering {
                 Answering::Request(pending) => {
