@@ -22,10 +22,11 @@ use lanyard::startup::Application;
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
 use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const WORKERS: usize = 2;
 mod common;
+mod http;
 
 const ADMIN_PASSWORD: &str = "bench-admin-password";
 const PASSWORD: &str = "bench-employee-password";
@@ -143,7 +144,7 @@ fn load(url: &str, cookie: &str, length: Duration) -> anyhow::Result<Vec<(Durati
         .map(|_| {
             let (request, address) = (request.clone(), address.clone());
             std::thread::spawn(move || -> anyhow::Result<Vec<(Duration, String)>> {
-                let mut connection = Connection::open(&address)?;
+                let mut connection = http::Connection::open(&address)?;
                 let started = Instant::now();
                 let mut out = Vec::new();
                 while started.elapsed() < length {
@@ -166,50 +167,6 @@ fn load(url: &str, cookie: &str, length: Duration) -> anyhow::Result<Vec<(Durati
     Ok(all)
 }
 
-/// One HTTP/1.1 keep-alive connection that reads responses with a Content-Length body.
-struct Connection {
-    stream: std::io::BufReader<std::net::TcpStream>,
-}
-
-impl Connection {
-    fn open(address: &str) -> anyhow::Result<Self> {
-        let stream = std::net::TcpStream::connect(address)?;
-        stream.set_nodelay(true)?;
-        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-        Ok(Self {
-            stream: std::io::BufReader::with_capacity(64 * 1024, stream),
-        })
-    }
-
-    /// Sends `request`; returns the body of a 200 response, and fails on anything else.
-    fn get(&mut self, request: &[u8]) -> anyhow::Result<String> {
-        use std::io::{BufRead, Read, Write};
-        self.stream.get_mut().write_all(request)?;
-        let mut line = String::new();
-        self.stream.read_line(&mut line)?;
-        anyhow::ensure!(line.starts_with("HTTP/1.1 200 "), "status line {line:?}");
-        let mut content_length = None;
-        loop {
-            line.clear();
-            anyhow::ensure!(self.stream.read_line(&mut line)? > 0, "connection closed");
-            let header = line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    content_length = Some(value.trim().parse::<usize>()?);
-                }
-            }
-        }
-        let length =
-            content_length.ok_or_else(|| anyhow::anyhow!("a response without Content-Length"))?;
-        let mut body = vec![0; length];
-        self.stream.read_exact(&mut body)?;
-        Ok(String::from_utf8(body)?)
-    }
-}
-
 fn verifies(body: &str, certificate: &CertificateDer) -> bool {
     let Some(encoded) = body
         .split("name=\"SAMLResponse\" value=\"")
@@ -222,23 +179,6 @@ fn verifies(body: &str, certificate: &CertificateDer) -> bool {
         return false;
     };
     Crypto::verify_signed_xml(&xml, certificate, Some("ID")).is_ok()
-}
-
-async fn gql(
-    client: &reqwest::Client,
-    base: &str,
-    query: &str,
-    variables: Value,
-) -> anyhow::Result<Value> {
-    let body: Value = client
-        .post(format!("{base}/graphql"))
-        .json(&json!({ "query": query, "variables": variables }))
-        .send()
-        .await?
-        .json()
-        .await?;
-    anyhow::ensure!(body.get("errors").is_none(), "GraphQL errors: {body}");
-    Ok(body["data"].clone())
 }
 
 /// Starts the server; adds an instance, alice and an Alibaba Cloud application; signs alice
@@ -254,7 +194,7 @@ async fn setup(
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until(std::future::pending()));
     let admin = common::signed_in_admin(&base, ADMIN_PASSWORD).await?;
-    let instance = gql(
+    let instance = http::gql(
         &admin,
         &base,
         "mutation { createInstance(input: {name: \"Bench\"}) { instance { id } } }",
@@ -264,14 +204,14 @@ async fn setup(
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    gql(
+    http::gql(
         &admin,
         &base,
         "mutation($i: ID!, $p: String) { createUser(input: {instanceId: $i, username: \"alice\", password: $p}) { user { id } } }",
         json!({ "i": instance, "p": PASSWORD }),
     )
     .await?;
-    let application = gql(
+    let application = http::gql(
         &admin,
         &base,
         "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-user-sso-intl\", name: \"Alibaba Cloud\", params: {accountId: \"5123456789012345\"}}) { application { id } } }",
@@ -281,58 +221,14 @@ async fn setup(
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    gql(
+    http::gql(
         &admin,
         &base,
         "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
         json!({ "a": application }),
     )
     .await?;
-    let employee = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
-    let page = employee
-        .get(format!("{base}/sso/{instance}/login"))
-        .send()
-        .await?;
-    let pre = page
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.split(';').next())
-        .unwrap_or_default()
-        .to_owned();
-    let html = page.text().await?;
-    let csrf = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap_or_default()
-        .to_owned();
-    let signed_in = employee
-        .post(format!("{base}/sso/{instance}/login"))
-        .header("cookie", &pre)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", "alice"),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await?;
-    anyhow::ensure!(
-        signed_in.status() == 303,
-        "employee sign-in: {}",
-        signed_in.status()
-    );
-    let session = signed_in
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("lanyard_sso_"))
-        .and_then(|c| c.split(';').next())
-        .unwrap_or_default()
-        .to_owned();
+    let session = http::employee_session(&base, &instance, "alice", PASSWORD).await?;
     let start = format!("{base}/saml/apps/{application}/start");
     Ok((base, start, session, instance, admin))
 }
@@ -345,7 +241,7 @@ async fn activate_key(
     instance: &str,
     algorithm: &str,
 ) -> anyhow::Result<CertificateDer> {
-    let keys = gql(
+    let keys = http::gql(
         admin,
         base,
         "query($i: ID!) { signingKeys(instanceId: $i) { id algorithm state certificatePem } }",
@@ -360,7 +256,7 @@ async fn activate_key(
     let key = match active {
         Some(key) => key,
         None => {
-            let rotated = gql(
+            let rotated = http::gql(
                 admin,
                 base,
                 "mutation($i: ID!, $a: SigningKeyAlgorithm) { rotateSigningKey(input: {instanceId: $i, algorithm: $a}) { signingKey { id certificatePem } } }",
@@ -368,7 +264,7 @@ async fn activate_key(
             )
             .await?["rotateSigningKey"]["signingKey"]
                 .clone();
-            gql(
+            http::gql(
                 admin,
                 base,
                 "mutation($i: ID!, $id: ID!) { activateSigningKey(input: {instanceId: $i, id: $id}) { signingKey { id } } }",

@@ -58,8 +58,10 @@ pub(super) async fn application_of_path(
     if !crate::ids::plausible_id(&application_id) {
         return Err(AppError::NotFound("application"));
     }
+    // An OpenID Connect application has no SAML endpoints.
     applications::cached(&saml.apps, &application_id)
         .await?
+        .filter(|app| !app.template.is_oidc())
         .ok_or(AppError::NotFound("application"))
 }
 
@@ -359,6 +361,7 @@ async fn idp_metadata(
     let application = application::Entity::find_by_id(application_id)
         .one(&saml.store.conn)
         .await?
+        .filter(|app| crate::apps::templates::find(&app.template_id).is_none_or(|t| !t.is_oidc()))
         .ok_or(AppError::NotFound("application"))?;
     let xml = metadata::for_application(&saml, &application).await?;
     let disposition = format!(

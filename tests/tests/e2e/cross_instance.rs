@@ -72,6 +72,9 @@ struct Side {
     token: String,
     /// A SCIM provisioning token of this instance.
     provisioning_token: String,
+    /// A Generic OpenID Connect application, with `oidc_secret` its client secret.
+    oidc_app: String,
+    oidc_secret: String,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -92,6 +95,8 @@ enum Obj {
     Admin,
     Token,
     ProvisioningToken,
+    OidcApp,
+    OidcSecret,
 }
 
 impl Side {
@@ -113,6 +118,8 @@ impl Side {
             Obj::Admin => &self.admin,
             Obj::Token => &self.token,
             Obj::ProvisioningToken => &self.provisioning_token,
+            Obj::OidcApp => &self.oidc_app,
+            Obj::OidcSecret => &self.oidc_secret,
         }
     }
 }
@@ -256,6 +263,22 @@ async fn populate(app: &TestApp, label: &str) -> Side {
         &["createProvisioningToken", "provisioningToken", "id"],
     )
     .await;
+    let oidc_app = app.id_of(
+        "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"generic-oidc\", name: \"Wiki\"}) { application { id } } }",
+        json!({ "i": instance }),
+        &["addApplication", "application", "id"],
+    )
+    .await;
+    let rotated = app
+        .gql(
+            "mutation($a: ID!) { rotateOidcClientSecret(input: {id: $a}) { application { oidc { secrets { id } } } } }",
+            json!({ "a": oidc_app }),
+        )
+        .await;
+    let oidc_secret = rotated["rotateOidcClientSecret"]["application"]["oidc"]["secrets"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     Side {
         instance,
         user,
@@ -273,6 +296,8 @@ async fn populate(app: &TestApp, label: &str) -> Side {
         admin,
         token,
         provisioning_token,
+        oidc_app,
+        oidc_secret,
     }
 }
 
@@ -313,7 +338,8 @@ async fn snapshot(app: &TestApp, world: &World) -> Value {
                         children(first: 20) { nodes { id name parentId updatedAt members(first: 20, includeSubUnits: false) { nodes { id } } } } } }
                     applications(first: 20) { nodes { id name enabled ssoEnabled initiation params spEntityId acsUrl accountMode nameIdFormat nameIdSuffix defaultRelayState spCertificatePem authnRequestsSigned updatedAt authorizationScope
                         accounts(first: 20) { nodes { id accountName userId updatedAt } }
-                        accessGrants(first: 20) { nodes { id subjectKind subjectId } } } }
+                        accessGrants(first: 20) { nodes { id subjectKind subjectId } }
+                        oidc { clientType authMethod redirectUris scopes secrets { id expiresAt } } } }
                     accessPolicies { id name description source enabled updatedAt }
                 }
                 signingKeys(instanceId: $i) { id state activatedAt retiredAt }
@@ -482,6 +508,7 @@ const REVOKE_SESSION: &str = "mutation($i: ID!, $id: ID!) { revokeUserSession(in
 const PROVISIONING: &str =
     "query($i: ID!) { provisioning(instanceId: $i) { scimBaseUrl tokens { id } } }";
 const CREATE_PROVISIONING_TOKEN: &str = "mutation($i: ID!) { createProvisioningToken(input: {instanceId: $i, name: \"x\"}) { secret } }";
+const REVOKE_OIDC_SECRET: &str = "mutation($id: ID!, $s: ID!) { revokeOidcClientSecret(input: {id: $id, secretId: $s}) { __typename } }";
 const REVOKE_PROVISIONING_TOKEN: &str = "mutation($i: ID!, $t: ID!) { revokeProvisioningToken(input: {instanceId: $i, id: $t}) { provisioningToken { id } } }";
 const RESET_FACTORS: &str = "mutation($i: ID!, $u: ID!) { resetUserFactors(input: {instanceId: $i, userId: $u}) { removedCount } }";
 const REVOKE_SESSIONS: &str = "mutation($i: ID!, $u: ID!) { revokeUserSessions(input: {instanceId: $i, userId: $u}) { revokedCount } }";
@@ -1195,6 +1222,38 @@ fn table() -> Vec<Row> {
             Obj::App,
             "mutation($id: ID!) { configureApplicationSso(input: {id: $id, spEntityId: \"https://probe.example.com/saml\"}) { __typename } }",
             |_, id| json!({ "id": id }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.configureApplicationOidc.input.id",
+            "",
+            Obj::OidcApp,
+            "mutation($id: ID!) { configureApplicationOidc(input: {id: $id, redirectUris: [\"https://probe.example.com/cb\"]}) { __typename } }",
+            |_, id| json!({ "id": id }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.rotateOidcClientSecret.input.id",
+            "",
+            Obj::OidcApp,
+            "mutation($id: ID!) { rotateOidcClientSecret(input: {id: $id, overlapSeconds: 0}) { secret } }",
+            |_, id| json!({ "id": id }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.revokeOidcClientSecret.input.id",
+            "secretId: B's secret",
+            Obj::OidcApp,
+            REVOKE_OIDC_SECRET,
+            |w, id| json!({ "id": id, "s": w.b.oidc_secret }),
+        ),
+        row(
+            Expect::Refused,
+            "MutationRoot.revokeOidcClientSecret.input.secretId",
+            "id: A's OIDC application",
+            Obj::OidcSecret,
+            REVOKE_OIDC_SECRET,
+            |w, id| json!({ "id": w.a.oidc_app, "s": id }),
         ),
         row(
             Expect::Refused,

@@ -20,6 +20,7 @@ mod import;
 mod mail;
 mod metadata;
 mod migrations;
+mod oidc;
 mod overview;
 mod passkeys;
 mod policies;
