@@ -85,7 +85,7 @@ struct AssertionClaims {
 }
 
 /// Authenticates the client of a request to `endpoint` (its URL, one of the audiences an
-/// assertion may name).
+/// assertion may name, with the issuer and the token endpoint).
 pub async fn authenticate(
     oidc: &Oidc,
     instance_id: &str,
@@ -179,7 +179,11 @@ pub async fn authenticate(
         AuthMethod::PrivateKeyJwt => {
             let assertion = assertion.unwrap_or_default();
             let issuer = oidc.issuer(instance_id);
-            match check_assertion(oidc, &client, assertion, &[issuer.as_str(), endpoint]).await? {
+            // OpenID Connect Core §9: the audience SHOULD be the token endpoint, and clients
+            // name it at the revocation and introspection endpoints too.
+            let token_endpoint = format!("{issuer}/token");
+            let audiences = [issuer.as_str(), token_endpoint.as_str(), endpoint];
+            match check_assertion(oidc, &client, assertion, &audiences).await? {
                 Ok(()) => true,
                 Err(err) => return Ok(Err(err)),
             }
