@@ -20,6 +20,7 @@ mod import;
 mod mail;
 mod metadata;
 mod migrations;
+mod oidc_interop;
 mod overview;
 mod passkeys;
 mod policies;
