@@ -284,6 +284,9 @@ async fn authlib_relying_party_drives_every_flow() {
     assert_eq!(signed["userinfo"]["sub"], "alice");
     assert_eq!(signed["assertion"]["iss"], jwt.as_str());
     assert_eq!(signed["assertion"]["alg"], "RS256");
+    // authlib's defaults: the token endpoint as the audience everywhere, an hour's lifetime.
+    assert_eq!(signed["assertion"]["aud"], format!("{issuer}/token"));
+    assert_eq!(signed["assertion"]["lifetime"], 3600);
     assert_eq!(signed["introspection"]["active"], true, "{signed}");
     assert_eq!(signed["revoke_status"], 200);
     assert_eq!(signed["introspection_after_revocation"]["active"], false);
