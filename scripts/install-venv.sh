@@ -3,7 +3,8 @@
 # service providers pysaml2 (signs and verifies with the xmlsec1 program) and python3-saml
 # (OneLogin; signs and verifies through the `xmlsec` Python binding on top of lxml), and the
 # SCIM client scim2-client with scim2-models (validates every answer against the schemas) over
-# httpx2, pinned so that a new release's stricter checks change no test by surprise.
+# httpx2, pinned so that a new release's stricter checks change no test by surprise; and the
+# OpenID Connect relying party authlib over requests (pinned for the same reason).
 #
 # The binding and lxml must use the same libxml2, or `import xmlsec` fails with "lxml & xmlsec
 # libxml2 library version mismatch". Their binary wheels bundle one each; when the wheels do not
@@ -32,9 +33,15 @@ scim_installed || {
   scim_installed || { echo "scim2-client does not import after installing ${scim[*]}" >&2; exit 1; }
 }
 
+oidc=("authlib==1.9.10" "requests>=2.31")
 check() {
-  "$python" - <<'PY' 2>"${1:-/dev/null}"
+  "$python" - "${oidc[0]}" <<'PY' 2>"${1:-/dev/null}"
+import sys
+from importlib.metadata import version
 import saml2, onelogin.saml2.auth, lxml.etree, xmlsec
+import authlib.jose, authlib.oauth2.rfc7523, authlib.integrations.requests_client, requests
+name, wanted = sys.argv[1].split("==")
+assert version(name) == wanted, f"{name} {version(name)} is not {wanted}"
 from onelogin.saml2.utils import OneLogin_Saml2_Utils as U
 with open("tests/interop/sp-key.pem") as k, open("tests/interop/sp-cert.pem") as c:
     key, cert = k.read(), c.read()
@@ -49,7 +56,7 @@ PY
 
 check && exit 0
 .venv/bin/pip install -q --upgrade pip >/dev/null
-.venv/bin/pip install -q pysaml2 python3-saml
+.venv/bin/pip install -q pysaml2 python3-saml "${oidc[@]}"
 check && exit 0
 echo "lxml and xmlsec disagree on libxml2: rebuilding both against the system libraries"
 .venv/bin/pip install -q --force-reinstall --no-cache-dir --no-binary lxml,xmlsec lxml xmlsec

@@ -3,8 +3,8 @@
 //!
 //! `private_key_jwt`: the assertion's `alg` must be the one registered (so `none`, and an HMAC
 //! keyed with the client's public key, are refused before any key is used), `iss` and `sub`
-//! the client ID, `aud` this issuer or its token endpoint, `exp` within 10 minutes, and its
-//! `jti` unseen: the first node to record it wins (a primary-key insert).
+//! the client ID, `aud` this issuer, its token endpoint or the endpoint called, `exp` within
+//! an hour, and its `jti` unseen: the first node to record it wins (a primary-key insert).
 
 use axum::http::HeaderMap;
 use base64::engine::general_purpose::STANDARD;
@@ -24,8 +24,10 @@ use crate::apps::applications::Resolved;
 use crate::error::AppResult;
 
 pub const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-/// The longest an assertion may live.
-const MAX_ASSERTION_SECS: i64 = 600;
+/// The longest an assertion may live: an hour, what client libraries sign by default
+/// (authlib's `PrivateKeyJWT` sets `exp` an hour after `iat`, and has no setting for it). Its
+/// `jti` is kept until then, so a replay is refused however long it lives.
+const MAX_ASSERTION_SECS: i64 = 3600;
 
 /// A client that proved who it is.
 pub struct Authenticated {
@@ -83,7 +85,7 @@ struct AssertionClaims {
 }
 
 /// Authenticates the client of a request to `endpoint` (its URL, one of the audiences an
-/// assertion may name).
+/// assertion may name, with the issuer and the token endpoint).
 pub async fn authenticate(
     oidc: &Oidc,
     instance_id: &str,
@@ -177,7 +179,11 @@ pub async fn authenticate(
         AuthMethod::PrivateKeyJwt => {
             let assertion = assertion.unwrap_or_default();
             let issuer = oidc.issuer(instance_id);
-            match check_assertion(oidc, &client, assertion, &[issuer.as_str(), endpoint]).await? {
+            // OpenID Connect Core §9: the audience SHOULD be the token endpoint, and clients
+            // name it at the revocation and introspection endpoints too.
+            let token_endpoint = format!("{issuer}/token");
+            let audiences = [issuer.as_str(), token_endpoint.as_str(), endpoint];
+            match check_assertion(oidc, &client, assertion, &audiences).await? {
                 Ok(()) => true,
                 Err(err) => return Ok(Err(err)),
             }
@@ -265,7 +271,7 @@ async fn check_assertion(
     }
     let now = Utc::now().timestamp();
     if claims.exp > now + MAX_ASSERTION_SECS {
-        return refuse("the client assertion lives longer than 10 minutes");
+        return refuse("the client assertion lives longer than an hour");
     }
     if claims.jti.is_empty() || claims.jti.len() > 256 {
         return refuse("the client assertion needs a jti");

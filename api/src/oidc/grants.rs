@@ -137,13 +137,31 @@ pub async fn revoke(oidc: &Oidc, grant_id: &str) -> AppResult<()> {
 /// Revokes the grants given in a session that ended, but those that outlive it
 /// (`offline_access`).
 pub async fn revoke_session(txn: &WriteTxn, session_id: &str) -> AppResult<()> {
+    let ended: Vec<String> = oidc_grant::Entity::find()
+        .filter(oidc_grant::Column::SessionId.eq(session_id))
+        .filter(oidc_grant::Column::RevokedAt.is_null())
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter(|grant| !outlives_session(grant))
+        .map(|grant| grant.id)
+        .collect();
+    if ended.is_empty() {
+        return Ok(());
+    }
     oidc_grant::Entity::update_many()
         .col_expr(oidc_grant::Column::RevokedAt, Expr::value(Utc::now()))
-        .filter(oidc_grant::Column::SessionId.eq(session_id))
+        .filter(oidc_grant::Column::Id.is_in(ended))
         .filter(oidc_grant::Column::RevokedAt.is_null())
         .exec(txn)
         .await?;
     Ok(())
+}
+
+/// Whether the grant was given `offline_access`: its refresh tokens work when the employee is
+/// not signed in (OpenID Connect Core §11).
+fn outlives_session(grant: &oidc_grant::Model) -> bool {
+    grant.scope.split(' ').any(|s| s == "offline_access")
 }
 
 /// The grant, when it is not revoked.
@@ -163,7 +181,7 @@ pub async fn stands(oidc: &Oidc, grant: &oidc_grant::Model) -> AppResult<bool> {
     if grant.revoked_at.is_some() {
         return Ok(false);
     }
-    if grant.scope.split(' ').any(|s| s == "offline_access") {
+    if outlives_session(grant) {
         return Ok(true);
     }
     let Some(session_id) = &grant.session_id else {

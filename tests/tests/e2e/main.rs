@@ -21,6 +21,7 @@ mod mail;
 mod metadata;
 mod migrations;
 mod oidc;
+mod oidc_interop;
 mod overview;
 mod passkeys;
 mod policies;
