@@ -497,7 +497,7 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
             label={isOidc ? t('oidc.subject') : t('sso.accountName')}
             name="accountMode"
             error={configure.error}
-            hint={t(`accountMode.${accountMode}.hint`)}
+            hint={isOidc ? `${t('oidc.subjectHint')} ${t(`accountMode.${accountMode}.hint`)}` : t(`accountMode.${accountMode}.hint`)}
           >
             {(attrs) => (
               <select {...attrs} {...configure.bind('accountMode')}>
