@@ -17,7 +17,7 @@ async function englishLeft(page) {
   return page.evaluate(() => {
     // Product and protocol names, the same in every language, and browsers' user agents.
     const same =
-      /Mozilla\/5\.0 .*|Alibaba Cloud [\w-]+ SSO \((?:International|China) Site\)|Alibaba Cloud|Lanyard|SAML 2\.0|SAML|Cedar|Entity ID|NameID|ACS|RSA|ECDSA|HTTP-\w+|IDaaS|RAM|Microsoft Entra ID|English/g;
+      /Mozilla\/5\.0 .*|Alibaba Cloud [\w-]+ SSO \((?:International|China) Site\)|Alibaba Cloud|Lanyard|SAML 2\.0|SAML|OpenID Connect|Cedar|Entity ID|NameID|ACS|RSA|ECDSA|HTTP-\w+|IDaaS|RAM|Microsoft Entra ID|English/g;
     const found = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {

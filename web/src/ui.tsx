@@ -217,6 +217,22 @@ export function ConfirmDialog(props: {
 
 export { formatTime } from './i18n';
 
+/**
+ * Copies `text`; where the browser has no clipboard for this page (plain HTTP) or refuses, the
+ * field is selected for copying by hand. Says which it was.
+ */
+export async function copy(text: string, field: HTMLInputElement | HTMLTextAreaElement | null): Promise<boolean> {
+  try {
+    if (!navigator.clipboard) throw new Error('no clipboard');
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    field?.focus();
+    field?.select();
+    return false;
+  }
+}
+
 /** A notice that disappears after a while; for "Saved." and the like. */
 export function useFlash(): [string | undefined, (message: string) => void] {
   const [message, setMessage] = useState<string>();

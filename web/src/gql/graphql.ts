@@ -87,6 +87,31 @@ export type AuthorizationScope =
   /** Only the users, groups and org units granted. */
   | 'MANUAL';
 
+/** OpenID Connect settings to change; omitted fields stay. */
+export type ConfigureApplicationOidcInput = {
+  /** 60–86400. */
+  accessTokenLifetimeSeconds?: number | null | undefined;
+  assertionAlgorithm?: string | null | undefined;
+  authMethod?: OidcAuthMethod | null | undefined;
+  /** Replaces the mapped claims. */
+  claims?: Array<OidcClaimInput> | null | undefined;
+  clientType?: OidcClientType | null | undefined;
+  id: string;
+  /** 60–86400. */
+  idTokenLifetimeSeconds?: number | null | undefined;
+  /** `""` removes it. */
+  initiateLoginUri?: string | null | undefined;
+  /** A JWKS document of the client's public keys; `""` removes it. */
+  jwks?: string | null | undefined;
+  postLogoutRedirectUris?: Array<string> | null | undefined;
+  /** Replaces the redirect URIs: https (http only on localhost), no fragment, at most 20. */
+  redirectUris?: Array<string> | null | undefined;
+  /** 300–31536000. */
+  refreshTokenLifetimeSeconds?: number | null | undefined;
+  /** Among openid, profile, email, phone, groups, offline_access; openid is required. */
+  scopes?: Array<string> | null | undefined;
+};
+
 /**
  * SSO settings to change; omitted fields stay. For the text overrides an empty string
  * returns to what the template derives.
@@ -322,6 +347,31 @@ export type ObjectRefInput = {
   instanceId: string;
 };
 
+export type OidcAuthMethod =
+  | 'CLIENT_SECRET_BASIC'
+  | 'CLIENT_SECRET_POST'
+  | 'NONE'
+  | 'PRIVATE_KEY_JWT';
+
+/** A claim of the ID token and userinfo and where its value comes from. */
+export type OidcClaimInput = {
+  /** The claim's name, e.g. `department`. */
+  name: string;
+  /**
+   * `username`, `email`, `displayName`, `phone`, `externalId`, `groups`, `orgUnits`,
+   * `appAccount` or `literal`.
+   */
+  source: string;
+  /** The values of a `literal` claim. */
+  values?: Array<string>;
+};
+
+export type OidcClientType =
+  /** A server-side application that keeps a secret or a private key. */
+  | 'CONFIDENTIAL'
+  /** A browser or native application: no secret, PKCE required. */
+  | 'PUBLIC';
+
 /** Whether a passkey or security key must verify the employee (a PIN or biometrics). */
 export type PasskeyUserVerification =
   /**
@@ -395,6 +445,11 @@ export type ResetUserFactorsInput = {
   userId: string;
 };
 
+export type RevokeOidcClientSecretInput = {
+  id: string;
+  secretId: string;
+};
+
 export type RevokeProvisioningTokenInput = {
   id: string;
   instanceId: string;
@@ -427,6 +482,12 @@ export type RoleGrantInput = {
   /** The instance the role applies to; none for `SUPER_ADMIN` and global auditors. */
   instanceId?: string | null | undefined;
   role: Role;
+};
+
+export type RotateOidcClientSecretInput = {
+  id: string;
+  /** How long the secrets it replaces keep working, 0 to 2592000 seconds (30 days). */
+  overlapSeconds?: number;
 };
 
 export type RotateSigningKeyInput = {
@@ -701,7 +762,7 @@ export type ApplicationQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationQuery = { application: { id: string, instanceId: string, name: string, enabled: boolean, ssoEnabled: boolean, initiation: Initiation, params: unknown, accountMode: AccountMode, spEntityId: string | null, spEntityIdOverridden: boolean, acsUrl: string | null, acsUrlOverridden: boolean, nameIdSuffix: string | null, nameIdFormat: string, encryptAssertions: boolean, assertionEncryption: string, spEncryptionCertificatePem: string | null, singleLogout: boolean, sloUrl: string | null, sloResponseUrl: string | null, sloBinding: string, defaultRelayState: string | null, missingSettings: Array<string>, idpEntityId: string, idpSsoUrl: string, idpMetadataUrl: string, authorizationScope: AuthorizationScope, template: { id: string, name: string, logo: string, params: Array<{ key: string, label: string, description: string, kind: string, required: boolean }> } } };
+export type ApplicationQuery = { application: { id: string, instanceId: string, name: string, enabled: boolean, ssoEnabled: boolean, initiation: Initiation, params: unknown, accountMode: AccountMode, spEntityId: string | null, spEntityIdOverridden: boolean, acsUrl: string | null, acsUrlOverridden: boolean, nameIdSuffix: string | null, nameIdFormat: string, encryptAssertions: boolean, assertionEncryption: string, spEncryptionCertificatePem: string | null, singleLogout: boolean, sloUrl: string | null, sloResponseUrl: string | null, sloBinding: string, defaultRelayState: string | null, missingSettings: Array<string>, idpEntityId: string, idpSsoUrl: string, idpMetadataUrl: string, authorizationScope: AuthorizationScope, template: { id: string, name: string, logo: string, protocol: string, params: Array<{ key: string, label: string, description: string, kind: string, required: boolean }> } } };
 
 export type ConfigureSsoMutationVariables = Exact<{
   input: ConfigureApplicationSsoInput;
@@ -991,6 +1052,34 @@ export type DeleteInstanceMutationVariables = Exact<{
 
 
 export type DeleteInstanceMutation = { deleteInstance: { deletedId: string } };
+
+export type OidcClientQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type OidcClientQuery = { application: { id: string, oidc: { clientId: string, issuer: string, discoveryUrl: string, clientType: OidcClientType, authMethod: OidcAuthMethod, redirectUris: Array<string>, postLogoutRedirectUris: Array<string>, initiateLoginUri: string | null, scopes: Array<string>, jwks: string | null, assertionAlgorithm: string | null, idTokenLifetimeSeconds: number, accessTokenLifetimeSeconds: number, refreshTokenLifetimeSeconds: number, missingSettings: Array<string>, claims: Array<{ name: string, source: string, values: Array<string> }>, secrets: Array<{ id: string, hint: string, createdAt: string, expiresAt: string | null }> } | null }, viewer: { id: string, superAdmin: boolean, adminOf: Array<string> } };
+
+export type ConfigureOidcMutationVariables = Exact<{
+  input: ConfigureApplicationOidcInput;
+}>;
+
+
+export type ConfigureOidcMutation = { configureApplicationOidc: { application: { id: string } } };
+
+export type RotateOidcSecretMutationVariables = Exact<{
+  input: RotateOidcClientSecretInput;
+}>;
+
+
+export type RotateOidcSecretMutation = { rotateOidcClientSecret: { secret: string, application: { id: string } } };
+
+export type RevokeOidcSecretMutationVariables = Exact<{
+  input: RevokeOidcClientSecretInput;
+}>;
+
+
+export type RevokeOidcSecretMutation = { revokeOidcClientSecret: { application: { id: string } } };
 
 export type OrgUnitsQueryVariables = Exact<{
   instanceId: string;
@@ -1608,6 +1697,7 @@ export const ApplicationDocument = new TypedDocumentString(`
       id
       name
       logo
+      protocol
       params {
         key
         label
@@ -2090,6 +2180,74 @@ export const DeleteInstanceDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeleteInstanceMutation, DeleteInstanceMutationVariables>;
+export const OidcClientDocument = new TypedDocumentString(`
+    query OidcClient($id: ID!) {
+  application(id: $id) {
+    id
+    oidc {
+      clientId
+      issuer
+      discoveryUrl
+      clientType
+      authMethod
+      redirectUris
+      postLogoutRedirectUris
+      initiateLoginUri
+      scopes
+      claims {
+        name
+        source
+        values
+      }
+      jwks
+      assertionAlgorithm
+      idTokenLifetimeSeconds
+      accessTokenLifetimeSeconds
+      refreshTokenLifetimeSeconds
+      secrets {
+        id
+        hint
+        createdAt
+        expiresAt
+      }
+      missingSettings
+    }
+  }
+  viewer {
+    id
+    superAdmin
+    adminOf
+  }
+}
+    `) as unknown as TypedDocumentString<OidcClientQuery, OidcClientQueryVariables>;
+export const ConfigureOidcDocument = new TypedDocumentString(`
+    mutation ConfigureOidc($input: ConfigureApplicationOidcInput!) {
+  configureApplicationOidc(input: $input) {
+    application {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConfigureOidcMutation, ConfigureOidcMutationVariables>;
+export const RotateOidcSecretDocument = new TypedDocumentString(`
+    mutation RotateOidcSecret($input: RotateOidcClientSecretInput!) {
+  rotateOidcClientSecret(input: $input) {
+    secret
+    application {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RotateOidcSecretMutation, RotateOidcSecretMutationVariables>;
+export const RevokeOidcSecretDocument = new TypedDocumentString(`
+    mutation RevokeOidcSecret($input: RevokeOidcClientSecretInput!) {
+  revokeOidcClientSecret(input: $input) {
+    application {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeOidcSecretMutation, RevokeOidcSecretMutationVariables>;
 export const OrgUnitsDocument = new TypedDocumentString(`
     query OrgUnits($instanceId: ID!, $parentId: ID, $after: String) {
   instance(id: $instanceId) {

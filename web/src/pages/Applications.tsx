@@ -12,6 +12,7 @@ import { ListView, useListControls, usePagedQuery } from '../list';
 import { SubjectPicker, type Picked } from '../pickers';
 import { formatNumber } from '../i18n';
 import { ConfirmButton, ErrorBanner, Field, Flash, FormErrors, Loading, formatTime, useFlash } from '../ui';
+import { OidcSettings } from './OidcClient';
 
 const ApplicationsQuery = graphql(`
   query Applications($instanceId: ID!, $after: String, $search: String) {
@@ -259,6 +260,7 @@ const ApplicationQuery = graphql(`
         id
         name
         logo
+        protocol
         params {
           key
           label
@@ -393,6 +395,8 @@ const SLO_BINDINGS = [
 function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void }) {
   const { t } = useTranslation('applications');
   const current = (app.params ?? {}) as Record<string, unknown>;
+  // An OpenID Connect client has no SAML settings: its registration is edited below instead.
+  const isOidc = app.template.protocol === 'OIDC';
   const [flash, setFlash] = useFlash();
   const configure = useForm({
     initial: {
@@ -413,15 +417,19 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
       sloBinding: app.sloBinding,
     },
     submit: ({ relayState, ...values }) =>
-      request(ConfigureSso, {
-        input: {
-          id: app.id,
-          ...values,
-          // Sent only when changed, so that the template's default stays a default. An empty
-          // spEntityId or acsUrl returns to the value the template derives from the parameters.
-          defaultRelayState: relayState !== (app.defaultRelayState ?? '') ? relayState : undefined,
-        },
-      }),
+      isOidc
+        ? request(ConfigureSso, {
+            input: { id: app.id, params: values.params, accountMode: values.accountMode, ssoEnabled: values.ssoEnabled },
+          })
+        : request(ConfigureSso, {
+            input: {
+              id: app.id,
+              ...values,
+              // Sent only when changed, so that the template's default stays a default. An empty
+              // spEntityId or acsUrl returns to the value the template derives from the parameters.
+              defaultRelayState: relayState !== (app.defaultRelayState ?? '') ? relayState : undefined,
+            },
+          }),
     onSuccess: () => {
       setFlash(t('sso.saved'));
       onSaved();
@@ -458,218 +466,227 @@ function SsoConfiguration({ app, onSaved }: { app: AppData; onSaved: () => void 
 
   const format = NAME_ID_FORMATS.find((f) => f.value === nameIdFormat);
   return (
-    <div className="columns">
-      <form className="card" onSubmit={configure.onSubmit} aria-labelledby="sso-title">
-        <h2 id="sso-title">{t('sso.title')}</h2>
-        {app.missingSettings.length > 0 && (
-          <div className="alert alert-warn" role="note">
-            {t('sso.missing', { settings: app.missingSettings.join(', ') })}
+    <>
+      <div className={isOidc ? undefined : 'columns'}>
+        <form className="card" onSubmit={configure.onSubmit} aria-labelledby="sso-title">
+          <h2 id="sso-title">{t('sso.title')}</h2>
+          {app.missingSettings.length > 0 && (
+            <div className="alert alert-warn" role="note">
+              {t('sso.missing', { settings: app.missingSettings.join(', ') })}
+            </div>
+          )}
+          <FormErrors error={configure.error} fields={fields} />
+          {app.template.params.map((p) => (
+            <Field
+              key={p.key}
+              label={p.required ? p.label : t('sso.optional', { label: p.label })}
+              name={`params.${p.key}`}
+              error={configure.error}
+              hint={p.description}
+            >
+              {(attrs) => (
+                <input
+                  {...attrs}
+                  value={params[p.key] ?? ''}
+                  onChange={(e) => configure.set('params', { ...params, [p.key]: e.target.value })}
+                />
+              )}
+            </Field>
+          ))}
+          <Field
+            label={isOidc ? t('oidc.subject') : t('sso.accountName')}
+            name="accountMode"
+            error={configure.error}
+            hint={isOidc ? `${t('oidc.subjectHint')} ${t(`accountMode.${accountMode}.hint`)}` : t(`accountMode.${accountMode}.hint`)}
+          >
+            {(attrs) => (
+              <select {...attrs} {...configure.bind('accountMode')}>
+                {ACCOUNT_MODES.map((m) => (
+                  <option key={m} value={m}>
+                    {t(`accountMode.${m}.label`)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          {!isOidc && (
+            <Field label={t('sso.relayState')} name="defaultRelayState" error={configure.error}>
+              {(attrs) => (
+                <input {...attrs} {...configure.bind('relayState')} />
+              )}
+            </Field>
+          )}
+          {!isOidc && (
+            <details open={Boolean(spEntityId || acsUrl || encryptAssertions || sloUrl) || undefined}>
+              <summary>{t('sso.advanced')}</summary>
+              <p className="muted">{t('sso.advancedLead')}</p>
+              <Field label={t('sso.spEntityId')} name="spEntityId" error={configure.error}>
+                {(attrs) => (
+                  <input {...attrs} placeholder={app.spEntityIdOverridden ? '' : (app.spEntityId ?? '')} {...configure.bind('spEntityId')} />
+                )}
+              </Field>
+              <Field label={t('sso.acsUrl')} name="acsUrl" error={configure.error}>
+                {(attrs) => (
+                  <input {...attrs} placeholder={app.acsUrlOverridden ? '' : (app.acsUrl ?? '')} {...configure.bind('acsUrl')} />
+                )}
+              </Field>
+              <Field
+                label={t('sso.nameIdFormat')}
+                name="nameIdFormat"
+                error={configure.error}
+                hint={format && t(`nameIdFormat.${format.key}.hint`)}
+              >
+                {(attrs) => (
+                  <select {...attrs} {...configure.bind('nameIdFormat')}>
+                    {NAME_ID_FORMATS.map((f) => (
+                      <option key={f.value} value={f.value}>
+                        {t(`nameIdFormat.${f.key}.label`)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field
+                label={t('sso.spCertificate')}
+                name="spEncryptionCertificatePem"
+                error={configure.error}
+                hint={t('sso.spCertificateHint')}
+              >
+                {(attrs) => <textarea {...attrs} rows={4} {...configure.bind('spEncryptionCertificatePem')} />}
+              </Field>
+              <div className="field checkbox">
+                <input
+                  id="encrypt-assertions"
+                  type="checkbox"
+                  checked={encryptAssertions}
+                  onChange={(e) => configure.set('encryptAssertions', e.target.checked)}
+                />
+                <label htmlFor="encrypt-assertions">{t('sso.encryptAssertions')}</label>
+              </div>
+              <Field label={t('sso.assertionEncryption')} name="assertionEncryption" error={configure.error}>
+                {(attrs) => (
+                  <select {...attrs} {...configure.bind('assertionEncryption')}>
+                    <option value="aes256-gcm">{t('sso.aes256gcm')}</option>
+                    <option value="aes256-cbc">{t('sso.aes256cbc')}</option>
+                    <option value="aes128-cbc">{t('sso.aes128cbc')}</option>
+                  </select>
+                )}
+              </Field>
+              <Field
+                label={t('sso.sloUrl')}
+                name="sloUrl"
+                error={configure.error}
+                hint={t('sso.sloUrlHint')}
+              >
+                {(attrs) => <input {...attrs} {...configure.bind('sloUrl')} />}
+              </Field>
+              <Field
+                label={t('sso.sloResponseUrl')}
+                name="sloResponseUrl"
+                error={configure.error}
+                hint={t('sso.sloResponseUrlHint')}
+              >
+                {(attrs) => <input {...attrs} {...configure.bind('sloResponseUrl')} />}
+              </Field>
+              <Field label={t('sso.sloBinding')} name="sloBinding" error={configure.error}>
+                {(attrs) => (
+                  <select {...attrs} {...configure.bind('sloBinding')}>
+                    {SLO_BINDINGS.map((b) => (
+                      <option key={b.value} value={b.value}>
+                        {b.label}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <div className="field checkbox">
+                <input
+                  id="single-logout"
+                  type="checkbox"
+                  checked={singleLogout}
+                  onChange={(e) => configure.set('singleLogout', e.target.checked)}
+                />
+                <label htmlFor="single-logout">{t('sso.singleLogout')}</label>
+              </div>
+              <Field label={t('sso.initiation')} name="initiation" error={configure.error}>
+                {(attrs) => (
+                  <select {...attrs} {...configure.bind('initiation')}>
+                    <option value="IDP_OR_SP">{t('sso.initiationIdpOrSp')}</option>
+                    <option value="SP_ONLY">{t('sso.initiationSpOnly')}</option>
+                  </select>
+                )}
+              </Field>
+            </details>
+          )}
+          <p>
+            <strong>{t('sso.scope')}</strong>{' '}
+            {app.authorizationScope === 'ALL_MEMBERS' ? t('sso.scopeAll') : t('sso.scopeManual')} ·{' '}
+            <Link to="authorization">{t('sso.changeScope')}</Link>
+          </p>
+          <div className="field checkbox">
+            <input
+              id="sso-enabled"
+              type="checkbox"
+              checked={ssoEnabled}
+              onChange={(e) => configure.set('ssoEnabled', e.target.checked)}
+            />
+            <label htmlFor="sso-enabled">{t('sso.ssoEnabled')}</label>
+          </div>
+          <button type="submit" className="primary" disabled={configure.pending}>
+            {configure.pending ? t('sso.saving') : t('sso.save')}
+          </button>
+          <Flash message={flash} />
+        </form>
+
+        {!isOidc && (
+          <div className="card" aria-labelledby="app-settings">
+            <h2 id="app-settings">{t('settings.title')}</h2>
+            <dl className="settings">
+              <dt>{t('settings.idpMetadata')}</dt>
+              <dd>
+                <a
+                  className="button primary"
+                  href={app.idpMetadataUrl}
+                  download={`lanyard-idp-metadata-${app.id}.xml`}
+                >
+                  {t('settings.download')}
+                </a>{' '}
+                <span className="muted">{t('settings.uploadHint')}</span>
+              </dd>
+              <dt>{t('settings.idpEntityId')}</dt>
+              <dd>
+                <code>{app.idpEntityId}</code>
+              </dd>
+              <dt>{t('settings.idpSsoUrl')}</dt>
+              <dd>
+                <code>{app.idpSsoUrl}</code>
+              </dd>
+              <dt>{t('settings.logonLink')}</dt>
+              <dd>
+                <code>{app.idpSsoUrl.replace(/\/sso$/, '/start')}</code>
+                <div className="muted">{t('settings.logonLinkHint')}</div>
+              </dd>
+              <dt>{t('settings.spEntityId')}</dt>
+              <dd>
+                <code>{app.spEntityId ?? t('settings.needsAccountId')}</code>
+              </dd>
+              <dt>{t('settings.acsUrl')}</dt>
+              <dd>
+                <code>{app.acsUrl ?? '—'}</code>
+              </dd>
+              <dt>{t('settings.nameId')}</dt>
+              <dd>
+                <code>
+                  {t('settings.accountName')}
+                  {app.nameIdSuffix ? `@${app.nameIdSuffix}` : ''}
+                </code>
+              </dd>
+            </dl>
           </div>
         )}
-        <FormErrors error={configure.error} fields={fields} />
-        {app.template.params.map((p) => (
-          <Field
-            key={p.key}
-            label={p.required ? p.label : t('sso.optional', { label: p.label })}
-            name={`params.${p.key}`}
-            error={configure.error}
-            hint={p.description}
-          >
-            {(attrs) => (
-              <input
-                {...attrs}
-                value={params[p.key] ?? ''}
-                onChange={(e) => configure.set('params', { ...params, [p.key]: e.target.value })}
-              />
-            )}
-          </Field>
-        ))}
-        <Field
-          label={t('sso.accountName')}
-          name="accountMode"
-          error={configure.error}
-          hint={t(`accountMode.${accountMode}.hint`)}
-        >
-          {(attrs) => (
-            <select {...attrs} {...configure.bind('accountMode')}>
-              {ACCOUNT_MODES.map((m) => (
-                <option key={m} value={m}>
-                  {t(`accountMode.${m}.label`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('sso.relayState')} name="defaultRelayState" error={configure.error}>
-          {(attrs) => (
-            <input {...attrs} {...configure.bind('relayState')} />
-          )}
-        </Field>
-        <details open={Boolean(spEntityId || acsUrl || encryptAssertions || sloUrl) || undefined}>
-          <summary>{t('sso.advanced')}</summary>
-          <p className="muted">{t('sso.advancedLead')}</p>
-          <Field label={t('sso.spEntityId')} name="spEntityId" error={configure.error}>
-            {(attrs) => (
-              <input {...attrs} placeholder={app.spEntityIdOverridden ? '' : (app.spEntityId ?? '')} {...configure.bind('spEntityId')} />
-            )}
-          </Field>
-          <Field label={t('sso.acsUrl')} name="acsUrl" error={configure.error}>
-            {(attrs) => (
-              <input {...attrs} placeholder={app.acsUrlOverridden ? '' : (app.acsUrl ?? '')} {...configure.bind('acsUrl')} />
-            )}
-          </Field>
-          <Field
-            label={t('sso.nameIdFormat')}
-            name="nameIdFormat"
-            error={configure.error}
-            hint={format && t(`nameIdFormat.${format.key}.hint`)}
-          >
-            {(attrs) => (
-              <select {...attrs} {...configure.bind('nameIdFormat')}>
-                {NAME_ID_FORMATS.map((f) => (
-                  <option key={f.value} value={f.value}>
-                    {t(`nameIdFormat.${f.key}.label`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field
-            label={t('sso.spCertificate')}
-            name="spEncryptionCertificatePem"
-            error={configure.error}
-            hint={t('sso.spCertificateHint')}
-          >
-            {(attrs) => <textarea {...attrs} rows={4} {...configure.bind('spEncryptionCertificatePem')} />}
-          </Field>
-          <div className="field checkbox">
-            <input
-              id="encrypt-assertions"
-              type="checkbox"
-              checked={encryptAssertions}
-              onChange={(e) => configure.set('encryptAssertions', e.target.checked)}
-            />
-            <label htmlFor="encrypt-assertions">{t('sso.encryptAssertions')}</label>
-          </div>
-          <Field label={t('sso.assertionEncryption')} name="assertionEncryption" error={configure.error}>
-            {(attrs) => (
-              <select {...attrs} {...configure.bind('assertionEncryption')}>
-                <option value="aes256-gcm">{t('sso.aes256gcm')}</option>
-                <option value="aes256-cbc">{t('sso.aes256cbc')}</option>
-                <option value="aes128-cbc">{t('sso.aes128cbc')}</option>
-              </select>
-            )}
-          </Field>
-          <Field
-            label={t('sso.sloUrl')}
-            name="sloUrl"
-            error={configure.error}
-            hint={t('sso.sloUrlHint')}
-          >
-            {(attrs) => <input {...attrs} {...configure.bind('sloUrl')} />}
-          </Field>
-          <Field
-            label={t('sso.sloResponseUrl')}
-            name="sloResponseUrl"
-            error={configure.error}
-            hint={t('sso.sloResponseUrlHint')}
-          >
-            {(attrs) => <input {...attrs} {...configure.bind('sloResponseUrl')} />}
-          </Field>
-          <Field label={t('sso.sloBinding')} name="sloBinding" error={configure.error}>
-            {(attrs) => (
-              <select {...attrs} {...configure.bind('sloBinding')}>
-                {SLO_BINDINGS.map((b) => (
-                  <option key={b.value} value={b.value}>
-                    {b.label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <div className="field checkbox">
-            <input
-              id="single-logout"
-              type="checkbox"
-              checked={singleLogout}
-              onChange={(e) => configure.set('singleLogout', e.target.checked)}
-            />
-            <label htmlFor="single-logout">{t('sso.singleLogout')}</label>
-          </div>
-          <Field label={t('sso.initiation')} name="initiation" error={configure.error}>
-            {(attrs) => (
-              <select {...attrs} {...configure.bind('initiation')}>
-                <option value="IDP_OR_SP">{t('sso.initiationIdpOrSp')}</option>
-                <option value="SP_ONLY">{t('sso.initiationSpOnly')}</option>
-              </select>
-            )}
-          </Field>
-        </details>
-        <p>
-          <strong>{t('sso.scope')}</strong>{' '}
-          {app.authorizationScope === 'ALL_MEMBERS' ? t('sso.scopeAll') : t('sso.scopeManual')} ·{' '}
-          <Link to="authorization">{t('sso.changeScope')}</Link>
-        </p>
-        <div className="field checkbox">
-          <input
-            id="sso-enabled"
-            type="checkbox"
-            checked={ssoEnabled}
-            onChange={(e) => configure.set('ssoEnabled', e.target.checked)}
-          />
-          <label htmlFor="sso-enabled">{t('sso.ssoEnabled')}</label>
-        </div>
-        <button type="submit" className="primary" disabled={configure.pending}>
-          {configure.pending ? t('sso.saving') : t('sso.save')}
-        </button>
-        <Flash message={flash} />
-      </form>
-
-      <div className="card" aria-labelledby="app-settings">
-        <h2 id="app-settings">{t('settings.title')}</h2>
-        <dl className="settings">
-          <dt>{t('settings.idpMetadata')}</dt>
-          <dd>
-            <a
-              className="button primary"
-              href={app.idpMetadataUrl}
-              download={`lanyard-idp-metadata-${app.id}.xml`}
-            >
-              {t('settings.download')}
-            </a>{' '}
-            <span className="muted">{t('settings.uploadHint')}</span>
-          </dd>
-          <dt>{t('settings.idpEntityId')}</dt>
-          <dd>
-            <code>{app.idpEntityId}</code>
-          </dd>
-          <dt>{t('settings.idpSsoUrl')}</dt>
-          <dd>
-            <code>{app.idpSsoUrl}</code>
-          </dd>
-          <dt>{t('settings.logonLink')}</dt>
-          <dd>
-            <code>{app.idpSsoUrl.replace(/\/sso$/, '/start')}</code>
-            <div className="muted">{t('settings.logonLinkHint')}</div>
-          </dd>
-          <dt>{t('settings.spEntityId')}</dt>
-          <dd>
-            <code>{app.spEntityId ?? t('settings.needsAccountId')}</code>
-          </dd>
-          <dt>{t('settings.acsUrl')}</dt>
-          <dd>
-            <code>{app.acsUrl ?? '—'}</code>
-          </dd>
-          <dt>{t('settings.nameId')}</dt>
-          <dd>
-            <code>
-              {t('settings.accountName')}
-              {app.nameIdSuffix ? `@${app.nameIdSuffix}` : ''}
-            </code>
-          </dd>
-        </dl>
       </div>
-    </div>
+      {isOidc && <OidcSettings applicationId={app.id} instanceId={app.instanceId} />}
+    </>
   );
 }
 

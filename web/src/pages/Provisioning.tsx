@@ -9,7 +9,7 @@ import { useForm } from '../form';
 import { graphql } from '../gql';
 import type { ProvisioningChangesQuery, ProvisioningQuery as ProvisioningData } from '../gql/graphql';
 import { ListView, type Column } from '../list';
-import { ConfirmDialog, Field, Flash, FormErrors, formatTime, useFlash } from '../ui';
+import { ConfirmDialog, Field, Flash, FormErrors, copy, formatTime, useFlash } from '../ui';
 
 const ProvisioningQuery = graphql(`
   query Provisioning($instanceId: ID!) {
@@ -102,22 +102,6 @@ function targetName(summary: unknown): string | undefined {
     }
   }
   return undefined;
-}
-
-/**
- * Copies `text`; where the browser has no clipboard for this page (plain HTTP) or refuses, the
- * field is selected for copying by hand. Says which it was.
- */
-async function copy(text: string, field: HTMLInputElement | HTMLTextAreaElement | null): Promise<boolean> {
-  try {
-    if (!navigator.clipboard) throw new Error('no clipboard');
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    field?.focus();
-    field?.select();
-    return false;
-  }
 }
 
 export function Provisioning({ instanceId }: { instanceId: string }) {
