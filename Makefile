@@ -12,8 +12,8 @@ deps:
 	@scripts/install-deps.sh
 
 # pysaml2 and python3-saml, the third-party SAML libraries the interop tests use as service
-# providers, and scim2-client, the SCIM client they provision with (scripts/install-venv.sh
-# explains the lxml/xmlsec libxml2 pitfall it handles).
+# providers, scim2-client, the SCIM client they provision with, and authlib, the OpenID Connect
+# relying party (scripts/install-venv.sh explains the lxml/xmlsec libxml2 pitfall it handles).
 VENV_PYTHON := $(CURDIR)/.venv/bin/python
 venv: deps
 	@scripts/install-venv.sh

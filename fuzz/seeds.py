@@ -340,6 +340,19 @@ for body in [
     put("graphql_request", json.dumps(body))
 put("graphql_request", b"\xff\xfe{")
 
+# --- OIDC authorization requests (oidc_request): query strings as relying parties send them. ---
+for query in [
+    "response_type=code&client_id=c&redirect_uri=https%3A%2F%2Frp.example.com%2Fcb&scope=openid%20email&state=af0ifjsldkj&nonce=n-0S6_WzA2Mj&code_challenge=ngF5GsXcbwljx6u133FFr3Xht9xooA_DuaX_3QwODtc&code_challenge_method=S256",
+    "response_type=code&scope=openid+profile+email&state=s&prompt=none&max_age=300&login_hint=alice&response_mode=form_post",
+    "response_type=code&scope=openid&acr_values=https%3A%2F%2Frefeds.org%2Fprofile%2Fmfa&prompt=login&code_challenge=ngF5GsXcbwljx6u133FFr3Xht9xooA_DuaX_3QwODtc&code_challenge_method=S256",
+    "response_type=code&scope=openid&code_challenge=abc&code_challenge_method=plain",
+    "response_type=id_token%20token&scope=openid&request=eyJhbGciOiJub25lIn0.e30.",
+    "response_type=code&response_type=code&scope=openid&scope=email&prompt=none%20login&max_age=-1",
+    "response_type=code&scope=openid&state=" + "x" * 1100,
+    "response_type=code&scope=%00openid&response_mode=fragment&code_challenge_method=S256",
+]:
+    put("oidc_request", query)
+
 # --- SCIM filters and PATCH paths (scim_filter): a filter, a newline, a path. ---
 for filter_, path in [
     ('userName eq "bjensen"', 'members[value eq "2819c223-7f76-453a-919d-413861904646"]'),

@@ -33,9 +33,9 @@ mod http;
 const ADMIN_PASSWORD: &str = "bench-admin-password";
 const PASSWORD: &str = "bench-employee-password";
 const REDIRECT: &str = "https://rp.example.com/cb";
-/// RFC 7636 appendix B.
+/// A verifier and its S256 challenge.
 const VERIFIER: &str = "dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+const CHALLENGE: &str = "ngF5GsXcbwljx6u133FFr3Xht9xooA_DuaX_3QwODtc";
 
 /// What the workers need.
 struct Target {

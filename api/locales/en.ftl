@@ -173,6 +173,10 @@ template-param-idpName = IdP name in RAM
 template-param-idpName-help = The name of the SAML identity provider created in RAM > SSO > Role-based SSO.
 template-param-roles = RAM roles
 template-param-roles-help = The RAM roles to offer, by name, separated by commas.
+template-param-oidcIdpName = IdP name in RAM
+template-param-oidcIdpName-help = The name of the OIDC identity provider created in RAM > SSO > Role-based SSO > OIDC.
+template-param-oidcRoles = RAM roles
+template-param-oidcRoles-help = The RAM roles whose trust policy names this IdP, by name, separated by commas.
 template-param-sessionDuration = Session duration (seconds)
 template-param-sessionDuration-help = How long the role session lasts, 900 to 43200 seconds; RAM's default when empty.
 

@@ -168,6 +168,10 @@ template-param-idpName = RAM 中的身份提供商名称
 template-param-idpName-help = 在 RAM > SSO 管理 > 角色 SSO 中创建的 SAML 身份提供商的名称。
 template-param-roles = RAM 角色
 template-param-roles-help = 可供选择的 RAM 角色名称，以英文逗号分隔。
+template-param-oidcIdpName = RAM 中的身份提供商名称
+template-param-oidcIdpName-help = 在 RAM > SSO 管理 > 角色 SSO > OIDC 中创建的 OIDC 身份提供商的名称。
+template-param-oidcRoles = RAM 角色
+template-param-oidcRoles-help = 信任策略中指定此身份提供商的 RAM 角色名称，以英文逗号分隔。
 template-param-sessionDuration = 会话时长（秒）
 template-param-sessionDuration-help = 角色会话的有效时长，900 到 43200 秒；留空则使用 RAM 的默认值。
 

@@ -69,6 +69,9 @@ pub enum ParamKind {
 #[derive(Clone, Copy, Debug)]
 pub struct Param {
     pub key: &'static str,
+    /// The stem of its texts' message ids in the catalogs (`template-param-{message}`): the
+    /// key, unless a template words the same parameter differently.
+    pub message: &'static str,
     pub label: &'static str,
     pub description: &'static str,
     pub kind: ParamKind,
@@ -141,6 +144,7 @@ pub enum AccountNameRule {
 
 const ALIBABA_USER_PARAMS: &[Param] = &[Param {
     key: "accountId",
+    message: "accountId",
     label: "Alibaba Cloud account ID",
     description:
         "The 16-digit ID of the Alibaba Cloud account (Account Center, under the profile picture).",
@@ -151,6 +155,7 @@ const ALIBABA_USER_PARAMS: &[Param] = &[Param {
 const ALIBABA_OIDC_PARAMS: &[Param] = &[
     Param {
         key: "accountId",
+        message: "accountId",
         label: "Alibaba Cloud account ID",
         description:
             "The 16-digit ID of the Alibaba Cloud account (Account Center, under the profile picture).",
@@ -159,6 +164,7 @@ const ALIBABA_OIDC_PARAMS: &[Param] = &[
     },
     Param {
         key: "idpName",
+        message: "oidcIdpName",
         label: "IdP name in RAM",
         description:
             "The name of the OIDC identity provider created in RAM > SSO > Role-based SSO > OIDC.",
@@ -167,6 +173,7 @@ const ALIBABA_OIDC_PARAMS: &[Param] = &[
     },
     Param {
         key: "roles",
+        message: "oidcRoles",
         label: "RAM roles",
         description: "The RAM roles whose trust policy names this IdP, by name, separated by commas.",
         kind: ParamKind::RamRoleList,
@@ -177,6 +184,7 @@ const ALIBABA_OIDC_PARAMS: &[Param] = &[
 const ALIBABA_ROLE_PARAMS: &[Param] = &[
     Param {
         key: "accountId",
+        message: "accountId",
         label: "Alibaba Cloud account ID",
         description:
             "The 16-digit ID of the Alibaba Cloud account (Account Center, under the profile picture).",
@@ -185,6 +193,7 @@ const ALIBABA_ROLE_PARAMS: &[Param] = &[
     },
     Param {
         key: "idpName",
+        message: "idpName",
         label: "IdP name in RAM",
         description:
             "The name of the SAML identity provider created in RAM > SSO > Role-based SSO.",
@@ -193,6 +202,7 @@ const ALIBABA_ROLE_PARAMS: &[Param] = &[
     },
     Param {
         key: "roles",
+        message: "roles",
         label: "RAM roles",
         description: "The RAM roles to offer, by name, separated by commas.",
         kind: ParamKind::RamRoleList,
@@ -200,6 +210,7 @@ const ALIBABA_ROLE_PARAMS: &[Param] = &[
     },
     Param {
         key: "sessionDuration",
+        message: "sessionDuration",
         label: "Session duration (seconds)",
         description:
             "How long the role session lasts, 900 to 43200 seconds; RAM's default when empty.",
@@ -315,12 +326,16 @@ impl Template {
 impl Param {
     /// The field's label, in a language.
     pub fn label_in(&self, lang: Lang) -> String {
-        localized(lang, &format!("template-param-{}", self.key), self.label)
+        localized(
+            lang,
+            &format!("template-param-{}", self.message),
+            self.label,
+        )
     }
 
     /// The help under the field, in a language.
     pub fn description_in(&self, lang: Lang) -> String {
-        let id = format!("template-param-{}-help", self.key);
+        let id = format!("template-param-{}-help", self.message);
         localized(lang, &id, self.description)
     }
 }

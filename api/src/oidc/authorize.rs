@@ -457,14 +457,16 @@ pub async fn answer(
             let mut resumed = pending.clone();
             resumed.received_ms = Utc::now().timestamp_millis();
             let sealed = seal(oidc, instance_id, &resumed)?;
-            return Ok(see_other(
-                &sign_in_url(
-                    &oidc.config.public_url,
-                    instance_id,
-                    &Continue::Authorize(sealed),
-                ),
-                &[],
-            ));
+            let mut location = sign_in_url(
+                &oidc.config.public_url,
+                instance_id,
+                &Continue::Authorize(sealed),
+            );
+            if let Some(hint) = &pending.login_hint {
+                location.push_str("&login_hint=");
+                location.extend(url::form_urlencoded::byte_serialize(hint.as_bytes()));
+            }
+            return Ok(see_other(&location, &[]));
         }
     };
     let step_up = || async {
@@ -599,7 +601,7 @@ mod tests {
             .collect()
     }
 
-    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+    const CHALLENGE: &str = "ngF5GsXcbwljx6u133FFr3Xht9xooA_DuaX_3QwODtc";
 
     fn error_of(kind: ClientType, pairs: &[(&str, &str)]) -> &'static str {
         let (_, _, checked) = check(&client(kind), "https://rp.example.com/cb", &params(pairs));

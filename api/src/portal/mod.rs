@@ -139,6 +139,8 @@ pub fn logout_purpose(instance_id: &str) -> String {
 struct ContinueQuery {
     #[serde(rename = "continue")]
     next: Option<String>,
+    /// Who is expected to sign in (an OIDC `login_hint`): the username field's first value.
+    login_hint: Option<String>,
 }
 
 fn render_sign_in(
@@ -191,13 +193,20 @@ async fn sign_in_page(
             &[],
         ));
     }
+    let hint: String = query
+        .login_hint
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(128)
+        .collect();
     Ok(render_sign_in(
         &saml,
         &headers,
         StatusCode::OK,
         &instance,
         &next,
-        "",
+        hint.trim(),
         None,
     ))
 }

@@ -13,6 +13,8 @@ use lanyard::authz::PolicyEngine;
 use lanyard::directory::user_list::SearchCursor;
 use lanyard::graphql::connection::{Cursor, PageArgs};
 use lanyard::import::rows::Rows;
+use lanyard::oidc::authorize;
+use lanyard::oidc::clients::{AuthMethod, Client, ClientType};
 use lanyard::saml::logout::{LogoutExpectations, Message, UnverifiedLogout};
 use lanyard::saml::request::{Expectations, UnverifiedRequest};
 use lanyard::scim;
@@ -43,6 +45,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("session_tokens", session_tokens),
     ("graphql_request", graphql_request),
     ("scim_filter", scim_filter),
+    ("oidc_request", oidc_request),
 ];
 
 /// The application the SAML targets' requests are checked against. The seeds are requests to
@@ -250,4 +253,56 @@ pub fn cedar_policy(data: &[u8]) {
             );
         }
     });
+}
+
+/// The redirect URI the `oidc_request` seeds' client registered.
+const OIDC_REDIRECT: &str = "https://rp.example.com/cb";
+
+/// An OIDC authorization request, as the query string (or form body) of `/authorize`: its
+/// parameters checked the way the endpoint does once the client and redirect URI are known,
+/// for a confidential and a public client. An accepted request asked for `code` and `openid`,
+/// is granted only scopes the client may have, carries an S256 challenge of the right shape
+/// (always, for the public client), and stays within the bounds a sealed request relies on.
+pub fn oidc_request(data: &[u8]) {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(data).into_owned().collect();
+    for client_type in [ClientType::Confidential, ClientType::Public] {
+        let client = Client {
+            application_id: "0190a0a0-0000-7000-8000-000000000000".into(),
+            instance_id: "0190a0a0-0000-7000-8000-000000000001".into(),
+            client_type,
+            auth_method: match client_type {
+                ClientType::Confidential => AuthMethod::ClientSecretBasic,
+                ClientType::Public => AuthMethod::None,
+            },
+            redirect_uris: vec![OIDC_REDIRECT.into()],
+            post_logout_redirect_uris: vec![],
+            initiate_login_uri: None,
+            scopes: vec!["openid".into(), "email".into(), "profile".into()],
+            claims: vec![],
+            jwks: None,
+            assertion_alg: None,
+            id_token_lifetime_secs: 3600,
+            access_token_lifetime_secs: 3600,
+            refresh_token_lifetime_secs: 86_400,
+            updated_at: None,
+        };
+        let (_, _, checked) = authorize::check(&client, OIDC_REDIRECT, &pairs);
+        match checked {
+            Ok(pending) => {
+                let scopes: Vec<&str> = pending.scope.split(' ').collect();
+                assert!(scopes.contains(&"openid"), "{:?}", pending.scope);
+                assert!(scopes.iter().all(|s| client.scopes.iter().any(|c| c == s)));
+                let one = |name: &str| pairs.iter().filter(|(k, _)| k == name).count() <= 1;
+                assert!(one("response_type") && one("scope") && one("state"));
+                assert!(pending.state.as_ref().is_none_or(|s| s.len() <= 1024));
+                assert!(pending.nonce.as_ref().is_none_or(|n| n.len() <= 1024));
+                match &pending.code_challenge {
+                    Some(challenge) => assert_eq!(challenge.len(), 43),
+                    None => assert_eq!(client_type, ClientType::Confidential),
+                }
+                assert!(!(pending.none && pending.login));
+            }
+            Err(error) => assert!(!error.description.is_empty(), "{}", error.error),
+        }
+    }
 }

@@ -16,9 +16,9 @@ use serde_json::{json, Value};
 
 pub const REDIRECT: &str = "https://rp.example.com/cb";
 pub const AFTER_LOGOUT: &str = "https://rp.example.com/bye";
-/// RFC 7636 appendix B.
+/// A verifier and its S256 challenge.
 pub const VERIFIER: &str = "dBjftJeZ4CVP-mJ92K27uhbUJU1p1r_wW1gFWFOEjXk";
-pub const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+pub const CHALLENGE: &str = "ngF5GsXcbwljx6u133FFr3Xht9xooA_DuaX_3QwODtc";
 
 /// An instance with alice (granted) and bob (not), and a confidential OIDC client.
 pub struct Rp {
@@ -592,14 +592,22 @@ async fn without_a_session_the_employee_signs_in_and_the_request_goes_on() {
     let app = TestApp::spawn().await;
     let r = rp(&app).await;
     let b = browser();
+    let mut hinted = usual(&r.client_id);
+    hinted.push(("login_hint", "alice\"><b>"));
     let response = b
-        .get(authorize_url(&app, &r.instance, &usual(&r.client_id)))
+        .get(authorize_url(&app, &r.instance, &hinted))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
     let login = location(&response).replacen("http://127.0.0.1", &app.base, 1);
     assert!(login.contains("/login?continue=authorize"), "{login}");
+    // The hint fills in the username field, escaped.
+    let page = b.get(&login).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("value=\"alice&quot;&gt;&lt;b&gt;\""),
+        "{page}"
+    );
     let signed = sign_in(&app.base, &b, &login, "alice", PASSWORD).await;
     let resume = location(&signed).replacen("http://127.0.0.1", &app.base, 1);
     assert!(resume.contains("/resume/"), "{resume}");
@@ -643,7 +651,7 @@ async fn a_user_outside_the_scope_gets_access_denied_and_the_refusal_is_audited(
     assert!(
         nodes
             .iter()
-            .any(|n| n["outcome"] == "denied" || n["outcome"] == "failure"),
+            .any(|n| n["outcome"] == "deny" && n["actor"]["name"] == "bob"),
         "{nodes:?}"
     );
 }
@@ -1150,4 +1158,283 @@ async fn one_code_at_two_nodes_at_once_is_redeemed_once() {
         .await;
         assert_eq!(refreshed["error"], "invalid_grant");
     }
+}
+
+#[tokio::test]
+async fn tokens_follow_the_instance_key_through_a_rollover_to_es256() {
+    let app = TestApp::spawn().await;
+    let r = rp(&app).await;
+    let b = signed_in(&app, &r.instance, "alice").await;
+    let rotated = app
+        .gql(
+            "mutation($i: ID!) { rotateSigningKey(input: {instanceId: $i, algorithm: ECDSA_P256}) { signingKey { id } } }",
+            json!({ "i": r.instance }),
+        )
+        .await;
+    let key = rotated["rotateSigningKey"]["signingKey"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Pending: published before it signs.
+    let jwks: Value = reqwest::get(format!("{}/oidc/{}/jwks", app.base, r.instance))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k["kid"] == key.as_str() && k["alg"] == "ES256"));
+    app.gql(
+        "mutation($i: ID!, $k: ID!) { activateSigningKey(input: {instanceId: $i, id: $k}) { signingKey { id } } }",
+        json!({ "i": r.instance, "k": key }),
+    )
+    .await;
+    let c = code(&app, &b, &r.instance, &usual(&r.client_id)).await;
+    let (status, tokens) = exchange(&app, &r, &c).await;
+    assert_eq!(status, 200);
+    let id_token = tokens["id_token"].as_str().unwrap();
+    let header = jsonwebtoken::decode_header(id_token).unwrap();
+    assert_eq!(
+        (header.alg, header.kid.as_deref()),
+        (Algorithm::ES256, Some(key.as_str()))
+    );
+    let claims = verified(&app, &r.instance, id_token, &r.client_id).await;
+    assert_eq!(claims["sub"], "alice");
+    // The retired RSA key stays published: tokens it signed still verify.
+    let jwks: Value = reqwest::get(format!("{}/oidc/{}/jwks", app.base, r.instance))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
+    // A token with `alg: none` is nobody's.
+    let claims = URL_SAFE_NO_PAD.encode(
+        json!({ "iss": issuer(&r.instance), "sub": "alice", "exp": 4_000_000_000i64 }).to_string(),
+    );
+    let none = format!(
+        "{}.{claims}.",
+        URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"none","kid":"{key}"}}"#))
+    );
+    assert_eq!(userinfo(&app, &r.instance, &none).await.0, 401);
+}
+
+#[tokio::test]
+async fn secrets_rotate_with_an_overlap_and_lifetimes_stay_in_bounds() {
+    let app = TestApp::spawn().await;
+    let r = rp(&app).await;
+    let b = signed_in(&app, &r.instance, "alice").await;
+    let rotate = |overlap: i64| {
+        let app = &app;
+        let id = r.client_id.clone();
+        async move {
+            app.gql(
+                "mutation($a: ID!, $o: Int!) { rotateOidcClientSecret(input: {id: $a, overlapSeconds: $o}) { secret application { oidc { secrets { id hint expiresAt } } } } }",
+                json!({ "a": id, "o": overlap }),
+            )
+            .await["rotateOidcClientSecret"]
+                .clone()
+        }
+    };
+    let second = rotate(3600).await;
+    let second_secret = second["secret"].as_str().unwrap().to_owned();
+    let secrets = second["application"]["oidc"]["secrets"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        secrets.len(),
+        2,
+        "the new one and the one it replaces, for an hour"
+    );
+    assert!(secrets[0]["expiresAt"].is_null());
+    assert_eq!(
+        secrets[0]["hint"],
+        &second_secret[second_secret.len() - 4..]
+    );
+    assert!(secrets[1]["expiresAt"].is_string());
+    // Both work during the overlap.
+    for secret in [&r.secret, &second_secret] {
+        let c = code(&app, &b, &r.instance, &usual(&r.client_id)).await;
+        let rp = Rp {
+            instance: r.instance.clone(),
+            alice: r.alice.clone(),
+            client_id: r.client_id.clone(),
+            secret: secret.to_string(),
+        };
+        assert_eq!(exchange(&app, &rp, &c).await.0, 200);
+    }
+    // Without an overlap the previous ones stop at once.
+    let third = rotate(0).await;
+    assert_eq!(
+        third["application"]["oidc"]["secrets"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    for (secret, expected) in [
+        (second_secret.as_str(), 401),
+        (third["secret"].as_str().unwrap(), 200),
+    ] {
+        let c = code(&app, &b, &r.instance, &usual(&r.client_id)).await;
+        let rp = Rp {
+            instance: r.instance.clone(),
+            alice: r.alice.clone(),
+            client_id: r.client_id.clone(),
+            secret: secret.to_owned(),
+        };
+        assert_eq!(exchange(&app, &rp, &c).await.0.as_u16(), expected);
+    }
+    let refused = app
+        .try_gql(
+            "mutation($a: ID!) { rotateOidcClientSecret(input: {id: $a, overlapSeconds: 99999999}) { secret } }",
+            json!({ "a": r.client_id }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(lanyard_tests::error_code(&refused), "BAD_USER_INPUT");
+    for (field, value) in [
+        ("idTokenLifetimeSeconds", 10),
+        ("accessTokenLifetimeSeconds", 100_000),
+        ("refreshTokenLifetimeSeconds", 1),
+    ] {
+        let refused = app
+            .try_gql(
+                "mutation($in: ConfigureApplicationOidcInput!) { configureApplicationOidc(input: $in) { application { id } } }",
+                json!({ "in": { "id": r.client_id, field: value } }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            lanyard_tests::error_code(&refused),
+            "BAD_USER_INPUT",
+            "{field}"
+        );
+    }
+    for (field, value) in [
+        ("redirectUris", json!(["http://rp.example.com/cb"])),
+        ("redirectUris", json!(["https://rp.example.com/cb#x"])),
+        ("scopes", json!(["email"])),
+        ("claims", json!([{ "name": "sub", "source": "username" }])),
+    ] {
+        let refused = app
+            .try_gql(
+                "mutation($in: ConfigureApplicationOidcInput!) { configureApplicationOidc(input: $in) { application { id } } }",
+                json!({ "in": { "id": r.client_id, field: value } }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            lanyard_tests::error_code(&refused),
+            "BAD_USER_INPUT",
+            "{field} {value}"
+        );
+    }
+    app.gql(
+        "mutation($in: ConfigureApplicationOidcInput!) { configureApplicationOidc(input: $in) { application { id } } }",
+        json!({ "in": { "id": r.client_id, "idTokenLifetimeSeconds": 120, "accessTokenLifetimeSeconds": 300, "claims": [{ "name": "department", "source": "literal", "values": ["R&D"] }] } }),
+    )
+    .await;
+    let c = code(&app, &b, &r.instance, &usual(&r.client_id)).await;
+    let rp = Rp {
+        instance: r.instance.clone(),
+        alice: r.alice.clone(),
+        client_id: r.client_id.clone(),
+        secret: third["secret"].as_str().unwrap().to_owned(),
+    };
+    let (_, tokens) = exchange(&app, &rp, &c).await;
+    assert_eq!(tokens["expires_in"], 300);
+    let id = verified(
+        &app,
+        &r.instance,
+        tokens["id_token"].as_str().unwrap(),
+        &r.client_id,
+    )
+    .await;
+    assert_eq!(
+        id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(),
+        120
+    );
+    assert_eq!(id["department"], "R&D");
+}
+
+#[tokio::test]
+async fn alibaba_cloud_ram_gets_the_issuer_client_id_and_subject_it_checks() {
+    let app = TestApp::spawn().await;
+    let instance = app.create_instance("Acme").await;
+    let alice = app.create_user(&instance, "alice", Some(PASSWORD)).await;
+    let added = app
+        .gql(
+            "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-role-sso-oidc\", name: \"Alibaba Cloud (OIDC)\", params: {accountId: \"5123456789012345\", idpName: \"lanyard\", roles: \"admin\"}}) { application { id template { protocol } oidc { clientId issuer missingSettings } } } }",
+            json!({ "i": instance }),
+        )
+        .await;
+    let application = &added["addApplication"]["application"];
+    assert_eq!(application["template"]["protocol"], "OIDC");
+    assert_eq!(application["oidc"]["issuer"], issuer(&instance).as_str());
+    assert_eq!(
+        application["oidc"]["missingSettings"],
+        json!(["redirectUris"])
+    );
+    let id = application["id"].as_str().unwrap().to_owned();
+    assert_eq!(application["oidc"]["clientId"], id.as_str());
+    app.gql(
+        "mutation($a: ID!, $r: String!) { configureApplicationOidc(input: {id: $a, redirectUris: [$r]}) { application { id } } }",
+        json!({ "a": id, "r": REDIRECT }),
+    )
+    .await;
+    let secret = app
+        .gql(
+            "mutation($a: ID!) { rotateOidcClientSecret(input: {id: $a}) { secret } }",
+            json!({ "a": id }),
+        )
+        .await["rotateOidcClientSecret"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    set_scope(&app, &id, "MANUAL").await;
+    grant(&app, &id, &alice).await;
+    let r = Rp {
+        instance: instance.clone(),
+        alice,
+        client_id: id.clone(),
+        secret,
+    };
+    let b = signed_in(&app, &instance, "alice").await;
+    let c = code(&app, &b, &instance, &usual(&id)).await;
+    let (_, tokens) = exchange(&app, &r, &c).await;
+    // What AssumeRoleWithOIDC checks: the issuer, `aud` = the client ID, the subject a role's
+    // trust policy can name.
+    let claims = verified(&app, &instance, tokens["id_token"].as_str().unwrap(), &id).await;
+    assert_eq!(claims["iss"], issuer(&instance).as_str());
+    assert_eq!(claims["aud"], id.as_str());
+    assert_eq!(claims["sub"], "alice");
+    // The portal's tile starts at the relying party's site (no login initiation URI yet).
+    let start = browser()
+        .get(format!("{}/oidc/apps/{id}/start", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&start), "https://rp.example.com");
+    app.gql(
+        "mutation($a: ID!) { configureApplicationOidc(input: {id: $a, initiateLoginUri: \"https://rp.example.com/login?x=1\"}) { application { id } } }",
+        json!({ "a": id }),
+    )
+    .await;
+    let start = browser()
+        .get(format!("{}/oidc/apps/{id}/start", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        location(&start),
+        format!(
+            "https://rp.example.com/login?x=1&iss={}",
+            issuer(&instance).replace(':', "%3A").replace('/', "%2F")
+        )
+    );
 }

@@ -15,15 +15,16 @@ use serde_json::{json, Value};
 
 const SP_CERT: &str = include_str!("../../interop/sp-cert.pem");
 
-/// The venv interpreter `make test` creates (pysaml2, python3-saml and scim2-client) and names.
+/// The venv interpreter `make test` creates (pysaml2, python3-saml, scim2-client and authlib)
+/// and names.
 pub(crate) fn python() -> String {
     std::env::var("LANYARD_TEST_PYTHON")
         .ok()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| {
             panic!(
-                "LANYARD_TEST_PYTHON is not set: the interop tests need pysaml2, python3-saml \
-                 and scim2-client. Run them through `make test`, or set \
+                "LANYARD_TEST_PYTHON is not set: the interop tests need pysaml2, python3-saml, \
+                 scim2-client and authlib. Run them through `make test`, or set \
                  LANYARD_TEST_PYTHON=$PWD/.venv/bin/python after `make venv`"
             )
         })
