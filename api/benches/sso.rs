@@ -149,7 +149,14 @@ fn load(url: &str, cookie: &str, length: Duration) -> anyhow::Result<Vec<(Durati
                 let mut out = Vec::new();
                 while started.elapsed() < length {
                     let sent = Instant::now();
-                    let body = connection.get(request.as_bytes())?;
+                    let answer = connection.send(request.as_bytes())?;
+                    anyhow::ensure!(
+                        answer.status == 200 && answer.location.is_none(),
+                        "status {} (location {:?})",
+                        answer.status,
+                        answer.location
+                    );
+                    let body = answer.body;
                     out.push((sent.elapsed(), body));
                 }
                 Ok(out)

@@ -137,16 +137,4 @@ impl Connection {
             body: String::from_utf8(body)?,
         })
     }
-
-    /// Sends `request`; the body of a 200 response, an error for anything else.
-    pub fn get(&mut self, request: &[u8]) -> anyhow::Result<String> {
-        let answer = self.send(request)?;
-        anyhow::ensure!(
-            answer.status == 200 && answer.location.is_none(),
-            "status {} (location {:?})",
-            answer.status,
-            answer.location
-        );
-        Ok(answer.body)
-    }
 }

@@ -713,7 +713,10 @@ mod tests {
             .map(|t| t.id)
             .collect();
         assert_eq!(hits, vec!["alibaba-cloud-user-sso-intl"]);
-        assert_eq!(search(None, Some("custom")).len(), 1);
+        let custom: Vec<&str> = search(None, Some("custom")).iter().map(|t| t.id).collect();
+        assert_eq!(custom, vec!["generic-saml2", "generic-oidc"]);
+        let oidc: Vec<&str> = search(Some("openid"), None).iter().map(|t| t.id).collect();
+        assert_eq!(oidc, vec!["generic-oidc"]);
         assert_eq!(search(Some("nothing like this"), None).len(), 0);
     }
 

@@ -352,6 +352,13 @@ impl Application {
     /// The IdP metadata XML to upload to the service provider: the same document the public
     /// download serves, signed with the instance's active key.
     async fn idp_metadata(&self, ctx: &Context<'_>) -> Result<String> {
+        if self.resolved.template.is_oidc() {
+            return Err(crate::error::AppError::bad_input(
+                "idpMetadata",
+                "an OpenID Connect application has no SAML metadata: see oidc.discoveryUrl",
+            )
+            .into());
+        }
         let signed =
             crate::saml::metadata::for_application(&state(ctx)?.saml, &self.resolved.model).await?;
         Ok(String::clone(&signed))

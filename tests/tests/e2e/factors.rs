@@ -88,8 +88,12 @@ async fn signed_in(app: &TestApp, t: &Tenant, username: &str) -> reqwest::Client
 
 /// Enrols an authenticator app on the account page of the signed-in browser; returns the key
 /// and the recovery codes shown once.
-async fn enrol_totp(app: &TestApp, t: &Tenant, b: &reqwest::Client) -> (String, Vec<String>) {
-    let url = format!("{}/sso/{}/account/totp", app.base, t.instance);
+pub(crate) async fn enrol_totp(
+    app: &TestApp,
+    instance: &str,
+    b: &reqwest::Client,
+) -> (String, Vec<String>) {
+    let url = format!("{}/sso/{instance}/account/totp", app.base);
     let page = b.get(&url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
@@ -158,14 +162,14 @@ async fn set_rules(app: &TestApp, t: &Tenant, rules: Value) -> Value {
 }
 
 /// Posts a code to the factor page of a browser whose step waits.
-async fn give(
+pub(crate) async fn give(
     app: &TestApp,
     b: &reqwest::Client,
-    t: &Tenant,
+    instance: &str,
     method: &str,
     code: &str,
 ) -> reqwest::Response {
-    let url = format!("{}/sso/{}/login/factor", app.base, t.instance);
+    let url = format!("{}/sso/{instance}/login/factor", app.base);
     let page = b.get(&url).send().await.unwrap();
     assert_eq!(page.status(), 200, "a factor page");
     let html = page.text().await.unwrap();
@@ -198,7 +202,7 @@ async fn an_authenticator_app_signs_in_once_per_code_and_recovery_codes_once_eac
     let app = TestApp::spawn().await;
     let t = tenant(&app).await;
     let alice = signed_in(&app, &t, "alice").await;
-    let (secret, recovery) = enrol_totp(&app, &t, &alice).await;
+    let (secret, recovery) = enrol_totp(&app, &t.instance, &alice).await;
     let enrolled_step = step_now();
 
     let rules = set_rules(
@@ -241,8 +245,22 @@ async fn an_authenticator_app_signs_in_once_per_code_and_recovery_codes_once_eac
     );
 
     // The code used at enrolment is spent; one far from now is out of the window.
-    let replayed = give(&app, &b, &t, "totp", &code_at(&secret, enrolled_step)).await;
-    let drifted = give(&app, &b, &t, "totp", &code_at(&secret, step_now() + 3)).await;
+    let replayed = give(
+        &app,
+        &b,
+        &t.instance,
+        "totp",
+        &code_at(&secret, enrolled_step),
+    )
+    .await;
+    let drifted = give(
+        &app,
+        &b,
+        &t.instance,
+        "totp",
+        &code_at(&secret, step_now() + 3),
+    )
+    .await;
     for refused in [replayed, drifted] {
         assert_eq!(refused.status(), 401);
         let html = refused.text().await.unwrap();
@@ -253,7 +271,7 @@ async fn an_authenticator_app_signs_in_once_per_code_and_recovery_codes_once_eac
     let accepted = give(
         &app,
         &b,
-        &t,
+        &t.instance,
         "totp",
         &format!("{} {}", &next[..3], &next[3..]),
     )
@@ -268,18 +286,25 @@ async fn an_authenticator_app_signs_in_once_per_code_and_recovery_codes_once_eac
     // The same code in another browser (another node would see the same row): refused.
     let other = browser();
     sign_in(&app.base, &other, &login, "alice", PASSWORD).await;
-    let reused = give(&app, &other, &t, "totp", &next).await;
+    let reused = give(&app, &other, &t.instance, "totp", &next).await;
     assert_eq!(reused.status(), 401);
 
     // A recovery code works once, typed in capitals with its dash.
-    let rescue = give(&app, &other, &t, "recovery", &recovery[0].to_uppercase()).await;
+    let rescue = give(
+        &app,
+        &other,
+        &t.instance,
+        "recovery",
+        &recovery[0].to_uppercase(),
+    )
+    .await;
     assert_eq!(rescue.status(), 303, "{:?}", rescue.text().await);
     assert!(methods_of_sessions(&app, &t, &t.alice)
         .await
         .contains(&json!(["password", "recovery_code"])));
     let third = browser();
     sign_in(&app.base, &third, &login, "alice", PASSWORD).await;
-    let spent = give(&app, &third, &t, "recovery", &recovery[0]).await;
+    let spent = give(&app, &third, &t.instance, "recovery", &recovery[0]).await;
     assert_eq!(spent.status(), 401);
     let factors = app
         .gql(
@@ -296,7 +321,7 @@ async fn an_authenticator_app_signs_in_once_per_code_and_recovery_codes_once_eac
 
     // Wrong codes count as failed sign-ins: the account locks as after wrong passwords.
     for _ in 0..4 {
-        let wrong = give(&app, &third, &t, "totp", "000000").await;
+        let wrong = give(&app, &third, &t.instance, "totp", "000000").await;
         assert!(
             matches!(wrong.status().as_u16(), 401 | 429),
             "{}",
@@ -334,7 +359,7 @@ async fn an_administrator_resets_factors_and_she_enrols_again_at_sign_in() {
     )
     .await;
     let bob = signed_in(&app, &t, "bob").await;
-    enrol_totp(&app, &t, &bob).await;
+    enrol_totp(&app, &t.instance, &bob).await;
     set_rules(
         &app,
         &t,
@@ -489,7 +514,7 @@ async fn a_policy_or_a_request_that_asks_for_mfa_steps_the_session_up() {
     // Alice has an authenticator app: the portal shows the application, and opening it asks
     // for her code, then goes on to the Response.
     let alice = signed_in(&app, &t, "alice").await;
-    let (secret, _) = enrol_totp(&app, &t, &alice).await;
+    let (secret, _) = enrol_totp(&app, &t.instance, &alice).await;
     let enrolled_step = step_now();
     // Enrolling upgraded nothing: the session is still password-only.
     let portal = format!("{}/sso/{}/portal", app.base, t.instance);
@@ -516,7 +541,7 @@ async fn a_policy_or_a_request_that_asks_for_mfa_steps_the_session_up() {
     let stepped = give(
         &app,
         &alice,
-        &t,
+        &t.instance,
         "totp",
         &code_at(&secret, enrolled_step + 1),
     )
@@ -550,7 +575,7 @@ async fn a_policy_or_a_request_that_asks_for_mfa_steps_the_session_up() {
     // and the Response answers that request.
     let carol = app.create_user(&t.instance, "carol", Some(PASSWORD)).await;
     let carol_browser = signed_in(&app, &t, "carol").await;
-    let (carol_secret, _) = enrol_totp(&app, &t, &carol_browser).await;
+    let (carol_secret, _) = enrol_totp(&app, &t.instance, &carol_browser).await;
     let carol_step = step_now();
     let sso = format!(
         "{}/saml/apps/{}/sso?{}",
@@ -588,7 +613,7 @@ async fn a_policy_or_a_request_that_asks_for_mfa_steps_the_session_up() {
     let stepped = give(
         &app,
         &carol_browser,
-        &t,
+        &t.instance,
         "totp",
         &code_at(&carol_secret, carol_step + 1),
     )
@@ -615,7 +640,7 @@ async fn hostile_factor_forms_get_clear_refusals_and_change_nothing() {
     let app = TestApp::spawn().await;
     let t = tenant(&app).await;
     let alice = signed_in(&app, &t, "alice").await;
-    let (secret, recovery) = enrol_totp(&app, &t, &alice).await;
+    let (secret, recovery) = enrol_totp(&app, &t.instance, &alice).await;
     let enrolled_step = step_now();
     set_rules(
         &app,
@@ -741,7 +766,7 @@ async fn hostile_factor_forms_get_clear_refusals_and_change_nothing() {
         .unwrap();
     assert_eq!(new_codes.status(), 403);
     // Nothing above counted: the right code still signs in.
-    let accepted = give(&app, &b, &t, "totp", &next).await;
+    let accepted = give(&app, &b, &t.instance, "totp", &next).await;
     assert_eq!(accepted.status(), 303, "{:?}", accepted.text().await);
 
     // "Confirm it's you" steps her account page up (here with a recovery code); then she may
@@ -756,7 +781,7 @@ async fn hostile_factor_forms_get_clear_refusals_and_change_nothing() {
         location(&verify),
         format!("http://127.0.0.1/sso/{}/login/factor", t.instance)
     );
-    let back = give(&app, &alice, &t, "recovery", &recovery[1]).await;
+    let back = give(&app, &alice, &t.instance, "recovery", &recovery[1]).await;
     assert_eq!(
         location(&back),
         format!("http://127.0.0.1/sso/{}/account", t.instance)
@@ -798,7 +823,7 @@ async fn one_code_at_two_nodes_at_once_signs_in_once() {
     let second = first.spawn_peer(|_| {}).await;
     let t = tenant(&first).await;
     let alice = signed_in(&first, &t, "alice").await;
-    let (secret, _) = enrol_totp(&first, &t, &alice).await;
+    let (secret, _) = enrol_totp(&first, &t.instance, &alice).await;
     let enrolled_step = step_now();
     set_rules(
         &first,

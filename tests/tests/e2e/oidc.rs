@@ -1438,3 +1438,62 @@ async fn alibaba_cloud_ram_gets_the_issuer_client_id_and_subject_it_checks() {
         )
     );
 }
+
+#[tokio::test]
+async fn acr_values_asking_for_mfa_step_the_session_up_before_the_code() {
+    let app = TestApp::spawn().await;
+    let r = rp(&app).await;
+    let b = signed_in(&app, &r.instance, "alice").await;
+    let (secret, _) = crate::factors::enrol_totp(&app, &r.instance, &b).await;
+    let enrolled_step = crate::factors::step_now();
+    let mut params = usual(&r.client_id);
+    params.push(("acr_values", "https://refeds.org/profile/mfa"));
+    // prompt=none cannot show the factor page.
+    let mut passive = params.clone();
+    passive.push(("prompt", "none"));
+    let response = b
+        .get(authorize_url(&app, &r.instance, &passive))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        param(&answer_of(&response), "error"),
+        Some("interaction_required")
+    );
+    // Otherwise she is asked for her code, then the request goes on.
+    let asked = b
+        .get(authorize_url(&app, &r.instance, &params))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), 303);
+    assert_eq!(
+        location(&asked),
+        format!("http://127.0.0.1/sso/{}/login/factor", r.instance)
+    );
+    let stepped = crate::factors::give(
+        &app,
+        &b,
+        &r.instance,
+        "totp",
+        &crate::factors::code_at(&secret, enrolled_step + 1),
+    )
+    .await;
+    assert_eq!(stepped.status(), 303);
+    let resume = location(&stepped).replacen("http://127.0.0.1", &app.base, 1);
+    assert!(resume.contains("/resume/"), "{resume}");
+    let answer = answer_of(&b.get(resume).send().await.unwrap());
+    let c = param(&answer, "code")
+        .expect("a code after the second factor")
+        .to_owned();
+    let (_, tokens) = exchange(&app, &r, &c).await;
+    let id = verified(
+        &app,
+        &r.instance,
+        tokens["id_token"].as_str().unwrap(),
+        &r.client_id,
+    )
+    .await;
+    assert_eq!(id["acr"], "https://refeds.org/profile/mfa");
+    assert_eq!(id["amr"], json!(["pwd", "otp", "mfa"]));
+}
