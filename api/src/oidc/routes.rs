@@ -4,7 +4,7 @@
 //! where the portal's tile of an OIDC application starts its login.
 
 use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{FromRef, Path, RawQuery, State};
+use axum::extract::{FromRef, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -38,7 +38,7 @@ where
         .route("/oidc/{instance_id}/jwks", get(jwks))
         .route(
             "/oidc/{instance_id}/authorize",
-            get(authorize_get).post(authorize_post),
+            get(authorize_endpoint).post(authorize_endpoint),
         )
         .route("/oidc/{instance_id}/resume/{sealed}", get(resume))
         .route("/oidc/{instance_id}/token", axum::routing::post(token))
@@ -50,7 +50,7 @@ where
         )
         .route(
             "/oidc/{instance_id}/logout",
-            get(logout_get).post(logout_post),
+            get(logout_endpoint).post(logout_endpoint),
         )
         .route("/oidc/apps/{application_id}/start", get(start))
 }
@@ -160,38 +160,39 @@ fn query_pairs(query: Option<&str>) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `GET /oidc/{instance}/authorize`.
-async fn authorize_get(
-    State(oidc): State<Oidc>,
-    instance_id: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
-    client_ip: ClientIp,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let instance_id = instance_of(&oidc, instance_id).await?;
-    if query.as_ref().is_some_and(|q| q.len() > 16 * 1024) {
-        return Err(AppError::bad_input("request", "the authorization request is too long").into());
+/// The parameters of a request that may come by GET (the query) or POST (a form body), as
+/// the authorization and logout endpoints take them (OpenID Connect Core §3.1.2.1).
+struct Params(Vec<(String, String)>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Params {
+    type Rejection = PageError;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, PageError> {
+        if request.method() == axum::http::Method::GET {
+            let query = request.uri().query().unwrap_or_default();
+            if query.len() > 16 * 1024 {
+                return Err(AppError::bad_input("request", "the request is too long").into());
+            }
+            return Ok(Params(query_pairs(Some(query))));
+        }
+        match Form::<Vec<(String, String)>>::from_request(request, state).await {
+            Ok(Form(params)) => Ok(Params(params)),
+            Err(_) => {
+                Err(AppError::bad_input("request", "the request must be form-encoded").into())
+            }
+        }
     }
-    let params = query_pairs(query.as_deref());
-    authorize(&oidc, &instance_id, &params, &headers, client_ip).await
 }
 
-/// `POST /oidc/{instance}/authorize` (form-encoded, OpenID Connect Core §3.1.2.1).
-async fn authorize_post(
+/// `GET|POST /oidc/{instance}/authorize`.
+async fn authorize_endpoint(
     State(oidc): State<Oidc>,
     instance_id: Result<Path<String>, PathRejection>,
     client_ip: ClientIp,
     headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Params(params): Params,
 ) -> Result<Response, PageError> {
     let instance_id = instance_of(&oidc, instance_id).await?;
-    let Ok(Form(params)) = form else {
-        return Err(AppError::bad_input(
-            "request",
-            "the authorization request must be form-encoded",
-        )
-        .into());
-    };
     authorize(&oidc, &instance_id, &params, &headers, client_ip).await
 }
 
@@ -312,6 +313,46 @@ fn client_form(
     }
 }
 
+/// A client's call to the token, revocation or introspection endpoint: its form, and the
+/// client, authenticated by the one method it registered.
+struct ClientCall {
+    instance_id: String,
+    form: Vec<(String, String)>,
+    caller: client_auth::Authenticated,
+}
+
+/// Reads and authenticates a client's call to `{issuer}/{endpoint}`; the error answer when it
+/// is refused.
+async fn client_call(
+    oidc: &Oidc,
+    instance_id: Result<Path<String>, PathRejection>,
+    headers: &HeaderMap,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    endpoint: &str,
+) -> AppResult<Result<ClientCall, Response>> {
+    let instance_id = instance_of(oidc, instance_id).await?;
+    let form = match client_form(headers, form) {
+        Ok(form) => form,
+        Err(err) => return Ok(Err(token_error(err))),
+    };
+    let endpoint = format!("{}/{endpoint}", oidc.issuer(&instance_id));
+    Ok(
+        match client_auth::authenticate(oidc, &instance_id, &endpoint, headers, &form).await? {
+            Ok(caller) => Ok(ClientCall {
+                instance_id,
+                form,
+                caller,
+            }),
+            Err(err) => Err(token_error(err)),
+        },
+    )
+}
+
+/// The `token` of a revocation or introspection request.
+fn token_of(form: &[(String, String)]) -> Result<&str, TokenError> {
+    field(form, "token")?.ok_or_else(|| TokenError::invalid_request("token is missing"))
+}
+
 /// `POST /oidc/{instance}/token`.
 async fn token(
     State(oidc): State<Oidc>,
@@ -319,17 +360,14 @@ async fn token(
     headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> AppResult<Response> {
-    let instance_id = instance_of(&oidc, instance_id).await?;
-    let form = match client_form(&headers, form) {
-        Ok(form) => form,
-        Err(err) => return Ok(token_error(err)),
+    let ClientCall {
+        instance_id: _,
+        form,
+        caller,
+    } = match client_call(&oidc, instance_id, &headers, form, "token").await? {
+        Ok(call) => call,
+        Err(refused) => return Ok(refused),
     };
-    let endpoint = format!("{}/token", oidc.issuer(&instance_id));
-    let caller =
-        match client_auth::authenticate(&oidc, &instance_id, &endpoint, &headers, &form).await? {
-            Ok(caller) => caller,
-            Err(err) => return Ok(token_error(err)),
-        };
     let answer = match field(&form, "grant_type") {
         Err(err) => Err(err),
         Ok(Some("authorization_code")) => tokens::exchange_code(&oidc, &caller, &form).await?,
@@ -440,20 +478,16 @@ async fn revoke(
     headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> AppResult<Response> {
-    let instance_id = instance_of(&oidc, instance_id).await?;
-    let form = match client_form(&headers, form) {
-        Ok(form) => form,
-        Err(err) => return Ok(token_error(err)),
+    let ClientCall {
+        instance_id,
+        form,
+        caller,
+    } = match client_call(&oidc, instance_id, &headers, form, "revoke").await? {
+        Ok(call) => call,
+        Err(refused) => return Ok(refused),
     };
-    let endpoint = format!("{}/revoke", oidc.issuer(&instance_id));
-    let caller =
-        match client_auth::authenticate(&oidc, &instance_id, &endpoint, &headers, &form).await? {
-            Ok(caller) => caller,
-            Err(err) => return Ok(token_error(err)),
-        };
-    let token = match field(&form, "token") {
-        Ok(Some(token)) => token,
-        Ok(None) => return Ok(token_error(TokenError::invalid_request("token is missing"))),
+    let token = match token_of(&form) {
+        Ok(token) => token,
         Err(err) => return Ok(token_error(err)),
     };
     let grant = match grants::of_refresh(&oidc, token).await? {
@@ -483,20 +517,16 @@ async fn introspect(
     headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> AppResult<Response> {
-    let instance_id = instance_of(&oidc, instance_id).await?;
-    let form = match client_form(&headers, form) {
-        Ok(form) => form,
-        Err(err) => return Ok(token_error(err)),
+    let ClientCall {
+        instance_id,
+        form,
+        caller,
+    } = match client_call(&oidc, instance_id, &headers, form, "introspect").await? {
+        Ok(call) => call,
+        Err(refused) => return Ok(refused),
     };
-    let endpoint = format!("{}/introspect", oidc.issuer(&instance_id));
-    let caller =
-        match client_auth::authenticate(&oidc, &instance_id, &endpoint, &headers, &form).await? {
-            Ok(caller) => caller,
-            Err(err) => return Ok(token_error(err)),
-        };
-    let token = match field(&form, "token") {
-        Ok(Some(token)) => token,
-        Ok(None) => return Ok(token_error(TokenError::invalid_request("token is missing"))),
+    let token = match token_of(&form) {
+        Ok(token) => token,
         Err(err) => return Ok(token_error(err)),
     };
     let inactive = || no_store(Json(json!({ "active": false })).into_response());
@@ -555,30 +585,15 @@ struct HintClaims {
     sid: Option<String>,
 }
 
-async fn logout_get(
-    State(oidc): State<Oidc>,
-    instance_id: Result<Path<String>, PathRejection>,
-    RawQuery(query): RawQuery,
-    client_ip: ClientIp,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let instance_id = instance_of(&oidc, instance_id).await?;
-    if query.as_ref().is_some_and(|q| q.len() > 16 * 1024) {
-        return Err(AppError::bad_input("request", "the logout request is too long").into());
-    }
-    let params = query_pairs(query.as_deref());
-    logout(&oidc, &instance_id, &params, &headers, client_ip).await
-}
-
-async fn logout_post(
+/// `GET|POST /oidc/{instance}/logout`.
+async fn logout_endpoint(
     State(oidc): State<Oidc>,
     instance_id: Result<Path<String>, PathRejection>,
     client_ip: ClientIp,
     headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    Params(params): Params,
 ) -> Result<Response, PageError> {
     let instance_id = instance_of(&oidc, instance_id).await?;
-    let params = form.map(|Form(f)| f).unwrap_or_default();
     logout(&oidc, &instance_id, &params, &headers, client_ip).await
 }
 
