@@ -286,6 +286,23 @@ impl Store {
     ) -> Result<(), sea_orm::DbErr> {
         static INSERT: ReusedInsert<entity::audit_event::Entity> = ReusedInsert::new();
         let statement = INSERT.statement(self.log.get_database_backend(), event);
+        self.log_statement(statement).await
+    }
+
+    /// Inserts one row the way [`Self::log_one`] does: committed at once, on the disk shortly
+    /// after. For a row whose loss in a crash costs a retry and grants nothing — an OIDC
+    /// authorization code not yet exchanged (its exchange, which is synced, then fails and the
+    /// employee signs in again) — never for what a user or an admin is told was saved.
+    pub async fn log_insert<A>(&self, row: A) -> Result<(), sea_orm::DbErr>
+    where
+        A: sea_orm::ActiveModelTrait,
+    {
+        use sea_orm::QueryTrait;
+        let statement = sea_orm::Insert::one(row).build(self.log.get_database_backend());
+        self.log_statement(statement).await
+    }
+
+    async fn log_statement(&self, statement: Statement) -> Result<(), sea_orm::DbErr> {
         let turn = self.queue_write().await;
         self.log.execute(statement).await?;
         drop(turn);

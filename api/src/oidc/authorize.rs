@@ -547,14 +547,8 @@ pub async fn answer(
         auth_methods: &methods,
         acr,
     };
-    let create = async {
-        let txn = store.begin_write().await?;
-        let code = super::grants::create(&txn, grant).await?;
-        txn.commit().await?;
-        Ok::<_, AppError>(code)
-    };
     let (code, _) = tokio::try_join!(
-        create,
+        super::grants::create(store, grant),
         access::record_decision(store, &request, &live.user.username, &decision),
     )?;
     let mut fields = vec![("code", code.as_str())];

@@ -12,7 +12,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::Oidc;
-use crate::db::WriteTxn;
+use crate::db::{Store, WriteTxn};
 use crate::error::AppResult;
 use crate::ids::{new_id, random_secret};
 
@@ -39,31 +39,33 @@ pub struct NewGrant<'a> {
     pub acr: &'a str,
 }
 
-/// Records a grant and returns its code (shown once; only its hash is kept).
-pub async fn create(txn: &WriteTxn, grant: NewGrant<'_>) -> AppResult<String> {
+/// Records a grant and returns its code (shown once; only its hash is kept). Written without
+/// waiting for the disk ([`Store::log_insert`]): a crash loses at most codes not yet
+/// exchanged, whose exchange then fails; the exchange itself is synced.
+pub async fn create(store: &Store, grant: NewGrant<'_>) -> AppResult<String> {
     let code = random_secret(CODE_CHARS);
     let now = Utc::now();
-    oidc_grant::ActiveModel {
-        id: Set(new_id()),
-        instance_id: Set(grant.instance_id.to_owned()),
-        application_id: Set(grant.application_id.to_owned()),
-        user_id: Set(grant.user_id.to_owned()),
-        session_id: Set(Some(grant.session_id.to_owned())),
-        code_hash: Set(hash(&code)),
-        redirect_uri: Set(grant.redirect_uri.to_owned()),
-        nonce: Set(grant.nonce.map(str::to_owned)),
-        code_challenge: Set(grant.code_challenge.map(str::to_owned)),
-        scope: Set(grant.scope.to_owned()),
-        auth_time: Set(grant.auth_time),
-        auth_methods: Set(grant.auth_methods.to_owned()),
-        acr: Set(grant.acr.to_owned()),
-        created_at: Set(now),
-        code_expires_at: Set(now + Duration::seconds(CODE_LIFETIME_SECS)),
-        redeemed_at: Set(None),
-        revoked_at: Set(None),
-    }
-    .insert(txn)
-    .await?;
+    store
+        .log_insert(oidc_grant::ActiveModel {
+            id: Set(new_id()),
+            instance_id: Set(grant.instance_id.to_owned()),
+            application_id: Set(grant.application_id.to_owned()),
+            user_id: Set(grant.user_id.to_owned()),
+            session_id: Set(Some(grant.session_id.to_owned())),
+            code_hash: Set(hash(&code)),
+            redirect_uri: Set(grant.redirect_uri.to_owned()),
+            nonce: Set(grant.nonce.map(str::to_owned)),
+            code_challenge: Set(grant.code_challenge.map(str::to_owned)),
+            scope: Set(grant.scope.to_owned()),
+            auth_time: Set(grant.auth_time),
+            auth_methods: Set(grant.auth_methods.to_owned()),
+            acr: Set(grant.acr.to_owned()),
+            created_at: Set(now),
+            code_expires_at: Set(now + Duration::seconds(CODE_LIFETIME_SECS)),
+            redeemed_at: Set(None),
+            revoked_at: Set(None),
+        })
+        .await?;
     Ok(code)
 }
 
@@ -77,20 +79,20 @@ pub enum Redeemed {
     Reused(oidc_grant::Model),
 }
 
-/// Redeems a code, once across every node.
-pub async fn redeem(oidc: &Oidc, code: &str) -> AppResult<Redeemed> {
+/// The grant of a code that may be exchanged. Nothing is spent yet: the exchange spends the
+/// code together with storing what it issues ([`spend`]). A code presented after its use
+/// revokes its grant.
+pub async fn redeemable(oidc: &Oidc, code: &str) -> AppResult<Redeemed> {
     if code.is_empty() || code.len() > 128 {
         return Ok(Redeemed::Invalid);
     }
-    let code_hash = hash(code);
     let Some(grant) = oidc_grant::Entity::find()
-        .filter(oidc_grant::Column::CodeHash.eq(code_hash.as_str()))
+        .filter(oidc_grant::Column::CodeHash.eq(hash(code)))
         .one(&oidc.store.conn)
         .await?
     else {
         return Ok(Redeemed::Invalid);
     };
-    let now = Utc::now();
     if grant.revoked_at.is_some() {
         return Ok(Redeemed::Invalid);
     }
@@ -98,27 +100,74 @@ pub async fn redeem(oidc: &Oidc, code: &str) -> AppResult<Redeemed> {
         revoke(oidc, &grant.id).await?;
         return Ok(Redeemed::Reused(grant));
     }
-    if grant.code_expires_at <= now {
+    if grant.code_expires_at <= Utc::now() {
         return Ok(Redeemed::Invalid);
     }
-    let txn = oidc.store.begin_write().await?;
-    let updated = oidc_grant::Entity::update_many()
-        .col_expr(oidc_grant::Column::RedeemedAt, Expr::value(now))
-        .filter(oidc_grant::Column::Id.eq(grant.id.as_str()))
-        .filter(oidc_grant::Column::RedeemedAt.is_null())
-        .filter(oidc_grant::Column::RevokedAt.is_null())
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    if updated.rows_affected != 1 {
-        // Another request (or node) redeemed it a moment ago: this one is the second use.
-        revoke(oidc, &grant.id).await?;
-        return Ok(Redeemed::Reused(grant));
+    Ok(Redeemed::Granted(grant))
+}
+
+/// What a token request spends: the grant's code, or one of its refresh tokens (its hash).
+pub enum Spend {
+    Code,
+    Refresh(String),
+}
+
+impl Spend {
+    /// The audit action of its second use.
+    pub fn reuse_action(&self) -> &'static str {
+        match self {
+            Spend::Code => "oidcCodeReused",
+            Spend::Refresh(_) => "oidcRefreshTokenReused",
+        }
     }
-    Ok(Redeemed::Granted(oidc_grant::Model {
-        redeemed_at: Some(now),
-        ..grant
-    }))
+}
+
+/// Spends the code or refresh token and stores the grant's next refresh token, in one
+/// transaction: `None` when another request (or node) spent it first — the caller revokes the
+/// grant, as for any second use.
+pub async fn spend(
+    oidc: &Oidc,
+    grant_id: &str,
+    spend: &Spend,
+    lifetime_secs: i32,
+) -> AppResult<Option<String>> {
+    let now = Utc::now();
+    let token = random_secret(CODE_CHARS);
+    let txn = oidc.store.begin_write().await?;
+    let spent = match spend {
+        Spend::Code => {
+            oidc_grant::Entity::update_many()
+                .col_expr(oidc_grant::Column::RedeemedAt, Expr::value(now))
+                .filter(oidc_grant::Column::Id.eq(grant_id))
+                .filter(oidc_grant::Column::RedeemedAt.is_null())
+                .filter(oidc_grant::Column::RevokedAt.is_null())
+                .exec(&txn)
+                .await?
+        }
+        Spend::Refresh(token_hash) => {
+            oidc_refresh_token::Entity::update_many()
+                .col_expr(oidc_refresh_token::Column::UsedAt, Expr::value(now))
+                .filter(oidc_refresh_token::Column::TokenHash.eq(token_hash.as_str()))
+                .filter(oidc_refresh_token::Column::UsedAt.is_null())
+                .exec(&txn)
+                .await?
+        }
+    };
+    if spent.rows_affected != 1 {
+        // Dropped: rolled back.
+        return Ok(None);
+    }
+    oidc_refresh_token::ActiveModel {
+        token_hash: Set(hash(&token)),
+        grant_id: Set(grant_id.to_owned()),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::seconds(i64::from(lifetime_secs))),
+        used_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(Some(token))
 }
 
 /// Revokes a grant: its refresh tokens and access tokens stop working.
@@ -195,24 +244,6 @@ pub async fn stands(oidc: &Oidc, grant: &oidc_grant::Model) -> AppResult<bool> {
     Ok(session.is_some_and(|s| now < s.expires_at && now < s.last_seen_at + idle))
 }
 
-/// Issues a refresh token of the grant (the previous one already marked used).
-pub async fn issue_refresh(oidc: &Oidc, grant_id: &str, lifetime_secs: i32) -> AppResult<String> {
-    let token = random_secret(CODE_CHARS);
-    let now = Utc::now();
-    let txn = oidc.store.begin_write().await?;
-    oidc_refresh_token::ActiveModel {
-        token_hash: Set(hash(&token)),
-        grant_id: Set(grant_id.to_owned()),
-        created_at: Set(now),
-        expires_at: Set(now + Duration::seconds(i64::from(lifetime_secs))),
-        used_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(token)
-}
-
 /// What presenting a refresh token came to.
 pub enum Refreshed {
     /// First use: the grant it belongs to.
@@ -223,48 +254,24 @@ pub enum Refreshed {
     Reused(oidc_grant::Model),
 }
 
-/// Uses a refresh token, once across every node.
-pub async fn use_refresh(oidc: &Oidc, token: &str) -> AppResult<Refreshed> {
-    if token.is_empty() || token.len() > 128 {
-        return Ok(Refreshed::Invalid);
-    }
+/// The grant of a refresh token that may be used, with the token's hash. Nothing is spent
+/// yet ([`spend`]); a token presented after its use revokes its grant.
+pub async fn refreshable(oidc: &Oidc, token: &str) -> AppResult<(Refreshed, String)> {
     let token_hash = hash(token);
-    let Some(row) = oidc_refresh_token::Entity::find_by_id(token_hash.as_str())
-        .one(&oidc.store.conn)
-        .await?
-    else {
-        return Ok(Refreshed::Invalid);
-    };
-    let Some(grant) = oidc_grant::Entity::find_by_id(row.grant_id.as_str())
-        .one(&oidc.store.conn)
-        .await?
-    else {
-        return Ok(Refreshed::Invalid);
+    let Some((row, grant)) = of_refresh(oidc, token).await? else {
+        return Ok((Refreshed::Invalid, token_hash));
     };
     if grant.revoked_at.is_some() {
-        return Ok(Refreshed::Invalid);
+        return Ok((Refreshed::Invalid, token_hash));
     }
     if row.used_at.is_some() {
         revoke(oidc, &grant.id).await?;
-        return Ok(Refreshed::Reused(grant));
+        return Ok((Refreshed::Reused(grant), token_hash));
     }
-    let now = Utc::now();
-    if row.expires_at <= now || !stands(oidc, &grant).await? {
-        return Ok(Refreshed::Invalid);
+    if row.expires_at <= Utc::now() || !stands(oidc, &grant).await? {
+        return Ok((Refreshed::Invalid, token_hash));
     }
-    let txn = oidc.store.begin_write().await?;
-    let updated = oidc_refresh_token::Entity::update_many()
-        .col_expr(oidc_refresh_token::Column::UsedAt, Expr::value(now))
-        .filter(oidc_refresh_token::Column::TokenHash.eq(token_hash.as_str()))
-        .filter(oidc_refresh_token::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    if updated.rows_affected != 1 {
-        revoke(oidc, &grant.id).await?;
-        return Ok(Refreshed::Reused(grant));
-    }
-    Ok(Refreshed::Granted(grant))
+    Ok((Refreshed::Granted(grant), token_hash))
 }
 
 /// The grant of a refresh token that may still be used.

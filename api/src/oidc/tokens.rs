@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::client_auth::{field, Authenticated};
-use super::grants::{self, Redeemed, Refreshed};
+use super::grants::{self, Redeemed, Refreshed, Spend};
 use super::{claims, jwt, Oidc};
 use crate::apps::applications::Resolved;
 use crate::audit::{self, AuditRecord};
@@ -150,7 +150,7 @@ pub async fn exchange_code(
     let Some(code) = code else {
         return Ok(Err(TokenError::invalid_request("code is missing")));
     };
-    let grant = match grants::redeem(oidc, code).await? {
+    let grant = match grants::redeemable(oidc, code).await? {
         Redeemed::Granted(grant) => grant,
         Redeemed::Invalid => {
             return Ok(Err(TokenError::invalid_grant(
@@ -196,7 +196,7 @@ pub async fn exchange_code(
         }
         (None, None) => {}
     }
-    issue(oidc, caller, &grant, grant.nonce.as_deref()).await
+    issue(oidc, caller, &grant, grant.nonce.as_deref(), Spend::Code).await
 }
 
 /// `refresh_token`: the token used once and replaced; a second use revokes the grant.
@@ -220,7 +220,8 @@ pub async fn refresh(
             )));
         }
     }
-    let mut grant = match grants::use_refresh(oidc, token).await? {
+    let (refreshable, token_hash) = grants::refreshable(oidc, token).await?;
+    let mut grant = match refreshable {
         Refreshed::Granted(grant) => grant,
         Refreshed::Invalid => {
             return Ok(Err(TokenError::invalid_grant(
@@ -246,7 +247,7 @@ pub async fn refresh(
         }
         grant.scope = asked.join(" ");
     }
-    issue(oidc, caller, &grant, None).await
+    issue(oidc, caller, &grant, None, Spend::Refresh(token_hash)).await
 }
 
 async fn record_reuse(oidc: &Oidc, grant: &oidc_grant::Model, action: &str) -> AppResult<()> {
@@ -280,6 +281,7 @@ async fn issue(
     caller: &Authenticated,
     grant: &oidc_grant::Model,
     nonce: Option<&str>,
+    spend: Spend,
 ) -> AppResult<Result<TokenResponse, TokenError>> {
     let Some(user) = user::Entity::find_by_id(grant.user_id.as_str())
         .one(&oidc.store.conn)
@@ -342,8 +344,17 @@ async fn issue(
     })
     .await
     .map_err(|err| AppError::Internal(anyhow::Error::new(err).context("signing tokens")))??;
-    let refresh_token =
-        grants::issue_refresh(oidc, &grant.id, client.refresh_token_lifetime_secs).await?;
+    // Spent only now, with the next refresh token stored in the same transaction: a request
+    // that loses the race to another (or another node) is a second use.
+    let Some(refresh_token) =
+        grants::spend(oidc, &grant.id, &spend, client.refresh_token_lifetime_secs).await?
+    else {
+        grants::revoke(oidc, &grant.id).await?;
+        record_reuse(oidc, grant, spend.reuse_action()).await?;
+        return Ok(Err(TokenError::invalid_grant(
+            "the code or refresh token was used by another request: its grant is revoked",
+        )));
+    };
     Ok(Ok(TokenResponse {
         access_token,
         token_type: "Bearer",
