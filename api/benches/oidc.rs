@@ -1,12 +1,12 @@
 //! OpenID Connect throughput with an established session, beside the raw RS256 signing rate
 //! of this machine measured in the same run.
 //!
-//!     cargo bench -p lanyard --bench oidc [-- SECONDS]
+//!     cargo bench -p lanyard --bench oidc [-- SECONDS [WORKERS]]
 //!
 //! The server runs in this process on SQLite in a temporary directory (or on
 //! `LANYARD_BENCH_DATABASE_URL`), with a Generic OpenID Connect client (confidential,
-//! `client_secret_basic`, PKCE). Two client workers (threads with their own HTTP connection)
-//! on loopback run complete code flows over and over with alice's session cookie:
+//! `client_secret_basic`, PKCE). Client workers (4 by default; threads with their own HTTP
+//! connection) on loopback run complete code flows over and over with alice's session cookie:
 //! `GET /authorize` (the access decision, a code) → `POST /token` (the code redeemed, an ID
 //! token and an access token signed, a refresh token stored). Then they run refresh grants,
 //! each using the refresh token the previous one returned. Every ID token is verified
@@ -26,7 +26,6 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lanyard::startup::Application;
 use serde_json::{json, Value};
 
-const WORKERS: usize = 2;
 mod common;
 mod http;
 
@@ -47,10 +46,12 @@ struct Target {
 }
 
 fn main() -> anyhow::Result<()> {
-    let seconds: u64 = std::env::args()
+    let numbers: Vec<u64> = std::env::args()
         .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(10);
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let seconds = numbers.first().copied().unwrap_or(10);
+    let workers = numbers.get(1).copied().unwrap_or(4) as usize;
     let dir = tempfile::tempdir()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -58,7 +59,7 @@ fn main() -> anyhow::Result<()> {
         .build()?;
     let (target, admin) = runtime.block_on(setup(&dir))?;
     let target = Arc::new(target);
-    println!("OIDC code flows and refresh grants, {WORKERS} client workers on loopback, {seconds} s each per key");
+    println!("OIDC code flows and refresh grants, {workers} client workers on loopback, {seconds} s each per key");
     println!(
         "{:<11} {:>8} {:>8} {:>8} {:>10} {:>8} {:>8} {:>14} {:>9} {:>9}",
         "key",
@@ -81,12 +82,17 @@ fn main() -> anyhow::Result<()> {
         ))?;
         let raw = raw_jwt_rate(algorithm, Duration::from_secs(3))?;
         // Warm up, then measure.
-        run(&target, Duration::from_secs(1), Kind::Flows)?;
+        run(&target, workers, Duration::from_secs(1), Kind::Flows)?;
         let started = Instant::now();
-        let flows = run(&target, Duration::from_secs(seconds), Kind::Flows)?;
+        let flows = run(&target, workers, Duration::from_secs(seconds), Kind::Flows)?;
         let flow_rate = flows.len() as f64 / started.elapsed().as_secs_f64();
         let started = Instant::now();
-        let refreshes = run(&target, Duration::from_secs(seconds), Kind::Refreshes)?;
+        let refreshes = run(
+            &target,
+            workers,
+            Duration::from_secs(seconds),
+            Kind::Refreshes,
+        )?;
         let refresh_rate = refreshes.len() as f64 / started.elapsed().as_secs_f64();
         let jwks = runtime.block_on(jwks(&target))?;
         let verified = flows
@@ -216,6 +222,7 @@ fn flow(
 /// Runs the workers for `length`; returns each round's latency and the ID token it got.
 fn run(
     target: &Arc<Target>,
+    workers: usize,
     length: Duration,
     kind: Kind,
 ) -> anyhow::Result<Vec<(Duration, String)>> {
@@ -224,7 +231,7 @@ fn run(
         .strip_prefix("http://")
         .ok_or_else(|| anyhow::anyhow!("not an http URL"))?
         .to_owned();
-    let handles: Vec<_> = (0..WORKERS)
+    let handles: Vec<_> = (0..workers)
         .map(|_| {
             let (target, authority) = (target.clone(), authority.clone());
             std::thread::spawn(move || -> anyhow::Result<Vec<(Duration, String)>> {

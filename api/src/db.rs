@@ -31,7 +31,7 @@ use tokio::sync::{mpsc, Mutex, OwnedMutexGuard};
 
 pub use held::Lane;
 pub use reused::Reused;
-use reused::ReusedInsert;
+pub use reused::ReusedInsert;
 
 /// How long after a [`Store::log_one`] on SQLite the WAL file is synced: the rows written in
 /// that time reach the disk together, with one `fdatasync`.
@@ -293,12 +293,16 @@ impl Store {
     /// after. For a row whose loss in a crash costs a retry and grants nothing — an OIDC
     /// authorization code not yet exchanged (its exchange, which is synced, then fails and the
     /// employee signs in again) — never for what a user or an admin is told was saved.
-    pub async fn log_insert<A>(&self, row: A) -> Result<(), sea_orm::DbErr>
+    pub async fn log_insert<E>(
+        &self,
+        insert: &ReusedInsert<E>,
+        row: E::ActiveModel,
+    ) -> Result<(), sea_orm::DbErr>
     where
-        A: sea_orm::ActiveModelTrait,
+        E: sea_orm::EntityTrait,
+        E::ActiveModel: sea_orm::ActiveModelTrait<Entity = E>,
     {
-        use sea_orm::QueryTrait;
-        let statement = sea_orm::Insert::one(row).build(self.log.get_database_backend());
+        let statement = insert.statement(self.log.get_database_backend(), row);
         self.log_statement(statement).await
     }
 

@@ -125,6 +125,16 @@ pub struct ReusedInsert<E> {
     entity: PhantomData<fn() -> E>,
 }
 
+impl<E> Default for ReusedInsert<E>
+where
+    E: EntityTrait,
+    E::ActiveModel: ActiveModelTrait<Entity = E>,
+{
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<E> ReusedInsert<E>
 where
     E: EntityTrait,

@@ -166,15 +166,10 @@ pub async fn authenticate(
     let proven = match method {
         AuthMethod::ClientSecretBasic => {
             let secret = basic.map(|(_, s)| s).unwrap_or_default();
-            clients::secret_matches(oidc, &client.application_id, &secret).await?
+            clients::secret_matches(oidc, &app, &secret).await?
         }
         AuthMethod::ClientSecretPost => {
-            clients::secret_matches(
-                oidc,
-                &client.application_id,
-                form_secret.unwrap_or_default(),
-            )
-            .await?
+            clients::secret_matches(oidc, &app, form_secret.unwrap_or_default()).await?
         }
         AuthMethod::PrivateKeyJwt => {
             let assertion = assertion.unwrap_or_default();

@@ -277,6 +277,33 @@ pub async fn of<C: ConnectionTrait>(db: &C, app: &Resolved) -> AppResult<Client>
     }
 }
 
+/// A registration as the token endpoint reads it: the client and its secrets' hashes with
+/// their ends.
+pub struct Registration {
+    pub client: Client,
+    secrets: Vec<(String, Option<DateTime<Utc>>)>,
+}
+
+/// The registration of an OIDC application from this node's cache.
+async fn registration(oidc: &Oidc, app: &Resolved) -> AppResult<std::sync::Arc<Registration>> {
+    let ticket = match oidc.registrations.get(&app.model.id) {
+        Ok(found) => return Ok(found),
+        Err(ticket) => ticket,
+    };
+    let client = of(oidc.store.reads(), app).await?;
+    let secrets = oidc_client_secret::Entity::find()
+        .filter(oidc_client_secret::Column::ApplicationId.eq(app.model.id.as_str()))
+        .all(oidc.store.reads())
+        .await?
+        .into_iter()
+        .map(|s| (s.secret_hash, s.expires_at))
+        .collect();
+    let found = std::sync::Arc::new(Registration { client, secrets });
+    oidc.registrations
+        .keep(ticket, &app.model.id, found.clone());
+    Ok(found)
+}
+
 /// A client of `instance_id` by its client ID: the application and its registration, when the
 /// ID names an OIDC application of that instance.
 pub async fn find(
@@ -293,7 +320,7 @@ pub async fn find(
     if app.model.instance_id != instance_id || !app.template.is_oidc() {
         return Ok(None);
     }
-    let client = of(&oidc.store.conn, &app).await?;
+    let client = registration(oidc, &app).await?.client.clone();
     Ok(Some((app, client)))
 }
 
@@ -668,6 +695,7 @@ pub async fn update(
     )
     .await?;
     txn.commit().await?;
+    oidc.registrations.forget(&app.model.id);
     of(&oidc.store.conn, &app).await
 }
 
@@ -723,18 +751,22 @@ pub async fn secrets<C: ConnectionTrait>(
         .collect())
 }
 
-/// Whether `presented` is a live secret of the client.
-pub async fn secret_matches(oidc: &Oidc, application_id: &str, presented: &str) -> AppResult<bool> {
+/// Whether `presented` is a live secret of the application's client.
+pub async fn secret_matches(oidc: &Oidc, app: &Resolved, presented: &str) -> AppResult<bool> {
     if !presented.starts_with(SECRET_PREFIX) || presented.len() > 128 {
         return Ok(false);
     }
-    let found = oidc_client_secret::Entity::find()
-        .filter(oidc_client_secret::Column::SecretHash.eq(hash(presented)))
-        .one(oidc.store.reads())
-        .await?;
-    Ok(found.is_some_and(|s| {
-        s.application_id == application_id && s.expires_at.is_none_or(|at| at > Utc::now())
-    }))
+    let presented = hash(presented);
+    let now = Utc::now();
+    Ok(registration(oidc, app)
+        .await?
+        .secrets
+        .iter()
+        .any(|(stored, ends)| {
+            stored.len() == presented.len()
+                && openssl::memcmp::eq(stored.as_bytes(), presented.as_bytes())
+                && ends.is_none_or(|at| at > now)
+        }))
 }
 
 /// A secret just generated, shown this once.
@@ -788,6 +820,7 @@ pub async fn rotate_secret(
     )
     .await?;
     txn.commit().await?;
+    oidc.registrations.forget(&app.model.id);
     Ok(Generated { secret, row })
 }
 
@@ -817,6 +850,7 @@ pub async fn revoke_secret(
     )
     .await?;
     txn.commit().await?;
+    oidc.registrations.forget(&app.model.id);
     Ok(())
 }
 

@@ -9,10 +9,10 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{employee_session, oidc_grant, oidc_refresh_token};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::Oidc;
-use crate::db::{Store, WriteTxn};
+use crate::db::{ReusedInsert, Store, WriteTxn};
 use crate::error::AppResult;
 use crate::ids::{new_id, random_secret};
 
@@ -43,28 +43,32 @@ pub struct NewGrant<'a> {
 /// waiting for the disk ([`Store::log_insert`]): a crash loses at most codes not yet
 /// exchanged, whose exchange then fails; the exchange itself is synced.
 pub async fn create(store: &Store, grant: NewGrant<'_>) -> AppResult<String> {
+    static INSERT: ReusedInsert<oidc_grant::Entity> = ReusedInsert::new();
     let code = random_secret(CODE_CHARS);
     let now = Utc::now();
     store
-        .log_insert(oidc_grant::ActiveModel {
-            id: Set(new_id()),
-            instance_id: Set(grant.instance_id.to_owned()),
-            application_id: Set(grant.application_id.to_owned()),
-            user_id: Set(grant.user_id.to_owned()),
-            session_id: Set(Some(grant.session_id.to_owned())),
-            code_hash: Set(hash(&code)),
-            redirect_uri: Set(grant.redirect_uri.to_owned()),
-            nonce: Set(grant.nonce.map(str::to_owned)),
-            code_challenge: Set(grant.code_challenge.map(str::to_owned)),
-            scope: Set(grant.scope.to_owned()),
-            auth_time: Set(grant.auth_time),
-            auth_methods: Set(grant.auth_methods.to_owned()),
-            acr: Set(grant.acr.to_owned()),
-            created_at: Set(now),
-            code_expires_at: Set(now + Duration::seconds(CODE_LIFETIME_SECS)),
-            redeemed_at: Set(None),
-            revoked_at: Set(None),
-        })
+        .log_insert(
+            &INSERT,
+            oidc_grant::ActiveModel {
+                id: Set(new_id()),
+                instance_id: Set(grant.instance_id.to_owned()),
+                application_id: Set(grant.application_id.to_owned()),
+                user_id: Set(grant.user_id.to_owned()),
+                session_id: Set(Some(grant.session_id.to_owned())),
+                code_hash: Set(hash(&code)),
+                redirect_uri: Set(grant.redirect_uri.to_owned()),
+                nonce: Set(grant.nonce.map(str::to_owned)),
+                code_challenge: Set(grant.code_challenge.map(str::to_owned)),
+                scope: Set(grant.scope.to_owned()),
+                auth_time: Set(grant.auth_time),
+                auth_methods: Set(grant.auth_methods.to_owned()),
+                acr: Set(grant.acr.to_owned()),
+                created_at: Set(now),
+                code_expires_at: Set(now + Duration::seconds(CODE_LIFETIME_SECS)),
+                redeemed_at: Set(None),
+                revoked_at: Set(None),
+            },
+        )
         .await?;
     Ok(code)
 }
@@ -88,7 +92,7 @@ pub async fn redeemable(oidc: &Oidc, code: &str) -> AppResult<Redeemed> {
     }
     let Some(grant) = oidc_grant::Entity::find()
         .filter(oidc_grant::Column::CodeHash.eq(hash(code)))
-        .one(&oidc.store.conn)
+        .one(oidc.store.reads())
         .await?
     else {
         return Ok(Redeemed::Invalid);
@@ -157,15 +161,16 @@ pub async fn spend(
         // Dropped: rolled back.
         return Ok(None);
     }
-    oidc_refresh_token::ActiveModel {
+    static INSERT: ReusedInsert<oidc_refresh_token::Entity> = ReusedInsert::new();
+    let row = oidc_refresh_token::ActiveModel {
         token_hash: Set(hash(&token)),
         grant_id: Set(grant_id.to_owned()),
         created_at: Set(now),
         expires_at: Set(now + Duration::seconds(i64::from(lifetime_secs))),
         used_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
+    };
+    txn.execute(INSERT.statement(oidc.store.backend(), row))
+        .await?;
     txn.commit().await?;
     Ok(Some(token))
 }
@@ -237,7 +242,7 @@ pub async fn stands(oidc: &Oidc, grant: &oidc_grant::Model) -> AppResult<bool> {
         return Ok(true);
     };
     let session = employee_session::Entity::find_by_id(session_id.as_str())
-        .one(&oidc.store.conn)
+        .one(oidc.store.reads())
         .await?;
     let idle = Duration::minutes(i64::from(oidc.config.sso.idle_minutes));
     let now = Utc::now();
@@ -283,13 +288,13 @@ pub async fn of_refresh(
         return Ok(None);
     }
     let Some(row) = oidc_refresh_token::Entity::find_by_id(hash(token))
-        .one(&oidc.store.conn)
+        .one(oidc.store.reads())
         .await?
     else {
         return Ok(None);
     };
     let Some(grant) = oidc_grant::Entity::find_by_id(row.grant_id.as_str())
-        .one(&oidc.store.conn)
+        .one(oidc.store.reads())
         .await?
     else {
         return Ok(None);

@@ -23,8 +23,12 @@ use crate::apps::Applications;
 use crate::auth::Auth;
 use crate::config::Config;
 use crate::db::Store;
+use crate::fresh::FreshCache;
 use crate::keys::KeyRing;
 use crate::saml::Saml;
+
+/// More clients than a deployment has: past it the cache starts over.
+const REGISTRATIONS_KEPT: usize = 4096;
 
 /// What the OIDC routes reach. Built once in `startup`.
 #[derive(Clone)]
@@ -39,6 +43,10 @@ pub struct Oidc {
     pub saml: Saml,
     /// The instance keys as JWT signing and verification keys, parsed once per key.
     pub keys: Arc<jwt::KeyCache>,
+    /// Client registrations with their secrets' hashes, as every token request reads them
+    /// ([`crate::fresh`]: a change on this node applies at once, on another within the
+    /// interval).
+    pub registrations: Arc<FreshCache<Arc<clients::Registration>>>,
 }
 
 impl Oidc {
@@ -52,6 +60,7 @@ impl Oidc {
             ring: saml.ring.clone(),
             saml,
             keys: Arc::default(),
+            registrations: Arc::new(FreshCache::new(REGISTRATIONS_KEPT)),
         }
     }
 

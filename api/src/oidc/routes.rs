@@ -446,7 +446,7 @@ async fn userinfo(
         ));
     };
     let Some(user) = entity::user::Entity::find_by_id(grant.user_id.as_str())
-        .one(&oidc.store.conn)
+        .one(oidc.store.reads())
         .await?
         .filter(|u| u.status == entity::user::UserStatus::Active)
     else {

@@ -284,7 +284,7 @@ async fn issue(
     spend: Spend,
 ) -> AppResult<Result<TokenResponse, TokenError>> {
     let Some(user) = user::Entity::find_by_id(grant.user_id.as_str())
-        .one(&oidc.store.conn)
+        .one(oidc.store.reads())
         .await?
         .filter(|u| u.status == user::UserStatus::Active)
     else {
