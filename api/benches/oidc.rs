@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use lanyard::startup::Application;
 use serde_json::{json, Value};
 
 mod common;
@@ -57,7 +56,7 @@ fn main() -> anyhow::Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let (target, admin) = runtime.block_on(setup(&dir))?;
+    let (target, bench) = runtime.block_on(setup(&dir))?;
     let target = Arc::new(target);
     println!("OIDC code flows and refresh grants, {workers} client workers on loopback, {seconds} s each per key");
     println!(
@@ -74,12 +73,7 @@ fn main() -> anyhow::Result<()> {
         "verified"
     );
     for (label, algorithm) in [("RSA-2048", "RSA_2048"), ("ECDSA P-256", "ECDSA_P256")] {
-        runtime.block_on(activate_key(
-            &target.base,
-            &admin,
-            &target.instance,
-            algorithm,
-        ))?;
+        runtime.block_on(http::activate_key(&bench, algorithm))?;
         let raw = raw_jwt_rate(algorithm, Duration::from_secs(3))?;
         // Warm up, then measure.
         run(&target, workers, Duration::from_secs(1), Kind::Flows)?;
@@ -309,52 +303,27 @@ fn verifies(id_token: &str, jwks: &jsonwebtoken::jwk::JwkSet, target: &Target) -
         .is_ok_and(|data| data.claims["sub"] == "alice")
 }
 
-/// Starts the server; adds an instance, alice and an OIDC client; signs alice in.
-async fn setup(dir: &tempfile::TempDir) -> anyhow::Result<(Target, reqwest::Client)> {
-    let database_url = std::env::var("LANYARD_BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}/lanyard.db?mode=rwc", dir.path().display()));
-    let config = common::config(database_url, dir.path(), ADMIN_PASSWORD)?;
-    let app = Application::build(config).await?;
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until(std::future::pending()));
-    let admin = common::signed_in_admin(&base, ADMIN_PASSWORD).await?;
-    let instance = http::gql(
-        &admin,
-        &base,
-        "mutation { createInstance(input: {name: \"Bench\"}) { instance { id } } }",
+/// Starts the server with alice and an OIDC client; signs alice in.
+async fn setup(dir: &tempfile::TempDir) -> anyhow::Result<(Target, http::Bench)> {
+    let bench = http::start(
+        dir.path(),
+        ADMIN_PASSWORD,
+        PASSWORD,
+        "generic-oidc",
         json!({}),
     )
-    .await?["createInstance"]["instance"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    http::gql(
-        &admin,
-        &base,
-        "mutation($i: ID!, $p: String) { createUser(input: {instanceId: $i, username: \"alice\", email: \"alice@example.com\", password: $p}) { user { id } } }",
-        json!({ "i": instance, "p": PASSWORD }),
-    )
     .await?;
-    let client_id = http::gql(
-        &admin,
-        &base,
-        "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"generic-oidc\", name: \"Wiki\"}) { application { id } } }",
-        json!({ "i": instance }),
-    )
-    .await?["addApplication"]["application"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let (admin, base, client_id) = (&bench.admin, &bench.base, &bench.application);
     http::gql(
-        &admin,
-        &base,
+        admin,
+        base,
         "mutation($a: ID!, $r: String!) { configureApplicationOidc(input: {id: $a, redirectUris: [$r]}) { application { id } } }",
         json!({ "a": client_id, "r": REDIRECT }),
     )
     .await?;
     let secret = http::gql(
-        &admin,
-        &base,
+        admin,
+        base,
         "mutation($a: ID!) { rotateOidcClientSecret(input: {id: $a, overlapSeconds: 0}) { secret } }",
         json!({ "a": client_id }),
     )
@@ -362,60 +331,13 @@ async fn setup(dir: &tempfile::TempDir) -> anyhow::Result<(Target, reqwest::Clie
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    http::gql(
-        &admin,
-        &base,
-        "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
-        json!({ "a": client_id }),
-    )
-    .await?;
-    let cookie = http::employee_session(&base, &instance, "alice", PASSWORD).await?;
-    Ok((
-        Target {
-            base,
-            instance,
-            client_id,
-            secret,
-            cookie,
-        },
-        admin,
-    ))
-}
-
-/// Makes a key of `algorithm` the instance's active one (the first RSA key already is).
-async fn activate_key(
-    base: &str,
-    admin: &reqwest::Client,
-    instance: &str,
-    algorithm: &str,
-) -> anyhow::Result<()> {
-    let keys = http::gql(
-        admin,
-        base,
-        "query($i: ID!) { signingKeys(instanceId: $i) { id algorithm state } }",
-        json!({ "i": instance }),
-    )
-    .await?;
-    let active = keys["signingKeys"].as_array().is_some_and(|keys| {
-        keys.iter()
-            .any(|k| k["state"] == "ACTIVE" && k["algorithm"] == algorithm)
-    });
-    if active {
-        return Ok(());
-    }
-    let rotated = http::gql(
-        admin,
-        base,
-        "mutation($i: ID!, $a: SigningKeyAlgorithm) { rotateSigningKey(input: {instanceId: $i, algorithm: $a}) { signingKey { id } } }",
-        json!({ "i": instance, "a": algorithm }),
-    )
-    .await?;
-    http::gql(
-        admin,
-        base,
-        "mutation($i: ID!, $id: ID!) { activateSigningKey(input: {instanceId: $i, id: $id}) { signingKey { id } } }",
-        json!({ "i": instance, "id": rotated["rotateSigningKey"]["signingKey"]["id"] }),
-    )
-    .await?;
-    Ok(())
+    let cookie = http::employee_session(base, &bench.instance, "alice", PASSWORD).await?;
+    let target = Target {
+        base: base.clone(),
+        instance: bench.instance.clone(),
+        client_id: client_id.clone(),
+        secret,
+        cookie,
+    };
+    Ok((target, bench))
 }

@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use lanyard::startup::Application;
 use openssl::hash::MessageDigest;
 use openssl::pkey::{PKey, Private};
 use samael::crypto::{CertificateDer, Crypto, CryptoProvider};
@@ -41,7 +40,7 @@ fn main() -> anyhow::Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let (base, start_url, cookie, instance, admin) = runtime.block_on(setup(&dir))?;
+    let (bench, start_url, cookie) = runtime.block_on(setup(&dir))?;
     println!("IdP-initiated SSO, {WORKERS} client workers on loopback, {seconds} s per key");
     println!(
         "{:<11} {:>11} {:>9} {:>9} {:>13} {:>13} {:>9} {:>9} {:>8}",
@@ -56,7 +55,9 @@ fn main() -> anyhow::Result<()> {
         "verified"
     );
     for (label, algorithm) in [("RSA-2048", "RSA_2048"), ("ECDSA P-256", "ECDSA_P256")] {
-        let certificate = runtime.block_on(activate_key(&base, &admin, &instance, algorithm))?;
+        let pem = runtime.block_on(http::activate_key(&bench, algorithm))?;
+        let certificate =
+            CertificateDer::from(openssl::x509::X509::from_pem(pem.as_bytes())?.to_der()?);
         let key = match algorithm {
             "RSA_2048" => PKey::from_rsa(openssl::rsa::Rsa::generate(2048)?)?,
             _ => {
@@ -188,101 +189,18 @@ fn verifies(body: &str, certificate: &CertificateDer) -> bool {
     Crypto::verify_signed_xml(&xml, certificate, Some("ID")).is_ok()
 }
 
-/// Starts the server; adds an instance, alice and an Alibaba Cloud application; signs alice
-/// in. Returns the base URL, the start URL, alice's session cookie, the instance id and an
-/// admin client.
-async fn setup(
-    dir: &tempfile::TempDir,
-) -> anyhow::Result<(String, String, String, String, reqwest::Client)> {
-    let database_url = std::env::var("LANYARD_BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}/lanyard.db?mode=rwc", dir.path().display()));
-    let config = common::config(database_url, dir.path(), ADMIN_PASSWORD)?;
-    let app = Application::build(config).await?;
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until(std::future::pending()));
-    let admin = common::signed_in_admin(&base, ADMIN_PASSWORD).await?;
-    let instance = http::gql(
-        &admin,
-        &base,
-        "mutation { createInstance(input: {name: \"Bench\"}) { instance { id } } }",
-        json!({}),
-    )
-    .await?["createInstance"]["instance"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    http::gql(
-        &admin,
-        &base,
-        "mutation($i: ID!, $p: String) { createUser(input: {instanceId: $i, username: \"alice\", password: $p}) { user { id } } }",
-        json!({ "i": instance, "p": PASSWORD }),
+/// Starts the server with alice and an Alibaba Cloud application; signs alice in. Returns the
+/// server and the start URL and alice's session cookie.
+async fn setup(dir: &tempfile::TempDir) -> anyhow::Result<(http::Bench, String, String)> {
+    let bench = http::start(
+        dir.path(),
+        ADMIN_PASSWORD,
+        PASSWORD,
+        "alibaba-cloud-user-sso-intl",
+        json!({ "accountId": "5123456789012345" }),
     )
     .await?;
-    let application = http::gql(
-        &admin,
-        &base,
-        "mutation($i: ID!) { addApplication(input: {instanceId: $i, templateId: \"alibaba-cloud-user-sso-intl\", name: \"Alibaba Cloud\", params: {accountId: \"5123456789012345\"}}) { application { id } } }",
-        json!({ "i": instance }),
-    )
-    .await?["addApplication"]["application"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    http::gql(
-        &admin,
-        &base,
-        "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
-        json!({ "a": application }),
-    )
-    .await?;
-    let session = http::employee_session(&base, &instance, "alice", PASSWORD).await?;
-    let start = format!("{base}/saml/apps/{application}/start");
-    Ok((base, start, session, instance, admin))
-}
-
-/// Makes a key of `algorithm` the instance's active one (the first RSA key already is);
-/// returns its certificate.
-async fn activate_key(
-    base: &str,
-    admin: &reqwest::Client,
-    instance: &str,
-    algorithm: &str,
-) -> anyhow::Result<CertificateDer> {
-    let keys = http::gql(
-        admin,
-        base,
-        "query($i: ID!) { signingKeys(instanceId: $i) { id algorithm state certificatePem } }",
-        json!({ "i": instance }),
-    )
-    .await?;
-    let active = keys["signingKeys"].as_array().and_then(|keys| {
-        keys.iter()
-            .find(|k| k["state"] == "ACTIVE" && k["algorithm"] == algorithm)
-            .cloned()
-    });
-    let key = match active {
-        Some(key) => key,
-        None => {
-            let rotated = http::gql(
-                admin,
-                base,
-                "mutation($i: ID!, $a: SigningKeyAlgorithm) { rotateSigningKey(input: {instanceId: $i, algorithm: $a}) { signingKey { id certificatePem } } }",
-                json!({ "i": instance, "a": algorithm }),
-            )
-            .await?["rotateSigningKey"]["signingKey"]
-                .clone();
-            http::gql(
-                admin,
-                base,
-                "mutation($i: ID!, $id: ID!) { activateSigningKey(input: {instanceId: $i, id: $id}) { signingKey { id } } }",
-                json!({ "i": instance, "id": rotated["id"] }),
-            )
-            .await?;
-            rotated
-        }
-    };
-    let pem = key["certificatePem"].as_str().unwrap_or_default();
-    Ok(CertificateDer::from(
-        openssl::x509::X509::from_pem(pem.as_bytes())?.to_der()?,
-    ))
+    let session = http::employee_session(&bench.base, &bench.instance, "alice", PASSWORD).await?;
+    let start = format!("{}/saml/apps/{}/start", bench.base, bench.application);
+    Ok((bench, start, session))
 }

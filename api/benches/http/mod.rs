@@ -1,5 +1,6 @@
-//! What the HTTP benches (`sso`, `oidc`) share: GraphQL calls, an employee's sign-in, and a
-//! minimal keep-alive HTTP/1.1 client for the load workers.
+//! What the HTTP benches (`sso`, `oidc`) share: the server started in their process with an
+//! instance, alice and one application; GraphQL calls; signing keys made active; an employee's
+//! sign-in; and a minimal keep-alive HTTP/1.1 client for the load workers.
 
 use std::time::Duration;
 
@@ -137,4 +138,123 @@ impl Connection {
             body: String::from_utf8(body)?,
         })
     }
+}
+
+/// The server a bench runs against, with what [`start`] added to it.
+pub struct Bench {
+    pub base: String,
+    /// Signed in to the console as the bootstrap admin.
+    pub admin: reqwest::Client,
+    pub instance: String,
+    pub application: String,
+}
+
+/// Starts the server in this process on SQLite in `dir` (or on `LANYARD_BENCH_DATABASE_URL`)
+/// and adds an instance, alice (with `password` and an email address) and an application of
+/// `template` (with `params`) that all members may use.
+pub async fn start(
+    dir: &std::path::Path,
+    admin_password: &str,
+    password: &str,
+    template: &str,
+    params: serde_json::Value,
+) -> anyhow::Result<Bench> {
+    use serde_json::json;
+    let database_url = std::env::var("LANYARD_BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}/lanyard.db?mode=rwc", dir.display()));
+    let config = super::common::config(database_url, dir, admin_password)?;
+    let app = lanyard::startup::Application::build(config).await?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let admin = super::common::signed_in_admin(&base, admin_password).await?;
+    let id = |data: serde_json::Value, path: [&str; 3]| {
+        data[path[0]][path[1]][path[2]]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let instance = id(
+        gql(
+            &admin,
+            &base,
+            "mutation { createInstance(input: {name: \"Bench\"}) { instance { id } } }",
+            json!({}),
+        )
+        .await?,
+        ["createInstance", "instance", "id"],
+    );
+    gql(
+        &admin,
+        &base,
+        "mutation($i: ID!, $p: String) { createUser(input: {instanceId: $i, username: \"alice\", email: \"alice@example.com\", password: $p}) { user { id } } }",
+        json!({ "i": instance, "p": password }),
+    )
+    .await?;
+    let application = id(
+        gql(
+            &admin,
+            &base,
+            "mutation($i: ID!, $t: String!, $p: JSON) { addApplication(input: {instanceId: $i, templateId: $t, name: $t, params: $p}) { application { id } } }",
+            json!({ "i": instance, "t": template, "p": params }),
+        )
+        .await?,
+        ["addApplication", "application", "id"],
+    );
+    gql(
+        &admin,
+        &base,
+        "mutation($a: ID!) { setAuthorizationScope(input: {applicationId: $a, scope: ALL_MEMBERS}) { changed } }",
+        json!({ "a": application }),
+    )
+    .await?;
+    Ok(Bench {
+        base,
+        admin,
+        instance,
+        application,
+    })
+}
+
+/// Makes a key of `algorithm` the instance's active one (the first RSA key already is);
+/// returns its certificate (PEM).
+pub async fn activate_key(bench: &Bench, algorithm: &str) -> anyhow::Result<String> {
+    use serde_json::json;
+    let (admin, base, instance) = (&bench.admin, &bench.base, &bench.instance);
+    let keys = gql(
+        admin,
+        base,
+        "query($i: ID!) { signingKeys(instanceId: $i) { id algorithm state certificatePem } }",
+        json!({ "i": instance }),
+    )
+    .await?;
+    let active = keys["signingKeys"].as_array().and_then(|keys| {
+        keys.iter()
+            .find(|k| k["state"] == "ACTIVE" && k["algorithm"] == algorithm)
+            .cloned()
+    });
+    let key = match active {
+        Some(key) => key,
+        None => {
+            let rotated = gql(
+                admin,
+                base,
+                "mutation($i: ID!, $a: SigningKeyAlgorithm) { rotateSigningKey(input: {instanceId: $i, algorithm: $a}) { signingKey { id certificatePem } } }",
+                json!({ "i": instance, "a": algorithm }),
+            )
+            .await?["rotateSigningKey"]["signingKey"]
+                .clone();
+            gql(
+                admin,
+                base,
+                "mutation($i: ID!, $id: ID!) { activateSigningKey(input: {instanceId: $i, id: $id}) { signingKey { id } } }",
+                json!({ "i": instance, "id": rotated["id"] }),
+            )
+            .await?;
+            rotated
+        }
+    };
+    Ok(key["certificatePem"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
 }

@@ -209,6 +209,18 @@ pub async fn exchange(app: &Client, r: &Rp, code: &str) -> (StatusCode, Value) {
     .await
 }
 
+/// A refresh grant of `r`'s client with `token`.
+pub async fn refresh(app: &Client, r: &Rp, token: &str) -> (StatusCode, Value) {
+    post(
+        app,
+        &r.instance,
+        "token",
+        Some((&r.client_id, &r.secret)),
+        &[("grant_type", "refresh_token"), ("refresh_token", token)],
+    )
+    .await
+}
+
 /// The claims of a JWT, verified with the instance's published keys.
 pub async fn verified(app: &Client, instance: &str, token: &str, audience: &str) -> Value {
     let jwks: jsonwebtoken::jwk::JwkSet =
@@ -670,17 +682,7 @@ async fn a_code_is_redeemed_once_and_its_reuse_revokes_what_it_issued() {
     // What the first exchange issued is revoked with it.
     let access = tokens["access_token"].as_str().unwrap();
     assert_eq!(userinfo(&app, &r.instance, access).await.0, 401);
-    let (status, refreshed) = post(
-        &app,
-        &r.instance,
-        "token",
-        Some((&r.client_id, &r.secret)),
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
-        ],
-    )
-    .await;
+    let (status, refreshed) = refresh(&app, &r, tokens["refresh_token"].as_str().unwrap()).await;
     assert_eq!(
         (status, refreshed["error"].as_str()),
         (StatusCode::BAD_REQUEST, Some("invalid_grant"))
@@ -836,21 +838,7 @@ async fn refresh_tokens_rotate_and_a_replayed_one_revokes_its_family() {
     let c = code(&app, &b, &r.instance, &usual(&r.client_id)).await;
     let (_, tokens) = exchange(&app, &r, &c).await;
     let first = tokens["refresh_token"].as_str().unwrap().to_owned();
-    let refresh = |token: String| {
-        let app = &app;
-        let r = &r;
-        async move {
-            post(
-                app,
-                &r.instance,
-                "token",
-                Some((&r.client_id, &r.secret)),
-                &[("grant_type", "refresh_token"), ("refresh_token", &token)],
-            )
-            .await
-        }
-    };
-    let (status, second) = refresh(first.clone()).await;
+    let (status, second) = refresh(&app, &r, &first).await;
     assert_eq!(status, 200, "{second}");
     let next = second["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(next, first);
@@ -863,8 +851,8 @@ async fn refresh_tokens_rotate_and_a_replayed_one_revokes_its_family() {
     .await;
     assert_eq!(id["sub"], "alice");
     // The rotated-away token, replayed: refused, and the whole family with it.
-    assert_eq!(refresh(first).await.1["error"], "invalid_grant");
-    assert_eq!(refresh(next).await.1["error"], "invalid_grant");
+    assert_eq!(refresh(&app, &r, &first).await.1["error"], "invalid_grant");
+    assert_eq!(refresh(&app, &r, &next).await.1["error"], "invalid_grant");
     let access = second["access_token"].as_str().unwrap();
     assert_eq!(userinfo(&app, &r.instance, access).await.0, 401);
     let events = app
@@ -1110,17 +1098,7 @@ async fn logout_ends_her_session_only_for_a_hint_this_instance_signed() {
         Some("login_required")
     );
     // The session's grants ended with it.
-    let (_, refreshed) = post(
-        &app,
-        &r.instance,
-        "token",
-        Some((&r.client_id, &r.secret)),
-        &[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
-        ],
-    )
-    .await;
+    let (_, refreshed) = refresh(&app, &r, tokens["refresh_token"].as_str().unwrap()).await;
     assert_eq!(refreshed["error"], "invalid_grant");
 }
 
@@ -1145,17 +1123,7 @@ async fn one_code_at_two_nodes_at_once_is_redeemed_once() {
         );
         // The loser's attempt revoked the grant: the winner's refresh token is refused too.
         let winner = if a.0 == StatusCode::OK { a.1 } else { z.1 };
-        let (_, refreshed) = post(
-            &first,
-            &r.instance,
-            "token",
-            Some((&r.client_id, &r.secret)),
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", winner["refresh_token"].as_str().unwrap()),
-            ],
-        )
-        .await;
+        let (_, refreshed) = refresh(&first, &r, winner["refresh_token"].as_str().unwrap()).await;
         assert_eq!(refreshed["error"], "invalid_grant");
     }
 }
