@@ -19,6 +19,8 @@ use crate::keys::Signer;
 /// How long the verification keys of an instance are used before they are read again (a key
 /// the cache does not know is looked up at once).
 const VERIFY_KEYS_FOR: Duration = Duration::from_secs(60);
+/// How soon the keys are read again for a `kid` they do not hold.
+const RELOAD_FOR_UNKNOWN_KID: Duration = Duration::from_secs(5);
 
 /// The instance key as a JWT signer.
 pub struct JwtSigner {
@@ -148,10 +150,15 @@ pub async fn verify<T: DeserializeOwned>(
     let Some(kid) = header.kid else {
         return Ok(None);
     };
+    // A kid the kept keys lack is looked up again, but not more often than every few
+    // seconds: a stream of forged tokens with made-up kids costs no query each. (Pending keys
+    // are published, so a key is known before it signs.)
     let cached = lock(&oidc.keys.verifiers)
         .get(instance_id)
         .filter(|(at, keys)| {
-            at.elapsed() < VERIFY_KEYS_FOR && keys.iter().any(|(id, _, _)| *id == kid)
+            at.elapsed() < VERIFY_KEYS_FOR
+                && (at.elapsed() < RELOAD_FOR_UNKNOWN_KID
+                    || keys.iter().any(|(id, _, _)| *id == kid))
         })
         .map(|(_, keys)| keys.clone());
     let keys = match cached {
